@@ -1,0 +1,97 @@
+"""Country names in the raw files -> ISO 3166-1 alpha-3 codes.
+
+pycountry resolves the standard names; ``OVERRIDES`` holds the spellings the
+publishers use that pycountry does not know. ``AGGREGATES`` lists rows that are
+not countries (regional totals, residual "Other ..." groups) and are dropped on
+purpose; the world total is kept under the World Bank code ``WLD``.
+An unmapped name raises, so a new spelling in a future raw file cannot slip
+through as a silent drop.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pycountry
+
+WORLD = "WLD"
+
+# Publisher spelling -> ISO alpha-3. Add entries here (alphabetical) when a
+# raw file uses a name pycountry cannot resolve.
+OVERRIDES: dict[str, str] = {
+    "brunei": "BRN",
+    "china hong kong sar": "HKG",
+    "iran ir": "IRN",
+    "ir iran": "IRN",
+    "korea, republic of": "KOR",
+    "russia": "RUS",
+    "russian federation": "RUS",
+    "south korea": "KOR",
+    "trinidad & tobago": "TTO",
+    "trinidad and tobago": "TTO",
+    "turkey": "TUR",
+    "united kingdom": "GBR",
+    "us": "USA",
+    "usa": "USA",
+    "united states": "USA",
+    "venezuela": "VEN",
+    "vietnam": "VNM",
+}
+
+WORLD_NAMES = {"total world", "world", "world total"}
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"\s+", " ", str(name).replace("\u00a0", " ")).strip().lower()
+
+
+def is_aggregate(name: str) -> bool:
+    """True for regional totals and residual groups that are not countries."""
+    key = _normalise(name)
+    if key in WORLD_NAMES:
+        return False
+    return (
+        key.startswith(("total ", "other ", "of which", "rest of"))
+        or key.endswith((" total", " others"))
+        or key
+        in {
+            "opec",
+            "non-opec",
+            "oecd",
+            "non-oecd",
+            "european union",
+            "eu",
+            "cis",
+            "ussr",
+            "former soviet union",
+            "middle east",
+            "africa",
+            "asia pacific",
+            "north america",
+            "latin america",
+            "europe",
+        }
+    )
+
+
+def iso3(name: str) -> str:
+    """Return the ISO alpha-3 code for a publisher's country name.
+
+    Raises
+    ------
+    KeyError
+        If the name is neither a known country nor the world total. Aggregates
+        must be filtered with :func:`is_aggregate` before calling this.
+    """
+    key = _normalise(name)
+    if key in WORLD_NAMES:
+        return WORLD
+    if key in OVERRIDES:
+        return OVERRIDES[key]
+    try:
+        return pycountry.countries.lookup(key).alpha_3
+    except LookupError:
+        raise KeyError(
+            f"no ISO 3166 code for country name {name!r}: add it to OVERRIDES in "
+            "datasets/_build/countries.py or to the aggregate list"
+        ) from None
