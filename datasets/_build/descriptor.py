@@ -113,7 +113,6 @@ def package_descriptor(resources: list[dict], extra: list[dict] | None = None) -
             "Tidy tables derived by datasets/build.py from published raw files (see each "
             "resource's sources). Different statistical concepts stay distinct series or sources."
         ),
-        "homepage": "https://github.com/venecon/venecon",
         "units": UNITS,
         "resources": resources + (extra or []),
     }

@@ -1,0 +1,60 @@
+"""venecon: sanctions and resource-economics analysis, Venezuela first.
+
+Data in (``load``, ``datasets``, ``describe``, ``cite``), aligned panels,
+models and results. Heavy dependencies (pandas, statsmodels, linearmodels,
+matplotlib, scipy, yfinance) are imported only when a function needs them, so
+``import venecon`` stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .exceptions import (
+    DataIntegrityError,
+    DatasetNotFoundError,
+    DateRangeError,
+    FilterError,
+    SchemaError,
+    UnknownValueError,
+    VeneconError,
+)
+
+# Public name -> module that defines it, imported on first access (PEP 562).
+_LAZY = {
+    "cite": "venecon.data.catalogue",
+    "datasets": "venecon.data.catalogue",
+    "describe": "venecon.data.catalogue",
+    "load": "venecon.data.load",
+}
+
+__all__ = [
+    "__version__",
+    "DataIntegrityError",
+    "DatasetNotFoundError",
+    "DateRangeError",
+    "FilterError",
+    "SchemaError",
+    "UnknownValueError",
+    "VeneconError",
+    *_LAZY,
+]
+
+if TYPE_CHECKING:
+    from .data.catalogue import cite, datasets, describe
+    from .data.load import load
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'venecon' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,102 @@
+"""Find the bundled data package and read its files with integrity checks.
+
+The curated tables live in ``datasets/`` in the source tree and are copied into
+the wheel as ``venecon/_datasets``. Everything that reads them goes through
+:func:`read_verified`, which compares each file with the sha256 recorded in
+``datapackage.json`` before a single row is parsed.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from ..exceptions import DataIntegrityError, DatasetNotFoundError
+
+DESCRIPTOR = "datapackage.json"
+
+
+@cache
+def data_root() -> Path:
+    """Directory holding ``datapackage.json``: the installed copy, else the source tree."""
+    installed = Path(str(resources.files("venecon"))) / "_datasets"
+    if (installed / DESCRIPTOR).is_file():
+        return installed
+    source_tree = Path(__file__).resolve().parents[2] / "datasets"
+    if (source_tree / DESCRIPTOR).is_file():
+        return source_tree
+    raise DataIntegrityError(
+        "venecon's bundled datasets are missing (no datapackage.json in the package or the "
+        "source tree). Reinstall with 'pip install --force-reinstall venecon', or from a "
+        "checkout run 'python datasets/build.py'."
+    )
+
+
+@cache
+def _descriptor() -> dict:
+    path = data_root() / DESCRIPTOR
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataIntegrityError(f"cannot read the data package descriptor {path}: {exc}") from exc
+
+
+def descriptor() -> dict:
+    """A copy of the whole data-package descriptor."""
+    return copy.deepcopy(_descriptor())
+
+
+def names() -> list[str]:
+    """Names of the bundled datasets, sorted."""
+    return sorted(entry["name"] for entry in _descriptor()["resources"])
+
+
+def suggest(word: str, options: list[str]) -> str:
+    """' Did you mean ...?' for the closest option, or an empty string."""
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.5)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def resource(name: str) -> dict:
+    """The descriptor entry of one dataset (read-only: do not mutate)."""
+    for entry in _descriptor()["resources"]:
+        if entry["name"] == name:
+            return entry
+    available = names()
+    raise DatasetNotFoundError(
+        f"unknown dataset {name!r}.{suggest(name, available)} "
+        f"Available datasets: {', '.join(available)}."
+    )
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def read_verified(name: str) -> bytes:
+    """The bytes of a dataset's file, after checking them against the recorded sha256."""
+    entry = resource(name)
+    path = data_root() / entry["path"]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataIntegrityError(
+            f"dataset {name!r}: cannot read {path} ({exc}). Reinstall venecon "
+            "('pip install --force-reinstall venecon') or rebuild it ('python datasets/build.py')."
+        ) from exc
+    expected = entry["hash"].removeprefix("sha256:")
+    actual = sha256_bytes(data)
+    if actual != expected:
+        raise DataIntegrityError(
+            f"dataset {name!r}: file {path} has sha256 {actual} but datapackage.json records "
+            f"{expected}. The file was modified or corrupted; reinstall venecon "
+            "('pip install --force-reinstall venecon') or, in a source checkout, rebuild it "
+            "with 'python datasets/build.py'."
+        )
+    return data

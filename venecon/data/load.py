@@ -1,0 +1,199 @@
+"""``venecon.load``: a curated table as a tidy DataFrame, with checked filters."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import DateRangeError, FilterError, UnknownValueError
+from . import _package
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Selection = str | Iterable[str] | None
+
+
+@cache
+def _frame(name: str) -> pd.DataFrame:
+    """Parse a dataset once per process; callers get copies."""
+    import pandas as pd
+
+    entry = _package.resource(name)
+    fields = entry["schema"]["fields"]
+    kinds = {f["name"]: f["type"] for f in fields}
+    dtypes = {c: "string" for c, kind in kinds.items() if kind == "string"}
+    # keep_default_na=False: a code such as "NA" must stay a string; only empty cells are missing.
+    frame = pd.read_csv(
+        io.BytesIO(_package.read_verified(name)),
+        dtype=dtypes,
+        keep_default_na=False,
+        na_values=[""],
+    )
+    for column, kind in kinds.items():
+        if kind == "date":
+            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+        elif kind == "integer":
+            frame[column] = frame[column].astype("int64")
+        elif kind == "number":
+            frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def _as_list(value: Selection) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    values = list(value)
+    if not values:
+        raise FilterError("an empty list selects nothing; pass None to keep all values")
+    return [str(v) for v in values]
+
+
+def _bound(name: str, frequency: str, label: str, value: Any) -> Any:
+    """Turn a start/end argument into something comparable with the ``date`` column."""
+    import pandas as pd
+
+    try:
+        if frequency == "annual":
+            if isinstance(value, int | str) and str(value).strip().lstrip("-").isdigit():
+                return int(value)
+            return pd.Timestamp(value).year
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise DateRangeError(f"{name}: cannot read {label}={value!r} as a date ({exc})") from None
+    if stamp is pd.NaT:
+        raise DateRangeError(f"{name}: {label} is missing (NaT)")
+    return stamp
+
+
+def _coverage(frame: pd.DataFrame) -> str:
+    first, last = frame["date"].min(), frame["date"].max()
+    fmt = (lambda d: str(d)) if isinstance(first, int | float) else (lambda d: f"{d:%Y-%m-%d}")
+    return f"{fmt(first)} to {fmt(last)}"
+
+
+def load(
+    name: str,
+    *,
+    country: Selection = None,
+    series: Selection = None,
+    source: Selection = None,
+    start: Any = None,
+    end: Any = None,
+    **filters: Selection,
+) -> pd.DataFrame:
+    """Load a bundled dataset as a tidy (long) DataFrame.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name; ``venecon.datasets()`` lists them.
+    country, series, source : str or list of str, optional
+        Keep rows whose column equals one of the values. Countries are ISO 3166
+        alpha-3 codes (``"VEN"``); ``WLD`` is the world total.
+    start, end : date-like or int, optional
+        Inclusive date range. Annual tables take years (``2015``); daily and
+        monthly tables take anything ``pandas.Timestamp`` reads (``"2019-01"``).
+    **filters : str or list of str
+        Equality filters on the dataset's other text columns (for example
+        ``partner="USA"`` in ``trade``).
+
+    Returns
+    -------
+    DataFrame
+        A new frame (safe to modify) with the columns of the dataset's schema:
+        ``date, country, series, value, unit, source`` and any extra columns.
+        ``date`` is a Timestamp for daily and monthly tables and an integer year
+        for annual ones. ``frame.attrs["venecon"]`` records the dataset name,
+        its sha256 and the data version, which venecon's models copy into
+        their results' provenance.
+
+    Raises
+    ------
+    DatasetNotFoundError
+        Unknown dataset name (the message lists the available ones).
+    UnknownValueError
+        A filter value that never occurs in the column (the message lists the
+        values that do and suggests the closest).
+    DateRangeError
+        An unreadable bound, ``start`` after ``end``, or a range with no data.
+    FilterError
+        A filter on a column the dataset lacks, or filters that together
+        select no rows.
+
+    Examples
+    --------
+    >>> import venecon
+    >>> crude = venecon.load("production_monthly", series="crude_oil", start="2016-01")
+    >>> crude[["date", "value"]].head(2)  # doctest: +SKIP
+    """
+    entry = _package.resource(name)
+    frame = _frame(name)
+    selections = {"country": country, "series": series, "source": source, **filters}
+    filterable = [
+        f["name"] for f in entry["schema"]["fields"] if f["type"] == "string"
+    ]
+    mask = None
+    for column, wanted in selections.items():
+        if wanted is None:
+            continue
+        if column not in filterable:
+            raise FilterError(
+                f"dataset {name!r} cannot be filtered on {column!r}.{_package.suggest(column, filterable)} "
+                f"Filterable columns: {', '.join(filterable)} (and start/end for dates)."
+            )
+        values = _as_list(wanted)
+        present = frame[column].dropna().unique().tolist()
+        missing = [v for v in values if v not in present]
+        if missing:
+            shown = ", ".join(sorted(present)[:60]) + (" ..." if len(present) > 60 else "")
+            raise UnknownValueError(
+                f"dataset {name!r} has no {column} {missing[0]!r}.{_package.suggest(missing[0], present)} "
+                f"Values of {column!r}: {shown}."
+            )
+        hit = frame[column].isin(values).to_numpy()
+        mask = hit if mask is None else mask & hit
+    selected = frame if mask is None else frame[mask]
+    if mask is not None and selected.empty:
+        raise FilterError(f"dataset {name!r}: no rows match {_describe(selections)} together.")
+
+    if start is not None or end is not None:
+        if "date" not in frame.columns:
+            raise FilterError(f"dataset {name!r} has no 'date' column to filter on")
+        frequency = entry.get("frequency", "")
+        lo = _bound(name, frequency, "start", start) if start is not None else None
+        hi = _bound(name, frequency, "end", end) if end is not None else None
+        if lo is not None and hi is not None and lo > hi:
+            raise DateRangeError(f"{name}: start {start!r} is after end {end!r}")
+        in_range = selected["date"].notna()
+        if lo is not None:
+            in_range &= selected["date"] >= lo
+        if hi is not None:
+            in_range &= selected["date"] <= hi
+        if not in_range.any():
+            what = f" for {_describe(selections)}" if mask is not None else ""
+            raise DateRangeError(
+                f"dataset {name!r} has no data between {start!r} and {end!r}{what}: "
+                f"the data cover {_coverage(selected)}."
+            )
+        selected = selected[in_range]
+    result = selected.reset_index(drop=True).copy()
+    # Provenance travels with the frame so models can record which data they used.
+    result.attrs["venecon"] = provenance(name)
+    return result
+
+
+def provenance(name: str) -> dict[str, Any]:
+    """Dataset name, sha256 and data version, as stored in a loaded frame's ``attrs``."""
+    entry = _package.resource(name)
+    return {
+        "datasets": {name: entry["hash"].removeprefix("sha256:")},
+        "data_version": _package.descriptor()["version"],
+    }
+
+
+def _describe(selections: dict[str, Selection]) -> str:
+    parts = [f"{k}={v!r}" for k, v in selections.items() if v is not None]
+    return ", ".join(parts) if parts else "the filters"
