@@ -1,0 +1,56 @@
+"""Test-only access to external reference panels (never bundled with venecon).
+
+The synthetic-control reference panels (Basque Country, West German
+reunification, Texas) are validation fixtures, not library data. They are
+read from a local mirror directory named by ``VENECON_TEST_DATA`` (CI points it
+at ``../shared/raw``) or fetched with pooch from the upstream repository at a
+pinned commit; either way the sha256 is checked. When neither works the test
+is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+# pysyncon's data directory at the commit recorded in shared/raw/MANIFEST.md.
+UPSTREAM = "https://raw.githubusercontent.com/sdfordham/pysyncon/34350ca548370902bc40cfcf6d37d97b9de0839e/data/"
+REFERENCE_PANELS = {
+    "basque.csv": "7f7f90d7a01984a33a2ea3efc311ce826c05b61234a52c27445adacc6f52bf70",
+    "germany.csv": "c59ff635faaf43729eaefdf5e9a4584fc3112a56fdab84b9ac5f78e1b6302e83",
+    "texas.csv": "cd26d6828924951662ea3607cbc27d6f67bdf8b9c44234e88f32602d3f124023",
+}
+MIRROR_SUBDIR = "synth-reference"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def reference_panel(filename: str) -> Path:
+    """Path to a verified copy of a reference panel, or skip the calling test.
+
+    Looks in ``$VENECON_TEST_DATA/synth-reference/`` (and ``$VENECON_TEST_DATA/``),
+    then downloads from the pinned upstream URL unless ``VENECON_OFFLINE`` is set.
+    """
+    expected = REFERENCE_PANELS[filename]
+    mirror = os.environ.get("VENECON_TEST_DATA")
+    if mirror:
+        for candidate in (Path(mirror) / MIRROR_SUBDIR / filename, Path(mirror) / filename):
+            if candidate.is_file():
+                if _sha256(candidate) != expected:
+                    pytest.fail(f"{candidate} does not match the pinned sha256 {expected}")
+                return candidate
+    if os.environ.get("VENECON_OFFLINE"):
+        pytest.skip(f"{filename}: no local mirror (VENECON_TEST_DATA) and VENECON_OFFLINE is set")
+    try:
+        import pooch
+    except ImportError:
+        pytest.skip(f"{filename}: no local mirror and pooch is not installed")
+    try:
+        return Path(pooch.retrieve(UPSTREAM + filename, known_hash=f"sha256:{expected}"))
+    except Exception as exc:  # network down, proxy, HTTP error: skip, never fail
+        pytest.skip(f"{filename}: no local mirror (set VENECON_TEST_DATA) and download failed: {exc}")
