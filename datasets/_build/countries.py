@@ -24,12 +24,14 @@ OVERRIDES: dict[str, str] = {
     "iran ir": "IRN",
     "ir iran": "IRN",
     "korea, republic of": "KOR",
+    "republic of congo": "COG",
     "russia": "RUS",
     "russian federation": "RUS",
     "south korea": "KOR",
     "trinidad & tobago": "TTO",
     "trinidad and tobago": "TTO",
     "turkey": "TUR",
+    "uae": "ARE",
     "united kingdom": "GBR",
     "us": "USA",
     "usa": "USA",
@@ -63,10 +65,18 @@ def is_aggregate(name: str) -> bool:
             "eu",
             "cis",
             "ussr",
+            "fsu",  # OPEC ASB: former Soviet Union total
+            "others",  # OPEC ASB: residual row of each region
+            "opec percentage",  # OPEC ASB: OPEC share of the world, not a country
+            "european union #",  # EI: footnote mark on the EU total
+            "sudans",  # OPEC ASB: Sudan and South Sudan combined (not one ISO country)
             "former soviet union",
             "middle east",
             "africa",
             "asia pacific",
+            "asia and pacific",  # OPEC ASB region rows (T53) and destinations (T51, T52)
+            "eastern europe and eurasia",
+            "western europe",
             "north america",
             "latin america",
             "europe",

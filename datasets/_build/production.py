@@ -7,10 +7,36 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import opec
 from .common import Resource
 from .raw import open_raw
 
 EIA_MONTHLY = "iciv-venezuela/eia_monthly.csv"
+EIA_ANNUAL = "iciv-venezuela/eia.csv"
+EI_WORKBOOK = "energy-institute/EI-Stats-Review-All-Data.xlsx"
+T35 = "opec-asb-2018/T35 Daily and cumulative crude oil production in OPEC Members.xlsx"
+T36 = "opec-asb-2018/T36 World crude oil production by country.xlsx"
+
+# EI sheet -> (series, definition). Both sheets are in thousand barrels daily.
+EI_SHEETS = {
+    "Oil Production - barrels": (
+        "oil_production",
+        "Oil production: crude oil, shale/tight oil, oil sands, condensates and NGLs; excludes "
+        "biofuels, coal/gas-to-liquids and refinery gain (ei_sr2024, sheet 'Oil Production - barrels')",
+    ),
+    "Crude+cond production - barrels": (
+        "crude_condensate",
+        "Crude oil including shale/tight oil, oil sands and lease/gas condensate; excludes NGLs "
+        "(ei_sr2024, sheet 'Crude+cond production - barrels')",
+    ),
+}
+EI_UNIT = "Thousand barrels daily"
+
+# States that EI reports inside a predecessor's row before they appear: the
+# former Soviet republics (inside "USSR" to 1984) and South Sudan (inside
+# Sudan to 2011). EI prints 0 for those years; that 0 means "not reported
+# separately", not "no output", so their leading zeros are dropped.
+SUCCESSOR_STATES = {"AZE", "KAZ", "RUS", "TKM", "UZB", "SSD"}
 
 # EIA international product ids -> venecon series. The raw file's own
 # ``variable`` labels are misleading (see MANIFEST), so select by id only.
@@ -96,5 +122,165 @@ def production_monthly(raw_dir: Path) -> Resource:
     )
 
 
+def read_ei_sheet(path: Path, sheet: str) -> tuple[pd.DataFrame, int]:
+    """Read one country-by-year sheet of the EI Statistical Review workbook.
+
+    The header is row 3 (years from column B); after the last year EI adds
+    growth-rate and share columns whose headers repeat the final year or read
+    "2013-23", so the year columns are the strictly increasing run of integers.
+
+    Returns
+    -------
+    frame : DataFrame
+        ``label, period, value`` for every country/aggregate row and year;
+        non-numeric cells ("-", "^", "n/a", blanks) are NaN.
+    text_cells : int
+        How many data cells held text rather than a number (reported in notes).
+    """
+    raw = pd.read_excel(path, sheet_name=sheet, header=None, engine="openpyxl", dtype=object)
+    header = raw.iloc[2].tolist()
+    if str(header[0]).strip() != EI_UNIT:
+        raise ValueError(
+            f"{EI_WORKBOOK} [{sheet}]: expected unit {EI_UNIT!r} in A3, found {header[0]!r}"
+        )
+    years = []
+    for cell in header[1:]:
+        if not isinstance(cell, int) or (years and cell <= years[-1]):
+            break
+        years.append(cell)
+    block = raw.iloc[3:, : len(years) + 1]
+    labels = block[0].map(lambda c: str(c).strip() if isinstance(c, str) else "")
+    cells = block.iloc[:, 1:]
+    is_text = cells.map(lambda c: isinstance(c, str))
+    values = cells.map(lambda c: np.nan if isinstance(c, str) or c is None else float(c))
+    # Data rows have a label and at least one cell; footnotes have only a label.
+    keep = (labels != "") & cells.notna().any(axis=1)
+    values.columns = years
+    frame = values[keep].assign(label=labels[keep]).melt(
+        id_vars="label", var_name="period", value_name="value"
+    )
+    return frame, int(is_text[keep].to_numpy().sum())
+
+
+def drop_successor_zeros(rows: pd.DataFrame) -> pd.DataFrame:
+    """Drop the leading zeros of :data:`SUCCESSOR_STATES` (see the comment there)."""
+    rows = rows.sort_values(["country", "date"])
+    successor = rows["country"].isin(SUCCESSOR_STATES)
+    started = (rows["value"] != 0).astype(int).groupby(rows["country"]).cummax().astype(bool)
+    return rows[~successor | started]
+
+
+def _value(frame: pd.DataFrame, series: str, source: str, country: str, year: int) -> str:
+    hit = frame[(frame["series"] == series) & (frame["source"] == source)
+                & (frame["country"] == country) & (frame["date"] == year)]
+    return f"{hit['value'].iloc[0]:,.0f}" if len(hit) else "n/a"
+
+
+def production_annual(raw_dir: Path) -> Resource:
+    """Country-year crude and oil production panel (EI 2024, OPEC ASB 2018, EIA).
+
+    Each publisher's concept is its own (series, source) pair; nothing is
+    spliced or level-adjusted. Units are thousand barrels per day throughout.
+    """
+    pieces, series = [], {}
+    workbook = open_raw(raw_dir, EI_WORKBOOK)
+    text_cells = {}
+    for sheet, (name, definition) in EI_SHEETS.items():
+        frame, text_cells[sheet] = read_ei_sheet(workbook, sheet)
+        pieces.append(drop_successor_zeros(opec.country_rows(frame, name, "ei_sr2024", "kb/d")))
+        series[name] = definition
+
+    t36_path, t35_path = open_raw(raw_dir, T36), open_raw(raw_dir, T35)
+    if opec.unit(t36_path) != "1,000 b/d":
+        raise ValueError(f"{T36}: unexpected unit {opec.unit(t36_path)!r}")
+    t36 = opec.read(t36_path)
+    t35 = opec.read(t35_path, kind="Daily crude oil production")
+    # T35 repeats T36 for the OPEC members from 1982 on; the notes rely on that.
+    overlap = t35.merge(t36, on=["label", "period"], suffixes=("_35", "_36"))
+    if overlap.empty or not np.allclose(overlap["value_35"], overlap["value_36"], equal_nan=True):
+        raise ValueError(f"{T35} no longer equals {T36} where they overlap: revisit the notes")
+    pieces.append(opec.country_rows(t36, "crude_oil", "opec_asb2018", "kb/d"))
+    pieces.append(opec.country_rows(t35, "crude_oil_opec_members", "opec_asb2018", "kb/d"))
+
+    eia = pd.read_csv(open_raw(raw_dir, EIA_ANNUAL), encoding="utf-8-sig")
+    eia = eia.dropna(subset=["petroleo_crudo_produccion_tbpd"])
+    pieces.append(pd.DataFrame({
+        "date": eia["año"], "country": "VEN", "series": "crude_oil",
+        "value": eia["petroleo_crudo_produccion_tbpd"].astype(float), "unit": "kb/d",
+        "source": "eia_ies",
+    }))
+    series["crude_oil"] = (
+        "Crude oil production (opec_asb2018: ASB Table 3.6, world crude oil production by country, "
+        "OPEC members' official figures; eia_ies: EIA international product 57, crude oil including "
+        "lease condensate, Venezuela only)"
+    )
+    series["crude_oil_opec_members"] = (
+        "Crude oil production, daily average, OPEC's 2018 member countries back to 1960 "
+        "(opec_asb2018, ASB Table 3.5; same figures as crude_oil/opec_asb2018 from 1982)"
+    )
+    frame = pd.concat(pieces, ignore_index=True)
+
+    def span(name: str, source: str) -> str:
+        part = frame[(frame["series"] == name) & (frame["source"] == source)]
+        return f"{part['date'].min()}-{part['date'].max()}, {part['country'].nunique()} countries"
+
+    ei_zeros = frame[(frame["source"] == "ei_sr2024") & (frame["value"] == 0)]
+    last_zero = ei_zeros.groupby("country")["date"].max()
+    notes = [
+        "Different concepts are different (series, source) pairs and are never spliced or "
+        "level-adjusted: EI oil_production includes NGLs, EI crude_condensate and EIA crude_oil "
+        "include condensate, OPEC crude_oil is crude as officially reported by members. Venezuela "
+        f"2017, kb/d: OPEC crude_oil {_value(frame, 'crude_oil', 'opec_asb2018', 'VEN', 2017)}, "
+        f"EIA crude_oil {_value(frame, 'crude_oil', 'eia_ies', 'VEN', 2017)}, EI crude_condensate "
+        f"{_value(frame, 'crude_condensate', 'ei_sr2024', 'VEN', 2017)}, EI oil_production "
+        f"{_value(frame, 'oil_production', 'ei_sr2024', 'VEN', 2017)}.",
+        f"Coverage: ei_sr2024 oil_production {span('oil_production', 'ei_sr2024')}; "
+        f"crude_condensate {span('crude_condensate', 'ei_sr2024')}; opec_asb2018 crude_oil "
+        f"{span('crude_oil', 'opec_asb2018')}; crude_oil_opec_members "
+        f"{span('crude_oil_opec_members', 'opec_asb2018')}; eia_ies crude_oil {span('crude_oil', 'eia_ies')} "
+        "(counts include WLD where present).",
+        "Dropped rows: regional totals, residual 'Other ...'/'Others' groups, OPEC/non-OPEC/OECD/EU/"
+        "FSU subtotals, EI's 'USSR' row (1965-1984; the former Soviet republics start in 1985) and "
+        "OPEC's 'Sudans' (Sudan and South Sudan combined, not one ISO country, so Sudan is absent "
+        "from the OPEC series). The world total is kept as WLD.",
+        "EI zeros: EI prints 0 for countries with no output yet (e.g. Guyana to "
+        f"{last_zero.get('GUY')}, Chad to {last_zero.get('TCD')}); these are kept "
+        f"({len(last_zero)} countries have zero years). The exception is the "
+        "leading zeros of states reported inside a predecessor's row (former Soviet republics "
+        "before 1985, South Sudan before 2012), which mean 'not reported separately' and are dropped.",
+        "EI missing-value markers ('-', '^' = less than 0.05, 'n/a', blank) are dropped, not "
+        "zero-filled; this vintage has "
+        + ", ".join(f"{n} text cells in '{sheet}'" for sheet, n in text_cells.items()) + ".",
+        "OPEC ASB T35 (daily average crude production of the 2018 OPEC members, 1960-2017) is the "
+        "same publication and concept as T36 and equals it exactly for every member in 1982-2017 "
+        "(checked at build time). It is kept as the distinct series crude_oil_opec_members for its "
+        "1960-1981 years rather than spliced onto crude_oil; T35's cumulative-production block is "
+        "not included.",
+        "OPEC members' figures in the ASB are official (direct-communication) numbers, above OPEC's "
+        "secondary-source estimates for Venezuela; Kuwait and Saudi Arabia include their share of "
+        "Neutral Zone output (ASB footnote). Members are the 2018 membership for all years.",
+        "EIA annual crude for Venezuela is a flat round number in 2008-2014 (annual estimates), "
+        "its empty 2026 row is dropped, and 2025 is the latest year.",
+        "Gas and electricity columns of iciv-venezuela/eia.csv are in the 'macro' table.",
+    ]
+    return Resource(
+        name="production_annual",
+        title="Oil and crude production by country, annual (Energy Institute, OPEC ASB, EIA)",
+        description=(
+            "Country-year production panel in thousand barrels per day for synthetic-control donor "
+            "pools: Energy Institute Statistical Review 2024 oil production (crude + NGLs, "
+            "1965-2023) and crude + condensate (2000-2023) for all reported countries, OPEC Annual "
+            "Statistical Bulletin 2018 crude production by country (1982-2017, plus OPEC members "
+            "from 1960), and EIA crude oil for Venezuela (2000-2025). Each publisher's concept is a "
+            "separate (series, source) pair; levels differ and are not spliced."
+        ),
+        frequency="annual",
+        frame=frame,
+        inputs=[EI_WORKBOOK, T36, T35, EIA_ANNUAL],
+        series=dict(sorted(series.items())),
+        notes=notes,
+    )
+
+
 def build(raw_dir: Path) -> list[Resource]:
-    return [production_monthly(raw_dir)]
+    return [production_monthly(raw_dir), production_annual(raw_dir)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import numbers
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -57,7 +58,9 @@ def _bound(name: str, frequency: str, label: str, value: Any) -> Any:
 
     try:
         if frequency == "annual":
-            if isinstance(value, int | str) and str(value).strip().lstrip("-").isdigit():
+            if isinstance(value, numbers.Integral) or (
+                isinstance(value, str) and value.strip().lstrip("-").isdigit()
+            ):
                 return int(value)
             return pd.Timestamp(value).year
         stamp = pd.Timestamp(value)
@@ -70,7 +73,7 @@ def _bound(name: str, frequency: str, label: str, value: Any) -> Any:
 
 def _coverage(frame: pd.DataFrame) -> str:
     first, last = frame["date"].min(), frame["date"].max()
-    fmt = (lambda d: str(d)) if isinstance(first, int | float) else (lambda d: f"{d:%Y-%m-%d}")
+    fmt = (lambda d: str(d)) if isinstance(first, numbers.Number) else (lambda d: f"{d:%Y-%m-%d}")
     return f"{fmt(first)} to {fmt(last)}"
 
 
