@@ -20,7 +20,8 @@ DATA_VERSION = "2026.11.0"
 
 CORE_FIELD_DOCS = {
     "date": "Observation date: ISO date (monthly tables: first day of the month) or integer year (annual tables)",
-    "country": "ISO 3166-1 alpha-3 code; WLD is the world total (World Bank convention)",
+    "country": "ISO 3166-1 alpha-3 code; WLD is the world total or a global benchmark (World Bank "
+    "convention); SUN (the withdrawn ISO code of the USSR) marks Soviet Union totals",
     "series": "Series name; see the resource's 'series' map for its definition",
     "value": "Observation value, in 'unit'",
     "unit": "Unit of 'value'; see the package's 'units' map",
