@@ -17,6 +17,14 @@ __all__ = [
     "DateRangeError",
     "SchemaError",
     "EventNotFoundError",
+    "DateIndexError",
+    "ModelSpecificationError",
+    "InsufficientDataError",
+    "SourceError",
+    "ApiKeyError",
+    "OfflineError",
+    "CacheIntegrityError",
+    "CachedDataWarning",
 ]
 
 
@@ -56,3 +64,50 @@ class EventNotFoundError(VeneconError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class DateIndexError(VeneconError, ValueError):
+    """A date index is irregular, unsorted, has duplicates or an unsupported frequency."""
+
+
+class ModelSpecificationError(VeneconError, ValueError):
+    """A model's inputs cannot define the requested model.
+
+    Examples: an event outside the sample, two events in the same period, an
+    irregular or duplicated date index, missing outcome values, or a design
+    matrix without full column rank. The message names the offending input.
+    """
+
+
+class InsufficientDataError(ModelSpecificationError):
+    """Too few observations (overall, before an event, or in a segment) to fit the model."""
+
+
+class SourceError(VeneconError):
+    """A live data source (EIA, FRED, Yahoo Finance) failed or returned unusable data.
+
+    ``transient`` is true for failures worth retrying later (timeouts, rate
+    limits, server errors, truncated bodies); ``status`` is the HTTP status, if
+    any. Messages never contain API keys.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, transient: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.transient = transient
+
+
+class ApiKeyError(SourceError):
+    """An API key is missing from the environment or was rejected by the source."""
+
+
+class OfflineError(SourceError):
+    """A live source cannot be reached and no usable cached copy exists."""
+
+
+class CacheIntegrityError(DataIntegrityError):
+    """A cached response does not match the sha256 recorded in its sidecar."""
+
+
+class CachedDataWarning(UserWarning):
+    """Live data were served from the on-disk cache; the message names the vintage."""

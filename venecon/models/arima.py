@@ -1,0 +1,427 @@
+"""Intervention ARIMA: SARIMAX with event regressors and a counterfactual forecast."""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import ModelSpecificationError
+from . import _inputs
+from .results import PathResults, build_provenance
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["InterventionARIMA", "InterventionARIMAResults"]
+
+_SHAPES = ("step", "pulse", "ramp", "decay")
+
+
+def _parse_shape(shape: Any, label: str) -> tuple[str, float | int | None]:
+    if isinstance(shape, str):
+        kind, arg = shape, None
+    elif isinstance(shape, tuple | list) and len(shape) == 2:
+        kind, arg = shape
+    else:
+        raise ModelSpecificationError(
+            f"event {label!r}: shape must be 'step', 'pulse', ('ramp', periods) or "
+            f"('decay', rate), got {shape!r}"
+        )
+    if kind not in _SHAPES:
+        raise ModelSpecificationError(f"event {label!r}: unknown shape {kind!r}; use one of {_SHAPES}")
+    if kind == "ramp" and not (isinstance(arg, int) and arg >= 1):
+        raise ModelSpecificationError(f"event {label!r}: ramp needs ('ramp', periods>=1), got {shape!r}")
+    if kind == "decay" and not (isinstance(arg, float | int) and 0 < arg < 1):
+        raise ModelSpecificationError(f"event {label!r}: decay needs ('decay', rate in (0, 1)), got {shape!r}")
+    if kind in ("step", "pulse") and arg is not None:
+        raise ModelSpecificationError(f"event {label!r}: shape {kind!r} takes no argument")
+    return kind, arg
+
+
+def _quiet_fit(model: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+    """Fit a statsmodels state-space model, collecting (not printing) its warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = model.fit(disp=False, **kwargs)
+    messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    return res, messages
+
+
+class InterventionARIMAResults(PathResults):
+    """Results of :class:`InterventionARIMA`.
+
+    ``params`` are the full-sample intervention model's estimates (event
+    regressors, controls, ARMA terms, ``sigma2``). ``effects`` covers the
+    periods from the first event on: ``actual``, the pre-period model's
+    ``counterfactual`` forecast with its prediction interval
+    (``counterfactual_lower``/``_upper``), ``effect = actual - counterfactual``
+    and ``effect_lower``/``effect_upper`` (``actual`` minus the forecast's
+    interval). Cumulative intervals come from ``n_simulations`` simulated paths
+    of the pre-period model (``provenance["seed"]``).
+    """
+
+    def __init__(self, *, simulated: np.ndarray, order: tuple, seasonal_order: tuple,
+                 order_selection: pd.DataFrame | None, counterfactual_params: pd.DataFrame,
+                 **kwargs: Any) -> None:
+        simulated = simulated.copy()
+        simulated.setflags(write=False)
+        self._simulated = simulated  # (periods after the first event, repetitions)
+        self._order = tuple(order)
+        self._seasonal_order = tuple(seasonal_order)
+        self._order_selection = None if order_selection is None else order_selection.copy()
+        self._counterfactual_params = counterfactual_params.copy()
+        super().__init__(**kwargs)
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        """The (p, d, q) order used."""
+        return self._order
+
+    @property
+    def seasonal_order(self) -> tuple[int, int, int, int]:
+        """The seasonal (P, D, Q, s) order used."""
+        return self._seasonal_order
+
+    @property
+    def order_selection(self) -> pd.DataFrame | None:
+        """Information criteria of the candidate orders on the pre-period (None if the order was given)."""
+        return None if self._order_selection is None else self._order_selection.copy()
+
+    @property
+    def counterfactual_params(self) -> pd.DataFrame:
+        """Estimates of the pre-period model that produces the counterfactual forecast."""
+        return self._counterfactual_params.copy()
+
+    def _cumulative_interval(self, positions, weights, alpha):
+        import numpy as np
+
+        eff = self._effects
+        actual = eff["actual"].to_numpy()[positions]
+        est = float(weights @ eff["effect"].to_numpy()[positions])
+        paths = weights @ (actual[:, None] - self._simulated[positions])
+        lo, hi = np.quantile(paths, [alpha / 2, 1 - alpha / 2])
+        reps = self._simulated.shape[1]
+        return est, float(lo), float(hi), f"simulation ({reps} paths of the pre-period model)"
+
+    def _summary_tables(self, alpha):
+        tables = super()._summary_tables(alpha)
+        cf = self._counterfactual_params.copy()
+        cf.columns = ["coef", "std err"]
+        tables.append(("Pre-period (counterfactual) model", cf))
+        if self._order_selection is not None:
+            tables.append(("Order selection on the pre-period", self._order_selection))
+        return tables
+
+    def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
+        from .results import jsonable
+
+        out = super().to_dict(alpha)
+        out["order"] = list(self._order)
+        out["seasonal_order"] = list(self._seasonal_order)
+        out["counterfactual_params"] = jsonable(self._counterfactual_params)
+        out["order_selection"] = (None if self._order_selection is None
+                                  else jsonable(self._order_selection))
+        return out
+
+
+class InterventionARIMA:
+    """Intervention (Box-Tiao) ARIMA with a CausalImpact-style counterfactual.
+
+    Two statsmodels ``SARIMAX`` models are fitted:
+
+    1. the *intervention model* on the whole sample, with one regressor per
+       event of the chosen shape (built by :mod:`venecon.policy.regressors`)
+       plus controls; its coefficients are ``params``;
+    2. the *pre-period model*, the same ARIMA without event regressors fitted
+       to the months before the first event; its forecast over the remaining
+       months (``get_forecast``) is the counterfactual, with point-wise
+       prediction intervals, and simulated paths give intervals for
+       cumulative effects (parameter uncertainty is not included, as in
+       ``get_forecast``).
+
+    Parameters
+    ----------
+    data : Series or DataFrame
+        Monthly outcome (see :class:`~venecon.models.ITS`).
+    events : date-like, event id, list of them, or dict
+        The events; a dict maps labels to dates or registry ids.
+    shape : str, tuple or dict, default "step"
+        Shape of the event regressors: ``"step"``, ``"pulse"``,
+        ``("ramp", periods)`` or ``("decay", rate)``; a dict maps event labels
+        to shapes.
+    order : (p, d, q), optional
+        ARIMA order. If omitted, ``p <= max_p`` and ``q <= max_q`` are chosen by
+        ``ic`` on the pre-period model with ``d`` fixed (information criteria
+        are not comparable across ``d``); ties go to the smaller model.
+    seasonal_order : (P, D, Q, s), default (0, 0, 0, 0)
+    d : int, default 1
+        Differencing order when ``order`` is chosen by the grid.
+    max_p, max_q : int, default 2
+    ic : {"bic", "aic", "aicc", "hqic"}, default "bic"
+    trend : {"c", "n", "t", "ct"}, default "c"
+        SARIMAX trend. statsmodels applies it to the differenced series, so with
+        ``d = 1`` the default ``"c"`` (``intercept``) is a drift and the
+        counterfactual continues the pre-event linear trend.
+    controls : Series or DataFrame, optional
+        Regressors with a monthly date index covering the sample.
+    start, end, outcome, partial, unit, alpha
+        As in :class:`~venecon.models.ITS`.
+    cov_type : str, default "approx"
+        statsmodels covariance of the parameters (numerical Hessian).
+    n_simulations : int, default 2000
+        Simulated paths for cumulative intervals.
+    seed : int, default 0
+        Seed of the simulation (recorded in the provenance).
+    maxiter : int, default 500
+        Optimiser iterations.
+
+    Raises
+    ------
+    InsufficientDataError
+        If the pre-period has fewer than ``d + D*s + k + 5`` observations,
+        ``k`` being the number of parameters of the pre-period model (for
+        every order of the grid).
+    ModelSpecificationError
+        As for :class:`~venecon.models.ITS`, and for unknown shapes.
+    """
+
+    def __init__(
+        self,
+        data: pd.Series | pd.DataFrame,
+        events: Any,
+        *,
+        outcome: str | None = None,
+        start: Any = None,
+        end: Any = None,
+        shape: Any = "step",
+        order: tuple[int, int, int] | None = None,
+        seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
+        d: int = 1,
+        max_p: int = 2,
+        max_q: int = 2,
+        ic: str = "bic",
+        trend: str | None = None,
+        controls: pd.Series | pd.DataFrame | None = None,
+        partial: str = "start",
+        unit: str | None = None,
+        alpha: float = 0.05,
+        cov_type: str = "approx",
+        n_simulations: int = 2000,
+        seed: int = 0,
+        maxiter: int = 500,
+    ) -> None:
+        import numpy as np
+        import pandas as pd
+
+        self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        y = self.outcome.y
+        self.events = _inputs.resolve_events(events, y.index, partial=partial)
+        self.controls = _inputs.prepare_controls(controls, y.index)
+        if ic not in ("aic", "bic", "aicc", "hqic"):
+            raise ModelSpecificationError(f"ic must be 'aic', 'bic', 'aicc' or 'hqic', got {ic!r}")
+        self.ic = ic
+        self.order = None if order is None else tuple(int(v) for v in order)
+        self.seasonal_order = tuple(int(v) for v in seasonal_order)
+        if len(self.seasonal_order) != 4 or (self.order is not None and len(self.order) != 3):
+            raise ModelSpecificationError("order must be (p, d, q) and seasonal_order (P, D, Q, s)")
+        self.d = self.order[1] if self.order is not None else int(d)
+        self.max_p, self.max_q = int(max_p), int(max_q)
+        # In SARIMAX the trend acts on the differenced series: with d=1, "c" is a drift.
+        self.trend = "c" if trend is None else trend
+        self.partial = partial
+        self.alpha = float(alpha)
+        self.cov_type = cov_type
+        self.n_simulations = int(n_simulations)
+        self.seed = int(seed)
+        self.maxiter = int(maxiter)
+
+        shapes = shape if isinstance(shape, Mapping) else {ev.label: shape for ev in self.events}
+        unknown = set(shapes) - {ev.label for ev in self.events}
+        if unknown:
+            raise ModelSpecificationError(f"shape given for unknown event(s): {sorted(unknown)}")
+        build = _inputs.regressors()
+        columns: dict[str, np.ndarray] = {}
+        self.shapes = {}
+        for ev in self.events:
+            kind, arg = _parse_shape(shapes.get(ev.label, "step"), ev.label)
+            self.shapes[ev.label] = kind if arg is None else [kind, arg]
+            if kind == "step":
+                x = build.step(y.index, ev.date, partial=partial)
+            elif kind == "pulse":
+                x = build.pulse(y.index, ev.date, partial=partial)
+            elif kind == "ramp":
+                x = build.ramp(y.index, ev.date, arg, partial=partial)
+            else:
+                x = build.decay(y.index, ev.date, arg, partial=partial)
+            columns[f"{kind}[{ev.label}]"] = np.asarray(x, dtype="float64")
+        exog = pd.DataFrame(columns, index=y.index)
+        if self.controls is not None:
+            exog = pd.concat([exog, self.controls], axis=1)
+        self.exog = exog
+        _inputs.check_rank(exog.to_numpy(), list(exog.columns), "InterventionARIMA")
+
+        self.n_pre = self.events[0].position
+        s = self.seasonal_order
+        trend_terms = {"n": 0, "c": 1, "t": 1, "ct": 2}
+        if self.trend not in trend_terms:
+            raise ModelSpecificationError(f"trend must be 'n', 'c', 't' or 'ct', got {self.trend!r}")
+        self._k_fixed = trend_terms[self.trend]
+        k_controls = 0 if self.controls is None else self.controls.shape[1]
+        self._k_base = self._k_fixed + k_controls + s[0] + s[2] + 1  # + sigma2
+        lost = self.d + s[1] * s[3]
+        smallest = self._k_base + (0 if self.order is None else self.order[0] + self.order[2])
+        _inputs.require(self.n_pre - lost, smallest + 5,
+                        f"InterventionARIMA: usable months before the first event "
+                        f"{self.events[0].label!r} (after differencing, for {smallest} parameters)")
+        if self.n_pre < 24:
+            warnings.warn(
+                f"InterventionARIMA: only {self.n_pre} months before the first event; the "
+                "counterfactual model is estimated from a short pre-period",
+                UserWarning,
+                stacklevel=2,
+            )
+
+    # ------------------------------------------------------------------ helpers
+    def _sarimax(self, endog, exog, order):
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+        return SARIMAX(endog, exog=exog, order=order, seasonal_order=self.seasonal_order,
+                       trend=self.trend)
+
+    def _select_order(self, y_pre, x_pre) -> tuple[tuple[int, int, int], pd.DataFrame]:
+        import pandas as pd
+
+        rows = []
+        lost = self.d + self.seasonal_order[1] * self.seasonal_order[3]
+        for p in range(self.max_p + 1):
+            for q in range(self.max_q + 1):
+                k = self._k_base + p + q
+                if len(y_pre) - lost < k + 5:
+                    continue
+                res, msgs = _quiet_fit(self._sarimax(y_pre, x_pre, (p, self.d, q)),
+                                       maxiter=self.maxiter)
+                converged = bool(res.mle_retvals.get("converged", True)) if res.mle_retvals else True
+                rows.append({"p": p, "d": self.d, "q": q, "k": k, "aic": res.aic, "bic": res.bic,
+                             "aicc": res.aicc, "hqic": res.hqic, "converged": converged})
+        table = pd.DataFrame(rows)
+        ok = table[table["converged"]] if table["converged"].any() else table
+        best = ok.sort_values([self.ic, "k"], kind="stable").iloc[0]
+        order = (int(best["p"]), self.d, int(best["q"]))
+        table.index = [f"({r.p},{r.d},{r.q})" for r in table.itertuples()]
+        table.index.name = "order"
+        table["chosen"] = table.index == f"({order[0]},{order[1]},{order[2]})"
+        return order, table.drop(columns=["p", "d", "q"])
+
+    def _options(self, order) -> dict[str, Any]:
+        return {
+            "events": {ev.label: f"{ev.date:%Y-%m-%d}" for ev in self.events},
+            "shapes": self.shapes,
+            "order": list(order),
+            "order_given": self.order is not None,
+            "seasonal_order": list(self.seasonal_order),
+            "ic": self.ic,
+            "max_p": self.max_p,
+            "max_q": self.max_q,
+            "trend": self.trend,
+            "controls": None if self.controls is None else list(self.controls.columns),
+            "partial": self.partial,
+            "alpha": self.alpha,
+            "cov_type": self.cov_type,
+            "n_simulations": self.n_simulations,
+            "maxiter": self.maxiter,
+        }
+
+    def fit(self) -> InterventionARIMAResults:
+        """Fit the intervention model and the pre-period counterfactual model.
+
+        Returns
+        -------
+        InterventionARIMAResults
+        """
+        import numpy as np
+        import pandas as pd
+
+        y = self.outcome.y
+        n_pre = self.n_pre
+        y_pre = y.iloc[:n_pre]
+        c_pre = None if self.controls is None else self.controls.iloc[:n_pre]
+        c_post = None if self.controls is None else self.controls.iloc[n_pre:]
+        selection = None
+        if self.order is None:
+            order, selection = self._select_order(y_pre, c_pre)
+        else:
+            order = self.order
+
+        full, msgs_full = _quiet_fit(self._sarimax(y, self.exog, order), cov_type=self.cov_type,
+                                     maxiter=self.maxiter)
+        pre, msgs_pre = _quiet_fit(self._sarimax(y_pre, c_pre, order), cov_type=self.cov_type,
+                                   maxiter=self.maxiter)
+        for which, res, msgs in (("intervention", full, msgs_full), ("pre-period", pre, msgs_pre)):
+            if res.mle_retvals and not res.mle_retvals.get("converged", True):
+                warnings.warn(f"InterventionARIMA: the {which} model's optimiser did not converge; "
+                              "try another order or a larger maxiter", UserWarning, stacklevel=2)
+            relevant = [m for m in msgs if "ConvergenceWarning" not in m]
+            if relevant:
+                warnings.warn(f"InterventionARIMA ({which} model): statsmodels warned: "
+                              + "; ".join(relevant), UserWarning, stacklevel=2)
+
+        steps = len(y) - n_pre
+        fc = pre.get_forecast(steps=steps, exog=c_post)
+        frame = fc.summary_frame(alpha=self.alpha)
+        post = y.iloc[n_pre:]
+        effects = pd.DataFrame(index=post.index)
+        effects["actual"] = post.to_numpy()
+        effects["counterfactual"] = frame["mean"].to_numpy()
+        effects["counterfactual_se"] = frame["mean_se"].to_numpy()
+        effects["counterfactual_lower"] = frame["mean_ci_lower"].to_numpy()
+        effects["counterfactual_upper"] = frame["mean_ci_upper"].to_numpy()
+        effects["effect"] = effects["actual"] - effects["counterfactual"]
+        effects["effect_lower"] = effects["actual"] - effects["counterfactual_upper"]
+        effects["effect_upper"] = effects["actual"] - effects["counterfactual_lower"]
+
+        seed_arg = "rng" if "rng" in inspect.signature(pre.simulate).parameters else "random_state"
+        sims = pre.simulate(steps, repetitions=self.n_simulations, anchor="end", exog=c_post,
+                            **{seed_arg: np.random.default_rng(self.seed)})
+        sims = np.asarray(sims, dtype="float64").reshape(steps, self.n_simulations)
+
+        names = list(full.params.index)
+        params = pd.Series(np.asarray(full.params), index=names)
+        cov = pd.DataFrame(np.asarray(full.cov_params()), index=names, columns=names)
+        cf_params = pd.DataFrame({"coef": np.asarray(pre.params), "std_error": np.asarray(pre.bse)},
+                                 index=list(pre.params.index))
+        events = pd.DataFrame(
+            {"date": [ev.date for ev in self.events], "period": [ev.period for ev in self.events]},
+            index=pd.Index([ev.label for ev in self.events], name="event"),
+        )
+        p, d, q = order
+        header = [
+            ("Order (p,d,q)", f"({p},{d},{q})" + (" chosen by " + self.ic.upper() if selection is not None else "")),
+            ("Seasonal order", str(self.seasonal_order)),
+            ("Trend", self.trend),
+            ("Events", ", ".join(f"{ev.label} ({ev.period:%Y-%m}, {self.shapes[ev.label]})"
+                                 for ev in self.events)),
+            ("Pre-period", f"{y.index[0]:%Y-%m} to {y.index[n_pre - 1]:%Y-%m} ({n_pre} months)"),
+            ("Log-likelihood", f"{full.llf:.3f}"),
+        ]
+        notes = [
+            "Parameters: full-sample SARIMAX with event regressors (Box-Tiao intervention model).",
+            "Counterfactual: forecast of the pre-period model (no event regressors) from the first "
+            "event on; effect = actual - counterfactual. Intervals exclude parameter uncertainty.",
+        ]
+        stats = {"llf": full.llf, "aic": full.aic, "bic": full.bic, "pre_llf": pre.llf,
+                 "n_pre": n_pre}
+        provenance = build_provenance(model="venecon.models.InterventionARIMA",
+                                      data=self.outcome.provenance, sample=y.index,
+                                      options=self._options(order), seed=self.seed)
+        return InterventionARIMAResults(
+            simulated=sims, order=order, seasonal_order=self.seasonal_order,
+            order_selection=selection, counterfactual_params=cf_params,
+            actual=y, effects=effects, events=events, unit=self.outcome.unit, alpha=self.alpha,
+            model="InterventionARIMA", dependent=self.outcome.name, params=params,
+            std_errors=pd.Series(np.asarray(full.bse), index=names), cov=cov, nobs=int(full.nobs),
+            df_resid=None, cov_type=f"statsmodels SARIMAX cov_type={self.cov_type!r}",
+            provenance=provenance, header=header, notes=notes, statistics=stats,
+        )

@@ -1,0 +1,337 @@
+"""Interrupted time series: segmented regression with level and slope changes at events."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from . import _inputs
+from .results import PathResults, build_provenance
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["ITS", "ITSResults"]
+
+
+class ITSResults(PathResults):
+    """Results of :class:`ITS`.
+
+    ``effects`` has one row per month of the sample with ``actual``,
+    ``fitted``, ``counterfactual`` (the fitted value with every event term set
+    to zero: the pre-event trend, seasonality and controls), ``effect`` (the
+    sum of the event terms, i.e. ``fitted - counterfactual``, in the outcome's
+    unit), ``effect_se`` and the interval ``effect_lower``/``effect_upper``.
+    With ``log=True`` the effect in levels is
+    ``exp(fitted) - exp(counterfactual)`` with delta-method standard errors, and
+    ``effect_pct = 100 * (exp(event terms) - 1)`` with its interval is added.
+    """
+
+    def __init__(self, *, design: np.ndarray, event_mask: np.ndarray, log: bool,
+                 **kwargs: Any) -> None:
+        design = design.copy()
+        design.setflags(write=False)
+        self._design = design
+        self._event_mask = event_mask.copy()
+        self._log = log
+        super().__init__(**kwargs)
+
+    def _gradients(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Effect in levels at ``positions`` and its gradient with respect to params."""
+        import numpy as np
+
+        beta = self._params.to_numpy()
+        x = self._design[positions]
+        x_cf = x * ~self._event_mask
+        if not self._log:
+            return (x - x_cf) @ beta, x - x_cf
+        f, c = np.exp(x @ beta), np.exp(x_cf @ beta)
+        return f - c, f[:, None] * x - c[:, None] * x_cf
+
+    def _cumulative_interval(self, positions, weights, alpha):
+        est, grad = self._gradients(positions)
+        g = weights @ grad
+        se = float(g @ self._cov.to_numpy() @ g) ** 0.5
+        total = float(weights @ est)
+        q = self._critical(alpha)
+        method = "delta method" if self._log else "exact linear combination"
+        return total, total - q * se, total + q * se, f"{method}, {self.cov_type}"
+
+    def percent_effects(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Level changes of a log model as percentages, ``100 * (exp(b) - 1)``, with intervals."""
+        import numpy as np
+
+        if not self._log:
+            raise ValueError("percent_effects applies to log models (ITS(..., log=True))")
+        table = self.to_frame(alpha).loc[lambda t: t.index.str.startswith(("level[", "slope["))]
+        return 100 * np.expm1(table[["estimate", "lower", "upper"]])
+
+    def _summary_tables(self, alpha):
+        tables = super()._summary_tables(alpha)
+        if self._log:
+            pct = self.percent_effects(alpha)
+            pct.columns = ["effect %", "lower %", "upper %"]
+            tables.append(("Event terms as percent changes, 100*(exp(b)-1)", pct))
+        return tables
+
+
+class ITS:
+    """Interrupted time series (segmented regression) with HAC standard errors.
+
+    The model for month ``t`` is
+
+    .. math::
+
+        y_t = a + b t + \\sum_k (\\delta_k D_{kt} + \\gamma_k D_{kt} (t - t_k))
+              + s_{m(t)} + x_t' \\theta + u_t
+
+    where ``t`` counts months from the first observation, ``D_kt`` is the step
+    regressor of event ``k`` (1 from its first treated month ``t_k`` on, built by
+    :func:`venecon.policy.regressors.step`), ``delta_k`` the level change at
+    ``t_k`` and ``gamma_k`` the change in the monthly slope after it;
+    ``s_m`` are optional month-of-year effects (January is the reference) and
+    ``x_t`` optional controls. The counterfactual is the pre-event trend: the
+    fitted value with every event term set to zero.
+
+    Parameters
+    ----------
+    data : Series or DataFrame
+        Monthly outcome: a Series with a date index or a tidy frame from
+        :func:`venecon.load` (one country and series). A tidy frame's
+        provenance (dataset sha256) is copied into the results.
+    events : date-like, event id, list of them, or dict
+        The events; a dict maps labels to dates or registry ids.
+    outcome : str, optional
+        Column of a wide frame, or a name for the outcome.
+    start, end : date-like, optional
+        Inclusive estimation sample.
+    log : bool, default False
+        Model ``log(y)``; event terms are then log points (percent via
+        ``100 * (exp(b) - 1)``, see :meth:`ITSResults.percent_effects`).
+    slope_change : bool, default True
+        Include a slope change at each event (otherwise only level changes).
+    seasonal : bool, default False
+        Include 11 month-of-year dummies.
+    controls : Series or DataFrame, optional
+        Control regressors with a monthly date index covering the sample
+        (e.g. the Brent price).
+    hac_lags : int or "nw", default "nw"
+        Lags of the Newey-West (Bartlett kernel) covariance. ``"nw"`` uses
+        ``floor(4 * (nobs / 100) ** (2 / 9))`` (Newey and West, 1994). The
+        covariance is statsmodels' ``cov_type="HAC"`` with its default small
+        sample correction; tests use the normal distribution. Like all
+        Newey-West intervals these are liberal in short samples: in simulations
+        with 120 months and AR(1) errors (coefficient 0.3), nominal 95%
+        intervals for the level and slope changes covered the truth in 88% and
+        87% of repetitions (91% and 90% with independent errors).
+    partial : str, default "start"
+        How an event dated inside a month is assigned, passed to
+        :func:`venecon.policy.regressors.step`.
+    unit : str, optional
+        Unit of the outcome (read from a tidy frame); ``"kb/d"`` enables barrels
+        in :meth:`~venecon.models.results.PathResults.cumulative_effect`.
+    alpha : float, default 0.05
+        Level of the intervals stored in ``effects``.
+
+    Raises
+    ------
+    ModelSpecificationError
+        Duplicated, missing or non-consecutive months, an event outside the
+        sample, two events starting in the same month, collinear regressors,
+        non-positive values with ``log=True``.
+    InsufficientDataError
+        Fewer than ``k + 2`` observations before the first event (``k`` = the
+        number of pre-event parameters: intercept, trend, seasonal dummies and
+        controls), or fewer than 2 months (1 without a slope change) between
+        events or after the last one.
+
+    Examples
+    --------
+    >>> import venecon
+    >>> from venecon.models import ITS
+    >>> crude = venecon.load("production_monthly", series="crude_oil", start="2016-01")
+    >>> res = ITS(crude, {"eo13808": "2017-08-24", "pdvsa": "2019-01-28"},
+    ...           end="2020-02").fit()  # doctest: +SKIP
+    >>> res.summary()  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        data: pd.Series | pd.DataFrame,
+        events: Any,
+        *,
+        outcome: str | None = None,
+        start: Any = None,
+        end: Any = None,
+        log: bool = False,
+        slope_change: bool = True,
+        seasonal: bool = False,
+        controls: pd.Series | pd.DataFrame | None = None,
+        hac_lags: int | str = "nw",
+        partial: str = "start",
+        unit: str | None = None,
+        alpha: float = 0.05,
+    ) -> None:
+        import numpy as np
+        import pandas as pd
+
+        from ..exceptions import ModelSpecificationError
+
+        self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        y = self.outcome.y
+        self.events = _inputs.resolve_events(events, y.index, partial=partial)
+        self.controls = _inputs.prepare_controls(controls, y.index)
+        self.log = bool(log)
+        self.slope_change = bool(slope_change)
+        self.seasonal = bool(seasonal)
+        self.partial = partial
+        self.alpha = float(alpha)
+        self.hac_lags = _inputs.hac_lags(hac_lags, len(y))
+        self._hac_rule = hac_lags
+        if self.log and (y <= 0).any():
+            bad = y.index[(y <= 0).to_numpy()]
+            raise ModelSpecificationError(
+                f"log=True needs positive values; {len(bad)} are <= 0 (first {bad[0]:%Y-%m})"
+            )
+
+        n = len(y)
+        t = np.arange(n, dtype="float64")
+        columns: dict[str, np.ndarray] = {"const": np.ones(n), "trend": t}
+        if self.seasonal:
+            month = np.asarray(y.index.month)
+            for m in range(2, 13):
+                columns[f"month[{m}]"] = (month == m).astype("float64")
+        if self.controls is not None:
+            for name in self.controls.columns:
+                if name in columns:
+                    raise ModelSpecificationError(f"control name {name!r} clashes with a model term")
+                columns[name] = self.controls[name].to_numpy()
+        k_pre = len(columns)
+        step = _inputs.regressors().step
+        for ev in self.events:
+            d = np.asarray(step(y.index, ev.date, partial=partial), dtype="float64")
+            columns[f"level[{ev.label}]"] = d
+            if self.slope_change:
+                columns[f"slope[{ev.label}]"] = d * (t - ev.position)
+        self.exog = pd.DataFrame(columns, index=y.index)
+        self.event_columns = [c for c in self.exog.columns if c.startswith(("level[", "slope["))]
+
+        first = self.events[0].position
+        _inputs.require(first, k_pre + 2,
+                        f"ITS: months before the first event {self.events[0].label!r} "
+                        f"({k_pre} pre-event parameters)")
+        if first < 12:
+            warnings.warn(
+                f"ITS: only {first} months before the first event; the pre-event trend is "
+                "estimated from few points",
+                UserWarning,
+                stacklevel=2,
+            )
+        need = 2 if self.slope_change else 1
+        bounds = [ev.position for ev in self.events] + [n]
+        for ev, stop in zip(self.events, bounds[1:], strict=True):
+            _inputs.require(stop - ev.position, need,
+                            f"ITS: months from event {ev.label!r} ({ev.period:%Y-%m}) to the next "
+                            "event or the end of the sample")
+        _inputs.check_rank(self.exog.to_numpy(), list(self.exog.columns), "ITS")
+
+    @property
+    def endog(self) -> pd.Series:
+        """The modelled outcome (``log(y)`` if ``log=True``)."""
+        import numpy as np
+
+        y = self.outcome.y
+        return np.log(y) if self.log else y.copy()
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "events": {ev.label: f"{ev.date:%Y-%m-%d}" for ev in self.events},
+            "log": self.log,
+            "slope_change": self.slope_change,
+            "seasonal": self.seasonal,
+            "controls": None if self.controls is None else list(self.controls.columns),
+            "hac_lags": self.hac_lags,
+            "hac_rule": self._hac_rule,
+            "partial": self.partial,
+            "alpha": self.alpha,
+        }
+
+    def fit(self) -> ITSResults:
+        """Estimate by OLS with Newey-West (HAC) covariance (statsmodels).
+
+        Returns
+        -------
+        ITSResults
+        """
+        import numpy as np
+        import pandas as pd
+        import statsmodels.api as sm
+
+        y = self.endog
+        res = sm.OLS(y, self.exog).fit(cov_type="HAC", cov_kwds={"maxlags": self.hac_lags})
+        names = list(self.exog.columns)
+        params = pd.Series(np.asarray(res.params), index=names)
+        cov = pd.DataFrame(np.asarray(res.cov_params()), index=names, columns=names)
+        x = self.exog.to_numpy()
+        mask = np.array([c in self.event_columns for c in names])
+        actual = self.outcome.y
+        fitted_lin = x @ params.to_numpy()
+        cf_lin = (x * ~mask) @ params.to_numpy()
+        df_resid = float(res.df_resid) if res.use_t else None
+
+        # Build the results first without effects to reuse its gradient code.
+        events = pd.DataFrame(
+            {"date": [ev.date for ev in self.events], "period": [ev.period for ev in self.events]},
+            index=pd.Index([ev.label for ev in self.events], name="event"),
+        )
+        kind = "log" if self.log else "level"
+        cov_type = f"HAC (Newey-West, Bartlett kernel, {self.hac_lags} lags)"
+        notes = [
+            "Counterfactual: the pre-event trend (fitted values with all event terms set to zero).",
+            f"Level/slope terms are changes in {'log ' if self.log else ''}{self.outcome.name} at "
+            "the first treated month and per month after it.",
+        ]
+        header = [
+            ("Events", ", ".join(f"{ev.label} ({ev.period:%Y-%m})" for ev in self.events)),
+            ("Outcome scale", kind),
+            ("R-squared", f"{res.rsquared:.4f}"),
+        ]
+        stats = {"rsquared": res.rsquared, "rsquared_adj": res.rsquared_adj,
+                 "ssr": res.ssr, "hac_lags": self.hac_lags, "df_resid": res.df_resid}
+        provenance = build_provenance(
+            model="venecon.models.ITS", data=self.outcome.provenance, sample=actual.index,
+            options=self._options(),
+        )
+        common = dict(
+            model="ITS", dependent=self.outcome.name, params=params, std_errors=res.bse,
+            cov=cov, nobs=int(res.nobs), df_resid=df_resid, cov_type=cov_type,
+            provenance=provenance, header=header, notes=notes, statistics=stats,
+            design=x, event_mask=mask, log=self.log,
+            actual=actual, events=events, unit=self.outcome.unit, alpha=self.alpha,
+        )
+        placeholder = pd.DataFrame(
+            {c: np.zeros(len(actual)) for c in
+             ("actual", "counterfactual", "effect", "effect_lower", "effect_upper")},
+            index=actual.index,
+        )
+        draft = ITSResults(effects=placeholder, **common)
+        positions = np.arange(len(actual))
+        effect, grad = draft._gradients(positions)
+        se = np.sqrt(np.einsum("ij,jk,ik->i", grad, cov.to_numpy(), grad))
+        q = draft._critical(self.alpha)
+        effects = pd.DataFrame(index=actual.index)
+        effects["actual"] = actual.to_numpy()
+        effects["fitted"] = np.exp(fitted_lin) if self.log else fitted_lin
+        effects["counterfactual"] = np.exp(cf_lin) if self.log else cf_lin
+        effects["effect"] = effect
+        effects["effect_se"] = se
+        effects["effect_lower"] = effect - q * se
+        effects["effect_upper"] = effect + q * se
+        if self.log:
+            delta = (x * mask) @ params.to_numpy()
+            dse = np.sqrt(np.einsum("ij,jk,ik->i", x * mask, cov.to_numpy(), x * mask))
+            effects["effect_pct"] = 100 * np.expm1(delta)
+            effects["effect_pct_lower"] = 100 * np.expm1(delta - q * dse)
+            effects["effect_pct_upper"] = 100 * np.expm1(delta + q * dse)
+        return ITSResults(effects=effects, **common)

@@ -1,0 +1,755 @@
+"""Results API shared by every venecon model.
+
+:class:`ModelResults` is what ``fit()`` returns: an immutable record of the
+estimates (``params``, ``std_errors``, ``pvalues``, ``conf_int``), a
+:class:`Summary` that renders as text, HTML (Jupyter) and LaTeX, JSON-safe
+export (``to_dict``), a plot, and ``provenance``: which data (by sha256), which
+versions of venecon and its dependencies, which options and seed produced the
+numbers. Provenance contains no wall-clock time, so the same inputs give
+identical output.
+
+:class:`PathResults` adds what models with a counterfactual path share
+(interrupted time series, intervention ARIMA, synthetic control): a per-period
+``effects`` frame and :meth:`PathResults.cumulative_effect`. A subclass
+provides the uncertainty of a cumulative effect by implementing
+:meth:`PathResults._cumulative_interval`.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import DateRangeError, ModelSpecificationError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CumulativeEffect",
+    "ModelResults",
+    "PathResults",
+    "Summary",
+    "build_provenance",
+    "jsonable",
+]
+
+#: Barrels per (unit x day) for flow units of oil output.
+BARRELS_PER_UNIT_DAY = {"b/d": 1.0, "kb/d": 1e3, "mb/d": 1e6, "Mb/d": 1e6}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def jsonable(value: Any) -> Any:
+    """Convert ``value`` into plain JSON types (dict, list, str, float, int, bool, None).
+
+    Timestamps become ISO dates, NaN and infinities become ``None``, numpy
+    scalars and arrays become Python numbers and lists, pandas objects become
+    dicts (Series) or lists of records (DataFrame).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, pd.Timestamp):
+        if value is pd.NaT:
+            return None
+        return value.isoformat() if value != value.normalize() else f"{value:%Y-%m-%d}"
+    if isinstance(value, pd.Period):
+        return str(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, pd.Series):
+        return {str(jsonable(k)): jsonable(v) for k, v in value.items()}
+    if isinstance(value, pd.DataFrame):
+        frame = value.reset_index() if not isinstance(value.index, pd.RangeIndex) else value
+        return [{str(k): jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, Sequence | set | frozenset):
+        return [jsonable(v) for v in value]
+    if value is pd.NaT:
+        return None
+    return str(value)
+
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata
+
+    from .._version import __version__
+
+    versions = {"venecon": __version__}
+    for package in ("numpy", "pandas", "scipy", "statsmodels"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            versions[package] = "not installed"
+    return versions
+
+
+def build_provenance(
+    *,
+    model: str,
+    data: Mapping[str, Any],
+    sample: pd.DatetimeIndex | None,
+    options: Mapping[str, Any],
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """The provenance record stored in every result.
+
+    Parameters
+    ----------
+    model : str
+        Qualified class name of the estimator (``"venecon.models.ITS"``).
+    data : mapping
+        ``{"datasets": {name: sha256}, "data_version": ...}``, as stored in a
+        loaded frame's ``attrs["venecon"]``, or ``{"user-supplied": sha256}``
+        of the values for data that did not come from :func:`venecon.load`.
+    sample : DatetimeIndex, optional
+        The estimation sample; its first and last date and length are recorded.
+    options : mapping
+        Every option the model was configured with (converted with :func:`jsonable`).
+    seed : int, optional
+        Seed of any simulation.
+    """
+    record: dict[str, Any] = {
+        "model": model,
+        "data": jsonable(dict(data)),
+        "versions": _versions(),
+        "options": jsonable(dict(options)),
+        "seed": seed,
+    }
+    if sample is not None and len(sample):
+        record["data"]["sample"] = {
+            "start": f"{sample[0]:%Y-%m-%d}",
+            "end": f"{sample[-1]:%Y-%m-%d}",
+            "nobs": len(sample),
+        }
+    return record
+
+
+def _fmt(value: Any, digits: int = 4) -> str:
+    import numpy as np
+
+    if isinstance(value, float | np.floating):
+        if not math.isfinite(value):
+            return ""
+        if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-4):
+            return f"{value:.{digits}e}"
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+class Summary:
+    """A rendered model summary: text (``str``), HTML (Jupyter) and LaTeX.
+
+    Parameters
+    ----------
+    title : str
+        First line of the summary.
+    header : sequence of (str, str)
+        Key-value pairs describing the model and sample.
+    tables : sequence of (str, DataFrame)
+        Titled tables; the first is normally the parameter table.
+    notes : sequence of str
+        Footnotes (covariance estimator, counterfactual definition, warnings).
+    """
+
+    def __init__(
+        self,
+        title: str,
+        header: Sequence[tuple[str, str]],
+        tables: Sequence[tuple[str, pd.DataFrame]],
+        notes: Sequence[str] = (),
+    ) -> None:
+        self.title = title
+        self.header = [(str(k), str(v)) for k, v in header]
+        self.tables = [(t, frame.copy()) for t, frame in tables]
+        self.notes = [str(n) for n in notes]
+
+    @staticmethod
+    def _cells(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+        columns = [""] + [str(c) for c in frame.columns]
+        rows = [[str(i)] + [_fmt(v) for v in row] for i, row in zip(frame.index, frame.to_numpy(), strict=False)]
+        return columns, rows
+
+    def as_text(self) -> str:
+        """Plain-text rendering, fixed width."""
+        lines = [self.title, "=" * max(len(self.title), 20)]
+        width = max((len(k) for k, _ in self.header), default=0)
+        lines += [f"{k:<{width}}  {v}" for k, v in self.header]
+        for title, frame in self.tables:
+            columns, rows = self._cells(frame)
+            widths = [max(len(r[j]) for r in [columns, *rows]) for j in range(len(columns))]
+            rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
+            lines += ["", title, rule]
+            lines.append("  ".join(c.rjust(w) if j else c.ljust(w)
+                                   for j, (c, w) in enumerate(zip(columns, widths, strict=False))))
+            lines.append(rule)
+            for row in rows:
+                lines.append("  ".join(c.rjust(w) if j else c.ljust(w)
+                                       for j, (c, w) in enumerate(zip(row, widths, strict=False))))
+            lines.append(rule)
+        if self.notes:
+            lines += ["", "Notes:"] + [f"[{i}] {n}" for i, n in enumerate(self.notes, 1)]
+        return "\n".join(lines)
+
+    def as_html(self) -> str:
+        """HTML rendering (what Jupyter shows)."""
+        e = html.escape
+        parts = [f"<div class='venecon-summary'><h4>{e(self.title)}</h4>",
+                 "<table class='simpletable'>"]
+        parts += [f"<tr><th style='text-align:left'>{e(k)}</th><td>{e(v)}</td></tr>"
+                  for k, v in self.header]
+        parts.append("</table>")
+        for title, frame in self.tables:
+            columns, rows = self._cells(frame)
+            parts.append(f"<table class='simpletable'><caption>{e(title)}</caption><tr>")
+            parts += [f"<th>{e(c)}</th>" for c in columns]
+            parts.append("</tr>")
+            for row in rows:
+                parts.append("<tr><th style='text-align:left'>" + e(row[0]) + "</th>"
+                             + "".join(f"<td>{e(c)}</td>" for c in row[1:]) + "</tr>")
+            parts.append("</table>")
+        if self.notes:
+            parts.append("<ol>" + "".join(f"<li>{e(n)}</li>" for n in self.notes) + "</ol>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def as_latex(self) -> str:
+        """LaTeX rendering (``tabular`` environments, booktabs rules)."""
+
+        def tex(s: str) -> str:
+            for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"),
+                         ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}"),
+                         ("~", r"\textasciitilde{}"), ("^", r"\textasciicircum{}")):
+                s = s.replace(a, b)
+            return s
+
+        out = [f"% {tex(self.title)}", r"\begin{tabular}{ll}", r"\toprule"]
+        out += [f"{tex(k)} & {tex(v)} \\\\" for k, v in self.header]
+        out += [r"\bottomrule", r"\end{tabular}"]
+        for title, frame in self.tables:
+            columns, rows = self._cells(frame)
+            out += ["", f"% {tex(title)}", r"\begin{tabular}{l" + "r" * (len(columns) - 1) + "}",
+                    r"\toprule", " & ".join(tex(c) for c in columns) + r" \\", r"\midrule"]
+            out += [" & ".join(tex(c) for c in row) + r" \\" for row in rows]
+            out += [r"\bottomrule", r"\end{tabular}"]
+        if self.notes:
+            out += [""] + [f"% [{i}] {tex(n)}" for i, n in enumerate(self.notes, 1)]
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def __repr__(self) -> str:
+        return self.as_text()
+
+    def _repr_html_(self) -> str:
+        return self.as_html()
+
+
+# --------------------------------------------------------------------------- results
+
+
+class ModelResults:
+    """Immutable results of a fitted venecon model.
+
+    Estimators construct it; users read it. Attributes return copies, so
+    modifying what they return never changes the result.
+
+    Parameters
+    ----------
+    model : str
+        Name of the estimator (shown in the summary).
+    dependent : str
+        Name of the outcome.
+    params, std_errors : Series
+        Estimates and standard errors, indexed by parameter name.
+    cov : DataFrame
+        Covariance matrix of the estimates.
+    nobs : int
+        Number of observations used.
+    df_resid : float or None
+        Degrees of freedom of a Student-t reference distribution; ``None``
+        uses the normal distribution (as statsmodels does for HAC and
+        state-space models).
+    cov_type : str
+        Description of the covariance estimator.
+    provenance : dict
+        See :func:`build_provenance`.
+    header : sequence of (str, str)
+        Extra rows for the summary header.
+    notes : sequence of str
+        Footnotes for the summary.
+    statistics : mapping
+        Named scalar statistics (R-squared, AIC, ...), included in ``to_dict``.
+    """
+
+    _frozen = False
+
+    def __init__(
+        self,
+        *,
+        model: str,
+        dependent: str,
+        params: pd.Series,
+        std_errors: pd.Series,
+        cov: pd.DataFrame,
+        nobs: int,
+        df_resid: float | None,
+        cov_type: str,
+        provenance: Mapping[str, Any],
+        header: Sequence[tuple[str, str]] = (),
+        notes: Sequence[str] = (),
+        statistics: Mapping[str, Any] | None = None,
+    ) -> None:
+        import numpy as np
+        import pandas as pd
+
+        names = [str(n) for n in params.index]
+        self._model = model
+        self._dependent = dependent
+        self._params = pd.Series(np.asarray(params, dtype="float64"), index=names, name="params")
+        self._std_errors = pd.Series(np.asarray(std_errors, dtype="float64"), index=names,
+                                     name="std_error")
+        self._cov = pd.DataFrame(np.asarray(cov, dtype="float64"), index=names, columns=names)
+        self._nobs = int(nobs)
+        self._df_resid = None if df_resid is None else float(df_resid)
+        self._cov_type = cov_type
+        self._provenance = copy.deepcopy(jsonable(dict(provenance)))
+        self._header = list(header)
+        self._notes = list(notes)
+        self._statistics = {k: jsonable(v) for k, v in (statistics or {}).items()}
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._frozen:
+            raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+
+    # --- estimates -----------------------------------------------------------------
+    @property
+    def model(self) -> str:
+        """Name of the estimator."""
+        return self._model
+
+    @property
+    def dependent(self) -> str:
+        """Name of the outcome."""
+        return self._dependent
+
+    @property
+    def params(self) -> pd.Series:
+        """Estimated parameters."""
+        return self._params.copy()
+
+    @property
+    def std_errors(self) -> pd.Series:
+        """Standard errors of the parameters."""
+        return self._std_errors.copy()
+
+    @property
+    def cov(self) -> pd.DataFrame:
+        """Estimated covariance of the parameters."""
+        return self._cov.copy()
+
+    @property
+    def tstats(self) -> pd.Series:
+        """``params / std_errors``."""
+        return (self._params / self._std_errors).rename("tstat")
+
+    @property
+    def distribution(self) -> str:
+        """Reference distribution of the test statistics (``"normal"`` or ``"t(df)"``)."""
+        return "normal" if self._df_resid is None else f"t({self._df_resid:g})"
+
+    def _critical(self, alpha: float) -> float:
+        from scipy import stats
+
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+        if self._df_resid is None:
+            return float(stats.norm.ppf(1 - alpha / 2))
+        return float(stats.t.ppf(1 - alpha / 2, self._df_resid))
+
+    @property
+    def pvalues(self) -> pd.Series:
+        """Two-sided p-values of ``params = 0``."""
+        import numpy as np
+        from scipy import stats
+
+        t = np.abs(self.tstats.to_numpy())
+        if self._df_resid is None:
+            p = 2 * stats.norm.sf(t)
+        else:
+            p = 2 * stats.t.sf(t, self._df_resid)
+        return self._params.__class__(p, index=self._params.index, name="pvalue")
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Confidence intervals ``params -/+ q * std_errors`` with columns ``lower``, ``upper``.
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+            One minus the coverage (0.05 gives 95% intervals).
+        """
+        import pandas as pd
+
+        q = self._critical(alpha)
+        return pd.DataFrame(
+            {"lower": self._params - q * self._std_errors, "upper": self._params + q * self._std_errors}
+        )
+
+    @property
+    def nobs(self) -> int:
+        """Number of observations used in estimation."""
+        return self._nobs
+
+    @property
+    def cov_type(self) -> str:
+        """Description of the covariance estimator."""
+        return self._cov_type
+
+    @property
+    def statistics(self) -> dict[str, Any]:
+        """Named scalar statistics of the fit."""
+        return dict(self._statistics)
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Record of the data (sha256), versions, options and seed behind the result.
+
+        A JSON-safe copy: modifying it does not change the result. Contains no
+        wall-clock time, so identical inputs give identical provenance.
+        """
+        return copy.deepcopy(self._provenance)
+
+    # --- presentation ------------------------------------------------------------------
+    def to_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Parameter table: estimate, std_error, stat, pvalue, lower, upper."""
+        import pandas as pd
+
+        ci = self.conf_int(alpha)
+        return pd.DataFrame(
+            {
+                "estimate": self._params,
+                "std_error": self._std_errors,
+                "stat": self.tstats,
+                "pvalue": self.pvalues,
+                "lower": ci["lower"],
+                "upper": ci["upper"],
+            }
+        )
+
+    def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
+        table = self.to_frame(alpha)
+        stat = "t" if self._df_resid is not None else "z"
+        pct = f"{100 * (1 - alpha):g}%"
+        table.columns = ["coef", "std err", stat, f"P>|{stat}|", f"{pct} lower", f"{pct} upper"]
+        return [("Parameter estimates", table)]
+
+    def _summary_header(self) -> list[tuple[str, str]]:
+        prov = self._provenance
+        sample = prov.get("data", {}).get("sample", {})
+        rows = [("Dependent variable", self._dependent), ("Model", self._model)]
+        if sample:
+            rows.append(("Sample", f"{sample['start']} to {sample['end']}"))
+        rows += [("No. observations", str(self._nobs)), ("Covariance", self._cov_type)]
+        return rows + [(k, v) for k, v in self._header]
+
+    def _provenance_note(self) -> str:
+        data = self._provenance.get("data", {})
+        sets = ", ".join(f"{k} (sha256 {str(v)[:12]}...)" for k, v in data.get("datasets", {}).items())
+        versions = self._provenance.get("versions", {})
+        return (f"Data: {sets}; data version {data.get('data_version')}. "
+                f"venecon {versions.get('venecon')}, statsmodels {versions.get('statsmodels')}.")
+
+    def summary(self, alpha: float = 0.05) -> Summary:
+        """Summary of the fit; ``str()`` gives text, Jupyter shows HTML, ``.as_latex()`` LaTeX."""
+        notes = [*self._notes, self._provenance_note()]
+        return Summary(f"{self._model} results", self._summary_header(),
+                       self._summary_tables(alpha), notes)
+
+    def to_latex(self, alpha: float = 0.05) -> str:
+        """The summary as LaTeX ``tabular`` environments."""
+        return self.summary(alpha).as_latex()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self._model}, {self._dependent}, nobs={self._nobs}>"
+
+    def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
+        """Everything in the result as JSON-safe Python types (``json.dumps`` works on it)."""
+        ci = self.conf_int(alpha)
+        out = {
+            "model": self._model,
+            "dependent": self._dependent,
+            "nobs": self._nobs,
+            "cov_type": self._cov_type,
+            "distribution": self.distribution,
+            "alpha": alpha,
+            "params": jsonable(self._params),
+            "std_errors": jsonable(self._std_errors),
+            "pvalues": jsonable(self.pvalues),
+            "conf_int": {"lower": jsonable(ci["lower"]), "upper": jsonable(ci["upper"])},
+            "statistics": dict(self._statistics),
+            "provenance": self.provenance,
+        }
+        json.dumps(out)  # fail here, not in the user's serializer
+        return out
+
+    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:
+        """Coefficient plot with ``1 - alpha`` confidence intervals; returns the Figure."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(6, 0.4 * len(self._params) + 1.5))
+        else:
+            fig = ax.figure
+        ci = self.conf_int(alpha)
+        y = range(len(self._params))
+        ax.errorbar(self._params.to_numpy(), list(y),
+                    xerr=[(self._params - ci["lower"]).to_numpy(), (ci["upper"] - self._params).to_numpy()],
+                    fmt="o", capsize=3)
+        ax.set_yticks(list(y), list(self._params.index))
+        ax.axvline(0, color="grey", lw=0.8)
+        ax.set_title(f"{self._model}: {self._dependent} ({100 * (1 - alpha):g}% CI)")
+        return fig
+
+
+@dataclass(frozen=True)
+class CumulativeEffect:
+    """Cumulative effect over a window of periods, in barrels and as an average flow.
+
+    ``barrels`` is ``sum_t effect_t * days_t * barrels_per_unit_day``;
+    ``average`` is the day-weighted mean effect in the outcome's unit (kb/d).
+    """
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    periods: int
+    days: int
+    unit: str
+    alpha: float
+    barrels: float
+    barrels_lower: float
+    barrels_upper: float
+    average: float
+    average_lower: float
+    average_upper: float
+    method: str = field(default="")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict."""
+        return {k: jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
+
+    def to_frame(self) -> pd.DataFrame:
+        """Two rows (``barrels``, ``average <unit>``) with estimate, lower, upper."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"estimate": [self.barrels, self.average],
+             "lower": [self.barrels_lower, self.average_lower],
+             "upper": [self.barrels_upper, self.average_upper]},
+            index=["barrels", f"average {self.unit}"],
+        )
+
+    def __str__(self) -> str:
+        pct = f"{100 * (1 - self.alpha):g}%"
+        return (f"Cumulative effect {self.start:%Y-%m} to {self.end:%Y-%m} ({self.periods} periods): "
+                f"{self.barrels / 1e6:,.1f} million barrels [{pct}: {self.barrels_lower / 1e6:,.1f}, "
+                f"{self.barrels_upper / 1e6:,.1f}]; average {self.average:,.1f} {self.unit} "
+                f"[{self.average_lower:,.1f}, {self.average_upper:,.1f}]")
+
+
+class PathResults(ModelResults):
+    """Results of a model with a counterfactual path (ITS, intervention ARIMA, synthetic control).
+
+    Additional parameters
+    ---------------------
+    actual : Series
+        The outcome over the whole estimation sample (for plots).
+    effects : DataFrame
+        One row per period with at least ``actual``, ``counterfactual``,
+        ``effect``, ``effect_lower``, ``effect_upper`` (intervals at ``alpha``).
+    events : DataFrame
+        One row per event: ``date`` (as given) and ``period`` (first treated period).
+    unit : str or None
+        Unit of the outcome; needed for barrels.
+    alpha : float
+        Level of the intervals in ``effects``.
+
+    Subclasses implement :meth:`_cumulative_interval`.
+    """
+
+    def __init__(
+        self,
+        *,
+        actual: pd.Series,
+        effects: pd.DataFrame,
+        events: pd.DataFrame,
+        unit: str | None,
+        alpha: float,
+        **kwargs: Any,
+    ) -> None:
+        required = {"actual", "counterfactual", "effect", "effect_lower", "effect_upper"}
+        missing = required - set(effects.columns)
+        if missing:
+            raise ValueError(f"effects lacks columns {sorted(missing)}")
+        self._actual = actual.copy()
+        self._effects = effects.copy()
+        self._events = events.copy()
+        self._unit = unit
+        self._alpha = float(alpha)
+        super().__init__(**kwargs)
+
+    @property
+    def effects(self) -> pd.DataFrame:
+        """Per-period actual, counterfactual, effect and its ``1 - alpha`` interval."""
+        return self._effects.copy()
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """The events with their dates and first treated periods."""
+        return self._events.copy()
+
+    @property
+    def unit(self) -> str | None:
+        """Unit of the outcome."""
+        return self._unit
+
+    def _window(self, start: Any, end: Any) -> np.ndarray:
+        import numpy as np
+        import pandas as pd
+
+        index = self._effects.index
+        treated = self._effects["effect"].notna().to_numpy()
+        default_start = self._events["period"].min()
+        lo = pd.Timestamp(start).to_period("M").to_timestamp() if start is not None else default_start
+        hi = pd.Timestamp(end).to_period("M").to_timestamp() if end is not None else index[-1]
+        if lo > hi:
+            raise DateRangeError(f"cumulative_effect: start {start!r} is after end {end!r}")
+        if lo < index[0] or hi > index[-1]:
+            raise DateRangeError(
+                f"cumulative_effect: {lo:%Y-%m} to {hi:%Y-%m} is outside the effects, which cover "
+                f"{index[0]:%Y-%m} to {index[-1]:%Y-%m}"
+            )
+        mask = np.asarray((index >= lo) & (index <= hi)) & treated
+        if not mask.any():
+            raise DateRangeError(f"cumulative_effect: no periods with an effect in {lo:%Y-%m} to {hi:%Y-%m}")
+        return np.flatnonzero(mask)
+
+    def _cumulative_interval(
+        self, positions: np.ndarray, weights: np.ndarray, alpha: float
+    ) -> tuple[float, float, float, str]:
+        """(estimate, lower, upper, method) of ``sum_i weights_i * effect[positions_i]``."""
+        raise NotImplementedError
+
+    def cumulative_effect(
+        self, start: Any = None, end: Any = None, alpha: float | None = None
+    ) -> CumulativeEffect:
+        """Cumulative effect from ``start`` to ``end`` (inclusive months).
+
+        Parameters
+        ----------
+        start, end : date-like, optional
+            Window; defaults to the first treated period of the first event and
+            the end of the sample.
+        alpha : float, optional
+            Interval level; defaults to the ``alpha`` the model was fitted with.
+
+        Returns
+        -------
+        CumulativeEffect
+            Barrels (``effect x days in month x barrels per unit-day``) and the
+            day-weighted average effect in the outcome's unit, each with an interval.
+        """
+        import numpy as np
+
+        if self._unit not in BARRELS_PER_UNIT_DAY:
+            raise ModelSpecificationError(
+                f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}) to count "
+                f"barrels; the outcome's unit is {self._unit!r}. Pass unit='kb/d' to the model"
+            )
+        alpha = self._alpha if alpha is None else float(alpha)
+        positions = self._window(start, end)
+        index = self._effects.index[positions]
+        days = np.asarray(index.days_in_month, dtype="float64")
+        scale = BARRELS_PER_UNIT_DAY[self._unit]
+        est, lo, hi, method = self._cumulative_interval(positions, days * scale, alpha)
+        total = days.sum() * scale
+        return CumulativeEffect(
+            start=index[0], end=index[-1], periods=len(positions), days=int(days.sum()),
+            unit=self._unit, alpha=alpha, barrels=est, barrels_lower=lo, barrels_upper=hi,
+            average=est / total, average_lower=lo / total, average_upper=hi / total, method=method,
+        )
+
+    def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
+        out = super().to_dict(alpha)
+        out["unit"] = self._unit
+        out["effects_alpha"] = self._alpha
+        out["events"] = jsonable(self._events)
+        out["effects"] = jsonable(self._effects)
+        json.dumps(out)
+        return out
+
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:  # noqa: ARG002
+        """Actual vs counterfactual (top) and the effect with its interval (bottom)."""
+        import matplotlib.pyplot as plt
+
+        eff = self._effects
+        if ax is None:
+            fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(8, 6),
+                                              gridspec_kw={"height_ratios": [2, 1]})
+        else:
+            top, bottom = ax
+            fig = top.figure
+        top.plot(self._actual.index, self._actual.to_numpy(), color="black", lw=1.2, label="actual")
+        top.plot(eff.index, eff["counterfactual"].to_numpy(), color="C0", ls="--", label="counterfactual")
+        if {"counterfactual_lower", "counterfactual_upper"} <= set(eff.columns):
+            top.fill_between(eff.index, eff["counterfactual_lower"].to_numpy(),
+                             eff["counterfactual_upper"].to_numpy(), color="C0", alpha=0.2)
+        bottom.plot(eff.index, eff["effect"].to_numpy(), color="C3")
+        bottom.fill_between(eff.index, eff["effect_lower"].to_numpy(), eff["effect_upper"].to_numpy(),
+                            color="C3", alpha=0.2, label=f"{100 * (1 - self._alpha):g}% interval")
+        bottom.axhline(0, color="grey", lw=0.8)
+        for _, row in self._events.iterrows():
+            for a in (top, bottom):
+                a.axvline(row["period"], color="grey", ls=":", lw=1)
+            top.annotate(str(row.name), (row["period"], 1), xycoords=("data", "axes fraction"),
+                         rotation=90, va="top", ha="right", fontsize=8)
+        unit = f" ({self._unit})" if self._unit else ""
+        top.set_ylabel(f"{self._dependent}{unit}")
+        bottom.set_ylabel("effect")
+        top.legend(loc="best")
+        bottom.legend(loc="best")
+        top.set_title(self._model)
+        return fig
