@@ -15,7 +15,9 @@ from ._version import __version__
 from .exceptions import (
     DataIntegrityError,
     DatasetNotFoundError,
+    DateIndexError,
     DateRangeError,
+    EventNotFoundError,
     FilterError,
     SchemaError,
     UnknownValueError,
@@ -28,13 +30,21 @@ _LAZY = {
     "datasets": "venecon.data.catalogue",
     "describe": "venecon.data.catalogue",
     "load": "venecon.data.load",
+    "events": "venecon.policy.registry",
+    "event": "venecon.policy.registry",
+    "add_events": "venecon.policy.registry",
+    "reset_events": "venecon.policy.registry",
+    "regimes": "venecon.policy.indicators",
+    "plot_events": "venecon.policy.plotting",
 }
 
 __all__ = [
     "__version__",
     "DataIntegrityError",
     "DatasetNotFoundError",
+    "DateIndexError",
     "DateRangeError",
+    "EventNotFoundError",
     "FilterError",
     "SchemaError",
     "UnknownValueError",
@@ -45,6 +55,9 @@ __all__ = [
 if TYPE_CHECKING:
     from .data.catalogue import cite, datasets, describe
     from .data.load import load
+    from .policy.indicators import regimes
+    from .policy.plotting import plot_events
+    from .policy.registry import add_events, event, events, reset_events
 
 
 def __getattr__(name: str) -> Any:
