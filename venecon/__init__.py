@@ -8,18 +8,24 @@ matplotlib, scipy, yfinance) are imported only when a function needs them, so
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import attach
 
 from ._version import __version__
 from .exceptions import (
+    ApiKeyError,
+    CacheIntegrityError,
+    CachedDataWarning,
     DataIntegrityError,
     DatasetNotFoundError,
     DateIndexError,
     DateRangeError,
     EventNotFoundError,
     FilterError,
+    OfflineError,
     SchemaError,
+    SourceError,
     UnknownValueError,
     VeneconError,
 )
@@ -40,13 +46,18 @@ _LAZY = {
 
 __all__ = [
     "__version__",
+    "ApiKeyError",
+    "CacheIntegrityError",
+    "CachedDataWarning",
     "DataIntegrityError",
     "DatasetNotFoundError",
     "DateIndexError",
     "DateRangeError",
     "EventNotFoundError",
     "FilterError",
+    "OfflineError",
     "SchemaError",
+    "SourceError",
     "UnknownValueError",
     "VeneconError",
     *_LAZY,
@@ -59,15 +70,4 @@ if TYPE_CHECKING:
     from .policy.plotting import plot_events
     from .policy.registry import add_events, event, events, reset_events
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'venecon' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = attach(__name__, _LAZY)

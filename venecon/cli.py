@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     cite = data_commands.add_parser("cite", help="BibTeX for a dataset, or for venecon")
     cite.add_argument("name", nargs="?")
     cite.set_defaults(run=_data_cite)
+    from .sources.cli import add_refresh_command
+
+    add_refresh_command(data_commands)
     return parser
 
 

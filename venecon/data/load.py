@@ -85,6 +85,8 @@ def load(
     source: Selection = None,
     start: Any = None,
     end: Any = None,
+    live: bool = False,
+    refresh: bool = False,
     **filters: Selection,
 ) -> pd.DataFrame:
     """Load a bundled dataset as a tidy (long) DataFrame.
@@ -99,6 +101,13 @@ def load(
     start, end : date-like or int, optional
         Inclusive date range. Annual tables take years (``2015``); daily and
         monthly tables take anything ``pandas.Timestamp`` reads (``"2019-01"``).
+    live : bool, default False
+        Use the user-local live vintage (EIA API, FRED, Yahoo; see
+        ``venecon.sources``) instead of the bundled one: same schema, same
+        filters, provenance naming the retrieval. Needs ``venecon[live]`` and,
+        the first time, network access; offline it falls back to the cache.
+    refresh : bool, default False
+        With ``live=True``: fetch again instead of reusing the cached vintage.
     **filters : str or list of str
         Equality filters on the dataset's other text columns (for example
         ``partner="USA"`` in ``trade``).
@@ -132,8 +141,13 @@ def load(
     >>> crude = venecon.load("production_monthly", series="crude_oil", start="2016-01")
     >>> crude[["date", "value"]].head(2)  # doctest: +SKIP
     """
-    entry = _package.resource(name)
-    frame = _frame(name)
+    if live:
+        from ..sources.live import live_table
+
+        entry, frame = live_table(name, refresh=refresh)
+    else:
+        entry = _package.resource(name)
+        frame = _frame(name)
     selections = {"country": country, "series": series, "source": source, **filters}
     filterable = [
         f["name"] for f in entry["schema"]["fields"] if f["type"] == "string"
@@ -184,7 +198,7 @@ def load(
         selected = selected[in_range]
     result = selected.reset_index(drop=True).copy()
     # Provenance travels with the frame so models can record which data they used.
-    result.attrs["venecon"] = provenance(name)
+    result.attrs["venecon"] = dict(frame.attrs["venecon"]) if live else provenance(name)
     return result
 
 

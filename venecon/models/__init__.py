@@ -1,6 +1,6 @@
 """Time-series estimators of sanction and licence effects.
 
->>> from venecon.models import ITS, InterventionARIMA
+>>> from venecon.models import ITS, InterventionARIMA, LocalProjections, StructuralBreaks
 
 Every model is configured by its inputs (data, events, options) and its
 ``fit()`` returns an immutable results object sharing one API
@@ -15,36 +15,38 @@ statsmodels and matplotlib are imported only when a model is fitted or plotted.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
 
 _LAZY = {
     "ITS": "venecon.models.its",
     "ITSResults": "venecon.models.its",
     "InterventionARIMA": "venecon.models.arima",
     "InterventionARIMAResults": "venecon.models.arima",
+    "LocalProjections": "venecon.models.projections",
+    "LocalProjectionsResults": "venecon.models.projections",
+    "StructuralBreaks": "venecon.models.breaks",
+    "StructuralBreaksResults": "venecon.models.breaks",
     "ModelResults": "venecon.models.results",
     "PathResults": "venecon.models.results",
     "CumulativeEffect": "venecon.models.results",
     "Summary": "venecon.models.results",
+    "EventStudy": "venecon.models.event_study",
+    "EventStudyResults": "venecon.models.event_study",
+    "SyntheticControl": "venecon.models.synth",
+    "SyntheticControlResults": "venecon.models.synth",
 }
 
 __all__ = list(_LAZY)
 
 if TYPE_CHECKING:
     from .arima import InterventionARIMA, InterventionARIMAResults
+    from .breaks import StructuralBreaks, StructuralBreaksResults
+    from .event_study import EventStudy, EventStudyResults
     from .its import ITS, ITSResults
+    from .projections import LocalProjections, LocalProjectionsResults
     from .results import CumulativeEffect, ModelResults, PathResults, Summary
+    from .synth import SyntheticControl, SyntheticControlResults
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'venecon.models' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = attach(__name__, _LAZY)

@@ -14,8 +14,7 @@ Submodules import pandas; this package imports them only when a name is used.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from .._lazy import attach
 
 _LAZY = {
     "events": "registry",
@@ -35,15 +34,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'venecon.policy' has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = attach(__name__, _LAZY)

@@ -1,0 +1,141 @@
+"""Market-model event study: known abnormal returns, textbook variances, BMP, real data."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import venecon
+from venecon.exceptions import InsufficientDataError, ModelSpecificationError
+from venecon.models.event_study import EventStudy
+
+
+def simulated(jumps: dict[str, float], n=900, seed=0, alpha=0.0002, beta=1.5, noise=0.002):
+    rng = np.random.default_rng(seed)
+    dates = pd.bdate_range("2015-01-01", periods=n)
+    m = rng.normal(0, 0.01, n)
+    r = alpha + beta * m + rng.normal(0, noise, n)
+    for day, size in jumps.items():
+        r[dates.get_loc(pd.Timestamp(day))] += size
+    to_prices = lambda x: pd.Series(100 * np.exp(np.cumsum(np.r_[0, x[1:]])), index=dates)  # noqa: E731
+    return to_prices(r), to_prices(m)
+
+
+def test_market_model_recovers_an_injected_abnormal_return():
+    asset, market = simulated({"2017-03-01": 0.05})
+    res = EventStudy(asset, {"jump": "2017-03-01"}, market=market).fit()
+    ar = res.abnormal_returns.set_index("day")["abnormal_return"]
+    assert ar[0] == pytest.approx(0.05, abs=0.006)
+    assert res.params["CAR[jump]"] == pytest.approx(0.05, abs=0.01)
+    assert res.pvalues["CAR[jump]"] < 1e-6
+    assert abs(ar[-1]) < 0.008 and abs(ar[1]) < 0.008
+
+
+def test_classic_variance_matches_ols_prediction_errors():
+    import statsmodels.api as sm
+
+    asset, market = simulated({}, seed=3)
+    study = EventStudy(asset, ["2017-06-01"], market=market, estimation=(-120, -6),
+                       window=(-2, 2))
+    res = study.fit()
+    r = np.log(asset).diff().dropna()
+    m = np.log(market).diff().dropna()
+    t0 = r.index.searchsorted(pd.Timestamp("2017-06-01"))
+    X = sm.add_constant(m.iloc[t0 - 120:t0 - 5].to_numpy())
+    ols = sm.OLS(r.iloc[t0 - 120:t0 - 5].to_numpy(), X).fit()
+    X0 = sm.add_constant(m.iloc[t0 - 2:t0 + 3].to_numpy(), has_constant="add")
+    pred = ols.get_prediction(X0)
+    got = res.abnormal_returns
+    np.testing.assert_allclose(got["abnormal_return"], r.iloc[t0 - 2:t0 + 3] - pred.predicted_mean)
+    np.testing.assert_allclose(got["se_ar"], pred.se_obs)
+    assert res.distribution == f"t({ols.df_resid:g})"
+
+
+def test_constant_mean_model_and_bmp_across_events():
+    asset, _ = simulated({"2016-05-02": 0.03, "2017-05-01": 0.04, "2018-05-01": 0.02}, seed=5)
+    res = EventStudy(asset, ["2016-05-02", "2017-05-01", "2018-05-01"]).fit()
+    cars = res.params.drop("CAAR")
+    ses = res.std_errors.drop("CAAR")
+    scar = cars / ses
+    tests = res.tests.set_index("test")
+    bmp = tests.loc[tests.index.str.startswith("BMP")].iloc[0]
+    assert bmp["statistic"] == pytest.approx(scar.mean() * np.sqrt(3) / scar.std(ddof=1))
+    classic = tests.loc[tests.index.str.startswith("classic")].iloc[0]
+    assert classic["estimate"] == pytest.approx(cars.mean())
+    assert classic["statistic"] == pytest.approx(cars.mean() / (np.sqrt((ses**2).sum()) / 3))
+    assert res.provenance["options"]["model"] == "constant-mean model"
+    json.dumps(res.to_dict())
+
+
+def test_single_event_has_no_bmp_and_says_so():
+    asset, _ = simulated({})
+    res = EventStudy(asset, ["2017-01-03"]).fit()
+    assert np.isnan(res.tests["statistic"].iloc[1])
+    assert "BMP test needs two or more events" in str(res.summary())
+
+
+def test_bundled_brent_and_wti_around_registry_events():
+    ids = ["eo13808", "pdvsa-sdn", "gl41", "gl44"]
+    for series in ("brent", "wti"):
+        prices = venecon.load("prices_daily", series=series, source="eia_spot")
+        res = EventStudy(prices, ids).fit()
+        assert list(res.params.index) == [f"CAR[{i}]" for i in ids] + ["CAAR"]
+        assert res.provenance["data"]["datasets"] == prices.attrs["venecon"]["datasets"]
+        assert res.model == "venecon.models.EventStudy" and res.dependent == series
+        assert len(res.abnormal_returns) == 3 * len(ids)
+        day0 = res.abnormal_returns.query("event == 'pdvsa-sdn' and day == 0")["date"].iloc[0]
+        assert day0 == pd.Timestamp("2019-01-28")
+        assert np.isfinite(res.params).all() and (res.std_errors > 0).all()
+
+
+def test_event_on_a_weekend_maps_to_the_next_trading_day():
+    asset, _ = simulated({})
+    res = EventStudy(asset, {"sat": "2017-03-04"}).fit()  # a Saturday
+    day0 = res.abnormal_returns.query("day == 0")["date"].iloc[0]
+    assert day0 == pd.Timestamp("2017-03-06")
+
+
+def test_live_equities_with_a_market_index(tmp_path, monkeypatch):
+    """Chevron and a refiner against the S&P 500, through the Yahoo adapter (injected)."""
+    from venecon.sources import yahoo
+    from venecon.sources._live import Session
+    from venecon.sources.cache import Cache
+
+    cvx, spx = simulated({"2019-01-28": -0.04}, n=2100, seed=7)
+    vlo, _ = simulated({}, n=2100, seed=8)
+
+    def download(tickers, **kwargs):
+        frames = {"CVX": cvx, "VLO": vlo, "^GSPC": spx}
+        cols = pd.MultiIndex.from_product([["Adj Close", "Close"], tickers])
+        data = {(f, t): frames[t] * (0.98 if f == "Adj Close" else 1.0) for f, t in cols}
+        return pd.DataFrame(data)
+
+    live = yahoo.prices(["CVX", "VLO", "^GSPC"], session=Session(cache=Cache(tmp_path)),
+                        download=download)
+    pick = lambda t: live[(live["ticker"] == t) & (live["field"] == "adj_close")]  # noqa: E731
+    res = EventStudy(pick("CVX"), ["pdvsa-sdn"], market=pick("^GSPC")).fit()
+    assert res.params["CAR[pdvsa-sdn]"] == pytest.approx(-0.04, abs=0.012)
+    assert list(res.provenance["data"]["datasets"]) == ["market_daily@live"]
+    assert res.dependent == "chevron"
+    EventStudy(pick("VLO"), ["pdvsa-sdn", "gl41"], market=pick("^GSPC")).fit()
+
+
+def test_input_errors_are_clear():
+    asset, _ = simulated({})
+    with pytest.raises(ModelSpecificationError, match="outside the returns sample"):
+        EventStudy(asset, ["2030-01-01"]).fit()
+    with pytest.raises(InsufficientDataError, match="estimation window"):
+        EventStudy(asset, ["2015-02-02"]).fit()
+    with pytest.raises(ModelSpecificationError, match="must end before"):
+        EventStudy(asset, ["2017-01-03"], estimation=(-100, 0), window=(-1, 1))
+    both = venecon.load("prices_daily", series=["brent", "wti"])
+    with pytest.raises(ModelSpecificationError, match="several values of 'series'"):
+        EventStudy(both, ["pdvsa-sdn"])
+    wti = venecon.load("prices_daily", series="wti", source="eia_spot")
+    with pytest.raises(ModelSpecificationError, match="2020-04-2.*non-positive"):
+        EventStudy(wti, {"covid": "2020-04-21"}).fit()
+    with pytest.raises(venecon.EventNotFoundError):
+        EventStudy(asset, ["no-such-event"])

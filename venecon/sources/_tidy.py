@@ -1,0 +1,70 @@
+"""Turn parsed rows from a live source into a typed tidy frame with provenance."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .._version import __version__
+from ..exceptions import SourceError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+KEYS = ("date", "country", "series", "source", "partner", "reporter", "ticker", "field")
+
+
+def frame_sha256(frame: pd.DataFrame) -> str:
+    """sha256 of the frame's CSV rendering (what a user would archive)."""
+    text = frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def live_provenance(
+    dataset: str, frame: pd.DataFrame, records: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The ``attrs["venecon"]`` record of a live frame.
+
+    ``datasets`` and ``data_version`` have the same shape as for bundled data
+    (so models copy them into results unchanged): the key is
+    ``"<dataset>@live"`` and the version names the newest retrieval time.
+    ``responses`` lists each raw response's sha256, UTC retrieval time,
+    redacted request and client version.
+    """
+    times = sorted(str(r.get("retrieved_utc")) for r in records)
+    return {
+        "datasets": {f"{dataset}@live": frame_sha256(frame)},
+        "data_version": f"live:{times[-1]}" if times else "live",
+        "responses": [dict(r) for r in records],
+        "client": f"venecon/{__version__}",
+    }
+
+
+def tidy_frame(
+    rows: list[dict[str, Any]],
+    dataset: str,
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+) -> pd.DataFrame:
+    """A typed frame (``date`` as Timestamp, ``value`` float, text as ``string``), sorted."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(columns))
+    try:
+        frame["date"] = pd.to_datetime(frame["date"].astype("string"), format="ISO8601")
+    except (TypeError, ValueError) as exc:
+        raise SourceError(f"{dataset}: the source returned an unreadable date ({exc})") from None
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    for column in columns:
+        if column not in ("date", "value"):
+            frame[column] = frame[column].astype("string")
+    keys = [c for c in KEYS if c in frame.columns]
+    duplicated = frame.duplicated(keys)
+    if duplicated.any():
+        first = frame.loc[duplicated, keys].iloc[0].to_dict()
+        raise SourceError(f"{dataset}: the source returned duplicate rows, e.g. {first}")
+    order = [c for c in keys if c != "date"] + ["date"]
+    frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
+    frame.attrs["venecon"] = live_provenance(dataset, frame, records)
+    return frame

@@ -1,0 +1,191 @@
+"""HTTP GET with timeouts, retries and key redaction, on the standard library.
+
+:class:`HttpClient` retries rate limits (429), server errors (500, 502, 503,
+504), timeouts, dropped connections and truncated or unparseable bodies, with
+exponential backoff that honours ``Retry-After``. Other client errors (400,
+401, 403, 404) are not retried: 401/403, or a message about the key, raise
+:class:`~venecon.exceptions.ApiKeyError`. Every message passes through
+:func:`redact`, so the values of secret parameters never reach logs or errors.
+The sleep function is injectable so tests run fast.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import json
+import logging
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from .._version import __version__
+from ..exceptions import ApiKeyError, SourceError
+from .cache import REDACTED, SECRET_PARAMS
+
+__all__ = ["HttpClient", "RETRY_STATUSES", "redact"]
+
+log = logging.getLogger("venecon.sources")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_KEY_WORDS = ("api_key", "api key")
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every non-empty secret (and its URL-encoded form) replaced by a marker."""
+    for secret in secrets:
+        if secret:
+            forms = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
+            for form in forms:
+                text = text.replace(form, REDACTED)
+    return text
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _error_text(body: bytes) -> str:
+    """A short message from an error body (JSON ``error``/``error_message``/``message``)."""
+    text = body[:2000].decode("utf-8", errors="replace")
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return " ".join(text.split())[:300]
+    if isinstance(payload, Mapping):
+        for name in ("error_message", "error", "message", "msg"):
+            found = payload.get(name)
+            if isinstance(found, Mapping):
+                found = found.get("message") or found.get("code") or json.dumps(found)
+            if found:
+                return str(found)[:300]
+    return " ".join(text.split())[:300]
+
+
+class HttpClient:
+    """A small retrying HTTP GET client.
+
+    Parameters
+    ----------
+    timeout : float
+        Seconds allowed for connecting and for each read.
+    retries : int
+        Retries after the first attempt (so ``retries + 1`` attempts at most).
+    backoff : float
+        First wait in seconds; doubles each retry.
+    max_wait : float
+        Cap on any single wait, including ``Retry-After``.
+    sleep : callable
+        Called with the seconds to wait; inject a no-op in tests.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 30.0,
+        retries: int = 4,
+        backoff: float = 1.0,
+        max_wait: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.sleep = sleep
+
+    def get(
+        self, url: str, params: Mapping[str, Any], *, validate: Callable[[bytes], Any] | None = None
+    ) -> bytes:
+        """GET ``url`` with query ``params`` and return the body.
+
+        Parameters
+        ----------
+        url : str
+            Base URL without query string.
+        params : mapping
+            Query parameters; lists become repeated parameters. Values of
+            parameters named like keys (``api_key``...) are redacted everywhere.
+        validate : callable, optional
+            Called on the body; raising ``ValueError`` marks it truncated or
+            corrupt, which is retried like a timeout.
+
+        Raises
+        ------
+        ApiKeyError
+            The server rejected the key (401/403 or a key-related message).
+        SourceError
+            Any other failure; ``transient`` tells whether retrying later may help.
+        """
+        secrets = [str(v) for k, v in params.items() if k.lower() in SECRET_PARAMS and v]
+        full = f"{url}?{urllib.parse.urlencode(params, doseq=True)}" if params else url
+        shown = redact(full, secrets)
+        last: SourceError | None = None
+        for attempt in range(self.retries + 1):
+            wait = None
+            try:
+                body = self._once(full)
+                if validate is not None:
+                    validate(body)
+                return body
+            except urllib.error.HTTPError as exc:
+                body = exc.read() if exc.fp is not None else b""
+                detail = redact(_error_text(body), secrets)
+                message = f"{shown} returned HTTP {exc.code}: {detail}"
+                if exc.code in RETRY_STATUSES:
+                    last = SourceError(message, status=exc.code, transient=True)
+                    wait = _retry_after(exc.headers.get("Retry-After") if exc.headers else None)
+                elif exc.code in (401, 403) or any(k in detail.lower() for k in _KEY_WORDS):
+                    raise ApiKeyError(message, status=exc.code) from None
+                else:
+                    raise SourceError(message, status=exc.code) from None
+            except TimeoutError:
+                last = SourceError(f"{shown} timed out after {self.timeout:g} s", transient=True)
+            except (http.client.IncompleteRead, ValueError) as exc:
+                kind = "truncated" if isinstance(exc, http.client.IncompleteRead) else "malformed"
+                last = SourceError(
+                    f"{shown} returned a {kind} body ({redact(str(exc), secrets)[:200]})",
+                    transient=True,
+                )
+            except (urllib.error.URLError, ConnectionError, http.client.HTTPException) as exc:
+                reason = getattr(exc, "reason", exc)
+                kind = "timed out" if isinstance(reason, TimeoutError) else "failed"
+                last = SourceError(
+                    f"{shown} {kind}: {redact(str(reason), secrets)}", transient=True
+                )
+            if attempt < self.retries:
+                delay = min(self.max_wait, wait if wait is not None else self.backoff * 2**attempt)
+                log.warning("%s; retry %d of %d in %.1f s", last, attempt + 1, self.retries, delay)
+                self.sleep(delay)
+        assert last is not None
+        raise SourceError(f"{last} (gave up after {self.retries + 1} attempts)",
+                          status=last.status, transient=True)
+
+    def _once(self, full_url: str) -> bytes:
+        request = urllib.request.Request(
+            full_url, headers={"User-Agent": f"venecon/{__version__}", "Accept": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            body = response.read()
+            expected = response.headers.get("Content-Length")
+            if expected is not None and expected.isdigit() and int(expected) != len(body):
+                raise http.client.IncompleteRead(body, int(expected) - len(body))
+            return body

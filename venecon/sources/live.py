@@ -1,0 +1,214 @@
+"""Live datasets: fetch, the user-local overlay, and the hook used by ``venecon.load``.
+
+A live dataset has the schema of the bundled one of the same name
+(``production_monthly``, ``trade``, ``prices_daily``) or is live-only
+(``cpi_monthly``, ``market_daily``). :func:`live_table` returns the overlay
+copy in ``<cache>/overlay/<name>.csv`` if there is one (verified against the
+sha256 in its ``.json`` sidecar), else fetches the table and writes the
+overlay; ``refresh=True`` always re-fetches. The bundled files are never
+touched. Every frame carries ``attrs["venecon"]`` with the sha256 of the
+table, the vintage and the provenance of each raw response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import CacheIntegrityError, DatasetNotFoundError
+from . import eia, fred, yahoo
+from ._live import Session
+from ._tidy import frame_sha256
+from .cache import Cache, _atomic_write
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["LIVE_DATASETS", "LiveDataset", "fetch", "live_resource", "live_table", "refresh"]
+
+_BASE = ["date", "country", "series", "value", "unit", "source"]
+
+
+@dataclass(frozen=True)
+class LiveDataset:
+    """A dataset that can be fetched from a live source."""
+
+    name: str
+    frequency: str
+    columns: tuple[str, ...]
+    getter: Callable[..., pd.DataFrame]
+    description: str
+    needs: str | None  # environment variable with the API key, if any
+
+
+LIVE_DATASETS: dict[str, LiveDataset] = {
+    d.name: d
+    for d in (
+        LiveDataset("production_monthly", "monthly", (*_BASE, "flag"), eia.crude_production,
+                    "EIA international: crude oil production by country, kb/d", eia.KEY_ENV),
+        LiveDataset("trade", "monthly", (*_BASE, "partner", "reporter"),
+                    eia.us_imports_from_venezuela,
+                    "EIA: US imports of Venezuelan crude oil (MCRIMUSVE2), kb/d", eia.KEY_ENV),
+        LiveDataset("prices_daily", "daily", tuple(_BASE), fred.spot_prices,
+                    "FRED: Brent and WTI daily spot prices, USD/bbl", fred.KEY_ENV),
+        LiveDataset("cpi_monthly", "monthly", tuple(_BASE), fred.us_cpi,
+                    "FRED: US CPI, all urban consumers, SA (CPIAUCSL)", fred.KEY_ENV),
+        LiveDataset("market_daily", "daily", (*_BASE, "ticker", "field"), yahoo.prices,
+                    "Yahoo Finance: futures and equities, close and adjusted close", None),
+    )
+}
+
+
+def _dataset(name: str) -> LiveDataset:
+    try:
+        return LIVE_DATASETS[name]
+    except KeyError:
+        raise DatasetNotFoundError(
+            f"no live source for dataset {name!r}. Live datasets: {', '.join(LIVE_DATASETS)}."
+        ) from None
+
+
+def live_resource(name: str) -> dict[str, Any]:
+    """A descriptor entry (``name``, ``frequency``, ``schema.fields``) like the bundled ones."""
+    spec = _dataset(name)
+    kinds = {"date": "date", "value": "number"}
+    fields = [{"name": c, "type": kinds.get(c, "string")} for c in spec.columns]
+    return {"name": name, "frequency": spec.frequency, "schema": {"fields": fields},
+            "description": spec.description, "live": True}
+
+
+def _session(session: Session | None, refresh: bool, offline: bool | None,
+             cache: Cache | None) -> Session:
+    if session is not None:
+        return session
+    return Session(cache=cache, refresh=refresh, offline=offline)
+
+
+def fetch(
+    name: str,
+    *,
+    refresh: bool = False,
+    offline: bool | None = None,
+    session: Session | None = None,
+    **params: Any,
+) -> pd.DataFrame:
+    """Fetch a live dataset (cache first) as a tidy frame, bypassing the overlay.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`LIVE_DATASETS`.
+    refresh : bool
+        Re-fetch even if cached.
+    offline : bool, optional
+        Use only the cache (default ``$VENECON_OFFLINE``).
+    session : Session, optional
+        Overrides ``refresh``/``offline`` (cache, HTTP client).
+    **params
+        Passed to the source function (``start``, ``end``, ``countries``,
+        ``tickers``, ``download``...).
+    """
+    return _dataset(name).getter(session=_session(session, refresh, offline, None), **params)
+
+
+def _overlay_paths(cache: Cache, name: str) -> tuple[Path, Path]:
+    folder = cache.root / "overlay"
+    return folder / f"{name}.csv", folder / f"{name}.json"
+
+
+def _read_overlay(cache: Cache, name: str) -> pd.DataFrame | None:
+    import pandas as pd
+
+    csv_path, meta_path = _overlay_paths(cache, name)
+    if not meta_path.is_file():
+        return None
+    try:
+        attrs = json.loads(meta_path.read_text(encoding="utf-8"))
+        expected = attrs["datasets"][f"{name}@live"]
+        data = csv_path.read_bytes()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CacheIntegrityError(
+            f"the live overlay of {name!r} in {csv_path.parent} is unreadable "
+            f"({type(exc).__name__}); run 'venecon data refresh {name}'"
+        ) from None
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise CacheIntegrityError(
+            f"the live overlay {csv_path} does not match its recorded sha256 {expected[:12]}...; "
+            f"run 'venecon data refresh {name}'"
+        )
+    columns = _dataset(name).columns
+    frame = pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""],
+                        dtype={c: "string" for c in columns if c not in ("date", "value")})
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+    frame["value"] = frame["value"].astype("float64")
+    frame.attrs["venecon"] = attrs
+    return frame
+
+
+def _write_overlay(cache: Cache, name: str, frame: pd.DataFrame) -> Path:
+    csv_path, meta_path = _overlay_paths(cache, name)
+    text = frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode("utf-8")
+    assert hashlib.sha256(text).hexdigest() == frame_sha256(frame)
+    _atomic_write(csv_path, text)
+    _atomic_write(meta_path, json.dumps(frame.attrs["venecon"], indent=1, default=str).encode())
+    return csv_path
+
+
+def live_table(
+    name: str,
+    *,
+    refresh: bool = False,
+    offline: bool | None = None,
+    session: Session | None = None,
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Descriptor entry and full frame of a live dataset: the hook for ``venecon.load``.
+
+    Uses the overlay if present and ``refresh`` is false; otherwise fetches
+    (cache first, or re-fetching with ``refresh=True``) and writes the overlay.
+    """
+    spec = _dataset(name)
+    session = _session(session, refresh, offline, None)
+    assert session.cache is not None
+    frame = None if session.refresh else _read_overlay(session.cache, name)
+    if frame is None:
+        frame = spec.getter(session=session)
+        _write_overlay(session.cache, name, frame)
+    return live_resource(name), frame
+
+
+def refresh(
+    names: list[str] | None = None,
+    *,
+    session: Session | None = None,
+    download: Callable[..., pd.DataFrame] | None = None,
+) -> dict[str, Path]:
+    """Re-fetch live datasets and rewrite their overlay copies.
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Default: all of :data:`LIVE_DATASETS`.
+    session : Session, optional
+        Default: a session with ``refresh=True``.
+    download : callable, optional
+        Replacement for ``yfinance.download`` (see :func:`venecon.sources.yahoo.prices`).
+
+    Returns
+    -------
+    dict
+        Dataset name -> path of the written overlay CSV.
+    """
+    session = session or Session(refresh=True)
+    assert session.cache is not None
+    written = {}
+    for name in names or list(LIVE_DATASETS):
+        spec = _dataset(name)
+        extra = {"download": download} if name == "market_daily" and download else {}
+        frame = spec.getter(session=session, **extra)
+        written[name] = _write_overlay(session.cache, name, frame)
+    return written
