@@ -1,0 +1,557 @@
+"""Multiple structural breaks in level or trend (Bai and Perron, 1998, 2003)."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import ModelSpecificationError
+from . import _inputs
+from .results import ModelResults, build_provenance, jsonable
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+__all__ = ["StructuralBreaks", "StructuralBreaksResults", "segment_ssr", "optimal_partitions",
+           "bai_quantile"]
+
+_MODELS = {"level": 1, "trend": 2}
+
+
+# --------------------------------------------------------------------------- numerics
+
+
+def segment_ssr(y: np.ndarray, model: str) -> np.ndarray:
+    """``S[i, j]``: SSR of the OLS fit of ``y[i:j]`` on the model's regressors (``inf`` if ``j <= i``).
+
+    ``"level"`` regresses on a constant, ``"trend"`` on a constant and the
+    time index. Computed from cumulative sums of the centred data, which is
+    exact up to rounding (the tests compare it with ``lstsq`` on every segment).
+    """
+    import numpy as np
+
+    n = len(y)
+    y = np.asarray(y, dtype="float64") - float(np.mean(y))
+    t = np.arange(n, dtype="float64") - (n - 1) / 2.0
+
+    def csum(v: np.ndarray) -> np.ndarray:
+        return np.concatenate([[0.0], np.cumsum(v)])
+
+    def seg(c: np.ndarray) -> np.ndarray:
+        return c[None, :] - c[:, None]  # [i, j] -> sum over i..j-1
+
+    length = seg(csum(np.ones(n)))
+    sy, syy = seg(csum(y)), seg(csum(y * y))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if model == "level":
+            ssr = syy - sy**2 / length
+        else:
+            st, stt, sty = seg(csum(t)), seg(csum(t * t)), seg(csum(t * y))
+            det = length * stt - st**2
+            ssr = syy - (stt * sy**2 - 2 * st * sy * sty + length * sty**2) / det
+            ssr = np.where(length == 1, 0.0, ssr)
+    ssr = np.where(length >= 1, np.maximum(ssr, 0.0), np.inf)
+    return ssr
+
+
+def optimal_partitions(ssr: np.ndarray, max_breaks: int, h: int
+                       ) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+    """Global SSR minimum for 0..max_breaks breaks by dynamic programming (Bai and Perron, 2003).
+
+    ``cost[m, j]`` is the smallest SSR of ``y[:j]`` split into ``m + 1``
+    segments of at least ``h`` observations:
+    ``cost[m, j] = min_i cost[m - 1, i] + ssr[i, j]``.
+
+    Returns
+    -------
+    total : ndarray
+        ``total[m]``: minimal SSR with ``m`` breaks (``inf`` if infeasible).
+    breaks : list of tuple
+        ``breaks[m]``: the break positions (first index of each new segment).
+    """
+    import numpy as np
+
+    n = ssr.shape[0] - 1
+    allowed = np.full_like(ssr, np.inf)
+    i, j = np.triu_indices(n + 1, k=h)
+    allowed[i, j] = ssr[i, j]
+    cost = np.full((max_breaks + 1, n + 1), np.inf)
+    back = np.zeros((max_breaks + 1, n + 1), dtype=int)
+    cost[0] = allowed[0]
+    for m in range(1, max_breaks + 1):
+        cand = cost[m - 1][:, None] + allowed  # [i, j]: last segment is i..j-1
+        back[m] = np.argmin(cand, axis=0)
+        cost[m] = cand[back[m], np.arange(n + 1)]
+    total = cost[:, n].copy()
+    breaks: list[tuple[int, ...]] = []
+    for m in range(max_breaks + 1):
+        if not np.isfinite(total[m]):
+            breaks.append(())
+            continue
+        found, j = [], n
+        for k in range(m, 0, -1):
+            j = int(back[k, j])
+            found.append(j)
+        breaks.append(tuple(sorted(found)))
+    return total, breaks
+
+
+def bai_quantile(p: float) -> float:
+    """Quantile of ``argmax_s W(s) - |s| / 2`` (two-sided Brownian motion), Bai (1997).
+
+    Uses the closed-form distribution function (Bai 1997, p. 555, after Yao 1987)
+    ``G(x) = 1 + sqrt(x / 2pi) exp(-x/8) + 1.5 exp(x) Phi(-1.5 sqrt x) - (x + 5)/2 Phi(-sqrt(x)/2)``
+    for ``x > 0``; ``bai_quantile(0.975) = 11.03`` gives 95% intervals.
+    """
+    from scipy import optimize, stats
+
+    def cdf(x: float) -> float:
+        r = math.sqrt(x)
+        return (1 + math.sqrt(x / (2 * math.pi)) * math.exp(-x / 8)
+                + 1.5 * math.exp(x + stats.norm.logcdf(-1.5 * r))
+                - (x + 5) / 2 * stats.norm.cdf(-r / 2))
+
+    if not 0.5 < p < 1:
+        raise ValueError(f"p must be in (0.5, 1), got {p!r}")
+    return float(optimize.brentq(lambda x: cdf(x) - p, 1e-9, 500.0, xtol=1e-12))
+
+
+def _sup_f(total: np.ndarray, n: int, q: int) -> np.ndarray:
+    """F statistics of ``m`` breaks against none at the SSR-minimising dates (homoskedastic form)."""
+    import numpy as np
+
+    m = np.arange(len(total))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = ((total[0] - total) / (m * q)) / (total / (n - (m + 1) * q))
+    f[0] = np.nan
+    return f
+
+
+def _simulate_null(n: int, model: str, h: int, max_breaks: int, n_sim: int, seed: int) -> np.ndarray:
+    """sup-F(1..max_breaks) under no break and iid N(0, 1) errors: ``n_sim x max_breaks``.
+
+    The statistics are invariant to the null model's coefficients and the error
+    scale, so this is their exact finite-sample null distribution for iid
+    Gaussian errors with this ``n``, model and minimum segment length.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    q = _MODELS[model]
+    out = np.empty((n_sim, max_breaks))
+    for r in range(n_sim):
+        total, _ = optimal_partitions(segment_ssr(rng.standard_normal(n), model), max_breaks, h)
+        out[r] = _sup_f(total, n, q)[1:]
+    return out
+
+
+# --------------------------------------------------------------------------- results
+
+
+class StructuralBreaksResults(ModelResults):
+    """Results of :class:`StructuralBreaks`.
+
+    ``params`` are the regime coefficients (``mean[1]``, ... or ``const[1]``,
+    ``trend[1]``, ...; the trend is per month), estimated by OLS given the
+    break dates. :attr:`breaks` lists the dates with their intervals,
+    :attr:`tests` the sup-F tests, :attr:`selection` the information criteria,
+    and :meth:`compare_events` matches breaks to registry events.
+    """
+
+    def __init__(self, *, actual: pd.Series, fitted: pd.Series, breaks: pd.DataFrame,
+                 tests: pd.DataFrame, selection: pd.DataFrame, **kwargs: Any) -> None:
+        self._actual, self._fitted = actual.copy(), fitted.copy()
+        self._breaks, self._tests, self._selection = breaks.copy(), tests.copy(), selection.copy()
+        super().__init__(**kwargs)
+
+    @property
+    def breaks(self) -> pd.DataFrame:
+        """One row per break: ``date`` (first month of the new regime), ``lower``, ``upper``."""
+        return self._breaks.copy()
+
+    @property
+    def tests(self) -> pd.DataFrame:
+        """sup-F(k) against no break, its simulated p-value and 5% critical value, plus UDmax."""
+        return self._tests.copy()
+
+    @property
+    def selection(self) -> pd.DataFrame:
+        """SSR, BIC and LWZ by number of breaks, with the global-optimum dates."""
+        return self._selection.copy()
+
+    @property
+    def fitted(self) -> pd.Series:
+        """Fitted regime means or trends."""
+        return self._fitted.copy()
+
+    def compare_events(self, events: Any = None, *, category: str | None = None) -> pd.DataFrame:
+        """Nearest event to each detected break.
+
+        Parameters
+        ----------
+        events : ids, dates, list or dict, optional
+            Events to compare with; default: the whole registry (:func:`venecon.events`).
+        category : str, optional
+            Keep only registry events of this category (``"oil-trade"``, ...).
+
+        Returns
+        -------
+        DataFrame
+            Per break: ``date``, ``lower``, ``upper``, ``nearest_event`` (ids
+            joined by ``"; "`` when several share the nearest month),
+            ``event_date``, ``distance_months`` (break month minus event
+            month: positive if the break follows the event) and
+            ``event_in_interval``.
+        """
+        import pandas as pd
+
+        table = self._event_table(events, category)
+        rows = []
+        for _, b in self._breaks.iterrows():
+            month = b["date"].to_period("M")
+            dist = [(month - e.to_period("M")).n for e in table["date"]]
+            best = min(abs(d) for d in dist)
+            hit = [k for k, d in enumerate(dist) if abs(d) == best]
+            signed = dist[hit[0]]
+            rows.append({
+                "date": b["date"], "lower": b["lower"], "upper": b["upper"],
+                "nearest_event": "; ".join(table["id"].iloc[hit].tolist()),
+                "event_date": table["date"].iloc[hit[0]], "distance_months": signed,
+                "event_in_interval": bool(b["lower"] <= table["date"].iloc[hit[0]].to_period("M")
+                                          .to_timestamp() <= b["upper"]),
+            })
+        return pd.DataFrame(rows, index=self._breaks.index)
+
+    def _event_table(self, events: Any, category: str | None) -> pd.DataFrame:
+        import pandas as pd
+
+        import venecon
+
+        if events is None:
+            table = venecon.events()[["id", "date", "category"]].copy()
+            if category is not None:
+                table = table[table["category"] == category]
+        else:
+            if isinstance(events, str) or not hasattr(events, "__iter__"):
+                events = [events]
+            items = events.items() if isinstance(events, dict) else [(None, v) for v in events]
+            recs = []
+            for label, value in items:
+                name, date = _inputs._event_date(value)
+                recs.append({"id": label or name, "date": pd.Timestamp(date)})
+            table = pd.DataFrame(recs)
+        if table.empty:
+            raise ModelSpecificationError(f"compare_events: no events (category={category!r})")
+        lo, hi = self._actual.index[0], self._actual.index[-1]
+        outside = table[(table["date"] < lo) | (table["date"] > hi + pd.offsets.MonthEnd(0))]
+        if events is not None and len(outside):
+            warnings.warn(
+                f"compare_events: {', '.join(outside['id'])} outside the sample "
+                f"({lo:%Y-%m} to {hi:%Y-%m}); kept in the comparison, but a break cannot coincide "
+                "with them", UserWarning, stacklevel=3)
+        return table.reset_index(drop=True)
+
+    def _summary_tables(self, alpha):
+        tables = super()._summary_tables(alpha)
+        if len(self._breaks):
+            tables.append(("Break dates (first month of the new regime)", self._breaks_text()))
+        tables += [("sup-F tests against no break", self._tests),
+                   ("Number of breaks", self._selection.drop(columns="dates"))]
+        return tables
+
+    def _breaks_text(self) -> pd.DataFrame:
+        out = self._breaks.copy()
+        for c in ("date", "lower", "upper"):
+            out[c] = out[c].dt.strftime("%Y-%m")
+        return out
+
+    def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
+        out = super().to_dict(alpha)
+        out["breaks"] = jsonable(self._breaks)
+        out["tests"] = jsonable(self._tests)
+        out["selection"] = jsonable(self._selection)
+        json.dumps(out)
+        return out
+
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:  # noqa: ARG002
+        """The series, the fitted regimes, the break dates and their intervals; returns the Figure."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(8, 4))
+        else:
+            fig = ax.figure
+        ax.plot(self._actual.index, self._actual.to_numpy(), color="black", lw=1, label="actual")
+        ax.plot(self._fitted.index, self._fitted.to_numpy(), color="C3", lw=1.5, label="regimes")
+        for _, b in self._breaks.iterrows():
+            ax.axvline(b["date"], color="C0", ls="--", lw=1)
+            ax.axvspan(b["lower"], b["upper"], color="C0", alpha=0.15)
+        ax.set_ylabel(self._dependent)
+        ax.set_title(f"{self._model}: {len(self._breaks)} break(s)")
+        ax.legend(loc="best")
+        return fig
+
+
+# --------------------------------------------------------------------------- model
+
+
+class StructuralBreaks:
+    r"""Break dates in the level or trend of a monthly series (Bai and Perron, 1998, 2003).
+
+    With ``m`` breaks at ``T_1 < ... < T_m`` the model is pure structural change,
+
+    .. math::
+
+        y_t = x_t' \beta_j + u_t, \qquad T_{j-1} \le t < T_j,
+
+    with ``x_t = 1`` (``model="level"``: mean shifts) or ``x_t = (1, t)``
+    (``"trend"``: intercept and slope shifts, a broken trend that need not be
+    continuous). For each ``m <= max_breaks`` the dates minimise the total SSR
+    over all partitions with segments of at least ``h`` months, found exactly
+    by dynamic programming over the segment SSRs (Bai and Perron 2003).
+
+    Parameters
+    ----------
+    data : Series or DataFrame
+        Monthly outcome (as for :class:`~venecon.models.ITS`).
+    model : {"level", "trend"}, default "level"
+    max_breaks : int, default 5
+        Largest number of breaks considered; lowered, with a warning, when the
+        minimum segment length does not allow that many.
+    trim : float or int, default 0.15
+        Minimum segment length ``h``: a fraction of the sample
+        (``h = floor(trim * n)``) or a number of months. Must leave
+        ``h > q`` (the regressors per segment).
+    select : {"bic", "lwz"} or int, default "bic"
+        Number of breaks: minimum of BIC (Yao 1988) or LWZ (Liu, Wu and Zidek
+        1997, ``c0 = 0.299, delta0 = 0.1``), or a fixed number.
+    n_sim : int, default 999
+        Simulations of the sup-F null distribution (p-values, critical values).
+    seed : int, default 20260401
+        Seed of those simulations (recorded in ``provenance``).
+    outcome, start, end, unit : optional
+        As for :class:`~venecon.models.ITS`.
+    alpha : float, default 0.05
+        Level of the break-date intervals.
+
+    Notes
+    -----
+    **Tests.** ``sup-F(k)`` is the F statistic of ``k`` breaks against none at
+    the SSR-minimising dates, ``((SSR_0 - SSR_k) / (k q)) / (SSR_k / (n - (k+1) q))``,
+    which for a given partition equals the Chow test of equal coefficients
+    (tests check this against statsmodels). p-values and 5% critical values
+    are simulated (``n_sim`` draws, seeded) from the exact finite-sample null
+    distribution under iid Gaussian errors for this ``n``, model and ``h``
+    (the statistic does not depend on the null coefficients or the scale).
+    These are **not** the Bai-Perron (2003) asymptotic tables, which they
+    approach as ``n`` grows (for ``q = 1``, trim 0.15 and one break the
+    tabulated 5% value is 8.58). ``UDmax`` is the largest sup-F(k), with its
+    simulated p-value.
+
+    **Assumptions.** Tests and intervals assume serially uncorrelated,
+    homoskedastic errors. Monthly oil output is strongly autocorrelated;
+    with positively autocorrelated errors sup-F over-rejects and BIC tends to
+    choose too many breaks, so treat the breaks as descriptive dating, not
+    as evidence of a break, unless the residuals are close to white noise.
+
+    **Intervals** (Bai 1997): for break ``i`` with coefficient change ``delta``
+    and local second moments ``Q`` of the regressors over the two adjacent
+    segments, ``L = delta' Q delta / sigma^2`` and the ``1 - alpha`` interval is
+    ``T_i -/+ ceil(c / L)`` months, ``c`` the ``1 - alpha/2`` quantile of
+    ``argmax W(s) - |s|/2`` (11.03 for 95%, :func:`bai_quantile`). This assumes
+    equal error variance and regressor moments on both sides, and stationary
+    regressors; for ``model="trend"`` the time trend violates the latter, so
+    those intervals are a heuristic (the coverage test uses ``"level"``).
+
+    Raises
+    ------
+    ModelSpecificationError
+        Irregular, duplicated or missing months; an invalid option.
+    InsufficientDataError
+        Fewer than two minimum-length segments of data, or ``h <= q``.
+    """
+
+    def __init__(
+        self,
+        data: pd.Series | pd.DataFrame,
+        *,
+        model: str = "level",
+        max_breaks: int = 5,
+        trim: float | int = 0.15,
+        select: str | int = "bic",
+        n_sim: int = 999,
+        seed: int = 20260401,
+        outcome: str | None = None,
+        start: Any = None,
+        end: Any = None,
+        unit: str | None = None,
+        alpha: float = 0.05,
+    ) -> None:
+        if model not in _MODELS:
+            raise ModelSpecificationError(f"model must be 'level' or 'trend', got {model!r}")
+        if not (isinstance(select, str) and select in ("bic", "lwz")) and not (
+                isinstance(select, int) and not isinstance(select, bool) and select >= 0):
+            raise ModelSpecificationError(f"select must be 'bic', 'lwz' or an int >= 0, got {select!r}")
+        if isinstance(max_breaks, bool) or not isinstance(max_breaks, int) or max_breaks < 1:
+            raise ModelSpecificationError(f"max_breaks must be an int >= 1, got {max_breaks!r}")
+        if isinstance(n_sim, bool) or not isinstance(n_sim, int) or n_sim < 0:
+            raise ModelSpecificationError(f"n_sim must be an int >= 0, got {n_sim!r}")
+        self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        self.model, self.q = model, _MODELS[model]
+        self.trim, self.select, self.n_sim, self.seed = trim, select, n_sim, int(seed)
+        self.alpha = float(alpha)
+        n = len(self.outcome.y)
+        self.h = self._min_length(trim, n)
+        _inputs.require(self.h, self.q + 1, f"StructuralBreaks: minimum segment length (trim={trim!r}, "
+                        f"{self.q} regressor(s) per segment)")
+        _inputs.require(n, 2 * self.h, f"StructuralBreaks: months for one break with segments of "
+                        f"at least {self.h}")
+        feasible = n // self.h - 1
+        if max_breaks > feasible:
+            warnings.warn(
+                f"StructuralBreaks: max_breaks={max_breaks} needs segments of {self.h} months; "
+                f"{n} months allow at most {feasible} breaks, so max_breaks={feasible} is used",
+                UserWarning, stacklevel=2)
+            max_breaks = feasible
+        if isinstance(select, int) and select > max_breaks:
+            raise ModelSpecificationError(f"select={select} exceeds max_breaks={max_breaks}")
+        self.max_breaks = max_breaks
+
+    @staticmethod
+    def _min_length(trim: float | int, n: int) -> int:
+        if isinstance(trim, bool) or not isinstance(trim, int | float):
+            raise ModelSpecificationError(f"trim must be a fraction in (0, 0.5) or an int, got {trim!r}")
+        if isinstance(trim, int):
+            if trim < 1:
+                raise ModelSpecificationError(f"trim must be >= 1 month, got {trim}")
+            return trim
+        if not 0 < trim < 0.5:
+            raise ModelSpecificationError(f"trim as a fraction must be in (0, 0.5), got {trim}")
+        return int(math.floor(trim * n))
+
+    def _options(self) -> dict[str, Any]:
+        return {"model": self.model, "max_breaks": self.max_breaks, "trim": self.trim,
+                "min_length": self.h, "select": self.select, "n_sim": self.n_sim,
+                "alpha": self.alpha}
+
+    # --- steps ----------------------------------------------------------------
+    def _design(self, breaks: tuple[int, ...]) -> pd.DataFrame:
+        """Regressors of the partition: one block per regime (used for the OLS and checks)."""
+        import numpy as np
+        import pandas as pd
+
+        y = self.outcome.y
+        n = len(y)
+        t = np.arange(n, dtype="float64")
+        bounds = [0, *breaks, n]
+        cols = {}
+        for r, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False), start=1):
+            d = ((t >= a) & (t < b)).astype("float64")
+            if self.model == "level":
+                cols[f"mean[{r}]"] = d
+            else:
+                cols[f"const[{r}]"] = d
+                cols[f"trend[{r}]"] = d * t
+        return pd.DataFrame(cols, index=y.index)
+
+    def _choose(self, total: np.ndarray) -> tuple[int, pd.DataFrame]:
+        import numpy as np
+        import pandas as pd
+
+        n, q = len(self.outcome.y), self.q
+        m = np.arange(len(total))
+        p = (m + 1) * q + m
+        bic = np.log(total / n) + p * np.log(n) / n
+        lwz = np.log(total / (n - p)) + p * 0.299 * np.log(n) ** 2.1 / n
+        table = pd.DataFrame({"ssr": total, "bic": bic, "lwz": lwz}, index=pd.Index(m, name="breaks"))
+        chosen = self.select if isinstance(self.select, int) else int(np.nanargmin(table[self.select]))
+        return chosen, table
+
+    def _tests(self, total: np.ndarray) -> pd.DataFrame:
+        import numpy as np
+        import pandas as pd
+
+        n = len(self.outcome.y)
+        f = _sup_f(total, n, self.q)[1:]
+        names = [f"sup-F({k})" for k in range(1, self.max_breaks + 1)] + ["UDmax"]
+        stat = np.append(f, np.nanmax(f))
+        if self.n_sim == 0:
+            pv = cv = np.full(len(stat), np.nan)
+        else:
+            sims = _simulate_null(n, self.model, self.h, self.max_breaks, self.n_sim, self.seed)
+            sims = np.column_stack([sims, sims.max(axis=1)])
+            pv = (1 + (sims >= stat[None, :]).sum(axis=0)) / (self.n_sim + 1)
+            cv = np.quantile(sims, 0.95, axis=0)
+        return pd.DataFrame({"statistic": stat, "pvalue": pv, "crit_5pct": cv}, index=names)
+
+    def _intervals(self, breaks: tuple[int, ...], beta: np.ndarray, sigma2: float) -> pd.DataFrame:
+        import numpy as np
+        import pandas as pd
+
+        index = self.outcome.y.index
+        n = len(index)
+        c = bai_quantile(1 - self.alpha / 2)
+        x_all = np.column_stack([np.ones(n), np.arange(n, dtype="float64")])[:, : self.q]
+        bounds = [0, *breaks, n]
+        rows = []
+        for i, b in enumerate(breaks, start=1):
+            delta = beta[i * self.q:(i + 1) * self.q] - beta[(i - 1) * self.q:i * self.q]
+            x = x_all[bounds[i - 1]:bounds[i + 1]]
+            q_mat = x.T @ x / len(x)
+            scale = float(delta @ q_mat @ delta) / sigma2
+            width = int(math.ceil(c / scale)) if scale > 0 else n
+            lo, hi = max(b - width, bounds[i - 1] + 1), min(b + width, bounds[i + 1] - 1)
+            rows.append({"date": index[b], "lower": index[lo], "upper": index[hi],
+                         "halfwidth_months": width, "shift": float(delta[0]) if self.q == 1 else
+                         float(delta @ np.array([1.0, b])), "scale": scale})
+        out = pd.DataFrame(rows, index=pd.Index([f"break{i}" for i in range(1, len(breaks) + 1)]))
+        return out if len(out) else pd.DataFrame(
+            columns=["date", "lower", "upper", "halfwidth_months", "shift", "scale"])
+
+    def fit(self) -> StructuralBreaksResults:
+        """Date the breaks, test them and estimate the regimes.
+
+        Returns
+        -------
+        StructuralBreaksResults
+        """
+        import numpy as np
+        import pandas as pd
+        import statsmodels.api as sm
+
+        y = self.outcome.y
+        total, partitions = optimal_partitions(segment_ssr(y.to_numpy(), self.model),
+                                               self.max_breaks, self.h)
+        chosen, selection = self._choose(total)
+        selection["dates"] = [", ".join(f"{y.index[b]:%Y-%m}" for b in p) for p in partitions]
+        breaks = partitions[chosen]
+        x = self._design(breaks)
+        res = sm.OLS(y, x).fit()
+        sigma2 = float(res.ssr / res.df_resid)
+        table = self._intervals(breaks, np.asarray(res.params), sigma2)
+        tests = self._tests(total)
+        names = list(x.columns)
+        crit = "iid Gaussian null, simulated" if self.n_sim else "not computed (n_sim=0)"
+        return StructuralBreaksResults(
+            actual=y, fitted=pd.Series(np.asarray(res.fittedvalues), index=y.index, name="fitted"),
+            breaks=table, tests=tests, selection=selection,
+            model="StructuralBreaks", dependent=self.outcome.name, params=res.params,
+            std_errors=res.bse, cov=pd.DataFrame(np.asarray(res.cov_params()), index=names, columns=names),
+            nobs=int(res.nobs), df_resid=float(res.df_resid),
+            cov_type="nonrobust OLS, conditional on the estimated break dates",
+            provenance=build_provenance(model="venecon.models.StructuralBreaks",
+                                        data=self.outcome.provenance, sample=y.index,
+                                        options=self._options(), seed=self.seed),
+            header=[("Model", f"{self.model} (q={self.q}), min. segment {self.h} months"),
+                    ("Breaks", f"{len(breaks)} chosen by {self.select} (max {self.max_breaks}): "
+                               + (", ".join(f"{y.index[b]:%Y-%m}" for b in breaks) or "none"))],
+            notes=[f"sup-F p-values and critical values: {crit} ({self.n_sim} draws, seed {self.seed}).",
+                   "Tests and break-date intervals (Bai 1997) assume serially uncorrelated, "
+                   "homoskedastic errors; autocorrelated errors make them too liberal."],
+            statistics={"ssr": float(res.ssr), "n_breaks": len(breaks), "min_length": self.h,
+                        "sigma2": sigma2},
+        )
