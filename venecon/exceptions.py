@@ -20,11 +20,14 @@ __all__ = [
     "DateIndexError",
     "ModelSpecificationError",
     "InsufficientDataError",
+    "UnitError",
+    "AssumptionError",
     "SourceError",
     "ApiKeyError",
     "OfflineError",
     "CacheIntegrityError",
     "CachedDataWarning",
+    "ConfigError",
 ]
 
 
@@ -83,6 +86,19 @@ class InsufficientDataError(ModelSpecificationError):
     """Too few observations (overall, before an event, or in a segment) to fit the model."""
 
 
+class UnitError(VeneconError, ValueError):
+    """Data come in a unit other than the one a calculation needs; the message names both."""
+
+
+class AssumptionError(VeneconError, ValueError):
+    """An explicit assumption (export share, price discount, deflator) is invalid.
+
+    Examples: an export share outside [0, 1], a discount at or above the
+    benchmark price, a deflator with non-positive values. Assumptions that do
+    not cover the months of the data raise :class:`DateRangeError` instead.
+    """
+
+
 class SourceError(VeneconError):
     """A live data source (EIA, FRED, Yahoo Finance) failed or returned unusable data.
 
@@ -111,3 +127,16 @@ class CacheIntegrityError(DataIntegrityError):
 
 class CachedDataWarning(UserWarning):
     """Live data were served from the on-disk cache; the message names the vintage."""
+
+
+class ConfigError(VeneconError, ValueError):
+    """A report configuration (``venecon report --config FILE``) is invalid.
+
+    ``key`` is the dotted name of the offending key (e.g. ``"synth.donors"``)
+    and ``allowed`` describes the accepted values; both appear in the message.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, allowed: str | None = None):
+        super().__init__(message)
+        self.key = key
+        self.allowed = allowed

@@ -42,7 +42,9 @@ __all__ = [
 ]
 
 #: Barrels per (unit x day) for flow units of oil output.
-BARRELS_PER_UNIT_DAY = {"b/d": 1.0, "kb/d": 1e3, "mb/d": 1e6, "Mb/d": 1e6}
+# "mb/d" is million barrels per day (as in EIA and the literature notes). "Mb/d" is left
+# out on purpose: in industry usage it often means thousand b/d, so it is ambiguous.
+BARRELS_PER_UNIT_DAY = {"b/d": 1.0, "kb/d": 1e3, "mb/d": 1e6}
 
 
 # --------------------------------------------------------------------------- helpers

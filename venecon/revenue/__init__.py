@@ -1,0 +1,94 @@
+"""Oil revenue accounting: monthly estimates, revenue lost, decompositions, published checks.
+
+>>> import venecon.revenue as rev
+>>> a = rev.Assumptions(export_share=1.0, benchmark="brent",
+...                     discount=rev.Discount.observed("merey", fallback=rev.Discount.usd(10)))
+>>> table = rev.estimate(venecon.load("production_monthly", series="crude_oil"), None, a,
+...                      start="2016-01", end="2019-12")                    # doctest: +SKIP
+
+Revenue is never observed in venecon's data; it is computed as
+
+    revenue [USD million] = volume [kb/d] x 1000 x days in month x export share
+                            x (benchmark - discount) [USD/bbl] / 1e6
+
+with every assumption (export share, benchmark and its source, the
+Venezuelan discount, the deflator) held in :class:`Assumptions` and written
+into each output's provenance. Real dollars need a deflator the user passes
+(:class:`Deflator`): venecon bundles no CPI, and never invents one.
+
+Public API
+----------
+estimate
+    Monthly revenue (nominal, and real with a deflator) from volumes and prices.
+lost, sensitivity, LostRevenue
+    A path model's lost output valued at export prices, with the model's
+    interval carried to dollars; a grid over discounts and export shares.
+decompose, Decomposition, shapley
+    Exact volume / benchmark / discount decomposition of a revenue change.
+published_figures, published_comparison, annual_revenue_usd_bn, implied_price, implied_kbd
+    Published figures (literature note), their arithmetic, and venecon's estimates beside them.
+kbd_to_barrels, barrels_to_kbd, usd_to_usd_million, usd_million_to_usd, days_in_period
+    Unit conversions.
+
+pandas is imported only when a function runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+_LAZY = {
+    "Assumptions": "venecon.revenue.assumptions",
+    "Discount": "venecon.revenue.assumptions",
+    "Deflator": "venecon.revenue.assumptions",
+    "DEFAULT_BENCHMARK_SOURCES": "venecon.revenue.assumptions",
+    "estimate": "venecon.revenue.accounting",
+    "realised_prices": "venecon.revenue.accounting",
+    "COLUMN_UNITS": "venecon.revenue.accounting",
+    "lost": "venecon.revenue.lost",
+    "sensitivity": "venecon.revenue.lost",
+    "LostRevenue": "venecon.revenue.lost",
+    "decompose": "venecon.revenue.decompose",
+    "Decomposition": "venecon.revenue.decompose",
+    "shapley": "venecon.revenue.decompose",
+    "PUBLISHED": "venecon.revenue.published",
+    "published_figures": "venecon.revenue.published",
+    "published_comparison": "venecon.revenue.published",
+    "default_comparison_assumptions": "venecon.revenue.published",
+    "annual_revenue_usd_bn": "venecon.revenue.published",
+    "implied_price": "venecon.revenue.published",
+    "implied_kbd": "venecon.revenue.published",
+    "kbd_to_barrels": "venecon.revenue.units",
+    "barrels_to_kbd": "venecon.revenue.units",
+    "usd_to_usd_million": "venecon.revenue.units",
+    "usd_million_to_usd": "venecon.revenue.units",
+    "days_in_period": "venecon.revenue.units",
+}
+
+__all__ = list(_LAZY)
+
+if TYPE_CHECKING:
+    from .accounting import COLUMN_UNITS, estimate, realised_prices
+    from .assumptions import DEFAULT_BENCHMARK_SOURCES, Assumptions, Deflator, Discount
+    from .decompose import Decomposition, decompose, shapley
+    from .lost import LostRevenue, lost, sensitivity
+    from .published import (
+        PUBLISHED,
+        annual_revenue_usd_bn,
+        default_comparison_assumptions,
+        implied_kbd,
+        implied_price,
+        published_comparison,
+        published_figures,
+    )
+    from .units import (
+        barrels_to_kbd,
+        days_in_period,
+        kbd_to_barrels,
+        usd_million_to_usd,
+        usd_to_usd_million,
+    )
+
+__getattr__, __dir__ = attach(__name__, _LAZY)

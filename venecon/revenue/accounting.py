@@ -1,0 +1,201 @@
+"""Monthly revenue estimates from output volumes and prices."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import AssumptionError
+from ._data import frame_provenance, prepare_volumes, require_cover, select_price
+from .assumptions import Assumptions
+from .units import BARRELS_PER_KB, USD_PER_MILLION, month_ranges
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["estimate", "realised_prices", "COLUMN_UNITS"]
+
+#: Unit of every column of :func:`estimate`'s table.
+COLUMN_UNITS = {
+    "volume_kbd": "kb/d",
+    "days": "days",
+    "barrels": "barrels",
+    "export_share": "fraction",
+    "exported_barrels": "barrels",
+    "benchmark_price": "USD/bbl",
+    "discount": "USD/bbl",
+    "discount_basis": "observed | assumed",
+    "realised_price": "USD/bbl",
+    "revenue_usd_million": "USD million (nominal)",
+    "deflator_factor": "index(base) / index(t)",
+    "realised_price_real": "USD/bbl (constant USD of base)",
+    "revenue_usd_million_real": "USD million (constant USD of base)",
+    "volume_flagged": "bool",
+}
+
+
+def _load_prices(prices: Any) -> Any:
+    if prices is None:
+        from ..data.load import load
+
+        return load("prices_monthly")
+    return prices
+
+
+def realised_prices(
+    months: pd.DatetimeIndex, prices: Any, assumptions: Assumptions
+) -> pd.DataFrame:
+    """Benchmark, discount, its basis and realised price (USD/bbl) on ``months``.
+
+    Raises
+    ------
+    DateRangeError
+        The benchmark (or the observed grade, without a fallback) lacks a month.
+    AssumptionError
+        The discount would make a realised price zero or negative.
+    """
+    import pandas as pd
+
+    prices = _load_prices(prices)
+    a = assumptions
+    raw = select_price(
+        prices, a.benchmark, a.benchmark_source, f"benchmark {a.benchmark} ({a.benchmark_source})"
+    )
+    benchmark = require_cover(
+        raw,
+        months,
+        f"the benchmark price {a.benchmark} ({a.benchmark_source})",
+        " Choose another benchmark/source or restrict the output period.",
+    )
+    discount, basis = a.discount.resolve(benchmark, prices)
+    realised = benchmark - discount
+    bad = months[(realised <= 0).to_numpy()]
+    if len(bad):
+        raise AssumptionError(
+            f"discount {a.discount.label} leaves a zero or negative realised price in "
+            f"{month_ranges(bad)}"
+        )
+    return pd.DataFrame(
+        {
+            "benchmark_price": benchmark,
+            "discount": discount,
+            "discount_basis": basis,
+            "realised_price": realised,
+        },
+        index=months,
+    )
+
+
+def _provenance(
+    kind: str,
+    volumes_prov: dict[str, Any],
+    prices: Any,
+    price_series: pd.Series,
+    assumptions: Assumptions,
+    months: pd.DatetimeIndex,
+    **extra: Any,
+) -> dict[str, Any]:
+    from .._version import __version__
+
+    return {
+        "function": kind,
+        "venecon": __version__,
+        "period": [f"{months.min():%Y-%m}", f"{months.max():%Y-%m}"],
+        "volumes": volumes_prov,
+        "prices": frame_provenance(prices, price_series),
+        "assumptions": assumptions.to_dict(),
+        "units": dict(COLUMN_UNITS),
+        **extra,
+    }
+
+
+def estimate(
+    volumes: Any,
+    prices: Any = None,
+    assumptions: Assumptions | None = None,
+    *,
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    """Monthly oil export revenue, nominal (and real with a deflator), with every step shown.
+
+    Parameters
+    ----------
+    volumes : DataFrame or Series
+        Monthly output in kb/d: a one-series tidy frame from
+        ``venecon.load("production_monthly", series="crude_oil")``, or a Series
+        with a monthly date index (its unit is then taken as kb/d unchecked
+        unless ``attrs["unit"]`` says otherwise).
+    prices : DataFrame or Series, optional
+        Monthly prices in USD/bbl: a tidy frame like ``venecon.load("prices_monthly")``
+        (the default), a wide frame with one column per series, or a Series
+        holding the benchmark (then only assumed discounts are possible).
+    assumptions : Assumptions
+        Export share, benchmark, discount, deflator. Required: there are no
+        silent defaults for the share or the discount.
+    start, end : date-like, optional
+        Restrict the output period (inclusive months).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by month start; columns (units in :data:`COLUMN_UNITS` and in
+        ``attrs["venecon"]["units"]``): ``volume_kbd``, ``days``, ``barrels``
+        (``volume x 1000 x days``), ``export_share``, ``exported_barrels``,
+        ``benchmark_price``, ``discount``, ``discount_basis``, ``realised_price``
+        (benchmark minus discount), ``revenue_usd_million`` (``exported_barrels
+        x realised_price / 1e6``); with a deflator also ``deflator_factor``,
+        ``realised_price_real`` and ``revenue_usd_million_real``; with flagged
+        source data ``volume_flagged``. ``attrs["venecon"]`` records the data
+        sha256s and ``assumptions.to_dict()``.
+
+    Raises
+    ------
+    SchemaError
+        Missing, negative or non-consecutive volumes; a tidy frame with several series.
+    UnitError
+        Volumes not in kb/d or prices not in USD/bbl.
+    DateRangeError
+        A price, observed discount, export-share series or deflator that does
+        not cover every output month (the message names the months).
+    AssumptionError
+        Invalid assumptions (e.g. a discount that leaves no positive price).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(assumptions, Assumptions):
+        raise AssumptionError(
+            "estimate needs explicit assumptions: venecon.revenue.Assumptions(export_share=..., "
+            "discount=..., benchmark=...)"
+        )
+    q, flags = prepare_volumes(volumes, start, end)
+    months = q.index
+    prices = _load_prices(prices)
+    price_table = realised_prices(months, prices, assumptions)
+    days = np.asarray(months.days_in_month, dtype="float64")
+    out = pd.DataFrame({"volume_kbd": q.to_numpy(), "days": days.astype(int)}, index=months)
+    out["barrels"] = q.to_numpy() * BARRELS_PER_KB * days
+    out["export_share"] = assumptions.share_on(months).to_numpy()
+    out["exported_barrels"] = out["barrels"] * out["export_share"]
+    out = out.join(price_table)
+    out["revenue_usd_million"] = out["exported_barrels"] * out["realised_price"] / USD_PER_MILLION
+    if assumptions.deflator is not None:
+        factor = assumptions.deflator.factors(months)
+        out["deflator_factor"] = factor.to_numpy()
+        out["realised_price_real"] = out["realised_price"] * out["deflator_factor"]
+        out["revenue_usd_million_real"] = out["revenue_usd_million"] * out["deflator_factor"]
+    if flags is not None and flags.any():
+        out["volume_flagged"] = flags.to_numpy()
+    out.index.name = "date"
+    out.attrs["venecon"] = _provenance(
+        "venecon.revenue.estimate",
+        frame_provenance(volumes, q),
+        prices,
+        price_table["benchmark_price"],
+        assumptions,
+        months,
+        flagged_volume_months=month_ranges(months[flags.to_numpy()])
+        if flags is not None and flags.any()
+        else None,
+    )
+    return out

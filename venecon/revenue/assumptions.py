@@ -1,0 +1,423 @@
+"""The explicit assumptions behind every revenue number.
+
+Revenue is never observed in venecon's data; it is computed as
+
+    revenue_t = output_t [kb/d] x 1000 x days_t x export_share_t
+                x (benchmark_t - discount_t) [USD/bbl] / 1e6   -> USD million
+
+and every factor other than output is an assumption. :class:`Assumptions`
+holds them; its :meth:`~Assumptions.to_dict` is written into the provenance of
+every table and result of :mod:`venecon.revenue`, so a reader can always see
+which export share, benchmark, discount and deflator produced a number.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import AssumptionError
+from ._data import frame_provenance, require_cover, select_price, series_sha256, to_months
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Assumptions", "Discount", "Deflator", "DEFAULT_BENCHMARK_SOURCES"]
+
+#: Source used for a benchmark when ``benchmark_source`` is not given.
+#: EIA Brent is the longest bundled monthly series (1987-05 to 2026-07); the
+#: OPEC basket is bundled only from the OPEC ASB 2018 (to 2017-12).
+DEFAULT_BENCHMARK_SOURCES = {
+    "brent": "eia_spot",
+    "wti": "eia_spot",
+    "opec_basket": "opec_asb2018",
+    "dubai": "wb_pinksheet",
+}
+
+
+def _finite(value: Any, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise AssumptionError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise AssumptionError(f"{what} must be finite, got {value!r}")
+    return number
+
+
+@dataclass(frozen=True)
+class Discount:
+    """The Venezuelan discount: benchmark price minus the realised export price, USD/bbl.
+
+    A positive discount lowers the realised price. Build one with a constructor:
+
+    * :meth:`observed` -- the benchmark minus an observed grade price (Merey,
+      OPEC ASB, bundled 2005-03 to 2017-12), month by month; months without
+      the grade raise :class:`~venecon.exceptions.DateRangeError` unless a
+      ``fallback`` assumption is given, which is then used and labelled;
+    * :meth:`usd` -- a fixed USD/bbl amount (an assumption);
+    * :meth:`percent` -- a fixed percentage of the benchmark (an assumption).
+
+    For a range, pass several discounts to :func:`venecon.revenue.sensitivity`.
+    """
+
+    kind: str
+    value: float | None = None
+    grade: str | None = None
+    grade_source: str | None = None
+    fallback: Discount | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("observed", "usd", "percent"):
+            raise AssumptionError(
+                f"discount kind must be 'observed', 'usd' or 'percent', got {self.kind!r}"
+            )
+        if self.kind == "usd":
+            object.__setattr__(self, "value", _finite(self.value, "discount (USD/bbl)"))
+        if self.kind == "percent":
+            pct = _finite(self.value, "discount (percent of the benchmark)")
+            if not 0 <= pct < 100:
+                raise AssumptionError(
+                    f"discount percent must be in [0, 100) (percent of the benchmark price, so 20 "
+                    f"means 20%), got {pct!r}"
+                )
+            object.__setattr__(self, "value", pct)
+        if self.kind == "observed":
+            if not self.grade:
+                raise AssumptionError(
+                    "an observed discount needs the grade's price series, e.g. 'merey'"
+                )
+            if self.fallback is not None and self.fallback.kind == "observed":
+                raise AssumptionError(
+                    "the fallback of an observed discount must be an assumption "
+                    "(Discount.usd or Discount.percent), not another observed series"
+                )
+
+    @classmethod
+    def observed(
+        cls,
+        grade: str = "merey",
+        source: str | None = "opec_asb2018",
+        fallback: Discount | None = None,
+        note: str = "",
+    ) -> Discount:
+        """Benchmark minus the observed price of ``grade`` (from ``source``), month by month."""
+        return cls("observed", grade=grade, grade_source=source, fallback=fallback, note=note)
+
+    @classmethod
+    def usd(cls, value: float, note: str = "") -> Discount:
+        """A fixed discount of ``value`` USD/bbl below the benchmark (negative: a premium)."""
+        return cls("usd", value=value, note=note)
+
+    @classmethod
+    def percent(cls, value: float, note: str = "") -> Discount:
+        """A fixed discount of ``value`` percent of the benchmark (``20`` means 20%)."""
+        return cls("percent", value=value, note=note)
+
+    @property
+    def label(self) -> str:
+        """Short text naming the assumption (used in tables)."""
+        if self.kind == "usd":
+            return f"{self.value:g} USD/bbl"
+        if self.kind == "percent":
+            return f"{self.value:g}% of benchmark"
+        text = f"observed {self.grade}" + (f" ({self.grade_source})" if self.grade_source else "")
+        return text + (f", else {self.fallback.label}" if self.fallback else "")
+
+    def amount(self, benchmark: pd.Series) -> pd.Series:
+        """The discount in USD/bbl for an assumed (``usd``/``percent``) discount."""
+        if self.kind == "usd":
+            return benchmark * 0.0 + self.value
+        if self.kind == "percent":
+            return benchmark * (self.value / 100.0)
+        raise AssumptionError("an observed discount needs the grade prices; see resolve()")
+
+    def resolve(self, benchmark: pd.Series, prices: Any) -> tuple[pd.Series, pd.Series]:
+        """Discount (USD/bbl) and its basis (observed/assumed) on ``benchmark``'s months."""
+        import pandas as pd
+
+        months = benchmark.index
+        if self.kind != "observed":
+            return self.amount(benchmark), pd.Series("assumed", index=months)
+        grade = select_price(prices, self.grade, self.grade_source, f"{self.grade} price").reindex(
+            months
+        )
+        observed = benchmark - grade
+        basis = pd.Series("observed", index=months).where(observed.notna(), "assumed")
+        if self.fallback is None:
+            hint = (
+                " Give an explicit assumption for those months, e.g. "
+                f"Discount.observed({self.grade!r}, fallback=Discount.usd(...)); the bundled "
+                "Merey price ends in 2017-12."
+            )
+            require_cover(
+                grade, months, f"the observed {self.grade} price (needed for the discount)", hint
+            )
+            return observed, basis
+        return observed.fillna(self.fallback.amount(benchmark)), basis
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description, including the unit."""
+        out: dict[str, Any] = {"kind": self.kind, "label": self.label}
+        if self.kind == "usd":
+            out.update(value=self.value, unit="USD/bbl")
+        elif self.kind == "percent":
+            out.update(value=self.value, unit="% of benchmark price")
+        else:
+            out.update(
+                grade=self.grade,
+                grade_source=self.grade_source,
+                unit="USD/bbl",
+                definition="benchmark price minus grade price, monthly",
+                fallback=self.fallback.to_dict() if self.fallback else None,
+            )
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Deflator:
+    """A monthly price index that turns nominal dollars into dollars of ``base``.
+
+    ``real_t = nominal_t x level(base) / index_t``, where ``level(base)`` is the
+    index in the base month, or its mean over the base year's 12 months.
+
+    venecon bundles no US CPI: pass one, e.g. the FRED CPI-U series
+    ``venecon.load("cpi_monthly", live=True)`` (needs network and a FRED key)
+    via :meth:`from_frame`, or any monthly index Series with its name and source.
+
+    Parameters
+    ----------
+    index : Series
+        Monthly index values (positive), date index.
+    name : str
+        What the index is (``"US CPI-U, SA (FRED CPIAUCSL)"``); recorded in provenance.
+    base : str
+        ``"2024"`` (a year: mean of its months) or ``"2024-01"`` (a month).
+    source : str, optional
+        Where the values come from.
+    """
+
+    index: pd.Series
+    name: str
+    base: str
+    source: str | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        import pandas as pd
+
+        if not isinstance(self.index, pd.Series):
+            raise AssumptionError(
+                f"deflator index must be a pandas Series, got {type(self.index).__name__}"
+            )
+        if not self.name:
+            raise AssumptionError(
+                "a deflator needs a name saying what it is (e.g. 'US CPI-U, FRED CPIAUCSL')"
+            )
+        values = pd.Series(
+            self.index.to_numpy(dtype="float64"),
+            index=to_months(self.index.index, "deflator"),
+            name=self.name,
+        ).sort_index()
+        bad = values.index[(values.notna() & (values <= 0)).to_numpy()]
+        if len(bad):
+            raise AssumptionError(
+                f"deflator {self.name!r} has non-positive values in "
+                f"{', '.join(f'{d:%Y-%m}' for d in bad[:6])}"
+            )
+        object.__setattr__(self, "index", values)
+        object.__setattr__(self, "base", str(self.base))
+        self.base_level()  # fail now if the base is not covered
+        if not self.provenance:
+            object.__setattr__(self, "provenance", frame_provenance(None, values))
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, base: str, name: str | None = None) -> Deflator:
+        """A deflator from a one-series tidy frame, e.g. ``load("cpi_monthly", live=True)``."""
+        import numpy as np
+        import pandas as pd
+
+        from ._data import tidy_to_series
+
+        units = sorted({str(u) for u in frame.get("unit", pd.Series(dtype=str)).dropna().unique()})
+        if any("index" not in u.lower() for u in units):
+            from ..exceptions import UnitError
+
+            raise UnitError(
+                f"deflator: expected an index unit (e.g. 'index 1982-1984=100'), found {units}"
+            )
+        frame = frame.copy()
+        if "unit" in frame.columns:
+            frame["unit"] = "index"
+        values = tidy_to_series(frame, "deflator", "index")
+        series = "/".join(
+            str(v) for v in frame.get("series", pd.Series(dtype=str)).dropna().unique()
+        )
+        source = "/".join(
+            str(v) for v in frame.get("source", pd.Series(dtype=str)).dropna().unique()
+        )
+        label = name or f"{series} ({source}, {', '.join(units)})"
+        values = pd.Series(values.to_numpy(dtype="float64", na_value=np.nan), index=values.index)
+        return cls(values, label, base, source or None, frame_provenance(frame, values))
+
+    def base_level(self) -> float:
+        """Index level of the base period (a month, or the mean of a year's 12 months)."""
+        import pandas as pd
+
+        base = self.base.strip()
+        if len(base) == 4 and base.isdigit():
+            months = pd.date_range(f"{base}-01-01", periods=12, freq="MS")
+        else:
+            try:
+                months = pd.DatetimeIndex([pd.Period(base, "M").to_timestamp()])
+            except (TypeError, ValueError):
+                raise AssumptionError(
+                    f"deflator base must be a year ('2024') or a month ('2024-01'), "
+                    f"got {self.base!r}"
+                ) from None
+        values = require_cover(self.index, months, f"deflator {self.name!r} (base period {base})")
+        return float(values.mean())
+
+    def factors(self, months: pd.DatetimeIndex) -> pd.Series:
+        """``level(base) / index_t`` on ``months``; a gap raises :class:`DateRangeError`."""
+        values = require_cover(self.index, months, f"deflator {self.name!r}")
+        return self.base_level() / values
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description: name, source, base, coverage and sha256 of the values."""
+        covered = self.index.dropna()
+        return {
+            "name": self.name,
+            "source": self.source,
+            "base": self.base,
+            "base_level": self.base_level(),
+            "real_dollars": f"constant USD of {self.base}",
+            "formula": "real = nominal x index(base) / index(t)",
+            "coverage": [f"{covered.index.min():%Y-%m}", f"{covered.index.max():%Y-%m}"],
+            "sha256": series_sha256(self.index),
+            "data": self.provenance,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Assumptions:
+    """Every assumption that turns output volumes into revenue.
+
+    Parameters
+    ----------
+    export_share : float or Series
+        Share of output that is exported (and earns the export price), in
+        [0, 1]; a number, or a monthly Series for a time-varying share.
+        ``1.0`` values all output at the export price (as the published
+        per-year figures in the literature do).
+    discount : Discount
+        The Venezuelan discount to the benchmark (observed or assumed).
+    benchmark : str
+        Benchmark price series in ``prices_monthly``: ``"brent"`` (default) or
+        ``"opec_basket"`` (or any other bundled series).
+    benchmark_source : str, optional
+        Source of the benchmark; defaults per :data:`DEFAULT_BENCHMARK_SOURCES`
+        (Brent: ``eia_spot``; OPEC basket: ``opec_asb2018``, to 2017-12 only).
+    deflator : Deflator, optional
+        For real dollars; without it only nominal USD are reported.
+    export_share_note : str
+        Where the export share comes from (recorded in provenance).
+    """
+
+    export_share: float | pd.Series
+    discount: Discount
+    benchmark: str = "brent"
+    benchmark_source: str | None = None
+    deflator: Deflator | None = None
+    export_share_note: str = ""
+
+    def __post_init__(self) -> None:
+        import pandas as pd
+
+        if not isinstance(self.discount, Discount):
+            raise AssumptionError(
+                "discount must be a venecon.revenue.Discount (Discount.observed('merey', ...), "
+                f"Discount.usd(x) or Discount.percent(x)), got {type(self.discount).__name__}"
+            )
+        if self.deflator is not None and not isinstance(self.deflator, Deflator):
+            raise AssumptionError(
+                f"deflator must be a venecon.revenue.Deflator, got {type(self.deflator).__name__}"
+            )
+        if self.benchmark_source is None:
+            if self.benchmark not in DEFAULT_BENCHMARK_SOURCES:
+                raise AssumptionError(
+                    f"give benchmark_source for benchmark {self.benchmark!r} "
+                    "(defaults exist only for "
+                    f"{', '.join(DEFAULT_BENCHMARK_SOURCES)})"
+                )
+            object.__setattr__(self, "benchmark_source", DEFAULT_BENCHMARK_SOURCES[self.benchmark])
+        share = self.export_share
+        if isinstance(share, pd.Series):
+            values = pd.Series(
+                share.to_numpy(dtype="float64"),
+                index=to_months(share.index, "export_share"),
+                name="export_share",
+            ).sort_index()
+            bad = values.index[~values.between(0, 1).to_numpy() & values.notna().to_numpy()]
+            if len(bad):
+                raise AssumptionError(
+                    f"export_share must be in [0, 1] (a share, not a percentage); months "
+                    f"{', '.join(f'{d:%Y-%m}' for d in bad[:6])} are outside it "
+                    f"(e.g. {values[bad[0]]:g})"
+                )
+            object.__setattr__(self, "export_share", values)
+        else:
+            value = _finite(share, "export_share")
+            if not 0 <= value <= 1:
+                raise AssumptionError(
+                    f"export_share must be in [0, 1] (a share, not a percentage), got {share!r}"
+                )
+            object.__setattr__(self, "export_share", value)
+
+    def share_on(self, months: pd.DatetimeIndex) -> pd.Series:
+        """The export share on ``months`` (a series assumption must cover all of them)."""
+        import pandas as pd
+
+        if isinstance(self.export_share, pd.Series):
+            return require_cover(self.export_share, months, "the export_share series")
+        return pd.Series(self.export_share, index=months, dtype="float64")
+
+    def replace(self, **changes: Any) -> Assumptions:
+        """A copy with some assumptions changed (used by sensitivity analysis)."""
+        from dataclasses import replace
+
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe record of every assumption, with units."""
+        import pandas as pd
+
+        share: Any = self.export_share
+        if isinstance(share, pd.Series):
+            share = {
+                "kind": "monthly series",
+                "sha256": series_sha256(share),
+                "coverage": [f"{share.index.min():%Y-%m}", f"{share.index.max():%Y-%m}"],
+                "mean": float(share.mean()),
+            }
+        return {
+            "formula": (
+                "revenue [USD million] = volume [kb/d] x 1000 x days in month x export_share "
+                "x (benchmark - discount) [USD/bbl] / 1e6"
+            ),
+            "export_share": share,
+            "export_share_unit": "fraction of output, in [0, 1]",
+            "export_share_note": self.export_share_note or None,
+            "benchmark": {
+                "series": self.benchmark,
+                "source": self.benchmark_source,
+                "unit": "USD/bbl",
+            },
+            "discount": self.discount.to_dict(),
+            "deflator": self.deflator.to_dict() if self.deflator else None,
+            "price_treatment": "monthly average prices, applied to the month's exported barrels",
+        }
