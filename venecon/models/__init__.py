@@ -36,6 +36,12 @@ _LAZY = {
     "EventStudyResults": "venecon.models.event_study",
     "SyntheticControl": "venecon.models.synth",
     "SyntheticControlResults": "venecon.models.synth",
+    "PanelDiD": "venecon.models.panel",
+    "PanelDiDResults": "venecon.models.panel",
+    "PanelEventStudy": "venecon.models.panel",
+    "PanelEventStudyResults": "venecon.models.panel",
+    "SunAbraham": "venecon.models.staggered",
+    "SunAbrahamResults": "venecon.models.staggered",
 }
 
 __all__ = list(_LAZY)
@@ -45,8 +51,10 @@ if TYPE_CHECKING:
     from .breaks import StructuralBreaks, StructuralBreaksResults
     from .event_study import EventStudy, EventStudyResults
     from .its import ITS, ITSResults
+    from .panel import PanelDiD, PanelDiDResults, PanelEventStudy, PanelEventStudyResults
     from .projections import LocalProjections, LocalProjectionsResults
     from .results import CumulativeEffect, ModelResults, PathResults, Summary
+    from .staggered import SunAbraham, SunAbrahamResults
     from .synth import SyntheticControl, SyntheticControlResults
 
 __getattr__, __dir__ = attach(__name__, _LAZY)

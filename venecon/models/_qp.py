@@ -48,8 +48,39 @@ def _affine_minimizer(G: np.ndarray) -> np.ndarray:
     return z / z.sum()
 
 
+def _warm_corral(
+    gram: np.ndarray, warm: list[int], tol: float
+) -> tuple[list[int], np.ndarray] | None:
+    """A valid starting corral from a previous support, or None.
+
+    A support is a valid Wolfe state when its affine min-norm point has
+    strictly positive weights; this holds after small changes of the problem
+    (the outer V search moves in small steps), so most solves then need one
+    or two cycles instead of building the corral point by point.
+    """
+    import numpy as np
+
+    if not warm:
+        return None
+    idx = np.asarray(warm)
+    with np.errstate(all="ignore"):
+        try:
+            alpha = np.linalg.solve(gram[idx[:, None], idx] + 1.0, np.ones(len(idx)))
+        except np.linalg.LinAlgError:
+            return None
+        alpha = alpha / alpha.sum()
+    if not np.all(np.isfinite(alpha)) or not np.all(alpha > tol):
+        return None
+    return list(warm), alpha
+
+
 def min_norm_point(
-    P: np.ndarray, *, start: int | None = None, tol: float = 1e-12, max_iter: int = 10_000
+    P: np.ndarray,
+    *,
+    start: int | None = None,
+    warm: list[int] | None = None,
+    tol: float = 1e-12,
+    max_iter: int = 10_000,
 ) -> tuple[np.ndarray, int]:
     """Weights ``w`` on the simplex minimising ``||P w||`` (Wolfe's algorithm).
 
@@ -58,8 +89,11 @@ def min_norm_point(
     P : ndarray, shape (k, n)
         The points, one per column.
     start : int, optional
-        Index of the first corral point (a warm start); defaults to the
-        point of smallest norm.
+        Index of the first corral point; defaults to the point of smallest norm.
+    warm : list of int, optional
+        Support of a previous solution of a nearby problem, used as the
+        starting corral when it is a valid one (the answer does not depend on
+        it, only the number of cycles).
     tol : float
         Relative tolerance of the optimality test and of zero weights.
     max_iter : int
@@ -79,9 +113,11 @@ def min_norm_point(
     gram = P.T @ P  # all inner products once: each cycle then costs O(|S|^2)
     norms = np.diag(gram)
     scale = max(float(norms.max()), np.finfo(float).tiny)
-    j0 = int(np.argmin(norms)) if start is None else int(start)
-    corral = [j0]
-    lam = np.ones(1)
+    state = _warm_corral(gram, warm, tol) if warm else None
+    if state is None:
+        corral, lam = [int(np.argmin(norms)) if start is None else int(start)], np.ones(1)
+    else:
+        corral, lam = state
     iterations = 0
     while iterations < max_iter:
         iterations += 1
@@ -96,7 +132,8 @@ def min_norm_point(
         lam = np.append(lam, 0.0)
         while iterations < max_iter:  # minor cycles
             iterations += 1
-            alpha = _affine_minimizer(gram[np.ix_(corral, corral)])
+            idx = np.asarray(corral)
+            alpha = _affine_minimizer(gram[idx[:, None], idx])
             if np.all(alpha > tol):
                 lam = alpha
                 break
@@ -106,21 +143,31 @@ def min_norm_point(
                 lam = np.clip(alpha, 0.0, None)
                 lam = lam / lam.sum()
                 keep = lam > 0
-                corral = [c for c, k in zip(corral, keep) if k]
+                corral = [c for c, k in zip(corral, keep, strict=False) if k]
                 lam = lam[keep]
                 break
             theta = min(1.0, float(np.min(lam[down] / (lam[down] - alpha[down]))))
             lam = lam + theta * (alpha - lam)
             keep = lam > tol
-            corral = [c for c, k in zip(corral, keep) if k]
+            corral = [c for c, k in zip(corral, keep, strict=False) if k]
             lam = lam[keep]
             lam = lam / lam.sum()
+    # canonical final weights: re-solve on the sorted support so the result
+    # depends only on the support, not on the path (cold or warm start) that
+    # found it; outer optimisers with finite-difference gradients need that
+    idx = np.sort(np.asarray(corral))
+    alpha = _affine_minimizer(gram[idx[:, None], idx])
     w = np.zeros(n)
-    w[corral] = lam
+    if np.all(alpha > 0):
+        w[idx] = alpha
+    else:  # pragma: no cover - rounding at a degenerate optimum
+        w[corral] = lam
     return w, iterations
 
 
-def simplex_lstsq(A: np.ndarray, b: np.ndarray, *, tol: float = 1e-12) -> np.ndarray:
+def simplex_lstsq(
+    A: np.ndarray, b: np.ndarray, *, tol: float = 1e-12, warm: list[int] | None = None
+) -> np.ndarray:
     """Solve ``min ||A w - b||^2`` over ``w >= 0, sum(w) = 1`` exactly.
 
     Parameters
@@ -131,6 +178,8 @@ def simplex_lstsq(A: np.ndarray, b: np.ndarray, *, tol: float = 1e-12) -> np.nda
         Target (the treated unit's weighted predictors).
     tol : float
         Relative tolerance (see :func:`min_norm_point`).
+    warm : list of int, optional
+        Support of a nearby problem's solution (see :func:`min_norm_point`).
 
     Returns
     -------
@@ -141,4 +190,4 @@ def simplex_lstsq(A: np.ndarray, b: np.ndarray, *, tol: float = 1e-12) -> np.nda
 
     A = np.asarray(A, dtype="float64")
     b = np.asarray(b, dtype="float64").reshape(-1, 1)
-    return min_norm_point(A - b, tol=tol)[0]
+    return min_norm_point(A - b, tol=tol, warm=warm)[0]

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InsufficientDataError, ModelSpecificationError
-from .results import PathResults, Summary, build_provenance, jsonable
+from .results import PathResults, build_provenance, jsonable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -95,7 +95,7 @@ def _fmt_period(p: Any) -> str:
 
 def _is_contiguous(periods: Sequence[Any]) -> bool:
     try:
-        return all(int(b) - int(a) == 1 for a, b in zip(periods, periods[1:]))
+        return all(int(b) - int(a) == 1 for a, b in zip(periods, periods[1:], strict=False))
     except (TypeError, ValueError):
         return False
 
@@ -137,18 +137,20 @@ class _Fit:
 
 def _scale(X: np.ndarray) -> np.ndarray:
     """Divide each predictor by its standard deviation across units (R ``Synth``'s scaling)."""
-    import numpy as np
 
     sd = X.std(axis=1, ddof=1)
     return X / sd[:, None]
 
 
-def _weights(Xs: np.ndarray, i: int, donors: np.ndarray, v: np.ndarray) -> np.ndarray:
-    from ._qp import simplex_lstsq
+def _weights(
+    Xs: np.ndarray, i: int, donors: np.ndarray, v: np.ndarray, warm: list[int] | None = None
+) -> np.ndarray:
     import numpy as np
 
+    from ._qp import simplex_lstsq
+
     r = np.sqrt(v)[:, None]
-    return simplex_lstsq(r * Xs[:, donors], r[:, 0] * Xs[:, i])
+    return simplex_lstsq(r * Xs[:, donors], r[:, 0] * Xs[:, i], warm=warm)
 
 
 def _loss(design: _Design, i: int, donors: np.ndarray, w: np.ndarray) -> float:
@@ -190,8 +192,12 @@ def _nested(design: _Design, i: int, donors: np.ndarray, opts: _VOptions) -> _Fi
         s = a.sum()
         return np.full(k, 1.0 / k) if s == 0 else a / s
 
+    support: list[int] = []  # last solution's support: warm start of the next QP
+
     def mspe(x: np.ndarray) -> float:
-        return _loss(sub, 0, local, _weights(Xs, 0, local, to_v(x)))
+        w = _weights(Xs, 0, local, to_v(x), warm=support)
+        support[:] = np.flatnonzero(w > 0).tolist()
+        return _loss(sub, 0, local, w)
 
     rng = np.random.default_rng(opts.seed)
     starts: list[tuple[str, np.ndarray]] = []
@@ -212,13 +218,20 @@ def _nested(design: _Design, i: int, donors: np.ndarray, opts: _VOptions) -> _Fi
     for name, x0 in starts:
         options = {"maxiter": opts.maxiter} if opts.maxiter else {}
         if opts.optimizer == "Nelder-Mead":
-            options.update(xatol=1e-8, fatol=1e-10)
+            options.update(xatol=1e-6, fatol=1e-8)
         res = minimize(lambda x: mspe(x) / base, x0, method=opts.optimizer, options=options)
         v = to_v(res.x)
         w = _weights(Xs, 0, local, v)
         loss = _loss(sub, 0, local, w)
-        record.append({"start": name, "v0": x0.tolist(), "loss": loss, "nfev": int(res.nfev),
-                       "converged": bool(res.success)})
+        record.append(
+            {
+                "start": name,
+                "v0": x0.tolist(),
+                "loss": loss,
+                "nfev": int(res.nfev),
+                "converged": bool(res.success),
+            }
+        )
         if best is None or loss < best.loss - 1e-12 * abs(best.loss):
             best = _Fit(w, v, loss)
     assert best is not None
@@ -241,8 +254,14 @@ def _fit_one(
         assert training is not None
         trained = _nested(training, i, donors, opts)
         v = trained.v
-        starts = [{"start": "crossval", "training_v": v.tolist(), "training_loss": trained.loss,
-                   "training_search": trained.starts}]
+        starts = [
+            {
+                "start": "crossval",
+                "training_v": v.tolist(),
+                "training_loss": trained.loss,
+                "training_search": trained.starts,
+            }
+        ]
     elif opts.strategy == "regression":
         v, starts = _regression_v(Xs, design.Z[:, cols]), []
     elif opts.strategy == "equal":
@@ -274,9 +293,19 @@ class SyntheticControlResults(PathResults):
     ``effects`` when fitted with ``conformal=True``.
     """
 
-    def __init__(self, *, weights: pd.Series, v: pd.Series, balance: pd.DataFrame,
-                 gaps: pd.Series, rmspe_pre: float, window: tuple[Any, Any],
-                 placebo: Any, engine: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        weights: pd.Series,
+        v: pd.Series,
+        balance: pd.DataFrame,
+        gaps: pd.Series,
+        rmspe_pre: float,
+        window: tuple[Any, Any],
+        placebo: Any,
+        engine: Any,
+        **kwargs: Any,
+    ) -> None:
         self._weights = weights.copy()
         self._v = v.copy()
         self._balance = balance.copy()
@@ -320,7 +349,7 @@ class SyntheticControlResults(PathResults):
 
     @property
     def pvalues(self) -> pd.Series:
-        """Placebo-in-space p-value of the average effect (NaN unless fitted with ``placebo=True``)."""
+        """Placebo-in-space p-value of the average effect (NaN unless ``fit(placebo=True)``)."""
         import numpy as np
         import pandas as pd
 
@@ -328,7 +357,7 @@ class SyntheticControlResults(PathResults):
         return pd.Series([p], index=self._params.index, name="pvalue")
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """NaN: synthetic control gives no interval for the average effect (see :meth:`conformal`)."""
+        """NaN: synthetic control gives no interval for the average effect (see ``conformal``)."""
         import numpy as np
         import pandas as pd
 
@@ -386,10 +415,16 @@ class SyntheticControlResults(PathResults):
         eff = pd.DataFrame({"estimate": self._params, "placebo p-value": self.pvalues})
         w = self._weights[self._weights > 5e-4].sort_values(ascending=False).to_frame("weight")
         v = self._v.to_frame("V")
-        return [("Average effect", eff), ("Donor weights (> 0.0005)", w), ("Predictor weights", v),
-                ("Predictor balance", self._balance)]
+        return [
+            ("Average effect", eff),
+            ("Donor weights (> 0.0005)", w),
+            ("Predictor weights", v),
+            ("Predictor balance", self._balance),
+        ]
 
-    def cumulative_effect(self, start: Any = None, end: Any = None, alpha: float | None = None) -> Any:
+    def cumulative_effect(
+        self, start: Any = None, end: Any = None, alpha: float | None = None
+    ) -> Any:
         """Total effect over a window in barrels for flow outcomes (kb/d); intervals are NaN.
 
         Annual (integer year) periods count 365 or 366 days, monthly
@@ -412,22 +447,34 @@ class SyntheticControlResults(PathResults):
         end = self._window_bounds[1] if end is None else end
         g = self._gaps[(self._gaps.index >= start) & (self._gaps.index <= end)]
         if g.empty or (g.index < self._events["period"].iloc[0]).any():
-            raise ModelSpecificationError(f"cumulative_effect: {start}-{end} is not a post-treatment window")
+            raise ModelSpecificationError(
+                f"cumulative_effect: {start}-{end} is not a post-treatment window"
+            )
         if isinstance(g.index, pd.DatetimeIndex):
             days = np.asarray(g.index.days_in_month, dtype="float64")
             stamps = g.index
         else:
             days = np.array([366.0 if calendar.isleap(int(y)) else 365.0 for y in g.index])
-            stamps = pd.DatetimeIndex([pd.Timestamp(int(g.index[0]), 1, 1),
-                                       pd.Timestamp(int(g.index[-1]), 12, 1)])
+            stamps = pd.DatetimeIndex(
+                [pd.Timestamp(int(g.index[0]), 1, 1), pd.Timestamp(int(g.index[-1]), 12, 1)]
+            )
         scale = BARRELS_PER_UNIT_DAY[self._unit]
         barrels = float(np.sum(g.to_numpy() * days) * scale)
         nan = math.nan
         return CumulativeEffect(
-            start=stamps[0], end=stamps[-1], periods=len(g), days=int(days.sum()), unit=self._unit,
-            alpha=self._alpha if alpha is None else float(alpha), barrels=barrels, barrels_lower=nan,
-            barrels_upper=nan, average=barrels / (days.sum() * scale), average_lower=nan,
-            average_upper=nan, method="point estimate only (synthetic control)",
+            start=stamps[0],
+            end=stamps[-1],
+            periods=len(g),
+            days=int(days.sum()),
+            unit=self._unit,
+            alpha=self._alpha if alpha is None else float(alpha),
+            barrels=barrels,
+            barrels_lower=nan,
+            barrels_upper=nan,
+            average=barrels / (days.sum() * scale),
+            average_lower=nan,
+            average_upper=nan,
+            method="point estimate only (synthetic control)",
         )
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
@@ -446,23 +493,39 @@ class SyntheticControlResults(PathResults):
 
         eff = self._effects
         if ax is None:
-            fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(8, 6),
-                                              gridspec_kw={"height_ratios": [2, 1]})
+            fig, (top, bottom) = plt.subplots(
+                2, 1, sharex=True, figsize=(8, 6), gridspec_kw={"height_ratios": [2, 1]}
+            )
         else:
             top, bottom = ax
             fig = top.figure
         top.plot(eff.index, eff["actual"].to_numpy(), color="black", lw=1.2, label="actual")
-        top.plot(eff.index, eff["counterfactual"].to_numpy(), color="C0", ls="--", label="synthetic")
+        top.plot(
+            eff.index, eff["counterfactual"].to_numpy(), color="C0", ls="--", label="synthetic"
+        )
         bottom.plot(self._gaps.index, self._gaps.to_numpy(), color="C3", label="gap")
         if eff["effect_lower"].notna().any():
-            bottom.fill_between(eff.index, eff["effect_lower"].to_numpy(), eff["effect_upper"].to_numpy(),
-                                color="C3", alpha=0.2, label="conformal interval")
+            bottom.fill_between(
+                eff.index,
+                eff["effect_lower"].to_numpy(),
+                eff["effect_upper"].to_numpy(),
+                color="C3",
+                alpha=0.2,
+                label="conformal interval",
+            )
         bottom.axhline(0, color="grey", lw=0.8)
         for label, row in self._events.iterrows():
             for a in (top, bottom):
                 a.axvline(row["period"], color="grey", ls=":", lw=1)
-            top.annotate(str(label), (row["period"], 1), xycoords=("data", "axes fraction"),
-                         rotation=90, va="top", ha="right", fontsize=8)
+            top.annotate(
+                str(label),
+                (row["period"], 1),
+                xycoords=("data", "axes fraction"),
+                rotation=90,
+                va="top",
+                ha="right",
+                fontsize=8,
+            )
         unit = f" ({self._unit})" if self._unit else ""
         top.set_ylabel(f"{self._dependent}{unit}")
         bottom.set_ylabel("gap")
@@ -511,8 +574,11 @@ class _Engine:
 def _periods(value: Any, times: Sequence[Any], what: str) -> tuple:
     """Resolve a period spec (scalar, list, range, slice(start, end) inclusive) to periods."""
     if isinstance(value, slice):
-        out = tuple(t for t in times if (value.start is None or t >= value.start)
-                    and (value.stop is None or t <= value.stop))
+        out = tuple(
+            t
+            for t in times
+            if (value.start is None or t >= value.start) and (value.stop is None or t <= value.stop)
+        )
     elif isinstance(value, str) or not isinstance(value, Sequence | range):
         out = (value,)
     else:
@@ -655,19 +721,27 @@ class SyntheticControl:
             )
         if not self.post:
             raise InsufficientDataError(
-                f"treatment_time {treatment_time!r} is after the last period {_fmt_period(self.times[-1])}"
+                f"treatment_time {treatment_time!r} is after the last period "
+                f"{_fmt_period(self.times[-1])}"
             )
-        self.fit_window = self._window(fit_window, self.times, "fit_window")
+        self.fit_window = (
+            self.pre if fit_window is None else self._window(fit_window, self.times, "fit_window")
+        )
         if self.fit_window[-1] >= self.treatment_time:
             # the Mixtape's Texas specification does this; allowed, but it lets treated
             # outcomes shape V, so say so
             warnings.warn(
                 f"fit_window ends in {_fmt_period(self.fit_window[-1])}, at or after the treatment "
                 f"({_fmt_period(self.treatment_time)}): post-treatment outcomes influence V",
-                UserWarning, stacklevel=2)
+                UserWarning,
+                stacklevel=2,
+            )
         self.effect_window = self._window(effect_window, self.post, "effect_window")
-        self.predictor_periods = (self.pre if predictor_periods is None
-                                  else _periods(predictor_periods, self.times, "predictor_periods"))
+        self.predictor_periods = (
+            self.pre
+            if predictor_periods is None
+            else _periods(predictor_periods, self.times, "predictor_periods")
+        )
         self.predictor_op = predictor_op
         self.predictors = self._resolve_predictors(predictors, frame)
         self.v_spec = v
@@ -691,7 +765,9 @@ class SyntheticControl:
         import pandas as pd
 
         if not isinstance(data, pd.DataFrame):
-            raise ModelSpecificationError(f"data must be a long DataFrame, got {type(data).__name__}")
+            raise ModelSpecificationError(
+                f"data must be a long DataFrame, got {type(data).__name__}"
+            )
         missing = [c for c in cols if c not in data.columns]
         if missing:
             raise ModelSpecificationError(
@@ -726,9 +802,13 @@ class SyntheticControl:
             pool = list(dict.fromkeys(donors))
             unknown = [d for d in pool if d not in units]
             if unknown:
-                raise ModelSpecificationError(f"donors {unknown} are not in column {self.unit_col!r}")
+                raise ModelSpecificationError(
+                    f"donors {unknown} are not in column {self.unit_col!r}"
+                )
             if treated in pool:
-                raise ModelSpecificationError(f"the treated unit {treated!r} is also listed as a donor")
+                raise ModelSpecificationError(
+                    f"the treated unit {treated!r} is also listed as a donor"
+                )
         if len(pool) < 2:
             raise InsufficientDataError(
                 f"the donor pool has {len(pool)} unit(s); synthetic control needs at least 2"
@@ -744,7 +824,9 @@ class SyntheticControl:
             try:
                 lo, hi = window
             except (TypeError, ValueError):
-                raise ModelSpecificationError(f"{what} must be (start, end), got {window!r}") from None
+                raise ModelSpecificationError(
+                    f"{what} must be (start, end), got {window!r}"
+                ) from None
         lo = allowed[0] if lo is None else self._coerce_time(lo)
         hi = allowed[-1] if hi is None else self._coerce_time(hi)
         out = tuple(t for t in allowed if lo <= t <= hi)
@@ -771,10 +853,18 @@ class SyntheticControl:
                     raise ModelSpecificationError(
                         f"predictor {p!r} must be a column name or (column, periods, op)"
                     ) from None
-                pred = Predictor(var, tuple(self._coerce_time(t) for t in
-                                            _periods(periods, self.times, f"predictor {var!r}")), op)
+                pred = Predictor(
+                    var,
+                    tuple(
+                        self._coerce_time(t)
+                        for t in _periods(periods, self.times, f"predictor {var!r}")
+                    ),
+                    op,
+                )
             if pred.variable not in frame.columns:
-                raise ModelSpecificationError(f"predictor column {pred.variable!r} is not in the panel")
+                raise ModelSpecificationError(
+                    f"predictor column {pred.variable!r} is not in the panel"
+                )
             if pred.op not in _OPS:
                 raise ModelSpecificationError(f"predictor op {pred.op!r} is not one of {_OPS}")
             out.append(pred)
@@ -797,7 +887,9 @@ class SyntheticControl:
             )
 
     # --- numeric design ---------------------------------------------------------------------
-    def _matrix(self, frame: pd.DataFrame, predictors: Sequence[Predictor], units: list) -> np.ndarray:
+    def _matrix(
+        self, frame: pd.DataFrame, predictors: Sequence[Predictor], units: list
+    ) -> np.ndarray:
         import numpy as np
 
         rows = []
@@ -836,7 +928,9 @@ class SyntheticControl:
         for j, u in enumerate(units):
             miss_t = [self.times[r] for r in np.flatnonzero(np.isnan(Y[:, j]))]
             if miss_t:
-                bad[u] = f"missing {self.outcome!r} in {', '.join(_fmt_period(t) for t in miss_t[:5])}"
+                bad[u] = (
+                    f"missing {self.outcome!r} in {', '.join(_fmt_period(t) for t in miss_t[:5])}"
+                )
                 continue
             for preds, X in mats:
                 miss_p = [preds[r].label for r in np.flatnonzero(np.isnan(X[:, j]))]
@@ -853,7 +947,9 @@ class SyntheticControl:
         Y = Yw.reindex(index=list(self.times), columns=units).to_numpy(dtype="float64")
         mats = [(self.predictors, self._matrix(frame, self.predictors, units))]
         if self.training_predictors is not None:
-            mats.append((self.training_predictors, self._matrix(frame, self.training_predictors, units)))
+            mats.append(
+                (self.training_predictors, self._matrix(frame, self.training_predictors, units))
+            )
         bad = self._incomplete(units, Y, mats)
         if self.treated in bad:
             raise ModelSpecificationError(f"treated unit {self.treated!r}: {bad[self.treated]}")
@@ -864,7 +960,9 @@ class SyntheticControl:
                     f"{len(bad)} donor(s) have missing data ({detail}). Remove them from donors, "
                     "or pass drop_incomplete_donors=True to drop them with a warning"
                 )
-            warnings.warn(f"dropping {len(bad)} incomplete donor(s): {detail}", UserWarning, stacklevel=3)
+            warnings.warn(
+                f"dropping {len(bad)} incomplete donor(s): {detail}", UserWarning, stacklevel=3
+            )
             keep = [j for j, u in enumerate(units) if u not in bad]
             units = [units[j] for j in keep]
             Y = Y[:, keep]
@@ -872,7 +970,8 @@ class SyntheticControl:
             self.donors = tuple(units[1:])
             if len(self.donors) < 2:
                 raise InsufficientDataError(
-                    f"after dropping incomplete donors {len(self.donors)} remain; at least 2 are needed"
+                    f"after dropping incomplete donors {len(self.donors)} remain; "
+                    "at least 2 are needed"
                 )
         for preds, X in mats:
             flat = [preds[r].label for r in np.flatnonzero(X.std(axis=1) == 0)]
@@ -890,29 +989,49 @@ class SyntheticControl:
     def _v_options(self) -> _VOptions:
         import numpy as np
 
-        common = dict(starts=self.starts, n_random_starts=self.n_random_starts,
-                      optimizer=self.optimizer, maxiter=self.maxiter, seed=self.rng)
+        common = dict(
+            starts=self.starts,
+            n_random_starts=self.n_random_starts,
+            optimizer=self.optimizer,
+            maxiter=self.maxiter,
+            seed=self.rng,
+        )
         v = self.v_spec
         if isinstance(v, str):
             if v not in _V_STRATEGIES:
-                raise ModelSpecificationError(f"v={v!r}: use one of {_V_STRATEGIES}, an array or a dict")
+                raise ModelSpecificationError(
+                    f"v={v!r}: use one of {_V_STRATEGIES}, an array or a dict"
+                )
             return _VOptions(strategy=v, **common)
         labels = [p.label for p in self.predictors]
         if isinstance(v, Mapping):
             names = {p.label: i for i, p in enumerate(self.predictors)}
-            names.update({p.variable: i for i, p in enumerate(self.predictors)
-                          if sum(q.variable == p.variable for q in self.predictors) == 1})
+            names.update(
+                {
+                    p.variable: i
+                    for i, p in enumerate(self.predictors)
+                    if sum(q.variable == p.variable for q in self.predictors) == 1
+                }
+            )
             unknown = [k for k in v if k not in names]
             if unknown:
-                raise ModelSpecificationError(f"V names {unknown} match no predictor; predictors: {labels}")
+                raise ModelSpecificationError(
+                    f"V names {unknown} match no predictor; predictors: {labels}"
+                )
             arr = np.zeros(len(labels))
             for k, val in v.items():
                 arr[names[k]] = float(val)
         else:
             arr = np.asarray(v, dtype="float64").ravel()
-        if arr.shape != (len(labels),) or not np.isfinite(arr).all() or (arr < 0).any() or arr.sum() <= 0:
+        if (
+            arr.shape != (len(labels),)
+            or not np.isfinite(arr).all()
+            or (arr < 0).any()
+            or arr.sum() <= 0
+        ):
             raise ModelSpecificationError(
-                f"custom V must have {len(labels)} non-negative finite entries, not all zero; got {arr}"
+                f"custom V must have {len(labels)} non-negative finite entries, "
+                f"not all zero; got {arr}"
             )
         return _VOptions(strategy="custom", custom=tuple(arr / arr.sum()), **common)
 
@@ -924,30 +1043,47 @@ class SyntheticControl:
         training = None
         if self._X_train is not None:
             rows = np.array([pos[t] for t in self.training_window])
-            training = _Design(self._X_train, self._Y[rows],
-                               tuple(p.label for p in self.training_predictors))
+            training = _Design(
+                self._X_train, self._Y[rows], tuple(p.label for p in self.training_predictors)
+            )
         return _Engine(
-            units=self._units, times=times, Y=self._Y, X=self._X,
-            fit_rows=np.array([pos[t] for t in self.fit_window]), t0=pos[self.treatment_time],
+            units=self._units,
+            times=times,
+            Y=self._Y,
+            X=self._X,
+            fit_rows=np.array([pos[t] for t in self.fit_window]),
+            t0=pos[self.treatment_time],
             window=(pos[self.effect_window[0]], pos[self.effect_window[-1]]),
-            opts=self._v_options(), labels=tuple(p.label for p in self.predictors),
-            training=training, spec=self,
+            opts=self._v_options(),
+            labels=tuple(p.label for p in self.predictors),
+            training=training,
+            spec=self,
         )
 
     def _options(self) -> dict[str, Any]:
         return {
-            "outcome": self.outcome, "unit": self.unit_col, "time": self.time_col,
-            "treated": self.treated, "treatment_time": self.treatment_time,
+            "outcome": self.outcome,
+            "unit": self.unit_col,
+            "time": self.time_col,
+            "treated": self.treated,
+            "treatment_time": self.treatment_time,
             "donors": list(self.donors),
             "predictors": [[p.variable, list(p.periods), p.op] for p in self.predictors],
             "fit_window": [self.fit_window[0], self.fit_window[-1]],
             "effect_window": [self.effect_window[0], self.effect_window[-1]],
             "v": self.v_spec if isinstance(self.v_spec, str) else jsonable(self.v_spec),
-            "v_training": None if self.training_predictors is None else {
-                "predictors": [[p.variable, list(p.periods), p.op] for p in self.training_predictors],
-                "fit_window": [self.training_window[0], self.training_window[-1]]},
-            "starts": list(self.starts), "n_random_starts": self.n_random_starts,
-            "optimizer": self.optimizer, "maxiter": self.maxiter,
+            "v_training": None
+            if self.training_predictors is None
+            else {
+                "predictors": [
+                    [p.variable, list(p.periods), p.op] for p in self.training_predictors
+                ],
+                "fit_window": [self.training_window[0], self.training_window[-1]],
+            },
+            "starts": list(self.starts),
+            "n_random_starts": self.n_random_starts,
+            "optimizer": self.optimizer,
+            "maxiter": self.maxiter,
             "scaling": "predictors divided by their sd (ddof=1) across treated and donors",
             "inner_solver": "exact active-set (Wolfe min-norm point) QP on the simplex",
         }
@@ -962,8 +1098,15 @@ class SyntheticControl:
         return {"datasets": {"user-supplied": digest.hexdigest()}, "data_version": None}
 
     # --- fit ------------------------------------------------------------------------------------
-    def fit(self, *, placebo: bool = False, pre_fit_filter: float | None = None,
-            conformal: bool = False, alpha: float = 0.1, n_jobs: int = 1) -> SyntheticControlResults:
+    def fit(
+        self,
+        *,
+        placebo: bool = False,
+        pre_fit_filter: float | None = None,
+        conformal: bool = False,
+        alpha: float = 0.1,
+        n_jobs: int = 1,
+    ) -> SyntheticControlResults:
         """Estimate the weights, the synthetic path and the average effect.
 
         Parameters
@@ -990,21 +1133,34 @@ class SyntheticControl:
         synth = self._Y[:, donors] @ fit.weights
         t0 = engine.t0
         lo, hi = engine.window
-        avg = float(np.mean(gaps[lo:hi + 1]))
+        avg = float(np.mean(gaps[lo : hi + 1]))
         rmspe = float(np.sqrt(np.mean(gaps[:t0] ** 2)))
         index = pd.Index(self.times, name=self.time_col)
-        effects = pd.DataFrame({"actual": self._Y[:, 0], "counterfactual": synth,
-                                "effect": np.where(np.arange(len(gaps)) >= t0, gaps, np.nan),
-                                "effect_lower": np.nan, "effect_upper": np.nan}, index=index)
+        effects = pd.DataFrame(
+            {
+                "actual": self._Y[:, 0],
+                "counterfactual": synth,
+                "effect": np.where(np.arange(len(gaps)) >= t0, gaps, np.nan),
+                "effect_lower": np.nan,
+                "effect_upper": np.nan,
+            },
+            index=index,
+        )
         if conformal:
             ci = self._conformal_frame(engine, alpha)
             effects.loc[ci.index, "effect_lower"] = ci["lower"].to_numpy()
             effects.loc[ci.index, "effect_upper"] = ci["upper"].to_numpy()
         weights = pd.Series(fit.weights, index=list(self.donors), name="weight")
         v = pd.Series(fit.v, index=list(engine.labels), name="V")
-        balance = pd.DataFrame({"treated": self._X[:, 0], "synthetic": self._X[:, donors] @ fit.weights,
-                                "donor mean": self._X[:, donors].mean(axis=1), "V": fit.v},
-                               index=list(engine.labels))
+        balance = pd.DataFrame(
+            {
+                "treated": self._X[:, 0],
+                "synthetic": self._X[:, donors] @ fit.weights,
+                "donor mean": self._X[:, donors].mean(axis=1),
+                "V": fit.v,
+            },
+            index=list(engine.labels),
+        )
         pl = None
         if placebo:
             from .synth_inference import placebo_space
@@ -1024,17 +1180,30 @@ class SyntheticControl:
         lo, hi = engine.window
         name = f"average effect {_fmt_period(self.times[lo])}-{_fmt_period(self.times[hi])}"
         params = pd.Series([avg], index=[name])
-        events = pd.DataFrame({"date": [self.treatment_time], "period": [self.treatment_time]},
-                              index=pd.Index(["treatment"]))
+        events = pd.DataFrame(
+            {"date": [self.treatment_time], "period": [self.treatment_time]},
+            index=pd.Index(["treatment"]),
+        )
         extra = {k: self._coerce_time(t) for k, t in self.events.items()}
         if extra:
-            events = pd.concat([events, pd.DataFrame({"date": list(extra.values()),
-                                                      "period": list(extra.values())},
-                                                     index=pd.Index(list(extra)))])
+            events = pd.concat(
+                [
+                    events,
+                    pd.DataFrame(
+                        {"date": list(extra.values()), "period": list(extra.values())},
+                        index=pd.Index(list(extra)),
+                    ),
+                ]
+            )
         options = self._options()
         options["v_search"] = fit.starts
-        provenance = build_provenance(model="venecon.models.SyntheticControl", data=self._data_record(),
-                                      sample=None, options=options, seed=self.rng)
+        provenance = build_provenance(
+            model="venecon.models.SyntheticControl",
+            data=self._data_record(),
+            sample=None,
+            options=options,
+            seed=self.rng,
+        )
         notes = [
             "Gap = actual minus synthetic; the average effect has no standard error. "
             "Inference: placebo_space(), placebo_time(), leave_one_out(), conformal().",
@@ -1042,19 +1211,44 @@ class SyntheticControl:
             f"fit-window MSPE {fit.loss:.6g}; pre-treatment RMSPE {rmspe:.6g}.",
         ]
         if pl is not None:
-            notes.append(f"Placebo-in-space p-value {pl.pvalue:.4f} (post/pre RMSPE ratio rank "
-                         f"{pl.rank} of {pl.n_units}).")
-        header = [("Treated unit", str(self.treated)), ("Treatment", _fmt_period(self.treatment_time)),
-                  ("Donors", str(len(self.donors))), ("Pre-period RMSPE", f"{rmspe:.4g}")]
+            notes.append(
+                f"Placebo-in-space p-value {pl.pvalue:.4f} (post/pre MSPE ratio rank "
+                f"{pl.rank} of {pl.n_units})."
+            )
+        header = [
+            ("Treated unit", str(self.treated)),
+            ("Treatment", _fmt_period(self.treatment_time)),
+            ("Donors", str(len(self.donors))),
+            ("Pre-period RMSPE", f"{rmspe:.4g}"),
+        ]
         return SyntheticControlResults(
-            weights=weights, v=v, balance=balance, gaps=pd.Series(gaps, index=effects.index, name="gap"),
-            rmspe_pre=rmspe, window=(self.times[lo], self.times[hi]), placebo=pl, engine=engine,
-            actual=effects["actual"], effects=effects, events=events, unit=self.outcome_unit, alpha=alpha,
-            model="Synthetic control", dependent=self.outcome, params=params,
-            std_errors=pd.Series([np.nan], index=[name]), cov=pd.DataFrame([[np.nan]], index=[name],
-                                                                            columns=[name]),
-            nobs=len(self.times) * len(self._units), df_resid=None,
-            cov_type="none (see placebo inference)", provenance=provenance, header=header,
-            notes=notes, statistics={"rmspe_pre": rmspe, "mspe_fit": fit.loss,
-                                     "placebo_pvalue": None if pl is None else pl.pvalue},
+            weights=weights,
+            v=v,
+            balance=balance,
+            gaps=pd.Series(gaps, index=effects.index, name="gap"),
+            rmspe_pre=rmspe,
+            window=(self.times[lo], self.times[hi]),
+            placebo=pl,
+            engine=engine,
+            actual=effects["actual"],
+            effects=effects,
+            events=events,
+            unit=self.outcome_unit,
+            alpha=alpha,
+            model="Synthetic control",
+            dependent=self.outcome,
+            params=params,
+            std_errors=pd.Series([np.nan], index=[name]),
+            cov=pd.DataFrame([[np.nan]], index=[name], columns=[name]),
+            nobs=len(self.times) * len(self._units),
+            df_resid=None,
+            cov_type="none (see placebo inference)",
+            provenance=provenance,
+            header=header,
+            notes=notes,
+            statistics={
+                "rmspe_pre": rmspe,
+                "mspe_fit": fit.loss,
+                "placebo_pvalue": None if pl is None else pl.pvalue,
+            },
         )

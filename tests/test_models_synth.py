@@ -1,0 +1,412 @@
+"""SyntheticControl: exact inner QP, validation against published cases, API and bad input.
+
+Reference numbers live in ``tests/fixtures/synth_references.json`` with their
+sources (AG 2003, ADH 2015 and the values pinned by pysyncon's test-suite).
+The panels are fetched by ``tests/reference_data.py`` (local mirror or pinned
+upstream URL, sha256-checked); they are never committed.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from venecon.exceptions import InsufficientDataError, ModelSpecificationError, VeneconError
+from venecon.models import SyntheticControl
+from venecon.models._qp import min_norm_point, simplex_lstsq
+
+REF = json.loads((Path(__file__).parent / "fixtures" / "synth_references.json").read_text())
+
+BASQUE = "Basque Country (Pais Vasco)"
+GERMAN_DONORS = [
+    "USA",
+    "UK",
+    "Austria",
+    "Belgium",
+    "Denmark",
+    "France",
+    "Italy",
+    "Netherlands",
+    "Norway",
+    "Switzerland",
+    "Japan",
+    "Greece",
+    "Portugal",
+    "Spain",
+    "Australia",
+    "New Zealand",
+]
+
+
+# --------------------------------------------------------------------------- specifications
+
+
+def basque_model(path: Path, **kw) -> SyntheticControl:
+    """AG 2003 specification as in shared/research/synth_references.md."""
+    df = pd.read_csv(path)
+    df["year"] = df["year"].astype(int)
+    sectors = [
+        "sec.agriculture",
+        "sec.energy",
+        "sec.industry",
+        "sec.construction",
+        "sec.services.venta",
+        "sec.services.nonventa",
+    ]
+    predictors = (
+        ["school.illit", "school.prim", "school.med", "school.high", "school.post.high", "invest"]
+        + [("gdpcap", slice(1960, 1969), "mean")]
+        + [(s, range(1961, 1970, 2), "mean") for s in sectors]
+        + [("popdens", [1969], "mean")]
+    )
+    kw.setdefault("starts", ("equal",))
+    return SyntheticControl(
+        df,
+        outcome="gdpcap",
+        unit="regionname",
+        time="year",
+        treated=BASQUE,
+        treatment_time=1970,
+        predictors=predictors,
+        predictor_periods=slice(1964, 1969),
+        fit_window=(1960, 1969),
+        **kw,
+    )
+
+
+def germany_model(path: Path, **kw) -> SyntheticControl:
+    """ADH 2015 specification with cross-validated V (synth_references.md)."""
+    df = pd.read_csv(path)
+    train = [
+        ("gdp", range(1971, 1981), "mean"),
+        ("trade", range(1971, 1981), "mean"),
+        ("infrate", range(1971, 1981), "mean"),
+        ("industry", range(1971, 1981), "mean"),
+        ("schooling", [1970, 1975], "mean"),
+        ("invest70", [1980], "mean"),
+    ]
+    main = [
+        ("gdp", range(1981, 1991), "mean"),
+        ("trade", range(1981, 1991), "mean"),
+        ("infrate", range(1981, 1991), "mean"),
+        ("industry", range(1981, 1991), "mean"),
+        ("schooling", [1980, 1985], "mean"),
+        ("invest80", [1980], "mean"),
+    ]
+    kw.setdefault("v", "crossval")
+    kw.setdefault("starts", ("equal",))
+    if kw["v"] == "crossval":
+        kw.setdefault("v_training", {"predictors": train, "fit_window": (1981, 1990)})
+    return SyntheticControl(
+        df,
+        outcome="gdp",
+        unit="country",
+        time="year",
+        treated="West Germany",
+        donors=GERMAN_DONORS,
+        treatment_time=1990,
+        predictors=kw.pop("predictors", main),
+        fit_window=(1960, 1989),
+        **kw,
+    )
+
+
+def texas_model(path: Path, **kw) -> SyntheticControl:
+    """Mixtape Texas specification as pinned by pysyncon (fit window includes 1993)."""
+    df = pd.read_csv(path)
+    df["year"] = df["year"].astype(int)
+    special = (
+        [("bmprison", [y], "mean") for y in (1988, 1990, 1991, 1992)]
+        + [
+            ("alcohol", [1990], "mean"),
+            ("aidscapita", [1990], "mean"),
+            ("aidscapita", [1991], "mean"),
+        ]
+        + [("black", [y], "mean") for y in (1990, 1991, 1992)]
+        + [("perc1519", [1990], "mean")]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore", UserWarning
+        )  # fit window reaches 1993, as the reference does
+        return SyntheticControl(
+            df,
+            outcome="bmprison",
+            unit="state",
+            time="year",
+            treated="Texas",
+            treatment_time=1993,
+            predictors=["income", "ur", "poverty", *special],
+            predictor_periods=slice(1985, 1993),
+            fit_window=(1985, 1993),
+            starts=("regression",),
+            optimizer="BFGS",
+            **kw,
+        )
+
+
+def toy_panel(n_units: int = 6, n_years: int = 20, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    years = np.arange(2000, 2000 + n_years)
+    rows = []
+    factor = rng.normal(size=n_years).cumsum()
+    for u in range(n_units):
+        load = rng.uniform(0.5, 1.5)
+        y = 10 + u + load * factor + rng.normal(scale=0.3, size=n_years)
+        x = rng.normal(size=n_years) + u
+        for t, yy, xx in zip(years, y, x, strict=False):
+            rows.append({"unit": f"u{u}", "year": int(t), "y": yy, "x": xx, "const": 1.0})
+    return pd.DataFrame(rows)
+
+
+def toy_model(df: pd.DataFrame | None = None, **kw) -> SyntheticControl:
+    df = toy_panel() if df is None else df
+    kw.setdefault(
+        "predictors",
+        [("y", slice(2000, 2009), "mean"), ("x", slice(2000, 2009), "mean"), ("y", [2008], "mean")],
+    )
+    kw.setdefault("treated", "u2")
+    kw.setdefault("treatment_time", 2012)
+    return SyntheticControl(df, outcome="y", unit="unit", time="year", **kw)
+
+
+# --------------------------------------------------------------------------- the QP
+
+
+def test_simplex_qp_matches_slsqp_and_kkt():
+    """The active-set solver satisfies the KKT conditions and is never worse than SLSQP."""
+    from scipy.optimize import minimize
+
+    rng = np.random.default_rng(42)
+    for _ in range(30):
+        k, n = int(rng.integers(2, 15)), int(rng.integers(2, 30))
+        A, b = rng.normal(size=(k, n)), rng.normal(size=k) * rng.uniform(0, 2)
+        w = simplex_lstsq(A, b)
+        assert w.min() >= 0 and w.sum() == pytest.approx(1, abs=1e-12)
+        grad = 2 * A.T @ (A @ w - b)
+        mu = grad[w > 0].min()
+        assert grad.min() >= mu - 1e-8 * max(1, abs(mu))  # no improving direction
+        assert np.ptp(grad[w > 1e-10]) <= 1e-7 * max(1, abs(mu))  # equal on the support
+
+        def f(x, A=A, b=b):
+            return np.sum((A @ x - b) ** 2)
+
+        ref = minimize(
+            f,
+            np.full(n, 1 / n),
+            method="SLSQP",
+            bounds=[(0, 1)] * n,
+            constraints=[{"type": "eq", "fun": lambda x: x.sum() - 1}],
+            options={"ftol": 1e-14, "maxiter": 500},
+        )
+        assert f(w) <= ref.fun + 1e-9
+
+
+def test_simplex_qp_exact_cases():
+    # the target is a vertex, an interior point of an edge, and outside the hull
+    A = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    np.testing.assert_allclose(simplex_lstsq(A, np.array([1.0, 0.0])), [0, 1, 0], atol=1e-14)
+    np.testing.assert_allclose(simplex_lstsq(A, np.array([0.5, 0.5])), [0, 0.5, 0.5], atol=1e-12)
+    np.testing.assert_allclose(simplex_lstsq(A, np.array([2.0, 2.0])), [0, 0.5, 0.5], atol=1e-12)
+    np.testing.assert_allclose(simplex_lstsq(A, np.array([-1.0, -1.0])), [1, 0, 0], atol=1e-12)
+    # duplicated columns (degenerate): still optimal, still on the simplex
+    w, _ = min_norm_point(np.array([[1.0, 1.0, -1.0], [0.0, 0.0, 0.0]]))
+    assert w.sum() == pytest.approx(1) and abs(w[:2].sum() - 0.5) < 1e-12
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def test_basque_weights_match_reference(basque_panel):
+    """AG 2003 / pysyncon: Cataluna 0.8508, Madrid 0.1492, others 0 (atol 0.025)."""
+    ref = REF["basque"]
+    res = basque_model(basque_panel).fit()
+    w = res.weights
+    for donor, value in ref["weights"].items():
+        assert w[donor] == pytest.approx(value, abs=ref["weights_atol"]), donor
+    others = w.drop(list(ref["weights"]))
+    assert others.max() < ref["weights_atol"]
+    # measured here: Cataluna 0.850814, Madrid 0.149186, i.e. within 3e-6 of the pinned values
+    assert w["Cataluna"] == pytest.approx(0.8508, abs=1e-3)
+    # the paper's ~10 percentage point gap: mean post-1975 gap is clearly negative
+    assert res.average_effect(1975, 1997) < -0.5
+    assert res.provenance["options"]["v_search"][0]["start"] == "equal"
+
+
+def test_germany_crossval_weights_and_att(germany_panel):
+    """ADH 2015 cross-validated V: weights (pysyncon pins, atol 0.025), ATT 1990-2003 -1555.13."""
+    ref = REF["germany"]
+    res = germany_model(germany_panel).fit()
+    w = res.weights
+    for donor, value in ref["weights"].items():
+        assert w[donor] == pytest.approx(value, abs=ref["weights_atol"]), donor
+        assert w[donor] == pytest.approx(ref["weights_published"][donor], abs=0.025), donor
+    assert w.drop(list(ref["weights"])).max() < 0.01
+    att = res.average_effect(1990, 2003)
+    assert att == pytest.approx(ref["att_1990_2003"], rel=ref["att_rtol"])
+    assert att == pytest.approx(-1555, abs=5)  # measured -1554.92
+    assert res.params.iloc[0] == pytest.approx(att)
+    search = res.provenance["options"]["v_search"][0]
+    assert search["start"] == "crossval" and len(search["training_v"]) == 6
+
+
+def test_texas_weights_at_reference_v(texas_panel):
+    """Mixtape Texas at the V pysyncon reaches: pinned weights (atol 0.025) and ATT 20339 (2.5%).
+
+    Measured: California 0.4070, Illinois 0.3599, Louisiana 0.1215, Florida 0.1116 (within
+    0.0014 of the pinned values; the rest is SLSQP's inexactness), ATT 20339.4.
+    """
+    ref = REF["texas"]
+    res = texas_model(texas_panel, v=ref["v_pysyncon"]).fit()
+    w = res.weights
+    for donor, value in ref["weights"].items():
+        assert w[donor] == pytest.approx(value, abs=ref["weights_atol"]), donor
+        assert w[donor] == pytest.approx(value, abs=0.002), donor
+    assert w.drop(list(ref["weights"])).max() < 1e-6
+    att = res.average_effect(1993, 2000)
+    assert att == pytest.approx(ref["att_1993_2000"], rel=ref["att_rtol"])
+    assert att == pytest.approx(ref["att_1993_2000"], rel=1e-3)
+
+
+def test_texas_nested_search_fits_at_least_as_well(texas_panel):
+    """Nested BFGS from the OLS start: the V search is not identified here (fixture note).
+
+    We check what the procedure minimises: our fit-window MSPE is no larger than
+    that of the reference weights, and the ATT stays within the peers' 2.5%
+    (measured 19980 vs 20339, -1.8%).
+    """
+    ref = REF["texas"]
+    res = texas_model(texas_panel).fit()
+    df = pd.read_csv(texas_panel)
+    Y = df.pivot(index="year", columns="state", values="bmprison").loc[1985:1993]
+    wref = pd.Series(0.0, index=res.weights.index)
+    for donor, value in ref["weights"].items():
+        wref[donor] = value
+    ref_mspe = float(np.mean((Y["Texas"] - Y[wref.index] @ wref.to_numpy()) ** 2))
+    assert res.statistics["mspe_fit"] <= ref_mspe
+    assert res.average_effect(1993, 2000) == pytest.approx(
+        ref["att_1993_2000"], rel=ref["att_rtol"]
+    )
+    assert len(res.effects) == 16
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_results_api_and_other_v_strategies(basque_panel):
+    res = basque_model(basque_panel).fit()
+    assert res.weights.sum() == pytest.approx(1) and (res.weights >= 0).all()
+    assert res.v.sum() == pytest.approx(1)
+    bal = res.balance
+    assert list(bal.columns) == ["treated", "synthetic", "donor mean", "V"]
+    assert bal.loc["popdens (1969)", "treated"] == pytest.approx(246.9, abs=0.1)
+    eff = res.effects
+    assert eff["effect"].loc[:1969].isna().all() and eff["effect"].loc[1970:].notna().all()
+    np.testing.assert_allclose(eff["actual"] - eff["counterfactual"], res.gaps)
+    assert res.rmspe_pre == pytest.approx(np.sqrt(np.mean(res.gaps.loc[:1969] ** 2)))
+    assert np.isnan(res.pvalues.iloc[0]) and np.isnan(res.std_errors.iloc[0])
+    text = str(res.summary())
+    assert "Cataluna" in text and "Predictor balance" in text
+    assert "Cataluna" in res._repr_html_() and "tabular" in res.to_latex()
+    json.dumps(res.to_dict())
+    with pytest.raises(AttributeError):
+        res.foo = 1
+    # custom V (dict by label) reproduces the nested fit's weights exactly
+    again = basque_model(basque_panel, v=dict(res.v)).fit()
+    np.testing.assert_allclose(again.weights, res.weights, atol=1e-9)
+    for v in ("equal", "regression"):
+        other = basque_model(basque_panel, v=v).fit()
+        assert other.weights.sum() == pytest.approx(1)
+        assert other.provenance["options"]["v"] == v
+
+
+def test_plot(basque_panel):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = basque_model(basque_panel, v="equal", events={"ETA": 1973}).fit()
+    fig = res.plot()
+    assert len(fig.axes) == 2
+    plt.close(fig)
+
+
+def test_deterministic_with_random_starts():
+    a = toy_model(n_random_starts=2, rng=3).fit()
+    b = toy_model(n_random_starts=2, rng=3).fit()
+    np.testing.assert_array_equal(a.weights, b.weights)
+    assert a.provenance == b.provenance
+    assert [s["start"] for s in a.provenance["options"]["v_search"]] == [
+        "equal",
+        "regression",
+        "random0",
+        "random1",
+    ]
+
+
+def test_default_predictors_and_time_stamps():
+    df = toy_panel()
+    res = toy_model(df, predictors=None, v="equal").fit()
+    assert len(res.v) == 12  # the outcome in each pre-period
+    # the same code runs on a monthly panel with timestamps
+    df["year"] = pd.to_datetime(df["year"].astype(str) + "-01-01")
+    res2 = toy_model(df, predictors=None, v="equal", treatment_time="2012-01-01").fit()
+    np.testing.assert_allclose(res2.weights, res.weights)
+
+
+def test_cumulative_effect_in_barrels():
+    df = toy_panel()
+    res = toy_model(df, v="equal", outcome_unit="kb/d").fit()
+    ce = res.cumulative_effect(2012, 2013)
+    g = res.gaps
+    assert ce.barrels == pytest.approx((g[2012] * 366 + g[2013] * 365) * 1e3)
+    assert ce.average == pytest.approx(ce.barrels / (731 * 1e3))
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_bad_input_errors():
+    df = toy_panel()
+    with pytest.raises(ModelSpecificationError, match="treated unit 'zz' is not in"):
+        toy_model(df, treated="zz")
+    with pytest.raises(ModelSpecificationError, match=r"donors \['zz'\] are not in"):
+        toy_model(df, donors=["u0", "zz"])
+    with pytest.raises(InsufficientDataError, match="at least 2"):
+        toy_model(df, donors=["u0"])
+    with pytest.raises(InsufficientDataError, match="no pre-treatment period"):
+        toy_model(df, treatment_time=2000)
+    with pytest.raises(ModelSpecificationError, match="same value for every unit"):
+        toy_model(df, predictors=["y", "const"])
+    with pytest.raises(ModelSpecificationError, match="columns"):
+        SyntheticControl(
+            df, outcome="nope", unit="unit", time="year", treated="u0", treatment_time=2010
+        )
+    with pytest.raises(ModelSpecificationError, match="custom V"):
+        toy_model(df, v=[1.0, -1.0, 0.0]).fit()
+    with pytest.raises(ModelSpecificationError, match="v="):
+        toy_model(df, v="magic").fit()
+    with pytest.raises(ModelSpecificationError, match="crossval"):
+        toy_model(df, v="crossval")
+    assert issubclass(InsufficientDataError, VeneconError)
+
+
+def test_missing_outcome_in_fit_window():
+    df = toy_panel()
+    df.loc[(df.unit == "u4") & (df.year == 2005), "y"] = np.nan
+    with pytest.raises(
+        ModelSpecificationError, match="u4: missing 'y' in 2005.*drop_incomplete_donors"
+    ):
+        toy_model(df)
+    with pytest.warns(UserWarning, match="dropping 1 incomplete donor"):
+        model = toy_model(df, drop_incomplete_donors=True, v="equal")
+    assert "u4" not in model.donors
+    df.loc[(df.unit == "u2") & (df.year == 2003), "y"] = np.nan
+    with pytest.raises(ModelSpecificationError, match="treated unit 'u2': missing"):
+        toy_model(df, drop_incomplete_donors=True)
