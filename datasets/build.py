@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _build import events, macro, prices, production, trade  # noqa: E402
+from _build import episodes, events, macro, prices, production, trade  # noqa: E402
 from _build.common import validate, write_csv  # noqa: E402
 from _build.descriptor import package_descriptor, resource_descriptor, write_descriptor  # noqa: E402
 
@@ -39,7 +39,7 @@ def build(raw_dir: Path, research_dir: Path, out_dir: Path) -> dict:
             sha = write_csv(frame, path)
             entries.append(resource_descriptor(resource, frame, sha, path.stat().st_size))
             print(f"  {resource.name:<22} {len(frame):>7} rows  sha256 {sha[:12]}")
-    extra = events.build(research_dir, data_dir)
+    extra = events.build(research_dir, data_dir) + episodes.build(raw_dir, data_dir)
     for entry in extra:
         print(f"  {entry['name']:<22} {entry['rows']:>7} rows  {entry['hash'][:19]}")
     entries.sort(key=lambda e: e["name"])

@@ -1,0 +1,628 @@
+"""Two-way fixed-effects difference-in-differences and event studies on country panels.
+
+Both estimators are thin, checked wrappers around :class:`linearmodels.panel.PanelOLS`
+with entity and time effects: they build the treatment regressors, call
+``PanelOLS(y, X, entity_effects=True, time_effects=True).fit(...)`` and copy the
+estimates into venecon's :class:`~venecon.models.results.ModelResults`. A direct
+``PanelOLS`` call on the same regressors gives identical numbers (the tests
+check parameters, standard errors and p-values to 1e-10); the linearmodels
+result stays available as ``results.linearmodels``.
+
+Model
+-----
+``y_it = a_i + l_t + b' D_it + g' x_it + e_it`` where ``D_it`` is a 0/1
+treatment indicator (:class:`PanelDiD`) or a set of event-time indicators
+``1{t - E_i = k}`` around each entity's first treated period ``E_i``
+(:class:`PanelEventStudy`).
+
+Matching Stata and R calls (coefficients are identical; see *Standard errors*
+for the small-sample factor)
+
+=====================  ==========================================================
+venecon                Stata / R
+=====================  ==========================================================
+``PanelDiD``,          ``reghdfe y d, absorb(id year) vce(cluster id)``;
+clustered              ``fixest::feols(y ~ d | id + year, cluster = ~id)``
+``PanelDiD``, kernel   ``xtscc y d i.year, fe lag(m)`` (Driscoll-Kraay);
+                       ``fixest::feols(y ~ d | id + year, vcov = "DK")``
+``PanelEventStudy``    ``reghdfe y ev_*, absorb(id year) vce(cluster id)`` with
+                       hand-made event dummies (``eventdd``);
+                       ``fixest::feols(y ~ i(rel, ref = -1) | id + year, cluster = ~id)``
+=====================  ==========================================================
+
+Standard errors
+---------------
+``cov_type="clustered"`` clusters by entity (linearmodels ``cluster_entity=True``);
+``cov_type="kernel"`` is the Driscoll-Kraay estimator (linearmodels ``"kernel"``:
+cross-sectional sums of scores, then a Bartlett-weighted HAC with weights
+``1 - j / (bandwidth + 1)``, the lag convention of ``xtscc, lag(bandwidth)``).
+By default ``debiased=True``: the covariance is scaled by ``n / (n - d - k)``
+(``d`` absorbed effects, ``k`` regressors, as linearmodels counts them) and
+clustered covariances also by ``G / (G - 1)`` (``group_debias=True``); tests use
+Student-t with linearmodels' residual degrees of freedom. reghdfe and fixest do
+not count effects nested in the clusters (the entity effects) in ``d``, so
+their clustered standard errors differ from these by the scalar
+``sqrt((n - d_lm - k) / (n - d_nested - k))``; coefficients are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import InsufficientDataError, ModelSpecificationError
+from .results import ModelResults, build_provenance
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "PanelDiD",
+    "PanelDiDResults",
+    "PanelEventStudy",
+    "PanelEventStudyResults",
+    "event_time_columns",
+]
+
+COV_TYPES = ("clustered", "kernel")
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def panel_frame(
+    data: Any,
+    *,
+    outcome: str,
+    entity: str,
+    time: str,
+    columns: Sequence[str] = (),
+    require_balanced: bool = False,
+    model: str,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Check a long panel and return it sorted by (entity, time) with its provenance.
+
+    The time column must hold integers (years or period numbers): event time is
+    ``time - cohort``, so it needs arithmetic on periods. Raises
+    :class:`~venecon.exceptions.ModelSpecificationError` naming the first bad row.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        raise ModelSpecificationError(f"{model}: data must be a long pandas DataFrame "
+                                      f"(one row per entity and period), got {type(data).__name__}")
+    needed = [entity, time, outcome, *columns]
+    missing = [c for c in dict.fromkeys(needed) if c not in data.columns]
+    if missing:
+        raise ModelSpecificationError(
+            f"{model}: column(s) {missing} not in data (columns: {', '.join(map(str, data.columns[:12]))})")
+    frame = data[list(dict.fromkeys(needed))].copy()
+    if frame.empty:
+        raise InsufficientDataError(f"{model}: data has no rows")
+    times = frame[time]
+    if not pd.api.types.is_numeric_dtype(times) or pd.api.types.is_bool_dtype(times):
+        raise ModelSpecificationError(
+            f"{model}: time column {time!r} must hold integer periods (e.g. years), got dtype "
+            f"{times.dtype}; convert dates first, e.g. df[{time!r}] = df[{time!r}].dt.year")
+    if times.isna().any() or (np.asarray(times, dtype="float64") % 1 != 0).any():
+        bad = frame[times.isna() | (np.asarray(times, dtype="float64") % 1 != 0)]
+        raise ModelSpecificationError(f"{model}: time column {time!r} must hold integers; first bad "
+                                      f"row:\n{bad.head(1).to_string()}")
+    frame[time] = times.astype("int64")
+    if frame[entity].isna().any():
+        raise ModelSpecificationError(f"{model}: entity column {entity!r} has missing values")
+    y = pd.to_numeric(frame[outcome], errors="coerce")
+    bad = ~np.isfinite(y.to_numpy(dtype="float64", na_value=np.nan))
+    if bad.any():
+        raise ModelSpecificationError(
+            f"{model}: outcome {outcome!r} has {int(bad.sum())} missing or non-finite value(s) "
+            f"(e.g. log of zero); drop those rows first. First:\n{frame[bad].head(3).to_string()}")
+    frame[outcome] = y.astype("float64")
+    dup = frame.duplicated([entity, time], keep=False)
+    if dup.any():
+        raise ModelSpecificationError(
+            f"{model}: {int(dup.sum())} rows share an (entity, time) pair; one row per "
+            f"{entity} and {time} is needed. First:\n{frame[dup].head(4).to_string()}")
+    frame = frame.sort_values([entity, time], kind="mergesort").reset_index(drop=True)
+    if require_balanced:
+        periods = np.sort(frame[time].unique())
+        counts = frame.groupby(entity, sort=True)[time].nunique()
+        short = counts[counts < len(periods)]
+        if len(short):
+            raise ModelSpecificationError(
+                f"{model}: require_balanced=True but the panel is unbalanced: {len(short)} of "
+                f"{len(counts)} entities lack some of the {len(periods)} periods "
+                f"{periods[0]}-{periods[-1]} (e.g. {', '.join(map(str, short.index[:5]))}). "
+                "Restrict the sample or pass require_balanced=False")
+    attrs = data.attrs.get("venecon") if hasattr(data, "attrs") else None
+    if isinstance(attrs, Mapping) and "datasets" in attrs:
+        provenance = {"datasets": dict(attrs["datasets"]), "data_version": attrs.get("data_version")}
+    else:
+        digest = hashlib.sha256(
+            pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
+        provenance = {"datasets": {"user-supplied": digest}, "data_version": None}
+    return frame, provenance
+
+
+def cohorts_of(frame: pd.DataFrame, *, entity: str, cohort: str, model: str) -> pd.Series:
+    """First treated period per entity (float, NaN = never treated), checked constant within entity."""
+    import numpy as np
+    import pandas as pd
+
+    values = pd.to_numeric(frame[cohort], errors="coerce")
+    if (frame[cohort].notna() & values.isna()).any():
+        raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold the first treated "
+                                      "period (an integer) or NaN for never-treated entities")
+    values = values.replace([np.inf, -np.inf], np.nan)
+    finite = values.dropna()
+    if (finite % 1 != 0).any():
+        raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold integer periods")
+    per = pd.DataFrame({"e": frame[entity], "c": values}).groupby("e", sort=True)["c"]
+    varying = per.nunique(dropna=False)
+    if (varying > 1).any():
+        raise ModelSpecificationError(
+            f"{model}: cohort {cohort!r} must be constant within each entity (one first treated "
+            f"period per entity); it varies for {', '.join(map(str, varying[varying > 1].index[:5]))}")
+    return per.first()
+
+
+def cov_options(cov_type: str, bandwidth: float | None, debiased: bool, group_debias: bool,
+                nperiods: int, model: str) -> dict[str, Any]:
+    """The ``PanelOLS.fit`` keyword arguments for the chosen covariance."""
+    if cov_type not in COV_TYPES:
+        raise ModelSpecificationError(f"{model}: cov_type must be one of {COV_TYPES}, got {cov_type!r}")
+    if cov_type == "clustered":
+        if bandwidth is not None:
+            raise ModelSpecificationError(f"{model}: bandwidth applies to cov_type='kernel' only")
+        return {"cov_type": "clustered", "cluster_entity": True, "debiased": bool(debiased),
+                "group_debias": bool(group_debias)}
+    if bandwidth is not None and not (0 <= float(bandwidth) < nperiods):
+        raise ModelSpecificationError(
+            f"{model}: bandwidth must be in [0, {nperiods}) (the number of periods), got {bandwidth!r}")
+    if bandwidth is None:
+        # linearmodels' own default, made explicit so that it is recorded and reported.
+        bandwidth = float(math.floor(4 * (nperiods / 100) ** (2 / 9)))
+    return {"cov_type": "kernel", "kernel": "bartlett", "bandwidth": float(bandwidth),
+            "debiased": bool(debiased)}
+
+
+def fit_panelols(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], entity: str,
+                 time: str, cov: Mapping[str, Any], model: str) -> Any:
+    """``PanelOLS(y, X, entity_effects=True, time_effects=True).fit(**cov)``, errors translated."""
+    from linearmodels.panel import PanelOLS
+    from linearmodels.panel.utility import AbsorbingEffectError
+
+    indexed = frame.set_index([entity, time])
+    try:
+        mod = PanelOLS(indexed[outcome], indexed[list(regressors)], entity_effects=True,
+                       time_effects=True)
+        return mod.fit(**cov)
+    except AbsorbingEffectError as exc:
+        raise ModelSpecificationError(
+            f"{model}: a treatment regressor is absorbed by the entity and time effects, so there "
+            f"is no untreated comparison for it (linearmodels: {str(exc).splitlines()[0]})") from None
+    except ValueError as exc:
+        raise ModelSpecificationError(f"{model}: linearmodels PanelOLS failed: {exc}") from None
+
+
+# --------------------------------------------------------------------------- results
+
+
+class PanelDiDResults(ModelResults):
+    """Results of :class:`PanelDiD` (and the base of :class:`PanelEventStudyResults`).
+
+    Adds ``linearmodels`` (the underlying ``PanelEffectsResults``), ``entities``
+    and ``periods`` to :class:`~venecon.models.results.ModelResults`.
+    """
+
+    def __init__(self, *, lm_result: Any, entities: int, periods: tuple[int, int], **kwargs: Any) -> None:
+        self._lm = lm_result
+        self._entities = int(entities)
+        self._periods = (int(periods[0]), int(periods[1]))
+        super().__init__(**kwargs)
+
+    @property
+    def linearmodels(self) -> Any:
+        """The linearmodels ``PanelEffectsResults`` the estimates were copied from."""
+        return self._lm
+
+    @property
+    def entities(self) -> int:
+        """Number of entities in the estimation sample."""
+        return self._entities
+
+    @property
+    def periods(self) -> tuple[int, int]:
+        """First and last period of the estimation sample."""
+        return self._periods
+
+
+def _results_kwargs(res: Any, *, model: str, dependent: str, cov: Mapping[str, Any],
+                    provenance: dict[str, Any], header: list[tuple[str, str]], notes: list[str]) -> dict:
+    import numpy as np
+
+    if cov["cov_type"] == "clustered":
+        label = "clustered by entity" + (" (debiased, G/(G-1))" if cov["debiased"] else "")
+    else:
+        bw = cov["bandwidth"]
+        label = f"Driscoll-Kraay (Bartlett kernel, bandwidth {bw:g})" + (" (debiased)" if cov["debiased"] else "")
+    # linearmodels uses Student-t(df_resid) only when debiased; keep its p-values exactly.
+    df_resid = float(res.df_resid) if cov["debiased"] else None
+    return dict(
+        model=model, dependent=dependent, params=res.params, std_errors=res.std_errors,
+        cov=res.cov, nobs=int(res.nobs), df_resid=df_resid, cov_type=label, provenance=provenance,
+        header=header, notes=notes,
+        statistics={"rsquared_within": float(res.rsquared_within),
+                    "rsquared": float(res.rsquared),
+                    "df_resid": float(res.df_resid),
+                    "loglik": float(res.loglik) if np.isfinite(res.loglik) else None},
+    )
+
+
+# --------------------------------------------------------------------------- DiD
+
+
+class PanelDiD:
+    """Two-way fixed-effects difference-in-differences on a long panel.
+
+    ``y_it = a_i + l_t + b * D_it + g' x_it + e_it``, estimated by
+    :class:`linearmodels.panel.PanelOLS` with entity and time effects.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel, one row per entity and period.
+    outcome : str
+        Outcome column.
+    treatment : str
+        0/1 treatment indicator ``D_it`` (1 while treated).
+    entity, time : str, default "country", "date"
+        Entity and integer period (year) columns.
+    controls : sequence of str, optional
+        Time-varying covariates ``x_it``.
+    cov_type : {"clustered", "kernel"}, default "clustered"
+        Clustered by entity, or Driscoll-Kraay (``"kernel"``, Bartlett weights).
+    bandwidth : float, optional
+        Driscoll-Kraay lag truncation (Stata ``xtscc, lag()``); ``None`` uses
+        linearmodels' rule ``floor(4 (T/100)^(2/9))``.
+    debiased : bool, default True
+        Small-sample scaling ``n / (n - d - k)`` and t-based inference.
+    group_debias : bool, default True
+        Clustered only: also scale by ``G / (G - 1)`` (as Stata does).
+    require_balanced : bool, default False
+        Raise if some entity lacks some period.
+
+    Notes
+    -----
+    Stata: ``reghdfe y d, absorb(id year) vce(cluster id)`` or, for
+    Driscoll-Kraay, ``xtscc y d i.year, fe lag(m)``. R:
+    ``fixest::feols(y ~ d | id + year, cluster = ~id)`` or ``vcov = "DK"``.
+    Coefficients are identical; see the module docstring for the standard
+    errors' small-sample factor. With staggered adoption and heterogeneous
+    effects the TWFE coefficient is a weighted average with possibly negative
+    weights (Goodman-Bacon 2021); use :class:`~venecon.models.SunAbraham`.
+
+    Examples
+    --------
+    >>> res = PanelDiD(panel, outcome="log_output", treatment="sanctioned").fit()  # doctest: +SKIP
+    >>> res.params["sanctioned"]  # doctest: +SKIP
+    """
+
+    _name = "Panel DiD (TWFE)"
+
+    def __init__(self, data: pd.DataFrame, *, outcome: str, treatment: str, entity: str = "country",
+                 time: str = "date", controls: Sequence[str] = (), cov_type: str = "clustered",
+                 bandwidth: float | None = None, debiased: bool = True, group_debias: bool = True,
+                 require_balanced: bool = False) -> None:
+        self.data = data
+        self.outcome = outcome
+        self.treatment = treatment
+        self.entity = entity
+        self.time = time
+        self.controls = tuple(controls)
+        self.cov_type = cov_type
+        self.bandwidth = bandwidth
+        self.debiased = debiased
+        self.group_debias = group_debias
+        self.require_balanced = require_balanced
+
+    def _options(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "treatment": self.treatment, "entity": self.entity,
+                "time": self.time, "controls": list(self.controls), "cov_type": self.cov_type,
+                "bandwidth": self.bandwidth, "debiased": self.debiased,
+                "group_debias": self.group_debias, "require_balanced": self.require_balanced}
+
+    def fit(self) -> PanelDiDResults:
+        """Estimate the model; see the class docstring."""
+        import numpy as np
+
+        name = "PanelDiD"
+        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=self.entity,
+                                        time=self.time, columns=[self.treatment, *self.controls],
+                                        require_balanced=self.require_balanced, model=name)
+        d = frame[self.treatment]
+        if not d.isin([0, 1]).all():
+            raise ModelSpecificationError(f"{name}: treatment {self.treatment!r} must be 0/1 "
+                                          f"(values: {sorted(d.dropna().unique().tolist())[:6]})")
+        frame[self.treatment] = d.astype("float64")
+        treated = frame.groupby(self.entity)[self.treatment].max()
+        if treated.sum() == 0:
+            raise ModelSpecificationError(f"{name}: no observation is treated ({self.treatment!r} is all 0)")
+        if (frame[self.treatment] == 1).all():
+            raise ModelSpecificationError(f"{name}: every observation is treated; there is no "
+                                          "untreated comparison")
+        # No never-treated entity and a single switch date: D equals a time dummy for everyone.
+        starts = frame[frame[self.treatment] == 1].groupby(self.entity)[self.time].min()
+        if treated.all() and starts.nunique() == 1 and len(treated) > 0:
+            raise ModelSpecificationError(
+                f"{name}: every entity is treated from {int(starts.iloc[0])}; with time effects there "
+                "is no untreated comparison. Add never-treated entities")
+        for c in self.controls:
+            frame[c] = frame[c].astype("float64")
+            if not np.isfinite(frame[c]).all():
+                raise ModelSpecificationError(f"{name}: control {c!r} has missing values")
+        cov = cov_options(self.cov_type, self.bandwidth, self.debiased, self.group_debias,
+                          frame[self.time].nunique(), name)
+        res = fit_panelols(frame, outcome=self.outcome, regressors=[self.treatment, *self.controls],
+                           entity=self.entity, time=self.time, cov=cov, model=name)
+        periods = (int(frame[self.time].min()), int(frame[self.time].max()))
+        header = [("Entities", str(frame[self.entity].nunique())),
+                  ("Periods", f"{periods[0]}-{periods[1]}"),
+                  ("Treated entities", str(int(treated.sum()))),
+                  ("Effects", "entity, time")]
+        notes = ["Two-way fixed effects via linearmodels PanelOLS(entity_effects=True, "
+                 "time_effects=True); Stata: reghdfe y d, absorb(id year); R: fixest::feols(y ~ d | id + year).",
+                 "Under staggered adoption with heterogeneous effects TWFE weights can be negative; "
+                 "see venecon.models.SunAbraham."]
+        prov = build_provenance(model="venecon.models.PanelDiD", data=provenance, sample=None,
+                                options=self._options())
+        prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
+        return PanelDiDResults(lm_result=res, entities=frame[self.entity].nunique(), periods=periods,
+                               **_results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
+                                                 provenance=prov, header=header, notes=notes))
+
+
+# --------------------------------------------------------------------------- event study
+
+
+def _label(k: int) -> str:
+    return f"{k:+d}" if k else "0"
+
+
+def event_time_columns(rel: Any, window: tuple[int, int], reference: int,
+                       endpoints: str) -> dict[str, Any]:
+    """Event-time indicators ``1{rel = k}`` for ``k`` in ``window`` except ``reference``.
+
+    ``rel`` is ``time - cohort`` (NaN for never-treated rows). With
+    ``endpoints="bin"`` the first and last indicators also take every earlier or
+    later event time (``event_<=-5``, ``event_>=+10``); with ``"drop"`` rows
+    outside the window are expected to have been removed. Returns an ordered
+    dict name -> float array.
+    """
+    import numpy as np
+
+    rel = np.asarray(rel, dtype="float64")
+    lo, hi = window
+    out: dict[str, Any] = {}
+    for k in range(lo, hi + 1):
+        if k == reference:
+            continue
+        if endpoints == "bin" and k == lo:
+            name, hit = f"event_<={_label(k)}", rel <= k
+        elif endpoints == "bin" and k == hi:
+            name, hit = f"event_>={_label(k)}", rel >= k
+        else:
+            name, hit = f"event_{_label(k)}", rel == k
+        out[name] = np.where(np.isnan(rel), 0.0, hit.astype("float64"))
+    return out
+
+
+class PanelEventStudyResults(PanelDiDResults):
+    """Results of :class:`PanelEventStudy`: adds ``event_time`` and an event-time plot."""
+
+    def __init__(self, *, event_time: pd.DataFrame, reference: int, **kwargs: Any) -> None:
+        self._event_time = event_time.copy()
+        self._reference = int(reference)
+        super().__init__(**kwargs)
+
+    @property
+    def event_time(self) -> pd.DataFrame:
+        """One row per event time (index ``k``): ``estimate``, ``std_error``, ``lower``,
+        ``upper`` (95%) and ``parameter``; the reference period is a row of zeros."""
+        return self._event_time.copy()
+
+    @property
+    def reference(self) -> int:
+        """The omitted (normalised to zero) event time."""
+        return self._reference
+
+    def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
+        from .results import jsonable
+
+        out = super().to_dict(alpha)
+        out["event_time"] = jsonable(self._event_time)
+        out["reference"] = self._reference
+        return out
+
+    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:  # noqa: ARG002
+        """Coefficients against event time with 95% intervals; returns the Figure."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(7, 4))
+        else:
+            fig = ax.figure
+        et = self._event_time
+        ax.fill_between(et.index, et["lower"], et["upper"], color="C0", alpha=0.2, label="95% CI")
+        ax.plot(et.index, et["estimate"], "o-", color="C0", label="estimate")
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.axvline(self._reference + 0.5, color="grey", ls=":", lw=1)
+        ax.set_xlabel("event time (periods since first treated period)")
+        ax.set_ylabel(self._dependent)
+        ax.set_title(self._model)
+        ax.legend(loc="best")
+        return fig
+
+
+class PanelEventStudy:
+    """Two-way fixed-effects event study (leads and lags around treatment).
+
+    ``y_it = a_i + l_t + sum_{k != ref} b_k 1{t - E_i = k} + g' x_it + e_it``
+    where ``E_i`` is entity ``i``'s first treated period (``cohort`` column,
+    NaN for never-treated entities), estimated by :class:`linearmodels.panel.PanelOLS`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel, one row per entity and period.
+    outcome : str
+        Outcome column.
+    cohort : str
+        First treated period of each row's entity (constant within entity; NaN never treated).
+    entity, time : str, default "country", "date"
+        Entity and integer period (year) columns.
+    window : (int, int), default (-5, 10)
+        First and last event time estimated.
+    reference : int, default -1
+        Omitted event time; coefficients are relative to it.
+    endpoints : {"bin", "drop"}, default "bin"
+        ``"bin"``: the end indicators absorb all earlier/later event times
+        (treated rows outside the window stay in the sample); ``"drop"``:
+        treated rows outside the window are dropped.
+    controls, cov_type, bandwidth, debiased, group_debias, require_balanced
+        As in :class:`PanelDiD`.
+
+    Notes
+    -----
+    Stata: ``reghdfe y ev_lead* ev_lag*, absorb(id year) vce(cluster id)`` with
+    the same dummies (``eventdd`` builds them). R:
+    ``fixest::feols(y ~ i(rel_time, ref = -1) | id + year, cluster = ~id)``
+    (bin the ends yourself). Needs never-treated entities (otherwise event time
+    and calendar time are collinear; use :class:`~venecon.models.SunAbraham`
+    with ``control="last"``). Under heterogeneous effects across cohorts the
+    TWFE lead/lag coefficients are contaminated by other periods' effects (Sun
+    and Abraham 2021); compare with :class:`~venecon.models.SunAbraham`.
+    """
+
+    _name = "Panel event study (TWFE)"
+
+    def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str, entity: str = "country",
+                 time: str = "date", window: tuple[int, int] = (-5, 10), reference: int = -1,
+                 endpoints: str = "bin", controls: Sequence[str] = (), cov_type: str = "clustered",
+                 bandwidth: float | None = None, debiased: bool = True, group_debias: bool = True,
+                 require_balanced: bool = False) -> None:
+        self.data = data
+        self.outcome = outcome
+        self.cohort = cohort
+        self.entity = entity
+        self.time = time
+        self.window = (int(window[0]), int(window[1]))
+        self.reference = int(reference)
+        self.endpoints = endpoints
+        self.controls = tuple(controls)
+        self.cov_type = cov_type
+        self.bandwidth = bandwidth
+        self.debiased = debiased
+        self.group_debias = group_debias
+        self.require_balanced = require_balanced
+
+    def _options(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "cohort": self.cohort, "entity": self.entity,
+                "time": self.time, "window": list(self.window), "reference": self.reference,
+                "endpoints": self.endpoints, "controls": list(self.controls),
+                "cov_type": self.cov_type, "bandwidth": self.bandwidth, "debiased": self.debiased,
+                "group_debias": self.group_debias, "require_balanced": self.require_balanced}
+
+    def design(self) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
+        """The checked estimation frame with event-time columns, their names and the provenance.
+
+        Exposed so that the regression can be reproduced outside venecon.
+        """
+        import numpy as np
+
+        name = "PanelEventStudy"
+        lo, hi = self.window
+        if lo > hi or not lo <= self.reference <= hi:
+            raise ModelSpecificationError(
+                f"{name}: need window[0] <= reference <= window[1], got window={self.window}, "
+                f"reference={self.reference}")
+        if hi - lo < 1:
+            raise ModelSpecificationError(f"{name}: the window {self.window} leaves no event time to estimate")
+        if self.endpoints not in ("bin", "drop"):
+            raise ModelSpecificationError(f"{name}: endpoints must be 'bin' or 'drop', got {self.endpoints!r}")
+        if self.endpoints == "bin" and self.reference in (lo, hi):
+            raise ModelSpecificationError(f"{name}: with endpoints='bin' the reference cannot be a binned end")
+        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=self.entity,
+                                        time=self.time, columns=[self.cohort, *self.controls],
+                                        require_balanced=self.require_balanced, model=name)
+        cohorts = cohorts_of(frame, entity=self.entity, cohort=self.cohort, model=name)
+        if cohorts.notna().sum() == 0:
+            raise ModelSpecificationError(f"{name}: no entity is ever treated ({self.cohort!r} is all NaN)")
+        if cohorts.isna().sum() == 0:
+            raise ModelSpecificationError(
+                f"{name}: every entity is treated at some time, so there is no never-treated "
+                "comparison and event time is collinear with the entity and time effects. Add "
+                "never-treated entities or use SunAbraham(control='last')")
+        rel = frame[self.time] - frame[self.entity].map(cohorts)
+        if self.endpoints == "drop":
+            keep = rel.isna() | ((rel >= lo) & (rel <= hi))
+            frame, rel = frame[keep].reset_index(drop=True), rel[keep].reset_index(drop=True)
+        columns = event_time_columns(rel.to_numpy(), self.window, self.reference, self.endpoints)
+        empty = [c for c, v in columns.items() if not v.any()]
+        if empty:
+            raise InsufficientDataError(
+                f"{name}: no observation falls in event time(s) {empty}; narrow the window "
+                f"{self.window}")
+        for c, v in columns.items():
+            frame[c] = v
+        for c in self.controls:
+            frame[c] = frame[c].astype("float64")
+            if not np.isfinite(frame[c]).all():
+                raise ModelSpecificationError(f"{name}: control {c!r} has missing values")
+        return frame, list(columns), provenance
+
+    def fit(self) -> PanelEventStudyResults:
+        """Estimate the event study; see the class docstring."""
+        import numpy as np
+        import pandas as pd
+        from scipy import stats
+
+        name = "PanelEventStudy"
+        frame, names, provenance = self.design()
+        cov = cov_options(self.cov_type, self.bandwidth, self.debiased, self.group_debias,
+                          frame[self.time].nunique(), name)
+        res = fit_panelols(frame, outcome=self.outcome, regressors=[*names, *self.controls],
+                           entity=self.entity, time=self.time, cov=cov, model=name)
+        ks = [k for k in range(self.window[0], self.window[1] + 1) if k != self.reference]
+        q = stats.t.ppf(0.975, res.df_resid) if self.debiased else stats.norm.ppf(0.975)
+        est = np.asarray(res.params[names], dtype="float64")
+        se = np.asarray(res.std_errors[names], dtype="float64")
+        et = pd.DataFrame({"estimate": est, "std_error": se, "lower": est - q * se,
+                           "upper": est + q * se, "parameter": names}, index=pd.Index(ks, name="k"))
+        et.loc[self.reference] = [0.0, 0.0, 0.0, 0.0, "reference"]
+        et = et.sort_index()
+        et[["estimate", "std_error", "lower", "upper"]] = et[
+            ["estimate", "std_error", "lower", "upper"]].astype("float64")
+        periods = (int(frame[self.time].min()), int(frame[self.time].max()))
+        cohorts = frame.groupby(self.entity)[self.cohort].first()
+        header = [("Entities", str(frame[self.entity].nunique())),
+                  ("Treated entities", str(int(cohorts.notna().sum()))),
+                  ("Periods", f"{periods[0]}-{periods[1]}"),
+                  ("Event window", f"{self.window[0]} to {self.window[1]}, reference {self.reference}"),
+                  ("Endpoints", self.endpoints)]
+        notes = ["Two-way fixed effects via linearmodels PanelOLS with event-time indicators; "
+                 "R: fixest::feols(y ~ i(rel, ref = -1) | id + year).",
+                 "TWFE leads and lags can be contaminated by other periods' effects when effects "
+                 "differ across cohorts; compare venecon.models.SunAbraham."]
+        prov = build_provenance(model="venecon.models.PanelEventStudy", data=provenance, sample=None,
+                                options=self._options())
+        prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
+        return PanelEventStudyResults(
+            event_time=et, reference=self.reference, lm_result=res,
+            entities=frame[self.entity].nunique(), periods=periods,
+            **_results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
+                              provenance=prov, header=header, notes=notes))
