@@ -1,8 +1,9 @@
 """The ``venecon`` command line.
 
-``venecon tour`` prints a short tour of the bundled data (the main job until
-the full report exists); ``venecon data list | describe NAME | cite [NAME]``
-browses the dataset catalogue.
+``venecon report`` runs the standard analysis and writes the report (the main
+job); ``venecon tour`` prints a short tour of the bundled data;
+``venecon data list | describe NAME | cite [NAME] | build | refresh`` browses
+and rebuilds the dataset catalogue.
 """
 
 from __future__ import annotations
@@ -34,6 +35,41 @@ def _data_cite(args: argparse.Namespace) -> None:
     print(cite(args.name))
 
 
+def _data_build(args: argparse.Namespace) -> None:
+    """Run ``datasets/build.py`` of a source checkout (the raw files are not shipped)."""
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "datasets" / "build.py"
+    if not script.is_file():
+        raise VeneconError(
+            "'venecon data build' rebuilds the curated tables from the raw source files and "
+            "needs a "
+            "source checkout of venecon (git clone, then run it from there, with the raw files "
+            "under "
+            "../shared/raw or --raw DIR); this installation has the built tables only")
+    raw = Path(args.raw) if args.raw else script.parent.parent.parent / "shared" / "raw"
+    if not raw.is_dir():
+        raise VeneconError(f"'venecon data build' needs the raw source files; {raw} does not exist "
+                           "(pass --raw DIR)")
+    cmd = [sys.executable, str(script), "--raw", str(raw)]
+    if args.research:
+        cmd += ["--research", str(args.research)]
+    if args.out:
+        cmd += ["--out", str(args.out)]
+    code = subprocess.call(cmd)
+    if code:
+        raise VeneconError(f"datasets/build.py failed with exit status {code}")
+
+
+def _report(args: argparse.Namespace) -> None:
+    from .report.render import build_report
+
+    out = build_report(args.out, args.config, live=args.live, quiet=args.quiet)
+    if not args.quiet:
+        print(out / "report.html")
+
+
 def _tour(_: argparse.Namespace) -> None:
     from .tour import run
 
@@ -48,6 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"venecon {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser(
+        "report", help="run the standard analysis and write the report (HTML, Markdown, figures, "
+        "LaTeX tables, results.json)")
+    report.add_argument(
+        "--out", default="venecon-report", help="output directory (default: venecon-report)"
+    )
+    report.add_argument("--config", default=None, help="TOML file overriding windows, donor pools, "
+                        "events and assumptions")
+    report.add_argument(
+        "--live", action="store_true", help="use the live vintage of monthly production and "
+        "prices (venecon data refresh) instead of the bundled data")
+    report.add_argument("--quiet", action="store_true", help="no progress output")
+    report.set_defaults(run=_report)
     commands.add_parser("tour", help="a short tour of the bundled data").set_defaults(run=_tour)
 
     data = commands.add_parser("data", help="the bundled dataset catalogue")
@@ -59,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     cite = data_commands.add_parser("cite", help="BibTeX for a dataset, or for venecon")
     cite.add_argument("name", nargs="?")
     cite.set_defaults(run=_data_cite)
+    build = data_commands.add_parser(
+        "build", help="rebuild the curated tables from the raw files (source checkout only)")
+    build.add_argument(
+        "--raw", default=None, help="raw files (default: ../shared/raw of the checkout)"
+    )
+    build.add_argument("--research", default=None, help="research notes (events registry)")
+    build.add_argument("--out", default=None, help="output directory (default: datasets/)")
+    build.set_defaults(run=_data_build)
     from .sources.cli import add_refresh_command
 
     add_refresh_command(data_commands)

@@ -1,0 +1,221 @@
+"""``venecon report``: files, determinism, config validation, --quiet, ``data build``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from venecon.cli import main
+from venecon.exceptions import ConfigError, VeneconError
+from venecon.report.config import DEFAULTS, SECTIONS, load_config, validate
+
+FIGURES = {
+    "production",
+    "prices",
+    "sanctions_its",
+    "sanctions_arima",
+    "breaks",
+    "chevron_its",
+    "chevron_arima",
+    "reopening",
+}
+TABLES = {
+    "sanctions_its",
+    "sanctions_arima",
+    "sanctions_lp",
+    "breaks_level",
+    "chevron_its",
+    "chevron_arima",
+    "chevron_lp",
+    "reopening_its",
+    "headline",
+    "literature",
+}
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    assert main(["report", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_report_writes_every_file(report_dir: Path) -> None:
+    for name in ("report.html", "report.md", "results.json"):
+        assert (report_dir / name).stat().st_size > 1000, name
+    figs = {p.stem for p in (report_dir / "figures").glob("*.png")}
+    tables = {p.stem for p in (report_dir / "tables").glob("*.tex")}
+    assert FIGURES <= figs
+    assert TABLES <= tables
+    for p in (report_dir / "figures").glob("*.png"):
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for p in (report_dir / "tables").glob("*.tex"):
+        text = p.read_text()
+        assert "\\begin{tabular}" in text and "\\end{tabular}" in text, p.name
+
+
+def test_html_is_self_contained_with_every_figure(report_dir: Path) -> None:
+    html = (report_dir / "report.html").read_text()
+    embedded = re.findall(r'<img alt="[^"]*" src="data:image/png;base64,', html)
+    assert len(embedded) == len(list((report_dir / "figures").glob("*.png")))
+    assert not re.search(r'src="(?!data:)', html)  # nothing loaded from disk or the network
+    md = (report_dir / "report.md").read_text()
+    for p in (report_dir / "figures").glob("*.png"):
+        assert f"figures/{p.name}" in md
+
+
+def test_results_json_has_headlines_with_intervals_and_provenance(report_dir: Path) -> None:
+    res = json.loads((report_dir / "results.json").read_text())
+    head = res["headline"]
+    for key in (
+        "sanctions_its_oil_average_kbd",
+        "sanctions_arima_oil_average_kbd",
+        "sanctions_its_financial_average_kbd",
+        "chevron_its_average_kbd",
+        "reopening_level_shift_kbd",
+    ):
+        h = head[key]
+        assert h["lower"] <= h["estimate"] <= h["upper"], key
+        assert h["unit"] and h["method"] and h["window"]
+    assert res["config"] == validate({})
+    prov = res["provenance"]
+    assert set(prov["datasets"]) >= {"production_monthly", "prices_monthly"}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", v) for v in prov["datasets"].values())
+    assert prov["versions"]["venecon"] == res["venecon_version"]
+    assert prov["data_version"]
+    for model in res["models"].values():
+        assert model["provenance"]["data"]["datasets"]
+    lit = {row["id"]: row for row in res["literature"]}
+    assert lit["rodriguez2019_kbd"]["value"] == -797.0 and lit["rodriguez2019_kbd"]["tag"] == "V"
+    assert lit["monaldi2020"]["venecon_estimate"] == head["data_crude_2018_12_kbd"]["estimate"]
+    # the sections whose modules exist are in the report; missing ones are listed, never stubbed
+    assert set(res["sections"]) | set(res["sections_unavailable"]) == set(SECTIONS)
+    if "synth" in res["sections"]:
+        assert head["synth_effect_2017_2023_kbd"]["estimate"] < 0
+        assert (report_dir / "figures" / "synth_paths.png").exists()
+    if "revenue" in res["sections"]:
+        h = head["revenue_lost_usd_bn_per_year"]
+        assert h["lower"] <= h["estimate"] <= h["upper"]
+        assert (report_dir / "figures" / "revenue_lost.png").exists()
+
+
+def test_results_json_is_identical_across_runs(report_dir: Path, tmp_path: Path) -> None:
+    from venecon.report import build_report
+
+    build_report(tmp_path / "again", quiet=True)
+    assert (tmp_path / "again" / "results.json").read_bytes() == (
+        report_dir / "results.json"
+    ).read_bytes()
+    text = (report_dir / "results.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert not re.search(
+        r"20\d\d-\d\d-\d\dT\d\d:\d\d", text.replace("T00:00:00", "")
+    )  # no timestamps
+
+
+def test_quiet_is_silent_and_default_shows_progress(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    cfg = tmp_path / "fast.toml"
+    cfg.write_text('[report]\nsections = ["data"]\n')
+    assert main(["report", "--out", str(tmp_path / "q"), "--config", str(cfg), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert main(["report", "--out", str(tmp_path / "v"), "--config", str(cfg)]) == 0
+    captured = capsys.readouterr()
+    assert "venecon report [" in captured.err and "report.html" in captured.out
+    assert (tmp_path / "q" / "report.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "allowed"),
+    [
+        ('[sanctions]\nwindw = ["2019-01", "2019-12"]\n', "sanctions.windw", "effect_window"),
+        ("[nope]\nx = 1\n", "nope", "[sanctions]"),
+        ('[report]\nsections = ["data", "bogus"]\n', "report.sections", "literature"),
+        ("[report]\nalpha = 2\n", "report.alpha", "a number in (0.0, 0.5]"),
+        (
+            '[sanctions]\neffect_window = ["2019-13", "2019-12"]\n',
+            "sanctions.effect_window[0]",
+            "YYYY-MM",
+        ),
+        (
+            '[sanctions]\neffect_window = ["2019-12", "2019-01"]\n',
+            "sanctions.effect_window",
+            "start <= end",
+        ),
+        ('[chevron]\nevents = {gl41 = "late 2022"}\n', "chevron.events.gl41", "YYYY-MM-DD"),
+        ('[synth]\ndonors = ["MEX"]\n', "synth.donors", "at least two"),
+        ('[synth]\nplacebo = "yes"\n', "synth.placebo", "true or false"),
+        ('[revenue]\nbenchmark = "urals"\n', "revenue.benchmark", "brent, opec_basket"),
+        ("[revenue]\nexport_share = 80\n", "revenue.export_share", "(0.0, 1.0]"),
+    ],
+)
+def test_bad_config_names_key_and_allowed_values(
+    tmp_path: Path, toml: str, key: str, allowed: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.key == key
+    assert f"'{key}'" in str(info.value) and allowed in str(info.value)
+    assert isinstance(info.value, VeneconError) and isinstance(info.value, ValueError)
+
+
+def test_unknown_donor_names_the_key_and_the_allowed_codes(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "donors.toml"
+    path.write_text('[synth]\ndonors = ["MEX", "XXX"]\n')
+    assert main(["report", "--out", str(tmp_path / "r"), "--config", str(path), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "synth.donors" in err and "XXX" in err and "allowed:" in err and "NOR" in err
+    assert not (tmp_path / "r").exists()  # fails before anything is written
+
+
+def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text("[report\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_config_overrides_are_applied_and_defaults_untouched() -> None:
+    cfg = validate(
+        {"sanctions": {"effect_window": ["2019-01", "2019-06"]}, "report": {"sections": ["data"]}}
+    )
+    assert cfg["sanctions"]["effect_window"] == ["2019-01", "2019-06"]
+    assert cfg["sanctions"]["events"] == DEFAULTS["sanctions"]["events"]
+    assert DEFAULTS["sanctions"]["effect_window"] == ["2019-01", "2019-12"]
+
+
+def test_config_changes_the_numbers(tmp_path: Path) -> None:
+    from venecon.report import analyse
+
+    short = analyse(
+        {
+            "report": {"sections": ["sanctions"]},
+            "sanctions": {"effect_window": ["2019-01", "2019-03"]},
+        }
+    )
+    h = short["headline"]["sanctions_its_oil_average_kbd"]
+    assert h["window"] == ["2019-01", "2019-03"]
+    assert short["sections"] == ["sanctions"]
+
+
+def test_data_build_outside_a_source_checkout(tmp_path: Path, monkeypatch, capsys) -> None:
+    import venecon.cli as cli
+
+    monkeypatch.setattr(cli, "__file__", str(tmp_path / "site-packages" / "venecon" / "cli.py"))
+    assert main(["data", "build"]) == 2
+    err = capsys.readouterr().err
+    assert "source checkout" in err and "raw" in err
+
+
+def test_data_build_needs_the_raw_files(tmp_path: Path, capsys) -> None:
+    assert main(["data", "build", "--raw", str(tmp_path / "nothing")]) == 2
+    assert "raw source files" in capsys.readouterr().err

@@ -1,0 +1,917 @@
+"""The standard analysis behind ``venecon report``.
+
+:func:`run_analysis` fits every model of the report with the configuration of
+:mod:`venecon.report.config` and returns an :class:`Analysis`: the fitted
+results objects (for figures and tables) and ``results``, a JSON-safe dict of
+every headline number with its interval, the model options and provenance.
+:func:`analyse` returns only that dict.
+
+Sections (``[report] sections``):
+
+* ``data``: the data behind the report (sha256 of each dataset, coverage);
+* ``sanctions``: the 2017 financial sanctions (EO 13808) and the 2019 oil
+  sanctions (PdVSA SDN) on monthly crude output: interrupted time series,
+  intervention ARIMA, local projections and structural breaks;
+* ``synth``: synthetic control on annual output (EI), with placebos in space
+  and leave-one-donor-out (needs :mod:`venecon.models.synth`);
+* ``chevron``: Chevron's General Licence 41 and its revocation;
+* ``reopening``: the 2025 blockade and the 2026 reopening (GL 46), as far as
+  the monthly data reach;
+* ``revenue``: revenue lost (needs :mod:`venecon.revenue`);
+* ``literature``: venecon's numbers beside the published ones.
+
+Sections whose module is not importable are left out (and listed under
+``results["sections_unavailable"]``), never stubbed.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import load_config, validate
+
+__all__ = ["Analysis", "run_analysis", "analyse", "canonical", "LITERATURE", "available_sections"]
+
+Progress = Callable[[str], None]
+
+#: Significant digits kept for every float in ``results.json`` (so the file
+#: does not depend on the last bits of floating-point arithmetic).
+DIGITS = 10
+
+
+def canonical(value: Any) -> Any:
+    """JSON-safe copy of ``value``: floats to :data:`DIGITS` significant digits, NaN -> None."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        x = float(value)
+        if not math.isfinite(x):
+            return None
+        return float(f"{x:.{DIGITS}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        from ..models.results import jsonable
+
+        return canonical(jsonable(value))
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, np.ndarray):
+        return canonical(value.tolist())
+    return str(value)
+
+
+# --------------------------------------------------------------------------- literature
+
+#: Published numbers set beside venecon's (shared research note, verification tags:
+#: [V] read in the source; [V-sec] in a secondary source; [P] partly; [U] unverified).
+LITERATURE: list[dict[str, Any]] = [
+    {
+        "id": "rodriguez2019_kbd",
+        "study": "Rodríguez (2019), Torino Economics",
+        "method": "synthetic control, cross-country panel of producers",
+        "published": "797 kb/d decline associated with the 2017 financial sanctions",
+        "value": -797.0,
+        "unit": "kb/d",
+        "tag": "V",
+        "venecon": "synth_effect_2017_2018_kbd",
+        "why_different": (
+            "venecon uses EI annual crude+NGL output and a documented donor pool (1990-2016 fit); "
+            "Rodríguez's data, donor weights and treatment month are unverified [U]. His "
+            "figure refers "
+            "to mid-2019 ('today'), which mixes the 2017 and 2019 sanctions; compare also "
+            "venecon's "
+            "2019-2023 average."
+        ),
+    },
+    {
+        "id": "rodriguez2019_usd",
+        "study": "Rodríguez (2019), Torino Economics",
+        "method": "797 kb/d valued 'at today's prices' (about USD 58/bbl, our arithmetic)",
+        "published": "USD 16.9 bn a year of forgone revenue",
+        "value": 16.9,
+        "unit": "USD bn/yr",
+        "tag": "V",
+        "venecon": "synth_value_2017_2018_usd_bn_per_year",
+        "why_different": (
+            "venecon values its synthetic-control gap at the mean EIA Brent price of the same "
+            "years "
+            "minus the assumed discount (the [revenue] assumptions); differences in volume carry "
+            "through one to one."
+        ),
+    },
+    {
+        "id": "rodriguez2022",
+        "study": "Rodríguez (2022), Latin American Economic Review",
+        "method": "difference-in-differences across Orinoco Basin firms (credit access)",
+        "published": (
+            "about USD 6.2 bn a year (implied 260-290 kb/d at USD 60-65/bbl, our arithmetic)"
+        ),
+        "value": 6.2,
+        "unit": "USD bn/yr",
+        "tag": "V",
+        "venecon": "revenue_lost_usd_bn_per_year",
+        "why_different": (
+            "Rodríguez identifies only the credit channel within the Orinoco Basin (firm-level "
+            "DiD); "
+            "venecon's time-series counterfactual extrapolates national pre-sanction output, so it "
+            "attributes to the sanctions every deviation from the pre-period trend."
+        ),
+    },
+    {
+        "id": "weisbrot_sachs2019",
+        "study": "Weisbrot & Sachs (2019), CEPR",
+        "method": "before/after comparison with Colombia",
+        "published": "about USD 6 bn of oil revenue lost in the 12 months after August 2017",
+        "value": 6.0,
+        "unit": "USD bn (12 months)",
+        "tag": "V-sec",
+        "venecon": "sanctions_financial_value_12m_usd_bn",
+        "why_different": (
+            "venecon's interrupted time series finds the post-August-2017 decline in trend, valued "
+            "at Brent minus the assumed discount; Weisbrot & Sachs use Colombia as the "
+            "counterfactual, "
+            "a comparison Bahar et al. (2019) and Hausmann & Muci (2019) criticise for pre-trends."
+        ),
+    },
+    {
+        "id": "oliveros2020",
+        "study": "Oliveros (2020), WOLA",
+        "method": "descriptive / accounting counterfactuals",
+        "published": "USD 17-31 bn of revenue lost (period [U])",
+        "value": [17.0, 31.0],
+        "unit": "USD bn (total)",
+        "tag": "V-sec",
+        "venecon": "revenue_lost_usd_bn_total",
+        "why_different": (
+            "Oliveros's period and price assumptions are unverified [U]; venecon's total "
+            "covers the "
+            "[revenue] window only."
+        ),
+    },
+    {
+        "id": "monaldi2020",
+        "study": "Monaldi, Hernández & La Rosa (2020), Baker Institute",
+        "method": "descriptive",
+        "published": "1.3 mb/d at end-2018",
+        "value": 1300.0,
+        "unit": "kb/d",
+        "tag": "V",
+        "venecon": "data_crude_2018_12_kbd",
+        "why_different": "Data check: EIA monthly crude (production_monthly) for 2018-12.",
+    },
+    {
+        "id": "iai2023",
+        "study": "IAI commentary (2023)",
+        "method": "descriptive",
+        "published": "1.15 mb/d when the 2019 oil sanctions were imposed",
+        "value": 1150.0,
+        "unit": "kb/d",
+        "tag": "V-sec",
+        "venecon": "data_crude_2019_01_kbd",
+        "why_different": "Data check: EIA monthly crude (production_monthly) for 2019-01.",
+    },
+    {
+        "id": "guacamaya2025",
+        "study": "Guacamaya (2025), citing PDVSA",
+        "method": "descriptive (PDVSA figures)",
+        "published": "1,068 kb/d total production in January 2025",
+        "value": 1068.0,
+        "unit": "kb/d",
+        "tag": "V-sec",
+        "venecon": "data_crude_2025_01_kbd",
+        "why_different": (
+            "Data check: EIA crude for 2025-01; PDVSA's total may include condensate "
+            "and is the official (higher) series."
+        ),
+    },
+]
+
+
+# --------------------------------------------------------------------------- containers
+
+
+@dataclass
+class Analysis:
+    """Fitted objects and the JSON-safe ``results`` of one report run."""
+
+    config: dict[str, Any]
+    results: dict[str, Any]
+    models: dict[str, Any] = field(default_factory=dict)
+    frames: dict[str, Any] = field(default_factory=dict)
+
+
+def available_sections() -> dict[str, str | None]:
+    """Each optional section -> None if its module imports, else the reason it is left out."""
+    out: dict[str, str | None] = {}
+    try:
+        from ..models import synth  # noqa: F401
+
+        synth.SyntheticControl  # noqa: B018
+        from ..models import synth_inference  # noqa: F401
+
+        out["synth"] = None
+    except Exception as exc:  # noqa: BLE001 - any import failure leaves the section out
+        out["synth"] = f"venecon.models.synth not importable: {type(exc).__name__}: {exc}"
+    try:
+        import importlib
+
+        rev = importlib.import_module("venecon.revenue")
+        for name in ("lost", "Assumptions", "Discount"):
+            getattr(rev, name)
+        out["revenue"] = None
+    except Exception as exc:  # noqa: BLE001
+        out["revenue"] = f"venecon.revenue not importable: {type(exc).__name__}: {exc}"
+    return out
+
+
+def _headline(
+    estimate: float,
+    lower: float | None,
+    upper: float | None,
+    *,
+    unit: str,
+    model: str,
+    method: str,
+    description: str,
+    alpha: float | None,
+    window: Any = None,
+    interval: str = "confidence interval",
+    **extra: Any,
+) -> dict[str, Any]:
+    out = {
+        "estimate": estimate,
+        "lower": lower,
+        "upper": upper,
+        "unit": unit,
+        "model": model,
+        "method": method,
+        "description": description,
+        "alpha": alpha,
+        "interval": interval,
+    }
+    if window is not None:
+        out["window"] = list(window)
+    out.update(extra)
+    return out
+
+
+def _cumulative(
+    res: Any, window: list[str], model_key: str, description: str, alpha: float
+) -> dict[str, dict[str, Any]]:
+    ce = res.cumulative_effect(window[0], window[1], alpha=alpha).to_dict()
+    base = {"model": model_key, "method": ce["method"], "alpha": ce["alpha"], "window": window}
+    return {
+        "average_kbd": _headline(
+            ce["average"],
+            ce["average_lower"],
+            ce["average_upper"],
+            unit="kb/d",
+            description=f"{description}: average effect",
+            **base,
+        ),
+        "barrels_million": _headline(
+            ce["barrels"] / 1e6,
+            ce["barrels_lower"] / 1e6,
+            ce["barrels_upper"] / 1e6,
+            unit="million barrels",
+            description=f"{description}: cumulative effect",
+            **base,
+        ),
+    }
+
+
+# --------------------------------------------------------------------------- sections
+
+
+class _Runner:
+    def __init__(self, config: dict[str, Any], live: bool, progress: Progress | None) -> None:
+        self.config = config
+        self.live = live
+        self.progress = progress or (lambda _msg: None)
+        self.alpha = config["report"]["alpha"]
+        self.models: dict[str, Any] = {}
+        self.frames: dict[str, Any] = {}
+        self.headline: dict[str, dict[str, Any]] = {}
+        self.model_records: dict[str, Any] = {}
+        self.notes: dict[str, list[str]] = {}
+        self._cache: dict[tuple, Any] = {}
+        self.sections_run: list[str] = []
+
+    # data --------------------------------------------------------------
+    def load(self, name: str, **filters: Any) -> Any:
+        from ..data import load
+
+        key = (name, tuple(sorted((k, str(v)) for k, v in filters.items())))
+        if key not in self._cache:
+            kwargs = dict(filters)
+            if self.live and name in ("production_monthly", "prices_monthly"):
+                kwargs["live"] = True
+            self._cache[key] = load(name, **kwargs)
+        return self._cache[key].copy()
+
+    def crude(self, start: str, end: str | None = None) -> Any:
+        frame = self.load("production_monthly", country="VEN", series="crude_oil")
+        import pandas as pd
+
+        keep = frame["date"] >= pd.Timestamp(start)
+        if end is not None:
+            keep &= frame["date"] <= pd.Timestamp(end)
+        out = frame[keep].reset_index(drop=True)
+        out.attrs = frame.attrs
+        return out
+
+    def record(self, key: str, res: Any, note: str) -> None:
+        self.models[key] = res
+        d = res.to_dict(alpha=self.alpha) if "alpha" in _params(res.to_dict) else res.to_dict()
+        d.pop("placebo", None)
+        d["note"] = note
+        self.model_records[key] = d
+
+    # sections ----------------------------------------------------------
+    def data(self) -> dict[str, Any]:
+        from ..data import describe
+
+        crude = self.load("production_monthly", country="VEN", series="crude_oil").set_index(
+            "date"
+        )["value"]
+        self.frames["crude"] = crude
+        prices = self.load("prices_monthly", series=["merey", "brent"])
+        self.frames["prices"] = prices
+        out: dict[str, Any] = {"datasets": {}}
+        for name in ("production_monthly", "production_annual", "prices_monthly", "events"):
+            d = describe(name)
+            out["datasets"][name] = {
+                "sha256": str(d.get("hash", "")).removeprefix("sha256:"),
+                "data_version": d.get("data_version"),
+                "rows": d.get("rows"),
+                "coverage": d.get("coverage"),
+                "vintage": d.get("vintage"),
+            }
+        out["crude_last_month"] = f"{crude.index.max():%Y-%m}"
+        for month in ("2016-01", "2017-08", "2018-12", "2019-01", "2020-06", "2022-11", "2025-01"):
+            ts = crude.index[crude.index.strftime("%Y-%m") == month]
+            if len(ts):
+                self.headline[f"data_crude_{month.replace('-', '_')}_kbd"] = _headline(
+                    float(crude[ts[0]]),
+                    None,
+                    None,
+                    unit="kb/d",
+                    model="data",
+                    method="observed (EIA, production_monthly, crude_oil)",
+                    description=f"Venezuela crude output in {month}",
+                    alpha=None,
+                    interval="none (observed value)",
+                )
+        return out
+
+    def sanctions(self) -> None:
+        from ..models import ITS, InterventionARIMA, LocalProjections, StructuralBreaks
+
+        c = self.config["sanctions"]
+        y = self.crude(c["start"])
+        ev = dict(c["events"])
+        label = ", ".join(f"{k} ({v})" for k, v in ev.items())
+        self.progress("sanctions: interrupted time series")
+        its = ITS(y, ev, end=c["end"]).fit()
+        self.record(
+            "sanctions_its", its, f"ITS on crude output {c['start']}..{c['end']}; events {label}."
+        )
+        self.progress("sanctions: intervention ARIMA")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # short pre-period warning, noted below
+            arima = InterventionARIMA(y, ev, end=c["end"], seed=c["arima_seed"]).fit()
+        self.record(
+            "sanctions_arima",
+            arima,
+            f"Intervention ARIMA {c['start']}..{c['end']}, order by BIC on the pre-period; "
+            f"counterfactual simulated from the pre-period model (seed {c['arima_seed']}).",
+        )
+        self.notes.setdefault("sanctions", []).append(
+            "The pre-period before EO 13808 is short (from 2016-01), so counterfactual bands "
+            "widen fast."
+        )
+        fw, ow = c["financial_window"], c["effect_window"]
+        for key, res, name in (
+            ("sanctions_its", its, "ITS"),
+            ("sanctions_arima", arima, "intervention ARIMA"),
+        ):
+            for tag, w, what in (
+                ("financial", fw, "2017 financial sanctions, before the oil sanctions"),
+                ("oil", ow, "2017 + 2019 sanctions, after the oil sanctions"),
+            ):
+                for k, v in _cumulative(res, w, key, f"{what} ({name})", self.alpha).items():
+                    self.headline[f"{key}_{tag}_{k}"] = v
+        self.progress("sanctions: local projections and structural breaks")
+        lp = LocalProjections(
+            y, list(ev), end=c["end"], horizons=c["lp_horizons"], lags=c["lp_lags"]
+        ).fit()
+        self.record(
+            "sanctions_lp",
+            lp,
+            f"Local projections, horizons 0..{c['lp_horizons']}, "
+            f"{c['lp_lags']} lags; pulses at {', '.join(ev)} (registry dates).",
+        )
+        breaks = StructuralBreaks(self.crude(c["start"]), model="level").fit()
+        self.record(
+            "breaks_level",
+            breaks,
+            f"Mean shifts in crude output {c['start']}.. end of data "
+            "(BIC, trim 0.15, up to 5 breaks), compared with the events registry.",
+        )
+
+    def synth_panel(self) -> Any:
+        """The annual panel of the synthetic control; checks the donor pool against it."""
+        from ..exceptions import ConfigError
+
+        s = self.config["synth"]
+        df = self.load("production_annual", series="oil_production", source=s["source"])
+        df = df[(df["date"] >= s["start"]) & (df["date"] <= s["end"])]
+        wide = df.pivot(index="date", columns="country", values="value")
+        complete = sorted(c for c in wide.columns if wide[c].notna().all() and c != "VEN")
+        bad = [d for d in s["donors"] if d not in complete]
+        if bad:
+            raise ConfigError(
+                f"config key 'synth.donors': {', '.join(bad)} not in the {s['source']} panel "
+                "with complete "
+                f"data {s['start']}-{s['end']}; allowed: {', '.join(complete)}",
+                key="synth.donors",
+                allowed=", ".join(complete),
+            )
+        return df
+
+    def synth(self) -> None:
+        import pandas as pd
+
+        from ..models import SyntheticControl
+
+        s = self.config["synth"]
+        df = self.synth_panel()
+        self.progress("synthetic control: fit")
+        predictors = [("value", range(a, b + 1), "mean") for a, b in s["predictor_windows"]]
+        predictors += [("value", [yr], "mean") for yr in s["predictor_years"]]
+        model = SyntheticControl(
+            df,
+            outcome="value",
+            unit="country",
+            time="date",
+            treated="VEN",
+            treatment_time=s["treatment"],
+            donors=s["donors"],
+            predictors=predictors,
+            fit_window=tuple(s["fit_window"]),
+            events={"oil sanctions (PdVSA SDN)": s["oil_sanctions_year"]},
+            rng=s["seed"],
+        )
+        res = model.fit(placebo=s["placebo"], n_jobs=s["n_jobs"])
+        self.record(
+            "synth",
+            res,
+            f"Synthetic control, VEN vs {len(s['donors'])} donors, EI "
+            f"({s['source']}) annual crude+NGL kb/d {s['start']}-{s['end']}; treatment "
+            f"{s['treatment']}.",
+        )
+        rec = self.model_records["synth"]
+        if s["placebo"]:
+            rec["placebo"] = {k: v for k, v in res.placebo.to_dict().items() if k != "table"}
+            rec["placebo"]["table"] = canonical(res.placebo.table)
+        loo_avg: dict[str, float] = {}
+        if s["leave_one_out"]:
+            self.progress("synthetic control: leave-one-donor-out")
+            loo = res.leave_one_out(n_jobs=s["n_jobs"])
+            loo_avg = dict(loo.attrs["average_effect"])
+            rec["leave_one_out"] = {"average_effect": loo_avg, "range": list(loo.attrs["range"])}
+            self.frames["synth_loo"] = loo
+        t, o, e = s["treatment"], s["oil_sanctions_year"], s["end"]
+        windows = {f"{t}_{e}": (t, e), f"{t}_{o - 1}": (t, o - 1), f"{o}_{e}": (o, e)}
+        pval = res.placebo.pvalue if s["placebo"] else None
+        for tag, (a, b) in windows.items():
+            if a > b:
+                continue
+            est = res.average_effect(a, b)
+            lo = hi = None
+            interval = "none"
+            if s["leave_one_out"] and (a, b) == (t, e):
+                vals = list(loo_avg.values())
+                lo, hi, interval = (
+                    min(vals),
+                    max(vals),
+                    "leave-one-donor-out range (not a confidence interval)",
+                )
+            self.headline[f"synth_effect_{tag}_kbd"] = _headline(
+                est,
+                lo,
+                hi,
+                unit="kb/d",
+                model="synth",
+                alpha=None,
+                window=[a, b],
+                interval=interval,
+                method="synthetic control gap (actual - synthetic), average over the window",
+                description=f"Synthetic control: average output gap {a}-{b}",
+                placebo_pvalue=pval,
+                rmspe_pre=res.rmspe_pre,
+            )
+        self.frames["synth_years"] = pd.Index(windows)
+
+    def chevron(self) -> None:
+        from ..models import ITS, InterventionARIMA, LocalProjections
+
+        c = self.config["chevron"]
+        y = self.crude(c["start"])
+        ev = dict(c["events"])
+        self.progress("Chevron licence: interrupted time series and ARIMA")
+        its = ITS(y, ev).fit()
+        self.record(
+            "chevron_its",
+            its,
+            f"ITS on crude output {c['start']}..end of data around "
+            + ", ".join(f"{k} ({v})" for k, v in ev.items())
+            + ".",
+        )
+        first = dict(list(ev.items())[:1])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            arima = InterventionARIMA(y, first, end=c["arima_end"], seed=c["arima_seed"]).fit()
+        self.record(
+            "chevron_arima",
+            arima,
+            f"Intervention ARIMA, step at {next(iter(first))}; sample "
+            f"{c['start']}..{c['arima_end']} (before the revocation); seed {c['arima_seed']}.",
+        )
+        for key, res, name in (
+            ("chevron_its", its, "ITS"),
+            ("chevron_arima", arima, "intervention ARIMA"),
+        ):
+            for k, v in _cumulative(
+                res, c["effect_window"], key, f"Chevron licence period ({name})", self.alpha
+            ).items():
+                self.headline[f"{key}_{k}"] = v
+        lp = LocalProjections(
+            y, [_registry_id(k) for k in ev], horizons=c["lp_horizons"], lags=c["lp_lags"]
+        ).fit()
+        self.record(
+            "chevron_lp",
+            lp,
+            f"Local projections, horizons 0..{c['lp_horizons']}, pulses at "
+            + ", ".join(_registry_id(k) for k in ev)
+            + " (registry dates).",
+        )
+        self.frames["regime_means"] = self._regime_means()
+
+    def _regime_means(self) -> Any:
+        from ..policy.indicators import regimes
+
+        crude = self.frames.get("crude")
+        if crude is None:
+            crude = self.load("production_monthly", country="VEN", series="crude_oil").set_index(
+                "date"
+            )["value"]
+        reg = regimes()["chevron_licence"]
+        frame = crude.to_frame("crude_kbd").join(reg, how="inner")
+        frame = frame[frame.index >= "2019-01-01"]
+        table = frame.groupby("chevron_licence", observed=True)["crude_kbd"].agg(
+            ["mean", "count", "min", "max"]
+        )
+        first = (
+            frame.reset_index()
+            .groupby("chevron_licence", observed=True)["date"]
+            .agg(["min", "max"])
+        )
+        table["from"] = first["min"].dt.strftime("%Y-%m")
+        table["to"] = first["max"].dt.strftime("%Y-%m")
+        return table.reset_index()
+
+    def reopening(self) -> None:
+        from ..models import ITS
+
+        c = self.config["reopening"]
+        self.progress("2026 reopening")
+        y = self.crude(c["start"])
+        ev = dict(c["events"])
+        res = ITS(y, ev, slope_change=False).fit()
+        self.record(
+            "reopening_its",
+            res,
+            f"Level-shift ITS on crude output {c['start']}..end of data; "
+            + ", ".join(f"{k} ({v})" for k, v in ev.items())
+            + ". Few months after the last event: read as descriptive.",
+        )
+        last = list(ev)[-1]
+        ci = res.conf_int(self.alpha).loc[f"level[{last}]"]
+        end = f"{y['date'].max():%Y-%m}"
+        self.headline["reopening_level_shift_kbd"] = _headline(
+            float(res.params[f"level[{last}]"]),
+            float(ci.iloc[0]),
+            float(ci.iloc[1]),
+            unit="kb/d",
+            model="reopening_its",
+            method=f"level shift at {last} (ITS, {res.cov_type})",
+            description=(
+                f"Level shift in crude output at {last} ({ev[last]}), relative to the period before"
+            ),
+            alpha=self.alpha,
+            window=[c["effect_start"], end],
+            months_after=int((y["date"] >= c["effect_start"]).sum()),
+        )
+        for k, v in _cumulative(
+            res,
+            [c["effect_start"], end],
+            "reopening_its",
+            "All events vs the pre-blockade trend",
+            self.alpha,
+        ).items():
+            self.headline[f"reopening_vs_trend_{k}"] = v
+        self.frames["regime_means"] = self._regime_means()
+
+    def revenue(self) -> dict[str, Any]:
+        import importlib
+
+        rev = importlib.import_module("venecon.revenue")
+        c = self.config["revenue"]
+        res = self.models.get(c["model"])
+        if res is None:
+            from ..exceptions import ConfigError
+
+            raise ConfigError(
+                f"config key 'revenue.model': {c['model']!r} is not fitted (its section is "
+                "not in report.sections)",
+                key="revenue.model",
+                allowed="a model of a section in report.sections",
+            )
+        self.progress("revenue lost")
+        assumptions = self.revenue_assumptions(rev)
+        lost = rev.lost(
+            res, self.load("prices_monthly"), assumptions, start=c["window"][0], end=c["window"][1]
+        )
+        self.models["revenue_lost"] = lost
+        year, ylo, yhi = lost.per_year_usd_bn
+        base = {
+            "model": f"revenue_lost({c['model']})",
+            "method": lost.method,
+            "alpha": lost.alpha,
+            "window": c["window"],
+            "assumptions": assumptions.to_dict(),
+        }
+        self.headline["revenue_lost_usd_bn_per_year"] = _headline(
+            year,
+            ylo,
+            yhi,
+            unit="USD bn/yr (nominal)",
+            description="Revenue lost, annual rate",
+            **base,
+        )
+        self.headline["revenue_lost_usd_bn_total"] = _headline(
+            lost.usd_million / 1e3,
+            lost.lower / 1e3,
+            lost.upper / 1e3,
+            unit="USD bn (nominal)",
+            description="Revenue lost, total over the window",
+            **base,
+        )
+        out = canonical(lost.to_dict())
+        self.progress("revenue lost: sensitivity")
+        sens = rev.sensitivity(
+            res,
+            self.load("prices_monthly"),
+            assumptions,
+            discounts=[rev.Discount.usd(x) for x in c["sensitivity_discounts_usd"]],
+            export_shares=list(c["sensitivity_export_shares"]),
+            start=c["window"][0],
+            end=c["window"][1],
+        )
+        self.frames["revenue_sensitivity"] = sens
+        out["sensitivity"] = canonical(
+            sens.drop(
+                columns=[x for x in sens.columns if sens[x].dtype == object and x != "discount"]
+            )
+        )
+        return out
+
+    def revenue_assumptions(self, rev: Any) -> Any:
+        c = self.config["revenue"]
+        fixed = rev.Discount.usd(c["discount_usd"], note="report [revenue] discount_usd")
+        discount = (
+            rev.Discount.observed(
+                "merey",
+                "opec_asb2018",
+                fallback=fixed,
+                note="observed Merey (OPEC ASB) where available",
+            )
+            if c["discount_observed"]
+            else fixed
+        )
+        return rev.Assumptions(
+            export_share=c["export_share"],
+            discount=discount,
+            benchmark=c["benchmark"],
+            export_share_note="report [revenue] export_share",
+        )
+
+    def value_usd_bn_per_year(self, kbd: float, years: tuple[int, int]) -> float:
+        """``-kbd`` (a loss) valued at the mean benchmark price of ``years`` minus the discount."""
+        c = self.config["revenue"]
+        source = "eia_spot" if c["benchmark"] == "brent" else "opec_asb2018"
+        p = self.load("prices_monthly", series=c["benchmark"], source=source)
+        p = p[(p["date"].dt.year >= years[0]) & (p["date"].dt.year <= years[1])]["value"].mean()
+        price = float(p) - c["discount_usd"]
+        return -kbd * 1e3 * 365 * price * c["export_share"] / 1e9
+
+    def literature(self) -> list[dict[str, Any]]:
+        c = self.config["revenue"]
+        # synth 2017-2018 valued at prices (an annual rate), W&S 12 months after Aug 2017
+        s = self.config["synth"]
+        key = f"synth_effect_{s['treatment']}_{s['oil_sanctions_year'] - 1}_kbd"
+        if key in self.headline:
+            h = self.headline[key]
+            yrs = tuple(h["window"])
+            self.headline["synth_value_2017_2018_usd_bn_per_year"] = _headline(
+                self.value_usd_bn_per_year(h["estimate"], yrs),
+                None,
+                None,
+                unit="USD bn/yr (nominal)",
+                model="synth",
+                alpha=None,
+                window=list(yrs),
+                interval="none",
+                method=(
+                    f"-gap (kb/d) x 365 x 1000 x (mean EIA {c['benchmark']} {yrs[0]}-{yrs[1]} - "
+                    f"{c['discount_usd']:g} USD/bbl) x export share {c['export_share']:g}"
+                ),
+                description="Synthetic-control gap 2017-2018 valued at benchmark minus discount",
+            )
+        if "sanctions_its" in self.models and "revenue" in self.sections_run:
+            import importlib
+
+            rev = importlib.import_module("venecon.revenue")
+            lost = rev.lost(
+                self.models["sanctions_its"],
+                self.load("prices_monthly"),
+                self.revenue_assumptions(rev),
+                start="2017-09",
+                end="2018-08",
+            )
+            self.headline["sanctions_financial_value_12m_usd_bn"] = _headline(
+                lost.usd_million / 1e3,
+                lost.lower / 1e3,
+                lost.upper / 1e3,
+                unit="USD bn (12 months)",
+                model="revenue_lost(sanctions_its)",
+                method=lost.method,
+                alpha=lost.alpha,
+                window=["2017-09", "2018-08"],
+                description="Revenue lost in the 12 months after EO 13808 (ITS)",
+            )
+        rows = []
+        for item in LITERATURE:
+            row = dict(item)
+            h = self.headline.get(item["venecon"])
+            row["venecon_estimate"] = None if h is None else h["estimate"]
+            row["venecon_lower"] = None if h is None else h.get("lower")
+            row["venecon_upper"] = None if h is None else h.get("upper")
+            row["venecon_unit"] = None if h is None else h["unit"]
+            row["source_note"] = "shared/research/literature.md (verification tag as given there)"
+            rows.append(row)
+        return rows
+
+
+def _params(func: Callable[..., Any]) -> tuple[str, ...]:
+    import inspect
+
+    try:
+        return tuple(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        return ()
+
+
+def _registry_id(label: str) -> str:
+    """Event label of the config -> registry id for models that need one (LP pulses)."""
+    return {"gl41-revoked": "gl41a"}.get(label, label)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def run_analysis(
+    config: dict[str, Any] | str | None = None,
+    *,
+    live: bool = False,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Run the standard analysis.
+
+    Parameters
+    ----------
+    config : dict, path or None
+        A resolved config (:func:`~venecon.report.config.validate`), overrides
+        as a dict, a TOML path, or None for the defaults.
+    live : bool
+        Use the user-local live vintage of monthly production and prices
+        (``venecon data refresh``) instead of the bundled data.
+    progress : callable, optional
+        Called with a short message before each long step.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+    if config is None or isinstance(config, str):
+        cfg = load_config(config)
+    else:
+        cfg = (
+            validate({k: v for k, v in config.items()})
+            if not _is_full(config)
+            else validate(config)
+        )
+    avail = available_sections()
+    runner = _Runner(cfg, live, progress)
+    wanted = cfg["report"]["sections"]
+    results: dict[str, Any] = {}
+    unavailable = {}
+    if "synth" in wanted and not avail.get("synth"):
+        runner.synth_panel()  # a bad donor pool fails before any model is fitted
+    for section in wanted:
+        if avail.get(section):
+            unavailable[section] = avail[section]
+            continue
+        if section == "revenue":
+            try:
+                out = runner.revenue()
+            except ImportError as exc:  # pragma: no cover - defensive
+                unavailable[section] = str(exc)
+                continue
+            results["revenue"] = out
+        elif section == "literature":
+            continue  # last, once every number exists
+        elif section == "data":
+            results["data"] = runner.data()
+        else:
+            runner.progress(f"section {section}")
+            getattr(runner, section)()
+        runner.sections_run.append(section)
+    if "literature" in wanted:
+        runner.progress("literature comparison")
+        results["literature"] = runner.literature()
+        runner.sections_run.append("literature")
+    from .._version import __version__
+    from ..models.results import _versions
+
+    datasets: dict[str, str] = {}
+    data_version = None
+    for rec in runner.model_records.values():
+        prov = rec.get("provenance", {}).get("data", {})
+        datasets.update(prov.get("datasets", {}))
+        data_version = prov.get("data_version", data_version)
+    if "data" in results:
+        for name, d in results["data"]["datasets"].items():
+            datasets.setdefault(name, d["sha256"])
+    results.update(
+        {
+            "venecon_version": __version__,
+            "config": cfg,
+            "live": bool(live),
+            "sections": runner.sections_run,
+            "sections_unavailable": unavailable,
+            "headline": runner.headline,
+            "models": runner.model_records,
+            "notes": runner.notes,
+            "provenance": {
+                "datasets": dict(sorted(datasets.items())),
+                "data_version": data_version,
+                "versions": _versions(),
+                "live": bool(live),
+            },
+        }
+    )
+    return Analysis(
+        config=cfg, results=canonical(results), models=runner.models, frames=runner.frames
+    )
+
+
+def _is_full(config: dict[str, Any]) -> bool:
+    from .config import DEFAULTS
+
+    return set(config) == set(DEFAULTS)
+
+
+def analyse(
+    config: dict[str, Any] | str | None = None,
+    *,
+    live: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The JSON-safe results of :func:`run_analysis` (what ``results.json`` holds)."""
+    return run_analysis(config, live=live, progress=progress).results

@@ -1,0 +1,437 @@
+"""Configuration of ``venecon report``: defaults, TOML loading and validation.
+
+The defaults are the standard analysis (the specifications validated in the
+model tests). A TOML file given with ``--config`` overrides any of them; every
+key is checked and a bad one raises :class:`~venecon.exceptions.ConfigError`
+naming the key (dotted, e.g. ``synth.donors``) and the allowed values.
+
+Example ``venecon.toml``::
+
+    [report]
+    sections = ["data", "sanctions", "chevron"]   # skip the synthetic control
+
+    [sanctions]
+    effect_window = ["2019-01", "2019-06"]
+
+    [synth]
+    donors = ["MEX", "NOR", "AGO", "GBR", "SAU", "COL"]
+    placebo = false
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import ConfigError
+
+__all__ = ["DEFAULTS", "SECTIONS", "load_config", "validate", "ConfigError"]
+
+#: Report sections, in report order.
+SECTIONS = ("data", "sanctions", "synth", "chevron", "reopening", "revenue", "literature")
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+#: Donor pool of the synthetic control (every producer with complete EI data
+#: 1990-2023 except those below, which had their own shocks); documented in
+#: tests/fixtures/synth_venezuela.json.
+SYNTH_DONORS = [
+    "AGO",
+    "ARE",
+    "ARG",
+    "AUS",
+    "AZE",
+    "BRA",
+    "BRN",
+    "CAN",
+    "CHN",
+    "COG",
+    "COL",
+    "DNK",
+    "DZA",
+    "ECU",
+    "EGY",
+    "GAB",
+    "GBR",
+    "GNQ",
+    "IDN",
+    "IND",
+    "ITA",
+    "KAZ",
+    "KWT",
+    "MEX",
+    "MYS",
+    "NGA",
+    "NOR",
+    "OMN",
+    "PER",
+    "QAT",
+    "ROU",
+    "SAU",
+    "TCD",
+    "THA",
+    "TKM",
+    "TTO",
+    "TUN",
+    "USA",
+    "UZB",
+    "VNM",
+]
+SYNTH_EXCLUDED = {
+    "WLD": "world total, not a country",
+    "IRN": "own sanctions (2012-2016, re-imposed 2018)",
+    "RUS": "own sanctions from 2014 and 2022",
+    "LBY": "civil war from 2011, output collapses",
+    "SYR": "civil war from 2011",
+    "YEM": "civil war from 2015",
+    "IRQ": "war with ISIS 2014-2017, earlier sanctions",
+    "SDN": "loses most output to South Sudan in 2011",
+    "SSD": "independent 2011 (no data before), civil war",
+    "GUY": "production starts in 2019/2020 (zero before)",
+}
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "report": {
+        "alpha": 0.05,
+        "sections": list(SECTIONS),
+    },
+    # 2017 financial sanctions (EO 13808) and 2019 oil sanctions (PdVSA SDN):
+    # the specification of tests/fixtures/models_real_data.json.
+    "sanctions": {
+        "start": "2016-01",
+        "end": "2020-02",
+        "events": {"eo13808": "2017-08-24", "pdvsa-sdn": "2019-01-28"},
+        "financial_window": ["2017-09", "2018-12"],
+        "effect_window": ["2019-01", "2019-12"],
+        "arima_seed": 20170824,
+        "lp_horizons": 6,
+        "lp_lags": 2,
+    },
+    # Chevron's General Licence 41 and its revocation (GL 41A).
+    "chevron": {
+        "start": "2021-01",
+        "events": {"gl41": "2022-11-26", "gl41-revoked": "2025-03-04"},
+        "effect_window": ["2022-11", "2025-02"],
+        "arima_end": "2025-02",
+        "arima_seed": 20221126,
+        "lp_horizons": 12,
+        "lp_lags": 2,
+    },
+    # The 2025 blockade and the 2026 reopening (GL 46), as far as the data reach.
+    "reopening": {
+        "start": "2024-01",
+        "events": {"blockade": "2025-12-16", "gl46": "2026-01-29"},
+        "effect_start": "2026-02",
+    },
+    # Synthetic control on EI annual crude+NGL output (kb/d).
+    "synth": {
+        "source": "ei_sr2024",
+        "start": 1990,
+        "treatment": 2017,
+        "oil_sanctions_year": 2019,
+        "end": 2023,
+        "fit_window": [1990, 2016],
+        "predictor_windows": [[1990, 1999], [2000, 2009], [2010, 2016]],
+        "predictor_years": [2014, 2016],
+        "donors": list(SYNTH_DONORS),
+        "placebo": True,
+        "leave_one_out": True,
+        "n_jobs": 2,
+        "seed": 0,
+    },
+    # Revenue lost: valuation of the sanctions counterfactual's missing barrels.
+    "revenue": {
+        "model": "sanctions_its",
+        "window": ["2017-09", "2019-12"],
+        "benchmark": "brent",
+        # Merey's discount to the benchmark: observed (OPEC ASB, to 2017-12) where
+        # available, else a fixed USD/bbl; 6.56 is the 2017 mean Merey-Brent gap (OPEC ASB 2018).
+        "discount_observed": True,
+        "discount_usd": 6.56,
+        "export_share": 1.0,
+        "sensitivity_discounts_usd": [0.0, 6.56, 15.0, 25.0],
+        "sensitivity_export_shares": [1.0, 0.8],
+    },
+}
+
+_ALLOWED_MODELS = ("sanctions_its", "sanctions_arima", "chevron_its", "chevron_arima")
+_ALLOWED_BENCHMARKS = ("brent", "opec_basket")
+_SOURCES = ("ei_sr2024",)
+
+
+def _err(key: str, problem: str, allowed: str) -> ConfigError:
+    return ConfigError(
+        f"config key '{key}': {problem}; allowed: {allowed}", key=key, allowed=allowed
+    )
+
+
+def _check_month(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _MONTH.match(value):
+        raise _err(key, f"{value!r} is not a month", 'a month as "YYYY-MM", e.g. "2019-01"')
+    return value
+
+
+def _check_day(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not (_DAY.match(value) or _MONTH.match(value)):
+        raise _err(key, f"{value!r} is not a date", 'a date as "YYYY-MM-DD" (or "YYYY-MM")')
+    return value
+
+
+def _check_window(key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise _err(
+            key, f"{value!r} is not a window", 'two months ["YYYY-MM", "YYYY-MM"], start <= end'
+        )
+    a, b = (_check_month(f"{key}[{i}]", v) for i, v in enumerate(value))
+    if a > b:
+        raise _err(
+            key, f"start {a} is after end {b}", 'two months ["YYYY-MM", "YYYY-MM"], start <= end'
+        )
+    return [a, b]
+
+
+def _check_int(key: str, value: Any, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise _err(key, f"{value!r} is out of range", f"an integer from {lo} to {hi}")
+    return value
+
+
+def _check_year_window(key: str, value: Any) -> list[int]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise _err(
+            key, f"{value!r} is not a window of years", "two years [start, end], start <= end"
+        )
+    a, b = (_check_int(f"{key}[{i}]", v, 1960, 2100) for i, v in enumerate(value))
+    if a > b:
+        raise _err(key, f"start {a} is after end {b}", "two years [start, end], start <= end")
+    return [a, b]
+
+
+def _check_float(key: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ok:
+        value = float(value)
+        ok = (lo < value if lo_open else lo <= value) and value <= hi
+    if not ok:
+        bound = "(" if lo_open else "["
+        raise _err(key, f"{value!r} is out of range", f"a number in {bound}{lo}, {hi}]")
+    return float(value)
+
+
+def _check_bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _err(key, f"{value!r} is not a boolean", "true or false")
+    return value
+
+
+def _check_choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise _err(key, f"{value!r} is not allowed", ", ".join(choices))
+    return value
+
+
+def _check_list(key: str, value: Any, item: Any) -> list[Any]:
+    if not isinstance(value, list) or not value:
+        raise _err(key, f"{value!r} is not a list", "a non-empty list")
+    return [item(f"{key}[{i}]", v) for i, v in enumerate(value)]
+
+
+def _check_events(key: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not value:
+        raise _err(
+            key,
+            f"{value!r} is not a table of events",
+            'a non-empty table {label = "YYYY-MM-DD"}, e.g. {eo13808 = "2017-08-24"}',
+        )
+    return {str(k): _check_day(f"{key}.{k}", v) for k, v in value.items()}
+
+
+def _check_codes(key: str, value: Any) -> list[str]:
+    if (
+        not isinstance(value, list)
+        or len(value) < 2
+        or not all(isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v) for v in value)
+    ):
+        raise _err(
+            key,
+            f"{value!r} is not a donor pool",
+            'a list of at least two ISO 3166 alpha-3 country codes, e.g. ["MEX", "NOR"]',
+        )
+    if len(set(value)) != len(value) or "VEN" in value:
+        raise _err(
+            key,
+            "duplicated codes or VEN (the treated unit) in the pool",
+            "distinct ISO alpha-3 codes other than VEN",
+        )
+    return list(value)
+
+
+def _check_sections(key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise _err(key, f"{value!r} is not a list of sections", ", ".join(SECTIONS))
+    for v in value:
+        _check_choice(key, v, SECTIONS)
+    return [s for s in SECTIONS if s in value]  # report order, no duplicates
+
+
+_CHECKS: dict[str, dict[str, Any]] = {
+    "report": {
+        "alpha": lambda k, v: _check_float(k, v, 0.0, 0.5, lo_open=True),
+        "sections": _check_sections,
+    },
+    "sanctions": {
+        "start": _check_month,
+        "end": _check_month,
+        "events": _check_events,
+        "financial_window": _check_window,
+        "effect_window": _check_window,
+        "arima_seed": lambda k, v: _check_int(k, v, 0, 2**32 - 1),
+        "lp_horizons": lambda k, v: _check_int(k, v, 1, 24),
+        "lp_lags": lambda k, v: _check_int(k, v, 0, 12),
+    },
+    "chevron": {
+        "start": _check_month,
+        "events": _check_events,
+        "effect_window": _check_window,
+        "arima_end": _check_month,
+        "arima_seed": lambda k, v: _check_int(k, v, 0, 2**32 - 1),
+        "lp_horizons": lambda k, v: _check_int(k, v, 1, 24),
+        "lp_lags": lambda k, v: _check_int(k, v, 0, 12),
+    },
+    "reopening": {"start": _check_month, "events": _check_events, "effect_start": _check_month},
+    "synth": {
+        "source": lambda k, v: _check_choice(k, v, _SOURCES),
+        "start": lambda k, v: _check_int(k, v, 1965, 2015),
+        "treatment": lambda k, v: _check_int(k, v, 1970, 2023),
+        "oil_sanctions_year": lambda k, v: _check_int(k, v, 1970, 2023),
+        "end": lambda k, v: _check_int(k, v, 1970, 2023),
+        "fit_window": _check_year_window,
+        "predictor_windows": lambda k, v: (
+            [_check_year_window(f"{k}[{i}]", w) for i, w in enumerate(v)]
+            if isinstance(v, list) and v
+            else _check_year_window(k, v)
+        ),
+        "predictor_years": lambda k, v: (
+            [_check_int(f"{k}[{i}]", y, 1960, 2100) for i, y in enumerate(v)]
+            if isinstance(v, list)
+            else _check_int(k, v, 1960, 2100)
+        ),
+        "donors": _check_codes,
+        "placebo": _check_bool,
+        "leave_one_out": _check_bool,
+        "n_jobs": lambda k, v: _check_int(k, v, 1, 64),
+        "seed": lambda k, v: _check_int(k, v, 0, 2**32 - 1),
+    },
+    "revenue": {
+        "model": lambda k, v: _check_choice(k, v, _ALLOWED_MODELS),
+        "window": _check_window,
+        "benchmark": lambda k, v: _check_choice(k, v, _ALLOWED_BENCHMARKS),
+        "discount_observed": _check_bool,
+        "discount_usd": lambda k, v: _check_float(k, v, 0.0, 100.0),
+        "export_share": lambda k, v: _check_float(k, v, 0.0, 1.0, lo_open=True),
+        "sensitivity_discounts_usd": lambda k, v: _check_list(
+            k, v, lambda kk, x: _check_float(kk, x, 0.0, 100.0)
+        ),
+        "sensitivity_export_shares": lambda k, v: _check_list(
+            k, v, lambda kk, x: _check_float(kk, x, 0.0, 1.0, lo_open=True)
+        ),
+    },
+}
+
+
+def validate(overrides: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Merge ``overrides`` into the defaults and check every key.
+
+    Returns the full, resolved configuration (a fresh dict).
+
+    Raises
+    ------
+    ConfigError
+        An unknown table or key, or a value of the wrong type or range; the
+        message names the dotted key and the allowed values.
+    """
+    config = copy.deepcopy(DEFAULTS)
+    for section, table in (overrides or {}).items():
+        if section not in _CHECKS:
+            raise _err(section, "unknown table", ", ".join(f"[{s}]" for s in _CHECKS))
+        if not isinstance(table, Mapping):
+            raise _err(section, f"{table!r} is not a table", f"a [{section}] table")
+        for key, value in table.items():
+            if key not in _CHECKS[section]:
+                raise _err(f"{section}.{key}", "unknown key", ", ".join(_CHECKS[section]))
+            config[section][key] = value
+    for section, checks in _CHECKS.items():
+        for key, check in checks.items():
+            config[section][key] = check(f"{section}.{key}", config[section][key])
+    s = config["synth"]
+    if not s["fit_window"][1] < s["treatment"] <= s["oil_sanctions_year"] <= s["end"]:
+        raise _err(
+            "synth.treatment",
+            f"{s['treatment']} is inconsistent with the other years",
+            "fit_window end < treatment <= oil_sanctions_year <= end",
+        )
+    if s["start"] > s["fit_window"][0]:
+        raise _err(
+            "synth.fit_window",
+            f"starts before synth.start ({s['start']})",
+            "years from synth.start to treatment - 1",
+        )
+    for i, (a, b) in enumerate(s["predictor_windows"]):
+        if a < s["start"] or b >= s["treatment"]:
+            raise _err(
+                f"synth.predictor_windows[{i}]",
+                f"[{a}, {b}] is outside the pre-period",
+                f"years from {s['start']} to {s['treatment'] - 1}",
+            )
+    for i, y in enumerate(s["predictor_years"]):
+        if not s["start"] <= y < s["treatment"]:
+            raise _err(
+                f"synth.predictor_years[{i}]",
+                f"{y} is outside the pre-period",
+                f"years from {s['start']} to {s['treatment'] - 1}",
+            )
+    sc = config["sanctions"]
+    if sc["start"] >= sc["end"]:
+        raise _err(
+            "sanctions.end",
+            f"{sc['end']} is not after sanctions.start",
+            f"a month after {sc['start']}",
+        )
+    return config
+
+
+def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
+    """Read a TOML file (or nothing: the defaults) and validate it.
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, is not valid TOML, or fails :func:`validate`.
+    """
+    if path is None:
+        return validate({})
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError as exc:
+            raise ConfigError(
+                "reading a TOML config on Python 3.10 needs the 'tomli' package",
+                key=None,
+                allowed="Python >= 3.11, or pip install tomli",
+            ) from exc
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    return validate(data)
