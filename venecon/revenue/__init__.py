@@ -23,6 +23,11 @@ estimate
 lost, sensitivity, LostRevenue
     A path model's lost output valued at export prices, with the model's
     interval carried to dollars; a grid over discounts and export shares.
+    Monthly results (ITS, intervention ARIMA) and annual ones (synthetic
+    control on integer years: 365/366 days, annual mean prices).
+realised_prices, annual_realised_prices
+    Benchmark, discount and realised price per month, or per calendar year
+    (mean of the year's 12 months).
 decompose, Decomposition, shapley
     Exact volume / benchmark / discount decomposition of a revenue change.
 published_figures, published_comparison, annual_revenue_usd_bn, implied_price, implied_kbd
@@ -46,6 +51,7 @@ _LAZY = {
     "DEFAULT_BENCHMARK_SOURCES": "venecon.revenue.assumptions",
     "estimate": "venecon.revenue.accounting",
     "realised_prices": "venecon.revenue.accounting",
+    "annual_realised_prices": "venecon.revenue.accounting",
     "COLUMN_UNITS": "venecon.revenue.accounting",
     "lost": "venecon.revenue.lost",
     "sensitivity": "venecon.revenue.lost",
@@ -70,7 +76,7 @@ _LAZY = {
 __all__ = list(_LAZY)
 
 if TYPE_CHECKING:
-    from .accounting import COLUMN_UNITS, estimate, realised_prices
+    from .accounting import COLUMN_UNITS, annual_realised_prices, estimate, realised_prices
     from .assumptions import DEFAULT_BENCHMARK_SOURCES, Assumptions, Deflator, Discount
     from .decompose import Decomposition, decompose, shapley
     from .lost import LostRevenue, lost, sensitivity

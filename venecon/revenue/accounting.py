@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import AssumptionError
+from ..exceptions import AssumptionError, DateRangeError
 from ._data import frame_provenance, prepare_volumes, require_cover, select_price
 from .assumptions import Assumptions
 from .units import BARRELS_PER_KB, USD_PER_MILLION, month_ranges
@@ -12,7 +12,7 @@ from .units import BARRELS_PER_KB, USD_PER_MILLION, month_ranges
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["estimate", "realised_prices", "COLUMN_UNITS"]
+__all__ = ["estimate", "realised_prices", "annual_realised_prices", "year_months", "COLUMN_UNITS"]
 
 #: Unit of every column of :func:`estimate`'s table.
 COLUMN_UNITS = {
@@ -82,6 +82,132 @@ def realised_prices(
             "realised_price": realised,
         },
         index=months,
+    )
+
+
+def year_months(years: Any) -> pd.DatetimeIndex:
+    """The month starts of every calendar year in ``years`` (12 per year, sorted)."""
+    import pandas as pd
+
+    years = sorted({int(y) for y in years})
+    return pd.DatetimeIndex(
+        [pd.Timestamp(y, m, 1) for y in years for m in range(1, 13)], name="date"
+    )
+
+
+def _year_gaps(values: pd.Series, years: list[int]) -> dict[int, pd.DatetimeIndex]:
+    """For each year lacking some of its 12 monthly values: the missing months."""
+    gaps = {}
+    for year in years:
+        months = year_months([year])
+        missing = months[values.reindex(months).isna().to_numpy()]
+        if len(missing):
+            gaps[year] = missing
+    return gaps
+
+
+def _describe_gaps(gaps: dict[int, pd.DatetimeIndex]) -> str:
+    return "; ".join(
+        f"{year} ({12 - len(missing)} of 12 months; missing {month_ranges(missing)})"
+        for year, missing in gaps.items()
+    )
+
+
+def annual_realised_prices(years: Any, prices: Any, assumptions: Assumptions) -> pd.DataFrame:
+    """Annual average benchmark, discount and realised price (USD/bbl) for calendar ``years``.
+
+    The annual benchmark is the mean of the year's 12 monthly prices; a year
+    with fewer than 12 months is an error rather than a mean of what exists,
+    because a part-year mean is a price of a different period than the annual
+    volume it multiplies. An observed discount (e.g. Brent minus Merey) is the
+    mean of its 12 monthly values where all 12 exist; any other year takes the
+    discount's ``fallback`` for the whole year (never a mix of observed and
+    assumed months, so each year's basis is one of ``observed``/``assumed``).
+
+    Parameters
+    ----------
+    years : iterable of int
+        Calendar years.
+    prices : DataFrame or Series, optional
+        Monthly prices (USD/bbl), as for :func:`realised_prices`; default the
+        bundled ``prices_monthly``.
+    assumptions : Assumptions
+        Benchmark and discount (the export share and deflator are not used here).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``year``: ``benchmark_price``, ``discount``,
+        ``discount_basis`` (``observed``/``assumed``), ``realised_price``.
+
+    Raises
+    ------
+    DateRangeError
+        The benchmark lacks a month of a year, or an observed discount without
+        a fallback lacks one (the message names the years and months).
+    AssumptionError
+        The discount would make an annual realised price zero or negative.
+    """
+    import pandas as pd
+
+    prices = _load_prices(prices)
+    a = assumptions
+    years = sorted({int(y) for y in years})
+    months = year_months(years)
+    what = f"the benchmark price {a.benchmark} ({a.benchmark_source})"
+    raw = select_price(prices, a.benchmark, a.benchmark_source, f"benchmark {what}")
+    gaps = _year_gaps(raw, years)
+    if gaps:
+        covered = raw.dropna()
+        span = (
+            f"it covers {covered.index.min():%Y-%m} to {covered.index.max():%Y-%m}"
+            if len(covered)
+            else "it has no values"
+        )
+        raise DateRangeError(
+            f"{what} lacks months of year(s) {_describe_gaps(gaps)} ({span}). An annual average "
+            "price needs all 12 months of the year: choose another benchmark/source or end the "
+            "window at the last complete year."
+        )
+    monthly = raw.reindex(months)
+    benchmark = monthly.groupby(monthly.index.year).mean()
+    benchmark.index = pd.Index(years, name="year")
+    basis = pd.Series("assumed", index=benchmark.index)
+    d = a.discount
+    if d.kind != "observed":
+        discount = d.amount(benchmark)
+    else:
+        grade = select_price(prices, d.grade, d.grade_source, f"{d.grade} price")
+        gap = monthly - grade.reindex(months)
+        incomplete = _year_gaps(gap, years)
+        discount = gap.groupby(gap.index.year).mean()
+        discount.index = benchmark.index
+        if incomplete and d.fallback is None:
+            raise DateRangeError(
+                f"the observed {d.grade} price (needed for the discount) lacks months of year(s) "
+                f"{_describe_gaps(incomplete)}; an observed annual discount needs all 12 months. "
+                f"Give an explicit assumption for those years, e.g. Discount.observed({d.grade!r}, "
+                "fallback=Discount.usd(...)); the bundled Merey price ends in 2017-12."
+            )
+        observed = ~benchmark.index.isin(list(incomplete))
+        basis[observed] = "observed"
+        if incomplete:
+            discount = discount.where(observed, d.fallback.amount(benchmark))
+    realised = benchmark - discount
+    bad = benchmark.index[(realised <= 0).to_numpy()]
+    if len(bad):
+        raise AssumptionError(
+            f"discount {d.label} leaves a zero or negative annual realised price in "
+            f"{', '.join(map(str, bad))}"
+        )
+    return pd.DataFrame(
+        {
+            "benchmark_price": benchmark,
+            "discount": discount,
+            "discount_basis": basis,
+            "realised_price": realised,
+        },
+        index=benchmark.index,
     )
 
 

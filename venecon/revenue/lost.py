@@ -19,6 +19,24 @@ Method (stated again in every result's ``method``):
   sum ``sum_t c_t x effect_t`` (exact linear combination for ITS, re-weighted
   simulated paths for intervention ARIMA). Models that give no interval for
   sums (synthetic control) get NaN bounds.
+
+Annual results (a synthetic control on the annual Energy Institute panel:
+integer years, kb/d) are valued year by year with the same formula, where
+``days_t`` is the calendar year's 365 or 366 days and every monthly input is
+reduced to the year's mean of its 12 months: the benchmark price, the observed
+discount (else the discount's fallback for the whole year; see
+:func:`~venecon.revenue.accounting.annual_realised_prices`), a monthly
+export-share series and the deflator's index. A year without all 12 months of
+prices is an error naming the year. Annual-mean flow times annual-mean price
+ignores the within-year covariance of output and prices; with only annual
+output there is nothing to estimate it from, and the method text says so.
+
+Annual bounds: each year's bound is the model's pointwise interval mapped as
+above. A synthetic control has such an interval only when fitted with
+``conformal=True``; otherwise the bounds are NaN, never zero. The total's
+bounds are NaN for a synthetic control even with conformal intervals: those
+are per-year intervals, and summing their ends would ignore the dependence
+between years (the same rule as for monthly results).
 """
 
 from __future__ import annotations
@@ -28,10 +46,10 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelSpecificationError, SchemaError, UnitError
+from ..exceptions import DateRangeError, ModelSpecificationError, SchemaError, UnitError
 from ..models.results import PathResults, jsonable
-from ._data import frame_provenance
-from .accounting import _load_prices, realised_prices
+from ._data import frame_provenance, require_cover, select_price
+from .accounting import _load_prices, annual_realised_prices, realised_prices, year_months
 from .assumptions import Assumptions, Discount
 from .units import BARRELS_PER_KB, USD_PER_MILLION
 
@@ -52,16 +70,38 @@ METHOD = (
     "Cumulative bounds: the model's interval for the price-weighted sum of effects ({interval})."
 )
 
+METHOD_ANNUAL = (
+    "annual result: lost output = -effect (counterfactual minus the model's treated path), "
+    "kb/d average over the year; lost revenue = lost output x 1000 x days in the calendar year "
+    "(365/366) x export share x realised price / 1e6, USD million. Annual prices: mean of the "
+    "year's 12 monthly benchmark prices minus the year's discount (mean of 12 observed monthly "
+    "discounts where all exist, else the fallback for the whole year); a monthly export-share "
+    "series or deflator index enters as its mean over the year's 12 months. Annual-mean flow x "
+    "annual-mean price: the within-year covariance of output and price is not captured. "
+    "Prices and assumptions treated as known. Yearly bounds: the model's pointwise interval "
+    "mapped through this positive linear transform (NaN where the model gives none, e.g. a "
+    "synthetic control fitted without conformal=True). Total bounds: the model's interval for "
+    "the price-weighted sum of effects ({interval}); per-year bounds are not summed."
+)
+
 
 @dataclass(frozen=True, eq=False)
 class LostRevenue:
-    """Revenue lost over a window, monthly and in total (USD million; bn per year).
+    """Revenue lost over a window, per period and in total (USD million; bn per year).
 
     Positive numbers are revenue lost (counterfactual above the treated path).
-    ``lower``/``upper`` bound the total at level ``1 - alpha``.
+    ``lower``/``upper`` bound the total at level ``1 - alpha`` (NaN when the
+    model gives no interval for sums).
+
+    The per-period table is ``monthly`` for a monthly result and ``annual``
+    (indexed by ``year``) for an annual one; the other is None, so code written
+    for months cannot silently read years. ``table`` returns whichever exists.
+    For an annual result ``start`` is 1 January of the first year and ``end``
+    1 December of the last (month starts, as for monthly results), ``periods``
+    counts years and ``days`` the calendar days (365/366 per year).
     """
 
-    monthly: pd.DataFrame
+    monthly: pd.DataFrame | None
     start: pd.Timestamp
     end: pd.Timestamp
     periods: int
@@ -78,6 +118,13 @@ class LostRevenue:
     real_upper: float | None
     method: str
     provenance: dict[str, Any] = field(default_factory=dict)
+    annual: pd.DataFrame | None = None
+    frequency: str = "monthly"
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The per-period table: ``monthly`` for monthly results, ``annual`` for annual ones."""
+        return self.annual if self.frequency == "annual" else self.monthly
 
     @property
     def per_year_usd_bn(self) -> tuple[float, float, float]:
@@ -104,24 +151,41 @@ class LostRevenue:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe record: totals, monthly table, method and provenance (with assumptions)."""
-        out = {k: jsonable(getattr(self, k)) for k in self.__dataclass_fields__ if k != "monthly"}
+        tables = ("monthly", "annual")
+        out = {k: jsonable(getattr(self, k)) for k in self.__dataclass_fields__ if k not in tables}
         out["per_year_usd_bn"] = jsonable(list(self.per_year_usd_bn))
-        out["monthly"] = jsonable(self.monthly)
+        for name in tables:
+            out[name] = jsonable(getattr(self, name))
         json.dumps(out)
         return out
 
     def __str__(self) -> str:
         pct = f"{100 * (1 - self.alpha):g}%"
         year, ylo, yhi = self.per_year_usd_bn
+        span = (
+            f"{self.start:%Y} to {self.end:%Y} ({self.periods} years)"
+            if self.frequency == "annual"
+            else f"{self.start:%Y-%m} to {self.end:%Y-%m} ({self.periods} months)"
+        )
         return (
-            f"Revenue lost {self.start:%Y-%m} to {self.end:%Y-%m} ({self.periods} months): "
+            f"Revenue lost {span}: "
             f"USD {self.usd_million:,.0f} million [{pct}: {self.lower:,.0f}, {self.upper:,.0f}], "
             f"USD {year:,.2f} bn per year [{ylo:,.2f}, {yhi:,.2f}]; average lost output "
             f"{self.kbd_average:,.1f} kb/d [{self.kbd_lower:,.1f}, {self.kbd_upper:,.1f}]"
         )
 
 
-def _check_result(result: Any) -> None:
+def _is_annual(index: pd.Index) -> bool:
+    """Integer calendar years (as synthetic control on the annual panel) or annual periods."""
+    import pandas as pd
+
+    if isinstance(index, pd.PeriodIndex):
+        return index.freqstr.split("-")[0] in ("Y", "A", "YE")
+    return pd.api.types.is_integer_dtype(index.dtype)
+
+
+def _check_result(result: Any) -> str:
+    """``"monthly"`` or ``"annual"``; raise for anything that cannot be valued in dollars."""
     import pandas as pd
 
     if not isinstance(result, PathResults):
@@ -130,16 +194,29 @@ def _check_result(result: Any) -> None:
             f"fit), got "
             f"{type(result).__name__}"
         )
+    index = result.effects.index
     if result.unit != "kb/d":
+        if _is_annual(index):
+            # Annual panels also come in stocks (Mt per year) or shares: only a flow can be
+            # multiplied by the days of the year into barrels.
+            raise UnitError(
+                f"lost revenue: the annual model's outcome unit is {result.unit!r}, not a flow "
+                "in 'kb/d'; barrels are kb/d x 1000 x days in the year, so fit the model on "
+                "kb/d output (e.g. production_annual oil_production, source ei_sr2024) or pass "
+                "outcome_unit='kb/d' if the outcome is in kb/d"
+            )
         raise UnitError(
             f"lost revenue: the model's outcome unit is {result.unit!r}; expected 'kb/d' "
             "(fit the model on kb/d output, e.g. production_monthly crude_oil)"
         )
-    if not isinstance(result.effects.index, pd.DatetimeIndex):
-        raise SchemaError(
-            "lost revenue needs monthly effects (a date index); this result is indexed by "
-            f"{type(result.effects.index).__name__}"
-        )
+    if isinstance(index, pd.DatetimeIndex):
+        return "monthly"
+    if _is_annual(index):
+        return "annual"
+    raise SchemaError(
+        "lost revenue needs monthly effects (a date index) or annual effects (integer years); "
+        f"this result is indexed by {type(index).__name__} ({index.dtype})"
+    )
 
 
 def _sum_interval(
@@ -152,6 +229,164 @@ def _sum_interval(
         effect = result.effects["effect"].to_numpy()[positions]
         return -float(weights @ effect), math.nan, math.nan, "no interval for sums from this model"
     return -est, -hi, -lo, method
+
+
+def _as_year(value: Any, what: str) -> int:
+    """A calendar year from ``2019``, ``"2019"`` or an annual Period; nothing finer.
+
+    A month or a date is refused rather than truncated to its year: an annual
+    result cannot value part of a year, and silently widening ``"2019-07"`` to
+    all of 2019 would change the window the user asked for.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, pd.Period) and value.freqstr.split("-")[0] in ("Y", "A", "YE"):
+        return int(value.year)
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4:
+        return int(value.strip())
+    raise DateRangeError(
+        f"lost revenue: the result is annual, so {what} must be a year (e.g. 2019 or '2019'), "
+        f"got {value!r}"
+    )
+
+
+def _annual_window(result: PathResults, start: Any, end: Any) -> tuple[np.ndarray, list[int]]:
+    """Positions (into ``effects``) and years of the treated years from ``start`` to ``end``.
+
+    The default window mirrors the monthly one: the first treated period of
+    the first event to the last period with an effect. Only public attributes
+    are used (``effects``, ``events``): ``PathResults._window`` reads months.
+    """
+    import numpy as np
+
+    effects = result.effects
+    years = np.array([_as_year(y, "the effects index") for y in effects.index])
+    treated = effects["effect"].notna().to_numpy()
+    if not treated.any():
+        raise DateRangeError("lost revenue: the result has no period with an effect")
+    first = min(_as_year(p, "an event's period") for p in result.events["period"])
+    lo = _as_year(start, "start") if start is not None else first
+    hi = _as_year(end, "end") if end is not None else int(years[treated].max())
+    if lo > hi:
+        raise DateRangeError(f"lost revenue: start {start!r} is after end {end!r}")
+    if lo < years.min() or hi > years.max():
+        raise DateRangeError(
+            f"lost revenue: {lo} to {hi} is outside the effects, which cover "
+            f"{years.min()} to {years.max()}"
+        )
+    mask = (years >= lo) & (years <= hi) & treated
+    if not mask.any():
+        raise DateRangeError(f"lost revenue: no years with an effect in {lo} to {hi}")
+    positions = np.flatnonzero(mask)
+    return positions, [int(y) for y in years[positions]]
+
+
+def _annual_mean(monthly: pd.Series, years: list[int]) -> np.ndarray:
+    """Mean of each year's 12 monthly values (``monthly`` covers them: checked by the caller)."""
+    return monthly.groupby(monthly.index.year).mean().reindex(years).to_numpy(dtype="float64")
+
+
+def _benchmark_months(prices: Any, assumptions: Assumptions, months: Any) -> pd.Series:
+    """The monthly benchmark prices behind the annual means (for provenance)."""
+    a = assumptions
+    return select_price(prices, a.benchmark, a.benchmark_source, "benchmark").reindex(months)
+
+
+def _lost_annual(
+    result: PathResults, prices: Any, assumptions: Assumptions, start: Any, end: Any
+) -> LostRevenue:
+    """:func:`lost` for an annual result (integer years); see the module docstring."""
+    import calendar
+
+    import numpy as np
+    import pandas as pd
+
+    positions, years = _annual_window(result, start, end)
+    months = year_months(years)
+    prices = _load_prices(prices)
+    table = annual_realised_prices(years, prices, assumptions)
+    days = np.array([366.0 if calendar.isleap(y) else 365.0 for y in years])
+    # A monthly share series is averaged over the year's months, like the prices
+    # (share_on raises naming any month the series does not cover).
+    share = _annual_mean(assumptions.share_on(months), years)
+    weight = BARRELS_PER_KB * days * share * table["realised_price"].to_numpy() / USD_PER_MILLION
+    eff = result.effects.iloc[positions]
+    index = pd.Index(years, name="year")
+    annual = pd.DataFrame({"counterfactual": eff["counterfactual"].to_numpy()}, index=index)
+    annual["treated_path"] = (eff["counterfactual"] + eff["effect"]).to_numpy()
+    annual["lost_kbd"] = -eff["effect"].to_numpy()
+    # NaN when the model has no per-period interval (synthetic control without
+    # conformal=True): an unknown bound must stay visibly unknown, not become 0.
+    annual["lost_kbd_lower"] = -eff["effect_upper"].to_numpy()
+    annual["lost_kbd_upper"] = -eff["effect_lower"].to_numpy()
+    annual["days"] = days.astype(int)
+    annual["lost_barrels"] = annual["lost_kbd"] * BARRELS_PER_KB * days
+    annual["export_share"] = share
+    annual = annual.join(table)
+    annual["usd_million_per_kbd"] = weight
+    for suffix in ("", "_lower", "_upper"):
+        annual[f"lost_usd_million{suffix}"] = annual[f"lost_kbd{suffix}"] * weight
+    alpha = result._alpha
+    total, lo, hi, interval = _sum_interval(result, positions, weight, alpha)
+    kbd, kbd_lo, kbd_hi, _ = _sum_interval(result, positions, days / days.sum(), alpha)
+    real = (None, None, None)
+    deflator = assumptions.deflator
+    if deflator is not None:
+        # Real value of a year's dollars: base level over the year's mean index level
+        # (the mean of monthly factors would weight low-index months more).
+        level = require_cover(deflator.index, months, f"deflator {deflator.name!r}")
+        factor = deflator.base_level() / _annual_mean(level, years)
+        annual["deflator_factor"] = factor
+        for suffix in ("", "_lower", "_upper"):
+            annual[f"lost_usd_million_real{suffix}"] = annual[f"lost_usd_million{suffix}"] * factor
+        real = _sum_interval(result, positions, weight * factor, alpha)[:3]
+    provenance = {
+        "function": "venecon.revenue.lost",
+        "frequency": "annual",
+        "model": result.model,
+        "model_provenance": result.provenance,
+        # user-supplied prices are identified by the monthly values used, as for monthly results
+        "prices": frame_provenance(prices, _benchmark_months(prices, assumptions, months)),
+        "assumptions": assumptions.to_dict(),
+        "annual_treatment": (
+            "days = calendar days of the year (365/366); benchmark price, export-share series "
+            "and deflator index = mean of the year's 12 months (all required); observed "
+            "discount = mean of the year's 12 monthly observed discounts, else the fallback "
+            "for the whole year"
+        ),
+        "units": {
+            "lost_kbd": "kb/d (annual average)",
+            "lost_barrels": "barrels in the year",
+            "benchmark_price": "USD/bbl (annual mean of monthly prices)",
+            "lost_usd_million": "USD million (nominal)",
+            "usd_million_per_kbd": "USD million per kb/d in the year",
+            "per_year_usd_bn": f"USD bn per {DAYS_PER_YEAR} days",
+        },
+    }
+    return LostRevenue(
+        monthly=None,
+        start=months[0],
+        end=months[-1],
+        periods=len(years),
+        days=int(days.sum()),
+        alpha=alpha,
+        usd_million=total,
+        lower=lo,
+        upper=hi,
+        kbd_average=kbd,
+        kbd_lower=kbd_lo,
+        kbd_upper=kbd_hi,
+        real_usd_million=real[0],
+        real_lower=real[1],
+        real_upper=real[2],
+        method=METHOD_ANNUAL.format(interval=interval),
+        provenance=provenance,
+        annual=annual,
+        frequency="annual",
+    )
 
 
 def lost(
@@ -167,30 +402,52 @@ def lost(
     Parameters
     ----------
     result : PathResults
-        A fitted ITS, InterventionARIMA or SyntheticControl with a monthly
-        outcome in kb/d.
+        A fitted ITS, InterventionARIMA or SyntheticControl with an outcome in
+        kb/d, monthly (date index) or annual (integer years, e.g. a synthetic
+        control on ``production_annual``).
     prices : DataFrame or Series, optional
-        Monthly prices (USD/bbl); default the bundled ``prices_monthly``.
+        Monthly prices (USD/bbl); default the bundled ``prices_monthly``. For
+        an annual result each year's price is the mean of its 12 months.
     assumptions : Assumptions
         Export share, benchmark, discount and (optional) deflator.
-    start, end : date-like, optional
-        Window (inclusive months); default: first treated month to the end of the sample.
+    start, end : date-like or int, optional
+        Window, inclusive: months for a monthly result; years (``2019`` or
+        ``"2019"``) for an annual one. Default: the first treated period of
+        the first event to the last period with an effect.
 
     Returns
     -------
     LostRevenue
-        ``monthly`` has ``counterfactual``, ``treated_path``, ``lost_kbd`` with
-        ``lost_kbd_lower/upper``, ``lost_barrels`` (all output, before the
-        export share), ``usd_million_per_kbd`` (the price weight c_t),
-        ``lost_usd_million`` with bounds (and ``_real`` columns with a
-        deflator); totals at the model's ``alpha``. See the module docstring
-        for the method.
+        The per-period table (``monthly``, or ``annual`` indexed by ``year``)
+        has ``counterfactual``, ``treated_path``, ``lost_kbd`` with
+        ``lost_kbd_lower/upper``, ``days``, ``lost_barrels`` (all output,
+        before the export share), ``export_share``, ``benchmark_price``,
+        ``discount``, ``discount_basis``, ``realised_price``,
+        ``usd_million_per_kbd`` (the price weight c_t), ``lost_usd_million``
+        with bounds (and ``_real`` columns with a deflator); totals at the
+        model's ``alpha``. Bounds the model does not give are NaN. See the
+        module docstring for the method.
+
+    Raises
+    ------
+    ModelSpecificationError
+        Not a path result, or no :class:`Assumptions`.
+    UnitError
+        The outcome is not in kb/d (a flow).
+    SchemaError
+        Effects indexed by neither months nor years.
+    DateRangeError
+        A window outside the effects; prices, an observed discount without a
+        fallback, an export-share series or a deflator that lack a month (for
+        an annual result: any month of a year in the window; the message
+        names the year).
     """
     import numpy as np
 
     if not isinstance(assumptions, Assumptions):
         raise ModelSpecificationError("lost needs explicit venecon.revenue.Assumptions")
-    _check_result(result)
+    if _check_result(result) == "annual":
+        return _lost_annual(result, prices, assumptions, start, end)
     effects = result.effects
     positions = result._window(start, end)  # DateRangeError outside the treated periods
     months = effects.index[positions]
@@ -271,10 +528,13 @@ def sensitivity(
     """Lost revenue over a grid of discount and export-share assumptions.
 
     Each row is :func:`lost` with ``assumptions`` changed in the discount and
-    export share only (benchmark, deflator, window stay fixed).
+    export share only (benchmark, deflator, window stay fixed). Works for
+    monthly and annual results alike (see :func:`lost`).
 
     Parameters
     ----------
+    result, prices, assumptions, start, end
+        As for :func:`lost`.
     discounts : list of Discount, optional
         Default: ``[assumptions.discount]``.
     export_shares : list of float, optional
@@ -320,7 +580,12 @@ def sensitivity(
     table = pd.DataFrame(rows)
     table.attrs["venecon"] = {
         "function": "venecon.revenue.sensitivity",
-        "window": [f"{res.start:%Y-%m}", f"{res.end:%Y-%m}"],
+        "window": (
+            [f"{res.start:%Y}", f"{res.end:%Y}"]
+            if res.frequency == "annual"
+            else [f"{res.start:%Y-%m}", f"{res.end:%Y-%m}"]
+        ),
+        "frequency": res.frequency,
         "alpha": res.alpha,
         "model": result.model,
         "base_assumptions": assumptions.to_dict(),
