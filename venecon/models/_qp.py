@@ -29,6 +29,31 @@ if TYPE_CHECKING:
 __all__ = ["simplex_lstsq", "min_norm_point"]
 
 
+_DGESV = None  # scipy's LAPACK dgesv, bound on first use (scipy is imported lazily)
+
+
+def _solve_ones(m: np.ndarray) -> np.ndarray:
+    """Solve ``m z = 1`` for a small square ``m`` (LAPACK ``gesv`` without numpy's overhead).
+
+    The corral systems have a handful of rows and are solved tens of thousands
+    of times in a nested V search; calling LAPACK directly costs about a
+    quarter of ``numpy.linalg.solve`` (same algorithm: LU with partial pivoting).
+    Falls back to least squares when the matrix is singular.
+    """
+    import numpy as np
+
+    global _DGESV
+    if _DGESV is None:
+        from scipy.linalg.lapack import dgesv
+
+        _DGESV = dgesv
+    ones = np.ones(len(m))
+    _, _, z, info = _DGESV(m, ones)
+    if info != 0:  # rounding made the corral degenerate: least-norm answer
+        z = np.linalg.lstsq(m, ones, rcond=None)[0]
+    return z
+
+
 def _affine_minimizer(G: np.ndarray) -> np.ndarray:
     """Coefficients ``a`` (summing to 1) of the min-norm point of the affine hull.
 
@@ -38,19 +63,11 @@ def _affine_minimizer(G: np.ndarray) -> np.ndarray:
     exactly when the corral is affinely independent, which Wolfe's algorithm
     maintains. The solution is ``M^{-1} 1 / (1' M^{-1} 1)``.
     """
-    import numpy as np
-
-    m = G + 1.0
-    try:
-        z = np.linalg.solve(m, np.ones(len(G)))
-    except np.linalg.LinAlgError:  # rounding made the corral degenerate: least-norm answer
-        z = np.linalg.lstsq(m, np.ones(len(G)), rcond=None)[0]
+    z = _solve_ones(G + 1.0)
     return z / z.sum()
 
 
-def _warm_corral(
-    gram: np.ndarray, warm: list[int], tol: float
-) -> tuple[list[int], np.ndarray] | None:
+def _warm_corral(P: np.ndarray, warm: list[int], tol: float) -> tuple[list[int], np.ndarray] | None:
     """A valid starting corral from a previous support, or None.
 
     A support is a valid Wolfe state when its affine min-norm point has
@@ -62,14 +79,13 @@ def _warm_corral(
 
     if not warm:
         return None
-    idx = np.asarray(warm)
-    with np.errstate(all="ignore"):
-        try:
-            alpha = np.linalg.solve(gram[idx[:, None], idx] + 1.0, np.ones(len(idx)))
-        except np.linalg.LinAlgError:
-            return None
-        alpha = alpha / alpha.sum()
-    if not np.all(np.isfinite(alpha)) or not np.all(alpha > tol):
+    PS = P[:, warm]
+    z = _solve_ones(PS.T @ PS + 1.0)
+    total = float(z.sum())
+    if not (np.isfinite(total) and total > 0):  # degenerate support: start cold
+        return None
+    alpha = z / total
+    if not (alpha > tol).all():  # also rejects NaN
         return None
     return list(warm), alpha
 
@@ -105,36 +121,46 @@ def min_norm_point(
         Optimal weights (non-negative, summing to 1).
     iterations : int
         Number of major and minor cycles.
+
+    Notes
+    -----
+    Each cycle needs the inner products ``p_j' x`` of every point with the
+    current point ``x = P_S lam`` (one ``P' x``, O(k n)) and the Gram matrix of
+    the corral only (O(k |S|^2)); the full n x n Gram matrix is never formed,
+    so a warm-started solve with many donors costs about two matrix-vector
+    products.
     """
     import numpy as np
 
     P = np.asarray(P, dtype="float64")
     n = P.shape[1]
-    gram = P.T @ P  # all inner products once: each cycle then costs O(|S|^2)
-    norms = np.diag(gram)
+    norms = np.einsum("ij,ij->j", P, P)
     scale = max(float(norms.max()), np.finfo(float).tiny)
-    state = _warm_corral(gram, warm, tol) if warm else None
+    state = _warm_corral(P, warm, tol) if warm else None
     if state is None:
         corral, lam = [int(np.argmin(norms)) if start is None else int(start)], np.ones(1)
     else:
         corral, lam = state
+    changed = state is None
+    PT = P.T
     iterations = 0
     while iterations < max_iter:
         iterations += 1
-        # x = P_S lam; p_j' x for every j through the Gram matrix
-        px = gram[:, corral] @ lam
-        xx = float(lam @ px[corral])
-        j = int(np.argmin(px))
+        x = P[:, corral] @ lam
+        px = PT @ x  # p_j' x for every j
+        xx = float(x @ x)
+        j = int(px.argmin())
         # optimal when no point lies strictly beyond the supporting hyperplane at x
         if xx - px[j] <= tol * scale or j in corral:
             break
+        changed = True
         corral.append(j)
         lam = np.append(lam, 0.0)
         while iterations < max_iter:  # minor cycles
             iterations += 1
-            idx = np.asarray(corral)
-            alpha = _affine_minimizer(gram[idx[:, None], idx])
-            if np.all(alpha > tol):
+            PS = P[:, corral]
+            alpha = _affine_minimizer(PS.T @ PS)
+            if (alpha > tol).all():
                 lam = alpha
                 break
             # walk from lam towards alpha until the first weight hits zero
@@ -154,11 +180,17 @@ def min_norm_point(
             lam = lam / lam.sum()
     # canonical final weights: re-solve on the sorted support so the result
     # depends only on the support, not on the path (cold or warm start) that
-    # found it; outer optimisers with finite-difference gradients need that
-    idx = np.sort(np.asarray(corral))
-    alpha = _affine_minimizer(gram[idx[:, None], idx])
+    # found it; outer optimisers with finite-difference gradients need that.
+    # A warm start that was already optimal is that very solve on that very
+    # (sorted) support, so it is reused instead of repeated.
     w = np.zeros(n)
-    if np.all(alpha > 0):
+    if not changed and all(a < b for a, b in zip(corral, corral[1:], strict=False)):
+        w[corral] = lam
+        return w, iterations
+    idx = sorted(corral)
+    PS = P[:, idx]
+    alpha = _affine_minimizer(PS.T @ PS)
+    if (alpha > 0).all():
         w[idx] = alpha
     else:  # pragma: no cover - rounding at a degenerate optimum
         w[corral] = lam

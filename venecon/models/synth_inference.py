@@ -36,12 +36,14 @@ __all__ = ["PlaceboResult", "placebo_space", "placebo_time", "leave_one_out", "c
 
 
 def _map(func: Callable[..., Any], tasks: list[tuple], n_jobs: int) -> list[Any]:
-    """Run ``func(*task)`` for each task, in parallel with joblib when ``n_jobs != 1``."""
-    if n_jobs == 1 or len(tasks) < 2:
-        return [func(*t) for t in tasks]
-    from joblib import Parallel, delayed
+    """Run ``func(*task)`` for each task, in parallel with joblib when ``n_jobs != 1``.
 
-    return Parallel(n_jobs=n_jobs)(delayed(func)(*t) for t in tasks)
+    The active joblib backend is used, so ``with joblib.parallel_backend("dask"):``
+    sends the fits to a Dask cluster (see :mod:`venecon.parallel`).
+    """
+    from ..parallel import parallel_map
+
+    return parallel_map(func, tasks, n_jobs)
 
 
 def _unit_fit(
