@@ -34,7 +34,15 @@ from typing import Any
 
 from .config import load_config, validate
 
-__all__ = ["Analysis", "run_analysis", "analyse", "canonical", "LITERATURE", "available_sections"]
+__all__ = [
+    "Analysis",
+    "run_analysis",
+    "analyse",
+    "canonical",
+    "LITERATURE",
+    "literature_rows",
+    "available_sections",
+]
 
 Progress = Callable[[str], None]
 
@@ -76,17 +84,17 @@ def canonical(value: Any) -> Any:
 
 # --------------------------------------------------------------------------- literature
 
-#: Published numbers set beside venecon's (shared research note, verification tags:
-#: [V] read in the source; [V-sec] in a secondary source; [P] partly; [U] unverified).
+#: Which venecon number each published figure is set beside, and why they differ.
+#: The published facts (study, method, figure, value, unit, verification tag) are
+#: taken from :mod:`venecon.literature` (``source``: registry key; ``measure``: which
+#: of its figures; ``sign``: -1 where the published decline is set beside a signed
+#: venecon effect). See :func:`literature_rows`.
 LITERATURE: list[dict[str, Any]] = [
     {
         "id": "rodriguez2019_kbd",
-        "study": "Rodríguez (2019), Torino Economics",
-        "method": "synthetic control, cross-country panel of producers",
-        "published": "797 kb/d decline associated with the 2017 financial sanctions",
-        "value": -797.0,
-        "unit": "kb/d",
-        "tag": "V",
+        "source": "rodriguez2019",
+        "measure": "kbd",
+        "sign": -1,
         "venecon": "synth_effect_2017_2018_kbd",
         "why_different": (
             "venecon uses EI annual crude+NGL output and a documented donor pool (1990-2016 fit); "
@@ -99,12 +107,8 @@ LITERATURE: list[dict[str, Any]] = [
     },
     {
         "id": "rodriguez2019_usd",
-        "study": "Rodríguez (2019), Torino Economics",
-        "method": "797 kb/d valued 'at today's prices' (about USD 58/bbl, our arithmetic)",
-        "published": "USD 16.9 bn a year of forgone revenue",
-        "value": 16.9,
-        "unit": "USD bn/yr",
-        "tag": "V",
+        "source": "rodriguez2019",
+        "measure": "usd_bn",
         "venecon": "synth_value_2017_2018_usd_bn_per_year",
         "why_different": (
             "venecon values its synthetic-control gap at the mean EIA Brent price of the same "
@@ -115,14 +119,8 @@ LITERATURE: list[dict[str, Any]] = [
     },
     {
         "id": "rodriguez2022",
-        "study": "Rodríguez (2022), Latin American Economic Review",
-        "method": "difference-in-differences across Orinoco Basin firms (credit access)",
-        "published": (
-            "about USD 6.2 bn a year (implied 260-290 kb/d at USD 60-65/bbl, our arithmetic)"
-        ),
-        "value": 6.2,
-        "unit": "USD bn/yr",
-        "tag": "V",
+        "source": "rodriguez2022",
+        "measure": "usd_bn",
         "venecon": "revenue_lost_usd_bn_per_year",
         "why_different": (
             "Rodríguez identifies only the credit channel within the Orinoco Basin (firm-level "
@@ -133,12 +131,8 @@ LITERATURE: list[dict[str, Any]] = [
     },
     {
         "id": "weisbrot_sachs2019",
-        "study": "Weisbrot & Sachs (2019), CEPR",
-        "method": "before/after comparison with Colombia",
-        "published": "about USD 6 bn of oil revenue lost in the 12 months after August 2017",
-        "value": 6.0,
-        "unit": "USD bn (12 months)",
-        "tag": "V-sec",
+        "source": "weisbrot_sachs2019",
+        "measure": "usd_bn",
         "venecon": "sanctions_financial_value_12m_usd_bn",
         "why_different": (
             "venecon's interrupted time series finds the post-August-2017 decline in trend, valued "
@@ -149,12 +143,8 @@ LITERATURE: list[dict[str, Any]] = [
     },
     {
         "id": "oliveros2020",
-        "study": "Oliveros (2020), WOLA",
-        "method": "descriptive / accounting counterfactuals",
-        "published": "USD 17-31 bn of revenue lost (period [U])",
-        "value": [17.0, 31.0],
-        "unit": "USD bn (total)",
-        "tag": "V-sec",
+        "source": "oliveros2020",
+        "measure": "usd_bn",
         "venecon": "revenue_lost_usd_bn_total",
         "why_different": (
             "Oliveros's period and price assumptions are unverified [U]; venecon's total "
@@ -164,34 +154,22 @@ LITERATURE: list[dict[str, Any]] = [
     },
     {
         "id": "monaldi2020",
-        "study": "Monaldi, Hernández & La Rosa (2020), Baker Institute",
-        "method": "descriptive",
-        "published": "1.3 mb/d at end-2018",
-        "value": 1300.0,
-        "unit": "kb/d",
-        "tag": "V",
+        "source": "monaldi2020",
+        "measure": "kbd",
         "venecon": "data_crude_2018_12_kbd",
         "why_different": "Data check: EIA monthly crude (production_monthly) for 2018-12.",
     },
     {
         "id": "iai2023",
-        "study": "IAI commentary (2023)",
-        "method": "descriptive",
-        "published": "1.15 mb/d when the 2019 oil sanctions were imposed",
-        "value": 1150.0,
-        "unit": "kb/d",
-        "tag": "V-sec",
+        "source": "iai2023",
+        "measure": "kbd",
         "venecon": "data_crude_2019_01_kbd",
         "why_different": "Data check: EIA monthly crude (production_monthly) for 2019-01.",
     },
     {
         "id": "guacamaya2025",
-        "study": "Guacamaya (2025), citing PDVSA",
-        "method": "descriptive (PDVSA figures)",
-        "published": "1,068 kb/d total production in January 2025",
-        "value": 1068.0,
-        "unit": "kb/d",
-        "tag": "V-sec",
+        "source": "guacamaya2025",
+        "measure": "kbd",
         "venecon": "data_crude_2025_01_kbd",
         "why_different": (
             "Data check: EIA crude for 2025-01; PDVSA's total may include condensate "
@@ -199,6 +177,40 @@ LITERATURE: list[dict[str, Any]] = [
         ),
     },
 ]
+
+
+def literature_rows() -> list[dict[str, Any]]:
+    """:data:`LITERATURE` with the published facts filled in from :mod:`venecon.literature`.
+
+    Each row: ``id``, ``study``, ``method``, ``published`` (the figure in words),
+    ``value``, ``unit``, ``tag`` (without brackets: ``"V"``, ``"V-sec"``),
+    ``venecon`` (the ``results.json`` headline key) and ``why_different``.
+    """
+    from ..literature import published
+
+    rows = []
+    for item in LITERATURE:
+        entry = published(item["source"])
+        fig = entry.get(item["measure"])
+        if fig is None:
+            raise KeyError(f"{item['id']}: {entry.key} publishes no {item['measure']!r} figure")
+        sign = item.get("sign", 1)
+        value = fig.value
+        value = [sign * v for v in value] if isinstance(value, tuple) else sign * value
+        rows.append(
+            {
+                "id": item["id"],
+                "study": entry.study,
+                "method": fig.method or entry.method,
+                "published": fig.text,
+                "value": value,
+                "unit": fig.unit,
+                "tag": entry.tag.strip("[]"),
+                "venecon": item["venecon"],
+                "why_different": item["why_different"],
+            }
+        )
+    return rows
 
 
 # --------------------------------------------------------------------------- containers
@@ -776,9 +788,8 @@ class _Runner:
                 description="Revenue lost in the 12 months after EO 13808 (ITS)",
             )
         rows = []
-        for item in LITERATURE:
-            row = dict(item)
-            h = self.headline.get(item["venecon"])
+        for row in literature_rows():
+            h = self.headline.get(row["venecon"])
             row["venecon_estimate"] = None if h is None else h["estimate"]
             row["venecon_lower"] = None if h is None else h.get("lower")
             row["venecon_upper"] = None if h is None else h.get("upper")

@@ -35,7 +35,9 @@ published_figures, published_comparison, annual_revenue_usd_bn, implied_price, i
 kbd_to_barrels, barrels_to_kbd, usd_to_usd_million, usd_million_to_usd, days_in_period
     Unit conversions.
 
-pandas is imported only when a function runs.
+pandas is imported only when a function runs. The modules are named ``loss`` and
+``decomposition`` (not ``lost``/``decompose``) so that importing them never
+replaces the functions ``venecon.revenue.lost`` and ``decompose`` on the package.
 """
 
 from __future__ import annotations
@@ -53,12 +55,12 @@ _LAZY = {
     "realised_prices": "venecon.revenue.accounting",
     "annual_realised_prices": "venecon.revenue.accounting",
     "COLUMN_UNITS": "venecon.revenue.accounting",
-    "lost": "venecon.revenue.lost",
-    "sensitivity": "venecon.revenue.lost",
-    "LostRevenue": "venecon.revenue.lost",
-    "decompose": "venecon.revenue.decompose",
-    "Decomposition": "venecon.revenue.decompose",
-    "shapley": "venecon.revenue.decompose",
+    "lost": "venecon.revenue.loss",
+    "sensitivity": "venecon.revenue.loss",
+    "LostRevenue": "venecon.revenue.loss",
+    "decompose": "venecon.revenue.decomposition",
+    "Decomposition": "venecon.revenue.decomposition",
+    "shapley": "venecon.revenue.decomposition",
     "PUBLISHED": "venecon.revenue.published",
     "published_figures": "venecon.revenue.published",
     "published_comparison": "venecon.revenue.published",
@@ -78,8 +80,8 @@ __all__ = list(_LAZY)
 if TYPE_CHECKING:
     from .accounting import COLUMN_UNITS, annual_realised_prices, estimate, realised_prices
     from .assumptions import DEFAULT_BENCHMARK_SOURCES, Assumptions, Deflator, Discount
-    from .decompose import Decomposition, decompose, shapley
-    from .lost import LostRevenue, lost, sensitivity
+    from .decomposition import Decomposition, decompose, shapley
+    from .loss import LostRevenue, lost, sensitivity
     from .published import (
         PUBLISHED,
         annual_revenue_usd_bn,

@@ -1,7 +1,8 @@
 """Published revenue-loss figures, their arithmetic, and venecon's own estimates beside them.
 
-The figures and their verification tags come from the project's literature
-note (``research/literature.md``): **[V]** verified in the source itself,
+The figures, citations and verification tags come from the registry
+:mod:`venecon.literature` (built from the project's literature note,
+``research/literature.md``): **[V]** verified in the source itself,
 **[V-sec]** verified only in a secondary source quoting it. Each row keeps the
 sentence of the note it rests on (``quote``) so it can be checked. None of
 venecon's numbers is stored here: :func:`published_comparison` fits the models
@@ -13,6 +14,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from .. import literature
 from .units import BARRELS_PER_KB
 
 if TYPE_CHECKING:
@@ -31,99 +33,36 @@ __all__ = [
 #: Days in a year in the published "per year" arithmetic.
 YEAR_DAYS = 365
 
-#: Published figures (literature.md, section 1). ``quote`` is verbatim from the note.
+#: The revenue-loss studies of the registry compared here, in order.
+REVENUE_KEYS: tuple[str, ...] = literature.keys("revenue loss")
+
+_FIELDS = (
+    "key",
+    "study",
+    "citation",
+    "method",
+    "scope",
+    "figure",
+    "kbd",
+    "usd_bn",
+    "basis",
+    "price_usd_bbl",
+    "tag",
+    "quote",
+)
+
+#: The published revenue figures as dicts (a view of :data:`venecon.literature.REGISTRY`;
+#: ``quote`` is verbatim from the note).
 PUBLISHED: list[dict[str, Any]] = [
-    {
-        "key": "rodriguez2019",
-        "study": "Rodríguez (2019), Torino Economics",
-        "citation": (
-            "Rodríguez, F. (2019, June 24). Sanctions and the Venezuelan Economy: "
-            "What the Data Say. "
-            "Torino Economics, LatAm Economics Viewpoint."
-        ),
-        "method": "synthetic control (cross-country)",
-        "scope": "national crude output; financial sanctions (2017)",
-        "figure": "797 kb/d; USD 16.9 bn a year 'at today's prices'",
-        "kbd": 797.0,
-        "usd_bn": 16.9,
-        "basis": "per year",
-        "price_usd_bbl": None,
-        "tag": "[V]",
-        "quote": (
-            '**Headline numbers [V].** Financial sanctions are "associated with a decline '
-            "in production of "
-            "**797tbd**, which at today's oil prices would represent **USD 16.9bn a year**\"."
-        ),
-    },
-    {
-        "key": "rodriguez2022",
-        "study": "Rodríguez (2022), Latin American Economic Review",
-        "citation": (
-            "Rodríguez, F. Sanctions and Oil Production: Evidence from Venezuela's Orinoco Basin. "
-            "Latin American Economic Review, https://ojs.latinaer.org/laer/article/view/33"
-        ),
-        "method": "difference-in-differences across Orinoco Basin firms",
-        "scope": "Orinoco Basin firms with pre-sanction credit access (not national output)",
-        "figure": "about USD 6.2 bn a year at current oil prices",
-        "kbd": None,
-        "usd_bn": 6.2,
-        "basis": "per year",
-        "price_usd_bbl": None,
-        "tag": "[V]",
-        "quote": '  - The total loss is "around USD 6.2bn a year at current oil prices".',
-    },
-    {
-        "key": "weisbrot_sachs2019",
-        "study": "Weisbrot & Sachs (2019), CEPR",
-        "citation": (
-            "Weisbrot, M. & Sachs, J. (2019). Economic Sanctions as Collective Punishment: "
-            "The Case of "
-            "Venezuela. CEPR, Washington DC."
-        ),
-        "method": "before/after comparison with Colombia",
-        "scope": "national oil revenue, 12 months after August 2017",
-        "figure": "USD 6 bn of lost oil revenue over the 12 months after August 2017",
-        "kbd": None,
-        "usd_bn": 6.0,
-        "basis": "total, 2017-09 to 2018-08",
-        "price_usd_bbl": None,
-        "tag": "[V-sec]",
-        "quote": (
-            '  - The August 2017 sanctions meant "an estimated **US$6 billion in lost oil '
-            "revenue over the "
-            'ensuing 12 months**" [V-sec, Venezuelanalysis news report of 2019-04-25].'
-        ),
-    },
-    {
-        "key": "oliveros2020",
-        "study": "Oliveros (2020), WOLA",
-        "citation": (
-            "Oliveros, L. (2020, October). The Impact of Financial and Oil Sanctions on the "
-            "Venezuelan "
-            "Economy. Washington Office on Latin America (WOLA)."
-        ),
-        "method": "descriptive / accounting counterfactuals",
-        "scope": "state revenue; window not verified",
-        "figure": "USD 17-31 bn of revenue lost",
-        "kbd": None,
-        "usd_bn": (17.0, 31.0),
-        "basis": "total, window not verified",
-        "price_usd_bbl": None,
-        "tag": "[V-sec]",
-        "quote": (
-            "  - Sanctions caused a loss of **USD 17–31 bn in revenue** "
-            "for the Venezuelan state [V-sec]."
-        ),
-    },
+    {k: v for k, v in literature.published(key).to_dict().items() if k in _FIELDS}
+    for key in REVENUE_KEYS
 ]
 
-#: The note's own consistency arithmetic, verbatim (checked in the tests).
-PUBLISHED_ARITHMETIC = {
-    "rodriguez2019": (
-        "Consistency check (our arithmetic): 16.9e9 / (797e3 × 365) gives about USD 58/bbl."
-    ),
-    "rodriguez2022": "That is roughly 260–290 kb/d at USD 60–65/bbl.",
-    "weisbrot_sachs2019": "  - Our arithmetic: about 270 kb/d at USD 60/bbl.",
+#: The note's own consistency arithmetic, verbatim (from the registry; checked in the tests).
+PUBLISHED_ARITHMETIC: dict[str, str] = {
+    key: literature.published(key).arithmetic  # type: ignore[misc]
+    for key in REVENUE_KEYS
+    if literature.published(key).arithmetic is not None
 }
 
 
@@ -143,7 +82,11 @@ def implied_kbd(usd_bn: float, price: float, days: float = YEAR_DAYS) -> float:
 
 
 def published_figures() -> pd.DataFrame:
-    """The published figures as a table (one row per study), with tags, citations and quotes."""
+    """The published revenue figures as a table (one row per study), with tags, citations, quotes.
+
+    The revenue-loss rows of :func:`venecon.literature.published_figures`, plus
+    ``implied_price_usd_bbl`` for per-year figures that state both kb/d and USD.
+    """
     import pandas as pd
 
     rows = []
@@ -248,7 +191,7 @@ def published_comparison(
     """
     import pandas as pd
 
-    from .lost import lost
+    from .loss import lost
 
     assumptions = assumptions or default_comparison_assumptions()
     fits = _fits(start, end, list(events))
@@ -297,7 +240,9 @@ def published_comparison(
         "events": list(events),
         "assumptions": assumptions.to_dict(),
         "models": {name: r.provenance for name, r in fits.items()},
-        "source_of_published_figures": "research/literature.md, section 1 (tags [V], [V-sec])",
+        "source_of_published_figures": (
+            "venecon.literature (research/literature.md, section 1; tags [V], [V-sec])"
+        ),
         "per_year": f"window total x {YEAR_DAYS} / days in window",
     }
     return table

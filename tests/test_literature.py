@@ -1,0 +1,131 @@
+"""The registry of published figures (venecon.literature): verbatim quotes, values, accessors.
+
+Every entry's ``quote`` (and ``arithmetic`` line, where there is one) must occur
+verbatim in the project's literature note, ``research/literature.md``. The note
+is looked for beside the raw data (``$VENECON_RAW_DIR/../research``, or
+``$VENECON_TEST_DATA/../research``) and beside the checkout
+(``<repo>/../shared/research``); the check is skipped if it is not found.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from venecon import literature as lit
+from venecon.literature import REGISTRY, published, published_figures
+
+
+def _note() -> Path | None:
+    candidates = [
+        Path(os.environ[var]).expanduser().resolve().parent / "research" / "literature.md"
+        for var in ("VENECON_RAW_DIR", "VENECON_TEST_DATA")
+        if os.environ.get(var)
+    ]
+    candidates.append(
+        Path(__file__).resolve().parents[1].parent / "shared" / "research" / "literature.md"
+    )
+    return next((p for p in candidates if p.is_file()), None)
+
+
+NOTE = _note()
+needs_note = pytest.mark.skipif(
+    NOTE is None,
+    reason=(
+        "research/literature.md not found beside $VENECON_RAW_DIR, $VENECON_TEST_DATA "
+        "or the checkout (../shared/research)"
+    ),
+)
+
+
+@needs_note
+@pytest.mark.parametrize("entry", REGISTRY, ids=[p.key for p in REGISTRY])
+def test_quote_is_verbatim_in_the_literature_note(entry: lit.Published) -> None:
+    assert NOTE is not None
+    text = NOTE.read_text(encoding="utf-8")
+    assert entry.quote in text, entry.key
+    if entry.arithmetic is not None:
+        assert entry.arithmetic in text, entry.key
+    # the tag is in the quoted sentence, or (for quotes under a tagged heading) in the note
+    assert entry.tag in entry.quote or entry.tag in text, entry.key
+
+
+def test_registry_entries_are_complete_and_unique() -> None:
+    keys = [p.key for p in REGISTRY]
+    assert len(keys) == len(set(keys))
+    assert keys == [
+        "rodriguez2019",
+        "rodriguez2022",
+        "weisbrot_sachs2019",
+        "oliveros2020",
+        "monaldi2020",
+        "iai2023",
+        "guacamaya2025",
+    ]
+    for p in REGISTRY:
+        assert p.study and p.citation and p.method and p.scope and p.quote, p.key
+        assert p.tag in {"[V]", "[V-sec]"}, p.key
+        assert p.kind in {"revenue loss", "output level"}, p.key
+        assert p.figures and p.figure, p.key
+        for f in p.figures:
+            assert f.measure in {"kbd", "usd_bn"} and f.unit and f.text, p.key
+        if p.kind == "revenue loss":
+            assert p.usd_bn is not None, p.key
+    assert lit.keys("output level") == ("monaldi2020", "iai2023", "guacamaya2025")
+
+
+def test_published_accessor() -> None:
+    r = published("rodriguez2019")
+    assert r.value("kbd") == (797.0, "kb/d")
+    assert r.value("usd_bn") == (16.9, "USD bn/yr")
+    assert r.kbd == 797.0 and r.usd_bn == 16.9 and r.tag == "[V]"
+    assert published("oliveros2020").value("usd_bn") == ((17.0, 31.0), "USD bn (total)")
+    assert published("weisbrot_sachs2019").value("usd_bn") == (6.0, "USD bn (12 months)")
+    assert published("monaldi2020").value("kbd") == (1300.0, "kb/d")
+    assert published("iai2023").value("kbd") == (1150.0, "kb/d")
+    assert published("guacamaya2025").value("kbd") == (1068.0, "kb/d")
+    with pytest.raises(KeyError, match="publishes no"):
+        published("monaldi2020").value("usd_bn")
+    with pytest.raises(KeyError, match="known: rodriguez2019"):
+        published("nobody2000")
+
+
+def test_published_figures_table() -> None:
+    table = published_figures()
+    assert list(table.index) == [p.key for p in REGISTRY]
+    assert (table.loc["oliveros2020", "usd_bn_low"], table.loc["oliveros2020", "usd_bn_high"]) == (
+        17.0,
+        31.0,
+    )
+    assert table.loc["guacamaya2025", "kbd"] == 1068.0
+    assert {"study", "citation", "method", "scope", "figure", "tag", "quote"} <= set(table.columns)
+    assert list(published_figures("revenue loss").index) == list(lit.keys("revenue loss"))
+
+
+def test_other_modules_take_their_facts_from_the_registry() -> None:
+    from venecon.report.analysis import LITERATURE, literature_rows
+    from venecon.revenue.published import PUBLISHED, PUBLISHED_ARITHMETIC
+
+    for row in PUBLISHED:
+        entry = published(row["key"])
+        assert row["quote"] == entry.quote and row["figure"] == entry.figure
+        assert row["citation"] == entry.citation and row["tag"] == entry.tag
+    assert set(PUBLISHED_ARITHMETIC) == {"rodriguez2019", "rodriguez2022", "weisbrot_sachs2019"}
+    for item in LITERATURE:  # report-specific only: no published facts typed in twice
+        assert set(item) <= {"id", "source", "measure", "sign", "venecon", "why_different"}
+    rows = {r["id"]: r for r in literature_rows()}
+    assert rows["rodriguez2019_kbd"]["value"] == -797.0 and rows["rodriguez2019_kbd"]["tag"] == "V"
+    assert rows["oliveros2020"]["value"] == [17.0, 31.0]
+    assert rows["weisbrot_sachs2019"]["tag"] == "V-sec"
+    assert rows["rodriguez2019_usd"]["study"] == published("rodriguez2019").study
+
+
+def test_importing_the_registry_does_not_import_pandas() -> None:
+    import subprocess
+
+    code = "import sys, venecon.literature; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
