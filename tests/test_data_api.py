@@ -105,6 +105,25 @@ def test_load_filters_and_returns_a_private_copy():
     )
 
 
+@pytest.mark.parametrize(
+    "name, start, end, first, last",
+    [
+        # A year or a month names the whole period: end="2019" keeps December 2019.
+        ("production_monthly", "2019", "2019", "2019-01-01", "2019-12-01"),
+        ("production_monthly", 2019, 2019, "2019-01-01", "2019-12-01"),
+        ("prices_daily", "2019-12", "2019-12", "2019-12-02", "2019-12-31"),
+        ("prices_daily", "2019", "2019", "2019-01-02", "2019-12-31"),
+        ("production_annual", 2015.0, "2016", 2015, 2016),
+    ],
+)
+def test_date_bounds_cover_the_whole_period_they_name(name, start, end, first, last):
+    kwargs = {"country": "WLD", "series": "brent"} if name == "prices_daily" else {"country": "VEN"}
+    frame = venecon.load(name, start=start, end=end, **kwargs)
+    as_date = (lambda d: d) if isinstance(first, int) else pd.Timestamp
+    assert frame["date"].min() == as_date(first)
+    assert frame["date"].max() == as_date(last)
+
+
 def test_unknown_dataset_suggests_the_closest_name():
     with pytest.raises(venecon.DatasetNotFoundError, match="Did you mean 'production_monthly'") as err:
         venecon.load("production_montly")
@@ -123,6 +142,10 @@ def test_unknown_dataset_suggests_the_closest_name():
         ({"start": "not a date"}, venecon.DateRangeError, "cannot read start"),
         ({"partner": "USA"}, venecon.FilterError, "cannot be filtered on 'partner'"),
         ({"series": []}, venecon.FilterError, "empty list"),
+        ({"country": 5}, venecon.FilterError, "string or a list"),
+        ({"start": 2015.5}, venecon.DateRangeError, "cannot read start"),
+        ({"start": True}, venecon.DateRangeError, "cannot read start"),
+        ({"start": pd.Timestamp("2019-01-01", tz="UTC")}, venecon.DateRangeError, "time zone"),
     ],
 )
 def test_bad_filters_say_what_is_wrong(kwargs, error, message):

@@ -68,8 +68,14 @@ def test_missing_path_or_file_is_a_clear_error(tmp_path, monkeypatch):
         (['1,Iran,UN,199x,2000,0,,0,0,0,0,0,0,0,other,failed\n'], HEADER, "must hold integers"),
         (['1,Iran,UN,2000,1999,0,,0,0,0,0,0,0,0,other,failed\n'], HEADER, "ends \\(1999\\) before"),
         ([ROWS[0], ROWS[0]], HEADER, "occurs twice"),
+        (['1,Iran,UN,2000,2001,0,,yes,0,0,0,0,0,0,other,failed\n'], HEADER, "must hold 0/1"),
     ],
 )
 def test_malformed_files_are_refused(tmp_path, rows, header, message):
     with pytest.raises(SchemaError, match=message):
         read_gsdb(write(tmp_path, rows, header))
+
+
+def test_a_blank_measure_cell_is_not_coded(tmp_path):
+    out = read_gsdb(write(tmp_path, ['1,Iran,UN,2000,2001,,,1,,0,0,0,0,0,other,failed\n']))
+    assert out.loc[0, "type"] == "arms"

@@ -136,6 +136,13 @@ def test_regimes_on_a_user_index_and_other_frequencies():
                                                    "gl41-production", "gl41-production"]
 
 
+def test_an_end_naming_a_year_or_quarter_keeps_the_whole_period():
+    assert venecon.regimes("M", "2019-01", "2026").index[-1] == pd.Timestamp("2026-12-01")
+    assert venecon.regimes("M", "2019-01", pd.Period("2026Q2")).index[-1] == pd.Timestamp("2026-06-01")
+    assert venecon.regimes("D", "2019-01", "2019-02").index[-1] == pd.Timestamp("2019-02-28")
+    assert venecon.regimes("M", "2019-01", "2019-02-15").index[-1] == pd.Timestamp("2019-02-01")
+
+
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [

@@ -133,6 +133,15 @@ def read_gsdb(path: str | os.PathLike | None = None, *,
             raise SchemaError(f"read_gsdb: {file.name}: column {col!r} must hold integers; case "
                               f"{row['case_id']!r} has {row[col]!r}")
         raw[col] = values.astype("int64")
+    for col in ("trade", *MEASURES):
+        # A blank measure cell means "not coded" (0); text such as "yes" is not a GSDB code.
+        values = pd.to_numeric(raw[col], errors="coerce")
+        bad = (values.isna() & raw[col].notna()) | (values.notna() & (values % 1 != 0))
+        if bad.any():
+            row = raw[bad].iloc[0]
+            raise SchemaError(f"read_gsdb: {file.name}: column {col!r} must hold 0/1 codes; case "
+                              f"{row['case_id']!r} has {row[col]!r}")
+        raw[col] = values.fillna(0).astype("int64")
     reversed_ = raw["end"] < raw["begin"]
     if reversed_.any():
         row = raw[reversed_].iloc[0]

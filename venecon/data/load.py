@@ -46,6 +46,8 @@ def _frame(name: str) -> pd.DataFrame:
 def _as_list(value: Selection) -> list[str]:
     if isinstance(value, str):
         return [value]
+    if not isinstance(value, Iterable):
+        raise FilterError(f"a filter takes a string or a list of strings, not {value!r}")
     values = list(value)
     if not values:
         raise FilterError("an empty list selects nothing; pass None to keep all values")
@@ -53,21 +55,45 @@ def _as_list(value: Selection) -> list[str]:
 
 
 def _bound(name: str, frequency: str, label: str, value: Any) -> Any:
-    """Turn a start/end argument into something comparable with the ``date`` column."""
+    """Turn a start/end argument into something comparable with the ``date`` column.
+
+    Years (``2015``, ``"2015"``) and partial dates (``"2019-06"``) name a whole
+    period: ``start`` is its first instant and ``end`` its last, so that
+    ``end="2019"`` keeps all of 2019 in a daily or monthly table.
+    """
     import pandas as pd
 
+    if isinstance(value, bool) or (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, numbers.Integral)
+        and not float(value).is_integer()
+    ):
+        raise DateRangeError(f"{name}: cannot read {label}={value!r} as a date or a year")
     try:
-        if frequency == "annual":
-            if isinstance(value, numbers.Integral) or (
-                isinstance(value, str) and value.strip().lstrip("-").isdigit()
-            ):
-                return int(value)
-            return pd.Timestamp(value).year
+        if isinstance(value, numbers.Real) or (
+            isinstance(value, str) and value.strip().lstrip("-").isdigit()
+        ):
+            year = int(value)
+            if frequency == "annual":
+                return year
+            # pd.Timestamp(2015) would be 2015 ns after 1970, never what is meant.
+            period = pd.Period(year=year, freq="Y")
+            return period.start_time if label == "start" else period.end_time
         stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
+        if stamp is not pd.NaT and frequency == "annual":
+            return stamp.year
+    except (TypeError, ValueError, OverflowError) as exc:
         raise DateRangeError(f"{name}: cannot read {label}={value!r} as a date ({exc})") from None
     if stamp is pd.NaT:
         raise DateRangeError(f"{name}: {label} is missing (NaT)")
+    if stamp.tzinfo is not None:
+        raise DateRangeError(f"{name}: {label}={value!r} has a time zone; the data's dates are naive")
+    if isinstance(value, str):
+        try:
+            period = pd.Period(value.strip())
+        except (TypeError, ValueError):
+            return stamp
+        return period.start_time if label == "start" else period.end_time
     return stamp
 
 

@@ -218,6 +218,15 @@ def regimes(freq: str = "M", start: Any = None, end: Any = None, *, index: Any =
             raise ValueError(f"unknown freq {freq!r}: use 'D', 'W', 'M', 'Q' or 'Y'")
         lo = _index.to_timestamp(start if start is not None else DEFAULT_START, "start")
         hi = _index.to_timestamp(end if end is not None else DEFAULT_END, "end")
+        # end="2026" or end=Period("2026Q2") names a whole period: keep all of it.
+        whole = end if isinstance(end, pd.Period) else None
+        if isinstance(end, str):
+            try:
+                whole = pd.Period(end.strip())
+            except (TypeError, ValueError):
+                whole = None
+        if whole is not None:
+            hi = max(hi, whole.end_time.normalize())
         if lo > hi:
             raise DateRangeError(f"regimes: start {start!r} is after end {end!r}")
         periods = pd.period_range(lo, hi, freq=_FREQS[key])
