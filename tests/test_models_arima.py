@@ -191,3 +191,17 @@ def test_short_pre_period_warns():
     y = ar1(10)
     with pytest.warns(UserWarning, match="short pre-period"):
         InterventionARIMA(y, ["2006-09-01"], order=(1, 0, 0))
+
+
+def test_interval_level_outside_zero_one_is_refused():
+    # Before the check, alpha=1.5 swapped the simulated quantiles: lower > estimate > upper.
+    with pytest.raises(ModelSpecificationError, match="alpha must be in"):
+        InterventionARIMA(ar1(11), [EVENT], order=(1, 0, 0), alpha=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = InterventionARIMA(ar1(11), [EVENT], order=(1, 0, 0), n_simulations=200,
+                                unit="kb/d").fit()
+    with pytest.raises(ModelSpecificationError, match="alpha must be in"):
+        res.cumulative_effect(alpha=1.5)
+    with pytest.raises(ModelSpecificationError, match="alpha must be in"):
+        res.conf_int(-0.1)

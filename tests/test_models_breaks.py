@@ -187,6 +187,8 @@ def test_bad_input():
         StructuralBreaks(y, model="variance")
     with pytest.raises(ModelSpecificationError, match="select"):
         StructuralBreaks(y, select="aic")
+    with pytest.raises(ModelSpecificationError, match="alpha must be in"):
+        StructuralBreaks(y, alpha=1.5)
     with pytest.warns(UserWarning, match="max_breaks=5 is used"):
         model = StructuralBreaks(y, max_breaks=9)
     assert model.max_breaks == 5

@@ -139,3 +139,28 @@ def test_input_errors_are_clear():
         EventStudy(wti, {"covid": "2020-04-21"}).fit()
     with pytest.raises(venecon.EventNotFoundError):
         EventStudy(asset, ["no-such-event"])
+
+
+def test_caar_covariance_nobs_and_market_provenance():
+    asset, market = simulated({"2016-05-02": 0.03, "2017-05-01": 0.04}, seed=9)
+    res = EventStudy(asset, ["2016-05-02", "2017-05-01"], market=market,
+                     estimation=(-120, -11)).fit()
+    cov, se = res.cov, res.std_errors
+    # CAAR is the mean of the CARs: Cov(CAR_i, CAAR) = Var(CAR_i) / n, not 0.
+    for name in ("CAR[2016-05-02]", "CAR[2017-05-01]"):
+        assert cov.loc[name, "CAAR"] == pytest.approx(se[name] ** 2 / 2, rel=1e-12)
+        assert cov.loc["CAAR", name] == cov.loc[name, "CAAR"]
+    assert cov.loc["CAR[2016-05-02]", "CAR[2017-05-01]"] == 0
+    np.testing.assert_allclose(np.sqrt(np.diag(cov)), se, rtol=1e-12)
+    # var(CAAR) = w' V w with w = (1/2, 1/2), the CARs' block of the matrix.
+    w = np.array([0.5, 0.5])
+    assert w @ cov.iloc[:2, :2].to_numpy() @ w == pytest.approx(se["CAAR"] ** 2, rel=1e-12)
+    assert res.nobs == 2 * 110  # observations of the two estimation windows
+    # The market series is part of the data behind the numbers.
+    prov = res.provenance["data"]
+    assert len(prov["market"]["datasets"]["user-supplied"]) == 64
+    drifted = market * 1.01 ** np.arange(len(market))
+    other = EventStudy(asset, ["2016-05-02", "2017-05-01"], market=drifted,
+                       estimation=(-120, -11)).fit()
+    assert other.provenance["data"]["market"] != prov["market"]
+    assert other.provenance["data"]["datasets"] == prov["datasets"]

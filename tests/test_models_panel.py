@@ -206,6 +206,8 @@ def test_no_untreated_comparison_is_refused():
         (lambda f: f, {"cov_type": "kernel", "bandwidth": 25}, "bandwidth must be in"),
         (lambda f: f, {"bandwidth": 2}, "kernel' only"),
         (lambda f: f.drop(columns="d"), {}, "not in data"),
+        (lambda f: f.assign(x=f["x"].astype(object).where(f.index != 3, "n/a")),
+         {"controls": ["x"]}, "control 'x' has missing or non-numeric"),
     ],
 )
 def test_bad_did_inputs(panel, mutate, kwargs, message):
@@ -226,3 +228,17 @@ def test_bad_event_study_inputs(panel):
         PanelEventStudy(varying, outcome="y", cohort="cohort").fit()
     with pytest.raises(ModelSpecificationError, match="DataFrame"):
         PanelDiD(panel.to_numpy(), outcome="y", treatment="d").fit()
+
+
+@pytest.mark.parametrize(("debiased", "group_debias"), [(True, True), (True, False), (False, True),
+                                                        (False, False)])
+def test_clustered_label_names_the_factors_applied(panel, debiased, group_debias):
+    # The label said "G/(G-1)" whenever debiased=True, though linearmodels applies
+    # G/(G-1) according to group_debias alone.
+    res = PanelDiD(panel, outcome="y", treatment="d", debiased=debiased,
+                   group_debias=group_debias).fit()
+    lm = direct(panel, ["d"], cov_type="clustered", cluster_entity=True, debiased=debiased,
+                group_debias=group_debias)
+    assert_same(res, lm, ["d"])
+    assert ("G/(G-1)" in res.cov_type) == group_debias
+    assert ("n/(n-d-k)" in res.cov_type) == debiased

@@ -267,3 +267,7 @@ def test_bad_options():
         LocalProjections(y, s, horizons=-1)
     with pytest.raises(InsufficientDataError, match="regression months"):
         LocalProjections(y.iloc[:20], s, horizons=15)
+    # alpha outside (0, 1) gave intervals with lower > upper (or NaN) without an error
+    for alpha in (1.5, 0, -0.05, float("nan")):
+        with pytest.raises(ModelSpecificationError, match="alpha must be in"):
+            LocalProjections(y, s, alpha=alpha)

@@ -124,3 +124,26 @@ def test_import_is_light():
             "print([m for m in ('statsmodels', 'matplotlib', 'scipy') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_statistics_are_a_deep_copy():
+    from venecon.models.results import ModelResults
+
+    res = ModelResults(model="m", dependent="y", params=pd.Series([1.0], index=["a"]),
+                       std_errors=pd.Series([0.5], index=["a"]), cov=[[0.25]], nobs=10,
+                       df_resid=None, cov_type="x", provenance={},
+                       statistics={"by_horizon": [1.0, 2.0], "nested": {"k": 1}})
+    stats = res.statistics
+    stats["by_horizon"].append(3.0)
+    stats["nested"]["k"] = 2
+    res.to_dict()["statistics"]["nested"]["k"] = 3
+    assert res.statistics == {"by_horizon": [1.0, 2.0], "nested": {"k": 1}}
+
+
+def test_alpha_outside_zero_one_is_a_venecon_error(result):
+    for alpha in (0, 1, 1.5, float("nan")):
+        with pytest.raises(venecon.exceptions.ModelSpecificationError, match="alpha must be in"):
+            result.cumulative_effect("2019-01", "2019-12", alpha=alpha)
+    y = pd.Series(np.linspace(10, 1, 40), index=pd.date_range("2018-01-01", periods=40, freq="MS"))
+    with pytest.raises(venecon.exceptions.ModelSpecificationError, match="alpha must be in"):
+        ITS(y, ["2020-01-01"], alpha=2)

@@ -227,8 +227,8 @@ def prepare_outcome(
         )
     y.name = name
     if start is not None or end is not None:
-        lo = pd.Timestamp(start).to_period("M").to_timestamp() if start is not None else None
-        hi = pd.Timestamp(end).to_period("M").to_timestamp() if end is not None else None
+        lo = month_start(start, "start") if start is not None else None
+        hi = month_start(end, "end") if end is not None else None
         keep = np.ones(len(y), dtype=bool)
         if lo is not None:
             keep &= np.asarray(y.index >= lo)
@@ -406,6 +406,17 @@ def resolve_events(
     return resolved
 
 
+def events_frame(events: Sequence[Event]) -> pd.DataFrame:
+    """The ``events`` table of a :class:`~venecon.models.results.PathResults`:
+    ``date`` (as given) and ``period`` (first treated month), indexed by label."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {"date": [ev.date for ev in events], "period": [ev.period for ev in events]},
+        index=pd.Index([ev.label for ev in events], name="event"),
+    )
+
+
 def hac_lags(rule: int | str, nobs: int) -> int:
     """Newey-West lag length.
 
@@ -419,6 +430,35 @@ def hac_lags(rule: int | str, nobs: int) -> int:
     if isinstance(rule, bool) or not isinstance(rule, int) or rule < 0:
         raise ModelSpecificationError(f"hac_lags must be 'nw' or a non-negative int, got {rule!r}")
     return int(rule)
+
+
+def month_start(value: Any, what: str,
+                error: type[Exception] = ModelSpecificationError) -> pd.Timestamp:
+    """First day of the month of a date-like ``value``; raises ``error`` if it is no date."""
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise error(f"{what}: cannot read {value!r} as a date ({exc})") from None
+    if stamp is pd.NaT:
+        raise error(f"{what}: the date is missing (NaT)")
+    return stamp.to_period("M").to_timestamp()
+
+
+def check_alpha(alpha: Any, what: str = "alpha") -> float:
+    """``alpha`` as a float in (0, 1), else :class:`ModelSpecificationError`.
+
+    Outside (0, 1) the critical values or quantiles of an interval swap sides
+    or become NaN, so every interval level is checked here.
+    """
+    try:
+        value = float(alpha)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if isinstance(alpha, bool) or not 0 < value < 1:
+        raise ModelSpecificationError(f"{what} must be in (0, 1), got {alpha!r}")
+    return value
 
 
 def require(n: int, need: int, what: str) -> None:

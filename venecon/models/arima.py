@@ -232,7 +232,7 @@ class InterventionARIMA:
         # In SARIMAX the trend acts on the differenced series: with d=1, "c" is a drift.
         self.trend = "c" if trend is None else trend
         self.partial = partial
-        self.alpha = float(alpha)
+        self.alpha = _inputs.check_alpha(alpha)
         self.cov_type = cov_type
         self.n_simulations = int(n_simulations)
         self.seed = int(seed)
@@ -392,10 +392,7 @@ class InterventionARIMA:
         cov = pd.DataFrame(np.asarray(full.cov_params()), index=names, columns=names)
         cf_params = pd.DataFrame({"coef": np.asarray(pre.params), "std_error": np.asarray(pre.bse)},
                                  index=list(pre.params.index))
-        events = pd.DataFrame(
-            {"date": [ev.date for ev in self.events], "period": [ev.period for ev in self.events]},
-            index=pd.Index([ev.label for ev in self.events], name="event"),
-        )
+        events = _inputs.events_frame(self.events)
         p, d, q = order
         header = [
             ("Order (p,d,q)", f"({p},{d},{q})" + (" chosen by " + self.ic.upper() if selection is not None else "")),

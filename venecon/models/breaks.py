@@ -403,7 +403,7 @@ class StructuralBreaks:
         self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
         self.model, self.q = model, _MODELS[model]
         self.trim, self.select, self.n_sim, self.seed = trim, select, n_sim, int(seed)
-        self.alpha = float(alpha)
+        self.alpha = _inputs.check_alpha(alpha)
         n = len(self.outcome.y)
         self.h = self._min_length(trim, n)
         _inputs.require(self.h, self.q + 1, f"StructuralBreaks: minimum segment length (trim={trim!r}, "

@@ -149,7 +149,12 @@ class EventStudy:
         window: tuple[int, int] = (-1, 1),
     ) -> None:
         self.prices, self._provenance = _prices(prices, "prices")
-        self.market = None if market is None else _prices(market, "market")[0]
+        self.market, self._market_provenance = None, None
+        if market is not None:
+            self.market, self._market_provenance = _prices(market, "market")
+            if self._market_provenance is None:
+                self._market_provenance = {"datasets": {"user-supplied": _sha(self.market)},
+                                           "data_version": None}
         self.events = _event_dates(events)
         if not self.events:
             raise ModelSpecificationError("events: no events given")
@@ -173,7 +178,7 @@ class EventStudy:
         prices = pd.DataFrame(levels).dropna()
         frame = np.log(prices.where(prices > 0)).diff().iloc[1:]
         dates = frame.index
-        rows, cars, ses, dfs, span = [], {}, {}, [], [len(dates), 0]
+        rows, cars, ses, dfs, span, used = [], {}, {}, [], [len(dates), 0], 0
         for label, when in self.events.items():
             t0 = int(dates.searchsorted(when))
             if t0 >= len(dates) or when < dates[0]:
@@ -202,6 +207,7 @@ class EventStudy:
             ar = evt["r"].to_numpy() - X0 @ beta
             cars[label], ses[label] = float(ar.sum()), float(np.sqrt(V.sum()))
             dfs.append(df)
+            used += len(est)
             rows.append(pd.DataFrame({
                 "event": label, "day": np.arange(self.window[0], self.window[1] + 1),
                 "date": evt.index, "return": evt["r"].to_numpy(), "abnormal_return": ar,
@@ -223,12 +229,20 @@ class EventStudy:
         names = [f"CAR[{k}]" for k in cars] + ["CAAR"]
         params = pd.Series([*car.to_numpy(), caar], index=names)
         std = pd.Series([*se.to_numpy(), se_caar], index=names)
+        # Independent events: Var(CAR_i) on the diagonal and, as CAAR is their mean,
+        # Cov(CAR_i, CAAR) = Var(CAR_i) / n.
+        var = se.to_numpy() ** 2
+        cov = np.diag(np.append(var, se_caar**2))
+        cov[:n, n] = cov[n, :n] = var / n
         model = "market model" if self.market is not None else "constant-mean model"
         options = {"estimation": self.estimation, "window": self.window, "model": model,
                    "events": {k: f"{v:%Y-%m-%d}" for k, v in self.events.items()},
                    "returns": "log"}
-        data = self._provenance or {"datasets": {"user-supplied": _sha(self.prices)},
-                                    "data_version": None}
+        data = dict(self._provenance or {"datasets": {"user-supplied": _sha(self.prices)},
+                                         "data_version": None})
+        if self.market is not None:
+            data["market"] = {"datasets": dict(self._market_provenance["datasets"]),
+                              "data_version": self._market_provenance.get("data_version")}
         notes = [f"{model.capitalize()} on trading days "
                  f"{self.estimation[0]}..{self.estimation[1]}; "
                  f"CAR over days {self.window[0]}..{self.window[1]}; per-event t-tests use "
@@ -239,8 +253,8 @@ class EventStudy:
             abnormal_returns=pd.concat(rows, ignore_index=True), tests=tests,
             model="venecon.models.EventStudy", dependent=str(getattr(self.prices, "name", "")
                                                              or "returns"),
-            params=params, std_errors=std, cov=pd.DataFrame(np.diag(std**2), names, names),
-            nobs=int(sum(dfs)), df_resid=float(min(dfs)),
+            params=params, std_errors=std, cov=pd.DataFrame(cov, names, names),
+            nobs=used, df_resid=float(min(dfs)),
             cov_type="market-model prediction error (classic)",
             provenance=build_provenance(model="venecon.models.EventStudy", data=data,
                                         sample=dates[span[0]:span[1] + 1], options=options),

@@ -186,7 +186,7 @@ class ITS:
         self.slope_change = bool(slope_change)
         self.seasonal = bool(seasonal)
         self.partial = partial
-        self.alpha = float(alpha)
+        self.alpha = _inputs.check_alpha(alpha)
         self.hac_lags = _inputs.hac_lags(hac_lags, len(y))
         self._hac_rule = hac_lags
         if self.log and (y <= 0).any():
@@ -281,10 +281,7 @@ class ITS:
         df_resid = float(res.df_resid) if res.use_t else None
 
         # Build the results first without effects to reuse its gradient code.
-        events = pd.DataFrame(
-            {"date": [ev.date for ev in self.events], "period": [ev.period for ev in self.events]},
-            index=pd.Index([ev.label for ev in self.events], name="event"),
-        )
+        events = _inputs.events_frame(self.events)
         kind = "log" if self.log else "level"
         cov_type = f"HAC (Newey-West, Bartlett kernel, {self.hac_lags} lags)"
         notes = [

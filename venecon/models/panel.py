@@ -170,6 +170,19 @@ def cohorts_of(frame: pd.DataFrame, *, entity: str, cohort: str, model: str) -> 
     return per.first()
 
 
+def float_controls(frame: pd.DataFrame, controls: Sequence[str], model: str) -> None:
+    """Convert the control columns of ``frame`` to float in place; all values must be finite."""
+    import numpy as np
+    import pandas as pd
+
+    for c in controls:
+        values = pd.to_numeric(frame[c], errors="coerce").astype("float64")
+        if not np.isfinite(values).all():
+            raise ModelSpecificationError(
+                f"{model}: control {c!r} has missing or non-numeric values")
+        frame[c] = values
+
+
 def cov_options(cov_type: str, bandwidth: float | None, debiased: bool, group_debias: bool,
                 nperiods: int, model: str) -> dict[str, Any]:
     """The ``PanelOLS.fit`` keyword arguments for the chosen covariance."""
@@ -246,7 +259,9 @@ def _results_kwargs(res: Any, *, model: str, dependent: str, cov: Mapping[str, A
     import numpy as np
 
     if cov["cov_type"] == "clustered":
-        label = "clustered by entity" + (" (debiased, G/(G-1))" if cov["debiased"] else "")
+        factors = [f for f, on in (("n/(n-d-k)", cov["debiased"]),
+                                   ("G/(G-1)", cov["group_debias"])) if on]
+        label = "clustered by entity" + (f" (scaled by {' and '.join(factors)})" if factors else "")
     else:
         bw = cov["bandwidth"]
         label = f"Driscoll-Kraay (Bartlett kernel, bandwidth {bw:g})" + (" (debiased)" if cov["debiased"] else "")
@@ -338,8 +353,6 @@ class PanelDiD:
 
     def fit(self) -> PanelDiDResults:
         """Estimate the model; see the class docstring."""
-        import numpy as np
-
         name = "PanelDiD"
         frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=self.entity,
                                         time=self.time, columns=[self.treatment, *self.controls],
@@ -361,10 +374,7 @@ class PanelDiD:
             raise ModelSpecificationError(
                 f"{name}: every entity is treated from {int(starts.iloc[0])}; with time effects there "
                 "is no untreated comparison. Add never-treated entities")
-        for c in self.controls:
-            frame[c] = frame[c].astype("float64")
-            if not np.isfinite(frame[c]).all():
-                raise ModelSpecificationError(f"{name}: control {c!r} has missing values")
+        float_controls(frame, self.controls, name)
         cov = cov_options(self.cov_type, self.bandwidth, self.debiased, self.group_debias,
                           frame[self.time].nunique(), name)
         res = fit_panelols(frame, outcome=self.outcome, regressors=[self.treatment, *self.controls],
@@ -542,8 +552,6 @@ class PanelEventStudy:
 
         Exposed so that the regression can be reproduced outside venecon.
         """
-        import numpy as np
-
         name = "PanelEventStudy"
         lo, hi = self.window
         if lo > hi or not lo <= self.reference <= hi:
@@ -579,10 +587,7 @@ class PanelEventStudy:
                 f"{self.window}")
         for c, v in columns.items():
             frame[c] = v
-        for c in self.controls:
-            frame[c] = frame[c].astype("float64")
-            if not np.isfinite(frame[c]).all():
-                raise ModelSpecificationError(f"{name}: control {c!r} has missing values")
+        float_controls(frame, self.controls, name)
         return frame, list(columns), provenance
 
     def fit(self) -> PanelEventStudyResults:

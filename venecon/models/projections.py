@@ -218,7 +218,7 @@ class LocalProjections:
             raise ModelSpecificationError(f"trend must be one of {_TRENDS}, got {trend!r}")
         hac_bandwidth(hac_lags, 0, 100)  # validate the rule now, not at fit()
         self.response, self.trend, self.hac_rule = response, trend, hac_lags
-        self.partial, self.alpha = partial, float(alpha)
+        self.partial, self.alpha = partial, _inputs.check_alpha(alpha)
         self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
         y = self.outcome.y
         self.events: list[_inputs.Event] = []

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import DateRangeError, ModelSpecificationError
+from ._inputs import check_alpha, month_start
 
 if TYPE_CHECKING:
     import numpy as np
@@ -391,8 +392,7 @@ class ModelResults:
     def _critical(self, alpha: float) -> float:
         from scipy import stats
 
-        if not 0 < alpha < 1:
-            raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+        alpha = check_alpha(alpha)
         if self._df_resid is None:
             return float(stats.norm.ppf(1 - alpha / 2))
         return float(stats.t.ppf(1 - alpha / 2, self._df_resid))
@@ -438,7 +438,7 @@ class ModelResults:
     @property
     def statistics(self) -> dict[str, Any]:
         """Named scalar statistics of the fit."""
-        return dict(self._statistics)
+        return copy.deepcopy(self._statistics)
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -522,7 +522,7 @@ class ModelResults:
             "std_errors": jsonable(self._std_errors),
             "pvalues": jsonable(self.pvalues),
             "conf_int": {"lower": jsonable(ci["lower"]), "upper": jsonable(ci["upper"])},
-            "statistics": dict(self._statistics),
+            "statistics": copy.deepcopy(self._statistics),
             "provenance": self.provenance,
         }
         json.dumps(out)  # fail here, not in the user's serializer
@@ -650,13 +650,14 @@ class PathResults(ModelResults):
 
     def _window(self, start: Any, end: Any) -> np.ndarray:
         import numpy as np
-        import pandas as pd
 
         index = self._effects.index
         treated = self._effects["effect"].notna().to_numpy()
         default_start = self._events["period"].min()
-        lo = pd.Timestamp(start).to_period("M").to_timestamp() if start is not None else default_start
-        hi = pd.Timestamp(end).to_period("M").to_timestamp() if end is not None else index[-1]
+        lo = (month_start(start, "cumulative_effect: start", DateRangeError) if start is not None
+              else default_start)
+        hi = (month_start(end, "cumulative_effect: end", DateRangeError) if end is not None
+              else index[-1])
         if lo > hi:
             raise DateRangeError(f"cumulative_effect: start {start!r} is after end {end!r}")
         if lo < index[0] or hi > index[-1]:
@@ -701,7 +702,7 @@ class PathResults(ModelResults):
                 f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}) to count "
                 f"barrels; the outcome's unit is {self._unit!r}. Pass unit='kb/d' to the model"
             )
-        alpha = self._alpha if alpha is None else float(alpha)
+        alpha = self._alpha if alpha is None else check_alpha(alpha)
         positions = self._window(start, end)
         index = self._effects.index[positions]
         days = np.asarray(index.days_in_month, dtype="float64")

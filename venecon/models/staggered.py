@@ -63,6 +63,7 @@ from .panel import (
     cohorts_of,
     cov_options,
     fit_panelols,
+    float_controls,
     panel_frame,
 )
 from .results import build_provenance, jsonable
@@ -186,7 +187,6 @@ class SunAbraham:
     def design(self) -> tuple[pd.DataFrame, list[tuple[int, int, str]], dict[str, Any], dict[str, list]]:
         """The estimation frame with cohort x relative-period columns, the cells
         ``(cohort, rel, column)``, the provenance and the dropped entities."""
-        import numpy as np
         import pandas as pd
 
         name = "SunAbraham"
@@ -243,10 +243,7 @@ class SunAbraham:
             raise InsufficientDataError(f"{name}: no cohort x relative-period cell to estimate")
         # One concat instead of many inserts (hundreds of cells in long panels).
         frame = pd.concat([frame, pd.DataFrame(new, index=frame.index)], axis=1)
-        for c in self.controls:
-            frame[c] = frame[c].astype("float64")
-            if not np.isfinite(frame[c]).all():
-                raise ModelSpecificationError(f"{name}: control {c!r} has missing values")
+        float_controls(frame, self.controls, name)
         frame["_rel"] = rel
         frame["_cohort"] = entity_cohort
         return frame, cells, provenance, {"always_treated": always}
