@@ -93,6 +93,15 @@ def test_published_accessor() -> None:
         published("nobody2000")
 
 
+def test_unknown_kind_is_a_venecon_error() -> None:
+    from venecon.exceptions import UnknownValueError
+    from venecon.literature import keys, published_figures
+
+    assert len(keys("revenue loss")) + len(keys("output level")) == len(keys())
+    with pytest.raises(UnknownValueError, match="kinds: \\['output level', 'revenue loss'\\]"):
+        published_figures("revenue")
+
+
 def test_published_figures_table() -> None:
     table = published_figures()
     assert list(table.index) == [p.key for p in REGISTRY]

@@ -397,6 +397,21 @@ def test_bad_input_errors():
     assert issubclass(InsufficientDataError, VeneconError)
 
 
+def test_period_of_the_wrong_type_is_a_venecon_error():
+    """A period that cannot be compared with the time column: not a raw TypeError."""
+    df = toy_panel()
+    with pytest.raises(ModelSpecificationError, match="cannot be compared with the 'year' column"):
+        toy_model(df, treatment_time="2012")
+    with pytest.raises(ModelSpecificationError, match="cannot be compared"):
+        toy_model(df, fit_window=("2001", 2009))
+    dated = df.assign(year=pd.to_datetime(df["year"].astype(str) + "-01-01"))
+    with pytest.raises(ModelSpecificationError, match="cannot be compared"):
+        toy_model(dated, treatment_time="not a date", predictors=None)
+    # an invalid alpha is refused at fit time, before any interval is built
+    with pytest.raises(ModelSpecificationError, match=r"alpha must be in \(0, 1\)"):
+        toy_model(df, v="equal").fit(alpha=0)
+
+
 def test_missing_outcome_in_fit_window():
     df = toy_panel()
     df.loc[(df.unit == "u4") & (df.year == 2005), "y"] = np.nan

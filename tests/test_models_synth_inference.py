@@ -126,6 +126,18 @@ def test_conformal_intervals_cover_and_shrink(germany_panel):
         res.conformal(alpha=0.01)
 
 
+def test_conformal_and_placebo_bad_input_are_venecon_errors():
+    res = toy_model(v="equal").fit()
+    for alpha in (0, -0.1, 1.0, 1.5, float("nan")):
+        with pytest.raises(ModelSpecificationError, match=r"alpha must be in \(0, 1\)"):
+            res.conformal(alpha=alpha)
+    with pytest.raises(ModelSpecificationError, match=r"periods \[1800\] are not periods"):
+        res.conformal(alpha=0.2, periods=[1800])
+    with pytest.raises(ModelSpecificationError, match="pre_fit_filter"):
+        res.placebo_space(pre_fit_filter="5")
+    assert res.placebo_space(pre_fit_filter=np.int64(5)).pre_fit_filter == 5
+
+
 def test_conformal_coverage_simulation():
     """Under no effect and i.i.d. noise, 80% intervals cover 0 about 80% of the time."""
     covered = []

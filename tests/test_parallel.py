@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from venecon.exceptions import ModelSpecificationError
 from venecon.models import SyntheticControl
 from venecon.parallel import parallel_map, simulated_panel, specification_grid
 
@@ -84,8 +85,12 @@ def test_simulated_panel_shape_and_effect():
         df, outcome="y", unit="unit", time="period", treated="treated", treatment_time=10, v="equal"
     ).fit()
     assert res.params.iloc[0] < -25
-    with pytest.raises(ValueError):
+    with pytest.raises(ModelSpecificationError, match="at least 3 donors"):
         simulated_panel(2, 12)
+    # a treatment period outside the panel would silently give a panel with no effect
+    for bad in (1, 13, 40):
+        with pytest.raises(ModelSpecificationError, match=r"treatment_period must be in 2\.\.12"):
+            simulated_panel(5, 12, treatment_period=bad)
 
 
 def test_parallel_map_keeps_order():

@@ -110,7 +110,11 @@ def test_results_json_is_identical_across_runs(report_dir: Path, tmp_path: Path)
         report_dir / "results.json"
     ).read_bytes()
     text = (report_dir / "results.json").read_text()
-    assert "NaN" not in text and "Infinity" not in text
+    # Strict JSON: NaN and Infinity are not JSON values (prose may mention "NaN").
+    def reject(constant: str) -> None:
+        raise AssertionError(f"results.json holds the non-JSON value {constant}")
+
+    json.loads(text, parse_constant=reject)
     assert not re.search(
         r"20\d\d-\d\d-\d\dT\d\d:\d\d", text.replace("T00:00:00", "")
     )  # no timestamps

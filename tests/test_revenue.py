@@ -82,6 +82,19 @@ def test_kbd_barrels_usd_conversions():
         rev.kbd_to_barrels(1.0)
 
 
+def test_kbd_to_barrels_annual_index_counts_the_year():
+    """A year-indexed flow is a year of days (365/366), never the 31 days of January."""
+    years = pd.Series([1.0, 1.0], index=pd.period_range("2019", periods=2, freq="Y"))
+    assert rev.kbd_to_barrels(years).tolist() == [365_000.0, 366_000.0]
+    assert rev.kbd_to_barrels(1.0, years.index).tolist() == [365_000.0, 366_000.0]
+    np.testing.assert_allclose(rev.barrels_to_kbd(rev.kbd_to_barrels(years)), years)
+    months = pd.Series([1.0, 1.0], index=pd.period_range("2020-02", periods=2, freq="M"))
+    assert rev.kbd_to_barrels(months).tolist() == [29_000.0, 31_000.0]
+    stamps = pd.Series([1.0, 1.0], index=pd.date_range("2019", periods=2, freq="YS"))
+    with pytest.raises(TypeError, match="frequency 'YS-JAN' is read month by month"):
+        rev.kbd_to_barrels(stamps)
+
+
 # --------------------------------------------------------------------------- identities
 
 

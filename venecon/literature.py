@@ -296,7 +296,15 @@ _BY_KEY = {p.key: p for p in REGISTRY}
 
 
 def keys(kind: str | None = None) -> tuple[str, ...]:
-    """Registry keys in order; only those of ``kind`` ("revenue loss", "output level") if given."""
+    """Registry keys in order; only those of ``kind`` ("revenue loss", "output level") if given.
+
+    Raises :class:`~venecon.exceptions.UnknownValueError` for a ``kind`` no entry has.
+    """
+    kinds = sorted({p.kind for p in REGISTRY})
+    if kind is not None and kind not in kinds:
+        from .exceptions import UnknownValueError
+
+        raise UnknownValueError(f"no published figures of kind {kind!r}; kinds: {kinds}")
     return tuple(p.key for p in REGISTRY if kind is None or p.kind == kind)
 
 

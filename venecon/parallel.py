@@ -100,10 +100,17 @@ def simulated_panel(
     import numpy as np
     import pandas as pd
 
+    from .exceptions import ModelSpecificationError
+
     if n_donors < 3 or n_periods < 4:
-        raise ValueError("simulated_panel needs at least 3 donors and 4 periods")
+        raise ModelSpecificationError("simulated_panel needs at least 3 donors and 4 periods")
     rng = np.random.default_rng(seed)
     t_treat = int(0.8 * n_periods) + 1 if treatment_period is None else int(treatment_period)
+    if not 2 <= t_treat <= n_periods:
+        # outside 2..n_periods the panel would have no pre- or no post-treatment period
+        raise ModelSpecificationError(
+            f"treatment_period must be in 2..{n_periods} (the periods), got {treatment_period!r}"
+        )
     n = n_donors + 1
     f = np.cumsum(rng.normal(0, 0.3, size=(n_periods, n_factors)), axis=0)
     f += np.sin(np.arange(n_periods)[:, None] * 2 * np.pi / 12 * (1 + np.arange(n_factors)))
@@ -248,7 +255,11 @@ def specification_grid(
     wins = _named(windows, "window")
     preds = _named(predictor_sets, "predictors")
     if not pools or not wins or not preds:
-        raise ValueError("donor_pools, windows and predictor_sets must each be non-empty")
+        from .exceptions import ModelSpecificationError
+
+        raise ModelSpecificationError(
+            "donor_pools, windows and predictor_sets must each be non-empty"
+        )
     tasks = [
         (data, model, pn, pool, wn, win, sn, pset, bool(placebo))
         for (pn, pool), (wn, win), (sn, pset) in itertools.product(pools, wins, preds)

@@ -422,9 +422,13 @@ class SyntheticControlResults(PathResults):
 
         See :func:`venecon.models.synth_inference.placebo_space`.
         """
+        import math
+
         from .synth_inference import placebo_space
 
-        return placebo_space(self._engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs)
+        # the treated unit's weights are already known: no second V search for them
+        main = _Fit(self._weights.to_numpy(), self._v.to_numpy(), math.nan)
+        return placebo_space(self._engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=main)
 
     def placebo_time(self, times: Sequence[Any], *, n_jobs: int = 1) -> Any:
         """Placebo-in-time test; see :func:`venecon.models.synth_inference.placebo_time`."""
@@ -822,10 +826,18 @@ class SyntheticControl:
         return None
 
     def _coerce_time(self, value: Any) -> Any:
+        """``value`` as a period of the time column (strings parsed for a date column)."""
         import pandas as pd
 
-        if isinstance(self.times[0], pd.Timestamp) and not isinstance(value, pd.Timestamp):
-            return pd.Timestamp(value)
+        try:
+            if isinstance(self.times[0], pd.Timestamp) and not isinstance(value, pd.Timestamp):
+                value = pd.Timestamp(value)
+            value < self.times[0]  # noqa: B015 - only checks the types compare
+        except (TypeError, ValueError):
+            raise ModelSpecificationError(
+                f"period {value!r} cannot be compared with the {self.time_col!r} column "
+                f"({type(self.times[0]).__name__} values)"
+            ) from None
         return value
 
     def _resolve_donors(self, frame: pd.DataFrame, treated: Any, donors: Any) -> tuple:
@@ -1165,6 +1177,9 @@ class SyntheticControl:
         import numpy as np
         import pandas as pd
 
+        from ._inputs import check_alpha
+
+        alpha = check_alpha(alpha)
         engine = self._engine()
         donors = np.arange(1, len(self._units))
         fit = engine.fit(0, donors)

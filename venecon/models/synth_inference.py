@@ -18,6 +18,7 @@ identical for any ``n_jobs``.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -142,7 +143,9 @@ def placebo_space(
     import numpy as np
     import pandas as pd
 
-    if pre_fit_filter is not None and not pre_fit_filter > 0:
+    if pre_fit_filter is not None and not (
+        isinstance(pre_fit_filter, numbers.Real) and pre_fit_filter > 0
+    ):
         raise ModelSpecificationError(f"pre_fit_filter must be positive, got {pre_fit_filter!r}")
     n = len(engine.units)
     donors = np.arange(1, n)
@@ -407,23 +410,27 @@ def conformal_intervals(
     import numpy as np
     import pandas as pd
 
+    from ._inputs import check_alpha
     from ._qp import simplex_lstsq
 
+    alpha = check_alpha(alpha)
     t0 = engine.t0
-    if not 1.0 / (t0 + 1) < alpha < 1:
+    if not 1.0 / (t0 + 1) < alpha:
         raise InsufficientDataError(
             f"conformal intervals at alpha={alpha} need more than {int(np.ceil(1 / alpha)) - 1} "
             f"pre-treatment periods; there are {t0}"
         )
     Y = engine.Y
     donors = np.arange(1, Y.shape[1])
-    chosen = (
-        range(t0, len(engine.times))
-        if periods is None
-        else [
-            engine.times.index(engine.spec._coerce_time(p) if engine.spec else p) for p in periods
-        ]
-    )
+    chosen: Sequence[int] = range(t0, len(engine.times))
+    if periods is not None:
+        wanted = [engine.spec._coerce_time(p) if engine.spec else p for p in periods]
+        unknown = [p for p in wanted if p not in engine.times]
+        if unknown:
+            raise ModelSpecificationError(
+                f"conformal: periods {unknown!r} are not periods of the panel"
+            )
+        chosen = [engine.times.index(p) for p in wanted]
     w = simplex_lstsq(Y[:t0, donors], Y[:t0, 0])
     scale = float(np.sqrt(np.mean((Y[:t0, 0] - Y[:t0, donors] @ w) ** 2))) or 1.0
     rows = {}

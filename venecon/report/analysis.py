@@ -111,9 +111,9 @@ LITERATURE: list[dict[str, Any]] = [
         "measure": "usd_bn",
         "venecon": "synth_value_2017_2018_usd_bn_per_year",
         "why_different": (
-            "venecon values its synthetic-control gap at the mean EIA Brent price of the same "
-            "years "
-            "minus the assumed discount (the [revenue] assumptions); differences in volume carry "
+            "venecon values its synthetic-control gap with venecon.revenue.lost under the "
+            "[revenue] assumptions (annual mean benchmark less the observed Merey discount "
+            "where a full year exists, else the assumed discount); differences in volume carry "
             "through one to one."
         ),
     },
@@ -733,25 +733,34 @@ class _Runner:
             export_share_note="report [revenue] export_share",
         )
 
-    def value_usd_bn_per_year(self, kbd: float, years: tuple[int, int]) -> float:
-        """``-kbd`` (a loss) valued at the mean benchmark price of ``years`` minus the discount."""
-        c = self.config["revenue"]
-        source = "eia_spot" if c["benchmark"] == "brent" else "opec_asb2018"
-        p = self.load("prices_monthly", series=c["benchmark"], source=source)
-        p = p[(p["date"].dt.year >= years[0]) & (p["date"].dt.year <= years[1])]["value"].mean()
-        price = float(p) - c["discount_usd"]
-        return -kbd * 1e3 * 365 * price * c["export_share"] / 1e9
+    def value_usd_bn_per_year(self, years: tuple[int, int]) -> tuple[float, str]:
+        """The synthetic control's gap over ``years`` valued by ``venecon.revenue.lost``.
+
+        Same assumptions as the revenue section (benchmark, observed Merey discount
+        with its fallback, export share), so the two dollar figures are comparable.
+        """
+        import importlib
+
+        rev = importlib.import_module("venecon.revenue")
+        lost = rev.lost(
+            self.models["synth"],
+            self.load("prices_monthly"),
+            self.revenue_assumptions(rev),
+            start=years[0],
+            end=years[1],
+        )
+        return lost.per_year_usd_bn[0], lost.method
 
     def literature(self) -> list[dict[str, Any]]:
-        c = self.config["revenue"]
         # synth 2017-2018 valued at prices (an annual rate), W&S 12 months after Aug 2017
         s = self.config["synth"]
         key = f"synth_effect_{s['treatment']}_{s['oil_sanctions_year'] - 1}_kbd"
         if key in self.headline:
             h = self.headline[key]
             yrs = tuple(h["window"])
+            value, method = self.value_usd_bn_per_year(yrs)
             self.headline["synth_value_2017_2018_usd_bn_per_year"] = _headline(
-                self.value_usd_bn_per_year(h["estimate"], yrs),
+                value,
                 None,
                 None,
                 unit="USD bn/yr (nominal)",
@@ -759,11 +768,9 @@ class _Runner:
                 alpha=None,
                 window=list(yrs),
                 interval="none",
-                method=(
-                    f"-gap (kb/d) x 365 x 1000 x (mean EIA {c['benchmark']} {yrs[0]}-{yrs[1]} - "
-                    f"{c['discount_usd']:g} USD/bbl) x export share {c['export_share']:g}"
-                ),
-                description="Synthetic-control gap 2017-2018 valued at benchmark minus discount",
+                method=method,
+                description="Synthetic-control gap 2017-2018 valued with venecon.revenue.lost "
+                "(the revenue section's assumptions)",
             )
         if "sanctions_its" in self.models and "revenue" in self.sections_run:
             import importlib

@@ -94,19 +94,39 @@ def days_in_period(period: Any) -> int:
     raise TypeError(f"period {period!r} has frequency {p.freqstr!r}; give a month or a year")
 
 
+def _index_days(index: Any) -> Any:
+    """Days of each element of a PeriodIndex (any frequency) or a monthly DatetimeIndex.
+
+    A period covers its own span (a year Period 365 or 366 days, not the 31 of
+    its first month). A DatetimeIndex is read month by month, so one with a
+    declared non-monthly frequency (e.g. ``YS``) is refused rather than valued
+    at 28-31 days per element.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(index, pd.PeriodIndex):
+        span = index.end_time.normalize() - index.start_time.normalize()
+        return np.asarray(span.days + 1, dtype="float64")
+    freq = index.freqstr
+    if freq is not None and not freq.startswith("M"):
+        raise TypeError(
+            f"a DatetimeIndex of frequency {freq!r} is read month by month; pass a PeriodIndex "
+            "(e.g. index.to_period('Y')) or period= a year for annual flows"
+        )
+    return np.asarray(index.days_in_month, dtype="float64")
+
+
 def _days_like(kbd: Any, period: Any) -> Any:
     """Days per element: from ``period`` or, if it is None, from a Series' monthly index."""
-    import numpy as np
     import pandas as pd
 
     if period is not None:
         if isinstance(period, pd.DatetimeIndex | pd.PeriodIndex):
-            index = period if isinstance(period, pd.DatetimeIndex) else period.to_timestamp()
-            return np.asarray(index.days_in_month, dtype="float64")
+            return _index_days(period)
         return float(days_in_period(period))
     if isinstance(kbd, pd.Series) and isinstance(kbd.index, pd.DatetimeIndex | pd.PeriodIndex):
-        index = kbd.index if isinstance(kbd.index, pd.DatetimeIndex) else kbd.index.to_timestamp()
-        return np.asarray(index.days_in_month, dtype="float64")
+        return _index_days(kbd.index)
     raise TypeError(
         "period is required: a month ('2019-01'), a year ('2019' or 2019), or a monthly "
         "DatetimeIndex; it is optional only for a Series with a monthly date index"
@@ -122,9 +142,10 @@ def kbd_to_barrels(kbd: Any, period: Any = None) -> Any:
     ----------
     kbd : float, array or Series
         Flow in kb/d.
-    period : month, year or DatetimeIndex, optional
+    period : month, year, monthly DatetimeIndex or PeriodIndex, optional
         See :func:`days_in_period`. Omit it for a Series with a monthly date
-        index: each value is then converted with its own month's days.
+        index (each value is then converted with its own month's days) or a
+        PeriodIndex (each value with its own period's days: 365/366 for years).
 
     Examples
     --------
