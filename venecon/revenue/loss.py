@@ -295,6 +295,65 @@ def _benchmark_months(prices: Any, assumptions: Assumptions, months: Any) -> pd.
     return select_price(prices, a.benchmark, a.benchmark_source, "benchmark").reindex(months)
 
 
+
+def _period_table(eff: Any, index: Any, days: Any, share: Any, prices: Any, weight: Any) -> Any:
+    """Lost output and its value per period (month or year): LostRevenue's table."""
+    import pandas as pd
+
+    out = pd.DataFrame({"counterfactual": eff["counterfactual"].to_numpy()}, index=index)
+    out["treated_path"] = (eff["counterfactual"] + eff["effect"]).to_numpy()
+    out["lost_kbd"] = -eff["effect"].to_numpy()
+    # NaN when the model has no per-period interval (synthetic control without
+    # conformal=True): an unknown bound must stay visibly unknown, not become 0.
+    out["lost_kbd_lower"] = -eff["effect_upper"].to_numpy()
+    out["lost_kbd_upper"] = -eff["effect_lower"].to_numpy()
+    out["days"] = days.astype(int)
+    out["lost_barrels"] = out["lost_kbd"] * BARRELS_PER_KB * days
+    out["export_share"] = share
+    out = out.join(prices)
+    out["usd_million_per_kbd"] = weight
+    for suffix in ("", "_lower", "_upper"):
+        out[f"lost_usd_million{suffix}"] = out[f"lost_kbd{suffix}"] * weight
+    return out
+
+
+def _summarise(
+    result: PathResults,
+    positions: Any,
+    weight: Any,
+    days: Any,
+    real_weight: Any,
+    method: str,
+    provenance: dict[str, Any],
+    **fields: Any,
+) -> LostRevenue:
+    """Totals with the model's interval for the price-weighted sums, as a LostRevenue."""
+    alpha = result._alpha
+    total, lo, hi, interval = _sum_interval(result, positions, weight, alpha)
+    kbd, kbd_lo, kbd_hi, _ = _sum_interval(result, positions, days / days.sum(), alpha)
+    real = (
+        (None, None, None)
+        if real_weight is None
+        else _sum_interval(result, positions, real_weight, alpha)[:3]
+    )
+    return LostRevenue(
+        periods=len(positions),
+        days=int(days.sum()),
+        alpha=alpha,
+        usd_million=total,
+        lower=lo,
+        upper=hi,
+        kbd_average=kbd,
+        kbd_lower=kbd_lo,
+        kbd_upper=kbd_hi,
+        real_usd_million=real[0],
+        real_lower=real[1],
+        real_upper=real[2],
+        method=method.format(interval=interval),
+        provenance=provenance,
+        **fields,
+    )
+
 def _lost_annual(
     result: PathResults, prices: Any, assumptions: Assumptions, start: Any, end: Any
 ) -> LostRevenue:
@@ -314,25 +373,8 @@ def _lost_annual(
     share = _annual_mean(assumptions.share_on(months), years)
     weight = BARRELS_PER_KB * days * share * table["realised_price"].to_numpy() / USD_PER_MILLION
     eff = result.effects.iloc[positions]
-    index = pd.Index(years, name="year")
-    annual = pd.DataFrame({"counterfactual": eff["counterfactual"].to_numpy()}, index=index)
-    annual["treated_path"] = (eff["counterfactual"] + eff["effect"]).to_numpy()
-    annual["lost_kbd"] = -eff["effect"].to_numpy()
-    # NaN when the model has no per-period interval (synthetic control without
-    # conformal=True): an unknown bound must stay visibly unknown, not become 0.
-    annual["lost_kbd_lower"] = -eff["effect_upper"].to_numpy()
-    annual["lost_kbd_upper"] = -eff["effect_lower"].to_numpy()
-    annual["days"] = days.astype(int)
-    annual["lost_barrels"] = annual["lost_kbd"] * BARRELS_PER_KB * days
-    annual["export_share"] = share
-    annual = annual.join(table)
-    annual["usd_million_per_kbd"] = weight
-    for suffix in ("", "_lower", "_upper"):
-        annual[f"lost_usd_million{suffix}"] = annual[f"lost_kbd{suffix}"] * weight
-    alpha = result._alpha
-    total, lo, hi, interval = _sum_interval(result, positions, weight, alpha)
-    kbd, kbd_lo, kbd_hi, _ = _sum_interval(result, positions, days / days.sum(), alpha)
-    real = (None, None, None)
+    annual = _period_table(eff, pd.Index(years, name="year"), days, share, table, weight)
+    real_weight = None
     deflator = assumptions.deflator
     if deflator is not None:
         # Real value of a year's dollars: base level over the year's mean index level
@@ -342,7 +384,7 @@ def _lost_annual(
         annual["deflator_factor"] = factor
         for suffix in ("", "_lower", "_upper"):
             annual[f"lost_usd_million_real{suffix}"] = annual[f"lost_usd_million{suffix}"] * factor
-        real = _sum_interval(result, positions, weight * factor, alpha)[:3]
+        real_weight = weight * factor
     provenance = {
         "function": "venecon.revenue.lost",
         "frequency": "annual",
@@ -366,26 +408,9 @@ def _lost_annual(
             "per_year_usd_bn": f"USD bn per {DAYS_PER_YEAR} days",
         },
     }
-    return LostRevenue(
-        monthly=None,
-        start=months[0],
-        end=months[-1],
-        periods=len(years),
-        days=int(days.sum()),
-        alpha=alpha,
-        usd_million=total,
-        lower=lo,
-        upper=hi,
-        kbd_average=kbd,
-        kbd_lower=kbd_lo,
-        kbd_upper=kbd_hi,
-        real_usd_million=real[0],
-        real_lower=real[1],
-        real_upper=real[2],
-        method=METHOD_ANNUAL.format(interval=interval),
-        provenance=provenance,
-        annual=annual,
-        frequency="annual",
+    return _summarise(
+        result, positions, weight, days, real_weight, METHOD_ANNUAL, provenance,
+        start=months[0], end=months[-1], monthly=None, annual=annual, frequency="annual",
     )
 
 
@@ -457,29 +482,15 @@ def lost(
     share = assumptions.share_on(months).to_numpy()
     weight = BARRELS_PER_KB * days * share * table["realised_price"].to_numpy() / USD_PER_MILLION
     eff = effects.iloc[positions]
-    monthly = eff[["counterfactual"]].copy()
-    monthly["treated_path"] = (eff["counterfactual"] + eff["effect"]).to_numpy()
-    monthly["lost_kbd"] = -eff["effect"].to_numpy()
-    monthly["lost_kbd_lower"] = -eff["effect_upper"].to_numpy()
-    monthly["lost_kbd_upper"] = -eff["effect_lower"].to_numpy()
-    monthly["days"] = days.astype(int)
-    monthly["lost_barrels"] = monthly["lost_kbd"] * BARRELS_PER_KB * days
-    monthly["export_share"] = share
-    monthly = monthly.join(table)
-    monthly["usd_million_per_kbd"] = weight
-    for suffix in ("", "_lower", "_upper"):
-        monthly[f"lost_usd_million{suffix}"] = monthly[f"lost_kbd{suffix}"] * weight
-    alpha = result._alpha
-    total, lo, hi, interval = _sum_interval(result, positions, weight, alpha)
-    kbd, kbd_lo, kbd_hi, _ = _sum_interval(result, positions, days / days.sum(), alpha)
-    real = (None, None, None)
+    monthly = _period_table(eff, eff.index, days, share, table, weight)
+    real_weight = None
     if assumptions.deflator is not None:
         factor = assumptions.deflator.factors(months).to_numpy()
         for suffix in ("", "_lower", "_upper"):
             monthly[f"lost_usd_million_real{suffix}"] = (
                 monthly[f"lost_usd_million{suffix}"] * factor
             )
-        real = _sum_interval(result, positions, weight * factor, alpha)[:3]
+        real_weight = weight * factor
     provenance = {
         "function": "venecon.revenue.lost",
         "model": result.model,
@@ -494,24 +505,9 @@ def lost(
             "per_year_usd_bn": f"USD bn per {DAYS_PER_YEAR} days",
         },
     }
-    return LostRevenue(
-        monthly=monthly,
-        start=months[0],
-        end=months[-1],
-        periods=len(months),
-        days=int(days.sum()),
-        alpha=alpha,
-        usd_million=total,
-        lower=lo,
-        upper=hi,
-        kbd_average=kbd,
-        kbd_lower=kbd_lo,
-        kbd_upper=kbd_hi,
-        real_usd_million=real[0],
-        real_lower=real[1],
-        real_upper=real[2],
-        method=METHOD.format(interval=interval),
-        provenance=provenance,
+    return _summarise(
+        result, positions, weight, days, real_weight, METHOD, provenance,
+        start=months[0], end=months[-1], monthly=monthly,
     )
 
 
