@@ -30,16 +30,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-TREATED = "Basque Country (Pais Vasco)"
-SCHOOL = ["school.illit", "school.prim", "school.med", "school.high", "school.post.high", "invest"]
-SECTORS = [
-    "sec.agriculture",
-    "sec.energy",
-    "sec.industry",
-    "sec.construction",
-    "sec.services.venta",
-    "sec.services.nonventa",
-]
+# One definition of the specification, shared with the pytest-benchmark workloads.
+from workloads import BASQUE_TREATED as TREATED  # noqa: E402
+from workloads import SCHOOL, SECTORS, basque_model  # noqa: E402
 
 
 def load(path: Path) -> pd.DataFrame:
@@ -49,28 +42,8 @@ def load(path: Path) -> pd.DataFrame:
 
 
 def run_venecon(df: pd.DataFrame, n_jobs: int) -> dict:
-    from venecon.models import SyntheticControl
-
-    predictors = (
-        SCHOOL
-        + [("gdpcap", slice(1960, 1969), "mean")]
-        + [(s, range(1961, 1970, 2), "mean") for s in SECTORS]
-        + [("popdens", [1969], "mean")]
-    )
     t = time.perf_counter()
-    model = SyntheticControl(
-        df,
-        outcome="gdpcap",
-        unit="regionname",
-        time="year",
-        treated=TREATED,
-        treatment_time=1970,
-        predictors=predictors,
-        predictor_periods=slice(1964, 1969),
-        fit_window=(1960, 1969),
-        starts=("equal",),
-        optimizer="Nelder-Mead",
-    )
+    model = basque_model(df)
     res = model.fit()
     t_fit = time.perf_counter() - t
     placebo = res.placebo_space(n_jobs=n_jobs)
