@@ -240,3 +240,15 @@ def country_rows(frame: pd.DataFrame, series: str, source: str, unit: str) -> pd
             "source": source,
         }
     )
+
+
+# ASB unit labels -> the venecon unit vocabulary (common.UNITS).
+ASB_UNITS = {"$/b": "USD/bbl", "1,000 b/d": "kb/d", "m $": "USD million"}
+
+
+def asb_unit(path: Path) -> str:
+    """The venecon unit of an ASB table, read from its title (e.g. '(1,000 b/d)' -> 'kb/d')."""
+    label = unit(path)
+    if label not in ASB_UNITS:
+        raise ValueError(f"{path}: unexpected ASB unit {label!r}")
+    return ASB_UNITS[label]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import opec
-from .common import Resource
+from .common import Resource, gap_notes, month_start, read_iciv, tidy
 from .countries import WORLD, iso3
 from .raw import open_raw
 
@@ -57,61 +57,10 @@ BENCHMARKS = {
 }
 
 # ASB title units -> venecon units (see common.UNITS).
-ASB_UNITS = {"$/b": "USD/bbl", "1,000 b/d": "kb/d", "m $": "USD million"}
 
 # ASB grade labels whose plain slug would be unclear or would not match the
 # benchmark names above.
 GRADE_NAMES = {"BrentDated": "brent", "ORB": "opec_basket", "Marine": "qatar_marine"}
-
-
-def tidy(
-    dates, values, series: str, country, source: str, unit: str = "USD/bbl", **extra
-) -> pd.DataFrame:
-    """Assemble one series in the shared long layout, dropping missing values.
-
-    Parameters
-    ----------
-    dates, values : array-like
-        Observation dates and values, aligned.
-    series, country, source, unit : str
-        Core columns; ``country`` may also be an array aligned with ``values``.
-    **extra
-        Extra columns, constant (``partner="USA"``) or aligned arrays.
-
-    Returns
-    -------
-    DataFrame
-        Core columns, then ``extra``, without rows whose value is missing.
-    """
-    frame = pd.DataFrame(
-        {"date": list(dates), "value": pd.to_numeric(list(values), errors="coerce")}
-    )
-    frame = frame.assign(country=country, series=series, unit=unit, source=source, **extra)
-    return frame.dropna(subset=["value"])[
-        ["date", "country", "series", "value", "unit", "source", *extra]
-    ]
-
-
-def month_start(dates: pd.Series, day: int) -> pd.Series:
-    """Map monthly dates stamped on a fixed day to the first of the month.
-
-    ``day`` is the day the publisher stamps (15 for EIA monthly files, -1 for
-    month-end files); any other day means the file is not what we think it is.
-    """
-    dates = pd.to_datetime(dates, format="%Y-%m-%d")
-    expected = dates.dt.days_in_month if day == -1 else day
-    if (dates.dt.day != expected).any():
-        raise ValueError(
-            f"monthly dates not all stamped on day {day}: {dates[dates.dt.day != expected].head()}"
-        )
-    return dates.dt.to_period("M").dt.to_timestamp()
-
-
-def read_iciv(raw_dir: Path, path: str) -> pd.DataFrame:
-    """Read an ICIV long file (año, mes, variable, valor, fuente) and add a month-start ``date``."""
-    frame = pd.read_csv(open_raw(raw_dir, path), encoding="utf-8-sig")
-    frame["date"] = pd.to_datetime({"year": frame["año"], "month": frame["mes"], "day": 1})
-    return frame
 
 
 def _date_price(raw_dir: Path, path: str, date_format: str = "%Y-%m-%d") -> pd.DataFrame:
@@ -191,14 +140,6 @@ def _grade(label: str, table: str) -> tuple[str, str, str]:
     return series, iso3(country_name), definition
 
 
-def asb_unit(path: Path) -> str:
-    """The venecon unit of an ASB table, read from its title (e.g. '(1,000 b/d)' -> 'kb/d')."""
-    unit = opec.unit(path)
-    if unit not in ASB_UNITS:
-        raise ValueError(f"{path}: unexpected ASB unit {unit!r}")
-    return ASB_UNITS[unit]
-
-
 def _asb_prices(raw_dir: Path, path: str, table: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """The monthly blocks of an ASB price table (T71/T72) as tidy rows plus definitions.
 
@@ -206,7 +147,7 @@ def _asb_prices(raw_dir: Path, path: str, table: str) -> tuple[pd.DataFrame, dic
     annual averages); it only serves as a consistency check on the monthly rows.
     """
     workbook = open_raw(raw_dir, path)
-    unit = asb_unit(workbook)
+    unit = opec.asb_unit(workbook)
     yearly = opec.blocks(workbook, "Yearly")
     pieces, definitions = [], {}
     for label, values in opec.blocks(workbook, "Monthly").items():
@@ -234,23 +175,6 @@ def _check_against_yearly(
             f"{path}: monthly means of {label!r} differ from its yearly block:\n"
             f"{gap[gap > tolerance]}"
         )
-
-
-def gap_notes(frame: pd.DataFrame, keys: list[str]) -> list[str]:
-    """One note per series (rows sharing ``keys``) with months missing inside its span."""
-    notes = []
-    for key, part in frame.groupby(keys):
-        months = pd.PeriodIndex(pd.DatetimeIndex(part["date"]), freq="M")
-        missing = pd.period_range(months.min(), months.max(), freq="M").difference(months)
-        if len(missing) == 0:
-            continue
-        runs = pd.Series(missing).groupby((pd.Series(missing.asi8).diff() != 1).cumsum().to_numpy())
-        spans = [f"{r.iloc[0]}" if len(r) == 1 else f"{r.iloc[0]} to {r.iloc[-1]}" for _, r in runs]
-        notes.append(
-            f"{key[0]} ({', '.join(key[1:])}): no value for {len(missing)} months inside its "
-            f"span ({', '.join(spans)})."
-        )
-    return notes or ["No months are missing inside any series' span."]
 
 
 def prices_monthly(raw_dir: Path) -> Resource:

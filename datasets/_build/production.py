@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import opec
-from .common import Resource
+from .common import Resource, read_iciv
 from .raw import open_raw
 
 EIA_MONTHLY = "iciv-venezuela/eia_monthly.csv"
@@ -70,7 +70,7 @@ def spread_flags(values: pd.Series, years: pd.Series) -> pd.Series:
 
 
 def production_monthly(raw_dir: Path) -> Resource:
-    raw = pd.read_csv(open_raw(raw_dir, EIA_MONTHLY), encoding="utf-8-sig")
+    raw = read_iciv(raw_dir, EIA_MONTHLY)
     if set(raw["unidad"]) != {"TBPD"}:
         raise ValueError(f"{EIA_MONTHLY}: expected TBPD units only, found {set(raw['unidad'])}")
     pieces = []
@@ -79,9 +79,7 @@ def production_monthly(raw_dir: Path) -> Resource:
         pieces.append(
             pd.DataFrame(
                 {
-                    "date": pd.to_datetime(
-                        {"year": part["año"], "month": part["mes"], "day": 1}
-                    ),
+                    "date": part["date"],
                     "country": "VEN",
                     "series": series,
                     "value": part["valor"].astype(float),

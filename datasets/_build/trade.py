@@ -14,9 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import opec
-from .common import Resource
+from .common import Resource, gap_notes, month_start, read_iciv, tidy
 from .countries import WORLD
-from .prices import asb_unit, gap_notes, month_start, read_iciv, tidy
 from .raw import open_raw
 
 IMTS = "iciv-venezuela/imts_monthly.csv"
@@ -216,7 +215,7 @@ def _asb_exports(raw_dir: Path, path: str) -> pd.DataFrame:
     without one are exports to all destinations (partner WLD).
     """
     workbook = open_raw(raw_dir, path)
-    unit = asb_unit(workbook)
+    unit = opec.asb_unit(workbook)
     return pd.concat(
         opec.country_rows(part, ASB_TABLES[path], "opec_asb2018", unit).assign(
             partner=REGIONS[group] if group else WORLD
