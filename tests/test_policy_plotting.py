@@ -63,7 +63,7 @@ def test_default_marks_the_regime_boundaries_and_shades_chevron_states(ax):
     spans = [p for p in ax.patches if isinstance(p, Rectangle)]
     labels = [p.get_label() for p in spans]
     assert labels == ["operations", "maintenance-only", "gl41-production", "wind-down", "none",
-                      "restricted-licence", "2026-regime"]
+                      "restricted-licence", "2026-regime", "named-operator"]
     gl41 = spans[2]
     x0 = mdates.date2num(pd.Timestamp("2022-11-26"))
     assert gl41.get_x() == pytest.approx(x0)

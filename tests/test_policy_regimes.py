@@ -22,6 +22,7 @@ CHEVRON_CHANGES = [
     ("2025-05-27", "wind-down", "none"),
     ("2025-07-29", "none", "restricted-licence"),
     ("2026-01-29", "restricted-licence", "2026-regime"),
+    ("2026-02-13", "2026-regime", "named-operator"),
 ]
 
 
@@ -37,22 +38,40 @@ def test_chevron_state_on_each_side_of_every_change_daily(daily, change, before,
     assert daily.at[day, "chevron_licence"] == after
 
 
+def _month_state(daily: pd.DataFrame, month: pd.Period, partial: str) -> str:
+    """A month's Chevron state from the daily states, by the ``partial`` rule."""
+    days = daily.loc[month.start_time:month.end_time.normalize(), "chevron_licence"]
+    if partial == "start":
+        return days.iloc[-1]
+    if partial == "next":
+        return days.iloc[0]
+    counts = days.value_counts()
+    best = counts[counts == counts.max()].index
+    return max(best, key=lambda state: days.cat.categories.get_loc(state))  # later on a tie
+
+
 @pytest.mark.parametrize("change, before, after", CHEVRON_CHANGES)
 @pytest.mark.parametrize("partial", ["start", "next", "fraction"])
-def test_chevron_state_in_months_around_every_change(change, before, after, partial):
+def test_chevron_state_in_months_around_every_change(daily, change, before, after, partial):
     day = pd.Timestamp(change)
     month = day.to_period("M")
     frame = venecon.regimes("M", "2018-01", "2026-12", partial=partial)["chevron_licence"]
-    prior = (month - 1).start_time
-    following = (month + 1).start_time
-    assert frame[prior] == before
-    assert frame[following] == after
+    # Two changes can fall in consecutive months (2026-01-29, 2026-02-13), so the months
+    # around a change are checked against the daily states, not against before/after alone.
+    for period in (month - 1, month, month + 1):
+        assert frame[period.start_time] == _month_state(daily, period, partial), period
     # The month of the change: "start" shows the state on its last day, "next" on its
     # first day, "fraction" the state covering most of its days.
+    following = (month + 1).start_time
     days_after = (following - day).days
-    expected = {"start": after, "next": before,
-                "fraction": after if days_after >= month.days_in_month - days_after else before}
-    assert frame[month.start_time] == expected[partial]
+    if partial == "next":
+        assert frame[month.start_time] == before
+    elif partial == "fraction" and days_after < month.days_in_month - days_after:
+        assert frame[month.start_time] == before
+    # "start" takes the state on the month's last day: "after" unless a later change
+    # falls in the same month (none does).
+    else:
+        assert frame[month.start_time] == after
 
 
 def test_chevron_categories_are_ordered_and_complete():
@@ -60,10 +79,10 @@ def test_chevron_categories_are_ordered_and_complete():
     assert state.cat.ordered
     assert list(state.cat.categories) == ["pre-designation", "operations", "maintenance-only",
                                           "gl41-production", "wind-down", "none",
-                                          "restricted-licence", "2026-regime"]
-    assert state.iloc[0] == "pre-designation" and state.iloc[-1] == "2026-regime"
+                                          "restricted-licence", "2026-regime", "named-operator"]
+    assert state.iloc[0] == "pre-designation" and state.iloc[-1] == "named-operator"
     assert state.is_monotonic_increasing  # the states follow each other in time
-    assert len(state.unique()) == 8
+    assert len(state.unique()) == 9
 
 
 @pytest.mark.parametrize(
@@ -82,6 +101,9 @@ def test_chevron_categories_are_ordered_and_complete():
         ("interdiction", "2025-12", 22 / 31),
         ("blockade", "2025-12", 16 / 31),
         ("licensed_reopening", "2026-01", 3 / 31),
+        ("upstream_licensed", "2026-02", 19 / 28),
+        ("named_operators", "2026-02", 16 / 28),
+        ("direct_pdvsa_sales", "2026-03", 14 / 31),
     ],
 )
 def test_fractions_of_partial_months(column, month, fraction):
@@ -90,7 +112,8 @@ def test_fractions_of_partial_months(column, month, fraction):
                for p in ("fraction", "start", "next")}
     assert by_mode["fraction"][stamp] == pytest.approx(fraction)
     starts = column in {"financial_sanctions", "pdvsa_blocked", "government_blocked",
-                        "secondary_tariff", "interdiction", "blockade", "licensed_reopening"}
+                        "secondary_tariff", "interdiction", "blockade", "licensed_reopening",
+                        "upstream_licensed", "named_operators", "direct_pdvsa_sales"}
     is_start_month = starts or (column, month) in {("us_import_winddown", "2019-01"),
                                                     ("gl44_relief", "2023-10"),
                                                     ("gl44_winddown", "2024-04")}
@@ -138,7 +161,8 @@ def test_regimes_on_a_user_index_and_other_frequencies():
 
 def test_an_end_naming_a_year_or_quarter_keeps_the_whole_period():
     assert venecon.regimes("M", "2019-01", "2026").index[-1] == pd.Timestamp("2026-12-01")
-    assert venecon.regimes("M", "2019-01", pd.Period("2026Q2")).index[-1] == pd.Timestamp("2026-06-01")
+    quarter = venecon.regimes("M", "2019-01", pd.Period("2026Q2"))
+    assert quarter.index[-1] == pd.Timestamp("2026-06-01")
     assert venecon.regimes("D", "2019-01", "2019-02").index[-1] == pd.Timestamp("2019-02-28")
     assert venecon.regimes("M", "2019-01", "2019-02-15").index[-1] == pd.Timestamp("2019-02-01")
 
@@ -220,7 +244,10 @@ def test_broad_regimes_match_the_note(note_spells):
         6: [("secondary_tariff", "start")],
         7: [("interdiction", "start"), ("blockade", "start")],
         8: [("licensed_reopening", "start")],
+        9: [("upstream_licensed", "start"), ("named_operators", "start")],
+        10: [("direct_pdvsa_sales", "start")],
     }
+    assert len(rows) == 11
     for position, checks in mapping.items():
         dates = _dates(rows[position][0] + " " + rows[position][1])
         coded = [table.at[name, field] for name, field in checks]

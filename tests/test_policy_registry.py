@@ -65,6 +65,13 @@ def _no_user_events():
         ("gl46", "2026-01-29", None),
         ("gl47", "2026-02-03", None),
         ("gl48", "2026-02-10", None),
+        ("gl46a", "2026-02-10", None),
+        ("gl5u", "2026-02-02", None),
+        ("gl49", "2026-02-13", None),
+        ("gl50", "2026-02-13", None),
+        ("gl50a", "2026-02-18", None),
+        ("faq1236-1237", "2026-02-18", None),
+        ("hydrocarbons-law-2026", "2026-01-29", None),
     ],
 )
 def test_verified_dates(ident, date, end):
@@ -73,6 +80,31 @@ def test_verified_dates(ident, date, end):
     assert record["end"] == (pd.Timestamp(end) if end else None)
     assert record["verification"] == "V"
     assert record["date_precision"] == "day"
+
+
+@pytest.mark.parametrize(
+    "ident, date, precision",
+    [
+        ("gl5t", "2025-12-19", "day"),
+        ("vitol-trafigura-licences-2026", "2026-01-01", "month"),
+        ("us-import-licence-2026", "2026-03-13", "day"),
+        ("pdvsa-sales-2026", "2026-03-18", "day"),
+    ],
+)
+def test_partly_verified_2026_rows(ident, date, precision):
+    record = venecon.event(ident)
+    assert record["date"] == pd.Timestamp(date)
+    assert record["verification"] == "P"
+    assert record["date_precision"] == precision
+
+
+def test_rows_the_note_now_dates_exactly_are_coded_to_the_day():
+    # Month-precision before the note's 2026-12-02 corrections.
+    for ident in ("gl49", "hydrocarbons-law-2026"):
+        record = venecon.event(ident)
+        assert record["date_precision"] == "day"
+        assert "corrected" in record["date_text"]
+    assert venecon.events()["date"].max() == pd.Timestamp("2026-03-18")
 
 
 def test_eo13808_was_signed_the_day_before_it_took_effect():

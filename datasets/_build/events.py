@@ -343,6 +343,12 @@ CODED: list[Coded] = [
           "none", "USCG seizes the Panama-flagged tanker Centuries (not on the sanctions list): "
           "enforcement reaches beyond listed vessels", entities="Centuries (tanker)",
           remarks="Note's direction: non-sanction (enforcement)."),
+    Coded("gl5t", ("2025-12-19", "GL 5T"), "GL 5T", "financial", "tightening",
+          "A late-2025 iteration of the PdVSA 2020 bond licence (known from GL 5U, which "
+          "replaces it); the date from which it authorised bond dealings is unverified",
+          entities="PdVSA; CITGO",
+          remarks="Coded as a creditor delay like the other GL 5 iterations; its terms are "
+                  "unverified (hence P). Note's direction: creditor delay (terms U)."),
     Coded("absolute-resolve", ("2026-01-03", "Operation Absolute Resolve"), "Military operation",
           "military-enforcement", "none",
           "US strikes on Caracas; Maduro and Cilia Flores captured and taken to New York; Delcy "
@@ -358,23 +364,74 @@ CODED: list[Coded] = [
           "New national emergency: Venezuelan oil and diluent proceeds held by the US ('Foreign "
           "Government Deposit Funds') shielded from attachment; transfers only as licensed",
           entities="GoV", remarks="Note's direction: easing (enabling) / creditor-blocking."),
-    Coded("hydrocarbons-law-2026", ("2026-01 (before 01-29)", "National Assembly"),
-          "Hydrocarbons law amendment", "context", "none",
-          "Venezuela's National Assembly amends the main hydrocarbons law (precondition cited "
-          "alongside GL 46)", entities="GoV", remarks="Day unknown (before 2026-01-29)."),
+    Coded("vitol-trafigura-licences-2026",
+          ("2026-01 (day U; Vitol's preliminary licence reported 2026-01-08)", "Vitol and Trafigura"),
+          "Specific licences (not public)", "company-licence", "easing",
+          "Specific licences to Vitol and Trafigura to ship and market Venezuelan crude and fuel "
+          "under the US-managed supply deal (Vitol first reported with a preliminary 18-month "
+          "licence to negotiate)", entities="Vitol; Trafigura",
+          remarks="Day unknown (Vitol's preliminary licence was reported 2026-01-08; both traders "
+                  "held licences by late January). Note's direction: easing (specific, "
+                  "company-level)."),
+    Coded("hydrocarbons-law-2026", ("2026-01-29 (corrected; was \"2026-01 (before 01-29)\")",
+                                    "National Assembly"),
+          "Hydrocarbons law reform", "context", "none",
+          "Venezuela's National Assembly passes the partial reform of the Organic Hydrocarbons Law "
+          "(productive participation contracts, flexible royalties for undeveloped fields, "
+          "independent dispute resolution); signed by the acting president the same day",
+          entities="GoV",
+          remarks="First discussion 2026-01-22; passed and signed on the day GL 46 was issued. "
+                  "Note's direction: context."),
     Coded("gl46", ("2026-01-29", "GL 46"), "GL 46", "oil-trade", "easing",
           "Established US entities may lift, export, sell, store, transport and refine "
           "Venezuelan-origin oil, including with the GoV and PdVSA, under conditions",
-          entities="GoV; PdVSA", remarks="Later amended as GL 46A (date unverified)."),
+          entities="GoV; PdVSA", remarks="Replaced by GL 46A on 2026-02-10 (event gl46a)."),
+    Coded("gl5u", ("2026-02-02", "GL 5U"), "GL 5U", "financial", "tightening",
+          "Replaces GL 5T: dealings in the PdVSA 2020 8.5% bond authorised only on or after "
+          "2026-03-20; new FAQs 1226-1235 on GL 46", entities="PdVSA; CITGO",
+          remarks="Creditor delay to 2026-03-20 (coded as tightening for creditors, like the "
+                  "earlier GL 5 delays); whether that date held is unverified. Note's direction: "
+                  "creditor delay; easing for creditors from 2026-03-20."),
     Coded("gl47", ("2026-02-03", "GL 47"), "GL 47", "oil-trade", "easing",
           "Sale of US-origin diluents to Venezuela, including to PdVSA", entities="PdVSA"),
     Coded("gl48", ("2026-02-10", "GL 48"), "GL 48", "oil-trade", "easing",
           "Goods, technology and services for oil and gas exploration, development and production "
           "in Venezuela; excludes Russia and China"),
-    Coded("gl49", ("2026-02 (day U)", "GL 49"), "GL 49 and others", "oil-trade", "easing",
-          "Further easing: port and airport operations, contingent contracts for investment, oil "
-          "and "
-          "gas sectors of certain entities", remarks="Day unknown."),
+    Coded("gl46a", ("2026-02-10", "GL 46A"), "GL 46A and GL 30B", "oil-trade", "easing",
+          "GL 46A replaces GL 46 (routine local taxes, permits and fees may be paid to the GoV "
+          "directly); GL 30B replaces GL 30A (port and airport transactions, without the bar on "
+          "diluent exports)", entities="GoV; PdVSA; INEA", remarks="Issued with GL 48."),
+    Coded("gl49", ("2026-02-13 (corrected; was \"2026-02 (day U)\")", "GL 49"), "GL 49",
+          "oil-trade", "easing",
+          "Negotiating and entering into contingent contracts for new oil or gas investment with "
+          "the GoV and PdVSA authorised; performing them needs a separate OFAC authorisation",
+          entities="GoV; PdVSA"),
+    Coded("gl50", ("2026-02-13", "GL 50"), "GL 50", "company-licence", "easing",
+          "Oil and gas operations authorised for BP, Chevron, Eni, Repsol and Shell only; oil "
+          "taxes and royalties into the Foreign Government Deposit Funds",
+          entities="BP; Chevron; Eni; Repsol; Shell"),
+    Coded("gl50a", ("2026-02-18", "GL 50A"), "GL 50A", "company-licence", "easing",
+          "Replaces GL 50: named-company operations licence reissued, covering dealings with the "
+          "GoV and PdVSA tied to the authorised companies, with payment and reporting conditions",
+          entities="BP; Chevron; Eni; Repsol; Shell", verification="V",
+          remarks="Date verified; whether GL 50A added Maurel & Prom is unverified, so entities "
+                  "are GL 50's."),
+    Coded("faq1236-1237", ("2026-02-18", "FAQs 1236"), "OFAC FAQs 1236-1237", "context", "none",
+          "Guidance: GL 30B versus GL 30A; royalties, per-barrel levies and federal taxes owed to "
+          "the GoV or PdVSA go into the Foreign Government Deposit Funds",
+          remarks="Note's direction: none (guidance)."),
+    Coded("us-import-licence-2026", ("2026-03-13 (day P; reported 2026-03-14)", "import into the US"),
+          "Treasury licence (number unverified)", "oil-trade", "easing",
+          "US companies may deal with the GoV, PdVSA and PdVSA-majority entities in Venezuelan oil "
+          "(purchase, storage, transport, refining) for its later import into the US",
+          entities="GoV; PdVSA",
+          remarks="Day partly verified (reported 2026-03-14); licence number unverified."),
+    Coded("pdvsa-sales-2026", ("2026-03-18", "Broad Treasury authorisation"),
+          "Treasury authorisation (number unverified)", "oil-trade", "easing",
+          "PdVSA may sell Venezuelan oil directly to US companies and on global markets, with some "
+          "limits", entities="PdVSA",
+          remarks="Licence number unverified (hence P). Issued the day the Jones Act was waived "
+                  "for 60 days."),
 ]
 
 LEFT_OUT: list[LeftOut] = [
@@ -393,7 +450,9 @@ LEFT_OUT: list[LeftOut] = [
 # Items outside the main table that are not coded (the note lists them in prose).
 NOT_IN_MAIN_TABLE = [
     "GL 8A-8D and GL 8J (series detail): letters and dates unverified (U).",
-    "GL 5B, 5K and 5M-5P (series detail): unverified (U).",
+    "GL 5B, 5K, 5M-5P and 5R-5S (series detail): unverified (U).",
+    "Whether GL 5U's bond authorisation took effect on 2026-03-20 or a later letter delayed it "
+    "(series detail): unverified (U), so no event marks 2026-03-20.",
     "GL 5D, 5F/5G and 5I (series detail, V-sec or P): the note gives only the date they delay the "
     "bond authorisation to, not their issue date, so they cannot be placed in time.",
     "The May-June 2022 Chevron negotiation licence, the comfort letters to Eni and Repsol and the "
@@ -447,6 +506,8 @@ def spell_tables(text: str) -> dict[str, list[tuple[str, str]]]:
 def find_row(rows: list[dict[str, str]], key: tuple[str, str]) -> dict[str, str]:
     date, phrase = key
     hits = [r for r in rows if r["date"] == date and phrase in r["instrument"]]
+    if len(hits) > 1:  # "GL 48" is also named in the GL 46A row of the same day: exact wins
+        hits = [r for r in hits if r["instrument"] == phrase] or hits
     if len(hits) != 1:
         raise ValueError(
             f"{NOTE}: the curation references the row dated {date!r} with {phrase!r} in its "
@@ -589,7 +650,8 @@ def build(research_dir: Path, data_dir: Path) -> list[dict]:
         "sector (2006-2026)",
         "description": (
             "One row per event: executive orders, the PdVSA designation, the GL 5, 8, 41, 44 and "
-            "46-48 licence families, Chevron's 2025 licences, the secondary-tariff order and, as "
+            "46-50 licence families, Chevron's 2025 licences, the 2026 trader and PdVSA-sales "
+            "authorisations, the secondary-tariff order and, as "
             "their own category, the 2025-2026 military and enforcement events. Dates are "
             "effective dates; every row carries its citation (Federal Register or official release "
             "and the sources quoted) and its verification tag. venecon.events() filters it, "

@@ -12,7 +12,9 @@ into the next (GL 44 relief 2023-10-18 -> 2024-04-18, the day it lapsed at
 first date is used; the alternative stays in that event's ``remarks``. The
 Chevron state is one category per day: where the note leaves a spell open
 ("2025-07-29/30 ->" for the restricted specific licence) and a later one
-begins (GL 46/48 from 2026-01-29), the later state takes over.
+begins (GL 46/48 from 2026-01-29, GL 50/50A from 2026-02-13), the later state
+takes over. The last coded state runs open-ended: the note finds no licence
+action after 2026-03-18 (a gap in its corpus, which it says).
 """
 
 from __future__ import annotations
@@ -62,6 +64,13 @@ REGIMES: list[Spell] = [
           "Blockade of sanctioned oil tankers ordered (from 2025-12-16)"),
     Spell("licensed_reopening", ("gl46", "date"), None,
           "Licensed reopening of Venezuelan oil trade (GL 46, from 2026-01-29)"),
+    Spell("upstream_licensed", ("gl48", "date"), None,
+          "Goods and services for upstream exploration and production licensed (GL 48, from "
+          "2026-02-10)"),
+    Spell("named_operators", ("gl50", "date"), None,
+          "Oil and gas operations licensed for named companies (GL 50/50A, from 2026-02-13)"),
+    Spell("direct_pdvsa_sales", ("pdvsa-sales-2026", "date"), None,
+          "Broad authorisation of direct PdVSA sales to US and world buyers (from 2026-03-18)"),
 ]
 
 # Chevron's licence state, from the note's "Chevron licence spells" table; each
@@ -76,6 +85,9 @@ CHEVRON_STATES: list[Spell] = [
     Spell("restricted-licence", ("chevron-licence-2025", "date"), None,
           "Restricted specific licence; in-kind royalties"),
     Spell("2026-regime", ("gl46", "date"), None, "GL 46 / 48: broader regime"),
+    Spell("named-operator", ("gl50", "date"), None,
+          "GL 50 / 50A (Chevron named): operations authorised; taxes and royalties into US-held "
+          "funds"),
 ]
 # Before PdVSA's designation Chevron needed no OFAC licence; the note's table starts there.
 PRE_DESIGNATION = "pre-designation"
@@ -183,10 +195,11 @@ def regimes(freq: str = "M", start: Any = None, end: Any = None, *, index: Any =
         Indexed by the period start dates (named ``date``; ``index`` itself
         when given). Float columns ``financial_sanctions, pdvsa_blocked,
         us_import_winddown, government_blocked, gl44_relief, gl44_winddown,
-        secondary_tariff, interdiction, blockade, licensed_reopening`` and the
+        secondary_tariff, interdiction, blockade, licensed_reopening,
+        upstream_licensed, named_operators, direct_pdvsa_sales`` and the
         ordered categorical ``chevron_licence`` with states
         ``pre-designation, operations, maintenance-only, gl41-production,
-        wind-down, none, restricted-licence, 2026-regime``.
+        wind-down, none, restricted-licence, 2026-regime, named-operator``.
         ``frame.attrs["venecon"]`` records the registry's sha256;
         :func:`spells` lists every boundary and the event it comes from.
 

@@ -29,6 +29,7 @@ STATE_COLORS = {
     "none": "#d9d9d9",
     "restricted-licence": "#9ecae1",
     "2026-regime": "#6baed6",
+    "named-operator": "#3182bd",
 }
 
 

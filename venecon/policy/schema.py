@@ -26,7 +26,8 @@ CATEGORIES: dict[str, str] = {
     "oil-trade": "Measures on trade in Venezuelan oil with PdVSA or the GoV: the PdVSA "
     "designation and its import wind-down, GL 44 and its wind-down, the 2026 licences",
     "company-licence": "Licences to named companies: the GL 8 series (Chevron and four oil-service "
-    "firms), GL 41 and its wind-down, Chevron's 2025 specific licence, GL 7 and GL 13",
+    "firms), GL 41 and its wind-down, Chevron's 2025 specific licence, GL 7 and GL 13, the 2026 "
+    "trader licences and GL 50/50A",
     "secondary": "Measures aimed at non-US third parties: the EO 13850 sectoral authority, "
     "designations of foreign traders, the EO 14245 secondary tariff",
     "military-enforcement": "Non-sanction military and enforcement actions: the naval deployment, "
