@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _build import episodes, events, macro, prices, production, trade  # noqa: E402
+from _build import episodes, events, macro, prices, production, reported, trade  # noqa: E402
 from _build.common import validate, write_csv  # noqa: E402
 from _build.descriptor import package_descriptor, resource_descriptor, write_descriptor  # noqa: E402
 
@@ -32,14 +32,19 @@ def build(raw_dir: Path, research_dir: Path, out_dir: Path) -> dict:
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     entries = []
+    # production_monthly's notes set EIA beside the press-reported OPEC secondary sources.
+    secondary = reported.secondary_sources(research_dir)
     for builder in BUILDERS:
-        for resource in builder.build(raw_dir):
+        built = (builder.build(raw_dir, secondary) if builder is production
+                 else builder.build(raw_dir))
+        for resource in built:
             frame = validate(resource)
             path = data_dir / f"{resource.name}.csv"
             sha = write_csv(frame, path)
             entries.append(resource_descriptor(resource, frame, sha, path.stat().st_size))
             print(f"  {resource.name:<22} {len(frame):>7} rows  sha256 {sha[:12]}")
-    extra = events.build(research_dir, data_dir) + episodes.build(raw_dir, data_dir)
+    extra = (events.build(research_dir, data_dir) + reported.build(research_dir, data_dir)
+             + episodes.build(raw_dir, data_dir))
     for entry in extra:
         print(f"  {entry['name']:<22} {entry['rows']:>7} rows  {entry['hash'][:19]}")
     entries.sort(key=lambda e: e["name"])

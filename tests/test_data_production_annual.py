@@ -17,6 +17,10 @@ def values(series: str, source: str, country: str = "VEN"):
 @pytest.mark.parametrize(
     "series, source, expected",
     [
+        # Energy Institute Statistical Review 2026, 'Oil Production - barrels' and
+        # 'Crude+cond production - barrels' (kb/d), as listed in shared/raw/MANIFEST.md.
+        ("oil_production", "ei_sr2026", {2017: 2209.2, 2025: 1104.3}),
+        ("crude_condensate", "ei_sr2026", {2019: 974, 2020: 624, 2025: 1071}),
         # Energy Institute Statistical Review 2024, sheet 'Oil Production - barrels' (kb/d),
         # as listed in shared/raw/MANIFEST.md (rounded there to whole kb/d).
         ("oil_production", "ei_sr2024", {2019: 1051, 2020: 680, 2021: 678, 2022: 735, 2023: 853}),
@@ -32,6 +36,43 @@ def test_published_venezuela_figures(series, source, expected):
     observed = values(series, source)
     for year, value in expected.items():
         assert observed[year] == pytest.approx(value, abs=1.0), (series, source, year)
+
+
+@pytest.mark.parametrize(
+    "country, expected",
+    [
+        # MANIFEST.md, EI 2026 'Oil Production - barrels' (kb/d).
+        ("IRN", {2017: 4939, 2025: 5184}),
+        ("SAU", {2017: 11892.2, 2025: 11407.9}),
+        ("LBY", {2025: 1399.6}),
+        ("RUS", {2025: 10736.8}),
+    ],
+)
+def test_ei_2026_oil_production_of_other_producers(country, expected):
+    observed = values("oil_production", "ei_sr2026", country)
+    for year, value in expected.items():
+        assert observed[year] == pytest.approx(value, abs=0.6), (country, year)
+
+
+def test_ei_2026_saudi_crude_condensate():
+    # MANIFEST.md: Saudi Arabia crude+condensate 2019-2025, EI 2026 (kb/d, whole numbers there;
+    # the workbook's 2024 cell is 9203.49, which the MANIFEST writes as 9204, hence abs=1).
+    observed = values("crude_condensate", "ei_sr2026", "SAU")
+    published = [10145, 9430, 9394, 10509, 9609, 9204, 9727]
+    assert observed.loc[2019:2025].tolist() == pytest.approx(published, abs=1.0)
+    assert observed[2024] == pytest.approx(9203.49, abs=0.01)
+
+
+def test_one_edition_per_source_and_the_revisions_are_stated():
+    # Each EI source is one whole edition: the 2026 edition revises earlier years, and the
+    # two are never mixed (ei_sr2024 ends in 2023, ei_sr2026 in 2025).
+    new, old = values("crude_condensate", "ei_sr2026"), values("crude_condensate", "ei_sr2024")
+    assert old[2020] == pytest.approx(628, abs=0.5) and new[2020] == pytest.approx(624, abs=0.5)
+    assert (old.index.max(), new.index.max()) == (2023, 2025)
+    notes = " ".join(venecon.describe("production_annual")["notes"])
+    revision = new[2022] - old[2022]
+    assert f"2022 {revision:+.1f}" in notes
+    assert "never combine the two editions" in notes
 
 
 def test_opec_members_series_matches_t36_and_reaches_back_to_1960():
@@ -54,6 +95,8 @@ def test_no_duplicate_keys_and_integer_years():
 @pytest.mark.parametrize(
     "series, source, first, last",
     [
+        ("oil_production", "ei_sr2026", 1965, 2025),
+        ("crude_condensate", "ei_sr2026", 2000, 2025),
         ("oil_production", "ei_sr2024", 1965, 2023),
         ("crude_condensate", "ei_sr2024", 2000, 2023),
         ("crude_oil", "opec_asb2018", 1982, 2017),
@@ -71,7 +114,7 @@ def test_donor_pool_coverage(series, source, first, last):
 
 
 def test_aggregates_and_not_separately_reported_zeros_are_dropped():
-    frame = venecon.load("production_annual", source="ei_sr2024", series="oil_production")
+    frame = venecon.load("production_annual", source="ei_sr2026", series="oil_production")
     # Russia is reported inside EI's USSR row until 1984: no fake zeros before 1985.
     assert frame[frame["country"] == "RUS"]["date"].min() == 1985
     # Genuine zero output is kept (Guyana before its 2019-2020 start).

@@ -94,7 +94,7 @@ def test_results_json_has_headlines_with_intervals_and_provenance(report_dir: Pa
     # the sections whose modules exist are in the report; missing ones are listed, never stubbed
     assert set(res["sections"]) | set(res["sections_unavailable"]) == set(SECTIONS)
     if "synth" in res["sections"]:
-        assert head["synth_effect_2017_2023_kbd"]["estimate"] < 0
+        assert head["synth_effect_2017_2025_kbd"]["estimate"] < 0
         assert (report_dir / "figures" / "synth_paths.png").exists()
     if "revenue" in res["sections"]:
         h = head["revenue_lost_usd_bn_per_year"]

@@ -14,20 +14,28 @@ from .raw import open_raw
 EIA_MONTHLY = "iciv-venezuela/eia_monthly.csv"
 EIA_ANNUAL = "iciv-venezuela/eia.csv"
 EI_WORKBOOK = "energy-institute/EI-Stats-Review-All-Data.xlsx"
+EI_WORKBOOK_2026 = "energy-institute-2026/EI-Stats-Review-ALL-data-2026.xlsx"
 T35 = "opec-asb-2018/T35 Daily and cumulative crude oil production in OPEC Members.xlsx"
 T36 = "opec-asb-2018/T36 World crude oil production by country.xlsx"
+
+# EI source code -> workbook. The 2026 edition is venecon's Energy Institute source; the
+# 2024 edition stays as its own source so results computed on it reproduce. One edition
+# per (series, source): never mixed year by year.
+EI_EDITIONS = {"ei_sr2026": EI_WORKBOOK_2026, "ei_sr2024": EI_WORKBOOK}
+EI_CURRENT = "ei_sr2026"
 
 # EI sheet -> (series, definition). Both sheets are in thousand barrels daily.
 EI_SHEETS = {
     "Oil Production - barrels": (
         "oil_production",
         "Oil production: crude oil, shale/tight oil, oil sands, condensates and NGLs; excludes "
-        "biofuels, coal/gas-to-liquids and refinery gain (ei_sr2024, sheet 'Oil Production - barrels')",
+        "biofuels, coal/gas-to-liquids and refinery gain (ei_sr2026 and ei_sr2024, sheet 'Oil "
+        "Production - barrels' of each edition)",
     ),
     "Crude+cond production - barrels": (
         "crude_condensate",
         "Crude oil including shale/tight oil, oil sands and lease/gas condensate; excludes NGLs "
-        "(ei_sr2024, sheet 'Crude+cond production - barrels')",
+        "(ei_sr2026 and ei_sr2024, sheet 'Crude+cond production - barrels' of each edition)",
     ),
 }
 EI_UNIT = "Thousand barrels daily"
@@ -69,7 +77,27 @@ def spread_flags(values: pd.Series, years: pd.Series) -> pd.Series:
     return flags
 
 
-def production_monthly(raw_dir: Path) -> Resource:
+def eia_minus_secondary(eia: pd.DataFrame, secondary: pd.Series | None) -> str:
+    """The note comparing EIA crude with OPEC secondary sources, month by month."""
+    crude = eia[eia["series"] == "crude_oil"].set_index("date")["value"]
+    text = ("EIA crude (product 57) runs above OPEC secondary-source estimates not only in 2013-2019 "
+            "(annual levels about 0.08-0.15 mb/d higher) but through 2026")
+    if secondary is None or secondary.empty:
+        return text + "."
+    months = [d for d in secondary.index if d in crude.index]
+    gaps = ", ".join(f"{d:%Y-%m} {crude[d] - secondary[d]:+.0f} (EIA {crude[d]:.0f} vs "
+                     f"{secondary[d]:.0f})" for d in months)
+    return (text + f": EIA minus OPEC secondary sources, kb/d, in the months with a curated "
+            f"press-reported secondary-source figure (reported_monthly, series "
+            f"crude_oil_secondary_sources): {gaps}. Gaps of +155 (2018-06), +44 (2020-06) and "
+            "+9 (2024-06) kb/d against press-reported secondary sources are cited in venecon's "
+            "issue tracker (issue 12); those secondary-source figures are not curated here, so "
+            "they are not reproduced from data.")
+
+
+def production_monthly(raw_dir: Path, secondary: pd.Series | None = None) -> Resource:
+    """Venezuela monthly production (EIA); ``secondary`` (OPEC secondary sources, kb/d, on
+    month starts) only feeds the note that sets the two side by side."""
     raw = read_iciv(raw_dir, EIA_MONTHLY)
     if set(raw["unidad"]) != {"TBPD"}:
         raise ValueError(f"{EIA_MONTHLY}: expected TBPD units only, found {set(raw['unidad'])}")
@@ -114,8 +142,8 @@ def production_monthly(raw_dir: Path) -> Resource:
         notes=[
             "Monthly values for 2008-2015 are annual estimates spread over the months (see 'flag'): "
             "a monthly pre-period should start in 2016 or use annual data.",
-            "EIA annual levels run about 0.08-0.15 mb/d above OPEC secondary-source estimates in "
-            "2013-2019; EIA, Energy Institute and OPEC figures are different concepts and are not spliced.",
+            eia_minus_secondary(frame, secondary),
+            "EIA, Energy Institute and OPEC figures are different concepts and are not spliced.",
         ],
     )
 
@@ -139,7 +167,7 @@ def read_ei_sheet(path: Path, sheet: str) -> tuple[pd.DataFrame, int]:
     header = raw.iloc[2].tolist()
     if str(header[0]).strip() != EI_UNIT:
         raise ValueError(
-            f"{EI_WORKBOOK} [{sheet}]: expected unit {EI_UNIT!r} in A3, found {header[0]!r}"
+            f"{path.name} [{sheet}]: expected unit {EI_UNIT!r} in A3, found {header[0]!r}"
         )
     years = []
     for cell in header[1:]:
@@ -174,19 +202,44 @@ def _value(frame: pd.DataFrame, series: str, source: str, country: str, year: in
     return f"{hit['value'].iloc[0]:,.0f}" if len(hit) else "n/a"
 
 
+def ei_revisions(frame: pd.DataFrame, country: str = "VEN") -> list[str]:
+    """Notes stating how the current EI edition revised the 2024 edition's years for one country."""
+    notes = []
+    for name in ("oil_production", "crude_condensate"):
+        both = {}
+        for code in ("ei_sr2026", "ei_sr2024"):
+            part = frame[(frame["series"] == name) & (frame["source"] == code)
+                         & (frame["country"] == country)]
+            both[code] = part.set_index("date")["value"]
+        diff = (both["ei_sr2026"] - both["ei_sr2024"]).dropna()
+        moved = diff[diff.abs() >= 0.05]  # EI prints one decimal
+        years = f"{int(diff.index.min())}-{int(diff.index.max())}"
+        if moved.empty:
+            notes.append(f"EI revisions, {country} {name}: ei_sr2026 equals ei_sr2024 in {years}.")
+            continue
+        listed = ", ".join(f"{int(y)} {v:+.1f}" for y, v in moved.items())
+        notes.append(
+            f"EI revisions, {country} {name} (ei_sr2026 minus ei_sr2024, kb/d, years where the "
+            f"2026 edition changed the 2024 edition's figure; {years} compared): {listed}. "
+            f"Largest absolute revision {moved.abs().max():.1f} kb/d in "
+            f"{int(moved.abs().idxmax())}.")
+    return notes
+
+
 def production_annual(raw_dir: Path) -> Resource:
-    """Country-year crude and oil production panel (EI 2024, OPEC ASB 2018, EIA).
+    """Country-year crude and oil production panel (EI 2026 and 2024, OPEC ASB 2018, EIA).
 
     Each publisher's concept is its own (series, source) pair; nothing is
     spliced or level-adjusted. Units are thousand barrels per day throughout.
     """
     pieces, series = [], {}
-    workbook = open_raw(raw_dir, EI_WORKBOOK)
     text_cells = {}
-    for sheet, (name, definition) in EI_SHEETS.items():
-        frame, text_cells[sheet] = read_ei_sheet(workbook, sheet)
-        pieces.append(drop_successor_zeros(opec.country_rows(frame, name, "ei_sr2024", "kb/d")))
-        series[name] = definition
+    for code, workbook in EI_EDITIONS.items():
+        path = open_raw(raw_dir, workbook)
+        for sheet, (name, definition) in EI_SHEETS.items():
+            frame, text_cells[code, sheet] = read_ei_sheet(path, sheet)
+            pieces.append(drop_successor_zeros(opec.country_rows(frame, name, code, "kb/d")))
+            series[name] = definition
 
     t36_path, t35_path = open_raw(raw_dir, T36), open_raw(raw_dir, T35)
     if opec.unit(t36_path) != "1,000 b/d":
@@ -222,7 +275,7 @@ def production_annual(raw_dir: Path) -> Resource:
         part = frame[(frame["series"] == name) & (frame["source"] == source)]
         return f"{part['date'].min()}-{part['date'].max()}, {part['country'].nunique()} countries"
 
-    ei_zeros = frame[(frame["source"] == "ei_sr2024") & (frame["value"] == 0)]
+    ei_zeros = frame[(frame["source"] == EI_CURRENT) & (frame["value"] == 0)]
     last_zero = ei_zeros.groupby("country")["date"].max()
     notes = [
         "Different concepts are different (series, source) pairs and are never spliced or "
@@ -230,10 +283,19 @@ def production_annual(raw_dir: Path) -> Resource:
         "include condensate, OPEC crude_oil is crude as officially reported by members. Venezuela "
         f"2017, kb/d: OPEC crude_oil {_value(frame, 'crude_oil', 'opec_asb2018', 'VEN', 2017)}, "
         f"EIA crude_oil {_value(frame, 'crude_oil', 'eia_ies', 'VEN', 2017)}, EI crude_condensate "
-        f"{_value(frame, 'crude_condensate', 'ei_sr2024', 'VEN', 2017)}, EI oil_production "
-        f"{_value(frame, 'oil_production', 'ei_sr2024', 'VEN', 2017)}.",
-        f"Coverage: ei_sr2024 oil_production {span('oil_production', 'ei_sr2024')}; "
-        f"crude_condensate {span('crude_condensate', 'ei_sr2024')}; opec_asb2018 crude_oil "
+        f"{_value(frame, 'crude_condensate', EI_CURRENT, 'VEN', 2017)}, EI oil_production "
+        f"{_value(frame, 'oil_production', EI_CURRENT, 'VEN', 2017)} ({EI_CURRENT}).",
+        "Energy Institute editions: ei_sr2026 (Statistical Review 2026, data to 2025) is the "
+        "current Energy Institute source. ei_sr2024 "
+        "(Statistical Review 2024, data to 2023) is kept as a separate source, complete in itself, "
+        "so that results computed on that edition (venecon's regression fixtures, published "
+        "studies citing it) reproduce. Each EI edition revises earlier years: never combine the "
+        "two editions year by year; pick one source.",
+        *ei_revisions(frame),
+        f"Coverage: ei_sr2026 oil_production {span('oil_production', 'ei_sr2026')}; "
+        f"crude_condensate {span('crude_condensate', 'ei_sr2026')}; ei_sr2024 oil_production "
+        f"{span('oil_production', 'ei_sr2024')}; crude_condensate "
+        f"{span('crude_condensate', 'ei_sr2024')}; opec_asb2018 crude_oil "
         f"{span('crude_oil', 'opec_asb2018')}; crude_oil_opec_members "
         f"{span('crude_oil_opec_members', 'opec_asb2018')}; eia_ies crude_oil {span('crude_oil', 'eia_ies')} "
         "(counts include WLD where present).",
@@ -241,14 +303,15 @@ def production_annual(raw_dir: Path) -> Resource:
         "FSU subtotals, EI's 'USSR' row (1965-1984; the former Soviet republics start in 1985) and "
         "OPEC's 'Sudans' (Sudan and South Sudan combined, not one ISO country, so Sudan is absent "
         "from the OPEC series). The world total is kept as WLD.",
-        "EI zeros: EI prints 0 for countries with no output yet (e.g. Guyana to "
+        f"EI zeros ({EI_CURRENT}): EI prints 0 for countries with no output yet (e.g. Guyana to "
         f"{last_zero.get('GUY')}, Chad to {last_zero.get('TCD')}); these are kept "
         f"({len(last_zero)} countries have zero years). The exception is the "
         "leading zeros of states reported inside a predecessor's row (former Soviet republics "
         "before 1985, South Sudan before 2012), which mean 'not reported separately' and are dropped.",
         "EI missing-value markers ('-', '^' = less than 0.05, 'n/a', blank) are dropped, not "
-        "zero-filled; this vintage has "
-        + ", ".join(f"{n} text cells in '{sheet}'" for sheet, n in text_cells.items()) + ".",
+        "zero-filled; the editions have "
+        + ", ".join(f"{n} text cells in {code} '{sheet}'"
+                    for (code, sheet), n in text_cells.items()) + ".",
         "OPEC ASB T35 (daily average crude production of the 2018 OPEC members, 1960-2017) is the "
         "same publication and concept as T36 and equals it exactly for every member in 1982-2017 "
         "(checked at build time). It is kept as the distinct series crude_oil_opec_members for its "
@@ -266,19 +329,20 @@ def production_annual(raw_dir: Path) -> Resource:
         title="Oil and crude production by country, annual (Energy Institute, OPEC ASB, EIA)",
         description=(
             "Country-year production panel in thousand barrels per day for synthetic-control donor "
-            "pools: Energy Institute Statistical Review 2024 oil production (crude + NGLs, "
-            "1965-2023) and crude + condensate (2000-2023) for all reported countries, OPEC Annual "
+            "pools: Energy Institute Statistical Review oil production (crude + NGLs, 1965-2025) "
+            "and crude + condensate (2000-2025) for all reported countries from the 2026 edition "
+            "(source ei_sr2026; the 2024 edition, to 2023, stays as source ei_sr2024), OPEC Annual "
             "Statistical Bulletin 2018 crude production by country (1982-2017, plus OPEC members "
             "from 1960), and EIA crude oil for Venezuela (2000-2025). Each publisher's concept is a "
             "separate (series, source) pair; levels differ and are not spliced."
         ),
         frequency="annual",
         frame=frame,
-        inputs=[EI_WORKBOOK, T36, T35, EIA_ANNUAL],
+        inputs=[EI_WORKBOOK_2026, EI_WORKBOOK, T36, T35, EIA_ANNUAL],
         series=dict(sorted(series.items())),
         notes=notes,
     )
 
 
-def build(raw_dir: Path) -> list[Resource]:
-    return [production_monthly(raw_dir), production_annual(raw_dir)]
+def build(raw_dir: Path, secondary: pd.Series | None = None) -> list[Resource]:
+    return [production_monthly(raw_dir, secondary), production_annual(raw_dir)]

@@ -71,14 +71,24 @@ EIA_PSM = Publisher(
     *PUBLIC_DOMAIN_EIA,
     "Source: U.S. Energy Information Administration (EIA), Petroleum Supply Monthly.",
 )
+EI_TERMS = (
+    "Energy Institute terms: free to use and quote with attribution; price series are "
+    "(c) S&P Global Commodity Insights (third-party copyright)",
+    "https://www.energyinst.org/statistical-review",
+)
 EI = Publisher(
     "ei_sr2024",
     "Energy Institute, Statistical Review of World Energy 2024",
     "https://www.energyinst.org/statistical-review",
-    "Energy Institute terms: free to use and quote with attribution; price series are "
-    "(c) S&P Global Commodity Insights (third-party copyright)",
-    "https://www.energyinst.org/statistical-review",
+    *EI_TERMS,
     "Energy Institute Statistical Review of World Energy 2024.",
+)
+EI_2026 = Publisher(
+    "ei_sr2026",
+    "Energy Institute, Statistical Review of World Energy 2026",
+    "https://www.energyinst.org/statistical-review",
+    *EI_TERMS,
+    "Energy Institute Statistical Review of World Energy 2026.",
 )
 OPEC_ASB = Publisher(
     "opec_asb2018",
@@ -184,6 +194,14 @@ RAW: dict[str, RawFile] = {
             "8b52f0a105047bf885cac625f7a8f918daef35b6",
             "1f5c27446a6995448a84e943a22c7d9dd5812d3775b85cd0836df1e3b8dae729",
             "Energy Institute Statistical Review of World Energy 2024, full workbook",
+        ),
+        RawFile(
+            "energy-institute-2026/EI-Stats-Review-ALL-data-2026.xlsx", EI_2026,
+            "MatteoCs1bc/Global_Energy_Data_2026", "EI-Stats-Review-ALL-data (1).xlsx",
+            "73d0b84c91f33b2720429cabc622ead52c0dd9e3",
+            "ec12a2bb8b56a44080d71d3847b25135fbe1991600c7d1437e12dbdea11b111a",
+            "Energy Institute Statistical Review of World Energy 2026, full workbook (renamed in "
+            "shared/raw without the space)",
         ),
         _opec("T36 World crude oil production by country.xlsx",
               "000c935968e8992222c3386f1d910fcd0cf694ff1524fb3542c00ce28fd579b3",

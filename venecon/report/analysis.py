@@ -102,7 +102,7 @@ LITERATURE: list[dict[str, Any]] = [
             "figure refers "
             "to mid-2019 ('today'), which mixes the 2017 and 2019 sanctions; compare also "
             "venecon's "
-            "2019-2023 average."
+            "2019-2025 average."
         ),
     },
     {

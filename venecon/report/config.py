@@ -37,7 +37,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 #: Donor pool of the synthetic control (every producer with complete EI data
-#: 1990-2023 except those below, which had their own shocks); documented in
+#: 1990-2025 except those below, which had their own shocks); documented in
 #: tests/fixtures/synth_venezuela.json.
 SYNTH_DONORS = [
     "AGO",
@@ -129,11 +129,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     # Synthetic control on EI annual crude+NGL output (kb/d).
     "synth": {
-        "source": "ei_sr2024",
+        "source": "ei_sr2026",
         "start": 1990,
         "treatment": 2017,
         "oil_sanctions_year": 2019,
-        "end": 2023,
+        "end": 2025,
         "fit_window": [1990, 2016],
         "predictor_windows": [[1990, 1999], [2000, 2009], [2010, 2016]],
         "predictor_years": [2014, 2016],
@@ -160,7 +160,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 
 _ALLOWED_MODELS = ("sanctions_its", "sanctions_arima", "chevron_its", "chevron_arima")
 _ALLOWED_BENCHMARKS = ("brent", "opec_basket")
-_SOURCES = ("ei_sr2024",)
+_SOURCES = ("ei_sr2026", "ei_sr2024")
 
 
 def _err(key: str, problem: str, allowed: str) -> ConfigError:
@@ -306,9 +306,9 @@ _CHECKS: dict[str, dict[str, Any]] = {
     "synth": {
         "source": lambda k, v: _check_choice(k, v, _SOURCES),
         "start": lambda k, v: _check_int(k, v, 1965, 2015),
-        "treatment": lambda k, v: _check_int(k, v, 1970, 2023),
-        "oil_sanctions_year": lambda k, v: _check_int(k, v, 1970, 2023),
-        "end": lambda k, v: _check_int(k, v, 1970, 2023),
+        "treatment": lambda k, v: _check_int(k, v, 1970, 2025),
+        "oil_sanctions_year": lambda k, v: _check_int(k, v, 1970, 2025),
+        "end": lambda k, v: _check_int(k, v, 1970, 2025),
         "fit_window": _check_year_window,
         "predictor_windows": lambda k, v: (
             [_check_year_window(f"{k}[{i}]", w) for i, w in enumerate(v)]

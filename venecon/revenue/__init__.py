@@ -51,6 +51,9 @@ _LAZY = {
     "Discount": "venecon.revenue.assumptions",
     "Deflator": "venecon.revenue.assumptions",
     "DEFAULT_BENCHMARK_SOURCES": "venecon.revenue.assumptions",
+    "observed_export_share": "venecon.revenue.assumptions",
+    "central_assumptions": "venecon.revenue.assumptions",
+    "merey_gap_2017": "venecon.revenue.assumptions",
     "estimate": "venecon.revenue.accounting",
     "realised_prices": "venecon.revenue.accounting",
     "annual_realised_prices": "venecon.revenue.accounting",
@@ -79,7 +82,15 @@ __all__ = list(_LAZY)
 
 if TYPE_CHECKING:
     from .accounting import COLUMN_UNITS, annual_realised_prices, estimate, realised_prices
-    from .assumptions import DEFAULT_BENCHMARK_SOURCES, Assumptions, Deflator, Discount
+    from .assumptions import (
+        DEFAULT_BENCHMARK_SOURCES,
+        Assumptions,
+        Deflator,
+        Discount,
+        central_assumptions,
+        merey_gap_2017,
+        observed_export_share,
+    )
     from .decomposition import Decomposition, decompose, shapley
     from .loss import LostRevenue, lost, sensitivity
     from .published import (

@@ -24,6 +24,7 @@ COLUMN_UNITS = {
     "benchmark_price": "USD/bbl",
     "discount": "USD/bbl",
     "discount_basis": "observed | assumed",
+    "discount_source": "price source of an observed discount, or 'assumed: <assumption>'",
     "realised_price": "USD/bbl",
     "revenue_usd_million": "USD million (nominal)",
     "deflator_factor": "index(base) / index(t)",
@@ -67,6 +68,7 @@ def realised_prices(
         " Choose another benchmark/source or restrict the output period.",
     )
     discount, basis = a.discount.resolve(benchmark, prices)
+    source = a.discount.sources(months, prices)
     realised = benchmark - discount
     bad = months[(realised <= 0).to_numpy()]
     if len(bad):
@@ -79,6 +81,7 @@ def realised_prices(
             "benchmark_price": benchmark,
             "discount": discount,
             "discount_basis": basis,
+            "discount_source": source,
             "realised_price": realised,
         },
         index=months,
@@ -177,7 +180,7 @@ def annual_realised_prices(years: Any, prices: Any, assumptions: Assumptions) ->
     if d.kind != "observed":
         discount = d.amount(benchmark)
     else:
-        grade = select_price(prices, d.grade, d.grade_source, f"{d.grade} price")
+        grade = d.grade_prices(prices)[0]
         gap = monthly - grade.reindex(months)
         incomplete = _year_gaps(gap, years)
         discount = gap.groupby(gap.index.year).mean()

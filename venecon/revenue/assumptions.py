@@ -23,7 +23,20 @@ from ._data import frame_provenance, require_cover, select_price, series_sha256,
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Assumptions", "Discount", "Deflator", "DEFAULT_BENCHMARK_SOURCES"]
+__all__ = [
+    "Assumptions",
+    "Discount",
+    "Deflator",
+    "DEFAULT_BENCHMARK_SOURCES",
+    "observed_export_share",
+    "central_assumptions",
+    "merey_gap_2017",
+]
+
+#: Press-reported OPEC MOMR prices (bundled ``reported_monthly``): the default second
+#: source of an observed discount, for months the OPEC ASB series lacks.
+REPORTED_SOURCE = "opec_momr_press"
+REPORTED_DATASET = "reported_monthly"
 
 #: Source used for a benchmark when ``benchmark_source`` is not given.
 #: EIA Brent is the longest bundled monthly series (1987-05 to 2026-07); the
@@ -53,9 +66,12 @@ class Discount:
     A positive discount lowers the realised price. Build one with a constructor:
 
     * :meth:`observed` -- the benchmark minus an observed grade price (Merey,
-      OPEC ASB, bundled 2005-03 to 2017-12), month by month; months without
-      the grade raise :class:`~venecon.exceptions.DateRangeError` unless a
-      ``fallback`` assumption is given, which is then used and labelled;
+      OPEC ASB, bundled 2005-03 to 2017-12; for Merey also the press-reported
+      OPEC MOMR prices of ``reported_monthly``, 2025-01 to 2026-01 and 2026-04,
+      in months the ASB lacks), month by month; months without the grade raise
+      :class:`~venecon.exceptions.DateRangeError` unless a ``fallback``
+      assumption is given, which is then used and labelled. :meth:`sources`
+      says which source (or the assumption) gives each month's discount;
     * :meth:`usd` -- a fixed USD/bbl amount (an assumption);
     * :meth:`percent` -- a fixed percentage of the benchmark (an assumption).
 
@@ -68,6 +84,7 @@ class Discount:
     grade_source: str | None = None
     fallback: Discount | None = None
     note: str = ""
+    reported_source: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("observed", "usd", "percent"):
@@ -102,9 +119,18 @@ class Discount:
         source: str | None = "opec_asb2018",
         fallback: Discount | None = None,
         note: str = "",
+        reported: str | None = REPORTED_SOURCE,
     ) -> Discount:
-        """Benchmark minus the observed price of ``grade`` (from ``source``), month by month."""
-        return cls("observed", grade=grade, grade_source=source, fallback=fallback, note=note)
+        """Benchmark minus the observed price of ``grade`` (from ``source``), month by month.
+
+        ``reported`` names a second source of observed prices used only in months
+        ``source`` lacks: by default the press-reported OPEC MOMR figures of the
+        bundled ``reported_monthly`` table (its own source, never merged into the
+        ASB series; each month's source is reported by :meth:`sources`). Pass
+        ``reported=None`` to use ``source`` alone.
+        """
+        return cls("observed", grade=grade, grade_source=source, fallback=fallback, note=note,
+                   reported_source=reported)
 
     @classmethod
     def usd(cls, value: float, note: str = "") -> Discount:
@@ -124,7 +150,51 @@ class Discount:
         if self.kind == "percent":
             return f"{self.value:g}% of benchmark"
         text = f"observed {self.grade}" + (f" ({self.grade_source})" if self.grade_source else "")
+        if self.reported_source:
+            text += f" or {self.reported_source}"
         return text + (f", else {self.fallback.label}" if self.fallback else "")
+
+    def grade_prices(self, prices: Any) -> tuple[pd.Series, pd.Series]:
+        """The observed grade price (USD/bbl) and each month's source code.
+
+        Months ``grade_source`` lacks take the ``reported_source`` price (from
+        ``prices`` if it holds those rows, else the bundled ``reported_monthly``).
+        Only a tidy price frame gets reported prices added: a Series or wide
+        frame is the user's own price data and is used as given.
+        """
+        import pandas as pd
+
+        grade = select_price(prices, self.grade, self.grade_source, f"{self.grade} price")
+        source = pd.Series(self.grade_source or "user-supplied", index=grade.index, dtype=object)
+        source = source.where(grade.notna())
+        tidy = isinstance(prices, pd.DataFrame) and {"date", "series", "source"} <= set(
+            prices.columns
+        )
+        if not (self.reported_source and tidy):
+            return grade, source
+        rows = prices[(prices["series"] == self.grade) & (prices["source"] == self.reported_source)]
+        if rows.empty:
+            from ..data.load import load
+
+            rows = load(REPORTED_DATASET)
+            rows = rows[(rows["series"] == self.grade) & (rows["source"] == self.reported_source)]
+        if rows.empty:
+            return grade, source
+        reported = select_price(rows, self.grade, self.reported_source, f"reported {self.grade}")
+        fill = reported[~reported.index.isin(grade.dropna().index)]
+        merged = pd.concat([grade.dropna(), fill]).sort_index()
+        source = pd.concat([source.dropna(), pd.Series(self.reported_source, index=fill.index)])
+        return merged.rename(self.grade), source.sort_index()
+
+    def sources(self, months: pd.DatetimeIndex, prices: Any) -> pd.Series:
+        """Per month: the price source of an observed discount, else ``"assumed: <label>"``."""
+        import pandas as pd
+
+        assumed = f"assumed: {self.fallback.label if self.fallback else self.label}"
+        if self.kind != "observed":
+            return pd.Series(assumed, index=months, dtype=object)
+        _, source = self.grade_prices(prices)
+        return source.reindex(months).fillna(assumed).astype(object)
 
     def amount(self, benchmark: pd.Series) -> pd.Series:
         """The discount in USD/bbl for an assumed (``usd``/``percent``) discount."""
@@ -141,16 +211,15 @@ class Discount:
         months = benchmark.index
         if self.kind != "observed":
             return self.amount(benchmark), pd.Series("assumed", index=months)
-        grade = select_price(prices, self.grade, self.grade_source, f"{self.grade} price").reindex(
-            months
-        )
+        grade = self.grade_prices(prices)[0].reindex(months)
         observed = benchmark - grade
         basis = pd.Series("observed", index=months).where(observed.notna(), "assumed")
         if self.fallback is None:
             hint = (
                 " Give an explicit assumption for those months, e.g. "
                 f"Discount.observed({self.grade!r}, fallback=Discount.usd(...)); the bundled "
-                "Merey price ends in 2017-12."
+                "Merey price (OPEC ASB) ends in 2017-12; press-reported OPEC figures cover "
+                "2025-01 to 2026-01 and 2026-04."
             )
             require_cover(
                 grade, months, f"the observed {self.grade} price (needed for the discount)", hint
@@ -169,6 +238,7 @@ class Discount:
             out.update(
                 grade=self.grade,
                 grade_source=self.grade_source,
+                reported_source=self.reported_source,
                 unit="USD/bbl",
                 definition="benchmark price minus grade price, monthly",
                 fallback=self.fallback.to_dict() if self.fallback else None,
@@ -421,3 +491,79 @@ class Assumptions:
             "deflator": self.deflator.to_dict() if self.deflator else None,
             "price_treatment": "monthly average prices, applied to the month's exported barrels",
         }
+
+
+def merey_gap_2017(benchmark: str = "brent", source: str | None = "eia_spot") -> Discount:
+    """The mean observed benchmark-minus-Merey (OPEC ASB) gap of 2017 as a fixed discount.
+
+    Computed from the bundled ``prices_monthly``; the assumption used for months
+    without an observed Merey price.
+    """
+    from ..data.load import load
+
+    prices = load("prices_monthly", start="2017-01", end="2017-12")
+    bench = select_price(prices, benchmark, source, f"benchmark {benchmark}")
+    merey = select_price(prices, "merey", "opec_asb2018", "merey price")
+    gap = float((bench - merey).mean())
+    return Discount.usd(round(gap, 4), note=(
+        f"mean observed {benchmark} ({source}) minus OPEC ASB Merey discount over "
+        "2017-01..2017-12, used for months without an observed Merey price"))
+
+
+def observed_export_share(country: str = "VEN") -> pd.Series:
+    """Crude exports as a share of crude production, by year, from the OPEC bulletin.
+
+    ``share_y = crude exports (ASB Table 5.3, partner WLD) / crude production
+    (ASB Table 3.6)``, both OPEC Annual Statistical Bulletin 2018 figures in
+    kb/d (official, direct-communication numbers, so the ratio is internally
+    consistent). Venezuela 2017: 1,596.36 / 2,034.80 = 0.785.
+
+    Returns
+    -------
+    Series
+        Shares in [0, 1] indexed by year (1982-2017 for Venezuela), named
+        ``export_share``; ``attrs["venecon"]`` names the two tables.
+    """
+    from ..data.load import load
+
+    exports = load("trade_annual", country=country, series="crude_exports_volume",
+                   source="opec_asb2018", partner="WLD").set_index("date")["value"]
+    output = load("production_annual", country=country, series="crude_oil",
+                  source="opec_asb2018").set_index("date")["value"]
+    share = (exports / output).dropna().rename("export_share")
+    share.index.name = "year"
+    share.attrs["venecon"] = {
+        "definition": "crude exports / crude production, OPEC ASB 2018 (T53 partner WLD / T36)",
+        "datasets": ["trade_annual", "production_annual"],
+    }
+    return share
+
+
+def central_assumptions(benchmark: str = "brent") -> Assumptions:
+    """Venecon's central, sourced revenue assumptions.
+
+    * export share: the share observed in the OPEC bulletin for its last year
+      (:func:`observed_export_share`, 0.785 for Venezuela in 2017), not 1;
+    * discount: benchmark minus observed Merey (OPEC ASB to 2017-12, then the
+      press-reported OPEC figures in 2025-26), else the mean observed
+      Brent-minus-Merey gap of 2017 (computed from the bundled data);
+    * benchmark: EIA Brent unless ``benchmark`` says otherwise.
+
+    Each value is computed from the bundled tables, not typed in; ``to_dict()``
+    records them. Pass the result to :func:`venecon.revenue.sensitivity` with a
+    grid to see where it sits (the table's ``rank`` and ``headline`` columns).
+    """
+    share = observed_export_share()
+    year = int(share.index.max())
+    source = DEFAULT_BENCHMARK_SOURCES.get(benchmark)
+    return Assumptions(
+        export_share=round(float(share[year]), 4),
+        discount=Discount.observed("merey", "opec_asb2018",
+                                   fallback=merey_gap_2017(benchmark, source)),
+        benchmark=benchmark,
+        benchmark_source=source,
+        export_share_note=(
+            f"observed in the OPEC Annual Statistical Bulletin 2018 for {year}: crude exports / "
+            f"crude production = {share[year]:.4f} (T53 / T36); the bulletin's last year, used "
+            "for every month"),
+    )

@@ -541,8 +541,10 @@ def sensitivity(
     DataFrame
         Columns ``discount``, ``export_share``, ``usd_million``, ``lower``,
         ``upper`` (total over the window), ``per_year_usd_bn`` with
-        ``per_year_lower``/``per_year_upper``; ``attrs["venecon"]`` has the base
-        assumptions and the window.
+        ``per_year_lower``/``per_year_upper``, ``rank`` (1 = largest loss) and
+        ``headline`` (the cell of the base ``assumptions``); ``attrs["venecon"]``
+        has the base assumptions, the window and ``headline_rank`` ("2 of 8",
+        or None when the base assumptions are not a cell of the grid).
     """
     import pandas as pd
 
@@ -574,7 +576,15 @@ def sensitivity(
                 }
             )
     table = pd.DataFrame(rows)
+    # Where the base assumptions sit in the grid: rank 1 is the largest loss.
+    table["rank"] = table["usd_million"].rank(ascending=False, method="min").astype(int)
+    base_share = assumptions.export_share if not isinstance(assumptions.export_share, pd.Series) \
+        else "series"
+    table["headline"] = (table["discount"] == assumptions.discount.label) & (
+        table["export_share"] == base_share)
     table.attrs["venecon"] = {
+        "headline_rank": (f"{int(table.loc[table['headline'], 'rank'].iloc[0])} of {len(table)}"
+                          if table["headline"].any() else None),
         "function": "venecon.revenue.sensitivity",
         "window": (
             [f"{res.start:%Y}", f"{res.end:%Y}"]

@@ -114,25 +114,9 @@ def default_comparison_assumptions(export_share: float = 1.0) -> Any:
     typed in). Export share: ``1.0`` by default, which values all lost output
     at the export price as the published per-year figures do.
     """
-    from ..data.load import load
-    from .assumptions import Assumptions, Discount
+    from .assumptions import Assumptions, Discount, merey_gap_2017
 
-    prices = load("prices_monthly", start="2017-01", end="2017-12")
-    brent = prices[(prices["series"] == "brent") & (prices["source"] == "eia_spot")].set_index(
-        "date"
-    )["value"]
-    merey = prices[(prices["series"] == "merey") & (prices["source"] == "opec_asb2018")].set_index(
-        "date"
-    )["value"]
-    gap = float((brent - merey).mean())
-    fallback = Discount.usd(
-        round(gap, 4),
-        note=(
-            "mean observed EIA Brent minus OPEC ASB Merey discount over 2017-01..2017-12, "
-            "used for months "
-            "after the last bundled Merey price (2017-12)"
-        ),
-    )
+    fallback = merey_gap_2017("brent", "eia_spot")
     return Assumptions(
         export_share=export_share,
         benchmark="brent",
