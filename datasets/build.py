@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _build import episodes, events, macro, prices, production, reported, trade  # noqa: E402
+from _build import countries, episodes, events, macro, prices, production, reported, trade  # noqa: E402,I001
 from _build.common import validate, write_csv  # noqa: E402
 from _build.descriptor import package_descriptor, resource_descriptor, write_descriptor  # noqa: E402
 
@@ -50,6 +50,8 @@ def build(raw_dir: Path, research_dir: Path, out_dir: Path) -> dict:
     entries.sort(key=lambda e: e["name"])
     descriptor = package_descriptor(entries + extra)
     descriptor["resources"].sort(key=lambda e: e["name"])
+    used = sorted({c for e in descriptor["resources"] for c in e.get("countries", [])})
+    descriptor["country_aliases"] = countries.aliases(used)
     write_descriptor(descriptor, out_dir / "datapackage.json")
     return descriptor
 

@@ -19,7 +19,9 @@ def test_data_list_prints_the_catalogue(capsys):
 
 def test_data_describe_prints_json(capsys):
     assert main(["data", "describe", "production_monthly"]) == 0
-    entry = json.loads(capsys.readouterr().out)
+    summary, _, body = capsys.readouterr().out.partition("\n\n")  # summary, then the JSON
+    entry = json.loads(body)
+    assert summary.startswith("production_monthly: ")
     assert entry["name"] == "production_monthly" and entry["sources"]
 
 

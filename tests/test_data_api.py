@@ -22,8 +22,8 @@ TIDY = [n for n in _package.names() if _package.resource(n)["frequency"] in ("da
 def test_catalogue_lists_every_dataset_with_its_metadata():
     catalogue = venecon.datasets()
     assert list(catalogue.columns) == [
-        "name", "title", "frequency", "start", "end", "rows", "series", "units", "source",
-        "licence", "sha256",
+        "name", "title", "frequency", "start", "end", "last_period", "vintage", "rows", "series",
+        "units", "source", "licence", "sha256",
     ]
     assert catalogue["name"].tolist() == _package.names()
     assert catalogue["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()

@@ -107,7 +107,7 @@ def test_yfinance_missing_gives_install_hint(session, monkeypatch):
 def test_live_resource_matches_bundled_schema():
     from venecon.data import _package
 
-    for name in ("production_monthly", "trade", "prices_daily"):
+    for name in ("production_monthly", "prices_daily"):
         bundled = [f["name"] for f in _package.resource(name)["schema"]["fields"]]
         assert [f["name"] for f in live.live_resource(name)["schema"]["fields"]] == bundled
         assert live.live_resource(name)["frequency"] == _package.resource(name)["frequency"]

@@ -19,14 +19,16 @@ from .exceptions import VeneconError
 def _data_list(_: argparse.Namespace) -> None:
     from .data import datasets
 
-    table = datasets()[["name", "frequency", "start", "end", "rows", "units", "source"]]
+    table = datasets()[["name", "frequency", "start", "last_period", "vintage", "rows", "source"]]
     print(table.to_string(index=False))
 
 
 def _data_describe(args: argparse.Namespace) -> None:
     from .data import describe
 
-    print(json.dumps(describe(args.name), indent=2, ensure_ascii=False))
+    entry = describe(args.name)
+    print(entry.summary() + "\n")
+    print(json.dumps(entry.to_dict(), indent=2, ensure_ascii=False))
 
 
 def _data_cite(args: argparse.Namespace) -> None:

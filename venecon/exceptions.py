@@ -129,6 +129,10 @@ class CachedDataWarning(UserWarning):
     """Live data were served from the on-disk cache; the message names the vintage."""
 
 
+class IncompleteDataWarning(UserWarning):
+    """Loaded rows include months the dataset flags as incomplete; the message lists them."""
+
+
 class ConfigError(VeneconError, ValueError):
     """A report configuration (``venecon report --config FILE``) is invalid.
 

@@ -69,6 +69,9 @@ class Resource:
         data package and ``venecon.describe``.
     notes : list of str
         Caveats and known gaps, written into the descriptor.
+    warn_flags : list of str
+        Values of the ``flag`` column that make ``venecon.load`` warn when a
+        requested window contains them (e.g. months still incomplete upstream).
     """
 
     name: str
@@ -81,6 +84,7 @@ class Resource:
     extra_columns: dict[str, str] = field(default_factory=dict)
     key_extra: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warn_flags: list[str] = field(default_factory=list)
 
     @property
     def primary_key(self) -> list[str]:

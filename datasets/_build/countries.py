@@ -105,3 +105,33 @@ def iso3(name: str) -> str:
             f"no ISO 3166 code for country name {name!r}: add it to OVERRIDES in "
             "datasets/_build/countries.py or to the aggregate list"
         ) from None
+
+
+def aliases(codes: list[str]) -> dict[str, str]:
+    """Lower-case names and alpha-2 codes -> alpha-3, for the codes the tables use.
+
+    Written into ``datapackage.json`` so that ``venecon.load`` can answer a
+    country given as "Venezuela" or "VE" with its alpha-3 code without needing
+    pycountry at run time.
+    """
+    out: dict[str, str] = {}
+    for code in sorted(set(codes)):
+        if code == WORLD:
+            for name in WORLD_NAMES:
+                out[name] = WORLD
+            continue
+        country = pycountry.countries.get(alpha_3=code)
+        if country is None:  # e.g. SUN, a withdrawn code
+            historic = pycountry.historic_countries.get(alpha_3=code)
+            if historic is not None:
+                out[_normalise(historic.name)] = code
+            continue
+        out[country.alpha_2.lower()] = code
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                out[_normalise(value)] = code
+    for name, code in OVERRIDES.items():
+        if code in codes:
+            out[name] = code
+    return dict(sorted(out.items()))

@@ -98,9 +98,34 @@ def resource_descriptor(resource: Resource, frame: pd.DataFrame, sha256: str, si
         "sources": sources,
         "licenses": licences,
         "attribution": attribution,
-        "vintage": "Fixed by the upstream repository commit and sha256 of each raw input; "
-        "the raw collection does not record a retrieval date.",
+        "vintage": vintage(resource, frame),
+        **({"warn_flags": list(resource.warn_flags)} if resource.warn_flags else {}),
         "notes": list(resource.notes),
+    }
+
+
+def vintage(resource: Resource, frame: pd.DataFrame) -> dict:
+    """When the table was taken: each raw file's upstream commit time and the last period.
+
+    The raw collection records no retrieval date, so a raw file's vintage is the
+    time of the upstream commit holding that version (publication editions are
+    named in the sources' titles, e.g. OPEC ASB 2018, EI Statistical Review 2026).
+    """
+    files = [{"file": raw.path, "source": raw.publisher.code, "publication": raw.publisher.title,
+              "commit": raw.commit, "committed": raw.committed or None}
+             for raw in resource.raw_files]
+    times = sorted(f["committed"] for f in files if f["committed"])
+    last = {}
+    for source, part in frame.groupby("source"):
+        end = part["date"].max()
+        last[source] = end if isinstance(end, str) else int(end)
+    return {
+        "last_period": _coverage(frame)["end"],
+        "last_period_by_source": last,
+        "latest_commit": times[-1] if times else None,
+        "raw_files": files,
+        "basis": "upstream commit time (UTC) of each raw file; the raw collection records no "
+        "retrieval date",
     }
 
 

@@ -317,6 +317,12 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
         "rows": int(len(frame)),
         "countries": sorted(frame["country"].unique().tolist()),
         "series": {},
+        "vintage": {
+            "last_period": GSDB_END,
+            "edition": "Global Sanctions Data Base release 3 (coverage to 2022), and the legal "
+            "instruments cited per row",
+            "basis": "hand-curated; episodes still open are open as of GSDB v3's last year",
+        },
         "schema": {"fields": [{"name": n, "type": t, "description": d} for n, t, d in FIELDS],
                    "primaryKey": ["episode_id"]},
         "sources": [

@@ -667,6 +667,12 @@ def build(research_dir: Path, data_dir: Path) -> list[dict]:
         "rows": int(len(out)),
         "countries": ["VEN"],
         "series": {},
+        "vintage": {
+            "last_period": out["date"].max(),
+            "note_sha256": sha,
+            "basis": f"the research note {NOTE_PATH} at this sha256; the last coded event is "
+            "its last V/P row (the note finds no later licence action in its corpus)",
+        },
         "schema": {
             "fields": [{"name": n, "type": t, "description": d} for n, t, d in FIELDS],
             "primaryKey": ["id"],

@@ -249,6 +249,12 @@ def build(research_dir: Path, data_dir: Path) -> list[dict]:
         "frequency": "monthly",
         "coverage": {"start": frame["date"].min(), "end": frame["date"].max()},
         "rows": int(len(frame)),
+        "vintage": {
+            "last_period": frame["date"].max(),
+            "note_sha256": sha,
+            "basis": f"press reports of OPEC's MOMR listed in {NOTE_PATH} at this sha256 (each "
+            "row's 'reported_by' gives the report's date)",
+        },
         "countries": ["VEN"],
         "series": {name: {"definition": text, "unit": unit}
                    for name, (unit, text) in sorted(SERIES.items())},

@@ -16,7 +16,7 @@ import pandas as pd
 from . import opec
 from .common import Resource, gap_notes, month_start, read_iciv, tidy
 from .countries import WORLD
-from .raw import open_raw
+from .raw import RAW, open_raw
 
 IMTS = "iciv-venezuela/imts_monthly.csv"
 COMTRADE = "iciv-venezuela/comtrade_monthly.csv"
@@ -50,6 +50,19 @@ MIRROR = {
         "Espana, Brasil, India, Turkiye, China",
     ),
 }
+
+INCOMPLETE = "incomplete_reporting"
+REPORTING_LAG_DAYS = 92  # three months: see the note in trade_monthly
+
+
+def incomplete_reporting(frame: pd.DataFrame, vintage: str) -> pd.Series:
+    """'incomplete_reporting' for Comtrade months closing < REPORTING_LAG_DAYS before ``vintage``."""
+    taken = pd.Timestamp(vintage).tz_localize(None).normalize()
+    month_end = pd.to_datetime(frame["date"]) + pd.offsets.MonthEnd(0)
+    young = (taken - month_end).dt.days < REPORTING_LAG_DAYS
+    return pd.Series("", index=frame.index).where(~(young & (frame["source"] == "un_comtrade")),
+                                                   INCOMPLETE)
+
 
 MONTHLY_SERIES = {
     "exports_value": (
@@ -114,6 +127,8 @@ def trade_monthly(raw_dir: Path) -> Resource:
         )
     )
     frame = pd.concat(pieces, ignore_index=True)
+    frame["flag"] = incomplete_reporting(frame, RAW[COMTRADE].committed)
+    flagged = sorted(frame.loc[frame["flag"] != "", "date"].dt.strftime("%Y-%m").unique())
     return Resource(
         name="trade",
         title="Venezuela's trade with partners, monthly (mirror statistics)",
@@ -141,9 +156,27 @@ def trade_monthly(raw_dir: Path) -> Resource:
                 "'esp_bra_ind_tur_chn' for the five Comtrade reporters. A reporter other than VEN "
                 "means mirror data"
             ),
+            "flag": (
+                f"Empty for an ordinary figure; '{INCOMPLETE}' for a Comtrade aggregate month "
+                "closing less than three months before the raw file was taken (partners' "
+                "reports probably still missing; see notes)"
+            ),
         },
         key_extra=["partner", "reporter"],
+        warn_flags=[INCOMPLETE],
         notes=[
+            f"Incomplete months: the Comtrade five-partner aggregate sums whatever the five "
+            f"reporters had sent when the raw file was taken (upstream commit "
+            f"{RAW[COMTRADE].committed}); the raw file holds only the sum, not the partners, so "
+            f"coverage cannot be read from it. Rule: a month closing less than "
+            f"{REPORTING_LAG_DAYS} days before that date is flagged '{INCOMPLETE}', because most "
+            "monthly reporters to UN Comtrade send data within three months of the close of the "
+            "month (UN Statistics Division: 76 of 81 regular reporters have a median delay under "
+            "three months, https://unstats.un.org/unsd/tradekb/Knowledgebase/Timetable-for-data-"
+            f"availability-of-country). Flagged: {', '.join(flagged)}. The exports_value aggregate "
+            "falls from 2,088 (2026-05) to 81 (2026-06) and 181 (2026-07) USD million, almost "
+            "certainly reporters not yet in; venecon.load warns when a window contains these "
+            "months.",
             "Mirror data: exports_value is the partner's imports from Venezuela, valued CIF "
             "(includes freight and insurance) and covering all goods, not only oil. It is a proxy "
             "for Venezuela's exports, dominated by crude oil.",

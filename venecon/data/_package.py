@@ -62,6 +62,18 @@ def suggest(word: str, options: list[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
+def alpha3(value: str) -> str | None:
+    """The ISO alpha-3 code for a country name or alpha-2 code used in the data, if known."""
+    key = " ".join(str(value).replace("\u00a0", " ").split()).lower()
+    aliases = _descriptor().get("country_aliases", {})
+    if key in aliases:
+        return aliases[key]
+    # A misspelt name ("Venezuala"): the closest full name, never a guess from two letters.
+    names = [a for a in aliases if len(a) > 3]
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.85) if len(key) > 3 else []
+    return aliases[close[0]] if close else None
+
+
 def resource(name: str) -> dict:
     """The descriptor entry of one dataset (read-only: do not mutate)."""
     for entry in _descriptor()["resources"]:

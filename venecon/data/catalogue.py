@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from . import _package
@@ -20,15 +20,31 @@ LIBRARY_CITATION = {
 }
 
 
+def vintage_text(entry: dict[str, Any]) -> str:
+    """One-line vintage of a descriptor entry: newest upstream commit, edition or note."""
+    vintage = entry.get("vintage")
+    if not isinstance(vintage, dict):
+        return str(vintage or "")
+    if vintage.get("latest_commit"):
+        return f"upstream commit {vintage['latest_commit'][:10]}"
+    if vintage.get("note_sha256"):
+        return f"research note sha256 {vintage['note_sha256'][:12]}"
+    return str(vintage.get("edition", ""))
+
+
 def datasets() -> pd.DataFrame:
     """A catalogue of the bundled datasets, one row each.
 
     Returns
     -------
     DataFrame
-        Columns ``name, title, frequency, start, end, rows, series, units,
-        source, licence, sha256``; ``source`` lists the publisher codes used in
-        the table's ``source`` column.
+        Columns ``name, title, frequency, start, end, last_period, vintage,
+        rows, series, units, source, licence, sha256``; ``last_period`` is the
+        last observed period (for ``events`` the last event's date),
+        ``vintage`` says when the table was taken (the newest upstream commit
+        of its raw files, or the research note it is compiled from; per-file
+        detail in ``describe(name)["vintage"]``), ``source`` lists the
+        publisher codes used in the table's ``source`` column.
     """
     import pandas as pd
 
@@ -43,6 +59,8 @@ def datasets() -> pd.DataFrame:
                 "frequency": entry.get("frequency", ""),
                 "start": entry.get("coverage", {}).get("start"),
                 "end": entry.get("coverage", {}).get("end"),
+                "last_period": (entry.get("vintage") or {}).get("last_period"),
+                "vintage": vintage_text(entry),
                 "rows": entry.get("rows"),
                 "series": ", ".join(series),
                 "units": ", ".join(sorted({s["unit"] for s in series.values()})),
@@ -54,17 +72,81 @@ def datasets() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def describe(name: str) -> dict:
+class DatasetDescription(dict):
+    """The metadata of one dataset: a dict (JSON-safe) that prints as a summary.
+
+    Keys are those of the dataset's entry in the bundled ``datapackage.json``
+    (``title``, ``coverage``, ``vintage``, ``series``, ``sources``, ``notes``,
+    ...) plus ``data_version``. :meth:`summary` (also ``repr``) is a short
+    readable account; :meth:`to_dict` returns a plain dict copy.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain, deep-copied dict (for ``json.dumps`` and the like)."""
+        return copy.deepcopy(dict(self))
+
+    def _lines(self) -> list[tuple[str, str]]:
+        coverage = self.get("coverage", {})
+        vintage = self.get("vintage") or {}
+        rows: list[tuple[str, str]] = [
+            ("frequency", str(self.get("frequency", ""))),
+            ("coverage", f"{coverage.get('start')} to {coverage.get('end')}"),
+            ("rows", f"{self.get('rows')}"),
+        ]
+        if isinstance(vintage, dict):
+            rows.append(("last period", str(vintage.get("last_period"))))
+            by_source = vintage.get("last_period_by_source")
+            if by_source:
+                rows.append(("last by source", ", ".join(f"{k} {v}" for k, v in by_source.items())))
+            rows.append(("vintage", vintage_text(self)))
+            for raw in vintage.get("raw_files", []):
+                rows.append(("raw file", f"{raw['file']} (commit {raw['commit'][:10]}, "
+                             f"{raw.get('committed') or 'time unknown'})"))
+        series = self.get("series", {})
+        if series:
+            rows.append(("series", ", ".join(f"{k} [{v.get('unit')}]" for k, v in series.items())))
+        sources = ", ".join(dict.fromkeys(s.get("source", "") for s in self.get("sources", [])))
+        rows.append(("sources", sources))
+        if self.get("warn_flags"):
+            rows.append(("warns on flags", ", ".join(self["warn_flags"])))
+        rows.append(("sha256", str(self.get("hash", "")).removeprefix("sha256:")[:16] + "..."))
+        rows.append(("data version", str(self.get("data_version"))))
+        rows.append(("notes", f"{len(self.get('notes', []))} (see ['notes'])"))
+        return rows
+
+    def summary(self) -> str:
+        """A short plain-text account: coverage, last period, vintage, sources, flags."""
+        lines = [f"{self.get('name')}: {self.get('title')}"]
+        width = max(len(k) for k, _ in self._lines())
+        lines += [f"  {k:<{width}}  {v}" for k, v in self._lines()]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                       f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+                       for k, v in self._lines())
+        title = html.escape(f"{self.get('name')}: {self.get('title')}")
+        return f"<div><strong>{title}</strong><table>{body}</table></div>"
+
+
+def describe(name: str) -> DatasetDescription:
     """The full metadata of one dataset.
 
-    Returns the dataset's entry of the bundled Frictionless ``datapackage.json``
-    (a JSON-safe dict): title, description, coverage, series definitions and
-    units, schema, upstream sources with the raw file's repository, commit and
-    sha256, licences, attribution and notes on caveats.
+    Returns a :class:`DatasetDescription`: the dataset's entry of the bundled
+    Frictionless ``datapackage.json`` as a dict (title, description, coverage,
+    vintage with the last period and each raw file's upstream commit and time,
+    series definitions and units, schema, upstream sources with repository,
+    commit and sha256, licences, attribution, notes on caveats) that prints as
+    a readable summary; ``.to_dict()`` gives a plain dict.
     """
     entry = copy.deepcopy(_package.resource(name))
     entry["data_version"] = _package.descriptor()["version"]
-    return entry
+    return DatasetDescription(entry)
 
 
 def _bibtex(kind: str, key: str, fields: dict[str, str]) -> str:

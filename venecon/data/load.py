@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import numbers
+import warnings
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import DateRangeError, FilterError, UnknownValueError
+from ..exceptions import DateRangeError, FilterError, IncompleteDataWarning, UnknownValueError
 from . import _package
 
 if TYPE_CHECKING:
@@ -123,15 +124,21 @@ def load(
         Dataset name; ``venecon.datasets()`` lists them.
     country, series, source : str or list of str, optional
         Keep rows whose column equals one of the values. Countries are ISO 3166
-        alpha-3 codes (``"VEN"``); ``WLD`` is the world total.
+        alpha-3 codes (``"VEN"``); ``WLD`` is the world total. A name or an
+        alpha-2 code (``"Venezuela"``, ``"VE"``) is refused with the alpha-3
+        code to use.
     start, end : date-like or int, optional
         Inclusive date range. Annual tables take years (``2015``); daily and
         monthly tables take anything ``pandas.Timestamp`` reads (``"2019-01"``).
     live : bool, default False
         Use the user-local live vintage (EIA API, FRED, Yahoo; see
         ``venecon.sources``) instead of the bundled one: same schema, same
-        filters, provenance naming the retrieval. Needs ``venecon[live]`` and,
-        the first time, network access; offline it falls back to the cache.
+        filters, provenance naming the retrieval; ``attrs["venecon"]["vintage"]``
+        gives the UTC retrieval time and the last period. A live name means the
+        same concept as the bundled table of that name; live-only series have
+        their own names (``us_crude_imports``, ``cpi_monthly``, ``market_daily``).
+        Needs ``venecon[live]`` and, the first time, network access; offline
+        it falls back to the cache.
     refresh : bool, default False
         With ``live=True``: fetch again instead of reusing the cached vintage.
     **filters : str or list of str
@@ -160,6 +167,13 @@ def load(
     FilterError
         A filter on a column the dataset lacks, or filters that together
         select no rows.
+
+    Warns
+    -----
+    IncompleteDataWarning
+        The selection holds months the dataset flags as incomplete (its
+        ``warn_flags``, e.g. Comtrade months whose reporters are not all in);
+        the message lists them.
 
     Examples
     --------
@@ -192,8 +206,14 @@ def load(
         missing = [v for v in values if v not in present]
         if missing:
             shown = ", ".join(sorted(present)[:60]) + (" ..." if len(present) > 60 else "")
+            hint = _package.suggest(missing[0], present)
+            code = _package.alpha3(missing[0]) if column in ("country", "partner") else None
+            if code is not None:
+                hint = (f" Countries are ISO 3166 alpha-3 codes: use {code!r} for "
+                        f"{missing[0]!r}." + ("" if code in present else
+                                               f" ({code!r} is not in this selection either.)"))
             raise UnknownValueError(
-                f"dataset {name!r} has no {column} {missing[0]!r}.{_package.suggest(missing[0], present)} "
+                f"dataset {name!r} has no {column} {missing[0]!r}.{hint} "
                 f"Values of {column!r}: {shown}."
             )
         hit = frame[column].isin(values).to_numpy()
@@ -223,9 +243,42 @@ def load(
             )
         selected = selected[in_range]
     result = selected.reset_index(drop=True).copy()
+    _warn_flagged(name, entry, result)
     # Provenance travels with the frame so models can record which data they used.
     result.attrs["venecon"] = dict(frame.attrs["venecon"]) if live else provenance(name)
+    if live:
+        result.attrs["venecon"]["vintage"] = live_vintage(frame)
     return result
+
+
+def live_vintage(frame: pd.DataFrame) -> dict[str, Any]:
+    """When a live table was taken: the newest UTC retrieval time and its last period."""
+    responses = frame.attrs.get("venecon", {}).get("responses", [])
+    times = sorted(str(r["retrieved_utc"]) for r in responses if r.get("retrieved_utc"))
+    last = frame["date"].max() if len(frame) else None
+    return {"retrieved_utc": times[-1] if times else None,
+            "last_period": None if last is None else f"{last:%Y-%m-%d}",
+            "basis": "live overlay: newest retrieval time (UTC) of its raw responses"}
+
+
+def _warn_flagged(name: str, entry: dict[str, Any], frame: pd.DataFrame) -> None:
+    """Warn, listing the months, when rows carry a flag the dataset declares worth a warning."""
+    flags = entry.get("warn_flags") or []
+    if not flags or "flag" not in frame.columns:
+        return
+    hit = frame[frame["flag"].isin(flags)]
+    if hit.empty:
+        return
+    months = sorted({f"{d:%Y-%m}" for d in hit["date"]})
+    what = sorted({f"{s} ({src})" for s, src in zip(hit["series"], hit["source"], strict=True)})
+    warnings.warn(
+        f"dataset {name!r}: {len(months)} month(s) in the selection are flagged "
+        f"{', '.join(sorted(set(hit['flag'])))}: {', '.join(months)} ({', '.join(what)}). "
+        "Their figures are probably incomplete (see venecon.describe"
+        f"({name!r}).notes); end the window before them or drop rows with a 'flag'.",
+        IncompleteDataWarning,
+        stacklevel=3,
+    )
 
 
 def provenance(name: str) -> dict[str, Any]:

@@ -16,8 +16,8 @@ def add_refresh_command(data_commands: Any) -> None:
         help="re-fetch live datasets (EIA, FRED, Yahoo) into the user-local overlay",
         description="Re-fetch live datasets into the user-local overlay (the cache directory, "
         "$VENECON_CACHE_DIR or the user cache dir). The bundled files are never changed. "
-        "Needs EIA_API_KEY for production_monthly and trade, FRED_API_KEY for prices_daily "
-        "and cpi_monthly, and yfinance for market_daily.",
+        "Needs EIA_API_KEY for production_monthly and us_crude_imports, FRED_API_KEY for "
+        "prices_daily and cpi_monthly, and yfinance for market_daily.",
     )
     parser.add_argument("names", nargs="*", help="datasets to refresh (default: all live ones)")
     parser.set_defaults(run=run_refresh)

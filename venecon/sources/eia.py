@@ -10,7 +10,8 @@ Two routes of ``https://api.eia.gov/v2``:
     becomes ``WLD`` and other regional aggregates are dropped.
 ``petroleum/move/impcus``
     series ``MCRIMUSVE2``, U.S. imports from Venezuela of crude oil, thousand
-    barrels per day (units ``MBBL/D``). Mapped to the ``trade`` schema as
+    barrels per day (units ``MBBL/D``). The live-only ``us_crude_imports`` dataset (columns
+    of ``trade``, a different concept from the bundled ``trade`` values):
     country ``VEN``, series ``crude_exports_volume``, partner and reporter
     ``USA`` (US customs records, i.e. mirror data).
 
@@ -209,5 +210,6 @@ def us_imports_from_venezuela(
         out.append({"date": row.get("period"), "country": "VEN", "series": "crude_exports_volume",
                     "value": value, "unit": "kb/d", "source": SOURCE, "partner": "USA",
                     "reporter": "USA"})
-    return tidy_frame(out, "trade", records, ["date", "country", "series", "value", "unit",
-                                              "source", "partner", "reporter"])
+    return tidy_frame(out, "us_crude_imports", records,
+                      ["date", "country", "series", "value", "unit", "source", "partner",
+                       "reporter"])

@@ -1,8 +1,8 @@
 """Live datasets: fetch, the user-local overlay, and the hook used by ``venecon.load``.
 
 A live dataset has the schema of the bundled one of the same name
-(``production_monthly``, ``trade``, ``prices_daily``) or is live-only
-(``cpi_monthly``, ``market_daily``). :func:`live_table` returns the overlay
+(``production_monthly``, ``prices_daily``) or is live-only (``us_crude_imports``,
+``cpi_monthly``, ``market_daily``). :func:`live_table` returns the overlay
 copy in ``<cache>/overlay/<name>.csv`` if there is one (verified against the
 sha256 in its ``.json`` sidecar), else fetches the table and writes the
 overlay; ``refresh=True`` always re-fetches. The bundled files are never
@@ -51,7 +51,7 @@ LIVE_DATASETS: dict[str, LiveDataset] = {
     for d in (
         LiveDataset("production_monthly", "monthly", (*_BASE, "flag"), eia.crude_production,
                     "EIA international: crude oil production by country, kb/d", eia.KEY_ENV),
-        LiveDataset("trade", "monthly", (*_BASE, "partner", "reporter"),
+        LiveDataset("us_crude_imports", "monthly", (*_BASE, "partner", "reporter"),
                     eia.us_imports_from_venezuela,
                     "EIA: US imports of Venezuelan crude oil (MCRIMUSVE2), kb/d", eia.KEY_ENV),
         LiveDataset("prices_daily", "daily", tuple(_BASE), fred.spot_prices,
