@@ -116,3 +116,21 @@ def test_live_vintage_reports_the_retrieval_time():
     assert live_vintage(frame) == {
         "retrieved_utc": "2026-12-01T09:30:00Z", "last_period": "2026-02-01",
         "basis": "live overlay: newest retrieval time (UTC) of its raw responses"}
+
+
+def test_readme_lists_every_dataset_with_its_last_period_and_vintage():
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    if not readme.is_file():
+        pytest.skip("README.md not beside the tests (installed package)")
+    rows = {}
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| `") and len(cells) == 7:
+            rows[cells[0].strip("`")] = cells
+    catalogue = venecon.datasets().set_index("name")
+    assert set(rows) == set(catalogue.index)
+    for name, cells in rows.items():
+        assert cells[3] == str(catalogue.at[name, "last_period"]), name
+        assert cells[4] == catalogue.at[name, "vintage"], name

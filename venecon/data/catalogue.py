@@ -26,7 +26,9 @@ def vintage_text(entry: dict[str, Any]) -> str:
     if not isinstance(vintage, dict):
         return str(vintage or "")
     if vintage.get("latest_commit"):
-        return f"upstream commit {vintage['latest_commit'][:10]}"
+        unknown = sum(1 for raw in vintage.get("raw_files", []) if not raw.get("committed"))
+        extra = f" ({unknown} raw file of unknown commit time)" if unknown else ""
+        return f"upstream commit {vintage['latest_commit'][:10]}{extra}"
     if vintage.get("note_sha256"):
         return f"research note sha256 {vintage['note_sha256'][:12]}"
     return str(vintage.get("edition", ""))
