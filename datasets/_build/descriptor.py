@@ -129,6 +129,14 @@ def vintage(resource: Resource, frame: pd.DataFrame) -> dict:
     }
 
 
+def csv_fields(data: bytes) -> dict:
+    """The file fields of a CSV resource entry (format, media type, size, sha256)."""
+    import hashlib
+
+    return {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(data),
+            "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}
+
+
 def package_descriptor(resources: list[dict], extra: list[dict] | None = None) -> dict:
     return {
         "profile": "data-package",

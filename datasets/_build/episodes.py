@@ -33,6 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .descriptor import csv_fields
+
 NAME = "oil_sanction_episodes"
 GSDB_FILE = Path("gsdb") / "GSDB_V3.csv"
 GSDB_END = 2022  # last year covered by GSDB v3: an end of 2022 there means "still in force"
@@ -307,11 +309,7 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
             "offline; venecon.data.gsdb.read_gsdb maps a user's own copy of the full GSDB to the same "
             "schema."
         ),
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "bytes": len(data),
-        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        **csv_fields(data),
         "frequency": "episode",
         "coverage": {"start": int(frame["start"].min()), "end": GSDB_END},
         "rows": int(len(frame)),

@@ -40,6 +40,8 @@ if str(REPO) not in sys.path:  # the schema lives in the package; the build runs
 
 from venecon.policy.schema import FIELDS, validate_events  # noqa: E402
 
+from .descriptor import csv_fields  # noqa: E402
+
 PUBLIC_DOMAIN = ("US federal government work, public domain (17 U.S.C. 105)",
                  "https://www.usa.gov/government-works")
 
@@ -657,11 +659,7 @@ def build(research_dir: Path, data_dir: Path) -> list[dict]:
             "and the sources quoted) and its verification tag. venecon.events() filters it, "
             "venecon.regimes() turns its spells into period indicators."
         ),
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "bytes": len(data),
-        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        **csv_fields(data),
         "frequency": "event",
         "coverage": {"start": out["date"].min(), "end": out["date"].max()},
         "rows": int(len(out)),

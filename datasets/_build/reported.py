@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .descriptor import csv_fields
 from .events import NOTE, NOTE_PATH, clean
 
 SECTION = "## Reported 2026 figures (for later curation)"
@@ -241,11 +242,7 @@ def build(research_dir: Path, data_dir: Path) -> list[dict]:
             "(opec_momr_press), never spliced into the OPEC ASB Merey series or EIA production; "
             "venecon.revenue uses its Merey prices for an observed discount in those months."
         ),
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "bytes": len(data),
-        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        **csv_fields(data),
         "frequency": "monthly",
         "coverage": {"start": frame["date"].min(), "end": frame["date"].max()},
         "rows": int(len(frame)),
