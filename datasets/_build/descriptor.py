@@ -105,10 +105,10 @@ def resource_descriptor(resource: Resource, frame: pd.DataFrame, sha256: str, si
 
 
 def vintage(resource: Resource, frame: pd.DataFrame) -> dict:
-    """When the table was taken: each raw file's upstream commit time and the last period.
+    """When the table was taken: each raw file's upstream commit date and the last period.
 
     The raw collection records no retrieval date, so a raw file's vintage is the
-    time of the upstream commit holding that version (publication editions are
+    date of the upstream commit holding that version (publication editions are
     named in the sources' titles, e.g. OPEC ASB 2018, EI Statistical Review 2026).
     """
     files = [{"file": raw.path, "source": raw.publisher.code, "publication": raw.publisher.title,
@@ -124,7 +124,7 @@ def vintage(resource: Resource, frame: pd.DataFrame) -> dict:
         "last_period_by_source": last,
         "latest_commit": times[-1] if times else None,
         "raw_files": files,
-        "basis": "upstream commit time (UTC) of each raw file; the raw collection records no "
+        "basis": "upstream commit date (UTC) of each raw file; the raw collection records no "
         "retrieval date",
     }
 

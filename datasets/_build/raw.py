@@ -37,32 +37,32 @@ class RawFile:
 
     @property
     def committed(self) -> str:
-        """UTC time of the upstream commit that holds this version of the file ("" if unknown)."""
-        return COMMIT_TIMES.get(self.commit, "")
+        """UTC date of the upstream commit that holds this version of the file ("" if unknown)."""
+        return COMMIT_DATES.get(self.commit, "")
 
     @property
     def repository_url(self) -> str:
         return f"https://github.com/{self.repository}/blob/{self.commit}/{self.repo_path}"
 
 
-# Commit time (UTC) of each upstream commit named below, read from the git metadata of the
-# repository snapshots the MANIFEST cites (``git log -1 --format=%cI <commit>``). The Growth
-# Lab commit is not in the stored snapshot (whose HEAD, 2025-07-18, holds an older version
-# of the file), so its time is unknown.
-COMMIT_TIMES = {
-    "538dd3f5897352dff19073f26307caa7293bb906": "2026-08-11T19:59:53Z",
-    "34cc3694d32906119a315c38c852aa2ebdd77971": "2026-07-06T11:31:54Z",
-    "68b6f812aefa0fc7097d6988671de1e0f16ce91c": "2026-08-10T08:42:06Z",
-    "f7fb694c15f464c99bbdde1ca99fd1c24cd24644": "2026-08-17T08:11:12Z",
-    "a72f4053143fea70d3b326bf85b1b51768c2f1c6": "2026-05-22T03:03:09Z",
-    "c0aadba421fbfbf0d64c2e30d5a9b4c27291bf0d": "2019-08-16T18:03:04Z",
-    "1b938b5bbf7df718b657448e73ea8938d6cea6c7": "2026-08-20T02:10:29Z",
-    "3d663f26d40b85427a8970a4c5c3e6448c70c335": "2026-08-06T03:57:44Z",
-    "396e1d21f0c42d9904ce8adc152419f9301d43a9": "2026-01-08T02:53:40Z",
-    "73d0b84c91f33b2720429cabc622ead52c0dd9e3": "2026-07-21T15:05:51Z",
-    "8b52f0a105047bf885cac625f7a8f918daef35b6": "2024-11-03T11:50:00Z",
-    "abe28aee734f80ae1b8ba650a33d90a81068bf38": "2017-01-19T00:56:01Z",
-    "a1a4cd9dd1a78bbb388b691b73da7a70b4217963": "2020-06-20T18:05:36Z",
+# Commit date (UTC) of each upstream commit named below, read from the git metadata of the
+# repository snapshots the MANIFEST cites (``git log -1 --format=%cI <commit>``, converted
+# to UTC). The Growth Lab commit is not in the stored snapshot (whose HEAD, 2025-07-18,
+# holds an older version of the file), so its date is unknown.
+COMMIT_DATES = {
+    "538dd3f5897352dff19073f26307caa7293bb906": "2026-08-11",
+    "34cc3694d32906119a315c38c852aa2ebdd77971": "2026-07-06",
+    "68b6f812aefa0fc7097d6988671de1e0f16ce91c": "2026-08-10",
+    "f7fb694c15f464c99bbdde1ca99fd1c24cd24644": "2026-08-17",
+    "a72f4053143fea70d3b326bf85b1b51768c2f1c6": "2026-05-22",
+    "c0aadba421fbfbf0d64c2e30d5a9b4c27291bf0d": "2019-08-16",
+    "1b938b5bbf7df718b657448e73ea8938d6cea6c7": "2026-08-20",
+    "3d663f26d40b85427a8970a4c5c3e6448c70c335": "2026-08-06",
+    "396e1d21f0c42d9904ce8adc152419f9301d43a9": "2026-01-08",
+    "73d0b84c91f33b2720429cabc622ead52c0dd9e3": "2026-07-21",
+    "8b52f0a105047bf885cac625f7a8f918daef35b6": "2024-11-03",
+    "abe28aee734f80ae1b8ba650a33d90a81068bf38": "2017-01-19",
+    "a1a4cd9dd1a78bbb388b691b73da7a70b4217963": "2020-06-20",
 }
 
 PUBLIC_DOMAIN_EIA = (

@@ -27,8 +27,8 @@ def vintage_text(entry: dict[str, Any]) -> str:
         return str(vintage or "")
     if vintage.get("latest_commit"):
         unknown = sum(1 for raw in vintage.get("raw_files", []) if not raw.get("committed"))
-        extra = f" ({unknown} raw file of unknown commit time)" if unknown else ""
-        return f"upstream commit {vintage['latest_commit'][:10]}{extra}"
+        extra = f" ({unknown} raw file of unknown commit date)" if unknown else ""
+        return f"upstream commit {vintage['latest_commit']}{extra}"
     if vintage.get("note_sha256"):
         return f"research note sha256 {vintage['note_sha256'][:12]}"
     return str(vintage.get("edition", ""))
@@ -103,7 +103,7 @@ class DatasetDescription(dict):
             rows.append(("vintage", vintage_text(self)))
             for raw in vintage.get("raw_files", []):
                 rows.append(("raw file", f"{raw['file']} (commit {raw['commit'][:10]}, "
-                             f"{raw.get('committed') or 'time unknown'})"))
+                             f"{raw.get('committed') or 'date unknown'})"))
         series = self.get("series", {})
         if series:
             rows.append(("series", ", ".join(f"{k} [{v.get('unit')}]" for k, v in series.items())))
