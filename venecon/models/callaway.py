@@ -315,9 +315,8 @@ class CallawaySantAnnaResults(ModelResults):
         import numpy as np
 
         s = pg[keep].sum()
-        centred = (self._cohort_of_unit[:, None] == cohorts[keep][None, :]).astype("float64") - pg[
-            keep
-        ]
+        member = self._cohort_of_unit[:, None] == cohorts[keep][None, :]
+        centred = member.astype("float64") - pg[keep]
         return centred / s - np.outer(centred.sum(axis=1), pg[keep] / s**2)
 
     def aggregate(
@@ -409,9 +408,7 @@ class CallawaySantAnnaResults(ModelResults):
                 est.append(a)
                 psis.append(psi)
             w = share / share.sum()
-            centred = (self._cohort_of_unit[:, None] == glist[None, :]).astype("float64") - share
-            s = share.sum()
-            wif = centred / s - np.outer(centred.sum(axis=1), share / s**2)
+            wif = self._wif(np.arange(len(glist)), share, glist)
             overall = (
                 float(np.asarray(est) @ w),
                 np.column_stack(psis) @ w + wif @ np.asarray(est),
