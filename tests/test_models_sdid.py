@@ -247,3 +247,18 @@ def test_staggered_and_bad_options(prop99):
         SyntheticDiD(prop99, treated="treated", se="jackknife", **KW)
     with pytest.raises(VeneconError):
         SyntheticDiD(prop99, treated="treated", replications=1, **KW)
+
+
+def test_single_problem_path_equals_batched_solver(prop99, fits):
+    # The main fit runs the Frank-Wolfe iteration on 1-d arrays; the replications run it
+    # batched. Both must give the same weights (performance work must not move numbers).
+    from venecon.models import sdid
+
+    model = SyntheticDiD(prop99, treated="treated", se="none", **KW)
+    problem, _ = model._problem()
+    batch = sdid._batch([model._Y, model._Y], [model._n0] * 2, model._t0)
+    paths, omega, lam = sdid._estimate(batch, problem)
+    res = fits["sdid"]
+    np.testing.assert_allclose(omega[0, : model._n0], res.unit_weights, atol=1e-12)
+    np.testing.assert_allclose(lam[0], res.time_weights, atol=1e-12)
+    assert paths[0][model._t0:].mean() == pytest.approx(res.params["att"], abs=1e-10)

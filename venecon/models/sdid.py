@@ -179,6 +179,10 @@ def _fw(
     c = np.einsum("bni,bn->bi", A, b) - np.where(cols, 0.0, 1e300)
     g = np.einsum("bij,bj->bi", G, x)  # A'A x, updated along the iterations
     threshold = min_decrease * min_decrease * rows
+    if B == 1:  # the main fit: same iteration on 1-d arrays, several times faster
+        return _iterate_one(
+            G[0], diag[0], c[0], x[0], g[0], float(eta[0]), float(threshold[0]), max_iter
+        )[None, :]
     active = np.ones(B, dtype=bool)
     idx = np.arange(B)
     for t in range(max_iter):
@@ -208,6 +212,40 @@ def _fw(
             active &= decrease > threshold
             if not active.any():
                 break
+    return x
+
+
+def _iterate_one(
+    G: np.ndarray,
+    diag: np.ndarray,
+    c: np.ndarray,
+    x: np.ndarray,
+    g: np.ndarray,
+    eta: float,
+    threshold: float,
+    max_iter: int,
+) -> np.ndarray:
+    """The iteration of :func:`_fw` for a single problem (1-d arrays, Python scalars)."""
+    for t in range(max_iter):
+        half_grad = g - c + eta * x
+        i = int(half_grad.argmin())
+        xi = float(x[i])
+        slope = float(half_grad[i]) - float(half_grad @ x)
+        curv = (
+            float(diag[i])
+            - 2.0 * float(g[i])
+            + float(x @ g)
+            + eta * (1.0 - 2.0 * xi + float(x @ x))
+        )
+        if not curv > 0:  # x already at the vertex: no move
+            step = 0.0
+        else:
+            step = min(1.0, max(0.0, -slope / curv))
+        x = (1.0 - step) * x
+        x[i] += step
+        g = (1.0 - step) * g + step * G[i]
+        if t >= 1 and -(2.0 * step * slope + step * step * curv) <= threshold:
+            break
     return x
 
 
