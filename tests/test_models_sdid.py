@@ -143,6 +143,13 @@ def test_several_treated_units_jackknife_matches_port(prop99):
     assert res.std_errors["att"] == pytest.approx(jackknife_se(est), rel=1e-8)
     assert res.statistics["n_treated"] == 3
     assert "jackknife" in res.cov_type
+    # The bootstrap draws units as synthdid-py does (same generator calls), so the padded,
+    # batched refits must reproduce its standard error.
+    from synthdid.vcov import bootstrap_se
+
+    boot = SyntheticDiD(panel_data, treated="treated", se="bootstrap", replications=10, seed=5,
+                        **KW).fit()
+    assert boot.std_errors["att"] == pytest.approx(bootstrap_se(est, 10, 5), rel=1e-7)
 
 
 def test_treated_units_by_label_equal_indicator(prop99):
