@@ -61,7 +61,8 @@ def reference_panel(filename: str) -> Path:
 MIRROR_ONLY = {
     "california_prop99_synthdid.csv": (
         "synth-reference", "550d24c2f743507d097692d181bdbbf36c6168a39a0b6fc831cc89d98082f7de"),
-    "mpdta.csv": ("did-reference", "df2b03c8b41ded94d22b4e84e0bf334652f57c12339130d41de59c160c2c50e5"),
+    "mpdta.csv": (
+        "did-reference", "df2b03c8b41ded94d22b4e84e0bf334652f57c12339130d41de59c160c2c50e5"),
 }
 
 

@@ -89,7 +89,7 @@ class BootstrapOptions:
 
 
 def _multiplier(inf: np.ndarray, opts: BootstrapOptions, alpha: float) -> tuple[np.ndarray, float]:
-    """Bootstrap standard errors and the uniform critical value of the columns of ``inf`` (n x k)."""
+    """Bootstrap standard errors and uniform critical value of the columns of ``inf`` (n x k)."""
     import numpy as np
     from scipy import stats
 
@@ -153,7 +153,7 @@ class AggregateResults(ModelResults):
 
     @property
     def band(self) -> pd.DataFrame:
-        """estimate, analytical and bootstrap ``std_error``, uniform ``lower``/``upper`` by parameter."""
+        """Estimate, analytical and bootstrap standard error, uniform ``lower``/``upper``."""
         return self._band.copy()
 
     @property
@@ -185,7 +185,7 @@ class AggregateResults(ModelResults):
         return out
 
     def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:
-        """Effects with pointwise intervals and the uniform band (event-study style for ``dynamic``)."""
+        """Effects with pointwise intervals and the uniform band (event study for ``dynamic``)."""
         import matplotlib.pyplot as plt
         import numpy as np
 
@@ -258,7 +258,8 @@ class CallawaySantAnnaResults(ModelResults):
 
     @property
     def att_gt(self) -> pd.DataFrame:
-        """One row per (cohort, period): att, std_error, lower, upper, base, event, post, n_treated, n_comparison."""
+        """One row per (cohort, period): att, std_error, interval, base period, event time, post,
+        numbers of treated and comparison units."""
         return self._att_gt.copy()
 
     @property
@@ -311,7 +312,7 @@ class CallawaySantAnnaResults(ModelResults):
 
     # --- aggregation -------------------------------------------------------------------------
     def _wif(self, keep: np.ndarray, pg: np.ndarray, cohorts: np.ndarray) -> np.ndarray:
-        """Influence of estimating the cohort shares ``pg`` on a ``pg``-weighted average (R's ``wif``)."""
+        """Influence of estimating the cohort shares ``pg`` on a weighted average (R's ``wif``)."""
         import numpy as np
 
         s = pg[keep].sum()
@@ -573,7 +574,8 @@ class CallawaySantAnna:
         g = pd.to_numeric(frame[self.cohort], errors="coerce")
         if (frame[self.cohort].notna() & g.isna()).any() or np.isinf(g).any():
             raise ModelSpecificationError(
-                f"{name}: cohort column {self.cohort!r} must hold first treated periods (integers), "
+                f"{name}: cohort column {self.cohort!r} must hold first treated periods "
+                "(integers), "
                 "0 or missing for never treated"
             )
         g = g.fillna(0.0)
@@ -593,7 +595,8 @@ class CallawaySantAnna:
             bad = short[short > 0]
             raise UnbalancedPanelError(
                 f"{name}: needs a balanced panel, but {len(bad)} of {len(wide)} units lack some of "
-                f"the {wide.shape[1]} periods (e.g. {', '.join(map(str, bad.index[:5]))}). Keep the "
+                f"the {wide.shape[1]} periods (e.g. {', '.join(map(str, bad.index[:5]))}). "
+                "Keep the "
                 "units observed in every period (R did would switch to a repeated cross-section "
                 "estimator here; venecon does not)"
             )
@@ -629,9 +632,11 @@ class CallawaySantAnna:
             )
         if self.control_group == "never" and not (self._cohorts == 0).any():
             raise NoComparisonUnitsError(
-                f"{name}: control_group='never' but every unit is treated by {last}, so no cohort has "
+                f"{name}: control_group='never' but every unit is treated by {last}, so no "
+                "cohort has "
                 "never-treated comparison units. Use control_group='notyet' (and drop the periods "
-                f"from the last cohort's adoption, {int(glist[-1])}, on), or add never-treated units"
+                f"from the last cohort's adoption, {int(glist[-1])}, on), or add never-treated "
+                "units"
             )
         self._glist = glist
 

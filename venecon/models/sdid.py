@@ -266,7 +266,7 @@ def _sum_normalize(x: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Batch:
-    """B problems: ``Y`` (B, N, T) with controls first; ``n0`` (B,) controls; ``n`` (B,) real rows."""
+    """B problems: ``Y`` (B, N, T), controls first; ``n0`` (B,) controls; ``n`` (B,) real rows."""
 
     Y: np.ndarray
     n0: np.ndarray
@@ -284,7 +284,7 @@ class _Batch:
 
 
 def _batch(Ys: list[np.ndarray], n0s: list[int], t0: int) -> _Batch:
-    """Stack problems of possibly different sizes: controls at the top, treated next, zeros below."""
+    """Stack problems of different sizes: controls at the top, treated next, zeros below."""
     import numpy as np
 
     width = max(len(Y) for Y in Ys)
@@ -345,7 +345,7 @@ def _weights(
 
 
 def _curves(bt: _Batch, omega: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Per-period gap ``treated mean - omega' controls`` minus its lambda-weighted pre-period level."""
+    """Per-period gap ``treated mean - omega' controls`` less its lambda-weighted pre level."""
     import numpy as np
 
     control, treated = bt.masks
@@ -397,7 +397,7 @@ def _jackknife(Y, n0, t0, omega, lam):
 
 
 def _bootstrap(Y, n0, t0, p, omega, lam, reps, rng):
-    """Algorithm 2: resample units with replacement; draws with no control or no treated are redrawn."""
+    """Algorithm 2: resample units with replacement; redraw samples lacking either group."""
     import numpy as np
 
     n = Y.shape[0]
@@ -482,7 +482,10 @@ class SyntheticDiDResults(PathResults):
 
     @property
     def replications(self) -> pd.DataFrame | None:
-        """Replicate post-period effect paths of the placebo, jackknife or bootstrap (None if ``se='none'``)."""
+        """Replicate post-period effect paths of the placebo, jackknife or bootstrap.
+
+        None when fitted with ``se='none'``.
+        """
         return None if self._replications is None else self._replications.copy()
 
     def _cumulative_interval(
@@ -660,7 +663,8 @@ class SyntheticDiD:
         for c in (self.unit, self.time, self.outcome, *extra):
             if c not in data.columns:
                 raise ModelSpecificationError(
-                    f"{name}: column {c!r} not in data (columns: {', '.join(map(str, data.columns[:12]))})"
+                    f"{name}: column {c!r} not in data "
+                    f"(columns: {', '.join(map(str, data.columns[:12]))})"
                 )
         # panel_frame wants integer periods: code dates as positions and map back afterwards.
         work = data
@@ -729,7 +733,8 @@ class SyntheticDiD:
             unknown = [u for u in tr_units if u not in set(units)]
             if unknown:
                 raise ModelSpecificationError(
-                    f"{name}: treated unit(s) {unknown} not in {self.unit!r} (e.g. {', '.join(map(str, units[:6]))}); "
+                    f"{name}: treated unit(s) {unknown} not in {self.unit!r} "
+                    f"(e.g. {', '.join(map(str, units[:6]))}); "
                     "or pass the name of a 0/1 treatment column"
                 )
             if treatment_time is None:
@@ -845,7 +850,8 @@ class SyntheticDiD:
         elif self.se == "jackknife":
             if (omega > 0).sum() == 1 and self.method != "did":
                 raise InsufficientDataError(
-                    "SyntheticDiD: the fixed-weight jackknife is undefined when one control carries "
+                    "SyntheticDiD: the fixed-weight jackknife is undefined when one control "
+                    "carries "
                     "all the weight; use se='placebo' or se='bootstrap'"
                 )
             draws = _jackknife(Y, n0, t0, omega, lam)
@@ -908,7 +914,8 @@ class SyntheticDiD:
         ]
         notes = [
             f"Noise level sigma = {sigma:.6g} (sd of first differences of control outcomes "
-            f"before treatment); zeta_omega = {p.zeta_omega:.6g}, zeta_lambda = {p.zeta_lambda:.3g}.",
+            f"before treatment); zeta_omega = {p.zeta_omega:.6g}, "
+            f"zeta_lambda = {p.zeta_lambda:.3g}.",
             "Counterfactual = omega-weighted controls shifted by the lambda-weighted pre-period "
             "gap; intervals are normal with the replication standard error.",
             "Arkhangelsky, Athey, Hirshberg, Imbens and Wager (2021), AER 111(12).",
