@@ -269,3 +269,16 @@ def test_single_problem_path_equals_batched_solver(prop99, fits):
     np.testing.assert_allclose(omega[0, : model._n0], res.unit_weights, atol=1e-12)
     np.testing.assert_allclose(lam[0], res.time_weights, atol=1e-12)
     assert paths[0][model._t0:].mean() == pytest.approx(res.params["att"], abs=1e-10)
+
+
+def test_cumulative_effect_on_monthly_dates(prop99):
+    months = pd.date_range("2010-01-01", periods=31, freq="MS")
+    monthly = prop99.assign(date=months[prop99["Year"] - 1970])
+    res = SyntheticDiD(monthly, outcome="PacksPerCapita", unit="State", time="date",
+                       treated="treated", outcome_unit="kb/d", replications=30).fit()
+    cum = res.cumulative_effect()
+    eff = res.effects.dropna(subset=["effect"])
+    by_hand = float((eff["effect"] * eff.index.days_in_month).sum() * 1e3)
+    assert cum.barrels == pytest.approx(by_hand, rel=1e-12)
+    assert cum.barrels_lower < cum.barrels < cum.barrels_upper
+    assert cum.periods == 12 and "placebo" in cum.method
