@@ -903,7 +903,6 @@ class SyntheticDiD:
         )
         n1 = Y.shape[0] - n0
         header = [
-            ("Method", self._label[self.method]),
             (
                 "Treated units",
                 ", ".join(map(str, self._treated_units[:5])) + (" ..." if n1 > 5 else ""),
