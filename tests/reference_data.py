@@ -54,3 +54,27 @@ def reference_panel(filename: str) -> Path:
         return Path(pooch.retrieve(UPSTREAM + filename, known_hash=f"sha256:{expected}"))
     except Exception as exc:  # network down, proxy, HTTP error: skip, never fail
         pytest.skip(f"{filename}: no local mirror (set VENECON_TEST_DATA) and download failed: {exc}")
+
+
+# Reference panels with no pinned upstream URL (copied into shared/raw from PyPI wheels; see
+# shared/raw/MANIFEST.md): read from the local mirror only, sha256-checked, else the test skips.
+MIRROR_ONLY = {
+    "california_prop99_synthdid.csv": (
+        "synth-reference", "550d24c2f743507d097692d181bdbbf36c6168a39a0b6fc831cc89d98082f7de"),
+    "mpdta.csv": (
+        "did-reference", "df2b03c8b41ded94d22b4e84e0bf334652f57c12339130d41de59c160c2c50e5"),
+}
+
+
+def mirror_file(filename: str) -> Path:
+    """Path to a verified mirror copy of a :data:`MIRROR_ONLY` panel, or skip the calling test."""
+    subdir, expected = MIRROR_ONLY[filename]
+    mirror = os.environ.get("VENECON_TEST_DATA")
+    if not mirror:
+        pytest.skip(f"{filename}: set VENECON_TEST_DATA to the shared/raw mirror")
+    for candidate in (Path(mirror) / subdir / filename, Path(mirror) / filename):
+        if candidate.is_file():
+            if _sha256(candidate) != expected:
+                pytest.fail(f"{candidate} does not match the pinned sha256 {expected}")
+            return candidate
+    pytest.skip(f"{filename}: not in the mirror {mirror}/{subdir}")

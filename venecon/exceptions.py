@@ -20,6 +20,8 @@ __all__ = [
     "DateIndexError",
     "ModelSpecificationError",
     "InsufficientDataError",
+    "UnbalancedPanelError",
+    "NoComparisonUnitsError",
     "UnitError",
     "AssumptionError",
     "SourceError",
@@ -84,6 +86,22 @@ class ModelSpecificationError(VeneconError, ValueError):
 
 class InsufficientDataError(ModelSpecificationError):
     """Too few observations (overall, before an event, or in a segment) to fit the model."""
+
+
+class UnbalancedPanelError(ModelSpecificationError):
+    """A panel estimator that needs every unit in every period got an unbalanced panel.
+
+    The message names units that lack periods and how to balance the sample.
+    """
+
+
+class NoComparisonUnitsError(InsufficientDataError):
+    """A treated cohort has no comparison units under the chosen control group.
+
+    Example: ``control_group="never"`` on a panel where every unit is
+    eventually treated; the message names the cohort and period and suggests
+    another control group.
+    """
 
 
 class UnitError(VeneconError, ValueError):

@@ -42,6 +42,11 @@ _LAZY = {
     "PanelEventStudyResults": "venecon.models.panel",
     "SunAbraham": "venecon.models.staggered",
     "SunAbrahamResults": "venecon.models.staggered",
+    "SyntheticDiD": "venecon.models.sdid",
+    "SyntheticDiDResults": "venecon.models.sdid",
+    "SDIDOptions": "venecon.models.sdid",
+    "CallawaySantAnna": "venecon.models.callaway",
+    "CallawaySantAnnaResults": "venecon.models.callaway",
 }
 
 __all__ = list(_LAZY)
@@ -49,11 +54,13 @@ __all__ = list(_LAZY)
 if TYPE_CHECKING:
     from .arima import InterventionARIMA, InterventionARIMAResults
     from .breaks import StructuralBreaks, StructuralBreaksResults
+    from .callaway import CallawaySantAnna, CallawaySantAnnaResults
     from .event_study import EventStudy, EventStudyResults
     from .its import ITS, ITSResults
     from .panel import PanelDiD, PanelDiDResults, PanelEventStudy, PanelEventStudyResults
     from .projections import LocalProjections, LocalProjectionsResults
     from .results import CumulativeEffect, ModelResults, PathResults, Summary
+    from .sdid import SDIDOptions, SyntheticDiD, SyntheticDiDResults
     from .staggered import SunAbraham, SunAbrahamResults
     from .synth import SyntheticControl, SyntheticControlResults
 

@@ -1,0 +1,781 @@
+"""Callaway and Sant'Anna (2021) group-time average treatment effects for staggered adoption.
+
+For each cohort ``g`` (units first treated in period ``g``) and period ``t``
+the group-time effect is an unconditional two-period DiD on a balanced panel:
+
+``ATT(g,t) = mean(Y_t - Y_b | G = g) - mean(Y_t - Y_b | comparison)``
+
+with base period ``b`` the *varying* base period of R ``did``'s default
+(``base_period = "varying"``): ``b = g - anticipation - 1`` for post-treatment
+cells (``t >= g``) and ``b = t - 1`` for pre-treatment cells, whose effects
+are then short-difference placebo tests. The comparison units are the
+never-treated (``control_group="never"``) or those not yet treated by
+``t + anticipation`` (``control_group="notyet"``, never-treated included,
+cohort ``g`` itself excluded).
+
+Inference follows R ``did``: each ``ATT(g,t)`` has the influence function
+``psi_i = n/n_g 1{G_i=g}(dY_i - m_g) - n/n_c 1{i in comparison}(dY_i - m_c)``
+(the doubly robust estimator with no covariates reduces to this), analytical
+standard errors are ``sqrt(sum psi_i^2) / n``, and the aggregations of
+:meth:`CallawaySantAnnaResults.aggregate` (``simple``, ``dynamic``,
+``group``, ``calendar``) carry the estimation of the cohort shares into their
+influence functions (R's ``wif``). The multiplier bootstrap (Mammen weights,
+seeded) gives bootstrap standard errors (interquartile-range scale, as R)
+and the critical value of a uniform confidence band.
+
+Conventions of R ``did`` kept here: a cohort of 0 or missing is never
+treated; a cohort after the last period (plus anticipation) counts as never
+treated; units treated in or before the first period (plus anticipation) are
+dropped (listed in ``dropped``, with a warning). Differences: R silently
+replaces the missing comparison group (the last cohort as "never treated")
+when there are no never-treated units, and sets cells without comparison
+units to NA; venecon raises :class:`~venecon.exceptions.NoComparisonUnitsError`
+naming the cells instead. Unbalanced panels raise
+:class:`~venecon.exceptions.UnbalancedPanelError` (R switches to a
+repeated-cross-section estimator).
+
+Validated on ``mpdta`` (R ``did``'s example): simple ATT -0.0399513 with
+never-treated comparisons, dynamic ATT(e) equal to :class:`~venecon.models.SunAbraham`,
+not-yet-treated results equal to the ``csdid`` Python port, standard errors
+beside R's printed output (``tests/test_models_callaway.py``).
+
+Reference: Callaway, B. and Sant'Anna, P. H. C. (2021), "Difference-in-differences
+with multiple time periods", *Journal of Econometrics* 225(2), 200-230.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
+from ._inputs import check_alpha
+from .panel import panel_frame
+from .results import ModelResults, build_provenance, jsonable
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+__all__ = ["CallawaySantAnna", "CallawaySantAnnaResults", "AggregateResults", "BootstrapOptions"]
+
+CONTROL_GROUPS = ("never", "notyet")
+AGGREGATIONS = ("simple", "dynamic", "group", "calendar")
+
+
+@dataclass(frozen=True)
+class BootstrapOptions:
+    """Multiplier bootstrap of the aggregated effects (R ``did``'s ``mboot``).
+
+    Attributes
+    ----------
+    replications : int
+        Bootstrap draws (R's ``biters``, default 1000).
+    seed : int
+        Seed of the Mammen weights (:func:`numpy.random.default_rng`).
+    """
+
+    replications: int = 1000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        r = self.replications
+        if isinstance(r, bool) or not isinstance(r, int) or r < 2:
+            raise ModelSpecificationError(
+                f"BootstrapOptions: replications must be an int >= 2, got {r!r}"
+            )
+
+
+def _multiplier(inf: np.ndarray, opts: BootstrapOptions, alpha: float) -> tuple[np.ndarray, float]:
+    """Bootstrap standard errors and uniform critical value of the columns of ``inf`` (n x k)."""
+    import numpy as np
+    from scipy import stats
+
+    n = inf.shape[0]
+    rng = np.random.default_rng(opts.seed)
+    root5 = np.sqrt(5.0)
+    # Mammen's two-point weights: mean 0, variance 1, third moment 1.
+    lo, hi = (1 - root5) / 2, (1 + root5) / 2
+    p_lo = (root5 + 1) / (2 * root5)
+    draws = np.empty((opts.replications, inf.shape[1]))
+    chunk = max(1, min(opts.replications, 2_000_000 // max(n, 1)))
+    for start in range(0, opts.replications, chunk):
+        m = min(chunk, opts.replications - start)
+        v = np.where(rng.random((m, n)) < p_lo, lo, hi)
+        draws[start : start + m] = np.sqrt(n) * (v @ inf) / n
+    # robust scale: interquartile range of the draws over that of N(0, 1), as R did
+    b = np.sort(draws, axis=0)
+    nb = b.shape[0]
+    q75, q25 = b[int(np.ceil(0.75 * nb)) - 1], b[int(np.ceil(0.25 * nb)) - 1]
+    sigma = (q75 - q25) / (stats.norm.ppf(0.75) - stats.norm.ppf(0.25))
+    ok = sigma > np.sqrt(np.finfo(float).eps) * 10
+    se = np.where(ok, sigma / np.sqrt(n), np.nan)
+    if not ok.any():
+        return se, float("nan")
+    tmax = np.sort(np.abs(draws[:, ok] / sigma[ok]).max(axis=1))
+    crit = float(tmax[int(np.ceil((1 - alpha) * nb)) - 1])  # R quantile(type = 1)
+    return se, crit
+
+
+class AggregateResults(ModelResults):
+    """An aggregation of group-time effects (:meth:`CallawaySantAnnaResults.aggregate`).
+
+    ``params["att"]`` is the overall effect of the aggregation; the other
+    parameters are the effects by event time (``event_-1``, ``event_0``, ...),
+    cohort (``group_2004``) or period (``time_2006``). Standard errors are
+    analytical (influence functions). ``band`` gives, for the non-overall
+    parameters, bootstrap standard errors and the uniform (simultaneous)
+    ``1 - alpha`` band with critical value ``crit_value``;
+    ``influence`` the influence functions (one column per parameter).
+    """
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        band: pd.DataFrame,
+        crit_value: float,
+        influence: pd.DataFrame,
+        **kwargs: Any,
+    ) -> None:
+        self._kind = kind
+        self._band = band.copy()
+        self._crit = float(crit_value)
+        self._influence = influence.copy()
+        super().__init__(**kwargs)
+
+    @property
+    def kind(self) -> str:
+        """``"simple"``, ``"dynamic"``, ``"group"`` or ``"calendar"``."""
+        return self._kind
+
+    @property
+    def band(self) -> pd.DataFrame:
+        """Estimate, analytical and bootstrap standard error, uniform ``lower``/``upper``."""
+        return self._band.copy()
+
+    @property
+    def crit_value(self) -> float:
+        """Critical value of the uniform band (NaN for ``simple``)."""
+        return self._crit
+
+    @property
+    def influence(self) -> pd.DataFrame:
+        """Influence functions of the parameters, one row per unit."""
+        return self._influence.copy()
+
+    def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
+        tables = super()._summary_tables(alpha)
+        if len(self._band):
+            tables.append(
+                (
+                    f"Uniform band (critical value {self._crit:.3f}, multiplier bootstrap)",
+                    self._band,
+                )
+            )
+        return tables
+
+    def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
+        out = super().to_dict(alpha)
+        out["kind"] = self._kind
+        out["band"] = jsonable(self._band)
+        out["crit_value"] = jsonable(self._crit)
+        return out
+
+    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:
+        """Effects with pointwise intervals and the uniform band (event study for ``dynamic``)."""
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        if self._kind == "simple" or not len(self._band):
+            return super().plot(alpha, ax)
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(7, 4))
+        else:
+            fig = ax.figure
+        band = self._band
+        x = np.asarray(band.index, dtype="float64")
+        est = band["estimate"].to_numpy()
+        ci = self.conf_int(alpha).loc[band["parameter"]]
+        ax.fill_between(
+            x,
+            band["lower"].to_numpy(),
+            band["upper"].to_numpy(),
+            color="C0",
+            alpha=0.15,
+            label=f"uniform {100 * (1 - alpha):g}% band",
+        )
+        ax.errorbar(
+            x,
+            est,
+            yerr=[est - ci["lower"].to_numpy(), ci["upper"].to_numpy() - est],
+            fmt="o",
+            capsize=3,
+            color="C0",
+            label="pointwise interval",
+        )
+        ax.axhline(0, color="grey", lw=0.8)
+        if self._kind == "dynamic":
+            ax.axvline(-0.5, color="grey", ls=":", lw=1)
+            ax.set_xlabel("periods since treatment (e)")
+        else:
+            ax.set_xlabel("cohort" if self._kind == "group" else "period")
+        ax.set_ylabel(f"ATT ({self._dependent})")
+        ax.set_title(f"{self._model}")
+        ax.legend(loc="best")
+        return fig
+
+
+class CallawaySantAnnaResults(ModelResults):
+    """Group-time average treatment effects (:class:`CallawaySantAnna`).
+
+    ``params`` are the ``ATT(g,t)`` named ``"ATT(g,t)"``; ``att_gt`` tabulates
+    them with cohort, period, base period, event time, standard error and the
+    numbers of treated and comparison units. :meth:`aggregate` summarises them.
+    """
+
+    def __init__(
+        self,
+        *,
+        att_gt: pd.DataFrame,
+        inf: np.ndarray,
+        cohort_of_unit: np.ndarray,
+        units: pd.Index,
+        dropped: dict[str, list],
+        spec: dict[str, Any],
+        **kwargs: Any,
+    ) -> None:
+        self._att_gt = att_gt.copy()
+        self._inf = inf.copy()
+        self._inf.setflags(write=False)
+        self._cohort_of_unit = cohort_of_unit.copy()
+        self._units = units.copy()
+        self._dropped = {k: list(v) for k, v in dropped.items()}
+        self._spec = dict(spec)
+        super().__init__(**kwargs)
+
+    @property
+    def att_gt(self) -> pd.DataFrame:
+        """One row per (cohort, period): att, std_error, interval, base period, event time, post,
+        numbers of treated and comparison units."""
+        return self._att_gt.copy()
+
+    @property
+    def influence(self) -> pd.DataFrame:
+        """Influence functions of the ``ATT(g,t)``, one row per unit."""
+        import pandas as pd
+
+        return pd.DataFrame(self._inf, index=self._units, columns=self._params.index)
+
+    @property
+    def dropped(self) -> dict[str, list]:
+        """Units left out: ``always_treated`` (treated in the first period)."""
+        return {k: list(v) for k, v in self._dropped.items()}
+
+    def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
+        out = super().to_dict(alpha)
+        out["att_gt"] = jsonable(self._att_gt)
+        out["dropped"] = jsonable(self._dropped)
+        return out
+
+    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:
+        """ATT(g,t) by period, one panel per cohort, pre-treatment cells in grey."""
+        import matplotlib.pyplot as plt
+
+        gt = self._att_gt
+        cohorts = sorted(gt["cohort"].unique())
+        if ax is None:
+            fig, axes = plt.subplots(
+                len(cohorts), 1, sharex=True, figsize=(7, 2.2 * len(cohorts)), squeeze=False
+            )
+            axes = axes[:, 0]
+        else:
+            axes = list(ax) if hasattr(ax, "__len__") else [ax]
+            fig = axes[0].figure
+        ci = self.conf_int(alpha)
+        for a, g in zip(axes, cohorts, strict=False):
+            cell = gt[gt["cohort"] == g]
+            for post, colour in ((False, "grey"), (True, "C3")):
+                part = cell[cell["post"] == post]
+                lo = ci.loc[part["parameter"], "lower"].to_numpy()
+                hi = ci.loc[part["parameter"], "upper"].to_numpy()
+                est = part["att"].to_numpy()
+                a.errorbar(
+                    part["period"], est, yerr=[est - lo, hi - est], fmt="o", color=colour, capsize=3
+                )
+            a.axhline(0, color="grey", lw=0.8)
+            a.set_ylabel(f"cohort {g}")
+        axes[0].set_title(f"{self._model}: ATT(g,t), {100 * (1 - alpha):g}% pointwise intervals")
+        return fig
+
+    # --- aggregation -------------------------------------------------------------------------
+    def _wif(self, keep: np.ndarray, pg: np.ndarray, cohorts: np.ndarray) -> np.ndarray:
+        """Influence of estimating the cohort shares ``pg`` on a weighted average (R's ``wif``)."""
+        import numpy as np
+
+        s = pg[keep].sum()
+        member = self._cohort_of_unit[:, None] == cohorts[keep][None, :]
+        centred = member.astype("float64") - pg[keep]
+        return centred / s - np.outer(centred.sum(axis=1), pg[keep] / s**2)
+
+    def aggregate(
+        self,
+        kind: str = "group",
+        *,
+        alpha: float | None = None,
+        bootstrap: BootstrapOptions | None = None,
+    ) -> AggregateResults:
+        """Aggregate the group-time effects as R ``did::aggte``.
+
+        Parameters
+        ----------
+        kind : {"simple", "dynamic", "group", "calendar"}, default "group"
+            ``simple``: post-treatment ATT(g,t) weighted by cohort size.
+            ``dynamic``: by event time ``e = t - g`` (all e, pre-treatment
+            included), ``att`` averaging ``e >= 0``. ``group``: by cohort over its
+            post-treatment periods, ``att`` weighted by cohort size.
+            ``calendar``: by period over the cohorts treated by then, ``att``
+            their average.
+        alpha : float, optional
+            Level of the uniform band (default: the model's).
+        bootstrap : BootstrapOptions, optional
+            Multiplier bootstrap settings for the uniform band (1000 draws, seed
+            of the model by default).
+
+        Returns
+        -------
+        AggregateResults
+            ``params`` with ``att`` and the effects by event time, cohort or
+            period; analytical ``std_errors``; ``band`` and ``crit_value``.
+        """
+        import numpy as np
+        import pandas as pd
+
+        if kind not in AGGREGATIONS:
+            raise ModelSpecificationError(
+                f"aggregate: kind must be one of {AGGREGATIONS}, got {kind!r}"
+            )
+        alpha = self._spec["alpha"] if alpha is None else check_alpha(alpha)
+        if bootstrap is None:
+            bootstrap = BootstrapOptions(seed=self._spec["seed"])
+        elif not isinstance(bootstrap, BootstrapOptions):
+            raise ModelSpecificationError("aggregate: bootstrap must be a BootstrapOptions")
+        gt = self._att_gt
+        att = gt["att"].to_numpy()
+        cohort = gt["cohort"].to_numpy()
+        period = gt["period"].to_numpy()
+        event = period - cohort
+        inf = self._inf
+        n = inf.shape[0]
+        glist = np.sort(np.unique(cohort))
+        share = np.array([(self._cohort_of_unit == g).mean() for g in glist])
+        pg = share[np.searchsorted(glist, cohort)]
+        post = cohort <= period
+
+        def weighted(keep: np.ndarray, with_wif: bool) -> tuple[float, np.ndarray]:
+            w = pg[keep] / pg[keep].sum()
+            psi = inf[:, keep] @ w
+            if with_wif:
+                psi = psi + self._wif(keep, pg, cohort) @ att[keep]
+            return float(att[keep] @ w), psi
+
+        names: list[str] = []
+        labels: list[Any] = []
+        est: list[float] = []
+        psis: list[np.ndarray] = []
+        if kind == "simple":
+            a, psi = weighted(np.flatnonzero(post), True)
+            overall = (a, psi)
+        elif kind == "dynamic":
+            for e in np.unique(event):
+                a, psi = weighted(np.flatnonzero(event == e), True)
+                names.append(f"event_{int(e):+d}" if e else "event_0")
+                labels.append(int(e))
+                est.append(a)
+                psis.append(psi)
+            on = np.asarray(labels) >= 0
+            overall = (
+                float(np.mean(np.asarray(est)[on])),
+                np.column_stack(psis)[:, on].mean(axis=1),
+            )
+        elif kind == "group":
+            for g in glist:
+                # equal weights within a cohort: its share is the same in every cell
+                a, psi = weighted(np.flatnonzero((cohort == g) & post), False)
+                names.append(f"group_{int(g)}")
+                labels.append(int(g))
+                est.append(a)
+                psis.append(psi)
+            w = share / share.sum()
+            wif = self._wif(np.arange(len(glist)), share, glist)
+            overall = (
+                float(np.asarray(est) @ w),
+                np.column_stack(psis) @ w + wif @ np.asarray(est),
+            )
+        else:
+            for t in np.unique(period[period >= glist.min()]):
+                keep = np.flatnonzero((period == t) & post)
+                if not len(keep):
+                    continue
+                a, psi = weighted(keep, True)
+                names.append(f"time_{int(t)}")
+                labels.append(int(t))
+                est.append(a)
+                psis.append(psi)
+            overall = (float(np.mean(est)), np.column_stack(psis).mean(axis=1))
+        names.append("att")
+        est.append(overall[0])
+        psis.append(overall[1])
+        psi_all = np.column_stack(psis)
+        cov = psi_all.T @ psi_all / n**2
+        se = np.sqrt(np.diag(cov))
+        band = pd.DataFrame(
+            columns=["estimate", "std_error", "boot_std_error", "lower", "upper", "parameter"]
+        )
+        crit = float("nan")
+        if len(labels):
+            boot_se, crit = _multiplier(psi_all[:, :-1], bootstrap, alpha)
+            e = np.asarray(est[:-1])
+            band = pd.DataFrame(
+                {
+                    "estimate": e,
+                    "std_error": se[:-1],
+                    "boot_std_error": boot_se,
+                    "lower": e - crit * boot_se,
+                    "upper": e + crit * boot_se,
+                    "parameter": names[:-1],
+                },
+                index=pd.Index(
+                    labels, name={"dynamic": "e", "group": "cohort", "calendar": "period"}[kind]
+                ),
+            )
+        title = {
+            "simple": "simple (cohort-size weighted post-treatment ATT(g,t))",
+            "dynamic": "dynamic (event time)",
+            "group": "group (cohort)",
+            "calendar": "calendar (period)",
+        }[kind]
+        notes = [
+            f"Aggregation: {title}; R did::aggte(type = '{kind}').",
+            "Analytical standard errors from influence functions (cohort shares estimated).",
+        ]
+        if len(labels):
+            notes.append(
+                f"Uniform band: multiplier bootstrap (Mammen weights), "
+                f"{bootstrap.replications} draws, seed {bootstrap.seed}."
+            )
+        prov = self.provenance
+        prov["options"]["aggregate"] = {
+            "kind": kind,
+            "alpha": alpha,
+            "bootstrap": {"replications": bootstrap.replications, "seed": bootstrap.seed},
+        }
+        prov["seed"] = bootstrap.seed if len(labels) else prov.get("seed")
+        return AggregateResults(
+            kind=kind,
+            band=band,
+            crit_value=crit,
+            influence=pd.DataFrame(psi_all, index=self._units, columns=names),
+            model=f"{self._model} ({kind})",
+            dependent=self._dependent,
+            params=pd.Series(est, index=names),
+            std_errors=pd.Series(se, index=names),
+            cov=pd.DataFrame(cov, index=names, columns=names),
+            nobs=self._nobs,
+            df_resid=None,
+            cov_type="analytical (influence function)",
+            provenance=prov,
+            header=self._header,
+            notes=notes,
+        )
+
+
+class CallawaySantAnna:
+    """Callaway-Sant'Anna group-time ATTs for staggered adoption (no covariates).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Balanced long panel, one row per unit and period.
+    outcome, unit, time : str
+        Column names; ``time`` holds integer periods (years).
+    cohort : str
+        First treated period of each row's unit (constant within unit); 0 or
+        missing means never treated (R ``did``'s ``gname``).
+    control_group : {"never", "notyet"}, default "never"
+        Never-treated units, or never-treated plus not-yet-treated units.
+    anticipation : int, default 0
+        Periods before ``g`` in which units may already react.
+    alpha : float, default 0.05
+        Level of intervals and uniform bands.
+    seed : int, default 0
+        Seed of the multiplier bootstrap used by :meth:`CallawaySantAnnaResults.aggregate`.
+
+    Notes
+    -----
+    R: ``did::att_gt(yname, tname, idname, gname, data, control_group =
+    "nevertreated" | "notyettreated", anticipation, base_period = "varying")``
+    then ``aggte(type = ...)``. See the module docstring for the influence
+    functions and for where venecon raises instead of dropping cells.
+
+    Examples
+    --------
+    >>> res = CallawaySantAnna(mpdta, outcome="lemp", unit="countyreal", time="year",
+    ...                        cohort="first.treat").fit()  # doctest: +SKIP
+    >>> res.aggregate("simple").params["att"]  # doctest: +SKIP
+    -0.0399...
+    """
+
+    _name = "Callaway-Sant'Anna"
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        outcome: str,
+        unit: str,
+        time: str,
+        cohort: str,
+        control_group: str = "never",
+        anticipation: int = 0,
+        alpha: float = 0.05,
+        seed: int = 0,
+    ) -> None:
+        name = "CallawaySantAnna"
+        if control_group not in CONTROL_GROUPS:
+            raise ModelSpecificationError(
+                f"{name}: control_group must be one of {CONTROL_GROUPS}, got {control_group!r}"
+            )
+        if isinstance(anticipation, bool) or not isinstance(anticipation, int) or anticipation < 0:
+            raise ModelSpecificationError(
+                f"{name}: anticipation must be an int >= 0, got {anticipation!r}"
+            )
+        self.outcome, self.unit, self.time, self.cohort = outcome, unit, time, cohort
+        self.control_group, self.anticipation = control_group, anticipation
+        self.alpha = check_alpha(alpha)
+        self.seed = int(seed)
+        self._prepare(data)
+
+    def _prepare(self, data: Any) -> None:
+        import numpy as np
+        import pandas as pd
+
+        name = "CallawaySantAnna"
+        frame, self._provenance = panel_frame(
+            data,
+            outcome=self.outcome,
+            entity=self.unit,
+            time=self.time,
+            columns=[self.cohort],
+            model=name,
+        )
+        g = pd.to_numeric(frame[self.cohort], errors="coerce")
+        if (frame[self.cohort].notna() & g.isna()).any() or np.isinf(g).any():
+            raise ModelSpecificationError(
+                f"{name}: cohort column {self.cohort!r} must hold first treated periods "
+                "(integers), "
+                "0 or missing for never treated"
+            )
+        g = g.fillna(0.0)
+        if (g % 1 != 0).any() or (g < 0).any():
+            raise ModelSpecificationError(
+                f"{name}: cohort column {self.cohort!r} must hold non-negative integers"
+            )
+        varying = g.groupby(frame[self.unit]).nunique()
+        if (varying > 1).any():
+            raise ModelSpecificationError(
+                f"{name}: cohort {self.cohort!r} must be constant within each unit; it varies for "
+                f"{', '.join(map(str, varying[varying > 1].index[:5]))}"
+            )
+        wide = frame.pivot(index=self.unit, columns=self.time, values=self.outcome)
+        short = wide.isna().sum(axis=1)
+        if short.any():
+            bad = short[short > 0]
+            raise UnbalancedPanelError(
+                f"{name}: needs a balanced panel, but {len(bad)} of {len(wide)} units lack some of "
+                f"the {wide.shape[1]} periods (e.g. {', '.join(map(str, bad.index[:5]))}). "
+                "Keep the "
+                "units observed in every period (R did would switch to a repeated cross-section "
+                "estimator here; venecon does not)"
+            )
+        cohorts = g.groupby(frame[self.unit]).first().reindex(wide.index).to_numpy()
+        times = np.asarray(wide.columns, dtype="int64")
+        if len(times) < 2:
+            raise NoComparisonUnitsError(
+                f"{name}: the panel has {len(times)} period; at least two are needed"
+            )
+        first, last = times[0], times[-1]
+        # treated after the sample (plus anticipation): untreated throughout, as R did
+        cohorts = np.where(cohorts > last + self.anticipation, 0.0, cohorts)
+        always = (cohorts > 0) & (cohorts <= first + self.anticipation)
+        dropped = sorted(wide.index[always].tolist())
+        if dropped:
+            warnings.warn(
+                f"{name}: dropped {len(dropped)} unit(s) treated in or before the first period "
+                f"{first} (plus anticipation {self.anticipation}); they have no pre-treatment "
+                f"period (e.g. {', '.join(map(str, dropped[:5]))})",
+                UserWarning,
+                stacklevel=3,
+            )
+        self._Y = wide.to_numpy(dtype="float64")[~always]
+        self._units = wide.index[~always]
+        self._cohorts = cohorts[~always]
+        self._times = times
+        self._dropped = {"always_treated": dropped}
+        glist = np.sort(np.unique(self._cohorts[self._cohorts > 0]))
+        if not len(glist):
+            raise NoComparisonUnitsError(
+                f"{name}: no unit is first treated within {first + self.anticipation + 1}-{last}; "
+                f"column {self.cohort!r} holds no usable cohort"
+            )
+        if self.control_group == "never" and not (self._cohorts == 0).any():
+            raise NoComparisonUnitsError(
+                f"{name}: control_group='never' but every unit is treated by {last}, so no "
+                "cohort has "
+                "never-treated comparison units. Use control_group='notyet' (and drop the periods "
+                f"from the last cohort's adoption, {int(glist[-1])}, on), or add never-treated "
+                "units"
+            )
+        self._glist = glist
+
+    def _cells(self) -> list[tuple[int, int, int, bool]]:
+        """(cohort, period index, base index, post) for every cell R ``did`` estimates."""
+        import numpy as np
+
+        times, antic = self._times, self.anticipation
+        out = []
+        for g in self._glist:
+            pre = np.flatnonzero(times + antic < g)
+            base_g = int(pre[-1])  # exists: cohorts at or before the first period were dropped
+            for j in range(1, len(times)):
+                post = bool(g <= times[j])
+                out.append((int(g), j, base_g if post else j - 1, post))
+        return out
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "unit": self.unit,
+            "time": self.time,
+            "cohort": self.cohort,
+            "control_group": self.control_group,
+            "anticipation": self.anticipation,
+            "alpha": self.alpha,
+            "base_period": "varying",
+            "estimator": "unconditional DiD (no covariates)",
+        }
+
+    def fit(self) -> CallawaySantAnnaResults:
+        """Estimate every ATT(g,t) with its influence function."""
+        import numpy as np
+        import pandas as pd
+        from scipy import stats
+
+        name = "CallawaySantAnna"
+        Y, G, times = self._Y, self._cohorts, self._times
+        n = Y.shape[0]
+        cells = self._cells()
+        inf = np.zeros((n, len(cells)))
+        rows = []
+        empty = []
+        for k, (g, j, b, post) in enumerate(cells):
+            treated = G == g
+            if self.control_group == "never":
+                comp = G == 0
+            else:
+                comp = (G == 0) | ((G > times[j] + self.anticipation) & (G != g))
+            n1, n0 = int(treated.sum()), int(comp.sum())
+            if n0 == 0:
+                empty.append(f"cohort {g} in {times[j]}")
+                continue
+            dy = Y[:, j] - Y[:, b]
+            m1, m0 = dy[treated].mean(), dy[comp].mean()
+            inf[:, k] = np.where(treated, n / n1 * (dy - m1), 0.0) - np.where(
+                comp, n / n0 * (dy - m0), 0.0
+            )
+            rows.append(
+                {
+                    "parameter": f"ATT({g},{times[j]})",
+                    "cohort": g,
+                    "period": int(times[j]),
+                    "base": int(times[b]),
+                    "event": int(times[j] - g),
+                    "post": post,
+                    "att": float(m1 - m0),
+                    "n_treated": n1,
+                    "n_comparison": n0,
+                }
+            )
+        if empty:
+            raise NoComparisonUnitsError(
+                f"{name}: no {'never' if self.control_group == 'never' else 'not-yet'}-treated "
+                f"comparison units for {len(empty)} cell(s): {', '.join(empty[:6])}. With "
+                "control_group='notyet' and no never-treated units, restrict the sample to periods "
+                "before the last cohort's adoption and drop that cohort (R did drops such cells)"
+            )
+        gt = pd.DataFrame(rows)
+        se = np.sqrt((inf**2).sum(axis=0)) / n
+        q = stats.norm.ppf(1 - self.alpha / 2)
+        gt["std_error"] = se
+        gt["lower"] = gt["att"] - q * se
+        gt["upper"] = gt["att"] + q * se
+        gt = gt[
+            [
+                "parameter",
+                "cohort",
+                "period",
+                "base",
+                "event",
+                "post",
+                "att",
+                "std_error",
+                "lower",
+                "upper",
+                "n_treated",
+                "n_comparison",
+            ]
+        ]
+        names = gt["parameter"].tolist()
+        cov = inf.T @ inf / n**2
+        provenance = build_provenance(
+            model="venecon.models.CallawaySantAnna",
+            data=self._provenance,
+            sample=None,
+            options=self._options(),
+            seed=self.seed,
+        )
+        label = {"never": "never treated", "notyet": "not yet treated"}[self.control_group]
+        header = [
+            ("Comparison group", label),
+            ("Anticipation", str(self.anticipation)),
+            ("Units / periods", f"{n} / {len(times)} ({times[0]}-{times[-1]})"),
+            ("Cohorts", ", ".join(str(int(c)) for c in self._glist)),
+        ]
+        notes = [
+            "Unconditional DiD per (cohort, period); varying base period (R did default): "
+            "g-1-anticipation after treatment, t-1 before.",
+            "Standard errors: analytical, from influence functions (R did, bstrap = FALSE).",
+            "Callaway and Sant'Anna (2021), Journal of Econometrics 225(2).",
+        ]
+        return CallawaySantAnnaResults(
+            att_gt=gt,
+            inf=inf,
+            cohort_of_unit=G,
+            units=pd.Index(self._units, name=self.unit),
+            dropped=self._dropped,
+            spec={"alpha": self.alpha, "seed": self.seed},
+            model=self._name,
+            dependent=self.outcome,
+            params=pd.Series(gt["att"].to_numpy(), index=names),
+            std_errors=pd.Series(se, index=names),
+            cov=pd.DataFrame(cov, index=names, columns=names),
+            nobs=int(Y.size),
+            df_resid=None,
+            cov_type="analytical (influence function)",
+            provenance=provenance,
+            header=header,
+            notes=notes,
+            statistics={"n_units": n, "n_periods": len(times), "n_cells": len(cells)},
+        )
