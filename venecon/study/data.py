@@ -373,9 +373,10 @@ def build_design(study: Any, panel: Panel) -> Design:
         to_period(w.pre[0], freq, "study.window.pre"),
         to_period(w.pre[1], freq, "study.window.pre"),
     )
+    last = times.max()
     post = (
         to_period(w.post[0], freq, "study.window.post"),
-        to_period(w.post[1], freq, "study.window.post"),
+        last if w.post[1] == "end" else to_period(w.post[1], freq, "study.window.post"),
     )
     if pre[1] >= tperiod:
         raise StudyError(
@@ -404,11 +405,12 @@ def build_design(study: Any, panel: Panel) -> Design:
             f"the data end in {fmt_period(times.max())}",
         )
     post = (post[0], min(post[1], times.max()))
-    end = (
-        post[1]
-        if w.sample_end is None
-        else to_period(w.sample_end, freq, "study.window.sample_end")
-    )
+    if w.sample_end is None:
+        end = post[1]
+    elif w.sample_end == "end":
+        end = last
+    else:
+        end = to_period(w.sample_end, freq, "study.window.sample_end")
     end = min(max(end, post[1]), times.max())
     # monthly-only estimators: ask the model itself whether it takes this frequency
     if freq != "monthly":

@@ -130,6 +130,12 @@ def _as_period(date: Any, frequency: str) -> Any:
     return int(date.year) if frequency == "annual" else date.to_period("M").to_timestamp()
 
 
+def _first_event(events: dict[str, str], ctx: Context) -> Any:
+    import pandas as pd
+
+    return min(_as_period(pd.Timestamp(d), ctx.frequency) for d in events.values())
+
+
 def _window_stats(path: Any, window: tuple[Any, Any]) -> tuple[float, float | None]:
     sel = path[(path.index >= window[0]) & (path.index <= window[1])]
     cf = float(sel["counterfactual"].mean()) if "counterfactual" in sel else math.nan
@@ -318,7 +324,17 @@ def _ts_common(
     caveats = list(warned)
     if lo is not None and lo <= 0 <= hi:
         caveats.append(f"the {100 * (1 - ctx.alpha):g}% interval [{lo:.4g}, {hi:.4g}] covers zero")
-    n_post = int(((path.index >= ctx.treatment_period) & (path.index <= ctx.post[1])).sum())
+    # the counterfactual starts at the first modelled event, which may precede the treatment
+    ev = res.events
+    origin = ev["period"].min()
+    if origin < ctx.treatment_period:
+        first = ev.index[ev["period"] == origin][0]
+        caveats.append(
+            f"the counterfactual is the path before the first modelled event ({first}, "
+            f"{fmt_period(origin)}): the effect over the post window combines the treatment "
+            "with the earlier event(s)"
+        )
+    n_post = int(((path.index >= origin) & (path.index <= ctx.post[1])).sum())
     if n_pre and n_post / n_pre > LONG_POST:
         caveats.append(
             f"trend extrapolation: the counterfactual extends the pre-period model {n_post} periods "
@@ -337,7 +353,7 @@ def _ts_common(
             )
     pre_rmspe = None
     if "fitted" in eff.columns:
-        pre = eff[eff.index < ctx.treatment_period]
+        pre = eff[eff.index < origin]
         pre_rmspe = float(np.sqrt(np.mean((pre["actual"] - pre["fitted"]) ** 2)))
         level = float(np.mean(np.abs(pre["actual"])))
         if level > 0 and pre_rmspe / level > POOR_FIT:
@@ -396,7 +412,7 @@ def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) ->
             log=opts.log,
             alpha=ctx.alpha,
         ).fit()
-    n_pre = int((y.index < ctx.treatment_period).sum())
+    n_pre = int((y.index < _first_event(events, ctx)).sum())
     extra: dict[str, Any] = {
         "events": events,
         "sample": [fmt_period(y.index[0]), fmt_period(y.index[-1])],
@@ -438,7 +454,7 @@ def run_arima(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) 
             d=opts.d,
             alpha=ctx.alpha,
         ).fit()
-    n_pre = int((y.index < ctx.treatment_period).sum())
+    n_pre = int((y.index < _first_event(events, ctx)).sum())
     extra: dict[str, Any] = {
         "events": events,
         "order": list(res.order),

@@ -25,6 +25,7 @@ from typing import Any
 
 from .data import fmt_period
 from .estimators import MIN_PRE, Context, run_estimator
+from .results import Estimate
 from .spec import ARIMAOptions, ITSOptions, SyntheticControlOptions
 
 __all__ = ["specifications", "run_grid"]
@@ -40,7 +41,7 @@ def specifications(
     study: Any,
     ctx: Context,
     headline: str,
-    main: Any,
+    estimates: dict[str, Any],
     put_back: tuple[str, ...],
     alt_contexts: dict[str, Any],
 ) -> list[tuple]:
@@ -50,8 +51,9 @@ def specifications(
     when the alternative concept cannot be used).
     """
     r = study.robustness
+    main = estimates[headline]
     opts = study.estimators[headline]
-    plain = _DEFAULT_OPTIONS.get(headline, opts)
+    plain = opts
     if headline == "synthetic_control":
         import dataclasses
 
@@ -126,6 +128,10 @@ def specifications(
                         ("estimator", name, name, "not applicable: no donor pool in the data", o)
                     )
                     continue
+            if name in estimates and name != "synthetic_control":
+                # already fitted on this design with the declared options: no refit
+                out.append(("estimator", name, name, estimates[name], o))
+                continue
             out.append(("estimator", name, name, ctx, o))
     return [(f"{i:02d}", *row) for i, row in enumerate(out, start=1)]
 
@@ -146,6 +152,11 @@ def _run_one(
     }
     if isinstance(ctx, str):
         row["status"] = ctx
+        return row
+    if isinstance(ctx, Estimate):
+        est = ctx
+        row.update(estimate=est.average_effect, lower=est.lower, upper=est.upper,
+                   significant=est.significant)
         return row
     from ..exceptions import VeneconError
 

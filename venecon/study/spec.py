@@ -98,10 +98,13 @@ def period(key: str, value: Any) -> int | str:
     )
 
 
-def _pair(key: str, value: Any) -> tuple[Any, Any]:
+def _pair(key: str, value: Any, allow_end: bool = False) -> tuple[Any, Any]:
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise StudyError(key, f"{value!r} is not a window", "two periods [start, end]")
-    a, b = period(f"{key}[0]", value[0]), period(f"{key}[1]", value[1])
+    a = period(f"{key}[0]", value[0])
+    if allow_end and value[1] == "end":  # the last period of the data, whatever the vintage
+        return a, "end"
+    b = period(f"{key}[1]", value[1])
     if type(a) is not type(b):
         raise StudyError(key, "mixes a year and a month", "two years or two months")
     if str(a) > str(b) if isinstance(a, str) else a > b:
@@ -391,7 +394,7 @@ def _parse_window(key: str, value: Any) -> WindowSpec:
     for need in ("pre", "post"):
         if need not in t:
             raise StudyError(f"{key}.{need}", "missing", f"give {need} = [start, end]")
-    pre, post = _pair(f"{key}.pre", t["pre"]), _pair(f"{key}.post", t["post"])
+    pre, post = _pair(f"{key}.pre", t["pre"]), _pair(f"{key}.post", t["post"], allow_end=True)
     if type(pre[0]) is not type(post[0]):
         raise StudyError(f"{key}.post", "mixes years and months with pre", "use one kind")
     if (str(pre[1]) >= str(post[0])) if isinstance(pre[0], str) else pre[1] >= post[0]:
@@ -406,7 +409,9 @@ def _parse_window(key: str, value: Any) -> WindowSpec:
         raise StudyError(f"{key}.subwindows", "is not a table", 'e.g. {"2017_2018" = [2017, 2018]}')
     for name, w in raw.items():
         subs.append((str(name), _pair(f"{key}.subwindows.{name}", w)))
-    end = None if t.get("sample_end") is None else period(f"{key}.sample_end", t["sample_end"])
+    end = t.get("sample_end")
+    if end is not None and end != "end":
+        end = period(f"{key}.sample_end", end)
     return WindowSpec(pre=pre, post=post, sample_end=end, subwindows=tuple(subs))
 
 

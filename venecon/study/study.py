@@ -337,7 +337,7 @@ class Study:
                 )
             )
             specs = specifications(
-                self, ctx, headline, estimates[headline], put_back, self._alt_contexts()
+                self, ctx, headline, estimates, put_back, self._alt_contexts()
             )
             table = run_grid(specs, estimates[headline], n_jobs=n_jobs, progress=progress)
             robust = Robustness.from_table(table, estimates[headline].average_effect)
