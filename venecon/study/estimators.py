@@ -231,6 +231,15 @@ def run_synthetic_control(
             f"poor pre-period fit: RMSPE {res.rmspe_pre:.4g} {ctx.unit} is "
             f"{100 * res.rmspe_pre / level:.0f}% of the mean pre-period outcome (threshold {100 * POOR_FIT:.0f}%)"
         )
+    donor_pre = df[(df["unit"] != ctx.treated) & (df["time"] < ctx.treatment_period)]
+    means = donor_pre.groupby("unit")["value"].mean()
+    own_mean = float(own_pre.mean())
+    if len(means) and not means.min() <= own_mean <= means.max():
+        caveats.append(
+            f"the treated unit's mean pre-period outcome ({own_mean:,.4g} {ctx.unit}) lies outside the "
+            f"donors' range ({means.min():,.4g} to {means.max():,.4g}): no convex combination of "
+            "donors can match its level"
+        )
     if pval is not None and pval > ctx.alpha:
         caveats.append(
             f"placebo p-value {pval:.3g} above {ctx.alpha:g}: the gap is within the range of "

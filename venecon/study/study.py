@@ -274,6 +274,11 @@ class Study:
                 f"{len(design.flagged)} flagged data row(s) of {self.treated} in the window "
                 f"(first {design.flagged[0]})"
             )
+        if design.treated_episodes:
+            caveats.append(
+                f"{self.treated} has other recorded sanctions in the pre-period "
+                f"({design.treated_episodes.split(': ', 1)[1]}): the pre-period is not sanction-free"
+            )
         base = dict(
             panel=panel,
             data_choices=panel.data_choices,
@@ -281,6 +286,13 @@ class Study:
             excluded_donors=design.excluded,
             provenance=self._provenance(panel),
         )
+        if "synthetic_control" in self.estimators and len(design.donors) < 2:
+            reason = (
+                f"no donor pool: {len(design.donors)} donor(s) with complete data over the study "
+                "periods (synthetic control needs at least 2)"
+            )
+            return StudyResults(study=self, identified=False, reason=reason, estimates={},
+                                headline=None, robustness=None, caveats=tuple(caveats), **base)
         if design.n_pre < MIN_PRE[panel.frequency]:
             reason = (
                 f"too few pre-treatment periods: {design.n_pre} (at least {MIN_PRE[panel.frequency]} "
