@@ -64,10 +64,18 @@ def _user_panel(effect: float = -20.0, seed: int = 3) -> pd.DataFrame:
     The treated unit ZZZ is a convex combination of three donors; from 2015 its
     outcome is shifted by ``effect``.
     """
-    p = simulated_panel(n_donors=20, n_periods=31, treatment_period=26, effect=effect, noise=1.0,
-                        seed=seed, n_covariates=0)
-    return pd.DataFrame({"unit": p["unit"].replace({"treated": "ZZZ"}), "time": p["period"] + 1989,
-                         "value": p["y"]})
+    p = simulated_panel(
+        n_donors=20,
+        n_periods=31,
+        treatment_period=26,
+        effect=effect,
+        noise=1.0,
+        seed=seed,
+        n_covariates=0,
+    )
+    return pd.DataFrame(
+        {"unit": p["unit"].replace({"treated": "ZZZ"}), "time": p["period"] + 1989, "value": p["y"]}
+    )
 
 
 def test_iran_toml_from_the_issue_runs_from_the_cli_and_is_byte_identical(tmp_path):
@@ -87,7 +95,9 @@ def test_iran_toml_from_the_issue_runs_from_the_cli_and_is_byte_identical(tmp_pa
         assert key in sc
     assert sc["unit"] == "kb/d"
     assert sum(sc["weights"].values()) == pytest.approx(1.0, abs=1e-8)
-    assert not {"IRQ", "LBY", "RUS", "SDN", "SYR", "WLD"} & set(sc["weights"])  # sanctioned, aggregate
+    assert not {"IRQ", "LBY", "RUS", "SDN", "SYR", "WLD"} & set(
+        sc["weights"]
+    )  # sanctioned, aggregate
     assert "IRQ-1990-UN" in st["excluded_donors"]["IRQ"]
     assert st["excluded_donors"]["WLD"].startswith("aggregate")
     # deterministic fit (nested V from fixed starts, bundled EI data): pinned near rounding;
@@ -100,9 +110,15 @@ def test_iran_toml_from_the_issue_runs_from_the_cli_and_is_byte_identical(tmp_pa
     assert rob["n_specifications"] >= 8
     assert rob["min"] <= sc["average_effect"] <= rob["max"]
     assert len(res["provenance"]["datasets"]["production_annual"]) == 64
-    for name in ("report.md", "report.html", "tables/iran-2012_estimates.csv",
-                 "tables/iran-2012_robustness.csv", "figures/iran-2012_synthetic_control.png",
-                 "figures/iran-2012_synthetic_control.svg", "figures/iran-2012_robustness.svg"):
+    for name in (
+        "report.md",
+        "report.html",
+        "tables/iran-2012_estimates.csv",
+        "tables/iran-2012_robustness.csv",
+        "figures/iran-2012_synthetic_control.png",
+        "figures/iran-2012_synthetic_control.svg",
+        "figures/iran-2012_robustness.svg",
+    ):
         assert (out1 / name).is_file(), name
     assert "placebo p-value" in (out1 / "report.md").read_text(encoding="utf-8")
 
@@ -122,11 +138,21 @@ def test_iran_matches_a_direct_synthetic_control_call():
     df = load("production_annual", series="oil_production")
     df = df[df["country"].isin(("IRN", *res.donors)) & df["date"].between(1995, 2015)]
     direct = SyntheticControl(
-        df, outcome="value", unit="country", time="date", treated="IRN", treatment_time=2012,
+        df,
+        outcome="value",
+        unit="country",
+        time="date",
+        treated="IRN",
+        treatment_time=2012,
         donors=list(res.donors),
-        predictors=[("value", list(range(1995, 2001)), "mean"), ("value", list(range(2001, 2006)), "mean"),
-                    ("value", list(range(2006, 2012)), "mean"), ("value", [2011], "mean")],
-        fit_window=(1995, 2011), rng=0,
+        predictors=[
+            ("value", list(range(1995, 2001)), "mean"),
+            ("value", list(range(2001, 2006)), "mean"),
+            ("value", list(range(2006, 2012)), "mean"),
+            ("value", [2011], "mean"),
+        ],
+        fit_window=(1995, 2011),
+        rng=0,
     ).fit()
     assert e.average_effect == pytest.approx(direct.average_effect(), rel=1e-12)
     assert dict(e.weights) == pytest.approx(direct.weights.to_dict(), abs=1e-12)
@@ -149,11 +175,15 @@ def test_user_panel_toml_recovers_a_known_effect(tmp_path):
 
 
 def test_user_dataframe_and_to_dict_are_json():
-    s = Study(name="df-study", treated="ZZZ", treatment=2015,
-              outcome={"frame": _user_panel(), "units": "kb/d"},
-              window={"pre": [1990, 2014], "post": [2015, 2020]},
-              estimators={"synthetic_control": {"v": "equal", "placebo": False}},
-              robustness={"enabled": False})
+    s = Study(
+        name="df-study",
+        treated="ZZZ",
+        treatment=2015,
+        outcome={"frame": _user_panel(), "units": "kb/d"},
+        window={"pre": [1990, 2014], "post": [2015, 2020]},
+        estimators={"synthetic_control": {"v": "equal", "placebo": False}},
+        robustness={"enabled": False},
+    )
     res = s.run()
     assert res.robustness is None
     json.dumps(res.to_dict(), allow_nan=False)
@@ -162,10 +192,16 @@ def test_user_dataframe_and_to_dict_are_json():
 
 
 def test_too_few_pre_periods_is_not_identified():
-    d = {"study": {"name": "short", "treated": "IRN", "treatment": 2012,
-                   "outcome": {"dataset": "production_annual", "series": "oil_production"},
-                   "window": {"pre": [2009, 2011], "post": [2012, 2015]},
-                   "estimators": {"synthetic_control": {}}}}
+    d = {
+        "study": {
+            "name": "short",
+            "treated": "IRN",
+            "treatment": 2012,
+            "outcome": {"dataset": "production_annual", "series": "oil_production"},
+            "window": {"pre": [2009, 2011], "post": [2012, 2015]},
+            "estimators": {"synthetic_control": {}},
+        }
+    }
     res = Study.from_dict(d).run()
     assert not res.identified
     assert "too few pre-treatment periods: 3" in res.reason
@@ -176,11 +212,17 @@ def test_too_few_pre_periods_is_not_identified():
 
 
 def _iran(**changes):
-    d = {"study": {"name": "iran-2012", "treated": "IRN", "treatment": 2012,
-                   "outcome": {"dataset": "production_annual", "series": "oil_production"},
-                   "window": {"pre": [1995, 2011], "post": [2012, 2015]},
-                   "donors": {"exclude_sanctioned": True},
-                   "estimators": {"synthetic_control": {"v": "nested", "placebo": True}}}}
+    d = {
+        "study": {
+            "name": "iran-2012",
+            "treated": "IRN",
+            "treatment": 2012,
+            "outcome": {"dataset": "production_annual", "series": "oil_production"},
+            "window": {"pre": [1995, 2011], "post": [2012, 2015]},
+            "donors": {"exclude_sanctioned": True},
+            "estimators": {"synthetic_control": {"v": "nested", "placebo": True}},
+        }
+    }
     for path, value in changes.items():
         *parents, last = path.split(".")
         t = d["study"]
@@ -196,15 +238,25 @@ def _iran(**changes):
         ({"window.pre": [1950, 1960]}, "study.window.pre", "holds no data"),
         ({"treated": "XYZ"}, "study.treated", "not in the data"),
         ({"donors": {"include": ["SAU"]}}, "study.donors", "leave 1 candidate"),
-        ({"treatment": 2040, "window.post": [2040, 2041], "window.pre": [1995, 2030]},
-         "study.treatment", "outside the data"),
+        (
+            {"treatment": 2040, "window.post": [2040, 2041], "window.pre": [1995, 2030]},
+            "study.treatment",
+            "outside the data",
+        ),
         ({"treatment": "no-such-event"}, "study.treatment", "unknown event id"),
-        ({"treatment": 2014, "window.pre": [1995, 2014], "window.post": [2015, 2016]},
-         "study.window.pre", "at or after the treatment"),
+        (
+            {"treatment": 2014, "window.pre": [1995, 2014], "window.post": [2015, 2016]},
+            "study.window.pre",
+            "at or after the treatment",
+        ),
         ({"window.pre": [1995, 2012]}, "study.window.pre", "not before the post window"),
         ({"window.typo": 1}, "study.window.typo", "unknown key"),
         ({"estimators": {"synth": {}}}, "study.estimators.synth", "unknown key"),
-        ({"estimators.synthetic_control.v": "magic"}, "study.estimators.synthetic_control.v", "not allowed"),
+        (
+            {"estimators.synthetic_control.v": "magic"},
+            "study.estimators.synthetic_control.v",
+            "not allowed",
+        ),
         ({"outcome.source": "nobody"}, "study.outcome.source", "does not publish"),
     ],
 )
@@ -252,10 +304,16 @@ def test_unknown_top_level_table_and_missing_file(tmp_path):
 
 
 def test_synthetic_control_without_donors_in_monthly_data_is_refused():
-    d = {"study": {"name": "m", "treated": "VEN", "treatment": "2019-01-28",
-                   "outcome": {"dataset": "production_monthly", "series": "crude_oil"},
-                   "window": {"pre": ["2016-01", "2018-12"], "post": ["2019-01", "2019-12"]},
-                   "estimators": {"synthetic_control": {}}}}
+    d = {
+        "study": {
+            "name": "m",
+            "treated": "VEN",
+            "treatment": "2019-01-28",
+            "outcome": {"dataset": "production_monthly", "series": "crude_oil"},
+            "window": {"pre": ["2016-01", "2018-12"], "post": ["2019-01", "2019-12"]},
+            "estimators": {"synthetic_control": {}},
+        }
+    }
     with pytest.raises(StudyError) as err:
         Study.from_dict(d)
     assert err.value.key == "study.donors"
@@ -274,18 +332,33 @@ def test_default_source_is_the_newest_edition_of_one_concept():
 
 def test_bundled_studies_are_all_valid():
     studies = bundled_studies()
-    assert {"iran-2012", "iran-2018", "russia-2022", "libya-2011", "venezuela-annual",
-            "venezuela-2017-financial", "venezuela-2019-oil", "venezuela-chevron",
-            "venezuela-reopening"} <= set(studies)
+    assert {
+        "iran-2012",
+        "iran-2018",
+        "russia-2022",
+        "libya-2011",
+        "venezuela-annual",
+        "venezuela-2017-financial",
+        "venezuela-2019-oil",
+        "venezuela-chevron",
+        "venezuela-reopening",
+    } <= set(studies)
     for s in studies.values():
         assert s.frequency in ("annual", "monthly")
 
 
 def test_monthly_study_records_flagged_months_and_caveats():
-    d = {"study": {"name": "flagged", "treated": "VEN", "treatment": "2017-08-24",
-                   "outcome": {"dataset": "production_monthly", "series": "crude_oil"},
-                   "window": {"pre": ["2014-01", "2017-07"], "post": ["2017-09", "2018-12"]},
-                   "estimators": {"its": {}}, "robustness": {"enabled": False}}}
+    d = {
+        "study": {
+            "name": "flagged",
+            "treated": "VEN",
+            "treatment": "2017-08-24",
+            "outcome": {"dataset": "production_monthly", "series": "crude_oil"},
+            "window": {"pre": ["2014-01", "2017-07"], "post": ["2017-09", "2018-12"]},
+            "estimators": {"its": {}},
+            "robustness": {"enabled": False},
+        }
+    }
     res = Study.from_dict(d).run()
     assert any("flagged" in c for c in res.caveats)
     assert any("flagged" in c for c in res.estimates["its"].caveats)

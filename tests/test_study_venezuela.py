@@ -48,12 +48,22 @@ ANNUAL = {
     "placebo_pvalue": 0.0487804878,
     "pre_rmspe": 153.5724744,
     "leave_one_out_range": (-1474.139728, -1110.134493),
-    "weights": {"AGO": 0.1953492366, "GBR": 0.1622665848, "MEX": 0.5073770558,
-                "NOR": 0.07752555093, "SAU": 0.05748157195},
+    "weights": {
+        "AGO": 0.1953492366,
+        "GBR": 0.1622665848,
+        "MEX": 0.5073770558,
+        "NOR": 0.07752555093,
+        "SAU": 0.05748157195,
+    },
 }
 
-NAMES = ["venezuela-2017-financial", "venezuela-2019-oil", "venezuela-chevron",
-         "venezuela-reopening", "venezuela-annual"]
+NAMES = [
+    "venezuela-2017-financial",
+    "venezuela-2019-oil",
+    "venezuela-chevron",
+    "venezuela-reopening",
+    "venezuela-annual",
+]
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +92,9 @@ def test_annual_synthetic_control_matches_the_report(results):
         assert e.extra["by_window"][w]["average_effect"] == pytest.approx(ANNUAL[w], rel=REL)
     assert e.placebo_pvalue == pytest.approx(ANNUAL["placebo_pvalue"], rel=REL)
     assert e.pre_rmspe == pytest.approx(ANNUAL["pre_rmspe"], rel=REL)
-    assert tuple(e.extra["leave_one_out_range"]) == pytest.approx(ANNUAL["leave_one_out_range"], rel=REL)
+    assert tuple(e.extra["leave_one_out_range"]) == pytest.approx(
+        ANNUAL["leave_one_out_range"], rel=REL
+    )
     positive = {k: v for k, v in e.weights.items() if v > 1e-6}
     assert positive == pytest.approx(ANNUAL["weights"], rel=1e-7)
     # the declared exclusions reproduce the report's donor pool of 40 producers
@@ -98,7 +110,9 @@ def test_caveats_are_raised_by_the_estimates_own_diagnostics(results):
     oil = results["venezuela-2019-oil"].estimates["its"].caveats
     assert any("first modelled event (eo13808" in c for c in oil)
     assert any("covers zero" in c for c in results["venezuela-chevron"].estimates["arima"].caveats)
-    assert not any("covers zero" in c for c in results["venezuela-2017-financial"].estimates["its"].caveats)
+    assert not any(
+        "covers zero" in c for c in results["venezuela-2017-financial"].estimates["its"].caveats
+    )
 
 
 def test_robustness_shows_the_sample_start_sensitivity_of_the_issue(results):

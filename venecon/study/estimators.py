@@ -91,8 +91,9 @@ def _flag_caveat(ctx: Context, end: Any = None) -> list[str]:
     if rows.empty:
         return []
     return [
-        f"{len(rows)} data row(s) in the sample are flagged ({', '.join(sorted(set(rows['flag'])))}; "
-        f"{fmt_period(rows['time'].min())} to {fmt_period(rows['time'].max())}): they are estimates, not observations"
+        f"{len(rows)} data row(s) in the sample are flagged "
+        f"({', '.join(sorted(set(rows['flag'])))}; {fmt_period(rows['time'].min())} to "
+        f"{fmt_period(rows['time'].max())}): they are estimates, not observations"
     ]
 
 
@@ -101,7 +102,8 @@ def _pre_caveats(ctx: Context, n_pre: int) -> list[str]:
     per = "years" if ctx.frequency == "annual" else "months"
     return (
         [
-            f"only {n_pre} pre-treatment {per} (fewer than {few}): the counterfactual rests on a short history"
+            f"only {n_pre} pre-treatment {per} (fewer than {few}): the counterfactual rests on "
+            "a short history"
         ]
         if n_pre < few
         else []
@@ -229,14 +231,16 @@ def run_synthetic_control(
     if level > 0 and res.rmspe_pre / level > POOR_FIT:
         caveats.append(
             f"poor pre-period fit: RMSPE {res.rmspe_pre:.4g} {ctx.unit} is "
-            f"{100 * res.rmspe_pre / level:.0f}% of the mean pre-period outcome (threshold {100 * POOR_FIT:.0f}%)"
+            f"{100 * res.rmspe_pre / level:.0f}% of the mean pre-period outcome "
+            f"(threshold {100 * POOR_FIT:.0f}%)"
         )
     donor_pre = df[(df["unit"] != ctx.treated) & (df["time"] < ctx.treatment_period)]
     means = donor_pre.groupby("unit")["value"].mean()
     own_mean = float(own_pre.mean())
     if len(means) and not means.min() <= own_mean <= means.max():
         caveats.append(
-            f"the treated unit's mean pre-period outcome ({own_mean:,.4g} {ctx.unit}) lies outside the "
+            f"the treated unit's mean pre-period outcome ({own_mean:,.4g} {ctx.unit}) lies "
+            "outside the "
             f"donors' range ({means.min():,.4g} to {means.max():,.4g}): no convex combination of "
             "donors can match its level"
         )
@@ -346,7 +350,8 @@ def _ts_common(
     n_post = int(((path.index >= origin) & (path.index <= ctx.post[1])).sum())
     if n_pre and n_post / n_pre > LONG_POST:
         caveats.append(
-            f"trend extrapolation: the counterfactual extends the pre-period model {n_post} periods "
+            "trend extrapolation: the counterfactual extends the pre-period model "
+            f"{n_post} periods "
             f"past the treatment, from {n_pre} pre-periods (ratio above {LONG_POST:g})"
         )
     if "pre_trend" in extra:
@@ -367,7 +372,8 @@ def _ts_common(
         level = float(np.mean(np.abs(pre["actual"])))
         if level > 0 and pre_rmspe / level > POOR_FIT:
             caveats.append(
-                f"poor pre-period fit: RMSPE {pre_rmspe:.4g} {ctx.unit} is {100 * pre_rmspe / level:.0f}% "
+                f"poor pre-period fit: RMSPE {pre_rmspe:.4g} {ctx.unit} is "
+                f"{100 * pre_rmspe / level:.0f}% "
                 f"of the mean pre-period outcome (threshold {100 * POOR_FIT:.0f}%)"
             )
     caveats += _pre_caveats(ctx, n_pre) + _flag_caveat(ctx, end)
@@ -445,7 +451,7 @@ def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) ->
 
 
 def run_arima(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) -> Estimate:  # noqa: ARG001
-    """Intervention ARIMA (:class:`venecon.models.InterventionARIMA`), order by BIC on the pre-period."""
+    """Intervention ARIMA (:class:`venecon.models.InterventionARIMA`); order by BIC, pre-period."""
     from ..models import InterventionARIMA
 
     end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)

@@ -157,7 +157,8 @@ class Robustness:
                 "share_significant": self.share_significant,
                 "headline": self.headline,
                 "specifications": rows,
-                "note": "share_significant counts specifications with inference (an interval, or a placebo "
+                "note": "share_significant counts specifications with inference (an interval, "
+                "or a placebo "
                 "p-value); synthetic-control variants are refitted without placebos",
             }
         )
@@ -213,8 +214,9 @@ class StudyResults:
         r = self.robustness
         if r is not None and r.n_specifications:
             text += (
-                f" Across {r.n_specifications} specifications the estimate ranges from {r.min:,.1f} to "
-                f"{r.max:,.1f} (median {r.median:,.1f}); {100 * r.share_same_sign:.0f}% share its sign."
+                f" Across {r.n_specifications} specifications the estimate ranges from "
+                f"{r.min:,.1f} to {r.max:,.1f} (median {r.median:,.1f}); "
+                f"{100 * r.share_same_sign:.0f}% share its sign."
             )
         cav = list(e.caveats) + list(self.caveats)
         if cav:

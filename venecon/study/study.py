@@ -183,7 +183,7 @@ class Study:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], *, base_dir: str | Path | None = None) -> Study:
-        """A study from the parsed TOML (``{"study": {...}}``); relative files resolve against ``base_dir``."""
+        """A study from parsed TOML (``{"study": {...}}``); files resolve against ``base_dir``."""
         kw = parse_study(d)
         return cls(**kw, base_dir=None if base_dir is None else str(base_dir))
 
@@ -277,7 +277,8 @@ class Study:
         if design.treated_episodes:
             caveats.append(
                 f"{self.treated} has other recorded sanctions in the pre-period "
-                f"({design.treated_episodes.split(': ', 1)[1]}): the pre-period is not sanction-free"
+                f"({design.treated_episodes.split(': ', 1)[1]}): "
+                "the pre-period is not sanction-free"
             )
         base = dict(
             panel=panel,
@@ -291,11 +292,20 @@ class Study:
                 f"no donor pool: {len(design.donors)} donor(s) with complete data over the study "
                 "periods (synthetic control needs at least 2)"
             )
-            return StudyResults(study=self, identified=False, reason=reason, estimates={},
-                                headline=None, robustness=None, caveats=tuple(caveats), **base)
+            return StudyResults(
+                study=self,
+                identified=False,
+                reason=reason,
+                estimates={},
+                headline=None,
+                robustness=None,
+                caveats=tuple(caveats),
+                **base,
+            )
         if design.n_pre < MIN_PRE[panel.frequency]:
             reason = (
-                f"too few pre-treatment periods: {design.n_pre} (at least {MIN_PRE[panel.frequency]} "
+                f"too few pre-treatment periods: {design.n_pre} "
+                f"(at least {MIN_PRE[panel.frequency]} "
                 f"needed at {panel.frequency} frequency)"
             )
             return StudyResults(
@@ -348,9 +358,7 @@ class Study:
                     and self._complete(panel, design, u)
                 )
             )
-            specs = specifications(
-                self, ctx, headline, estimates, put_back, self._alt_contexts()
-            )
+            specs = specifications(self, ctx, headline, estimates, put_back, self._alt_contexts())
             table = run_grid(specs, estimates[headline], n_jobs=n_jobs, progress=progress)
             robust = Robustness.from_table(table, estimates[headline].average_effect)
         return StudyResults(
