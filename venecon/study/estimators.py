@@ -409,29 +409,30 @@ def _ts_common(
     )
 
 
-def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) -> Estimate:  # noqa: ARG001
-    """Interrupted time series (:class:`venecon.models.ITS`, segmented OLS with HAC errors)."""
-    from ..models import ITS
-
+def _fit_ts(model: Any, ctx: Context, opts: Any, **kwargs: Any) -> tuple:
+    """Fit a monthly time-series model on the treated series; warnings are collected."""
     end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
     y = _series(ctx, end)
     events = _events(ctx, end)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = ITS(
-            y,
-            events,
-            unit=ctx.unit,
-            slope_change=opts.slope_change,
-            seasonal=opts.seasonal,
-            log=opts.log,
-            alpha=ctx.alpha,
-        ).fit()
+        res = model(y, events, unit=ctx.unit, alpha=ctx.alpha, **kwargs).fit()
     n_pre = int((y.index < _first_event(events, ctx)).sum())
     extra: dict[str, Any] = {
         "events": events,
         "sample": [fmt_period(y.index[0]), fmt_period(y.index[-1])],
     }
+    warned = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    return res, end, n_pre, extra, warned
+
+
+def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) -> Estimate:  # noqa: ARG001
+    """Interrupted time series (:class:`venecon.models.ITS`, segmented OLS with HAC errors)."""
+    from ..models import ITS
+
+    res, end, n_pre, extra, warned = _fit_ts(
+        ITS, ctx, opts, slope_change=opts.slope_change, seasonal=opts.seasonal, log=opts.log
+    )
     if "trend" in res.params.index:
         extra["pre_trend"] = float(res.params["trend"])
         extra["pre_trend_se"] = float(res.std_errors["trend"])
@@ -445,7 +446,6 @@ def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) ->
         for k in res.params.index
         if k.startswith(("level[", "slope["))
     }
-    warned = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     label = LABELS["its"] + (" (level shifts only)" if not opts.slope_change else "")
     return _ts_common(ctx, res, "its", label, end, n_pre, extra, warned)
 
@@ -454,36 +454,14 @@ def run_arima(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) 
     """Intervention ARIMA (:class:`venecon.models.InterventionARIMA`); order by BIC, pre-period."""
     from ..models import InterventionARIMA
 
-    end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
-    y = _series(ctx, end)
-    events = _events(ctx, end)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = InterventionARIMA(
-            y,
-            events,
-            unit=ctx.unit,
-            seed=opts.seed,
-            max_p=opts.max_p,
-            max_q=opts.max_q,
-            d=opts.d,
-            alpha=ctx.alpha,
-        ).fit()
-    n_pre = int((y.index < _first_event(events, ctx)).sum())
-    extra: dict[str, Any] = {
-        "events": events,
-        "order": list(res.order),
-        "seed": opts.seed,
-        "sample": [fmt_period(y.index[0]), fmt_period(y.index[-1])],
-    }
-    warned = [
-        str(w.message)
-        for w in caught
-        if issubclass(w.category, UserWarning) and "months before the first event" in str(w.message)
-    ]
-    return _ts_common(
-        ctx, res, "arima", LABELS["arima"] + f" {tuple(res.order)}", end, n_pre, extra, warned
+    res, end, n_pre, extra, warned = _fit_ts(
+        InterventionARIMA, ctx, opts, seed=opts.seed, max_p=opts.max_p, max_q=opts.max_q, d=opts.d
     )
+    extra.update(order=list(res.order), seed=opts.seed)
+    # keep the short-pre-period warning (a diagnostic); statsmodels' optimiser chatter is not
+    warned = [w for w in warned if "months before the first event" in w]
+    label = LABELS["arima"] + f" {tuple(res.order)}"
+    return _ts_common(ctx, res, "arima", label, end, n_pre, extra, warned)
 
 
 def run_local_projections(
@@ -500,12 +478,9 @@ def run_local_projections(
 
     from ..models import LocalProjections
 
-    end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
-    y = _series(ctx, end)
-    events = _events(ctx, end)
-    res = LocalProjections(
-        y, events, unit=ctx.unit, horizons=opts.horizons, lags=opts.lags, alpha=ctx.alpha
-    ).fit()
+    res, end, _, extra, _ = _fit_ts(
+        LocalProjections, ctx, opts, horizons=opts.horizons, lags=opts.lags
+    )
     irf = res.irf
     own = irf[irf["shock"] == ctx.treatment_label]
     path = pd.DataFrame(
@@ -538,7 +513,7 @@ def run_local_projections(
         path=path,
         caveats=tuple(caveats),
         window=("h0", f"h{opts.horizons}"),
-        extra={"events": events, "irf": {str(k): float(v) for k, v in path["effect"].items()}},
+        extra={**extra, "irf": {str(k): float(v) for k, v in path["effect"].items()}},
         result=res,
     )
 

@@ -264,7 +264,7 @@ class Study:
         """
         from ..exceptions import VeneconError
         from .estimators import MIN_PRE, run_estimator
-        from .results import Robustness, StudyResults
+        from .results import Robustness
 
         panel, design = self._panel, self._design
         ctx = self._context()
@@ -287,37 +287,19 @@ class Study:
             excluded_donors=design.excluded,
             provenance=self._provenance(panel),
         )
+        reason = None
         if "synthetic_control" in self.estimators and len(design.donors) < 2:
             reason = (
                 f"no donor pool: {len(design.donors)} donor(s) with complete data over the study "
                 "periods (synthetic control needs at least 2)"
             )
-            return StudyResults(
-                study=self,
-                identified=False,
-                reason=reason,
-                estimates={},
-                headline=None,
-                robustness=None,
-                caveats=tuple(caveats),
-                **base,
-            )
-        if design.n_pre < MIN_PRE[panel.frequency]:
+        elif design.n_pre < MIN_PRE[panel.frequency]:
             reason = (
                 f"too few pre-treatment periods: {design.n_pre} "
-                f"(at least {MIN_PRE[panel.frequency]} "
-                f"needed at {panel.frequency} frequency)"
+                f"(at least {MIN_PRE[panel.frequency]} needed at {panel.frequency} frequency)"
             )
-            return StudyResults(
-                study=self,
-                identified=False,
-                reason=reason,
-                estimates={},
-                headline=None,
-                robustness=None,
-                caveats=tuple(caveats),
-                **base,
-            )
+        if reason is not None:
+            return self._results(reason, {}, None, None, caveats, {}, base)
         estimates, failed = {}, {}
         for name in self.estimators:
             try:
@@ -328,17 +310,7 @@ class Study:
             reason = "no estimator could be fitted: " + "; ".join(
                 f"{k}: {v}" for k, v in failed.items()
             )
-            return StudyResults(
-                study=self,
-                identified=False,
-                reason=reason,
-                estimates={},
-                headline=None,
-                robustness=None,
-                caveats=tuple(caveats),
-                not_applicable=failed,
-                **base,
-            )
+            return self._results(reason, {}, None, None, caveats, failed, base)
         headline = self.headline or next(k for k in HEADLINE_ORDER if k in estimates)
         if headline not in estimates:
             raise StudyError(
@@ -361,10 +333,15 @@ class Study:
             specs = specifications(self, ctx, headline, estimates, put_back, self._alt_contexts())
             table = run_grid(specs, estimates[headline], n_jobs=n_jobs, progress=progress)
             robust = Robustness.from_table(table, estimates[headline].average_effect)
+        return self._results(None, estimates, headline, robust, caveats, failed, base)
+
+    def _results(self, reason, estimates, headline, robust, caveats, failed, base) -> Any:
+        from .results import StudyResults
+
         return StudyResults(
             study=self,
-            identified=True,
-            reason=None,
+            identified=reason is None,
+            reason=reason,
             estimates=estimates,
             headline=headline,
             robustness=robust,
