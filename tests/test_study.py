@@ -362,3 +362,23 @@ def test_monthly_study_records_flagged_months_and_caveats():
     res = Study.from_dict(d).run()
     assert any("flagged" in c for c in res.caveats)
     assert any("flagged" in c for c in res.estimates["its"].caveats)
+
+
+def test_robustness_grid_is_the_same_for_any_n_jobs_and_backend():
+    import joblib
+
+    s = Study(
+        name="grid",
+        treated="ZZZ",
+        treatment=2015,
+        outcome={"frame": _user_panel(), "units": "kb/d"},
+        window={"pre": [1990, 2014], "post": [2015, 2020]},
+        estimators={"synthetic_control": {"v": "nested", "placebo": True}},
+    )
+    one = s.run(n_jobs=1).robustness.table
+    two = s.run(n_jobs=2).robustness.table
+    with joblib.parallel_backend("threading"):
+        threads = s.run(n_jobs=2).robustness.table
+    pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(one, threads)
+    assert (one["dimension"] == "donors").sum() >= 2  # leave-one-out of positive-weight donors

@@ -165,6 +165,16 @@ class Study:
         object.__setattr__(self, "_panel", panel)
         object.__setattr__(self, "_design", design)
 
+    @property
+    def design(self) -> Any:
+        """The resolved design (:class:`venecon.study.data.Design`): periods, donors, exclusions."""
+        return self._design
+
+    @property
+    def treatment_period(self) -> Any:
+        """First treated period: an int year (annual) or a month-start Timestamp (monthly)."""
+        return self._design.treatment_period
+
     def _check_literature(self) -> None:
         if not self.literature:
             return
@@ -370,6 +380,13 @@ class Study:
                         "study.robustness.outcomes", "different frequency", "same frequency"
                     )
                 design = build_design(_Alt(self, alt), panel)
+                if design.post != self._design.post or design.pre != self._design.pre:
+                    # a concept that does not cover the declared windows is not comparable
+                    raise StudyError(
+                        "study.robustness.outcomes",
+                        f"{label} covers {design.pre[0]}..{design.post[1]}, not the declared windows",
+                        "drop it or shorten the windows",
+                    )
                 out[label] = self._context(panel, design)
             except StudyError as exc:
                 out[label] = f"not applicable: {exc}"
