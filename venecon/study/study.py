@@ -367,7 +367,7 @@ class Study:
         return sel.loc[sel["unit"] == unit, "time"].nunique() == sel["time"].nunique()
 
     def _alt_contexts(self) -> dict[str, Any]:
-        from .data import build_design, load_panel
+        from .data import build_design, fmt_period, load_panel
 
         out: dict[str, Any] = {}
         for series, source in self.robustness.outcomes:
@@ -384,7 +384,8 @@ class Study:
                     # a concept that does not cover the declared windows is not comparable
                     raise StudyError(
                         "study.robustness.outcomes",
-                        f"{label} covers {design.pre[0]}..{design.post[1]}, not the declared windows",
+                        f"{label} covers {fmt_period(design.pre[0])} to "
+                        f"{fmt_period(design.post[1])}, not the declared windows",
                         "drop it or shorten the windows",
                     )
                 out[label] = self._context(panel, design)
