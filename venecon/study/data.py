@@ -334,10 +334,7 @@ def _sanctioned(first_year: int, last_year: int) -> dict[str, str]:
         if int(row.start) <= last_year and end >= first_year:
             span = f"{int(row.start)}-{'' if row.end != row.end else int(row.end)}"
             out.setdefault(str(row.country), "")
-            note = (
-                f"{row.episode_id} ({row.sender} {row.type}, {span}, "
-                f"oil measure: {row.oil_measure})"
-            )
+            note = f"{row.episode_id} ({row.type}, {span}, oil measure: {row.oil_measure})"
             out[str(row.country)] = "; ".join(x for x in (out[str(row.country)], note) if x)
     return {k: f"recorded sanction overlapping the study years: {v}" for k, v in out.items()}
 

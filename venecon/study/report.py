@@ -20,9 +20,10 @@ def _num(x: Any, digits: int = 1) -> str:
     return "n/a" if x is None else f"{x:,.{digits}f}"
 
 
-def path_figure(est: Any, treated: str) -> Any:
+def path_figure(est: Any, treated: str, treatment: Any = None) -> Any:
     """Observed and counterfactual outcome (top) and the effect with its interval (bottom)."""
     import matplotlib.pyplot as plt
+    import pandas as pd
 
     p = est.path
     fig, (top, bottom) = plt.subplots(
@@ -46,6 +47,22 @@ def path_figure(est: Any, treated: str) -> Any:
         bottom.legend(loc="best", fontsize=8)
     bottom.axhline(0, color="grey", lw=0.8)
     bottom.set_ylabel(f"effect ({est.unit})")
+    if treatment is not None:
+        for ax in (top, bottom):
+            ax.axvline(treatment, color="grey", ls=":", lw=1)
+        top.annotate(
+            "treatment",
+            (treatment, 1),
+            xycoords=("data", "axes fraction"),
+            rotation=90,
+            va="top",
+            ha="right",
+            fontsize=8,
+        )
+    if not isinstance(p.index, pd.DatetimeIndex):  # years: integer ticks
+        from matplotlib.ticker import MaxNLocator
+
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     top.set_title(est.label, fontsize=10)
     fig.tight_layout()
     return fig
@@ -162,7 +179,9 @@ def write_report(results: list[Any], out: str | Path) -> dict[str, Path]:
         for k, e in r.estimates.items():
             if k == "local_projections":
                 continue
-            names = _save(path_figure(e, s.treated), out / "figures" / f"{s.name}_{k}")
+            names = _save(
+                path_figure(e, s.treated, s.treatment_period), out / "figures" / f"{s.name}_{k}"
+            )
             md += [
                 f"![{e.label}: observed and counterfactual {s.treated} ({e.unit}), and the effect]"
                 f"(figures/{names[0]})",

@@ -226,6 +226,16 @@ class StudyResults:
             text += " Caveats: " + "; ".join(cav) + "."
         return text
 
+    def literature(self) -> list[dict[str, Any]]:
+        """The declared literature comparisons (:mod:`venecon.literature`), as published.
+
+        Published declines are positive numbers; venecon's effects are signed
+        (a fall is negative): flip the sign of one side before plotting both.
+        """
+        from ..literature import published
+
+        return [published(k).to_dict() for k in self.study.literature]
+
     def to_dict(self) -> dict[str, Any]:
         s = self.study
         return canonical(
@@ -245,6 +255,7 @@ class StudyResults:
                 "caveats": list(self.caveats),
                 "not_applicable": dict(self.not_applicable),
                 "provenance": dict(self.provenance),
+                "literature": self.literature(),
                 "declaration": s.to_dict(),
                 "summary": self.summary(),
             }
