@@ -445,10 +445,16 @@ def build_design(study: Any, panel: Panel) -> Design:
         else:
             candidates += 1
             have = in_window.loc[in_window["unit"] == u, "time"].nunique()
+            pre_vals = in_window.loc[
+                (in_window["unit"] == u) & (in_window["time"] <= pre[1]), "value"
+            ]
             if have < n_periods:
                 excluded[u] = (
                     f"incomplete data: {n_periods - have} of {n_periods} study periods missing"
                 )
+            elif (pre_vals == 0).all():
+                # a unit with no output before the treatment is not a comparable producer
+                excluded[u] = "no output in the pre-period (all zero): not a comparable unit"
             else:
                 donors.append(u)
     if study.donors.include is not None:

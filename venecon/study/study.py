@@ -336,7 +336,7 @@ class Study:
                 sorted(
                     u
                     for u, why in design.excluded.items()
-                    if not why.startswith(("aggregate", "incomplete"))
+                    if not why.startswith(("aggregate", "incomplete", "no output"))
                     and self._complete(panel, design, u)
                 )
             )
