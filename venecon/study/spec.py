@@ -5,6 +5,30 @@ and values of the wrong type raise :class:`StudyError` naming the dotted TOML
 key (``study.window.pre``) and what is allowed. Checks that need the data
 (is the treated unit in the panel, does the window hold a pre-period) live in
 :mod:`venecon.study.data`; they too run before any model is fitted.
+
+Schema (everything under one ``[study]`` table; * = required)::
+
+    name*            slug, e.g. "iran-2012"
+    title            text (default: name)
+    treated*         unit code (ISO3 for bundled data)
+    treatment*       year (2012), month/date ("2017-08-24") or event id ("pdvsa-sdn")
+    treatment_label  label of the treatment in models (default: the event id)
+    other_events     {label = date or event id}: further breaks modelled by ITS/ARIMA/LP
+    frequency        "annual" | "monthly" (inferred from the data; checked if given)
+    alpha            interval level (default 0.05)
+    headline         estimator whose estimate is the headline (default: first of
+                     synthetic_control, its, arima, local_projections declared)
+    literature       ids of venecon.literature to compare with
+    [study.outcome]* dataset + series (+ source) | file (CSV: unit, time, value) + units
+    [study.window]*  pre = [start, end]*, post = [start, end | "end"]*,
+                     sample_end (period or "end"), subwindows = {name = [start, end]}
+    [study.donors]   include, exclude, reasons = {code = "why"}, exclude_sanctioned
+    [study.estimators.<name>]*  synthetic_control | its | arima | local_projections,
+                     each with the fields of its options class below
+    [study.robustness]  enabled, sample_starts, leave_one_out, excluded_donors,
+                     predictor_sets, outcomes = [{series, source}], estimators
+    [study.revenue]  benchmark, export_share, export_share_note, discount_usd,
+                     discount_observed
 """
 
 from __future__ import annotations

@@ -275,6 +275,7 @@ class Study:
         from ..exceptions import VeneconError
         from .estimators import MIN_PRE, run_estimator
         from .results import Robustness
+        from .spec import MONTHLY_ONLY
 
         panel, design = self._panel, self._design
         ctx = self._context()
@@ -316,6 +317,14 @@ class Study:
                 estimates[name] = run_estimator(name, ctx, self.estimators[name], n_jobs=n_jobs)
             except VeneconError as exc:
                 failed[name] = str(exc).splitlines()[0]
+        if panel.frequency != "monthly":
+            from .data import time_series_accepts
+
+            own = panel.frame[panel.frame["unit"] == self.treated].set_index("time")["value"]
+            if not time_series_accepts(own, design.treatment_date):
+                for name in MONTHLY_ONLY:
+                    if name not in self.estimators:
+                        failed[name] = f"not applicable at this frequency ({panel.frequency})"
         if not estimates:
             reason = "no estimator could be fitted: " + "; ".join(
                 f"{k}: {v}" for k, v in failed.items()
