@@ -136,7 +136,8 @@ def test_iran_matches_a_direct_synthetic_control_call():
     s = bundled_studies(["iran-2012"])["iran-2012"]
     res = s.run(n_jobs=1)
     e = res.estimates["synthetic_control"]
-    df = load("production_annual", series="oil_production")
+    source = res.data_choices["source"].split(":")[0]
+    df = load("production_annual", series="oil_production", source=source)
     df = df[df["country"].isin(("IRN", *res.donors)) & df["date"].between(1995, 2015)]
     direct = SyntheticControl(
         df,
