@@ -77,17 +77,19 @@ def tidy_frame(
             frame[column] = frame[column].astype("string")
     keys = [c for c in KEYS if c in frame.columns]
     text_keys = [c for c in keys if c != "date"]
-    empty = frame[text_keys].apply(lambda col: col.isna() | (col.str.strip() == "")).any(axis=1)
+    empty = np.zeros(len(frame), dtype=bool)
+    for column in text_keys:
+        empty |= frame[column].fillna("").str.strip().eq("").to_numpy(dtype=bool)
     value = frame["value"].to_numpy()
     bad_value = np.isinf(value)
     if bounds is not None:
         with np.errstate(invalid="ignore"):
             bad_value |= (value < bounds[0]) | (value > bounds[1])
-    for mask, what in ((frame["date"].isna(), "a missing date"), (empty, "an empty key"),
+    for mask, what in ((frame["date"].isna().to_numpy(), "a missing date"), (empty, "an empty key"),
                        (bad_value, "an infinite or implausible value" + (
                            f" (plausible: {bounds[0]:g} to {bounds[1]:g})" if bounds else ""))):
         if mask.any():
-            position = int(np.flatnonzero(np.asarray(mask))[0])
+            position = int(np.flatnonzero(mask)[0])
             raise SourceError(
                 f"{dataset}: the source returned {int(mask.sum())} row(s) with {what}, e.g. "
                 f"{rows[position]!r}. The response is not usable; retry later with "
