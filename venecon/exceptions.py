@@ -32,6 +32,7 @@ __all__ = [
     "CacheIntegrityError",
     "CachedDataWarning",
     "ConfigError",
+    "OptionError",
     "REDACTED",
     "redact",
     "register_secret",
@@ -105,6 +106,13 @@ class EventNotFoundError(VeneconError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class OptionError(VeneconError, ValueError):
+    """A keyword option has a value outside its documented set (``partial="bogus"``).
+
+    The message names the option, the value given and the allowed values.
+    """
 
 
 class DateIndexError(VeneconError, ValueError):
