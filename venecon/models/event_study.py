@@ -134,7 +134,12 @@ def _timestamp(label: str, value: Any) -> pd.Timestamp:
             f"{type(value).__name__} {value!r:.40}")
     if pd.isna(when):
         raise ModelSpecificationError(f"event {label}: {value!r:.40} is not a usable date")
-    return when.tz_localize(None) if when.tzinfo is not None else when
+    when = when.tz_localize(None) if when.tzinfo is not None else when
+    if not pd.Timestamp.min <= when <= pd.Timestamp.max:
+        raise ModelSpecificationError(
+            f"event {label}: {when:%Y-%m-%d} is outside the dates pandas can hold "
+            f"({pd.Timestamp.min:%Y-%m-%d} to {pd.Timestamp.max:%Y-%m-%d})")
+    return when
 
 
 def _event_dates(events: Any) -> dict[str, pd.Timestamp]:

@@ -62,6 +62,9 @@ def _all(include_user: bool = True) -> pd.DataFrame:
 
 
 def _as_list(name: str, value: str | Iterable[str]) -> list[str]:
+    if not isinstance(value, str | Iterable):
+        raise FilterError(f"events: {name} must be a string or a list of strings, "
+                          f"got {type(value).__name__} {value!r}")
     values = [value] if isinstance(value, str) else [str(v) for v in value]
     if not values:
         raise FilterError(f"events: an empty list for {name} selects nothing; "
