@@ -101,6 +101,17 @@ KNOWN: dict[str, tuple[str, str, str, str]] = {
                              f"{_SC}: inf in the outcome gives non-finite estimates silently"),
     "SyntheticControl-random-starts": ("SyntheticControl", "ValueError", "float NaN to integer",
                                        f"{_SC}: n_random_starts=nan"),
+    "SyntheticControl-donors-type": ("SyntheticControl", "TypeError", "not iterable",
+                                     f"{_SC}: donors=-1 or donors=nan"),
+    "SyntheticControl-random-starts-text": ("SyntheticControl", "ValueError",
+                                            "invalid literal for int",
+                                            f"{_SC}: n_random_starts='x'"),
+    "PanelEventStudy-reference-inf": ("PanelEventStudy", "OverflowError", "infinity",
+                                      f"{_PANEL}: reference=inf"),
+    "PanelEventStudy-window-dict": ("PanelEventStudy", "KeyError", "0",
+                                    f"{_PANEL}: window={{}}"),
+    "revenue.lost-text-prices": ("revenue.lost", "ValueError", "could not convert string",
+                                 f"{_REV}: a text value in the prices"),
     **{f"{api}-controls": (api, "TypeError", "not iterable", f"{_PANEL}: controls=-5")
        for api in ("PanelDiD", "PanelEventStudy", "SunAbraham")},
     **{f"{api}-bandwidth": (api, "ValueError", "could not convert string",
@@ -190,6 +201,8 @@ def tally(request):
     total = sum(TALLY.values())
     by_api: dict[str, Counter] = {}
     for (api, outcome), count in sorted(TALLY.items()):
+        if count == 0:
+            continue
         by_api.setdefault(api, Counter())[outcome] += count
     lines = [f"fuzz: {total} generated cases over {len(by_api)} entry points"]
     lines += [f"  {api}: {sum(c.values())} ({', '.join(f'{k} {v}' for k, v in c.items())})"
@@ -759,7 +772,7 @@ def test_fuzz_revenue_estimate(data, prices, assumptions, start, end):
 def its_result():
     from venecon.models import ITS
 
-    return ITS(monthly(), "2017-08-01").fit()
+    return ITS(monthly(), "2017-08-01", unit="kb/d").fit()
 
 
 @SETTINGS
@@ -949,8 +962,9 @@ def _known_case(key: str):
         where = 333 if kind == "inf" else 0  # a donor's outcome in the fit window
         df = damage_panel(toy_panel(), how, where, outcome="y", time="year", unit="unit",
                           control="x")
-        opts = {"inf-svd": {"v": "nested"}, "random-starts": {"n_random_starts": np.nan}}.get(
-            kind, {})
+        opts = {"inf-svd": {"v": "nested"}, "random-starts": {"n_random_starts": np.nan},
+                "donors-type": {"donors": -1},
+                "random-starts-text": {"n_random_starts": "x"}}.get(kind, {})
         kw = {"treated": "u2", "treatment_time": 2010, "v": "equal",
               "predictors": [("y", slice(2000, 2009), "mean"), ("x", slice(2000, 2009), "mean")],
               **opts}
@@ -958,7 +972,8 @@ def _known_case(key: str):
     if api in ("PanelDiD", "PanelEventStudy", "SunAbraham"):
         opts = {"controls": {"controls": -5}, "bandwidth": {"cov_type": "kernel",
                                                             "bandwidth": "x"},
-                "int-options": {"reference": "x"}, "window": {"window": -5}}[kind]
+                "int-options": {"reference": "x"}, "window": {"window": -5},
+                "reference-inf": {"reference": np.inf}, "window-dict": {"window": {}}}[kind]
         df = staggered()
         if api == "PanelDiD":
             return lambda: PanelDiD(df, outcome="y", treatment="d", **opts).fit()
@@ -972,6 +987,13 @@ def _known_case(key: str):
         if kind == "text":
             volumes = corrupt(volumes, "text", 0)
         return lambda: rev.estimate(volumes, None, _assumptions("fixed"), start=start)
+    if api == "revenue.lost":
+        import venecon.revenue as rev
+        from venecon.models import ITS
+
+        prices = _prices_arg("text", pd.date_range("2014-01-01", periods=72, freq="MS"))
+        result = ITS(monthly(), "2017-08-01", unit="kb/d").fit()
+        return lambda: rev.lost(result, prices, _assumptions("fixed"))
     if api == "cli":
         def run():
             import tempfile

@@ -170,7 +170,7 @@ class OfflineError(SourceError):
 
 
 class CacheIntegrityError(DataIntegrityError):
-    """A cached response does not match the sha256 recorded in its sidecar."""
+    """A cached response is incomplete or does not match the sha256 in its record."""
 
 
 class CachedDataWarning(UserWarning):

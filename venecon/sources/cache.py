@@ -129,7 +129,7 @@ class CacheEntry:
     body : bytes
         The raw response body.
     meta : dict
-        The sidecar: ``sha256``, ``retrieved_utc``, ``source``, ``url``,
+        The record: ``sha256``, ``retrieved_utc``, ``source``, ``url``,
         ``params`` (secrets redacted), ``client``, ``key``.
     """
 
