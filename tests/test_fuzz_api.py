@@ -157,6 +157,19 @@ def _finite(result) -> bool:
     return bool(np.isfinite(values).all())
 
 
+def _unexpected(api: str, exc: BaseException, message: str, case) -> None:
+    """A known failure is tallied; any other fails the test (or, exploring, is collected)."""
+    key = _known(api, exc)
+    if key is not None:
+        TALLY[(api, f"known:{key}")] += 1
+        return
+    if not EXPLORE:
+        raise AssertionError(message) from exc
+    FOUND[message] += 1
+    CASES.setdefault(message, repr(case)[:300])
+    TALLY[(api, "FAILED")] += 1
+
+
 def check(api: str, call, *, finite: bool = False, case=None):
     """Run ``call``; only a return or a VeneconError may come out (and finite estimates)."""
     RAN.add(api)
@@ -168,29 +181,14 @@ def check(api: str, call, *, finite: bool = False, case=None):
         TALLY[(api, type(exc).__name__)] += 1
         return None
     except Exception as exc:  # noqa: BLE001  (the property under test)
-        key = _known(api, exc)
-        if key is not None:
-            TALLY[(api, f"known:{key}")] += 1
-            return None
-        message = f"{api} raised {type(exc).__name__} (not a VeneconError): {str(exc)[:200]}"
-        if EXPLORE:
-            FOUND[message] += 1
-            CASES.setdefault(message, repr(case)[:300])
-            TALLY[(api, "FAILED")] += 1
-            return None
-        raise AssertionError(message) from exc
+        _unexpected(api, exc, f"{api} raised {type(exc).__name__} (not a VeneconError): "
+                              f"{str(exc)[:200]}", case)
+        return None
     if finite and not _finite(result):
-        key = _known(api, FloatingPointError("non-finite estimates"))
-        if key is not None:
-            TALLY[(api, f"known:{key}")] += 1
-            return result
-        message = f"{api} returned non-finite estimates silently"
-        if EXPLORE:
-            FOUND[message] += 1
-            CASES.setdefault(message, repr(case)[:300])
-            TALLY[(api, "FAILED")] += 1
-            return result
-        raise AssertionError(f"{message}: {getattr(result, 'params', None)}")
+        _unexpected(api, FloatingPointError("non-finite estimates"),
+                    f"{api} returned non-finite estimates silently: "
+                    f"{getattr(result, 'params', None)}", case)
+        return result
     TALLY[(api, "ok")] += 1
     return result
 

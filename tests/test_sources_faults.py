@@ -49,6 +49,16 @@ def _month(i: int) -> str:
     return f"{1900 + i // 12}-{i % 12 + 1:02d}"
 
 
+def new_row_per_page(total, *, delay=0.0, value=None):
+    """A server page: one new month at each offset (``value`` defaults to 1.0)."""
+    def page(query):
+        offset = int(query["offset"][0])
+        row = intl_row(_month(offset), "VEN", 1.0 if value is None else value(offset))
+        return ok(eia_page([row], total), delay=delay)
+
+    return page
+
+
 # --------------------------------------------------------------------------- paging
 def test_server_ignoring_offset_with_huge_total_stops_after_one_repeat(server, session):
     # issue 15: 864 requests and 1,727 cache files in 10 s before the fix
@@ -62,11 +72,7 @@ def test_server_ignoring_offset_with_huge_total_stops_after_one_repeat(server, s
 
 
 def test_page_cap_stops_a_server_announcing_endless_new_rows(server, session):
-    def page(query):
-        offset = int(query["offset"][0])
-        return ok(eia_page([intl_row(_month(offset), "VEN", 1.0)], 10**12))
-
-    server.script[INTL] = [page]
+    server.script[INTL] = [new_row_per_page(10**12)]
     session.max_pages = 5
     with pytest.raises(SourceError, match="more rows than 5 pages"):
         eia.crude_production(session=session)
@@ -74,11 +80,7 @@ def test_page_cap_stops_a_server_announcing_endless_new_rows(server, session):
 
 
 def test_overall_deadline_bounds_a_slow_paged_query(server, session):
-    def page(query):
-        offset = int(query["offset"][0])
-        return ok(eia_page([intl_row(_month(offset), "VEN", 1.0)], 10**12), delay=0.15)
-
-    server.script[INTL] = [page]
+    server.script[INTL] = [new_row_per_page(10**12, delay=0.15)]
     session.deadline = 0.4
     started = time.monotonic()
     with pytest.raises(SourceError, match="deadline") as info:
@@ -95,11 +97,7 @@ def test_fred_paging_is_bounded_too(server, session):
 
 
 def test_honest_paging_still_reads_every_page(server, session):
-    def page(query):
-        offset = int(query["offset"][0])
-        return ok(eia_page([intl_row(_month(offset), "VEN", float(offset))], 3))
-
-    server.script[INTL] = [page]
+    server.script[INTL] = [new_row_per_page(3, value=float)]
     frame = eia.crude_production(session=session)
     assert frame["value"].tolist() == [0.0, 1.0, 2.0] and server.hits(INTL) == 3
 
