@@ -16,8 +16,14 @@ Two routes of ``https://api.eia.gov/v2``:
 
 Responses follow ``{"response": {"total", "data": [...]}}``; pages of up to
 5,000 rows are requested with ``offset``/``length`` until ``total`` rows are
-read. The key comes from ``$EIA_API_KEY`` and is never logged, cached or
-recorded.
+read, bounded by ``Session.max_pages`` and ``Session.deadline`` and stopped
+with an error if a page repeats earlier rows (a server ignoring ``offset``).
+A row with a missing date, an empty country, or a value that is negative,
+infinite or above 1e6 kb/d makes the call fail with
+:class:`~venecon.exceptions.SourceError` naming the row (it is not dropped:
+a silently shorter series would be a wrong answer). The key comes from
+``$EIA_API_KEY`` and is never logged, cached or recorded; any message built
+from a response passes through :func:`venecon.exceptions.redact`.
 """
 
 from __future__ import annotations
