@@ -164,3 +164,70 @@ def test_caar_covariance_nobs_and_market_provenance():
                        estimation=(-120, -11)).fit()
     assert other.provenance["data"]["market"] != prov["market"]
     assert other.provenance["data"]["datasets"] == prov["datasets"]
+
+
+# --------------------------------------------------------------------------- issue 15
+def test_nan_price_on_the_event_day_is_an_error_or_an_explicit_skip():
+    asset, _ = simulated({"2017-03-01": 0.05})
+    holed = asset.copy()
+    holed[pd.Timestamp("2017-03-01")] = np.nan
+    # before: day 0 silently became 2017-03-02
+    with pytest.raises(ModelSpecificationError, match="2017-03-01 is missing.*event day"):
+        EventStudy(holed, {"jump": "2017-03-01"}).fit()
+    inside = asset.copy()
+    inside[pd.Timestamp("2017-02-01")] = np.nan  # inside the estimation window
+    with pytest.raises(ModelSpecificationError, match="inside the windows.*missing='skip'"):
+        EventStudy(inside, {"jump": "2017-03-01"}).fit()
+    res = EventStudy(holed, {"jump": "2017-03-01"}, missing="skip").fit()
+    day0 = res.abnormal_returns.query("day == 0")["date"].iloc[0]
+    assert day0 == pd.Timestamp("2017-03-02")  # documented: a non-trading day when asked
+    # a NaN far from every window changes nothing
+    far = asset.copy()
+    far[pd.Timestamp("2017-09-01")] = np.nan
+    pd.testing.assert_series_equal(EventStudy(far, {"jump": "2017-03-01"}).fit().params,
+                                   EventStudy(asset, {"jump": "2017-03-01"}).fit().params)
+    with pytest.raises(ModelSpecificationError, match="'raise' or 'skip'"):
+        EventStudy(asset, ["2017-03-01"], missing="drop")
+
+
+def test_constant_prices_and_constant_market_are_clear_errors():
+    asset, market = simulated({})
+    flat = pd.Series(50.0, index=asset.index)
+    with pytest.raises(ModelSpecificationError, match="constant-mean model fits.*exactly"):
+        EventStudy(flat, ["2017-03-01"]).fit()  # before: ZeroDivisionError
+    with pytest.raises(ModelSpecificationError, match="market price is constant"):
+        EventStudy(asset, ["2017-03-01"], market=flat).fit()  # before: singular matrix
+    with pytest.raises(ModelSpecificationError, match="move exactly with the market"):
+        EventStudy(market * 3, ["2017-03-01"], market=market).fit()
+
+
+@pytest.mark.parametrize("bad", ["n/a", "12,5", True, (1.0,)])
+def test_text_in_the_price_column_is_a_clear_error(bad):
+    asset, _ = simulated({})
+    frame = pd.DataFrame({"date": asset.index, "value": asset.to_numpy().astype(object)})
+    frame.at[10, "value"] = bad
+    with pytest.raises(ModelSpecificationError, match="not numbers.*2015-01-15"):
+        EventStudy(frame, ["2017-03-01"])
+
+
+def test_bad_dates_events_and_windows_are_clear_errors():
+    asset, _ = simulated({})
+    inf = asset.copy()
+    inf.iloc[5] = np.inf
+    with pytest.raises(ModelSpecificationError, match="infinite price"):
+        EventStudy(inf, ["2017-03-01"])
+    bad_index = pd.Series(asset.to_numpy(), index=[f"day {i}" for i in range(len(asset))])
+    with pytest.raises(ModelSpecificationError, match="dates are unreadable"):
+        EventStudy(bad_index, ["2017-03-01"])
+    for events in ({"x": 5}, [3.5], None, {"x": "NaT"}, [pd.NaT]):
+        with pytest.raises(ModelSpecificationError):
+            EventStudy(asset, events)
+    with pytest.raises(venecon.EventNotFoundError):
+        EventStudy(asset, ["9999-99-99"])
+    with pytest.raises(ModelSpecificationError, match="outside the dates pandas can hold"):
+        EventStudy(asset, ["9999-01-01"])  # before: OutOfBoundsDatetime in fit()
+    for window in ((1,), ("a", 1), (0.5, 1), None):
+        with pytest.raises(ModelSpecificationError, match="two integers"):
+            EventStudy(asset, ["2017-03-01"], window=window)
+    with pytest.raises(InsufficientDataError):
+        EventStudy(asset.iloc[:2], ["2017-03-01"])

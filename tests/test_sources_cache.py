@@ -1,4 +1,4 @@
-"""The raw-response cache: location, sidecars, atomic writes and integrity checks."""
+"""The raw-response cache: location, one-file entries, atomic writes and integrity checks."""
 
 from __future__ import annotations
 
@@ -28,18 +28,25 @@ def test_env_override_and_platform_default(monkeypatch, tmp_path):
     assert cache_dir() == Path(platformdirs.user_cache_dir("venecon", appauthor=False))
 
 
-def test_put_get_roundtrip_with_sidecar(tmp_path):
+def _split(path):
+    header, _, body = path.read_bytes().partition(b"\n")
+    return json.loads(header), body
+
+
+def test_put_get_roundtrip_with_record(tmp_path):
     cache = Cache(tmp_path)
     key = cache.key("eia_api", "https://x/data/", PARAMS)
     entry = cache.put("eia_api", key, b'{"a": 1}', url="https://x/data/", params=PARAMS)
     again = cache.get("eia_api", key)
     assert again.body == b'{"a": 1}' and again.meta == entry.meta
-    meta = json.loads((tmp_path / "raw" / "eia_api" / f"{key}.json").read_text())
+    path = tmp_path / "raw" / "eia_api" / f"{key}.entry"
+    meta, body = _split(path)
+    assert body == b'{"a": 1}'  # the body follows the record line byte for byte
     assert meta["sha256"] == hashlib.sha256(b'{"a": 1}').hexdigest()
     assert meta["params"] == {"frequency": "monthly", "api_key": "<redacted>", "offset": 0}
     assert meta["retrieved_utc"].endswith("Z") and entry.vintage == meta["retrieved_utc"]
     assert meta["client"].startswith("venecon/") and "python/" in meta["client"]
-    assert b"SeCrEt" not in (tmp_path / "raw" / "eia_api" / f"{key}.json").read_bytes()
+    assert b"SeCrEt" not in path.read_bytes()
     assert cache.get("eia_api", "0" * 32) is None
 
 
@@ -56,23 +63,26 @@ def test_redact_params_is_case_insensitive():
         "API_KEY": "<redacted>", "Token": "<redacted>", "a": 1}
 
 
-@pytest.mark.parametrize("damage", ["body", "sidecar", "missing_body", "sidecar_hash"])
+@pytest.mark.parametrize("damage", ["body", "record", "truncated", "record_hash",
+                                    "missing_url", "missing_retrieved_utc"])
 def test_damaged_entries_raise_integrity_errors(tmp_path, damage):
     cache = Cache(tmp_path)
     key = cache.key("fred", "u", PARAMS)
     cache.put("fred", key, b"payload", url="u", params=PARAMS)
-    folder = tmp_path / "raw" / "fred"
-    body, side = folder / f"{key}.body", folder / f"{key}.json"
+    path = tmp_path / "raw" / "fred" / f"{key}.entry"
+    meta, body = _split(path)
     if damage == "body":
-        body.write_bytes(b"pay1oad")
-    elif damage == "sidecar":
-        side.write_text("{not json")
-    elif damage == "missing_body":
-        body.unlink()
+        path.write_bytes(path.read_bytes().replace(b"payload", b"pay1oad"))
+    elif damage == "record":
+        path.write_bytes(b"{not json\n" + body)
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:20])
     else:
-        meta = json.loads(side.read_text())
-        meta["sha256"] = "0" * 64
-        side.write_text(json.dumps(meta))
+        if damage == "record_hash":
+            meta["sha256"] = "0" * 64
+        else:  # issue 15: a record without 'url' raised KeyError deep in the EIA client
+            del meta[damage.removeprefix("missing_")]
+        path.write_bytes(json.dumps(meta).encode() + b"\n" + body)
     with pytest.raises(CacheIntegrityError) as info:
         cache.get("fred", key)
     assert isinstance(info.value, DataIntegrityError)
@@ -94,15 +104,15 @@ def test_writes_are_atomic(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert cache.get("fred", key).body == b"old"  # the old entry is intact and valid
     leftovers = [p.name for p in (tmp_path / "raw" / "fred").iterdir()]
-    assert sorted(leftovers) == sorted([f"{key}.body", f"{key}.json"])  # no temp files left
+    assert leftovers == [f"{key}.entry"]  # no temp files left
 
 
-def test_atomic_write_uses_os_replace(tmp_path, monkeypatch):
+def test_record_and_body_are_published_in_one_rename(tmp_path, monkeypatch):
     calls = []
     real = os.replace
     monkeypatch.setattr(cache_mod.os, "replace", lambda s, d: (calls.append((s, d)), real(s, d)))
     Cache(tmp_path).put("fred", "k", b"x", url="u", params={})
-    assert len(calls) == 2 and all(Path(s).parent == Path(d).parent for s, d in calls)
+    assert len(calls) == 1 and Path(calls[0][0]).parent == Path(calls[0][1]).parent
 
 
 def test_import_venecon_stays_light():

@@ -405,7 +405,7 @@ def test_unreachable_server_without_cache(session, sleeps, monkeypatch):
 
 
 def _body_file(session, source="eia_api"):
-    (path,) = (session.cache.root / "raw" / source).glob("*.body")
+    (path,) = (session.cache.root / "raw" / source).glob("*.entry")
     return path
 
 
@@ -436,7 +436,8 @@ def test_key_never_in_logs_cache_files_or_cache_keys(server, session, caplog, mo
         frame = eia.crude_production(session=session)
     assert_no_key(caplog.text, json.dumps(frame.attrs["venecon"]))
     scan_dir(session.cache.root)
-    sidecar = json.loads(next((session.cache.root / "raw" / "eia_api").glob("*.json")).read_text())
+    entry = next((session.cache.root / "raw" / "eia_api").glob("*.entry"))
+    sidecar = json.loads(entry.read_bytes().split(b"\n", 1)[0])
     assert sidecar["params"]["api_key"] == "<redacted>"
     assert set(sidecar) >= {"sha256", "retrieved_utc", "params", "client", "url"}
     assert sidecar["retrieved_utc"].endswith("Z") and sidecar["client"].startswith("venecon/")

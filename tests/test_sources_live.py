@@ -120,9 +120,10 @@ def test_live_table_writes_and_reuses_a_verified_overlay(session, monkeypatch):
     monkeypatch.setattr(yahoo, "_yf_download", download)
     entry, frame = live.live_table("market_daily", session=session)
     assert entry["frequency"] == "daily" and len(download.calls) == 1
-    overlay = session.cache.root / "overlay" / "market_daily.csv"
-    recorded = json.loads(overlay.with_suffix(".json").read_text())
-    assert hashlib.sha256(overlay.read_bytes()).hexdigest() == \
+    overlay = session.cache.root / "overlay" / "market_daily.entry"
+    header, _, csv = overlay.read_bytes().partition(b"\n")
+    recorded = json.loads(header)["attrs"]
+    assert hashlib.sha256(csv).hexdigest() == \
         recorded["datasets"]["market_daily@live"] == frame.attrs["venecon"]["datasets"][
             "market_daily@live"]
 
@@ -131,7 +132,7 @@ def test_live_table_writes_and_reuses_a_verified_overlay(session, monkeypatch):
     pd.testing.assert_frame_equal(frame, again)
     assert again.attrs["venecon"] == recorded
 
-    overlay.write_text(overlay.read_text().replace("1.0", "2.0", 1))
+    overlay.write_bytes(header + b"\n" + csv.replace(b"1.0", b"2.0", 1))
     with pytest.raises(CacheIntegrityError, match="venecon data refresh market_daily"):
         live.live_table("market_daily", session=session)
 
@@ -171,7 +172,7 @@ def test_cli_refresh(session, monkeypatch, capsys):
     args = _parser().parse_args(["data", "refresh", "market_daily"])
     args.run(args)
     assert "market_daily: written to" in capsys.readouterr().out
-    assert (session.cache.root / "overlay" / "market_daily.csv").is_file()
+    assert (session.cache.root / "overlay" / "market_daily.entry").is_file()
 
 
 def test_cli_refresh_reports_failures(session, monkeypatch, capsys):

@@ -8,6 +8,10 @@ code written against pandas conventions keeps working.
 
 from __future__ import annotations
 
+import threading
+import urllib.parse
+from collections.abc import Iterable
+
 __all__ = [
     "VeneconError",
     "DatasetNotFoundError",
@@ -30,7 +34,42 @@ __all__ = [
     "CacheIntegrityError",
     "CachedDataWarning",
     "ConfigError",
+    "OptionError",
+    "REDACTED",
+    "redact",
+    "register_secret",
 ]
+
+REDACTED = "<redacted>"
+# Secrets (API keys) seen by this process. SourceError redacts them from its own message, so no
+# code path that builds a message from a server response can leak a key, whoever raises it.
+_SECRETS: set[str] = set()
+_SECRETS_LOCK = threading.Lock()
+_MIN_SECRET = 4  # shorter strings are too common to replace safely (and are no real API keys)
+
+
+def register_secret(value: str | None) -> None:
+    """Remember ``value`` (an API key) so every :class:`SourceError` message hides it."""
+    if value and len(value) >= _MIN_SECRET:
+        with _SECRETS_LOCK:
+            _SECRETS.add(value)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with each secret (given or registered) and its URL-encoded forms replaced.
+
+    The one redaction function of venecon: HTTP messages, cache records and
+    :class:`SourceError` all use it.
+    """
+    with _SECRETS_LOCK:
+        known = set(_SECRETS)
+    known.update(s for s in secrets if s)
+    # longest first, so a key containing another registered key is replaced whole
+    for secret in sorted(known, key=len, reverse=True):
+        forms = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, REDACTED)
+    return text
 
 
 class VeneconError(Exception):
@@ -69,6 +108,13 @@ class EventNotFoundError(VeneconError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class OptionError(VeneconError, ValueError):
+    """A keyword option has a value outside its documented set (``partial="bogus"``).
+
+    The message names the option, the value given and the allowed values.
+    """
 
 
 class DateIndexError(VeneconError, ValueError):
@@ -122,11 +168,13 @@ class SourceError(VeneconError):
 
     ``transient`` is true for failures worth retrying later (timeouts, rate
     limits, server errors, truncated bodies); ``status`` is the HTTP status, if
-    any. Messages never contain API keys.
+    any. Messages never contain API keys: every key passed to
+    :func:`register_secret` (the clients register theirs) is redacted here,
+    whatever built the message.
     """
 
     def __init__(self, message: str, *, status: int | None = None, transient: bool = False):
-        super().__init__(message)
+        super().__init__(redact(str(message)))
         self.status = status
         self.transient = transient
 
@@ -140,7 +188,7 @@ class OfflineError(SourceError):
 
 
 class CacheIntegrityError(DataIntegrityError):
-    """A cached response does not match the sha256 recorded in its sidecar."""
+    """A cached response is incomplete or does not match the sha256 in its record."""
 
 
 class CachedDataWarning(UserWarning):

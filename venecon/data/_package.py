@@ -41,9 +41,21 @@ def data_root() -> Path:
 def _descriptor() -> dict:
     path = data_root() / DESCRIPTOR
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataIntegrityError(f"cannot read the data package descriptor {path}: {exc}") from exc
+    # Check the shape once here, so an empty or hand-edited descriptor is a clear error
+    # rather than a KeyError wherever a field is first used.
+    entries = found.get("resources") if isinstance(found, dict) else None
+    if (not isinstance(entries, list) or "version" not in found
+            or not all(isinstance(e, dict) and {"name", "path", "hash"} <= set(e)
+                       for e in entries)):
+        raise DataIntegrityError(
+            f"the data package descriptor {path} is malformed: it needs a 'version' and a "
+            "'resources' list whose entries have 'name', 'path' and 'hash'. Reinstall venecon "
+            "('pip install --force-reinstall venecon') or rebuild it ('python datasets/build.py')."
+        )
+    return found
 
 
 def descriptor() -> dict:

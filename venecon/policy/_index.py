@@ -27,7 +27,7 @@ from pandas.tseries.offsets import (
     YearEnd,
 )
 
-from ..exceptions import DateIndexError, DateRangeError
+from ..exceptions import DateIndexError, DateRangeError, OptionError
 
 PARTIAL = ("start", "next", "fraction")
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
@@ -39,7 +39,8 @@ _PRECISION_RANK = {"day": 0, "month": 2, "year": 4}
 
 def check_partial(partial: str) -> str:
     if partial not in PARTIAL:
-        raise ValueError(f"partial must be one of {', '.join(map(repr, PARTIAL))}, got {partial!r}")
+        raise OptionError(
+            f"partial must be one of {', '.join(map(repr, PARTIAL))}, got {partial!r}")
     return partial
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DateRangeError
+from ..exceptions import DateIndexError, DateRangeError
 from . import _index
 
 __all__ = ["regimes", "spells", "REGIMES", "CHEVRON_STATES"]
@@ -228,7 +228,7 @@ def regimes(freq: str = "M", start: Any = None, end: Any = None, *, index: Any =
     else:
         key = str(freq).upper()
         if key not in _FREQS:
-            raise ValueError(f"unknown freq {freq!r}: use 'D', 'W', 'M', 'Q' or 'Y'")
+            raise DateIndexError(f"unknown freq {freq!r}: use 'D', 'W', 'M', 'Q' or 'Y'")
         lo = _index.to_timestamp(start if start is not None else DEFAULT_START, "start")
         hi = _index.to_timestamp(end if end is not None else DEFAULT_END, "end")
         # end="2026" or end=Period("2026Q2") names a whole period: keep all of it.

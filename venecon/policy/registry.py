@@ -62,6 +62,9 @@ def _all(include_user: bool = True) -> pd.DataFrame:
 
 
 def _as_list(name: str, value: str | Iterable[str]) -> list[str]:
+    if not isinstance(value, str | Iterable):
+        raise FilterError(f"events: {name} must be a string or a list of strings, "
+                          f"got {type(value).__name__} {value!r}")
     values = [value] if isinstance(value, str) else [str(v) for v in value]
     if not values:
         raise FilterError(f"events: an empty list for {name} selects nothing; "
@@ -233,13 +236,35 @@ def event(id: str) -> dict[str, Any]:
             for column in [*COLUMNS, "origin"]}
 
 
+def _check_widths(path: str) -> None:
+    """Reject a row with more or fewer fields than the header.
+
+    pandas would take the first field of over-long rows as an index, shifting every
+    column (an id "2020-01-01" that is really the date), or pad short rows with NaN.
+    """
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        for row in reader:
+            if row and len(row) != len(header):
+                raise SchemaError(
+                    f"{os.path.basename(path)}, line {reader.line_num}: {len(row)} fields but the "
+                    f"header has {len(header)} ({', '.join(header)}); quote values that contain "
+                    f"commas and give every row the same columns")
+
+
 def _read_user(data: Any) -> tuple[pd.DataFrame, str, int | None]:
     if isinstance(data, pd.DataFrame):
         return data, "user events", None
     if isinstance(data, str | os.PathLike):
         path = os.fspath(data)
         try:
+            _check_widths(path)
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        except SchemaError:
+            raise
         except (OSError, ValueError) as exc:
             raise SchemaError(f"cannot read user events from {path!r}: {exc}") from exc
         return frame, os.path.basename(path), 2

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DateRangeError, EventNotFoundError
+from ..exceptions import DateRangeError, EventNotFoundError, OptionError
 from . import _index
 
 __all__ = ["step", "pulse", "ramp", "decay", "event_time_dummies", "resolve"]
@@ -138,7 +138,7 @@ def ramp(index: pd.DatetimeIndex | pd.PeriodIndex, date: Any, periods: int, *,
     :func:`step`; ``periods`` must be a positive integer.
     """
     if isinstance(periods, bool) or not isinstance(periods, int | np.integer) or periods < 1:
-        raise ValueError(f"ramp periods must be a positive integer, got {periods!r}")
+        raise OptionError(f"ramp periods must be a positive integer, got {periods!r}")
     original, label, _, e = _prepare(index, date, partial)
     return _series(np.clip(e / int(periods), 0.0, 1.0), original, f"{label}_ramp{int(periods)}")
 
@@ -155,7 +155,7 @@ def decay(index: pd.DatetimeIndex | pd.PeriodIndex, date: Any, rate: float, *,
     """
     number = isinstance(rate, int | float | np.floating) and not isinstance(rate, bool)
     if not number or not 0 < rate < 1:
-        raise ValueError(f"decay rate must be a number strictly between 0 and 1, got {rate!r}")
+        raise OptionError(f"decay rate must be a number strictly between 0 and 1, got {rate!r}")
     original, label, _, e = _prepare(index, date, partial)
     with np.errstate(over="ignore"):
         tail = np.power(float(rate), np.maximum(e - 1.0, 0.0))
@@ -211,14 +211,14 @@ def event_time_dummies(index: pd.DatetimeIndex | pd.PeriodIndex, date: Any, *, l
     """
     for name, value in (("leads", leads), ("lags", lags)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+            raise OptionError(f"{name} must be a non-negative integer, got {value!r}")
     leads, lags = int(leads), int(lags)
     if reference is not None:
         if isinstance(reference, bool) or not isinstance(reference, int | np.integer):
-            raise ValueError(
+            raise OptionError(
                 f"reference must be an integer relative period or None, got {reference!r}")
         if not -leads <= reference <= lags:
-            raise ValueError(
+            raise OptionError(
                 f"reference {reference} is outside the event window [-{leads}, {lags}]: choose "
                 f"a relative period inside it (leads={leads}), or reference=None"
             )

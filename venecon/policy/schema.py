@@ -247,6 +247,9 @@ def validate_events(
             if stamp is None:
                 rows.fail(pos, f"{column} {value!r} is not a valid date: write YYYY-MM-DD "
                                "(a real calendar day, no time of day)")
+            if not pd.Timestamp.min <= stamp <= pd.Timestamp.max:
+                rows.fail(pos, f"{column} {value!r} is outside the dates pandas can hold "
+                               f"({pd.Timestamp.min:%Y-%m-%d} to {pd.Timestamp.max:%Y-%m-%d})")
             record[column] = stamp
         for column, vocabulary in (("category", CATEGORIES), ("direction", DIRECTIONS),
                                    ("date_precision", PRECISIONS), ("verification", VERIFICATION)):

@@ -10,10 +10,12 @@ to do. A corrupt entry is discarded and re-fetched (or reported when offline).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,12 +49,20 @@ class Session:
         Re-fetch even when a cached copy exists.
     offline : bool, optional
         Never touch the network (default: ``$VENECON_OFFLINE``).
+    max_pages : int
+        Most pages one paged query may request; a server that keeps
+        announcing more rows beyond this is reported, not followed.
+    deadline : float
+        Seconds one paged query may take in total (checked before each page;
+        a single request is bounded by the client's timeout and retries).
     """
 
     cache: Cache | None = None
     client: HttpClient | None = None
     refresh: bool = False
     offline: bool | None = None
+    max_pages: int = 500
+    deadline: float = 1800.0
 
     def __post_init__(self) -> None:
         if self.cache is None:
@@ -136,3 +146,68 @@ def _warn_cached(entry: CacheEntry, what: str, why: str) -> None:
         CachedDataWarning,
         stacklevel=4,
     )
+
+
+def paged(
+    session: Session,
+    source: str,
+    url: str,
+    params: Mapping[str, Any],
+    *,
+    validate: Callable[[bytes], Any],
+    read: Callable[[Any], tuple[Sequence[Any], int | None]],
+    limit_param: str,
+    page_size: int,
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    """All rows of an ``offset``-paged query, and one provenance record per page.
+
+    ``read`` maps a validated body to ``(rows, total)`` (``total`` may be
+    ``None``). Paging stops when ``total`` rows are read or a page is empty. A
+    server that ignores ``offset`` (a page adding no new rows), more than
+    ``session.max_pages`` pages, or a query running past ``session.deadline``
+    seconds raise :class:`SourceError` instead of looping.
+    """
+    started = time.monotonic()
+    rows: list[Any] = []
+    records: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    offset = 0
+    for _ in range(max(1, session.max_pages)):
+        elapsed = time.monotonic() - started
+        if elapsed > session.deadline:
+            raise SourceError(
+                f"{source}: paging through {url} took {elapsed:.0f} s, past the "
+                f"{session.deadline:g} s deadline, after {len(rows)} rows; the pages read so far "
+                f"are cached, so retrying later resumes (or raise Session.deadline).",
+                transient=True,
+            )
+        entry, cached = retrieve(session, source, url,
+                                 {**params, "offset": offset, limit_param: page_size},
+                                 validate=validate)
+        page, total = read(validate(entry.body))
+        records.append(entry.provenance(cached))
+        prints = {json.dumps(row, sort_keys=True, default=str) for row in page}
+        if page and prints <= seen:
+            raise SourceError(
+                f"{source}: {url} returned at offset {offset} only rows of earlier pages "
+                f"(announcing {total} rows, {len(rows)} read): the server ignores paging, so the "
+                f"result would be incomplete. Retry later with refresh=True."
+            )
+        seen |= prints
+        rows.extend(page)
+        offset += len(page)
+        if not page or (total is not None and offset >= total):
+            return rows, records
+    raise SourceError(
+        f"{source}: {url} announced more rows than {session.max_pages} pages of {page_size} "
+        f"hold ({len(rows)} read); narrow the query (start/end, countries) or raise "
+        f"Session.max_pages."
+    )
+
+
+def total_of(value: Any) -> int | None:
+    """A page's announced row count, or ``None`` when absent or unreadable."""
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None

@@ -1,4 +1,13 @@
-"""Turn parsed rows from a live source into a typed tidy frame with provenance."""
+"""Turn parsed rows from a live source into a typed tidy frame with provenance.
+
+Rows are checked before anything is returned: a missing or unreadable date,
+an empty key (country, series...), an infinite value or one outside the
+source's plausible range raises :class:`~venecon.exceptions.SourceError`
+naming the first bad row and the number of bad rows. Bad rows are reported
+rather than dropped because a silently shorter series is a wrong answer; a
+missing value the source itself marks as missing (EIA ``--``, FRED ``.``)
+stays ``NaN`` with its flag.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +55,15 @@ def tidy_frame(
     dataset: str,
     records: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
+    *,
+    bounds: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
-    """A typed frame (``date`` as Timestamp, ``value`` float, text as ``string``), sorted."""
+    """A typed frame (``date`` as Timestamp, ``value`` float, text as ``string``), sorted.
+
+    ``bounds`` is the closed range of plausible values (e.g. ``(0, 1e6)`` kb/d);
+    ``NaN`` (a value the source marks missing) is allowed, ``inf`` never.
+    """
+    import numpy as np
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(columns))
@@ -60,6 +76,25 @@ def tidy_frame(
         if column not in ("date", "value"):
             frame[column] = frame[column].astype("string")
     keys = [c for c in KEYS if c in frame.columns]
+    text_keys = [c for c in keys if c != "date"]
+    empty = np.zeros(len(frame), dtype=bool)
+    for column in text_keys:
+        empty |= frame[column].fillna("").str.strip().eq("").to_numpy(dtype=bool)
+    value = frame["value"].to_numpy()
+    bad_value = np.isinf(value)
+    if bounds is not None:
+        with np.errstate(invalid="ignore"):
+            bad_value |= (value < bounds[0]) | (value > bounds[1])
+    for mask, what in ((frame["date"].isna().to_numpy(), "a missing date"), (empty, "an empty key"),
+                       (bad_value, "an infinite or implausible value" + (
+                           f" (plausible: {bounds[0]:g} to {bounds[1]:g})" if bounds else ""))):
+        if mask.any():
+            position = int(np.flatnonzero(mask)[0])
+            raise SourceError(
+                f"{dataset}: the source returned {int(mask.sum())} row(s) with {what}, e.g. "
+                f"{rows[position]!r}. The response is not usable; retry later with "
+                f"refresh=True, and report it to the source if it persists."
+            )
     duplicated = frame.duplicated(keys)
     if duplicated.any():
         first = frame.loc[duplicated, keys].iloc[0].to_dict()

@@ -1,12 +1,15 @@
 """On-disk cache of raw responses from live sources, with integrity checks.
 
-Each entry is two files under ``<root>/raw/<source>/``: ``<key>.body`` (the
-response bytes exactly as received) and ``<key>.json`` (a sidecar with the
-body's sha256, the UTC retrieval time, the request URL and parameters with
-secrets redacted, and the client version). Both are written atomically (a
-temporary file in the same directory, then :func:`os.replace`), body first, so
-a reader never sees a sidecar without its complete body. Reads recompute the
-sha256 and raise :class:`~venecon.exceptions.CacheIntegrityError` on mismatch.
+Each entry is one file, ``<root>/raw/<source>/<key>.entry``: a first line
+holding the JSON record (the body's sha256 and size, the UTC retrieval time,
+the request URL and parameters with secrets redacted, the client version)
+followed by the response bytes exactly as received. Record and body are one
+file so they are published as one unit: the file is written under a temporary
+name in the same directory and renamed into place (:func:`os.replace`), so a
+reader sees the old entry or the new one, never a record from one writer with
+the body of another. Reads recompute the sha256 and check the record's fields;
+any mismatch raises :class:`~venecon.exceptions.CacheIntegrityError` and the
+entry is re-fetched. ``head -1 FILE`` shows the record.
 
 The root is ``$VENECON_CACHE_DIR`` if set, else the user cache directory given
 by ``platformdirs`` (``~/.cache/venecon`` on Linux).
@@ -26,14 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..exceptions import CacheIntegrityError
+from ..exceptions import REDACTED, CacheIntegrityError
 
-__all__ = ["CACHE_ENV", "Cache", "CacheEntry", "cache_dir", "client_version", "redact_params"]
+__all__ = ["CACHE_ENV", "Cache", "CacheEntry", "cache_dir", "client_version", "read_entry",
+           "redact_params", "write_entry"]
 
 CACHE_ENV = "VENECON_CACHE_DIR"
 #: Parameter names whose values are secrets: never stored, hashed or logged.
 SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token", "access_token"})
-REDACTED = "<redacted>"
+#: Fields every cached record must have (provenance copied into each live frame).
+RECORD_FIELDS = ("sha256", "retrieved_utc", "url", "params", "client")
 
 
 def cache_dir() -> Path:
@@ -60,7 +65,7 @@ def _utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see either the old or the new file, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -78,6 +83,43 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def write_entry(path: Path, record: Mapping[str, Any], body: bytes) -> None:
+    """Publish ``record`` (JSON, one line) and ``body`` atomically as the single file ``path``."""
+    header = json.dumps(record, sort_keys=True, default=str, separators=(",", ":"))
+    atomic_write(path, header.encode("utf-8") + b"\n" + body)
+
+
+def read_entry(path: Path, *, required: tuple[str, ...] = ("sha256",)) -> tuple[dict, bytes]:
+    """The record and body of an entry written by :func:`write_entry`, verified.
+
+    Raises
+    ------
+    FileNotFoundError
+        No entry at ``path``.
+    CacheIntegrityError
+        The record is unreadable or lacks a ``required`` field, or the body's
+        sha256 differs from the recorded one.
+    """
+    data = path.read_bytes()
+    header, newline, body = data.partition(b"\n")
+    try:
+        record = json.loads(header.decode("utf-8"))
+        missing = [name for name in required if name not in record]
+    except (ValueError, TypeError, AttributeError):
+        raise CacheIntegrityError(f"{path} has an unreadable record line") from None
+    if not newline or missing:
+        raise CacheIntegrityError(
+            f"{path} is incomplete: its record lacks {missing or 'the body'}"
+        )
+    actual = hashlib.sha256(body).hexdigest()
+    if actual != record["sha256"]:
+        raise CacheIntegrityError(
+            f"{path} is corrupt: sha256 {actual[:12]}... differs from the recorded "
+            f"{str(record['sha256'])[:12]}... (retrieved {record.get('retrieved_utc')})"
+        )
+    return record, body
+
+
 @dataclass(frozen=True)
 class CacheEntry:
     """A verified cached response.
@@ -87,7 +129,7 @@ class CacheEntry:
     body : bytes
         The raw response body.
     meta : dict
-        The sidecar: ``sha256``, ``retrieved_utc``, ``source``, ``url``,
+        The record: ``sha256``, ``retrieved_utc``, ``source``, ``url``,
         ``params`` (secrets redacted), ``client``, ``key``.
     """
 
@@ -98,6 +140,10 @@ class CacheEntry:
     def vintage(self) -> str:
         """The UTC retrieval time, e.g. ``'2026-03-01T12:00:00Z'``."""
         return str(self.meta["retrieved_utc"])
+
+    def provenance(self, from_cache: bool) -> dict[str, Any]:
+        """The record copied into a live frame's ``attrs["venecon"]["responses"]``."""
+        return {**{k: self.meta[k] for k in RECORD_FIELDS}, "from_cache": from_cache}
 
 
 class Cache:
@@ -122,9 +168,9 @@ class Cache:
         canonical = json.dumps([source, url, public], sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
-    def _paths(self, source: str, key: str) -> tuple[Path, Path]:
-        folder = self.root / "raw" / source
-        return folder / f"{key}.body", folder / f"{key}.json"
+    def path(self, source: str, key: str) -> Path:
+        """The file holding the entry ``key`` of ``source``."""
+        return self.root / "raw" / source / f"{key}.entry"
 
     def get(self, source: str, key: str) -> CacheEntry | None:
         """The verified entry, or ``None`` if absent.
@@ -132,36 +178,24 @@ class Cache:
         Raises
         ------
         CacheIntegrityError
-            The body is missing, unreadable, or its sha256 differs from the sidecar's.
+            The entry is unreadable, lacks a provenance field, or its sha256
+            differs from the recorded one.
         """
-        body_path, meta_path = self._paths(source, key)
-        if not meta_path.is_file():
+        path = self.path(source, key)
+        try:
+            meta, body = read_entry(path, required=RECORD_FIELDS)
+        except FileNotFoundError:
             return None
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            expected = meta["sha256"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise CacheIntegrityError(
-                f"cached response {meta_path} has an unreadable sidecar ({type(exc).__name__})"
-            ) from None
-        try:
-            body = body_path.read_bytes()
-        except OSError:
-            raise CacheIntegrityError(
-                f"cached response {body_path} is missing although its sidecar exists"
-            ) from None
-        actual = hashlib.sha256(body).hexdigest()
-        if actual != expected:
-            raise CacheIntegrityError(
-                f"cached response {body_path} is corrupt: sha256 {actual[:12]}... differs from "
-                f"the recorded {str(expected)[:12]}... (retrieved {meta.get('retrieved_utc')})"
-            )
+        except OSError as exc:
+            raise CacheIntegrityError(f"cached response {path} is unreadable ({exc})") from None
+        except CacheIntegrityError as exc:
+            raise CacheIntegrityError(f"cached response {exc}") from None
         return CacheEntry(body=body, meta=meta)
 
     def put(
         self, source: str, key: str, body: bytes, *, url: str, params: Mapping[str, Any]
     ) -> CacheEntry:
-        """Store ``body`` with its sidecar (atomically) and return the entry."""
+        """Store ``body`` with its record (atomically, as one file) and return the entry."""
         meta = {
             "key": key,
             "source": source,
@@ -172,15 +206,13 @@ class Cache:
             "retrieved_utc": _utc_now(),
             "client": client_version(),
         }
-        body_path, meta_path = self._paths(source, key)
-        _atomic_write(body_path, body)
-        _atomic_write(meta_path, json.dumps(meta, indent=1, sort_keys=True, default=str).encode())
-        return CacheEntry(body=body, meta=meta)
+        write_entry(self.path(source, key), meta, body)
+        # what a reader gets back is the JSON round trip, so return the same
+        return CacheEntry(body=body, meta=json.loads(json.dumps(meta, default=str)))
 
     def discard(self, source: str, key: str) -> None:
         """Remove an entry (used before re-fetching a corrupt one)."""
-        for path in self._paths(source, key):
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
+        try:
+            self.path(source, key).unlink()
+        except FileNotFoundError:
+            pass

@@ -17,8 +17,14 @@ Two routes of ``https://api.eia.gov/v2``:
 
 Responses follow ``{"response": {"total", "data": [...]}}``; pages of up to
 5,000 rows are requested with ``offset``/``length`` until ``total`` rows are
-read. The key comes from ``$EIA_API_KEY`` and is never logged, cached or
-recorded.
+read, bounded by ``Session.max_pages`` and ``Session.deadline`` and stopped
+with an error if a page repeats earlier rows (a server ignoring ``offset``).
+A row with a missing date, an empty country, or a value that is negative,
+infinite or above 1e6 kb/d makes the call fail with
+:class:`~venecon.exceptions.SourceError` naming the row (it is not dropped:
+a silently shorter series would be a wrong answer). The key comes from
+``$EIA_API_KEY`` and is never logged, cached or recorded; any message built
+from a response passes through :func:`venecon.exceptions.redact`.
 """
 
 from __future__ import annotations
@@ -28,8 +34,8 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ApiKeyError, SourceError
-from ._live import Session, retrieve
+from ..exceptions import ApiKeyError, SourceError, register_secret
+from ._live import Session, paged, total_of
 from ._tidy import tidy_frame
 
 if TYPE_CHECKING:
@@ -41,6 +47,8 @@ BASE_URL = "https://api.eia.gov/v2"
 KEY_ENV = "EIA_API_KEY"
 PAGE = 5000
 SOURCE = "eia_api"
+#: kb/d: volumes are never negative, and 1e6 kb/d is over ten times world crude output
+PLAUSIBLE_KBD = (0.0, 1e6)
 _MISSING = {"", "--", "NA", "na", "(s)", "W", "-", "NaN"}
 
 
@@ -51,6 +59,7 @@ def _key(api_key: str | None) -> str:
             "the EIA API needs a key: register (free) at "
             f"https://www.eia.gov/opendata/register.php and set the environment variable {KEY_ENV}."
         )
+    register_secret(key)
     return key
 
 
@@ -60,7 +69,10 @@ def _validate(body: bytes) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise ValueError("EIA response is not a JSON object")
     if "error" in payload and "response" not in payload:
-        raise SourceError(f"EIA API error: {str(payload['error'])[:300]}")
+        message = str(payload["error"])[:300]  # SourceError redacts any echoed key
+        kind = ApiKeyError if any(w in message.lower() for w in ("api_key", "api key")) else \
+            SourceError
+        raise kind(f"EIA API error: {message}")
     response = payload.get("response")
     if not isinstance(response, dict) or not isinstance(response.get("data"), list):
         raise ValueError("EIA response lacks response.data (truncated or not an API v2 body)")
@@ -71,25 +83,21 @@ def _pages(
     session: Session, route: str, params: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """All rows of a query across pages, and one provenance record per page."""
-    url = f"{BASE_URL}/{route}/data/"
-    rows: list[dict[str, Any]] = []
-    records: list[dict[str, Any]] = []
-    offset = 0
-    while True:
-        page_params = {**params, "offset": offset, "length": PAGE}
-        entry, cached = retrieve(session, SOURCE, url, page_params, validate=_validate)
-        response = _validate(entry.body)["response"]
-        data = response["data"]
-        rows.extend(data)
-        records.append({**{k: entry.meta[k] for k in ("sha256", "retrieved_utc", "url", "params",
-                                                       "client")}, "from_cache": cached})
-        try:
-            total = int(response.get("total", len(rows)))
-        except (TypeError, ValueError):
-            total = len(rows)
-        offset += len(data)
-        if not data or offset >= total:
-            return rows, records
+    def read(payload: dict[str, Any]) -> tuple[list[Any], int | None]:
+        response = payload["response"]
+        return response["data"], total_of(response.get("total"))
+
+    return paged(session, SOURCE, f"{BASE_URL}/{route}/data/", params, validate=_validate,
+                 read=read, limit_param="length", page_size=PAGE)
+
+
+def _objects(rows: list[Any], route: str) -> list[dict[str, Any]]:
+    """``rows``, checked to be JSON objects (a malformed body can hold anything)."""
+    for row in rows:
+        if not isinstance(row, dict):
+            raise SourceError(f"EIA {route} returned a row that is not an object: {row!r:.100}; "
+                              f"retry later with refresh=True.")
+    return rows
 
 
 def _value(raw: Any) -> tuple[float, str | None]:
@@ -150,8 +158,8 @@ def crude_production(
         params["facets[countryRegionId][]"] = sorted("WORL" if c == "WLD" else c for c in codes)
     rows, records = _pages(session, "international", params)
     out = []
-    for row in rows:
-        code = str(row.get("countryRegionId", ""))
+    for row in _objects(rows, "international"):
+        code = str(row.get("countryRegionId") or "")
         if code == "WORL":
             code = "WLD"
         elif row.get("countryRegionTypeId", "c") != "c":
@@ -163,7 +171,8 @@ def crude_production(
         out.append({"date": row.get("period"), "country": code, "series": "crude_oil",
                     "value": value, "unit": "kb/d", "source": SOURCE, "flag": flag})
     return tidy_frame(out, "production_monthly", records,
-                      ["date", "country", "series", "value", "unit", "source", "flag"])
+                      ["date", "country", "series", "value", "unit", "source", "flag"],
+                      bounds=PLAUSIBLE_KBD)
 
 
 def us_imports_from_venezuela(
@@ -199,7 +208,7 @@ def us_imports_from_venezuela(
     params["facets[series][]"] = list(series_ids)
     rows, records = _pages(session, "petroleum/move/impcus", params)
     out = []
-    for row in rows:
+    for row in _objects(rows, "impcus"):
         if row.get("series") not in series_ids:
             raise SourceError(f"EIA impcus returned series {row.get('series')!r}, "
                               f"expected one of {list(series_ids)}")
@@ -210,6 +219,6 @@ def us_imports_from_venezuela(
         out.append({"date": row.get("period"), "country": "VEN", "series": "crude_exports_volume",
                     "value": value, "unit": "kb/d", "source": SOURCE, "partner": "USA",
                     "reporter": "USA"})
-    return tidy_frame(out, "us_crude_imports", records,
-                      ["date", "country", "series", "value", "unit", "source", "partner",
-                       "reporter"])
+    return tidy_frame(out, "us_crude_imports", records, ["date", "country", "series", "value", "unit",
+                                              "source", "partner", "reporter"],
+                      bounds=PLAUSIBLE_KBD)

@@ -15,8 +15,8 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ApiKeyError, SourceError
-from ._live import Session, retrieve
+from ..exceptions import ApiKeyError, SourceError, register_secret
+from ._live import Session, paged, total_of
 from ._tidy import tidy_frame
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ def _key(api_key: str | None) -> str:
             "https://fredaccount.stlouisfed.org/apikeys and set the environment variable "
             f"{KEY_ENV}."
         )
+    register_secret(key)
     return key
 
 
@@ -59,6 +60,10 @@ def _validate(body: bytes) -> dict[str, Any]:
     if not isinstance(payload.get("observations"), list):
         raise ValueError("FRED response lacks 'observations' (truncated or not a FRED body)")
     return payload
+
+
+def _read(payload: dict[str, Any]) -> tuple[list[Any], int | None]:
+    return payload["observations"], total_of(payload.get("count"))
 
 
 def observations(
@@ -99,38 +104,25 @@ def observations(
     records: list[dict[str, Any]] = []
     for series_id in ids:
         name, country, unit = SERIES.get(series_id, (series_id, "WLD", ""))
-        offset = 0
-        while True:
-            params: dict[str, Any] = {"series_id": series_id, "api_key": key, "file_type": "json",
-                                      "offset": offset, "limit": PAGE}
-            if start:
-                params["observation_start"] = str(start)
-            if end:
-                params["observation_end"] = str(end)
-            entry, cached = retrieve(session, SOURCE, BASE_URL, params, validate=_validate)
-            payload = _validate(entry.body)
-            page = payload["observations"]
-            records.append({**{k: entry.meta[k] for k in ("sha256", "retrieved_utc", "url",
-                                                           "params", "client")},
-                            "from_cache": cached})
-            for obs in page:
-                raw = obs.get("value")
-                if raw in (".", "", None):
-                    continue
-                try:
-                    value = float(raw)
-                except (TypeError, ValueError):
-                    raise SourceError(f"FRED {series_id}: unreadable value {raw!r} on "
-                                      f"{obs.get('date')!r}") from None
-                rows.append({"date": obs.get("date"), "country": country, "series": name,
-                             "value": value, "unit": unit, "source": SOURCE})
-            offset += len(page)
+        params: dict[str, Any] = {"series_id": series_id, "api_key": key, "file_type": "json"}
+        if start:
+            params["observation_start"] = str(start)
+        if end:
+            params["observation_end"] = str(end)
+        page_rows, page_records = paged(session, SOURCE, BASE_URL, params, validate=_validate,
+                                        read=_read, limit_param="limit", page_size=PAGE)
+        records.extend(page_records)
+        for obs in page_rows:
+            raw = obs.get("value") if isinstance(obs, dict) else None
+            if raw in (".", "", None):
+                continue
             try:
-                count = int(payload.get("count", offset))
+                value = float(raw)
             except (TypeError, ValueError):
-                count = offset
-            if not page or offset >= count:
-                break
+                raise SourceError(f"FRED {series_id}: unreadable value {raw!r} on "
+                                  f"{obs.get('date')!r}") from None
+            rows.append({"date": obs.get("date"), "country": country, "series": name,
+                         "value": value, "unit": unit, "source": SOURCE})
     return tidy_frame(rows, dataset, records, ["date", "country", "series", "value", "unit",
                                                "source"])
 

@@ -19,13 +19,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 from .._version import __version__
-from ..exceptions import ApiKeyError, SourceError
-from .cache import REDACTED, SECRET_PARAMS
+from ..exceptions import ApiKeyError, SourceError, redact, register_secret
+from .cache import SECRET_PARAMS
 
 __all__ = ["HttpClient", "RETRY_STATUSES", "redact"]
 
@@ -33,16 +33,6 @@ log = logging.getLogger("venecon.sources")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _KEY_WORDS = ("api_key", "api key")
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every non-empty secret (and its URL-encoded form) replaced by a marker."""
-    for secret in secrets:
-        if secret:
-            forms = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
-            for form in forms:
-                text = text.replace(form, REDACTED)
-    return text
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -136,6 +126,8 @@ class HttpClient:
             Any other failure; ``transient`` tells whether retrying later may help.
         """
         secrets = [str(v) for k, v in params.items() if k.lower() in SECRET_PARAMS and v]
+        for secret in secrets:
+            register_secret(secret)
         full = f"{url}?{urllib.parse.urlencode(params, doseq=True)}" if params else url
         shown = redact(full, secrets)
         last: SourceError | None = None

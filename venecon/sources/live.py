@@ -3,9 +3,10 @@
 A live dataset has the schema of the bundled one of the same name
 (``production_monthly``, ``prices_daily``) or is live-only (``us_crude_imports``,
 ``cpi_monthly``, ``market_daily``). :func:`live_table` returns the overlay
-copy in ``<cache>/overlay/<name>.csv`` if there is one (verified against the
-sha256 in its ``.json`` sidecar), else fetches the table and writes the
-overlay; ``refresh=True`` always re-fetches. The bundled files are never
+copy in ``<cache>/overlay/<name>.entry`` if there is one, else fetches the
+table and writes the overlay; ``refresh=True`` always re-fetches. The overlay
+is one file, published atomically: a JSON record line (the table's sha256 and
+provenance) followed by the table as CSV (``tail -n +2 FILE`` shows it). The bundled files are never
 touched. Every frame carries ``attrs["venecon"]`` with the sha256 of the
 table, the vintage and the provenance of each raw response.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +24,13 @@ from ..exceptions import CacheIntegrityError, DatasetNotFoundError
 from . import eia, fred, yahoo
 from ._live import Session
 from ._tidy import frame_sha256
-from .cache import Cache, _atomic_write
+from .cache import Cache, read_entry, write_entry
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LIVE_DATASETS", "LiveDataset", "fetch", "live_resource", "live_table", "refresh"]
+__all__ = ["LIVE_DATASETS", "LiveDataset", "fetch", "live_resource", "live_table", "overlay_path",
+           "refresh"]
 
 _BASE = ["date", "country", "series", "value", "unit", "source"]
 
@@ -116,29 +117,29 @@ def fetch(
     return _dataset(name).getter(session=_session(session, refresh, offline, None), **params)
 
 
-def _overlay_paths(cache: Cache, name: str) -> tuple[Path, Path]:
-    folder = cache.root / "overlay"
-    return folder / f"{name}.csv", folder / f"{name}.json"
+def overlay_path(cache: Cache, name: str) -> Path:
+    """The overlay file of the live dataset ``name`` in ``cache``."""
+    return cache.root / "overlay" / f"{name}.entry"
 
 
 def _read_overlay(cache: Cache, name: str) -> pd.DataFrame | None:
     import pandas as pd
 
-    csv_path, meta_path = _overlay_paths(cache, name)
-    if not meta_path.is_file():
-        return None
+    path = overlay_path(cache, name)
     try:
-        attrs = json.loads(meta_path.read_text(encoding="utf-8"))
-        expected = attrs["datasets"][f"{name}@live"]
-        data = csv_path.read_bytes()
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        record, data = read_entry(path, required=("sha256", "attrs"))
+        attrs = record["attrs"]
+        consistent = attrs["datasets"][f"{name}@live"] == record["sha256"]
+    except FileNotFoundError:
+        return None
+    except (OSError, CacheIntegrityError, KeyError, TypeError) as exc:
         raise CacheIntegrityError(
-            f"the live overlay of {name!r} in {csv_path.parent} is unreadable "
-            f"({type(exc).__name__}); run 'venecon data refresh {name}'"
+            f"the live overlay of {name!r} ({path}) is unreadable or corrupt ({exc}); "
+            f"run 'venecon data refresh {name}'"
         ) from None
-    if hashlib.sha256(data).hexdigest() != expected:
+    if not consistent:
         raise CacheIntegrityError(
-            f"the live overlay {csv_path} does not match its recorded sha256 {expected[:12]}...; "
+            f"the live overlay {path} records a table sha256 other than its body's; "
             f"run 'venecon data refresh {name}'"
         )
     columns = _dataset(name).columns
@@ -151,12 +152,12 @@ def _read_overlay(cache: Cache, name: str) -> pd.DataFrame | None:
 
 
 def _write_overlay(cache: Cache, name: str, frame: pd.DataFrame) -> Path:
-    csv_path, meta_path = _overlay_paths(cache, name)
+    path = overlay_path(cache, name)
     text = frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n").encode("utf-8")
-    assert hashlib.sha256(text).hexdigest() == frame_sha256(frame)
-    _atomic_write(csv_path, text)
-    _atomic_write(meta_path, json.dumps(frame.attrs["venecon"], indent=1, default=str).encode())
-    return csv_path
+    sha = hashlib.sha256(text).hexdigest()
+    assert sha == frame_sha256(frame)
+    write_entry(path, {"sha256": sha, "attrs": frame.attrs["venecon"]}, text)
+    return path
 
 
 def live_table(
@@ -201,7 +202,7 @@ def refresh(
     Returns
     -------
     dict
-        Dataset name -> path of the written overlay CSV.
+        Dataset name -> path of the written overlay file.
     """
     session = session or Session(refresh=True)
     assert session.cache is not None

@@ -145,6 +145,5 @@ def prices(
         rows.append({"date": record["date"], "country": country, "series": series,
                      "value": record["value"], "unit": unit, "source": SOURCE,
                      "ticker": record["ticker"], "field": record["field"]})
-    meta = {k: entry.meta[k] for k in ("sha256", "retrieved_utc", "url", "params", "client")}
-    return tidy_frame(rows, "market_daily", [{**meta, "from_cache": cached}],
+    return tidy_frame(rows, "market_daily", [entry.provenance(cached)],
                       ["date", "country", "series", "value", "unit", "source", "ticker", "field"])
