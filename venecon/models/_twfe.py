@@ -75,7 +75,7 @@ def _demean(yx: np.ndarray, groups: np.ndarray, model: str) -> np.ndarray:
     from pyfixest.core.demean import demean  # not pyfixest.estimation: that imports 2.5 s of CPU
 
     # Powers of two: the scaling is exact, and the tolerance is relative to each column's size.
-    peak = np.abs(yx).max(axis=0)
+    peak = np.maximum(yx.max(axis=0), -yx.min(axis=0))
     scale = np.exp2(np.ceil(np.log2(np.where(peak > 0, peak, 1.0))))
     yx /= scale
     out, converged = demean(yx, groups.astype(np.uint64), np.ones(yx.shape[0]), tol=DEMEAN_TOL,
@@ -116,7 +116,7 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
     import pandas as pd
     from linearmodels.panel.covariance import ClusteredCovariance, DriscollKraay
     from linearmodels.panel.utility import AbsorbingEffectError, check_absorbed
-    from scipy import linalg
+    from scipy import linalg, sparse
 
     names = [str(n) for n in regressors]
     nobs, k = len(frame), len(names)
@@ -134,14 +134,16 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
     yx[:, 0] = frame[outcome].to_numpy(dtype="float64")
     yx[:, 1:] = frame[list(regressors)].to_numpy(dtype="float64")
     norms = np.linalg.norm(yx[:, 1:], axis=0)
-    # Entity means first (exact, one pass): PanelOLS's within R-squared uses them.
-    within = _demean(yx, ent[:, None], model)
+    # [y x]'[y x] after removing entity means, for PanelOLS's within R-squared: the raw
+    # cross-product less the entity sums' (scipy sparse sums; no second demeaning pass).
+    members = sparse.csr_matrix((np.ones(nobs), (ent, np.arange(nobs))), shape=(n_ent, nobs))
+    sums = members @ yx
+    w_gram = yx.T @ yx - (sums / np.bincount(ent, minlength=n_ent)[:, None]).T @ sums
+    both = _demean(yx, np.column_stack([ent, per]), model)
     del yx
-    w_gram = within.T @ within  # [y x]'[y x] after entity means, for the within R-squared
-    both = _demean(within, np.column_stack([ent, per]), model)
-    del within
     yt, xt = both[:, :1], both[:, 1:]
-    gram = xt.T @ xt
+    cross = both.T @ both  # one product gives X'X, X'y and y'y of the demeaned data
+    gram, xty, tss = cross[1:, 1:], cross[1:, :1], float(cross[0, 0])
     # linearmodels' absorbed-column rule on a k x k root of the same cross-product.
     lam, vec = np.linalg.eigh(gram)
     root = np.sqrt(np.clip(lam, 0.0, None))[:, None] * vec.T
@@ -151,7 +153,7 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
         raise ModelSpecificationError(
             f"{model}: a treatment regressor is absorbed by the entity and time effects, so there "
             f"is no untreated comparison for it (linearmodels: {str(exc).splitlines()[0]})") from None
-    params = linalg.solve(gram, xt.T @ yt, assume_a="pos")
+    params = linalg.solve(gram, xty, assume_a="pos")
     options = dict(cov)
     kind = options.pop("cov_type")
     options.pop("cluster_entity", None)
@@ -167,7 +169,6 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
     vcov = np.asarray(estimator.cov)
     resid = (yt - xt @ params)[:, 0]
     rss = float(resid @ resid)
-    tss = float(yt[:, 0] @ yt[:, 0])
     beta = params[:, 0]
     wtss = float(w_gram[0, 0])
     wrss = wtss - 2 * float(beta @ w_gram[1:, 0]) + float(beta @ w_gram[1:, 1:] @ beta)

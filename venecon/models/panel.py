@@ -168,13 +168,15 @@ def cohorts_of(frame: pd.DataFrame, *, entity: str, cohort: str, model: str) -> 
     finite = values.dropna()
     if (finite % 1 != 0).any():
         raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold integer periods")
-    per = pd.DataFrame({"e": frame[entity], "c": values}).groupby("e", sort=True)["c"]
-    varying = per.nunique(dropna=False)
-    if (varying > 1).any():
+    per = values.groupby(frame[entity].to_numpy(), sort=True)
+    low, high, known = per.min(), per.max(), per.count()
+    # More than one distinct value (NaN counting as one): two numbers, or a number and NaN.
+    varying = (low != high) & high.notna() | (known > 0) & (known < per.size())
+    if varying.any():
         raise ModelSpecificationError(
             f"{model}: cohort {cohort!r} must be constant within each entity (one first treated "
-            f"period per entity); it varies for {', '.join(map(str, varying[varying > 1].index[:5]))}")
-    return per.first()
+            f"period per entity); it varies for {', '.join(map(str, varying[varying].index[:5]))}")
+    return low.rename_axis(entity).rename(cohort)
 
 
 def float_controls(frame: pd.DataFrame, controls: Sequence[str], model: str) -> None:
@@ -445,12 +447,9 @@ class PanelEventStudyResults(PanelDiDResults):
 
         et = self._event_time.copy()
         ci = self.conf_int(self._alpha if alpha is None else alpha)
-        estimated = (et["parameter"] != "reference").to_numpy()
-        names = et.loc[estimated, "parameter"]
+        where = ci.index.get_indexer(et["parameter"])  # -1: the reference row
         for side in ("lower", "upper"):
-            values = np.zeros(len(et))
-            values[estimated] = ci.loc[names, side].to_numpy()
-            et[side] = values
+            et[side] = np.where(where >= 0, ci[side].to_numpy()[where], 0.0)
         return et[["estimate", "std_error", "lower", "upper", "parameter"]]
 
     @property
