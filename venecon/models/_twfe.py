@@ -90,7 +90,8 @@ def _demean(yx: np.ndarray, groups: np.ndarray, model: str) -> np.ndarray:
 
 
 def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], entity: str,
-               time: str, cov: Mapping[str, Any], model: str, replicate: Any = None) -> TwoWayFit:
+               time: str, cov: Mapping[str, Any], model: str, replicate: Any = None,
+               work: np.ndarray | None = None) -> TwoWayFit:
     """Least squares of ``outcome`` on ``regressors`` with entity and time effects (PanelOLS's numbers).
 
     Parameters
@@ -111,6 +112,9 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
         Estimator name for error messages.
     replicate : callable, optional
         Stored on the result to reproduce it with PanelOLS.
+    work : ndarray, optional
+        ``[y, X]`` as an (n, 1 + k) float array, when the caller has built it (the
+        regressors then need not be columns of ``frame``). It is overwritten.
     """
     import numpy as np
     import pandas as pd
@@ -128,11 +132,15 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
         raise InsufficientDataError(
             f"{model}: {nobs} observations leave no residual degrees of freedom for {k} "
             f"regressor(s) and {neffects} entity and time effects")
-    # One (n, k + 1) work array, filled column block by column block: the design is
-    # never held twice (the frame already holds it once).
-    yx = np.empty((nobs, k + 1))
-    yx[:, 0] = frame[outcome].to_numpy(dtype="float64")
-    yx[:, 1:] = frame[list(regressors)].to_numpy(dtype="float64")
+    # One (n, k + 1) work array: the design is never held twice by the fit.
+    if work is None:
+        yx = np.empty((nobs, k + 1))
+        yx[:, 0] = frame[outcome].to_numpy(dtype="float64")
+        yx[:, 1:] = frame[list(regressors)].to_numpy(dtype="float64")
+    else:
+        yx = work
+        if yx.shape != (nobs, k + 1):
+            raise ValueError(f"work has shape {yx.shape}, expected {(nobs, k + 1)}")
     norms = np.linalg.norm(yx[:, 1:], axis=0)
     # [y x]'[y x] after removing entity means, for PanelOLS's within R-squared: the raw
     # cross-product less the entity sums' (scipy sparse sums; no second demeaning pass).

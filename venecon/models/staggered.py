@@ -59,12 +59,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InsufficientDataError, ModelSpecificationError
 from ._inputs import check_alpha
-from ._twfe import results_kwargs
-from .panel import PanelEventStudyResults, cohorts_of, fit_design, float_controls, panel_frame
+from ._twfe import fit_twoway, results_kwargs
+from .panel import PanelEventStudyResults, cohorts_of, fit_panelols, float_controls, panel_frame
 from .panel_options import PanelOptions
 from .results import build_provenance, jsonable
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["SunAbraham", "SunAbrahamResults"]
@@ -72,6 +73,26 @@ __all__ = ["SunAbraham", "SunAbrahamResults"]
 
 def _cell(e: int, rel: int) -> str:
     return f"cohort_{e}:rel_{rel:+d}" if rel else f"cohort_{e}:rel_0"
+
+
+def _cell_block(frame: pd.DataFrame, cells: list[tuple[int, int, str]], extra: int,
+                lead: int = 0) -> np.ndarray:
+    """0/1 cohort x relative-period indicators as one float block, in columns
+    ``lead .. lead + len(cells)`` of an (n, lead + len(cells) + extra) array of zeros.
+
+    Each row is in at most one cell, so the block is filled by position (a comparison
+    over all rows per cell, or a column insert per cell, costs far more).
+    """
+    import numpy as np
+    import pandas as pd
+
+    position = pd.MultiIndex.from_tuples([(float(e), float(r)) for e, r, _ in cells]).get_indexer(
+        pd.MultiIndex.from_arrays([frame["_cohort"].to_numpy(dtype="float64"),
+                                   frame["_rel"].to_numpy(dtype="float64")]))
+    block = np.zeros((len(frame), lead + len(cells) + extra))
+    rows = np.flatnonzero(position >= 0)
+    block[rows, lead + position[rows]] = 1.0
+    return block
 
 
 class SunAbrahamResults(PanelEventStudyResults):
@@ -182,8 +203,16 @@ class SunAbraham:
     def design(self) -> tuple[pd.DataFrame, list[tuple[int, int, str]], dict[str, Any], dict[str, list]]:
         """The estimation frame with cohort x relative-period columns, the cells
         ``(cohort, rel, column)``, the provenance and the dropped entities."""
-        import numpy as np
         import pandas as pd
+
+        frame, cells, provenance, dropped = self._layout()
+        block = pd.DataFrame(_cell_block(frame, cells, 0), index=frame.index,
+                             columns=[c for _, _, c in cells])
+        return pd.concat([frame, block], axis=1), cells, provenance, dropped
+
+    def _layout(self) -> tuple[pd.DataFrame, list[tuple[int, int, str]], dict[str, Any], dict[str, list]]:
+        """:meth:`design` without the cell columns (``_cohort`` and ``_rel`` locate them)."""
+        import numpy as np
 
         name = "SunAbraham"
         o = self.options
@@ -232,15 +261,6 @@ class SunAbraham:
             cells.extend((e, r, _cell(e, r)) for r in rels if r != self.reference)
         if not cells:
             raise InsufficientDataError(f"{name}: no cohort x relative-period cell to estimate")
-        # Each row is in at most one cell: fill one float block by position (a loop of
-        # comparisons over all rows per cell, or many column inserts, costs far more).
-        position = pd.MultiIndex.from_tuples([(float(e), float(r)) for e, r, _ in cells]).get_indexer(
-            pd.MultiIndex.from_arrays([cohort_values, rel_values]))
-        block = np.zeros((len(frame), len(cells)))
-        rows = np.flatnonzero(position >= 0)
-        block[rows, position[rows]] = 1.0
-        frame = pd.concat([frame, pd.DataFrame(block, index=frame.index,
-                                               columns=[c for _, _, c in cells])], axis=1)
         float_controls(frame, o.controls, name)
         frame["_rel"] = rel
         frame["_cohort"] = entity_cohort
@@ -253,11 +273,27 @@ class SunAbraham:
 
         name = "SunAbraham"
         o = self.options
-        frame, cells, provenance, dropped = self.design()
+        frame, cells, provenance, dropped = self._layout()
         columns = [c for _, _, c in cells]
         cov = o.fit_keywords(frame[o.time].nunique(), name)
-        res = fit_design(frame, outcome=self.outcome, regressors=[*columns, *o.controls],
-                         entity=o.entity, time=o.time, cov=cov, model=name)
+        regressors = [*columns, *o.controls]
+        # The saturated design is written once, straight into the fit's work array
+        # ([y, cells, controls]; the fit overwrites it); PanelOLS, when asked for, gets
+        # the same columns in a frame.
+        work = _cell_block(frame, cells, len(o.controls), lead=1)
+        work[:, 0] = frame[self.outcome].to_numpy(dtype="float64")
+        if o.controls:
+            work[:, 1 + len(columns):] = frame[list(o.controls)].to_numpy(dtype="float64")
+
+        def replicate() -> Any:
+            block = pd.DataFrame(_cell_block(frame, cells, 0), index=frame.index, columns=columns)
+            return fit_panelols(pd.concat([frame, block], axis=1), outcome=self.outcome,
+                                regressors=regressors, entity=o.entity, time=o.time, cov=cov,
+                                model=name)
+
+        res = fit_twoway(frame, outcome=self.outcome, regressors=regressors, entity=o.entity,
+                         time=o.time, cov=cov, model=name, replicate=replicate, work=work)
+        del work
         delta = res.params[columns].to_numpy(dtype="float64")
         vcov = res.cov.loc[columns, columns].to_numpy(dtype="float64")
         sizes = frame.groupby(["_cohort", "_rel"]).size()
