@@ -1,6 +1,7 @@
 """Panel estimators against pyfixest: CPU ratios and peak memory, measured in one run.
 
     python benchmarks/bench_panel.py [--sizes 1000x30 3000x30] [--repeat 7] [--json out.json]
+        [--blas-threads 1]
 
 Workloads (simulated balanced panels, :func:`simulated_staggered`: three treated
 cohorts first treated in periods 10, 16 and 22 plus never-treated units, in equal
@@ -169,9 +170,15 @@ def memory_child(pair: str, side: int, n_units: int, n_periods: int) -> dict[str
     return {"peak_rss_mib": after, "increase_mib": after - before}
 
 
+#: Set by ``--blas-threads``: the BLAS thread count of every child process (both sides).
+CHILD_ENV: dict[str, str] = {}
+
+
 def _spawn(*args: str) -> dict[str, Any]:
+    import os
+
     out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True,
-                         text=True, check=False)
+                         text=True, check=False, env={**os.environ, **CHILD_ENV})
     lines = [x for x in out.stdout.splitlines() if x.startswith("RESULT ")]
     if out.returncode or not lines:
         raise RuntimeError(f"child {args} failed:\n{out.stderr[-2000:]}")
@@ -191,7 +198,7 @@ def measure(pair: str, n_units: int, n_periods: int, repeat: int) -> dict[str, A
         "max_abs_coef_diff": cpu["max_abs_coef_diff"],
         "venecon_peak_rss_mib": mem[0]["peak_rss_mib"], "venecon_fit_mib": mem[0]["increase_mib"],
         "pyfixest_peak_rss_mib": mem[1]["peak_rss_mib"], "pyfixest_fit_mib": mem[1]["increase_mib"],
-        "raw": cpu,
+        "blas_threads": CHILD_ENV.get("OPENBLAS_NUM_THREADS", "default"), "raw": cpu,
     }
 
 
@@ -222,7 +229,13 @@ def main() -> None:
     parser.add_argument("--pairs", nargs="*", default=list(PAIRS), choices=list(PAIRS))
     parser.add_argument("--repeat", type=int, default=7, help="interleaved pairs (default 7)")
     parser.add_argument("--json", type=Path, help="write the results to this file")
+    parser.add_argument("--blas-threads", type=int,
+                        help="OpenBLAS/MKL/OpenMP threads in the measured processes (default: "
+                             "the libraries' own, one per core)")
     args = parser.parse_args()
+    if args.blas_threads:
+        CHILD_ENV.update({v: str(args.blas_threads) for v in
+                          ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")})
     results = []
     print(f"{'workload':26} {'venecon s':>9} {'pyfixest s':>10} {'ratio min/med/max':>20} "
           f"{'max|dcoef|':>10} {'venecon MiB':>11} {'pyfixest MiB':>12}")

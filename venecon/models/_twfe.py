@@ -70,7 +70,7 @@ def _codes(values: Any) -> tuple[np.ndarray, int]:
 
 
 def _demean(yx: np.ndarray, groups: np.ndarray, model: str) -> np.ndarray:
-    """``yx`` without the means of ``groups`` (one or two columns of codes); ``yx`` is overwritten."""
+    """``yx`` less the means of ``groups`` (one or two columns of codes); overwrites ``yx``."""
     import numpy as np
     from pyfixest.core.demean import demean  # not pyfixest.estimation: that imports 2.5 s of CPU
 
@@ -92,7 +92,9 @@ def _demean(yx: np.ndarray, groups: np.ndarray, model: str) -> np.ndarray:
 def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], entity: str,
                time: str, cov: Mapping[str, Any], model: str, replicate: Any = None,
                work: np.ndarray | None = None) -> TwoWayFit:
-    """Least squares of ``outcome`` on ``regressors`` with entity and time effects (PanelOLS's numbers).
+    """Least squares of ``outcome`` on ``regressors`` with entity and time effects.
+
+    The numbers of PanelOLS with ``entity_effects=True, time_effects=True``.
 
     Parameters
     ----------
@@ -160,7 +162,8 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
     except AbsorbingEffectError as exc:
         raise ModelSpecificationError(
             f"{model}: a treatment regressor is absorbed by the entity and time effects, so there "
-            f"is no untreated comparison for it (linearmodels: {str(exc).splitlines()[0]})") from None
+            "is no untreated comparison for it (linearmodels: "
+            f"{str(exc).splitlines()[0]})") from None
     params = linalg.solve(gram, xty, assume_a="pos")
     options = dict(cov)
     kind = options.pop("cov_type")
@@ -189,7 +192,8 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
         nobs=int(nobs), df_resid=int(df_resid),
         rsquared=1.0 - rss / tss if tss > 0 else float("nan"),
         rsquared_within=1.0 - wrss / wtss if wtss > 0 else float("nan"),
-        loglik=-0.5 * nobs * (np.log(2 * np.pi) + np.log(sigma2) + 1) if sigma2 > 0 else float("nan"),
+        loglik=(-0.5 * nobs * (np.log(2 * np.pi) + np.log(sigma2) + 1) if sigma2 > 0
+                else float("nan")),
         replicate=replicate,
     )
 

@@ -372,16 +372,17 @@ class PanelDiD:
                   ("Periods", f"{periods[0]}-{periods[1]}"),
                   ("Treated entities", str(int(treated.sum()))),
                   ("Effects", "entity, time")]
-        notes = ["Two-way fixed effects with the numbers of linearmodels PanelOLS(entity_effects=True, "
-                 "time_effects=True); Stata: reghdfe y d, absorb(id year); R: fixest::feols(y ~ d | id + year).",
+        notes = ["Two-way fixed effects with the numbers of linearmodels "
+                 "PanelOLS(entity_effects=True, time_effects=True); Stata: reghdfe y d, absorb(id year); R: fixest::feols(y ~ d | id + year).",
                  "Under staggered adoption with heterogeneous effects TWFE weights can be negative; "
                  "see venecon.models.SunAbraham."]
         prov = build_provenance(model="venecon.models.PanelDiD", data=provenance, sample=None,
                                 options=self._options())
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
         return PanelDiDResults(fit=res, entities=frame[o.entity].nunique(), periods=periods,
-                               **results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
-                                                provenance=prov, header=header, notes=notes))
+                               **results_kwargs(res, model=self._name, dependent=self.outcome,
+                                                cov=cov, provenance=prov, header=header,
+                                                notes=notes))
 
 
 # --------------------------------------------------------------------------- event study

@@ -62,7 +62,8 @@ class PanelOptions:
             controls = (controls,)
         object.__setattr__(self, "controls", tuple(str(c) for c in controls))
         if self.cov_type not in COV_TYPES:
-            raise ModelSpecificationError(f"cov_type must be one of {COV_TYPES}, got {self.cov_type!r}")
+            raise ModelSpecificationError(
+                f"cov_type must be one of {COV_TYPES}, got {self.cov_type!r}")
         if self.bandwidth is not None:
             if self.cov_type != "kernel":
                 raise ModelSpecificationError("bandwidth applies to cov_type='kernel' only")
@@ -91,14 +92,15 @@ class PanelOptions:
             raise ModelSpecificationError(f"{model}: {exc}") from None
 
     def fit_keywords(self, nperiods: int, model: str) -> dict[str, Any]:
-        """The ``linearmodels`` ``PanelOLS.fit`` keywords of the covariance for ``nperiods`` periods."""
+        """``PanelOLS.fit`` keywords of the covariance for a panel of ``nperiods`` periods."""
         if self.cov_type == "clustered":
-            return {"cov_type": "clustered", "cluster_entity": True, "debiased": bool(self.debiased),
-                    "group_debias": bool(self.group_debias)}
+            return {"cov_type": "clustered", "cluster_entity": True,
+                    "debiased": bool(self.debiased), "group_debias": bool(self.group_debias)}
         bandwidth = self.bandwidth
         if bandwidth is not None and not float(bandwidth) < nperiods:
             raise ModelSpecificationError(
-                f"{model}: bandwidth must be in [0, {nperiods}) (the number of periods), got {bandwidth!r}")
+                f"{model}: bandwidth must be in [0, {nperiods}) (the number of periods), "
+                f"got {bandwidth!r}")
         if bandwidth is None:
             # linearmodels' own default, made explicit so that it is recorded and reported.
             bandwidth = float(math.floor(4 * (nperiods / 100) ** (2 / 9)))

@@ -210,7 +210,8 @@ class SunAbraham:
                              columns=[c for _, _, c in cells])
         return pd.concat([frame, block], axis=1), cells, provenance, dropped
 
-    def _layout(self) -> tuple[pd.DataFrame, list[tuple[int, int, str]], dict[str, Any], dict[str, list]]:
+    def _layout(self) -> tuple[pd.DataFrame, list[tuple[int, int, str]], dict[str, Any],
+                               dict[str, list]]:
         """:meth:`design` without the cell columns (``_cohort`` and ``_rel`` locate them)."""
         import numpy as np
 
