@@ -160,23 +160,32 @@ def cohorts_of(frame: pd.DataFrame, *, entity: str, cohort: str, model: str) -> 
     import numpy as np
     import pandas as pd
 
-    values = pd.to_numeric(frame[cohort], errors="coerce")
-    if (frame[cohort].notna() & values.isna()).any():
+    given = frame[cohort]
+    values = pd.to_numeric(given, errors="coerce").to_numpy(dtype="float64", na_value=np.nan,
+                                                            copy=True)
+    missing = np.isnan(values)
+    if (given.notna().to_numpy() & missing).any():
         raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold the first treated "
                                       "period (an integer) or NaN for never-treated entities")
-    values = values.replace([np.inf, -np.inf], np.nan)
-    finite = values.dropna()
-    if (finite % 1 != 0).any():
+    values[np.isinf(values)] = np.nan
+    missing = np.isnan(values)
+    if (values[~missing] % 1 != 0).any():
         raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold integer periods")
-    per = values.groupby(frame[entity].to_numpy(), sort=True)
-    low, high, known = per.min(), per.max(), per.count()
+    codes, entities = pd.factorize(frame[entity], sort=True)
+    # Per entity: smallest and largest cohort, and how many rows have one.
+    low, high = np.full(len(entities), np.inf), np.full(len(entities), -np.inf)
+    np.fmin.at(low, codes, values)
+    np.fmax.at(high, codes, values)
+    known = np.bincount(codes, weights=~missing, minlength=len(entities))
+    rows = np.bincount(codes, minlength=len(entities))
     # More than one distinct value (NaN counting as one): two numbers, or a number and NaN.
-    varying = (low != high) & high.notna() | (known > 0) & (known < per.size())
+    varying = (known > 0) & ((low != high) | (known < rows))
     if varying.any():
         raise ModelSpecificationError(
             f"{model}: cohort {cohort!r} must be constant within each entity (one first treated "
-            f"period per entity); it varies for {', '.join(map(str, varying[varying].index[:5]))}")
-    return low.rename_axis(entity).rename(cohort)
+            f"period per entity); it varies for {', '.join(map(str, entities[varying][:5]))}")
+    return pd.Series(np.where(known > 0, low, np.nan), index=pd.Index(entities, name=entity),
+                     name=cohort)
 
 
 def float_controls(frame: pd.DataFrame, controls: Sequence[str], model: str) -> None:
