@@ -316,3 +316,20 @@ def test_event_time_intervals_follow_alpha(panel):
     assert fig.axes[0].get_legend().get_texts()[0].get_text() == "90% CI"
     with pytest.raises(ModelSpecificationError):
         PanelEventStudy(panel, outcome="y", cohort="cohort", alpha=1.5)
+
+
+def test_unconverged_demeaning_falls_back_to_the_exact_projection(panel, monkeypatch):
+    import venecon.models._twfe as twfe
+
+    unbalanced = panel.drop(index=[3, 50, 51, 200]).reset_index(drop=True)
+    from linearmodels.panel.data import PanelData
+
+    calls = []
+    exact = PanelData.demean
+    monkeypatch.setattr(PanelData, "demean", lambda self, *a, **k: calls.append(a) or exact(self, *a, **k))
+    monkeypatch.setattr(twfe, "DEMEAN_MAXITER", 1)  # the sweeps stop unconverged
+    res = PanelDiD(unbalanced, outcome="y", treatment="d", controls=["x"]).fit()
+    assert ("both",) in calls  # linearmodels' projection was used
+    lm = direct(unbalanced, ["d", "x"], cov_type="clustered", cluster_entity=True, debiased=True,
+                group_debias=True)
+    assert_same(res, lm, ["d", "x"])

@@ -268,3 +268,14 @@ def test_sun_abraham_event_time_intervals_follow_alpha(panel):
     np.testing.assert_allclose(et["upper"], et["estimate"] + q * et["std_error"], rtol=0, atol=1e-12)
     assert sa.alpha == 0.1 and sa.provenance["options"]["alpha"] == 0.1
     assert (sa.event_table(0.05)["upper"].drop(index=-1) > et["upper"]).all()
+
+
+def test_results_pickle_and_keep_their_panelols_replica(panel):
+    import pickle
+
+    sa = SunAbraham(panel, outcome="y", cohort="cohort", window=(-3, 3)).fit()
+    back = pickle.loads(pickle.dumps(sa))
+    pd.testing.assert_series_equal(back.params, sa.params)
+    cols = list(sa.cohort_effects["parameter"])
+    np.testing.assert_allclose(back.linearmodels.params[cols].to_numpy(),
+                               sa.cohort_effects["estimate"].to_numpy(), rtol=0, atol=1e-10)

@@ -231,12 +231,12 @@ def fit_design(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
     See :func:`venecon.models._twfe.fit_twoway`; ``replicate`` on the result runs
     :func:`fit_panelols` on the same design.
     """
+    from functools import partial
+
     regressors = list(regressors)
-
-    def replicate() -> Any:
-        return fit_panelols(frame, outcome=outcome, regressors=regressors, entity=entity,
-                            time=time, cov=cov, model=model)
-
+    # A partial, not a closure, so that results pickle (e.g. across joblib workers).
+    replicate = partial(fit_panelols, frame, outcome=outcome, regressors=regressors, entity=entity,
+                        time=time, cov=dict(cov), model=model)
     return fit_twoway(frame, outcome=outcome, regressors=regressors, entity=entity, time=time,
                       cov=cov, model=model, replicate=replicate)
 

@@ -95,6 +95,15 @@ def _cell_block(frame: pd.DataFrame, cells: list[tuple[int, int, str]], extra: i
     return block
 
 
+def _saturated_panelols(frame: pd.DataFrame, cells: list[tuple[int, int, str]], **fit: Any) -> Any:
+    """linearmodels PanelOLS on the saturated design (``results.linearmodels``)."""
+    import pandas as pd
+
+    block = pd.DataFrame(_cell_block(frame, cells, 0), index=frame.index,
+                         columns=[c for _, _, c in cells])
+    return fit_panelols(pd.concat([frame, block], axis=1), **fit)
+
+
 class SunAbrahamResults(PanelEventStudyResults):
     """Results of :class:`SunAbraham`.
 
@@ -269,6 +278,8 @@ class SunAbraham:
 
     def fit(self) -> SunAbrahamResults:
         """Estimate the cohort-specific effects and their IW aggregation."""
+        from functools import partial
+
         import numpy as np
         import pandas as pd
 
@@ -286,12 +297,9 @@ class SunAbraham:
         if o.controls:
             work[:, 1 + len(columns):] = frame[list(o.controls)].to_numpy(dtype="float64")
 
-        def replicate() -> Any:
-            block = pd.DataFrame(_cell_block(frame, cells, 0), index=frame.index, columns=columns)
-            return fit_panelols(pd.concat([frame, block], axis=1), outcome=self.outcome,
-                                regressors=regressors, entity=o.entity, time=o.time, cov=cov,
-                                model=name)
-
+        replicate = partial(_saturated_panelols, frame, cells, outcome=self.outcome,
+                            regressors=regressors, entity=o.entity, time=o.time, cov=dict(cov),
+                            model=name)
         res = fit_twoway(frame, outcome=self.outcome, regressors=regressors, entity=o.entity,
                          time=o.time, cov=cov, model=name, replicate=replicate, work=work)
         del work
