@@ -30,7 +30,7 @@ call to 1e-10.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -98,7 +98,7 @@ def _demean(yx: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], entity: str,
                time: str, cov: Mapping[str, Any], model: str, replicate: Any = None,
-               work: np.ndarray | None = None) -> TwoWayFit:
+               work: Callable[[], np.ndarray] | None = None) -> TwoWayFit:
     """Least squares of ``outcome`` on ``regressors`` with entity and time effects.
 
     The numbers of PanelOLS with ``entity_effects=True, time_effects=True``.
@@ -121,9 +121,10 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
         Estimator name for error messages.
     replicate : callable, optional
         Stored on the result to reproduce it with PanelOLS.
-    work : ndarray, optional
-        ``[y, X]`` as an (n, 1 + k) float array, when the caller has built it (the
-        regressors then need not be columns of ``frame``). It is overwritten.
+    work : callable, optional
+        Returns ``[y, X]`` as a new (n, 1 + k) float array, when the caller builds it
+        (the regressors then need not be columns of ``frame``). Called once; the fit
+        holds the only reference, so the array is freed as soon as it is demeaned.
     """
     import numpy as np
     import pandas as pd
@@ -147,7 +148,7 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
         yx[:, 0] = frame[outcome].to_numpy(dtype="float64")
         yx[:, 1:] = frame[list(regressors)].to_numpy(dtype="float64")
     else:
-        yx = work
+        yx = work()
         if yx.shape != (nobs, k + 1):
             raise ValueError(f"work has shape {yx.shape}, expected {(nobs, k + 1)}")
     norms = np.linalg.norm(yx[:, 1:], axis=0)

@@ -104,6 +104,17 @@ def _saturated_panelols(frame: pd.DataFrame, cells: list[tuple[int, int, str]], 
     return fit_panelols(pd.concat([frame, block], axis=1), **fit)
 
 
+def _saturated_work(frame: pd.DataFrame, cells: list[tuple[int, int, str]], outcome: str,
+                    controls: Sequence[str]) -> np.ndarray:
+    """``[y, cells, controls]``: the saturated design written once, straight into the
+    fit's work array (PanelOLS, when asked for, gets the same columns in a frame)."""
+    work = _cell_block(frame, cells, len(controls), lead=1)
+    work[:, 0] = frame[outcome].to_numpy(dtype="float64")
+    if controls:
+        work[:, 1 + len(cells):] = frame[list(controls)].to_numpy(dtype="float64")
+    return work
+
+
 class SunAbrahamResults(PanelEventStudyResults):
     """Results of :class:`SunAbraham`.
 
@@ -289,20 +300,12 @@ class SunAbraham:
         columns = [c for _, _, c in cells]
         cov = o.fit_keywords(frame[o.time].nunique(), name)
         regressors = [*columns, *o.controls]
-        # The saturated design is written once, straight into the fit's work array
-        # ([y, cells, controls]; the fit overwrites it); PanelOLS, when asked for, gets
-        # the same columns in a frame.
-        work = _cell_block(frame, cells, len(o.controls), lead=1)
-        work[:, 0] = frame[self.outcome].to_numpy(dtype="float64")
-        if o.controls:
-            work[:, 1 + len(columns):] = frame[list(o.controls)].to_numpy(dtype="float64")
-
         replicate = partial(_saturated_panelols, frame, cells, outcome=self.outcome,
                             regressors=regressors, entity=o.entity, time=o.time, cov=dict(cov),
                             model=name)
         res = fit_twoway(frame, outcome=self.outcome, regressors=regressors, entity=o.entity,
-                         time=o.time, cov=cov, model=name, replicate=replicate, work=work)
-        del work
+                         time=o.time, cov=cov, model=name, replicate=replicate,
+                         work=partial(_saturated_work, frame, cells, self.outcome, o.controls))
         delta = res.params[columns].to_numpy(dtype="float64")
         vcov = res.cov.loc[columns, columns].to_numpy(dtype="float64")
         sizes = frame.groupby(["_cohort", "_rel"]).size()
