@@ -44,8 +44,12 @@ Matching software: R ``fixest::feols(y ~ sunab(cohort, year) | id + year,
 cluster = ~id)`` (never-treated coded as a cohort outside the sample) and Stata
 ``eventstudyinteract y rel_*, cohort(cohort) control_cohort(never) absorb(id
 year) vce(cluster id)``. Neither was available to the venecon developers; the
-implementation is validated against simulated data with a known dynamic ATT
-and against a hand-built OLS with the same interactions (``tests/test_models_staggered.py``).
+implementation is validated (``tests/test_models_staggered.py``) against simulated
+data with a known dynamic ATT, a hand-built OLS with the same interactions,
+pyfixest's saturated event study (``pyfixest.event_study(..., estimator="saturated")``:
+the same cohort coefficients to 1e-10 on Callaway and Sant'Anna's ``mpdta``), and
+R ``did``'s dynamic ATT on ``mpdta`` (-0.0199, -0.0510, -0.1373, -0.1008 for event
+times 0-3, which the IW estimator equals with never-treated controls).
 
 Reference: Sun, L. and Abraham, S. (2021), "Estimating dynamic treatment effects
 in event studies with heterogeneous treatment effects", *Journal of
