@@ -49,6 +49,15 @@ PLAN: list[tuple[str, str, dict, int]] = [
     ("synth Basque: conformal, 28 periods", "conformal", {}, 3),
     ("intervention ARIMA + counterfactual", "arima", {}, 3),
     ("panel event study (EI, oil sanctions)", "event_study", {}, 5),
+    # Sun-Abraham and TWFE event study on simulated panels, venecon and pyfixest
+    # (bench_panel.py also gives interleaved CPU ratios and checks the coefficients).
+    *[
+        (f"panel {pair} {n}x30 ({side})", "panel",
+         {"pair": pair, "side": side, "n_units": n}, 3)
+        for pair in ("sun_abraham", "event_study")
+        for n in (1000, 3000)
+        for side in ("venecon", "pyfixest")
+    ],
     (
         "simulated 200x300: fit + 200 placebos (2 jobs)",
         "simulated",
@@ -91,8 +100,10 @@ def child(workload: str, params: dict, repeat: int) -> None:
     sys.path.insert(0, str(HERE))
     import tempfile
 
+    import bench_panel
     import workloads
 
+    workloads.WORKLOADS.update(bench_panel.WORKLOADS)
     if params.get("out_dir") == "__tmp__":
         params = dict(params, out_dir=tempfile.mkdtemp(prefix="venecon-bench-"))
     func = workloads.WORKLOADS[workload](**params)

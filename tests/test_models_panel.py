@@ -242,3 +242,94 @@ def test_clustered_label_names_the_factors_applied(panel, debiased, group_debias
     assert_same(res, lm, ["d"])
     assert ("G/(G-1)" in res.cov_type) == group_debias
     assert ("n/(n-d-k)" in res.cov_type) == debiased
+
+
+# --------------------------------------------------------------------------- engine, options, alpha
+
+
+@pytest.mark.parametrize("cov", [{"cov_type": "clustered"}, {"cov_type": "kernel", "bandwidth": 2}])
+def test_linearmodels_attribute_is_panelols_on_the_same_design(panel, cov):
+    """The estimates come from venecon.models._twfe; ``.linearmodels`` runs PanelOLS itself."""
+    unbalanced = panel.drop(index=[3, 50, 51, 200]).reset_index(drop=True)
+    for frame in (panel, unbalanced):
+        res = PanelDiD(frame, outcome="y", treatment="d", controls=["x"], **cov).fit()
+        lm = res.linearmodels
+        assert_same(res, lm, ["d", "x"])
+        stats = res.statistics
+        assert stats["df_resid"] == lm.df_resid
+        for key in ("rsquared", "rsquared_within", "loglik"):
+            assert abs(stats[key] - float(getattr(lm, key))) < 1e-10, key
+    assert res.linearmodels is lm  # computed once
+
+
+def test_absorbed_regressor_is_a_clear_error(panel):
+    frame = panel.assign(size=panel.groupby("country")["x"].transform("mean"))
+    with pytest.raises(ModelSpecificationError, match="absorbed by the entity and time effects"):
+        PanelDiD(frame, outcome="y", treatment="d", controls=["size"]).fit()
+
+
+def test_options_object_and_keywords_are_the_same_model(panel):
+    from venecon.models.panel_options import PanelOptions
+
+    opts = PanelOptions(controls=["x"], cov_type="kernel", bandwidth=2)
+    by_object = PanelDiD(panel, outcome="y", treatment="d", options=opts).fit()
+    by_keywords = PanelDiD(panel, outcome="y", treatment="d", controls=["x"], cov_type="kernel",
+                           bandwidth=2).fit()
+    pd.testing.assert_series_equal(by_object.std_errors, by_keywords.std_errors)
+    assert by_object.provenance["options"] == by_keywords.provenance["options"]
+    assert by_object.provenance["options"]["controls"] == ["x"]
+    # Keywords override the object's fields; None keeps them.
+    other = PanelDiD(panel, outcome="y", treatment="d", options=opts, controls=[], debiased=None)
+    assert (other.options.controls, other.options.cov_type, other.options.debiased) == ((), "kernel", True)
+    with pytest.raises(ModelSpecificationError, match="PanelDiD: bandwidth applies to cov_type='kernel'"):
+        PanelDiD(panel, outcome="y", treatment="d", options=opts, cov_type="clustered")
+    with pytest.raises(ModelSpecificationError, match="kernel' only"):
+        PanelOptions(bandwidth=2)
+    with pytest.raises(ModelSpecificationError, match="PanelEventStudy: cov_type must be one of"):
+        PanelEventStudy(panel, outcome="y", cohort="cohort", options=opts, cov_type="hac")
+    with pytest.raises(ModelSpecificationError, match="options must be a PanelOptions"):
+        PanelDiD(panel, outcome="y", treatment="d", options={"cov_type": "kernel"})
+    with pytest.raises(AttributeError):
+        opts.cov_type = "clustered"  # frozen
+
+
+def test_event_time_intervals_follow_alpha(panel):
+    from scipy import stats
+
+    res = PanelEventStudy(panel, outcome="y", cohort="cohort", window=(-3, 3), alpha=0.1).fit()
+    et = res.event_time
+    est = et.drop(index=-1)
+    q = stats.t.ppf(0.95, res.statistics["df_resid"])
+    np.testing.assert_allclose(est["lower"], est["estimate"] - q * est["std_error"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(est["upper"], est["estimate"] + q * est["std_error"], rtol=0, atol=1e-12)
+    ci = res.conf_int(0.1).loc[est["parameter"]]
+    np.testing.assert_allclose(est["lower"].to_numpy(), ci["lower"].to_numpy(), rtol=0, atol=1e-15)
+    assert (et.loc[-1, ["estimate", "lower", "upper"]] == 0).all()
+    wide = res.event_table(0.05).drop(index=-1)
+    q95 = stats.t.ppf(0.975, res.statistics["df_resid"])
+    np.testing.assert_allclose(wide["upper"], wide["estimate"] + q95 * wide["std_error"], rtol=0,
+                               atol=1e-12)
+    assert (wide["upper"] > est["upper"]).all()
+    rows = json.loads(json.dumps(res.to_dict(0.1)))["event_time"]
+    np.testing.assert_allclose([r["upper"] for r in rows], et["upper"].to_numpy(), rtol=0, atol=1e-15)
+    fig = res.plot()
+    assert fig.axes[0].get_legend().get_texts()[0].get_text() == "90% CI"
+    with pytest.raises(ModelSpecificationError):
+        PanelEventStudy(panel, outcome="y", cohort="cohort", alpha=1.5)
+
+
+def test_unconverged_demeaning_falls_back_to_the_exact_projection(panel, monkeypatch):
+    import venecon.models._twfe as twfe
+
+    unbalanced = panel.drop(index=[3, 50, 51, 200]).reset_index(drop=True)
+    from linearmodels.panel.data import PanelData
+
+    calls = []
+    exact = PanelData.demean
+    monkeypatch.setattr(PanelData, "demean", lambda self, *a, **k: calls.append(a) or exact(self, *a, **k))
+    monkeypatch.setattr(twfe, "DEMEAN_MAXITER", 1)  # the sweeps stop unconverged
+    res = PanelDiD(unbalanced, outcome="y", treatment="d", controls=["x"]).fit()
+    assert ("both",) in calls  # linearmodels' projection was used
+    lm = direct(unbalanced, ["d", "x"], cov_type="clustered", cluster_entity=True, debiased=True,
+                group_debias=True)
+    assert_same(res, lm, ["d", "x"])

@@ -191,3 +191,91 @@ def test_oil_sanctions_application_matches_the_pinned_fixture():
         assert (v is None and np.isnan(got)) or abs(got - v) < 1e-9, k
     for k, v in pinned["twfe"]["params"].items():
         assert abs(r["twfe"].params[k] - v) < 1e-9, k
+
+
+# --------------------------------------------------------------------------- mpdta, pyfixest, alpha
+
+MPDTA_SHA256 = "df2b03c8b41ded94d22b4e84e0bf334652f57c12339130d41de59c160c2c50e5"
+# R did, aggte(att_gt(yname = "lemp", gname = "first.treat", idname = "countyreal",
+# tname = "year", data = mpdta), type = "dynamic") (never-treated controls, no covariates),
+# as printed to four decimals; with these controls the Sun-Abraham IW estimate of each
+# post-treatment event time is the same average of the same cohort-period contrasts.
+MPDTA_DYNAMIC_ATT = {0: -0.0199, 1: -0.0510, 2: -0.1373, 3: -0.1008}
+
+
+@pytest.fixture(scope="module")
+def mpdta() -> pd.DataFrame:
+    """Callaway and Sant'Anna's mpdta panel (shared/raw/did-reference; see MANIFEST.md)."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    root = os.environ.get("VENECON_TEST_DATA")
+    path = Path(root) / "did-reference" / "mpdta.csv" if root else None
+    if path is None or not path.is_file():
+        pytest.skip("mpdta.csv: set VENECON_TEST_DATA to the shared raw directory")
+    if hashlib.sha256(path.read_bytes()).hexdigest() != MPDTA_SHA256:
+        pytest.fail(f"{path} does not match the pinned sha256 {MPDTA_SHA256}")
+    frame = pd.read_csv(path)
+    frame["cohort"] = frame["first.treat"].where(frame["first.treat"] > 0)
+    return frame
+
+
+def test_mpdta_dynamic_att_matches_r_did_and_pyfixest_saturated(mpdta):
+    import re
+    import warnings
+
+    import pyfixest as pf
+
+    sa = SunAbraham(mpdta, outcome="lemp", cohort="cohort", entity="countyreal", time="year").fit()
+    for e, value in MPDTA_DYNAMIC_ATT.items():
+        name = f"event_{e:+d}" if e else "event_0"
+        assert abs(sa.params[name] - value) <= 5e-5, name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pyfixest: the saturated event study is "in beta"
+        fit = pf.event_study(mpdta, yname="lemp", idname="countyreal", tname="year",
+                             gname="first.treat", estimator="saturated", att=False)
+    pattern = re.compile(r"::(-?[\d.]+):.+::(-?[\d.]+)$")
+    names = {}
+    for name in fit.coef().index:
+        rel, cohort = pattern.search(name).groups()
+        names[(int(float(cohort)), int(float(rel)))] = name
+    ce = sa.cohort_effects
+    theirs = [names[(e, r)] for e, r in zip(ce["cohort"], ce["rel"], strict=True)]
+    assert len(theirs) == len(names) == 12
+    np.testing.assert_allclose(ce["estimate"].to_numpy(), fit.coef()[theirs].to_numpy(), rtol=0,
+                               atol=1e-10)
+    # Clustered errors differ by one scalar: linearmodels counts the entity effects in the
+    # degrees of freedom, pyfixest does not (they are nested in the clusters).
+    n, entities, periods, k = len(mpdta), 500, 5, len(ce)
+    scalar = np.sqrt((n - k - periods) / (n - k - entities - periods + 1))
+    np.testing.assert_allclose(ce["std_error"].to_numpy() / fit.se()[theirs].to_numpy(), scalar,
+                               rtol=1e-10, atol=0)
+    # The cohort regression is a PanelOLS call's (run on demand).
+    lm = sa.linearmodels
+    np.testing.assert_allclose(lm.params[ce["parameter"]].to_numpy(), ce["estimate"].to_numpy(),
+                               rtol=0, atol=1e-10)
+    np.testing.assert_allclose(lm.cov.loc[ce["parameter"], ce["parameter"]].to_numpy(),
+                               sa.cohort_cov.to_numpy(), rtol=0, atol=1e-12)
+
+
+def test_sun_abraham_event_time_intervals_follow_alpha(panel):
+    from scipy import stats
+
+    sa = SunAbraham(panel, outcome="y", cohort="cohort", window=(-3, 3), alpha=0.1).fit()
+    et = sa.event_time.drop(index=-1)
+    q = stats.t.ppf(0.95, sa.statistics["df_resid"])
+    np.testing.assert_allclose(et["upper"], et["estimate"] + q * et["std_error"], rtol=0, atol=1e-12)
+    assert sa.alpha == 0.1 and sa.provenance["options"]["alpha"] == 0.1
+    assert (sa.event_table(0.05)["upper"].drop(index=-1) > et["upper"]).all()
+
+
+def test_results_pickle_and_keep_their_panelols_replica(panel):
+    import pickle
+
+    sa = SunAbraham(panel, outcome="y", cohort="cohort", window=(-3, 3)).fit()
+    back = pickle.loads(pickle.dumps(sa))
+    pd.testing.assert_series_equal(back.params, sa.params)
+    cols = list(sa.cohort_effects["parameter"])
+    np.testing.assert_allclose(back.linearmodels.params[cols].to_numpy(),
+                               sa.cohort_effects["estimate"].to_numpy(), rtol=0, atol=1e-10)

@@ -37,10 +37,15 @@ def test_rodriguez_2019_797_kbd_is_16_9_bn_at_58_usd():
 
 
 def test_rodriguez_2022_6_2_bn_is_260_290_kbd_at_60_65():
-    assert 6.2e9 / 365 / 1e6 == pytest.approx(17, abs=0.05)  # "about USD 17 m a day"
     low, high = rev.implied_kbd(6.2, 65), rev.implied_kbd(6.2, 60)
     assert (low, high) == (pytest.approx(261.3, abs=0.05), pytest.approx(283.1, abs=0.05))
     assert 260 <= low < high <= 290
+    # "about USD 17 m a day": one day of either flow at its price, through venecon's own
+    # revenue arithmetic (USD bn -> USD million), is 6.2 bn / 365 = USD 16.99 m.
+    for kbd, price in ((low, 65), (high, 60)):
+        per_day = rev.usd_to_usd_million(rev.annual_revenue_usd_bn(kbd, price, days=1) * 1e9)
+        assert per_day == pytest.approx(17, abs=0.05)
+        assert per_day == pytest.approx(6.2e3 / 365, rel=1e-12)
 
 
 def test_weisbrot_sachs_6_bn_is_270_kbd_at_60():

@@ -1,12 +1,16 @@
 """Two-way fixed-effects difference-in-differences and event studies on country panels.
 
-Both estimators are thin, checked wrappers around :class:`linearmodels.panel.PanelOLS`
-with entity and time effects: they build the treatment regressors, call
-``PanelOLS(y, X, entity_effects=True, time_effects=True).fit(...)`` and copy the
-estimates into venecon's :class:`~venecon.models.results.ModelResults`. A direct
-``PanelOLS`` call on the same regressors gives identical numbers (the tests
-check parameters, standard errors and p-values to 1e-10); the linearmodels
-result stays available as ``results.linearmodels``.
+Both estimators build the treatment regressors, check them, and estimate
+``y ~ X`` with entity and time effects with the conventions of
+:class:`linearmodels.panel.PanelOLS` (``entity_effects=True, time_effects=True``):
+the effects are absorbed by pyfixest's demeaning routine, the absorbed-column
+check and the covariance are linearmodels' own (:mod:`venecon.models._twfe`),
+which avoids PanelOLS's set-up (a multiple of the fit's CPU and memory when
+there are many regressors). A direct ``PanelOLS`` call on the same regressors
+gives identical numbers (the tests check parameters, standard errors, p-values
+and covariances to 1e-10); that call is ``results.linearmodels``, run when first
+read. Options shared by the estimators are one frozen
+:class:`~venecon.models.panel_options.PanelOptions`.
 
 Model
 -----
@@ -48,11 +52,13 @@ their clustered standard errors differ from these by the scalar
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InsufficientDataError, ModelSpecificationError
+from ._inputs import check_alpha
+from ._twfe import TwoWayFit, fit_twoway, results_kwargs
+from .panel_options import COV_TYPES, PanelOptions
 from .results import ModelResults, build_provenance
 
 if TYPE_CHECKING:
@@ -64,10 +70,11 @@ __all__ = [
     "PanelDiDResults",
     "PanelEventStudy",
     "PanelEventStudyResults",
+    "PanelOptions",
+    "COV_TYPES",
     "event_time_columns",
 ]
 
-COV_TYPES = ("clustered", "kernel")
 
 
 # --------------------------------------------------------------------------- inputs
@@ -153,21 +160,32 @@ def cohorts_of(frame: pd.DataFrame, *, entity: str, cohort: str, model: str) -> 
     import numpy as np
     import pandas as pd
 
-    values = pd.to_numeric(frame[cohort], errors="coerce")
-    if (frame[cohort].notna() & values.isna()).any():
+    given = frame[cohort]
+    values = pd.to_numeric(given, errors="coerce").to_numpy(dtype="float64", na_value=np.nan,
+                                                            copy=True)
+    missing = np.isnan(values)
+    if (given.notna().to_numpy() & missing).any():
         raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold the first treated "
                                       "period (an integer) or NaN for never-treated entities")
-    values = values.replace([np.inf, -np.inf], np.nan)
-    finite = values.dropna()
-    if (finite % 1 != 0).any():
+    values[np.isinf(values)] = np.nan
+    missing = np.isnan(values)
+    if (values[~missing] % 1 != 0).any():
         raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold integer periods")
-    per = pd.DataFrame({"e": frame[entity], "c": values}).groupby("e", sort=True)["c"]
-    varying = per.nunique(dropna=False)
-    if (varying > 1).any():
+    codes, entities = pd.factorize(frame[entity], sort=True)
+    # Per entity: smallest and largest cohort, and how many rows have one.
+    low, high = np.full(len(entities), np.inf), np.full(len(entities), -np.inf)
+    np.fmin.at(low, codes, values)
+    np.fmax.at(high, codes, values)
+    known = np.bincount(codes, weights=~missing, minlength=len(entities))
+    rows = np.bincount(codes, minlength=len(entities))
+    # More than one distinct value (NaN counting as one): two numbers, or a number and NaN.
+    varying = (known > 0) & ((low != high) | (known < rows))
+    if varying.any():
         raise ModelSpecificationError(
             f"{model}: cohort {cohort!r} must be constant within each entity (one first treated "
-            f"period per entity); it varies for {', '.join(map(str, varying[varying > 1].index[:5]))}")
-    return per.first()
+            f"period per entity); it varies for {', '.join(map(str, entities[varying][:5]))}")
+    return pd.Series(np.where(known > 0, low, np.nan), index=pd.Index(entities, name=entity),
+                     name=cohort)
 
 
 def float_controls(frame: pd.DataFrame, controls: Sequence[str], model: str) -> None:
@@ -183,29 +201,13 @@ def float_controls(frame: pd.DataFrame, controls: Sequence[str], model: str) -> 
         frame[c] = values
 
 
-def cov_options(cov_type: str, bandwidth: float | None, debiased: bool, group_debias: bool,
-                nperiods: int, model: str) -> dict[str, Any]:
-    """The ``PanelOLS.fit`` keyword arguments for the chosen covariance."""
-    if cov_type not in COV_TYPES:
-        raise ModelSpecificationError(f"{model}: cov_type must be one of {COV_TYPES}, got {cov_type!r}")
-    if cov_type == "clustered":
-        if bandwidth is not None:
-            raise ModelSpecificationError(f"{model}: bandwidth applies to cov_type='kernel' only")
-        return {"cov_type": "clustered", "cluster_entity": True, "debiased": bool(debiased),
-                "group_debias": bool(group_debias)}
-    if bandwidth is not None and not (0 <= float(bandwidth) < nperiods):
-        raise ModelSpecificationError(
-            f"{model}: bandwidth must be in [0, {nperiods}) (the number of periods), got {bandwidth!r}")
-    if bandwidth is None:
-        # linearmodels' own default, made explicit so that it is recorded and reported.
-        bandwidth = float(math.floor(4 * (nperiods / 100) ** (2 / 9)))
-    return {"cov_type": "kernel", "kernel": "bartlett", "bandwidth": float(bandwidth),
-            "debiased": bool(debiased)}
-
-
 def fit_panelols(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], entity: str,
                  time: str, cov: Mapping[str, Any], model: str) -> Any:
-    """``PanelOLS(y, X, entity_effects=True, time_effects=True).fit(**cov)``, errors translated."""
+    """``PanelOLS(y, X, entity_effects=True, time_effects=True).fit(**cov)``, errors translated.
+
+    The estimators use :func:`fit_design` (same numbers, a fraction of the CPU and
+    memory); this direct call is what ``results.linearmodels`` runs.
+    """
     from linearmodels.panel import PanelOLS
     from linearmodels.panel.utility import AbsorbingEffectError
 
@@ -222,26 +224,52 @@ def fit_panelols(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str]
         raise ModelSpecificationError(f"{model}: linearmodels PanelOLS failed: {exc}") from None
 
 
+def fit_design(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], entity: str,
+               time: str, cov: Mapping[str, Any], model: str) -> TwoWayFit:
+    """Two-way fixed-effects fit of ``outcome`` on ``regressors`` in ``frame`` (PanelOLS's numbers).
+
+    See :func:`venecon.models._twfe.fit_twoway`; ``replicate`` on the result runs
+    :func:`fit_panelols` on the same design.
+    """
+    from functools import partial
+
+    regressors = list(regressors)
+    # A partial, not a closure, so that results pickle (e.g. across joblib workers).
+    replicate = partial(fit_panelols, frame, outcome=outcome, regressors=regressors, entity=entity,
+                        time=time, cov=dict(cov), model=model)
+    return fit_twoway(frame, outcome=outcome, regressors=regressors, entity=entity, time=time,
+                      cov=cov, model=model, replicate=replicate)
+
+
 # --------------------------------------------------------------------------- results
 
 
 class PanelDiDResults(ModelResults):
     """Results of :class:`PanelDiD` (and the base of :class:`PanelEventStudyResults`).
 
-    Adds ``linearmodels`` (the underlying ``PanelEffectsResults``), ``entities``
+    Adds ``linearmodels`` (the same regression run by ``PanelOLS``), ``entities``
     and ``periods`` to :class:`~venecon.models.results.ModelResults`.
     """
 
-    def __init__(self, *, lm_result: Any, entities: int, periods: tuple[int, int], **kwargs: Any) -> None:
-        self._lm = lm_result
+    def __init__(self, *, fit: TwoWayFit, entities: int, periods: tuple[int, int],
+                 **kwargs: Any) -> None:
+        self._replicate = fit.replicate
+        self._lm_cache: dict[str, Any] = {}
         self._entities = int(entities)
         self._periods = (int(periods[0]), int(periods[1]))
         super().__init__(**kwargs)
 
     @property
     def linearmodels(self) -> Any:
-        """The linearmodels ``PanelEffectsResults`` the estimates were copied from."""
-        return self._lm
+        """The same regression as a linearmodels ``PanelEffectsResults``.
+
+        Computed by ``PanelOLS(...).fit(...)`` on the estimation design when first
+        read (the estimates above come from the faster :func:`fit_design`; the tests
+        check that both agree to 1e-10).
+        """
+        if "result" not in self._lm_cache:
+            self._lm_cache["result"] = self._replicate()
+        return self._lm_cache["result"]
 
     @property
     def entities(self) -> int:
@@ -254,38 +282,15 @@ class PanelDiDResults(ModelResults):
         return self._periods
 
 
-def _results_kwargs(res: Any, *, model: str, dependent: str, cov: Mapping[str, Any],
-                    provenance: dict[str, Any], header: list[tuple[str, str]], notes: list[str]) -> dict:
-    import numpy as np
-
-    if cov["cov_type"] == "clustered":
-        factors = [f for f, on in (("n/(n-d-k)", cov["debiased"]),
-                                   ("G/(G-1)", cov["group_debias"])) if on]
-        label = "clustered by entity" + (f" (scaled by {' and '.join(factors)})" if factors else "")
-    else:
-        bw = cov["bandwidth"]
-        label = f"Driscoll-Kraay (Bartlett kernel, bandwidth {bw:g})" + (" (debiased)" if cov["debiased"] else "")
-    # linearmodels uses Student-t(df_resid) only when debiased; keep its p-values exactly.
-    df_resid = float(res.df_resid) if cov["debiased"] else None
-    return dict(
-        model=model, dependent=dependent, params=res.params, std_errors=res.std_errors,
-        cov=res.cov, nobs=int(res.nobs), df_resid=df_resid, cov_type=label, provenance=provenance,
-        header=header, notes=notes,
-        statistics={"rsquared_within": float(res.rsquared_within),
-                    "rsquared": float(res.rsquared),
-                    "df_resid": float(res.df_resid),
-                    "loglik": float(res.loglik) if np.isfinite(res.loglik) else None},
-    )
-
-
 # --------------------------------------------------------------------------- DiD
 
 
 class PanelDiD:
     """Two-way fixed-effects difference-in-differences on a long panel.
 
-    ``y_it = a_i + l_t + b * D_it + g' x_it + e_it``, estimated by
-    :class:`linearmodels.panel.PanelOLS` with entity and time effects.
+    ``y_it = a_i + l_t + b * D_it + g' x_it + e_it`` with the numbers of
+    :class:`linearmodels.panel.PanelOLS` with entity and time effects (see the
+    module docstring; ``results.linearmodels`` runs PanelOLS itself).
 
     Parameters
     ----------
@@ -295,21 +300,18 @@ class PanelDiD:
         Outcome column.
     treatment : str
         0/1 treatment indicator ``D_it`` (1 while treated).
-    entity, time : str, default "country", "date"
-        Entity and integer period (year) columns.
-    controls : sequence of str, optional
-        Time-varying covariates ``x_it``.
-    cov_type : {"clustered", "kernel"}, default "clustered"
-        Clustered by entity, or Driscoll-Kraay (``"kernel"``, Bartlett weights).
-    bandwidth : float, optional
-        Driscoll-Kraay lag truncation (Stata ``xtscc, lag()``); ``None`` uses
-        linearmodels' rule ``floor(4 (T/100)^(2/9))``.
-    debiased : bool, default True
-        Small-sample scaling ``n / (n - d - k)`` and t-based inference.
-    group_debias : bool, default True
-        Clustered only: also scale by ``G / (G - 1)`` (as Stata does).
-    require_balanced : bool, default False
-        Raise if some entity lacks some period.
+    options : PanelOptions, optional
+        Entity and time columns, controls, balance requirement and covariance
+        (:class:`~venecon.models.panel_options.PanelOptions`; defaults: "country",
+        "date", no controls, clustered by entity, debiased).
+    entity, time, controls, require_balanced, cov_type, bandwidth, debiased, group_debias
+        The fields of ``options``, as keywords (they override ``options``):
+        entity and integer period columns; time-varying covariates ``x_it``;
+        raise if the panel is unbalanced; ``"clustered"`` (by entity) or
+        ``"kernel"`` (Driscoll-Kraay, Bartlett weights); the kernel's lag
+        truncation (``None``: linearmodels' ``floor(4 (T/100)^(2/9))``);
+        ``n / (n - d - k)`` scaling with t-based inference; clustered only,
+        ``G / (G - 1)`` scaling.
 
     Notes
     -----
@@ -329,71 +331,67 @@ class PanelDiD:
 
     _name = "Panel DiD (TWFE)"
 
-    def __init__(self, data: pd.DataFrame, *, outcome: str, treatment: str, entity: str = "country",
-                 time: str = "date", controls: Sequence[str] = (), cov_type: str = "clustered",
-                 bandwidth: float | None = None, debiased: bool = True, group_debias: bool = True,
-                 require_balanced: bool = False) -> None:
+    def __init__(self, data: pd.DataFrame, *, outcome: str, treatment: str,
+                 options: PanelOptions | None = None, entity: str | None = None,
+                 time: str | None = None, controls: Sequence[str] | None = None,
+                 cov_type: str | None = None, bandwidth: float | None = None,
+                 debiased: bool | None = None, group_debias: bool | None = None,
+                 require_balanced: bool | None = None) -> None:
         self.data = data
         self.outcome = outcome
         self.treatment = treatment
-        self.entity = entity
-        self.time = time
-        self.controls = tuple(controls)
-        self.cov_type = cov_type
-        self.bandwidth = bandwidth
-        self.debiased = debiased
-        self.group_debias = group_debias
-        self.require_balanced = require_balanced
+        self.options = PanelOptions.resolve(
+            options, model="PanelDiD", entity=entity, time=time, controls=controls,
+            cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
+            group_debias=group_debias, require_balanced=require_balanced)
 
     def _options(self) -> dict[str, Any]:
-        return {"outcome": self.outcome, "treatment": self.treatment, "entity": self.entity,
-                "time": self.time, "controls": list(self.controls), "cov_type": self.cov_type,
-                "bandwidth": self.bandwidth, "debiased": self.debiased,
-                "group_debias": self.group_debias, "require_balanced": self.require_balanced}
+        return {"outcome": self.outcome, "treatment": self.treatment, **self.options.to_dict()}
 
     def fit(self) -> PanelDiDResults:
         """Estimate the model; see the class docstring."""
         name = "PanelDiD"
-        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=self.entity,
-                                        time=self.time, columns=[self.treatment, *self.controls],
-                                        require_balanced=self.require_balanced, model=name)
+        o = self.options
+        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.entity,
+                                        time=o.time, columns=[self.treatment, *o.controls],
+                                        require_balanced=o.require_balanced, model=name)
         d = frame[self.treatment]
         if not d.isin([0, 1]).all():
             raise ModelSpecificationError(f"{name}: treatment {self.treatment!r} must be 0/1 "
                                           f"(values: {sorted(d.dropna().unique().tolist())[:6]})")
         frame[self.treatment] = d.astype("float64")
-        treated = frame.groupby(self.entity)[self.treatment].max()
+        treated = frame.groupby(o.entity)[self.treatment].max()
         if treated.sum() == 0:
             raise ModelSpecificationError(f"{name}: no observation is treated ({self.treatment!r} is all 0)")
         if (frame[self.treatment] == 1).all():
             raise ModelSpecificationError(f"{name}: every observation is treated; there is no "
                                           "untreated comparison")
         # No never-treated entity and a single switch date: D equals a time dummy for everyone.
-        starts = frame[frame[self.treatment] == 1].groupby(self.entity)[self.time].min()
+        starts = frame[frame[self.treatment] == 1].groupby(o.entity)[o.time].min()
         if treated.all() and starts.nunique() == 1 and len(treated) > 0:
             raise ModelSpecificationError(
                 f"{name}: every entity is treated from {int(starts.iloc[0])}; with time effects there "
                 "is no untreated comparison. Add never-treated entities")
-        float_controls(frame, self.controls, name)
-        cov = cov_options(self.cov_type, self.bandwidth, self.debiased, self.group_debias,
-                          frame[self.time].nunique(), name)
-        res = fit_panelols(frame, outcome=self.outcome, regressors=[self.treatment, *self.controls],
-                           entity=self.entity, time=self.time, cov=cov, model=name)
-        periods = (int(frame[self.time].min()), int(frame[self.time].max()))
-        header = [("Entities", str(frame[self.entity].nunique())),
+        float_controls(frame, o.controls, name)
+        cov = o.fit_keywords(frame[o.time].nunique(), name)
+        res = fit_design(frame, outcome=self.outcome, regressors=[self.treatment, *o.controls],
+                         entity=o.entity, time=o.time, cov=cov, model=name)
+        periods = (int(frame[o.time].min()), int(frame[o.time].max()))
+        header = [("Entities", str(frame[o.entity].nunique())),
                   ("Periods", f"{periods[0]}-{periods[1]}"),
                   ("Treated entities", str(int(treated.sum()))),
                   ("Effects", "entity, time")]
-        notes = ["Two-way fixed effects via linearmodels PanelOLS(entity_effects=True, "
-                 "time_effects=True); Stata: reghdfe y d, absorb(id year); R: fixest::feols(y ~ d | id + year).",
+        notes = ["Two-way fixed effects with the numbers of linearmodels "
+                 "PanelOLS(entity_effects=True, time_effects=True); Stata: reghdfe y d, absorb(id year); R: fixest::feols(y ~ d | id + year).",
                  "Under staggered adoption with heterogeneous effects TWFE weights can be negative; "
                  "see venecon.models.SunAbraham."]
         prov = build_provenance(model="venecon.models.PanelDiD", data=provenance, sample=None,
                                 options=self._options())
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
-        return PanelDiDResults(lm_result=res, entities=frame[self.entity].nunique(), periods=periods,
-                               **_results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
-                                                 provenance=prov, header=header, notes=notes))
+        return PanelDiDResults(fit=res, entities=frame[o.entity].nunique(), periods=periods,
+                               **results_kwargs(res, model=self._name, dependent=self.outcome,
+                                                cov=cov, provenance=prov, header=header,
+                                                notes=notes))
 
 
 # --------------------------------------------------------------------------- event study
@@ -434,16 +432,35 @@ def event_time_columns(rel: Any, window: tuple[int, int], reference: int,
 class PanelEventStudyResults(PanelDiDResults):
     """Results of :class:`PanelEventStudy`: adds ``event_time`` and an event-time plot."""
 
-    def __init__(self, *, event_time: pd.DataFrame, reference: int, **kwargs: Any) -> None:
-        self._event_time = event_time.copy()
+    def __init__(self, *, event_time: pd.DataFrame, reference: int, alpha: float = 0.05,
+                 **kwargs: Any) -> None:
+        self._event_time = event_time[["estimate", "std_error", "parameter"]].copy()
         self._reference = int(reference)
+        self._alpha = check_alpha(alpha)
         super().__init__(**kwargs)
+
+    @property
+    def alpha(self) -> float:
+        """One minus the coverage of the intervals in :attr:`event_time` (the model's ``alpha``)."""
+        return self._alpha
 
     @property
     def event_time(self) -> pd.DataFrame:
         """One row per event time (index ``k``): ``estimate``, ``std_error``, ``lower``,
-        ``upper`` (95%) and ``parameter``; the reference period is a row of zeros."""
-        return self._event_time.copy()
+        ``upper`` (``1 - alpha`` interval, the model's ``alpha``) and ``parameter``; the
+        reference period is a row of zeros. :meth:`event_table` gives other levels."""
+        return self.event_table(self._alpha)
+
+    def event_table(self, alpha: float | None = None) -> pd.DataFrame:
+        """:attr:`event_time` with ``1 - alpha`` intervals (the same as :meth:`conf_int`)."""
+        import numpy as np
+
+        et = self._event_time.copy()
+        ci = self.conf_int(self._alpha if alpha is None else alpha)
+        where = ci.index.get_indexer(et["parameter"])  # -1: the reference row
+        for side in ("lower", "upper"):
+            et[side] = np.where(where >= 0, ci[side].to_numpy()[where], 0.0)
+        return et[["estimate", "std_error", "lower", "upper", "parameter"]]
 
     @property
     def reference(self) -> int:
@@ -454,20 +471,23 @@ class PanelEventStudyResults(PanelDiDResults):
         from .results import jsonable
 
         out = super().to_dict(alpha)
-        out["event_time"] = jsonable(self._event_time)
+        out["event_time"] = jsonable(self.event_table(alpha))
         out["reference"] = self._reference
         return out
 
-    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:  # noqa: ARG002
-        """Coefficients against event time with 95% intervals; returns the Figure."""
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:
+        """Coefficients against event time with ``1 - alpha`` intervals (default: the
+        model's ``alpha``); returns the Figure."""
         import matplotlib.pyplot as plt
 
+        alpha = self._alpha if alpha is None else check_alpha(alpha)
         if ax is None:
             fig, ax = plt.subplots(figsize=(7, 4))
         else:
             fig = ax.figure
-        et = self._event_time
-        ax.fill_between(et.index, et["lower"], et["upper"], color="C0", alpha=0.2, label="95% CI")
+        et = self.event_table(alpha)
+        ax.fill_between(et.index, et["lower"], et["upper"], color="C0", alpha=0.2,
+                        label=f"{100 * (1 - alpha):g}% CI")
         ax.plot(et.index, et["estimate"], "o-", color="C0", label="estimate")
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(self._reference + 0.5, color="grey", ls=":", lw=1)
@@ -483,7 +503,7 @@ class PanelEventStudy:
 
     ``y_it = a_i + l_t + sum_{k != ref} b_k 1{t - E_i = k} + g' x_it + e_it``
     where ``E_i`` is entity ``i``'s first treated period (``cohort`` column,
-    NaN for never-treated entities), estimated by :class:`linearmodels.panel.PanelOLS`.
+    NaN for never-treated entities), with the numbers of :class:`linearmodels.panel.PanelOLS`.
 
     Parameters
     ----------
@@ -503,8 +523,10 @@ class PanelEventStudy:
         ``"bin"``: the end indicators absorb all earlier/later event times
         (treated rows outside the window stay in the sample); ``"drop"``:
         treated rows outside the window are dropped.
-    controls, cov_type, bandwidth, debiased, group_debias, require_balanced
-        As in :class:`PanelDiD`.
+    alpha : float, default 0.05
+        One minus the coverage of the intervals in ``results.event_time``.
+    options, entity, time, controls, require_balanced, cov_type, bandwidth, debiased, group_debias
+        As in :class:`PanelDiD` (:class:`~venecon.models.panel_options.PanelOptions`).
 
     Notes
     -----
@@ -520,39 +542,39 @@ class PanelEventStudy:
 
     _name = "Panel event study (TWFE)"
 
-    def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str, entity: str = "country",
-                 time: str = "date", window: tuple[int, int] = (-5, 10), reference: int = -1,
-                 endpoints: str = "bin", controls: Sequence[str] = (), cov_type: str = "clustered",
-                 bandwidth: float | None = None, debiased: bool = True, group_debias: bool = True,
-                 require_balanced: bool = False) -> None:
+    def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str,
+                 window: tuple[int, int] = (-5, 10), reference: int = -1, endpoints: str = "bin",
+                 alpha: float = 0.05, options: PanelOptions | None = None,
+                 entity: str | None = None, time: str | None = None,
+                 controls: Sequence[str] | None = None, cov_type: str | None = None,
+                 bandwidth: float | None = None, debiased: bool | None = None,
+                 group_debias: bool | None = None, require_balanced: bool | None = None) -> None:
         self.data = data
         self.outcome = outcome
         self.cohort = cohort
-        self.entity = entity
-        self.time = time
         self.window = (int(window[0]), int(window[1]))
         self.reference = int(reference)
         self.endpoints = endpoints
-        self.controls = tuple(controls)
-        self.cov_type = cov_type
-        self.bandwidth = bandwidth
-        self.debiased = debiased
-        self.group_debias = group_debias
-        self.require_balanced = require_balanced
+        self.alpha = check_alpha(alpha)
+        self.options = PanelOptions.resolve(
+            options, model="PanelEventStudy", entity=entity, time=time, controls=controls,
+            cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
+            group_debias=group_debias, require_balanced=require_balanced)
 
     def _options(self) -> dict[str, Any]:
-        return {"outcome": self.outcome, "cohort": self.cohort, "entity": self.entity,
-                "time": self.time, "window": list(self.window), "reference": self.reference,
-                "endpoints": self.endpoints, "controls": list(self.controls),
-                "cov_type": self.cov_type, "bandwidth": self.bandwidth, "debiased": self.debiased,
-                "group_debias": self.group_debias, "require_balanced": self.require_balanced}
+        return {"outcome": self.outcome, "cohort": self.cohort, "window": list(self.window),
+                "reference": self.reference, "endpoints": self.endpoints, "alpha": self.alpha,
+                **self.options.to_dict()}
 
     def design(self) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
         """The checked estimation frame with event-time columns, their names and the provenance.
 
         Exposed so that the regression can be reproduced outside venecon.
         """
+        import pandas as pd
+
         name = "PanelEventStudy"
+        o = self.options
         lo, hi = self.window
         if lo > hi or not lo <= self.reference <= hi:
             raise ModelSpecificationError(
@@ -564,10 +586,10 @@ class PanelEventStudy:
             raise ModelSpecificationError(f"{name}: endpoints must be 'bin' or 'drop', got {self.endpoints!r}")
         if self.endpoints == "bin" and self.reference in (lo, hi):
             raise ModelSpecificationError(f"{name}: with endpoints='bin' the reference cannot be a binned end")
-        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=self.entity,
-                                        time=self.time, columns=[self.cohort, *self.controls],
-                                        require_balanced=self.require_balanced, model=name)
-        cohorts = cohorts_of(frame, entity=self.entity, cohort=self.cohort, model=name)
+        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.entity,
+                                        time=o.time, columns=[self.cohort, *o.controls],
+                                        require_balanced=o.require_balanced, model=name)
+        cohorts = cohorts_of(frame, entity=o.entity, cohort=self.cohort, model=name)
         if cohorts.notna().sum() == 0:
             raise ModelSpecificationError(f"{name}: no entity is ever treated ({self.cohort!r} is all NaN)")
         if cohorts.isna().sum() == 0:
@@ -575,7 +597,7 @@ class PanelEventStudy:
                 f"{name}: every entity is treated at some time, so there is no never-treated "
                 "comparison and event time is collinear with the entity and time effects. Add "
                 "never-treated entities or use SunAbraham(control='last')")
-        rel = frame[self.time] - frame[self.entity].map(cohorts)
+        rel = frame[o.time] - frame[o.entity].map(cohorts)
         if self.endpoints == "drop":
             keep = rel.isna() | ((rel >= lo) & (rel <= hi))
             frame, rel = frame[keep].reset_index(drop=True), rel[keep].reset_index(drop=True)
@@ -585,49 +607,43 @@ class PanelEventStudy:
             raise InsufficientDataError(
                 f"{name}: no observation falls in event time(s) {empty}; narrow the window "
                 f"{self.window}")
-        for c, v in columns.items():
-            frame[c] = v
-        float_controls(frame, self.controls, name)
+        frame = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
+        float_controls(frame, o.controls, name)
         return frame, list(columns), provenance
 
     def fit(self) -> PanelEventStudyResults:
         """Estimate the event study; see the class docstring."""
-        import numpy as np
         import pandas as pd
-        from scipy import stats
 
         name = "PanelEventStudy"
+        o = self.options
         frame, names, provenance = self.design()
-        cov = cov_options(self.cov_type, self.bandwidth, self.debiased, self.group_debias,
-                          frame[self.time].nunique(), name)
-        res = fit_panelols(frame, outcome=self.outcome, regressors=[*names, *self.controls],
-                           entity=self.entity, time=self.time, cov=cov, model=name)
+        cov = o.fit_keywords(frame[o.time].nunique(), name)
+        res = fit_design(frame, outcome=self.outcome, regressors=[*names, *o.controls],
+                         entity=o.entity, time=o.time, cov=cov, model=name)
         ks = [k for k in range(self.window[0], self.window[1] + 1) if k != self.reference]
-        q = stats.t.ppf(0.975, res.df_resid) if self.debiased else stats.norm.ppf(0.975)
-        est = np.asarray(res.params[names], dtype="float64")
-        se = np.asarray(res.std_errors[names], dtype="float64")
-        et = pd.DataFrame({"estimate": est, "std_error": se, "lower": est - q * se,
-                           "upper": est + q * se, "parameter": names}, index=pd.Index(ks, name="k"))
-        et.loc[self.reference] = [0.0, 0.0, 0.0, 0.0, "reference"]
+        et = pd.DataFrame({"estimate": res.params[names].to_numpy(),
+                           "std_error": res.std_errors[names].to_numpy(), "parameter": names},
+                          index=pd.Index(ks, name="k"))
+        et.loc[self.reference] = [0.0, 0.0, "reference"]
         et = et.sort_index()
-        et[["estimate", "std_error", "lower", "upper"]] = et[
-            ["estimate", "std_error", "lower", "upper"]].astype("float64")
-        periods = (int(frame[self.time].min()), int(frame[self.time].max()))
-        cohorts = frame.groupby(self.entity)[self.cohort].first()
-        header = [("Entities", str(frame[self.entity].nunique())),
+        et[["estimate", "std_error"]] = et[["estimate", "std_error"]].astype("float64")
+        periods = (int(frame[o.time].min()), int(frame[o.time].max()))
+        cohorts = frame.groupby(o.entity)[self.cohort].first()
+        header = [("Entities", str(frame[o.entity].nunique())),
                   ("Treated entities", str(int(cohorts.notna().sum()))),
                   ("Periods", f"{periods[0]}-{periods[1]}"),
                   ("Event window", f"{self.window[0]} to {self.window[1]}, reference {self.reference}"),
                   ("Endpoints", self.endpoints)]
-        notes = ["Two-way fixed effects via linearmodels PanelOLS with event-time indicators; "
-                 "R: fixest::feols(y ~ i(rel, ref = -1) | id + year).",
+        notes = ["Two-way fixed effects with event-time indicators (the numbers of linearmodels "
+                 "PanelOLS); R: fixest::feols(y ~ i(rel, ref = -1) | id + year).",
                  "TWFE leads and lags can be contaminated by other periods' effects when effects "
                  "differ across cohorts; compare venecon.models.SunAbraham."]
         prov = build_provenance(model="venecon.models.PanelEventStudy", data=provenance, sample=None,
                                 options=self._options())
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
         return PanelEventStudyResults(
-            event_time=et, reference=self.reference, lm_result=res,
-            entities=frame[self.entity].nunique(), periods=periods,
-            **_results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
-                              provenance=prov, header=header, notes=notes))
+            event_time=et, reference=self.reference, alpha=self.alpha, fit=res,
+            entities=frame[o.entity].nunique(), periods=periods,
+            **results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
+                             provenance=prov, header=header, notes=notes))

@@ -12,9 +12,10 @@ estimator avoids that in two steps:
 
    on the treated cohorts and a control group: every relative period of every
    treated cohort gets its own coefficient (no binning), only ``ref`` (default
-   -1) is omitted. It is run with :class:`linearmodels.panel.PanelOLS` (entity
-   and time effects), so the covariance options are those of
-   :class:`~venecon.models.PanelDiD`.
+   -1) is omitted. It is estimated like :class:`~venecon.models.PanelDiD` (the
+   numbers of :class:`linearmodels.panel.PanelOLS` with entity and time effects,
+   without its set-up cost; ``results.linearmodels`` runs PanelOLS itself), so the
+   covariance options are those of :class:`~venecon.models.PanelDiD`.
 2. Average across cohorts: ``nu_l = sum_e w_{e,l} delta_{e,l}`` with
    ``w_{e,l}`` the share of cohort ``e`` among the observations at relative
    period ``l`` in the estimation sample (in a balanced panel, the cohort's
@@ -43,8 +44,12 @@ Matching software: R ``fixest::feols(y ~ sunab(cohort, year) | id + year,
 cluster = ~id)`` (never-treated coded as a cohort outside the sample) and Stata
 ``eventstudyinteract y rel_*, cohort(cohort) control_cohort(never) absorb(id
 year) vce(cluster id)``. Neither was available to the venecon developers; the
-implementation is validated against simulated data with a known dynamic ATT
-and against a hand-built OLS with the same interactions (``tests/test_models_staggered.py``).
+implementation is validated (``tests/test_models_staggered.py``) against simulated
+data with a known dynamic ATT, a hand-built OLS with the same interactions,
+pyfixest's saturated event study (``pyfixest.event_study(..., estimator="saturated")``:
+the same cohort coefficients to 1e-10 on Callaway and Sant'Anna's ``mpdta``), and
+R ``did``'s dynamic ATT on ``mpdta`` (-0.0199, -0.0510, -0.1373, -0.1008 for event
+times 0-3, which the IW estimator equals with never-treated controls).
 
 Reference: Sun, L. and Abraham, S. (2021), "Estimating dynamic treatment effects
 in event studies with heterogeneous treatment effects", *Journal of
@@ -57,18 +62,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InsufficientDataError, ModelSpecificationError
-from .panel import (
-    PanelEventStudyResults,
-    _results_kwargs,
-    cohorts_of,
-    cov_options,
-    fit_panelols,
-    float_controls,
-    panel_frame,
-)
+from ._inputs import check_alpha
+from ._twfe import fit_twoway, results_kwargs
+from .panel import PanelEventStudyResults, cohorts_of, fit_panelols, float_controls, panel_frame
+from .panel_options import PanelOptions
 from .results import build_provenance, jsonable
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["SunAbraham", "SunAbrahamResults"]
@@ -76,6 +77,46 @@ __all__ = ["SunAbraham", "SunAbrahamResults"]
 
 def _cell(e: int, rel: int) -> str:
     return f"cohort_{e}:rel_{rel:+d}" if rel else f"cohort_{e}:rel_0"
+
+
+def _cell_block(frame: pd.DataFrame, cells: list[tuple[int, int, str]], extra: int,
+                lead: int = 0) -> np.ndarray:
+    """0/1 cohort x relative-period indicators as one float block, in columns
+    ``lead .. lead + len(cells)`` of an (n, lead + len(cells) + extra) array of zeros.
+
+    Each row is in at most one cell, so the block is filled by position (a comparison
+    over all rows per cell, or a column insert per cell, costs far more).
+    """
+    import numpy as np
+    import pandas as pd
+
+    position = pd.MultiIndex.from_tuples([(float(e), float(r)) for e, r, _ in cells]).get_indexer(
+        pd.MultiIndex.from_arrays([frame["_cohort"].to_numpy(dtype="float64"),
+                                   frame["_rel"].to_numpy(dtype="float64")]))
+    block = np.zeros((len(frame), lead + len(cells) + extra))
+    rows = np.flatnonzero(position >= 0)
+    block[rows, lead + position[rows]] = 1.0
+    return block
+
+
+def _saturated_panelols(frame: pd.DataFrame, cells: list[tuple[int, int, str]], **fit: Any) -> Any:
+    """linearmodels PanelOLS on the saturated design (``results.linearmodels``)."""
+    import pandas as pd
+
+    block = pd.DataFrame(_cell_block(frame, cells, 0), index=frame.index,
+                         columns=[c for _, _, c in cells])
+    return fit_panelols(pd.concat([frame, block], axis=1), **fit)
+
+
+def _saturated_work(frame: pd.DataFrame, cells: list[tuple[int, int, str]], outcome: str,
+                    controls: Sequence[str]) -> np.ndarray:
+    """``[y, cells, controls]``: the saturated design written once, straight into the
+    fit's work array (PanelOLS, when asked for, gets the same columns in a frame)."""
+    work = _cell_block(frame, cells, len(controls), lead=1)
+    work[:, 0] = frame[outcome].to_numpy(dtype="float64")
+    if controls:
+        work[:, 1 + len(cells):] = frame[list(controls)].to_numpy(dtype="float64")
+    return work
 
 
 class SunAbrahamResults(PanelEventStudyResults):
@@ -143,8 +184,11 @@ class SunAbraham:
         sample. The regression is always fully saturated, whatever the window.
     reference : int, default -1
         Omitted relative period.
-    controls, cov_type, bandwidth, debiased, group_debias, require_balanced
-        As in :class:`~venecon.models.PanelDiD` (default: clustered by entity).
+    alpha : float, default 0.05
+        One minus the coverage of the intervals in ``results.event_time``.
+    options, entity, time, controls, require_balanced, cov_type, bandwidth, debiased, group_debias
+        As in :class:`~venecon.models.PanelDiD`
+        (:class:`~venecon.models.panel_options.PanelOptions`; default: clustered by entity).
 
     Notes
     -----
@@ -156,52 +200,59 @@ class SunAbraham:
 
     _name = "Sun-Abraham interaction-weighted event study"
 
-    def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str, entity: str = "country",
-                 time: str = "date", control: str = "never", window: tuple[int, int] | None = None,
-                 reference: int = -1, controls: Sequence[str] = (), cov_type: str = "clustered",
-                 bandwidth: float | None = None, debiased: bool = True, group_debias: bool = True,
-                 require_balanced: bool = False) -> None:
+    def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str, control: str = "never",
+                 window: tuple[int, int] | None = None, reference: int = -1, alpha: float = 0.05,
+                 options: PanelOptions | None = None, entity: str | None = None,
+                 time: str | None = None, controls: Sequence[str] | None = None,
+                 cov_type: str | None = None, bandwidth: float | None = None,
+                 debiased: bool | None = None, group_debias: bool | None = None,
+                 require_balanced: bool | None = None) -> None:
         self.data = data
         self.outcome = outcome
         self.cohort = cohort
-        self.entity = entity
-        self.time = time
         self.control = control
         self.window = None if window is None else (int(window[0]), int(window[1]))
         self.reference = int(reference)
-        self.controls = tuple(controls)
-        self.cov_type = cov_type
-        self.bandwidth = bandwidth
-        self.debiased = debiased
-        self.group_debias = group_debias
-        self.require_balanced = require_balanced
+        self.alpha = check_alpha(alpha)
+        self.options = PanelOptions.resolve(
+            options, model="SunAbraham", entity=entity, time=time, controls=controls,
+            cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
+            group_debias=group_debias, require_balanced=require_balanced)
 
     def _options(self) -> dict[str, Any]:
-        return {"outcome": self.outcome, "cohort": self.cohort, "entity": self.entity,
-                "time": self.time, "control": self.control,
+        return {"outcome": self.outcome, "cohort": self.cohort, "control": self.control,
                 "window": None if self.window is None else list(self.window),
-                "reference": self.reference, "controls": list(self.controls),
-                "cov_type": self.cov_type, "bandwidth": self.bandwidth, "debiased": self.debiased,
-                "group_debias": self.group_debias, "require_balanced": self.require_balanced}
+                "reference": self.reference, "alpha": self.alpha, **self.options.to_dict()}
 
     def design(self) -> tuple[pd.DataFrame, list[tuple[int, int, str]], dict[str, Any], dict[str, list]]:
         """The estimation frame with cohort x relative-period columns, the cells
         ``(cohort, rel, column)``, the provenance and the dropped entities."""
         import pandas as pd
 
+        frame, cells, provenance, dropped = self._layout()
+        block = pd.DataFrame(_cell_block(frame, cells, 0), index=frame.index,
+                             columns=[c for _, _, c in cells])
+        return pd.concat([frame, block], axis=1), cells, provenance, dropped
+
+    def _layout(self) -> tuple[pd.DataFrame, list[tuple[int, int, str]], dict[str, Any],
+                               dict[str, list]]:
+        """:meth:`design` without the cell columns (``_cohort`` and ``_rel`` locate them)."""
+        import numpy as np
+
         name = "SunAbraham"
+        o = self.options
         if self.control not in ("never", "last"):
             raise ModelSpecificationError(f"{name}: control must be 'never' or 'last', got {self.control!r}")
-        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=self.entity,
-                                        time=self.time, columns=[self.cohort, *self.controls],
-                                        require_balanced=self.require_balanced, model=name)
-        cohorts = cohorts_of(frame, entity=self.entity, cohort=self.cohort, model=name)
-        first, last = int(frame[self.time].min()), int(frame[self.time].max())
+        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.entity,
+                                        time=o.time, columns=[self.cohort, *o.controls],
+                                        require_balanced=o.require_balanced, model=name)
+        cohorts = cohorts_of(frame, entity=o.entity, cohort=self.cohort, model=name)
+        first, last = int(frame[o.time].min()), int(frame[o.time].max())
         # Treated after the sample ends: untreated throughout, i.e. never treated here.
         cohorts = cohorts.where(~(cohorts > last))
         always = sorted(cohorts.index[cohorts <= first].tolist())
         if always:
-            frame = frame[~frame[self.entity].isin(always)].reset_index(drop=True)
+            frame = frame[~frame[o.entity].isin(always)].reset_index(drop=True)
             cohorts = cohorts.drop(index=always)
         treated = sorted({int(c) for c in cohorts.dropna()})
         if not treated:
@@ -218,52 +269,52 @@ class SunAbraham:
                     f"{name}: control='last' needs at least two treated cohorts (one becomes the "
                     f"control group); found {treated}")
             control_cohort = treated[-1]
-            frame = frame[frame[self.time] < control_cohort].reset_index(drop=True)
+            frame = frame[frame[o.time] < control_cohort].reset_index(drop=True)
             cohorts = cohorts.where(cohorts != control_cohort)
             treated = treated[:-1]
-        entity_cohort = frame[self.entity].map(cohorts)
-        rel = frame[self.time] - entity_cohort
+        entity_cohort = frame[o.entity].map(cohorts)
+        rel = frame[o.time] - entity_cohort
         cells: list[tuple[int, int, str]] = []
-        new: dict[str, Any] = {}
+        cohort_values, rel_values = entity_cohort.to_numpy(), rel.to_numpy()
         for e in treated:
-            mine = (entity_cohort == e).to_numpy()
-            rels = sorted({int(r) for r in rel[mine]})
+            rels = np.unique(rel_values[cohort_values == e]).astype("int64").tolist()
             if self.reference not in rels:
                 raise InsufficientDataError(
                     f"{name}: cohort {e} has no observation at the reference period "
                     f"{self.reference} (year {e + self.reference}); its effects are not identified "
                     "relative to it")
-            for r in rels:
-                if r == self.reference:
-                    continue
-                col = _cell(e, r)
-                new[col] = (mine & (rel == r).to_numpy()).astype("float64")
-                cells.append((e, r, col))
+            cells.extend((e, r, _cell(e, r)) for r in rels if r != self.reference)
         if not cells:
             raise InsufficientDataError(f"{name}: no cohort x relative-period cell to estimate")
-        # One concat instead of many inserts (hundreds of cells in long panels).
-        frame = pd.concat([frame, pd.DataFrame(new, index=frame.index)], axis=1)
-        float_controls(frame, self.controls, name)
+        float_controls(frame, o.controls, name)
         frame["_rel"] = rel
         frame["_cohort"] = entity_cohort
         return frame, cells, provenance, {"always_treated": always}
 
     def fit(self) -> SunAbrahamResults:
         """Estimate the cohort-specific effects and their IW aggregation."""
+        from functools import partial
+
         import numpy as np
         import pandas as pd
-        from scipy import stats
 
         name = "SunAbraham"
-        frame, cells, provenance, dropped = self.design()
+        o = self.options
+        frame, cells, provenance, dropped = self._layout()
         columns = [c for _, _, c in cells]
-        cov = cov_options(self.cov_type, self.bandwidth, self.debiased, self.group_debias,
-                          frame[self.time].nunique(), name)
-        res = fit_panelols(frame, outcome=self.outcome, regressors=[*columns, *self.controls],
-                           entity=self.entity, time=self.time, cov=cov, model=name)
+        cov = o.fit_keywords(frame[o.time].nunique(), name)
+        regressors = [*columns, *o.controls]
+        replicate = partial(_saturated_panelols, frame, cells, outcome=self.outcome,
+                            regressors=regressors, entity=o.entity, time=o.time, cov=dict(cov),
+                            model=name)
+        res = fit_twoway(frame, outcome=self.outcome, regressors=regressors, entity=o.entity,
+                         time=o.time, cov=cov, model=name, replicate=replicate,
+                         work=partial(_saturated_work, frame, cells, self.outcome, o.controls))
         delta = res.params[columns].to_numpy(dtype="float64")
         vcov = res.cov.loc[columns, columns].to_numpy(dtype="float64")
-        counts = np.array([float(frame[c].sum()) for c in columns])
+        sizes = frame.groupby(["_cohort", "_rel"]).size()
+        counts = sizes.reindex(pd.MultiIndex.from_tuples(
+            [(float(e), float(r)) for e, r, _ in cells])).to_numpy(dtype="float64")
         ce = pd.DataFrame({"cohort": [e for e, _, _ in cells], "rel": [r for _, r, _ in cells],
                            "parameter": columns, "estimate": delta,
                            "std_error": res.std_errors[columns].to_numpy(dtype="float64"),
@@ -294,21 +345,16 @@ class SunAbraham:
         cov_agg = agg @ vcov @ agg.T
         se = np.sqrt(np.clip(np.diag(cov_agg), 0, None))
         params = pd.Series(est, index=names)
-        q = stats.t.ppf(0.975, res.df_resid) if self.debiased else stats.norm.ppf(0.975)
         ev = [n for n in names if n != "att"]
         et = pd.DataFrame({"estimate": params[ev].to_numpy(), "std_error": se[: len(ev)],
                            "parameter": ev}, index=pd.Index(rels, name="k"))
-        et["lower"] = et["estimate"] - q * et["std_error"]
-        et["upper"] = et["estimate"] + q * et["std_error"]
-        lo_all, hi_all = min(rels), max(rels)
-        if lo_all <= self.reference <= hi_all:
-            et.loc[self.reference] = [0.0, 0.0, "reference", 0.0, 0.0]
-        et = et.sort_index()[["estimate", "std_error", "lower", "upper", "parameter"]]
-        et[["estimate", "std_error", "lower", "upper"]] = et[
-            ["estimate", "std_error", "lower", "upper"]].astype("float64")
-        periods = (int(frame[self.time].min()), int(frame[self.time].max()))
+        if min(rels) <= self.reference <= max(rels):
+            et.loc[self.reference] = [0.0, 0.0, "reference"]
+        et = et.sort_index()
+        et[["estimate", "std_error"]] = et[["estimate", "std_error"]].astype("float64")
+        periods = (int(frame[o.time].min()), int(frame[o.time].max()))
         treated = sorted({int(e) for e, _, _ in cells})
-        header = [("Entities", str(frame[self.entity].nunique())),
+        header = [("Entities", str(frame[o.entity].nunique())),
                   ("Treated cohorts", ", ".join(map(str, treated))),
                   ("Control group", "never treated" if self.control == "never" else
                    "last-treated cohort (and never treated)"),
@@ -316,7 +362,8 @@ class SunAbraham:
                   ("Reference period", str(self.reference)),
                   ("Cohort x period cells", str(len(cells)))]
         notes = ["Sun and Abraham (2021) interaction-weighted estimator: saturated cohort x "
-                 "relative-period regression (linearmodels PanelOLS, entity and time effects), "
+                 "relative-period regression (entity and time effects; the numbers of linearmodels "
+                 "PanelOLS), "
                  "then cohort-share weights (observation counts). R: fixest sunab(); Stata: "
                  "eventstudyinteract.",
                  "Standard errors of the aggregates: delta method with the weights treated as known "
@@ -326,14 +373,14 @@ class SunAbraham:
         prov = build_provenance(model="venecon.models.SunAbraham", data=provenance, sample=None,
                                 options=self._options())
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
-        kwargs = _results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
-                                 provenance=prov, header=header, notes=notes)
+        kwargs = results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
+                                provenance=prov, header=header, notes=notes)
         kwargs.update(params=params, std_errors=pd.Series(se, index=names),
                       cov=pd.DataFrame(cov_agg, index=names, columns=names))
         return SunAbrahamResults(
             cohort_effects=ce, cohort_cov=pd.DataFrame(vcov, index=columns, columns=columns),
-            dropped=dropped, event_time=et, reference=self.reference, lm_result=res,
-            entities=frame[self.entity].nunique(), periods=periods, **kwargs)
+            dropped=dropped, event_time=et, reference=self.reference, alpha=self.alpha, fit=res,
+            entities=frame[o.entity].nunique(), periods=periods, **kwargs)
 
 
 def oil_sanctions_output_study(production: pd.DataFrame | None = None,
