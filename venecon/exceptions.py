@@ -20,6 +20,7 @@ __all__ = [
     "DateIndexError",
     "ModelSpecificationError",
     "InsufficientDataError",
+    "FrequencyError",
     "UnitError",
     "AssumptionError",
     "SourceError",
@@ -84,6 +85,15 @@ class ModelSpecificationError(VeneconError, ValueError):
 
 class InsufficientDataError(ModelSpecificationError):
     """Too few observations (overall, before an event, or in a segment) to fit the model."""
+
+
+class FrequencyError(ModelSpecificationError, DateIndexError):
+    """A time-series model's date index is not one regular frequency (month, quarter or year).
+
+    Examples: daily or weekly dates, dates two months apart, a time of day,
+    a numeric index that holds no calendar years (a ``RangeIndex``). The
+    message says what was found and how to give the data a regular index.
+    """
 
 
 class UnitError(VeneconError, ValueError):

@@ -28,6 +28,9 @@ _LAZY = {
     "LocalProjectionsResults": "venecon.models.projections",
     "StructuralBreaks": "venecon.models.breaks",
     "StructuralBreaksResults": "venecon.models.breaks",
+    "FixedB": "venecon.models.hac",
+    "NeweyWest": "venecon.models.hac",
+    "limit_blas_threads": "venecon.models.threads",
     "ModelResults": "venecon.models.results",
     "PathResults": "venecon.models.results",
     "CumulativeEffect": "venecon.models.results",
@@ -50,11 +53,13 @@ if TYPE_CHECKING:
     from .arima import InterventionARIMA, InterventionARIMAResults
     from .breaks import StructuralBreaks, StructuralBreaksResults
     from .event_study import EventStudy, EventStudyResults
+    from .hac import FixedB, NeweyWest
     from .its import ITS, ITSResults
     from .panel import PanelDiD, PanelDiDResults, PanelEventStudy, PanelEventStudyResults
     from .projections import LocalProjections, LocalProjectionsResults
     from .results import CumulativeEffect, ModelResults, PathResults, Summary
     from .staggered import SunAbraham, SunAbrahamResults
     from .synth import SyntheticControl, SyntheticControlResults
+    from .threads import limit_blas_threads
 
 __getattr__, __dir__ = attach(__name__, _LAZY)
