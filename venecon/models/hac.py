@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 __all__ = ["NeweyWest", "FixedB", "FixedBDraws", "bartlett_cov"]
 
+_CACHE: dict = {}  # (sha256 of the design, shape, option) -> FixedBDraws (read-only arrays)
+
 
 @dataclass(frozen=True)
 class NeweyWest:
@@ -100,7 +102,7 @@ class FixedB:
 def bartlett_cov(x: np.ndarray, resid: np.ndarray, window: int) -> np.ndarray:
     """Bartlett-kernel HAC covariance of OLS coefficients, for one or many residual vectors.
 
-    ``resid`` is ``(n,)`` or ``(n, S)``; the result is ``(k, k)`` or ``(k, k, S)``.
+    ``resid`` is ``(n,)`` or ``(n, S)``; the result is ``(k, k)`` or ``(S, k, k)``.
     The kernel sum ``sum_{|l| < M} (1 - |l|/M) Gamma_l`` equals ``(1/M) sum_j B_j B_j'``
     with ``B_j`` the sums of the scores over the windows ``j .. j+M-1`` (scores
     zero outside the sample), which costs ``O((n + M) k^2)`` per draw instead of
@@ -109,25 +111,26 @@ def bartlett_cov(x: np.ndarray, resid: np.ndarray, window: int) -> np.ndarray:
     import numpy as np
 
     single = resid.ndim == 1
-    u = resid[:, None] if single else resid
+    u = (resid[:, None] if single else resid).T  # (S, n)
     n, k = x.shape
     xtx_inv = np.linalg.inv(x.T @ x)
-    z = x[:, :, None] * u[:, None, :]
-    c = np.concatenate([np.zeros((1, k, u.shape[1])), np.cumsum(z, axis=0)])
+    z = u[:, :, None] * x[None, :, :]  # scores, (S, n, k)
+    c = np.concatenate([np.zeros((u.shape[0], 1, k)), np.cumsum(z, axis=1)], axis=1)
     j = np.arange(-(window - 1), n)
-    b = c[np.minimum(j + window, n)] - c[np.maximum(j, 0)]
-    s = np.einsum("jks,jls->kls", b, b) / window
-    cov = np.einsum("ab,bcs,cd->ads", xtx_inv, s, xtx_inv)
-    return cov[:, :, 0] if single else cov
+    b = c[:, np.minimum(j + window, n)] - c[:, np.maximum(j, 0)]
+    s = np.matmul(b.transpose(0, 2, 1), b) / window
+    cov = xtx_inv @ s @ xtx_inv
+    return cov[0] if single else cov
 
 
 class FixedBDraws:
     """Simulated fixed-b null draws for one design: critical values for any linear combination.
 
-    Holds ``delta`` (``k x S``, the OLS coefficient errors) and ``cov``
-    (``k x k x S``, their HAC covariances) for ``S`` i.i.d. N(0, 1) error
+    Holds ``delta`` (``S x k``, the OLS coefficient errors) and ``cov``
+    (``S x k x k``, their HAC covariances) for ``S`` i.i.d. N(0, 1) error
     vectors. The t-statistic of a combination ``g`` in draw ``s`` is
-    ``g'delta_s / sqrt(g' cov_s g)``.
+    ``g'delta_s / sqrt(g' cov_s g)``. :meth:`for_design` reuses the draws of
+    a design already simulated (a refit, a simulation study).
     """
 
     def __init__(self, x: np.ndarray, option: FixedB) -> None:
@@ -141,18 +144,34 @@ class FixedBDraws:
         # In blocks of draws: the window sums take (n + M) * k * block floats.
         block = max(1, int(2e7 // ((n + self.window) * k)))
         cov = np.concatenate([bartlett_cov(x, resid[:, i:i + block], self.window)
-                              for i in range(0, option.n_sim, block)], axis=2)
+                              for i in range(0, option.n_sim, block)], axis=0)
+        delta = np.ascontiguousarray(delta.T)
         delta.setflags(write=False)
         cov.setflags(write=False)
         self.delta, self.cov = delta, cov
+
+    @classmethod
+    def for_design(cls, x: np.ndarray, option: FixedB) -> FixedBDraws:
+        """The draws for design ``x`` and ``option``, from a small cache keyed by their bytes."""
+        import hashlib
+
+        import numpy as np
+
+        x = np.ascontiguousarray(x, dtype="float64")
+        key = (hashlib.sha256(x.tobytes()).hexdigest(), x.shape, option)
+        if key not in _CACHE:
+            if len(_CACHE) >= 8:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = cls(x, option)
+        return _CACHE[key]
 
     def tstats(self, g: np.ndarray) -> np.ndarray:
         """``|t|`` of the combinations in the rows of ``g`` (``m x k``) in every draw: ``m x S``."""
         import numpy as np
 
         g = np.atleast_2d(np.asarray(g, dtype="float64"))
-        num = g @ self.delta
-        var = np.einsum("mk,kls,ml->ms", g, self.cov, g)
+        num = g @ self.delta.T
+        var = ((g[None, :, :] @ self.cov) * g[None, :, :]).sum(axis=2).T
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.abs(num / np.sqrt(var))
 

@@ -363,7 +363,7 @@ class ITS:
         fixed_b = None
         if isinstance(self.inference, FixedB):
             with limit_blas_threads():
-                fixed_b = FixedBDraws(self.exog.to_numpy(), self.inference)
+                fixed_b = FixedBDraws.for_design(self.exog.to_numpy(), self.inference)
         names = list(self.exog.columns)
         params = pd.Series(np.asarray(res.params), index=names)
         cov = pd.DataFrame(np.asarray(res.cov_params()), index=names, columns=names)
