@@ -439,8 +439,7 @@ def prepare_outcome(
                     outcome = "value"
             name = outcome
             dates = data["date"]
-            index = regular_index(dates if dates.dtype.kind in "iuf" else pd.DatetimeIndex(dates),
-                                  "outcome")
+            index = regular_index(pd.Index(dates), "outcome")
             y = pd.Series(numeric_values(data["value"], "outcome", dates.to_numpy()),
                           index=index, name=name)
             if "flag" in data.columns:
