@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from venecon.exceptions import FrequencyError, ModelSpecificationError, VeneconError
-from venecon.models import ITS, InterventionARIMA, LocalProjections, StructuralBreaks
-from venecon.models import _inputs
+from venecon.models import ITS, InterventionARIMA, LocalProjections, StructuralBreaks, _inputs
 
 
 def series(n: int = 60, seed: int = 0) -> pd.Series:

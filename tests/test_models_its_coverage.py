@@ -15,10 +15,9 @@ assertion messages).
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-
 from test_models_its import EVENT, simulate
+
 from venecon.models import ITS, FixedB
 
 REPS = 2000

@@ -231,6 +231,10 @@ class ITS:
         import pandas as pd
 
         _inputs.check_partial(partial)
+        if inference is not None and hac_lags != "nw":
+            raise ModelSpecificationError(
+                "give the Newey-West lags either as hac_lags= or as inference=NeweyWest(lags), "
+                "not both (with FixedB the bandwidth is its own)")
         if inference is None:
             inference = NeweyWest(hac_lags)
         if not isinstance(inference, NeweyWest | FixedB):
