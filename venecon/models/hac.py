@@ -4,8 +4,9 @@ Newey-West intervals with a rule-of-thumb bandwidth are liberal in the
 samples sanctions studies have: for :class:`~venecon.models.ITS` with 120
 months, AR(1) errors with coefficient 0.5 and the ``"nw"`` rule (4 lags),
 nominal 95% intervals for the level and slope changes cover the truth in
-about 84% of simulations (``tests/test_models_its_coverage.py``, where the
-same simulation through statsmodels gives the same number).
+84.4% and 82.7% of 2000 simulations (``tests/test_models_its_coverage.py``,
+where statsmodels' OLS with ``cov_type="HAC"`` gives the same intervals in
+every repetition).
 
 :class:`FixedB` is the small-sample-valid alternative of Kiefer and
 Vogelsang (2002, 2005): a large Bartlett bandwidth ``M = b * n`` (by default
@@ -16,7 +17,7 @@ critical values are simulated for the model's own design: the distribution of
 the HAC t-statistic of each coefficient (or linear combination) under i.i.d.
 Gaussian errors, which is exact for Gaussian white noise and the fixed-b
 approximation under weak dependence. In the simulation above, nominal 95%
-fixed-b intervals cover 92.6-93.9%.
+fixed-b intervals cover 93.7% (level) and 92.7% (slope).
 
 The covariance is computed with numpy (to evaluate thousands of simulated
 draws at once) and equals statsmodels' ``cov_type="HAC"`` (``maxlags = M - 1``,

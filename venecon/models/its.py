@@ -166,14 +166,14 @@ class ITS:
         correction); tests use the normal distribution. Like all Newey-West
         intervals with a rule-of-thumb bandwidth these are liberal in short
         samples: with 120 months and AR(1) errors (coefficient 0.5), nominal
-        95% intervals for the level and slope changes cover the truth in about
-        84% of simulations. Use ``inference=FixedB()`` for intervals that keep
-        their level.
+        95% intervals for the level and slope changes cover the truth in 84.4%
+        and 82.7% of 2000 simulations (statsmodels gives the same intervals).
+        Use ``inference=FixedB()`` for intervals that keep their level.
     inference : NeweyWest or FixedB, optional
         :class:`~venecon.models.hac.FixedB` (recommended for reports): Bartlett
         HAC with bandwidth ``b * n`` and fixed-b critical values simulated for
-        this design (Kiefer and Vogelsang 2002, 2005); 92.6-93.9% coverage in
-        the simulation above. Default :class:`~venecon.models.hac.NeweyWest`
+        this design (Kiefer and Vogelsang 2002, 2005); 93.7% and 92.7% coverage
+        in the simulation above. Default :class:`~venecon.models.hac.NeweyWest`
         with ``hac_lags`` (kept as the default so that existing results do not move).
     partial : str, default "start"
         How an event dated inside a period is assigned, passed to
