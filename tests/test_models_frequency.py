@@ -29,16 +29,26 @@ def nile() -> pd.Series:
 
 
 def exhaustive_ssr(y: np.ndarray, m: int, h: int) -> float:
-    """Smallest SSR over every partition into m + 1 segments of >= h points (mean shifts)."""
+    """Smallest SSR over every partition into m + 1 segments of >= h points (mean shifts).
+
+    Brute force: each segment's SSR computed directly (deviations from its
+    mean), every admissible set of break dates enumerated.
+    """
     n = len(y)
-    best = np.inf
-    for breaks in itertools.combinations(range(h, n - h + 1), m):
-        bounds = (0, *breaks, n)
-        if any(b - a < h for a, b in itertools.pairwise(bounds)):
-            continue
-        ssr = sum(float(((y[a:b] - y[a:b].mean()) ** 2).sum()) for a, b in itertools.pairwise(bounds))
-        best = min(best, ssr)
-    return best
+    seg = {(a, b): float(((y[a:b] - y[a:b].mean()) ** 2).sum())
+           for a in range(n) for b in range(a + h, n + 1)}
+
+    def partitions(start: int, left: int):
+        """Every admissible tuple of ``left`` break dates after ``start``."""
+        if left == 0:
+            yield ()
+            return
+        for b in range(start + h, n - left * h + 1):
+            for rest in partitions(b, left - 1):
+                yield (b, *rest)
+
+    return min(sum(seg[a, b] for a, b in itertools.pairwise((0, *breaks, n)))
+               for breaks in partitions(0, m))
 
 
 def test_nile_one_break_in_1899_labelled_as_a_year():

@@ -11,8 +11,8 @@ equal to the sample, simulated critical values) must reach at least 92%.
 Measured (seeds 20000-21999, statsmodels 0.15, numpy 2 / OpenBLAS): Newey-West
 level 0.8435, slope 0.8270 (statsmodels: the same, repetition by repetition);
 fixed-b level 0.9365, slope 0.9270. The numbers are printed (``pytest -rA``)
-and repeated in every assertion message. About 8 minutes on a quiet 2-core
-machine (three fits per repetition).
+and repeated in every assertion message. Three fits per repetition: the
+run above took 22 minutes on a shared 2-core machine at load average ~15.
 """
 
 from __future__ import annotations
