@@ -247,3 +247,93 @@ def test_registry_ids_give_the_same_model_as_dates():
     by_date = ITS(crude, {"gl41": "2022-11-26", "gl41a": "2025-03-04"}).fit()
     np.testing.assert_allclose(by_id.params.to_numpy(), by_date.params.to_numpy(), rtol=1e-12)
     assert list(by_id.params.index) == list(by_date.params.index)
+
+
+# --------------------------------------------------------------------- fixed-b inference
+
+
+def test_bartlett_cov_equals_statsmodels_hac():
+    import statsmodels.api as sm
+
+    from venecon.models.hac import bartlett_cov
+
+    y = simulate(21)
+    x = ITS(y, {"e": EVENT}, seasonal=True).exog
+    ref_fit = sm.OLS(y, x)
+    resid = ref_fit.fit().resid.to_numpy()
+    for lags in (0, 4, 59, 119):
+        ref = ref_fit.fit(cov_type="HAC", cov_kwds={"maxlags": lags}).cov_params().to_numpy()
+        np.testing.assert_allclose(bartlett_cov(x.to_numpy(), resid, lags + 1), ref,
+                                   rtol=1e-9, atol=1e-14 * np.abs(ref).max())
+
+
+def test_fixed_b_intervals():
+    import statsmodels.api as sm
+    from scipy import stats
+
+    from venecon.models import FixedB, NeweyWest
+
+    y = simulate(22).rename("y")
+    res = ITS(y, {"e": EVENT}, unit="kb/d", inference=FixedB()).fit()
+    again = ITS(y, {"e": EVENT}, unit="kb/d", inference=FixedB()).fit()
+    model = ITS(y, {"e": EVENT})
+    ref = sm.OLS(y, model.exog).fit(cov_type="HAC", cov_kwds={"maxlags": 119})
+    # Point estimates and standard errors: statsmodels' HAC with a bandwidth of the sample.
+    np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(res.std_errors.to_numpy(), ref.bse.to_numpy(), rtol=1e-12)
+    # Critical values: simulated per coefficient, well above the normal's 1.96.
+    cv = (res.conf_int()["upper"] - res.params) / res.std_errors
+    assert (cv > 5).all() and (cv < 10).all()
+    np.testing.assert_allclose(cv.to_numpy(), res.critical_values(np.eye(4), 0.05), rtol=1e-12)
+    pd.testing.assert_frame_equal(res.conf_int(), again.conf_int())
+    assert ((res.pvalues > 0) & (res.pvalues <= 1)).all()
+    assert res.distribution == "fixed-b (simulated)" and "fixed-b" in res.cov_type
+    assert res.provenance["options"]["inference"] == {"fixed_b": 1.0, "n_sim": 4999, "seed": 0}
+    # Per-period effects and cumulative sums get their own combination's critical value.
+    eff = res.effects.iloc[70]
+    row = model.exog.iloc[70]
+    grad = np.where([c in model.event_columns for c in model.exog.columns], row, 0.0)
+    q = res.critical_values(grad, 0.05)[0]
+    assert eff["effect_upper"] - eff["effect"] == pytest.approx(q * eff["effect_se"], rel=1e-10)
+    cum = res.cumulative_effect("2015-01", "2015-12")
+    nw = ITS(y, {"e": EVENT}, unit="kb/d", hac_lags=119).fit().cumulative_effect("2015-01",
+                                                                                 "2015-12")
+    assert cum.barrels == pytest.approx(nw.barrels, rel=1e-12)
+    half_nw = (nw.barrels_upper - nw.barrels) / stats.norm.ppf(0.975)
+    assert (cum.barrels_upper - cum.barrels) / half_nw > 5
+    # NeweyWest(lags) is the same as hac_lags=lags; the default is unchanged.
+    a = ITS(y, {"e": EVENT}, inference=NeweyWest(4)).fit()
+    b = ITS(y, {"e": EVENT}, hac_lags=4).fit()
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
+    assert "inference" not in b.provenance["options"]
+
+
+@pytest.mark.parametrize("kwargs", [{"bandwidth": 0}, {"bandwidth": 1.5}, {"n_sim": 10},
+                                    {"seed": 1.5}, {"bandwidth": True}])
+def test_fixed_b_options_are_checked(kwargs):
+    from venecon.models import FixedB
+
+    with pytest.raises(ModelSpecificationError):
+        FixedB(**kwargs)
+
+
+def test_inference_must_be_an_option_object():
+    with pytest.raises(ModelSpecificationError, match="inference must be"):
+        ITS(simulate(1), {"e": EVENT}, inference="fixed-b")
+
+
+def test_blas_threads_are_limited_inside_and_restored():
+    from threadpoolctl import threadpool_info
+
+    from venecon.models import limit_blas_threads
+
+    def blas() -> list[int]:
+        return [d["num_threads"] for d in threadpool_info() if d["user_api"] == "blas"]
+
+    before = blas()
+    with limit_blas_threads():
+        assert all(n == 1 for n in blas())
+    assert blas() == before
+    with pytest.raises(ModelSpecificationError):
+        with limit_blas_threads(0):
+            pass

@@ -26,6 +26,7 @@ __all__ = [
     "InsufficientDataError",
     "UnbalancedPanelError",
     "NoComparisonUnitsError",
+    "FrequencyError",
     "UnitError",
     "AssumptionError",
     "SourceError",
@@ -147,6 +148,15 @@ class NoComparisonUnitsError(InsufficientDataError):
     Example: ``control_group="never"`` on a panel where every unit is
     eventually treated; the message names the cohort and period and suggests
     another control group.
+    """
+
+
+class FrequencyError(ModelSpecificationError, DateIndexError):
+    """A time-series model's date index is not one regular frequency (month, quarter or year).
+
+    Examples: daily or weekly dates, dates two months apart, a time of day,
+    a numeric index that holds no calendar years (a ``RangeIndex``). The
+    message says what was found and how to give the data a regular index.
     """
 
 

@@ -28,6 +28,9 @@ _LAZY = {
     "LocalProjectionsResults": "venecon.models.projections",
     "StructuralBreaks": "venecon.models.breaks",
     "StructuralBreaksResults": "venecon.models.breaks",
+    "FixedB": "venecon.models.hac",
+    "NeweyWest": "venecon.models.hac",
+    "limit_blas_threads": "venecon.models.threads",
     "ModelResults": "venecon.models.results",
     "PathResults": "venecon.models.results",
     "CumulativeEffect": "venecon.models.results",
@@ -56,6 +59,7 @@ if TYPE_CHECKING:
     from .breaks import StructuralBreaks, StructuralBreaksResults
     from .callaway import CallawaySantAnna, CallawaySantAnnaResults
     from .event_study import EventStudy, EventStudyResults
+    from .hac import FixedB, NeweyWest
     from .its import ITS, ITSResults
     from .panel import PanelDiD, PanelDiDResults, PanelEventStudy, PanelEventStudyResults
     from .projections import LocalProjections, LocalProjectionsResults
@@ -63,5 +67,6 @@ if TYPE_CHECKING:
     from .sdid import SDIDOptions, SyntheticDiD, SyntheticDiDResults
     from .staggered import SunAbraham, SunAbrahamResults
     from .synth import SyntheticControl, SyntheticControlResults
+    from .threads import limit_blas_threads
 
 __getattr__, __dir__ = attach(__name__, _LAZY)

@@ -41,9 +41,36 @@ def _parse_shape(shape: Any, label: str) -> tuple[str, float | int | None]:
     return kind, arg
 
 
+def _int_tuple(value: Any, size: int, name: str, example: str) -> tuple[int, ...]:
+    """``value`` as a tuple of ``size`` non-negative ints, else a clear error."""
+    import numbers
+
+    if (isinstance(value, str) or not hasattr(value, "__len__") or len(value) != size
+            or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0
+                   for v in value)):
+        raise ModelSpecificationError(
+            f"{name} must be {size} non-negative integers {example}, got {value!r}")
+    return tuple(int(v) for v in value)
+
+
+def _count(value: Any, name: str, minimum: int) -> int:
+    """An int option (``n_simulations``, ``maxiter``, ...) of at least ``minimum``."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ModelSpecificationError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
 def _quiet_fit(model: Any, **kwargs: Any) -> tuple[Any, list[str]]:
-    """Fit a statsmodels state-space model, collecting (not printing) its warnings."""
-    with warnings.catch_warnings(record=True) as caught:
+    """Fit a statsmodels state-space model, collecting (not printing) its warnings.
+
+    The fit runs with one BLAS thread: its matrices are a few rows wide, and a
+    second thread only contends for the cores (see :mod:`venecon.models.threads`).
+    """
+    from .threads import limit_blas_threads
+
+    with warnings.catch_warnings(record=True) as caught, limit_blas_threads():
         warnings.simplefilter("always")
         res = model.fit(disp=False, **kwargs)
     messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
@@ -136,8 +163,8 @@ class InterventionARIMA:
        event of the chosen shape (built by :mod:`venecon.policy.regressors`)
        plus controls; its coefficients are ``params``;
     2. the *pre-period model*, the same ARIMA without event regressors fitted
-       to the months before the first event; its forecast over the remaining
-       months (``get_forecast``) is the counterfactual, with point-wise
+       to the periods before the first event; its forecast over the remaining
+       periods (``get_forecast``) is the counterfactual, with point-wise
        prediction intervals, and simulated paths give intervals for
        cumulative effects (parameter uncertainty is not included, as in
        ``get_forecast``).
@@ -145,7 +172,7 @@ class InterventionARIMA:
     Parameters
     ----------
     data : Series or DataFrame
-        Monthly outcome (see :class:`~venecon.models.ITS`).
+        Monthly, quarterly or annual outcome (see :class:`~venecon.models.ITS`).
     events : date-like, event id, list of them, or dict
         The events; a dict maps labels to dates or registry ids.
     shape : str, tuple or dict, default "step"
@@ -166,7 +193,7 @@ class InterventionARIMA:
         ``d = 1`` the default ``"c"`` (``intercept``) is a drift and the
         counterfactual continues the pre-event linear trend.
     controls : Series or DataFrame, optional
-        Regressors with a monthly date index covering the sample.
+        Regressors with a date index of the outcome's frequency covering the sample.
     start, end, outcome, partial, unit, alpha
         As in :class:`~venecon.models.ITS`.
     cov_type : str, default "approx"
@@ -216,27 +243,27 @@ class InterventionARIMA:
         import numpy as np
         import pandas as pd
 
+        # Options first: they are cheap to check and their errors are the clearest.
+        _inputs.check_partial(partial)
+        self.order = None if order is None else _int_tuple(order, 3, "order", "(p, d, q)")
+        self.seasonal_order = _int_tuple(seasonal_order, 4, "seasonal_order", "(P, D, Q, s)")
+        self.d = self.order[1] if self.order is not None else _count(d, "d", 0)
+        self.max_p, self.max_q = _count(max_p, "max_p", 0), _count(max_q, "max_q", 0)
+        self.n_simulations = _count(n_simulations, "n_simulations", 1)
+        self.maxiter = _count(maxiter, "maxiter", 1)
+        self.seed = _count(seed, "seed", 0)
+        if ic not in ("aic", "bic", "aicc", "hqic"):
+            raise ModelSpecificationError(f"ic must be 'aic', 'bic', 'aicc' or 'hqic', got {ic!r}")
+        self.ic = ic
         self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
         y = self.outcome.y
         self.events = _inputs.resolve_events(events, y.index, partial=partial)
         self.controls = _inputs.prepare_controls(controls, y.index)
-        if ic not in ("aic", "bic", "aicc", "hqic"):
-            raise ModelSpecificationError(f"ic must be 'aic', 'bic', 'aicc' or 'hqic', got {ic!r}")
-        self.ic = ic
-        self.order = None if order is None else tuple(int(v) for v in order)
-        self.seasonal_order = tuple(int(v) for v in seasonal_order)
-        if len(self.seasonal_order) != 4 or (self.order is not None and len(self.order) != 3):
-            raise ModelSpecificationError("order must be (p, d, q) and seasonal_order (P, D, Q, s)")
-        self.d = self.order[1] if self.order is not None else int(d)
-        self.max_p, self.max_q = int(max_p), int(max_q)
         # In SARIMAX the trend acts on the differenced series: with d=1, "c" is a drift.
         self.trend = "c" if trend is None else trend
         self.partial = partial
         self.alpha = _inputs.check_alpha(alpha)
         self.cov_type = cov_type
-        self.n_simulations = int(n_simulations)
-        self.seed = int(seed)
-        self.maxiter = int(maxiter)
 
         shapes = shape if isinstance(shape, Mapping) else {ev.label: shape for ev in self.events}
         unknown = set(shapes) - {ev.label for ev in self.events}
@@ -273,12 +300,13 @@ class InterventionARIMA:
         self._k_base = self._k_fixed + k_controls + s[0] + s[2] + 1  # + sigma2
         lost = self.d + s[1] * s[3]
         smallest = self._k_base + (0 if self.order is None else self.order[0] + self.order[2])
+        word = self.outcome.period
         _inputs.require(self.n_pre - lost, smallest + 5,
-                        f"InterventionARIMA: usable months before the first event "
+                        f"InterventionARIMA: usable {word}s before the first event "
                         f"{self.events[0].label!r} (after differencing, for {smallest} parameters)")
-        if self.n_pre < 24:
+        if self.n_pre < {"M": 24, "Q": 12, "Y": 15}[self.outcome.freq]:
             warnings.warn(
-                f"InterventionARIMA: only {self.n_pre} months before the first event; the "
+                f"InterventionARIMA: only {self.n_pre} {word}s before the first event; the "
                 "counterfactual model is estimated from a short pre-period",
                 UserWarning,
                 stacklevel=2,
@@ -332,6 +360,7 @@ class InterventionARIMA:
             "cov_type": self.cov_type,
             "n_simulations": self.n_simulations,
             "maxiter": self.maxiter,
+            **({"frequency": self.outcome.freq} if self.outcome.freq != "M" else {}),
         }
 
     def fit(self) -> InterventionARIMAResults:
@@ -368,8 +397,11 @@ class InterventionARIMA:
                 warnings.warn(f"InterventionARIMA ({which} model): statsmodels warned: "
                               + "; ".join(relevant), UserWarning, stacklevel=2)
 
+        from .threads import limit_blas_threads
+
         steps = len(y) - n_pre
-        fc = pre.get_forecast(steps=steps, exog=c_post)
+        with limit_blas_threads():
+            fc = pre.get_forecast(steps=steps, exog=c_post)
         frame = fc.summary_frame(alpha=self.alpha)
         post = y.iloc[n_pre:]
         effects = pd.DataFrame(index=post.index)
@@ -383,8 +415,9 @@ class InterventionARIMA:
         effects["effect_upper"] = effects["actual"] - effects["counterfactual_lower"]
 
         seed_arg = "rng" if "rng" in inspect.signature(pre.simulate).parameters else "random_state"
-        sims = pre.simulate(steps, repetitions=self.n_simulations, anchor="end", exog=c_post,
-                            **{seed_arg: np.random.default_rng(self.seed)})
+        with limit_blas_threads():
+            sims = pre.simulate(steps, repetitions=self.n_simulations, anchor="end", exog=c_post,
+                                **{seed_arg: np.random.default_rng(self.seed)})
         sims = np.asarray(sims, dtype="float64").reshape(steps, self.n_simulations)
 
         names = list(full.params.index)
@@ -394,13 +427,15 @@ class InterventionARIMA:
                                  index=list(pre.params.index))
         events = _inputs.events_frame(self.events)
         p, d, q = order
+        label, word = self.outcome.label, self.outcome.period
         header = [
             ("Order (p,d,q)", f"({p},{d},{q})" + (" chosen by " + self.ic.upper() if selection is not None else "")),
             ("Seasonal order", str(self.seasonal_order)),
             ("Trend", self.trend),
-            ("Events", ", ".join(f"{ev.label} ({ev.period:%Y-%m}, {self.shapes[ev.label]})"
+            ("Events", ", ".join(f"{ev.label} ({label(ev.period)}, {self.shapes[ev.label]})"
                                  for ev in self.events)),
-            ("Pre-period", f"{y.index[0]:%Y-%m} to {y.index[n_pre - 1]:%Y-%m} ({n_pre} months)"),
+            ("Pre-period", f"{label(y.index[0])} to {label(y.index[n_pre - 1])} "
+                           f"({n_pre} {word}s)"),
             ("Log-likelihood", f"{full.llf:.3f}"),
         ]
         notes = [

@@ -156,21 +156,26 @@ class StructuralBreaksResults(ModelResults):
     """Results of :class:`StructuralBreaks`.
 
     ``params`` are the regime coefficients (``mean[1]``, ... or ``const[1]``,
-    ``trend[1]``, ...; the trend is per month), estimated by OLS given the
+    ``trend[1]``, ...; the trend is per period), estimated by OLS given the
     break dates. :attr:`breaks` lists the dates with their intervals,
     :attr:`tests` the sup-F tests, :attr:`selection` the information criteria,
     and :meth:`compare_events` matches breaks to registry events.
     """
 
     def __init__(self, *, actual: pd.Series, fitted: pd.Series, breaks: pd.DataFrame,
-                 tests: pd.DataFrame, selection: pd.DataFrame, **kwargs: Any) -> None:
+                 tests: pd.DataFrame, selection: pd.DataFrame, freq: str = "M",
+                 **kwargs: Any) -> None:
+        self._freq = freq
         self._actual, self._fitted = actual.copy(), fitted.copy()
         self._breaks, self._tests, self._selection = breaks.copy(), tests.copy(), selection.copy()
         super().__init__(**kwargs)
 
     @property
     def breaks(self) -> pd.DataFrame:
-        """One row per break: ``date`` (first month of the new regime), ``lower``, ``upper``."""
+        """One row per break: ``date`` (first period of the new regime), ``lower``, ``upper``.
+
+        ``halfwidth_months`` is the interval's half-width in months (12 per
+        period of annual data, 3 of quarterly data)."""
         return self._breaks.copy()
 
     @property
@@ -241,24 +246,27 @@ class StructuralBreaksResults(ModelResults):
             items = events.items() if isinstance(events, dict) else [(None, v) for v in events]
             recs = []
             for label, value in items:
-                name, date = _inputs._event_date(value)
+                name, date = _inputs.event_date(value)
                 recs.append({"id": label or name, "date": pd.Timestamp(date)})
             table = pd.DataFrame(recs)
         if table.empty:
             raise ModelSpecificationError(f"compare_events: no events (category={category!r})")
         lo, hi = self._actual.index[0], self._actual.index[-1]
-        outside = table[(table["date"] < lo) | (table["date"] > hi + pd.offsets.MonthEnd(0))]
+        last_day = hi.to_period(_inputs.FREQUENCIES[self._freq][0]).to_timestamp(how="end")
+        outside = table[(table["date"] < lo) | (table["date"] > last_day.normalize())]
         if events is not None and len(outside):
             warnings.warn(
                 f"compare_events: {', '.join(outside['id'])} outside the sample "
-                f"({lo:%Y-%m} to {hi:%Y-%m}); kept in the comparison, but a break cannot coincide "
+                f"({_inputs.period_label(lo, self._freq)} to {_inputs.period_label(hi, self._freq)})"
+                "; kept in the comparison, but a break cannot coincide "
                 "with them", UserWarning, stacklevel=3)
         return table.reset_index(drop=True)
 
     def _summary_tables(self, alpha):
         tables = super()._summary_tables(alpha)
         if len(self._breaks):
-            tables.append(("Break dates (first month of the new regime)", self._breaks_text()))
+            word = _inputs.FREQUENCIES[self._freq][2]
+            tables.append((f"Break dates (first {word} of the new regime)", self._breaks_text()))
         tables += [("sup-F tests against no break", self._tests),
                    ("Number of breaks", self._selection.drop(columns="dates"))]
         return tables
@@ -266,7 +274,7 @@ class StructuralBreaksResults(ModelResults):
     def _breaks_text(self) -> pd.DataFrame:
         out = self._breaks.copy()
         for c in ("date", "lower", "upper"):
-            out[c] = out[c].dt.strftime("%Y-%m")
+            out[c] = [_inputs.period_label(d, self._freq) for d in out[c]]
         return out
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
@@ -300,7 +308,10 @@ class StructuralBreaksResults(ModelResults):
 
 
 class StructuralBreaks:
-    r"""Break dates in the level or trend of a monthly series (Bai and Perron, 1998, 2003).
+    r"""Break dates in the level or trend of a series (Bai and Perron, 1998, 2003).
+
+    Monthly, quarterly or annual data; break dates are written at the data's
+    frequency (``1899`` for annual data, ``2019-03`` for monthly).
 
     With ``m`` breaks at ``T_1 < ... < T_m`` the model is pure structural change,
 
@@ -311,7 +322,7 @@ class StructuralBreaks:
     with ``x_t = 1`` (``model="level"``: mean shifts) or ``x_t = (1, t)``
     (``"trend"``: intercept and slope shifts, a broken trend that need not be
     continuous). For each ``m <= max_breaks`` the dates minimise the total SSR
-    over all partitions with segments of at least ``h`` months, found exactly
+    over all partitions with segments of at least ``h`` periods, found exactly
     by dynamic programming over the segment SSRs (Bai and Perron 2003).
 
     Parameters
@@ -324,7 +335,7 @@ class StructuralBreaks:
         minimum segment length does not allow that many.
     trim : float or int, default 0.15
         Minimum segment length ``h``: a fraction of the sample
-        (``h = floor(trim * n)``) or a number of months. Must leave
+        (``h = floor(trim * n)``) or a number of periods. Must leave
         ``h > q`` (the regressors per segment).
     select : {"bic", "lwz"} or int, default "bic"
         Number of breaks: minimum of BIC (Yao 1988) or LWZ (Liu, Wu and Zidek
@@ -361,7 +372,7 @@ class StructuralBreaks:
     **Intervals** (Bai 1997): for break ``i`` with coefficient change ``delta``
     and local second moments ``Q`` of the regressors over the two adjacent
     segments, ``L = delta' Q delta / sigma^2`` and the ``1 - alpha`` interval is
-    ``T_i -/+ ceil(c / L)`` months, ``c`` the ``1 - alpha/2`` quantile of
+    ``T_i -/+ ceil(c / L)`` periods, ``c`` the ``1 - alpha/2`` quantile of
     ``argmax W(s) - |s|/2`` (11.03 for 95%, :func:`bai_quantile`). This assumes
     equal error variance and regressor moments on both sides, and stationary
     regressors; for ``model="trend"`` the time trend violates the latter, so
@@ -370,7 +381,8 @@ class StructuralBreaks:
     Raises
     ------
     ModelSpecificationError
-        Irregular, duplicated or missing months; an invalid option.
+        Irregular, duplicated, missing or infinite values; a constant series; an
+        invalid option. A non-regular frequency raises ``FrequencyError``.
     InsufficientDataError
         Fewer than two minimum-length segments of data, or ``h <= q``.
     """
@@ -408,13 +420,14 @@ class StructuralBreaks:
         self.h = self._min_length(trim, n)
         _inputs.require(self.h, self.q + 1, f"StructuralBreaks: minimum segment length (trim={trim!r}, "
                         f"{self.q} regressor(s) per segment)")
-        _inputs.require(n, 2 * self.h, f"StructuralBreaks: months for one break with segments of "
+        word = self.outcome.period
+        _inputs.require(n, 2 * self.h, f"StructuralBreaks: {word}s for one break with segments of "
                         f"at least {self.h}")
         feasible = n // self.h - 1
         if max_breaks > feasible:
             warnings.warn(
-                f"StructuralBreaks: max_breaks={max_breaks} needs segments of {self.h} months; "
-                f"{n} months allow at most {feasible} breaks, so max_breaks={feasible} is used",
+                f"StructuralBreaks: max_breaks={max_breaks} needs segments of {self.h} {word}s; "
+                f"{n} {word}s allow at most {feasible} breaks, so max_breaks={feasible} is used",
                 UserWarning, stacklevel=2)
             max_breaks = feasible
         if isinstance(select, int) and select > max_breaks:
@@ -427,7 +440,7 @@ class StructuralBreaks:
             raise ModelSpecificationError(f"trim must be a fraction in (0, 0.5) or an int, got {trim!r}")
         if isinstance(trim, int):
             if trim < 1:
-                raise ModelSpecificationError(f"trim must be >= 1 month, got {trim}")
+                raise ModelSpecificationError(f"trim must be >= 1 period, got {trim}")
             return trim
         if not 0 < trim < 0.5:
             raise ModelSpecificationError(f"trim as a fraction must be in (0, 0.5), got {trim}")
@@ -436,7 +449,8 @@ class StructuralBreaks:
     def _options(self) -> dict[str, Any]:
         return {"model": self.model, "max_breaks": self.max_breaks, "trim": self.trim,
                 "min_length": self.h, "select": self.select, "n_sim": self.n_sim,
-                "alpha": self.alpha}
+                "alpha": self.alpha,
+                **({"frequency": self.outcome.freq} if self.outcome.freq != "M" else {})}
 
     # --- steps ----------------------------------------------------------------
     def _design(self, breaks: tuple[int, ...]) -> pd.DataFrame:
@@ -506,7 +520,8 @@ class StructuralBreaks:
             width = int(math.ceil(c / scale)) if scale > 0 else n
             lo, hi = max(b - width, bounds[i - 1] + 1), min(b + width, bounds[i + 1] - 1)
             rows.append({"date": index[b], "lower": index[lo], "upper": index[hi],
-                         "halfwidth_months": width, "shift": float(delta[0]) if self.q == 1 else
+                         "halfwidth_months": width * {"M": 1, "Q": 3, "Y": 12}[self.outcome.freq],
+                         "shift": float(delta[0]) if self.q == 1 else
                          float(delta @ np.array([1.0, b])), "scale": scale})
         out = pd.DataFrame(rows, index=pd.Index([f"break{i}" for i in range(1, len(breaks) + 1)]))
         return out if len(out) else pd.DataFrame(
@@ -527,7 +542,8 @@ class StructuralBreaks:
         total, partitions = optimal_partitions(segment_ssr(y.to_numpy(), self.model),
                                                self.max_breaks, self.h)
         chosen, selection = self._choose(total)
-        selection["dates"] = [", ".join(f"{y.index[b]:%Y-%m}" for b in p) for p in partitions]
+        label = self.outcome.label
+        selection["dates"] = [", ".join(label(y.index[b]) for b in p) for p in partitions]
         breaks = partitions[chosen]
         x = self._design(breaks)
         res = sm.OLS(y, x).fit()
@@ -546,9 +562,11 @@ class StructuralBreaks:
             provenance=build_provenance(model="venecon.models.StructuralBreaks",
                                         data=self.outcome.provenance, sample=y.index,
                                         options=self._options(), seed=self.seed),
-            header=[("Model", f"{self.model} (q={self.q}), min. segment {self.h} months"),
+            freq=self.outcome.freq,
+            header=[("Model", f"{self.model} (q={self.q}), min. segment {self.h} "
+                              f"{self.outcome.period}s"),
                     ("Breaks", f"{len(breaks)} chosen by {self.select} (max {self.max_breaks}): "
-                               + (", ".join(f"{y.index[b]:%Y-%m}" for b in breaks) or "none"))],
+                               + (", ".join(label(y.index[b]) for b in breaks) or "none"))],
             notes=[f"sup-F p-values and critical values: {crit} ({self.n_sim} draws, seed {self.seed}).",
                    "Tests and break-date intervals (Bai 1997) assume serially uncorrelated, "
                    "homoskedastic errors; autocorrelated errors make them too liberal."],

@@ -6,6 +6,7 @@ import json
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from .._periods import series_sha256
 from ..exceptions import InsufficientDataError, ModelSpecificationError
 from . import _inputs
 from .results import ModelResults, build_provenance, jsonable
@@ -59,9 +60,11 @@ class LocalProjectionsResults(ModelResults):
     across horizons are not supported. :attr:`irf` is the tidy table.
     """
 
-    def __init__(self, *, irf: pd.DataFrame, alpha: float, **kwargs: Any) -> None:
+    def __init__(self, *, irf: pd.DataFrame, alpha: float, period: str = "month",
+                 **kwargs: Any) -> None:
         self._irf = irf.copy()
         self._alpha = float(alpha)
+        self._period = period
         super().__init__(**kwargs)
 
     @property
@@ -98,7 +101,7 @@ class LocalProjectionsResults(ModelResults):
             ax.fill_between(h, ci.loc[names, "lower"].to_numpy(), ci.loc[names, "upper"].to_numpy(),
                             color=f"C{i}", alpha=0.2)
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xlabel("horizon (months)")
+        ax.set_xlabel(f"horizon ({self._period}s)")
         ax.set_ylabel(f"response of {self._dependent}")
         ax.set_title(f"{self._model}: {100 * (1 - alpha):g}% pointwise intervals")
         ax.legend(loc="best")
@@ -115,7 +118,8 @@ class LocalProjections:
         y_{t+h} - y_{t-1} = \beta_h s_t + \sum_{j=1}^{p} (\phi_{hj} y_{t-j}
                             + \psi_{hj} s_{t-j}) + c_h (+ \tau_h t) + u_{t+h}
 
-    gives the response ``beta_h`` of the outcome ``h`` months after a unit
+    gives the response ``beta_h`` of the outcome ``h`` periods (months,
+    quarters or years, the data's frequency) after a unit
     shock ``s_t``. ``response="level"`` uses ``y_{t+h}`` instead: when the
     outcome's first lag is a control (``lags >= 1``) the two give identical
     ``beta_h`` and standard errors (Frisch-Waugh: ``y_{t-1}`` is a regressor),
@@ -133,12 +137,12 @@ class LocalProjections:
     Parameters
     ----------
     data : Series or DataFrame
-        Monthly outcome (as for :class:`~venecon.models.ITS`).
+        Monthly, quarterly or annual outcome (as for :class:`~venecon.models.ITS`).
     shock : Series, or events
-        A shock series with a monthly date index covering the sample (its
+        A shock series with a date index of the outcome's frequency covering the sample (its
         lags are controls), or one or more events (date-like, registry id,
         list, or dict label -> date/id). Each event enters as a pulse,
-        1 in its first treated month (:func:`venecon.policy.regressors.pulse`).
+        1 in its first treated period (:func:`venecon.policy.regressors.pulse`).
     outcome, start, end, unit : optional
         As for :class:`~venecon.models.ITS`.
     horizons : int, default 12
@@ -147,7 +151,7 @@ class LocalProjections:
         Lags ``p`` of the outcome used as controls.
     shock_lags : int, optional
         Lags of a shock series (default ``lags``); must be 0 for events,
-        whose lagged pulses would only remove single months from the sample.
+        whose lagged pulses would only remove single periods from the sample.
     response : {"difference", "level"}, default "difference"
         ``y_{t+h} - y_{t-1}`` or ``y_{t+h}``.
     trend : {"c", "ct", "n"}, default "c"
@@ -155,7 +159,7 @@ class LocalProjections:
     hac_lags : "h+1", "nw", "statsmodels" or int, default "h+1"
         Newey-West (Bartlett) lags per horizon, see :func:`hac_bandwidth`.
     partial : str, default "start"
-        Placement of an event inside a month (see :mod:`venecon.policy.regressors`).
+        Placement of an event inside a period (see :mod:`venecon.policy.regressors`).
     alpha : float, default 0.05
         Level of the intervals in :attr:`LocalProjectionsResults.irf`.
 
@@ -174,11 +178,11 @@ class LocalProjections:
     Raises
     ------
     ModelSpecificationError
-        Irregular, duplicated or missing outcome months, a shock series with
-        gaps, an event outside the sample, two events in the same month.
+        Irregular, duplicated or missing outcome periods, a shock series with
+        gaps, an event outside the sample, two events in the same period.
     InsufficientDataError
-        Fewer estimation months before the first event than regressors + 2,
-        an event within ``H`` months of the sample's end or within ``lags``
+        Fewer estimation periods before the first event than regressors + 2,
+        an event within ``H`` periods of the sample's end or within ``lags``
         of its start, or too few observations for the regressions.
 
     Examples
@@ -210,6 +214,7 @@ class LocalProjections:
     ) -> None:
         import pandas as pd
 
+        _inputs.check_partial(partial)
         self.horizons = _nonneg_int(horizons, "horizons")
         self.lags = _nonneg_int(lags, "lags")
         if response not in _RESPONSES:
@@ -265,31 +270,32 @@ class LocalProjections:
         lo, hi = self._t_range
         k = self._n_regressors()
         index = self.outcome.y.index
-        _inputs.require(hi - lo, k + 2, f"LocalProjections: regression months with horizons="
+        label, word = self.outcome.label, self.outcome.period
+        _inputs.require(hi - lo, k + 2, f"LocalProjections: regression {word}s with horizons="
                         f"{self.horizons} and lags={self.lags} ({k} regressors)")
         if not self.events:
             return
         for ev in self.events:
             if ev.position > hi - 1:
                 raise InsufficientDataError(
-                    f"LocalProjections: event {ev.label!r} ({ev.period:%Y-%m}) is less than "
-                    f"horizons={self.horizons} months before the sample's end "
-                    f"({index[-1]:%Y-%m}); lower horizons or extend end="
+                    f"LocalProjections: event {ev.label!r} ({label(ev.period)}) is less than "
+                    f"horizons={self.horizons} {word}s before the sample's end "
+                    f"({label(index[-1])}); lower horizons or extend end="
                 )
             if ev.position < lo:
                 raise InsufficientDataError(
-                    f"LocalProjections: event {ev.label!r} ({ev.period:%Y-%m}) has fewer than "
-                    f"{lo} earlier month(s) for the lags; move start= earlier"
+                    f"LocalProjections: event {ev.label!r} ({label(ev.period)}) has fewer than "
+                    f"{lo} earlier {word}(s) for the lags; move start= earlier"
                 )
         first = self.events[0]
         _inputs.require(first.position - lo, k + 2,
-                        f"LocalProjections: months before the first event {first.label!r} "
+                        f"LocalProjections: {word}s before the first event {first.label!r} "
                         f"in the regression sample ({k} regressors)")
         for a, b in zip(self.events, self.events[1:], strict=False):
             gap = b.position - a.position
             if gap <= self.horizons:
                 warnings.warn(
-                    f"LocalProjections: events {a.label!r} and {b.label!r} are {gap} month(s) "
+                    f"LocalProjections: events {a.label!r} and {b.label!r} are {gap} {word}(s) "
                     f"apart; the response to {a.label!r} at horizons >= {gap} also contains the "
                     f"effect of {b.label!r}",
                     UserWarning, stacklevel=3,
@@ -330,6 +336,7 @@ class LocalProjections:
             "horizons": self.horizons, "lags": self.lags, "shock_lags": self.shock_lags,
             "response": self.response, "trend": self.trend, "hac_lags": self.hac_rule,
             "partial": self.partial, "alpha": self.alpha,
+            **({"frequency": self.outcome.freq} if self.outcome.freq != "M" else {}),
         }
 
     # --- fit ------------------------------------------------------------------
@@ -361,7 +368,10 @@ class LocalProjections:
         import pandas as pd
         from scipy import stats
 
-        fits = [self._fit_horizon(h) for h in range(self.horizons + 1)]
+        from .threads import limit_blas_threads
+
+        with limit_blas_threads():
+            fits = [self._fit_horizon(h) for h in range(self.horizons + 1)]
         single = len(self.shock_names) == 1
         names, rows = [], []
         n_shock = len(self.shock_names)
@@ -386,7 +396,7 @@ class LocalProjections:
         irf.index.name = None
         params = pd.Series(irf["coefficient"].to_numpy(), index=names)
         return LocalProjectionsResults(
-            irf=irf.reset_index(drop=True), alpha=self.alpha,
+            irf=irf.reset_index(drop=True), alpha=self.alpha, period=self.outcome.period,
             model="LocalProjections", dependent=self.outcome.name, params=params,
             std_errors=pd.Series(irf["std_error"].to_numpy(), index=names),
             cov=pd.DataFrame(cov, index=names, columns=names), nobs=fits[0]["nobs"], df_resid=None,
@@ -401,13 +411,14 @@ class LocalProjections:
         data = dict(self.outcome.provenance)
         if not self.events:
             data["shock"] = {"name": self.shock_names[0],
-                             "sha256": _inputs._sha256_series(self.shock.iloc[:, 0])}
+                             "sha256": series_sha256(self.shock.iloc[:, 0])}
         lo, hi = self._t_range
         return build_provenance(model="venecon.models.LocalProjections", data=data,
                                 sample=self.outcome.y.index[lo:hi], options=self._options())
 
     def _header(self) -> list[tuple[str, str]]:
-        what = (", ".join(f"{ev.label} ({ev.period:%Y-%m}, pulse)" for ev in self.events)
+        what = (", ".join(f"{ev.label} ({self.outcome.label(ev.period)}, pulse)"
+                          for ev in self.events)
                 if self.events else f"{self.shock_names[0]} (series)")
         lhs = "y(t+h) - y(t-1)" if self.response == "difference" else "y(t+h)"
         return [("Shock", what), ("Response", lhs), ("Horizons", f"0..{self.horizons}"),

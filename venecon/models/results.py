@@ -10,9 +10,13 @@ identical output.
 
 :class:`PathResults` adds what models with a counterfactual path share
 (interrupted time series, intervention ARIMA, synthetic control): a per-period
-``effects`` frame and :meth:`PathResults.cumulative_effect`. A subclass
-provides the uncertainty of a cumulative effect by implementing
-:meth:`PathResults._cumulative_interval`.
+``effects`` frame, :meth:`PathResults.cumulative_effect`, and the public
+protocol other modules (``venecon.revenue.lost``) build on, at any regular
+frequency (months, quarters, years): :attr:`PathResults.alpha`,
+:attr:`PathResults.frequency`, :meth:`PathResults.window_positions`,
+:meth:`PathResults.period_days` and :meth:`PathResults.weighted_sum`. A
+subclass provides the uncertainty of a weighted sum of effects by overriding
+the hook ``_cumulative_interval``; without it the sum has NaN bounds.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .._periods import period_days
 from ..exceptions import DateRangeError, ModelSpecificationError
-from ._inputs import check_alpha, month_start
+from ._inputs import FREQUENCIES, check_alpha, frequency_of, period_label, period_start
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CumulativeEffect",
+    "WeightedSum",
     "ModelResults",
     "PathResults",
     "Summary",
@@ -420,10 +426,14 @@ class ModelResults:
         """
         import pandas as pd
 
-        q = self._critical(alpha)
+        q = self._param_critical(alpha)
         return pd.DataFrame(
             {"lower": self._params - q * self._std_errors, "upper": self._params + q * self._std_errors}
         )
+
+    def _param_critical(self, alpha: float) -> Any:
+        """Critical value(s) of the parameters' intervals: one for all, or one per parameter."""
+        return self._critical(alpha)
 
     @property
     def nobs(self) -> int:
@@ -568,10 +578,12 @@ class CumulativeEffect:
     average_lower: float
     average_upper: float
     method: str = field(default="")
+    frequency: str = field(default="M")  # "M", "Q" or "Y": how start and end are written
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict."""
-        return {k: jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
+        """JSON-safe dict (``frequency`` only when not monthly, as before it existed)."""
+        return {k: jsonable(getattr(self, k)) for k in self.__dataclass_fields__
+                if k != "frequency" or self.frequency != "M"}
 
     def to_frame(self) -> pd.DataFrame:
         """Two rows (``barrels``, ``average <unit>``) with estimate, lower, upper."""
@@ -586,10 +598,20 @@ class CumulativeEffect:
 
     def __str__(self) -> str:
         pct = f"{100 * (1 - self.alpha):g}%"
-        return (f"Cumulative effect {self.start:%Y-%m} to {self.end:%Y-%m} ({self.periods} periods): "
+        first, last = period_label(self.start, self.frequency), period_label(self.end, self.frequency)
+        return (f"Cumulative effect {first} to {last} ({self.periods} periods): "
                 f"{self.barrels / 1e6:,.1f} million barrels [{pct}: {self.barrels_lower / 1e6:,.1f}, "
                 f"{self.barrels_upper / 1e6:,.1f}]; average {self.average:,.1f} {self.unit} "
                 f"[{self.average_lower:,.1f}, {self.average_upper:,.1f}]")
+
+
+class WeightedSum(NamedTuple):
+    """A weighted sum of a path model's effects with its interval (:meth:`PathResults.weighted_sum`)."""
+
+    estimate: float
+    lower: float
+    upper: float
+    method: str
 
 
 class PathResults(ModelResults):
@@ -609,7 +631,8 @@ class PathResults(ModelResults):
     alpha : float
         Level of the intervals in ``effects``.
 
-    Subclasses implement :meth:`_cumulative_interval`.
+    Subclasses give the interval of a weighted sum of effects by overriding
+    ``_cumulative_interval`` (used by :meth:`weighted_sum`).
     """
 
     def __init__(
@@ -648,71 +671,148 @@ class PathResults(ModelResults):
         """Unit of the outcome."""
         return self._unit
 
-    def _window(self, start: Any, end: Any) -> np.ndarray:
-        import numpy as np
+    @property
+    def alpha(self) -> float:
+        """Level of the intervals in :attr:`effects` (the ``alpha`` the model was fitted with)."""
+        return self._alpha
+
+    @property
+    def frequency(self) -> str:
+        """``"M"``, ``"Q"`` or ``"Y"``: the periods of :attr:`effects` (integer years are ``"Y"``)."""
+        return frequency_of(self._effects.index)
+
+    def _period_starts(self) -> pd.DatetimeIndex:
+        """First day of each period of ``effects`` (integer years become 1 January)."""
+        import pandas as pd
 
         index = self._effects.index
+        if isinstance(index, pd.DatetimeIndex):
+            return index
+        return pd.DatetimeIndex([pd.Timestamp(int(y), 1, 1) for y in index])
+
+    def window_positions(self, start: Any = None, end: Any = None) -> np.ndarray:
+        """Positions in :attr:`effects` of the periods with an effect from ``start`` to ``end``.
+
+        Parameters
+        ----------
+        start, end : date-like or int, optional
+            Inclusive; read as the period (month, quarter or year) that holds
+            the date; an int is a calendar year. Default: the first treated
+            period of the first event and the last period.
+
+        Raises
+        ------
+        DateRangeError
+            Unreadable dates, ``start`` after ``end``, a window outside the
+            effects or one without an effect.
+        """
+        import numpy as np
+
+        freq = self.frequency
+        index = self._period_starts()
+        label = lambda stamp: period_label(stamp, freq)  # noqa: E731
         treated = self._effects["effect"].notna().to_numpy()
-        default_start = self._events["period"].min()
-        lo = (month_start(start, "cumulative_effect: start", DateRangeError) if start is not None
-              else default_start)
-        hi = (month_start(end, "cumulative_effect: end", DateRangeError) if end is not None
-              else index[-1])
+        default_start = self._period_starts_of(self._events["period"]).min()
+        lo = (period_start(start, freq, "cumulative_effect: start", DateRangeError)
+              if start is not None else default_start)
+        hi = (period_start(end, freq, "cumulative_effect: end", DateRangeError)
+              if end is not None else index[-1])
         if lo > hi:
             raise DateRangeError(f"cumulative_effect: start {start!r} is after end {end!r}")
         if lo < index[0] or hi > index[-1]:
             raise DateRangeError(
-                f"cumulative_effect: {lo:%Y-%m} to {hi:%Y-%m} is outside the effects, which cover "
-                f"{index[0]:%Y-%m} to {index[-1]:%Y-%m}"
+                f"cumulative_effect: {label(lo)} to {label(hi)} is outside the effects, which "
+                f"cover {label(index[0])} to {label(index[-1])}"
             )
         mask = np.asarray((index >= lo) & (index <= hi)) & treated
         if not mask.any():
-            raise DateRangeError(f"cumulative_effect: no periods with an effect in {lo:%Y-%m} to {hi:%Y-%m}")
+            raise DateRangeError(
+                f"cumulative_effect: no periods with an effect in {label(lo)} to {label(hi)}")
         return np.flatnonzero(mask)
+
+    @staticmethod
+    def _period_starts_of(values: Any) -> pd.DatetimeIndex:
+        import pandas as pd
+
+        return pd.DatetimeIndex([pd.Timestamp(int(v), 1, 1) if not hasattr(v, "year")
+                                 else pd.Timestamp(v) for v in values])
+
+    def period_days(self, positions: np.ndarray | None = None) -> np.ndarray:
+        """Calendar days of each period of :attr:`effects` (or of those at ``positions``).
+
+        28-31 for months, 90-92 for quarters, 365 or 366 for years: what a
+        flow in units per day is multiplied by to give a stock (barrels).
+        """
+        import numpy as np
+
+        code = FREQUENCIES[self.frequency][0]
+        days = period_days(self._period_starts().to_period(code))
+        return days if positions is None else days[np.asarray(positions)]
+
+    def weighted_sum(self, positions: np.ndarray, weights: np.ndarray,
+                     alpha: float | None = None) -> WeightedSum:
+        """``sum_i weights_i * effect[positions_i]`` with the model's ``1 - alpha`` interval.
+
+        The interval is the model's own for the sum (exact linear combination
+        for ITS, re-weighted simulated paths for intervention ARIMA), not a
+        sum of pointwise bounds. A model without one (synthetic control) gives
+        NaN bounds and says so in ``method``.
+        """
+        import numpy as np
+
+        alpha = self._alpha if alpha is None else check_alpha(alpha)
+        positions = np.asarray(positions)
+        weights = np.asarray(weights, dtype="float64")
+        try:
+            return WeightedSum(*self._cumulative_interval(positions, weights, alpha))
+        except NotImplementedError:
+            effect = self._effects["effect"].to_numpy()[positions]
+            return WeightedSum(float(weights @ effect), math.nan, math.nan,
+                               "no interval for sums from this model")
 
     def _cumulative_interval(
         self, positions: np.ndarray, weights: np.ndarray, alpha: float
     ) -> tuple[float, float, float, str]:
-        """(estimate, lower, upper, method) of ``sum_i weights_i * effect[positions_i]``."""
+        """Hook for subclasses: (estimate, lower, upper, method) of a weighted sum of effects."""
         raise NotImplementedError
 
     def cumulative_effect(
         self, start: Any = None, end: Any = None, alpha: float | None = None
     ) -> CumulativeEffect:
-        """Cumulative effect from ``start`` to ``end`` (inclusive months).
+        """Cumulative effect from ``start`` to ``end`` (inclusive periods).
 
         Parameters
         ----------
-        start, end : date-like, optional
+        start, end : date-like or int, optional
             Window; defaults to the first treated period of the first event and
-            the end of the sample.
+            the end of the sample (see :meth:`window_positions`).
         alpha : float, optional
             Interval level; defaults to the ``alpha`` the model was fitted with.
 
         Returns
         -------
         CumulativeEffect
-            Barrels (``effect x days in month x barrels per unit-day``) and the
-            day-weighted average effect in the outcome's unit, each with an interval.
+            Barrels (``effect x days in the period x barrels per unit-day``; a
+            month, quarter or year has its calendar days) and the day-weighted
+            average effect in the outcome's unit, each with an interval.
         """
-        import numpy as np
-
         if self._unit not in BARRELS_PER_UNIT_DAY:
             raise ModelSpecificationError(
                 f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}) to count "
                 f"barrels; the outcome's unit is {self._unit!r}. Pass unit='kb/d' to the model"
             )
         alpha = self._alpha if alpha is None else check_alpha(alpha)
-        positions = self._window(start, end)
-        index = self._effects.index[positions]
-        days = np.asarray(index.days_in_month, dtype="float64")
+        positions = self.window_positions(start, end)
+        index = self._period_starts()[positions]
+        days = self.period_days(positions)
         scale = BARRELS_PER_UNIT_DAY[self._unit]
-        est, lo, hi, method = self._cumulative_interval(positions, days * scale, alpha)
+        est, lo, hi, method = self.weighted_sum(positions, days * scale, alpha)
         total = days.sum() * scale
         return CumulativeEffect(
             start=index[0], end=index[-1], periods=len(positions), days=int(days.sum()),
             unit=self._unit, alpha=alpha, barrels=est, barrels_lower=lo, barrels_upper=hi,
             average=est / total, average_lower=lo / total, average_upper=hi / total, method=method,
+            frequency=self.frequency,
         )
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._periods import series_sha256
 from ..exceptions import DateRangeError, SchemaError
 from .units import check_unit, month_ranges
 
@@ -49,16 +49,6 @@ def to_months(index: Any, what: str) -> pd.DatetimeIndex:
             "month (for a tidy frame, select one country, series and source)"
         )
     return months
-
-
-def series_sha256(values: pd.Series) -> str:
-    """sha256 of a monthly series' dates and float values (identifies user-supplied data)."""
-    import numpy as np
-
-    digest = hashlib.sha256()
-    digest.update(np.asarray(values.index.asi8, dtype="<i8").tobytes())
-    digest.update(np.asarray(values.to_numpy(dtype="float64"), dtype="<f8").tobytes())
-    return digest.hexdigest()
 
 
 def frame_provenance(data: Any, fallback: pd.Series | None = None) -> dict[str, Any]:

@@ -42,7 +42,6 @@ between years (the same rule as for monthly results).
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -210,7 +209,13 @@ def _check_result(result: Any) -> str:
             "(fit the model on kb/d output, e.g. production_monthly crude_oil)"
         )
     if isinstance(index, pd.DatetimeIndex):
-        return "monthly"
+        frequency = result.frequency
+        if frequency == "Q":
+            raise SchemaError(
+                "lost revenue values monthly or annual effects; this result is quarterly. Fit "
+                "the model on monthly output, or on annual output for annual figures"
+            )
+        return "annual" if frequency == "Y" else "monthly"
     if _is_annual(index):
         return "annual"
     raise SchemaError(
@@ -223,11 +228,7 @@ def _sum_interval(
     result: PathResults, positions: np.ndarray, weights: np.ndarray, alpha: float
 ) -> tuple[float, float, float, str]:
     """(lost, lower, upper, method) of ``-sum weights x effect`` from the model's own interval."""
-    try:
-        est, lo, hi, method = result._cumulative_interval(positions, weights, alpha)
-    except NotImplementedError:
-        effect = result.effects["effect"].to_numpy()[positions]
-        return -float(weights @ effect), math.nan, math.nan, "no interval for sums from this model"
+    est, lo, hi, method = result.weighted_sum(positions, weights, alpha)
     return -est, -hi, -lo, method
 
 
@@ -257,17 +258,23 @@ def _annual_window(result: PathResults, start: Any, end: Any) -> tuple[np.ndarra
     """Positions (into ``effects``) and years of the treated years from ``start`` to ``end``.
 
     The default window mirrors the monthly one: the first treated period of
-    the first event to the last period with an effect. Only public attributes
-    are used (``effects``, ``events``): ``PathResults._window`` reads months.
+    the first event to the last period with an effect. The effects are indexed
+    by integer years (synthetic control) or year starts (a time-series model
+    fitted on annual data).
     """
     import numpy as np
+    import pandas as pd
 
     effects = result.effects
-    years = np.array([_as_year(y, "the effects index") for y in effects.index])
+
+    def year(value: Any, what: str) -> int:
+        return int(value.year) if isinstance(value, pd.Timestamp) else _as_year(value, what)
+
+    years = np.array([year(y, "the effects index") for y in effects.index])
     treated = effects["effect"].notna().to_numpy()
     if not treated.any():
         raise DateRangeError("lost revenue: the result has no period with an effect")
-    first = min(_as_year(p, "an event's period") for p in result.events["period"])
+    first = min(year(p, "an event's period") for p in result.events["period"])
     lo = _as_year(start, "start") if start is not None else first
     hi = _as_year(end, "end") if end is not None else int(years[treated].max())
     if lo > hi:
@@ -328,7 +335,7 @@ def _summarise(
     **fields: Any,
 ) -> LostRevenue:
     """Totals with the model's interval for the price-weighted sums, as a LostRevenue."""
-    alpha = result._alpha
+    alpha = result.alpha
     total, lo, hi, interval = _sum_interval(result, positions, weight, alpha)
     kbd, kbd_lo, kbd_hi, _ = _sum_interval(result, positions, days / days.sum(), alpha)
     real = (
@@ -358,16 +365,13 @@ def _lost_annual(
     result: PathResults, prices: Any, assumptions: Assumptions, start: Any, end: Any
 ) -> LostRevenue:
     """:func:`lost` for an annual result (integer years); see the module docstring."""
-    import calendar
-
-    import numpy as np
     import pandas as pd
 
     positions, years = _annual_window(result, start, end)
     months = year_months(years)
     prices = _load_prices(prices)
     table = annual_realised_prices(years, prices, assumptions)
-    days = np.array([366.0 if calendar.isleap(y) else 365.0 for y in years])
+    days = result.period_days(positions)
     # A monthly share series is averaged over the year's months, like the prices
     # (share_on raises naming any month the series does not cover).
     share = _annual_mean(assumptions.share_on(months), years)
@@ -467,18 +471,16 @@ def lost(
         an annual result: any month of a year in the window; the message
         names the year).
     """
-    import numpy as np
-
     if not isinstance(assumptions, Assumptions):
         raise ModelSpecificationError("lost needs explicit venecon.revenue.Assumptions")
     if _check_result(result) == "annual":
         return _lost_annual(result, prices, assumptions, start, end)
     effects = result.effects
-    positions = result._window(start, end)  # DateRangeError outside the treated periods
+    positions = result.window_positions(start, end)  # DateRangeError outside the treated periods
     months = effects.index[positions]
     prices = _load_prices(prices)
     table = realised_prices(months, prices, assumptions)
-    days = np.asarray(months.days_in_month, dtype="float64")
+    days = result.period_days(positions)
     share = assumptions.share_on(months).to_numpy()
     weight = BARRELS_PER_KB * days * share * table["realised_price"].to_numpy() / USD_PER_MILLION
     eff = effects.iloc[positions]

@@ -14,10 +14,10 @@ venecon silently assumes 30-day months.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .._periods import days_in_period, period_days
 from ..exceptions import UnitError
 
 if TYPE_CHECKING:
@@ -50,50 +50,6 @@ PRICE_UNIT = "USD/bbl"
 REVENUE_UNIT = "USD million"
 
 
-def days_in_period(period: Any) -> int:
-    """Number of days in a month or a year.
-
-    Parameters
-    ----------
-    period : str, Timestamp, Period or int
-        ``"2019-02"`` or a month ``Period``/``Timestamp`` gives the days of
-        that month; ``"2019"``, a year ``Period`` or the integer ``2019`` gives
-        the days of that year (365 or 366). A ``Timestamp`` is read as its month.
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> days_in_period("2020-02"), days_in_period(2020), days_in_period("2019")
-    (29, 366, 365)
-    """
-    import pandas as pd
-
-    if isinstance(period, bool):
-        raise TypeError("period must be a month or a year, not a bool")
-    if isinstance(period, int):
-        return 366 if calendar.isleap(period) else 365
-    if isinstance(period, str) and period.strip().isdigit() and len(period.strip()) == 4:
-        return days_in_period(int(period))
-    if isinstance(period, pd.Timestamp):
-        return int(period.days_in_month)
-    try:
-        p = period if isinstance(period, pd.Period) else pd.Period(period)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"cannot read {period!r} as a month or a year ({exc})") from None
-    freq = p.freqstr.split("-")[0]
-    if freq in ("M", "ME"):
-        return int(p.days_in_month)
-    if freq in ("Y", "A", "YE", "Y-DEC", "A-DEC"):
-        return 366 if p.is_leap_year else 365
-    if freq == "D":
-        # pd.Period("2019-02-01") is a day: read it as the month it falls in.
-        return int(p.days_in_month)
-    raise TypeError(f"period {period!r} has frequency {p.freqstr!r}; give a month or a year")
-
-
 def _index_days(index: Any) -> Any:
     """Days of each element of a PeriodIndex (any frequency) or a monthly DatetimeIndex.
 
@@ -102,19 +58,16 @@ def _index_days(index: Any) -> Any:
     declared non-monthly frequency (e.g. ``YS``) is refused rather than valued
     at 28-31 days per element.
     """
-    import numpy as np
     import pandas as pd
 
-    if isinstance(index, pd.PeriodIndex):
-        span = index.end_time.normalize() - index.start_time.normalize()
-        return np.asarray(span.days + 1, dtype="float64")
-    freq = index.freqstr
-    if freq is not None and not freq.startswith("M"):
-        raise TypeError(
-            f"a DatetimeIndex of frequency {freq!r} is read month by month; pass a PeriodIndex "
-            "(e.g. index.to_period('Y')) or period= a year for annual flows"
-        )
-    return np.asarray(index.days_in_month, dtype="float64")
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freqstr
+        if freq is not None and not freq.startswith("M"):
+            raise TypeError(
+                f"a DatetimeIndex of frequency {freq!r} is read month by month; pass a PeriodIndex "
+                "(e.g. index.to_period('Y')) or period= a year for annual flows"
+            )
+    return period_days(index)
 
 
 def _days_like(kbd: Any, period: Any) -> Any:
