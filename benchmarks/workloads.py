@@ -142,7 +142,7 @@ def simulated_spec(n_donors: int, n_periods: int, seed: int = 1):
     window is every pre-treatment period (80% of the panel).
     """
     from venecon.models import SyntheticControl
-    from venecon.parallel import simulated_panel
+    from venecon.models.synth_grid import simulated_panel
 
     df = simulated_panel(n_donors, n_periods, seed=seed)
     t0 = df.attrs["treatment_period"]

@@ -75,8 +75,8 @@ def test_placebo_time_germany(germany_panel):
     # measured ratio 1.9 against 117 for 1990
     g = res.gaps
     real_ratio = np.mean(g.loc[1990:] ** 2) / np.mean(g.loc[:1989] ** 2)
-    assert out.loc[1975, "ratio"] < 0.25 * real_ratio
-    gaps = out.attrs["gaps"][1975]
+    assert out.table.loc[1975, "ratio"] < 0.25 * real_ratio
+    gaps = out.gaps[1975]
     assert gaps.index.max() == 1989
     with pytest.raises(ModelSpecificationError, match="before the treatment"):
         res.placebo_time([1995])
@@ -92,14 +92,14 @@ def test_leave_one_out(germany_panel):
     res = germany_model(germany_panel).fit()
     loo = res.leave_one_out()
     active = res.weights[res.weights > 1e-6]
-    assert list(loo.columns) == ["all donors"] + [f"without {d}" for d in active.index]
-    lo, hi = loo.attrs["range"]
+    assert list(loo.gaps.columns) == ["all donors"] + [f"without {d}" for d in active.index]
+    lo, hi = loo.range
     # measured: -2805 (without Austria) to +116 (without USA, when Japan takes weight
     # 0.32): with V re-estimated per refit the average effect is not robust to the USA
-    assert lo <= loo.attrs["average_effect"]["all donors"] <= hi
-    assert loo.attrs["average_effect"]["without Austria"] < 0
-    assert loo.attrs["average_effect"]["all donors"] == pytest.approx(res.average_effect())
-    assert loo.attrs["weights"]["without Austria"].get("Austria") is None
+    assert lo <= loo.average_effect["all donors"] <= hi
+    assert loo.average_effect["without Austria"] < 0
+    assert loo.average_effect["all donors"] == pytest.approx(res.average_effect())
+    assert loo.weights["without Austria"].get("Austria") is None
 
 
 # --------------------------------------------------------------------------- conformal
@@ -112,8 +112,8 @@ def test_conformal_intervals_cover_and_shrink(germany_panel):
     # the interval edges are where the permutation p-value crosses alpha
     from venecon.models.synth_inference import _conformal_pvalue
 
-    Y = res._engine.Y
-    rows = np.r_[np.arange(res._engine.t0), res._engine.times.index(2000)]
+    Y = res.engine.Y
+    rows = np.r_[np.arange(res.engine.t0), res.engine.times.index(2000)]
     y1, Y0 = Y[rows, 0], Y[np.ix_(rows, np.arange(1, Y.shape[1]))]
     width = ci.loc[2000, "upper"] - ci.loc[2000, "lower"]
     assert _conformal_pvalue(y1, Y0, ci.loc[2000, "upper"] + 0.01 * width) <= 0.1
@@ -218,6 +218,6 @@ def test_venezuela_placebo_and_loo():
     res = venezuela_model().fit(placebo=True, n_jobs=2)
     assert res.placebo.pvalue == pytest.approx(ref["placebo_pvalue"])
     loo = res.leave_one_out(n_jobs=2)
-    lo, hi = loo.attrs["range"]
+    lo, hi = loo.range
     assert lo == pytest.approx(ref["loo_range"][0], rel=0.02)
     assert hi == pytest.approx(ref["loo_range"][1], rel=0.02)
