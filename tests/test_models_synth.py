@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import synth_specs
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError, VeneconError
 from venecon.models import SyntheticControl
@@ -22,7 +23,7 @@ from venecon.models._qp import min_norm_point, simplex_lstsq
 
 REF = json.loads((Path(__file__).parent / "fixtures" / "synth_references.json").read_text())
 
-BASQUE = "Basque Country (Pais Vasco)"
+BASQUE = synth_specs.BASQUE_TREATED
 GERMAN_DONORS = [
     "USA",
     "UK",
@@ -47,36 +48,8 @@ GERMAN_DONORS = [
 
 
 def basque_model(path: Path, **kw) -> SyntheticControl:
-    """AG 2003 specification as in shared/research/synth_references.md."""
-    df = pd.read_csv(path)
-    df["year"] = df["year"].astype(int)
-    sectors = [
-        "sec.agriculture",
-        "sec.energy",
-        "sec.industry",
-        "sec.construction",
-        "sec.services.venta",
-        "sec.services.nonventa",
-    ]
-    predictors = (
-        ["school.illit", "school.prim", "school.med", "school.high", "school.post.high", "invest"]
-        + [("gdpcap", slice(1960, 1969), "mean")]
-        + [(s, range(1961, 1970, 2), "mean") for s in sectors]
-        + [("popdens", [1969], "mean")]
-    )
-    kw.setdefault("starts", ("equal",))
-    return SyntheticControl(
-        df,
-        outcome="gdpcap",
-        unit="regionname",
-        time="year",
-        treated=BASQUE,
-        treatment_time=1970,
-        predictors=predictors,
-        predictor_periods=slice(1964, 1969),
-        fit_window=(1960, 1969),
-        **kw,
-    )
+    """AG 2003 specification (tests/synth_specs.py, shared with the benchmarks)."""
+    return synth_specs.basque_model(synth_specs.basque_frame(path), **kw)
 
 
 def germany_model(path: Path, **kw) -> SyntheticControl:
@@ -430,7 +403,6 @@ def test_missing_outcome_in_fit_window():
 # --------------------------------------------------------------------------- unscaled SC (issue 14)
 
 PROP99 = "california_prop99_synthdid.csv"
-PROP99_SHA256 = "550d24c2f743507d097692d181bdbbf36c6168a39a0b6fc831cc89d98082f7de"
 
 
 @pytest.fixture()
@@ -442,22 +414,12 @@ def prop99() -> pd.DataFrame:
     root = Path(os.environ.get("VENECON_TEST_DATA", Path(__file__).parents[2] / "shared" / "raw"))
     for path in (root / "synth-reference" / PROP99, root / PROP99):
         if path.is_file():
-            assert hashlib.sha256(path.read_bytes()).hexdigest() == PROP99_SHA256
-            return pd.read_csv(path, sep=";")
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == synth_specs.PROP99_SHA256
+            return synth_specs.prop99_frame(path)
     pytest.skip(f"{PROP99}: set VENECON_TEST_DATA to the directory holding synth-reference/")
 
 
-def prop99_model(df: pd.DataFrame, **kw) -> SyntheticControl:
-    return SyntheticControl(
-        df,
-        outcome="PacksPerCapita",
-        unit="State",
-        time="Year",
-        treated="California",
-        treatment_time=1989,
-        v="equal",
-        **kw,
-    )
+prop99_model = synth_specs.prop99_model
 
 
 def test_unscaled_equal_v_is_simplex_least_squares_prop99(prop99):
@@ -499,7 +461,7 @@ def test_unscaled_equal_v_is_simplex_least_squares_prop99(prop99):
     ref[support] = sol[:m]
     assert (ref >= 0).all()
     grad = 2 * A.T @ (A @ ref - y1)
-    assert (grad[support] == pytest.approx(grad[support][0], rel=1e-8))
+    assert grad[support] == pytest.approx(grad[support][0], rel=1e-8)
     assert (grad >= grad[support][0] - 1e-8 * abs(grad[support][0])).all()  # optimal
     res = prop99_model(prop99, scale=False).fit()
     w = res.weights.reindex(Y0.columns)

@@ -586,7 +586,8 @@ class SyntheticControl:
 
         Examples
         --------
-        >>> earlier = model.respecify(treatment_time=1975, fit_window=(1960, 1974))  # doctest: +SKIP
+        >>> earlier = model.respecify(treatment_time=1975,
+        ...                           fit_window=(1960, 1974))  # doctest: +SKIP
         """
         unknown = sorted(set(changes) - set(self._kwargs) - {"data"})
         if unknown:
@@ -708,8 +709,7 @@ class SyntheticControl:
             if int(row.start) <= hi and end >= lo and row.country not in out:
                 until = "" if pd.isna(row.end) else f"-{int(row.end)}"
                 out[row.country] = (
-                    f"oil sanction {row.episode_id} ({row.start}{until}) overlaps "
-                    f"{lo}-{hi}"
+                    f"oil sanction {row.episode_id} ({row.start}{until}) overlaps {lo}-{hi}"
                 )
         return out
 

@@ -372,7 +372,7 @@ class Engine:
         return Design(self.X, self.Y[self.fit_rows], self.labels)
 
     def fit(self, i: int, donors: np.ndarray, seed_offset: int = 0) -> Fit:
-        """Fit unit ``i`` from ``donors`` (column positions); random V starts seeded ``rng + offset``."""
+        """Fit unit ``i`` from ``donors`` (positions); random V starts use ``rng + offset``."""
         opts = self.opts
         if opts.seed is not None and seed_offset:
             opts = replace(opts, seed=opts.seed + seed_offset)

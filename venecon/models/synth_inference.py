@@ -47,7 +47,9 @@ __all__ = [
 ]
 
 
-def _unit_fit(engine: Engine, i: int, donors: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
+def _unit_fit(
+    engine: Engine, i: int, donors: np.ndarray, offset: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(weights, gap path) of unit ``i`` from ``donors``."""
     fit = engine.fit(i, donors, seed_offset=offset)
     return fit.weights, engine.path(i, donors, fit.weights)
