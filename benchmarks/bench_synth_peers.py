@@ -52,8 +52,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from synth_specs import prop99_frame, prop99_model
-from workloads import basque_frame, basque_model, reference_csv
+from workloads import basque_frame, basque_model, prop99_frame, prop99_model, reference_csv
 
 TREATED, T0 = "California", 1989
 

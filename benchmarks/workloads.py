@@ -21,7 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # the reference specifications are defined once, in tests/synth_specs.py
 sys.path.insert(0, str(ROOT / "tests"))
 
-from synth_specs import BASQUE_TREATED, SCHOOL, SECTORS  # noqa: E402,F401 - re-exported
+# re-exported for the benchmark scripts
+from synth_specs import (  # noqa: E402,F401
+    BASQUE_TREATED,
+    SCHOOL,
+    SECTORS,
+    prop99_frame,
+    prop99_model,
+)
 from synth_specs import basque_model as _basque_model  # noqa: E402
 
 

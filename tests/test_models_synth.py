@@ -180,6 +180,23 @@ def test_simplex_qp_matches_slsqp_and_kkt():
         assert f(w) <= ref.fun + 1e-9
 
 
+def test_simplex_lstsq_warm_guess_gives_the_cold_answer():
+    """The nnls support guess only shortens Wolfe's path: weights identical to a cold start.
+
+    Random problems with the target outside the donors' hull (unique optimum) and
+    inside it (non-unique weights, where the cold start is used as before).
+    """
+    rng = np.random.default_rng(0)
+    for t in range(400):
+        k, n = int(rng.integers(2, 30)), int(rng.integers(3, 60))
+        A = rng.normal(size=(k, n)) * rng.uniform(0.01, 1e4)
+        b = rng.normal(size=k) * A.std() * rng.choice([0.5, 3, 10])
+        if t % 5 == 0:
+            b = A[:, :3] @ rng.dirichlet(np.ones(3))
+        cold = min_norm_point(A - b[:, None])[0]
+        assert np.array_equal(simplex_lstsq(A, b), cold), t
+
+
 def test_simplex_qp_exact_cases():
     # the target is a vertex, an interior point of an edge, and outside the hull
     A = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])

@@ -497,10 +497,11 @@ class SyntheticControl:
         rng: int | None = None,
         scale: bool = True,
     ) -> None:
+        import numpy as np
         import pandas as pd
 
         # every argument but the data, for respecify()
-        self._kwargs = {k: v for k, v in locals().items() if k not in ("self", "data", "pd")}
+        self._kwargs = {k: v for k, v in locals().items() if k not in ("self", "data", "np", "pd")}
         self._check_columns(data, outcome, unit, time)
         self.outcome, self.unit_col, self.time_col = outcome, unit, time
         self.treated = treated
@@ -508,12 +509,18 @@ class SyntheticControl:
         self.outcome_unit = outcome_unit or self._detect_unit(data, unit)
         self.drop_incomplete_donors = bool(drop_incomplete_donors)
         frame = data
-        if frame.duplicated([unit, time]).any():
+        # units and periods are factorised once; every later lookup uses the codes
+        self._ucodes, uvals = pd.factorize(frame[unit])
+        self._tcodes, tvals = pd.factorize(frame[time])
+        self._units_seen = uvals.tolist()  # in order of appearance, as Series.unique
+        key = self._ucodes.astype("int64") * (len(tvals) + 1) + self._tcodes
+        if len(np.unique(key)) < len(key) and frame.duplicated([unit, time]).any():
             dup = frame.loc[frame.duplicated([unit, time], keep=False), [unit, time]].head(3)
             raise ModelSpecificationError(
                 f"the panel has duplicated ({unit}, {time}) rows, e.g. {dup.to_dict('records')}"
             )
-        times = sorted(frame[time].dropna().unique().tolist())
+        self._time_values = tvals.tolist()
+        times = sorted(self._time_values)
         self.times = tuple(pd.Timestamp(t) if isinstance(t, pd.Timestamp) else t for t in times)
         self.treatment_time = self.coerce_time(treatment_time)
         self.donors = self._resolve_donors(frame, treated, donors)
@@ -620,7 +627,7 @@ class SyntheticControl:
         import numpy as np
         import pandas as pd
 
-        rows = frame[self.unit_col].isin([self.treated, *self.donors]).to_numpy()
+        rows = self._rows_of([self.treated, *self.donors])
         for col in self._variables():
             values = frame[col]
             if not (
@@ -752,7 +759,7 @@ class SyntheticControl:
         return value
 
     def _resolve_donors(self, frame: pd.DataFrame, treated: Any, donors: Any) -> tuple:
-        units = frame[self.unit_col].unique().tolist()
+        units = self._units_seen
         if treated not in units:
             raise ModelSpecificationError(
                 f"treated unit {treated!r} is not in column {self.unit_col!r}; "
@@ -859,8 +866,9 @@ class SyntheticControl:
         import numpy as np
         import pandas as pd
 
-        r = pd.Index(self.times).get_indexer(frame[self.time_col])
-        c = pd.Index(units).get_indexer(frame[self.unit_col])
+        # position of each row's period in self.times and unit in units (-1: neither)
+        r = np.append(pd.Index(self.times).get_indexer(self._time_values), -1)[self._tcodes]
+        c = self._unit_positions(units)[self._ucodes]
         keep = (r >= 0) & (c >= 0)
         r, c = r[keep], c[keep]
         out = {}
@@ -875,12 +883,15 @@ class SyntheticControl:
 
         pos = {t: i for i, t in enumerate(self.times)}
         missing = len(self.times)
-        return np.vstack(
-            [
-                self._aggregate(wide[p.variable][[pos.get(t, missing) for t in p.periods]], p)
-                for p in predictors
-            ]
-        )
+        rows = []
+        for p in predictors:
+            a = wide[p.variable]
+            if len(p.periods) == 1:
+                # every op of one period is that period's value (NaN if missing)
+                rows.append(a[pos.get(p.periods[0], missing)])
+            else:
+                rows.append(self._aggregate(a[[pos.get(t, missing) for t in p.periods]], p))
+        return np.vstack(rows)
 
     @staticmethod
     def _aggregate(a: np.ndarray, p: Predictor) -> np.ndarray:
@@ -903,11 +914,27 @@ class SyntheticControl:
         # first (last) non-missing value of each column; NaN where all are missing
         return rows[np.argmax(~np.isnan(rows), axis=0), np.arange(a.shape[1])]
 
+    def _rows_of(self, units: Sequence[Any]) -> np.ndarray:
+        """Boolean mask of the frame's rows that belong to ``units``."""
+        return self._unit_positions(units)[self._ucodes] >= 0
+
+    def _unit_positions(self, units: Sequence[Any]) -> np.ndarray:
+        """For each unit seen in the frame (factorised order), its position in ``units`` or -1.
+
+        A trailing -1 stands for rows whose unit is missing (factorise code -1).
+        """
+        import numpy as np
+
+        where = {u: i for i, u in enumerate(units)}
+        return np.array([where.get(u, -1) for u in self._units_seen] + [-1], dtype="int64")
+
     def _incomplete(self, units: list, Y: np.ndarray, mats: list[np.ndarray]) -> dict[Any, str]:
         """Units with a missing outcome or predictor, with the reason."""
         import numpy as np
 
         bad: dict[Any, str] = {}
+        if not np.isnan(Y).any() and not any(np.isnan(X).any() for _, X in mats):
+            return bad
         for j, u in enumerate(units):
             miss_t = [self.times[r] for r in np.flatnonzero(np.isnan(Y[:, j]))]
             if miss_t:
