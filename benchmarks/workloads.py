@@ -5,7 +5,7 @@ building panels) and returns a zero-argument callable that performs the
 timed work once. Workloads use this repository's bundled data, the
 synthetic-control reference panels (``$VENECON_TEST_DATA/synth-reference/``;
 the Basque panel, Abadie and Gardeazabal 2003) and simulated panels
-(:func:`venecon.parallel.simulated_panel`).
+(:func:`venecon.models.synth_grid.simulated_panel`).
 """
 
 from __future__ import annotations

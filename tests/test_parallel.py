@@ -1,4 +1,4 @@
-"""Repeated-fit work through joblib: serial, local processes and a real Dask cluster.
+"""Repeated-fit work through joblib (venecon.parallel) and the synthetic-control grid.
 
 The Dask test starts a ``dask.distributed.LocalCluster`` (two worker processes
 on loopback) and checks that placebos and a specification grid run through

@@ -628,6 +628,12 @@ class SyntheticControl:
         import pandas as pd
 
         rows = self._rows_of([self.treated, *self.donors])
+
+        def where(mask: np.ndarray) -> str:
+            r = np.flatnonzero(mask)[0]
+            unit, period = frame[self.unit_col].iloc[r], frame[self.time_col].iloc[r]
+            return f"{frame[col].iloc[r]!r} for {unit!r} in {fmt_period(period)}"
+
         for col in self._variables():
             values = frame[col]
             if not (
@@ -636,24 +642,18 @@ class SyntheticControl:
                 num = pd.to_numeric(values, errors="coerce")
                 text = rows & num.isna().to_numpy() & values.notna().to_numpy()
                 if text.any():
-                    r = np.flatnonzero(text)[0]
                     raise DataValueError(
-                        f"column {col!r} holds a value that is not a number: "
-                        f"{values.iloc[r]!r} for {frame[self.unit_col].iloc[r]!r} in "
-                        f"{fmt_period(frame[self.time_col].iloc[r])} ({int(text.sum())} such "
-                        "value(s)). Fix it, or convert the column with "
+                        f"column {col!r} holds a value that is not a number: {where(text)} "
+                        f"({int(text.sum())} such value(s)). Fix it, or convert the column with "
                         "pd.to_numeric(..., errors='coerce') to treat such values as missing"
                     )
                 frame[col] = num.astype("float64")
-            arr = frame[col].to_numpy(dtype="float64", na_value=np.nan)
-            inf = rows & np.isinf(arr)
+            inf = rows & np.isinf(frame[col].to_numpy(dtype="float64", na_value=np.nan))
             if inf.any():
-                r = np.flatnonzero(inf)[0]
                 raise DataValueError(
-                    f"column {col!r} holds {int(inf.sum())} infinite value(s), e.g. "
-                    f"{arr[r]} for {frame[self.unit_col].iloc[r]!r} in "
-                    f"{fmt_period(frame[self.time_col].iloc[r])}. Replace them with NaN "
-                    "(missing; see drop_incomplete_donors) or with finite numbers"
+                    f"column {col!r} holds {int(inf.sum())} infinite value(s), e.g. {where(inf)}. "
+                    "Replace them with NaN (missing; see drop_incomplete_donors) or with "
+                    "finite numbers"
                 )
 
     def _warn_donors(self) -> None:
