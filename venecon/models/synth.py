@@ -501,7 +501,10 @@ class SyntheticControl:
         import pandas as pd
 
         # every argument but the data, for respecify()
-        self._kwargs = {k: v for k, v in locals().items() if k not in ("self", "data", "np", "pd")}
+        # (deep-copied: a list the caller changes later must not change a re-specification)
+        self._kwargs = copy.deepcopy(
+            {k: v for k, v in locals().items() if k not in ("self", "data", "np", "pd")}
+        )
         self._check_columns(data, outcome, unit, time)
         self.outcome, self.unit_col, self.time_col = outcome, unit, time
         self.treated = treated
