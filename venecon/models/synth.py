@@ -30,16 +30,19 @@ Two conventions for the scale of the predictors (``scale=``), both common:
 - ``scale=False``: the predictors enter in their own units. With the default
   predictors and ``v="equal"`` the weights minimise the pre-period mean squared
   gap ``||Y_1 - Y_0 W||^2 / T_0`` over the simplex: the outcome-only synthetic
-  control of mlsynth, scpi's simplex estimator and causalpy (validated against
-  an independent SLSQP solution on Proposition 99, Abadie, Diamond and
-  Hainmueller 2010, to 1e-6 in the test-suite). On that panel the two
-  conventions' weights differ by up to 0.039.
+  control of mlsynth, scpi's simplex estimator and causalpy (validated on
+  Proposition 99, Abadie, Diamond and Hainmueller 2010, to 1e-6 against a
+  simplex least squares computed independently in the test-suite: support
+  from scipy's SLSQP, weights from the closed-form KKT system, optimality
+  checked). On that panel the two conventions' weights differ by up to 0.039.
 
 The estimated effect in period ``t`` is the gap ``Y_1t - Y_0t' W``.
 
-Inference (placebos in space and in time, leave-one-donor-out, conformal
-intervals) lives in :mod:`venecon.models.synth_inference` and is reached from
-the results object.
+The numerical engine (weights for a given V, the V search, the frozen arrays
+every refit uses) is :mod:`venecon.models.synth_engine`. Inference (placebos in
+space and in time, leave-one-donor-out, conformal intervals) lives in
+:mod:`venecon.models.synth_inference` and is reached from the results object;
+placebo-in-time re-specifies the model through :meth:`SyntheticControl.respecify`.
 """
 
 from __future__ import annotations
