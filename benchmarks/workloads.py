@@ -5,7 +5,7 @@ building panels) and returns a zero-argument callable that performs the
 timed work once. Workloads use this repository's bundled data, the
 synthetic-control reference panels (``$VENECON_TEST_DATA/synth-reference/``;
 the Basque panel, Abadie and Gardeazabal 2003) and simulated panels
-(:func:`venecon.parallel.simulated_panel`).
+(:func:`venecon.models.synth_grid.simulated_panel`).
 """
 
 from __future__ import annotations
@@ -18,16 +18,18 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-BASQUE_TREATED = "Basque Country (Pais Vasco)"
-SCHOOL = ["school.illit", "school.prim", "school.med", "school.high", "school.post.high", "invest"]
-SECTORS = [
-    "sec.agriculture",
-    "sec.energy",
-    "sec.industry",
-    "sec.construction",
-    "sec.services.venta",
-    "sec.services.nonventa",
-]
+# the reference specifications are defined once, in tests/synth_specs.py
+sys.path.insert(0, str(ROOT / "tests"))
+
+# re-exported for the benchmark scripts
+from synth_specs import (  # noqa: E402,F401
+    BASQUE_TREATED,
+    SCHOOL,
+    SECTORS,
+    prop99_frame,
+    prop99_model,
+)
+from synth_specs import basque_model as _basque_model  # noqa: E402
 
 
 def reference_csv(name: str) -> Path:
@@ -92,30 +94,8 @@ def basque_frame():
 
 
 def basque_model(df=None, **kw):
-    """Abadie-Gardeazabal Basque specification, nested V (as in bench_synth_basque.py)."""
-    from venecon.models import SyntheticControl
-
-    df = basque_frame() if df is None else df
-    predictors = (
-        SCHOOL
-        + [("gdpcap", slice(1960, 1969), "mean")]
-        + [(s, range(1961, 1970, 2), "mean") for s in SECTORS]
-        + [("popdens", [1969], "mean")]
-    )
-    return SyntheticControl(
-        df,
-        outcome="gdpcap",
-        unit="regionname",
-        time="year",
-        treated=BASQUE_TREATED,
-        treatment_time=1970,
-        predictors=predictors,
-        predictor_periods=slice(1964, 1969),
-        fit_window=(1960, 1969),
-        starts=("equal",),
-        optimizer="Nelder-Mead",
-        **kw,
-    )
+    """Abadie-Gardeazabal Basque specification, nested V (tests/synth_specs.py)."""
+    return _basque_model(basque_frame() if df is None else df, **kw)
 
 
 def prepare_synth_fit() -> Callable[[], Any]:
@@ -142,7 +122,7 @@ def simulated_spec(n_donors: int, n_periods: int, seed: int = 1):
     window is every pre-treatment period (80% of the panel).
     """
     from venecon.models import SyntheticControl
-    from venecon.parallel import simulated_panel
+    from venecon.models.synth_grid import simulated_panel
 
     df = simulated_panel(n_donors, n_periods, seed=seed)
     t0 = df.attrs["treatment_period"]
@@ -161,13 +141,19 @@ def simulated_spec(n_donors: int, n_periods: int, seed: int = 1):
     )
 
 
+def _placebo(engine: Any, j: int, donors: Any) -> Any:
+    """Gap path of donor ``j`` treated (the public engine API; as in placebo_space)."""
+    fit = engine.fit(j, donors, seed_offset=j)
+    return engine.path(j, donors, fit.weights)
+
+
 def prepare_simulated(
     n_donors: int = 200, n_periods: int = 300, placebos: int | None = None, n_jobs: int = 1
 ) -> Callable[[], Any]:
     """Fit plus ``placebos`` placebo fits (None: all donors) on a simulated panel."""
     import numpy as np
 
-    from venecon.models.synth_inference import _map, _unit_fit
+    from venecon.parallel import parallel_map
 
     model = simulated_spec(n_donors, n_periods)
 
@@ -175,11 +161,10 @@ def prepare_simulated(
         return lambda: model.fit(placebo=True, n_jobs=n_jobs)
 
     def run() -> Any:
-        res = model.fit()
-        eng = res._engine
+        eng = model.fit().engine
         donors = np.arange(1, len(eng.units))
-        tasks = [(eng, j, donors[donors != j], j) for j in donors[:placebos]]
-        return _map(_unit_fit, tasks, n_jobs)
+        tasks = [(eng, j, donors[donors != j]) for j in donors[:placebos]]
+        return parallel_map(_placebo, tasks, n_jobs)
 
     return run
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import synth_specs
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError, VeneconError
 from venecon.models import SyntheticControl
@@ -22,7 +23,7 @@ from venecon.models._qp import min_norm_point, simplex_lstsq
 
 REF = json.loads((Path(__file__).parent / "fixtures" / "synth_references.json").read_text())
 
-BASQUE = "Basque Country (Pais Vasco)"
+BASQUE = synth_specs.BASQUE_TREATED
 GERMAN_DONORS = [
     "USA",
     "UK",
@@ -47,36 +48,8 @@ GERMAN_DONORS = [
 
 
 def basque_model(path: Path, **kw) -> SyntheticControl:
-    """AG 2003 specification as in shared/research/synth_references.md."""
-    df = pd.read_csv(path)
-    df["year"] = df["year"].astype(int)
-    sectors = [
-        "sec.agriculture",
-        "sec.energy",
-        "sec.industry",
-        "sec.construction",
-        "sec.services.venta",
-        "sec.services.nonventa",
-    ]
-    predictors = (
-        ["school.illit", "school.prim", "school.med", "school.high", "school.post.high", "invest"]
-        + [("gdpcap", slice(1960, 1969), "mean")]
-        + [(s, range(1961, 1970, 2), "mean") for s in sectors]
-        + [("popdens", [1969], "mean")]
-    )
-    kw.setdefault("starts", ("equal",))
-    return SyntheticControl(
-        df,
-        outcome="gdpcap",
-        unit="regionname",
-        time="year",
-        treated=BASQUE,
-        treatment_time=1970,
-        predictors=predictors,
-        predictor_periods=slice(1964, 1969),
-        fit_window=(1960, 1969),
-        **kw,
-    )
+    """AG 2003 specification (tests/synth_specs.py, shared with the benchmarks)."""
+    return synth_specs.basque_model(synth_specs.basque_frame(path), **kw)
 
 
 def germany_model(path: Path, **kw) -> SyntheticControl:
@@ -205,6 +178,23 @@ def test_simplex_qp_matches_slsqp_and_kkt():
             options={"ftol": 1e-14, "maxiter": 500},
         )
         assert f(w) <= ref.fun + 1e-9
+
+
+def test_simplex_lstsq_warm_guess_gives_the_cold_answer():
+    """The nnls support guess only shortens Wolfe's path: weights identical to a cold start.
+
+    Random problems with the target outside the donors' hull (unique optimum) and
+    inside it (non-unique weights, where the cold start is used as before).
+    """
+    rng = np.random.default_rng(0)
+    for t in range(400):
+        k, n = int(rng.integers(2, 30)), int(rng.integers(3, 60))
+        A = rng.normal(size=(k, n)) * rng.uniform(0.01, 1e4)
+        b = rng.normal(size=k) * A.std() * rng.choice([0.5, 3, 10])
+        if t % 5 == 0:
+            b = A[:, :3] @ rng.dirichlet(np.ones(3))
+        cold = min_norm_point(A - b[:, None])[0]
+        assert np.array_equal(simplex_lstsq(A, b), cold), t
 
 
 def test_simplex_qp_exact_cases():
@@ -425,3 +415,204 @@ def test_missing_outcome_in_fit_window():
     df.loc[(df.unit == "u2") & (df.year == 2003), "y"] = np.nan
     with pytest.raises(ModelSpecificationError, match="treated unit 'u2': missing"):
         toy_model(df, drop_incomplete_donors=True)
+
+
+# --------------------------------------------------------------------------- unscaled SC (issue 14)
+
+PROP99 = "california_prop99_synthdid.csv"
+
+
+@pytest.fixture()
+def prop99() -> pd.DataFrame:
+    """ADH 2010 Proposition 99 panel as shipped with R synthdid (shared/raw MANIFEST)."""
+    import hashlib
+    import os
+
+    root = Path(os.environ.get("VENECON_TEST_DATA", Path(__file__).parents[2] / "shared" / "raw"))
+    for path in (root / "synth-reference" / PROP99, root / PROP99):
+        if path.is_file():
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == synth_specs.PROP99_SHA256
+            return synth_specs.prop99_frame(path)
+    pytest.skip(f"{PROP99}: set VENECON_TEST_DATA to the directory holding synth-reference/")
+
+
+prop99_model = synth_specs.prop99_model
+
+
+def test_unscaled_equal_v_is_simplex_least_squares_prop99(prop99):
+    """scale=False, default predictors, v="equal": the pre-period-MSPE simplex fit (1e-6).
+
+    The reference is computed here independently of venecon's active-set QP:
+    scipy SLSQP on min ||y1 - Y0 w||^2 s.t. w >= 0, sum w = 1 over 1970-1988.
+    """
+    from scipy.optimize import minimize
+
+    wide = prop99.pivot(index="Year", columns="State", values="PacksPerCapita")
+    pre = wide.loc[:1988]
+    y1 = pre["California"].to_numpy()
+    Y0 = pre.drop(columns="California")
+    A = Y0.to_numpy()
+    n = A.shape[1]
+
+    def f(w):
+        r = A @ w - y1
+        return r @ r
+
+    # SLSQP finds the support; the weights on it then solve the equality-constrained
+    # least squares in closed form (KKT system), and the KKT conditions are checked
+    slsqp = minimize(
+        f,
+        np.full(n, 1 / n),
+        jac=lambda w: 2 * A.T @ (A @ w - y1),
+        method="SLSQP",
+        bounds=[(0, 1)] * n,
+        constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1, "jac": lambda w: np.ones(n)}],
+        options={"ftol": 1e-12, "maxiter": 1000},
+    )
+    support = np.flatnonzero(slsqp.x > 1e-4)
+    S = A[:, support]
+    m = len(support)
+    kkt = np.block([[2 * S.T @ S, np.ones((m, 1))], [np.ones((1, m)), np.zeros((1, 1))]])
+    sol = np.linalg.solve(kkt, np.r_[2 * S.T @ y1, 1.0])
+    ref = np.zeros(n)
+    ref[support] = sol[:m]
+    assert (ref >= 0).all()
+    grad = 2 * A.T @ (A @ ref - y1)
+    assert grad[support] == pytest.approx(grad[support][0], rel=1e-8)
+    assert (grad >= grad[support][0] - 1e-8 * abs(grad[support][0])).all()  # optimal
+    res = prop99_model(prop99, scale=False).fit()
+    w = res.weights.reindex(Y0.columns)
+    np.testing.assert_allclose(w.to_numpy(), ref, atol=1e-6)
+    np.testing.assert_allclose(w.to_numpy(), slsqp.x, atol=1e-3)
+    # it minimises the pre-period MSPE: no feasible point does better than the reference
+    assert res.rmspe_pre**2 == pytest.approx(f(ref) / len(y1), rel=1e-9)
+    assert res.provenance["options"]["scale"] is False
+    # R Synth's convention (scale=True, the default) weights each year by 1/sd^2 and
+    # gives other weights: measured largest difference 0.039 (issue 14)
+    scaled = prop99_model(prop99).fit().weights.reindex(Y0.columns)
+    assert np.abs(scaled - w).max() == pytest.approx(0.039, abs=0.001)
+    assert scaled.to_numpy() @ np.ones(n) == pytest.approx(1.0)
+
+
+def test_scale_must_be_a_bool():
+    with pytest.raises(ModelSpecificationError, match="scale must be True or False"):
+        toy_model(scale="no")
+
+
+# --------------------------------------------------------------------------- bad values (issue 15)
+
+
+def test_infinite_value_is_a_venecon_error_before_linear_algebra():
+    """Was numpy.linalg.LinAlgError (issue 15)."""
+    from venecon.exceptions import DataValueError
+
+    df = toy_panel()
+    df.loc[(df.unit == "u4") & (df.year == 2005), "y"] = np.inf
+    with pytest.raises(DataValueError, match=r"'y' holds 1 infinite value.*'u4' in 2005"):
+        toy_model(df, v="equal")
+    df = toy_panel()
+    df.loc[(df.unit == "u1") & (df.year == 2003), "x"] = -np.inf
+    with pytest.raises(DataValueError, match=r"'x'.*'u1' in 2003"):
+        toy_model(df)
+    # a unit outside the model (neither treated nor donor) does not matter
+    assert toy_model(df, donors=["u0", "u3", "u4"], v="equal").fit().weights.sum() == (
+        pytest.approx(1.0)
+    )
+
+
+def test_text_value_is_a_venecon_error():
+    """Was a raw ValueError from pandas' float conversion (issue 15)."""
+    from venecon.exceptions import DataValueError
+
+    df = toy_panel().astype({"y": object})
+    df.loc[(df.unit == "u3") & (df.year == 2007), "y"] = "n/a"
+    with pytest.raises(DataValueError, match=r"'y' holds a value that is not a number: 'n/a'"):
+        toy_model(df, v="equal")
+    # numbers stored as text are read as numbers, with the same fit
+    as_text = toy_panel().astype({"y": str})
+    a = toy_model(as_text, v="equal").fit()
+    b = toy_model(toy_panel(), v="equal").fit()
+    pd.testing.assert_series_equal(a.weights, b.weights)
+
+
+# --------------------------------------------------------------------------- donor pool (issue 13)
+
+
+def test_aggregate_and_sanctioned_donors_warn():
+    from venecon import load
+    from venecon.exceptions import DonorPoolWarning, VeneconWarning
+
+    assert issubclass(DonorPoolWarning, VeneconWarning)
+    df = load("production_annual", series="oil_production", source="ei_sr2024")
+    df = df[(df["date"] >= 1995) & (df["date"] <= 2015)]
+    spec = dict(outcome="value", unit="country", time="date", treatment_time=2012, v="equal")
+    with pytest.warns(DonorPoolWarning, match=r"WLD: an aggregate code") as rec:
+        SyntheticControl(df, treated="IRN", donors=["WLD", "SAU", "MEX", "NOR"], **spec)
+    assert len(rec) == 1
+    with pytest.warns(DonorPoolWarning, match=r"IRQ: oil sanction IRQ-1990-UN \(1990-2003\)"):
+        SyntheticControl(df, treated="IRN", donors=["IRQ", "SAU", "MEX"], **spec)
+    # a total under another name is found from the data: its outcome is the others' sum
+    toy = toy_panel().assign(y=lambda d: d["y"] + 50)  # a non-negative quantity, like output
+    total = toy.groupby("year", as_index=False)[["y", "x"]].sum().assign(unit="ALL", const=1.0)
+    with pytest.warns(DonorPoolWarning, match=r"ALL: its outcome is at least the sum"):
+        toy_model(pd.concat([toy, total]), v="equal")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DonorPoolWarning)
+        SyntheticControl(df, treated="IRN", donors=["SAU", "MEX", "NOR"], **spec)
+        toy_model(v="equal")
+
+
+# --------------------------------------------------------------------------- ownership (issue 16)
+
+
+def test_results_own_their_data_and_are_immutable(germany_panel):
+    """Changing the caller's frame after the fit changes nothing the results compute."""
+    df = pd.read_csv(germany_panel)
+    df["year"] = df["year"].astype(int)
+    preds = [(v, range(1981, 1991), "mean") for v in ("gdp", "trade", "infrate", "industry")]
+    model = SyntheticControl(
+        df,
+        outcome="gdp",
+        unit="country",
+        time="year",
+        treated="West Germany",
+        treatment_time=1990,
+        donors=GERMAN_DONORS,
+        predictors=preds,
+        fit_window=(1981, 1989),
+        v="equal",
+    )
+    res = model.fit()
+    before = res.placebo_time([1975])
+    loo = res.leave_one_out()
+    df["gdp"] = 0.0  # the user reuses the frame
+    model.donors = ("USA",)  # or edits the model
+    after = res.placebo_time([1975])
+    pd.testing.assert_frame_equal(before.table, after.table)
+    pd.testing.assert_frame_equal(before.gaps, after.gaps)
+    # typed results, copies out, no assignment
+    pl = res.placebo_space()
+    g = pl.gaps
+    g.iloc[:, :] = 0.0
+    assert (pl.gaps.abs().sum().sum()) > 0
+    t = loo.gaps
+    t.iloc[:, :] = 0.0
+    assert loo.gaps.abs().sum().sum() > 0
+    for obj, name in ((pl, "pvalue"), (loo, "range"), (before, "table")):
+        with pytest.raises(AttributeError):
+            setattr(obj, name, None)
+    with pytest.raises(TypeError):
+        loo.average_effect["all donors"] = 0.0  # type: ignore[index]
+    with pytest.raises(ValueError, match="read-only"):
+        res.engine.Y[0, 0] = 1.0
+    assert not before.table.attrs and not loo.gaps.attrs
+
+
+def test_respecify_keeps_every_other_argument():
+    model = toy_model(v="equal", rng=3)
+    again = model.respecify()
+    pd.testing.assert_series_equal(model.fit().weights, again.fit().weights)
+    moved = model.respecify(treatment_time=2010, v="regression")
+    assert moved.treatment_time == 2010 and moved.v_spec == "regression" and moved.rng == 3
+    with pytest.raises(ModelSpecificationError, match="unknown argument"):
+        model.respecify(colour="red")

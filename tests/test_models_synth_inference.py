@@ -75,8 +75,8 @@ def test_placebo_time_germany(germany_panel):
     # measured ratio 1.9 against 117 for 1990
     g = res.gaps
     real_ratio = np.mean(g.loc[1990:] ** 2) / np.mean(g.loc[:1989] ** 2)
-    assert out.loc[1975, "ratio"] < 0.25 * real_ratio
-    gaps = out.attrs["gaps"][1975]
+    assert out.table.loc[1975, "ratio"] < 0.25 * real_ratio
+    gaps = out.gaps[1975]
     assert gaps.index.max() == 1989
     with pytest.raises(ModelSpecificationError, match="before the treatment"):
         res.placebo_time([1995])
@@ -92,14 +92,14 @@ def test_leave_one_out(germany_panel):
     res = germany_model(germany_panel).fit()
     loo = res.leave_one_out()
     active = res.weights[res.weights > 1e-6]
-    assert list(loo.columns) == ["all donors"] + [f"without {d}" for d in active.index]
-    lo, hi = loo.attrs["range"]
+    assert list(loo.gaps.columns) == ["all donors"] + [f"without {d}" for d in active.index]
+    lo, hi = loo.range
     # measured: -2805 (without Austria) to +116 (without USA, when Japan takes weight
     # 0.32): with V re-estimated per refit the average effect is not robust to the USA
-    assert lo <= loo.attrs["average_effect"]["all donors"] <= hi
-    assert loo.attrs["average_effect"]["without Austria"] < 0
-    assert loo.attrs["average_effect"]["all donors"] == pytest.approx(res.average_effect())
-    assert loo.attrs["weights"]["without Austria"].get("Austria") is None
+    assert lo <= loo.average_effect["all donors"] <= hi
+    assert loo.average_effect["without Austria"] < 0
+    assert loo.average_effect["all donors"] == pytest.approx(res.average_effect())
+    assert loo.weights["without Austria"].get("Austria") is None
 
 
 # --------------------------------------------------------------------------- conformal
@@ -112,8 +112,8 @@ def test_conformal_intervals_cover_and_shrink(germany_panel):
     # the interval edges are where the permutation p-value crosses alpha
     from venecon.models.synth_inference import _conformal_pvalue
 
-    Y = res._engine.Y
-    rows = np.r_[np.arange(res._engine.t0), res._engine.times.index(2000)]
+    Y = res.engine.Y
+    rows = np.r_[np.arange(res.engine.t0), res.engine.times.index(2000)]
     y1, Y0 = Y[rows, 0], Y[np.ix_(rows, np.arange(1, Y.shape[1]))]
     width = ci.loc[2000, "upper"] - ci.loc[2000, "lower"]
     assert _conformal_pvalue(y1, Y0, ci.loc[2000, "upper"] + 0.01 * width) <= 0.1
@@ -160,14 +160,30 @@ def test_fit_with_conformal_fills_effects():
 # --------------------------------------------------------------------------- Venezuela
 
 
+def venezuela_panel():
+    """The annual panel of the fixture's specification (source and edition named there)."""
+    import venecon
+
+    spec = json.loads(FIXTURE.read_text())["specification"]
+    df = venecon.load("production_annual", series="oil_production", source=spec["source"])
+    return df[df["date"] >= spec["start"]]
+
+
+def panel_sha256() -> str:
+    """sha256 of the panel behind the fixture: a data change is named as such."""
+    import hashlib
+
+    df = venezuela_panel().sort_values(["country", "date"])
+    text = df[["country", "date", "value"]].to_csv(index=False, float_format="%.17g")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def venezuela_model(**kw):
     """Venezuela vs a documented pool of oil producers (see fixtures/synth_venezuela.json)."""
-    import venecon
     from venecon.models import SyntheticControl
 
     spec = json.loads(FIXTURE.read_text())["specification"]
-    df = venecon.load("production_annual", series="oil_production", source="ei_sr2024")
-    df = df[df["date"] >= spec["start"]]
+    df = venezuela_panel()
     predictors = [("value", range(a, b + 1), "mean") for a, b in spec["predictor_windows"]]
     predictors += [("value", [y], "mean") for y in spec["predictor_years"]]
     return SyntheticControl(
@@ -191,7 +207,7 @@ def test_venezuela_donor_pool_is_documented():
 
     ref = json.loads(FIXTURE.read_text())
     spec = ref["specification"]
-    df = venecon.load("production_annual", series="oil_production", source="ei_sr2024")
+    df = venecon.load("production_annual", series="oil_production", source=spec["source"])
     wide = df[df["date"] >= spec["start"]].pivot(index="date", columns="country", values="value")
     complete = {c for c in wide.columns if wide[c].notna().all()}
     # every producer with complete data is either a donor or excluded with a reason
@@ -199,25 +215,74 @@ def test_venezuela_donor_pool_is_documented():
     assert not set(spec["donors"]) & set(spec["excluded"]) and "WLD" in spec["excluded"]
 
 
-def test_venezuela_fit_matches_recorded_results():
-    """Self-generated regression values (fixtures/synth_venezuela.json), EI 2024 annual data."""
-    ref = json.loads(FIXTURE.read_text())["results"]
-    res = venezuela_model().fit()
+#: a deterministic fit on the same data: only floating-point rounding may differ
+RTOL = 1e-6
+
+
+def _close(actual, expected, what):
+    assert actual == pytest.approx(expected, rel=RTOL, abs=1e-9), what
+
+
+@pytest.fixture(scope="module")
+def venezuela():
+    ref = json.loads(FIXTURE.read_text())
+    assert ref["data_sha256"] == panel_sha256(), (
+        "the bundled panel changed: regenerate the fixture with "
+        "`python tests/fixtures/make_synth_venezuela.py` and review the diff"
+    )
+    res = venezuela_model().fit(placebo=True, n_jobs=2)
+    return ref["results"], res
+
+
+def test_venezuela_fit_matches_recorded_results(venezuela):
+    """Self-generated regression values (fixtures/synth_venezuela.json), EI annual data."""
+    ref, res = venezuela
     assert res.unit == "kb/d"
     assert res.provenance["data"]["datasets"]["production_annual"]
+    assert set(res.weights.index) == set(ref["weights"])
     for donor, w in ref["weights"].items():
-        assert res.weights[donor] == pytest.approx(w, abs=0.01)
-    assert res.average_effect() == pytest.approx(ref["average_effect_2017_2023"], rel=0.02)
+        _close(res.weights[donor], w, donor)
+    for label, v in ref["v"].items():
+        _close(res.v[label], v, label)
+    _close(res.statistics["mspe_fit"], ref["mspe_fit"], "mspe_fit")
+    _close(res.rmspe_pre, ref["rmspe_pre"], "rmspe_pre")
+    _close(res.average_effect(), ref["average_effect_2017_2023"], "2017-2023")
+    _close(res.average_effect(2017, 2018), ref["average_effect_2017_2018"], "2017-2018")
+    _close(res.average_effect(2019, 2023), ref["average_effect_2019_2023"], "2019-2023")
+    for col, key in (("actual", "actual"), ("counterfactual", "synthetic")):
+        for year, value in ref[key].items():
+            _close(res.effects.loc[int(year), col], value, f"{key} {year}")
     for year, gap in ref["gaps"].items():
-        assert res.gaps[int(year)] == pytest.approx(gap, abs=25)
-    assert res.rmspe_pre == pytest.approx(ref["rmspe_pre"], rel=0.05)
+        # pre-period gaps near zero: absolute tolerance relative to the outcome's scale
+        assert res.gaps[int(year)] == pytest.approx(gap, rel=RTOL, abs=1e-6), year
+    cum = res.cumulative_effect(2017, 2023)
+    _close(cum.barrels, ref["cumulative_barrels_2017_2023"], "cumulative barrels")
 
 
-def test_venezuela_placebo_and_loo():
-    ref = json.loads(FIXTURE.read_text())["results"]
-    res = venezuela_model().fit(placebo=True, n_jobs=2)
-    assert res.placebo.pvalue == pytest.approx(ref["placebo_pvalue"])
+def test_venezuela_placebo_loo_and_conformal(venezuela):
+    ref, res = venezuela
+    pl = res.placebo
+    assert (pl.pvalue, pl.rank, pl.n_units) == (
+        pytest.approx(ref["placebo_pvalue"]),
+        ref["placebo_rank"],
+        ref["placebo_n"],
+    )
+    assert pl.pvalue_effect == pytest.approx(ref["placebo_pvalue_effect"])
+    for unit, ratio in ref["placebo_ratios"].items():
+        _close(pl.table.loc[unit, "ratio"], ratio, unit)
+    filt = res.placebo_space(pre_fit_filter=5, n_jobs=2)
+    assert filt.pvalue == pytest.approx(ref["placebo_pvalue_filter5"])
+    assert filt.n_units == ref["placebo_n_filter5"]
     loo = res.leave_one_out(n_jobs=2)
-    lo, hi = loo.attrs["range"]
-    assert lo == pytest.approx(ref["loo_range"][0], rel=0.02)
-    assert hi == pytest.approx(ref["loo_range"][1], rel=0.02)
+    assert dict(loo.average_effect).keys() == ref["loo_average_effects"].keys()
+    for col, value in ref["loo_average_effects"].items():
+        _close(loo.average_effect[col], value, col)
+    _close(loo.range[0], ref["loo_range"][0], "loo min")
+    _close(loo.range[1], ref["loo_range"][1], "loo max")
+    ci = res.conformal(alpha=ref["conformal_alpha"])
+    assert [str(y) for y in ci.index] == list(ref["conformal"])
+    for year, (lo, hi) in ref["conformal"].items():
+        # the bounds are bisected to 1e-6 x the pre-period RMSPE
+        tol = 2e-6 * res.rmspe_pre
+        assert ci.loc[int(year), "lower"] == pytest.approx(lo, abs=tol), year
+        assert ci.loc[int(year), "upper"] == pytest.approx(hi, abs=tol), year

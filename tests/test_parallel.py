@@ -1,4 +1,4 @@
-"""Repeated-fit work through joblib: serial, local processes and a real Dask cluster.
+"""Repeated-fit work through joblib (venecon.parallel) and the synthetic-control grid.
 
 The Dask test starts a ``dask.distributed.LocalCluster`` (two worker processes
 on loopback) and checks that placebos and a specification grid run through
@@ -13,7 +13,8 @@ import pytest
 
 from venecon.exceptions import ModelSpecificationError
 from venecon.models import SyntheticControl
-from venecon.parallel import parallel_map, simulated_panel, specification_grid
+from venecon.models.synth_grid import simulated_panel, specification_grid
+from venecon.parallel import parallel_map
 
 PREDICTORS = {
     "blocks": [

@@ -39,6 +39,9 @@ __all__ = [
     "REDACTED",
     "redact",
     "register_secret",
+    "DataValueError",
+    "VeneconWarning",
+    "DonorPoolWarning",
 ]
 
 REDACTED = "<redacted>"
@@ -220,3 +223,15 @@ class ConfigError(VeneconError, ValueError):
         super().__init__(message)
         self.key = key
         self.allowed = allowed
+
+
+class DataValueError(ModelSpecificationError):
+    """A value a model needs as a number is text or infinite; the message names the cell."""
+
+
+class VeneconWarning(UserWarning):
+    """Base class of the warnings venecon issues about questionable (but usable) input."""
+
+
+class DonorPoolWarning(VeneconWarning):
+    """A synthetic-control donor pool includes aggregates or units under a recorded sanction."""

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["simplex_lstsq", "min_norm_point"]
+__all__ = ["simplex_lstsq", "min_norm_point", "support_guess"]
 
 
 _DGESV = None  # scipy's LAPACK dgesv, bound on first use (scipy is imported lazily)
@@ -222,4 +222,41 @@ def simplex_lstsq(
 
     A = np.asarray(A, dtype="float64")
     b = np.asarray(b, dtype="float64").reshape(-1, 1)
-    return min_norm_point(A - b, tol=tol, warm=warm)[0]
+    P = A - b
+    if warm is not None:
+        return min_norm_point(P, tol=tol, warm=warm)[0]
+    w = min_norm_point(P, tol=tol, warm=support_guess(P))[0]
+    x = P @ w
+    if x @ x <= tol * float(np.einsum("ij,ij->j", P, P).max()):
+        # b lies in the hull of A's columns: every convex combination reproducing it
+        # is optimal and the weights are not unique; the cold start picks the same
+        # one as ever (the guess could lead Wolfe's cycles to another)
+        w = min_norm_point(P, tol=tol)[0]
+    return w
+
+
+def support_guess(P: np.ndarray) -> list[int]:
+    """Likely support of the min-norm point of the columns of ``P`` (a warm start).
+
+    ``scipy.optimize.nnls`` (Lawson-Hanson, compiled) on the penalised problem
+    ``min ||P w||^2 + M^2 (1'w - 1)^2, w >= 0`` with a large ``M`` finds the
+    support of the simplex solution in one call. It is only a starting corral:
+    :func:`min_norm_point` checks it (positive affine weights), continues
+    Wolfe's cycles until its own optimality test holds and re-solves on the
+    final support. When the optimum is unique (the target outside the hull of
+    the points, the synthetic-control case) that support, and so the answer, is
+    the one a cold start reaches; a cold start builds the corral one point per
+    cycle instead (about 20 cycles for 38 donors, 3x slower).
+    """
+    import numpy as np
+    from scipy.optimize import nnls
+
+    k, n = P.shape
+    if n < 2 or not np.isfinite(P).all():
+        return []
+    M = 1e3 * max(float(np.abs(P).max()), np.finfo(float).tiny)
+    try:
+        w = nnls(np.vstack([P, np.full((1, n), M)]), np.r_[np.zeros(k), M])[0]
+    except (RuntimeError, ValueError):  # iteration limit: no guess
+        return []
+    return np.flatnonzero(w > 0).tolist()

@@ -19,25 +19,57 @@ sets ``V`` from a regression of the fit-window outcomes on the predictors
 (the starting value of R's ``Synth``); ``"equal"`` gives every predictor the
 same weight; or an array or dict supplies ``V``.
 
-Predictors are standardised by their standard deviation across the treated
-unit and the donors before weighting, as in R ``Synth``, so ``V`` is free of
-units. The estimated effect in period ``t`` is the gap ``Y_1t - Y_0t' W``.
+Two conventions for the scale of the predictors (``scale=``), both common:
 
-Inference (placebos in space and in time, leave-one-donor-out, conformal
-intervals) lives in :mod:`venecon.models.synth_inference` and is reached from
-the results object.
+- ``scale=True`` (default, R ``Synth`` and pysyncon): each predictor is divided
+  by its standard deviation (``ddof=1``) across the treated unit and the donors
+  before weighting, so ``V`` is free of units. With the default predictors
+  (the outcome in every fit-window period) and ``v="equal"``, each period's
+  outcome then counts in proportion to ``1 / sd_t^2``, so the weights do not
+  minimise the pre-period MSPE.
+- ``scale=False``: the predictors enter in their own units. With the default
+  predictors and ``v="equal"`` the weights minimise the pre-period mean squared
+  gap ``||Y_1 - Y_0 W||^2 / T_0`` over the simplex: the outcome-only synthetic
+  control of mlsynth, scpi's simplex estimator and causalpy (validated on
+  Proposition 99, Abadie, Diamond and Hainmueller 2010, to 1e-6 against a
+  simplex least squares computed independently in the test-suite: support
+  from scipy's SLSQP, weights from the closed-form KKT system, optimality
+  checked). On that panel the two conventions' weights differ by up to 0.039.
+
+The estimated effect in period ``t`` is the gap ``Y_1t - Y_0t' W``.
+
+The numerical engine (weights for a given V, the V search, the frozen arrays
+every refit uses) is :mod:`venecon.models.synth_engine`. Inference (placebos in
+space and in time, leave-one-donor-out, conformal intervals) lives in
+:mod:`venecon.models.synth_inference` and is reached from the results object;
+placebo-in-time re-specifies the model through :meth:`SyntheticControl.respecify`.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import InsufficientDataError, ModelSpecificationError
+from ..exceptions import (
+    DataValueError,
+    DonorPoolWarning,
+    InsufficientDataError,
+    ModelSpecificationError,
+)
 from .results import PathResults, build_provenance, jsonable
+from .synth_engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
+from .synth_inference import (
+    LeaveOneOutResult,
+    PlaceboResult,
+    PlaceboTimeResult,
+    conformal_intervals,
+    leave_one_out,
+    placebo_space,
+    placebo_time,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,269 +79,9 @@ __all__ = ["SyntheticControl", "SyntheticControlResults", "Predictor"]
 
 _OPS = ("mean", "median", "sum", "min", "max", "last", "first")
 _V_STRATEGIES = ("nested", "crossval", "regression", "equal")
-
-
-# --------------------------------------------------------------------------- specification
-
-
-@dataclass(frozen=True)
-class Predictor:
-    """One row of the predictor matrix: ``op`` of ``variable`` over ``periods``.
-
-    Parameters
-    ----------
-    variable : str
-        Column of the panel (may be the outcome itself, e.g. lagged outcomes).
-    periods : tuple
-        The periods aggregated (explicit values of the time column).
-    op : str
-        ``"mean"`` (missing values skipped, as R ``Synth``), ``"median"``,
-        ``"sum"``, ``"min"``, ``"max"``, ``"first"`` or ``"last"``.
-    """
-
-    variable: str
-    periods: tuple
-    op: str = "mean"
-
-    @property
-    def label(self) -> str:
-        """Readable name, e.g. ``gdpcap (mean 1960-1969)``."""
-        p = self.periods
-        if len(p) == 1:
-            return f"{self.variable} ({_fmt_period(p[0])})"
-        span = f"{_fmt_period(p[0])}-{_fmt_period(p[-1])}"
-        contiguous = _is_contiguous(p)
-        where = span if contiguous else ",".join(_fmt_period(x) for x in p)
-        return f"{self.variable} ({self.op} {where})"
-
-
-def _fmt_period(p: Any) -> str:
-    import pandas as pd
-
-    if isinstance(p, pd.Timestamp):
-        return f"{p:%Y-%m}" if p.day == 1 else f"{p:%Y-%m-%d}"
-    if isinstance(p, float) and p.is_integer():
-        return str(int(p))
-    return str(p)
-
-
-def _is_contiguous(periods: Sequence[Any]) -> bool:
-    try:
-        return all(int(b) - int(a) == 1 for a, b in zip(periods, periods[1:], strict=False))
-    except (TypeError, ValueError):
-        return False
-
-
-@dataclass(frozen=True)
-class _Design:
-    """Numeric form of a specification: predictors and fit-window outcomes for all units."""
-
-    X: np.ndarray  # (k, n) predictors; column i is unit i
-    Z: np.ndarray  # (t_fit, n) outcomes in the fit window
-    labels: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _VOptions:
-    """How V is chosen (see :class:`SyntheticControl`)."""
-
-    strategy: str
-    custom: tuple[float, ...] | None = None
-    starts: tuple[str, ...] = ("equal", "regression")
-    n_random_starts: int = 0
-    optimizer: str = "Nelder-Mead"
-    maxiter: int | None = None
-    seed: int | None = None
-
-
-@dataclass(frozen=True)
-class _Fit:
-    """Outcome of one synthetic-control fit (treated column ``i``, donor columns ``donors``)."""
-
-    weights: np.ndarray
-    v: np.ndarray
-    loss: float
-    starts: list[dict[str, Any]] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- numerical core
-
-
-def _scale(X: np.ndarray) -> np.ndarray:
-    """Divide each predictor by its standard deviation across units (R ``Synth``'s scaling)."""
-
-    sd = X.std(axis=1, ddof=1)
-    return X / sd[:, None]
-
-
-def _weights(
-    Xs: np.ndarray, i: int, donors: np.ndarray, v: np.ndarray, warm: list[int] | None = None
-) -> np.ndarray:
-    import numpy as np
-
-    from ._qp import simplex_lstsq
-
-    r = np.sqrt(v)[:, None]
-    return simplex_lstsq(r * Xs[:, donors], r[:, 0] * Xs[:, i], warm=warm)
-
-
-def _loss(design: _Design, i: int, donors: np.ndarray, w: np.ndarray) -> float:
-    import numpy as np
-
-    gap = design.Z[:, i] - design.Z[:, donors] @ w
-    return float(np.mean(gap**2))
-
-
-def _regression_v(Xs: np.ndarray, Z: np.ndarray) -> np.ndarray:
-    """V from regressing the fit-window outcomes on the scaled predictors, across units.
-
-    ``beta`` (k x t) are the slopes of ``Z_t`` on ``[1, X]``; ``V`` is the
-    normalised diagonal of ``beta beta'``. A minimum-norm least-squares solution
-    is used when there are fewer units than predictors.
-    """
-    import numpy as np
-
-    design = np.column_stack([np.ones(Xs.shape[1]), Xs.T])
-    # the minimum-norm least-squares solution through the pseudo-inverse of the
-    # small (units x predictors) design: the same answer as lstsq up to rounding,
-    # without an SVD of the right-hand sides (hundreds of times faster with
-    # many fit periods)
-    beta = (np.linalg.pinv(design, rcond=np.finfo(float).eps * max(design.shape)) @ Z.T)[1:]
-    v = np.sum(beta**2, axis=1)
-    if not np.isfinite(v).all() or v.sum() <= 0:
-        return np.full(len(v), 1.0 / len(v))
-    return v / v.sum()
-
-
-class _Prepared:
-    """Cached pieces of one treated-versus-donors problem, reused by every V evaluation.
-
-    The nested search evaluates ``W(V)`` and the fit-window loss thousands of
-    times for the same treated unit and donors; the scaled predictor columns,
-    the outcome matrices and their contiguous copies are built once here, and
-    each evaluation only weights them by ``sqrt(V)`` and runs the
-    warm-started active-set QP. The arithmetic is that of
-    :func:`_weights` and :func:`_loss`, so results are unchanged.
-    """
-
-    __slots__ = ("D", "x0", "Zd", "z0", "support")
-
-    def __init__(self, Xs: np.ndarray, Z: np.ndarray) -> None:
-        import numpy as np
-
-        self.D = np.ascontiguousarray(Xs[:, 1:])  # scaled donor predictors (k, m)
-        self.x0 = np.ascontiguousarray(Xs[:, 0])  # scaled treated predictors (k,)
-        self.Zd = np.ascontiguousarray(Z[:, 1:])  # donor fit-window outcomes (t, m)
-        self.z0 = np.ascontiguousarray(Z[:, 0])
-        self.support: list[int] = []  # last solution's support: warm start of the next QP
-
-    def weights(self, v: np.ndarray, warm: bool = True) -> np.ndarray:
-        import numpy as np
-
-        from ._qp import min_norm_point
-
-        r = np.sqrt(v)
-        P = r[:, None] * self.D - (r * self.x0)[:, None]
-        w = min_norm_point(P, warm=self.support if warm else None)[0]
-        if warm:
-            self.support = np.flatnonzero(w > 0).tolist()
-        return w
-
-    def loss(self, w: np.ndarray) -> float:
-        gap = self.z0 - self.Zd @ w
-        return float((gap @ gap) / len(gap))
-
-
-def _nested(design: _Design, i: int, donors: np.ndarray, opts: _VOptions) -> _Fit:
-    """ADH nested optimisation: minimise the fit-window MSPE over V from several starts."""
-    import numpy as np
-    from scipy.optimize import minimize
-
-    Xs = _scale(design.X[:, np.r_[i, donors]])
-    sub = _Design(Xs, design.Z[:, np.r_[i, donors]], design.labels)
-    prep = _Prepared(Xs, sub.Z)
-    k = Xs.shape[0]
-
-    def to_v(x: np.ndarray) -> np.ndarray:
-        a = np.abs(x)
-        s = a.sum()
-        return np.full(k, 1.0 / k) if s == 0 else a / s
-
-    def mspe(x: np.ndarray) -> float:
-        return prep.loss(prep.weights(to_v(x)))
-
-    rng = np.random.default_rng(opts.seed)
-    starts: list[tuple[str, np.ndarray]] = []
-    for name in opts.starts:
-        if name == "equal":
-            starts.append(("equal", np.full(k, 1.0 / k)))
-        elif name == "regression":
-            starts.append(("regression", _regression_v(Xs, sub.Z)))
-        else:
-            raise ModelSpecificationError(f"unknown V start {name!r}; use 'equal' or 'regression'")
-    for r in range(opts.n_random_starts):
-        starts.append((f"random{r}", rng.dirichlet(np.ones(k))))
-    # the loss is normalised by its value at the first start so the optimiser's
-    # absolute tolerances act as relative ones whatever the outcome's units
-    base = mspe(starts[0][1]) or 1.0
-    best: _Fit | None = None
-    record = []
-    for name, x0 in starts:
-        options = {"maxiter": opts.maxiter} if opts.maxiter else {}
-        if opts.optimizer == "Nelder-Mead":
-            options.update(xatol=1e-6, fatol=1e-8)
-        res = minimize(lambda x: mspe(x) / base, x0, method=opts.optimizer, options=options)
-        v = to_v(res.x)
-        w = prep.weights(v, warm=False)
-        loss = prep.loss(w)
-        record.append(
-            {
-                "start": name,
-                "v0": x0.tolist(),
-                "loss": loss,
-                "nfev": int(res.nfev),
-                "converged": bool(res.success),
-            }
-        )
-        if best is None or loss < best.loss - 1e-12 * abs(best.loss):
-            best = _Fit(w, v, loss)
-    assert best is not None
-    return replace(best, starts=record)
-
-
-def _fit_one(
-    design: _Design, i: int, donors: np.ndarray, opts: _VOptions, training: _Design | None = None
-) -> _Fit:
-    """Fit the synthetic control of column ``i`` from columns ``donors``."""
-    import numpy as np
-
-    cols = np.r_[i, donors]
-    local = np.arange(1, len(donors) + 1)
-    Xs = _scale(design.X[:, cols])
-    k = Xs.shape[0]
-    if opts.strategy == "nested":
-        return _nested(design, i, donors, opts)
-    if opts.strategy == "crossval":
-        assert training is not None
-        trained = _nested(training, i, donors, opts)
-        v = trained.v
-        starts = [
-            {
-                "start": "crossval",
-                "training_v": v.tolist(),
-                "training_loss": trained.loss,
-                "training_search": trained.starts,
-            }
-        ]
-    elif opts.strategy == "regression":
-        v, starts = _regression_v(Xs, design.Z[:, cols]), []
-    elif opts.strategy == "equal":
-        v, starts = np.full(k, 1.0 / k), []
-    else:  # custom
-        v, starts = np.asarray(opts.custom, dtype="float64"), []
-    w = _weights(Xs, 0, local, v)
-    sub = _Design(Xs, design.Z[:, cols], design.labels)
-    return _Fit(w, v, _loss(sub, 0, local, w), starts)
+#: Codes that name aggregates rather than units (World Bank / ISO 3166 user-assigned
+#: codes for the world, the EU, the euro area and the OECD; OPEC)
+_AGGREGATE_CODES = frozenset({"WLD", "EUU", "EMU", "OED", "OPEC", "OPC"})
 
 
 # --------------------------------------------------------------------------- results
@@ -341,8 +113,9 @@ class SyntheticControlResults(PathResults):
         gaps: pd.Series,
         rmspe_pre: float,
         window: tuple[Any, Any],
-        placebo: Any,
-        engine: Any,
+        placebo: PlaceboResult | None,
+        engine: Engine,
+        specification: SyntheticControl,
         **kwargs: Any,
     ) -> None:
         self._weights = weights.copy()
@@ -353,6 +126,8 @@ class SyntheticControlResults(PathResults):
         self._window_bounds = window
         self._placebo = placebo
         self._engine = engine
+        # a snapshot of the model (sharing its private copy of the data) for re-specification
+        self._specification = specification
         super().__init__(**kwargs)
 
     # --- estimates ---------------------------------------------------------------------
@@ -417,39 +192,42 @@ class SyntheticControlResults(PathResults):
         return float(sel.mean())
 
     # --- inference ----------------------------------------------------------------------
-    def placebo_space(self, *, pre_fit_filter: float | None = None, n_jobs: int = 1) -> Any:
+    @property
+    def engine(self) -> Engine:
+        """The frozen numerical engine of this fit (read-only copies of Y and X)."""
+        return self._engine
+
+    def placebo_space(
+        self, *, pre_fit_filter: float | None = None, n_jobs: int = 1
+    ) -> PlaceboResult:
         """Placebo-in-space test: every donor treated in turn (ADH 2010).
 
         See :func:`venecon.models.synth_inference.placebo_space`.
         """
         import math
 
-        from .synth_inference import placebo_space
-
         # the treated unit's weights are already known: no second V search for them
-        main = _Fit(self._weights.to_numpy(), self._v.to_numpy(), math.nan)
+        main = Fit(self._weights.to_numpy(), self._v.to_numpy(), math.nan)
         return placebo_space(self._engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=main)
 
-    def placebo_time(self, times: Sequence[Any], *, n_jobs: int = 1) -> Any:
+    def placebo_time(self, times: Sequence[Any], *, n_jobs: int = 1) -> PlaceboTimeResult:
         """Placebo-in-time test; see :func:`venecon.models.synth_inference.placebo_time`."""
-        from .synth_inference import placebo_time
+        return placebo_time(self._specification, times, n_jobs=n_jobs)
 
-        return placebo_time(self._engine, times, n_jobs=n_jobs)
-
-    def leave_one_out(self, *, n_jobs: int = 1) -> Any:
+    def leave_one_out(self, *, n_jobs: int = 1) -> LeaveOneOutResult:
         """Leave-one-donor-out refits; see :func:`venecon.models.synth_inference.leave_one_out`."""
-        from .synth_inference import leave_one_out
-
         return leave_one_out(self._engine, self._weights, n_jobs=n_jobs)
 
-    def conformal(self, alpha: float = 0.1, **kwargs: Any) -> pd.DataFrame:
+    def conformal(
+        self, alpha: float = 0.1, *, periods: Sequence[Any] | None = None, rtol: float = 1e-6
+    ) -> pd.DataFrame:
         """Per-period conformal intervals (Chernozhukov, Wuthrich and Zhu 2021).
 
         See :func:`venecon.models.synth_inference.conformal_intervals`.
         """
-        from .synth_inference import conformal_intervals
-
-        return conformal_intervals(self._engine, alpha=alpha, **kwargs)
+        if periods is not None:
+            periods = [self._specification.coerce_time(p) for p in periods]
+        return conformal_intervals(self._engine, alpha=alpha, periods=periods, rtol=rtol)
 
     # --- presentation -------------------------------------------------------------------
     def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
@@ -578,39 +356,6 @@ class SyntheticControlResults(PathResults):
         return fig
 
 
-# --------------------------------------------------------------------------- engine
-
-
-@dataclass(frozen=True)
-class _Engine:
-    """Everything needed to refit the model for placebos: picklable for joblib."""
-
-    units: tuple  # all units in the panel columns of Y (treated first, then donors)
-    times: tuple  # sorted periods of Y
-    Y: np.ndarray  # (T, n) outcomes
-    X: np.ndarray  # (k, n) raw predictors (main specification)
-    fit_rows: np.ndarray  # positions in ``times`` of the fit window
-    t0: int  # position of the treatment period
-    window: tuple[int, int]  # positions (inclusive) of the effect window
-    opts: _VOptions
-    labels: tuple[str, ...]
-    training: _Design | None
-    spec: Any  # the SyntheticControl (for placebo-in-time re-specification)
-
-    def design(self) -> _Design:
-        return _Design(self.X, self.Y[self.fit_rows], self.labels)
-
-    def fit(self, i: int, donors: np.ndarray, seed_offset: int = 0) -> _Fit:
-        opts = self.opts
-        if opts.seed is not None and seed_offset:
-            opts = replace(opts, seed=opts.seed + seed_offset)
-        return _fit_one(self.design(), i, donors, opts, self.training)
-
-    def path(self, i: int, donors: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """Gap of unit ``i`` in every period."""
-        return self.Y[:, i] - self.Y[:, donors] @ w
-
-
 # --------------------------------------------------------------------------- model
 
 
@@ -692,12 +437,29 @@ class SyntheticControl:
     rng : int, optional
         Seed of random starts; placebo fits use ``rng + position``, so results do
         not depend on ``n_jobs``.
+    scale : bool, default True
+        Divide each predictor by its standard deviation across units (R
+        ``Synth``); ``False`` keeps predictors in their own units, so the default
+        predictors with ``v="equal"`` give the pre-period-MSPE-minimising
+        (outcome-only) synthetic control. See the module docstring.
 
     Raises
     ------
     ModelSpecificationError
         Unknown treated unit, donors or columns; duplicated unit-periods;
         missing outcomes or predictors; a predictor without variation; a bad V.
+    DataValueError
+        Text or infinite values in the outcome or a predictor column (checked
+        before any linear algebra).
+
+    Warns
+    -----
+    DonorPoolWarning
+        A donor is an aggregate (``WLD``, or a unit whose outcome is at least
+        the sum of all others in every period) or, for ISO3 panels, is under an
+        oil sanction recorded in ``venecon.load("oil_sanction_episodes")``
+        (``oil_measure == "yes"``) overlapping the fit window through the effect
+        window.
     InsufficientDataError
         No pre-treatment period, no post-treatment period, fewer than two donors.
 
@@ -736,9 +498,16 @@ class SyntheticControl:
         outcome_unit: str | None = None,
         drop_incomplete_donors: bool = False,
         rng: int | None = None,
+        scale: bool = True,
     ) -> None:
+        import numpy as np
         import pandas as pd
 
+        # every argument but the data, for respecify()
+        # (deep-copied: a list the caller changes later must not change a re-specification)
+        self._kwargs = copy.deepcopy(
+            {k: v for k, v in locals().items() if k not in ("self", "data", "np", "pd")}
+        )
         self._check_columns(data, outcome, unit, time)
         self.outcome, self.unit_col, self.time_col = outcome, unit, time
         self.treated = treated
@@ -746,26 +515,32 @@ class SyntheticControl:
         self.outcome_unit = outcome_unit or self._detect_unit(data, unit)
         self.drop_incomplete_donors = bool(drop_incomplete_donors)
         frame = data
-        if frame.duplicated([unit, time]).any():
+        # units and periods are factorised once; every later lookup uses the codes
+        self._ucodes, uvals = pd.factorize(frame[unit])
+        self._tcodes, tvals = pd.factorize(frame[time])
+        self._units_seen = uvals.tolist()  # in order of appearance, as Series.unique
+        key = self._ucodes.astype("int64") * (len(tvals) + 1) + self._tcodes
+        if len(np.unique(key)) < len(key) and frame.duplicated([unit, time]).any():
             dup = frame.loc[frame.duplicated([unit, time], keep=False), [unit, time]].head(3)
             raise ModelSpecificationError(
                 f"the panel has duplicated ({unit}, {time}) rows, e.g. {dup.to_dict('records')}"
             )
-        times = sorted(frame[time].dropna().unique().tolist())
+        self._time_values = tvals.tolist()
+        times = sorted(self._time_values)
         self.times = tuple(pd.Timestamp(t) if isinstance(t, pd.Timestamp) else t for t in times)
-        self.treatment_time = self._coerce_time(treatment_time)
+        self.treatment_time = self.coerce_time(treatment_time)
         self.donors = self._resolve_donors(frame, treated, donors)
         self.pre = tuple(t for t in self.times if t < self.treatment_time)
         self.post = tuple(t for t in self.times if t >= self.treatment_time)
         if not self.pre:
             raise InsufficientDataError(
                 f"treatment_time {treatment_time!r} leaves no pre-treatment period: the panel "
-                f"starts in {_fmt_period(self.times[0])}"
+                f"starts in {fmt_period(self.times[0])}"
             )
         if not self.post:
             raise InsufficientDataError(
                 f"treatment_time {treatment_time!r} is after the last period "
-                f"{_fmt_period(self.times[-1])}"
+                f"{fmt_period(self.times[-1])}"
             )
         self.fit_window = (
             self.pre if fit_window is None else self._window(fit_window, self.times, "fit_window")
@@ -774,8 +549,8 @@ class SyntheticControl:
             # the Mixtape's Texas specification does this; allowed, but it lets treated
             # outcomes shape V, so say so
             warnings.warn(
-                f"fit_window ends in {_fmt_period(self.fit_window[-1])}, at or after the treatment "
-                f"({_fmt_period(self.treatment_time)}): post-treatment outcomes influence V",
+                f"fit_window ends in {fmt_period(self.fit_window[-1])}, at or after the treatment "
+                f"({fmt_period(self.treatment_time)}): post-treatment outcomes influence V",
                 UserWarning,
                 stacklevel=2,
             )
@@ -799,8 +574,157 @@ class SyntheticControl:
         self.maxiter = maxiter
         self.events = dict(events or {})
         self.rng = rng
-        self._frame = frame
-        self._build(frame)
+        if not isinstance(scale, bool):
+            raise ModelSpecificationError(f"scale must be True or False, got {scale!r}")
+        self.scale = scale
+        # the model owns a copy of the columns it uses: later changes to the caller's
+        # frame cannot reach this model, its results or their placebo-in-time refits
+        self._frame = self._own_copy(frame)
+        self._check_values(self._frame)
+        self._build(self._frame)
+        self._warn_donors()
+
+    # --- re-specification -----------------------------------------------------------------
+    @property
+    def data(self) -> pd.DataFrame:
+        """A copy of the model's own copy of the panel (the columns it uses)."""
+        return self._frame.copy()
+
+    def respecify(self, **changes: Any) -> SyntheticControl:
+        """A new model with the same arguments except ``changes`` (and the same data by default).
+
+        Used by the placebo-in-time test, which moves the treatment, the
+        predictor periods and the windows; ``data=`` replaces the panel. Donor
+        warnings already given for this model are not repeated.
+
+        Examples
+        --------
+        >>> earlier = model.respecify(treatment_time=1975,
+        ...                           fit_window=(1960, 1974))  # doctest: +SKIP
+        """
+        unknown = sorted(set(changes) - set(self._kwargs) - {"data"})
+        if unknown:
+            raise ModelSpecificationError(
+                f"respecify: unknown argument(s) {unknown}; use {sorted(self._kwargs)} or data"
+            )
+        data = changes.pop("data", self._frame)
+        kwargs = {**self._kwargs, **changes}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DonorPoolWarning)
+            return SyntheticControl(data, **kwargs)
+
+    def _variables(self) -> list[str]:
+        """Numeric columns the model reads: the outcome and every predictor variable."""
+        preds = list(self.predictors) + list(self.training_predictors or ())
+        return list(dict.fromkeys([self.outcome, *(p.variable for p in preds)]))
+
+    def _own_copy(self, frame: pd.DataFrame) -> pd.DataFrame:
+        cols = list(dict.fromkeys([self.unit_col, self.time_col, *self._variables()]))
+        out = frame[cols].copy(deep=True)
+        out.attrs = {}
+        return out
+
+    def _check_values(self, frame: pd.DataFrame) -> None:
+        """Text or infinite values in the columns used, before any linear algebra (issue 15).
+
+        Columns of numbers stored as text (object dtype) are converted in the
+        model's own copy; a value that is not a number raises.
+        """
+        import numpy as np
+        import pandas as pd
+
+        rows = self._rows_of([self.treated, *self.donors])
+
+        def where(mask: np.ndarray) -> str:
+            r = np.flatnonzero(mask)[0]
+            unit, period = frame[self.unit_col].iloc[r], frame[self.time_col].iloc[r]
+            return f"{frame[col].iloc[r]!r} for {unit!r} in {fmt_period(period)}"
+
+        for col in self._variables():
+            values = frame[col]
+            if not (
+                pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+            ):
+                num = pd.to_numeric(values, errors="coerce")
+                text = rows & num.isna().to_numpy() & values.notna().to_numpy()
+                if text.any():
+                    raise DataValueError(
+                        f"column {col!r} holds a value that is not a number: {where(text)} "
+                        f"({int(text.sum())} such value(s)). Fix it, or convert the column with "
+                        "pd.to_numeric(..., errors='coerce') to treat such values as missing"
+                    )
+                frame[col] = num.astype("float64")
+            inf = rows & np.isinf(frame[col].to_numpy(dtype="float64", na_value=np.nan))
+            if inf.any():
+                raise DataValueError(
+                    f"column {col!r} holds {int(inf.sum())} infinite value(s), e.g. {where(inf)}. "
+                    "Replace them with NaN (missing; see drop_incomplete_donors) or with "
+                    "finite numbers"
+                )
+
+    def _warn_donors(self) -> None:
+        """Warn about donors that are aggregates or under a recorded oil sanction (issue 13)."""
+        suspects = {**self._aggregate_donors(), **self._sanctioned_donors()}
+        if suspects:
+            detail = "; ".join(f"{u}: {why}" for u, why in suspects.items())
+            warnings.warn(
+                f"donor pool of {self.treated!r} includes {len(suspects)} unit(s) that should "
+                f"rarely be donors: {detail}. Pass donors= without them",
+                DonorPoolWarning,
+                stacklevel=3,
+            )
+
+    def _aggregate_donors(self) -> dict[Any, str]:
+        """Donors with an aggregate code (WLD, ...) or whose outcome totals the other units'."""
+        import numpy as np
+
+        out = {u: "an aggregate code, not a unit" for u in self.donors if u in _AGGREGATE_CODES}
+        Y = self._Y
+        if Y.shape[1] >= 4 and np.isfinite(Y).all() and (Y >= 0).all():
+            total = Y.sum(axis=1)
+            for j, u in enumerate(self._units[1:], start=1):
+                others = total - Y[:, j]
+                # (a rounding margin: a published total equals the sum of its parts)
+                if u not in out and (Y[:, j] > 0).all() and (Y[:, j] >= others * (1 - 1e-9)).all():
+                    out[u] = "its outcome is at least the sum of all other units' in every period"
+        return out
+
+    def _sanctioned_donors(self) -> dict[Any, str]:
+        """ISO3 donors with an oil sanction (``oil_sanction_episodes``) overlapping the sample.
+
+        The sample is the fit window to the end of the effect window; only panels
+        whose units look like ISO3 codes and whose periods are years or dates are checked.
+        """
+        import pandas as pd
+
+        from ..data.load import load
+
+        if not all(isinstance(u, str) and len(u) == 3 and u.isupper() for u in self.donors):
+            return {}
+
+        def year(t: Any) -> int | None:
+            if isinstance(t, pd.Timestamp):
+                return t.year
+            try:
+                y = int(t)
+            except (TypeError, ValueError):
+                return None
+            return y if 1800 <= y <= 2200 and y == t else None
+
+        lo, hi = year(self.fit_window[0]), year(self.effect_window[-1])
+        if lo is None or hi is None:
+            return {}
+        ep = load("oil_sanction_episodes")
+        ep = ep[(ep["oil_measure"] == "yes") & ep["country"].isin(self.donors)]
+        out: dict[Any, str] = {}
+        for row in ep.itertuples():
+            end = hi if pd.isna(row.end) else int(row.end)
+            if int(row.start) <= hi and end >= lo and row.country not in out:
+                until = "" if pd.isna(row.end) else f"-{int(row.end)}"
+                out[row.country] = (
+                    f"oil sanction {row.episode_id} ({row.start}{until}) overlaps {lo}-{hi}"
+                )
+        return out
 
     # --- input checks ---------------------------------------------------------------------
     @staticmethod
@@ -825,7 +749,7 @@ class SyntheticControl:
                 return str(values[0])
         return None
 
-    def _coerce_time(self, value: Any) -> Any:
+    def coerce_time(self, value: Any) -> Any:
         """``value`` as a period of the time column (strings parsed for a date column)."""
         import pandas as pd
 
@@ -841,7 +765,7 @@ class SyntheticControl:
         return value
 
     def _resolve_donors(self, frame: pd.DataFrame, treated: Any, donors: Any) -> tuple:
-        units = frame[self.unit_col].unique().tolist()
+        units = self._units_seen
         if treated not in units:
             raise ModelSpecificationError(
                 f"treated unit {treated!r} is not in column {self.unit_col!r}; "
@@ -878,13 +802,13 @@ class SyntheticControl:
                 raise ModelSpecificationError(
                     f"{what} must be (start, end), got {window!r}"
                 ) from None
-        lo = allowed[0] if lo is None else self._coerce_time(lo)
-        hi = allowed[-1] if hi is None else self._coerce_time(hi)
+        lo = allowed[0] if lo is None else self.coerce_time(lo)
+        hi = allowed[-1] if hi is None else self.coerce_time(hi)
         out = tuple(t for t in allowed if lo <= t <= hi)
         if lo < allowed[0] or hi > allowed[-1] or not out:
             raise ModelSpecificationError(
-                f"{what} {_fmt_period(lo)}-{_fmt_period(hi)} must lie within "
-                f"{_fmt_period(allowed[0])}-{_fmt_period(allowed[-1])}"
+                f"{what} {fmt_period(lo)}-{fmt_period(hi)} must lie within "
+                f"{fmt_period(allowed[0])}-{fmt_period(allowed[-1])}"
             )
         return out
 
@@ -907,7 +831,7 @@ class SyntheticControl:
                 pred = Predictor(
                     var,
                     tuple(
-                        self._coerce_time(t)
+                        self.coerce_time(t)
                         for t in _periods(periods, self.times, f"predictor {var!r}")
                     ),
                     op,
@@ -938,23 +862,48 @@ class SyntheticControl:
             )
 
     # --- numeric design ---------------------------------------------------------------------
-    def _matrix(
-        self, frame: pd.DataFrame, predictors: Sequence[Predictor], units: list
-    ) -> np.ndarray:
+    def _wide(self, frame: pd.DataFrame, units: list) -> dict[str, np.ndarray]:
+        """Each variable as a (periods + 1) x units array, from one pass over the long frame.
+
+        Rows follow ``self.times``; the extra last row is NaN and stands for
+        periods absent from the panel. Replaces one pandas pivot per predictor
+        (most of the set-up time of an outcome-only fit); the values are the same.
+        """
+        import numpy as np
+        import pandas as pd
+
+        # position of each row's period in self.times and unit in units (-1: neither)
+        r = np.append(pd.Index(self.times).get_indexer(self._time_values), -1)[self._tcodes]
+        c = self._unit_positions(units)[self._ucodes]
+        keep = (r >= 0) & (c >= 0)
+        r, c = r[keep], c[keep]
+        out = {}
+        for var in self._variables():
+            a = np.full((len(self.times) + 1, len(units)), np.nan)
+            a[r, c] = frame[var].to_numpy(dtype="float64", na_value=np.nan)[keep]
+            out[var] = a
+        return out
+
+    def _matrix(self, wide: dict[str, np.ndarray], predictors: Sequence[Predictor]) -> np.ndarray:
         import numpy as np
 
+        pos = {t: i for i, t in enumerate(self.times)}
+        missing = len(self.times)
         rows = []
         for p in predictors:
-            wide = frame.pivot(index=self.time_col, columns=self.unit_col, values=p.variable)
-            wide = wide.reindex(index=list(p.periods), columns=units).astype("float64")
-            rows.append(self._aggregate(wide, p))
+            a = wide[p.variable]
+            if len(p.periods) == 1:
+                # every op of one period is that period's value (NaN if missing)
+                rows.append(a[pos.get(p.periods[0], missing)])
+            else:
+                rows.append(self._aggregate(a[[pos.get(t, missing) for t in p.periods]], p))
         return np.vstack(rows)
 
     @staticmethod
-    def _aggregate(wide: pd.DataFrame, p: Predictor) -> np.ndarray:
+    def _aggregate(a: np.ndarray, p: Predictor) -> np.ndarray:
+        """``p.op`` over the rows (periods) of ``a``, skipping missing values."""
         import numpy as np
 
-        a = wide.to_numpy()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are reported below
             if p.op == "mean":
@@ -967,20 +916,36 @@ class SyntheticControl:
                 return np.nanmin(a, axis=0)
             if p.op == "max":
                 return np.nanmax(a, axis=0)
-            if p.op == "first":
-                return wide.bfill().to_numpy()[0]
-            return wide.ffill().to_numpy()[-1]
+        rows = a if p.op == "first" else a[::-1]
+        # first (last) non-missing value of each column; NaN where all are missing
+        return rows[np.argmax(~np.isnan(rows), axis=0), np.arange(a.shape[1])]
+
+    def _rows_of(self, units: Sequence[Any]) -> np.ndarray:
+        """Boolean mask of the frame's rows that belong to ``units``."""
+        return self._unit_positions(units)[self._ucodes] >= 0
+
+    def _unit_positions(self, units: Sequence[Any]) -> np.ndarray:
+        """For each unit seen in the frame (factorised order), its position in ``units`` or -1.
+
+        A trailing -1 stands for rows whose unit is missing (factorise code -1).
+        """
+        import numpy as np
+
+        where = {u: i for i, u in enumerate(units)}
+        return np.array([where.get(u, -1) for u in self._units_seen] + [-1], dtype="int64")
 
     def _incomplete(self, units: list, Y: np.ndarray, mats: list[np.ndarray]) -> dict[Any, str]:
         """Units with a missing outcome or predictor, with the reason."""
         import numpy as np
 
         bad: dict[Any, str] = {}
+        if not np.isnan(Y).any() and not any(np.isnan(X).any() for _, X in mats):
+            return bad
         for j, u in enumerate(units):
             miss_t = [self.times[r] for r in np.flatnonzero(np.isnan(Y[:, j]))]
             if miss_t:
                 bad[u] = (
-                    f"missing {self.outcome!r} in {', '.join(_fmt_period(t) for t in miss_t[:5])}"
+                    f"missing {self.outcome!r} in {', '.join(fmt_period(t) for t in miss_t[:5])}"
                 )
                 continue
             for preds, X in mats:
@@ -994,13 +959,11 @@ class SyntheticControl:
         import numpy as np
 
         units = [self.treated, *self.donors]
-        Yw = frame.pivot(index=self.time_col, columns=self.unit_col, values=self.outcome)
-        Y = Yw.reindex(index=list(self.times), columns=units).to_numpy(dtype="float64")
-        mats = [(self.predictors, self._matrix(frame, self.predictors, units))]
+        wide = self._wide(frame, units)
+        Y = wide[self.outcome][:-1]
+        mats = [(self.predictors, self._matrix(wide, self.predictors))]
         if self.training_predictors is not None:
-            mats.append(
-                (self.training_predictors, self._matrix(frame, self.training_predictors, units))
-            )
+            mats.append((self.training_predictors, self._matrix(wide, self.training_predictors)))
         bad = self._incomplete(units, Y, mats)
         if self.treated in bad:
             raise ModelSpecificationError(f"treated unit {self.treated!r}: {bad[self.treated]}")
@@ -1037,7 +1000,7 @@ class SyntheticControl:
         self._X_train = mats[1][1] if len(mats) > 1 else None
 
     # --- V options ---------------------------------------------------------------------------
-    def _v_options(self) -> _VOptions:
+    def _v_options(self) -> VOptions:
         import numpy as np
 
         common = dict(
@@ -1046,6 +1009,7 @@ class SyntheticControl:
             optimizer=self.optimizer,
             maxiter=self.maxiter,
             seed=self.rng,
+            scale=self.scale,
         )
         v = self.v_spec
         if isinstance(v, str):
@@ -1053,7 +1017,7 @@ class SyntheticControl:
                 raise ModelSpecificationError(
                     f"v={v!r}: use one of {_V_STRATEGIES}, an array or a dict"
                 )
-            return _VOptions(strategy=v, **common)
+            return VOptions(strategy=v, **common)
         labels = [p.label for p in self.predictors]
         if isinstance(v, Mapping):
             names = {p.label: i for i, p in enumerate(self.predictors)}
@@ -1084,9 +1048,9 @@ class SyntheticControl:
                 f"custom V must have {len(labels)} non-negative finite entries, "
                 f"not all zero; got {arr}"
             )
-        return _VOptions(strategy="custom", custom=tuple(arr / arr.sum()), **common)
+        return VOptions(strategy="custom", custom=tuple(arr / arr.sum()), **common)
 
-    def _engine(self) -> _Engine:
+    def _engine(self) -> Engine:
         import numpy as np
 
         times = self.times
@@ -1094,10 +1058,10 @@ class SyntheticControl:
         training = None
         if self._X_train is not None:
             rows = np.array([pos[t] for t in self.training_window])
-            training = _Design(
+            training = Design(
                 self._X_train, self._Y[rows], tuple(p.label for p in self.training_predictors)
             )
-        return _Engine(
+        return Engine(
             units=self._units,
             times=times,
             Y=self._Y,
@@ -1108,7 +1072,6 @@ class SyntheticControl:
             opts=self._v_options(),
             labels=tuple(p.label for p in self.predictors),
             training=training,
-            spec=self,
         )
 
     def _options(self) -> dict[str, Any]:
@@ -1135,7 +1098,10 @@ class SyntheticControl:
             "n_random_starts": self.n_random_starts,
             "optimizer": self.optimizer,
             "maxiter": self.maxiter,
-            "scaling": "predictors divided by their sd (ddof=1) across treated and donors",
+            "scale": self.scale,
+            "scaling": "predictors divided by their sd (ddof=1) across treated and donors"
+            if self.scale
+            else "none (predictors in their own units)",
             "inner_solver": "exact active-set (Wolfe min-norm point) QP on the simplex",
         }
 
@@ -1201,7 +1167,7 @@ class SyntheticControl:
             index=index,
         )
         if conformal:
-            ci = self._conformal_frame(engine, alpha)
+            ci = conformal_intervals(engine, alpha=alpha)
             effects.loc[ci.index, "effect_lower"] = ci["lower"].to_numpy()
             effects.loc[ci.index, "effect_upper"] = ci["upper"].to_numpy()
         weights = pd.Series(fit.weights, index=list(self.donors), name="weight")
@@ -1217,28 +1183,21 @@ class SyntheticControl:
         )
         pl = None
         if placebo:
-            from .synth_inference import placebo_space
-
             pl = placebo_space(engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=fit)
         return self._results(engine, fit, effects, gaps, avg, rmspe, weights, v, balance, pl, alpha)
-
-    def _conformal_frame(self, engine: _Engine, alpha: float) -> pd.DataFrame:
-        from .synth_inference import conformal_intervals
-
-        return conformal_intervals(engine, alpha=alpha)
 
     def _results(self, engine, fit, effects, gaps, avg, rmspe, weights, v, balance, pl, alpha):
         import numpy as np
         import pandas as pd
 
         lo, hi = engine.window
-        name = f"average effect {_fmt_period(self.times[lo])}-{_fmt_period(self.times[hi])}"
+        name = f"average effect {fmt_period(self.times[lo])}-{fmt_period(self.times[hi])}"
         params = pd.Series([avg], index=[name])
         events = pd.DataFrame(
             {"date": [self.treatment_time], "period": [self.treatment_time]},
             index=pd.Index(["treatment"]),
         )
-        extra = {k: self._coerce_time(t) for k, t in self.events.items()}
+        extra = {k: self.coerce_time(t) for k, t in self.events.items()}
         if extra:
             events = pd.concat(
                 [
@@ -1271,7 +1230,7 @@ class SyntheticControl:
             )
         header = [
             ("Treated unit", str(self.treated)),
-            ("Treatment", _fmt_period(self.treatment_time)),
+            ("Treatment", fmt_period(self.treatment_time)),
             ("Donors", str(len(self.donors))),
             ("Pre-period RMSPE", f"{rmspe:.4g}"),
         ]
@@ -1284,6 +1243,8 @@ class SyntheticControl:
             window=(self.times[lo], self.times[hi]),
             placebo=pl,
             engine=engine,
+            # a snapshot: later changes to this model's attributes do not reach the results
+            specification=copy.copy(self),
             actual=effects["actual"],
             effects=effects,
             events=events,

@@ -19,11 +19,14 @@ identical for any ``n_jobs``.
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InsufficientDataError, ModelSpecificationError
+from ..parallel import parallel_map
 from .results import jsonable
+from .synth_engine import Engine, Fit, Predictor
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -31,33 +34,42 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from .synth import _Engine, _Fit
+    from .synth import SyntheticControl
 
-__all__ = ["PlaceboResult", "placebo_space", "placebo_time", "leave_one_out", "conformal_intervals"]
-
-
-def _map(func: Callable[..., Any], tasks: list[tuple], n_jobs: int) -> list[Any]:
-    """Run ``func(*task)`` for each task, in parallel with joblib when ``n_jobs != 1``.
-
-    The active joblib backend is used, so ``with joblib.parallel_backend("dask"):``
-    sends the fits to a Dask cluster (see :mod:`venecon.parallel`).
-    """
-    from ..parallel import parallel_map
-
-    return parallel_map(func, tasks, n_jobs)
+__all__ = [
+    "PlaceboResult",
+    "PlaceboTimeResult",
+    "LeaveOneOutResult",
+    "placebo_space",
+    "placebo_time",
+    "leave_one_out",
+    "conformal_intervals",
+]
 
 
 def _unit_fit(
-    engine: _Engine, i: int, donors: np.ndarray, offset: int
+    engine: Engine, i: int, donors: np.ndarray, offset: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """(weights, gap path) of unit ``i`` from ``donors``."""
     fit = engine.fit(i, donors, seed_offset=offset)
     return fit.weights, engine.path(i, donors, fit.weights)
 
 
-@dataclass(frozen=True)
-class PlaceboResult:
-    """Placebo-in-space test.
+class _Frozen:
+    """Instances refuse attribute assignment after ``__init__`` (results are immutable)."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _set(self, **values: Any) -> None:
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+
+
+class PlaceboResult(_Frozen):
+    """Placebo-in-space test (immutable; the frames are handed out as copies).
 
     Attributes
     ----------
@@ -79,13 +91,44 @@ class PlaceboResult:
         Placebos with pre-MSPE above this multiple of the treated unit's were dropped.
     """
 
-    gaps: pd.DataFrame
-    table: pd.DataFrame
-    pvalue: float
-    pvalue_effect: float
-    rank: int
-    n_units: int
-    pre_fit_filter: float | None
+    __slots__ = ("_gaps", "_table", "pvalue", "pvalue_effect", "rank", "n_units", "pre_fit_filter")
+
+    def __init__(
+        self,
+        *,
+        gaps: pd.DataFrame,
+        table: pd.DataFrame,
+        pvalue: float,
+        pvalue_effect: float,
+        rank: int,
+        n_units: int,
+        pre_fit_filter: float | None,
+    ) -> None:
+        self._set(
+            _gaps=gaps.copy(),
+            _table=table.copy(),
+            pvalue=float(pvalue),
+            pvalue_effect=float(pvalue_effect),
+            rank=int(rank),
+            n_units=int(n_units),
+            pre_fit_filter=pre_fit_filter,
+        )
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        """Gap paths (periods x units), the treated unit first (a copy)."""
+        return self._gaps.copy()
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Per-unit RMSPEs, ratio, average effect and pre-fit inclusion (a copy)."""
+        return self._table.copy()
+
+    def __repr__(self) -> str:
+        return (
+            f"PlaceboResult(pvalue={self.pvalue:.4g}, rank={self.rank}, n_units={self.n_units}, "
+            f"pre_fit_filter={self.pre_fit_filter})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict."""
@@ -95,7 +138,7 @@ class PlaceboResult:
             "rank": self.rank,
             "n_units": self.n_units,
             "pre_fit_filter": self.pre_fit_filter,
-            "table": jsonable(self.table),
+            "table": jsonable(self._table),
         }
 
     def plot(self, ax: Any = None) -> Any:
@@ -103,15 +146,16 @@ class PlaceboResult:
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(8, 4)) if ax is None else (ax.figure, ax)
-        included = self.table.index[self.table["included"]]
+        gaps = self._gaps
+        included = self._table.index[self._table["included"]]
         for u in included[1:]:
-            ax.plot(self.gaps.index, self.gaps[u].to_numpy(), color="grey", lw=0.7, alpha=0.6)
+            ax.plot(gaps.index, gaps[u].to_numpy(), color="grey", lw=0.7, alpha=0.6)
         ax.plot(
-            self.gaps.index,
-            self.gaps.iloc[:, 0].to_numpy(),
+            gaps.index,
+            gaps.iloc[:, 0].to_numpy(),
             color="black",
             lw=1.8,
-            label=str(self.gaps.columns[0]),
+            label=str(gaps.columns[0]),
         )
         ax.axhline(0, color="grey", lw=0.8)
         ax.set_title(f"Placebo gaps (p = {self.pvalue:.3f}, rank {self.rank} of {self.n_units})")
@@ -120,24 +164,24 @@ class PlaceboResult:
 
 
 def placebo_space(
-    engine: _Engine,
+    engine: Engine,
     *,
     pre_fit_filter: float | None = None,
     n_jobs: int = 1,
-    main: _Fit | None = None,
+    main: Fit | None = None,
 ) -> PlaceboResult:
     """Treat every donor in turn (the treated unit is never a donor) and rank the MSPE ratios.
 
     Parameters
     ----------
-    engine : _Engine
+    engine : Engine
         From a fitted model (use :meth:`SyntheticControlResults.placebo_space`).
     pre_fit_filter : float, optional
         Drop placebos whose pre-period MSPE exceeds this multiple of the
         treated unit's (ADH 2010 use 20, 5 and 2). ``None`` keeps all.
     n_jobs : int, default 1
         joblib workers (-1: all cores).
-    main : _Fit, optional
+    main : Fit, optional
         The treated unit's fit, if already computed.
     """
     import numpy as np
@@ -149,9 +193,8 @@ def placebo_space(
         raise ModelSpecificationError(f"pre_fit_filter must be positive, got {pre_fit_filter!r}")
     n = len(engine.units)
     donors = np.arange(1, n)
-    work = replace(engine, spec=None)  # the model object need not travel to workers
-    tasks = [(work, j, donors[donors != j], j) for j in donors]
-    out = _map(_unit_fit, tasks, n_jobs)
+    tasks = [(engine, j, donors[donors != j], j) for j in donors]
+    out = parallel_map(_unit_fit, tasks, n_jobs)
     w0 = main.weights if main is not None else engine.fit(0, donors).weights
     paths = [engine.path(0, donors, w0)] + [g for _, g in out]
     gaps = pd.DataFrame(
@@ -193,29 +236,86 @@ def placebo_space(
     )
 
 
+class LeaveOneOutResult(_Frozen):
+    """Leave-one-donor-out refits (immutable; frames and mappings are handed out as copies).
+
+    Attributes
+    ----------
+    gaps : DataFrame
+        One column per dropped donor (``"without <donor>"``) plus ``"all donors"``,
+        with the gap path in every period.
+    average_effect : dict
+        Column -> average gap over the effect window.
+    range : (float, float)
+        Smallest and largest average effect over the refits (NaN if none).
+    weights : dict
+        ``"without <donor>"`` -> {donor: weight} of that refit.
+    """
+
+    __slots__ = ("_gaps", "_average_effect", "range", "_weights")
+
+    def __init__(
+        self,
+        *,
+        gaps: pd.DataFrame,
+        average_effect: Mapping[str, float],
+        range: tuple[float, float],  # noqa: A002 - the documented name
+        weights: Mapping[str, Mapping[Any, float]],
+    ) -> None:
+        self._set(
+            _gaps=gaps.copy(),
+            _average_effect=dict(average_effect),
+            range=(float(range[0]), float(range[1])),
+            _weights={k: dict(v) for k, v in weights.items()},
+        )
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        """Gap paths, ``"all donors"`` first (a copy)."""
+        return self._gaps.copy()
+
+    @property
+    def average_effect(self) -> Mapping[str, float]:
+        """Average effect over the effect window per refit (read-only mapping)."""
+        return MappingProxyType(dict(self._average_effect))
+
+    @property
+    def weights(self) -> dict[str, dict[Any, float]]:
+        """Donor weights of each refit (a copy)."""
+        return {k: dict(v) for k, v in self._weights.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (average effects, range and weights of every refit)."""
+        return {
+            "average_effect": dict(self._average_effect),
+            "range": list(self.range),
+            "weights": jsonable(self._weights),
+        }
+
+    def __repr__(self) -> str:
+        return f"LeaveOneOutResult(refits={len(self._average_effect) - 1}, range={self.range})"
+
+
 def leave_one_out(
-    engine: _Engine, weights: pd.Series, *, n_jobs: int = 1, threshold: float = 1e-6
-) -> pd.DataFrame:
+    engine: Engine, weights: pd.Series, *, n_jobs: int = 1, threshold: float = 1e-6
+) -> LeaveOneOutResult:
     """Refit without each donor whose weight exceeds ``threshold``.
 
     Returns
     -------
-    DataFrame
-        One column per dropped donor (plus ``"all donors"``) with the gap path;
-        ``.attrs["average_effect"]`` maps each column to its average effect over
-        the effect window, ``.attrs["range"]`` is (min, max) over the refits.
+    LeaveOneOutResult
+        Gap paths of every refit, their average effects over the effect window,
+        the (min, max) range over the refits and each refit's weights.
     """
     import numpy as np
     import pandas as pd
 
     donors = np.arange(1, len(engine.units))
     active = [j for j, w in zip(donors, weights.to_numpy(), strict=False) if w > threshold]
-    work = replace(engine, spec=None)
-    tasks = [(work, 0, donors[donors != j], j) for j in active]
-    kept = [j for j in active if len(donors) - 1 >= 2]
-    if len(kept) < len(active):
+    if active and len(donors) - 1 < 2:
         raise InsufficientDataError("leave-one-out needs at least 3 donors")
-    out = _map(_unit_fit, tasks, n_jobs)
+    tasks = [(engine, 0, donors[donors != j], j) for j in active]
+    out = parallel_map(_unit_fit, tasks, n_jobs)
     cols = ["all donors"] + [f"without {engine.units[j]}" for j in active]
     full = engine.path(0, donors, weights.to_numpy())
     frame = pd.DataFrame(
@@ -224,15 +324,17 @@ def leave_one_out(
     lo, hi = engine.window
     avg = {c: float(frame[c].iloc[lo : hi + 1].mean()) for c in cols}
     loo = [avg[c] for c in cols[1:]]
-    frame.attrs["average_effect"] = avg
-    frame.attrs["range"] = (min(loo), max(loo)) if loo else (np.nan, np.nan)
-    frame.attrs["weights"] = {
-        f"without {engine.units[j]}": dict(
-            zip([engine.units[k] for k in donors[donors != j]], w.tolist(), strict=False)
-        )
-        for j, (w, _) in zip(active, out, strict=False)
-    }
-    return frame
+    return LeaveOneOutResult(
+        gaps=frame,
+        average_effect=avg,
+        range=(min(loo), max(loo)) if loo else (np.nan, np.nan),
+        weights={
+            f"without {engine.units[j]}": dict(
+                zip([engine.units[k] for k in donors[donors != j]], w.tolist(), strict=False)
+            )
+            for j, (w, _) in zip(active, out, strict=False)
+        },
+    )
 
 
 # --------------------------------------------------------------------------- placebo in time
@@ -251,81 +353,109 @@ def _shift(periods: Sequence[Any], times: Sequence[Any], d: int, what: str) -> t
     return tuple(out)
 
 
-def _time_fit(spec: Any, fake: Any) -> pd.Series:
+def _time_fit(model: SyntheticControl, fake: Any) -> pd.Series:
     """Gap path of the treated unit with the treatment moved to ``fake``."""
-    from .synth import Predictor, SyntheticControl
-
-    times = spec.times
-    d = times.index(spec.treatment_time) - times.index(fake)
-    frame = spec._frame[spec._frame[spec.time_col] < spec.treatment_time]
+    times = model.times
+    d = times.index(model.treatment_time) - times.index(fake)
+    data = model.data
+    data = data[data[model.time_col] < model.treatment_time]
     preds = [
-        Predictor(p.variable, _shift(p.periods, times, d, p.label), p.op) for p in spec.predictors
+        Predictor(p.variable, _shift(p.periods, times, d, p.label), p.op) for p in model.predictors
     ]
     training = None
-    if spec.training_predictors is not None:
+    if model.training_predictors is not None:
         training = {
             "predictors": [
                 Predictor(p.variable, _shift(p.periods, times, d, p.label), p.op)
-                for p in spec.training_predictors
+                for p in model.training_predictors
             ],
             "fit_window": _shift(
-                (spec.training_window[0], spec.training_window[-1]), times, d, "training window"
+                (model.training_window[0], model.training_window[-1]), times, d, "training window"
             ),
         }
     # the fit window may be clipped at the start of the panel (ADH 2015's 1975
     # placebo fits from 1960); predictor periods may not
-    first = times[max(times.index(spec.fit_window[0]) - d, 0)]
-    fit_window = (first, _shift((spec.fit_window[-1],), times, d, "fit window")[0])
-    model = SyntheticControl(
-        frame,
-        outcome=spec.outcome,
-        unit=spec.unit_col,
-        time=spec.time_col,
-        treated=spec.treated,
+    first = times[max(times.index(model.fit_window[0]) - d, 0)]
+    fit_window = (first, _shift((model.fit_window[-1],), times, d, "fit window")[0])
+    placebo = model.respecify(
+        data=data,
         treatment_time=fake,
-        donors=list(spec.donors),
+        donors=list(model.donors),
         predictors=preds,
         fit_window=fit_window,
-        v=spec.v_spec,
         v_training=training,
-        starts=spec.starts,
-        n_random_starts=spec.n_random_starts,
-        optimizer=spec.optimizer,
-        maxiter=spec.maxiter,
-        rng=spec.rng,
+        effect_window=None,
+        events=None,
+        drop_incomplete_donors=False,
     )
-    return model.fit().gaps
+    return placebo.fit().gaps
 
 
-def placebo_time(engine: _Engine, times: Sequence[Any], *, n_jobs: int = 1) -> pd.DataFrame:
-    """Move the treatment to each of ``times`` (before the real one) and refit.
+class PlaceboTimeResult(_Frozen):
+    """Placebo-in-time test (immutable; frames are handed out as copies).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per placebo time: ``pre_rmspe``, ``post_rmspe`` (from the placebo
+        time to the period before the real treatment), ``ratio`` (post/pre MSPE)
+        and ``average_effect``.
+    gaps : DataFrame
+        Gap path of each placebo (periods x placebo times).
+    """
+
+    __slots__ = ("_table", "_gaps")
+
+    def __init__(self, *, table: pd.DataFrame, gaps: pd.DataFrame) -> None:
+        self._set(_table=table.copy(), _gaps=gaps.copy())
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """RMSPEs, ratio and average effect per placebo time (a copy)."""
+        return self._table.copy()
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        """Gap path of each placebo (a copy)."""
+        return self._gaps.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict of the table."""
+        return {"table": jsonable(self._table)}
+
+    def __repr__(self) -> str:
+        return f"PlaceboTimeResult(times={list(self._table.index)})"
+
+
+def placebo_time(
+    model: SyntheticControl, times: Sequence[Any], *, n_jobs: int = 1
+) -> PlaceboTimeResult:
+    """Move the treatment of ``model`` to each of ``times`` (before the real one) and refit.
 
     The data from the real treatment on are dropped, and every predictor period,
     the fit window and any training window move back by the same number of
     periods (the start of the fit window is clipped at the first period of the
-    panel). A credible design shows small placebo gaps.
+    panel); the model is re-specified with
+    :meth:`~venecon.models.SyntheticControl.respecify`. A credible design shows
+    small placebo gaps.
 
     Returns
     -------
-    DataFrame
-        One row per placebo time: ``pre_rmspe``, ``post_rmspe`` (from the placebo
-        time to the period before the real treatment), ``ratio`` (post/pre MSPE)
-        and ``average_effect``; ``.attrs["gaps"]`` holds the gap paths.
+    PlaceboTimeResult
+        ``table`` (one row per placebo time: ``pre_rmspe``, ``post_rmspe``,
+        ``ratio``, ``average_effect``) and ``gaps`` (the placebo gap paths).
     """
     import numpy as np
     import pandas as pd
 
-    spec = engine.spec
-    if spec is None:
-        raise ModelSpecificationError("placebo_time needs the results of SyntheticControl.fit()")
-    fakes = [spec._coerce_time(t) for t in times]
+    fakes = [model.coerce_time(t) for t in times]
     for t in fakes:
-        if t not in spec.times or not t < spec.treatment_time:
+        if t not in model.times or not t < model.treatment_time:
             raise ModelSpecificationError(
                 f"placebo time {t!r} must be a period of the panel before the treatment "
-                f"{spec.treatment_time!r}"
+                f"{model.treatment_time!r}"
             )
-    paths = _map(_time_fit, [(spec, t) for t in fakes], n_jobs)
+    paths = parallel_map(_time_fit, [(model, t) for t in fakes], n_jobs)
     rows = {}
     for t, g in zip(fakes, paths, strict=False):
         pre, post = g[g.index < t], g[g.index >= t]
@@ -335,10 +465,9 @@ def placebo_time(engine: _Engine, times: Sequence[Any], *, n_jobs: int = 1) -> p
             "ratio": float(np.mean(post**2) / np.mean(pre**2)),
             "average_effect": float(post.mean()),
         }
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "placebo_time"
-    out.attrs["gaps"] = pd.DataFrame(dict(zip(fakes, paths, strict=False)))
-    return out
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "placebo_time"
+    return PlaceboTimeResult(table=table, gaps=pd.DataFrame(dict(zip(fakes, paths, strict=False))))
 
 
 # --------------------------------------------------------------------------- conformal
@@ -380,7 +509,7 @@ def _bound(
 
 
 def conformal_intervals(
-    engine: _Engine, *, alpha: float = 0.1, periods: Sequence[Any] | None = None, rtol: float = 1e-6
+    engine: Engine, *, alpha: float = 0.1, periods: Sequence[Any] | None = None, rtol: float = 1e-6
 ) -> pd.DataFrame:
     """Per-period conformal intervals for the effect (Chernozhukov, Wuthrich and Zhu 2021).
 
@@ -424,7 +553,7 @@ def conformal_intervals(
     donors = np.arange(1, Y.shape[1])
     chosen: Sequence[int] = range(t0, len(engine.times))
     if periods is not None:
-        wanted = [engine.spec._coerce_time(p) if engine.spec else p for p in periods]
+        wanted = list(periods)
         unknown = [p for p in wanted if p not in engine.times]
         if unknown:
             raise ModelSpecificationError(

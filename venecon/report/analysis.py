@@ -504,9 +504,9 @@ class _Runner:
         if s["leave_one_out"]:
             self.progress("synthetic control: leave-one-donor-out")
             loo = res.leave_one_out(n_jobs=s["n_jobs"])
-            loo_avg = dict(loo.attrs["average_effect"])
-            rec["leave_one_out"] = {"average_effect": loo_avg, "range": list(loo.attrs["range"])}
-            self.frames["synth_loo"] = loo
+            loo_avg = dict(loo.average_effect)
+            rec["leave_one_out"] = {"average_effect": loo_avg, "range": list(loo.range)}
+            self.frames["synth_loo"] = loo.gaps
         t, o, e = s["treatment"], s["oil_sanctions_year"], s["end"]
         windows = {f"{t}_{e}": (t, e), f"{t}_{o - 1}": (t, o - 1), f"{o}_{e}": (o, e)}
         pval = res.placebo.pvalue if s["placebo"] else None
