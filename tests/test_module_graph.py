@@ -20,20 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "venecon"
 
 #: (kind, detail) pairs still present when this test was written, owned by other
 #: work in progress (issue 16, "The house"); delete each entry once it is fixed.
-KNOWN: set[tuple[str, str]] = {
-    # issue 16 names these; the models/revenue/report helpers are removing them
-    ("private", "venecon.models.breaks uses venecon.models._inputs._event_date"),
-    ("private", "venecon.models.projections uses venecon.models._inputs._sha256_series"),
-    ("private", "venecon.models.staggered imports venecon.models.panel._results_kwargs"),
-    ("private", "venecon.report.analysis imports venecon.models.results._versions"),
-    # found by this test, not named in issue 16 (owners: policy, revenue, sources)
-    ("private", "venecon.policy.indicators imports venecon.policy.registry._bundled"),
-    ("private", "venecon.policy.plotting imports venecon.policy.registry._all"),
-    ("private", "venecon.policy.regressors imports venecon.policy.registry._all"),
-    ("private", "venecon.revenue.loss imports venecon.revenue.accounting._load_prices"),
-    ("private", "venecon.sources.cli imports venecon.sources.live._dataset"),
-    ("private", "venecon.sources.live imports venecon.sources.cache._atomic_write"),
-}
+KNOWN: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from venecon import Study
 from venecon.cli import main
-from venecon.parallel import simulated_panel
+from venecon.models.synth_grid import simulated_panel
 from venecon.study import StudyError, bundled_studies
 from venecon.study.data import choose_source
 
@@ -270,16 +270,15 @@ def test_bad_declarations_name_the_key(changes, key, words):
     assert "Fix:" in str(err.value)
 
 
-def test_monthly_estimator_on_annual_data_is_refused_before_fitting():
-    from venecon.study.data import time_series_accepts
-
-    y = pd.Series([1.0, 2.0, 3.0, 4.0], index=[2000, 2001, 2002, 2003])
-    if time_series_accepts(y, pd.Timestamp("2002-01-01")):
-        pytest.skip("venecon's ITS accepts annual data in this version")
-    with pytest.raises(StudyError) as err:
-        Study.from_dict(_iran(**{"estimators": {"synthetic_control": {}, "its": {}}}))
-    assert err.value.key == "study.estimators.its"
-    assert "needs monthly data" in str(err.value)
+def test_time_series_estimators_run_on_annual_studies():
+    # the time-series models take annual data (issue 14), so an annual study may declare them
+    s = Study.from_dict(_iran(**{"estimators": {"synthetic_control": {"placebo": False},
+                                                "its": {}}}))
+    res = s.run(n_jobs=1)
+    its = res.estimates["its"]
+    assert its.unit == res.estimates["synthetic_control"].unit
+    assert list(its.path.index) == list(range(int(its.path.index[0]), 2016))
+    assert its.lower is not None and its.lower <= its.average_effect <= its.upper
 
 
 def test_user_csv_with_duplicates_or_missing_values(tmp_path):

@@ -39,21 +39,24 @@ MONTHLY = {
     ("venezuela-reopening", "its", "level[gl46]"): (13.88888889, -67.21935083, 94.9971286),
 }
 
-#: Annual synthetic control (EI ei_sr2024 today): synth_effect_*_kbd, placebo p-value,
-#: pre-period RMSPE, leave-one-donor-out range and donor weights of models.synth.
+#: Annual synthetic control on the Energy Institute 2026 edition (ei_sr2026, to 2025):
+#: effect averages, placebo p-value, pre-period RMSPE, leave-one-donor-out range and donor
+#: weights. Made with ``venecon study run venezuela-annual`` (values from results.json).
+#: On the 2024 edition (to 2023) the same design gave -1135.675052 (2017-2023), -493.4325817
+#: (2017-2018), p = 0.0487804878, RMSPE 153.5724744, the same five donors.
 ANNUAL = {
-    "average_effect": -1135.675052,  # synth_effect_2017_2023_kbd
-    "2017_2018": -493.4325817,  # synth_effect_2017_2018_kbd
-    "2019_2025": None,  # synth_effect_2019_2025_kbd (set below)
-    "placebo_pvalue": 0.0487804878,
-    "pre_rmspe": 153.5724744,
-    "leave_one_out_range": (-1474.139728, -1110.134493),
+    "average_effect": -1121.395059545627,  # 2017-2025
+    "2017_2018": -496.8628095456505,
+    "2019_2025": -1299.832845259905,
+    "placebo_pvalue": 0.04878048780487805,
+    "pre_rmspe": 152.57844223280995,
+    "leave_one_out_range": (-1507.430108777209, -1083.5718669568907),
     "weights": {
-        "AGO": 0.1953492366,
-        "GBR": 0.1622665848,
-        "MEX": 0.5073770558,
-        "NOR": 0.07752555093,
-        "SAU": 0.05748157195,
+        "AGO": 0.19516741346789196,
+        "GBR": 0.1600331420281171,
+        "MEX": 0.4997175561577027,
+        "NOR": 0.08706392000357073,
+        "SAU": 0.058017968342717385,
     },
 }
 
@@ -86,7 +89,7 @@ def test_monthly_headlines_match_the_report(results, key):
 def test_annual_synthetic_control_matches_the_report(results):
     r = results["venezuela-annual"]
     e = r.estimates["synthetic_control"]
-    assert r.data_choices["source"].startswith("ei_sr2024")  # the EI edition of these pins
+    assert r.data_choices["source"].startswith("ei_sr2026")  # the EI edition of these pins
     assert e.average_effect == pytest.approx(ANNUAL["average_effect"], rel=REL)
     for w in ("2017_2018", "2019_2025"):
         assert e.extra["by_window"][w]["average_effect"] == pytest.approx(ANNUAL[w], rel=REL)

@@ -99,7 +99,7 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _versions() -> dict[str, str]:
+def package_versions() -> dict[str, str]:
     return dict(_installed_versions())
 
 
@@ -148,7 +148,7 @@ def build_provenance(
     record: dict[str, Any] = {
         "model": model,
         "data": jsonable(dict(data)),
-        "versions": _versions(),
+        "versions": package_versions(),
         "options": jsonable(dict(options)),
         "seed": seed,
     }

@@ -95,9 +95,9 @@ CHEVRON_COLUMN = "chevron_licence"
 
 
 def _date(ref: tuple[str, str]) -> pd.Timestamp:
-    from .registry import _bundled
+    from .registry import bundled_events
 
-    frame = _bundled().set_index("id")
+    frame = bundled_events().set_index("id")
     ident, field = ref
     value = frame.at[ident, field]
     if pd.isna(value):  # pragma: no cover - guarded by the tests of the bundled registry
@@ -219,7 +219,7 @@ def regimes(freq: str = "M", start: Any = None, end: Any = None, *, index: Any =
     >>> r.loc["2023-01-01", "chevron_licence"]  # doctest: +SKIP
     'gl41-production'
     """
-    from .registry import _bundled
+    from .registry import bundled_events
 
     _index.check_partial(partial)
     if index is not None:
@@ -264,6 +264,6 @@ def regimes(freq: str = "M", start: Any = None, end: Any = None, *, index: Any =
         for state, values in zip(states, shares, strict=True):
             data[f"chevron_{state}"] = values
     frame = pd.DataFrame(data, index=out_index)
-    frame.attrs["venecon"] = dict(_bundled().attrs.get("venecon", {}))
+    frame.attrs["venecon"] = dict(bundled_events().attrs.get("venecon", {}))
     frame.attrs["venecon"]["regimes"] = {"partial": partial}
     return frame

@@ -66,14 +66,14 @@ def _to_x(ax: Any, stamps: Iterable[pd.Timestamp], x: str) -> np.ndarray:
 
 def _select_events(events: Any) -> pd.DataFrame:
     from .indicators import spells as spell_table
-    from .registry import _all, event
+    from .registry import all_events, event
 
     if events is None:
         # The events that bound the regimes and the Chevron states.
         table = spell_table()
         refs = pd.concat([table["start_event"], table["end_event"]]).dropna()
         ids = list(dict.fromkeys(ref.split(".")[0] for ref in refs))
-        frame = _all()
+        frame = all_events()
         return frame[frame["id"].isin(ids)]
     if isinstance(events, pd.DataFrame):
         missing = [c for c in ("id", "date") if c not in events.columns]

@@ -34,7 +34,7 @@ _USER: list[pd.DataFrame] = []
 
 
 @cache
-def _bundled() -> pd.DataFrame:
+def bundled_events() -> pd.DataFrame:
     from ..data.load import load
 
     frame = load("events")
@@ -49,8 +49,8 @@ def _user() -> pd.DataFrame | None:
     return pd.concat(_USER, ignore_index=True) if _USER else None
 
 
-def _all(include_user: bool = True) -> pd.DataFrame:
-    bundled = _bundled()
+def all_events(include_user: bool = True) -> pd.DataFrame:
+    bundled = bundled_events()
     user = _user() if include_user else None
     frame = bundled if user is None else pd.concat([bundled, user], ignore_index=True)
     frame = frame.sort_values("date", kind="mergesort").reset_index(drop=True)
@@ -157,7 +157,7 @@ def events(
     >>> chevron = venecon.events(category="company-licence", entity="Chevron")
     >>> chevron[["id", "date", "end"]]  # doctest: +SKIP
     """
-    frame = _all(include_user)
+    frame = all_events(include_user)
     mask = pd.Series(True, index=frame.index)
     for name, value, vocabulary in (("category", category, CATEGORIES),
                                     ("direction", direction, DIRECTIONS),
@@ -221,7 +221,7 @@ def event(id: str) -> dict[str, Any]:
     EventNotFoundError
         The id is not in the registry (the message suggests the closest).
     """
-    frame = _all()
+    frame = all_events()
     hit = frame[frame["id"] == str(id)]
     if hit.empty:
         ids = frame["id"].tolist()
@@ -316,7 +316,7 @@ def add_events(data: Any, *, replace: bool = False) -> pd.DataFrame:
     raw, source, first_line = _read_user(data)
     frame = validate_events(raw, source=source, first_line=first_line)
     rows = frame["id"].tolist()
-    bundled = set(_bundled()["id"])
+    bundled = set(bundled_events()["id"])
     current = _user()
     existing = set() if current is None else set(current["id"])
     for pos, ident in enumerate(rows):

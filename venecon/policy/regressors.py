@@ -47,9 +47,9 @@ def resolve(date: Any) -> tuple[str, pd.Timestamp, str | None]:
     """
     if isinstance(date, str):
         from ..data._package import suggest
-        from .registry import _all, event
+        from .registry import all_events, event
 
-        ids = _all()["id"].tolist()
+        ids = all_events()["id"].tolist()
         if date in ids:
             record = event(date)
             return date, record["date"], record["date_precision"]

@@ -885,7 +885,7 @@ def run_analysis(
         results["literature"] = runner.literature()
         runner.sections_run.append("literature")
     from .._version import __version__
-    from ..models.results import _versions
+    from ..models.results import package_versions
 
     datasets: dict[str, str] = {}
     data_version = None
@@ -909,7 +909,7 @@ def run_analysis(
             "provenance": {
                 "datasets": dict(sorted(datasets.items())),
                 "data_version": data_version,
-                "versions": _versions(),
+                "versions": package_versions(),
                 "live": bool(live),
             },
         }

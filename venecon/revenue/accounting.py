@@ -34,7 +34,7 @@ COLUMN_UNITS = {
 }
 
 
-def _load_prices(prices: Any) -> Any:
+def load_prices(prices: Any) -> Any:
     if prices is None:
         from ..data.load import load
 
@@ -56,7 +56,7 @@ def realised_prices(
     """
     import pandas as pd
 
-    prices = _load_prices(prices)
+    prices = load_prices(prices)
     a = assumptions
     raw = select_price(
         prices, a.benchmark, a.benchmark_source, f"benchmark {a.benchmark} ({a.benchmark_source})"
@@ -153,7 +153,7 @@ def annual_realised_prices(years: Any, prices: Any, assumptions: Assumptions) ->
     """
     import pandas as pd
 
-    prices = _load_prices(prices)
+    prices = load_prices(prices)
     a = assumptions
     years = sorted({int(y) for y in years})
     months = year_months(years)
@@ -299,7 +299,7 @@ def estimate(
         )
     q, flags = prepare_volumes(volumes, start, end)
     months = q.index
-    prices = _load_prices(prices)
+    prices = load_prices(prices)
     price_table = realised_prices(months, prices, assumptions)
     days = np.asarray(months.days_in_month, dtype="float64")
     out = pd.DataFrame({"volume_kbd": q.to_numpy(), "days": days.astype(int)}, index=months)

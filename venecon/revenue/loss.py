@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import DateRangeError, ModelSpecificationError, SchemaError, UnitError
 from ..models.results import PathResults, jsonable
 from ._data import frame_provenance, require_cover, select_price
-from .accounting import _load_prices, annual_realised_prices, realised_prices, year_months
+from .accounting import load_prices, annual_realised_prices, realised_prices, year_months
 from .assumptions import Assumptions, Discount
 from .units import BARRELS_PER_KB, USD_PER_MILLION
 
@@ -369,7 +369,7 @@ def _lost_annual(
 
     positions, years = _annual_window(result, start, end)
     months = year_months(years)
-    prices = _load_prices(prices)
+    prices = load_prices(prices)
     table = annual_realised_prices(years, prices, assumptions)
     days = result.period_days(positions)
     # A monthly share series is averaged over the year's months, like the prices
@@ -478,7 +478,7 @@ def lost(
     effects = result.effects
     positions = result.window_positions(start, end)  # DateRangeError outside the treated periods
     months = effects.index[positions]
-    prices = _load_prices(prices)
+    prices = load_prices(prices)
     table = realised_prices(months, prices, assumptions)
     days = result.period_days(positions)
     share = assumptions.share_on(months).to_numpy()
@@ -558,7 +558,7 @@ def sensitivity(
         raise ModelSpecificationError(
             "sensitivity: give at least one discount and one export share"
         )
-    prices = _load_prices(prices)
+    prices = load_prices(prices)
     rows = []
     for discount in discounts:
         for share in shares:

@@ -25,11 +25,11 @@ def add_refresh_command(data_commands: Any) -> None:
 
 def run_refresh(args: argparse.Namespace) -> None:
     """Refresh each dataset in turn; report failures at the end (exit status 2)."""
-    from .live import LIVE_DATASETS, _dataset, refresh
+    from .live import LIVE_DATASETS, live_dataset, refresh
 
     names = list(args.names) or list(LIVE_DATASETS)
     for name in names:
-        _dataset(name)  # unknown names fail before any download
+        live_dataset(name)  # unknown names fail before any download
     failed = []
     for name in names:
         try:

@@ -65,7 +65,7 @@ LIVE_DATASETS: dict[str, LiveDataset] = {
 }
 
 
-def _dataset(name: str) -> LiveDataset:
+def live_dataset(name: str) -> LiveDataset:
     try:
         return LIVE_DATASETS[name]
     except KeyError:
@@ -76,7 +76,7 @@ def _dataset(name: str) -> LiveDataset:
 
 def live_resource(name: str) -> dict[str, Any]:
     """A descriptor entry (``name``, ``frequency``, ``schema.fields``) like the bundled ones."""
-    spec = _dataset(name)
+    spec = live_dataset(name)
     kinds = {"date": "date", "value": "number"}
     fields = [{"name": c, "type": kinds.get(c, "string")} for c in spec.columns]
     return {"name": name, "frequency": spec.frequency, "schema": {"fields": fields},
@@ -114,7 +114,7 @@ def fetch(
         Passed to the source function (``start``, ``end``, ``countries``,
         ``tickers``, ``download``...).
     """
-    return _dataset(name).getter(session=_session(session, refresh, offline, None), **params)
+    return live_dataset(name).getter(session=_session(session, refresh, offline, None), **params)
 
 
 def overlay_path(cache: Cache, name: str) -> Path:
@@ -142,7 +142,7 @@ def _read_overlay(cache: Cache, name: str) -> pd.DataFrame | None:
             f"the live overlay {path} records a table sha256 other than its body's; "
             f"run 'venecon data refresh {name}'"
         )
-    columns = _dataset(name).columns
+    columns = live_dataset(name).columns
     frame = pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""],
                         dtype={c: "string" for c in columns if c not in ("date", "value")})
     frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
@@ -172,7 +172,7 @@ def live_table(
     Uses the overlay if present and ``refresh`` is false; otherwise fetches
     (cache first, or re-fetching with ``refresh=True``) and writes the overlay.
     """
-    spec = _dataset(name)
+    spec = live_dataset(name)
     session = _session(session, refresh, offline, None)
     assert session.cache is not None
     frame = None if session.refresh else _read_overlay(session.cache, name)
@@ -208,7 +208,7 @@ def refresh(
     assert session.cache is not None
     written = {}
     for name in names or list(LIVE_DATASETS):
-        spec = _dataset(name)
+        spec = live_dataset(name)
         extra = {"download": download} if name == "market_daily" and download else {}
         frame = spec.getter(session=session, **extra)
         written[name] = _write_overlay(session.cache, name, frame)

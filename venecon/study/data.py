@@ -500,9 +500,11 @@ def time_series_accepts(y: Any, date: Any) -> bool:
     """Whether venecon's ITS takes this series' index (construction only, no fit)."""
     from ..models import ITS
 
+    from ..exceptions import VeneconError
+
     try:
         ITS(y, {"t": date})
-    except Exception:  # noqa: BLE001 - any rejection means "not at this frequency"
+    except VeneconError:  # the model's own validation rejects this index or sample
         return False
     return True
 

@@ -212,6 +212,9 @@ def run_synthetic_control(
         n_jobs=n_jobs,
     )
     eff = res.effects
+    if ctx.frequency == "annual" and isinstance(eff.index, pd.DatetimeIndex):
+        # annual models index by year-start dates; the study's windows are integer years
+        eff = eff.set_axis(eff.index.year)
     path = pd.DataFrame(
         {
             "observed": eff["actual"],
@@ -259,7 +262,7 @@ def run_synthetic_control(
         extra["placebo_n"] = int(len(res.placebo.table)) if hasattr(res.placebo, "table") else None
     if opts.leave_one_out and inference:
         loo = res.leave_one_out(n_jobs=n_jobs)
-        vals = dict(loo.attrs["average_effect"])
+        vals = dict(loo.average_effect)
         extra["leave_one_out"] = {str(k): float(v) for k, v in vals.items()}
         extra["leave_one_out_range"] = [float(min(vals.values())), float(max(vals.values()))]
     by = {}
@@ -314,6 +317,9 @@ def _ts_common(
     from ..models.results import BARRELS_PER_UNIT_DAY
 
     eff = res.effects
+    if ctx.frequency == "annual" and isinstance(eff.index, pd.DatetimeIndex):
+        # annual models index by year-start dates; the study's windows are integer years
+        eff = eff.set_axis(eff.index.year)
     path = pd.DataFrame(
         {
             "observed": eff["actual"],
@@ -326,7 +332,7 @@ def _ts_common(
     path.index.name = "period"
 
     def window_effect(a: Any, b: Any) -> tuple[float, float | None, float | None]:
-        if ctx.unit in BARRELS_PER_UNIT_DAY and ctx.frequency == "monthly":
+        if ctx.unit in BARRELS_PER_UNIT_DAY:
             ce = res.cumulative_effect(a, b, alpha=ctx.alpha)
             return float(ce.average), float(ce.average_lower), float(ce.average_upper)
         sel = path[(path.index >= a) & (path.index <= b)]["effect"]
@@ -340,6 +346,8 @@ def _ts_common(
     # the counterfactual starts at the first modelled event, which may precede the treatment
     ev = res.events
     origin = ev["period"].min()
+    if ctx.frequency == "annual" and isinstance(origin, pd.Timestamp):
+        origin = origin.year
     if origin < ctx.treatment_period:
         first = ev.index[ev["period"] == origin][0]
         caveats.append(

@@ -338,7 +338,7 @@ _STUDY_KEYS = (
 )
 
 
-def _parse_estimators(key: str, value: Any) -> dict[str, Any]:
+def parse_estimators(key: str, value: Any) -> dict[str, Any]:
     table = _table(key, value, tuple(ESTIMATORS))
     if not table:
         raise StudyError(key, "names no estimator", f"add one of {', '.join(ESTIMATORS)}")
@@ -385,7 +385,7 @@ def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
     return value
 
 
-def _parse_outcome(key: str, value: Any) -> OutcomeSpec:
+def parse_outcome(key: str, value: Any) -> OutcomeSpec:
     t = _table(key, value, ("dataset", "series", "source", "file", "frame", "units", "flag_column"))
     if ("dataset" in t) == ("file" in t or "frame" in t):
         raise StudyError(
@@ -413,7 +413,7 @@ def _parse_outcome(key: str, value: Any) -> OutcomeSpec:
     )
 
 
-def _parse_window(key: str, value: Any) -> WindowSpec:
+def parse_window(key: str, value: Any) -> WindowSpec:
     t = _table(key, value, ("pre", "post", "sample_end", "subwindows"))
     for need in ("pre", "post"):
         if need not in t:
@@ -439,7 +439,7 @@ def _parse_window(key: str, value: Any) -> WindowSpec:
     return WindowSpec(pre=pre, post=post, sample_end=end, subwindows=tuple(subs))
 
 
-def _parse_donors(key: str, value: Any) -> DonorRules:
+def parse_donors(key: str, value: Any) -> DonorRules:
     t = _table(key, value, ("include", "exclude", "exclude_sanctioned", "reasons"))
     reasons = t.get("reasons", {})
     if not isinstance(reasons, Mapping):
@@ -452,7 +452,7 @@ def _parse_donors(key: str, value: Any) -> DonorRules:
     )
 
 
-def _parse_robustness(key: str, value: Any) -> RobustnessSpec:
+def parse_robustness(key: str, value: Any) -> RobustnessSpec:
     fields = tuple(RobustnessSpec.__dataclass_fields__)
     t = _table(key, value, fields)
     kw: dict[str, Any] = {}
@@ -477,7 +477,7 @@ def _parse_robustness(key: str, value: Any) -> RobustnessSpec:
     return RobustnessSpec(**kw)
 
 
-def _parse_revenue(key: str, value: Any) -> RevenueSpec:
+def parse_revenue(key: str, value: Any) -> RevenueSpec:
     t = _table(key, value, tuple(RevenueSpec.__dataclass_fields__))
     kw: dict[str, Any] = {}
     for f, v in t.items():
@@ -539,15 +539,15 @@ def parse_study(d: Mapping[str, Any]) -> dict[str, Any]:
         "treatment": treatment,
         "other_events": _event_table("study.other_events", t.get("other_events", {})),
         "alpha": _float("study.alpha", t.get("alpha", 0.05), 0.0, 0.5),
-        "outcome": _parse_outcome("study.outcome", t["outcome"]),
-        "window": _parse_window("study.window", t["window"]),
-        "donors": _parse_donors("study.donors", t.get("donors", {})),
-        "estimators": _parse_estimators("study.estimators", t["estimators"]),
+        "outcome": parse_outcome("study.outcome", t["outcome"]),
+        "window": parse_window("study.window", t["window"]),
+        "donors": parse_donors("study.donors", t.get("donors", {})),
+        "estimators": parse_estimators("study.estimators", t["estimators"]),
         "headline": None
         if t.get("headline") is None
         else _choice("study.headline", t["headline"], tuple(ESTIMATORS)),
-        "robustness": _parse_robustness("study.robustness", t.get("robustness", {})),
-        "revenue": None if "revenue" not in t else _parse_revenue("study.revenue", t["revenue"]),
+        "robustness": parse_robustness("study.robustness", t.get("robustness", {})),
+        "revenue": None if "revenue" not in t else parse_revenue("study.revenue", t["revenue"]),
         "literature": tuple(lit),
         "frequency": freq,
     }

@@ -16,12 +16,12 @@ from .spec import (
     StudyError,
     Treatment,
     WindowSpec,
-    _parse_donors,
-    _parse_estimators,
-    _parse_outcome,
-    _parse_revenue,
-    _parse_robustness,
-    _parse_window,
+    parse_donors,
+    parse_estimators,
+    parse_outcome,
+    parse_revenue,
+    parse_robustness,
+    parse_window,
     parse_study,
     parse_treatment,
 )
@@ -101,18 +101,18 @@ class Study:
                 'pass outcome={"frame": df, "units": "kb/d"}',
             )
         if isinstance(self.outcome, Mapping):
-            put("outcome", _parse_outcome("study.outcome", self.outcome))
+            put("outcome", parse_outcome("study.outcome", self.outcome))
         if isinstance(self.window, Mapping):
-            put("window", _parse_window("study.window", self.window))
+            put("window", parse_window("study.window", self.window))
         if isinstance(self.donors, Mapping):
-            put("donors", _parse_donors("study.donors", self.donors))
+            put("donors", parse_donors("study.donors", self.donors))
         if isinstance(self.robustness, Mapping):
-            put("robustness", _parse_robustness("study.robustness", self.robustness))
+            put("robustness", parse_robustness("study.robustness", self.robustness))
         if isinstance(self.revenue, Mapping):
-            put("revenue", _parse_revenue("study.revenue", self.revenue))
+            put("revenue", parse_revenue("study.revenue", self.revenue))
         est = dict(self.estimators)
         if any(isinstance(v, Mapping) or v is None for v in est.values()):
-            est = _parse_estimators(
+            est = parse_estimators(
                 "study.estimators",
                 {
                     k: (dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v)
