@@ -885,7 +885,7 @@ def run_analysis(
         results["literature"] = runner.literature()
         runner.sections_run.append("literature")
     from .._version import __version__
-    from ..models.results import _versions
+    from ..models.results import build_provenance
 
     datasets: dict[str, str] = {}
     data_version = None
@@ -909,7 +909,9 @@ def run_analysis(
             "provenance": {
                 "datasets": dict(sorted(datasets.items())),
                 "data_version": data_version,
-                "versions": _versions(),
+                # the package versions every model result records (public helper)
+                "versions": build_provenance(model="venecon.report", data={}, sample=None,
+                                             options={})["versions"],
                 "live": bool(live),
             },
         }

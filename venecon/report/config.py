@@ -178,6 +178,14 @@ def _check_month(key: str, value: Any) -> str:
 def _check_day(key: str, value: Any) -> str:
     if not isinstance(value, str) or not (_DAY.match(value) or _MONTH.match(value)):
         raise _err(key, f"{value!r} is not a date", 'a date as "YYYY-MM-DD" (or "YYYY-MM")')
+    if _DAY.match(value):
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError as exc:  # the pattern admits e.g. 2017-02-30
+            raise _err(key, f"{value!r} is not a calendar date ({exc})",
+                       'a date that exists, as "YYYY-MM-DD"') from exc
     return value
 
 
@@ -430,6 +438,11 @@ def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
+            f"position {exc.start}); TOML files must be UTF-8: re-save it with UTF-8 encoding",
+            key=None, allowed="a UTF-8 encoded TOML file") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -16,8 +16,9 @@ from typing import Any
 
 from .analysis import Analysis, run_analysis
 from .figures import make_figures
+from .output import staged_output
 
-__all__ = ["build_report", "write_results_json"]
+__all__ = ["build_report", "write_report", "write_results_json"]
 
 
 # --------------------------------------------------------------------------- formatting
@@ -535,10 +536,17 @@ def build_report(
 
     if isinstance(config, Path):
         config = str(config)
-    a = run_analysis(config, live=live, progress=progress)
-    progress("figures")
+    with staged_output(out) as stage:  # checks --out before any analysis runs
+        a = run_analysis(config, live=live, progress=progress)
+        progress("figures")
+        write_report(a, stage)
+    progress(f"done: {out / 'report.html'}")
+    return out
+
+
+def write_report(a: Analysis, out: Path) -> None:
+    """Write figures, tables, ``results.json``, ``report.md`` and ``report.html`` into ``out``."""
     figures = make_figures(a, out / "figures")
-    progress("tables and report")
     tables = out / "tables"
     tables.mkdir(parents=True, exist_ok=True)
     doc, tex = _build(a, figures)
@@ -550,5 +558,3 @@ def build_report(
     write_results_json(a.results, out / "results.json")
     (out / "report.md").write_text(doc.markdown(), encoding="utf-8")
     (out / "report.html").write_text(doc.html("venecon report"), encoding="utf-8")
-    progress(f"done: {out / 'report.html'}")
-    return out
