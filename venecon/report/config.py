@@ -98,6 +98,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "report": {
         "alpha": 0.05,
         "sections": list(SECTIONS),
+        "chart_start": "2010-01",  # first month of the production chart
     },
     # 2017 financial sanctions (EO 13808) and 2019 oil sanctions (PdVSA SDN):
     # the specification of tests/fixtures/models_real_data.json.
@@ -290,6 +291,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
     "report": {
         "alpha": lambda k, v: _check_float(k, v, 0.0, 0.5, lo_open=True),
         "sections": _check_sections,
+        "chart_start": _check_month,
     },
     "sanctions": {
         "start": _check_month,

@@ -37,10 +37,14 @@ def _num(x: Any, digits: int = 1) -> str:
     return f"{x:,.{max(digits, 2) if abs(x) < 10 else digits}f}"
 
 
+NBSP = "\u00a0"
+
+
 def _est(h: dict[str, Any]) -> str:
+    """``estimate [lower, upper]`` joined by non-breaking spaces, so it never wraps."""
     text = _num(h["estimate"])
     if h.get("lower") is not None and h.get("upper") is not None:
-        text += f" [{_num(h['lower'])}, {_num(h['upper'])}]"
+        text += f"{NBSP}[{_num(h['lower'])},{NBSP}{_num(h['upper'])}]"
     return text
 
 
@@ -78,6 +82,10 @@ class Doc:
     def code(self, text: str) -> None:
         self.blocks.append(("code", text))
 
+    def details(self, summary: str, text: str) -> None:
+        """A collapsed block (HTML ``<details>``): appendices such as the configuration."""
+        self.blocks.append(("details", (summary, text)))
+
     # renderers -----------------------------------------------------------
     def markdown(self) -> str:
         out: list[str] = []
@@ -88,6 +96,9 @@ class Doc:
                 out.append(value + "\n")
             elif kind == "code":
                 out.append("```\n" + value.rstrip() + "\n```\n")
+            elif kind == "details":
+                out.append(f"<details><summary>{html.escape(value[0])}</summary>\n\n```\n"
+                           + value[1].rstrip() + "\n```\n\n</details>\n")
             elif kind == "table":
                 header, rows, caption = value
                 if caption:
@@ -111,6 +122,9 @@ class Doc:
                 body.append(f"<p>{_inline(value)}</p>")
             elif kind == "code":
                 body.append(f"<pre>{html.escape(value)}</pre>")
+            elif kind == "details":
+                body.append(f"<details><summary>{html.escape(value[0])}</summary>"
+                            f"<pre>{html.escape(value[1])}</pre></details>")
             elif kind == "table":
                 header, rows, caption = value
                 cap = f"<caption>{_inline(caption)}</caption>" if caption else ""
@@ -156,6 +170,8 @@ th {{ background: #f0f0f0; }} figure {{ margin: 1.5em 0; }}
 img {{ max-width: 100%; border: 1px solid #ddd; }} figcaption {{ font-size: 0.9em; color: #444; }}
 pre {{ background: #f6f6f6; padding: 0.7em; overflow-x: auto; font-size: 0.85em; }}
 code {{ background: #f3f3f3; padding: 0 0.2em; }}
+details {{ margin: 1em 0; }}
+summary {{ cursor: pointer; font-weight: 600; }}
 </style></head>
 <body>
 {body}
@@ -179,6 +195,7 @@ def _tex_escape(s: str) -> str:
         "~": r"\textasciitilde{}",
         "^": r"\textasciicircum{}",
         "–": "--",
+        NBSP: "~",
     }
     return "".join(rep.get(ch, ch) for ch in s)
 
@@ -486,8 +503,9 @@ def _build(a: Analysis, figures: dict[str, tuple[Path, str]]) -> tuple[Doc, dict
         "venecon version and data version above."
     )
     d.code(cite())
-    d.p("Configuration of this run (`results.json` → `config`):")
-    d.code(json.dumps(a.config, indent=1, sort_keys=True))
+    d.h(2, "Appendix: configuration")
+    d.details("Configuration of this run (results.json → config); click to expand",
+              json.dumps(a.config, indent=1, sort_keys=True))
     return d, tex
 
 
