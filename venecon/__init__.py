@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._lazy import attach
-
 from ._version import __version__
 from .exceptions import (
     ApiKeyError,
-    CacheIntegrityError,
     CachedDataWarning,
+    CacheIntegrityError,
     DataIntegrityError,
     DatasetNotFoundError,
     DateIndexError,
@@ -42,6 +41,7 @@ _LAZY = {
     "reset_events": "venecon.policy.registry",
     "regimes": "venecon.policy.indicators",
     "plot_events": "venecon.policy.plotting",
+    "Study": "venecon.study.study",
 }
 
 __all__ = [
@@ -69,5 +69,6 @@ if TYPE_CHECKING:
     from .policy.indicators import regimes
     from .policy.plotting import plot_events
     from .policy.registry import add_events, event, events, reset_events
+    from .study.study import Study
 
 __getattr__, __dir__ = attach(__name__, _LAZY)

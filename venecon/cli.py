@@ -70,6 +70,14 @@ def _report(args: argparse.Namespace) -> None:
         print(out / "report.html")
 
 
+def _study_run(args: argparse.Namespace) -> None:
+    from .study.cli import run_command
+
+    out = run_command(args.files, args.out, n_jobs=args.n_jobs, quiet=args.quiet)
+    if not args.quiet:
+        print(out / "report.html")
+
+
 def _tour(_: argparse.Namespace) -> None:
     from .tour import run
 
@@ -98,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--quiet", action="store_true", help="no progress output")
     report.set_defaults(run=_report)
     commands.add_parser("tour", help="a short tour of the bundled data").set_defaults(run=_tour)
+    study = commands.add_parser("study", help="declared studies of sanctions episodes").add_subparsers(
+        dest="study_command", required=True)
+    study_run = study.add_parser("run", help="run studies (TOML files or bundled names) and write "
+                                 "results.json and a report")
+    study_run.add_argument("files", nargs="+", help="study TOML files, or names of bundled studies")
+    study_run.add_argument("--out", default="venecon-study", help="output directory")
+    study_run.add_argument("--n-jobs", type=int, default=1, help="parallel jobs (joblib)")
+    study_run.add_argument("--quiet", action="store_true", help="no progress output")
+    study_run.set_defaults(run=_study_run)
 
     data = commands.add_parser("data", help="the bundled dataset catalogue")
     data_commands = data.add_subparsers(dest="data_command", required=True)

@@ -1,0 +1,549 @@
+"""Estimator runners: one declared estimator on one (possibly varied) design -> an Estimate.
+
+Each runner is a module-level function of a picklable :class:`Context`, so the
+robustness grid can ship them to joblib or Dask workers unchanged. Caveats come
+from the estimate's own diagnostics, with these thresholds:
+
+* poor pre-period fit: pre-period RMSPE above :data:`POOR_FIT` (10%) of the
+  treated unit's mean absolute pre-period outcome;
+* interval covering zero (estimators with an interval), or a synthetic-control
+  placebo p-value above ``alpha``;
+* trend extrapolation (ITS, ARIMA): a post window longer than
+  :data:`LONG_POST` (half) of the pre window, or a pre-period trend that is
+  significant at ``alpha`` and that the counterfactual carries forward;
+* flagged data rows (non-empty ``flag``) in the estimation sample;
+* too few pre-periods: fewer than :data:`FEW_PRE` (10 years or 24 months).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .data import fmt_period
+from .results import Estimate
+
+__all__ = ["Context", "run_estimator", "LABELS", "POOR_FIT", "LONG_POST", "FEW_PRE", "MIN_PRE"]
+
+#: Pre-period RMSPE / mean |pre-period outcome| above which the fit is called poor.
+POOR_FIT = 0.10
+#: Post/pre window length ratio above which a trend counterfactual is called an extrapolation.
+LONG_POST = 0.5
+#: Pre-periods below which a caveat is raised, by frequency.
+FEW_PRE = {"annual": 10, "monthly": 24}
+#: Pre-periods below which the episode is not identified, by frequency.
+MIN_PRE = {"annual": 5, "monthly": 12}
+
+LABELS = {
+    "synthetic_control": "Synthetic control",
+    "its": "Interrupted time series",
+    "arima": "Intervention ARIMA",
+    "local_projections": "Local projections",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything one estimator run needs (picklable)."""
+
+    frame: Any  # long panel unit, time, value[, flag]
+    treated: str
+    frequency: str
+    unit: str
+    alpha: float
+    treatment_period: Any
+    treatment_date: Any
+    treatment_label: str
+    pre: tuple[Any, Any]
+    post: tuple[Any, Any]
+    sample_end: Any
+    donors: tuple[str, ...]
+    other_events: tuple[tuple[str, str], ...]
+    subwindows: tuple[tuple[str, tuple[Any, Any]], ...] = ()
+    predictor_set: str = "declared"
+
+    def vary(self, **changes: Any) -> Context:
+        return replace(self, **changes)
+
+
+def _series(ctx: Context, end: Any = None) -> Any:
+    f = ctx.frame
+    end = ctx.sample_end if end is None else end
+    own = f[(f["unit"] == ctx.treated) & (f["time"] >= ctx.pre[0]) & (f["time"] <= end)]
+    s = own.set_index("time")["value"].astype("float64")
+    s.name = "value"
+    return s
+
+
+def _flag_caveat(ctx: Context, end: Any = None) -> list[str]:
+    f = ctx.frame
+    if "flag" not in f.columns:
+        return []
+    end = ctx.sample_end if end is None else end
+    rows = f[
+        (f["unit"] == ctx.treated)
+        & (f["time"] >= ctx.pre[0])
+        & (f["time"] <= end)
+        & (f["flag"] != "")
+    ]
+    if rows.empty:
+        return []
+    return [
+        f"{len(rows)} data row(s) in the sample are flagged ({', '.join(sorted(set(rows['flag'])))}; "
+        f"{fmt_period(rows['time'].min())} to {fmt_period(rows['time'].max())}): they are estimates, not observations"
+    ]
+
+
+def _pre_caveats(ctx: Context, n_pre: int) -> list[str]:
+    few = FEW_PRE[ctx.frequency]
+    per = "years" if ctx.frequency == "annual" else "months"
+    return (
+        [
+            f"only {n_pre} pre-treatment {per} (fewer than {few}): the counterfactual rests on a short history"
+        ]
+        if n_pre < few
+        else []
+    )
+
+
+def _events(ctx: Context, end: Any) -> dict[str, Any]:
+    """Treatment plus the other declared events inside the sample, in date order."""
+    import pandas as pd
+
+    from ..policy.registry import event
+
+    items = [(ctx.treatment_label, pd.Timestamp(ctx.treatment_date))]
+    for label, value in ctx.other_events:
+        try:
+            date = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            date = pd.Timestamp(event(value)["date"])
+        if ctx.pre[0] <= _as_period(date, ctx.frequency) <= end:
+            items.append((label, date))
+    items.sort(key=lambda kv: kv[1])
+    return {k: f"{v:%Y-%m-%d}" for k, v in items}
+
+
+def _as_period(date: Any, frequency: str) -> Any:
+    return int(date.year) if frequency == "annual" else date.to_period("M").to_timestamp()
+
+
+def _first_event(events: dict[str, str], ctx: Context) -> Any:
+    import pandas as pd
+
+    return min(_as_period(pd.Timestamp(d), ctx.frequency) for d in events.values())
+
+
+def _window_stats(path: Any, window: tuple[Any, Any]) -> tuple[float, float | None]:
+    sel = path[(path.index >= window[0]) & (path.index <= window[1])]
+    cf = float(sel["counterfactual"].mean()) if "counterfactual" in sel else math.nan
+    return float(sel["effect"].mean()), (cf if math.isfinite(cf) else None)
+
+
+# --------------------------------------------------------------------------- synthetic control
+
+
+def _predictors(ctx: Context, opts: Any) -> tuple[list, tuple]:
+    pre_times = sorted(t for t in ctx.frame["time"].unique() if ctx.pre[0] <= t <= ctx.pre[1])
+    fit_window = opts.fit_window or (pre_times[0], pre_times[-1])
+    if ctx.predictor_set == "all_pre_outcomes":
+        return [("value", [t], "mean") for t in pre_times], fit_window
+    if opts.predictor_windows is not None and ctx.predictor_set == "declared":
+        wins = [(a, b) for a, b in opts.predictor_windows if b >= pre_times[0]]
+        preds = [
+            ("value", [t for t in pre_times if max(a, pre_times[0]) <= t <= b], "mean")
+            for a, b in wins
+        ]
+        preds = [p for p in preds if p[1]]
+        preds += [("value", [y], "mean") for y in (opts.predictor_years or ()) if y in pre_times]
+        return preds, (max(fit_window[0], pre_times[0]), fit_window[1])
+    # default: the pre-period in three equal parts plus its last period
+    n = len(pre_times)
+    cuts = [round(i * n / 3) for i in range(4)]
+    parts = [pre_times[cuts[i] : cuts[i + 1]] for i in range(3) if cuts[i + 1] > cuts[i]]
+    preds = [("value", p, "mean") for p in parts] + [("value", [pre_times[-1]], "mean")]
+    return preds, (max(fit_window[0], pre_times[0]), fit_window[1])
+
+
+def run_synthetic_control(
+    ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True
+) -> Estimate:
+    """Synthetic control (ADH 2010, :class:`venecon.models.SyntheticControl`) on the design."""
+    import numpy as np
+    import pandas as pd
+
+    from ..models import SyntheticControl
+
+    f = ctx.frame
+    units = (ctx.treated, *ctx.donors)
+    df = f[f["unit"].isin(units) & (f["time"] >= ctx.pre[0]) & (f["time"] <= ctx.sample_end)]
+    df = df[["unit", "time", "value"]].reset_index(drop=True)
+    predictors, fit_window = _predictors(ctx, opts)
+    events = {}
+    for label, value in ctx.other_events:
+        try:
+            events[label] = _as_period(pd.Timestamp(value), ctx.frequency)
+        except (TypeError, ValueError):
+            continue
+    model = SyntheticControl(
+        df,
+        outcome="value",
+        unit="unit",
+        time="time",
+        treated=ctx.treated,
+        treatment_time=ctx.treatment_period,
+        donors=list(ctx.donors),
+        predictors=predictors,
+        fit_window=fit_window,
+        v=opts.v,
+        effect_window=ctx.post,
+        events=events or None,
+        outcome_unit=ctx.unit,
+        rng=opts.seed,
+    )
+    res = model.fit(
+        placebo=opts.placebo and inference,
+        conformal=opts.conformal and inference,
+        alpha=ctx.alpha,
+        n_jobs=n_jobs,
+    )
+    eff = res.effects
+    path = pd.DataFrame(
+        {
+            "observed": eff["actual"],
+            "counterfactual": eff["counterfactual"],
+            "effect": res.gaps,
+            "lower": eff["effect_lower"],
+            "upper": eff["effect_upper"],
+        }
+    )
+    path.index.name = "period"
+    avg = res.average_effect(*ctx.post)
+    _, cf = _window_stats(path, ctx.post)
+    pval = res.placebo.pvalue if res.placebo is not None else None
+    own_pre = path[path.index < ctx.treatment_period]["observed"]
+    level = float(np.mean(np.abs(own_pre)))
+    caveats = []
+    if level > 0 and res.rmspe_pre / level > POOR_FIT:
+        caveats.append(
+            f"poor pre-period fit: RMSPE {res.rmspe_pre:.4g} {ctx.unit} is "
+            f"{100 * res.rmspe_pre / level:.0f}% of the mean pre-period outcome (threshold {100 * POOR_FIT:.0f}%)"
+        )
+    if pval is not None and pval > ctx.alpha:
+        caveats.append(
+            f"placebo p-value {pval:.3g} above {ctx.alpha:g}: the gap is within the range of "
+            "placebo gaps of the donors"
+        )
+    caveats += _pre_caveats(ctx, len(own_pre)) + _flag_caveat(ctx)
+    extra: dict[str, Any] = {
+        "v": ctx.predictor_set if ctx.predictor_set != "declared" else opts.v,
+        "n_donors": len(ctx.donors),
+        "predictors": len(predictors),
+    }
+    if res.placebo is not None:
+        extra["placebo_n"] = int(len(res.placebo.table)) if hasattr(res.placebo, "table") else None
+    if opts.leave_one_out and inference:
+        loo = res.leave_one_out(n_jobs=n_jobs)
+        vals = dict(loo.attrs["average_effect"])
+        extra["leave_one_out"] = {str(k): float(v) for k, v in vals.items()}
+        extra["leave_one_out_range"] = [float(min(vals.values())), float(max(vals.values()))]
+    by = {}
+    for name, (a, b) in ctx.subwindows:
+        by[name] = {
+            "average_effect": res.average_effect(a, b),
+            "lower": None,
+            "upper": None,
+            "window": [fmt_period(a), fmt_period(b)],
+        }
+    if by:
+        extra["by_window"] = by
+    weights = {str(k): float(v) for k, v in res.weights.items()}
+    label = f"{LABELS['synthetic_control']} ({opts.v} V, {len(ctx.donors)} donors)"
+    return Estimate(
+        estimator="synthetic_control",
+        label=label,
+        average_effect=float(avg),
+        lower=None,
+        upper=None,
+        alpha=ctx.alpha,
+        unit=ctx.unit,
+        counterfactual_mean=cf,
+        share_of_counterfactual=(float(avg) / cf if cf else None),
+        placebo_pvalue=pval,
+        pre_rmspe=float(res.rmspe_pre),
+        weights=weights,
+        path=path,
+        caveats=tuple(caveats),
+        window=(fmt_period(ctx.post[0]), fmt_period(ctx.post[1])),
+        extra=extra,
+        result=res,
+    )
+
+
+# --------------------------------------------------------------------------- time series
+
+
+def _ts_common(
+    ctx: Context,
+    res: Any,
+    name: str,
+    label: str,
+    end: Any,
+    n_pre: int,
+    extra: dict[str, Any],
+    warned: list[str],
+) -> Estimate:
+    import numpy as np
+    import pandas as pd
+
+    from ..models.results import BARRELS_PER_UNIT_DAY
+
+    eff = res.effects
+    path = pd.DataFrame(
+        {
+            "observed": eff["actual"],
+            "counterfactual": eff["counterfactual"],
+            "effect": eff["effect"],
+            "lower": eff["effect_lower"],
+            "upper": eff["effect_upper"],
+        }
+    )
+    path.index.name = "period"
+
+    def window_effect(a: Any, b: Any) -> tuple[float, float | None, float | None]:
+        if ctx.unit in BARRELS_PER_UNIT_DAY and ctx.frequency == "monthly":
+            ce = res.cumulative_effect(a, b, alpha=ctx.alpha)
+            return float(ce.average), float(ce.average_lower), float(ce.average_upper)
+        sel = path[(path.index >= a) & (path.index <= b)]["effect"]
+        return float(sel.mean()), None, None
+
+    avg, lo, hi = window_effect(*ctx.post)
+    _, cf = _window_stats(path, ctx.post)
+    caveats = list(warned)
+    if lo is not None and lo <= 0 <= hi:
+        caveats.append(f"the {100 * (1 - ctx.alpha):g}% interval [{lo:.4g}, {hi:.4g}] covers zero")
+    # the counterfactual starts at the first modelled event, which may precede the treatment
+    ev = res.events
+    origin = ev["period"].min()
+    if origin < ctx.treatment_period:
+        first = ev.index[ev["period"] == origin][0]
+        caveats.append(
+            f"the counterfactual is the path before the first modelled event ({first}, "
+            f"{fmt_period(origin)}): the effect over the post window combines the treatment "
+            "with the earlier event(s)"
+        )
+    n_post = int(((path.index >= origin) & (path.index <= ctx.post[1])).sum())
+    if n_pre and n_post / n_pre > LONG_POST:
+        caveats.append(
+            f"trend extrapolation: the counterfactual extends the pre-period model {n_post} periods "
+            f"past the treatment, from {n_pre} pre-periods (ratio above {LONG_POST:g})"
+        )
+    if "pre_trend" in extra:
+        b, se = extra["pre_trend"], extra["pre_trend_se"]
+        from scipy import stats
+
+        z = float(stats.norm.ppf(1 - ctx.alpha / 2))
+        if se > 0 and abs(b / se) > z:
+            caveats.append(
+                f"the counterfactual carries forward a significant pre-period trend of {b:+.3g} "
+                f"{ctx.unit} per period ({n_post} periods to the end of the post window: "
+                f"{b * n_post:+.4g} {ctx.unit}); the effect is relative to that trend"
+            )
+    pre_rmspe = None
+    if "fitted" in eff.columns:
+        pre = eff[eff.index < origin]
+        pre_rmspe = float(np.sqrt(np.mean((pre["actual"] - pre["fitted"]) ** 2)))
+        level = float(np.mean(np.abs(pre["actual"])))
+        if level > 0 and pre_rmspe / level > POOR_FIT:
+            caveats.append(
+                f"poor pre-period fit: RMSPE {pre_rmspe:.4g} {ctx.unit} is {100 * pre_rmspe / level:.0f}% "
+                f"of the mean pre-period outcome (threshold {100 * POOR_FIT:.0f}%)"
+            )
+    caveats += _pre_caveats(ctx, n_pre) + _flag_caveat(ctx, end)
+    by = {}
+    for nm, (a, b) in ctx.subwindows:
+        e, lw, up = window_effect(a, b)
+        by[nm] = {
+            "average_effect": e,
+            "lower": lw,
+            "upper": up,
+            "window": [fmt_period(a), fmt_period(b)],
+        }
+    if by:
+        extra["by_window"] = by
+    return Estimate(
+        estimator=name,
+        label=label,
+        average_effect=avg,
+        lower=lo,
+        upper=hi,
+        alpha=ctx.alpha,
+        unit=ctx.unit,
+        counterfactual_mean=cf,
+        share_of_counterfactual=(avg / cf if cf else None),
+        placebo_pvalue=None,
+        pre_rmspe=pre_rmspe,
+        weights=None,
+        path=path,
+        caveats=tuple(caveats),
+        window=(fmt_period(ctx.post[0]), fmt_period(ctx.post[1])),
+        extra=extra,
+        result=res,
+    )
+
+
+def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) -> Estimate:  # noqa: ARG001
+    """Interrupted time series (:class:`venecon.models.ITS`, segmented OLS with HAC errors)."""
+    from ..models import ITS
+
+    end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
+    y = _series(ctx, end)
+    events = _events(ctx, end)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = ITS(
+            y,
+            events,
+            unit=ctx.unit,
+            slope_change=opts.slope_change,
+            seasonal=opts.seasonal,
+            log=opts.log,
+            alpha=ctx.alpha,
+        ).fit()
+    n_pre = int((y.index < _first_event(events, ctx)).sum())
+    extra: dict[str, Any] = {
+        "events": events,
+        "sample": [fmt_period(y.index[0]), fmt_period(y.index[-1])],
+    }
+    if "trend" in res.params.index:
+        extra["pre_trend"] = float(res.params["trend"])
+        extra["pre_trend_se"] = float(res.std_errors["trend"])
+    ci = res.conf_int(ctx.alpha)
+    extra["terms"] = {
+        k: {
+            "estimate": float(res.params[k]),
+            "lower": float(ci.loc[k].iloc[0]),
+            "upper": float(ci.loc[k].iloc[1]),
+        }
+        for k in res.params.index
+        if k.startswith(("level[", "slope["))
+    }
+    warned = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    label = LABELS["its"] + (" (level shifts only)" if not opts.slope_change else "")
+    return _ts_common(ctx, res, "its", label, end, n_pre, extra, warned)
+
+
+def run_arima(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) -> Estimate:  # noqa: ARG001
+    """Intervention ARIMA (:class:`venecon.models.InterventionARIMA`), order by BIC on the pre-period."""
+    from ..models import InterventionARIMA
+
+    end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
+    y = _series(ctx, end)
+    events = _events(ctx, end)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = InterventionARIMA(
+            y,
+            events,
+            unit=ctx.unit,
+            seed=opts.seed,
+            max_p=opts.max_p,
+            max_q=opts.max_q,
+            d=opts.d,
+            alpha=ctx.alpha,
+        ).fit()
+    n_pre = int((y.index < _first_event(events, ctx)).sum())
+    extra: dict[str, Any] = {
+        "events": events,
+        "order": list(res.order),
+        "seed": opts.seed,
+        "sample": [fmt_period(y.index[0]), fmt_period(y.index[-1])],
+    }
+    warned = [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, UserWarning) and "months before the first event" in str(w.message)
+    ]
+    return _ts_common(
+        ctx, res, "arima", LABELS["arima"] + f" {tuple(res.order)}", end, n_pre, extra, warned
+    )
+
+
+def run_local_projections(
+    ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True
+) -> Estimate:  # noqa: ARG001
+    """Local projections (Jordà 2005, :class:`venecon.models.LocalProjections`) of event pulses.
+
+    ``average_effect`` is the mean response of the outcome to the treatment
+    pulse over horizons 0..H (no joint interval: covariances across horizons
+    are not estimated, so ``lower``/``upper`` are None; the pointwise bands
+    are in ``path``).
+    """
+    import pandas as pd
+
+    from ..models import LocalProjections
+
+    end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
+    y = _series(ctx, end)
+    events = _events(ctx, end)
+    res = LocalProjections(
+        y, events, unit=ctx.unit, horizons=opts.horizons, lags=opts.lags, alpha=ctx.alpha
+    ).fit()
+    irf = res.irf
+    own = irf[irf["shock"] == ctx.treatment_label]
+    path = pd.DataFrame(
+        {
+            "effect": own["coefficient"].to_numpy(),
+            "lower": own["lower"].to_numpy(),
+            "upper": own["upper"].to_numpy(),
+        },
+        index=pd.Index(own["horizon"].to_numpy(), name="horizon"),
+    )
+    avg = float(path["effect"].mean())
+    caveats = [
+        f"mean impulse response over horizons 0..{opts.horizons} to a one-period pulse at the "
+        "treatment; pointwise intervals only (no interval for the mean)"
+    ]
+    caveats += _flag_caveat(ctx, end)
+    return Estimate(
+        estimator="local_projections",
+        label=LABELS["local_projections"] + f" (h=0..{opts.horizons})",
+        average_effect=avg,
+        lower=None,
+        upper=None,
+        alpha=ctx.alpha,
+        unit=ctx.unit,
+        counterfactual_mean=None,
+        share_of_counterfactual=None,
+        placebo_pvalue=None,
+        pre_rmspe=None,
+        weights=None,
+        path=path,
+        caveats=tuple(caveats),
+        window=("h0", f"h{opts.horizons}"),
+        extra={"events": events, "irf": {str(k): float(v) for k, v in path["effect"].items()}},
+        result=res,
+    )
+
+
+def _period(value: Any, ctx: Context) -> Any:
+    from .data import to_period
+
+    return to_period(value, ctx.frequency, "study.estimators.*.end")
+
+
+RUNNERS = {
+    "synthetic_control": run_synthetic_control,
+    "its": run_its,
+    "arima": run_arima,
+    "local_projections": run_local_projections,
+}
+
+
+def run_estimator(
+    name: str, ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True
+) -> Estimate:
+    """Run one estimator; module-level so joblib/Dask can pickle it."""
+    return RUNNERS[name](ctx, opts, n_jobs=n_jobs, inference=inference)

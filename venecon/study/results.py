@@ -1,0 +1,246 @@
+"""Immutable results of a study: :class:`Estimate`, :class:`Robustness`, :class:`StudyResults`.
+
+``to_dict`` gives the JSON form written to ``results.json`` under
+``studies.<name>``: sorted keys, no timestamps, floats to :data:`DIGITS`
+significant digits (so the file does not depend on the last bits of
+floating-point arithmetic) and NaN as null.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["Estimate", "Robustness", "StudyResults", "canonical", "DIGITS"]
+
+#: Significant digits of every float in ``results.json``.
+DIGITS = 10
+
+
+def canonical(value: Any) -> Any:
+    """JSON-safe copy: floats to :data:`DIGITS` significant digits, NaN -> None, dates as text."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, Mapping):
+        return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        x = float(value)
+        return None if not math.isfinite(x) else float(f"{x:.{DIGITS}g}") + 0.0
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value.day != 1 else value.strftime("%Y-%m")
+    if isinstance(value, pd.DataFrame):
+        return [
+            canonical({"period": i, **row})
+            for i, row in zip(value.index, value.to_dict("records"), strict=True)
+        ]
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+def _frozen(d: Mapping | None) -> Mapping | None:
+    return None if d is None else MappingProxyType(dict(d))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One estimator's answer for a study (see the contract in the package docstring)."""
+
+    estimator: str
+    label: str
+    average_effect: float
+    lower: float | None
+    upper: float | None
+    alpha: float
+    unit: str
+    counterfactual_mean: float | None
+    share_of_counterfactual: float | None
+    placebo_pvalue: float | None
+    pre_rmspe: float | None
+    weights: Mapping[str, float] | None
+    path: Any
+    caveats: tuple[str, ...]
+    window: tuple[str, str] = ("", "")
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    result: Any = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", _frozen(self.weights))
+        object.__setattr__(self, "extra", _frozen(self.extra))
+
+    @property
+    def significant(self) -> bool | None:
+        """Interval excludes zero, or placebo p-value <= alpha; None without inference."""
+        if self.lower is not None and self.upper is not None:
+            return not (self.lower <= 0 <= self.upper)
+        if self.placebo_pvalue is not None:
+            return self.placebo_pvalue <= self.alpha
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return canonical(
+            {
+                "estimator": self.estimator,
+                "label": self.label,
+                "average_effect": self.average_effect,
+                "lower": self.lower,
+                "upper": self.upper,
+                "alpha": self.alpha,
+                "unit": self.unit,
+                "counterfactual_mean": self.counterfactual_mean,
+                "share_of_counterfactual": self.share_of_counterfactual,
+                "placebo_pvalue": self.placebo_pvalue,
+                "pre_rmspe": self.pre_rmspe,
+                "weights": None if self.weights is None else dict(self.weights),
+                "caveats": list(self.caveats),
+                "window": list(self.window),
+                "significant": self.significant,
+                "extra": dict(self.extra),
+                "path": self.path,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """The specification grid of a study and its summary."""
+
+    table: Any
+    n_specifications: int
+    median: float | None
+    min: float | None
+    max: float | None
+    share_same_sign: float | None
+    share_significant: float | None
+    headline: float | None = None
+
+    @classmethod
+    def from_table(cls, table: Any, headline: float | None) -> Robustness:
+        import numpy as np
+
+        ok = table[table["status"] == "ok"]
+        est = ok["estimate"].to_numpy(dtype="float64")
+        if len(est) == 0:
+            return cls(table, 0, None, None, None, None, None, headline)
+        sign = np.sign(headline) if headline is not None else np.sign(np.median(est))
+        sig = ok["significant"].dropna()
+        return cls(
+            table=table,
+            n_specifications=int(len(est)),
+            median=float(np.median(est)),
+            min=float(est.min()),
+            max=float(est.max()),
+            share_same_sign=float(np.mean(np.sign(est) == sign)),
+            share_significant=None if sig.empty else float(sig.astype(bool).mean()),
+            headline=headline,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        rows = self.table.to_dict("records")
+        return canonical(
+            {
+                "n_specifications": self.n_specifications,
+                "median": self.median,
+                "min": self.min,
+                "max": self.max,
+                "share_same_sign": self.share_same_sign,
+                "share_significant": self.share_significant,
+                "headline": self.headline,
+                "specifications": rows,
+                "note": "share_significant counts specifications with inference (an interval, or a placebo "
+                "p-value); synthetic-control variants are refitted without placebos",
+            }
+        )
+
+
+@dataclass(frozen=True)
+class StudyResults:
+    """Everything a study produced (immutable); ``to_dict`` is its ``results.json`` entry."""
+
+    study: Any
+    identified: bool
+    reason: str | None
+    estimates: Mapping[str, Estimate]
+    headline: str | None
+    robustness: Robustness | None
+    data_choices: Mapping[str, str]
+    donors: tuple[str, ...]
+    excluded_donors: Mapping[str, str]
+    caveats: tuple[str, ...]
+    provenance: Mapping[str, Any]
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    panel: Any = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in (
+            "estimates",
+            "data_choices",
+            "excluded_donors",
+            "provenance",
+            "not_applicable",
+        ):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+
+    @property
+    def headline_estimate(self) -> Estimate | None:
+        return None if self.headline is None else self.estimates[self.headline]
+
+    def summary(self) -> str:
+        """A few plain sentences: what was estimated, the headline, its range and caveats."""
+        s = self.study
+        if not self.identified:
+            return f"{s.title}: not identified ({self.reason})."
+        e = self.headline_estimate
+        text = (
+            f"{s.title}: {e.label} estimates an average effect of {e.average_effect:,.1f} {e.unit} "
+            f"over {e.window[0]} to {e.window[1]}"
+        )
+        if e.lower is not None:
+            text += f" ({100 * (1 - e.alpha):g}% interval {e.lower:,.1f} to {e.upper:,.1f})"
+        if e.placebo_pvalue is not None:
+            text += f", placebo p-value {e.placebo_pvalue:.3g}"
+        text += "."
+        r = self.robustness
+        if r is not None and r.n_specifications:
+            text += (
+                f" Across {r.n_specifications} specifications the estimate ranges from {r.min:,.1f} to "
+                f"{r.max:,.1f} (median {r.median:,.1f}); {100 * r.share_same_sign:.0f}% share its sign."
+            )
+        cav = list(e.caveats) + list(self.caveats)
+        if cav:
+            text += " Caveats: " + "; ".join(cav) + "."
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.study
+        return canonical(
+            {
+                "name": s.name,
+                "title": s.title,
+                "treated": s.treated,
+                "frequency": s.frequency,
+                "identified": self.identified,
+                "reason": self.reason,
+                "headline": self.headline,
+                "estimates": {k: v.to_dict() for k, v in self.estimates.items()},
+                "robustness": None if self.robustness is None else self.robustness.to_dict(),
+                "data_choices": dict(self.data_choices),
+                "donors": list(self.donors),
+                "excluded_donors": dict(self.excluded_donors),
+                "caveats": list(self.caveats),
+                "not_applicable": dict(self.not_applicable),
+                "provenance": dict(self.provenance),
+                "declaration": s.to_dict(),
+                "summary": self.summary(),
+            }
+        )

@@ -1,0 +1,205 @@
+"""The robustness grid of a study: reasonable alternatives to each declared choice.
+
+Dimensions (each declared in ``[study.robustness]`` or defaulted):
+
+* ``sample_start``: the first pre-period moved later (default: by a sixth and
+  a third of the pre-period, rounded; a monthly pre-period of 24 months thus
+  starts 4 and 8 months later), keeping at least the identification minimum;
+* ``donors`` (synthetic control): leave out each donor of positive weight in
+  turn; put back the excluded units that have complete data;
+* ``predictors`` (synthetic control): every pre-period outcome as a predictor;
+* ``outcome``: declared alternative concepts (``outcomes = [{series, source}]``);
+* ``estimator``: every other estimator that applies at the study's frequency
+  (synthetic control needs donors; the time-series models must accept the data).
+
+Every specification is one task of :func:`venecon.parallel.parallel_map`, a
+pure function of its inputs (synthetic-control seeds are fixed), so the table
+is identical for any ``n_jobs`` and joblib backend. Synthetic-control variants
+are refitted without placebos (a placebo run per variant would multiply the
+cost by the number of donors), so their ``significant`` is empty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .data import fmt_period
+from .estimators import MIN_PRE, Context, run_estimator
+from .results import Estimate
+from .spec import ARIMAOptions, ITSOptions, SyntheticControlOptions
+
+__all__ = ["specifications", "run_grid"]
+
+_DEFAULT_OPTIONS = {
+    "synthetic_control": SyntheticControlOptions(placebo=False),
+    "its": ITSOptions(),
+    "arima": ARIMAOptions(),
+}
+
+
+def specifications(
+    study: Any,
+    ctx: Context,
+    headline: str,
+    estimates: dict[str, Any],
+    put_back: tuple[str, ...],
+    alt_contexts: dict[str, Any],
+) -> list[tuple]:
+    """The grid as ``(spec_id, dimension, value, estimator, context, options)`` tuples.
+
+    ``alt_contexts`` maps an outcome label to a Context (or an error message
+    when the alternative concept cannot be used).
+    """
+    r = study.robustness
+    main = estimates[headline]
+    opts = study.estimators[headline]
+    plain = opts
+    if headline == "synthetic_control":
+        import dataclasses
+
+        plain = dataclasses.replace(opts, placebo=False, leave_one_out=False, conformal=False)
+    out: list[tuple] = []
+    times = sorted(
+        t
+        for t in ctx.frame.loc[ctx.frame["unit"] == ctx.treated, "time"].unique()
+        if ctx.pre[0] <= t < ctx.treatment_period
+    )
+    n_pre = len(times)
+    starts = r.sample_starts
+    if starts is None:
+        starts = tuple(
+            times[k]
+            for k in sorted({max(1, round(n_pre / 6)), max(1, round(n_pre / 3))})
+            if n_pre - k >= MIN_PRE[ctx.frequency]
+        )
+    else:
+        from .data import to_period
+
+        starts = tuple(
+            to_period(s, ctx.frequency, "study.robustness.sample_starts") for s in starts
+        )
+    for s in starts:
+        out.append(("sample_start", fmt_period(s), headline, ctx.vary(pre=(s, ctx.pre[1])), plain))
+    if headline == "synthetic_control" and main.weights is not None:
+        if r.leave_one_out:
+            for d in sorted(k for k, w in main.weights.items() if w > 1e-3):
+                out.append(
+                    (
+                        "donors",
+                        f"without {d}",
+                        headline,
+                        ctx.vary(donors=tuple(x for x in ctx.donors if x != d)),
+                        plain,
+                    )
+                )
+        if r.excluded_donors and put_back:
+            out.append(
+                (
+                    "donors",
+                    "with excluded units (" + ", ".join(put_back) + ")",
+                    headline,
+                    ctx.vary(donors=tuple(sorted(ctx.donors + put_back))),
+                    plain,
+                )
+            )
+        if r.predictor_sets:
+            out.append(
+                (
+                    "predictors",
+                    "every pre-period outcome",
+                    headline,
+                    ctx.vary(predictor_set="all_pre_outcomes"),
+                    plain,
+                )
+            )
+    for label, alt in alt_contexts.items():
+        out.append(("outcome", label, headline, alt, plain))
+    if r.estimators:
+        for name in ("synthetic_control", "its", "arima"):
+            if name == headline:
+                continue
+            o = study.estimators.get(name, _DEFAULT_OPTIONS[name])
+            if name == "synthetic_control":
+                import dataclasses
+
+                o = dataclasses.replace(o, placebo=False, leave_one_out=False, conformal=False)
+                if len(ctx.donors) < 2:
+                    out.append(
+                        ("estimator", name, name, "not applicable: no donor pool in the data", o)
+                    )
+                    continue
+            if name in estimates and name != "synthetic_control":
+                # already fitted on this design with the declared options: no refit
+                out.append(("estimator", name, name, estimates[name], o))
+                continue
+            out.append(("estimator", name, name, ctx, o))
+    return [(f"{i:02d}", *row) for i, row in enumerate(out, start=1)]
+
+
+def _run_one(
+    spec_id: str, dimension: str, value: str, estimator: str, ctx: Any, opts: Any
+) -> dict[str, Any]:
+    row = {
+        "spec_id": spec_id,
+        "dimension": dimension,
+        "value": value,
+        "estimator": estimator,
+        "estimate": None,
+        "lower": None,
+        "upper": None,
+        "significant": None,
+        "status": "ok",
+    }
+    if isinstance(ctx, str):
+        row["status"] = ctx
+        return row
+    if isinstance(ctx, Estimate):
+        est = ctx
+        row.update(estimate=est.average_effect, lower=est.lower, upper=est.upper,
+                   significant=est.significant)
+        return row
+    from ..exceptions import VeneconError
+
+    try:
+        est = run_estimator(estimator, ctx, opts, n_jobs=1, inference=True)
+    except (VeneconError, ValueError) as exc:
+        why = str(exc).splitlines()[0][:200]
+        if ctx.frequency == "annual" and estimator in ("its", "arima"):
+            why = f"not applicable at this frequency (annual): {why}"
+        row["status"] = why
+        return row
+    row.update(
+        estimate=est.average_effect, lower=est.lower, upper=est.upper, significant=est.significant
+    )
+    return row
+
+
+def run_grid(specs: list[tuple], main: Any, n_jobs: int = 1, progress: bool = False) -> Any:
+    """Run the grid (through :func:`venecon.parallel.parallel_map`) and return its table.
+
+    The first row is the headline specification itself (``dimension="baseline"``).
+    """
+    import pandas as pd
+
+    from ..parallel import parallel_map
+
+    if progress and n_jobs == 1:
+        from tqdm.auto import tqdm
+
+        rows = [_run_one(*s) for s in tqdm(specs, desc="robustness grid", unit="spec")]
+    else:
+        rows = parallel_map(_run_one, specs, n_jobs=n_jobs)
+    base = {
+        "spec_id": "00",
+        "dimension": "baseline",
+        "value": "as declared",
+        "estimator": main.estimator,
+        "estimate": main.average_effect,
+        "lower": main.lower,
+        "upper": main.upper,
+        "significant": main.significant,
+        "status": "ok",
+    }
+    table = pd.DataFrame([base, *rows])
+    table["significant"] = table["significant"].astype("object")
+    return table

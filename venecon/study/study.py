@@ -1,0 +1,394 @@
+"""The study: a declared design that runs through every applicable estimator."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .spec import (
+    DonorRules,
+    OutcomeSpec,
+    RevenueSpec,
+    RobustnessSpec,
+    StudyError,
+    Treatment,
+    WindowSpec,
+    _parse_donors,
+    _parse_estimators,
+    _parse_outcome,
+    _parse_revenue,
+    _parse_robustness,
+    _parse_window,
+    parse_study,
+    parse_treatment,
+)
+
+__all__ = ["Study", "HEADLINE_ORDER"]
+
+#: Which estimate is the headline when the study names none: the first declared of these.
+HEADLINE_ORDER = ("synthetic_control", "its", "arima", "local_projections")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise StudyError(
+            "study", f"cannot read {path}: {exc.strerror or exc}", "give an existing TOML file"
+        ) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyError(
+            "study", f"{path} is not valid TOML: {exc}", "fix the TOML syntax"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Study:
+    """A declared, validated design of one sanctions episode.
+
+    Build it from a TOML file (:meth:`from_toml`), a dict (:meth:`from_dict`)
+    or directly; tables may be given as dicts (``window={"pre": [1995, 2011],
+    "post": [2012, 2015]}``) and are validated like the TOML. Construction
+    loads the data and checks the design against it (treated unit present,
+    treatment inside the data, a pre-period, donors left, estimators that fit
+    the frequency), so a bad declaration fails before any model is fitted.
+
+    Examples
+    --------
+    >>> import venecon
+    >>> s = venecon.Study.from_toml("iran-2012.toml")  # doctest: +SKIP
+    >>> res = s.run(n_jobs=2)  # doctest: +SKIP
+    >>> res.estimates["synthetic_control"].average_effect  # doctest: +SKIP
+    """
+
+    name: str
+    treated: str
+    treatment: Any
+    outcome: Any
+    window: Any
+    estimators: Mapping[str, Any]
+    title: str = ""
+    description: str = ""
+    donors: Any = field(default_factory=DonorRules)
+    robustness: Any = field(default_factory=RobustnessSpec)
+    revenue: Any = None
+    literature: tuple[str, ...] = ()
+    other_events: tuple[tuple[str, str], ...] = ()
+    alpha: float = 0.05
+    headline: str | None = None
+    frequency: str | None = None
+    base_dir: str | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        import pandas as pd
+
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        if isinstance(self.outcome, pd.DataFrame):
+            raise StudyError(
+                "study.outcome",
+                "a bare DataFrame has no unit of measure",
+                'pass outcome={"frame": df, "units": "kb/d"}',
+            )
+        if isinstance(self.outcome, Mapping):
+            put("outcome", _parse_outcome("study.outcome", self.outcome))
+        if isinstance(self.window, Mapping):
+            put("window", _parse_window("study.window", self.window))
+        if isinstance(self.donors, Mapping):
+            put("donors", _parse_donors("study.donors", self.donors))
+        if isinstance(self.robustness, Mapping):
+            put("robustness", _parse_robustness("study.robustness", self.robustness))
+        if isinstance(self.revenue, Mapping):
+            put("revenue", _parse_revenue("study.revenue", self.revenue))
+        est = dict(self.estimators)
+        if any(isinstance(v, Mapping) or v is None for v in est.values()):
+            est = _parse_estimators(
+                "study.estimators",
+                {
+                    k: (dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v)
+                    for k, v in est.items()
+                },
+            )
+        put("estimators", dict(est))
+        if not isinstance(self.treatment, Treatment):
+            put("treatment", parse_treatment(self.treatment))
+        put(
+            "other_events",
+            tuple(
+                tuple(x)
+                for x in (
+                    self.other_events.items()
+                    if isinstance(self.other_events, Mapping)
+                    else self.other_events
+                )
+            ),
+        )
+        put("literature", tuple(self.literature))
+        if not self.title:
+            put("title", self.name)
+        for k, t in (
+            ("outcome", OutcomeSpec),
+            ("window", WindowSpec),
+            ("donors", DonorRules),
+            ("robustness", RobustnessSpec),
+        ):
+            if not isinstance(getattr(self, k), t):
+                raise StudyError(
+                    f"study.{k}",
+                    f"{getattr(self, k)!r} is not a table",
+                    f"give a [study.{k}] table",
+                )
+        if self.revenue is not None and not isinstance(self.revenue, RevenueSpec):
+            raise StudyError("study.revenue", "is not a table", "give a [study.revenue] table")
+        if self.headline is not None and self.headline not in self.estimators:
+            raise StudyError(
+                "study.headline",
+                f"{self.headline!r} is not a declared estimator",
+                f"one of {', '.join(self.estimators)}",
+            )
+        self._check_literature()
+        from .data import build_design, load_panel
+
+        panel = load_panel(self.outcome, self.base_dir, self.frequency)
+        put("frequency", panel.frequency)
+        design = build_design(self, panel)
+        object.__setattr__(self, "_panel", panel)
+        object.__setattr__(self, "_design", design)
+
+    def _check_literature(self) -> None:
+        if not self.literature:
+            return
+        from ..literature import published
+
+        for i, key in enumerate(self.literature):
+            try:
+                published(key)
+            except Exception as exc:  # noqa: BLE001 - unknown key: say which and how to list them
+                raise StudyError(
+                    f"study.literature[{i}]",
+                    f"{key!r} is not in venecon.literature ({exc})",
+                    "use a key of venecon.literature",
+                ) from exc
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], *, base_dir: str | Path | None = None) -> Study:
+        """A study from the parsed TOML (``{"study": {...}}``); relative files resolve against ``base_dir``."""
+        kw = parse_study(d)
+        return cls(**kw, base_dir=None if base_dir is None else str(base_dir))
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Study:
+        """A study from a TOML file (see the README section "Run a study on another country")."""
+        path = Path(path)
+        return cls.from_dict(_read_toml(path), base_dir=path.parent)
+
+    # ------------------------------------------------------------------ serialisation
+    def to_dict(self) -> dict[str, Any]:
+        """The declaration as resolved (JSON-able; a user DataFrame is not included)."""
+
+        def conv(x: Any) -> Any:
+            if dataclasses.is_dataclass(x):
+                return {
+                    f.name: conv(getattr(x, f.name))
+                    for f in dataclasses.fields(x)
+                    if f.name != "frame"
+                }
+            if isinstance(x, Mapping):
+                return {str(k): conv(v) for k, v in x.items()}
+            if isinstance(x, (list, tuple)):
+                return [conv(v) for v in x]
+            return x
+
+        out = {
+            f.name: conv(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name != "base_dir"
+        }
+        return out
+
+    # ------------------------------------------------------------------ running
+    def _context(self, panel: Any = None, design: Any = None) -> Any:
+        from .data import to_period
+        from .estimators import Context
+
+        panel = panel or self._panel
+        d = design or self._design
+        subs = tuple(
+            (
+                n,
+                (
+                    to_period(a, panel.frequency, "study.window.subwindows"),
+                    to_period(b, panel.frequency, "study.window.subwindows"),
+                ),
+            )
+            for n, (a, b) in self.window.subwindows
+        )
+        return Context(
+            frame=panel.frame,
+            treated=self.treated,
+            frequency=panel.frequency,
+            unit=panel.unit,
+            alpha=self.alpha,
+            treatment_period=d.treatment_period,
+            treatment_date=d.treatment_date,
+            treatment_label=self.treatment.label or "treatment",
+            pre=d.pre,
+            post=d.post,
+            sample_end=d.sample_end,
+            donors=d.donors,
+            other_events=d.other_events,
+            subwindows=subs,
+        )
+
+    def run(self, n_jobs: int = 1, progress: bool = False) -> Any:
+        """Fit every declared estimator, then the robustness grid; return :class:`StudyResults`.
+
+        Parameters
+        ----------
+        n_jobs : int, default 1
+            Parallel jobs for placebos and the robustness grid (joblib; the active
+            backend, e.g. Dask, is used). Results do not depend on it.
+        progress : bool, default False
+            Show progress bars (tqdm) for the grid.
+        """
+        from ..exceptions import VeneconError
+        from .estimators import MIN_PRE, run_estimator
+        from .results import Robustness, StudyResults
+
+        panel, design = self._panel, self._design
+        ctx = self._context()
+        caveats = []
+        if design.flagged:
+            caveats.append(
+                f"{len(design.flagged)} flagged data row(s) of {self.treated} in the window "
+                f"(first {design.flagged[0]})"
+            )
+        base = dict(
+            panel=panel,
+            data_choices=panel.data_choices,
+            donors=design.donors,
+            excluded_donors=design.excluded,
+            provenance=self._provenance(panel),
+        )
+        if design.n_pre < MIN_PRE[panel.frequency]:
+            reason = (
+                f"too few pre-treatment periods: {design.n_pre} (at least {MIN_PRE[panel.frequency]} "
+                f"needed at {panel.frequency} frequency)"
+            )
+            return StudyResults(
+                study=self,
+                identified=False,
+                reason=reason,
+                estimates={},
+                headline=None,
+                robustness=None,
+                caveats=tuple(caveats),
+                **base,
+            )
+        estimates, failed = {}, {}
+        for name in self.estimators:
+            try:
+                estimates[name] = run_estimator(name, ctx, self.estimators[name], n_jobs=n_jobs)
+            except VeneconError as exc:
+                failed[name] = str(exc).splitlines()[0]
+        if not estimates:
+            reason = "no estimator could be fitted: " + "; ".join(
+                f"{k}: {v}" for k, v in failed.items()
+            )
+            return StudyResults(
+                study=self,
+                identified=False,
+                reason=reason,
+                estimates={},
+                headline=None,
+                robustness=None,
+                caveats=tuple(caveats),
+                not_applicable=failed,
+                **base,
+            )
+        headline = self.headline or next(k for k in HEADLINE_ORDER if k in estimates)
+        if headline not in estimates:
+            raise StudyError(
+                "study.headline",
+                f"{headline} could not be fitted: {failed[headline]}",
+                "choose another headline estimator",
+            )
+        robust = None
+        if self.robustness.enabled and headline != "local_projections":
+            from .robustness import run_grid, specifications
+
+            put_back = tuple(
+                sorted(
+                    u
+                    for u, why in design.excluded.items()
+                    if not why.startswith(("aggregate", "incomplete"))
+                    and self._complete(panel, design, u)
+                )
+            )
+            specs = specifications(
+                self, ctx, headline, estimates, put_back, self._alt_contexts()
+            )
+            table = run_grid(specs, estimates[headline], n_jobs=n_jobs, progress=progress)
+            robust = Robustness.from_table(table, estimates[headline].average_effect)
+        return StudyResults(
+            study=self,
+            identified=True,
+            reason=None,
+            estimates=estimates,
+            headline=headline,
+            robustness=robust,
+            caveats=tuple(caveats),
+            not_applicable=failed,
+            **base,
+        )
+
+    @staticmethod
+    def _complete(panel: Any, design: Any, unit: str) -> bool:
+        f = panel.frame
+        sel = f[(f["time"] >= design.pre[0]) & (f["time"] <= design.sample_end)]
+        return sel.loc[sel["unit"] == unit, "time"].nunique() == sel["time"].nunique()
+
+    def _alt_contexts(self) -> dict[str, Any]:
+        from .data import build_design, load_panel
+
+        out: dict[str, Any] = {}
+        for series, source in self.robustness.outcomes:
+            label = f"{series} ({source or 'default source'})"
+            alt = dataclasses.replace(self.outcome, series=series, source=source)
+            try:
+                panel = load_panel(alt, self.base_dir)
+                if panel.frequency != self.frequency:
+                    raise StudyError(
+                        "study.robustness.outcomes", "different frequency", "same frequency"
+                    )
+                design = build_design(_Alt(self, alt), panel)
+                out[label] = self._context(panel, design)
+            except StudyError as exc:
+                out[label] = f"not applicable: {exc}"
+        return out
+
+    def _provenance(self, panel: Any) -> dict[str, Any]:
+        from .._version import __version__
+
+        return {"datasets": dict(sorted(panel.datasets.items())), "venecon_version": __version__}
+
+
+class _Alt:
+    """A study seen with another outcome (for the outcome-concept robustness check)."""
+
+    def __init__(self, study: Study, outcome: OutcomeSpec) -> None:
+        self._s, self.outcome = study, outcome
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._s, name)
