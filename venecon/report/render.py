@@ -7,215 +7,18 @@ and to HTML (figures embedded as base64 PNG, so the file stands alone).
 
 from __future__ import annotations
 
-import base64
-import html
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from .analysis import Analysis, run_analysis
+from .blocks import Doc, est, interval_label, num, window_text
 from .figures import make_figures
 from .output import staged_output
+from .renderers import tex_table
 
 __all__ = ["build_report", "write_report", "write_results_json"]
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def _num(x: Any, digits: int = 1) -> str:
-    if x is None:
-        return "–"
-    if isinstance(x, (list, tuple)):
-        return "–".join(_num(v, digits) for v in x)
-    if isinstance(x, str):
-        return x
-    x = float(x)
-    if abs(x) >= 100 or digits == 0:
-        return f"{x:,.{0 if abs(x) >= 1000 else digits}f}"
-    return f"{x:,.{max(digits, 2) if abs(x) < 10 else digits}f}"
-
-
-NBSP = "\u00a0"
-
-
-def _est(h: dict[str, Any]) -> str:
-    """``estimate [lower, upper]`` joined by non-breaking spaces, so it never wraps."""
-    text = _num(h["estimate"])
-    if h.get("lower") is not None and h.get("upper") is not None:
-        text += f"{NBSP}[{_num(h['lower'])},{NBSP}{_num(h['upper'])}]"
-    return text
-
-
-def _window(h: dict[str, Any]) -> str:
-    w = h.get("window")
-    return "" if not w else f"{w[0]}..{w[1]}"
-
-
-def _interval_label(h: dict[str, Any]) -> str:
-    if h.get("alpha") is not None and h.get("interval") == "confidence interval":
-        return f"{100 * (1 - h['alpha']):g}% CI"
-    return h.get("interval", "")
-
-
-# --------------------------------------------------------------------------- blocks
-
-
-class Doc:
-    def __init__(self) -> None:
-        self.blocks: list[tuple[str, Any]] = []
-
-    def h(self, level: int, text: str) -> None:
-        self.blocks.append(("h", (level, text)))
-
-    def p(self, text: str) -> None:
-        self.blocks.append(("p", text))
-
-    def table(self, header: list[str], rows: list[list[Any]], caption: str = "") -> None:
-        self.blocks.append(("table", (header, [[str(c) for c in r] for r in rows], caption)))
-
-    def fig(self, stem: str, figures: dict[str, tuple[Path, str]]) -> None:
-        if stem in figures:
-            self.blocks.append(("fig", (stem, figures[stem][0], figures[stem][1])))
-
-    def code(self, text: str) -> None:
-        self.blocks.append(("code", text))
-
-    def details(self, summary: str, text: str) -> None:
-        """A collapsed block (HTML ``<details>``): appendices such as the configuration."""
-        self.blocks.append(("details", (summary, text)))
-
-    # renderers -----------------------------------------------------------
-    def markdown(self) -> str:
-        out: list[str] = []
-        for kind, value in self.blocks:
-            if kind == "h":
-                out.append(f"{'#' * value[0]} {value[1]}\n")
-            elif kind == "p":
-                out.append(value + "\n")
-            elif kind == "code":
-                out.append("```\n" + value.rstrip() + "\n```\n")
-            elif kind == "details":
-                out.append(f"<details><summary>{html.escape(value[0])}</summary>\n\n```\n"
-                           + value[1].rstrip() + "\n```\n\n</details>\n")
-            elif kind == "table":
-                header, rows, caption = value
-                if caption:
-                    out.append(f"*{caption}*\n")
-                esc = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
-                out.append("| " + " | ".join(esc(h) for h in header) + " |")
-                out.append("|" + "---|" * len(header))
-                out.extend("| " + " | ".join(esc(c) for c in r) + " |" for r in rows)
-                out.append("")
-            elif kind == "fig":
-                stem, path, caption = value
-                out.append(f"![{caption}](figures/{path.name})\n\n*Figure ({stem}): {caption}*\n")
-        return "\n".join(out).rstrip() + "\n"
-
-    def html(self, title: str) -> str:
-        body: list[str] = []
-        for kind, value in self.blocks:
-            if kind == "h":
-                body.append(f"<h{value[0]}>{html.escape(value[1])}</h{value[0]}>")
-            elif kind == "p":
-                body.append(f"<p>{_inline(value)}</p>")
-            elif kind == "code":
-                body.append(f"<pre>{html.escape(value)}</pre>")
-            elif kind == "details":
-                body.append(f"<details><summary>{html.escape(value[0])}</summary>"
-                            f"<pre>{html.escape(value[1])}</pre></details>")
-            elif kind == "table":
-                header, rows, caption = value
-                cap = f"<caption>{_inline(caption)}</caption>" if caption else ""
-                head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-                trs = "".join(
-                    "<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in rows
-                )
-                body.append(
-                    f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{trs}</tbody></table>"
-                )
-            elif kind == "fig":
-                stem, path, caption = value
-                data = base64.b64encode(path.read_bytes()).decode("ascii")
-                body.append(
-                    f'<figure id="fig-{stem}"><img alt="{html.escape(caption)}" '
-                    f'src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}'
-                    "</figcaption></figure>"
-                )
-        return _HTML.format(title=html.escape(title), body="\n".join(body))
-
-
-def _inline(text: str) -> str:
-    """Escape, then render `code` and **bold** spans."""
-    import re
-
-    out = html.escape(text)
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
-    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
-
-
-_HTML = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 1100px;
-       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }}
-h1 {{ border-bottom: 2px solid #333; }} h2 {{ border-bottom: 1px solid #aaa; margin-top: 2em; }}
-table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.88em; }}
-caption {{ text-align: left; font-style: italic; padding-bottom: 0.3em; }}
-th, td {{ border: 1px solid #ccc; padding: 0.25em 0.5em; vertical-align: top; }}
-th {{ background: #f0f0f0; }} figure {{ margin: 1.5em 0; }}
-img {{ max-width: 100%; border: 1px solid #ddd; }} figcaption {{ font-size: 0.9em; color: #444; }}
-pre {{ background: #f6f6f6; padding: 0.7em; overflow-x: auto; font-size: 0.85em; }}
-code {{ background: #f3f3f3; padding: 0 0.2em; }}
-details {{ margin: 1em 0; }}
-summary {{ cursor: pointer; font-weight: 600; }}
-</style></head>
-<body>
-{body}
-</body></html>
-"""
-
-
-# --------------------------------------------------------------------------- LaTeX
-
-
-def _tex_escape(s: str) -> str:
-    rep = {
-        "\\": r"\textbackslash{}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "{": r"\{",
-        "}": r"\}",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-        "–": "--",
-        NBSP: "~",
-    }
-    return "".join(rep.get(ch, ch) for ch in s)
-
-
-def _tex_table(header: list[str], rows: list[list[str]], caption: str, label: str) -> str:
-    cols = "l" * len(header)
-    lines = [
-        r"\begin{table}[htbp]",
-        r"\centering",
-        rf"\caption{{{_tex_escape(caption)}}}",
-        rf"\label{{tab:{label}}}",
-        r"\small",
-        rf"\begin{{tabular}}{{{cols}}}",
-        r"\toprule",
-        " & ".join(_tex_escape(h) for h in header) + r" \\",
-        r"\midrule",
-    ]
-    lines += [" & ".join(_tex_escape(c) for c in r) + r" \\" for r in rows]
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- content
@@ -225,7 +28,9 @@ def _effects_rows(a: Analysis, prefix: tuple[str, ...]) -> list[list[str]]:
     rows = []
     for key, h in a.results["headline"].items():
         if key.startswith(prefix):
-            rows.append([key, h["description"], _est(h), h["unit"], _interval_label(h), _window(h)])
+            rows.append(
+                [key, h["description"], est(h), h["unit"], interval_label(h), window_text(h)]
+            )
     return rows
 
 
@@ -270,10 +75,10 @@ def _build(a: Analysis, figures: dict[str, tuple[Path, str]]) -> tuple[Doc, dict
         [
             k,
             r["headline"][k]["description"],
-            _est(r["headline"][k]),
+            est(r["headline"][k]),
             r["headline"][k]["unit"],
-            _interval_label(r["headline"][k]),
-            _window(r["headline"][k]),
+            interval_label(r["headline"][k]),
+            window_text(r["headline"][k]),
         ]
         for k in keys
     ]
@@ -283,7 +88,7 @@ def _build(a: Analysis, figures: dict[str, tuple[Path, str]]) -> tuple[Doc, dict
         "Effects are treated minus counterfactual: negative = output or revenue "
         "below the counterfactual (except revenue lost, which is positive for a loss).",
     )
-    tex["headline"] = _tex_table(
+    tex["headline"] = tex_table(
         _EFFECT_HEADER[1:],
         [row[1:] for row in rows],
         "venecon headline estimates",
@@ -339,7 +144,7 @@ def _build(a: Analysis, figures: dict[str, tuple[Path, str]]) -> tuple[Doc, dict
                         b.get("index", ""),
                         str(b.get("date", ""))[:7],
                         f"{str(b.get('lower', ''))[:7]}..{str(b.get('upper', ''))[:7]}",
-                        _num(b.get("shift")),
+                        num(b.get("shift")),
                     ]
                     for b in brk
                 ],
@@ -401,9 +206,9 @@ def _build(a: Analysis, figures: dict[str, tuple[Path, str]]) -> tuple[Doc, dict
                     row["from"],
                     row["to"],
                     str(int(row["count"])),
-                    _num(row["mean"]),
-                    _num(row["min"]),
-                    _num(row["max"]),
+                    num(row["mean"]),
+                    num(row["min"]),
+                    num(row["max"]),
                 ]
                 for _, row in t.iterrows()
             ],
@@ -444,9 +249,9 @@ def _build(a: Analysis, figures: dict[str, tuple[Path, str]]) -> tuple[Doc, dict
                     [
                         str(row["discount"]),
                         f"{row['export_share']:g}",
-                        _num(row["usd_million"]),
-                        f"{_num(row['per_year_usd_bn'])} [{_num(row['per_year_lower'])}, "
-                        f"{_num(row['per_year_upper'])}]",
+                        num(row["usd_million"]),
+                        f"{num(row['per_year_usd_bn'])} [{num(row['per_year_lower'])}, "
+                        f"{num(row['per_year_upper'])}]",
                     ]
                     for _, row in sens.iterrows()
                 ],
@@ -466,15 +271,15 @@ def _build(a: Analysis, figures: dict[str, tuple[Path, str]]) -> tuple[Doc, dict
         for row in r["literature"]:
             ven = "not computed in this run"
             if row["venecon_estimate"] is not None:
-                ven = _num(row["venecon_estimate"])
+                ven = num(row["venecon_estimate"])
                 if row["venecon_lower"] is not None and row["venecon_upper"] is not None:
-                    ven += f" [{_num(row['venecon_lower'])}, {_num(row['venecon_upper'])}]"
+                    ven += f" [{num(row['venecon_lower'])}, {num(row['venecon_upper'])}]"
                 ven += f" {row['venecon_unit']} (`{row['venecon']}`)"
             rows.append(
                 [row["study"], f"{row['published']} [{row['tag']}]", ven, row["why_different"]]
             )
         d.table(["study", "published", "venecon", "why they differ"], rows)
-        tex["literature"] = _tex_table(
+        tex["literature"] = tex_table(
             ["study", "published", "venecon", "tag"],
             [
                 [
