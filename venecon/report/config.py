@@ -99,6 +99,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "alpha": 0.05,
         "sections": list(SECTIONS),
         "chart_start": "2010-01",  # first month of the production chart
+        "studies": ["all"],  # bundled studies to run (venecon.study.bundled_studies)
     },
     # 2017 financial sanctions (EO 13808) and 2019 oil sanctions (PdVSA SDN):
     # the specification of tests/fixtures/models_real_data.json.
@@ -279,6 +280,20 @@ def _check_codes(key: str, value: Any) -> list[str]:
     return list(value)
 
 
+def _check_studies(key: str, value: Any) -> list[str]:
+    from ..study.bundled import bundled_names
+
+    names = bundled_names()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _err(key, f"{value!r} is not a list of study names", '["all"], [] or names')
+    if value == ["all"]:
+        return value
+    bad = [v for v in value if v not in names]
+    if bad:
+        raise _err(key, f"unknown bundled study {', '.join(bad)}", ", ".join(["all", *names]))
+    return list(dict.fromkeys(value))
+
+
 def _check_sections(key: str, value: Any) -> list[str]:
     if not isinstance(value, list) or not value:
         raise _err(key, f"{value!r} is not a list of sections", ", ".join(SECTIONS))
@@ -292,6 +307,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "alpha": lambda k, v: _check_float(k, v, 0.0, 0.5, lo_open=True),
         "sections": _check_sections,
         "chart_start": _check_month,
+        "studies": lambda k, v: _check_studies(k, v),
     },
     "sanctions": {
         "start": _check_month,

@@ -19,6 +19,22 @@ __all__ = ["make_figures", "FIGURES"]
 DPI = 150
 
 
+def plt_agg() -> Any:
+    """matplotlib.pyplot on the Agg backend with deterministic SVG ids."""
+    return _plt()
+
+
+def save_figure(fig: Any, directory: Path, stem: str) -> Path:
+    """Write ``fig`` as ``stem.png`` (:data:`DPI`) and ``stem.svg``; close it; return the PNG."""
+    plt = _plt()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{stem}.png"
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    fig.savefig(directory / f"{stem}.svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return path
+
+
 def _plt() -> Any:
     import matplotlib
 
@@ -303,16 +319,10 @@ FIGURES: dict[str, tuple[Any, str]] = {
 
 def make_figures(a: Analysis, directory: Path) -> dict[str, tuple[Path, str]]:
     """Write every available figure to ``directory`` as PNG (:data:`DPI`) and SVG."""
-    plt = _plt()
-    directory.mkdir(parents=True, exist_ok=True)
     out: dict[str, tuple[Path, str]] = {}
     for stem, (func, caption) in FIGURES.items():
         fig = func(a)
         if fig is None:
             continue
-        path = directory / f"{stem}.png"
-        fig.savefig(path, dpi=DPI, metadata={"Software": None})
-        fig.savefig(directory / f"{stem}.svg", metadata={"Date": None, "Creator": None})
-        plt.close(fig)
-        out[stem] = (path, caption)
+        out[stem] = (save_figure(fig, directory, stem), caption)
     return out
