@@ -10,12 +10,12 @@ Sections (``[report] sections``):
 
 * ``data``: the data behind the report (sha256 of each dataset, coverage);
 * ``sanctions``: the 2017 financial sanctions (EO 13808) and the 2019 oil
-  sanctions (PdVSA SDN) on monthly crude output: interrupted time series,
+  sanctions (the PdVSA designation) on monthly crude output: interrupted time series,
   intervention ARIMA, local projections and structural breaks;
 * ``synth``: synthetic control on annual output (EI), with placebos in space
   and leave-one-donor-out (needs :mod:`venecon.models.synth`);
 * ``chevron``: Chevron's General Licence 41 and its revocation;
-* ``reopening``: the 2025 blockade and the 2026 reopening (GL 46), as far as
+* ``reopening``: the 2025 naval interdiction and the 2026 reopening (GL 46), as far as
   the monthly data reach;
 * ``revenue``: revenue lost (needs :mod:`venecon.revenue`);
 * ``literature``: venecon's numbers beside the published ones.
@@ -157,14 +157,14 @@ LITERATURE: list[dict[str, Any]] = [
         "source": "monaldi2020",
         "measure": "kbd",
         "venecon": "data_crude_2018_12_kbd",
-        "why_different": "Data check: EIA monthly crude (production_monthly) for 2018-12.",
+        "why_different": "Data check: EIA monthly crude (production_monthly), same month.",
     },
     {
         "id": "iai2023",
         "source": "iai2023",
         "measure": "kbd",
         "venecon": "data_crude_2019_01_kbd",
-        "why_different": "Data check: EIA monthly crude (production_monthly) for 2019-01.",
+        "why_different": "Data check: EIA monthly crude (production_monthly), same month.",
     },
     {
         "id": "guacamaya2025",
@@ -172,7 +172,7 @@ LITERATURE: list[dict[str, Any]] = [
         "measure": "kbd",
         "venecon": "data_crude_2025_01_kbd",
         "why_different": (
-            "Data check: EIA crude for 2025-01; PDVSA's total may include condensate "
+            "Data check: EIA crude, same month; PDVSA's total may include condensate "
             "and is the official (higher) series."
         ),
     },
@@ -322,6 +322,7 @@ class _Runner:
         self.notes: dict[str, list[str]] = {}
         self._cache: dict[tuple, Any] = {}
         self.sections_run: list[str] = []
+        self.treated = config["report"]["treated"]
 
     # data --------------------------------------------------------------
     def load(self, name: str, **filters: Any) -> Any:
@@ -336,7 +337,7 @@ class _Runner:
         return self._cache[key].copy()
 
     def crude(self, start: str, end: str | None = None) -> Any:
-        frame = self.load("production_monthly", country="VEN", series="crude_oil")
+        frame = self.load("production_monthly", country=self.treated, series="crude_oil")
         import pandas as pd
 
         keep = frame["date"] >= pd.Timestamp(start)
@@ -357,9 +358,8 @@ class _Runner:
     def data(self) -> dict[str, Any]:
         from ..data import describe
 
-        crude = self.load("production_monthly", country="VEN", series="crude_oil").set_index(
-            "date"
-        )["value"]
+        crude = self.load("production_monthly", country=self.treated,
+                          series="crude_oil").set_index("date")["value"]
         self.frames["crude"] = crude
         prices = self.load("prices_monthly", series=["merey", "brent"])
         self.frames["prices"] = prices
@@ -374,7 +374,7 @@ class _Runner:
                 "vintage": d.get("vintage"),
             }
         out["crude_last_month"] = f"{crude.index.max():%Y-%m}"
-        for month in ("2016-01", "2017-08", "2018-12", "2019-01", "2020-06", "2022-11", "2025-01"):
+        for month in self.config["report"]["data_months"]:
             ts = crude.index[crude.index.strftime("%Y-%m") == month]
             if len(ts):
                 self.headline[f"data_crude_{month.replace('-', '_')}_kbd"] = _headline(
@@ -384,7 +384,7 @@ class _Runner:
                     unit="kb/d",
                     model="data",
                     method="observed (EIA, production_monthly, crude_oil)",
-                    description=f"Venezuela crude output in {month}",
+                    description=f"{self.treated} crude output in {month}",
                     alpha=None,
                     interval="none (observed value)",
                 )
@@ -413,8 +413,8 @@ class _Runner:
             f"counterfactual simulated from the pre-period model (seed {c['arima_seed']}).",
         )
         self.notes.setdefault("sanctions", []).append(
-            "The pre-period before EO 13808 is short (from 2016-01), so counterfactual bands "
-            "widen fast."
+            f"The pre-period before the first event is short (from {c['start']}), so "
+            "counterfactual bands widen fast."
         )
         fw, ow = c["financial_window"], c["effect_window"]
         for key, res, name in (
@@ -453,7 +453,9 @@ class _Runner:
         df = self.load("production_annual", series="oil_production", source=s["source"])
         df = df[(df["date"] >= s["start"]) & (df["date"] <= s["end"])]
         wide = df.pivot(index="date", columns="country", values="value")
-        complete = sorted(c for c in wide.columns if wide[c].notna().all() and c != "VEN")
+        complete = sorted(
+            c for c in wide.columns if wide[c].notna().all() and c != self.treated
+        )
         bad = [d for d in s["donors"] if d not in complete]
         if bad:
             raise ConfigError(
@@ -480,19 +482,19 @@ class _Runner:
             outcome="value",
             unit="country",
             time="date",
-            treated="VEN",
+            treated=self.treated,
             treatment_time=s["treatment"],
             donors=s["donors"],
             predictors=predictors,
             fit_window=tuple(s["fit_window"]),
-            events={"oil sanctions (PdVSA SDN)": s["oil_sanctions_year"]},
+            events={"oil sanctions": s["oil_sanctions_year"]},
             rng=s["seed"],
         )
         res = model.fit(placebo=s["placebo"], n_jobs=s["n_jobs"])
         self.record(
             "synth",
             res,
-            f"Synthetic control, VEN vs {len(s['donors'])} donors, EI "
+            f"Synthetic control, {self.treated} vs {len(s['donors'])} donors, EI "
             f"({s['source']}) annual crude+NGL kb/d {s['start']}-{s['end']}; treatment "
             f"{s['treatment']}.",
         )
@@ -543,6 +545,7 @@ class _Runner:
         from ..models import ITS, InterventionARIMA, LocalProjections
 
         c = self.config["chevron"]
+        ids = c["registry_ids"]  # config label -> registry id (local projections need ids)
         y = self.crude(c["start"])
         ev = dict(c["events"])
         self.progress("Chevron licence: interrupted time series and ARIMA")
@@ -573,28 +576,29 @@ class _Runner:
             ).items():
                 self.headline[f"{key}_{k}"] = v
         lp = LocalProjections(
-            y, [_registry_id(k) for k in ev], horizons=c["lp_horizons"], lags=c["lp_lags"]
+            y, [ids.get(k, k) for k in ev], horizons=c["lp_horizons"], lags=c["lp_lags"]
         ).fit()
         self.record(
             "chevron_lp",
             lp,
             f"Local projections, horizons 0..{c['lp_horizons']}, pulses at "
-            + ", ".join(_registry_id(k) for k in ev)
+            + ", ".join(ids.get(k, k) for k in ev)
             + " (registry dates).",
         )
         self.frames["regime_means"] = self._regime_means()
 
     def _regime_means(self) -> Any:
+        import pandas as pd
+
         from ..policy.indicators import regimes
 
         crude = self.frames.get("crude")
         if crude is None:
-            crude = self.load("production_monthly", country="VEN", series="crude_oil").set_index(
-                "date"
-            )["value"]
+            crude = self.load("production_monthly", country=self.treated,
+                              series="crude_oil").set_index("date")["value"]
         reg = regimes()["chevron_licence"]
         frame = crude.to_frame("crude_kbd").join(reg, how="inner")
-        frame = frame[frame.index >= "2019-01-01"]
+        frame = frame[frame.index >= pd.Timestamp(self.config["chevron"]["regimes_since"])]
         table = frame.groupby("chevron_licence", observed=True)["crude_kbd"].agg(
             ["mean", "count", "min", "max"]
         )
@@ -776,12 +780,13 @@ class _Runner:
             import importlib
 
             rev = importlib.import_module("venecon.revenue")
+            cw = self.config["revenue"]["comparison_window"]
             lost = rev.lost(
                 self.models["sanctions_its"],
                 self.load("prices_monthly"),
                 self.revenue_assumptions(rev),
-                start="2017-09",
-                end="2018-08",
+                start=cw[0],
+                end=cw[1],
             )
             self.headline["sanctions_financial_value_12m_usd_bn"] = _headline(
                 lost.usd_million / 1e3,
@@ -791,7 +796,7 @@ class _Runner:
                 model="revenue_lost(sanctions_its)",
                 method=lost.method,
                 alpha=lost.alpha,
-                window=["2017-09", "2018-08"],
+                window=list(cw),
                 description="Revenue lost in the 12 months after EO 13808 (ITS)",
             )
         rows = []
@@ -813,11 +818,6 @@ def _params(func: Callable[..., Any]) -> tuple[str, ...]:
         return tuple(inspect.signature(func).parameters)
     except (TypeError, ValueError):
         return ()
-
-
-def _registry_id(label: str) -> str:
-    """Event label of the config -> registry id for models that need one (LP pulses)."""
-    return {"gl41-revoked": "gl41a"}.get(label, label)
 
 
 # --------------------------------------------------------------------------- entry points

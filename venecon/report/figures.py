@@ -154,7 +154,8 @@ def prices(a: Analysis) -> Any:
     )
     ax1.plot(merey.index, merey.to_numpy(), color="tab:red", lw=1.2, label="Merey (OPEC ASB 2018)")
     ax1.set_ylabel("USD/bbl")
-    ax1.set_title("Prices: Brent and Venezuela's Merey (Merey observed 2005-03 to 2017-12 only)")
+    ax1.set_title(f"Prices: Brent and Merey (Merey observed {merey.index.min():%Y-%m} to "
+                  f"{merey.index.max():%Y-%m} only)")
     ax1.legend(fontsize=8)
     disc = (wide[("merey", "opec_asb2018")] - wide[("brent", "opec_asb2018")]).dropna()
     ax2.bar(disc.index, disc.to_numpy(), width=25, color="tab:red")
@@ -267,8 +268,8 @@ FIGURES: dict[str, tuple[Any, str]] = {
     ),
     "prices": (
         prices,
-        "Brent and Merey prices and the Merey discount to Brent (OPEC ASB data end in "
-        "2017-12; later discounts are assumptions, see the revenue section).",
+        "Brent and Merey prices and the Merey discount to Brent (the OPEC ASB Merey series ends "
+        "where the red line ends; later discounts are assumptions, see the revenue section).",
     ),
     "sanctions_its": (
         _model_plot("sanctions_its", "2017/2019 sanctions: interrupted time series",
@@ -299,16 +300,19 @@ FIGURES: dict[str, tuple[Any, str]] = {
     ),
     "chevron_its": (
         _model_plot("chevron_its", "Chevron's licence: interrupted time series", _PATH_LABELS),
-        "Interrupted time series around GL 41 (2022-11) and its revocation (2025-03).",
+        "Interrupted time series around the licence events of the [chevron] configuration "
+        "(the licence and its revocation); lower panel: the effect with its interval.",
     ),
     "chevron_arima": (
         _model_plot("chevron_arima", "Chevron's licence: intervention ARIMA", _PATH_LABELS),
-        "Intervention ARIMA around GL 41, sample ending before the revocation.",
+        "Intervention ARIMA around the licence (first [chevron] event), sample ending before "
+        "the revocation; lower panel: the effect with its simulated band.",
     ),
     "reopening": (
-        _model_plot("reopening_its", "2025 blockade and 2026 reopening (level shifts)",
+        _model_plot("reopening_its", "Blockade and reopening (level shifts)",
                     _PATH_LABELS),
-        "Level-shift ITS around the December 2025 blockade and GL 46 (January 2026).",
+        "Level-shift ITS around the events of the [reopening] configuration (the naval "
+        "closure and the licence that reopened exports); lower panel: the effect.",
     ),
     "revenue_lost": (
         revenue_lost,

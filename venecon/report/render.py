@@ -81,7 +81,7 @@ def build_report(
         load_config(config) if config is None or isinstance(config, str) else validate(config))
     with staged_output(out) as stage:  # checks --out before any analysis runs
         if studies is None:
-            studies = _configured_studies(cfg)
+            studies = configured_studies(cfg)
         total = 2 + len(studies)
         with progress_bar(total=total, desc="venecon report", unit="step",
                           enabled=False if quiet else None) as bar:
@@ -106,7 +106,7 @@ def _is_resolved(config: dict[str, Any]) -> bool:
         set(config[k]) == set(DEFAULTS[k]) for k in DEFAULTS)
 
 
-def _configured_studies(cfg: dict[str, Any]) -> list[Any]:
+def configured_studies(cfg: dict[str, Any]) -> list[Any]:
     from ..study import bundled_studies
 
     names = cfg["report"]["studies"]

@@ -124,12 +124,12 @@ def data(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         d.table(
             ["dataset", "data version", "rows", "sha256 (first 16 hex; full in results.json)"], rows
         )
-        d.p(
-            f"Monthly crude output (EIA) runs to {r['data']['crude_last_month']}. Merey prices "
-            "(OPEC ASB "
-            "2018) end in 2017-12; later Merey discounts are assumptions, stated in the "
-            "revenue section."
-        )
+        prices = a.frames.get("prices")
+        merey = "" if prices is None else (
+            f" Merey prices (OPEC ASB) end in "
+            f"{prices.loc[prices['series'] == 'merey', 'date'].max():%Y-%m}; later Merey "
+            "discounts are assumptions, stated in the revenue section.")
+        d.p(f"Monthly crude output (EIA) runs to {r['data']['crude_last_month']}.{merey}")
         d.fig("production", figures)
         d.fig("prices", figures)
     return d.blocks
@@ -154,9 +154,8 @@ def sanctions(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             "measures the "
             "2017 sanctions alone; the oil window measures both, against a counterfactual "
             "without either. "
-            "The counterfactual extrapolates the pre-sanction path (2016-01..2017-07), which "
-            "already fell "
-            "steeply, so these are deviations from an existing decline."
+            f"The counterfactual extrapolates the path from {c['start']} to the first event, "
+            "which already fell steeply, so these are deviations from an existing decline."
         )
         d.table(_EFFECT_HEADER, _effects_rows(a, ("sanctions_its", "sanctions_arima")))
         for n in r["notes"].get("sanctions", []):
@@ -280,8 +279,8 @@ def reopening(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         h = r["headline"]["reopening_level_shift_kbd"]
         d.p(
             f"Monthly data end {h['window'][1]}: {h['months_after']} months after the last "
-            "event. The level "
-            "shift is measured against the blockade months; treat it as descriptive."
+            "event. The level shift is measured against the months between the events; treat "
+            "it as descriptive."
         )
         d.table(_EFFECT_HEADER, _effects_rows(a, ("reopening_",)))
         d.fig("reopening", figures)
@@ -311,7 +310,8 @@ def revenue(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         d.p("Method: " + str(rv.get("method", "")))
         d.table(_EFFECT_HEADER, _effects_rows(a, ("revenue_lost",)))
         sens = a.frames.get("revenue_sensitivity")
-        if sens is not None:
+        if sens is not None and len(sens):
+            d.p(sensitivity_sentence(r["headline"]["revenue_lost_usd_bn_per_year"], sens, c))
             d.table(
                 ["discount", "export share", "total USD m", "per year USD bn [interval]"],
                 [
@@ -328,6 +328,28 @@ def revenue(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             )
         d.fig("revenue_lost", figures)
     return d.blocks
+
+
+def sensitivity_sentence(h: dict[str, Any], sens: Any, c: dict[str, Any]) -> str:
+    """The headline beside the sensitivity range, and which cell of the grid it is."""
+    values = sens["per_year_usd_bn"].astype(float)
+    above = int((values < h["estimate"]).sum())
+    same_share = sens[(sens["export_share"] - c["export_share"]).abs() < 1e-9]
+    cell = ""
+    if len(same_share):
+        gap = (same_share["per_year_usd_bn"].astype(float) - h["estimate"]).abs()
+        nearest = same_share.loc[gap.idxmin()]
+        cell = (f" Its nearest cell is discount {nearest['discount']}, export share "
+                f"{nearest['export_share']:g} ({num(nearest['per_year_usd_bn'])}); the headline "
+                "itself uses the observed discount where one exists and the stated fallback "
+                "after.")
+    else:
+        cell = (f" Its export share ({c['export_share']:g}) is not one of the grid's, so it "
+                "sits in no cell.")
+    return (f"Headline USD {num(h['estimate'])} bn/yr; sensitivity range USD "
+            f"{num(values.min())} to {num(values.max())} bn/yr over {len(values)} cells "
+            f"(discounts x export shares). The headline is above {above} of the {len(values)} "
+            f"cells (rank {len(values) - above} from the top).{cell}")
 
 
 @section("literature", order=90)
