@@ -121,17 +121,23 @@ def test_results_json_is_identical_across_runs(report_dir: Path, tmp_path: Path)
 
 
 def test_quiet_is_silent_and_default_shows_progress(
-    tmp_path: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cfg = tmp_path / "fast.toml"
-    cfg.write_text('[report]\nsections = ["data"]\n')
+    cfg.write_text('[report]\nsections = ["data"]\nstudies = ["venezuela-reopening"]\n')
+    monkeypatch.setenv("VENECON_PROGRESS", "1")  # captured stderr is not a terminal
     assert main(["report", "--out", str(tmp_path / "q"), "--config", str(cfg), "--quiet"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
     assert main(["report", "--out", str(tmp_path / "v"), "--config", str(cfg)]) == 0
     captured = capsys.readouterr()
-    assert "venecon report [" in captured.err and "report.html" in captured.out
+    # a tqdm bar with its total (standard analysis, one study, writing) and the time left
+    assert "venecon report" in captured.err and "3/3" in captured.err
+    assert "report.html" in captured.out
     assert (tmp_path / "q" / "report.html").exists()
+    monkeypatch.delenv("VENECON_PROGRESS")
+    assert main(["report", "--out", str(tmp_path / "w"), "--config", str(cfg)]) == 0
+    assert capsys.readouterr().err == ""  # not a terminal: no bar unless asked for
 
 
 @pytest.mark.parametrize(
