@@ -96,7 +96,7 @@ def test_figures_in_vector_and_raster(small_report: Path) -> None:
 
 def test_intervals_do_not_wrap_and_config_is_a_collapsed_appendix(small_report: Path) -> None:
     html = (small_report / "report.html").read_text()
-    cells = re.findall(r"<td>(-?[\d,.]+\s*\[[^<]*\])</td>", html)
+    cells = re.findall(r"<td[^>]*>(-?[\d,.]+\s*\[[^<]*\])</td>", html)
     assert cells, "no estimate cells found"
     assert all(" " not in c for c in cells), cells[:3]  # only non-breaking spaces
     details = html.rindex("<details>")

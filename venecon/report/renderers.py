@@ -65,7 +65,7 @@ def to_html(blocks: list[Block], title: str) -> str:
             cap = f"<caption>{inline(caption)}</caption>" if caption else ""
             head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
             trs = "".join(
-                "<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in rows
+                "<tr>" + "".join(_td(c) for c in r) + "</tr>" for r in rows
             )
             body.append(
                 f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{trs}</tbody></table>"
@@ -81,6 +81,12 @@ def to_html(blocks: list[Block], title: str) -> str:
     return PAGE.format(title=html.escape(title), body="\n".join(body))
 
 
+
+
+def _td(cell: str) -> str:
+    # short cells (numbers, windows, units) never wrap; prose does
+    attr = ' class="nw"' if len(cell) <= 26 else ""
+    return f"<td{attr}>{inline(cell)}</td>"
 
 
 def inline(text: str) -> str:
@@ -105,7 +111,7 @@ th {{ background: #f0f0f0; }} figure {{ margin: 1.5em 0; }}
 img {{ max-width: 100%; border: 1px solid #ddd; }} figcaption {{ font-size: 0.9em; color: #444; }}
 pre {{ background: #f6f6f6; padding: 0.7em; overflow-x: auto; font-size: 0.85em; }}
 code {{ background: #f3f3f3; padding: 0 0.2em; }}
-details {{ margin: 1em 0; }}
+details {{ margin: 1em 0; }} td.nw {{ white-space: nowrap; }}
 summary {{ cursor: pointer; font-weight: 600; }}
 </style></head>
 <body>
