@@ -47,7 +47,13 @@ def test_the_declarations_hold_them() -> None:
 
 def test_adding_a_section_is_one_function(tmp_path: Path) -> None:
     from venecon.report.blocks import Doc
-    from venecon.report.sections import ReportContext, _REGISTRY, compose, registered, section
+    from venecon.report.sections import (
+        ReportContext,
+        compose,
+        registered,
+        section,
+        unregister,
+    )
 
     @section("test_extra", order=11)
     def extra(studies, ctx):
@@ -62,7 +68,7 @@ def test_adding_a_section_is_one_function(tmp_path: Path) -> None:
         doc = compose([], ReportContext(config={"alpha": 0.05}), names=["test_extra"])
         assert "0 studies; alpha 0.05" in doc.markdown() and "<h2>Extra</h2>" in doc.html("t")
     finally:
-        _REGISTRY.pop("test_extra")
+        unregister("test_extra")
     with pytest.raises(ValueError, match="already registered"):
         section("executive_summary", order=1)(lambda s, c: [])
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from .blocks import Block, Doc
 
-__all__ = ["ReportContext", "Section", "section", "registered", "compose"]
+__all__ = ["ReportContext", "Section", "section", "unregister", "registered", "compose"]
 
 Section = Callable[[Sequence[Any], "ReportContext"], list[Block]]
 
@@ -73,6 +73,11 @@ def section(name: str, *, order: float) -> Callable[[Section], Section]:
         return func
 
     return register
+
+
+def unregister(name: str) -> None:
+    """Remove the section ``name`` from the registry (e.g. a section added for one report)."""
+    _REGISTRY.pop(name)
 
 
 def _load_builtin() -> None:
