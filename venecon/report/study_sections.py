@@ -172,7 +172,7 @@ def local_projections(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
                         f"and averages {num(e.average_effect)} {e.unit} over horizons "
                         f"{irf.index.min()}..{irf.index.max()}.")
         else:
-            reading += "no horizon is significant at the 5% level."
+            reading += f"no horizon is significant at the {100 * e.alpha:g}% level."
         d.p(reading)
         if e.result is not None and hasattr(e.result, "plot"):
             fig = e.result.plot()
