@@ -426,8 +426,9 @@ def appendix(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
     """The configuration and the study declarations, collapsed (never the end of the page)."""
     d = Doc()
     d.h(2, "Appendix: configuration")
-    d.details("Configuration of this run (results.json → config); click to expand",
-              json.dumps(ctx.config, indent=1, sort_keys=True))
+    if ctx.config:
+        d.details("Configuration of this run (results.json → config); click to expand",
+                  json.dumps(ctx.config, indent=1, sort_keys=True))
     for r in studies:
         d.details(f"Declaration of the study {r.study.name}; click to expand",
                   json.dumps(r.study.to_dict(), indent=1, sort_keys=True, default=str))

@@ -60,6 +60,20 @@ def headline_sentence(r: Any) -> str:
     return text
 
 
+@section("study_title", order=0)
+def study_title(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
+    """Title of a report of studies alone (the standard analysis writes its own)."""
+    if ctx.analysis is not None or not studies:
+        return []
+    d = Doc()
+    d.h(1, "venecon study report: " + "; ".join(r.study.title for r in studies))
+    from .._version import __version__
+
+    d.p(f"Produced by venecon {__version__}. Every number below is in `results.json` under "
+        "`studies.<name>`, with the study's declaration and the sha256 of every dataset used.")
+    return d.blocks
+
+
 @section("executive_summary", order=10)
 def executive_summary(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
     if not studies:
