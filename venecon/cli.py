@@ -109,8 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="parallel jobs for the studies' robustness grids (joblib)")
     report.set_defaults(run=_report)
     commands.add_parser("tour", help="a short tour of the bundled data").set_defaults(run=_tour)
-    study = commands.add_parser("study", help="declared studies of sanctions episodes").add_subparsers(
-        dest="study_command", required=True)
+    study = commands.add_parser("study", help="declared studies of sanctions episodes")
+    study = study.add_subparsers(dest="study_command", required=True)
     study_run = study.add_parser("run", help="run studies (TOML files or bundled names) and write "
                                  "results.json and a report")
     study_run.add_argument("files", nargs="+", help="study TOML files, or names of bundled studies")

@@ -63,6 +63,7 @@ class Design:
     n_pre: int
     flagged: tuple[str, ...]
     other_events: tuple[tuple[str, str], ...]
+    treated_episodes: str = ""
 
 
 # --------------------------------------------------------------------------- sources
@@ -333,7 +334,10 @@ def _sanctioned(first_year: int, last_year: int) -> dict[str, str]:
         if int(row.start) <= last_year and end >= first_year:
             span = f"{int(row.start)}-{'' if row.end != row.end else int(row.end)}"
             out.setdefault(str(row.country), "")
-            note = f"{row.episode_id} ({row.sender} {row.type}, {span}, oil measure: {row.oil_measure})"
+            note = (
+                f"{row.episode_id} ({row.sender} {row.type}, {span}, "
+                f"oil measure: {row.oil_measure})"
+            )
             out[str(row.country)] = "; ".join(x for x in (out[str(row.country)], note) if x)
     return {k: f"recorded sanction overlapping the study years: {v}" for k, v in out.items()}
 
@@ -429,6 +433,7 @@ def build_design(study: Any, panel: Panel) -> Design:
     sanctioned = _sanctioned(_year(pre[0]), _year(end)) if study.donors.exclude_sanctioned else {}
     n_periods = in_window["time"].nunique()
     donors = []
+    candidates = 0
     for u in units:
         if u == study.treated:
             continue
@@ -441,6 +446,7 @@ def build_design(study: Any, panel: Panel) -> Design:
         elif study.donors.include is not None and u not in study.donors.include:
             continue
         else:
+            candidates += 1
             have = in_window.loc[in_window["unit"] == u, "time"].nunique()
             if have < n_periods:
                 excluded[u] = (
@@ -456,12 +462,14 @@ def build_design(study: Any, panel: Panel) -> Design:
                 f"{', '.join(absent)} not in the data",
                 "drop them from the list",
             )
-    if "synthetic_control" in study.estimators and len(donors) < 2:
+    if "synthetic_control" in study.estimators and candidates < 2:
+        # the declaration's rules leave nothing: an input error (too few donors with
+        # complete data is a property of the data: the study runs as not identified)
         raise StudyError(
             "study.donors",
-            f"the rules leave {len(donors)} donor(s) with complete data ({len(excluded)} excluded)",
-            "relax study.donors (exclude fewer units) or "
-            "shorten the window so more units have complete data",
+            f"the donor rules leave {candidates} candidate donor(s) ({len(excluded)} units "
+            f"excluded; the data hold {len(units) - 1} other units)",
+            "relax study.donors (include more units, exclude fewer, or exclude_sanctioned = false)",
         )
     flagged: tuple[str, ...] = ()
     if "flag" in frame.columns:
@@ -469,6 +477,7 @@ def build_design(study: Any, panel: Panel) -> Design:
         flagged = tuple(
             f"{fmt_period(t)} ({fl})" for t, fl in zip(f["time"], f["flag"], strict=True)
         )
+    own_eps = _sanctioned(_year(pre[0]), _year(pre[1])).get(study.treated, "")
     return Design(
         tperiod,
         tdate,
@@ -480,6 +489,7 @@ def build_design(study: Any, panel: Panel) -> Design:
         n_pre,
         flagged,
         tuple(study.other_events),
+        own_eps,
     )
 
 

@@ -91,8 +91,9 @@ def _flag_caveat(ctx: Context, end: Any = None) -> list[str]:
     if rows.empty:
         return []
     return [
-        f"{len(rows)} data row(s) in the sample are flagged ({', '.join(sorted(set(rows['flag'])))}; "
-        f"{fmt_period(rows['time'].min())} to {fmt_period(rows['time'].max())}): they are estimates, not observations"
+        f"{len(rows)} data row(s) in the sample are flagged "
+        f"({', '.join(sorted(set(rows['flag'])))}; {fmt_period(rows['time'].min())} to "
+        f"{fmt_period(rows['time'].max())}): they are estimates, not observations"
     ]
 
 
@@ -101,7 +102,8 @@ def _pre_caveats(ctx: Context, n_pre: int) -> list[str]:
     per = "years" if ctx.frequency == "annual" else "months"
     return (
         [
-            f"only {n_pre} pre-treatment {per} (fewer than {few}): the counterfactual rests on a short history"
+            f"only {n_pre} pre-treatment {per} (fewer than {few}): the counterfactual rests on "
+            "a short history"
         ]
         if n_pre < few
         else []
@@ -229,7 +231,18 @@ def run_synthetic_control(
     if level > 0 and res.rmspe_pre / level > POOR_FIT:
         caveats.append(
             f"poor pre-period fit: RMSPE {res.rmspe_pre:.4g} {ctx.unit} is "
-            f"{100 * res.rmspe_pre / level:.0f}% of the mean pre-period outcome (threshold {100 * POOR_FIT:.0f}%)"
+            f"{100 * res.rmspe_pre / level:.0f}% of the mean pre-period outcome "
+            f"(threshold {100 * POOR_FIT:.0f}%)"
+        )
+    donor_pre = df[(df["unit"] != ctx.treated) & (df["time"] < ctx.treatment_period)]
+    means = donor_pre.groupby("unit")["value"].mean()
+    own_mean = float(own_pre.mean())
+    if len(means) and not means.min() <= own_mean <= means.max():
+        caveats.append(
+            f"the treated unit's mean pre-period outcome ({own_mean:,.4g} {ctx.unit}) lies "
+            "outside the "
+            f"donors' range ({means.min():,.4g} to {means.max():,.4g}): no convex combination of "
+            "donors can match its level"
         )
     if pval is not None and pval > ctx.alpha:
         caveats.append(
@@ -337,7 +350,8 @@ def _ts_common(
     n_post = int(((path.index >= origin) & (path.index <= ctx.post[1])).sum())
     if n_pre and n_post / n_pre > LONG_POST:
         caveats.append(
-            f"trend extrapolation: the counterfactual extends the pre-period model {n_post} periods "
+            "trend extrapolation: the counterfactual extends the pre-period model "
+            f"{n_post} periods "
             f"past the treatment, from {n_pre} pre-periods (ratio above {LONG_POST:g})"
         )
     if "pre_trend" in extra:
@@ -358,7 +372,8 @@ def _ts_common(
         level = float(np.mean(np.abs(pre["actual"])))
         if level > 0 and pre_rmspe / level > POOR_FIT:
             caveats.append(
-                f"poor pre-period fit: RMSPE {pre_rmspe:.4g} {ctx.unit} is {100 * pre_rmspe / level:.0f}% "
+                f"poor pre-period fit: RMSPE {pre_rmspe:.4g} {ctx.unit} is "
+                f"{100 * pre_rmspe / level:.0f}% "
                 f"of the mean pre-period outcome (threshold {100 * POOR_FIT:.0f}%)"
             )
     caveats += _pre_caveats(ctx, n_pre) + _flag_caveat(ctx, end)
@@ -394,29 +409,30 @@ def _ts_common(
     )
 
 
-def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) -> Estimate:  # noqa: ARG001
-    """Interrupted time series (:class:`venecon.models.ITS`, segmented OLS with HAC errors)."""
-    from ..models import ITS
-
+def _fit_ts(model: Any, ctx: Context, opts: Any, **kwargs: Any) -> tuple:
+    """Fit a monthly time-series model on the treated series; warnings are collected."""
     end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
     y = _series(ctx, end)
     events = _events(ctx, end)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = ITS(
-            y,
-            events,
-            unit=ctx.unit,
-            slope_change=opts.slope_change,
-            seasonal=opts.seasonal,
-            log=opts.log,
-            alpha=ctx.alpha,
-        ).fit()
+        res = model(y, events, unit=ctx.unit, alpha=ctx.alpha, **kwargs).fit()
     n_pre = int((y.index < _first_event(events, ctx)).sum())
     extra: dict[str, Any] = {
         "events": events,
         "sample": [fmt_period(y.index[0]), fmt_period(y.index[-1])],
     }
+    warned = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    return res, end, n_pre, extra, warned
+
+
+def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) -> Estimate:  # noqa: ARG001
+    """Interrupted time series (:class:`venecon.models.ITS`, segmented OLS with HAC errors)."""
+    from ..models import ITS
+
+    res, end, n_pre, extra, warned = _fit_ts(
+        ITS, ctx, opts, slope_change=opts.slope_change, seasonal=opts.seasonal, log=opts.log
+    )
     if "trend" in res.params.index:
         extra["pre_trend"] = float(res.params["trend"])
         extra["pre_trend_se"] = float(res.std_errors["trend"])
@@ -430,45 +446,22 @@ def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) ->
         for k in res.params.index
         if k.startswith(("level[", "slope["))
     }
-    warned = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     label = LABELS["its"] + (" (level shifts only)" if not opts.slope_change else "")
     return _ts_common(ctx, res, "its", label, end, n_pre, extra, warned)
 
 
 def run_arima(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) -> Estimate:  # noqa: ARG001
-    """Intervention ARIMA (:class:`venecon.models.InterventionARIMA`), order by BIC on the pre-period."""
+    """Intervention ARIMA (:class:`venecon.models.InterventionARIMA`); order by BIC, pre-period."""
     from ..models import InterventionARIMA
 
-    end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
-    y = _series(ctx, end)
-    events = _events(ctx, end)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = InterventionARIMA(
-            y,
-            events,
-            unit=ctx.unit,
-            seed=opts.seed,
-            max_p=opts.max_p,
-            max_q=opts.max_q,
-            d=opts.d,
-            alpha=ctx.alpha,
-        ).fit()
-    n_pre = int((y.index < _first_event(events, ctx)).sum())
-    extra: dict[str, Any] = {
-        "events": events,
-        "order": list(res.order),
-        "seed": opts.seed,
-        "sample": [fmt_period(y.index[0]), fmt_period(y.index[-1])],
-    }
-    warned = [
-        str(w.message)
-        for w in caught
-        if issubclass(w.category, UserWarning) and "months before the first event" in str(w.message)
-    ]
-    return _ts_common(
-        ctx, res, "arima", LABELS["arima"] + f" {tuple(res.order)}", end, n_pre, extra, warned
+    res, end, n_pre, extra, warned = _fit_ts(
+        InterventionARIMA, ctx, opts, seed=opts.seed, max_p=opts.max_p, max_q=opts.max_q, d=opts.d
     )
+    extra.update(order=list(res.order), seed=opts.seed)
+    # keep the short-pre-period warning (a diagnostic); statsmodels' optimiser chatter is not
+    warned = [w for w in warned if "months before the first event" in w]
+    label = LABELS["arima"] + f" {tuple(res.order)}"
+    return _ts_common(ctx, res, "arima", label, end, n_pre, extra, warned)
 
 
 def run_local_projections(
@@ -485,12 +478,9 @@ def run_local_projections(
 
     from ..models import LocalProjections
 
-    end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
-    y = _series(ctx, end)
-    events = _events(ctx, end)
-    res = LocalProjections(
-        y, events, unit=ctx.unit, horizons=opts.horizons, lags=opts.lags, alpha=ctx.alpha
-    ).fit()
+    res, end, _, extra, _ = _fit_ts(
+        LocalProjections, ctx, opts, horizons=opts.horizons, lags=opts.lags
+    )
     irf = res.irf
     own = irf[irf["shock"] == ctx.treatment_label]
     path = pd.DataFrame(
@@ -523,7 +513,7 @@ def run_local_projections(
         path=path,
         caveats=tuple(caveats),
         window=("h0", f"h{opts.horizons}"),
-        extra={"events": events, "irf": {str(k): float(v) for k, v in path["effect"].items()}},
+        extra={**extra, "irf": {str(k): float(v) for k, v in path["effect"].items()}},
         result=res,
     )
 

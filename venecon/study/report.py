@@ -52,7 +52,7 @@ def path_figure(est: Any, treated: str) -> Any:
 
 
 def specification_curve(rob: Any, unit: str) -> Any:
-    """Estimates of every specification, sorted, with intervals where they exist; baseline in red."""
+    """Every specification's estimate, sorted, with intervals where they exist; headline in red."""
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -154,7 +154,8 @@ def write_report(results: list[Any], out: str | Path) -> dict[str, Path]:
         for _, e in r.estimates.items():
             interval = "none" if e.lower is None else f"[{_num(e.lower)},&nbsp;{_num(e.upper)}]"
             md.append(
-                f"| {e.label} | {e.window[0]}–{e.window[1]} | {_num(e.average_effect)} {e.unit} | {interval} | "
+                f"| {e.label} | {e.window[0]}–{e.window[1]} | {_num(e.average_effect)} {e.unit} "
+                f"| {interval} | "
                 f"{_num(e.placebo_pvalue, 3)} | {_num(e.pre_rmspe)} |"
             )
         md.append("")
@@ -230,7 +231,8 @@ def _html(md: str) -> str:
         elif line.startswith("!["):
             alt, src = line[2:].split("](", 1)
             body.append(
-                f'<figure><img src="{html.escape(src[:-1])}" alt="{html.escape(alt)}" style="max-width:100%">'
+                f'<figure><img src="{html.escape(src[:-1])}" alt="{html.escape(alt)}" '
+                'style="max-width:100%">'
                 f"<figcaption>{html.escape(alt)}</figcaption></figure>"
             )
         elif line.strip():

@@ -123,6 +123,7 @@ class Robustness:
     share_same_sign: float | None
     share_significant: float | None
     headline: float | None = None
+    n_with_inference: int = 0
 
     @classmethod
     def from_table(cls, table: Any, headline: float | None) -> Robustness:
@@ -143,6 +144,7 @@ class Robustness:
             share_same_sign=float(np.mean(np.sign(est) == sign)),
             share_significant=None if sig.empty else float(sig.astype(bool).mean()),
             headline=headline,
+            n_with_inference=int(len(sig)),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -155,10 +157,12 @@ class Robustness:
                 "max": self.max,
                 "share_same_sign": self.share_same_sign,
                 "share_significant": self.share_significant,
+                "n_with_inference": self.n_with_inference,
                 "headline": self.headline,
                 "specifications": rows,
-                "note": "share_significant counts specifications with inference (an interval, or a placebo "
-                "p-value); synthetic-control variants are refitted without placebos",
+                "note": "share_significant is over the n_with_inference specifications with "
+                "inference (an interval, or a placebo p-value); synthetic-control variants are "
+                "refitted without placebos",
             }
         )
 
@@ -213,8 +217,9 @@ class StudyResults:
         r = self.robustness
         if r is not None and r.n_specifications:
             text += (
-                f" Across {r.n_specifications} specifications the estimate ranges from {r.min:,.1f} to "
-                f"{r.max:,.1f} (median {r.median:,.1f}); {100 * r.share_same_sign:.0f}% share its sign."
+                f" Across {r.n_specifications} specifications the estimate ranges from "
+                f"{r.min:,.1f} to {r.max:,.1f} (median {r.median:,.1f}); "
+                f"{100 * r.share_same_sign:.0f}% share its sign."
             )
         cav = list(e.caveats) + list(self.caveats)
         if cav:

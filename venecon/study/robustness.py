@@ -155,8 +155,12 @@ def _run_one(
         return row
     if isinstance(ctx, Estimate):
         est = ctx
-        row.update(estimate=est.average_effect, lower=est.lower, upper=est.upper,
-                   significant=est.significant)
+        row.update(
+            estimate=est.average_effect,
+            lower=est.lower,
+            upper=est.upper,
+            significant=est.significant,
+        )
         return row
     from ..exceptions import VeneconError
 

@@ -165,6 +165,16 @@ class Study:
         object.__setattr__(self, "_panel", panel)
         object.__setattr__(self, "_design", design)
 
+    @property
+    def design(self) -> Any:
+        """The resolved design (:class:`venecon.study.data.Design`): periods, donors, exclusions."""
+        return self._design
+
+    @property
+    def treatment_period(self) -> Any:
+        """First treated period: an int year (annual) or a month-start Timestamp (monthly)."""
+        return self._design.treatment_period
+
     def _check_literature(self) -> None:
         if not self.literature:
             return
@@ -183,7 +193,7 @@ class Study:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], *, base_dir: str | Path | None = None) -> Study:
-        """A study from the parsed TOML (``{"study": {...}}``); relative files resolve against ``base_dir``."""
+        """A study from parsed TOML (``{"study": {...}}``); files resolve against ``base_dir``."""
         kw = parse_study(d)
         return cls(**kw, base_dir=None if base_dir is None else str(base_dir))
 
@@ -264,7 +274,7 @@ class Study:
         """
         from ..exceptions import VeneconError
         from .estimators import MIN_PRE, run_estimator
-        from .results import Robustness, StudyResults
+        from .results import Robustness
 
         panel, design = self._panel, self._design
         ctx = self._context()
@@ -274,6 +284,12 @@ class Study:
                 f"{len(design.flagged)} flagged data row(s) of {self.treated} in the window "
                 f"(first {design.flagged[0]})"
             )
+        if design.treated_episodes:
+            caveats.append(
+                f"{self.treated} has other recorded sanctions in the pre-period "
+                f"({design.treated_episodes.split(': ', 1)[1]}): "
+                "the pre-period is not sanction-free"
+            )
         base = dict(
             panel=panel,
             data_choices=panel.data_choices,
@@ -281,21 +297,19 @@ class Study:
             excluded_donors=design.excluded,
             provenance=self._provenance(panel),
         )
-        if design.n_pre < MIN_PRE[panel.frequency]:
+        reason = None
+        if "synthetic_control" in self.estimators and len(design.donors) < 2:
             reason = (
-                f"too few pre-treatment periods: {design.n_pre} (at least {MIN_PRE[panel.frequency]} "
-                f"needed at {panel.frequency} frequency)"
+                f"no donor pool: {len(design.donors)} donor(s) with complete data over the study "
+                "periods (synthetic control needs at least 2)"
             )
-            return StudyResults(
-                study=self,
-                identified=False,
-                reason=reason,
-                estimates={},
-                headline=None,
-                robustness=None,
-                caveats=tuple(caveats),
-                **base,
+        elif design.n_pre < MIN_PRE[panel.frequency]:
+            reason = (
+                f"too few pre-treatment periods: {design.n_pre} "
+                f"(at least {MIN_PRE[panel.frequency]} needed at {panel.frequency} frequency)"
             )
+        if reason is not None:
+            return self._results(reason, {}, None, None, caveats, {}, base)
         estimates, failed = {}, {}
         for name in self.estimators:
             try:
@@ -306,17 +320,7 @@ class Study:
             reason = "no estimator could be fitted: " + "; ".join(
                 f"{k}: {v}" for k, v in failed.items()
             )
-            return StudyResults(
-                study=self,
-                identified=False,
-                reason=reason,
-                estimates={},
-                headline=None,
-                robustness=None,
-                caveats=tuple(caveats),
-                not_applicable=failed,
-                **base,
-            )
+            return self._results(reason, {}, None, None, caveats, failed, base)
         headline = self.headline or next(k for k in HEADLINE_ORDER if k in estimates)
         if headline not in estimates:
             raise StudyError(
@@ -336,15 +340,18 @@ class Study:
                     and self._complete(panel, design, u)
                 )
             )
-            specs = specifications(
-                self, ctx, headline, estimates, put_back, self._alt_contexts()
-            )
+            specs = specifications(self, ctx, headline, estimates, put_back, self._alt_contexts())
             table = run_grid(specs, estimates[headline], n_jobs=n_jobs, progress=progress)
             robust = Robustness.from_table(table, estimates[headline].average_effect)
+        return self._results(None, estimates, headline, robust, caveats, failed, base)
+
+    def _results(self, reason, estimates, headline, robust, caveats, failed, base) -> Any:
+        from .results import StudyResults
+
         return StudyResults(
             study=self,
-            identified=True,
-            reason=None,
+            identified=reason is None,
+            reason=reason,
             estimates=estimates,
             headline=headline,
             robustness=robust,
@@ -360,7 +367,7 @@ class Study:
         return sel.loc[sel["unit"] == unit, "time"].nunique() == sel["time"].nunique()
 
     def _alt_contexts(self) -> dict[str, Any]:
-        from .data import build_design, load_panel
+        from .data import build_design, fmt_period, load_panel
 
         out: dict[str, Any] = {}
         for series, source in self.robustness.outcomes:
@@ -373,6 +380,14 @@ class Study:
                         "study.robustness.outcomes", "different frequency", "same frequency"
                     )
                 design = build_design(_Alt(self, alt), panel)
+                if design.post != self._design.post or design.pre != self._design.pre:
+                    # a concept that does not cover the declared windows is not comparable
+                    raise StudyError(
+                        "study.robustness.outcomes",
+                        f"{label} covers {fmt_period(design.pre[0])} to "
+                        f"{fmt_period(design.post[1])}, not the declared windows",
+                        "drop it or shorten the windows",
+                    )
                 out[label] = self._context(panel, design)
             except StudyError as exc:
                 out[label] = f"not applicable: {exc}"
