@@ -14,6 +14,24 @@ from .blocks import Block, Doc, est, interval_label, num, window_text
 from .renderers import tex_table
 from .sections import ReportContext, section
 
+
+def standard(name: str, *, order: float) -> Any:
+    """Register ``func(a, d, ctx)`` as a section that writes into ``d`` when the analysis ran."""
+
+    def register(func: Any) -> Any:
+        def run(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
+            if ctx.analysis is None:
+                return []
+            d = Doc()
+            func(ctx.analysis, d, ctx)
+            return d.blocks
+
+        run.__name__, run.__doc__ = func.__name__, func.__doc__
+        section(name, order=order)(run)
+        return func
+
+    return register
+
 __all__: list[str] = []
 
 
@@ -38,16 +56,10 @@ _EFFECT_HEADER = [
 ]
 
 
-
-
-@section("title", order=0)
-def title(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("title", order=0)
+def title(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     prov = r["provenance"]
-    d = Doc()
     d.h(
         1, "venecon report: US sanctions, Chevron's licences and Venezuela's oil output and revenue"
     )
@@ -66,18 +78,12 @@ def title(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             + ", ".join(r["sections_unavailable"])
             + "."
         )
-    return d.blocks
 
 
-@section("standard_headline", order=20)
-def standard_headline(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("standard_headline", order=20)
+def standard_headline(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
-    r["provenance"]
     tex = ctx.tex
-    d = Doc()
     d.h(2, "Headline numbers")
     keys = [k for k in r["headline"] if not k.startswith("data_")]
     rows = [
@@ -103,18 +109,12 @@ def standard_headline(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
         "venecon headline estimates",
         "venecon-headline",
     )
-    return d.blocks
 
 
-@section("data", order=30)
-def data(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("data", order=30)
+def data(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
-    r["provenance"]
     figures = ctx.figures
-    d = Doc()
     if "data" in r:
         d.h(2, "Data")
         rows = [
@@ -132,18 +132,12 @@ def data(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         d.p(f"Monthly crude output (EIA) runs to {r['data']['crude_last_month']}.{merey}")
         d.fig("production", figures)
         d.fig("prices", figures)
-    return d.blocks
 
 
-@section("sanctions", order=50)
-def sanctions(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("sanctions", order=50)
+def sanctions(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
-    r["provenance"]
     figures = ctx.figures
-    d = Doc()
     if "sanctions" in r["sections"]:
         c = a.config["sanctions"]
         d.h(2, "The 2017 financial sanctions and the 2019 oil sanctions (time series)")
@@ -179,18 +173,12 @@ def sanctions(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
                 "Structural breaks in mean output (BIC)",
             )
         d.fig("breaks", figures)
-    return d.blocks
 
 
-@section("synth", order=55)
-def synth(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("synth", order=55)
+def synth(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
-    r["provenance"]
     figures = ctx.figures
-    d = Doc()
     if "synth" in r["sections"]:
         s = a.config["synth"]
         m = r["models"]["synth"]
@@ -219,18 +207,12 @@ def synth(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             )
         d.fig("synth_paths", figures)
         d.fig("synth_placebo", figures)
-    return d.blocks
 
 
-@section("chevron", order=60)
-def chevron(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("chevron", order=60)
+def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
-    r["provenance"]
     figures = ctx.figures
-    d = Doc()
     if "chevron" in r["sections"]:
         c = a.config["chevron"]
         d.h(2, "Chevron's licence (GL 41, its revocation and the restricted 2025 licence)")
@@ -262,18 +244,12 @@ def chevron(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             ],
             "Crude output by Chevron licence state (venecon.regimes(), since 2019)",
         )
-    return d.blocks
 
 
-@section("reopening", order=65)
-def reopening(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("reopening", order=65)
+def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
-    r["provenance"]
     figures = ctx.figures
-    d = Doc()
     if "reopening" in r["sections"]:
         d.h(2, "The 2026 reopening, as far as the data reach")
         h = r["headline"]["reopening_level_shift_kbd"]
@@ -284,18 +260,12 @@ def reopening(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         )
         d.table(_EFFECT_HEADER, _effects_rows(a, ("reopening_",)))
         d.fig("reopening", figures)
-    return d.blocks
 
 
-@section("revenue", order=80)
-def revenue(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("revenue", order=80)
+def revenue(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
-    r["provenance"]
     figures = ctx.figures
-    d = Doc()
     if "revenue" in r:
         c = a.config["revenue"]
         rv = r["revenue"]
@@ -327,7 +297,6 @@ def revenue(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
                 "Sensitivity to the discount and the export share",
             )
         d.fig("revenue_lost", figures)
-    return d.blocks
 
 
 def sensitivity_sentence(h: dict[str, Any], sens: Any, c: dict[str, Any]) -> str:
@@ -352,15 +321,10 @@ def sensitivity_sentence(h: dict[str, Any], sens: Any, c: dict[str, Any]) -> str
             f"cells (rank {len(values) - above} from the top).{cell}")
 
 
-@section("literature", order=90)
-def literature(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("literature", order=90)
+def literature(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
-    r["provenance"]
     tex = ctx.tex
-    d = Doc()
     if "literature" in r:
         d.h(2, "venecon beside the published estimates")
         d.p(
@@ -394,17 +358,12 @@ def literature(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             "venecon's estimates beside the published literature",
             "venecon-literature",
         )
-    return d.blocks
 
 
-@section("provenance", order=100)
-def provenance(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    a = ctx.analysis
-    if a is None:
-        return []
+@standard("provenance", order=100)
+def provenance(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     prov = r["provenance"]
-    d = Doc()
     d.h(2, "Provenance and how to cite")
     d.table(["dataset", "sha256"], [[k, v] for k, v in prov["datasets"].items()])
     d.table(["package", "version"], [[k, v] for k, v in prov["versions"].items()])
@@ -418,7 +377,6 @@ def provenance(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         "venecon version and data version above."
     )
     d.code(cite())
-    return d.blocks
 
 
 @section("appendix", order=200)
