@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -323,6 +323,8 @@ class _Runner:
         self._cache: dict[tuple, Any] = {}
         self.sections_run: list[str] = []
         self.treated = config["report"]["treated"]
+        self.fitted: dict[str, Any] = {}
+        self.reused: list[str] = []
 
     # data --------------------------------------------------------------
     def load(self, name: str, **filters: Any) -> Any:
@@ -346,6 +348,13 @@ class _Runner:
         out = frame[keep].reset_index(drop=True)
         out.attrs = frame.attrs
         return out
+
+    def fit(self, key: str, make: Callable[[], Any]) -> Any:
+        """The model ``key``: reused from a study that fitted the same design, else fitted."""
+        if key in self.fitted:
+            self.reused.append(key)
+            return self.fitted[key]
+        return make()
 
     def record(self, key: str, res: Any, note: str) -> None:
         self.models[key] = res
@@ -398,14 +407,15 @@ class _Runner:
         ev = dict(c["events"])
         label = ", ".join(f"{k} ({v})" for k, v in ev.items())
         self.progress("sanctions: interrupted time series")
-        its = ITS(y, ev, end=c["end"]).fit()
+        its = self.fit("sanctions_its", lambda: ITS(y, ev, end=c["end"]).fit())
         self.record(
             "sanctions_its", its, f"ITS on crude output {c['start']}..{c['end']}; events {label}."
         )
         self.progress("sanctions: intervention ARIMA")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # short pre-period warning, noted below
-            arima = InterventionARIMA(y, ev, end=c["end"], seed=c["arima_seed"]).fit()
+            arima = self.fit("sanctions_arima", lambda: InterventionARIMA(
+                y, ev, end=c["end"], seed=c["arima_seed"]).fit())
         self.record(
             "sanctions_arima",
             arima,
@@ -490,7 +500,7 @@ class _Runner:
             events={"oil sanctions": s["oil_sanctions_year"]},
             rng=s["seed"],
         )
-        res = model.fit(placebo=s["placebo"], n_jobs=s["n_jobs"])
+        res = self.fit("synth", lambda: model.fit(placebo=s["placebo"], n_jobs=s["n_jobs"]))
         self.record(
             "synth",
             res,
@@ -549,7 +559,7 @@ class _Runner:
         y = self.crude(c["start"])
         ev = dict(c["events"])
         self.progress("Chevron licence: interrupted time series and ARIMA")
-        its = ITS(y, ev).fit()
+        its = self.fit("chevron_its", lambda: ITS(y, ev).fit())
         self.record(
             "chevron_its",
             its,
@@ -560,7 +570,8 @@ class _Runner:
         first = dict(list(ev.items())[:1])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            arima = InterventionARIMA(y, first, end=c["arima_end"], seed=c["arima_seed"]).fit()
+            arima = self.fit("chevron_arima", lambda: InterventionARIMA(
+                y, first, end=c["arima_end"], seed=c["arima_seed"]).fit())
         self.record(
             "chevron_arima",
             arima,
@@ -828,6 +839,7 @@ def run_analysis(
     *,
     live: bool = False,
     progress: Progress | None = None,
+    studies: Sequence[Any] = (),
 ) -> Analysis:
     """Run the standard analysis.
 
@@ -841,6 +853,10 @@ def run_analysis(
         (``venecon data refresh``) instead of the bundled data.
     progress : callable, optional
         Called with a short message before each long step.
+    studies : sequence of StudyResults, optional
+        Studies already run: a model named in ``[report] reuse`` (``key =
+        "study.estimator"``) is taken from them instead of being fitted again
+        (the bundled studies declare the same designs, so the numbers agree).
     """
     import matplotlib
 
@@ -856,6 +872,7 @@ def run_analysis(
         )
     avail = available_sections()
     runner = _Runner(cfg, live, progress)
+    runner.fitted = reusable(cfg, studies)
     wanted = cfg["report"]["sections"]
     results: dict[str, Any] = {}
     unavailable = {}
@@ -903,6 +920,7 @@ def run_analysis(
             "live": bool(live),
             "sections": runner.sections_run,
             "sections_unavailable": unavailable,
+            "reused_from_studies": {k: cfg["report"]["reuse"][k] for k in runner.reused},
             "headline": runner.headline,
             "models": runner.model_records,
             "notes": runner.notes,
@@ -919,6 +937,19 @@ def run_analysis(
     return Analysis(
         config=cfg, results=canonical(results), models=runner.models, frames=runner.frames
     )
+
+
+def reusable(cfg: dict[str, Any], studies: Sequence[Any]) -> dict[str, Any]:
+    """``{model key: fitted results}`` of ``[report] reuse`` found among ``studies``."""
+    by_name = {r.study.name: r for r in studies if r.identified}
+    out = {}
+    for key, ref in cfg["report"]["reuse"].items():
+        name, _, estimator = ref.partition(".")
+        est = by_name.get(name, None)
+        est = None if est is None else est.estimates.get(estimator)
+        if est is not None and est.result is not None:
+            out[key] = est.result
+    return out
 
 
 def _is_full(config: dict[str, Any]) -> bool:

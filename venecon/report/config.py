@@ -196,10 +196,9 @@ def _check_code(key: str, value: Any) -> str:
     return value
 
 
-def _check_registry_ids(key: str, value: Any) -> dict[str, str]:
-    if not isinstance(value, Mapping) or not all(
-            isinstance(v, str) for v in value.values()):
-        raise _err(key, f"{value!r} is not a table of ids", '{label = "registry-id"}')
+def _check_str_table(key: str, value: Any, allowed: str) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+        raise _err(key, f"{value!r} is not a table of strings", allowed)
     return {str(k): v for k, v in value.items()}
 
 
@@ -219,6 +218,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "sections": _check_sections,
         "chart_start": _check_month,
         "studies": lambda k, v: _check_studies(k, v),
+        "reuse": lambda k, v: _check_str_table(k, v, '{model = "study.estimator"}'),
     },
     "sanctions": {
         "start": _check_month,
@@ -238,7 +238,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "arima_seed": lambda k, v: _check_int(k, v, 0, 2**32 - 1),
         "lp_horizons": lambda k, v: _check_int(k, v, 1, 24),
         "lp_lags": lambda k, v: _check_int(k, v, 0, 12),
-        "registry_ids": lambda k, v: _check_registry_ids(k, v),
+        "registry_ids": lambda k, v: _check_str_table(k, v, '{label = "registry-id"}'),
         "regimes_since": _check_month,
     },
     "reopening": {"start": _check_month, "events": _check_events, "effect_start": _check_month},

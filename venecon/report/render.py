@@ -85,14 +85,14 @@ def build_report(
         total = 2 + len(studies)
         with progress_bar(total=total, desc="venecon report", unit="step",
                           enabled=False if quiet else None) as bar:
-            bar.set_postfix("standard analysis")
-            a = run_analysis(cfg, live=live, progress=bar.set_postfix)
-            bar.update()
             results = []
-            for study in studies:
+            for study in studies:  # first: the standard analysis reuses their fitted models
                 bar.set_postfix(f"study {study.name}")
                 results.append(study.run(n_jobs=n_jobs))
                 bar.update()
+            bar.set_postfix("standard analysis")
+            a = run_analysis(cfg, live=live, progress=bar.set_postfix, studies=results)
+            bar.update()
             bar.set_postfix("figures, tables and report")
             write_report(a, stage, results)
             bar.update()
