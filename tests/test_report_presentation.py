@@ -20,7 +20,7 @@ def small_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from venecon.report import build_report
 
     out = tmp_path_factory.mktemp("pres") / "report"
-    build_report(out, {"report": {"sections": ["data", "sanctions"]}}, quiet=True)
+    build_report(out, {"report": {"sections": ["data", "sanctions"], "studies": []}}, quiet=True)
     return out
 
 

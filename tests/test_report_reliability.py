@@ -14,7 +14,7 @@ from venecon.cli import main
 from venecon.exceptions import ConfigError, VeneconError
 from venecon.report.config import load_config
 
-FAST = '[report]\nsections = ["data"]\n'
+FAST = '[report]\nsections = ["data"]\nstudies = []\n'
 
 
 @pytest.fixture
