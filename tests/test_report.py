@@ -102,6 +102,77 @@ def test_results_json_has_headlines_with_intervals_and_provenance(report_dir: Pa
         assert (report_dir / "figures" / "revenue_lost.png").exists()
 
 
+#: Headline numbers of the deterministic default run (bundled data 2026.11.0), as stored in
+#: results.json (10 significant digits): estimate, lower, upper. The same values as before the
+#: report became a composition of studies (no number moved).
+PINNED = {
+    "sanctions_its_financial_average_kbd": (-180.7398904, -255.6535441, -105.8262367),
+    "sanctions_its_oil_average_kbd": (-561.4165446, -713.9776755, -408.8554138),
+    "sanctions_arima_financial_average_kbd": (-255.3870637, -381.3165013, -127.0946527),
+    "sanctions_arima_oil_average_kbd": (-690.9599696, -923.1985806, -446.5241949),
+    "chevron_its_average_kbd": (-126.0499894, -239.6646529, -12.43532599),
+    "chevron_arima_average_kbd": (-85.00335739, -357.1885789, 200.0702954),
+    "reopening_level_shift_kbd": (13.88888889, -67.21935083, 94.9971286),
+    "synth_effect_2017_2023_kbd": (-1135.675052, -1474.139728, -1110.134493),
+    "synth_effect_2017_2018_kbd": (-493.4325817, None, None),
+    "synth_effect_2019_2023_kbd": (-1392.57204, None, None),
+    "revenue_lost_usd_bn_per_year": (7.488415174, 5.246819775, 9.730010572),
+    "sanctions_financial_value_12m_usd_bn": (3.110264433, 1.57035277, 4.650176096),
+}
+
+
+@pytest.mark.parametrize("key", sorted(PINNED))
+def test_headline_numbers_are_pinned(report_dir: Path, key: str) -> None:
+    head = json.loads((report_dir / "results.json").read_text())["headline"]
+    got = head[key]
+    for value, name in zip(PINNED[key], ("estimate", "lower", "upper"), strict=True):
+        if value is None:
+            assert got[name] is None, (key, name)
+        else:
+            assert got[name] == pytest.approx(value, rel=1e-9, abs=1e-9), (key, name)
+
+
+def test_studies_reproduce_the_standard_analysis(report_dir: Path) -> None:
+    """The bundled Venezuela studies give the standard analysis's numbers (same design)."""
+    res = json.loads((report_dir / "results.json").read_text())
+    head, studies = res["headline"], res["studies"]
+    pairs = [
+        ("venezuela-2019-oil", "its", "sanctions_its_oil_average_kbd"),
+        ("venezuela-2017-financial", "its", "sanctions_its_financial_average_kbd"),
+        ("venezuela-annual", "synthetic_control", "synth_effect_2017_2023_kbd"),
+    ]
+    for study, estimator, key in pairs:
+        e = studies[study]["estimates"][estimator]
+        assert e["average_effect"] == pytest.approx(head[key]["estimate"], rel=1e-8), study
+        assert e["unit"] == "kb/d"
+    for name, s in studies.items():
+        if not s["identified"]:
+            assert s["reason"], name
+            continue
+        rob = s["robustness"]
+        assert rob["n_specifications"] >= 1
+        assert rob["min"] <= rob["median"] <= rob["max"]
+        assert 0 <= rob["share_same_sign"] <= 1 and 0 <= rob["share_significant"] <= 1
+    sc = studies["venezuela-annual"]["estimates"]["synthetic_control"]
+    assert abs(sum(sc["weights"].values()) - 1) < 1e-6 and 0 < sc["placebo_pvalue"] <= 1
+
+
+def test_report_tells_the_story(report_dir: Path) -> None:
+    md = (report_dir / "report.md").read_text()
+    for heading in ("## Executive summary", "## Studies: estimates and robustness",
+                    "## Local projections", "## Across countries",
+                    "## Forest plot: venecon beside the literature", "## Revenue lost"):
+        assert heading in md, heading
+    summary = md.split("## Executive summary", 1)[1].split("\n## ", 1)[0]
+    for para in [p for p in summary.split("\n\n") if p.startswith("**")]:
+        # every headline comes with its robustness range and its caveats (or says there are none)
+        assert "Robustness:" in para or "not identified" in para, para[:80]
+        assert "Caveats:" in para or "raised no caveat" in para or "not identified" in para
+    assert "sensitivity range USD" in md and "cells" in md
+    figs = {p.stem for p in (report_dir / "figures").glob("*.png")}
+    assert "forest" in figs and any(f.endswith("_specification_curve") for f in figs)
+
+
 def test_results_json_is_identical_across_runs(report_dir: Path, tmp_path: Path) -> None:
     from venecon.report import build_report
 
@@ -121,17 +192,23 @@ def test_results_json_is_identical_across_runs(report_dir: Path, tmp_path: Path)
 
 
 def test_quiet_is_silent_and_default_shows_progress(
-    tmp_path: Path, capsys: pytest.CaptureFixture
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cfg = tmp_path / "fast.toml"
-    cfg.write_text('[report]\nsections = ["data"]\n')
+    cfg.write_text('[report]\nsections = ["data"]\nstudies = ["venezuela-reopening"]\n')
+    monkeypatch.setenv("VENECON_PROGRESS", "1")  # captured stderr is not a terminal
     assert main(["report", "--out", str(tmp_path / "q"), "--config", str(cfg), "--quiet"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
     assert main(["report", "--out", str(tmp_path / "v"), "--config", str(cfg)]) == 0
     captured = capsys.readouterr()
-    assert "venecon report [" in captured.err and "report.html" in captured.out
+    # a tqdm bar with its total (standard analysis, one study, writing) and the time left
+    assert "venecon report" in captured.err and "3/3" in captured.err
+    assert "report.html" in captured.out
     assert (tmp_path / "q" / "report.html").exists()
+    monkeypatch.delenv("VENECON_PROGRESS")
+    assert main(["report", "--out", str(tmp_path / "w"), "--config", str(cfg)]) == 0
+    assert capsys.readouterr().err == ""  # not a terminal: no bar unless asked for
 
 
 @pytest.mark.parametrize(

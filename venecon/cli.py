@@ -67,7 +67,8 @@ def _data_build(args: argparse.Namespace) -> None:
 def _report(args: argparse.Namespace) -> None:
     from .report.render import build_report
 
-    out = build_report(args.out, args.config, live=args.live, quiet=args.quiet)
+    out = build_report(args.out, args.config, live=args.live, quiet=args.quiet,
+                       n_jobs=args.n_jobs)
     if not args.quiet:
         print(out / "report.html")
 
@@ -106,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--live", action="store_true", help="use the live vintage of monthly production and "
         "prices (venecon data refresh) instead of the bundled data")
     report.add_argument("--quiet", action="store_true", help="no progress output")
+    report.add_argument("--n-jobs", type=int, default=1,
+                        help="parallel jobs for the studies' robustness grids (joblib)")
     report.set_defaults(run=_report)
     commands.add_parser("tour", help="a short tour of the bundled data").set_defaults(run=_tour)
     study = commands.add_parser("study", help="declared studies of sanctions episodes")

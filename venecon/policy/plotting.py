@@ -171,18 +171,40 @@ def plot_events(
     if not chosen.empty:
         positions = _to_x(ax, chosen["date"], x)
         categories = chosen["category"] if "category" in chosen.columns else [None] * len(chosen)
+        placed: dict[float, list[str]] = {}  # same-day events share one line and one label
+        colors: dict[float, str] = {}
         for pos, ident, category in zip(positions, chosen["id"], categories, strict=True):
             if not lo <= pos <= hi:
                 continue
             kw = {"color": CATEGORY_COLORS.get(str(category), "black"), "lw": 0.8,
                   "ls": "--", "alpha": 0.8}
             kw.update(line_kw or {})
-            ax.axvline(pos, **kw)
-            if labels:
+            if pos not in placed:
+                ax.axvline(pos, **kw)
+                colors[pos] = kw["color"]
+            placed.setdefault(pos, []).append(str(ident))
+        if labels and placed:
+            # Near neighbours would print over each other: move a label down below the
+            # labels it would hit (measured with the canvas renderer, where there is one).
+            get_renderer = getattr(ax.figure.canvas, "get_renderer", None)
+            renderer = get_renderer() if get_renderer is not None else None
+            boxes: list[Any] = []
+            for pos in sorted(placed):
                 tkw = {"rotation": 90, "va": "top", "ha": "right", "fontsize": 7,
-                       "color": kw["color"]}
+                       "color": colors[pos]}
                 tkw.update(text_kw or {})
-                ax.text(pos, 0.98, str(ident), transform=ax.get_xaxis_transform(), **tkw)
+                text = ax.text(pos, 0.98, " + ".join(placed[pos]),
+                               transform=ax.get_xaxis_transform(), **tkw)
+                if renderer is None:
+                    continue
+                for _ in range(len(boxes)):
+                    box = text.get_window_extent(renderer)
+                    hit = [b for b in boxes if b.overlaps(box)]
+                    if not hit:
+                        break
+                    below = min(b.y0 for b in hit) - 2
+                    text.set_y(ax.transAxes.inverted().transform((0, below))[1])
+                boxes.append(text.get_window_extent(renderer))
     if has_data:
         ax.set_xlim(xlim)
     return ax

@@ -10,12 +10,12 @@ Sections (``[report] sections``):
 
 * ``data``: the data behind the report (sha256 of each dataset, coverage);
 * ``sanctions``: the 2017 financial sanctions (EO 13808) and the 2019 oil
-  sanctions (PdVSA SDN) on monthly crude output: interrupted time series,
+  sanctions (the PdVSA designation) on monthly crude output: interrupted time series,
   intervention ARIMA, local projections and structural breaks;
 * ``synth``: synthetic control on annual output (EI), with placebos in space
   and leave-one-donor-out (needs :mod:`venecon.models.synth`);
 * ``chevron``: Chevron's General Licence 41 and its revocation;
-* ``reopening``: the 2025 blockade and the 2026 reopening (GL 46), as far as
+* ``reopening``: the 2025 naval interdiction and the 2026 reopening (GL 46), as far as
   the monthly data reach;
 * ``revenue``: revenue lost (needs :mod:`venecon.revenue`);
 * ``literature``: venecon's numbers beside the published ones.
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,14 +157,14 @@ LITERATURE: list[dict[str, Any]] = [
         "source": "monaldi2020",
         "measure": "kbd",
         "venecon": "data_crude_2018_12_kbd",
-        "why_different": "Data check: EIA monthly crude (production_monthly) for 2018-12.",
+        "why_different": "Data check: EIA monthly crude (production_monthly), same month.",
     },
     {
         "id": "iai2023",
         "source": "iai2023",
         "measure": "kbd",
         "venecon": "data_crude_2019_01_kbd",
-        "why_different": "Data check: EIA monthly crude (production_monthly) for 2019-01.",
+        "why_different": "Data check: EIA monthly crude (production_monthly), same month.",
     },
     {
         "id": "guacamaya2025",
@@ -172,7 +172,7 @@ LITERATURE: list[dict[str, Any]] = [
         "measure": "kbd",
         "venecon": "data_crude_2025_01_kbd",
         "why_different": (
-            "Data check: EIA crude for 2025-01; PDVSA's total may include condensate "
+            "Data check: EIA crude, same month; PDVSA's total may include condensate "
             "and is the official (higher) series."
         ),
     },
@@ -322,6 +322,9 @@ class _Runner:
         self.notes: dict[str, list[str]] = {}
         self._cache: dict[tuple, Any] = {}
         self.sections_run: list[str] = []
+        self.treated = config["report"]["treated"]
+        self.fitted: dict[str, Any] = {}
+        self.reused: list[str] = []
 
     # data --------------------------------------------------------------
     def load(self, name: str, **filters: Any) -> Any:
@@ -336,7 +339,7 @@ class _Runner:
         return self._cache[key].copy()
 
     def crude(self, start: str, end: str | None = None) -> Any:
-        frame = self.load("production_monthly", country="VEN", series="crude_oil")
+        frame = self.load("production_monthly", country=self.treated, series="crude_oil")
         import pandas as pd
 
         keep = frame["date"] >= pd.Timestamp(start)
@@ -345,6 +348,13 @@ class _Runner:
         out = frame[keep].reset_index(drop=True)
         out.attrs = frame.attrs
         return out
+
+    def fit(self, key: str, make: Callable[[], Any]) -> Any:
+        """The model ``key``: reused from a study that fitted the same design, else fitted."""
+        if key in self.fitted:
+            self.reused.append(key)
+            return self.fitted[key]
+        return make()
 
     def record(self, key: str, res: Any, note: str) -> None:
         self.models[key] = res
@@ -357,9 +367,8 @@ class _Runner:
     def data(self) -> dict[str, Any]:
         from ..data import describe
 
-        crude = self.load("production_monthly", country="VEN", series="crude_oil").set_index(
-            "date"
-        )["value"]
+        crude = self.load("production_monthly", country=self.treated,
+                          series="crude_oil").set_index("date")["value"]
         self.frames["crude"] = crude
         prices = self.load("prices_monthly", series=["merey", "brent"])
         self.frames["prices"] = prices
@@ -374,7 +383,7 @@ class _Runner:
                 "vintage": d.get("vintage"),
             }
         out["crude_last_month"] = f"{crude.index.max():%Y-%m}"
-        for month in ("2016-01", "2017-08", "2018-12", "2019-01", "2020-06", "2022-11", "2025-01"):
+        for month in self.config["report"]["data_months"]:
             ts = crude.index[crude.index.strftime("%Y-%m") == month]
             if len(ts):
                 self.headline[f"data_crude_{month.replace('-', '_')}_kbd"] = _headline(
@@ -384,28 +393,29 @@ class _Runner:
                     unit="kb/d",
                     model="data",
                     method="observed (EIA, production_monthly, crude_oil)",
-                    description=f"Venezuela crude output in {month}",
+                    description=f"{self.treated} crude output in {month}",
                     alpha=None,
                     interval="none (observed value)",
                 )
         return out
 
     def sanctions(self) -> None:
-        from ..models import ITS, InterventionARIMA, LocalProjections, StructuralBreaks
+        from ..models import ITS, FixedB, InterventionARIMA, LocalProjections, StructuralBreaks
 
         c = self.config["sanctions"]
         y = self.crude(c["start"])
         ev = dict(c["events"])
         label = ", ".join(f"{k} ({v})" for k, v in ev.items())
         self.progress("sanctions: interrupted time series")
-        its = ITS(y, ev, end=c["end"]).fit()
+        its = self.fit("sanctions_its", lambda: ITS(y, ev, end=c["end"], inference=FixedB()).fit())
         self.record(
             "sanctions_its", its, f"ITS on crude output {c['start']}..{c['end']}; events {label}."
         )
         self.progress("sanctions: intervention ARIMA")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # short pre-period warning, noted below
-            arima = InterventionARIMA(y, ev, end=c["end"], seed=c["arima_seed"]).fit()
+            arima = self.fit("sanctions_arima", lambda: InterventionARIMA(
+                y, ev, end=c["end"], seed=c["arima_seed"]).fit())
         self.record(
             "sanctions_arima",
             arima,
@@ -413,8 +423,8 @@ class _Runner:
             f"counterfactual simulated from the pre-period model (seed {c['arima_seed']}).",
         )
         self.notes.setdefault("sanctions", []).append(
-            "The pre-period before EO 13808 is short (from 2016-01), so counterfactual bands "
-            "widen fast."
+            f"The pre-period before the first event is short (from {c['start']}), so "
+            "counterfactual bands widen fast."
         )
         fw, ow = c["financial_window"], c["effect_window"]
         for key, res, name in (
@@ -453,7 +463,9 @@ class _Runner:
         df = self.load("production_annual", series="oil_production", source=s["source"])
         df = df[(df["date"] >= s["start"]) & (df["date"] <= s["end"])]
         wide = df.pivot(index="date", columns="country", values="value")
-        complete = sorted(c for c in wide.columns if wide[c].notna().all() and c != "VEN")
+        complete = sorted(
+            c for c in wide.columns if wide[c].notna().all() and c != self.treated
+        )
         bad = [d for d in s["donors"] if d not in complete]
         if bad:
             raise ConfigError(
@@ -480,19 +492,19 @@ class _Runner:
             outcome="value",
             unit="country",
             time="date",
-            treated="VEN",
+            treated=self.treated,
             treatment_time=s["treatment"],
             donors=s["donors"],
             predictors=predictors,
             fit_window=tuple(s["fit_window"]),
-            events={"oil sanctions (PdVSA SDN)": s["oil_sanctions_year"]},
+            events={"oil sanctions": s["oil_sanctions_year"]},
             rng=s["seed"],
         )
-        res = model.fit(placebo=s["placebo"], n_jobs=s["n_jobs"])
+        res = self.fit("synth", lambda: model.fit(placebo=s["placebo"], n_jobs=s["n_jobs"]))
         self.record(
             "synth",
             res,
-            f"Synthetic control, VEN vs {len(s['donors'])} donors, EI "
+            f"Synthetic control, {self.treated} vs {len(s['donors'])} donors, EI "
             f"({s['source']}) annual crude+NGL kb/d {s['start']}-{s['end']}; treatment "
             f"{s['treatment']}.",
         )
@@ -540,13 +552,14 @@ class _Runner:
         self.frames["synth_years"] = pd.Index(windows)
 
     def chevron(self) -> None:
-        from ..models import ITS, InterventionARIMA, LocalProjections
+        from ..models import ITS, FixedB, InterventionARIMA, LocalProjections
 
         c = self.config["chevron"]
+        ids = c["registry_ids"]  # config label -> registry id (local projections need ids)
         y = self.crude(c["start"])
         ev = dict(c["events"])
         self.progress("Chevron licence: interrupted time series and ARIMA")
-        its = ITS(y, ev).fit()
+        its = self.fit("chevron_its", lambda: ITS(y, ev, inference=FixedB()).fit())
         self.record(
             "chevron_its",
             its,
@@ -557,7 +570,8 @@ class _Runner:
         first = dict(list(ev.items())[:1])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            arima = InterventionARIMA(y, first, end=c["arima_end"], seed=c["arima_seed"]).fit()
+            arima = self.fit("chevron_arima", lambda: InterventionARIMA(
+                y, first, end=c["arima_end"], seed=c["arima_seed"]).fit())
         self.record(
             "chevron_arima",
             arima,
@@ -573,28 +587,29 @@ class _Runner:
             ).items():
                 self.headline[f"{key}_{k}"] = v
         lp = LocalProjections(
-            y, [_registry_id(k) for k in ev], horizons=c["lp_horizons"], lags=c["lp_lags"]
+            y, [ids.get(k, k) for k in ev], horizons=c["lp_horizons"], lags=c["lp_lags"]
         ).fit()
         self.record(
             "chevron_lp",
             lp,
             f"Local projections, horizons 0..{c['lp_horizons']}, pulses at "
-            + ", ".join(_registry_id(k) for k in ev)
+            + ", ".join(ids.get(k, k) for k in ev)
             + " (registry dates).",
         )
         self.frames["regime_means"] = self._regime_means()
 
     def _regime_means(self) -> Any:
+        import pandas as pd
+
         from ..policy.indicators import regimes
 
         crude = self.frames.get("crude")
         if crude is None:
-            crude = self.load("production_monthly", country="VEN", series="crude_oil").set_index(
-                "date"
-            )["value"]
+            crude = self.load("production_monthly", country=self.treated,
+                              series="crude_oil").set_index("date")["value"]
         reg = regimes()["chevron_licence"]
         frame = crude.to_frame("crude_kbd").join(reg, how="inner")
-        frame = frame[frame.index >= "2019-01-01"]
+        frame = frame[frame.index >= pd.Timestamp(self.config["chevron"]["regimes_since"])]
         table = frame.groupby("chevron_licence", observed=True)["crude_kbd"].agg(
             ["mean", "count", "min", "max"]
         )
@@ -608,13 +623,13 @@ class _Runner:
         return table.reset_index()
 
     def reopening(self) -> None:
-        from ..models import ITS
+        from ..models import ITS, FixedB
 
         c = self.config["reopening"]
         self.progress("2026 reopening")
         y = self.crude(c["start"])
         ev = dict(c["events"])
-        res = ITS(y, ev, slope_change=False).fit()
+        res = ITS(y, ev, slope_change=False, inference=FixedB()).fit()
         self.record(
             "reopening_its",
             res,
@@ -776,12 +791,13 @@ class _Runner:
             import importlib
 
             rev = importlib.import_module("venecon.revenue")
+            cw = self.config["revenue"]["comparison_window"]
             lost = rev.lost(
                 self.models["sanctions_its"],
                 self.load("prices_monthly"),
                 self.revenue_assumptions(rev),
-                start="2017-09",
-                end="2018-08",
+                start=cw[0],
+                end=cw[1],
             )
             self.headline["sanctions_financial_value_12m_usd_bn"] = _headline(
                 lost.usd_million / 1e3,
@@ -791,7 +807,7 @@ class _Runner:
                 model="revenue_lost(sanctions_its)",
                 method=lost.method,
                 alpha=lost.alpha,
-                window=["2017-09", "2018-08"],
+                window=list(cw),
                 description="Revenue lost in the 12 months after EO 13808 (ITS)",
             )
         rows = []
@@ -815,11 +831,6 @@ def _params(func: Callable[..., Any]) -> tuple[str, ...]:
         return ()
 
 
-def _registry_id(label: str) -> str:
-    """Event label of the config -> registry id for models that need one (LP pulses)."""
-    return {"gl41-revoked": "gl41a"}.get(label, label)
-
-
 # --------------------------------------------------------------------------- entry points
 
 
@@ -828,6 +839,7 @@ def run_analysis(
     *,
     live: bool = False,
     progress: Progress | None = None,
+    studies: Sequence[Any] = (),
 ) -> Analysis:
     """Run the standard analysis.
 
@@ -841,6 +853,10 @@ def run_analysis(
         (``venecon data refresh``) instead of the bundled data.
     progress : callable, optional
         Called with a short message before each long step.
+    studies : sequence of StudyResults, optional
+        Studies already run: a model named in ``[report] reuse`` (``key =
+        "study.estimator"``) is taken from them instead of being fitted again
+        (the bundled studies declare the same designs, so the numbers agree).
     """
     import matplotlib
 
@@ -856,6 +872,7 @@ def run_analysis(
         )
     avail = available_sections()
     runner = _Runner(cfg, live, progress)
+    runner.fitted = reusable(cfg, studies)
     wanted = cfg["report"]["sections"]
     results: dict[str, Any] = {}
     unavailable = {}
@@ -903,6 +920,7 @@ def run_analysis(
             "live": bool(live),
             "sections": runner.sections_run,
             "sections_unavailable": unavailable,
+            "reused_from_studies": {k: cfg["report"]["reuse"][k] for k in runner.reused},
             "headline": runner.headline,
             "models": runner.model_records,
             "notes": runner.notes,
@@ -917,6 +935,19 @@ def run_analysis(
     return Analysis(
         config=cfg, results=canonical(results), models=runner.models, frames=runner.frames
     )
+
+
+def reusable(cfg: dict[str, Any], studies: Sequence[Any]) -> dict[str, Any]:
+    """``{model key: fitted results}`` of ``[report] reuse`` found among ``studies``."""
+    by_name = {r.study.name: r for r in studies if r.identified}
+    out = {}
+    for key, ref in cfg["report"]["reuse"].items():
+        name, _, estimator = ref.partition(".")
+        est = by_name.get(name, None)
+        est = None if est is None else est.estimates.get(estimator)
+        if est is not None and est.result is not None:
+            out[key] = est.result
+    return out
 
 
 def _is_full(config: dict[str, Any]) -> bool:

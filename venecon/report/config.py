@@ -11,7 +11,7 @@ Example ``venecon.toml``::
     sections = ["data", "sanctions", "chevron"]   # skip the synthetic control
 
     [sanctions]
-    effect_window = ["2019-01", "2019-06"]
+    effect_window = ["YYYY-MM", "YYYY-MM"]   # two months, start <= end
 
     [synth]
     donors = ["MEX", "NOR", "AGO", "GBR", "SAU", "COL"]
@@ -36,127 +36,29 @@ SECTIONS = ("data", "sanctions", "synth", "chevron", "reopening", "revenue", "li
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
-#: Donor pool of the synthetic control (every producer with complete EI data
-#: 1990-2025 except those below, which had their own shocks); documented in
-#: tests/fixtures/synth_venezuela.json.
-SYNTH_DONORS = [
-    "AGO",
-    "ARE",
-    "ARG",
-    "AUS",
-    "AZE",
-    "BRA",
-    "BRN",
-    "CAN",
-    "CHN",
-    "COG",
-    "COL",
-    "DNK",
-    "DZA",
-    "ECU",
-    "EGY",
-    "GAB",
-    "GBR",
-    "GNQ",
-    "IDN",
-    "IND",
-    "ITA",
-    "KAZ",
-    "KWT",
-    "MEX",
-    "MYS",
-    "NGA",
-    "NOR",
-    "OMN",
-    "PER",
-    "QAT",
-    "ROU",
-    "SAU",
-    "TCD",
-    "THA",
-    "TKM",
-    "TTO",
-    "TUN",
-    "USA",
-    "UZB",
-    "VNM",
-]
-SYNTH_EXCLUDED = {
-    "WLD": "world total, not a country",
-    "IRN": "own sanctions (2012-2016, re-imposed 2018)",
-    "RUS": "own sanctions from 2014 and 2022",
-    "LBY": "civil war from 2011, output collapses",
-    "SYR": "civil war from 2011",
-    "YEM": "civil war from 2015",
-    "IRQ": "war with ISIS 2014-2017, earlier sanctions",
-    "SDN": "loses most output to South Sudan in 2011",
-    "SSD": "independent 2011 (no data before), civil war",
-    "GUY": "production starts in 2019/2020 (zero before)",
-}
+#: The declaration of the standard analysis (TOML next to this module): every country code,
+#: date and event id of the report lives there or in the bundled studies, not in code.
+STANDARD_ANALYSIS = "standard-analysis.toml"
 
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "report": {
-        "alpha": 0.05,
-        "sections": list(SECTIONS),
-    },
-    # 2017 financial sanctions (EO 13808) and 2019 oil sanctions (PdVSA SDN):
-    # the specification of tests/fixtures/models_real_data.json.
-    "sanctions": {
-        "start": "2016-01",
-        "end": "2020-02",
-        "events": {"eo13808": "2017-08-24", "pdvsa-sdn": "2019-01-28"},
-        "financial_window": ["2017-09", "2018-12"],
-        "effect_window": ["2019-01", "2019-12"],
-        "arima_seed": 20170824,
-        "lp_horizons": 6,
-        "lp_lags": 2,
-    },
-    # Chevron's General Licence 41 and its revocation (GL 41A).
-    "chevron": {
-        "start": "2021-01",
-        "events": {"gl41": "2022-11-26", "gl41-revoked": "2025-03-04"},
-        "effect_window": ["2022-11", "2025-02"],
-        "arima_end": "2025-02",
-        "arima_seed": 20221126,
-        "lp_horizons": 12,
-        "lp_lags": 2,
-    },
-    # The 2025 blockade and the 2026 reopening (GL 46), as far as the data reach.
-    "reopening": {
-        "start": "2024-01",
-        "events": {"blockade": "2025-12-16", "gl46": "2026-01-29"},
-        "effect_start": "2026-02",
-    },
-    # Synthetic control on EI annual crude+NGL output (kb/d).
-    "synth": {
-        "source": "ei_sr2026",
-        "start": 1990,
-        "treatment": 2017,
-        "oil_sanctions_year": 2019,
-        "end": 2025,
-        "fit_window": [1990, 2016],
-        "predictor_windows": [[1990, 1999], [2000, 2009], [2010, 2016]],
-        "predictor_years": [2014, 2016],
-        "donors": list(SYNTH_DONORS),
-        "placebo": True,
-        "leave_one_out": True,
-        "n_jobs": 2,
-        "seed": 0,
-    },
-    # Revenue lost: valuation of the sanctions counterfactual's missing barrels.
-    "revenue": {
-        "model": "sanctions_its",
-        "window": ["2017-09", "2019-12"],
-        "benchmark": "brent",
-        # Merey's discount to the benchmark: observed (OPEC ASB, to 2017-12) where
-        # available, else a fixed USD/bbl; 6.56 is the 2017 mean Merey-Brent gap (OPEC ASB 2018).
-        "discount_observed": True,
-        "discount_usd": 6.56,
-        "export_share": 1.0,
-        "sensitivity_discounts_usd": [0.0, 6.56, 15.0, 25.0],
-        "sensitivity_export_shares": [1.0, 0.8],
-    },
-}
+
+def _read_toml(text: str) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib.loads(text)
+
+
+def _standard() -> dict[str, dict[str, Any]]:
+    from importlib import resources
+
+    text = resources.files(__package__).joinpath("bundled", STANDARD_ANALYSIS).read_text(
+        encoding="utf-8")
+    return _read_toml(text)
+
+
+#: The defaults: the standard analysis (the specifications validated in the model tests).
+DEFAULTS: dict[str, dict[str, Any]] = _standard()
 
 _ALLOWED_MODELS = ("sanctions_its", "sanctions_arima", "chevron_its", "chevron_arima")
 _ALLOWED_BENCHMARKS = ("brent", "opec_basket")
@@ -171,13 +73,21 @@ def _err(key: str, problem: str, allowed: str) -> ConfigError:
 
 def _check_month(key: str, value: Any) -> str:
     if not isinstance(value, str) or not _MONTH.match(value):
-        raise _err(key, f"{value!r} is not a month", 'a month as "YYYY-MM", e.g. "2019-01"')
+        raise _err(key, f"{value!r} is not a month", 'a month as "YYYY-MM"')
     return value
 
 
 def _check_day(key: str, value: Any) -> str:
     if not isinstance(value, str) or not (_DAY.match(value) or _MONTH.match(value)):
         raise _err(key, f"{value!r} is not a date", 'a date as "YYYY-MM-DD" (or "YYYY-MM")')
+    if _DAY.match(value):
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError as exc:  # the pattern admits impossible days (February 30)
+            raise _err(key, f"{value!r} is not a calendar date ({exc})",
+                       'a date that exists, as "YYYY-MM-DD"') from exc
     return value
 
 
@@ -245,7 +155,7 @@ def _check_events(key: str, value: Any) -> dict[str, str]:
         raise _err(
             key,
             f"{value!r} is not a table of events",
-            'a non-empty table {label = "YYYY-MM-DD"}, e.g. {eo13808 = "2017-08-24"}',
+            'a non-empty table {label = "YYYY-MM-DD"}',
         )
     return {str(k): _check_day(f"{key}.{k}", v) for k, v in value.items()}
 
@@ -261,13 +171,35 @@ def _check_codes(key: str, value: Any) -> list[str]:
             f"{value!r} is not a donor pool",
             'a list of at least two ISO 3166 alpha-3 country codes, e.g. ["MEX", "NOR"]',
         )
-    if len(set(value)) != len(value) or "VEN" in value:
-        raise _err(
-            key,
-            "duplicated codes or VEN (the treated unit) in the pool",
-            "distinct ISO alpha-3 codes other than VEN",
-        )
+    if len(set(value)) != len(value):
+        raise _err(key, "duplicated codes in the pool", "distinct ISO alpha-3 codes")
     return list(value)
+
+
+def _check_studies(key: str, value: Any) -> list[str]:
+    from ..study.bundled import bundled_names
+
+    names = bundled_names()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _err(key, f"{value!r} is not a list of study names", '["all"], [] or names')
+    if value == ["all"]:
+        return value
+    bad = [v for v in value if v not in names]
+    if bad:
+        raise _err(key, f"unknown bundled study {', '.join(bad)}", ", ".join(["all", *names]))
+    return list(dict.fromkeys(value))
+
+
+def _check_code(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9]{2,8}", value):
+        raise _err(key, f"{value!r} is not a unit code", "an ISO 3166 alpha-3 code")
+    return value
+
+
+def _check_str_table(key: str, value: Any, allowed: str) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+        raise _err(key, f"{value!r} is not a table of strings", allowed)
+    return {str(k): v for k, v in value.items()}
 
 
 def _check_sections(key: str, value: Any) -> list[str]:
@@ -280,8 +212,13 @@ def _check_sections(key: str, value: Any) -> list[str]:
 
 _CHECKS: dict[str, dict[str, Any]] = {
     "report": {
+        "treated": lambda k, v: _check_code(k, v),
+        "data_months": lambda k, v: _check_list(k, v, _check_month),
         "alpha": lambda k, v: _check_float(k, v, 0.0, 0.5, lo_open=True),
         "sections": _check_sections,
+        "chart_start": _check_month,
+        "studies": lambda k, v: _check_studies(k, v),
+        "reuse": lambda k, v: _check_str_table(k, v, '{model = "study.estimator"}'),
     },
     "sanctions": {
         "start": _check_month,
@@ -301,6 +238,8 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "arima_seed": lambda k, v: _check_int(k, v, 0, 2**32 - 1),
         "lp_horizons": lambda k, v: _check_int(k, v, 1, 24),
         "lp_lags": lambda k, v: _check_int(k, v, 0, 12),
+        "registry_ids": lambda k, v: _check_str_table(k, v, '{label = "registry-id"}'),
+        "regimes_since": _check_month,
     },
     "reopening": {"start": _check_month, "events": _check_events, "effect_start": _check_month},
     "synth": {
@@ -336,6 +275,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "sensitivity_discounts_usd": lambda k, v: _check_list(
             k, v, lambda kk, x: _check_float(kk, x, 0.0, 100.0)
         ),
+        "comparison_window": _check_window,
         "sensitivity_export_shares": lambda k, v: _check_list(
             k, v, lambda kk, x: _check_float(kk, x, 0.0, 1.0, lo_open=True)
         ),
@@ -394,6 +334,9 @@ def validate(overrides: Mapping[str, Any] | None = None) -> dict[str, dict[str, 
                 f"{y} is outside the pre-period",
                 f"years from {s['start']} to {s['treatment'] - 1}",
             )
+    if config["report"]["treated"] in s["donors"]:
+        raise _err("synth.donors", "the treated unit is in the pool",
+                   f"distinct ISO alpha-3 codes other than {config['report']['treated']}")
     sc = config["sanctions"]
     if sc["start"] >= sc["end"]:
         raise _err(
@@ -417,19 +360,17 @@ def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef]
-        except ModuleNotFoundError as exc:
-            raise ConfigError(
-                "reading a TOML config on Python 3.10 needs the 'tomli' package",
-                key=None,
-                allowed="Python >= 3.11, or pip install tomli",
-            ) from exc
+        import tomli as tomllib  # type: ignore[no-redef]
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
+            f"position {exc.start}); TOML files must be UTF-8: re-save it with UTF-8 encoding",
+            key=None, allowed="a UTF-8 encoded TOML file") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

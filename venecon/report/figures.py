@@ -1,8 +1,9 @@
-"""Figures of ``venecon report`` (matplotlib, Agg backend, PNG).
+"""Figures of ``venecon report`` (matplotlib, Agg backend; PNG for the HTML, SVG for papers).
 
 Each function takes an :class:`~venecon.report.analysis.Analysis` and returns
 a matplotlib Figure or None when its section was not run. :func:`make_figures`
-writes them all and returns ``{stem: (path, caption)}``.
+writes them all (``STEM.png`` at :data:`DPI` and vector ``STEM.svg``) and
+returns ``{stem: (png path, caption)}``. Every axis carries its unit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,23 @@ if TYPE_CHECKING:
 
 __all__ = ["make_figures", "FIGURES"]
 
-DPI = 110
+DPI = 150
+
+
+def plt_agg() -> Any:
+    """matplotlib.pyplot on the Agg backend with deterministic SVG ids."""
+    return _plt()
+
+
+def save_figure(fig: Any, directory: Path, stem: str) -> Path:
+    """Write ``fig`` as ``stem.png`` (:data:`DPI`) and ``stem.svg``; close it; return the PNG."""
+    plt = _plt()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{stem}.png"
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    fig.savefig(directory / f"{stem}.svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return path
 
 
 def _plt() -> Any:
@@ -28,27 +45,97 @@ def _plt() -> Any:
     return plt
 
 
+def _nice(name: str) -> str:
+    """``financial_sanctions`` -> ``Financial sanctions`` (legend text, never a raw key)."""
+    text = name.replace("_", " ").replace("-", " ")
+    return text[:1].upper() + text[1:]
+
+
+def policy_timeline(ax: Any, regimes: list[str], *, start: Any, end: Any) -> list[Any]:
+    """Draw each regime's spells as its own row of bars (no overlapping shading).
+
+    One row per name in ``regimes`` (``"chevron"``: Chevron's licence states,
+    each state in its colour; else a binary regime of :func:`venecon.regimes`
+    drawn where in force). Returns legend handles with readable labels.
+    """
+    import matplotlib.dates as mdates
+    import pandas as pd
+    from matplotlib.patches import Patch
+
+    from ..policy.indicators import CHEVRON_COLUMN
+    from ..policy.indicators import spells as spell_table
+    from ..policy.plotting import STATE_COLORS
+
+    table = spell_table()
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    handles: list[Any] = []
+    ticks = []
+    for row_no, name in enumerate(reversed(regimes)):
+        regime = CHEVRON_COLUMN if name == "chevron" else name
+        rows = table[table["regime"] == regime]
+        if name == "chevron":
+            rows = rows[rows["state"] != "pre-designation"]
+        for _, r in rows.iterrows():
+            a = max(r["start"], lo)
+            b = hi if pd.isna(r["end"]) else min(r["end"], hi)
+            if b <= a:
+                continue
+            is_state = name == "chevron"
+            color = STATE_COLORS.get(str(r["state"]), "#999999") if is_state else "#4a6fa5"
+            x0 = mdates.date2num(a.to_pydatetime())
+            ax.broken_barh([(x0, mdates.date2num(b.to_pydatetime()) - x0)],
+                           (row_no - 0.38, 0.76), facecolors=color, edgecolor="white", lw=0.5)
+            label = (f"Chevron licence: {str(r['state']).replace('-', ' ')}" if is_state
+                     else f"{_nice(name)} in force")
+            if label not in {h.get_label() for h in handles}:
+                handles.append(Patch(facecolor=color, label=label))
+        ticks.append("Chevron licence" if name == "chevron" else _nice(name))
+    ax.set_yticks(range(len(ticks)), ticks, fontsize=8)
+    ax.set_ylim(-0.6, len(ticks) - 0.4)
+    ax.tick_params(axis="y", length=0)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    return handles
+
+
+def _bounding_events(regimes: list[str]) -> list[str]:
+    """Registry ids of the events that start or end a spell of ``regimes`` (read from the data)."""
+    import pandas as pd
+
+    from ..policy.indicators import spells as spell_table
+
+    table = spell_table()
+    rows = table[table["regime"].isin(regimes)]
+    refs = pd.concat([rows["start_event"], rows["end_event"]]).dropna()
+    return list(dict.fromkeys(str(ref).split(".")[0] for ref in refs))
+
+
 def production(a: Analysis) -> Any:
-    """Monthly crude output with sanctions and Chevron's licence spells shaded."""
+    """Monthly crude output with key events; policy spells as separate rows underneath."""
+    from ..policy.indicators import CHEVRON_COLUMN
     from ..policy.plotting import plot_events
 
     crude = a.frames.get("crude")
     if crude is None:
         return None
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(11, 4.8))
-    crude = crude[crude.index >= "2010-01-01"]
-    ax.plot(crude.index, crude.to_numpy(), color="black", lw=1.5, label="crude output (EIA)")
-    plot_events(
-        ax,
-        ["eo13808", "pdvsa-sdn", "gl41", "gl41a", "chevron-licence-2025", "blockade", "gl46"],
-        spells=["chevron", "financial_sanctions"],
-        text_kw={"fontsize": 7},
+    fig, (ax, strip) = plt.subplots(
+        2, 1, figsize=(11, 5.6), sharex=True, height_ratios=[4, 1.1]
     )
-    ax.set_ylabel("kb/d")
-    ax.set_title("Venezuela crude oil output, 2010 to the latest month (EIA, production_monthly)")
-    ax.legend(loc="upper right", fontsize=7, ncol=2)
-    fig.tight_layout()
+    start = a.config["report"]["chart_start"]
+    crude = crude[crude.index >= f"{start}-01"]
+    ax.plot(crude.index, crude.to_numpy(), color="black", lw=1.5, label="crude output (EIA)")
+    plot_events(ax, _bounding_events(["financial_sanctions", CHEVRON_COLUMN]),
+                text_kw={"fontsize": 7})
+    ax.set_ylabel("crude output, kb/d")
+    ax.set_title("Crude oil output, monthly (EIA, production_monthly), with the policy events")
+    handles = policy_timeline(strip, ["financial_sanctions", "chevron"],
+                              start=crude.index.min(), end=crude.index.max())
+    strip.set_xlabel("month")
+    line = ax.get_lines()[0]
+    fig.legend(handles=[line, *handles], loc="lower center", ncol=4, fontsize=7.5,
+               frameon=False, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig
 
 
@@ -67,7 +154,8 @@ def prices(a: Analysis) -> Any:
     )
     ax1.plot(merey.index, merey.to_numpy(), color="tab:red", lw=1.2, label="Merey (OPEC ASB 2018)")
     ax1.set_ylabel("USD/bbl")
-    ax1.set_title("Prices: Brent and Venezuela's Merey (Merey observed 2005-03 to 2017-12 only)")
+    ax1.set_title(f"Prices: Brent and Merey (Merey observed {merey.index.min():%Y-%m} to "
+                  f"{merey.index.max():%Y-%m} only)")
     ax1.legend(fontsize=8)
     disc = (wide[("merey", "opec_asb2018")] - wide[("brent", "opec_asb2018")]).dropna()
     ax2.bar(disc.index, disc.to_numpy(), width=25, color="tab:red")
@@ -78,7 +166,9 @@ def prices(a: Analysis) -> Any:
     return fig
 
 
-def _model_plot(key: str, title: str) -> Any:
+def _model_plot(key: str, title: str, ylabels: tuple[str, ...] = ()) -> Any:
+    """The results object's own ``plot()``, titled, with unit-bearing y labels."""
+
     def make(a: Analysis) -> Any:
         res = a.models.get(key)
         if res is None:
@@ -87,11 +177,16 @@ def _model_plot(key: str, title: str) -> Any:
         fig.set_size_inches(10, 4.5)
         if fig.axes:
             fig.axes[0].set_title(title)
+        for ax, label in zip(fig.axes, ylabels, strict=False):
+            ax.set_ylabel(label)
         fig.tight_layout()
         return fig
 
     make.__doc__ = title
     return make
+
+
+_PATH_LABELS = ("crude output, kb/d", "effect, kb/d")
 
 
 def synth_placebo(a: Analysis) -> Any:
@@ -166,48 +261,58 @@ def revenue_lost(a: Analysis) -> Any:
 FIGURES: dict[str, tuple[Any, str]] = {
     "production": (
         production,
-        "Venezuela's crude output (EIA, kb/d) with the financial-sanctions spell "
-        "and Chevron's licence states shaded; key events marked. Months before 2016 are EIA's "
-        "annual estimates spread over the months (flagged in the data).",
+        "Venezuela's crude output (EIA, kb/d) with the events that start or end a policy spell "
+        "(dashed lines); below, the financial-sanctions spell and Chevron's licence states, "
+        "each on its own row. Months before 2016 are EIA's annual estimates spread over the "
+        "months (flagged in the data).",
     ),
     "prices": (
         prices,
-        "Brent and Merey prices and the Merey discount to Brent (OPEC ASB data end in "
-        "2017-12; later discounts are assumptions, see the revenue section).",
+        "Brent and Merey prices and the Merey discount to Brent (the OPEC ASB Merey series ends "
+        "where the red line ends; later discounts are assumptions, see the revenue section).",
     ),
     "sanctions_its": (
-        _model_plot("sanctions_its", "2017/2019 sanctions: interrupted time series"),
-        "Interrupted time series: actual, fitted and counterfactual crude output around "
-        "EO 13808 and the PdVSA designation.",
+        _model_plot("sanctions_its", "2017/2019 sanctions: interrupted time series",
+                    _PATH_LABELS),
+        "Interrupted time series: actual (solid) and counterfactual (dashed) crude output around "
+        "EO 13808 and the PdVSA designation; lower panel: the effect with its interval.",
     ),
     "sanctions_arima": (
-        _model_plot("sanctions_arima", "2017/2019 sanctions: intervention ARIMA"),
-        "Intervention ARIMA: counterfactual forecast from the pre-period model with its "
-        "simulated band.",
+        _model_plot("sanctions_arima", "2017/2019 sanctions: intervention ARIMA", _PATH_LABELS),
+        "Intervention ARIMA: actual output and the counterfactual forecast from the pre-period "
+        "model; lower panel: the effect with its simulated band.",
     ),
     "breaks": (
-        _model_plot("breaks_level", "Structural breaks in mean crude output"),
-        "Estimated mean shifts (BIC) with their confidence intervals.",
+        _model_plot("breaks_level", "Structural breaks in mean crude output",
+                    ("crude output, kb/d",)),
+        "Crude output (black) and the regime means between estimated breaks (red, BIC); "
+        "dashed lines mark the break dates and shaded bands their confidence intervals.",
     ),
     "synth_paths": (
-        _model_plot("synth", "Synthetic control: Venezuela vs synthetic Venezuela"),
-        "Synthetic control: actual and synthetic output (EI annual, kb/d).",
+        _model_plot("synth", "Synthetic control: Venezuela vs synthetic Venezuela",
+                    ("crude + NGL output, kb/d", "gap, kb/d")),
+        "Synthetic control: actual and synthetic output (EI annual, kb/d); lower panel: the "
+        "gap (actual minus synthetic).",
     ),
     "synth_placebo": (
         synth_placebo,
         "Placebo gaps: each donor treated in turn (grey) and Venezuela (black).",
     ),
     "chevron_its": (
-        _model_plot("chevron_its", "Chevron's licence: interrupted time series"),
-        "Interrupted time series around GL 41 (2022-11) and its revocation (2025-03).",
+        _model_plot("chevron_its", "Chevron's licence: interrupted time series", _PATH_LABELS),
+        "Interrupted time series around the licence events of the [chevron] configuration "
+        "(the licence and its revocation); lower panel: the effect with its interval.",
     ),
     "chevron_arima": (
-        _model_plot("chevron_arima", "Chevron's licence: intervention ARIMA"),
-        "Intervention ARIMA around GL 41, sample ending before the revocation.",
+        _model_plot("chevron_arima", "Chevron's licence: intervention ARIMA", _PATH_LABELS),
+        "Intervention ARIMA around the licence (first [chevron] event), sample ending before "
+        "the revocation; lower panel: the effect with its simulated band.",
     ),
     "reopening": (
-        _model_plot("reopening_its", "2025 blockade and 2026 reopening (level shifts)"),
-        "Level-shift ITS around the December 2025 blockade and GL 46 (January 2026).",
+        _model_plot("reopening_its", "Blockade and reopening (level shifts)",
+                    _PATH_LABELS),
+        "Level-shift ITS around the events of the [reopening] configuration (the naval "
+        "closure and the licence that reopened exports); lower panel: the effect.",
     ),
     "revenue_lost": (
         revenue_lost,
@@ -217,16 +322,11 @@ FIGURES: dict[str, tuple[Any, str]] = {
 
 
 def make_figures(a: Analysis, directory: Path) -> dict[str, tuple[Path, str]]:
-    """Write every available figure to ``directory`` as PNG."""
-    plt = _plt()
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write every available figure to ``directory`` as PNG (:data:`DPI`) and SVG."""
     out: dict[str, tuple[Path, str]] = {}
     for stem, (func, caption) in FIGURES.items():
         fig = func(a)
         if fig is None:
             continue
-        path = directory / f"{stem}.png"
-        fig.savefig(path, dpi=DPI, metadata={"Software": None})
-        plt.close(fig)
-        out[stem] = (path, caption)
+        out[stem] = (save_figure(fig, directory, stem), caption)
     return out

@@ -26,13 +26,16 @@ def resolve(item: str) -> Path:
 
 def run_command(files: list[str], out: str | Path, *, n_jobs: int = 1, quiet: bool = False) -> Path:
     """Validate every study first (so a bad file fails before any model runs), then run them."""
+    from ..report.output import check_output, staged_output
+    from ..report.render import write_study_report
     from .output import run_studies, write_results
-    from .report import write_report
     from .study import Study
 
     studies = [Study.from_toml(resolve(f)) for f in files]
+    check_output(out)  # a bad --out fails before any model runs
     results = run_studies(studies, n_jobs=n_jobs, progress=not quiet)
-    out = Path(out)
-    write_results(results, out)
-    write_report(results, out)
-    return out
+    # whole or nothing: written to a staging directory beside --out, then renamed into place
+    with staged_output(out) as stage:
+        write_results(results, stage)
+        write_study_report(results, stage)
+    return Path(out)

@@ -63,6 +63,8 @@ class Context:
     other_events: tuple[tuple[str, str], ...]
     subwindows: tuple[tuple[str, tuple[Any, Any]], ...] = ()
     predictor_set: str = "declared"
+    # True in the robustness variant that deliberately puts excluded units back as donors
+    donors_put_back: bool = False
 
     def vary(self, **changes: Any) -> Context:
         return replace(self, **changes)
@@ -176,6 +178,7 @@ def run_synthetic_control(
     import numpy as np
     import pandas as pd
 
+    from ..exceptions import DonorPoolWarning
     from ..models import SyntheticControl
 
     f = ctx.frame
@@ -189,28 +192,32 @@ def run_synthetic_control(
             events[label] = _as_period(pd.Timestamp(value), ctx.frequency)
         except (TypeError, ValueError):
             continue
-    model = SyntheticControl(
-        df,
-        outcome="value",
-        unit="unit",
-        time="time",
-        treated=ctx.treated,
-        treatment_time=ctx.treatment_period,
-        donors=list(ctx.donors),
-        predictors=predictors,
-        fit_window=fit_window,
-        v=opts.v,
-        effect_window=ctx.post,
-        events=events or None,
-        outcome_unit=ctx.unit,
-        rng=opts.seed,
-    )
-    res = model.fit(
-        placebo=opts.placebo and inference,
-        conformal=opts.conformal and inference,
-        alpha=ctx.alpha,
-        n_jobs=n_jobs,
-    )
+    with warnings.catch_warnings():
+        if ctx.donors_put_back:
+            # this variant includes the excluded units on purpose; the study records them
+            warnings.simplefilter("ignore", DonorPoolWarning)
+        model = SyntheticControl(
+            df,
+            outcome="value",
+            unit="unit",
+            time="time",
+            treated=ctx.treated,
+            treatment_time=ctx.treatment_period,
+            donors=list(ctx.donors),
+            predictors=predictors,
+            fit_window=fit_window,
+            v=opts.v,
+            effect_window=ctx.post,
+            events=events or None,
+            outcome_unit=ctx.unit,
+            rng=opts.seed,
+        )
+        res = model.fit(
+            placebo=opts.placebo and inference,
+            conformal=opts.conformal and inference,
+            alpha=ctx.alpha,
+            n_jobs=n_jobs,
+        )
     eff = res.effects
     if ctx.frequency == "annual" and isinstance(eff.index, pd.DatetimeIndex):
         # annual models index by year-start dates; the study's windows are integer years
@@ -436,10 +443,11 @@ def _fit_ts(model: Any, ctx: Context, opts: Any, **kwargs: Any) -> tuple:
 
 def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) -> Estimate:  # noqa: ARG001
     """Interrupted time series (:class:`venecon.models.ITS`, segmented OLS with HAC errors)."""
-    from ..models import ITS
+    from ..models import ITS, FixedB, NeweyWest
 
     res, end, n_pre, extra, warned = _fit_ts(
-        ITS, ctx, opts, slope_change=opts.slope_change, seasonal=opts.seasonal, log=opts.log
+        ITS, ctx, opts, slope_change=opts.slope_change, seasonal=opts.seasonal, log=opts.log,
+        inference=FixedB() if opts.inference == "fixed-b" else NeweyWest(),
     )
     if "trend" in res.params.index:
         extra["pre_trend"] = float(res.params["trend"])

@@ -98,7 +98,7 @@ def specifications(
                     "donors",
                     "with excluded units (" + ", ".join(put_back) + ")",
                     headline,
-                    ctx.vary(donors=tuple(sorted(ctx.donors + put_back))),
+                    ctx.vary(donors=tuple(sorted(ctx.donors + put_back)), donors_put_back=True),
                     plain,
                 )
             )

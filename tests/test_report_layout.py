@@ -1,0 +1,82 @@
+"""Layout of ``venecon.report`` (issue 13): no country code, date or event id in its code
+(they live in the bundled declarations); sections are a registry; studies compose the report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import venecon
+import venecon.report.sections as sections_module
+
+REPORT = Path(sections_module.__file__).parent
+#: ISO3 codes of oil producers under a recorded sanction (and Venezuela's)
+SANCTIONED = ("VEN", "IRN", "RUS", "LBY", "SYR", "IRQ", "SDN", "SSD", "CUB", "PRK", "MMR", "YEM")
+DATE = re.compile(r"\b(1[89]|20)\d\d-(0[1-9]|1[0-2])\b")
+
+
+def _sources() -> list[Path]:
+    return sorted(REPORT.rglob("*.py"))
+
+
+def test_no_country_code_date_or_event_id_in_report_code() -> None:
+    ids = sorted(i for i in venecon.events()["id"] if len(i) > 3)
+    event = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    code = re.compile(r"\b(" + "|".join(SANCTIONED) + r")\b")
+    hits = []
+    for path in _sources():
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for what, pattern in (("code", code), ("date", DATE), ("event id", event)):
+                m = pattern.search(line)
+                if m:
+                    hits.append(f"{path.name}:{no}: {what} {m.group(0)!r}")
+    assert hits == [], "\n".join(hits)
+
+
+def test_the_declarations_hold_them() -> None:
+    """The standard analysis is declared in TOML next to the code, and it is what runs."""
+    text = (REPORT / "bundled" / "standard-analysis.toml").read_text(encoding="utf-8")
+    assert DATE.search(text) and 'treated = "VEN"' in text
+    from venecon.report.config import DEFAULTS
+
+    assert DEFAULTS["report"]["treated"] == "VEN"
+    assert DEFAULTS["sanctions"]["events"]["eo13808"] == "2017-08-24"
+
+
+def test_adding_a_section_is_one_function(tmp_path: Path) -> None:
+    from venecon.report.blocks import Doc
+    from venecon.report.sections import (
+        ReportContext,
+        compose,
+        registered,
+        section,
+        unregister,
+    )
+
+    @section("test_extra", order=11)
+    def extra(studies, ctx):
+        d = Doc()
+        d.h(2, "Extra")
+        d.p(f"{len(studies)} studies; alpha {ctx.config['alpha']}")
+        return d.blocks
+
+    try:
+        names = registered()
+        assert names.index("executive_summary") < names.index("test_extra")
+        doc = compose([], ReportContext(config={"alpha": 0.05}), names=["test_extra"])
+        assert "0 studies; alpha 0.05" in doc.markdown() and "<h2>Extra</h2>" in doc.html("t")
+    finally:
+        unregister("test_extra")
+    with pytest.raises(ValueError, match="already registered"):
+        section("executive_summary", order=1)(lambda s, c: [])
+
+
+def test_unknown_study_in_config() -> None:
+    from venecon.exceptions import ConfigError
+    from venecon.report.config import validate
+
+    with pytest.raises(ConfigError, match="unknown bundled study") as info:
+        validate({"report": {"studies": ["atlantis-1999"]}})
+    assert info.value.key == "report.studies"

@@ -1,0 +1,360 @@
+"""Report sections written from studies (:class:`~venecon.study.StudyResults`).
+
+Every sentence is built from the results: which study, which estimator, the
+headline with its interval and robustness range, and the caveats that the
+estimate's own diagnostics raised. Nothing here names a country, a date or an
+event: those live in the study declarations (``venecon/study/bundled/*.toml``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .blocks import Block, Doc, est, num
+from .renderers import tex_table
+from .sections import ReportContext, section
+
+__all__ = ["headline_sentence", "cross_country_rows", "forest_rows"]
+
+
+def _interval(e: Any) -> str:
+    if e.lower is None or e.upper is None:
+        return "no interval"
+    return f"{100 * (1 - e.alpha):g}% interval"
+
+
+def headline_sentence(r: Any) -> str:
+    """What was estimated, the headline with its interval and robustness range, and its caveats.
+
+    A study without a headline (not identified) says why; a headline never
+    appears without the caveats its own diagnostics raise (or the statement
+    that none were raised).
+    """
+    s = r.study
+    if not r.identified or r.headline_estimate is None:
+        return f"**{s.title}**: not identified: {r.reason}."
+    e = r.headline_estimate
+    value = est(e.average_effect, e.lower, e.upper)
+    text = (f"**{s.title}** ({e.label}; outcome in {e.unit}, post window {e.window[0]} to "
+            f"{e.window[1]}): average effect **{value} {e.unit}**")
+    text += f" ({_interval(e)})" if e.lower is not None else " (no interval for this estimator)"
+    if e.share_of_counterfactual is not None:
+        text += f", {100 * e.share_of_counterfactual:+.0f}% of the counterfactual"
+    if e.placebo_pvalue is not None:
+        text += f", placebo p-value {e.placebo_pvalue:.3f}"
+    text += "."
+    rob = r.robustness
+    if rob is not None and rob.n_specifications:
+        text += (f" Robustness: across {rob.n_specifications} specifications the estimate runs "
+                 f"from {num(rob.min)} to {num(rob.max)} {e.unit} (median {num(rob.median)}); "
+                 f"{100 * rob.share_same_sign:.0f}% have the headline's sign and "
+                 f"{100 * (rob.share_significant or 0):.0f}% are significant.")
+    else:
+        text += " Robustness: no alternative specification was run."
+    caveats = list(e.caveats) + list(r.caveats)
+    if caveats:
+        text += " Caveats: " + "; ".join(c.rstrip(".") for c in caveats) + "."
+    else:
+        text += " Its diagnostics raised no caveat."
+    return text
+
+
+@section("study_title", order=0)
+def study_title(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
+    """Title of a report of studies alone (the standard analysis writes its own)."""
+    if ctx.analysis is not None or not studies:
+        return []
+    d = Doc()
+    d.h(1, "venecon study report: " + "; ".join(r.study.title for r in studies))
+    from .._version import __version__
+
+    d.p(f"Produced by venecon {__version__}. Every number below is in `results.json` under "
+        "`studies.<name>`, with the study's declaration and the sha256 of every dataset used.")
+    return d.blocks
+
+
+@section("executive_summary", order=10)
+def executive_summary(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
+    if not studies:
+        return []
+    d = Doc()
+    d.h(2, "Executive summary")
+    n_ok = sum(bool(r.identified) for r in studies)
+    d.p(f"{len(studies)} studies were run, {n_ok} identified. Effects are treated minus "
+        "counterfactual (negative: output below what the counterfactual expects). Each headline "
+        "comes with its interval, the range over the study's robustness grid, and the caveats "
+        "its own diagnostics raise.")
+    for r in studies:
+        d.p(headline_sentence(r))
+    return d.blocks
+
+
+def _estimate_rows(r: Any) -> list[list[str]]:
+    rows = []
+    for key, e in r.estimates.items():
+        rows.append([
+            e.label + (" (headline)" if key == r.headline else ""),
+            f"{e.window[0]}..{e.window[1]}",
+            est(e.average_effect, e.lower, e.upper),
+            e.unit,
+            "–" if e.share_of_counterfactual is None
+            else f"{100 * e.share_of_counterfactual:+.1f}%",
+            "–" if e.placebo_pvalue is None else f"{e.placebo_pvalue:.3f}",
+            "–" if e.pre_rmspe is None else num(e.pre_rmspe),
+            str(len(e.caveats)),
+        ])
+    return rows
+
+
+_EST_HEADER = ["estimator", "window", "average effect [interval]", "unit",
+               "share of counterfactual", "placebo p", "pre-RMSPE", "caveats"]
+
+
+@section("study_results", order=40)
+def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
+    """Per study: estimates, the path figure of the headline, the specification curve."""
+    from ..study.report import path_figure, specification_curve
+
+    d = Doc()
+    if studies:
+        d.h(2, "Studies: estimates and robustness")
+    for r in studies:
+        s = r.study
+        d.h(3, s.title)
+        if not r.identified:
+            d.p(f"Not identified: {r.reason}.")
+            continue
+        if r.data_choices:
+            d.p("Data choices: " + "; ".join(f"{k}: {v}" for k, v in sorted(r.data_choices.items()))
+                + ".")
+        d.table(_EST_HEADER, _estimate_rows(r), f"Estimates of the study `{s.name}`")
+        ctx.tex[f"study_{s.name}"] = tex_table(_EST_HEADER, _estimate_rows(r),
+                                               f"{s.title}: estimates", f"study-{s.name}")
+        if r.not_applicable:
+            d.p("Not run: " + "; ".join(f"{k} ({v})" for k, v in sorted(r.not_applicable.items()))
+                + ".")
+        e = r.headline_estimate
+        if e is not None and "observed" in e.path:
+            d.extend(ctx.figure(
+                f"study_{s.name}_headline", path_figure(e, s.treated),
+                f"{e.label}: observed and counterfactual outcome ({e.unit}); lower panel: the "
+                "effect" + (" with its interval." if e.lower is not None else ".")))
+        for _key, est_ in r.estimates.items():
+            if est_.caveats:
+                d.p(f"Caveats ({est_.label}): " + "; ".join(c.rstrip(".") for c in est_.caveats)
+                    + ".")
+        rob = r.robustness
+        if rob is not None and rob.n_specifications and e is not None:
+            d.extend(ctx.figure(
+                f"study_{s.name}_specification_curve", specification_curve(rob, e.unit),
+                f"Specification curve: the headline (red) and every alternative specification "
+                f"(blue) sorted by estimate, {e.unit}, with intervals (grey) where the estimator "
+                "gives one."))
+            skipped = rob.table[rob.table["status"] != "ok"]
+            if len(skipped):
+                d.p("Specifications not run: " + "; ".join(
+                    f"{row.dimension} = {row.value} ({row.status})"
+                    for row in skipped.itertuples()) + ".")
+        if r.excluded_donors:
+            d.p("Excluded donors: " + "; ".join(
+                f"{k} ({v})" for k, v in sorted(r.excluded_donors.items())) + ".")
+    return d.blocks
+
+
+@section("local_projections", order=45)
+def local_projections(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
+    """Impulse responses shown and read: where the response is significant, and how large."""
+    d = Doc()
+    found = [(r, r.estimates["local_projections"]) for r in studies
+             if r.identified and "local_projections" in r.estimates]
+    if not found:
+        return []
+    d.h(2, "Local projections")
+    d.p("Response of the outcome h periods after a one-period pulse at the treatment date "
+        "(Jordà 2005), with pointwise intervals; read alongside the time-series counterfactuals "
+        "because it does not extrapolate a pre-period trend.")
+    for r, e in found:
+        irf = e.path
+        sig = irf[(irf["upper"] < 0) | (irf["lower"] > 0)]
+        peak_h = irf["effect"].abs().idxmax()
+        peak = irf.loc[peak_h]
+        reading = (f"{r.study.title}: the response peaks at horizon {peak_h} with "
+                   f"{est(peak['effect'], peak['lower'], peak['upper'])} {e.unit}; ")
+        if len(sig):
+            reading += (f"it is significant at horizon(s) {', '.join(str(h) for h in sig.index)} "
+                        f"and averages {num(e.average_effect)} {e.unit} over horizons "
+                        f"{irf.index.min()}..{irf.index.max()}.")
+        else:
+            reading += f"no horizon is significant at the {100 * e.alpha:g}% level."
+        d.p(reading)
+        if e.result is not None and hasattr(e.result, "plot"):
+            fig = e.result.plot()
+            for ax in fig.axes:
+                ax.set_ylabel(f"response, {e.unit}")
+                ax.set_xlabel("horizon (periods after the pulse)")
+            d.extend(ctx.figure(f"study_{r.study.name}_local_projections", fig,
+                                f"Local projections of {r.study.title}: response ({e.unit}) by "
+                                "horizon with pointwise intervals."))
+    return d.blocks
+
+
+def cross_country_rows(studies: Sequence[Any]) -> list[dict[str, Any]]:
+    """One row per study: the synthetic-control estimate where there is one, else the headline."""
+    rows = []
+    for r in studies:
+        row: dict[str, Any] = {"study": r.study.name, "title": r.study.title,
+                               "treated": r.study.treated, "identified": bool(r.identified)}
+        e = None
+        if r.identified:
+            e = r.estimates.get("synthetic_control") or r.headline_estimate
+        if e is None:
+            row["reason"] = r.reason or "no estimate"
+        else:
+            row.update(estimator=e.label, effect=e.average_effect, lower=e.lower, upper=e.upper,
+                       unit=e.unit, share=e.share_of_counterfactual, pvalue=e.placebo_pvalue,
+                       pre_rmspe=e.pre_rmspe, window=f"{e.window[0]}..{e.window[1]}")
+        rows.append(row)
+    return rows
+
+
+@section("cross_country", order=70)
+def cross_country(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
+    """Every episode estimated the same way, side by side; "not identified: reason" where so."""
+    if len({r.study.treated for r in studies}) < 2:
+        return []
+    d = Doc()
+    d.h(2, "Across countries: every episode estimated the same way")
+    d.p("Each row is a bundled study. The effect is the synthetic-control average gap where the "
+        "study runs one (else its headline estimator); the share is the effect over the mean "
+        "counterfactual; the placebo p-value ranks the treated unit's post/pre RMSPE ratio "
+        "among its donors'. Where the data do not identify an episode the row says why "
+        "instead of printing a number.")
+    rows = []
+    for row in cross_country_rows(studies):
+        if "effect" not in row:
+            rows.append([row["title"], row["treated"], f"not identified: {row['reason']}",
+                         "", "", "", "", ""])
+            continue
+        rows.append([
+            row["title"], row["treated"], row["estimator"], row["window"],
+            f"{est(row['effect'], row['lower'], row['upper'])} {row['unit']}",
+            "–" if row["share"] is None else f"{100 * row['share']:+.1f}%",
+            "–" if row["pvalue"] is None else f"{row['pvalue']:.3f}",
+            "–" if row["pre_rmspe"] is None else num(row["pre_rmspe"]),
+        ])
+    header = ["study", "treated", "estimator", "window", "effect", "share of counterfactual",
+              "placebo p", "pre-RMSPE"]
+    d.table(header, rows, "Episodes side by side")
+    ctx.tex["cross_country"] = tex_table(header, rows, "Sanctions episodes side by side",
+                                         "venecon-cross-country")
+    return d.blocks
+
+
+def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, Any]]:
+    """venecon's estimates and the published ones, one sign convention (effect < 0 is a loss).
+
+    venecon's rows are the headlines of the studies that declare literature
+    comparisons, and the revenue figures of the standard analysis. Rows:
+    ``label``, ``source`` ("venecon" or the study), ``value``, ``lower``,
+    ``upper``, ``unit`` ("kb/d" or "USD bn/yr"). Published output declines are
+    negated; published revenue losses and venecon's revenue lost (positive
+    for a loss) are negated too, so that every row reads "effect on the
+    country" with losses below zero.
+    """
+    from ..literature import keys, published
+
+    rows: list[dict[str, Any]] = []
+    for r in studies:
+        # only studies that declare published comparisons (``literature = [...]``)
+        e = r.headline_estimate if r.identified and r.study.literature else None
+        if e is not None and e.unit == "kb/d":
+            rows.append({"label": f"venecon: {r.study.title} ({e.label})", "source": "venecon",
+                         "value": e.average_effect, "lower": e.lower, "upper": e.upper,
+                         "unit": "kb/d"})
+    if analysis is not None:
+        for key, unit, what in (
+            ("revenue_lost_usd_bn_per_year", "USD bn/yr", "revenue lost, annual rate"),
+            ("sanctions_financial_value_12m_usd_bn", "USD bn/yr", "revenue lost, 12 months"),
+            ("revenue_lost_usd_bn_total", "USD bn (total)", "revenue lost, total"),
+        ):
+            h = analysis.results["headline"].get(key)
+            if h is not None:
+                rows.append({"label": f"venecon: {what} ({', '.join(map(str, h['window']))})",
+                             "source": "venecon", "value": -h["estimate"],
+                             "lower": None if h["upper"] is None else -h["upper"],
+                             "upper": None if h["lower"] is None else -h["lower"],
+                             "unit": unit})
+    for key in keys():
+        entry = published(key)
+        for measure in ("kbd", "usd_bn"):
+            fig = entry.get(measure)
+            if fig is None:
+                continue
+            if measure == "kbd":
+                unit = "kb/d"
+            elif "yr" in fig.unit or "12 months" in fig.unit:
+                unit = "USD bn/yr"
+            elif "total" in fig.unit:
+                unit = "USD bn (total)"
+            else:
+                continue
+            if measure == "kbd" and "decline" not in fig.text.lower() \
+                    and "loss" not in fig.text.lower() and "lost" not in fig.text.lower():
+                continue  # a level of output (a data check), not an effect
+            v = fig.value
+            lo, hi = (v if isinstance(v, tuple) else (None, None))
+            mid = (lo + hi) / 2 if isinstance(v, tuple) else v
+            rows.append({"label": f"{entry.study}: {fig.text}", "source": entry.study,
+                         "value": -mid, "lower": None if hi is None else -hi,
+                         "upper": None if lo is None else -lo, "unit": unit})
+    return rows
+
+
+def forest_figure(rows: list[dict[str, Any]]) -> Any:
+    """Two panels (kb/d and USD bn/yr): venecon's estimates (black) beside published (blue)."""
+    from .figures import plt_agg
+
+    plt = plt_agg()
+    units = [u for u in ("kb/d", "USD bn/yr", "USD bn (total)")
+             if any(r["unit"] == u for r in rows)]
+    heights = [sum(r["unit"] == u for r in rows) for u in units]
+    fig, axes = plt.subplots(len(units), 1, figsize=(10, 1.2 + 0.42 * sum(heights)),
+                             height_ratios=heights, squeeze=False)
+    for ax, unit in zip(axes[:, 0], units, strict=True):
+        sub = [r for r in rows if r["unit"] == unit]
+        for y, r in enumerate(reversed(sub)):
+            color = "black" if r["source"] == "venecon" else "tab:blue"
+            if r["lower"] is not None and r["upper"] is not None:
+                ax.plot([r["lower"], r["upper"]], [y, y], color=color, lw=1.6)
+            ax.plot([r["value"]], [y], "o", color=color, ms=5)
+        ax.set_yticks(range(len(sub)), [_short(r["label"]) for r in reversed(sub)], fontsize=7.5)
+        ax.axvline(0, color="grey", lw=0.8)
+        ax.set_xlabel(f"effect, {unit} (negative: loss)")
+    axes[0, 0].set_title("venecon's estimates (black) beside the published ones (blue)")
+    fig.tight_layout()
+    fig.subplots_adjust(left=0.45)  # room for the long row labels
+    return fig
+
+
+def _short(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@section("forest", order=88)
+def forest(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
+    rows = forest_rows(studies, ctx.analysis)
+    if not any(r["source"] == "venecon" for r in rows):
+        return []
+    d = Doc()
+    d.h(2, "Forest plot: venecon beside the literature")
+    d.p("One sign convention: every row is the effect on the country, losses below zero "
+        "(published declines and revenue losses are negated). Ranges are drawn where the "
+        "source gives one; points without a bar have no published interval. Studies that "
+        "publish no estimate (e.g. critiques of a method) are not plotted.")
+    d.extend(ctx.figure("forest", forest_figure(rows),
+                        "venecon's headline estimates (black, with intervals) and published "
+                        "figures (blue, with their ranges), in kb/d and USD bn per year."))
+    d.table(["row", "value [range]", "unit"],
+            [[r["label"], est(r["value"], r["lower"], r["upper"]), r["unit"]] for r in rows])
+    return d.blocks
