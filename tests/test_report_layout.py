@@ -46,7 +46,9 @@ def test_the_declarations_hold_them() -> None:
 
 
 def test_adding_a_section_is_one_function(tmp_path: Path) -> None:
+    from venecon.report import study_sections  # noqa: F401 - registers the built-in sections
     from venecon.report.blocks import Doc
+    from venecon.report.renderers import to_html, to_markdown
     from venecon.report.sections import (
         ReportContext,
         compose,
@@ -66,7 +68,8 @@ def test_adding_a_section_is_one_function(tmp_path: Path) -> None:
         names = registered()
         assert names.index("executive_summary") < names.index("test_extra")
         doc = compose([], ReportContext(config={"alpha": 0.05}), names=["test_extra"])
-        assert "0 studies; alpha 0.05" in doc.markdown() and "<h2>Extra</h2>" in doc.html("t")
+        assert "0 studies; alpha 0.05" in to_markdown(doc.blocks)
+        assert "<h2>Extra</h2>" in to_html(doc.blocks, "t")
     finally:
         unregister("test_extra")
     with pytest.raises(ValueError, match="already registered"):

@@ -116,9 +116,9 @@ def test_iran_toml_from_the_issue_runs_from_the_cli_and_is_byte_identical(tmp_pa
         "report.html",
         "tables/iran-2012_estimates.csv",
         "tables/iran-2012_robustness.csv",
-        "figures/iran-2012_synthetic_control.png",
-        "figures/iran-2012_synthetic_control.svg",
-        "figures/iran-2012_robustness.svg",
+        "figures/study_iran-2012_headline.png",
+        "figures/study_iran-2012_headline.svg",
+        "figures/study_iran-2012_specification_curve.svg",
     ):
         assert (out1 / name).is_file(), name
     assert "placebo p-value" in (out1 / "report.md").read_text(encoding="utf-8")

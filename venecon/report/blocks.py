@@ -79,13 +79,3 @@ class Doc:
 
     def extend(self, blocks: list[Block]) -> None:
         self.blocks.extend(blocks)
-
-    def markdown(self) -> str:
-        from .renderers import to_markdown
-
-        return to_markdown(self.blocks)
-
-    def html(self, title: str) -> str:
-        from .renderers import to_html
-
-        return to_html(self.blocks, title)

@@ -133,6 +133,8 @@ def write_report(a: Analysis | None, out: Path, studies: Sequence[Any] = (),
     ``a`` is the standard analysis (or None: a report of the studies alone, as
     ``venecon study run`` writes); ``studies`` are :class:`~venecon.study.StudyResults`.
     """
+    from . import standard_sections, study_sections  # noqa: F401 - register the built-in sections
+    from .renderers import to_html, to_markdown
     from .sections import ReportContext, compose
 
     figures = make_figures(a, out / "figures") if a is not None else {}
@@ -152,9 +154,24 @@ def write_report(a: Analysis | None, out: Path, studies: Sequence[Any] = (),
         results = results_dict(studies)
     for key, text in ctx.tex.items():
         (tables / f"{key}.tex").write_text(text, encoding="utf-8")
+    _study_csv_tables(studies, tables)
     write_results_json(results, out / "results.json")
-    (out / "report.md").write_text(doc.markdown(), encoding="utf-8")
-    (out / "report.html").write_text(doc.html("venecon report"), encoding="utf-8")
+    (out / "report.md").write_text(to_markdown(doc.blocks), encoding="utf-8")
+    (out / "report.html").write_text(to_html(doc.blocks, "venecon report"), encoding="utf-8")
+
+
+def _study_csv_tables(studies: Sequence[Any], tables: Path) -> None:
+    """Each identified study's estimates and robustness grid as CSV (for a paper's appendix)."""
+    from ..study.report import estimates_table
+
+    for r in studies:
+        if not r.identified:
+            continue
+        estimates_table(r).to_csv(tables / f"{r.study.name}_estimates.csv", index=False,
+                                  float_format="%.10g", lineterminator="\n")
+        if r.robustness is not None and r.robustness.n_specifications:
+            r.robustness.table.to_csv(tables / f"{r.study.name}_robustness.csv", index=False,
+                                      float_format="%.10g", lineterminator="\n")
 
 
 def write_study_report(studies: Sequence[Any], out: str | Path) -> Path:

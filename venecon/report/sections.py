@@ -80,14 +80,13 @@ def unregister(name: str) -> None:
     _REGISTRY.pop(name)
 
 
-def _load_builtin() -> None:
-    # importing the modules registers their sections
-    from . import standard_sections, study_sections  # noqa: F401
-
-
 def registered() -> list[str]:
-    """Names of the registered sections, in report order."""
-    _load_builtin()
+    """Names of the registered sections, in report order.
+
+    The built-in sections register themselves when :mod:`venecon.report.standard_sections`
+    and :mod:`venecon.report.study_sections` are imported (:mod:`venecon.report.render`
+    does so); this module never imports them, so the section modules can import it.
+    """
     return [n for n, _ in sorted(_REGISTRY.items(), key=lambda kv: (kv[1][0], kv[0]))]
 
 
