@@ -102,22 +102,24 @@ def test_results_json_has_headlines_with_intervals_and_provenance(report_dir: Pa
         assert (report_dir / "figures" / "revenue_lost.png").exists()
 
 
-#: Headline numbers of the deterministic default run (bundled data 2026.11.0), as stored in
-#: results.json (10 significant digits): estimate, lower, upper. The same values as before the
-#: report became a composition of studies (no number moved).
+#: Headline numbers of the deterministic default run (bundled data, Energy Institute 2026
+#: edition), as stored in results.json (10 significant digits): estimate, lower, upper.
+#: Changes from 0.1.0 (see CHANGELOG.md): ITS intervals use fixed-b critical values (point
+#: estimates unchanged); the synthetic control runs on EI 2026 to 2025; revenue uses the
+#: observed export share 0.7845 instead of 1.
 PINNED = {
-    "sanctions_its_financial_average_kbd": (-180.7398904, -255.6535441, -105.8262367),
-    "sanctions_its_oil_average_kbd": (-561.4165446, -713.9776755, -408.8554138),
+    "sanctions_its_financial_average_kbd": (-180.7398904, -363.7656166, 2.285835757),
+    "sanctions_its_oil_average_kbd": (-561.4165446, -898.56337, -224.2697193),
     "sanctions_arima_financial_average_kbd": (-255.3870637, -381.3165013, -127.0946527),
     "sanctions_arima_oil_average_kbd": (-690.9599696, -923.1985806, -446.5241949),
-    "chevron_its_average_kbd": (-126.0499894, -239.6646529, -12.43532599),
+    "chevron_its_average_kbd": (-126.0499894, -358.6100361, 106.5100573),
     "chevron_arima_average_kbd": (-85.00335739, -357.1885789, 200.0702954),
-    "reopening_level_shift_kbd": (13.88888889, -67.21935083, 94.9971286),
-    "synth_effect_2017_2023_kbd": (-1135.675052, -1474.139728, -1110.134493),
-    "synth_effect_2017_2018_kbd": (-493.4325817, None, None),
-    "synth_effect_2019_2023_kbd": (-1392.57204, None, None),
-    "revenue_lost_usd_bn_per_year": (7.488415174, 5.246819775, 9.730010572),
-    "sanctions_financial_value_12m_usd_bn": (3.110264433, 1.57035277, 4.650176096),
+    "reopening_level_shift_kbd": (13.88888889, -466.383124, 494.1609018),
+    "synth_effect_2017_2025_kbd": (-1121.39506, -1507.430109, -1083.571867),
+    "synth_effect_2017_2018_kbd": (-496.8628095, None, None),
+    "synth_effect_2019_2025_kbd": (-1299.832845, None, None),
+    "revenue_lost_usd_bn_per_year": (5.874661704, 1.673422867, 10.07590054),
+    "sanctions_financial_value_12m_usd_bn": (2.440002448, -0.516157491, 5.396162387),
 }
 
 
@@ -139,7 +141,7 @@ def test_studies_reproduce_the_standard_analysis(report_dir: Path) -> None:
     pairs = [
         ("venezuela-2019-oil", "its", "sanctions_its_oil_average_kbd"),
         ("venezuela-2017-financial", "its", "sanctions_its_financial_average_kbd"),
-        ("venezuela-annual", "synthetic_control", "synth_effect_2017_2023_kbd"),
+        ("venezuela-annual", "synthetic_control", "synth_effect_2017_2025_kbd"),
     ]
     for study, estimator, key in pairs:
         e = studies[study]["estimates"][estimator]
