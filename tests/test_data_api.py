@@ -192,3 +192,24 @@ def test_describe_is_json_safe_and_detached():
     json.dumps(entry)
     entry["title"] = "changed"
     assert venecon.describe("production_monthly")["title"] != "changed"
+
+
+def test_citations_carry_year_and_release_metadata():
+    import re
+    from pathlib import Path
+
+    from venecon._version import __release_date__
+
+    library = venecon.cite()
+    assert f"year = {{{__release_date__[:4]}}}" in library
+    assert f"date = {{{__release_date__}}}" in library
+    cff = Path(__file__).resolve().parents[1] / "CITATION.cff"
+    if cff.is_file():  # the source checkout: CITATION.cff agrees with the package
+        text = cff.read_text(encoding="utf-8")
+        assert f'version: "{venecon.__version__}"' in text
+        assert f'date-released: "{__release_date__}"' in text
+    for name in _package.names():
+        entries = venecon.cite(name).split("\n\n")
+        assert all(re.search(r"year = \{\d{4}\}", e) for e in entries[:1]), name
+        # every upstream publisher entry links its published source
+        assert all("url = {http" in e for e in entries[1:]), name

@@ -6,7 +6,7 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
-from .._version import __version__
+from .._version import __release_date__, __version__
 from . import _package
 
 if TYPE_CHECKING:
@@ -182,6 +182,8 @@ def cite(name: str | None = None) -> str:
             "title": LIBRARY_CITATION["title"],
             "author": LIBRARY_CITATION["author"],
             "version": __version__,
+            "year": __release_date__[:4],
+            "date": __release_date__,
             "license": LIBRARY_CITATION["license"],
         },
     )
@@ -197,10 +199,13 @@ def cite(name: str | None = None) -> str:
                 "title": f"{entry['title']} (venecon curated dataset '{name}', data version {version})",
                 "author": LIBRARY_CITATION["author"],
                 "howpublished": f"venecon {__version__}, datasets/data/{name}.csv",
+                "year": __release_date__[:4],
                 "note": f"sha256 {entry['hash'].removeprefix('sha256:')}. {entry.get('attribution', '')}".strip(),
             },
         )
     ]
+    vintage = entry.get("vintage") if isinstance(entry.get("vintage"), dict) else {}
+    committed = {f.get("commit"): f.get("committed") for f in vintage.get("raw_files", [])}
     seen = set()
     for source in entry["sources"]:
         key = _slug(source.get("source") or source["title"])
@@ -215,6 +220,8 @@ def cite(name: str | None = None) -> str:
                 {
                     "title": source["title"],
                     "url": source["path"],
+                    # the year of the raw file's upstream commit (its vintage), where known
+                    "year": str(committed.get(raw.get("commit")) or "")[:4],
                     "note": " ".join(
                         part
                         for part in (
