@@ -279,17 +279,48 @@ def numeric_values(values: Any, what: str, index: Any = None) -> np.ndarray:
     )
 
 
+#: Largest magnitude the time-series models accept: the squares and cross-products of
+#: larger values overflow float64 (max ~1.8e308) in least squares and likelihoods.
+MAX_MAGNITUDE = 1e100
+
+
 def check_finite(y: pd.Series, what: str, freq: str = "M") -> None:
-    """Raise when ``y`` holds infinite values (they would give infinite estimates), naming them."""
+    """Raise when ``y`` holds infinite or overflowing values, naming them.
+
+    An infinity makes every estimate infinite; a finite value above
+    :data:`MAX_MAGNITUDE` overflows once squared, with the same result.
+    """
     import numpy as np
 
-    bad = np.isinf(y.to_numpy(dtype="float64"))
+    values = y.to_numpy(dtype="float64")
+    bad = np.isinf(values)
     if bad.any():
         shown = ", ".join(period_label(d, freq) for d in y.index[bad][:10])
         raise ModelSpecificationError(
             f"{what}: {int(bad.sum())} infinite value(s) ({shown}); an infinity makes every "
             "estimate infinite: fix or drop those observations (e.g. a division by zero upstream)"
         )
+    huge = np.abs(values) > MAX_MAGNITUDE
+    if huge.any():
+        shown = ", ".join(period_label(d, freq) for d in y.index[huge][:10])
+        raise ModelSpecificationError(
+            f"{what}: {int(huge.sum())} value(s) larger than {MAX_MAGNITUDE:g} in magnitude "
+            f"({shown}, e.g. {values[huge][0]:g}); their squares overflow double precision: "
+            "check those observations (units, a sentinel value) or rescale the series"
+        )
+
+
+def check_count(value: Any, name: str, minimum: int) -> int:
+    """An int option (``n_simulations``, ``seed``, ...) of at least ``minimum``, else a clear error.
+
+    Floats, text and booleans are refused rather than truncated, so ``seed=2.7``
+    or ``seed="5"`` cannot silently become another seed.
+    """
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ModelSpecificationError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
 
 
 def check_variation(y: pd.Series, what: str) -> None:
@@ -466,6 +497,11 @@ def prepare_outcome(
         raise ModelSpecificationError(
             f"data must be a pandas Series or DataFrame, got {type(data).__name__}"
         )
+    if len(y) == 0:
+        raise InsufficientDataError(
+            "outcome: the series is empty (no observations); pass the data to model, e.g. "
+            "venecon.load(...) with a country and series that exist"
+        )
     freq = frequency_of(y.index) if len(y) > 1 else "M"
     if len(y) == 1 and isinstance(y.index, pd.DatetimeIndex):
         freq = "M"
@@ -560,6 +596,11 @@ def event_date(value: Any) -> tuple[str, pd.Timestamp]:
     import pandas as pd
 
     if isinstance(value, str):
+        if not value.strip():
+            raise ModelSpecificationError(
+                "an event is an empty string; give a date ('YYYY-MM-DD'), a year or a registry "
+                "id such as 'eo13808' (see venecon.events())"
+            )
         try:
             return value, pd.Timestamp(value)
         except (TypeError, ValueError):
