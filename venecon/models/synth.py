@@ -50,7 +50,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import (
@@ -359,6 +359,15 @@ class SyntheticControlResults(PathResults):
 # --------------------------------------------------------------------------- model
 
 
+def _count(value: Any, name: str, minimum: int) -> int:
+    """An int option of at least ``minimum``; NaN, text and floats are refused, not truncated."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ModelSpecificationError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
 def _periods(value: Any, times: Sequence[Any], what: str) -> tuple:
     """Resolve a period spec (scalar, list, range, slice(start, end) inclusive) to periods."""
     if isinstance(value, slice):
@@ -526,7 +535,7 @@ class SyntheticControl:
                 f"the panel has duplicated ({unit}, {time}) rows, e.g. {dup.to_dict('records')}"
             )
         self._time_values = tvals.tolist()
-        times = sorted(self._time_values)
+        times = self._sorted_periods(self._time_values, time)
         self.times = tuple(pd.Timestamp(t) if isinstance(t, pd.Timestamp) else t for t in times)
         self.treatment_time = self.coerce_time(treatment_time)
         self.donors = self._resolve_donors(frame, treated, donors)
@@ -569,7 +578,7 @@ class SyntheticControl:
         if isinstance(v, str) and v == "crossval":
             self._resolve_training(frame)
         self.starts = tuple(starts)
-        self.n_random_starts = int(n_random_starts)
+        self.n_random_starts = _count(n_random_starts, "n_random_starts", 0)
         self.optimizer = optimizer
         self.maxiter = maxiter
         self.events = dict(events or {})
@@ -740,6 +749,28 @@ class SyntheticControl:
             raise ModelSpecificationError(
                 f"columns {missing} are not in the panel; it has {list(data.columns)}"
             )
+        if data.empty:
+            raise InsufficientDataError(
+                "the panel is empty (no rows); pass a long frame with one row per unit and period"
+            )
+
+    @staticmethod
+    def _sorted_periods(values: list, time: str) -> list:
+        """The distinct periods in order; a column mixing types (text among years) is refused."""
+        try:
+            return sorted(values)
+        except TypeError:
+            from collections import Counter
+
+            kinds = Counter(type(v).__name__ for v in values)
+            rare = kinds.most_common()[-1][0]
+            odd = next(v for v in values if type(v).__name__ == rare)
+            raise ModelSpecificationError(
+                f"the time column {time!r} mixes {', '.join(sorted(kinds))} values (e.g. {odd!r} "
+                f"among {kinds.most_common(1)[0][0]} periods); periods must be all numbers "
+                "(years) or all dates: convert it "
+                "with pd.to_numeric(..., errors='coerce') or pd.to_datetime and drop what fails"
+            ) from None
 
     @staticmethod
     def _detect_unit(data: pd.DataFrame, unit_col: str) -> str | None:
@@ -774,6 +805,11 @@ class SyntheticControl:
         if donors is None:
             pool = [u for u in units if u != treated]
         else:
+            if isinstance(donors, str) or not isinstance(donors, Iterable):
+                raise ModelSpecificationError(
+                    f"donors must be a list of units of column {self.unit_col!r} (or None for "
+                    f"every other unit), got {donors!r}"
+                )
             pool = list(dict.fromkeys(donors))
             unknown = [d for d in pool if d not in units]
             if unknown:
