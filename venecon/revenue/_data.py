@@ -10,6 +10,7 @@ from ..exceptions import DateRangeError, SchemaError
 from .units import check_unit, month_ranges
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "select_price",
     "require_cover",
     "prepare_volumes",
+    "numeric",
+    "month_start",
 ]
 
 
@@ -51,6 +54,50 @@ def to_months(index: Any, what: str) -> pd.DatetimeIndex:
     return months
 
 
+def numeric(values: Any, what: str) -> np.ndarray:
+    """``values`` (a Series) as float64; text or booleans raise a :class:`SchemaError` naming them.
+
+    Missing values stay NaN (the callers report them with their months).
+    """
+    import numpy as np
+    import pandas as pd
+
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        raise SchemaError(f"{what}: the values are booleans; expected numbers")
+    try:
+        return series.to_numpy(dtype="float64", na_value=np.nan)
+    except (TypeError, ValueError):
+        pass
+    coerced = pd.to_numeric(series, errors="coerce")
+    bad = np.flatnonzero(coerced.isna().to_numpy() & series.notna().to_numpy())
+    first = bad[0] if len(bad) else 0
+    at = series.index[first]
+    at = f"{at:%Y-%m}" if isinstance(at, pd.Timestamp) else f"row {at!r}"
+    raise SchemaError(
+        f"{what}: {len(bad)} value(s) are text or other non-numbers (first {series.iloc[first]!r} "
+        f"at {at}); convert with pd.to_numeric(..., errors='coerce') and "
+        "handle the entries it cannot read"
+    )
+
+
+def month_start(value: Any, what: str) -> pd.Timestamp:
+    """The first day of the month of ``value`` (a date-like); a clear error if it is not a date."""
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise DateRangeError(
+            f"{what}={value!r} is not a date ({exc}); pass e.g. '2019-01' or '2019-01-01'"
+        ) from None
+    if stamp is pd.NaT:
+        raise DateRangeError(f"{what}={value!r} is not a date; pass e.g. '2019-01' or '2019-01-01'")
+    if stamp.tz is not None:
+        stamp = stamp.tz_localize(None)
+    return stamp.to_period("M").to_timestamp()
+
+
 def frame_provenance(data: Any, fallback: pd.Series | None = None) -> dict[str, Any]:
     """``{"datasets": ..., "data_version": ...}`` of a loaded frame, else a user-supplied sha256."""
     attrs = getattr(data, "attrs", {}).get("venecon")
@@ -75,14 +122,13 @@ def _one(frame: pd.DataFrame, key: str, what: str) -> str | None:
 
 def tidy_to_series(frame: pd.DataFrame, what: str, unit: str) -> pd.Series:
     """Values of a one-series tidy frame as a float Series on month starts (unit checked)."""
-    import numpy as np
     import pandas as pd
 
     for key in ("country", "series", "source"):
         _one(frame, key, what)
     check_unit(frame, unit, what)
     values = pd.Series(
-        frame["value"].to_numpy(dtype="float64", na_value=np.nan),
+        numeric(frame["value"], what),
         index=to_months(frame["date"], what),
         name=what,
     )
@@ -98,7 +144,7 @@ def select_price(
     if isinstance(prices, pd.Series):
         check_unit(prices, unit, what)
         out = pd.Series(
-            prices.to_numpy(dtype="float64"), index=to_months(prices.index, what), name=series
+            numeric(prices, what), index=to_months(prices.index, what), name=series
         )
         return out.sort_index()
     if not isinstance(prices, pd.DataFrame):
@@ -135,7 +181,7 @@ def select_price(
     check_unit(prices, unit, what)
     column = prices[series]
     out = pd.Series(
-        column.to_numpy(dtype="float64"), index=to_months(prices.index, what), name=series
+        numeric(column, f"{what} {series!r}"), index=to_months(prices.index, what), name=series
     )
     return out.sort_index()
 
@@ -168,7 +214,6 @@ def prepare_volumes(
     Returns the volumes and, for a tidy frame with a ``flag`` column, a boolean
     Series marking flagged months (e.g. annual estimates spread over months).
     """
-    import numpy as np
     import pandas as pd
 
     flags = None
@@ -182,7 +227,7 @@ def prepare_volumes(
     elif isinstance(volumes, pd.Series):
         check_unit(volumes, "kb/d", "volumes")
         q = pd.Series(
-            volumes.to_numpy(dtype="float64", na_value=np.nan),
+            numeric(volumes, "volumes"),
             index=to_months(volumes.index, "volumes"),
         ).sort_index()
     else:
@@ -191,9 +236,9 @@ def prepare_volumes(
             f"in kb/d with a monthly date index, got {type(volumes).__name__}"
         )
     if start is not None:
-        q = q[q.index >= pd.Timestamp(start).to_period("M").to_timestamp()]
+        q = q[q.index >= month_start(start, "start")]
     if end is not None:
-        q = q[q.index <= pd.Timestamp(end).to_period("M").to_timestamp()]
+        q = q[q.index <= month_start(end, "end")]
     if q.empty:
         raise DateRangeError(f"volumes: no months between {start!r} and {end!r}")
     full = pd.date_range(q.index.min(), q.index.max(), freq="MS", name="date")
