@@ -45,10 +45,6 @@ SETTINGS = settings(derandomize=True, deadline=None, database=None, print_blob=F
 
 #: Failures in modules this work stream does not own: id -> (entry point, exception type,
 #: text in the message or "" for any, owner and reason). Remove an entry when fixed.
-_TS = "time-series models (venecon/models/its|arima|projections|breaks.py, _inputs.py)"
-_SC = "synthetic control (venecon/models/synth.py)"
-_PANEL = "panel models (venecon/models/panel.py, staggered.py)"
-_REV = "revenue (venecon/revenue/accounting.py)"
 _REPORT = "report (venecon/report/config.py)"
 KNOWN: dict[str, tuple[str, str, str, str]] = {
     # key: (entry point, exception type, text in its message, owner: what is wrong)
@@ -69,6 +65,8 @@ FIXED: dict[str, tuple[str, str, str]] = {
                                    "larger than 1e+100"),
     "InterventionARIMA-cov-type": ("InterventionARIMA", "ModelSpecificationError",
                                    "cov_type must be one of"),
+    "InterventionARIMA-trend-list": ("InterventionARIMA", "ModelSpecificationError",
+                                     "trend must be"),  # found with 300 examples per test
     "StructuralBreaks-seed": ("StructuralBreaks", "ModelSpecificationError", "seed must be an int"),
     "StructuralBreaks-seed-text": ("StructuralBreaks", "ModelSpecificationError",
                                    "seed must be an int"),
@@ -917,7 +915,8 @@ def _known_case(key: str):
         opts = {"int-options": {"order": ("a", 1, 0)}, "seed": {"seed": -1},
                 "n-simulations": {"n_simulations": -5}, "not-iterable": {"order": 0.5},
                 "seed-type": {"seed": ("a", 1, 0)}, "cov-type": {"cov_type": "bogus"},
-                "seed-text": {"seed": "x"}, "model-dict": {"model": {}}}.get(kind, {})
+                "seed-text": {"seed": "x"}, "model-dict": {"model": {}},
+                "trend-list": {"trend": []}}.get(kind, {})
         if api == "StructuralBreaks":
             return lambda: cls(data, **{**fixed, **opts}).fit()
         return lambda: cls(data, events, **{**fixed, **opts}).fit()

@@ -293,7 +293,7 @@ class InterventionARIMA:
         self.n_pre = self.events[0].position
         s = self.seasonal_order
         trend_terms = {"n": 0, "c": 1, "t": 1, "ct": 2}
-        if self.trend not in trend_terms:
+        if not isinstance(self.trend, str) or self.trend not in trend_terms:
             raise ModelSpecificationError(f"trend must be 'n', 'c', 't' or 'ct', got {self.trend!r}")
         self._k_fixed = trend_terms[self.trend]
         k_controls = 0 if self.controls is None else self.controls.shape[1]
