@@ -59,7 +59,7 @@ from ..exceptions import (
     InsufficientDataError,
     ModelSpecificationError,
 )
-from .results import PathResults, build_provenance, jsonable
+from .results import CumulativeEffect, PathResults, build_provenance, jsonable
 from .synth_engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
 from .synth_inference import (
     LeaveOneOutResult,
@@ -102,7 +102,16 @@ class SyntheticControlResults(PathResults):
     p-value when the model was fitted with ``placebo=True`` (NaN otherwise),
     and ``conf_int`` is NaN; per-period conformal intervals are filled into
     ``effects`` when fitted with ``conformal=True``.
+
+    :meth:`plot` draws the actual and synthetic paths (top) and the gap in
+    every period (bottom), with the conformal band when there is one.
     """
+
+    _unit_keyword = "outcome_unit"
+    _plot_counterfactual = "synthetic"
+    _plot_effect = "gap"
+    _plot_effect_legend = "gap"
+    _plot_interval = "conformal interval"
 
     def __init__(
         self,
@@ -245,58 +254,16 @@ class SyntheticControlResults(PathResults):
 
     def cumulative_effect(
         self, start: Any = None, end: Any = None, alpha: float | None = None
-    ) -> Any:
+    ) -> CumulativeEffect:
         """Total effect over a window in barrels for flow outcomes (kb/d); intervals are NaN.
 
-        Annual (integer year) periods count 365 or 366 days, monthly
-        timestamps their days in the month.
+        :meth:`PathResults.cumulative_effect` with the effect window as the
+        default window: annual (integer year) periods count 365 or 366 days,
+        monthly ones their days in the month.
         """
-        import calendar
-        import math
-
-        import numpy as np
-        import pandas as pd
-
-        from .results import BARRELS_PER_UNIT_DAY, CumulativeEffect
-
-        if self._unit not in BARRELS_PER_UNIT_DAY:
-            raise ModelSpecificationError(
-                f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}); "
-                f"the outcome's unit is {self._unit!r}. Pass outcome_unit='kb/d' to the model"
-            )
         start = self._window_bounds[0] if start is None else start
         end = self._window_bounds[1] if end is None else end
-        g = self._gaps[(self._gaps.index >= start) & (self._gaps.index <= end)]
-        if g.empty or (g.index < self._events["period"].iloc[0]).any():
-            raise ModelSpecificationError(
-                f"cumulative_effect: {start}-{end} is not a post-treatment window"
-            )
-        if isinstance(g.index, pd.DatetimeIndex):
-            days = np.asarray(g.index.days_in_month, dtype="float64")
-            stamps = g.index
-        else:
-            days = np.array([366.0 if calendar.isleap(int(y)) else 365.0 for y in g.index])
-            stamps = pd.DatetimeIndex(
-                [pd.Timestamp(int(g.index[0]), 1, 1), pd.Timestamp(int(g.index[-1]), 12, 1)]
-            )
-        scale = BARRELS_PER_UNIT_DAY[self._unit]
-        barrels = float(np.sum(g.to_numpy() * days) * scale)
-        nan = math.nan
-        return CumulativeEffect(
-            start=stamps[0],
-            end=stamps[-1],
-            periods=len(g),
-            days=int(days.sum()),
-            unit=self._unit,
-            alpha=self._alpha if alpha is None else float(alpha),
-            barrels=barrels,
-            barrels_lower=nan,
-            barrels_upper=nan,
-            average=barrels / (days.sum() * scale),
-            average_lower=nan,
-            average_upper=nan,
-            method="point estimate only (synthetic control)",
-        )
+        return super().cumulative_effect(start, end, alpha)
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         out = super().to_dict(alpha)
@@ -308,53 +275,9 @@ class SyntheticControlResults(PathResults):
             out["placebo"] = self._placebo.to_dict()
         return out
 
-    def plot(self, alpha: float | None = None, ax: Any = None) -> Any:  # noqa: ARG002
-        """Actual and synthetic paths (top) and the gap (bottom), with the treatment marked."""
-        import matplotlib.pyplot as plt
-
-        eff = self._effects
-        if ax is None:
-            fig, (top, bottom) = plt.subplots(
-                2, 1, sharex=True, figsize=(8, 6), gridspec_kw={"height_ratios": [2, 1]}
-            )
-        else:
-            top, bottom = ax
-            fig = top.figure
-        top.plot(eff.index, eff["actual"].to_numpy(), color="black", lw=1.2, label="actual")
-        top.plot(
-            eff.index, eff["counterfactual"].to_numpy(), color="C0", ls="--", label="synthetic"
-        )
-        bottom.plot(self._gaps.index, self._gaps.to_numpy(), color="C3", label="gap")
-        if eff["effect_lower"].notna().any():
-            bottom.fill_between(
-                eff.index,
-                eff["effect_lower"].to_numpy(),
-                eff["effect_upper"].to_numpy(),
-                color="C3",
-                alpha=0.2,
-                label="conformal interval",
-            )
-        bottom.axhline(0, color="grey", lw=0.8)
-        for label, row in self._events.iterrows():
-            for a in (top, bottom):
-                a.axvline(row["period"], color="grey", ls=":", lw=1)
-            top.annotate(
-                str(label),
-                (row["period"], 1),
-                xycoords=("data", "axes fraction"),
-                rotation=90,
-                va="top",
-                ha="right",
-                fontsize=8,
-            )
-        unit = f" ({self._unit})" if self._unit else ""
-        top.set_ylabel(f"{self._dependent}{unit}")
-        bottom.set_ylabel("gap")
-        top.legend(loc="best")
-        bottom.legend(loc="best")
-        top.set_title(self._model)
-        return fig
-
+    def _effect_path(self) -> pd.Series:
+        """The gap in every period (the fit before treatment, the effect after) for plots."""
+        return self._gaps
 
 # --------------------------------------------------------------------------- model
 
