@@ -250,18 +250,20 @@ def regular_index(index: Any, what: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(starts)
 
 
-def numeric_values(values: Any, what: str, index: Any = None) -> np.ndarray:
-    """``values`` as float64; text or other non-numbers raise, naming the first offender.
+def numeric_values(values: Any, what: str, index: Any = None,
+                   error: type[VeneconError] = ModelSpecificationError) -> np.ndarray:
+    """``values`` as float64; text or other non-numbers raise ``error``, naming the first offender.
 
     Missing values (None, NaN) stay NaN (they are reported by the caller with
-    their dates); everything else must be a number.
+    their dates); everything else must be a number. ``error`` lets other
+    packages (revenue: ``SchemaError``) raise their own class with the same message.
     """
     import numpy as np
     import pandas as pd
 
     series = pd.Series(values, copy=False) if not isinstance(values, pd.Series) else values
     if series.dtype == bool or pd.api.types.is_bool_dtype(series.dtype):
-        raise ModelSpecificationError(f"{what}: the values are booleans; expected numbers")
+        raise error(f"{what}: the values are booleans; expected numbers")
     try:
         return series.to_numpy(dtype="float64", na_value=np.nan)
     except (TypeError, ValueError):
@@ -273,7 +275,7 @@ def numeric_values(values: Any, what: str, index: Any = None) -> np.ndarray:
         first = bad[0]
         at = index[first] if index is not None and len(index) > first else series.index[first]
         where = f" ({len(bad)} value(s), first {series.iloc[first]!r} at {at})"
-    raise ModelSpecificationError(
+    raise error(
         f"{what}: the column holds text or other non-numbers{where}; convert it with "
         "pd.to_numeric(..., errors='coerce') and handle the entries it cannot read"
     )

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from .._periods import series_sha256
 from ..exceptions import DateRangeError, SchemaError
+from ..models._inputs import numeric_values
 from .units import check_unit, month_ranges
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "select_price",
     "require_cover",
     "prepare_volumes",
-    "numeric",
     "month_start",
 ]
 
@@ -52,33 +51,6 @@ def to_months(index: Any, what: str) -> pd.DatetimeIndex:
             "month (for a tidy frame, select one country, series and source)"
         )
     return months
-
-
-def numeric(values: Any, what: str) -> np.ndarray:
-    """``values`` (a Series) as float64; text or booleans raise a :class:`SchemaError` naming them.
-
-    Missing values stay NaN (the callers report them with their months).
-    """
-    import numpy as np
-    import pandas as pd
-
-    series = values if isinstance(values, pd.Series) else pd.Series(values)
-    if pd.api.types.is_bool_dtype(series.dtype):
-        raise SchemaError(f"{what}: the values are booleans; expected numbers")
-    try:
-        return series.to_numpy(dtype="float64", na_value=np.nan)
-    except (TypeError, ValueError):
-        pass
-    coerced = pd.to_numeric(series, errors="coerce")
-    bad = np.flatnonzero(coerced.isna().to_numpy() & series.notna().to_numpy())
-    first = bad[0] if len(bad) else 0
-    at = series.index[first]
-    at = f"{at:%Y-%m}" if isinstance(at, pd.Timestamp) else f"row {at!r}"
-    raise SchemaError(
-        f"{what}: {len(bad)} value(s) are text or other non-numbers (first {series.iloc[first]!r} "
-        f"at {at}); convert with pd.to_numeric(..., errors='coerce') and "
-        "handle the entries it cannot read"
-    )
 
 
 def month_start(value: Any, what: str) -> pd.Timestamp:
@@ -128,7 +100,7 @@ def tidy_to_series(frame: pd.DataFrame, what: str, unit: str) -> pd.Series:
         _one(frame, key, what)
     check_unit(frame, unit, what)
     values = pd.Series(
-        numeric(frame["value"], what),
+        numeric_values(frame["value"], what, error=SchemaError),
         index=to_months(frame["date"], what),
         name=what,
     )
@@ -144,7 +116,9 @@ def select_price(
     if isinstance(prices, pd.Series):
         check_unit(prices, unit, what)
         out = pd.Series(
-            numeric(prices, what), index=to_months(prices.index, what), name=series
+            numeric_values(prices, what, error=SchemaError),
+            index=to_months(prices.index, what),
+            name=series,
         )
         return out.sort_index()
     if not isinstance(prices, pd.DataFrame):
@@ -181,7 +155,9 @@ def select_price(
     check_unit(prices, unit, what)
     column = prices[series]
     out = pd.Series(
-        numeric(column, f"{what} {series!r}"), index=to_months(prices.index, what), name=series
+        numeric_values(column, f"{what} {series!r}", error=SchemaError),
+        index=to_months(prices.index, what),
+        name=series,
     )
     return out.sort_index()
 
@@ -227,7 +203,7 @@ def prepare_volumes(
     elif isinstance(volumes, pd.Series):
         check_unit(volumes, "kb/d", "volumes")
         q = pd.Series(
-            numeric(volumes, "volumes"),
+            numeric_values(volumes, "volumes", error=SchemaError),
             index=to_months(volumes.index, "volumes"),
         ).sort_index()
     else:
