@@ -59,6 +59,7 @@ from ..exceptions import (
     InsufficientDataError,
     ModelSpecificationError,
 )
+from ._inputs import check_count
 from .results import CumulativeEffect, PathResults, build_provenance, jsonable
 from .synth_engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
 from .synth_inference import (
@@ -282,15 +283,6 @@ class SyntheticControlResults(PathResults):
 # --------------------------------------------------------------------------- model
 
 
-def _count(value: Any, name: str, minimum: int) -> int:
-    """An int option of at least ``minimum``; NaN, text and floats are refused, not truncated."""
-    import numbers
-
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ModelSpecificationError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _periods(value: Any, times: Sequence[Any], what: str) -> tuple:
     """Resolve a period spec (scalar, list, range, slice(start, end) inclusive) to periods."""
     if isinstance(value, slice):
@@ -501,7 +493,7 @@ class SyntheticControl:
         if isinstance(v, str) and v == "crossval":
             self._resolve_training(frame)
         self.starts = tuple(starts)
-        self.n_random_starts = _count(n_random_starts, "n_random_starts", 0)
+        self.n_random_starts = check_count(n_random_starts, "n_random_starts", 0)
         self.optimizer = optimizer
         self.maxiter = maxiter
         self.events = dict(events or {})
