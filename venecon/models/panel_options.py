@@ -118,7 +118,6 @@ class PanelOptions:
         return out
 
 
-
 def event_time(value: Any, name: str, model: str) -> int:
     """``value`` as an event time (an integer number of periods relative to treatment).
 

@@ -880,6 +880,7 @@ class PathResults(ModelResults):
         top.set_ylabel(f"{self._dependent}{unit}")
         bottom.set_ylabel(self._plot_effect)
         top.legend(loc="best")
-        bottom.legend(loc="best")
+        if bottom.get_legend_handles_labels()[0]:  # nothing to list without a band or label
+            bottom.legend(loc="best")
         top.set_title(self._model)
         return fig
