@@ -625,8 +625,8 @@ class WeightedSum(NamedTuple):
 class PathResults(ModelResults):
     """Results of a model with a counterfactual path (ITS, intervention ARIMA, synthetic control).
 
-    Additional parameters
-    ---------------------
+    Other Parameters
+    ----------------
     actual : Series
         The outcome over the whole estimation sample (for plots).
     effects : DataFrame
