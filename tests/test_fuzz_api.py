@@ -45,64 +45,57 @@ SETTINGS = settings(derandomize=True, deadline=None, database=None, print_blob=F
 
 #: Failures in modules this work stream does not own: id -> (entry point, exception type,
 #: text in the message or "" for any, owner and reason). Remove an entry when fixed.
-_TS = "time-series models (venecon/models/its|arima|projections|breaks.py, _inputs.py)"
-_SC = "synthetic control (venecon/models/synth.py)"
-_PANEL = "panel models (venecon/models/panel.py, staggered.py)"
-_REV = "revenue (venecon/revenue/accounting.py)"
 _REPORT = "report (venecon/report/config.py)"
 KNOWN: dict[str, tuple[str, str, str, str]] = {
     # key: (entry point, exception type, text in its message, owner: what is wrong)
-    **{f"{api}-empty": (api, "IndexError", "out of bounds",
-                        f"{_TS}: an empty outcome series")
-       for api in ("ITS", "InterventionARIMA", "LocalProjections")},
-    **{f"{api}-empty-event": (api, "AttributeError", "to_period",
-                              f"{_TS}: an event given as '' (NaT)")
-       for api in ("ITS", "InterventionARIMA", "LocalProjections")},
-    "InterventionARIMA-huge": ("InterventionARIMA", "FloatingPointError", "non-finite",
-                               f"{_TS}: a value of 1e308 gives non-finite estimates"),
-    "InterventionARIMA-huge-svd": ("InterventionARIMA", "LinAlgError", "SVD",
-                                   f"{_TS}: a value of 1e308 (LinAlgError)"),
-    "InterventionARIMA-cov-type": ("InterventionARIMA", "NotImplementedError", "covariance",
-                                   f"{_TS}: cov_type='bogus'"),
-    "StructuralBreaks-seed": ("StructuralBreaks", "ValueError", "non-negative integer",
-                              f"{_TS}: seed=-1"),
-    "StructuralBreaks-seed-text": ("StructuralBreaks", "ValueError", "invalid literal for int",
-                                   f"{_TS}: seed='x'"),
-    "StructuralBreaks-model-dict": ("StructuralBreaks", "TypeError", "unhashable",
-                                    f"{_TS}: model={{}}"),
-    "SyntheticControl-text-time": ("SyntheticControl", "TypeError", "not supported between",
-                                   f"{_SC}: a text value in the time column"),
-    "SyntheticControl-empty": ("SyntheticControl", "IndexError", "tuple index out of range",
-                               f"{_SC}: an empty frame"),
-    "SyntheticControl-random-starts": ("SyntheticControl", "ValueError", "float NaN to integer",
-                                       f"{_SC}: n_random_starts=nan"),
-    "SyntheticControl-donors-type": ("SyntheticControl", "TypeError", "not iterable",
-                                     f"{_SC}: donors=-1 or donors=nan"),
-    "SyntheticControl-random-starts-text": ("SyntheticControl", "ValueError",
-                                            "invalid literal for int",
-                                            f"{_SC}: n_random_starts='x'"),
-    "PanelEventStudy-reference-inf": ("PanelEventStudy", "OverflowError", "infinity",
-                                      f"{_PANEL}: reference=inf"),
-    "PanelEventStudy-window-dict": ("PanelEventStudy", "KeyError", "0",
-                                    f"{_PANEL}: window={{}}"),
-    "revenue.lost-text-prices": ("revenue.lost", "ValueError", "could not convert string",
-                                 f"{_REV}: a text value in the prices"),
-    **{f"{api}-controls": (api, "TypeError", "not iterable", f"{_PANEL}: controls=-5")
-       for api in ("PanelDiD", "PanelEventStudy", "SunAbraham")},
-    **{f"{api}-int-options": (api, "ValueError", "invalid literal for int",
-                              f"{_PANEL}: reference='x' or window=('a', 1)")
-       for api in ("PanelEventStudy", "SunAbraham")},
-    **{f"{api}-window": (api, "TypeError", "not subscriptable",
-                         f"{_PANEL}: window=-5 or window=nan")
-       for api in ("PanelEventStudy", "SunAbraham")},
-    "revenue.estimate-text": ("revenue.estimate", "ValueError", "could not convert string",
-                              f"{_REV}: a text value in the volumes"),
-    "revenue.estimate-start": ("revenue.estimate", "DateParseError", "",
-                               f"{_REV}: start='not a date'"),
-    "revenue.estimate-empty-start": ("revenue.estimate", "AttributeError", "to_period",
-                                     f"{_REV}: start=''"),
     "cli-non-utf8-config": ("cli", "UnicodeDecodeError", "",
                             f"{_REPORT}: a --config file that is not UTF-8"),
+}
+
+#: Former KNOWN entries, fixed at their root: id -> (entry point, venecon error, text in its
+#: message). Each is run on its concrete input below and must raise exactly that error.
+FIXED: dict[str, tuple[str, str, str]] = {
+    **{f"{api}-empty": (api, "InsufficientDataError", "the series is empty")
+       for api in ("ITS", "InterventionARIMA", "LocalProjections")},
+    **{f"{api}-empty-event": (api, "ModelSpecificationError", "an event is an empty string")
+       for api in ("ITS", "InterventionARIMA", "LocalProjections")},
+    "InterventionARIMA-huge": ("InterventionARIMA", "ModelSpecificationError",
+                               "larger than 1e+100"),
+    "InterventionARIMA-huge-svd": ("InterventionARIMA", "ModelSpecificationError",
+                                   "larger than 1e+100"),
+    "InterventionARIMA-cov-type": ("InterventionARIMA", "ModelSpecificationError",
+                                   "cov_type must be one of"),
+    "InterventionARIMA-trend-list": ("InterventionARIMA", "ModelSpecificationError",
+                                     "trend must be"),  # found with 300 examples per test
+    "StructuralBreaks-seed": ("StructuralBreaks", "ModelSpecificationError", "seed must be an int"),
+    "StructuralBreaks-seed-text": ("StructuralBreaks", "ModelSpecificationError",
+                                   "seed must be an int"),
+    "StructuralBreaks-model-dict": ("StructuralBreaks", "ModelSpecificationError",
+                                    "model must be 'level' or 'trend'"),
+    "SyntheticControl-text-time": ("SyntheticControl", "ModelSpecificationError",
+                                   "the time column 'year' mixes"),
+    "SyntheticControl-empty": ("SyntheticControl", "InsufficientDataError", "the panel is empty"),
+    "SyntheticControl-random-starts": ("SyntheticControl", "ModelSpecificationError",
+                                       "n_random_starts must be an int"),
+    "SyntheticControl-random-starts-text": ("SyntheticControl", "ModelSpecificationError",
+                                            "n_random_starts must be an int"),
+    "SyntheticControl-donors-type": ("SyntheticControl", "ModelSpecificationError",
+                                     "donors must be a list"),
+    "PanelEventStudy-reference-inf": ("PanelEventStudy", "ModelSpecificationError",
+                                      "reference must be an integer event time"),
+    "PanelEventStudy-window-dict": ("PanelEventStudy", "ModelSpecificationError",
+                                    "window must be a pair"),
+    **{f"{api}-controls": (api, "ModelSpecificationError", "controls must be a list")
+       for api in ("PanelDiD", "PanelEventStudy", "SunAbraham")},
+    **{f"{api}-int-options": (api, "ModelSpecificationError",
+                              "reference must be an integer event time")
+       for api in ("PanelEventStudy", "SunAbraham")},
+    **{f"{api}-window": (api, "ModelSpecificationError", "window must be a pair")
+       for api in ("PanelEventStudy", "SunAbraham")},
+    "revenue.lost-text-prices": ("revenue.lost", "SchemaError", "text or other non-numbers"),
+    "revenue.estimate-text": ("revenue.estimate", "SchemaError", "text or other non-numbers"),
+    "revenue.estimate-start": ("revenue.estimate", "DateRangeError", "'not a date' is not a date"),
+    "revenue.estimate-empty-start": ("revenue.estimate", "DateRangeError", "start='' is not a date"),
 }
 
 TALLY: Counter[tuple[str, str]] = Counter()
@@ -909,7 +902,7 @@ def _known_case(key: str):
                                                                        "n_simulations": 20}),
           "LocalProjections": (LocalProjections, {"horizons": 6}),
           "StructuralBreaks": (StructuralBreaks, {"n_sim": 19, "max_breaks": 2})}
-    api, _, _, _ = KNOWN[key]
+    api = KNOWN[key][0] if key in KNOWN else FIXED[key][0]
     kind = key.removeprefix(api + "-")
     if api in ts:
         cls, fixed = ts[api]
@@ -922,7 +915,8 @@ def _known_case(key: str):
         opts = {"int-options": {"order": ("a", 1, 0)}, "seed": {"seed": -1},
                 "n-simulations": {"n_simulations": -5}, "not-iterable": {"order": 0.5},
                 "seed-type": {"seed": ("a", 1, 0)}, "cov-type": {"cov_type": "bogus"},
-                "seed-text": {"seed": "x"}, "model-dict": {"model": {}}}.get(kind, {})
+                "seed-text": {"seed": "x"}, "model-dict": {"model": {}},
+                "trend-list": {"trend": []}}.get(kind, {})
         if api == "StructuralBreaks":
             return lambda: cls(data, **{**fixed, **opts}).fit()
         return lambda: cls(data, events, **{**fixed, **opts}).fit()
@@ -991,6 +985,21 @@ def test_known_failure_raises_only_venecon_errors(key):
         except VeneconError:
             return
     assert _finite(result), f"non-finite estimates: {result.params}"
+
+
+@pytest.mark.parametrize("key", sorted(FIXED))
+def test_fixed_case_raises_its_specific_venecon_error(key):
+    """Each former KNOWN entry (a raw traceback before its fix) now raises a clear venecon error."""
+    import venecon.exceptions as errors
+
+    _, kind, text = FIXED[key]
+    call = _known_case(key)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(getattr(errors, kind)) as info:
+            call()
+    assert text in str(info.value)
+    assert type(info.value).__name__ == kind
 
 
 # --------------------------------------------------------------------------- found cases

@@ -308,6 +308,21 @@ def test_fixed_b_intervals():
     assert "inference" not in b.provenance["options"]
 
 
+def test_fixed_b_critical_values_are_cached_per_design_without_changing_them():
+    from venecon.models import FixedB
+    from venecon.models.hac import FixedBDraws
+
+    x = ITS(simulate(22), {"e": EVENT}).exog.to_numpy()
+    draws = FixedBDraws.for_design(x, FixedB())
+    fresh = FixedBDraws(x, FixedB())  # not from the cache: simulated again
+    g = np.vstack([np.eye(4), x[70] * [0, 0, 1, 1]])
+    first = draws.critical(g, 0.05)
+    first[:] = 0.0  # the caller's copy: the cache is untouched
+    np.testing.assert_array_equal(draws.critical(g, 0.05), fresh.critical(g, 0.05))
+    assert draws.critical(g, 0.10)[0] < draws.critical(g, 0.05)[0]
+    assert FixedBDraws.for_design(x, FixedB()) is draws
+
+
 @pytest.mark.parametrize("kwargs", [{"bandwidth": 0}, {"bandwidth": 1.5}, {"n_sim": 10},
                                     {"seed": 1.5}, {"bandwidth": True}])
 def test_fixed_b_options_are_checked(kwargs):

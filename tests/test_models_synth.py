@@ -324,6 +324,12 @@ def test_plot(basque_panel):
     res = basque_model(basque_panel, v="equal", events={"ETA": 1973}).fit()
     fig = res.plot()
     assert len(fig.axes) == 2
+    # PathResults.plot with the synthetic-control wording; the gap is drawn in every period
+    top, bottom = fig.axes
+    assert [t.get_text() for t in top.get_legend().get_texts()] == ["actual", "synthetic"]
+    assert [t.get_text() for t in bottom.get_legend().get_texts()] == ["gap"]
+    assert bottom.get_ylabel() == "gap"
+    assert len(bottom.get_lines()[0].get_xdata()) == len(res.gaps)
     plt.close(fig)
 
 

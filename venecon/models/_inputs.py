@@ -250,18 +250,20 @@ def regular_index(index: Any, what: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(starts)
 
 
-def numeric_values(values: Any, what: str, index: Any = None) -> np.ndarray:
-    """``values`` as float64; text or other non-numbers raise, naming the first offender.
+def numeric_values(values: Any, what: str, index: Any = None,
+                   error: type[VeneconError] = ModelSpecificationError) -> np.ndarray:
+    """``values`` as float64; text or other non-numbers raise ``error``, naming the first offender.
 
     Missing values (None, NaN) stay NaN (they are reported by the caller with
-    their dates); everything else must be a number.
+    their dates); everything else must be a number. ``error`` lets other
+    packages (revenue: ``SchemaError``) raise their own class with the same message.
     """
     import numpy as np
     import pandas as pd
 
     series = pd.Series(values, copy=False) if not isinstance(values, pd.Series) else values
     if series.dtype == bool or pd.api.types.is_bool_dtype(series.dtype):
-        raise ModelSpecificationError(f"{what}: the values are booleans; expected numbers")
+        raise error(f"{what}: the values are booleans; expected numbers")
     try:
         return series.to_numpy(dtype="float64", na_value=np.nan)
     except (TypeError, ValueError):
@@ -273,23 +275,54 @@ def numeric_values(values: Any, what: str, index: Any = None) -> np.ndarray:
         first = bad[0]
         at = index[first] if index is not None and len(index) > first else series.index[first]
         where = f" ({len(bad)} value(s), first {series.iloc[first]!r} at {at})"
-    raise ModelSpecificationError(
+    raise error(
         f"{what}: the column holds text or other non-numbers{where}; convert it with "
         "pd.to_numeric(..., errors='coerce') and handle the entries it cannot read"
     )
 
 
+#: Largest magnitude the time-series models accept: the squares and cross-products of
+#: larger values overflow float64 (max ~1.8e308) in least squares and likelihoods.
+MAX_MAGNITUDE = 1e100
+
+
 def check_finite(y: pd.Series, what: str, freq: str = "M") -> None:
-    """Raise when ``y`` holds infinite values (they would give infinite estimates), naming them."""
+    """Raise when ``y`` holds infinite or overflowing values, naming them.
+
+    An infinity makes every estimate infinite; a finite value above
+    :data:`MAX_MAGNITUDE` overflows once squared, with the same result.
+    """
     import numpy as np
 
-    bad = np.isinf(y.to_numpy(dtype="float64"))
+    values = y.to_numpy(dtype="float64")
+    bad = np.isinf(values)
     if bad.any():
         shown = ", ".join(period_label(d, freq) for d in y.index[bad][:10])
         raise ModelSpecificationError(
             f"{what}: {int(bad.sum())} infinite value(s) ({shown}); an infinity makes every "
             "estimate infinite: fix or drop those observations (e.g. a division by zero upstream)"
         )
+    huge = np.abs(values) > MAX_MAGNITUDE
+    if huge.any():
+        shown = ", ".join(period_label(d, freq) for d in y.index[huge][:10])
+        raise ModelSpecificationError(
+            f"{what}: {int(huge.sum())} value(s) larger than {MAX_MAGNITUDE:g} in magnitude "
+            f"({shown}, e.g. {values[huge][0]:g}); their squares overflow double precision: "
+            "check those observations (units, a sentinel value) or rescale the series"
+        )
+
+
+def check_count(value: Any, name: str, minimum: int) -> int:
+    """An int option (``n_simulations``, ``seed``, ...) of at least ``minimum``, else a clear error.
+
+    Floats, text and booleans are refused rather than truncated, so ``seed=2.7``
+    or ``seed="5"`` cannot silently become another seed.
+    """
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ModelSpecificationError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
 
 
 def check_variation(y: pd.Series, what: str) -> None:
@@ -466,6 +499,11 @@ def prepare_outcome(
         raise ModelSpecificationError(
             f"data must be a pandas Series or DataFrame, got {type(data).__name__}"
         )
+    if len(y) == 0:
+        raise InsufficientDataError(
+            "outcome: the series is empty (no observations); pass the data to model, e.g. "
+            "venecon.load(...) with a country and series that exist"
+        )
     freq = frequency_of(y.index) if len(y) > 1 else "M"
     if len(y) == 1 and isinstance(y.index, pd.DatetimeIndex):
         freq = "M"
@@ -560,6 +598,11 @@ def event_date(value: Any) -> tuple[str, pd.Timestamp]:
     import pandas as pd
 
     if isinstance(value, str):
+        if not value.strip():
+            raise ModelSpecificationError(
+                "an event is an empty string; give a date ('YYYY-MM-DD'), a year or a registry "
+                "id such as 'eo13808' (see venecon.events())"
+            )
         try:
             return value, pd.Timestamp(value)
         except (TypeError, ValueError):

@@ -53,13 +53,8 @@ def _int_tuple(value: Any, size: int, name: str, example: str) -> tuple[int, ...
     return tuple(int(v) for v in value)
 
 
-def _count(value: Any, name: str, minimum: int) -> int:
-    """An int option (``n_simulations``, ``maxiter``, ...) of at least ``minimum``."""
-    import numbers
-
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ModelSpecificationError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
+#: Parameter covariances statsmodels' state-space fit accepts (MLEModel.fit, cov_type).
+_COV_TYPES = ("approx", "oim", "opg", "robust", "robust_oim", "robust_approx", "none")
 
 
 def _quiet_fit(model: Any, **kwargs: Any) -> tuple[Any, list[str]]:
@@ -247,11 +242,12 @@ class InterventionARIMA:
         _inputs.check_partial(partial)
         self.order = None if order is None else _int_tuple(order, 3, "order", "(p, d, q)")
         self.seasonal_order = _int_tuple(seasonal_order, 4, "seasonal_order", "(P, D, Q, s)")
-        self.d = self.order[1] if self.order is not None else _count(d, "d", 0)
-        self.max_p, self.max_q = _count(max_p, "max_p", 0), _count(max_q, "max_q", 0)
-        self.n_simulations = _count(n_simulations, "n_simulations", 1)
-        self.maxiter = _count(maxiter, "maxiter", 1)
-        self.seed = _count(seed, "seed", 0)
+        self.d = self.order[1] if self.order is not None else _inputs.check_count(d, "d", 0)
+        self.max_p = _inputs.check_count(max_p, "max_p", 0)
+        self.max_q = _inputs.check_count(max_q, "max_q", 0)
+        self.n_simulations = _inputs.check_count(n_simulations, "n_simulations", 1)
+        self.maxiter = _inputs.check_count(maxiter, "maxiter", 1)
+        self.seed = _inputs.check_count(seed, "seed", 0)
         if ic not in ("aic", "bic", "aicc", "hqic"):
             raise ModelSpecificationError(f"ic must be 'aic', 'bic', 'aicc' or 'hqic', got {ic!r}")
         self.ic = ic
@@ -263,6 +259,10 @@ class InterventionARIMA:
         self.trend = "c" if trend is None else trend
         self.partial = partial
         self.alpha = _inputs.check_alpha(alpha)
+        if cov_type not in _COV_TYPES:
+            raise ModelSpecificationError(
+                f"cov_type must be one of {', '.join(map(repr, _COV_TYPES))} (statsmodels "
+                f"MLEResults covariances), got {cov_type!r}")
         self.cov_type = cov_type
 
         shapes = shape if isinstance(shape, Mapping) else {ev.label: shape for ev in self.events}
@@ -293,7 +293,7 @@ class InterventionARIMA:
         self.n_pre = self.events[0].position
         s = self.seasonal_order
         trend_terms = {"n": 0, "c": 1, "t": 1, "ct": 2}
-        if self.trend not in trend_terms:
+        if not isinstance(self.trend, str) or self.trend not in trend_terms:
             raise ModelSpecificationError(f"trend must be 'n', 'c', 't' or 'ct', got {self.trend!r}")
         self._k_fixed = trend_terms[self.trend]
         k_controls = 0 if self.controls is None else self.controls.shape[1]

@@ -403,7 +403,7 @@ class StructuralBreaks:
         unit: str | None = None,
         alpha: float = 0.05,
     ) -> None:
-        if model not in _MODELS:
+        if not isinstance(model, str) or model not in _MODELS:
             raise ModelSpecificationError(f"model must be 'level' or 'trend', got {model!r}")
         if not (isinstance(select, str) and select in ("bic", "lwz")) and not (
                 isinstance(select, int) and not isinstance(select, bool) and select >= 0):
@@ -414,7 +414,8 @@ class StructuralBreaks:
             raise ModelSpecificationError(f"n_sim must be an int >= 0, got {n_sim!r}")
         self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
         self.model, self.q = model, _MODELS[model]
-        self.trim, self.select, self.n_sim, self.seed = trim, select, n_sim, int(seed)
+        self.trim, self.select, self.n_sim = trim, select, n_sim
+        self.seed = _inputs.check_count(seed, "seed", 0)
         self.alpha = _inputs.check_alpha(alpha)
         n = len(self.outcome.y)
         self.h = self._min_length(trim, n)

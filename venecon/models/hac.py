@@ -150,6 +150,9 @@ class FixedBDraws:
         delta.setflags(write=False)
         cov.setflags(write=False)
         self.delta, self.cov = delta, cov
+        # critical values by (combinations, alpha): a refit of the same design (a simulation
+        # study, a placebo loop) asks for the same quantiles, each an m x S pass over the draws
+        self._critical: dict[tuple[bytes, tuple[int, ...], float], np.ndarray] = {}
 
     @classmethod
     def for_design(cls, x: np.ndarray, option: FixedB) -> FixedBDraws:
@@ -185,12 +188,18 @@ class FixedBDraws:
         import numpy as np
         from scipy import stats
 
-        g = np.atleast_2d(np.asarray(g, dtype="float64"))
-        out = np.full(g.shape[0], float(stats.norm.ppf(1 - alpha / 2)))
-        live = np.abs(g).sum(axis=1) > 0
-        if live.any():
-            out[live] = np.quantile(self.tstats(g[live]), 1 - alpha, axis=1)
-        return out
+        g = np.ascontiguousarray(np.atleast_2d(np.asarray(g, dtype="float64")))
+        key = (g.tobytes(), g.shape, float(alpha))
+        if key not in self._critical:
+            out = np.full(g.shape[0], float(stats.norm.ppf(1 - alpha / 2)))
+            live = np.abs(g).sum(axis=1) > 0
+            if live.any():
+                out[live] = np.quantile(self.tstats(g[live]), 1 - alpha, axis=1)
+            out.setflags(write=False)
+            if len(self._critical) >= 64:  # bounded: a few windows and levels per design
+                self._critical.pop(next(iter(self._critical)))
+            self._critical[key] = out
+        return self._critical[key].copy()
 
     def pvalues(self, g: np.ndarray, t_observed: np.ndarray) -> np.ndarray:
         """Simulated two-sided p-values ``(1 + #{|t_s| >= |t|}) / (S + 1)``."""

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import InsufficientDataError, ModelSpecificationError
 from ._inputs import check_alpha
 from ._twfe import TwoWayFit, fit_twoway, results_kwargs
-from .panel_options import COV_TYPES, PanelOptions
+from .panel_options import COV_TYPES, PanelOptions, event_time, event_window
 from .results import ModelResults, build_provenance
 
 if TYPE_CHECKING:
@@ -552,8 +552,8 @@ class PanelEventStudy:
         self.data = data
         self.outcome = outcome
         self.cohort = cohort
-        self.window = (int(window[0]), int(window[1]))
-        self.reference = int(reference)
+        self.window = event_window(window, "PanelEventStudy")
+        self.reference = event_time(reference, "reference", "PanelEventStudy")
         self.endpoints = endpoints
         self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(

@@ -14,12 +14,14 @@ fields.
 from __future__ import annotations
 
 import math
+import numbers
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ..exceptions import ModelSpecificationError
 
-__all__ = ["PanelOptions", "COV_TYPES"]
+__all__ = ["PanelOptions", "COV_TYPES", "event_time", "event_window"]
 
 COV_TYPES = ("clustered", "kernel")
 
@@ -60,6 +62,9 @@ class PanelOptions:
         controls = self.controls
         if isinstance(controls, str):
             controls = (controls,)
+        if not isinstance(controls, Iterable):
+            raise ModelSpecificationError(
+                f"controls must be a list of column names, got {controls!r}")
         object.__setattr__(self, "controls", tuple(str(c) for c in controls))
         if self.cov_type not in COV_TYPES:
             raise ModelSpecificationError(
@@ -84,8 +89,7 @@ class PanelOptions:
         if options is not None and not isinstance(options, PanelOptions):
             raise ModelSpecificationError(
                 f"{model}: options must be a PanelOptions, got {type(options).__name__}")
-        given = {k: (tuple(v) if k == "controls" and not isinstance(v, str) else v)
-                 for k, v in overrides.items() if v is not None}
+        given = {k: v for k, v in overrides.items() if v is not None}
         try:
             return replace(options or cls(), **given)
         except ModelSpecificationError as exc:
@@ -113,3 +117,32 @@ class PanelOptions:
         out["controls"] = list(self.controls)
         return out
 
+
+def event_time(value: Any, name: str, model: str) -> int:
+    """``value`` as an event time (an integer number of periods relative to treatment).
+
+    Integral floats (``-1.0``) are accepted; text, booleans, NaN, infinities and
+    fractions raise a :class:`~venecon.exceptions.ModelSpecificationError` naming ``model``.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and math.isfinite(value) and float(value).is_integer()):
+        return int(value)
+    raise ModelSpecificationError(
+        f"{model}: {name} must be an integer event time (periods relative to treatment, "
+        f"e.g. -1), got {value!r}")
+
+
+def event_window(value: Any, model: str) -> tuple[int, int]:
+    """``value`` as an event window ``(first, last)`` of integer event times."""
+    if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
+        raise ModelSpecificationError(
+            f"{model}: window must be a pair (first, last) of event times, e.g. (-5, 10), "
+            f"got {value!r}")
+    pair = list(value)
+    if len(pair) != 2:
+        raise ModelSpecificationError(
+            f"{model}: window must be a pair (first, last) of event times, e.g. (-5, 10), "
+            f"got {value!r}")
+    return event_time(pair[0], "window[0]", model), event_time(pair[1], "window[1]", model)

@@ -625,8 +625,8 @@ class WeightedSum(NamedTuple):
 class PathResults(ModelResults):
     """Results of a model with a counterfactual path (ITS, intervention ARIMA, synthetic control).
 
-    Additional parameters
-    ---------------------
+    Other Parameters
+    ----------------
     actual : Series
         The outcome over the whole estimation sample (for plots).
     effects : DataFrame
@@ -642,6 +642,15 @@ class PathResults(ModelResults):
     Subclasses give the interval of a weighted sum of effects by overriding
     ``_cumulative_interval`` (used by :meth:`weighted_sum`).
     """
+
+    #: The model's keyword for the outcome's unit (named in errors).
+    _unit_keyword = "unit"
+    #: Plot wording: the counterfactual path, the effect axis, the effect line's legend
+    #: entry (None: no entry) and the interval's (None: "95% interval" at the fitted level).
+    _plot_counterfactual = "counterfactual"
+    _plot_effect = "effect"
+    _plot_effect_legend: str | None = None
+    _plot_interval: str | None = None
 
     def __init__(
         self,
@@ -807,7 +816,8 @@ class PathResults(ModelResults):
         if self._unit not in BARRELS_PER_UNIT_DAY:
             raise ModelSpecificationError(
                 f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}) to count "
-                f"barrels; the outcome's unit is {self._unit!r}. Pass unit='kb/d' to the model"
+                f"barrels; the outcome's unit is {self._unit!r}. Pass "
+                f"{self._unit_keyword}='kb/d' to the model"
             )
         alpha = self._alpha if alpha is None else check_alpha(alpha)
         positions = self.window_positions(start, end)
@@ -822,6 +832,10 @@ class PathResults(ModelResults):
             average=est / total, average_lower=lo / total, average_upper=hi / total, method=method,
             frequency=self.frequency,
         )
+
+    def _effect_path(self) -> pd.Series:
+        """The path drawn in the lower panel of :meth:`plot` (the effects)."""
+        return self._effects["effect"]
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         out = super().to_dict(alpha)
@@ -844,13 +858,18 @@ class PathResults(ModelResults):
             top, bottom = ax
             fig = top.figure
         top.plot(self._actual.index, self._actual.to_numpy(), color="black", lw=1.2, label="actual")
-        top.plot(eff.index, eff["counterfactual"].to_numpy(), color="C0", ls="--", label="counterfactual")
+        top.plot(eff.index, eff["counterfactual"].to_numpy(), color="C0", ls="--",
+                 label=self._plot_counterfactual)
         if {"counterfactual_lower", "counterfactual_upper"} <= set(eff.columns):
             top.fill_between(eff.index, eff["counterfactual_lower"].to_numpy(),
                              eff["counterfactual_upper"].to_numpy(), color="C0", alpha=0.2)
-        bottom.plot(eff.index, eff["effect"].to_numpy(), color="C3")
-        bottom.fill_between(eff.index, eff["effect_lower"].to_numpy(), eff["effect_upper"].to_numpy(),
-                            color="C3", alpha=0.2, label=f"{100 * (1 - self._alpha):g}% interval")
+        path = self._effect_path()
+        bottom.plot(path.index, path.to_numpy(), color="C3", label=self._plot_effect_legend)
+        if eff["effect_lower"].notna().any():  # no empty band (and legend entry) without bounds
+            interval = self._plot_interval or f"{100 * (1 - self._alpha):g}% interval"
+            bottom.fill_between(eff.index, eff["effect_lower"].to_numpy(),
+                                eff["effect_upper"].to_numpy(), color="C3", alpha=0.2,
+                                label=interval)
         bottom.axhline(0, color="grey", lw=0.8)
         for _, row in self._events.iterrows():
             for a in (top, bottom):
@@ -859,8 +878,9 @@ class PathResults(ModelResults):
                          rotation=90, va="top", ha="right", fontsize=8)
         unit = f" ({self._unit})" if self._unit else ""
         top.set_ylabel(f"{self._dependent}{unit}")
-        bottom.set_ylabel("effect")
+        bottom.set_ylabel(self._plot_effect)
         top.legend(loc="best")
-        bottom.legend(loc="best")
+        if bottom.get_legend_handles_labels()[0]:  # nothing to list without a band or label
+            bottom.legend(loc="best")
         top.set_title(self._model)
         return fig

@@ -65,7 +65,7 @@ from ..exceptions import InsufficientDataError, ModelSpecificationError
 from ._inputs import check_alpha
 from ._twfe import fit_twoway, results_kwargs
 from .panel import PanelEventStudyResults, cohorts_of, fit_panelols, float_controls, panel_frame
-from .panel_options import PanelOptions
+from .panel_options import PanelOptions, event_time, event_window
 from .results import build_provenance, jsonable
 
 if TYPE_CHECKING:
@@ -211,8 +211,8 @@ class SunAbraham:
         self.outcome = outcome
         self.cohort = cohort
         self.control = control
-        self.window = None if window is None else (int(window[0]), int(window[1]))
-        self.reference = int(reference)
+        self.window = None if window is None else event_window(window, "SunAbraham")
+        self.reference = event_time(reference, "reference", "SunAbraham")
         self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(
             options, model="SunAbraham", entity=entity, time=time, controls=controls,

@@ -50,7 +50,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import (
@@ -59,7 +59,8 @@ from ..exceptions import (
     InsufficientDataError,
     ModelSpecificationError,
 )
-from .results import PathResults, build_provenance, jsonable
+from ._inputs import check_count
+from .results import CumulativeEffect, PathResults, build_provenance, jsonable
 from .synth_engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
 from .synth_inference import (
     LeaveOneOutResult,
@@ -102,7 +103,16 @@ class SyntheticControlResults(PathResults):
     p-value when the model was fitted with ``placebo=True`` (NaN otherwise),
     and ``conf_int`` is NaN; per-period conformal intervals are filled into
     ``effects`` when fitted with ``conformal=True``.
+
+    :meth:`plot` draws the actual and synthetic paths (top) and the gap in
+    every period (bottom), with the conformal band when there is one.
     """
+
+    _unit_keyword = "outcome_unit"
+    _plot_counterfactual = "synthetic"
+    _plot_effect = "gap"
+    _plot_effect_legend = "gap"
+    _plot_interval = "conformal interval"
 
     def __init__(
         self,
@@ -245,58 +255,16 @@ class SyntheticControlResults(PathResults):
 
     def cumulative_effect(
         self, start: Any = None, end: Any = None, alpha: float | None = None
-    ) -> Any:
+    ) -> CumulativeEffect:
         """Total effect over a window in barrels for flow outcomes (kb/d); intervals are NaN.
 
-        Annual (integer year) periods count 365 or 366 days, monthly
-        timestamps their days in the month.
+        :meth:`PathResults.cumulative_effect` with the effect window as the
+        default window: annual (integer year) periods count 365 or 366 days,
+        monthly ones their days in the month.
         """
-        import calendar
-        import math
-
-        import numpy as np
-        import pandas as pd
-
-        from .results import BARRELS_PER_UNIT_DAY, CumulativeEffect
-
-        if self._unit not in BARRELS_PER_UNIT_DAY:
-            raise ModelSpecificationError(
-                f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}); "
-                f"the outcome's unit is {self._unit!r}. Pass outcome_unit='kb/d' to the model"
-            )
         start = self._window_bounds[0] if start is None else start
         end = self._window_bounds[1] if end is None else end
-        g = self._gaps[(self._gaps.index >= start) & (self._gaps.index <= end)]
-        if g.empty or (g.index < self._events["period"].iloc[0]).any():
-            raise ModelSpecificationError(
-                f"cumulative_effect: {start}-{end} is not a post-treatment window"
-            )
-        if isinstance(g.index, pd.DatetimeIndex):
-            days = np.asarray(g.index.days_in_month, dtype="float64")
-            stamps = g.index
-        else:
-            days = np.array([366.0 if calendar.isleap(int(y)) else 365.0 for y in g.index])
-            stamps = pd.DatetimeIndex(
-                [pd.Timestamp(int(g.index[0]), 1, 1), pd.Timestamp(int(g.index[-1]), 12, 1)]
-            )
-        scale = BARRELS_PER_UNIT_DAY[self._unit]
-        barrels = float(np.sum(g.to_numpy() * days) * scale)
-        nan = math.nan
-        return CumulativeEffect(
-            start=stamps[0],
-            end=stamps[-1],
-            periods=len(g),
-            days=int(days.sum()),
-            unit=self._unit,
-            alpha=self._alpha if alpha is None else float(alpha),
-            barrels=barrels,
-            barrels_lower=nan,
-            barrels_upper=nan,
-            average=barrels / (days.sum() * scale),
-            average_lower=nan,
-            average_upper=nan,
-            method="point estimate only (synthetic control)",
-        )
+        return super().cumulative_effect(start, end, alpha)
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         out = super().to_dict(alpha)
@@ -308,53 +276,9 @@ class SyntheticControlResults(PathResults):
             out["placebo"] = self._placebo.to_dict()
         return out
 
-    def plot(self, alpha: float | None = None, ax: Any = None) -> Any:  # noqa: ARG002
-        """Actual and synthetic paths (top) and the gap (bottom), with the treatment marked."""
-        import matplotlib.pyplot as plt
-
-        eff = self._effects
-        if ax is None:
-            fig, (top, bottom) = plt.subplots(
-                2, 1, sharex=True, figsize=(8, 6), gridspec_kw={"height_ratios": [2, 1]}
-            )
-        else:
-            top, bottom = ax
-            fig = top.figure
-        top.plot(eff.index, eff["actual"].to_numpy(), color="black", lw=1.2, label="actual")
-        top.plot(
-            eff.index, eff["counterfactual"].to_numpy(), color="C0", ls="--", label="synthetic"
-        )
-        bottom.plot(self._gaps.index, self._gaps.to_numpy(), color="C3", label="gap")
-        if eff["effect_lower"].notna().any():
-            bottom.fill_between(
-                eff.index,
-                eff["effect_lower"].to_numpy(),
-                eff["effect_upper"].to_numpy(),
-                color="C3",
-                alpha=0.2,
-                label="conformal interval",
-            )
-        bottom.axhline(0, color="grey", lw=0.8)
-        for label, row in self._events.iterrows():
-            for a in (top, bottom):
-                a.axvline(row["period"], color="grey", ls=":", lw=1)
-            top.annotate(
-                str(label),
-                (row["period"], 1),
-                xycoords=("data", "axes fraction"),
-                rotation=90,
-                va="top",
-                ha="right",
-                fontsize=8,
-            )
-        unit = f" ({self._unit})" if self._unit else ""
-        top.set_ylabel(f"{self._dependent}{unit}")
-        bottom.set_ylabel("gap")
-        top.legend(loc="best")
-        bottom.legend(loc="best")
-        top.set_title(self._model)
-        return fig
-
+    def _effect_path(self) -> pd.Series:
+        """The gap in every period (the fit before treatment, the effect after) for plots."""
+        return self._gaps
 
 # --------------------------------------------------------------------------- model
 
@@ -526,7 +450,7 @@ class SyntheticControl:
                 f"the panel has duplicated ({unit}, {time}) rows, e.g. {dup.to_dict('records')}"
             )
         self._time_values = tvals.tolist()
-        times = sorted(self._time_values)
+        times = self._sorted_periods(self._time_values, time)
         self.times = tuple(pd.Timestamp(t) if isinstance(t, pd.Timestamp) else t for t in times)
         self.treatment_time = self.coerce_time(treatment_time)
         self.donors = self._resolve_donors(frame, treated, donors)
@@ -569,7 +493,7 @@ class SyntheticControl:
         if isinstance(v, str) and v == "crossval":
             self._resolve_training(frame)
         self.starts = tuple(starts)
-        self.n_random_starts = int(n_random_starts)
+        self.n_random_starts = check_count(n_random_starts, "n_random_starts", 0)
         self.optimizer = optimizer
         self.maxiter = maxiter
         self.events = dict(events or {})
@@ -740,6 +664,28 @@ class SyntheticControl:
             raise ModelSpecificationError(
                 f"columns {missing} are not in the panel; it has {list(data.columns)}"
             )
+        if data.empty:
+            raise InsufficientDataError(
+                "the panel is empty (no rows); pass a long frame with one row per unit and period"
+            )
+
+    @staticmethod
+    def _sorted_periods(values: list, time: str) -> list:
+        """The distinct periods in order; a column mixing types (text among years) is refused."""
+        try:
+            return sorted(values)
+        except TypeError:
+            from collections import Counter
+
+            kinds = Counter(type(v).__name__ for v in values)
+            rare = kinds.most_common()[-1][0]
+            odd = next(v for v in values if type(v).__name__ == rare)
+            raise ModelSpecificationError(
+                f"the time column {time!r} mixes {', '.join(sorted(kinds))} values (e.g. {odd!r} "
+                f"among {kinds.most_common(1)[0][0]} periods); periods must be all numbers "
+                "(years) or all dates: convert it "
+                "with pd.to_numeric(..., errors='coerce') or pd.to_datetime and drop what fails"
+            ) from None
 
     @staticmethod
     def _detect_unit(data: pd.DataFrame, unit_col: str) -> str | None:
@@ -774,6 +720,11 @@ class SyntheticControl:
         if donors is None:
             pool = [u for u in units if u != treated]
         else:
+            if isinstance(donors, str) or not isinstance(donors, Iterable):
+                raise ModelSpecificationError(
+                    f"donors must be a list of units of column {self.unit_col!r} (or None for "
+                    f"every other unit), got {donors!r}"
+                )
             pool = list(dict.fromkeys(donors))
             unknown = [d for d in pool if d not in units]
             if unknown:

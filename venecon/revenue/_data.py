@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._periods import series_sha256
 from ..exceptions import DateRangeError, SchemaError
+from ..models._inputs import numeric_values
 from .units import check_unit, month_ranges
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ __all__ = [
     "select_price",
     "require_cover",
     "prepare_volumes",
+    "month_start",
 ]
 
 
@@ -51,6 +53,23 @@ def to_months(index: Any, what: str) -> pd.DatetimeIndex:
     return months
 
 
+def month_start(value: Any, what: str) -> pd.Timestamp:
+    """The first day of the month of ``value`` (a date-like); a clear error if it is not a date."""
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise DateRangeError(
+            f"{what}={value!r} is not a date ({exc}); pass e.g. '2019-01' or '2019-01-01'"
+        ) from None
+    if stamp is pd.NaT:
+        raise DateRangeError(f"{what}={value!r} is not a date; pass e.g. '2019-01' or '2019-01-01'")
+    if stamp.tz is not None:
+        stamp = stamp.tz_localize(None)
+    return stamp.to_period("M").to_timestamp()
+
+
 def frame_provenance(data: Any, fallback: pd.Series | None = None) -> dict[str, Any]:
     """``{"datasets": ..., "data_version": ...}`` of a loaded frame, else a user-supplied sha256."""
     attrs = getattr(data, "attrs", {}).get("venecon")
@@ -75,14 +94,13 @@ def _one(frame: pd.DataFrame, key: str, what: str) -> str | None:
 
 def tidy_to_series(frame: pd.DataFrame, what: str, unit: str) -> pd.Series:
     """Values of a one-series tidy frame as a float Series on month starts (unit checked)."""
-    import numpy as np
     import pandas as pd
 
     for key in ("country", "series", "source"):
         _one(frame, key, what)
     check_unit(frame, unit, what)
     values = pd.Series(
-        frame["value"].to_numpy(dtype="float64", na_value=np.nan),
+        numeric_values(frame["value"], what, error=SchemaError),
         index=to_months(frame["date"], what),
         name=what,
     )
@@ -98,7 +116,9 @@ def select_price(
     if isinstance(prices, pd.Series):
         check_unit(prices, unit, what)
         out = pd.Series(
-            prices.to_numpy(dtype="float64"), index=to_months(prices.index, what), name=series
+            numeric_values(prices, what, error=SchemaError),
+            index=to_months(prices.index, what),
+            name=series,
         )
         return out.sort_index()
     if not isinstance(prices, pd.DataFrame):
@@ -135,7 +155,9 @@ def select_price(
     check_unit(prices, unit, what)
     column = prices[series]
     out = pd.Series(
-        column.to_numpy(dtype="float64"), index=to_months(prices.index, what), name=series
+        numeric_values(column, f"{what} {series!r}", error=SchemaError),
+        index=to_months(prices.index, what),
+        name=series,
     )
     return out.sort_index()
 
@@ -168,7 +190,6 @@ def prepare_volumes(
     Returns the volumes and, for a tidy frame with a ``flag`` column, a boolean
     Series marking flagged months (e.g. annual estimates spread over months).
     """
-    import numpy as np
     import pandas as pd
 
     flags = None
@@ -182,7 +203,7 @@ def prepare_volumes(
     elif isinstance(volumes, pd.Series):
         check_unit(volumes, "kb/d", "volumes")
         q = pd.Series(
-            volumes.to_numpy(dtype="float64", na_value=np.nan),
+            numeric_values(volumes, "volumes", error=SchemaError),
             index=to_months(volumes.index, "volumes"),
         ).sort_index()
     else:
@@ -191,9 +212,9 @@ def prepare_volumes(
             f"in kb/d with a monthly date index, got {type(volumes).__name__}"
         )
     if start is not None:
-        q = q[q.index >= pd.Timestamp(start).to_period("M").to_timestamp()]
+        q = q[q.index >= month_start(start, "start")]
     if end is not None:
-        q = q[q.index <= pd.Timestamp(end).to_period("M").to_timestamp()]
+        q = q[q.index <= month_start(end, "end")]
     if q.empty:
         raise DateRangeError(f"volumes: no months between {start!r} and {end!r}")
     full = pd.date_range(q.index.min(), q.index.max(), freq="MS", name="date")

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import DateRangeError, ModelSpecificationError, SchemaError, UnitError
 from ..models.results import PathResults, jsonable
 from ._data import frame_provenance, require_cover, select_price
-from .accounting import load_prices, annual_realised_prices, realised_prices, year_months
+from .accounting import annual_realised_prices, load_prices, realised_prices, year_months
 from .assumptions import Assumptions, Discount
 from .units import BARRELS_PER_KB, USD_PER_MILLION
 
