@@ -48,13 +48,12 @@ SETTINGS = settings(derandomize=True, deadline=None, database=None, print_blob=F
 _REPORT = "report (venecon/report/config.py)"
 KNOWN: dict[str, tuple[str, str, str, str]] = {
     # key: (entry point, exception type, text in its message, owner: what is wrong)
-    "cli-non-utf8-config": ("cli", "UnicodeDecodeError", "",
-                            f"{_REPORT}: a --config file that is not UTF-8"),
 }
 
 #: Former KNOWN entries, fixed at their root: id -> (entry point, venecon error, text in its
 #: message). Each is run on its concrete input below and must raise exactly that error.
 FIXED: dict[str, tuple[str, str, str]] = {
+    "cli-non-utf8-config": ("cli", "ConfigError", "not UTF-8"),
     **{f"{api}-empty": (api, "InsufficientDataError", "the series is empty")
        for api in ("ITS", "InterventionARIMA", "LocalProjections")},
     **{f"{api}-empty-event": (api, "ModelSpecificationError", "an event is an empty string")
