@@ -9,9 +9,15 @@ without editing this folder; the example notebooks are copied from
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
+
+# The executed tutorials must embed their figures. A non-interactive backend in the
+# environment (MPLBACKEND=Agg, as the test commands set) would make plt.show() in the
+# kernels a no-op and the rendered pages figure-less; the kernels inherit this.
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
