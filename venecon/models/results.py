@@ -883,4 +883,11 @@ class PathResults(ModelResults):
         if bottom.get_legend_handles_labels()[0]:  # nothing to list without a band or label
             bottom.legend(loc="best")
         top.set_title(self._model)
+        import pandas as pd
+
+        if pd.api.types.is_integer_dtype(self._actual.index):
+            # integer years: whole-number ticks ("2000", not "1997.5")
+            from matplotlib.ticker import MaxNLocator
+
+            bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
         return fig
