@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from .synth import SyntheticControl
-
 __all__ = [
     "PlaceboResult",
     "PlaceboTimeResult",
@@ -353,7 +351,7 @@ def _shift(periods: Sequence[Any], times: Sequence[Any], d: int, what: str) -> t
     return tuple(out)
 
 
-def _time_fit(model: SyntheticControl, fake: Any) -> pd.Series:
+def _time_fit(model: Any, fake: Any) -> pd.Series:  # model: a SyntheticControl
     """Gap path of the treated unit with the treatment moved to ``fake``."""
     times = model.times
     d = times.index(model.treatment_time) - times.index(fake)
@@ -428,7 +426,7 @@ class PlaceboTimeResult(_Frozen):
 
 
 def placebo_time(
-    model: SyntheticControl, times: Sequence[Any], *, n_jobs: int = 1
+    model: Any, times: Sequence[Any], *, n_jobs: int = 1  # model: a SyntheticControl
 ) -> PlaceboTimeResult:
     """Move the treatment of ``model`` to each of ``times`` (before the real one) and refit.
 
