@@ -218,10 +218,7 @@ def run_synthetic_control(
             alpha=ctx.alpha,
             n_jobs=n_jobs,
         )
-    eff = res.effects
-    if ctx.frequency == "annual" and isinstance(eff.index, pd.DatetimeIndex):
-        # annual models index by year-start dates; the study's windows are integer years
-        eff = eff.set_axis(eff.index.year)
+    eff = res.effects  # indexed like the study frame's time column (integer years when annual)
     path = pd.DataFrame(
         {
             "observed": eff["actual"],
