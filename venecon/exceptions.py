@@ -42,6 +42,7 @@ __all__ = [
     "DataValueError",
     "VeneconWarning",
     "DonorPoolWarning",
+    "WindowWarning",
 ]
 
 REDACTED = "<redacted>"
@@ -235,3 +236,7 @@ class VeneconWarning(UserWarning):
 
 class DonorPoolWarning(VeneconWarning):
     """A synthetic-control donor pool includes aggregates or units under a recorded sanction."""
+
+
+class WindowWarning(VeneconWarning):
+    """A declared study window reaches past the data; the message names the window used."""

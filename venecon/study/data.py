@@ -18,7 +18,9 @@ mixed: the study must name one.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from .spec import AGGREGATES, MONTHLY_ONLY, StudyError
@@ -31,6 +33,8 @@ __all__ = [
     "build_design",
     "fmt_period",
     "to_period",
+    "episode_start",
+    "treated_episodes",
 ]
 
 _YEAR = re.compile(r"(19|20)\d{2}")
@@ -64,6 +68,14 @@ class Design:
     flagged: tuple[str, ...]
     other_events: tuple[tuple[str, str], ...]
     treated_episodes: str = ""
+    #: Confounding events in the treated unit during the windows, in plain words
+    #: (e.g. "armed conflict on Libya's soil in 2011 (UCDP/PRIO)"); the verdict weighs them.
+    confounders: tuple[str, ...] = ()
+    #: Donors kept in the pool with a known contamination, unit -> reason
+    #: (e.g. "OPEC+ quota-bound 2017-2025"); the verdict weighs their synthetic-control weight.
+    donor_flags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: Windows as used when the declaration reached past the data, key -> what was used.
+    window_notes: tuple[tuple[str, str], ...] = ()
 
 
 # --------------------------------------------------------------------------- sources
@@ -405,6 +417,9 @@ def build_design(study: Any, panel: Panel) -> Design:
             f"holds no data of {study.treated}",
             f"the data end in {fmt_period(times.max())}",
         )
+    notes = []
+    if post[1] > times.max():
+        notes.append(_clipped("study.window.post", post, times.max(), study.treated))
     post = (post[0], min(post[1], times.max()))
     if w.sample_end is None:
         end = post[1]
@@ -412,6 +427,8 @@ def build_design(study: Any, panel: Panel) -> Design:
         end = last
     else:
         end = to_period(w.sample_end, freq, "study.window.sample_end")
+        if end > times.max():
+            notes.append(_clipped("study.window.sample_end", (end,), times.max(), study.treated))
     end = min(max(end, post[1]), times.max())
     # monthly-only estimators: ask the model itself whether it takes this frequency
     if freq != "monthly":
@@ -480,7 +497,7 @@ def build_design(study: Any, panel: Panel) -> Design:
         flagged = tuple(
             f"{fmt_period(t)} ({fl})" for t, fl in zip(f["time"], f["flag"], strict=True)
         )
-    own_eps = _sanctioned(_year(pre[0]), _year(pre[1])).get(study.treated, "")
+    own_eps = treated_episodes(study.treated, pre, tperiod, freq)
     return Design(
         tperiod,
         tdate,
@@ -493,7 +510,72 @@ def build_design(study: Any, panel: Panel) -> Design:
         flagged,
         tuple(study.other_events),
         own_eps,
+        window_notes=tuple(notes),
     )
+
+
+def _clipped(key: str, declared: tuple, data_end: Any, treated: str) -> tuple[str, str]:
+    """Warn that a declared window ends past the data; (key, the window actually used)."""
+    import warnings
+
+    from ..exceptions import WindowWarning
+
+    used = (
+        f"declared to end {fmt_period(declared[-1])}; the data of {treated} end in "
+        f"{fmt_period(data_end)}, so it ends there"
+    )
+    if len(declared) == 2:
+        used = f"{fmt_period(declared[0])} to {fmt_period(data_end)} ({used})"
+    warnings.warn(f"{key} {used}", WindowWarning, stacklevel=4)
+    return key, used
+
+
+def episode_start(row: Any, frequency: str) -> Any:
+    """First period of a sanctions episode at the data's frequency, or None if unknown.
+
+    ``oil_sanction_episodes`` dates episodes by year; at monthly frequency the
+    month is the first ISO date of that year in the episode's ``instrument``
+    (the legal act's date), and None when the instrument gives none.
+    """
+    import pandas as pd
+
+    year = int(row.start)
+    if frequency == "annual":
+        return year
+    for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", str(row.instrument or "")):
+        if int(m.group(1)) == year:
+            return pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
+    return None
+
+
+def treated_episodes(treated: str, pre: tuple[Any, Any], tperiod: Any, frequency: str) -> str:
+    """The treated unit's recorded sanctions that began before its treatment, as text.
+
+    Overlap is judged at the data's resolution: an episode counts when it
+    started no later than the last pre-period (annual: its year; monthly: the
+    month of its instrument). An episode whose month is unknown counts only
+    when its year ends before the treatment period, so the study's own
+    treatment episode (dated to the treatment's year) is never counted.
+    """
+    import pandas as pd
+
+    from ..data import load
+
+    eps = load("oil_sanction_episodes")
+    notes = []
+    for row in eps[eps["country"] == treated].itertuples(index=False):
+        start = episode_start(row, frequency)
+        end = None if pd.isna(row.end) else int(row.end)
+        if end is not None and end < _year(pre[0]):
+            continue
+        if start is None:
+            if pd.Timestamp(int(row.start) + 1, 1, 1) > tperiod:
+                continue
+        elif start > pre[1]:
+            continue
+        span = f"{int(row.start)}-{'' if end is None else end}"
+        notes.append(f"{row.episode_id} ({row.type}, {span}, oil measure: {row.oil_measure})")
+    return "recorded sanction before the treatment: " + "; ".join(notes) if notes else ""
 
 
 def time_series_accepts(y: Any, date: Any) -> bool:

@@ -7,7 +7,8 @@ from the estimate's own diagnostics, with these thresholds:
 * poor pre-period fit: pre-period RMSPE above :data:`POOR_FIT` (10%) of the
   treated unit's mean absolute pre-period outcome;
 * interval covering zero (estimators with an interval), or a synthetic-control
-  placebo p-value above ``alpha``;
+  placebo rank worse than first with a p-value above ``alpha`` (read against the
+  smallest p-value the donor count allows, :func:`placebo_reading`);
 * trend extrapolation (ITS, ARIMA): a post window longer than
   :data:`LONG_POST` (half) of the pre window, or a pre-period trend that is
   significant at ``alpha`` and that the counterfactual carries forward;
@@ -25,7 +26,18 @@ from typing import Any
 from .data import fmt_period
 from .results import Estimate
 
-__all__ = ["Context", "run_estimator", "LABELS", "POOR_FIT", "LONG_POST", "FEW_PRE", "MIN_PRE"]
+__all__ = [
+    "Context",
+    "run_estimator",
+    "in_time_placebo",
+    "placebo_reading",
+    "placebo_caveat",
+    "LABELS",
+    "POOR_FIT",
+    "LONG_POST",
+    "FEW_PRE",
+    "MIN_PRE",
+]
 
 #: Pre-period RMSPE / mean |pre-period outcome| above which the fit is called poor.
 POOR_FIT = 0.10
@@ -146,6 +158,39 @@ def _window_stats(path: Any, window: tuple[Any, Any]) -> tuple[float, float | No
     return float(sel["effect"].mean()), (cf if math.isfinite(cf) else None)
 
 
+def placebo_reading(rank: int, n_units: int, alpha: float) -> str:
+    """The placebo rank read against the smallest p-value the donor count allows.
+
+    With ``n_units - 1`` donors the smallest attainable p-value is ``1 / n_units``
+    (the treated unit ranked first): "rank 1 of 18: the smallest p-value
+    possible with 17 donors".
+    """
+    n_donors = n_units - 1
+    p, p_min = rank / n_units, 1 / n_units
+    text = f"placebo rank {rank} of {n_units} (p-value {p:.3g})"
+    if rank == 1:
+        text += f": the smallest p-value possible with {n_donors} donors"
+        if p_min > alpha:
+            text += f" (no ranking can reach {alpha:g} with fewer than {math.ceil(1 / alpha) - 1})"
+        return text
+    return text + f"; the smallest possible with {n_donors} donors is {p_min:.3g}"
+
+
+def placebo_caveat(rank: int, n_units: int, alpha: float) -> list[str]:
+    """A caveat when the treated unit's placebo rank is not extreme for its donor count.
+
+    Raised when the rank is worse than first and the p-value exceeds ``alpha``:
+    a p-value above ``alpha`` is not a caveat when it is the smallest the donor
+    count allows.
+    """
+    if rank == 1 or rank / n_units <= alpha:
+        return []
+    return [
+        placebo_reading(rank, n_units, alpha)
+        + ": the treated gap is within the range of the donors' placebo gaps"
+    ]
+
+
 # --------------------------------------------------------------------------- synthetic control
 
 
@@ -251,11 +296,8 @@ def run_synthetic_control(
             f"donors' range ({means.min():,.4g} to {means.max():,.4g}): no convex combination of "
             "donors can match its level"
         )
-    if pval is not None and pval > ctx.alpha:
-        caveats.append(
-            f"placebo p-value {pval:.3g} above {ctx.alpha:g}: the gap is within the range of "
-            "placebo gaps of the donors"
-        )
+    if res.placebo is not None:
+        caveats += placebo_caveat(res.placebo.rank, res.placebo.n_units, ctx.alpha)
     caveats += _pre_caveats(ctx, len(own_pre)) + _flag_caveat(ctx)
     extra: dict[str, Any] = {
         "v": ctx.predictor_set if ctx.predictor_set != "declared" else opts.v,
@@ -264,6 +306,11 @@ def run_synthetic_control(
     }
     if res.placebo is not None:
         extra["placebo_n"] = int(len(res.placebo.table)) if hasattr(res.placebo, "table") else None
+        extra["placebo_rank"] = int(res.placebo.rank)
+        extra["placebo_units"] = int(res.placebo.n_units)
+    if len(means):
+        extra["treated_pre_mean"] = own_mean
+        extra["donor_pre_range"] = [float(means.min()), float(means.max())]
     if opts.leave_one_out and inference:
         loo = res.leave_one_out(n_jobs=n_jobs)
         vals = dict(loo.average_effect)
@@ -529,6 +576,67 @@ def run_local_projections(
         extra={**extra, "irf": {str(k): float(v) for k, v in path["effect"].items()}},
         result=res,
     )
+
+
+def in_time_placebo(name: str, ctx: Context, opts: Any) -> dict[str, Any]:
+    """The estimator refitted with the treatment moved back into the pre-period.
+
+    The move is the post window's length or half the pre-period, whichever is
+    shorter; the pre-period is the part before the first modelled event (the
+    treatment or an earlier declared event), and the data from there on are
+    dropped. Synthetic control uses its default predictors on the shortened
+    pre-period (declared predictor windows would reach past the placebo date).
+    Returns ``moved_to``, ``shift``, ``window`` and ``average_effect``, or
+    ``not_run`` with the reason.
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    from ..exceptions import VeneconError
+
+    if name not in ("synthetic_control", "its"):
+        return {}
+    f = ctx.frame
+    own = sorted(f.loc[f["unit"] == ctx.treated, "time"].unique())
+    origin = ctx.treatment_period
+    if name == "its":
+        origin = _first_event(_events(ctx, ctx.sample_end), ctx)
+    pre = [t for t in own if ctx.pre[0] <= t < origin]
+    n_post = sum(ctx.post[0] <= t <= ctx.post[1] for t in own)
+    shift = min(n_post, len(pre) // 2)
+    need = MIN_PRE[ctx.frequency]
+    if shift < 1 or len(pre) - shift < need:
+        return {"not_run": f"{len(pre)} pre-periods: moving the treatment back {shift} leaves "
+                f"{len(pre) - shift}, fewer than the {need} an estimate needs"}
+    fake = pre[len(pre) - shift]
+    date = pd.Timestamp(fake, 1, 1) if ctx.frequency == "annual" else pd.Timestamp(fake)
+    placebo = ctx.vary(
+        frame=f[f["time"] < origin],
+        treatment_period=fake,
+        treatment_date=date,
+        pre=(ctx.pre[0], pre[len(pre) - shift - 1]),
+        post=(fake, pre[-1]),
+        sample_end=pre[-1],
+        subwindows=(),
+        other_events=() if name == "synthetic_control" else ctx.other_events,
+        predictor_set="declared",
+    )
+    if name == "synthetic_control":
+        opts = dataclasses.replace(opts, placebo=False, leave_one_out=False, conformal=False,
+                                   predictor_windows=None, predictor_years=None, fit_window=None)
+    else:
+        opts = dataclasses.replace(opts, end=None)
+    try:
+        est = run_estimator(name, placebo, opts, inference=False)
+    except (VeneconError, ValueError) as exc:
+        return {"not_run": str(exc).splitlines()[0][:200]}
+    return {
+        "moved_to": fmt_period(fake),
+        "shift": int(shift),
+        "window": [fmt_period(fake), fmt_period(pre[-1])],
+        "average_effect": est.average_effect,
+    }
 
 
 def _period(value: Any, ctx: Context) -> Any:

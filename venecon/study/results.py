@@ -73,10 +73,15 @@ class Estimate:
     window: tuple[str, str] = ("", "")
     extra: Mapping[str, Any] = field(default_factory=dict)
     result: Any = field(default=None, compare=False, repr=False)
+    #: "credible", "fragile" or "not identified" (:mod:`venecon.study.verdict`); empty
+    #: until the study has judged the estimate.
+    verdict: str = ""
+    verdict_reasons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weights", _frozen(self.weights))
         object.__setattr__(self, "extra", _frozen(self.extra))
+        object.__setattr__(self, "verdict_reasons", tuple(self.verdict_reasons))
 
     @property
     def significant(self) -> bool | None:
@@ -107,6 +112,8 @@ class Estimate:
                 "significant": self.significant,
                 "extra": dict(self.extra),
                 "path": self.path,
+                "verdict": self.verdict,
+                "verdict_reasons": list(self.verdict_reasons),
             }
         )
 
@@ -147,6 +154,29 @@ class Robustness:
             n_with_inference=int(len(sig)),
         )
 
+    @property
+    def n_significant(self) -> int:
+        """Specifications with a test whose result is significant."""
+        ok = self.table[self.table["status"] == "ok"]
+        return int(ok["significant"].dropna().astype(bool).sum())
+
+    def shares_text(self) -> str:
+        """The sign and significance shares with their denominators, in words.
+
+        "10 of 10 specifications have the headline's sign; 3 of 3 specifications
+        with a test are significant; 7 have no test".
+        """
+        n, m = self.n_specifications, self.n_with_inference
+        same = round((self.share_same_sign or 0) * n)
+        text = f"{same} of {n} specifications have the headline's sign; "
+        if m == 0:
+            return text + "none has a test"
+        text += f"{self.n_significant} of {m} specification{'s' if m != 1 else ''} with a test "
+        text += "are significant" if m != 1 else "is significant"
+        if n > m:
+            text += f"; {n - m} {'have' if n - m != 1 else 'has'} no test"
+        return text
+
     def to_dict(self) -> dict[str, Any]:
         rows = self.table.to_dict("records")
         return canonical(
@@ -158,6 +188,8 @@ class Robustness:
                 "share_same_sign": self.share_same_sign,
                 "share_significant": self.share_significant,
                 "n_with_inference": self.n_with_inference,
+                "n_significant": self.n_significant,
+                "shares": self.shares_text(),
                 "headline": self.headline,
                 "specifications": rows,
                 "note": "share_significant is over the n_with_inference specifications with "
@@ -184,6 +216,10 @@ class StudyResults:
     provenance: Mapping[str, Any]
     not_applicable: Mapping[str, str] = field(default_factory=dict)
     panel: Any = field(default=None, compare=False, repr=False)
+    #: "credible", "fragile" or "not identified": the headline estimate's verdict, or
+    #: "not identified" when the study could not run (:mod:`venecon.study.verdict`).
+    verdict: str = "not identified"
+    verdict_reasons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in (
@@ -194,16 +230,38 @@ class StudyResults:
             "not_applicable",
         ):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
+        object.__setattr__(self, "verdict_reasons", tuple(self.verdict_reasons))
 
     @property
     def headline_estimate(self) -> Estimate | None:
         return None if self.headline is None else self.estimates[self.headline]
 
+    def caveats_of(self, estimator: str | None = None) -> tuple[str, ...]:
+        """The caveats of one estimate (default: the headline): its own, then the study's.
+
+        The single list every table count and every listing of caveats is taken from.
+        """
+        key = self.headline if estimator is None else estimator
+        own = () if key is None else tuple(self.estimates[key].caveats)
+        return own + tuple(self.caveats)
+
+    @property
+    def donors_excluded(self) -> list[dict[str, str]]:
+        """Every unit left out of the donor pool with its reason, sorted by unit."""
+        return [{"unit": u, "reason": why} for u, why in sorted(self.excluded_donors.items())]
+
+    def verdict_text(self) -> str:
+        """The verdict and its reasons as one sentence: ``Verdict: fragile (reason; reason).``"""
+        text = f"Verdict: {self.verdict}"
+        if self.verdict_reasons:
+            text += " (" + "; ".join(r.rstrip(".") for r in self.verdict_reasons) + ")"
+        return text + "."
+
     def summary(self) -> str:
-        """A few plain sentences: what was estimated, the headline, its range and caveats."""
+        """A few plain sentences: what was estimated, the headline, its range, verdict, caveats."""
         s = self.study
         if not self.identified:
-            return f"{s.title}: not identified ({self.reason})."
+            return f"{s.title}: did not run ({self.reason}). {self.verdict_text()}"
         e = self.headline_estimate
         text = (
             f"{s.title}: {e.label} estimates an average effect of {e.average_effect:,.1f} {e.unit} "
@@ -218,10 +276,10 @@ class StudyResults:
         if r is not None and r.n_specifications:
             text += (
                 f" Across {r.n_specifications} specifications the estimate ranges from "
-                f"{r.min:,.1f} to {r.max:,.1f} (median {r.median:,.1f}); "
-                f"{100 * r.share_same_sign:.0f}% share its sign."
+                f"{r.min:,.1f} to {r.max:,.1f} (median {r.median:,.1f}); {r.shares_text()}."
             )
-        cav = list(e.caveats) + list(self.caveats)
+        text += " " + self.verdict_text()
+        cav = self.caveats_of()
         if cav:
             text += " Caveats: " + "; ".join(cav) + "."
         return text
@@ -251,7 +309,9 @@ class StudyResults:
                 "robustness": None if self.robustness is None else self.robustness.to_dict(),
                 "data_choices": dict(self.data_choices),
                 "donors": list(self.donors),
-                "excluded_donors": dict(self.excluded_donors),
+                "donors_excluded": self.donors_excluded,
+                "verdict": self.verdict,
+                "verdict_reasons": list(self.verdict_reasons),
                 "caveats": list(self.caveats),
                 "not_applicable": dict(self.not_applicable),
                 "provenance": dict(self.provenance),

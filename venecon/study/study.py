@@ -293,7 +293,7 @@ class Study:
             )
         base = dict(
             panel=panel,
-            data_choices=panel.data_choices,
+            data_choices={**panel.data_choices, **dict(design.window_notes)},
             donors=design.donors,
             excluded_donors=design.excluded,
             provenance=self._provenance(panel),
@@ -354,9 +354,44 @@ class Study:
             robust = Robustness.from_table(table, estimates[headline].average_effect)
         return self._results(None, estimates, headline, robust, caveats, failed, base)
 
+    def _judged(self, estimates, headline, robust) -> tuple[dict, Any]:
+        """Estimates with their in-time placebo and verdict, and the study's verdict."""
+        from .estimators import in_time_placebo
+        from .verdict import Evidence, judge_study
+
+        ctx, d = self._context(), self._design
+        out = {}
+        for k, e in estimates.items():
+            placebo = in_time_placebo(k, ctx, self.estimators[k])
+            out[k] = dataclasses.replace(e, extra={**e.extra, "in_time_placebo": placebo}) \
+                if placebo else e
+        f = ctx.frame
+        own = f[(f["unit"] == self.treated) & (f["time"] >= d.pre[0])
+                & (f["time"] < d.treatment_period)]
+        ev = Evidence(
+            treatment_period=d.treatment_period,
+            frequency=ctx.frequency,
+            pre_outcome=own.set_index("time")["value"].astype("float64"),
+            alpha=self.alpha,
+            confounders=tuple(d.confounders),
+            donor_flags=dict(d.donor_flags),
+            treated_episodes=d.treated_episodes,
+            n_pre=d.n_pre,
+        )
+        per, study = judge_study(out, headline, ev, robust)
+        judged = {
+            k: dataclasses.replace(e, verdict=per[k].verdict, verdict_reasons=per[k].reasons)
+            for k, e in out.items()
+        }
+        return judged, study
+
     def _results(self, reason, estimates, headline, robust, caveats, failed, base) -> Any:
         from .results import StudyResults
+        from .verdict import not_run
 
+        verdict = not_run(reason) if reason is not None else None
+        if verdict is None:
+            estimates, verdict = self._judged(estimates, headline, robust)
         return StudyResults(
             study=self,
             identified=reason is None,
@@ -366,6 +401,8 @@ class Study:
             robustness=robust,
             caveats=tuple(caveats),
             not_applicable=failed,
+            verdict=verdict.verdict,
+            verdict_reasons=verdict.reasons,
             **base,
         )
 
