@@ -98,9 +98,11 @@ def test_iran_toml_from_the_issue_runs_from_the_cli_and_is_byte_identical(tmp_pa
     assert not {"IRQ", "LBY", "RUS", "SDN", "SYR", "WLD"} & set(
         sc["weights"]
     )  # sanctioned, aggregate
-    assert "IRQ-1990-UN" in st["excluded_donors"]["IRQ"]
-    assert st["excluded_donors"]["WLD"].startswith("aggregate")
-    assert st["excluded_donors"]["GUY"].startswith("no output in the pre-period")
+    excluded = {x["unit"]: x["reason"] for x in st["donors_excluded"]}
+    assert "IRQ-1990-UN" in excluded["IRQ"]
+    assert excluded["WLD"].startswith("aggregate")
+    assert excluded["GUY"].startswith("no output in the pre-period")
+    assert st["verdict"] in ("credible", "fragile", "not identified") and st["verdict_reasons"]
     # deterministic fit (nested V from fixed starts, bundled EI data): pinned near rounding;
     # independent check: the same SyntheticControl call made directly gives the same numbers
     assert sc["average_effect"] == pytest.approx(IRAN_2012["average_effect"], rel=1e-6)

@@ -161,7 +161,7 @@ def write_report(a: Analysis | None, out: Path, studies: Sequence[Any] = (),
 
 
 def _study_csv_tables(studies: Sequence[Any], tables: Path) -> None:
-    """Each identified study's estimates and robustness grid as CSV (for a paper's appendix)."""
+    """Each study that ran: its estimates and robustness grid as CSV (for a paper's appendix)."""
     from ..study.report import estimates_table
 
     for r in studies:

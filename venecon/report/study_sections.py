@@ -25,15 +25,15 @@ def _interval(e: Any) -> str:
 
 
 def headline_sentence(r: Any) -> str:
-    """What was estimated, the headline with its interval and robustness range, and its caveats.
+    """What was estimated, the headline with its interval, robustness range, verdict and caveats.
 
-    A study without a headline (not identified) says why; a headline never
-    appears without the caveats its own diagnostics raise (or the statement
-    that none were raised).
+    A study that did not run says why (its verdict is "not identified"); a
+    headline never appears without its verdict and the caveats its own
+    diagnostics raise (or the statement that none were raised).
     """
     s = r.study
     if not r.identified or r.headline_estimate is None:
-        return f"**{s.title}**: not identified: {r.reason}."
+        return f"**{s.title}**: did not run: {r.reason}. {r.verdict_text()}"
     e = r.headline_estimate
     value = est(e.average_effect, e.lower, e.upper)
     text = (f"**{s.title}** ({e.label}; outcome in {e.unit}, post window {e.window[0]} to "
@@ -48,11 +48,11 @@ def headline_sentence(r: Any) -> str:
     if rob is not None and rob.n_specifications:
         text += (f" Robustness: across {rob.n_specifications} specifications the estimate runs "
                  f"from {num(rob.min)} to {num(rob.max)} {e.unit} (median {num(rob.median)}); "
-                 f"{100 * rob.share_same_sign:.0f}% have the headline's sign and "
-                 f"{100 * (rob.share_significant or 0):.0f}% are significant.")
+                 f"{rob.shares_text()}.")
     else:
         text += " Robustness: no alternative specification was run."
-    caveats = list(e.caveats) + list(r.caveats)
+    text += " " + r.verdict_text()
+    caveats = r.caveats_of()
     if caveats:
         text += " Caveats: " + "; ".join(c.rstrip(".") for c in caveats) + "."
     else:
@@ -80,11 +80,16 @@ def executive_summary(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
         return []
     d = Doc()
     d.h(2, "Executive summary")
-    n_ok = sum(bool(r.identified) for r in studies)
-    d.p(f"{len(studies)} studies were run, {n_ok} identified. Effects are treated minus "
+    from ..study.verdict import count_text
+
+    n_ran = sum(bool(r.identified) for r in studies)
+    d.p(f"{count_text([r.verdict for r in studies])} ({n_ran} of {len(studies)} ran). The "
+        "verdict weighs each headline's diagnostics (pre-period fit, placebos in space and in "
+        "time, leave-one-out, agreement between estimators, donor contamination, trend "
+        "extrapolation, confounders) by the rule in the user guide. Effects are treated minus "
         "counterfactual (negative: output below what the counterfactual expects). Each headline "
-        "comes with its interval, the range over the study's robustness grid, and the caveats "
-        "its own diagnostics raise.")
+        "comes with its interval, the range over the study's robustness grid, its verdict and "
+        "the caveats its own diagnostics raise.")
     for r in studies:
         d.p(headline_sentence(r))
     return d.blocks
@@ -102,13 +107,14 @@ def _estimate_rows(r: Any) -> list[list[str]]:
             else f"{100 * e.share_of_counterfactual:+.1f}%",
             "–" if e.placebo_pvalue is None else f"{e.placebo_pvalue:.3f}",
             "–" if e.pre_rmspe is None else num(e.pre_rmspe),
-            str(len(e.caveats)),
+            e.verdict or "–",
+            str(len(r.caveats_of(key))),
         ])
     return rows
 
 
 _EST_HEADER = ["estimator", "window", "average effect [interval]", "unit",
-               "share of counterfactual", "placebo p", "pre-RMSPE", "caveats"]
+               "share of counterfactual", "placebo p", "pre-RMSPE", "verdict", "caveats"]
 
 
 @section("study_results", order=40)
@@ -123,8 +129,10 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         s = r.study
         d.h(3, s.title)
         if not r.identified:
-            d.p(f"Not identified: {r.reason}.")
+            d.p(f"Did not run: {r.reason}. {r.verdict_text()}")
             continue
+        d.p(f"Study verdict ({r.headline_estimate.label}, the headline): **{r.verdict}**. "
+            "Reasons: " + "; ".join(c.rstrip(".") for c in r.verdict_reasons) + ".")
         if r.data_choices:
             d.p("Data choices: " + "; ".join(f"{k}: {v}" for k, v in sorted(r.data_choices.items()))
                 + ".")
@@ -140,9 +148,13 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
                 f"study_{s.name}_headline", path_figure(e, s.treated),
                 f"{e.label}: observed and counterfactual outcome ({e.unit}); lower panel: the "
                 "effect" + (" with its interval." if e.lower is not None else ".")))
-        for _key, est_ in r.estimates.items():
-            if est_.caveats:
-                d.p(f"Caveats ({est_.label}): " + "; ".join(c.rstrip(".") for c in est_.caveats)
+        for key, est_ in r.estimates.items():
+            if key != r.headline and est_.verdict:
+                d.p(f"Verdict ({est_.label}): {est_.verdict} ("
+                    + "; ".join(c.rstrip(".") for c in est_.verdict_reasons) + ").")
+            caveats = r.caveats_of(key)
+            if caveats:
+                d.p(f"Caveats ({est_.label}): " + "; ".join(c.rstrip(".") for c in caveats)
                     + ".")
         rob = r.robustness
         if rob is not None and rob.n_specifications and e is not None:
@@ -156,9 +168,9 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
                 d.p("Specifications not run: " + "; ".join(
                     f"{row.dimension} = {row.value} ({row.status})"
                     for row in skipped.itertuples()) + ".")
-        if r.excluded_donors:
+        if r.donors_excluded:
             d.p("Excluded donors: " + "; ".join(
-                f"{k} ({v})" for k, v in sorted(r.excluded_donors.items())) + ".")
+                f"{x['unit']} ({x['reason']})" for x in r.donors_excluded) + ".")
     return d.blocks
 
 
@@ -204,13 +216,15 @@ def cross_country_rows(studies: Sequence[Any]) -> list[dict[str, Any]]:
     rows = []
     for r in studies:
         row: dict[str, Any] = {"study": r.study.name, "title": r.study.title,
-                               "treated": r.study.treated, "identified": bool(r.identified)}
+                               "treated": r.study.treated, "identified": bool(r.identified),
+                               "verdict": r.verdict}
         e = None
         if r.identified:
             e = r.estimates.get("synthetic_control") or r.headline_estimate
         if e is None:
             row["reason"] = r.reason or "no estimate"
         else:
+            row["verdict"] = e.verdict
             row.update(estimator=e.label, effect=e.average_effect, lower=e.lower, upper=e.upper,
                        unit=e.unit, share=e.share_of_counterfactual, pvalue=e.placebo_pvalue,
                        pre_rmspe=e.pre_rmspe, window=f"{e.window[0]}..{e.window[1]}")
@@ -220,7 +234,7 @@ def cross_country_rows(studies: Sequence[Any]) -> list[dict[str, Any]]:
 
 @section("cross_country", order=70)
 def cross_country(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
-    """Every episode estimated the same way, side by side; "not identified: reason" where so."""
+    """Every episode estimated the same way, side by side, with its verdict; why where not run."""
     if len({r.study.treated for r in studies}) < 2:
         return []
     d = Doc()
@@ -228,13 +242,13 @@ def cross_country(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
     d.p("Each row is a bundled study. The effect is the synthetic-control average gap where the "
         "study runs one (else its headline estimator); the share is the effect over the mean "
         "counterfactual; the placebo p-value ranks the treated unit's post/pre RMSPE ratio "
-        "among its donors'. Where the data do not identify an episode the row says why "
-        "instead of printing a number.")
+        "among its donors'. The verdict is that of the estimate shown. Where a study could "
+        "not run the row says why instead of printing a number.")
     rows = []
     for row in cross_country_rows(studies):
         if "effect" not in row:
-            rows.append([row["title"], row["treated"], f"not identified: {row['reason']}",
-                         "", "", "", "", ""])
+            rows.append([row["title"], row["treated"], f"did not run: {row['reason']}",
+                         "", "", "", "", "", row["verdict"]])
             continue
         rows.append([
             row["title"], row["treated"], row["estimator"], row["window"],
@@ -242,9 +256,10 @@ def cross_country(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             "–" if row["share"] is None else f"{100 * row['share']:+.1f}%",
             "–" if row["pvalue"] is None else f"{row['pvalue']:.3f}",
             "–" if row["pre_rmspe"] is None else num(row["pre_rmspe"]),
+            row["verdict"],
         ])
     header = ["study", "treated", "estimator", "window", "effect", "share of counterfactual",
-              "placebo p", "pre-RMSPE"]
+              "placebo p", "pre-RMSPE", "verdict"]
     d.table(header, rows, "Episodes side by side")
     ctx.tex["cross_country"] = tex_table(header, rows, "Sanctions episodes side by side",
                                          "venecon-cross-country")

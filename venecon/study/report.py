@@ -117,7 +117,9 @@ def estimates_table(r: Any) -> Any:
                 "share_of_counterfactual": e.share_of_counterfactual,
                 "placebo_pvalue": e.placebo_pvalue,
                 "pre_rmspe": e.pre_rmspe,
-                "caveats": " | ".join(e.caveats),
+                "verdict": e.verdict,
+                "verdict_reasons": " | ".join(e.verdict_reasons),
+                "caveats": " | ".join(r.caveats_of(k)),
             }
         )
     return pd.DataFrame(rows)

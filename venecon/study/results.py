@@ -204,6 +204,8 @@ class StudyResults:
     """Everything a study produced (immutable); ``to_dict`` is its ``results.json`` entry."""
 
     study: Any
+    #: True when the study ran (its estimators were fitted); ``reason`` says why not. Whether
+    #: the estimate identifies the effect is ``verdict``, not this flag.
     identified: bool
     reason: str | None
     estimates: Mapping[str, Estimate]

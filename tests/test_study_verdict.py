@@ -1,0 +1,254 @@
+"""The verdict rule (venecon.study.verdict) and the caveats it reads, on simulated panels.
+
+The fixture is the panel of issue 20's new user: one treated unit with a true
+effect of -50, 17 donors, a linear factor model with a fixed seed, annual
+1990-2020 (treatment 2015). Its synthetic control ranks the treated unit first
+of 18, the smallest p-value 17 donors allow.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from venecon import Study
+from venecon.exceptions import WindowWarning
+from venecon.models.synth_grid import simulated_panel
+from venecon.report.study_sections import headline_sentence
+from venecon.study.estimators import placebo_caveat, placebo_reading
+from venecon.study.results import Estimate, Robustness
+from venecon.study.verdict import (
+    CREDIBLE,
+    FRAGILE,
+    NOT_IDENTIFIED,
+    VERDICTS,
+    Evidence,
+    count_text,
+    judge_estimate,
+)
+
+EFFECT = -50.0
+
+
+def _panel(n_donors: int = 17, seed: int = 7, monthly: bool = False, treated: str = "SIM"):
+    p = simulated_panel(
+        n_donors=n_donors,
+        n_periods=31 if not monthly else 60,
+        treatment_period=26 if not monthly else 44,
+        effect=EFFECT,
+        noise=1.0,
+        seed=seed,
+        n_covariates=0,
+    )
+    if monthly:
+        time = pd.date_range("2015-05-01", periods=60, freq="MS")[p["period"] - 1]
+    else:
+        time = p["period"] + 1989
+    return pd.DataFrame(
+        {"unit": p["unit"].replace({"treated": treated}).to_numpy(), "time": time,
+         "value": p["y"].to_numpy()}
+    )
+
+
+def _study(**changes) -> Study:
+    kw = dict(
+        name="simulated",
+        treated="SIM",
+        treatment=2015,
+        outcome={"frame": _panel(), "units": "kb/d"},
+        window={"pre": [1990, 2014], "post": [2015, 2020]},
+        estimators={"synthetic_control": {"placebo": True, "leave_one_out": True}, "its": {}},
+    )
+    kw.update(changes)
+    return Study(**kw)
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    return _study().run()
+
+
+def test_simulated_panel_is_credible_and_no_caveat_calls_its_pvalue_too_high(simulated):
+    r = simulated
+    e = r.estimates["synthetic_control"]
+    assert e.average_effect == pytest.approx(EFFECT, abs=1.5)  # noise sd 1
+    assert e.placebo_pvalue == pytest.approx(1 / 18)  # rank 1 of 18
+    assert r.headline == "synthetic_control"
+    assert r.verdict == CREDIBLE and e.verdict == CREDIBLE
+    # defect (a): 1/18 > 0.05 is the smallest p-value 17 donors allow, not a caveat
+    assert not [c for c in r.caveats_of() if "p-value" in c or "placebo" in c]
+    assert "p-value" not in "".join(r.caveats_of("synthetic_control"))
+    reasons = " | ".join(r.verdict_reasons)
+    assert "placebo rank 1 of 18" in reasons
+    assert "the smallest p-value possible with 17 donors" in reasons
+    assert "above 0.05" not in r.summary() and "above 0.05" not in headline_sentence(r)
+    # the in-time placebo ran (treatment moved back 6 years, to 2009) and found ~nothing
+    placebo = e.extra["in_time_placebo"]
+    assert placebo["moved_to"] == "2009" and abs(placebo["average_effect"]) < 5
+
+
+def test_placebo_rank_is_read_against_the_smallest_attainable_pvalue():
+    assert placebo_caveat(1, 18, 0.05) == []  # rank 1 of 18: nothing better is possible
+    assert placebo_caveat(1, 43, 0.05) == []
+    assert placebo_caveat(2, 43, 0.05) == []  # p = 0.047 <= 0.05
+    (c,) = placebo_caveat(5, 18, 0.05)
+    assert "rank 5 of 18" in c and "the smallest possible with 17 donors is 0.0556" in c
+    assert placebo_reading(1, 18, 0.05).startswith(
+        "placebo rank 1 of 18 (p-value 0.0556): the smallest p-value possible with 17 donors"
+    )
+
+
+def test_robustness_shares_name_their_denominator(simulated):
+    # the issue's case: 12 specifications, 3 with a test (all significant), 9 without
+    table = pd.DataFrame(
+        {
+            "status": ["ok"] * 12,
+            "estimate": [-10.0 - i for i in range(12)],
+            "significant": pd.Series([True, True, True] + [None] * 9, dtype="object"),
+        }
+    )
+    rob = Robustness.from_table(table, -10.0)
+    assert rob.shares_text() == (
+        "12 of 12 specifications have the headline's sign; 3 of 3 specifications with a test "
+        "are significant; 9 have no test"
+    )
+    text = headline_sentence(simulated)
+    assert "% are significant" not in text and "% have the headline" not in text
+    assert re.search(r"\d+ of 3 specifications with a test (are|is) significant; 7 have no test",
+                     text), text
+    assert simulated.robustness.to_dict()["shares"] == simulated.robustness.shares_text()
+
+
+def _ven_monthly(treatment: str, pre: list[str], post: list[str]) -> Study:
+    return Study(
+        name="ven-simulated",
+        treated="VEN",
+        treatment=treatment,
+        outcome={"frame": _panel(monthly=True, treated="VEN"), "units": "kb/d"},
+        window={"pre": pre, "post": post},
+        estimators={"its": {}},
+        robustness={"enabled": False},
+    )
+
+
+def test_own_treatment_episode_is_not_a_pre_period_sanction():
+    # defect (c): VEN-2017-US (EO 13808, 2017-08-24) is this study's own treatment; at year
+    # resolution the 2016-01..2017-07 pre-period "overlapped" it
+    s = _ven_monthly("2017-08-24", ["2015-05", "2017-07"], ["2017-09", "2018-12"])
+    assert s.design.treated_episodes == ""
+    r = s.run()
+    assert not [c for c in r.caveats_of() if "VEN-2017-US" in c]
+    assert not [c for c in r.verdict_reasons if "sanction-free" in c]
+    # an episode that did begin before the treatment is still reported, and the later
+    # treatment's own episode (VEN-2019-US) is not
+    s19 = _ven_monthly("2019-01-28", ["2015-05", "2018-12"], ["2019-01", "2019-12"])
+    assert "VEN-2017-US" in s19.design.treated_episodes
+    assert "VEN-2019-US" not in s19.design.treated_episodes
+
+
+def test_caveat_counts_in_the_tables_equal_the_caveats_listed(tmp_path):
+    # defect (d): the study-level caveat (a pre-period sanction) counts in every row
+    from venecon.report.render import write_study_report
+
+    s19 = _ven_monthly("2019-01-28", ["2015-05", "2018-12"], ["2019-01", "2019-12"])
+    r = s19.run()
+    e = r.headline_estimate
+    listed = r.caveats_of()
+    assert r.caveats and len(listed) == len(e.caveats) + len(r.caveats)
+    sentence = headline_sentence(r)
+    assert all(c.rstrip(".") in sentence for c in listed)
+    write_study_report([r], tmp_path)
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    row = next(line for line in md.splitlines() if "(headline)" in line and line.startswith("|"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert int(cells[-1]) == len(listed)
+    assert cells[-2] == e.verdict
+    csv = pd.read_csv(tmp_path / "tables" / "ven-simulated_estimates.csv")
+    assert csv.loc[0, "caveats"].count(" | ") + 1 == len(listed)
+
+
+def test_window_past_the_data_warns_and_records_the_window_used():
+    with pytest.warns(WindowWarning, match="2015 to 2020"):
+        s = _study(window={"pre": [1990, 2014], "post": [2015, 2030]},
+                   estimators={"synthetic_control": {"placebo": False}},
+                   robustness={"enabled": False})
+    r = s.run()
+    assert r.estimates["synthetic_control"].window == ("2015", "2020")
+    assert "2015 to 2020" in r.data_choices["study.window.post"]
+    assert "2030" in r.data_choices["study.window.post"]
+
+
+def _estimate(**changes) -> Estimate:
+    kw = dict(
+        estimator="synthetic_control", label="Synthetic control", average_effect=-41.0,
+        lower=None, upper=None, alpha=0.05, unit="kb/d", counterfactual_mean=10_000.0,
+        share_of_counterfactual=-0.004, placebo_pvalue=42 / 43, pre_rmspe=1031.0,
+        weights={"SAU": 0.816, "USA": 0.184}, path=None, caveats=(), window=("2022", "2025"),
+        extra={"placebo_rank": 42, "placebo_units": 43},
+    )
+    kw.update(changes)
+    return Estimate(**kw)
+
+
+def _evidence(sd_scale: float = 1.0, **changes) -> Evidence:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    y = 10_000 + sd_scale * 300 * rng.standard_normal(27)
+    kw = dict(treatment_period=2022, frequency="annual",
+              pre_outcome=pd.Series(y, index=range(1995, 2022)), n_pre=27)
+    kw.update(changes)
+    return Evidence(**kw)
+
+
+def test_russia_like_case_is_not_identified():
+    # pre-RMSPE 1,031 kb/d against pre-period variation of ~300 and placebo p 42/43 = 0.977
+    v = judge_estimate("synthetic_control", _estimate(), _evidence())
+    assert v.verdict == NOT_IDENTIFIED
+    assert "the counterfactual does not track the pre-period" in v.reasons[0]
+    assert any("placebo rank 42 of 43" in x for x in v.reasons)
+    assert any("no larger than the pre-period fit error" in x for x in v.reasons)
+
+
+def test_agreement_donor_flags_and_confounders():
+    good = dict(pre_rmspe=10.0, average_effect=-300.0, placebo_pvalue=1 / 43,
+                extra={"placebo_rank": 1, "placebo_units": 43}, window=("2017", "2018"))
+    ev = _evidence()
+    assert judge_estimate("synthetic_control", _estimate(**good), ev).verdict == CREDIBLE
+    v = judge_estimate("synthetic_control", _estimate(**good), ev,
+                       others={"its": {("2017", "2018"): -810.0}})
+    assert v.verdict == FRAGILE
+    assert "SC and ITS differ by a factor of 2.7 over 2017-2018 (-300 vs -810 kb/d)" in v.reasons
+    flagged = _evidence(donor_flags={"SAU": "OPEC+ quota-bound 2017-2025"})
+    v = judge_estimate("synthetic_control", _estimate(**good), flagged)
+    assert v.verdict == FRAGILE
+    assert any("82% of the synthetic control's weight is on flagged donors" in x
+               and "OPEC+ quota-bound" in x for x in v.reasons)
+    war = _evidence(confounders=("armed conflict on the treated unit's soil in 2011",))
+    v = judge_estimate("synthetic_control", _estimate(**good), war)
+    assert v.verdict == FRAGILE and "armed conflict" in v.reasons[0]
+
+
+def test_results_json_contract(simulated):
+    d = json.loads(json.dumps(simulated.to_dict(), allow_nan=False))
+    assert d["verdict"] in VERDICTS
+    assert d["verdict_reasons"] and all(isinstance(x, str) for x in d["verdict_reasons"])
+    for e in d["estimates"].values():
+        assert e["verdict"] in VERDICTS and isinstance(e["verdict_reasons"], list)
+    assert isinstance(d["donors_excluded"], list)
+    assert "excluded_donors" not in d
+    assert "Verdict: credible" in d["summary"]
+
+
+def test_not_run_study_has_a_verdict_and_counts():
+    r = _study(window={"pre": [2012, 2014], "post": [2015, 2020]}).run()
+    assert not r.identified and r.verdict == NOT_IDENTIFIED
+    assert r.verdict_reasons[0].startswith("the study did not run: too few pre-treatment")
+    assert "did not run" in headline_sentence(r)
+    assert count_text(["credible"] * 2 + ["fragile"] * 4 + ["not identified"] * 3) == (
+        "9 studies: 2 credible, 4 fragile, 3 not identified"
+    )
+    assert count_text(["fragile"]) == "1 study: 0 credible, 1 fragile, 0 not identified"
