@@ -158,6 +158,8 @@ def test_caveat_counts_in_the_tables_equal_the_caveats_listed(tmp_path):
     e = r.headline_estimate
     listed = r.caveats_of()
     assert r.caveats and len(listed) == len(e.caveats) + len(r.caveats)
+    # EO 13808 (2017-08) began inside this pre-period: it moved the pre-period path
+    assert any("VEN-2017-US" in x and "began or ended inside it" in x for x in r.verdict_reasons)
     sentence = headline_sentence(r)
     assert all(c.rstrip(".") in sentence for c in listed)
     write_study_report([r], tmp_path)

@@ -35,6 +35,7 @@ __all__ = [
     "to_period",
     "episode_start",
     "treated_episodes",
+    "treated_episode_list",
 ]
 
 _YEAR = re.compile(r"(19|20)\d{2}")
@@ -548,8 +549,15 @@ def episode_start(row: Any, frequency: str) -> Any:
     return None
 
 
-def treated_episodes(treated: str, pre: tuple[Any, Any], tperiod: Any, frequency: str) -> str:
-    """The treated unit's recorded sanctions that began before its treatment, as text.
+def treated_episode_list(
+    treated: str, pre: tuple[Any, Any], tperiod: Any, frequency: str
+) -> list[tuple[str, bool]]:
+    """The treated unit's recorded sanctions that began before its treatment.
+
+    Each item is ``(description, throughout)``; ``throughout`` is True when the
+    episode was in force over the whole pre-period and past the treatment (a
+    constant background: the estimate is incremental to it), False when it
+    began or ended inside the pre-period (it moved the pre-period path).
 
     Overlap is judged at the data's resolution: an episode counts when it
     started no later than the last pre-period (annual: its year; monthly: the
@@ -562,7 +570,7 @@ def treated_episodes(treated: str, pre: tuple[Any, Any], tperiod: Any, frequency
     from ..data import load
 
     eps = load("oil_sanction_episodes")
-    notes = []
+    out = []
     for row in eps[eps["country"] == treated].itertuples(index=False):
         start = episode_start(row, frequency)
         end = None if pd.isna(row.end) else int(row.end)
@@ -571,10 +579,20 @@ def treated_episodes(treated: str, pre: tuple[Any, Any], tperiod: Any, frequency
         if start is None:
             if pd.Timestamp(int(row.start) + 1, 1, 1) > tperiod:
                 continue
+            before = int(row.start) < _year(pre[0])
         elif start > pre[1]:
             continue
+        else:
+            before = start <= pre[0]
         span = f"{int(row.start)}-{'' if end is None else end}"
-        notes.append(f"{row.episode_id} ({row.type}, {span}, oil measure: {row.oil_measure})")
+        note = f"{row.episode_id} ({row.type}, {span}, oil measure: {row.oil_measure})"
+        out.append((note, before and (end is None or end >= _year(tperiod))))
+    return out
+
+
+def treated_episodes(treated: str, pre: tuple[Any, Any], tperiod: Any, frequency: str) -> str:
+    """:func:`treated_episode_list` as one line of text ("" when there is none)."""
+    notes = [n for n, _ in treated_episode_list(treated, pre, tperiod, frequency)]
     return "recorded sanction before the treatment: " + "; ".join(notes) if notes else ""
 
 

@@ -356,6 +356,7 @@ class Study:
 
     def _judged(self, estimates, headline, robust) -> tuple[dict, Any]:
         """Estimates with their in-time placebo and verdict, and the study's verdict."""
+        from .data import treated_episode_list
         from .estimators import in_time_placebo
         from .verdict import Evidence, judge_study
 
@@ -375,7 +376,8 @@ class Study:
             alpha=self.alpha,
             confounders=tuple(d.confounders),
             donor_flags=dict(d.donor_flags),
-            treated_episodes=d.treated_episodes,
+            treated_episodes=tuple(treated_episode_list(
+                self.treated, d.pre, d.treatment_period, ctx.frequency)),
             n_pre=d.n_pre,
         )
         per, study = judge_study(out, headline, ev, robust)

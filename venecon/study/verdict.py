@@ -24,7 +24,8 @@ Diagnostics (each applies where the estimator provides it):
 * trend extrapolation (ITS, ARIMA): the pre-period trend carried forward against
   the effect, the post window against the pre window, an earlier modelled event;
 * the treated unit's confounders (``Design.confounders``) and its own earlier
-  sanctions in the pre-period; a short pre-period; the robustness grid's sign.
+  sanctions that began or ended inside the pre-period (one in force throughout is a
+  background the effect is incremental to); a short pre-period; the robustness grid's sign.
 """
 
 from __future__ import annotations
@@ -138,7 +139,9 @@ class Evidence:
     alpha: float = 0.05
     confounders: tuple[str, ...] = ()
     donor_flags: Mapping[str, str] = field(default_factory=dict)
-    treated_episodes: str = ""
+    #: The treated unit's earlier sanctions: ``(description, in force throughout)`` pairs
+    #: (:func:`venecon.study.data.treated_episode_list`).
+    treated_episodes: tuple[tuple[str, bool], ...] = ()
     n_pre: int = 0
 
 
@@ -198,7 +201,7 @@ def _placebo_time(e: Any) -> list[Finding]:
     if not p:
         return []
     if "average_effect" not in p:
-        return [Finding(_PASS, f"no in-time placebo: {p.get('not_run', 'not run')}")]
+        return []  # the reason is given with the missing placebo test (judge_estimate)
     x = float(p["average_effect"])
     ratio = abs(x) / abs(e.average_effect) if e.average_effect else math.inf
     text = (
@@ -254,7 +257,8 @@ def _agreement(key: str, e: Any, others: Mapping[str, Any]) -> list[Finding]:
             if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)):
                 continue
             who = f"{_SHORT[key]} and {_SHORT[other]}"
-            span = f"{window[0]}-{window[1]}"
+            span = f"{window[0]}-{window[1]}" if "-" not in window[0] else \
+                f"{window[0]} to {window[1]}"
             vals = f"({_num(a)} vs {_num(b)} {e.unit})"
             if a * b < 0:
                 out.append(Finding(FRAGILE, f"{who} disagree in sign over {span} {vals}"))
@@ -311,8 +315,10 @@ def _trend(e: Any, ev: Evidence) -> list[Finding]:
     base = before.iloc[-1] if len(before) else (at.iloc[0] if len(at) else math.nan)
     added = float(post.mean() - base)
     if math.isfinite(added):
-        text = (f"trend extrapolation: the pre-period model carried forward adds {added:+,.4g} "
-                f"{e.unit} to the counterfactual over {e.window[0]} to {e.window[1]}, against an "
+        last = float(post.iloc[-1] - base)
+        text = (f"trend extrapolation: carried forward from the last pre-period, the pre-period "
+                f"model adds {added:+,.4g} {e.unit} on average to the counterfactual over "
+                f"{e.window[0]} to {e.window[1]} ({last:+,.4g} by {e.window[1]}), against an "
                 f"effect of {_num(e.average_effect)}")
         if abs(added) > TREND_DOMINATES * abs(e.average_effect):
             out.append(Finding(FRAGILE, text + ": the extrapolated trend, not the data, "
@@ -343,9 +349,14 @@ def _interval(e: Any) -> list[Finding]:
 
 def _design(ev: Evidence) -> list[Finding]:
     out = [Finding(FRAGILE, f"confounding event in the treated unit: {c}") for c in ev.confounders]
-    if ev.treated_episodes:
-        what = ev.treated_episodes.split(": ", 1)[-1]
-        out.append(Finding(FRAGILE, f"the pre-period is not sanction-free ({what})"))
+    moved = [n for n, throughout in ev.treated_episodes if not throughout]
+    background = [n for n, throughout in ev.treated_episodes if throughout]
+    if moved:
+        out.append(Finding(FRAGILE, "the pre-period is not sanction-free: "
+                           f"{'; '.join(moved)} began or ended inside it"))
+    if background:
+        out.append(Finding(_PASS, f"the effect is incremental to sanctions in force over the "
+                           f"whole pre-period and after the treatment ({'; '.join(background)})"))
     few = FEW_PRE[ev.frequency]
     if ev.n_pre < few:
         per = "years" if ev.frequency == "annual" else "months"
@@ -393,8 +404,9 @@ def judge_estimate(
     findings += _robustness(e, robustness)
     tested = "placebo_rank" in e.extra or "average_effect" in (e.extra.get("in_time_placebo") or {})
     if not tested and key != "local_projections":
+        why = (e.extra.get("in_time_placebo") or {}).get("not_run")
         findings.append(Finding(FRAGILE, "no placebo test (in space or in time) could be run on "
-                                "this estimate"))
+                                "this estimate" + (f" (in time: {why})" if why else "")))
     return Verdict.from_findings(findings)
 
 
