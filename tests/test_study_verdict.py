@@ -95,7 +95,7 @@ def test_placebo_rank_is_read_against_the_smallest_attainable_pvalue():
     assert placebo_caveat(1, 43, 0.05) == []
     assert placebo_caveat(2, 43, 0.05) == []  # p = 0.047 <= 0.05
     (c,) = placebo_caveat(5, 18, 0.05)
-    assert "rank 5 of 18" in c and "the smallest possible with 17 donors is 0.0556" in c
+    assert "rank 5 of 18 (p-value 0.278, against the smallest possible 0.0556 with 17 donors)" in c
     assert placebo_reading(1, 18, 0.05).startswith(
         "placebo rank 1 of 18 (p-value 0.0556): the smallest p-value possible with 17 donors"
     )

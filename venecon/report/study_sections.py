@@ -121,6 +121,7 @@ _EST_HEADER = ["estimator", "window", "average effect [interval]", "unit",
 def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
     """Per study: estimates, the path figure of the headline, the specification curve."""
     from ..study.report import path_figure, specification_curve
+    from ..study.results import verdict_sentence
 
     d = Doc()
     if studies:
@@ -131,8 +132,10 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         if not r.identified:
             d.p(f"Did not run: {r.reason}. {r.verdict_text()}")
             continue
-        d.p(f"Study verdict ({r.headline_estimate.label}, the headline): **{r.verdict}**. "
-            "Reasons: " + "; ".join(c.rstrip(".") for c in r.verdict_reasons) + ".")
+        d.p(f"Study verdict: **{r.verdict}** (the verdict of its headline, "
+            f"{r.headline_estimate.label}, by the rule in the user guide).")
+        d.table(["reasons for the verdict (failures first)"],
+                [[x.rstrip(".")] for x in r.verdict_reasons])
         if r.data_choices:
             d.p("Data choices: " + "; ".join(f"{k}: {v}" for k, v in sorted(r.data_choices.items()))
                 + ".")
@@ -150,8 +153,7 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
                 "effect" + (" with its interval." if e.lower is not None else ".")))
         for key, est_ in r.estimates.items():
             if key != r.headline and est_.verdict:
-                d.p(f"Verdict ({est_.label}): {est_.verdict} ("
-                    + "; ".join(c.rstrip(".") for c in est_.verdict_reasons) + ").")
+                d.p(f"{est_.label}: " + verdict_sentence(est_.verdict, est_.verdict_reasons))
             caveats = r.caveats_of(key)
             if caveats:
                 d.p(f"Caveats ({est_.label}): " + "; ".join(c.rstrip(".") for c in caveats)

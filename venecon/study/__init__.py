@@ -5,7 +5,9 @@ treatment, windows, donor rules, estimators, robustness grid), built from a
 TOML file or directly. :meth:`Study.run` fits every declared estimator,
 summarises each as an :class:`Estimate` with the caveats its own diagnostics
 raise, runs the robustness grid (:class:`Robustness`) through
-:mod:`venecon.parallel`, and returns an immutable :class:`StudyResults`.
+:mod:`venecon.parallel`, judges every estimate and the study by one rule
+(:mod:`venecon.study.verdict`: "credible", "fragile" or "not identified", with
+reasons), and returns an immutable :class:`StudyResults`.
 :func:`bundled_studies` returns the studies shipped with venecon (Venezuela's
 episodes and the cross-country comparisons); ``venecon study run FILE.toml
 --out DIR`` writes ``results.json`` and a report.
@@ -22,6 +24,7 @@ _LAZY = {
     "StudyResults": "results",
     "Estimate": "results",
     "Robustness": "results",
+    "Verdict": "verdict",
     "StudyError": "spec",
     "bundled_studies": "bundled",
     "bundled_path": "bundled",
@@ -37,5 +40,6 @@ if TYPE_CHECKING:
     from .results import Estimate, Robustness, StudyResults
     from .spec import StudyError
     from .study import Study
+    from .verdict import Verdict
 
 __getattr__, __dir__ = attach(__name__, _LAZY)

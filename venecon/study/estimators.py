@@ -173,7 +173,7 @@ def placebo_reading(rank: int, n_units: int, alpha: float) -> str:
         if p_min > alpha:
             text += f" (no ranking can reach {alpha:g} with fewer than {math.ceil(1 / alpha) - 1})"
         return text
-    return text + f"; the smallest possible with {n_donors} donors is {p_min:.3g}"
+    return text[:-1] + f", against the smallest possible {p_min:.3g} with {n_donors} donors)"
 
 
 def placebo_caveat(rank: int, n_units: int, alpha: float) -> list[str]:

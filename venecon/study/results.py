@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["Estimate", "Robustness", "StudyResults", "canonical", "DIGITS"]
+__all__ = ["Estimate", "Robustness", "StudyResults", "canonical", "verdict_sentence", "DIGITS"]
 
 #: Significant digits of every float in ``results.json``.
 DIGITS = 10
@@ -46,6 +46,16 @@ def canonical(value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
     return str(value)
+
+
+def verdict_sentence(verdict: str, reasons: tuple[str, ...] | list[str]) -> str:
+    """``Verdict: fragile. Reasons: (1) ...; (2) ....`` (numbered: reasons contain semicolons)."""
+    text = f"Verdict: {verdict}."
+    if reasons:
+        text += " Reasons: " + "; ".join(
+            f"({i}) {r.rstrip('.')}" for i, r in enumerate(reasons, start=1)
+        ) + "."
+    return text
 
 
 def _frozen(d: Mapping | None) -> Mapping | None:
@@ -253,11 +263,8 @@ class StudyResults:
         return [{"unit": u, "reason": why} for u, why in sorted(self.excluded_donors.items())]
 
     def verdict_text(self) -> str:
-        """The verdict and its reasons as one sentence: ``Verdict: fragile (reason; reason).``"""
-        text = f"Verdict: {self.verdict}"
-        if self.verdict_reasons:
-            text += " (" + "; ".join(r.rstrip(".") for r in self.verdict_reasons) + ")"
-        return text + "."
+        """The verdict and its numbered reasons: ``Verdict: fragile. Reasons: (1) ...; (2) ....``"""
+        return verdict_sentence(self.verdict, self.verdict_reasons)
 
     def summary(self) -> str:
         """A few plain sentences: what was estimated, the headline, its range, verdict, caveats."""
