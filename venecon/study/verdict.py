@@ -367,8 +367,9 @@ def _design(ev: Evidence) -> list[Finding]:
 def _robustness(e: Any, rob: Any) -> list[Finding]:
     if rob is None or not rob.n_specifications or rob.share_same_sign is None:
         return []
-    text = (f"robustness: {rob.shares_text()}; the estimates run from {_num(rob.min)} to "
-            f"{_num(rob.max)} {e.unit}")
+    same = round(rob.share_same_sign * rob.n_specifications)
+    text = (f"robustness: {same} of {rob.n_specifications} specifications have the headline's "
+            f"sign; the estimates run from {_num(rob.min)} to {_num(rob.max)} {e.unit}")
     if rob.share_same_sign < SAME_SIGN:
         return [Finding(FRAGILE, text + f" (fragile below {100 * SAME_SIGN:.0f}% with the sign)")]
     return [Finding(_PASS, text)]
