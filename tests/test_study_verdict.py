@@ -254,3 +254,21 @@ def test_not_run_study_has_a_verdict_and_counts():
         "9 studies: 2 credible, 4 fragile, 3 not identified"
     )
     assert count_text(["fragile"]) == "1 study: 0 credible, 1 fragile, 0 not identified"
+
+
+def test_in_time_placebo_catches_an_effect_that_began_before_the_declared_treatment():
+    # the true shift of -50 starts in 2011 (period 22) but the study declares 2015: moved back
+    # to 2009, the placebo window 2009-2014 holds most of the real effect
+    p = simulated_panel(n_donors=17, n_periods=31, treatment_period=22, effect=EFFECT,
+                        noise=1.0, seed=7, n_covariates=0)
+    df = pd.DataFrame({"unit": p["unit"].replace({"treated": "SIM"}).to_numpy(),
+                       "time": p["period"].to_numpy() + 1989, "value": p["y"].to_numpy()})
+    r = _study(outcome={"frame": df, "units": "kb/d"},
+               estimators={"synthetic_control": {"placebo": True}},
+               robustness={"enabled": False}).run()
+    placebo = r.estimates["synthetic_control"].extra["in_time_placebo"]
+    assert placebo["moved_to"] == "2009" and placebo["average_effect"] < -15
+    # -32.3 against -42.3: 76% of the estimate, above IN_TIME_WEAK (the fit is poor too)
+    assert r.verdict == FRAGILE
+    assert any(x.startswith("in-time placebo") and "(fragile above 50%)" in x
+               for x in r.verdict_reasons)
