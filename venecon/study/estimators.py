@@ -171,7 +171,8 @@ def placebo_reading(rank: int, n_units: int, alpha: float) -> str:
     if rank == 1:
         text += f": the smallest p-value possible with {n_donors} donors"
         if p_min > alpha:
-            text += f" (no ranking can reach {alpha:g} with fewer than {math.ceil(1 / alpha) - 1} donors)"
+            need = math.ceil(1 / alpha) - 1
+            text += f" (no ranking can reach {alpha:g} with fewer than {need} donors)"
         return text
     return text[:-1] + f", against the smallest possible {p_min:.3g} with {n_donors} donors)"
 

@@ -282,7 +282,8 @@ def _donors(e: Any, ev: Evidence) -> list[Finding]:
         share = sum(flagged.values())
         names = "; ".join(f"{u} {w:.3g}: {ev.donor_flags[u]}"
                           for u, w in sorted(flagged.items(), key=lambda kv: (-kv[1], kv[0])))
-        text = f"{100 * share:.0f}% of the synthetic control's weight is on flagged donors ({names})"
+        text = (f"{100 * share:.0f}% of the synthetic control's weight is on flagged donors "
+                f"({names})")
         level = FRAGILE if share > FLAGGED_WEIGHT else _PASS
         out.append(Finding(level, text + (f" (fragile above {100 * FLAGGED_WEIGHT:.0f}%)"
                                           if level == FRAGILE else "")))
