@@ -203,6 +203,8 @@ def _placebo_time(e: Any) -> list[Finding]:
     if "average_effect" not in p:
         return []  # the reason is given with the missing placebo test (judge_estimate)
     x = float(p["average_effect"])
+    if not math.isfinite(x):
+        return []
     ratio = abs(x) / abs(e.average_effect) if e.average_effect else math.inf
     text = (
         f"in-time placebo: with the treatment moved back to {p['moved_to']} the effect over "
