@@ -175,6 +175,26 @@ def test_report_tells_the_story(report_dir: Path) -> None:
     assert "forest" in figs and any(f.endswith("_specification_curve") for f in figs)
 
 
+def test_every_study_has_a_verdict_and_the_summary_counts_them(report_dir: Path) -> None:
+    res = json.loads((report_dir / "results.json").read_text())
+    verdicts = {"credible", "fragile", "not identified"}
+    counts = dict.fromkeys(("credible", "fragile", "not identified"), 0)
+    for name, s in res["studies"].items():
+        assert s["verdict"] in verdicts and s["verdict_reasons"], name
+        counts[s["verdict"]] += 1
+        for e in s["estimates"].values():
+            assert e["verdict"] in verdicts and e["verdict_reasons"], name
+        assert all(set(x) == {"unit", "reason"} for x in s["donors_excluded"]), name
+    # issue 20: pre-RMSPE 1,031 kb/d, placebo p 0.977, an in-time placebo larger than the effect
+    assert res["studies"]["russia-2022"]["verdict"] == "not identified"
+    md = (report_dir / "report.md").read_text()
+    summary = md.split("## Executive summary", 1)[1].split("\n## ", 1)[0]
+    n = len(res["studies"])
+    assert (f"{n} studies: {counts['credible']} credible, {counts['fragile']} fragile, "
+            f"{counts['not identified']} not identified") in summary
+    assert " identified." not in summary.replace("not identified.", "")
+
+
 def test_results_json_is_identical_across_runs(report_dir: Path, tmp_path: Path) -> None:
     from venecon.report import build_report
 
