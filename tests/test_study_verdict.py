@@ -82,7 +82,7 @@ def test_simulated_panel_is_credible_and_no_caveat_calls_its_pvalue_too_high(sim
     assert not [c for c in r.caveats_of() if "p-value" in c or "placebo" in c]
     assert "p-value" not in "".join(r.caveats_of("synthetic_control"))
     reasons = " | ".join(r.verdict_reasons)
-    assert "placebo rank 1 of 18" in reasons
+    assert "passed: placebo rank 1 of 18" in reasons
     assert "the smallest p-value possible with 17 donors" in reasons
     assert "above 0.05" not in r.summary() and "above 0.05" not in headline_sentence(r)
     # the in-time placebo ran (treatment moved back 6 years, to 2009) and found ~nothing
@@ -210,6 +210,7 @@ def test_russia_like_case_is_not_identified():
     # pre-RMSPE 1,031 kb/d against pre-period variation of ~300 and placebo p 42/43 = 0.977
     v = judge_estimate("synthetic_control", _estimate(), _evidence())
     assert v.verdict == NOT_IDENTIFIED
+    assert v.reasons[0].startswith("not identified: pre-period fit")
     assert "the counterfactual does not track the pre-period" in v.reasons[0]
     assert any("placebo rank 42 of 43" in x for x in v.reasons)
     assert any("no larger than the pre-period fit error" in x for x in v.reasons)
@@ -223,7 +224,8 @@ def test_agreement_donor_flags_and_confounders():
     v = judge_estimate("synthetic_control", _estimate(**good), ev,
                        others={"its": {("2017", "2018"): -810.0}})
     assert v.verdict == FRAGILE
-    assert "SC and ITS differ by a factor of 2.7 over 2017-2018 (-300 vs -810 kb/d)" in v.reasons
+    assert ("fragile: SC and ITS differ by a factor of 2.7 over 2017-2018 (-300 vs -810 kb/d)"
+            in v.reasons)
     flagged = _evidence(donor_flags={"SAU": "OPEC+ quota-bound 2017-2025"})
     v = judge_estimate("synthetic_control", _estimate(**good), flagged)
     assert v.verdict == FRAGILE
@@ -248,7 +250,9 @@ def test_results_json_contract(simulated):
 def test_not_run_study_has_a_verdict_and_counts():
     r = _study(window={"pre": [2012, 2014], "post": [2015, 2020]}).run()
     assert not r.identified and r.verdict == NOT_IDENTIFIED
-    assert r.verdict_reasons[0].startswith("the study did not run: too few pre-treatment")
+    assert r.verdict_reasons[0].startswith(
+        "not identified: the study did not run: too few pre-treatment"
+    )
     assert "did not run" in headline_sentence(r)
     assert count_text(["credible"] * 2 + ["fragile"] * 4 + ["not identified"] * 3) == (
         "9 studies: 2 credible, 4 fragile, 3 not identified"
@@ -270,5 +274,5 @@ def test_in_time_placebo_catches_an_effect_that_began_before_the_declared_treatm
     assert placebo["moved_to"] == "2009" and placebo["average_effect"] < -15
     # -32.3 against -42.3: 76% of the estimate, above IN_TIME_WEAK (the fit is poor too)
     assert r.verdict == FRAGILE
-    assert any(x.startswith("in-time placebo") and "(fragile above 50%)" in x
+    assert any(x.startswith("fragile: in-time placebo") and "(fragile above 50%)" in x
                for x in r.verdict_reasons)

@@ -134,7 +134,7 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             continue
         d.p(f"Study verdict: **{r.verdict}** (the verdict of its headline, "
             f"{r.headline_estimate.label}, by the rule in the user guide).")
-        d.table(["reasons for the verdict (failures first)"],
+        d.table(["each diagnostic and what it reads as (failures first)"],
                 [[x.rstrip(".")] for x in r.verdict_reasons])
         if r.data_choices:
             d.p("Data choices: " + "; ".join(f"{k}: {v}" for k, v in sorted(r.data_choices.items()))

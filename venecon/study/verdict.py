@@ -2,8 +2,8 @@
 
 One rule (:func:`judge_estimate`) reads an estimate's own diagnostics and the
 study's design and returns a :class:`Verdict`: the worst level any diagnostic
-reaches, with one plain-English reason per diagnostic (the failures first,
-then what the estimate passed). The study's verdict (:func:`judge_study`) is
+reaches, with one plain-English reason per diagnostic, each starting with
+what it reads as (the failures first, then what the estimate passed). The study's verdict (:func:`judge_study`) is
 its headline estimate's, judged with the study's robustness grid; a study that
 could not run is "not identified". The thresholds are the module constants
 below; the user guide (``docs/guide/robustness.md``) gives the rule as a table.
@@ -69,6 +69,8 @@ NOT_IDENTIFIED = "not identified"
 VERDICTS = (CREDIBLE, FRAGILE, NOT_IDENTIFIED)
 _PASS = "pass"
 _RANK = {_PASS: 0, CREDIBLE: 0, FRAGILE: 1, NOT_IDENTIFIED: 2}
+#: How each reason starts: what its diagnostic reads as.
+_READS = {_PASS: "passed", FRAGILE: "fragile", NOT_IDENTIFIED: "not identified"}
 
 #: Pre-period RMSPE / standard deviation of the treated pre-period outcome above which the
 #: estimate is not identified: a counterfactual whose error exceeds the outcome's own
@@ -116,7 +118,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class Verdict:
-    """A verdict ("credible", "fragile", "not identified") and its reasons, worst first."""
+    """A verdict ("credible", "fragile", "not identified") and its reasons, worst first.
+
+    Each reason starts with what its diagnostic reads as ("not identified: ...",
+    "fragile: ...", "passed: ...").
+    """
 
     verdict: str
     reasons: tuple[str, ...]
@@ -125,7 +131,7 @@ class Verdict:
     def from_findings(cls, findings: Sequence[Finding]) -> Verdict:
         worst = max((_RANK[f.level] for f in findings), default=0)
         ordered = sorted(findings, key=lambda f: -_RANK[f.level])
-        return cls(VERDICTS[worst], tuple(f.reason for f in ordered))
+        return cls(VERDICTS[worst], tuple(f"{_READS[f.level]}: {f.reason}" for f in ordered))
 
 
 @dataclass(frozen=True)
@@ -446,7 +452,7 @@ def judge_study(
 
 def not_run(reason: str) -> Verdict:
     """The verdict of a study that could not run."""
-    return Verdict(NOT_IDENTIFIED, (f"the study did not run: {reason}",))
+    return Verdict.from_findings([Finding(NOT_IDENTIFIED, f"the study did not run: {reason}")])
 
 
 def count_text(verdicts: Sequence[str], noun: str = "studies") -> str:
