@@ -38,9 +38,12 @@ def test_country_years_named_in_the_manifest(conflicts):
 
 def test_libya_2011_is_a_war_and_russia_2022_is_interstate_only(conflicts):
     libya = conflicts.set_index(["date", "country"]).loc[(2011, "LBY")]
-    assert libya["intensity"] == 2
+    assert libya["intensity"] == 2 and libya["intensity_soil"] == 2
     russia = conflicts.set_index(["date", "country"]).loc[(2022, "RUS")]
     assert bool(russia["interstate_only"]) and russia["intensity"] == 2
+    assert russia["intensity_soil"] == 0
+    # intensity_soil is 0 exactly when every conflict of the country-year is interstate
+    assert ((conflicts["intensity_soil"] == 0) == conflicts["interstate_only"]).all()
 
 
 def test_matches_an_independent_count_of_v22_1(conflicts, raw_dir):

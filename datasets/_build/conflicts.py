@@ -77,6 +77,9 @@ FIELDS: list[tuple[str, str, str]] = [
      "located (from UCDP's gwno_loc; Gleditsch-Ward codes mapped as stated in the notes)"),
     ("intensity", "integer", "Highest UCDP intensity level of the conflicts located in the country "
      "that year: 1 = 25-999 battle-related deaths, 2 = 1,000 or more (war)"),
+    ("intensity_soil", "integer", "Highest intensity among the conflicts that are not interstate "
+     "(types 1, 3, 4), whose location is the country's territory; 0 when every conflict of the "
+     "country-year is interstate"),
     ("n_conflicts", "integer", "Number of UCDP conflicts located in the country that year"),
     ("conflict_ids", "string", "UCDP conflict_id of each of them (';'-separated, ascending)"),
     ("conflict_types", "string", "UCDP type_of_conflict of each of them, in the order of "
@@ -169,6 +172,9 @@ def country_years(conflicts: pd.DataFrame, source: str) -> pd.DataFrame:
         conflict_types=("type", lambda s: ";".join(str(x) for x in s)),
         interstate_only=("type", lambda s: bool((s == 2).all())),
     ).reset_index()
+    soil = long[long["type"] != 2].groupby(["date", "country"])["intensity"].max()
+    out["intensity_soil"] = [int(soil.get((d, c), 0)) for d, c in zip(out["date"], out["country"],
+                                                                      strict=True)]
     out["source"] = source
     return out
 
@@ -215,6 +221,7 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
         ),
         **csv_fields(data),
         "frequency": "annual",
+        "layout": "registry",
         "coverage": {"start": int(frame["date"].min()), "end": int(frame["date"].max())},
         "rows": int(len(frame)),
         "countries": sorted(frame["country"].unique().tolist()),

@@ -193,6 +193,7 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
         ),
         **csv_fields(data),
         "frequency": "annual",
+        "layout": "registry",
         "coverage": {"start": int(frame["date"].min()), "end": int(frame["date"].max())},
         "rows": int(len(frame)),
         "countries": sorted(frame["country"].unique().tolist()),
