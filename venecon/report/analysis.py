@@ -482,25 +482,10 @@ class _Runner:
     def synth(self) -> None:
         import pandas as pd
 
-        from ..models import SyntheticControl
-
         s = self.config["synth"]
         df = self.synth_panel()
         self.progress("synthetic control: fit")
-        predictors = self.synth_predictors()
-        model = SyntheticControl(
-            df,
-            outcome="value",
-            unit="country",
-            time="date",
-            treated=self.treated,
-            treatment_time=s["treatment"],
-            donors=s["donors"],
-            predictors=predictors,
-            fit_window=tuple(s["fit_window"]),
-            events={"oil sanctions": s["oil_sanctions_year"]},
-            rng=s["seed"],
-        )
+        model = self.synth_model(df, s["donors"])
         res = self.fit("synth", lambda: model.fit(placebo=s["placebo"], n_jobs=s["n_jobs"]))
         gap = f"; {', '.join(map(str, s['left_out']))} left out" if s["left_out"] else ""
         self.record(
@@ -555,16 +540,30 @@ class _Runner:
         if s["quota_variant"]:
             self.synth_quota_variant(df, res)
 
-    def synth_predictors(self) -> list[tuple]:
-        """The [synth] predictors: mean outcome over each window, and single years."""
+    def synth_model(self, df: Any, donors: list[str]) -> Any:
+        """The [synth] synthetic control on ``df`` with ``donors`` (not yet fitted)."""
+        from ..models import SyntheticControl
+
         s = self.config["synth"]
         predictors = [("value", range(a, b + 1), "mean") for a, b in s["predictor_windows"]]
-        return predictors + [("value", [yr], "mean") for yr in s["predictor_years"]]
+        predictors += [("value", [yr], "mean") for yr in s["predictor_years"]]
+        return SyntheticControl(
+            df,
+            outcome="value",
+            unit="country",
+            time="date",
+            treated=self.treated,
+            treatment_time=s["treatment"],
+            donors=list(donors),
+            predictors=predictors,
+            fit_window=tuple(s["fit_window"]),
+            events={"oil sanctions": s["oil_sanctions_year"]},
+            rng=s["seed"],
+        )
 
     def synth_quota_variant(self, df: Any, res: Any) -> None:
         """The synthetic control without the donors bound by OPEC+ quotas while the treated
         unit was not (the bundled study's robustness dimension ``quota_bound``)."""
-        from ..models import SyntheticControl
         from ..study.donors import quota_screen
 
         s = self.config["synth"]
@@ -574,24 +573,13 @@ class _Runner:
         if not bound or len(kept) < 2:
             return
         self.progress("synthetic control: without quota-bound donors")
-        variant = SyntheticControl(
-            df,
-            outcome="value",
-            unit="country",
-            time="date",
-            treated=self.treated,
-            treatment_time=t,
-            donors=kept,
-            predictors=self.synth_predictors(),
-            fit_window=tuple(s["fit_window"]),
-            events={"oil sanctions": s["oil_sanctions_year"]},
-            rng=s["seed"],
-        ).fit(placebo=False)
+        variant = self.synth_model(df, kept).fit(placebo=False)
         est = variant.average_effect(t, e)
         base = res.average_effect(t, e)
         weights = variant.weights[variant.weights > 0.001].sort_values(ascending=False)
         self.model_records["synth"]["quota_variant"] = {
             "excluded": {d: bound[d] for d in sorted(bound)},
+            "main_weight_of_excluded": float(res.weights.reindex(sorted(bound)).fillna(0).sum()),
             "average_effect": est,
             "moves_by": est - base,
             "weights": {str(k): float(v) for k, v in weights.items()},
