@@ -165,7 +165,8 @@ def test_bundled_designs_for_a_referee(bundled):
     assert {"DZA", "SAU"} <= set(iran.excluded) and "while IRN was not" in iran.excluded["SAU"]
     rus = bundled["russia-2022"].design
     assert "same OPEC/OPEC+ agreement as RUS" in rus.donor_flags["SAU"]
-    assert any("interstate" in c and "2022-2024 intensity 2" in c for c in rus.confounders)
+    assert any("interstate" in c and "in 2022-2024" in c and "2022-2024 intensity 2, war" in c
+               for c in rus.confounders)
     lby = bundled["libya-2011"].design
     assert lby.excluded["TUN"].startswith("own revolution")
     assert any("2011 intensity 2, war" in c for c in lby.confounders)

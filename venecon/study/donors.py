@@ -89,8 +89,11 @@ def treated_conflicts(unit: str, first: int, last: int) -> str:
         pieces.append(f"on its soil {_intensity_text(soil)}")
     inter = part[part["conflict_types"].str.split(";").apply(lambda t: "2" in t)]
     if len(inter):
-        pieces.append("interstate, its government a party (UCDP does not say where the fighting "
-                      f"was): {_intensity_text(inter, 'intensity')}")
+        pieces.append(
+            "interstate, its government a party (UCDP does not say where the fighting was), in "
+            f"{year_spans(inter['date'].tolist())} (highest intensity of all its conflicts in "
+            f"those years: {_intensity_text(inter, 'intensity')})"
+        )
     return (f"{unit}: armed conflict in the treatment window {first}-{last}: "
             f"{'; '.join(pieces)} (UCDP/PRIO ACD): the effect mixes the treatment with the "
             "conflict")
