@@ -17,7 +17,7 @@ def test_every_row_is_tagged_and_cited(quotas):
     assert set(quotas["tag"]) <= {"V", "P"}
     assert quotas["source_url"].str.startswith("http").all()
     assert not quotas.index.duplicated().any()
-    assert quotas.index.get_level_values("date").max() == 2020  # 2021-2025 unverified
+    assert quotas.index.get_level_values("date").max() == 2022  # 2023-2025 unverified
 
 
 def test_exemptions_of_the_issue(quotas):
@@ -25,11 +25,12 @@ def test_exemptions_of_the_issue(quotas):
         assert not quotas.loc[(year, "LBY"), "quota_bound"]
         assert not quotas.loc[(year, "NGA"), "quota_bound"]
         assert quotas.loc[(year, "VEN"), "quota_bound"]
-    for year in (2019, 2020):
+    for year in (2019, 2020, 2021, 2022):
         for code in ("VEN", "IRN", "LBY"):
             assert not quotas.loc[(year, code), "quota_bound"], (year, code)
-        for code in ("SAU", "AGO", "MEX", "RUS", "NGA"):
+        for code in ("SAU", "AGO", "RUS", "NGA"):
             assert quotas.loc[(year, code), "quota_bound"], (year, code)
+    assert quotas.loc[(2020, "MEX"), "quota_bound"] and (2021, "MEX") not in quotas.index
 
 
 def test_2017_2018_allocations_match_asb_table_1_2(quotas, raw_dir):
@@ -53,4 +54,4 @@ def test_membership_changes(quotas):
 
 def test_descriptor_says_what_stays_unverified():
     notes = " ".join(venecon.describe("opec_quotas")["notes"])
-    assert "2021-2025" in notes and "April 2020" in notes
+    assert "from 2023 on" in notes and "Mexico's obligations after 2020" in notes

@@ -580,6 +580,7 @@ class _Runner:
         self.model_records["synth"]["quota_variant"] = {
             "excluded": {d: bound[d] for d in sorted(bound)},
             "main_weight_of_excluded": float(res.weights.reindex(sorted(bound)).fillna(0).sum()),
+            "coverage": "{}-{}".format(*self.load("opec_quotas")["date"].agg(["min", "max"])),
             "average_effect": est,
             "moves_by": est - base,
             "weights": {str(k): float(v) for k, v in weights.items()},

@@ -221,7 +221,8 @@ def synth(a: Any, d: Doc, ctx: ReportContext) -> None:
             d.p(
                 f"OPEC+ quotas: {len(q['excluded'])} donors were bound by OPEC+ production quotas "
                 f"in a post year in which Venezuela was exempt ({', '.join(q['excluded'])}; "
-                "`venecon.load('opec_quotas')`, which codes 2017-2020 only); they carry "
+                "`venecon.load('opec_quotas')`, which codes "
+                f"{q['coverage']} only); they carry "
                 f"{100 * q['main_weight_of_excluded']:.0f}% of the main design's weight. Without "
                 "them the "
                 f"{t}-{e} average gap is {q['average_effect']:,.1f} kb/d against "

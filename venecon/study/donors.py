@@ -13,7 +13,7 @@ conflict as its location, not where the fighting took place.
 
 Quotas: a unit bound by an OPEC/OPEC+ obligation in a post-window year in which
 the treated unit is not bound (exempt, or outside the agreements). Years the
-table does not cover (``opec_quotas`` codes 2017-2020) cannot exclude a unit;
+table does not cover (``opec_quotas`` codes 2017-2022) cannot exclude a unit;
 the reason says so. A donor bound in the same years as the treated unit shares
 its agreement: it is flagged (their output decisions are joint).
 """
