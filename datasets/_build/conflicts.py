@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .descriptor import csv_fields, raw_sources, raw_vintage
+from .descriptor import raw_sources, raw_vintage, registry_fields
 from .raw import RAW, open_raw
 
 NAME = "conflicts"
@@ -219,13 +219,7 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
             "such conflict. Used by studies to screen donors (study.donors.exclude_conflict) and to "
             "record conflict in the treated unit as a confounder."
         ),
-        **csv_fields(data),
-        "frequency": "annual",
-        "layout": "registry",
-        "coverage": {"start": int(frame["date"].min()), "end": int(frame["date"].max())},
-        "rows": int(len(frame)),
-        "countries": sorted(frame["country"].unique().tolist()),
-        "series": {},
+        **registry_fields(frame, data),
         "vintage": {"last_period": int(frame["date"].max()), "last_period_by_source": last,
                     **raw_vintage(raws),
                     "basis": "upstream commit date (UTC) of each raw file; the raw collection "

@@ -149,6 +149,19 @@ def csv_fields(data: bytes) -> dict:
             "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}
 
 
+def registry_fields(frame: pd.DataFrame, data: bytes) -> dict:
+    """File, frequency and coverage fields of an annual country-year registry (own schema)."""
+    return {
+        **csv_fields(data),
+        "frequency": "annual",
+        "layout": "registry",
+        "coverage": {"start": int(frame["date"].min()), "end": int(frame["date"].max())},
+        "rows": int(len(frame)),
+        "countries": sorted(frame["country"].unique().tolist()),
+        "series": {},
+    }
+
+
 def package_descriptor(resources: list[dict], extra: list[dict] | None = None) -> dict:
     return {
         "profile": "data-package",

@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from .countries import iso3
-from .descriptor import csv_fields, raw_sources, raw_vintage
+from .descriptor import raw_sources, raw_vintage, registry_fields
 from .raw import RAW, open_raw
 
 NAME = "opec_quotas"
@@ -229,13 +229,7 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
             "and Venezuela 2019-22). Each row carries a verification tag and the URL it was read "
             "at. Used by studies to screen quota-bound donors (study.donors.exclude_quota_bound)."
         ),
-        **csv_fields(data),
-        "frequency": "annual",
-        "layout": "registry",
-        "coverage": {"start": int(frame["date"].min()), "end": int(frame["date"].max())},
-        "rows": int(len(frame)),
-        "countries": sorted(frame["country"].unique().tolist()),
-        "series": {},
+        **registry_fields(frame, data),
         "vintage": {"last_period": int(frame["date"].max()), **raw_vintage(raws),
                     "edition": "OPEC ASB 2018 Table 1.2 (2017-2018) and the sources per row",
                     "basis": "upstream commit date (UTC) of the ASB file; curated rows cite their "
