@@ -172,3 +172,14 @@ def test_bundled_designs_for_a_referee(bundled):
     assert lby.excluded["TUN"].startswith("own revolution")
     assert any("2011 intensity 2, war" in c for c in lby.confounders)
     assert not any(u in lby.donors for u in ("DZA", "NGA", "TUN"))
+
+
+def test_results_json_lists_exclusions_flags_and_confounders():
+    units = ("LBY", "DZA", "NOR", "GBR", "CAN", "BRA", "AUS")
+    s = _study(_panel(units, "LBY", 2011, end=2015), "LBY", 2011, [1995, 2010], [2011, 2015],
+               donors={"exclude_conflict": True})
+    d = s.run().to_dict()
+    assert {"unit": "DZA", "reason": s.design.excluded["DZA"]} in d["donors_excluded"]
+    assert [e["unit"] for e in d["donors_excluded"]] == sorted(s.design.excluded)
+    assert d["donor_flags"] == dict(s.design.donor_flags) and "AUS" in d["donor_flags"]
+    assert d["confounders"] == list(s.design.confounders)

@@ -252,6 +252,10 @@ class StudyResults:
                 "data_choices": dict(self.data_choices),
                 "donors": list(self.donors),
                 "excluded_donors": dict(self.excluded_donors),
+                "donors_excluded": [{"unit": u, "reason": why}
+                                    for u, why in sorted(self.excluded_donors.items())],
+                "donor_flags": dict(getattr(getattr(s, "design", None), "donor_flags", {})),
+                "confounders": list(getattr(getattr(s, "design", None), "confounders", ())),
                 "caveats": list(self.caveats),
                 "not_applicable": dict(self.not_applicable),
                 "provenance": dict(self.provenance),
