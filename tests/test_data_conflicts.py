@@ -62,7 +62,6 @@ def test_matches_an_independent_count_of_v22_1(conflicts, raw_dir):
 
 def test_the_split_v25_1_record_is_repaired(raw_dir):
     import sys
-
     from pathlib import Path
 
     build_dir = Path(__file__).resolve().parents[1] / "datasets"

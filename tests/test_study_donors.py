@@ -22,9 +22,11 @@ def _panel(units: tuple[str, ...], treated: str, effect_from: int, effect: float
             continue
         y = 500 + 40 * i + (3 + i % 4) * (years - start) + rng.normal(0, 2, len(years))
         donors.append(y)
-        rows += [{"unit": u, "time": int(t), "value": float(v)} for t, v in zip(years, y)]
+        rows += [{"unit": u, "time": int(t), "value": float(v)}
+                 for t, v in zip(years, y, strict=True)]
     own = np.mean(donors, axis=0) + np.where(years >= effect_from, effect, 0.0)
-    rows += [{"unit": treated, "time": int(t), "value": float(v)} for t, v in zip(years, own)]
+    rows += [{"unit": treated, "time": int(t), "value": float(v)}
+             for t, v in zip(years, own, strict=True)]
     return pd.DataFrame(rows)
 
 
@@ -85,7 +87,8 @@ def test_timing_variants_run_in_the_robustness_grid():
 def test_a_year_or_1_january_has_no_partial_year():
     for treatment in (2018, "2018-01-01"):
         s = _study(_panel(UNITS, "VEN", 2018), "VEN", treatment, [1995, 2017], [2018, 2024])
-        assert s.design.partial == () and s.design.timing == "" and s.design.treatment_period == 2018
+        assert s.design.partial == () and s.design.timing == ""
+        assert s.design.treatment_period == 2018
 
 
 def test_bad_partial_period_names_the_key():
@@ -132,8 +135,8 @@ def test_conflict_screen_excludes_donors_and_records_the_treated_war():
     s = _study(_panel(units, "LBY", 2011, end=2015), "LBY", 2011, [1995, 2010], [2011, 2015],
                donors={"exclude_conflict": True})
     ex = s.design.excluded
-    assert ex["DZA"].startswith("armed conflict on its soil in the study years 1995-2015: 1995-1999 "
-                                "intensity 2")
+    assert ex["DZA"].startswith(
+        "armed conflict on its soil in the study years 1995-2015: 1995-1999 intensity 2")
     assert "2013-2015 intensity 2" in ex["NGA"]
     assert "1998 intensity 1" in ex["GBR"]  # UCDP's Northern Ireland conflict
     # Tunisia's 2011 revolution is below UCDP's threshold; its 2013-2015 conflict is not

@@ -1,4 +1,4 @@
-"""The ``conflicts`` table: country-years with an armed conflict on the country's soil (UCDP/PRIO ACD).
+"""The ``conflicts`` table: country-years with an armed conflict on a country's soil (UCDP/PRIO).
 
 One row per (year, country) in which at least one conflict of the UCDP/PRIO
 Armed Conflict Dataset is *located*, read from ``gwno_loc`` (the Gleditsch-Ward
@@ -116,7 +116,8 @@ def read_v251(raw_dir: Path) -> tuple[pd.DataFrame, str]:
     i = 0
     while i < len(body):
         row = body[i]
-        if row and row[header.index("year")] == "" and i + 1 < len(body) and body[i + 1][:1] == [""]:
+        split = i + 1 < len(body) and body[i + 1][:1] == [""]
+        if row and row[header.index("year")] == "" and split:
             tail = body[i + 1]
             head = row[: header.index("territory_name") + 1]
             # second line: '', year, intensity, cumulative, type, start_date, start_prec,
@@ -137,8 +138,9 @@ def read_v251(raw_dir: Path) -> tuple[pd.DataFrame, str]:
                          f"{[r['conflict_id'] for r in repaired]}")
     frame = _typed(pd.DataFrame(good, columns=header)[COLUMNS])
     rec = repaired[0]
-    note = (f"v25.1's record of conflict {rec['conflict_id']} ({rec['location']}, {rec['year']}) is "
-            "split over two lines in the re-saved file; the build joins them and reads year, "
+    note = (f"v25.1's record of conflict {rec['conflict_id']} ({rec['location']}, "
+            f"{rec['year']}) is split over two lines in the re-saved file; the build joins them "
+            "and reads year, "
             f"intensity ({rec['intensity_level']}), type ({rec['type_of_conflict']}) and location "
             f"(gwno_loc {rec['gwno_loc']}) from the second line, which agree with v22.1.")
     return frame, note
@@ -200,7 +202,8 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
     matched = both[both["_merge"] == "both"]
     other_intensity = int((matched["intensity_221"] != matched["intensity_251"]).sum())
     frame = pd.concat([old, new], ignore_index=True)
-    frame = frame[[n for n, _, _ in FIELDS]].sort_values(key, kind="mergesort").reset_index(drop=True)
+    frame = frame[[n for n, _, _ in FIELDS]].sort_values(key, kind="mergesort")
+    frame = frame.reset_index(drop=True)
     data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
     (Path(data_dir) / f"{NAME}.csv").write_bytes(data)
     raws = [RAW[V221], RAW[V251]]
@@ -214,9 +217,11 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
         "description": (
             "One row per country and year with at least one UCDP/PRIO armed conflict (25 or more "
             "battle-related deaths in the year, a government as one side) located on its soil "
-            "(UCDP's gwno_loc): the highest intensity level (1 = 25-999 deaths, 2 = 1,000 or more), "
+            "(UCDP's gwno_loc): the highest intensity level (1 = 25-999 deaths, 2 = 1,000 or "
+            "more), "
             "the number of conflicts, their UCDP ids and types. Country-years without a row had no "
-            "such conflict. Used by studies to screen donors (study.donors.exclude_conflict) and to "
+            "such conflict. Used by studies to screen donors (study.donors.exclude_conflict) and "
+            "to "
             "record conflict in the treated unit as a confounder."
         ),
         **registry_fields(frame, data),
@@ -237,7 +242,8 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
             "took place (Russia 2022-2024 appears through the war in Ukraine; the United States, "
             "the United Kingdom and Australia through Iraq 2003); interstate_only marks such "
             "country-years.",
-            "Country codes: each Gleditsch-Ward code maps to the ISO 3166 alpha-3 code of the state "
+            "Country codes: each Gleditsch-Ward code maps to the ISO 3166 alpha-3 code of the "
+            "state "
             "holding it today; former states map to their successor: 365 (Russia, Soviet Union) "
             "RUS, 345 (Yugoslavia) SRB, 680 (South Yemen) YEM, 817 (Republic of Vietnam) VNM, "
             "751 (Hyderabad) IND.",

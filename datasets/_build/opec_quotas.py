@@ -200,7 +200,8 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
     """Write ``data_dir/opec_quotas.csv`` and return its descriptor entry."""
     asb = asb_rows(raw_dir)
     got = {(r.date, r.country): r.quota_bound for r in asb}
-    expected = {(2017, "VEN"): True, (2018, "SAU"): True, (2017, "LBY"): False, (2018, "NGA"): False}
+    expected = {(2017, "VEN"): True, (2018, "SAU"): True, (2017, "LBY"): False,
+                (2018, "NGA"): False}
     if any(got.get(k) is not v for k, v in expected.items()):
         raise ValueError(f"{NAME}: Table 1.2 was not read as expected: {sorted(got.items())}")
     frame = frame_of(asb + curated_rows())
@@ -213,8 +214,9 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
          "path": DOC_URL, "source": "opec_doc",
          "license": "OPEC publication, cited", "attribution": "OPEC Secretariat."},
         {"title": "Press and secondary sources named per row (Reuters surveys via Financial Post, "
-         "KUNA, TASS, Mehr News, AzerNews, The Motley Fool)", "path": REUTERS_2019, "source": "press",
-         "license": "cited, not redistributed", "attribution": "As named in each row's source_url."},
+         "KUNA, TASS, Mehr News, AzerNews, The Motley Fool)", "path": REUTERS_2019,
+         "source": "press", "license": "cited, not redistributed",
+         "attribution": "As named in each row's source_url."},
     ]
     tags = frame["tag"].value_counts().to_dict()
     return [{
@@ -243,7 +245,8 @@ def build(raw_dir: Path, data_dir: Path) -> list[dict]:
         "notes": [
             f"Verification tags: {', '.join(f'{k}: {v}' for k, v in sorted(tags.items()))} rows. "
             "V: read in an OPEC publication (ASB 2018 Table 1.2; the Declaration of Cooperation). "
-            "P: press or secondary sources, or participation inferred (each row's note says which).",
+            "P: press or secondary sources, or participation inferred (each row's note says "
+            "which).",
             "A year is bound when an obligation was in force during it.",
             "Not verified, so not coded: all obligations and exemptions from 2023 on (TASS, May "
             "2023, still reports Iran, Libya and Venezuela outside the agreement, but the non-OPEC "

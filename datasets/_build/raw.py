@@ -187,7 +187,8 @@ UCDP_TERMS = ("CC BY 4.0 (UCDP datasets; attribution required)",
 UCDP_ATTRIBUTION = (
     "UCDP/PRIO Armed Conflict Dataset: Gleditsch, N. P., Wallensteen, P., Eriksson, M., "
     "Sollenberg, M. and Strand, H. (2002), 'Armed Conflict 1946-2001: A New Dataset', Journal of "
-    "Peace Research 39(5); Davies, S., Engstr\u00f6m, G., Pettersson, T. and \u00d6berg, M. (2025), "
+    "Peace Research 39(5); Davies, S., Engstr\u00f6m, G., Pettersson, T. and \u00d6berg, M. "
+    "(2025), "
     "'Organized violence 1989-2024', Journal of Peace Research."
 )
 UCDP_221 = Publisher(
@@ -363,7 +364,8 @@ RAW: dict[str, RawFile] = {
             "UCDP/PRIO Armed Conflict Dataset v22.1, conflict-years 1946-2021 (UCDP's own CSV)",
         ),
         RawFile(
-            "ucdp-acd/UcdpPrioConflict_v25_1.csv", UCDP_251, "Jenssah86/bit_academy_analytics_project",
+            "ucdp-acd/UcdpPrioConflict_v25_1.csv", UCDP_251,
+            "Jenssah86/bit_academy_analytics_project",
             "UcdpPrioConflict_v25_1.csv", "93901c43a6c810cf3f5d5972404c9f85337f5ebe",
             "406e587448537b5ae1a4234b7ffd6cc9dff60776171c716a74cb705f8277f6b7",
             "UCDP/PRIO Armed Conflict Dataset v25.1, conflict-years 1946-2024 (re-saved by a third "

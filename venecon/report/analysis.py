@@ -835,7 +835,8 @@ class _Runner:
                 window=list(yrs),
                 interval="none",
                 method=method,
-                description=f"Synthetic-control gap {yrs[0]}-{yrs[1]} valued with venecon.revenue.lost "
+                description=f"Synthetic-control gap {yrs[0]}-{yrs[1]} valued with "
+                "venecon.revenue.lost "
                 "(the revenue section's assumptions)",
             )
         if "sanctions_its" in self.models and "revenue" in self.sections_run:

@@ -80,7 +80,7 @@ class Design:
     donor_flags: Mapping[str, str] = field(default_factory=dict)
     timing: str = ""
     partial: tuple[Any, ...] = ()
-    timing_variants: tuple[tuple[str, Any, tuple[Any, Any], tuple[Any, Any], tuple[Any, ...]], ...] = ()
+    timing_variants: tuple[tuple[Any, ...], ...] = ()
     quota_units: tuple[str, ...] = ()
 
 

@@ -56,7 +56,9 @@ def _intensity_text(part: Any, column: str = "intensity_soil") -> str:
     return "; ".join(out)
 
 
-def conflict_screen(units: list[str], first: int, last: int) -> tuple[dict[str, str], dict[str, str]]:
+def conflict_screen(
+    units: list[str], first: int, last: int
+) -> tuple[dict[str, str], dict[str, str]]:
     """(excluded, flagged): units with an armed conflict on their soil in ``first``..``last``."""
     rows = _conflict_rows(first, last)
     rows = rows[rows["country"].isin(units)]
@@ -72,7 +74,8 @@ def conflict_screen(units: list[str], first: int, last: int) -> tuple[dict[str, 
         elif len(inter):
             flagged[str(unit)] = (
                 f"party to an interstate conflict in {year_spans(inter['date'].tolist())} "
-                "(UCDP lists governments, not battlefields; study.donors.exclude_conflict excludes only conflicts on a country's soil)"
+                "(UCDP lists governments, not battlefields; study.donors.exclude_conflict "
+                "excludes only conflicts on a country's soil)"
             )
     return excluded, flagged
 

@@ -298,7 +298,9 @@ class Study:
         by_reason: dict[str, list[str]] = {}
         for u, why in design.donor_flags.items():
             by_reason.setdefault(why, []).append(u)
-        caveats += [f"donor(s) {', '.join(us)} kept although {why}" for why, us in by_reason.items()]
+        caveats += [
+            f"donor(s) {', '.join(us)} kept although {why}" for why, us in by_reason.items()
+        ]
         choices = dict(panel.data_choices)
         if design.timing:
             choices["timing"] = design.timing
