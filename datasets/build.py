@@ -20,7 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _build import countries, episodes, events, macro, prices, production, reported, trade  # noqa: E402,I001
+from _build import (conflicts, countries, episodes, events, macro, opec_quotas, prices,  # noqa: E402,I001
+                    production, reported, trade)
 from _build.common import validate, write_csv  # noqa: E402
 from _build.descriptor import package_descriptor, resource_descriptor, write_descriptor  # noqa: E402
 
@@ -44,7 +45,8 @@ def build(raw_dir: Path, research_dir: Path, out_dir: Path) -> dict:
             entries.append(resource_descriptor(resource, frame, sha, path.stat().st_size))
             print(f"  {resource.name:<22} {len(frame):>7} rows  sha256 {sha[:12]}")
     extra = (events.build(research_dir, data_dir) + reported.build(research_dir, data_dir)
-             + episodes.build(raw_dir, data_dir))
+             + episodes.build(raw_dir, data_dir) + conflicts.build(raw_dir, data_dir)
+             + opec_quotas.build(raw_dir, data_dir))
     for entry in extra:
         print(f"  {entry['name']:<22} {entry['rows']:>7} rows  {entry['hash'][:19]}")
     entries.sort(key=lambda e: e["name"])

@@ -15,8 +15,11 @@ from venecon.data import _package
 from venecon.data.load import _frame
 
 CORE = ["date", "country", "series", "value", "unit", "source"]
-# Tidy tables (date, country, series, value, ...); the registries have their own schemas.
-TIDY = [n for n in _package.names() if _package.resource(n)["frequency"] in ("daily", "monthly", "annual")]
+# Tidy tables (date, country, series, value, ...); the registries have their own schemas
+# (event or episode tables, and annual country-year registries marked layout = "registry").
+TIDY = [n for n in _package.names()
+        if _package.resource(n)["frequency"] in ("daily", "monthly", "annual")
+        and _package.resource(n).get("layout") != "registry"]
 
 
 def test_catalogue_lists_every_dataset_with_its_metadata():

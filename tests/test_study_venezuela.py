@@ -44,15 +44,17 @@ MONTHLY = {
 #: Annual synthetic control on the Energy Institute 2026 edition (ei_sr2026, to 2025):
 #: effect averages, placebo p-value, pre-period RMSPE, leave-one-donor-out range and donor
 #: weights. Made with ``venecon study run venezuela-annual`` (values from results.json).
-#: On the 2024 edition (to 2023) the same design gave -1135.675052 (2017-2023), -493.4325817
-#: (2017-2018), p = 0.0487804878, RMSPE 153.5724744, the same five donors.
+#: EO 13808 took effect on 2017-08-25, so 2018 is the first full treated year and 2017 is left
+#: out of both windows (study.window.partial_period = "exclude"); the fit (1990-2016) and the
+#: weights are those of the earlier design that counted 2017 as treated (2017-2025: -1121.39506,
+#: 2017-2018: -496.8628095; 2019-2025 unchanged).
 ANNUAL = {
-    "average_effect": -1121.395059545627,  # 2017-2025
-    "2017_2018": -496.8628095456505,
-    "2019_2025": -1299.832845259905,
+    "average_effect": -1230.191685299235,  # 2018-2025
+    "2018": -742.7035655745392,
+    "2019_2025": -1299.8328452599053,
     "placebo_pvalue": 0.04878048780487805,
     "pre_rmspe": 152.57844223280995,
-    "leave_one_out_range": (-1507.430108777209, -1083.5718669568907),
+    "leave_one_out_range": (-1638.979718164143, -1190.3591128992841),
     "weights": {
         "AGO": 0.19516741346789196,
         "GBR": 0.1600331420281171,
@@ -93,7 +95,7 @@ def test_annual_synthetic_control_matches_the_report(results):
     e = r.estimates["synthetic_control"]
     assert r.data_choices["source"].startswith("ei_sr2026")  # the EI edition of these pins
     assert e.average_effect == pytest.approx(ANNUAL["average_effect"], rel=REL)
-    for w in ("2017_2018", "2019_2025"):
+    for w in ("2018", "2019_2025"):
         assert e.extra["by_window"][w]["average_effect"] == pytest.approx(ANNUAL[w], rel=REL)
     assert e.placebo_pvalue == pytest.approx(ANNUAL["placebo_pvalue"], rel=REL)
     assert e.pre_rmspe == pytest.approx(ANNUAL["pre_rmspe"], rel=REL)
@@ -139,3 +141,19 @@ def test_robustness_shows_the_sample_start_sensitivity_of_the_issue(results):
 def test_local_projections_are_reported(results):
     lp = results["venezuela-2019-oil"].estimates["local_projections"]
     assert len(lp.path) == 7 and lp.lower is None
+
+
+def test_annual_timing_and_quota_variants_are_reported(results):
+    r = results["venezuela-annual"]
+    assert r.study.design.partial == (2017,) and r.study.treatment_period == 2018
+    assert "2018 is the first full treated year" in r.data_choices["timing"]
+    t = r.robustness.table.set_index("dimension")
+    timing = t.loc["timing"].set_index("value")["estimate"]
+    # counting the partial year 2017 as treated reproduces the earlier design's 2017-2025 average
+    assert timing["partial year 2017 treated"] == pytest.approx(-1121.39506, rel=REL)
+    quota = t.loc[["quota_bound"]]
+    assert len(quota) == 1 and quota.iloc[0]["value"].startswith("without quota-bound donors (AGO")
+    assert "MEX" in quota.iloc[0]["value"] and "SAU" in quota.iloc[0]["value"]
+    assert quota.iloc[0]["estimate"] == pytest.approx(-1709.583129, rel=1e-6)
+    flags = r.study.design.donor_flags
+    assert "2019-2020 while VEN was not" in flags["MEX"]

@@ -50,33 +50,7 @@ def resource_descriptor(resource: Resource, frame: pd.DataFrame, sha256: str, si
     fields = [_field(c, resource.frequency, CORE_FIELD_DOCS[c]) for c in CORE_COLUMNS]
     fields += [_field(c, resource.frequency, d) for c, d in resource.extra_columns.items()]
     units = frame.groupby("series")["unit"].first().to_dict()
-    sources = []
-    for raw in resource.raw_files:
-        publisher = raw.publisher
-        sources.append(
-            {
-                "title": publisher.title,
-                "path": publisher.url,
-                "source": publisher.code,
-                "raw": {
-                    "file": raw.path,
-                    "description": raw.description,
-                    "repository": raw.repository,
-                    "repository_path": raw.repo_path,
-                    "commit": raw.commit,
-                    "url": raw.repository_url,
-                    "sha256": raw.sha256,
-                },
-                "license": publisher.licence,
-                "license_path": publisher.licence_url,
-                "attribution": publisher.attribution,
-            }
-        )
-    licences = []
-    for raw in resource.raw_files:
-        entry = {"title": raw.publisher.licence, "path": raw.publisher.licence_url}
-        if entry not in licences:
-            licences.append(entry)
+    sources, licences = raw_sources(resource.raw_files)
     attribution = " ".join(dict.fromkeys(raw.publisher.attribution for raw in resource.raw_files))
     return {
         "name": resource.name,
@@ -104,6 +78,47 @@ def resource_descriptor(resource: Resource, frame: pd.DataFrame, sha256: str, si
     }
 
 
+def raw_sources(raw_files: list) -> tuple[list[dict], list[dict]]:
+    """The ``sources`` and ``licenses`` entries of a table built from registered raw files."""
+    sources = []
+    for raw in raw_files:
+        publisher = raw.publisher
+        sources.append(
+            {
+                "title": publisher.title,
+                "path": publisher.url,
+                "source": publisher.code,
+                "raw": {
+                    "file": raw.path,
+                    "description": raw.description,
+                    "repository": raw.repository,
+                    "repository_path": raw.repo_path,
+                    "commit": raw.commit,
+                    "url": raw.repository_url,
+                    "sha256": raw.sha256,
+                },
+                "license": publisher.licence,
+                "license_path": publisher.licence_url,
+                "attribution": publisher.attribution,
+            }
+        )
+    licences = []
+    for raw in raw_files:
+        entry = {"title": raw.publisher.licence, "path": raw.publisher.licence_url}
+        if entry not in licences:
+            licences.append(entry)
+    return sources, licences
+
+
+def raw_vintage(raw_files: list) -> dict:
+    """Per raw file: source, publication, upstream commit and its date; and the newest date."""
+    files = [{"file": raw.path, "source": raw.publisher.code, "publication": raw.publisher.title,
+              "commit": raw.commit, "committed": raw.committed or None}
+             for raw in raw_files]
+    times = sorted(f["committed"] for f in files if f["committed"])
+    return {"latest_commit": times[-1] if times else None, "raw_files": files}
+
+
 def vintage(resource: Resource, frame: pd.DataFrame) -> dict:
     """When the table was taken: each raw file's upstream commit date and the last period.
 
@@ -111,10 +126,7 @@ def vintage(resource: Resource, frame: pd.DataFrame) -> dict:
     date of the upstream commit holding that version (publication editions are
     named in the sources' titles, e.g. OPEC ASB 2018, EI Statistical Review 2026).
     """
-    files = [{"file": raw.path, "source": raw.publisher.code, "publication": raw.publisher.title,
-              "commit": raw.commit, "committed": raw.committed or None}
-             for raw in resource.raw_files]
-    times = sorted(f["committed"] for f in files if f["committed"])
+    files = raw_vintage(resource.raw_files)
     last = {}
     for source, part in frame.groupby("source"):
         end = part["date"].max()
@@ -122,8 +134,8 @@ def vintage(resource: Resource, frame: pd.DataFrame) -> dict:
     return {
         "last_period": _coverage(frame)["end"],
         "last_period_by_source": last,
-        "latest_commit": times[-1] if times else None,
-        "raw_files": files,
+        "latest_commit": files["latest_commit"],
+        "raw_files": files["raw_files"],
         "basis": "upstream commit date (UTC) of each raw file; the raw collection records no "
         "retrieval date",
     }
@@ -135,6 +147,19 @@ def csv_fields(data: bytes) -> dict:
 
     return {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(data),
             "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}
+
+
+def registry_fields(frame: pd.DataFrame, data: bytes) -> dict:
+    """File, frequency and coverage fields of an annual country-year registry (own schema)."""
+    return {
+        **csv_fields(data),
+        "frequency": "annual",
+        "layout": "registry",
+        "coverage": {"start": int(frame["date"].min()), "end": int(frame["date"].max())},
+        "rows": int(len(frame)),
+        "countries": sorted(frame["country"].unique().tolist()),
+        "series": {},
+    }
 
 
 def package_descriptor(resources: list[dict], extra: list[dict] | None = None) -> dict:

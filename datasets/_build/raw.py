@@ -63,6 +63,8 @@ COMMIT_DATES = {
     "8b52f0a105047bf885cac625f7a8f918daef35b6": "2024-11-03",
     "abe28aee734f80ae1b8ba650a33d90a81068bf38": "2017-01-19",
     "a1a4cd9dd1a78bbb388b691b73da7a70b4217963": "2020-06-20",
+    "02b449dfda33e11ca9ad04257b8855acc2a1f27b": "2023-03-22",
+    "93901c43a6c810cf3f5d5972404c9f85337f5ebe": "2025-08-28",
 }
 
 PUBLIC_DOMAIN_EIA = (
@@ -178,6 +180,30 @@ GROWTHLAB = Publisher(
     "Apache-2.0",
     "https://www.apache.org/licenses/LICENSE-2.0",
     "Harvard Growth Lab, comtrade-mirroring (Apache-2.0).",
+)
+
+UCDP_TERMS = ("CC BY 4.0 (UCDP datasets; attribution required)",
+              "https://creativecommons.org/licenses/by/4.0/")
+UCDP_ATTRIBUTION = (
+    "UCDP/PRIO Armed Conflict Dataset: Gleditsch, N. P., Wallensteen, P., Eriksson, M., "
+    "Sollenberg, M. and Strand, H. (2002), 'Armed Conflict 1946-2001: A New Dataset', Journal of "
+    "Peace Research 39(5); Davies, S., Engstr\u00f6m, G., Pettersson, T. and \u00d6berg, M. "
+    "(2025), "
+    "'Organized violence 1989-2024', Journal of Peace Research."
+)
+UCDP_221 = Publisher(
+    "ucdp_acd_221",
+    "UCDP/PRIO Armed Conflict Dataset, version 22.1 (Uppsala Conflict Data Program and PRIO)",
+    "https://ucdp.uu.se/downloads/",
+    *UCDP_TERMS,
+    UCDP_ATTRIBUTION,
+)
+UCDP_251 = Publisher(
+    "ucdp_acd_251",
+    "UCDP/PRIO Armed Conflict Dataset, version 25.1 (Uppsala Conflict Data Program and PRIO)",
+    "https://ucdp.uu.se/downloads/",
+    *UCDP_TERMS,
+    UCDP_ATTRIBUTION,
 )
 
 _ICIV = "Felipegomeze2/ICIV"
@@ -330,6 +356,20 @@ RAW: dict[str, RawFile] = {
             "538dd3f5897352dff19073f26307caa7293bb906",
             "169c289d4e8da950264f03c7a88ad0c16463096e4616ca3b32a2bff110007b23",
             "Venezuela World Development Indicators, mixed units",
+        ),
+        RawFile(
+            "ucdp-acd/ucdp-prio-acd-221.csv", UCDP_221, "andybega/ds-external-data",
+            "acd/input/v22.1/ucdp-prio-acd-221.csv", "02b449dfda33e11ca9ad04257b8855acc2a1f27b",
+            "232fe10e37367580c488021fb6f3bc1907b61cf4c1ac6eb84134348628a6c2ec",
+            "UCDP/PRIO Armed Conflict Dataset v22.1, conflict-years 1946-2021 (UCDP's own CSV)",
+        ),
+        RawFile(
+            "ucdp-acd/UcdpPrioConflict_v25_1.csv", UCDP_251,
+            "Jenssah86/bit_academy_analytics_project",
+            "UcdpPrioConflict_v25_1.csv", "93901c43a6c810cf3f5d5972404c9f85337f5ebe",
+            "406e587448537b5ae1a4234b7ffd6cc9dff60776171c716a74cb705f8277f6b7",
+            "UCDP/PRIO Armed Conflict Dataset v25.1, conflict-years 1946-2024 (re-saved by a third "
+            "party: semicolon-separated, D-M-YYYY dates, one record split over two lines)",
         ),
     ]
 }

@@ -95,9 +95,10 @@ LITERATURE: list[dict[str, Any]] = [
         "source": "rodriguez2019",
         "measure": "kbd",
         "sign": -1,
-        "venecon": "synth_effect_2017_2018_kbd",
+        "venecon": "synth_effect_2018_2018_kbd",
         "why_different": (
-            "venecon uses EI annual crude+NGL output and a documented donor pool (1990-2016 fit); "
+            "venecon uses EI annual crude+NGL output and a documented donor pool (1990-2016 fit), "
+            "with 2018 as the first full treated year (2017, partly treated, left out); "
             "Rodríguez's data, donor weights and treatment month are unverified [U]. His "
             "figure refers "
             "to mid-2019 ('today'), which mixes the 2017 and 2019 sanctions; compare also "
@@ -109,7 +110,7 @@ LITERATURE: list[dict[str, Any]] = [
         "id": "rodriguez2019_usd",
         "source": "rodriguez2019",
         "measure": "usd_bn",
-        "venecon": "synth_value_2017_2018_usd_bn_per_year",
+        "venecon": "synth_value_2018_2018_usd_bn_per_year",
         "why_different": (
             "venecon values its synthetic-control gap with venecon.revenue.lost under the "
             "[revenue] assumptions (annual mean benchmark less the observed Merey discount "
@@ -462,6 +463,7 @@ class _Runner:
         s = self.config["synth"]
         df = self.load("production_annual", series="oil_production", source=s["source"])
         df = df[(df["date"] >= s["start"]) & (df["date"] <= s["end"])]
+        df = df[~df["date"].isin(s["left_out"])]  # the partial year belongs to neither window
         wide = df.pivot(index="date", columns="country", values="value")
         complete = sorted(
             c for c in wide.columns if wide[c].notna().all() and c != self.treated
@@ -480,33 +482,18 @@ class _Runner:
     def synth(self) -> None:
         import pandas as pd
 
-        from ..models import SyntheticControl
-
         s = self.config["synth"]
         df = self.synth_panel()
         self.progress("synthetic control: fit")
-        predictors = [("value", range(a, b + 1), "mean") for a, b in s["predictor_windows"]]
-        predictors += [("value", [yr], "mean") for yr in s["predictor_years"]]
-        model = SyntheticControl(
-            df,
-            outcome="value",
-            unit="country",
-            time="date",
-            treated=self.treated,
-            treatment_time=s["treatment"],
-            donors=s["donors"],
-            predictors=predictors,
-            fit_window=tuple(s["fit_window"]),
-            events={"oil sanctions": s["oil_sanctions_year"]},
-            rng=s["seed"],
-        )
+        model = self.synth_model(df, s["donors"])
         res = self.fit("synth", lambda: model.fit(placebo=s["placebo"], n_jobs=s["n_jobs"]))
+        gap = f"; {', '.join(map(str, s['left_out']))} left out" if s["left_out"] else ""
         self.record(
             "synth",
             res,
             f"Synthetic control, {self.treated} vs {len(s['donors'])} donors, EI "
-            f"({s['source']}) annual crude+NGL kb/d {s['start']}-{s['end']}; treatment "
-            f"{s['treatment']}.",
+            f"({s['source']}) annual crude+NGL kb/d {s['start']}-{s['end']}; first treated year "
+            f"{s['treatment']}{gap}.",
         )
         rec = self.model_records["synth"]
         if s["placebo"]:
@@ -550,6 +537,70 @@ class _Runner:
                 rmspe_pre=res.rmspe_pre,
             )
         self.frames["synth_years"] = pd.Index(windows)
+        if s["quota_variant"]:
+            self.synth_quota_variant(df, res)
+
+    def synth_model(self, df: Any, donors: list[str]) -> Any:
+        """The [synth] synthetic control on ``df`` with ``donors`` (not yet fitted)."""
+        from ..models import SyntheticControl
+
+        s = self.config["synth"]
+        predictors = [("value", range(a, b + 1), "mean") for a, b in s["predictor_windows"]]
+        predictors += [("value", [yr], "mean") for yr in s["predictor_years"]]
+        return SyntheticControl(
+            df,
+            outcome="value",
+            unit="country",
+            time="date",
+            treated=self.treated,
+            treatment_time=s["treatment"],
+            donors=list(donors),
+            predictors=predictors,
+            fit_window=tuple(s["fit_window"]),
+            events={"oil sanctions": s["oil_sanctions_year"]},
+            rng=s["seed"],
+        )
+
+    def synth_quota_variant(self, df: Any, res: Any) -> None:
+        """The synthetic control without the donors bound by OPEC+ quotas while the treated
+        unit was not (the bundled study's robustness dimension ``quota_bound``)."""
+        from ..study.donors import quota_screen
+
+        s = self.config["synth"]
+        t, e = s["treatment"], s["end"]
+        bound, _ = quota_screen(list(s["donors"]), self.treated, (t, e), (s["start"], e))
+        kept = [d for d in s["donors"] if d not in bound]
+        if not bound or len(kept) < 2:
+            return
+        self.progress("synthetic control: without quota-bound donors")
+        variant = self.synth_model(df, kept).fit(placebo=False)
+        est = variant.average_effect(t, e)
+        base = res.average_effect(t, e)
+        weights = variant.weights[variant.weights > 0.001].sort_values(ascending=False)
+        self.model_records["synth"]["quota_variant"] = {
+            "excluded": {d: bound[d] for d in sorted(bound)},
+            "main_weight_of_excluded": float(res.weights.reindex(sorted(bound)).fillna(0).sum()),
+            "coverage": "{}-{}".format(*self.load("opec_quotas")["date"].agg(["min", "max"])),
+            "average_effect": est,
+            "moves_by": est - base,
+            "weights": {str(k): float(v) for k, v in weights.items()},
+            "rmspe_pre": variant.rmspe_pre,
+        }
+        self.headline[f"synth_effect_{t}_{e}_without_quota_bound_kbd"] = _headline(
+            est,
+            None,
+            None,
+            unit="kb/d",
+            model="synth",
+            alpha=None,
+            window=[t, e],
+            interval="none",
+            method="synthetic control gap without the donors bound by OPEC+ quotas in a post "
+            f"year in which {self.treated} was exempt ({', '.join(sorted(bound))})",
+            description=f"Synthetic control without quota-bound donors: average output gap "
+            f"{t}-{e} (moves by {est - base:+,.1f} kb/d from the main design)",
+            rmspe_pre=variant.rmspe_pre,
+        )
 
     def chevron(self) -> None:
         from ..models import ITS, FixedB, InterventionARIMA, LocalProjections
@@ -774,7 +825,7 @@ class _Runner:
             h = self.headline[key]
             yrs = tuple(h["window"])
             value, method = self.value_usd_bn_per_year(yrs)
-            self.headline["synth_value_2017_2018_usd_bn_per_year"] = _headline(
+            self.headline[f"synth_value_{yrs[0]}_{yrs[1]}_usd_bn_per_year"] = _headline(
                 value,
                 None,
                 None,
@@ -784,7 +835,8 @@ class _Runner:
                 window=list(yrs),
                 interval="none",
                 method=method,
-                description="Synthetic-control gap 2017-2018 valued with venecon.revenue.lost "
+                description=f"Synthetic-control gap {yrs[0]}-{yrs[1]} valued with "
+                "venecon.revenue.lost "
                 "(the revenue section's assumptions)",
             )
         if "sanctions_its" in self.models and "revenue" in self.sections_run:

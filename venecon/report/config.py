@@ -259,6 +259,12 @@ _CHECKS: dict[str, dict[str, Any]] = {
             if isinstance(v, list)
             else _check_int(k, v, 1960, 2100)
         ),
+        "left_out": lambda k, v: (
+            [_check_int(f"{k}[{i}]", y, 1960, 2100) for i, y in enumerate(v)]
+            if isinstance(v, list)
+            else _check_int(k, v, 1960, 2100)
+        ),
+        "quota_variant": _check_bool,
         "donors": _check_codes,
         "placebo": _check_bool,
         "leave_one_out": _check_bool,
@@ -314,6 +320,13 @@ def validate(overrides: Mapping[str, Any] | None = None) -> dict[str, dict[str, 
             f"{s['treatment']} is inconsistent with the other years",
             "fit_window end < treatment <= oil_sanctions_year <= end",
         )
+    for i, y in enumerate(s["left_out"]):
+        if not s["fit_window"][1] < y < s["treatment"]:
+            raise _err(
+                f"synth.left_out[{i}]",
+                f"{y} is not between the fit window and the first treated year",
+                f"years from {s['fit_window'][1] + 1} to {s['treatment'] - 1}",
+            )
     if s["start"] > s["fit_window"][0]:
         raise _err(
             "synth.fit_window",

@@ -188,8 +188,15 @@ def synth(a: Any, d: Doc, ctx: ReportContext) -> None:
             "Statistical "
             f"Review, `{s['source']}`, annual crude+NGL, kb/d), fit "
             f"{s['fit_window'][0]}-{s['fit_window'][1]}, "
-            f"treatment {s['treatment']}. Producers with their own shocks (Iran, Russia, Libya, "
-            "Iraq, Syria, "
+            f"first full treated year {s['treatment']}"
+            + (
+                f" ({', '.join(map(str, s['left_out']))}, the year the treatment took effect, is "
+                "left out of both windows: partly treated, it is neither a comparison year nor "
+                "a treated one)"
+                if s["left_out"]
+                else ""
+            )
+            + ". Producers with their own shocks (Iran, Russia, Libya, Iraq, Syria, "
             "Yemen, Sudan/South Sudan, Guyana) are excluded from the pool."
         )
         w = a.models["synth"].weights
@@ -204,6 +211,23 @@ def synth(a: Any, d: Doc, ctx: ReportContext) -> None:
                 f"{m['placebo']['rank']} of "
                 f"{m['placebo']['n_units']}, p = {m['placebo']['pvalue']:.3f}. Pre-period RMSPE "
                 f"{m['rmspe_pre']:.1f} kb/d."
+            )
+        q = m.get("quota_variant")
+        if q:
+            t, e = s["treatment"], s["end"]
+            base = q["average_effect"] - q["moves_by"]
+            ranked = sorted(q["weights"].items(), key=lambda kv: -kv[1])[:5]
+            top = ", ".join(f"{k} {v:.3f}" for k, v in ranked)
+            d.p(
+                f"OPEC+ quotas: {len(q['excluded'])} donors were bound by OPEC+ production quotas "
+                f"in a post year in which Venezuela was exempt ({', '.join(q['excluded'])}; "
+                "`venecon.load('opec_quotas')`, which codes "
+                f"{q['coverage']} only); they carry "
+                f"{100 * q['main_weight_of_excluded']:.0f}% of the main design's weight. Without "
+                "them the "
+                f"{t}-{e} average gap is {q['average_effect']:,.1f} kb/d against "
+                f"{base:,.1f} kb/d with them: the estimate moves by {q['moves_by']:+,.1f} kb/d "
+                f"(pre-period RMSPE {q['rmspe_pre']:.1f} kb/d; weights {top})."
             )
         d.fig("synth_paths", figures)
         d.fig("synth_placebo", figures)

@@ -17,6 +17,7 @@ mixed: the study must name one.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,7 +57,17 @@ class Panel:
 
 @dataclass(frozen=True)
 class Design:
-    """The resolved design: periods, treatment and donor pool."""
+    """The resolved design: periods, treatment and donor pool.
+
+    ``excluded`` and ``donor_flags`` map a unit to the reason it is out of the
+    pool or kept despite a known contamination; ``confounders`` are events in
+    the treated unit that the estimate cannot separate from the treatment.
+    ``timing`` records how a dated treatment maps to the data's periods;
+    ``partial`` holds the periods left out of both windows and
+    ``timing_variants`` the other conventions as ``(label, treatment period,
+    pre, post, partial periods)``. ``quota_units`` are the donors the OPEC+ quota screen
+    concerns (excluded, or kept and flagged), for the robustness variant.
+    """
 
     treatment_period: Any
     treatment_date: Any
@@ -77,6 +88,10 @@ class Design:
     donor_flags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: Windows as used when the declaration reached past the data, key -> what was used.
     window_notes: tuple[tuple[str, str], ...] = ()
+    timing: str = ""
+    partial: tuple[Any, ...] = ()
+    timing_variants: tuple[tuple[Any, ...], ...] = ()
+    quota_units: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- sources
@@ -392,6 +407,23 @@ def build_design(study: Any, panel: Panel) -> Design:
         to_period(w.post[0], freq, "study.window.post"),
         last if w.post[1] == "end" else to_period(w.post[1], freq, "study.window.post"),
     )
+    timing, partial, variants = "", (), ()
+    if freq == "annual" and (tdate.month, tdate.day) != (1, 1):
+        tperiod, pre, post, partial, timing, variants = partial_year(
+            tdate, pre, post, w.partial_period
+        )
+        if tperiod > times.max():
+            raise StudyError(
+                "study.window.partial_period",
+                f"the first full treated year {tperiod} is after the data of {study.treated} "
+                f"(to {fmt_period(times.max())})",
+                'write partial_period = "treated" or use monthly data',
+            )
+    elif freq == "monthly" and tdate.day != 1:
+        timing = (
+            f"treatment {tdate:%Y-%m-%d} is mapped to its month {fmt_period(tperiod)}, the first "
+            f"treated month ({tdate.day - 1} of {tdate.days_in_month} days before the treatment)"
+        )
     if pre[1] >= tperiod:
         raise StudyError(
             "study.window.pre",
@@ -403,6 +435,18 @@ def build_design(study: Any, panel: Panel) -> Design:
             "study.window.post",
             f"starts at {fmt_period(post[0])}, before the treatment {fmt_period(tperiod)}",
             "start the post window at or after the treatment",
+        )
+    if freq == "annual":
+        years = sorted(int(y) for y in frame["time"].unique())
+        partial = between(years, pre, post)
+        if partial and not timing:
+            timing = left_out_text(partial)
+        elif len(partial) > 1:
+            timing += "; " + left_out_text(partial)
+        variants = tuple(
+            (label, tp, vpre, vpost, between(years, vpre, vpost))
+            for label, tp, vpre, vpost in variants
+            if (tp, vpre, vpost) != (tperiod, pre, post)
         )
     n_pre = int(((times >= pre[0]) & (times <= pre[1])).sum())
     if n_pre == 0:
@@ -446,6 +490,7 @@ def build_design(study: Any, panel: Panel) -> Design:
     excluded: dict[str, str] = {}
     reasons = dict(study.donors.reasons)
     sanctioned = _sanctioned(_year(pre[0]), _year(end)) if study.donors.exclude_sanctioned else {}
+    screened, donor_flags, quota_units = _registry_screens(study, units, pre, post, end)
     n_periods = in_window["time"].nunique()
     donors = []
     candidates = 0
@@ -458,6 +503,8 @@ def build_design(study: Any, panel: Panel) -> Design:
             excluded[u] = reasons.get(u, "excluded by study.donors.exclude")
         elif u in sanctioned:
             excluded[u] = sanctioned[u]
+        elif u in screened:
+            excluded[u] = screened[u]
         elif study.donors.include is not None and u not in study.donors.include:
             continue
         else:
@@ -475,6 +522,8 @@ def build_design(study: Any, panel: Panel) -> Design:
                 excluded[u] = "no output in the pre-period (all zero): not a comparable unit"
             else:
                 donors.append(u)
+    quota_units = tuple(u for u in quota_units
+                        if u in donors or excluded.get(u, "").startswith("bound by OPEC"))
     if study.donors.include is not None:
         absent = [u for u in study.donors.include if u not in units]
         if absent:
@@ -499,6 +548,10 @@ def build_design(study: Any, panel: Panel) -> Design:
             f"{fmt_period(t)} ({fl})" for t, fl in zip(f["time"], f["flag"], strict=True)
         )
     own_eps = treated_episodes(study.treated, pre, tperiod, freq)
+    from .donors import treated_conflicts
+
+    window = (min(_year(tperiod), int(tdate.year)), _year(post[1]))
+    war = treated_conflicts(study.treated, *window)
     return Design(
         tperiod,
         tdate,
@@ -512,6 +565,12 @@ def build_design(study: Any, panel: Panel) -> Design:
         tuple(study.other_events),
         own_eps,
         window_notes=tuple(notes),
+        confounders=(war,) if war else (),
+        donor_flags={u: why for u, why in sorted(donor_flags.items()) if u in donors},
+        timing=timing,
+        partial=partial,
+        timing_variants=variants,
+        quota_units=quota_units,
     )
 
 
@@ -594,6 +653,102 @@ def treated_episodes(treated: str, pre: tuple[Any, Any], tperiod: Any, frequency
     """:func:`treated_episode_list` as one line of text ("" when there is none)."""
     notes = [n for n, _ in treated_episode_list(treated, pre, tperiod, frequency)]
     return "recorded sanction before the treatment: " + "; ".join(notes) if notes else ""
+
+
+_CONVENTIONS = {
+    "exclude": "{next} is the first full treated year; {year} is left out of both windows",
+    "treated": "{year} counts as treated (in the post window)",
+    "untreated": "{year} counts as untreated (in the pre window); {next} is the first treated year",
+}
+
+
+def _convention(year: int, pre: tuple[int, int], post: tuple[int, int], rule: str) -> tuple:
+    """(treatment period, pre, post, partial periods) of one convention for the partial year."""
+    pre_end, post_start = min(pre[1], year - 1), max(post[0], year + 1)
+    if rule == "treated":
+        return year, (pre[0], pre_end), (min(post[0], year) if post[0] <= year + 1 else post[0],
+                                         post[1]), ()
+    if rule == "untreated":
+        return year + 1, (pre[0], year if pre[1] >= year - 1 else pre[1]), (post_start, post[1]), ()
+    return year + 1, (pre[0], pre_end), (post_start, post[1]), (year,)
+
+
+def between(years: list[int], pre: tuple[int, int], post: tuple[int, int]) -> tuple[int, ...]:
+    """Years of annual data in neither window: left out of the estimation sample."""
+    return tuple(y for y in years if pre[1] < y < post[0])
+
+
+def left_out_text(years: tuple[int, ...]) -> str:
+    """The timing record for years between the windows (annual data)."""
+    from .donors import year_spans
+
+    return (f"years between the pre and post windows ({year_spans(list(years))}) are left out "
+            "of the estimation sample (annual data: neither treated nor a comparison period)")
+
+
+def partial_year(date: Any, pre: tuple[int, int], post: tuple[int, int], rule: str) -> tuple:
+    """Resolve a treatment dated inside a year of annual data (``study.window.partial_period``).
+
+    Returns ``(treatment period, pre, post, partial periods, timing text, variants)``;
+    the variants are the two other conventions as ``(label, period, pre, post)``.
+    """
+    import pandas as pd
+
+    year = int(date.year)
+    before = int((date - pd.Timestamp(year, 1, 1)).days)
+    days = 366 if calendar.isleap(year) else 365
+    tperiod, new_pre, new_post, partial = _convention(year, pre, post, rule)
+    moved = []
+    if new_pre != pre:
+        moved.append(f"pre window {pre[0]}-{pre[1]} -> {new_pre[0]}-{new_pre[1]}")
+    if new_post != post:
+        moved.append(f"post window {post[0]}-{post[1]} -> {new_post[0]}-{new_post[1]}")
+    others = [r for r in _CONVENTIONS if r != rule]
+    text = (
+        f"treatment {date:%Y-%m-%d} falls inside {year} ({before} of {days} days before it): "
+        + _CONVENTIONS[rule].format(year=year, next=year + 1)
+        + f" (study.window.partial_period = '{rule}')"
+        + (f"; {', '.join(moved)}" if moved else "")
+        + f"; the conventions '{others[0]}' and '{others[1]}' are robustness variants (dimension "
+        "'timing')"
+    )
+    variants = tuple(
+        (f"partial year {year} {r}" if r != "exclude" else f"partial year {year} left out",
+         *_convention(year, pre, post, r)[:3])
+        for r in others
+    )
+    return tperiod, new_pre, new_post, partial, text, variants
+
+
+def _registry_screens(study: Any, units: list[str], pre: tuple, post: tuple, end: Any) -> tuple:
+    """(excluded, flagged, quota units) from the conflict and OPEC+ quota registries.
+
+    The quota screen always runs (a kept quota-bound donor is flagged and the
+    robustness grid refits without it); the conflict screen runs when
+    ``study.donors.exclude_conflict`` is set.
+    """
+    rules = study.donors
+    from .donors import conflict_screen, quota_screen
+
+    pool = [u for u in units if u != study.treated and u not in AGGREGATES]
+    excluded: dict[str, str] = {}
+    flags: dict[str, str] = {}
+    first, last = _year(pre[0]), _year(end)
+    if rules.exclude_conflict:
+        out, kept = conflict_screen(pool, first, last)
+        excluded.update(out)
+        flags.update(kept)
+    apart, joint = quota_screen(pool, study.treated, (_year(post[0]), _year(post[1])),
+                                (first, last))
+    quota_units: tuple[str, ...] = tuple(sorted(u for u in apart if u not in excluded))
+    for u, why in apart.items():
+        if rules.exclude_quota_bound:
+            excluded.setdefault(u, why)
+        else:
+            flags.setdefault(u, why + " (study.donors.exclude_quota_bound = false)")
+    for u, why in joint.items():
+        flags.setdefault(u, why)
+    return excluded, flags, quota_units
 
 
 def time_series_accepts(y: Any, date: Any) -> bool:

@@ -319,6 +319,8 @@ class StudyResults:
                 "data_choices": dict(self.data_choices),
                 "donors": list(self.donors),
                 "donors_excluded": self.donors_excluded,
+                "donor_flags": dict(s.design.donor_flags),
+                "confounders": list(s.design.confounders),
                 "verdict": self.verdict,
                 "verdict_reasons": list(self.verdict_reasons),
                 "caveats": list(self.caveats),

@@ -7,6 +7,11 @@ Dimensions (each declared in ``[study.robustness]`` or defaulted):
   starts 4 and 8 months later), keeping at least the identification minimum;
 * ``donors`` (synthetic control): leave out each donor of positive weight in
   turn; put back the excluded units that have complete data;
+* ``quota_bound`` (synthetic control): with the donors bound by OPEC+ quotas
+  while the treated unit was not put back (when the study excludes them) or
+  left out (when it keeps them);
+* ``timing`` (annual data, a treatment dated inside a year): the conventions
+  for the partial year that the study did not choose;
 * ``predictors`` (synthetic control): every pre-period outcome as a predictor;
 * ``outcome``: declared alternative concepts (``outcomes = [{series, source}]``);
 * ``estimator``: every other estimator that applies at the study's frequency
@@ -44,11 +49,13 @@ def specifications(
     estimates: dict[str, Any],
     put_back: tuple[str, ...],
     alt_contexts: dict[str, Any],
+    timing: dict[str, Any] | None = None,
 ) -> list[tuple]:
     """The grid as ``(spec_id, dimension, value, estimator, context, options)`` tuples.
 
     ``alt_contexts`` maps an outcome label to a Context (or an error message
-    when the alternative concept cannot be used).
+    when the alternative concept cannot be used); ``timing`` maps a partial-period
+    convention to its Context.
     """
     r = study.robustness
     main = estimates[headline]
@@ -102,6 +109,7 @@ def specifications(
                     plain,
                 )
             )
+        out += _quota_variant(study, ctx, headline, put_back, plain)
         if r.predictor_sets:
             out.append(
                 (
@@ -114,6 +122,8 @@ def specifications(
             )
     for label, alt in alt_contexts.items():
         out.append(("outcome", label, headline, alt, plain))
+    for label, alt in (timing or {}).items():
+        out.append(("timing", label, headline, alt, plain))
     if r.estimators:
         for name in ("synthetic_control", "its", "arima"):
             if name == headline:
@@ -134,6 +144,26 @@ def specifications(
                 continue
             out.append(("estimator", name, name, ctx, o))
     return [(f"{i:02d}", *row) for i, row in enumerate(out, start=1)]
+
+
+def _quota_variant(study: Any, ctx: Context, headline: str, put_back: tuple[str, ...],
+                   plain: Any) -> list[tuple]:
+    """The synthetic control with and without the OPEC+ quota-bound donors (see module doc)."""
+    units = getattr(study.design, "quota_units", ())
+    if not units:
+        return []
+    if study.donors.exclude_quota_bound:
+        back = tuple(u for u in units if u in put_back)
+        if not back:
+            return []
+        return [("quota_bound", "with quota-bound donors (" + ", ".join(back) + ")", headline,
+                 ctx.vary(donors=tuple(sorted(ctx.donors + back)), donors_put_back=True), plain)]
+    kept = tuple(d for d in ctx.donors if d not in units)
+    if len(kept) < 2:
+        return [("quota_bound", "without quota-bound donors", headline,
+                 "not applicable: fewer than 2 donors left", plain)]
+    return [("quota_bound", "without quota-bound donors (" + ", ".join(units) + ")", headline,
+             ctx.vary(donors=kept), plain)]
 
 
 def _run_one(

@@ -21,8 +21,11 @@ Schema (everything under one ``[study]`` table; * = required)::
     literature       ids of venecon.literature to compare with
     [study.outcome]* dataset + series (+ source) | file (CSV: unit, time, value) + units
     [study.window]*  pre = [start, end]*, post = [start, end | "end"]*,
-                     sample_end (period or "end"), subwindows = {name = [start, end]}
-    [study.donors]   include, exclude, reasons = {code = "why"}, exclude_sanctioned
+                     sample_end (period or "end"), subwindows = {name = [start, end]},
+                     partial_period = "exclude" | "treated" | "untreated" (annual data,
+                     treatment dated inside a year; see WindowSpec)
+    [study.donors]   include, exclude, reasons = {code = "why"}, exclude_sanctioned,
+                     exclude_conflict, exclude_quota_bound
     [study.estimators.<name>]*  synthetic_control | its | arima | local_projections,
                      each with the fields of its options class below
     [study.robustness]  enabled, sample_starts, leave_one_out, excluded_donors,
@@ -189,15 +192,29 @@ class Treatment:
     event_id: str | None = None
 
 
+#: Conventions for a treatment dated inside a year of annual data (``partial_period``).
+PARTIAL_PERIOD = ("exclude", "treated", "untreated")
+
+
 @dataclass(frozen=True)
 class WindowSpec:
     """Pre- and post-treatment windows (inclusive), an optional estimation ``sample``
-    end beyond the post window, and named ``subwindows`` of the post window."""
+    end beyond the post window, and named ``subwindows`` of the post window.
+
+    ``partial_period`` says what an annual design does with the year that holds a
+    treatment dated after 1 January (``treatment = "2017-08-25"``): ``"exclude"``
+    (default) treats the next year as the first treated year and leaves the partial
+    year out of both windows; ``"treated"`` counts it as treated (post window);
+    ``"untreated"`` as untreated (pre window). The two conventions not chosen run
+    as robustness variants. A treatment given as a year, or on 1 January, has no
+    partial year.
+    """
 
     pre: tuple[Any, Any]
     post: tuple[Any, Any]
     sample_end: Any = None
     subwindows: tuple[tuple[str, tuple[Any, Any]], ...] = ()
+    partial_period: str = "exclude"
 
 
 @dataclass(frozen=True)
@@ -207,14 +224,23 @@ class DonorRules:
     ``include`` (explicit pool; default every unit with complete data),
     ``exclude`` (codes, with reasons in ``reasons``), ``exclude_sanctioned``
     (units with a recorded oil sanction overlapping the study's years,
-    ``venecon.load("oil_sanction_episodes")``). Aggregates (:data:`AGGREGATES`)
-    are never donors.
+    ``venecon.load("oil_sanction_episodes")``), ``exclude_conflict`` (units
+    with an armed conflict on their soil in the pre or post window,
+    ``venecon.load("conflicts")``; interstate-only years, where UCDP names
+    governments rather than battlefields, flag a donor instead),
+    ``exclude_quota_bound`` (units bound by an OPEC/OPEC+ quota in a post-window
+    year in which the treated unit is not, ``venecon.load("opec_quotas")``; the
+    years the table does not cover cannot exclude anyone). Aggregates
+    (:data:`AGGREGATES`) are never donors. Every exclusion carries its reason;
+    donors kept despite a known contamination are flagged with theirs.
     """
 
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
     reasons: tuple[tuple[str, str], ...] = ()
     exclude_sanctioned: bool = False
+    exclude_conflict: bool = False
+    exclude_quota_bound: bool = False
 
 
 #: Codes that are totals or groups, never donors (World Bank/ISO conventions).
@@ -423,7 +449,7 @@ def parse_outcome(key: str, value: Any) -> OutcomeSpec:
 
 
 def parse_window(key: str, value: Any) -> WindowSpec:
-    t = _table(key, value, ("pre", "post", "sample_end", "subwindows"))
+    t = _table(key, value, ("pre", "post", "sample_end", "subwindows", "partial_period"))
     for need in ("pre", "post"):
         if need not in t:
             raise StudyError(f"{key}.{need}", "missing", f"give {need} = [start, end]")
@@ -445,11 +471,14 @@ def parse_window(key: str, value: Any) -> WindowSpec:
     end = t.get("sample_end")
     if end is not None and end != "end":
         end = period(f"{key}.sample_end", end)
-    return WindowSpec(pre=pre, post=post, sample_end=end, subwindows=tuple(subs))
+    partial = _choice(f"{key}.partial_period", t.get("partial_period", "exclude"), PARTIAL_PERIOD)
+    return WindowSpec(pre=pre, post=post, sample_end=end, subwindows=tuple(subs),
+                      partial_period=partial)
 
 
 def parse_donors(key: str, value: Any) -> DonorRules:
-    t = _table(key, value, ("include", "exclude", "exclude_sanctioned", "reasons"))
+    flags = ("exclude_sanctioned", "exclude_conflict", "exclude_quota_bound")
+    t = _table(key, value, ("include", "exclude", "reasons", *flags))
     reasons = t.get("reasons", {})
     if not isinstance(reasons, Mapping):
         raise StudyError(f"{key}.reasons", "is not a table", 'code = "reason", e.g. {LBY = "war"}')
@@ -457,7 +486,7 @@ def parse_donors(key: str, value: Any) -> DonorRules:
         include=None if "include" not in t else _codes(f"{key}.include", t["include"]),
         exclude=_codes(f"{key}.exclude", t.get("exclude", [])),
         reasons=tuple((str(k), _str(f"{key}.reasons.{k}", v)) for k, v in reasons.items()),
-        exclude_sanctioned=_bool(f"{key}.exclude_sanctioned", t.get("exclude_sanctioned", False)),
+        **{f: _bool(f"{key}.{f}", t.get(f, False)) for f in flags},
     )
 
 

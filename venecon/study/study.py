@@ -244,8 +244,11 @@ class Study:
             )
             for n, (a, b) in self.window.subwindows
         )
+        frame = panel.frame
+        if d.partial:  # a partial period belongs to neither window (study.window.partial_period)
+            frame = frame[~frame["time"].isin(d.partial)]
         return Context(
-            frame=panel.frame,
+            frame=frame,
             treated=self.treated,
             frequency=panel.frequency,
             unit=panel.unit,
@@ -291,9 +294,19 @@ class Study:
                 f"({design.treated_episodes.split(': ', 1)[1]}): "
                 "the pre-period is not sanction-free"
             )
+        caveats += list(design.confounders)
+        by_reason: dict[str, list[str]] = {}
+        for u, why in design.donor_flags.items():
+            by_reason.setdefault(why, []).append(u)
+        caveats += [
+            f"donor(s) {', '.join(us)} kept although {why}" for why, us in by_reason.items()
+        ]
+        choices = dict(panel.data_choices)
+        if design.timing:
+            choices["timing"] = design.timing
         base = dict(
             panel=panel,
-            data_choices={**panel.data_choices, **dict(design.window_notes)},
+            data_choices={**choices, **dict(design.window_notes)},
             donors=design.donors,
             excluded_donors=design.excluded,
             provenance=self._provenance(panel),
@@ -349,7 +362,14 @@ class Study:
                     and self._complete(panel, design, u)
                 )
             )
-            specs = specifications(self, ctx, headline, estimates, put_back, self._alt_contexts())
+            timing = {
+                label: ctx.vary(frame=panel.frame[~panel.frame["time"].isin(gap)],
+                                treatment_period=tp, pre=pre, post=post)
+                for label, tp, pre, post, gap in design.timing_variants
+            }
+            specs = specifications(
+                self, ctx, headline, estimates, put_back, self._alt_contexts(), timing
+            )
             table = run_grid(specs, estimates[headline], n_jobs=n_jobs, progress=progress)
             robust = Robustness.from_table(table, estimates[headline].average_effect)
         return self._results(None, estimates, headline, robust, caveats, failed, base)
