@@ -177,8 +177,20 @@ def _bundled(spec: Any) -> Panel:
     if freq == "monthly":
         out["time"] = pd.to_datetime(out["time"])
     out = out.dropna(subset=["value"]).sort_values(["unit", "time"]).reset_index(drop=True)
-    sha = str(desc.get("hash", "")).removeprefix("sha256:")
-    return Panel(out, str(freq), unit, source, choices, {spec.dataset: sha})
+    shas = {spec.dataset: str(desc.get("hash", "")).removeprefix("sha256:")}
+    if spec.deflate is not None:
+        from .deflate import deflate_panel
+
+        if freq != "monthly":
+            raise StudyError(
+                "study.outcome.deflate", f"{spec.dataset} is {freq}", "deflate monthly trade values"
+            )
+        out, more = deflate_panel(out, unit, spec.deflate)
+        choices.update(more)
+        unit = "kb/d"
+        for name in ("prices_monthly", "reported_monthly"):
+            shas[name] = str(describe(name).get("hash", "")).removeprefix("sha256:")
+    return Panel(out, str(freq), unit, source, choices, shas)
 
 
 def _user(spec: Any, base_dir: Any) -> Panel:
