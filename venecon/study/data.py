@@ -128,6 +128,19 @@ def choose_source(dataset: str, series: str, sources: list[str]) -> tuple[str, s
 # --------------------------------------------------------------------------- panel
 
 
+def _load_declared(load: Any, spec: Any) -> Any:
+    """The declared series, of the declared source only when it publishes the series (so the
+    data warnings are those of the rows used); otherwise every source, for the checks below."""
+    from ..exceptions import FilterError
+
+    if spec.source is not None:
+        try:
+            return load(spec.dataset, series=spec.series, source=spec.source)
+        except FilterError:
+            pass
+    return load(spec.dataset, series=spec.series)
+
+
 def _bundled(spec: Any) -> Panel:
     import pandas as pd
 
@@ -135,7 +148,7 @@ def _bundled(spec: Any) -> Panel:
     from ..exceptions import DatasetNotFoundError, FilterError
 
     try:
-        frame = load(spec.dataset, series=spec.series)
+        frame = _load_declared(load, spec)
     except DatasetNotFoundError as exc:
         raise StudyError(
             "study.outcome.dataset", str(exc), "venecon.datasets() lists them"
