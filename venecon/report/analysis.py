@@ -552,13 +552,35 @@ class _Runner:
             )
         self.frames["synth_years"] = pd.Index(windows)
 
-    def exports_to_us(self) -> Any:
+    def deflator(self) -> Any:
+        """The [chevron] price: :class:`venecon.study.spec.Deflator`."""
+        from ..study.spec import Deflator
+
+        c = self.config["chevron"]
+        return Deflator(
+            benchmark=c["deflate_benchmark"],
+            discount_usd=c["deflate_discount_usd"],
+            observed_merey=c["deflate_observed_merey"],
+        )
+
+    def price_variants(self) -> dict[str, Any]:
+        """The headline's price, changed one choice at a time (the sensitivity of the volumes)."""
+        import dataclasses
+
+        d = self.deflator()
+        other = "wti" if d.benchmark == "brent" else "brent"
+        return {
+            f"{d.benchmark}_no_discount": dataclasses.replace(d, discount_usd=0.0),
+            f"{other}_less_discount": dataclasses.replace(d, benchmark=other),
+            f"{d.benchmark}_less_discount_no_merey": dataclasses.replace(d, observed_merey=False),
+        }
+
+    def exports_to_us(self, deflator: Any = None) -> Any:
         """Venezuela's exports to the US as approximate kb/d (the [chevron] outcome) and the
         deflator's record (:mod:`venecon.study.deflate`)."""
         import pandas as pd
 
         from ..study.deflate import deflate_panel
-        from ..study.spec import Deflator
 
         c = self.config["chevron"]
         frame = self.load(
@@ -569,11 +591,7 @@ class _Runner:
             "time": pd.to_datetime(frame["date"]).to_numpy(),
             "value": frame["value"].to_numpy(dtype="float64"),
         })
-        deflator = Deflator(
-            benchmark=c["deflate_benchmark"],
-            discount_usd=c["deflate_discount_usd"],
-            observed_merey=c["deflate_observed_merey"],
-        )
+        deflator = self.deflator() if deflator is None else deflator
         out, choices = deflate_panel(panel, str(frame["unit"].iloc[0]), deflator)
         y = out.set_index("time")["value"]
         y.index.name = "date"
@@ -629,6 +647,17 @@ class _Runner:
                 self.alpha,
             )["average_kbd"]
             self.headline[f"chevron_its_regime_{name}_average_kbd"] = {**v, **level}
+        for name, deflator in self.price_variants().items():
+            alt = self.exports_to_us(deflator)[0]
+            alt = alt[alt.index >= pd.Timestamp(c["start"])]
+            res = ITS(alt, ev, unit="kb/d", alpha=self.alpha, inference=FixedB()).fit()
+            what = (f"GL 41 alone, exports to the US at another price: {name.replace('_', ' ')} "
+                    f"({deflator.benchmark} less {deflator.discount_usd:g} USD/bbl; observed "
+                    f"Merey {'used' if deflator.observed_merey else 'not used'}) (ITS)")
+            v = _cumulative(res, c["effect_window"], "chevron_its", what, self.alpha)
+            self.headline[f"chevron_price_{name}_average_kbd"] = {
+                **v["average_kbd"], **level, "price_sensitivity": True
+            }
         first = dict(list(ev.items())[:1])
         lp = LocalProjections(
             y, first, unit="kb/d", end=c["effect_window"][1], horizons=c["lp_horizons"],
