@@ -219,8 +219,8 @@ def frame_from_note(text: str) -> pd.DataFrame:
         used.add((fig.table, fig.row))
         records.append({
             "date": f"{fig.month}-01", "country": "VEN", "series": fig.series,
-            "value": fig.value, "value_high": fig.value_high, "unit": SERIES[fig.series][0],
-            "source": fig.source, "reported_by": fig.reported_by, "url": fig.url,
+            "value": fig.value, "unit": SERIES[fig.series][0], "source": fig.source,
+            "value_high": fig.value_high, "reported_by": fig.reported_by, "url": fig.url,
             "verification": tag, "note_text": figure_cell, "remarks": fig.remarks,
         })
     for key in LEFT_OUT:
@@ -248,10 +248,10 @@ FIELDS = [
     ("country", "string", "ISO 3166-1 alpha-3 code (VEN)"),
     ("series", "string", "Series name; see the resource's 'series' map"),
     ("value", "number", "The reported figure, in 'unit' (a range's lower end)"),
-    ("value_high", "number", "Upper end where the report gives a range; else empty"),
     ("unit", "string", "Unit of 'value'"),
     ("source", "string", "opec_momr_press: OPEC MOMR figures as reported by the press; "
      "reuters_sources_press: Chevron figures Reuters reports from sources"),
+    ("value_high", "number", "Upper end where the report gives a range; else empty"),
     ("reported_by", "string", "Publication (and date) that reported the figure"),
     ("url", "string", "Address of the report"),
     ("verification", "string", "The note's tag: P (OPEC's report itself was not read)"),
