@@ -486,7 +486,7 @@ def parse_outcome(key: str, value: Any) -> OutcomeSpec:
 
 
 def parse_deflate(key: str, value: Any) -> Deflator:
-    """``[study.outcome.deflate]`` into a :class:`Deflator` (applied by :mod:`venecon.study.deflate`)."""
+    """``[study.outcome.deflate]`` as a :class:`Deflator` (applied in venecon.study.deflate)."""
     t = _table(key, value, ("benchmark", "discount_usd", "observed_merey", "note"))
     return Deflator(
         benchmark=_choice(f"{key}.benchmark", t.get("benchmark", "brent"), ("brent", "wti")),
