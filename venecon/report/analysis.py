@@ -679,7 +679,14 @@ class _Runner:
         c = self.config["chevron"]
         ev = dict(c["output_events"])
         crude = self.crude(c["output_start"])
-        res = ITS(crude, ev, inference=FixedB()).fit()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            res = ITS(crude, ev, inference=FixedB()).fit()
+        # the model's data warnings (e.g. months the source flags) go to the section's notes
+        self.notes.setdefault("chevron", []).extend(
+            f"Descriptive national-output ITS: {w.message}" for w in caught
+            if issubclass(w.category, UserWarning)
+        )
         self.record(
             "chevron_output_its", res,
             f"Descriptive: ITS on national crude output (EIA) {c['output_start']}..end of data "

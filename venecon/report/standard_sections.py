@@ -225,7 +225,7 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
             "months are in the notes below). Each licence regime is an event: "
             + ", ".join(f"`{k}` {v}" for k, v in c["events"].items())
             + f". The headline window, {c['effect_window'][0]} to {c['effect_window'][1]}, is "
-            "GL 41 alone, before GL 44 (2023-10) let any US buyer purchase from PdVSA."
+            "GL 41 alone, before GL 44 let any US buyer purchase from PdVSA."
             + (
                 f" Interrupted time series: {est(h)} {h['unit']} over that window."
                 if h is not None else ""
