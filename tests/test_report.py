@@ -253,6 +253,13 @@ def test_quiet_is_silent_and_default_shows_progress(
             "start <= end",
         ),
         ('[chevron]\nevents = {gl41 = "late 2022"}\n', "chevron.events.gl41", "YYYY-MM-DD"),
+        ('[chevron]\ndeflate_benchmark = "dubai"\n', "chevron.deflate_benchmark", "brent, wti"),
+        (
+            '[chevron]\nregime_windows = {late = ["2025-13", "2026-01"]}\n',
+            "chevron.regime_windows.late[0]",
+            "YYYY-MM",
+        ),
+        ("[chevron]\nregime_windows = {}\n", "chevron.regime_windows", "table of windows"),
         ('[synth]\ndonors = ["MEX"]\n', "synth.donors", "at least two"),
         ('[synth]\nplacebo = "yes"\n', "synth.placebo", "true or false"),
         ('[revenue]\nbenchmark = "urals"\n', "revenue.benchmark", "brent, opec_basket"),
