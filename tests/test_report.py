@@ -173,6 +173,7 @@ def test_chevron_headline_is_exports_to_the_us_not_national_output(report_dir: P
     assert out["descriptive"] is True
     assert "cannot identify a company licence" in out["level_note"]
     # the treatment path: one effect per licence regime, against the same baseline
+    assert any("reported at 230 kb/d" in n for n in res["notes"]["chevron"])
     regimes = {k for k in head if k.startswith("chevron_its_regime_")}
     assert "chevron_its_regime_no_licence_average_kbd" in regimes and len(regimes) == 8
     md = (report_dir / "report.md").read_text()

@@ -615,6 +615,7 @@ class _Runner:
         self.notes.setdefault("chevron", []).extend(
             [outcome, choices["deflate_prices"], choices["deflate_caveat"]]
         )
+        self.notes["chevron"].extend(self.reported_chevron_exports(full))
         events = ", ".join(f"{k} ({v})" for k, v in ev.items())
         self.progress("Chevron licence: exports to the US, ITS and ARIMA")
         its = self.fit("chevron_its", lambda: ITS(
@@ -671,6 +672,23 @@ class _Runner:
         )
         self.chevron_output()
         self.frames["regime_means"] = self._regime_means()
+
+    def reported_chevron_exports(self, exports: Any) -> list[str]:
+        """The deflated series beside Chevron's press-reported exports (reported_monthly)."""
+        import pandas as pd
+
+        rep = self.load("reported_monthly", series="chevron_exports_us")
+        out = []
+        for row in rep.itertuples(index=False):
+            month = pd.Timestamp(row.date)
+            if month in exports.index:
+                out.append(
+                    f"Check against a reported figure: Chevron's exports to the US in "
+                    f"{month:%Y-%m} were reported at {row.value:g} kb/d ({row.reported_by}; "
+                    f"{row.remarks}); the deflated series, all US imports from Venezuela, gives "
+                    f"{exports[month]:.1f} kb/d."
+                )
+        return out
 
     def chevron_output(self) -> None:
         """National crude output around GL 41: described, never read as the licence's effect."""
