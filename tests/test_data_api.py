@@ -90,11 +90,36 @@ def test_the_published_eia_figures_for_venezuela():
 
 def test_spread_annual_estimates_are_flagged():
     crude = venecon.load("production_monthly", series="crude_oil").set_index("date")
-    flagged_years = sorted(crude.index[crude["flag"].notna()].year.unique())
-    assert flagged_years == list(range(2008, 2016))
+    whole = crude["flag"].isin(["annual_constant", "linear_interpolation"])
+    assert sorted(crude.index[whole].year.unique()) == list(range(2008, 2016))
     assert crude.loc["2015-01-01", "flag"] == "linear_interpolation"
     assert crude.loc["2012-07-01", "flag"] == "annual_constant"
-    assert crude.loc["2016-01":, "flag"].isna().all()
+    # the same pattern over part of a year: four or more months with one identical step
+    steps = crude.index[crude["flag"] == "equal_steps"].strftime("%Y-%m").tolist()
+    assert steps[:4] == ["2016-01", "2016-02", "2016-03", "2016-04"]
+    assert crude.loc["2016-01-01":"2016-04-01", "value"].tolist() == [2383, 2382, 2381, 2380]
+    assert steps[4:] == [f"2016-{m:02d}" for m in range(7, 12)] + [
+        f"2025-{m:02d}" for m in range(1, 7)
+    ]
+    assert crude.loc["2016-05-01":"2016-06-01", "flag"].isna().all()
+    assert crude.loc["2017-01-01":"2024-12-01", "flag"].isna().all()
+    notes = " ".join(venecon.describe("production_monthly")["notes"])
+    assert "crude_oil 2016-01..2016-04, 2016-07..2016-11, 2025-01..2025-06" in notes
+
+
+def test_equal_step_runs_need_four_months_inside_one_year():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "datasets"))
+    from _build.production import spread_flags
+
+    values = pd.Series([5.0, 1, 2, 3, 4, 9, 8, 7, 7, 1, 2, 3] + [4.0, 5, 6])
+    years = pd.Series([2016] * 12 + [2017] * 3)
+    flags = spread_flags(values, years).tolist()
+    # 1, 2, 3, 4 (three equal steps) is a run; 9, 8, 7 and 1, 2, 3 are too short; the run
+    # 1, 2, 3 | 4, 5, 6 crosses a year boundary and each part is too short
+    assert flags == [""] + ["equal_steps"] * 4 + [""] * 10
 
 
 def test_load_filters_and_returns_a_private_copy():

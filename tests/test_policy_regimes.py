@@ -256,3 +256,36 @@ def test_broad_regimes_match_the_note(note_spells):
     # Row 3 (secondary designations of traders) is a pair of events, not a spell.
     assert _dates(rows[3][0]) == [venecon.event("rosneft-trading-sdn")["date"],
                                   venecon.event("tnk-trading-sdn")["date"]]
+
+
+def test_month_convention_and_day_shares_side_by_side():
+    """May 2024: 30 of 31 days in the GL 44A wind-down; May 2025: 26 of 31 under GL 41B."""
+    start = venecon.regimes("M", "2024-04", "2025-06", shares=True)
+    # "start" codes the state on the month's last day ...
+    assert start.loc["2024-05-01", "gl44_winddown"] == 0.0
+    assert start.loc["2025-05-01", "chevron_licence"] == "none"
+    # ... and the shares say how much of the month each regime covers
+    assert start.loc["2024-05-01", "gl44_winddown_share"] == pytest.approx(30 / 31)
+    assert start.loc["2024-04-01", "gl44_relief_share"] == pytest.approx(17 / 30)
+    assert start.loc["2025-05-01", "chevron_wind-down_share"] == pytest.approx(26 / 31)
+    assert start.loc["2025-05-01", "chevron_none_share"] == pytest.approx(5 / 31)
+    state_shares = start.filter(regex=r"^chevron_.*_share$")
+    assert np.allclose(state_shares.sum(axis=1), 1.0)
+    assert start.attrs["venecon"]["regimes"] == {"partial": "start", "shares": True}
+    # the majority convention: partial="fraction" codes May 2025 as the wind-down
+    fraction = venecon.regimes("M", "2024-04", "2025-06", partial="fraction")
+    assert fraction.loc["2025-05-01", "chevron_licence"] == "wind-down"
+    assert fraction.loc["2024-05-01", "gl44_winddown"] == pytest.approx(30 / 31)
+    assert "gl44_winddown_share" not in fraction.columns
+
+
+def test_blockade_and_interdiction_stay_open_and_say_why():
+    from venecon.policy.indicators import spells
+
+    table = spells()
+    for name in ("blockade", "interdiction"):
+        row = table[table["regime"] == name].iloc[0]
+        assert pd.isna(row["end"])
+        assert "no end dated in the sources" in row["description"]
+    notes = " ".join(venecon.describe("events")["notes"])
+    assert "no source in the research note dates the lifting of the blockade" in notes

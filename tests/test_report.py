@@ -112,8 +112,10 @@ PINNED = {
     "sanctions_its_oil_average_kbd": (-561.4165446, -898.56337, -224.2697193),
     "sanctions_arima_financial_average_kbd": (-255.3870637, -381.3165013, -127.0946527),
     "sanctions_arima_oil_average_kbd": (-690.9599696, -923.1985806, -446.5241949),
-    "chevron_its_average_kbd": (-126.0499894, -358.6100361, 106.5100573),
-    "chevron_arima_average_kbd": (-85.00335739, -357.1885789, 200.0702954),
+    "chevron_its_average_kbd": (95.35066940, 73.37022217, 117.3311166),
+    "chevron_arima_average_kbd": (95.72822222, 81.00081864, 111.9439523),
+    # descriptive only: the national-output ITS that was the Chevron headline before 0.3
+    "chevron_output_its_average_kbd": (-126.0499894, -358.6100361, 106.5100573),
     "reopening_level_shift_kbd": (13.88888889, -466.383124, 494.1609018),
     # 2018 is the first full treated year, 2017 (EO 13808 from 2017-08-25) is left out; with
     # 2017 treated the same fit gave 2017-2025 -1121.39506 [-1507.430109, -1083.571867] and
@@ -143,6 +145,7 @@ def test_studies_reproduce_the_standard_analysis(report_dir: Path) -> None:
     res = json.loads((report_dir / "results.json").read_text())
     head, studies = res["headline"], res["studies"]
     pairs = [
+        ("venezuela-chevron", "its", "chevron_its_average_kbd"),
         ("venezuela-2019-oil", "its", "sanctions_its_oil_average_kbd"),
         ("venezuela-2017-financial", "its", "sanctions_its_financial_average_kbd"),
         ("venezuela-annual", "synthetic_control", "synth_effect_2018_2025_kbd"),
@@ -161,6 +164,26 @@ def test_studies_reproduce_the_standard_analysis(report_dir: Path) -> None:
         assert 0 <= rob["share_same_sign"] <= 1 and 0 <= rob["share_significant"] <= 1
     sc = studies["venezuela-annual"]["estimates"]["synthetic_control"]
     assert abs(sum(sc["weights"].values()) - 1) < 1e-6 and 0 < sc["placebo_pvalue"] <= 1
+
+
+def test_chevron_headline_is_exports_to_the_us_not_national_output(report_dir: Path) -> None:
+    res = json.loads((report_dir / "results.json").read_text())
+    head = res["headline"]
+    h = head["chevron_its_average_kbd"]
+    assert h["window"] == ["2022-11", "2023-09"] and h["unit"] == "kb/d"
+    assert "exports to the US" in h["outcome"] and "13.32" in h["outcome"]
+    assert "descriptive" not in h
+    out = head["chevron_output_its_average_kbd"]
+    assert out["descriptive"] is True
+    assert "cannot identify a company licence" in out["level_note"]
+    # the treatment path: one effect per licence regime, against the same baseline
+    assert any("reported at 230 kb/d" in n for n in res["notes"]["chevron"])
+    regimes = {k for k in head if k.startswith("chevron_its_regime_")}
+    assert "chevron_its_regime_no_licence_average_kbd" in regimes and len(regimes) == 8
+    md = (report_dir / "report.md").read_text()
+    section = md.split("\n## Chevron's licences (GL 41 to GL 50)", 1)[1].split("\n## ", 1)[0]
+    assert "cannot identify a company" in section
+    assert "mean exports to the US" in section  # the table by licence state
 
 
 def test_report_tells_the_story(report_dir: Path) -> None:
@@ -255,6 +278,13 @@ def test_quiet_is_silent_and_default_shows_progress(
             "start <= end",
         ),
         ('[chevron]\nevents = {gl41 = "late 2022"}\n', "chevron.events.gl41", "YYYY-MM-DD"),
+        ('[chevron]\ndeflate_benchmark = "dubai"\n', "chevron.deflate_benchmark", "brent, wti"),
+        (
+            '[chevron]\nregime_windows = {late = ["2025-13", "2026-01"]}\n',
+            "chevron.regime_windows.late[0]",
+            "YYYY-MM",
+        ),
+        ("[chevron]\nregime_windows = {}\n", "chevron.regime_windows", "table of windows"),
         ('[synth]\ndonors = ["MEX"]\n', "synth.donors", "at least two"),
         ('[synth]\nplacebo = "yes"\n', "synth.placebo", "true or false"),
         ('[revenue]\nbenchmark = "urals"\n', "revenue.benchmark", "brent, opec_basket"),

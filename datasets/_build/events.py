@@ -624,6 +624,12 @@ def notes(sha: str) -> list[str]:
         "direction 'none' marks events that change nothing that is permitted (the note's "
         "'non-sanction' military, enforcement and context events and administrative "
         "consolidation).",
+        "The blockade (2025-12-16) and the tanker seizures (skipper-seizure 2025-12-10, "
+        "centuries-seizure 2025-12-20) have no 'end': no source in the research note dates the "
+        "lifting of the blockade order or a last seizure, and its broad-indicator table leaves "
+        "the spell open ('2025-12-10 / 2025-12-16 ->'). Exports resumed under US arrangements and "
+        "licences from January 2026 (energy-arrangement-2026, gl46), which venecon.regimes() "
+        "codes as licensed_reopening beside the open blockade spell, not as its end.",
         *left,
         *(f"Not coded: {item}" for item in NOT_IN_MAIN_TABLE),
     ]

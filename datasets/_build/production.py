@@ -56,25 +56,64 @@ EIA_PRODUCTS = {
 
 FLAG_CONSTANT = "annual_constant"
 FLAG_LINEAR = "linear_interpolation"
+FLAG_STEPS = "equal_steps"
+#: Shortest run of months, inside one calendar year, with one identical month-to-month change
+#: that is flagged as interpolated (three equal steps).
+MIN_STEP_RUN = 4
 
 
 def spread_flags(values: pd.Series, years: pd.Series) -> pd.Series:
-    """Flag calendar years whose twelve months are an annual estimate spread out.
+    """Flag months that are an estimate spread out rather than a monthly figure.
 
     EIA filled some years with one number repeated twelve times (2008-2014) or a
-    straight line through the year (2015). Month-to-month movement in those
-    years is an artefact, so models should be able to drop them.
+    straight line through the year (2015): the whole year is flagged
+    ("annual_constant", "linear_interpolation"). Elsewhere, a run of at least
+    :data:`MIN_STEP_RUN` consecutive months inside one year whose month-to-month
+    change is one identical number (2016-01..04: 2383, 2382, 2381, 2380) is the
+    same pattern over part of a year and is flagged "equal_steps". Month-to-month
+    movement in flagged months is an artefact, so models should be able to drop them.
     """
     flags = pd.Series("", index=values.index, dtype=object)
     for year, chunk in values.groupby(years):
-        if len(chunk) != 12:
-            continue
         steps = np.diff(chunk.to_numpy())
-        if np.allclose(steps, 0.0):
+        if len(chunk) == 12 and np.allclose(steps, 0.0):
             flags[chunk.index] = FLAG_CONSTANT
-        elif np.allclose(steps, steps[0], atol=1e-9):
+        elif len(chunk) == 12 and np.allclose(steps, steps[0], atol=1e-9):
             flags[chunk.index] = FLAG_LINEAR
+        else:
+            for first, last in equal_step_runs(steps):
+                flags[chunk.index[first:last + 1]] = FLAG_STEPS
     return flags
+
+
+def equal_step_runs(steps: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) month positions of runs of at least MIN_STEP_RUN months with equal steps."""
+    runs = []
+    start = 0
+    for i in range(1, len(steps) + 1):
+        if i < len(steps) and abs(steps[i] - steps[start]) <= 1e-9:
+            continue
+        if i - start + 1 >= MIN_STEP_RUN:  # steps start..i-1 join months start..i
+            runs.append((start, i))
+        start = i
+    return runs
+
+
+def equal_steps_text(frame: pd.DataFrame) -> str:
+    """Which months of each series carry the 'equal_steps' flag, for the descriptor's notes."""
+    parts = []
+    for series, rows in frame[frame["flag"] == FLAG_STEPS].groupby("series", sort=True):
+        dates = pd.to_datetime(rows["date"]).sort_values()
+        spans, first, prev = [], dates.iloc[0], dates.iloc[0]
+        for d in list(dates.iloc[1:]) + [None]:
+            if d is not None and (d.year * 12 + d.month) - (prev.year * 12 + prev.month) == 1:
+                prev = d
+                continue
+            spans.append(f"{first:%Y-%m}..{prev:%Y-%m}")
+            if d is not None:
+                first = prev = d
+        parts.append(f"{series} {', '.join(spans)}")
+    return "; ".join(parts) if parts else "none"
 
 
 def eia_minus_secondary(eia: pd.DataFrame, secondary: pd.Series | None) -> str:
@@ -136,12 +175,17 @@ def production_monthly(raw_dir: Path, secondary: pd.Series | None = None) -> Res
             "flag": (
                 "Empty for an ordinary monthly figure; 'annual_constant' where EIA repeated one "
                 "annual estimate in all twelve months (2008-2014), 'linear_interpolation' where the "
-                "months follow a straight line through the year (2015)"
+                "months follow a straight line through the year (2015), 'equal_steps' where at "
+                "least four consecutive months of one year change by one identical amount "
+                "(e.g. crude 2016-01..04: 2383, 2382, 2381, 2380)"
             )
         },
         notes=[
             "Monthly values for 2008-2015 are annual estimates spread over the months (see 'flag'): "
             "a monthly pre-period should start in 2016 or use annual data.",
+            "Runs of four or more months inside a year with one identical month-to-month change "
+            "are flagged 'equal_steps' (interpolated between EIA's estimates, like 2015): "
+            + equal_steps_text(frame) + ".",
             eia_minus_secondary(frame, secondary),
             "EIA, Energy Institute and OPEC figures are different concepts and are not spliced.",
         ],

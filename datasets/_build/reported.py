@@ -31,6 +31,8 @@ SECTION = "## Reported 2026 figures (for later curation)"
 PRODUCTION_TABLE = "**Crude production**"
 PRICE_TABLE = "**Merey 16 price (monthly average, US$/bbl)**"
 SOURCE = "opec_momr_press"
+#: Company figures from Reuters' sources, as syndicated (not OPEC figures).
+REUTERS = "reuters_sources_press"
 
 SERIES = {
     "merey": ("USD/bbl", "Merey 16 monthly average price as reported from OPEC's Monthly Oil "
@@ -42,6 +44,12 @@ SERIES = {
     "crude_oil_direct_communication": ("kb/d", "Venezuelan crude production communicated by "
                                        "Venezuela to OPEC (direct communication), as reported by "
                                        "the press"),
+    "chevron_jv_crude_output": ("kb/d", "Crude output of Chevron's joint ventures with PdVSA, as "
+                                "reported by Reuters from sources (source reuters_sources_press); "
+                                "a reported range has its upper end in value_high"),
+    "chevron_exports_us": ("kb/d", "Chevron's exports of Venezuelan crude to the US, as reported "
+                           "by Reuters from sources (source reuters_sources_press); partial-month "
+                           "figures say so in remarks"),
 }
 
 
@@ -58,6 +66,11 @@ class Figure:
     reported_by: str
     url: str
     remarks: str = ""
+    source: str = SOURCE
+    value_high: float | None = None
+    # True: ``text`` is the figure as printed in the article the row cites (the note's cell
+    # does not carry it; the row still gives the tag and the URL). False: ``text`` is in the cell.
+    in_article: bool = False
 
 
 CONTRASTE_FEB = "https://www.diariocontraste.com/2026/02/el-merey-supera-los-45-dolares-y-acelera-su-descenso"
@@ -65,6 +78,8 @@ FINANZAS = "https://finanzasdigital.com/venezuela-produccion-petroleo-mayo-opep-
 TDJ = ("https://en.tdjnoticias.com/2026/05/13/venezuelan-oil-breaks-the-90-barrier-for-the-first-"
        "time-in-a-decade/")
 NOT_NAMED = "The article read does not name OPEC as the source of the price."
+LOCALNEWSWAVE_AUG = "https://www.localnewswave.com/article/1030403840368013312"
+RISMADAR = "https://rismadarvoice.com/chevron-to-triple-venezuelan-oil-exports-to-us-in-march"
 
 FIGURES: list[Figure] = [
     *(Figure(PRICE_TABLE, "2025-01 / 02 / 03", month, "merey", value, f"{value:.2f}",
@@ -114,8 +129,22 @@ FIGURES: list[Figure] = [
     Figure(PRICE_TABLE, "2026-04", "2026-04", "opec_basket", 108.79, "ORB 108.79",
            "The Daily Journal 2026-05-13, via AVN, citing the latest OPEC MOMR", TDJ),
     Figure(PRODUCTION_TABLE, "2025-08", "2025-08", "crude_oil_secondary_sources", 940.0,
-           "940,000 b/d", "localnewswave (undated; September 2025 report)",
-           "https://www.localnewswave.com/article/1030403840368013312"),
+           "940,000 b/d",
+           "localnewswave (undated; OPEC's October 2025 MOMR: September data, August as the "
+           "prior month)", LOCALNEWSWAVE_AUG,
+           "August as revised in the October 2025 MOMR; the September 2025 MOMR's first estimate "
+           "for August was 936 kb/d (Finanzas Digital 2025-09-11, "
+           "https://finanzasdigital.com/produccion-petroleo-venezuela-opep-agosto-2025-"
+           "discrepancia-pdvsa/)."),
+    Figure(PRODUCTION_TABLE, "2025-08", "2025-08", "crude_oil_direct_communication", 1098.0,
+           "1 098 000 bpd",
+           "localnewswave (undated; OPEC's October 2025 MOMR: September data, August as the "
+           "prior month)", LOCALNEWSWAVE_AUG,
+           "Read in the article at the row's URL ('1 098 000 bpd' in August, primary sources), "
+           "which the note's row cites for the secondary-source figure; the note's cell does not "
+           "carry this figure. The September 2025 MOMR gave the same 1,098 kb/d (Finanzas "
+           "Digital 2025-09-11).",
+           in_article=True),
     Figure(PRODUCTION_TABLE, "2025-09", "2025-09", "crude_oil_secondary_sources", 967.0,
            "967,000 b/d (secondary)", "localnewswave (undated)",
            "https://localnewswave.com/article/1030604978485706752"),
@@ -126,6 +155,16 @@ FIGURES: list[Figure] = [
     Figure(PRODUCTION_TABLE, "2026-04", "2026-04", "crude_oil_secondary_sources", 1031.0,
            "1.031 million b/d", "The Daily Journal 2026-05-13, via AVN", TDJ,
            "Up 46 kb/d on March (the March level itself is not reported, so it is not derived)."),
+    Figure(PRODUCTION_TABLE, "Jan 2026", "2026-01", "chevron_jv_crude_output", 240.0,
+           "producing 240,000", "Reuters (sources), via rismadarvoice 2026-01-29", RISMADAR,
+           "Reported as a range, 240,000-250,000 b/d: value is its lower end, value_high its "
+           "upper end.", source=REUTERS, value_high=250.0),
+    Figure(PRODUCTION_TABLE, "Jan 2026", "2026-01", "chevron_exports_us", 230.0,
+           "about 230,000 b/d so far in January",
+           "Reuters (sources), via rismadarvoice 2026-01-29", RISMADAR,
+           "'About' 230,000 b/d 'so far in January' (reported 2026-01-29): a partial month. The "
+           "row's 'planned 300,000 b/d in March' is a plan, not a figure, and is not curated.",
+           source=REUTERS),
 ]
 
 # Rows of the two tables that are not curated, and why.
@@ -133,8 +172,6 @@ LEFT_OUT = {
     (PRODUCTION_TABLE, "2025-12"): "a Reuters survey, not OPEC, and only 'about 830,000 b/d'",
     (PRODUCTION_TABLE, "early 2026"): "no month and no figure ('close to 1,000,000 bpd'), "
     "Reuters on the EIA STEO",
-    (PRODUCTION_TABLE, "Jan 2026"): "Chevron JV output and exports (ranges from Reuters "
-    "sources), not national production",
     (PRODUCTION_TABLE, "2026-05 to 2026-10"): "not found (tagged U)",
     (PRICE_TABLE, "2026-02, 2026-03, 2026-05 to 2026-10"): "not found (tagged U)",
 }
@@ -172,16 +209,19 @@ def frame_from_note(text: str) -> pd.DataFrame:
         if tag not in ("V", "P"):
             raise ValueError(f"{NOTE}: row {fig.row!r} of {fig.table} is tagged {tag!r}")
         figure_cell = cells[1]
-        if fig.text not in figure_cell:
+        if not fig.in_article and fig.text not in figure_cell:
             raise ValueError(f"{fig.month} {fig.series}: {fig.text!r} not in {figure_cell!r}")
         if fig.url not in section:
             raise ValueError(f"{fig.month} {fig.series}: URL {fig.url} not in the note's section")
+        if fig.in_article and fig.url not in " ".join(cells):
+            # a figure read in the article must come from the article the row itself cites
+            raise ValueError(f"{fig.month} {fig.series}: URL {fig.url} is not the row's")
         used.add((fig.table, fig.row))
         records.append({
             "date": f"{fig.month}-01", "country": "VEN", "series": fig.series,
-            "value": fig.value, "unit": SERIES[fig.series][0], "source": SOURCE,
-            "reported_by": fig.reported_by, "url": fig.url, "verification": tag,
-            "note_text": figure_cell, "remarks": fig.remarks,
+            "value": fig.value, "unit": SERIES[fig.series][0], "source": fig.source,
+            "value_high": fig.value_high, "reported_by": fig.reported_by, "url": fig.url,
+            "verification": tag, "note_text": figure_cell, "remarks": fig.remarks,
         })
     for key in LEFT_OUT:
         if key[1] not in tables[key[0]]:
@@ -207,13 +247,16 @@ FIELDS = [
     ("date", "date", "Month (first day) the figure refers to"),
     ("country", "string", "ISO 3166-1 alpha-3 code (VEN)"),
     ("series", "string", "Series name; see the resource's 'series' map"),
-    ("value", "number", "The reported figure, in 'unit'"),
+    ("value", "number", "The reported figure, in 'unit' (a range's lower end)"),
     ("unit", "string", "Unit of 'value'"),
-    ("source", "string", "opec_momr_press: OPEC MOMR figures as reported by the press"),
+    ("source", "string", "opec_momr_press: OPEC MOMR figures as reported by the press; "
+     "reuters_sources_press: Chevron figures Reuters reports from sources"),
+    ("value_high", "number", "Upper end where the report gives a range; else empty"),
     ("reported_by", "string", "Publication (and date) that reported the figure"),
     ("url", "string", "Address of the report"),
     ("verification", "string", "The note's tag: P (OPEC's report itself was not read)"),
-    ("note_text", "string", "The figure's cell in the research note, verbatim"),
+    ("note_text", "string", "The figure's cell in the research note, verbatim (a figure read "
+     "in the article the row cites says so in remarks)"),
     ("remarks", "string", "Caveats (e.g. OPEC not named in the article read)"),
 ]
 
@@ -233,14 +276,17 @@ def build(research_dir: Path, data_dir: Path) -> list[dict]:
         "name": "reported_monthly",
         "path": "data/reported_monthly.csv",
         "title": "OPEC figures for Venezuela in 2025-2026 as reported by the press (Merey price, "
-        "production by secondary sources and direct communication)",
+        "production by secondary sources and direct communication), and Chevron's reported joint-"
+        "venture output and exports to the US",
         "description": (
             "One row per press-reported figure from OPEC's Monthly Oil Market Report: Merey 16 "
             "monthly prices (and the OPEC basket where given) for 2025-01 to 2026-01 and 2026-04, "
             "and Venezuelan crude production by OPEC secondary sources and by direct "
-            "communication. Every row carries the report's URL and the tag P. Its own source "
-            "(opec_momr_press), never spliced into the OPEC ASB Merey series or EIA production; "
-            "venecon.revenue uses its Merey prices for an observed discount in those months."
+            "communication; and Chevron's joint-venture output and exports to the US as Reuters "
+            "reported them from sources (January 2026). Every row carries the report's URL and "
+            "the tag P. Own sources (opec_momr_press, reuters_sources_press), never spliced into "
+            "the OPEC ASB Merey series or EIA production; venecon.revenue uses its Merey prices "
+            "for an observed discount in those months."
         ),
         **csv_fields(data),
         "frequency": "monthly",
@@ -269,6 +315,14 @@ def build(research_dir: Path, data_dir: Path) -> list[dict]:
             "license_path": "https://www.opec.org/opec_web/en/publications/338.htm",
             "attribution": "OPEC Monthly Oil Market Report, as reported by the publications named "
             "in each row.",
+        }, {
+            "title": "Reuters reports from sources on Chevron's Venezuelan joint ventures, as "
+            "syndicated (each row's 'reported_by' and 'url')",
+            "path": RISMADAR,
+            "source": REUTERS,
+            "license": "Figures quoted from a syndicated Reuters report; cite Reuters",
+            "license_path": RISMADAR,
+            "attribution": "Reuters, as syndicated by the publication named in each row.",
         }],
         "licenses": [{"title": "Figures quoted from press reports of OPEC's MOMR; cite OPEC and "
                       "the report", "path": "https://www.opec.org/opec_web/en/publications/338.htm"}],
@@ -282,6 +336,11 @@ def build(research_dir: Path, data_dir: Path) -> list[dict]:
             "interpolated or derived (e.g. March 2026 from a reported month-on-month change).",
             "Never spliced into prices_monthly (OPEC ASB Merey, to 2017-12) or production_monthly "
             "(EIA): set them side by side.",
+            "Chevron figures (reuters_sources_press) are curated only where a row of the note "
+            "tagged V or P states them with a URL: one row (Jan 2026). No tanker-tracking export "
+            "figure with a URL is in the note; the literature note's Chevron figures (January "
+            "2025 JV output from PDVSA via Guacamaya; August-September 2025 exports via Latin "
+            "Times) carry no URL and are not curated.",
             *left,
         ],
     }]

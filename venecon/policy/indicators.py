@@ -15,6 +15,26 @@ Chevron state is one category per day: where the note leaves a spell open
 begins (GL 46/48 from 2026-01-29, GL 50/50A from 2026-02-13), the later state
 takes over. The last coded state runs open-ended: the note finds no licence
 action after 2026-03-18 (a gap in its corpus, which it says).
+
+Open spells: ``interdiction`` (from the first tanker seizure, 2025-12-10) and
+``blockade`` (from the order of 2025-12-16) have no end because no source in
+the note dates one: neither the lifting of the order nor a last seizure is
+reported, and the note's broad table leaves the spell open. Exports resumed
+under licences from January 2026; that is the ``licensed_reopening`` regime
+(GL 46, from 2026-01-29), coded beside the blockade, not as its end. A user who
+reads the reopening as the blockade's end can take
+``blockade * (1 - licensed_reopening)``.
+
+Month convention: a spell's days are exact; how a month that a spell starts or
+ends inside is coded is chosen by ``regimes(partial=...)``. The default,
+"start", gives the state on the month's last day, so May 2024 has
+``gl44_winddown = 0`` although the GL 44A wind-down covered 30 of its 31 days
+(it ended 2024-05-31), and May 2025 is Chevron state "none" although GL 41B ran
+to 2025-05-27 (26 of 31 days). ``partial="fraction"`` gives the share of the
+month's days in each binary regime (30/31 for May 2024) and, for the Chevron
+state, the state covering most days ("wind-down" for May 2025);
+``shares=True`` adds those day shares as ``<regime>_share`` and
+``chevron_<state>_share`` columns beside the columns coded under ``partial``.
 """
 
 from __future__ import annotations
@@ -59,9 +79,11 @@ REGIMES: list[Spell] = [
     Spell("secondary_tariff", ("eo14245-effective", "date"), None,
           "EO 14245 secondary-tariff authority in effect (from 2025-04-02)"),
     Spell("interdiction", ("skipper-seizure", "date"), None,
-          "Physical interdiction of tankers (first seizure 2025-12-10)"),
+          "Physical interdiction of tankers (first seizure 2025-12-10; no end dated in the "
+          "sources)"),
     Spell("blockade", ("blockade", "date"), None,
-          "Blockade of sanctioned oil tankers ordered (from 2025-12-16)"),
+          "Blockade of sanctioned oil tankers ordered (from 2025-12-16; no end dated in the "
+          "sources: the reopening from 2026-01-29 is licensed_reopening)"),
     Spell("licensed_reopening", ("gl46", "date"), None,
           "Licensed reopening of Venezuelan oil trade (GL 46, from 2026-01-29)"),
     Spell("upstream_licensed", ("gl48", "date"), None,
@@ -165,7 +187,7 @@ _FREQS = {"D": "D", "W": "W-SUN", "M": "M", "MS": "M", "ME": "M", "Q": "Q-DEC", 
 
 
 def regimes(freq: str = "M", start: Any = None, end: Any = None, *, index: Any = None,
-            partial: str = "start", dummies: bool = False) -> pd.DataFrame:
+            partial: str = "start", dummies: bool = False, shares: bool = False) -> pd.DataFrame:
     """Policy regime indicators per period, and Chevron's licence state.
 
     Parameters
@@ -188,6 +210,12 @@ def regimes(freq: str = "M", start: Any = None, end: Any = None, *, index: Any =
     dummies : bool, default False
         Also return one column per Chevron state, ``chevron_<state>``, with
         the same ``partial`` convention (shares under "fraction").
+    shares : bool, default False
+        Also return the share of each period's days in every binary regime,
+        ``<regime>_share``, and in every Chevron state, ``chevron_<state>_share``,
+        whatever ``partial`` is (the month convention of the coded columns is
+        then visible beside them: May 2024 has ``gl44_winddown`` 0 under
+        "start" and ``gl44_winddown_share`` 30/31).
 
     Returns
     -------
@@ -253,17 +281,23 @@ def regimes(freq: str = "M", start: Any = None, end: Any = None, *, index: Any =
 
     chevron = table[table["regime"] == CHEVRON_COLUMN]
     states = chevron["state"].tolist()
-    shares = np.vstack([_indicator(periods, r["start"], r["end"], partial)
-                        for _, r in chevron.iterrows()])
+    shares_by_state = np.vstack([_indicator(periods, r["start"], r["end"], partial)
+                                 for _, r in chevron.iterrows()])
     # Under start/next exactly one state is 1; under fraction take the largest share,
     # the later state on a tie (argmax on the reversed stack).
-    pick = len(states) - 1 - np.argmax(shares[::-1], axis=0)
+    pick = len(states) - 1 - np.argmax(shares_by_state[::-1], axis=0)
     labels = pd.Categorical.from_codes(pick, categories=states, ordered=True)
     data[CHEVRON_COLUMN] = labels
     if dummies:
-        for state, values in zip(states, shares, strict=True):
+        for state, values in zip(states, shares_by_state, strict=True):
             data[f"chevron_{state}"] = values
+    if shares:
+        for spell in REGIMES:
+            row = table[table["regime"] == spell.name].iloc[0]
+            data[f"{spell.name}_share"] = _indicator(periods, row["start"], row["end"], "fraction")
+        for (_, r), state in zip(chevron.iterrows(), states, strict=True):
+            data[f"chevron_{state}_share"] = _indicator(periods, r["start"], r["end"], "fraction")
     frame = pd.DataFrame(data, index=out_index)
     frame.attrs["venecon"] = dict(bundled_events().attrs.get("venecon", {}))
-    frame.attrs["venecon"]["regimes"] = {"partial": partial}
+    frame.attrs["venecon"]["regimes"] = {"partial": partial, "shares": shares}
     return frame

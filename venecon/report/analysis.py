@@ -14,7 +14,8 @@ Sections (``[report] sections``):
   intervention ARIMA, local projections and structural breaks;
 * ``synth``: synthetic control on annual output (EI), with placebos in space
   and leave-one-donor-out (needs :mod:`venecon.models.synth`);
-* ``chevron``: Chevron's General Licence 41 and its revocation;
+* ``chevron``: Chevron's licences (GL 41 to GL 50) on Venezuela's exports to the US
+  (deflated to approximate kb/d); national output around GL 41 only as description;
 * ``reopening``: the 2025 naval interdiction and the 2026 reopening (GL 46), as far as
   the monthly data reach;
 * ``revenue``: revenue lost (needs :mod:`venecon.revenue`);
@@ -602,54 +603,185 @@ class _Runner:
             rmspe_pre=variant.rmspe_pre,
         )
 
+    def deflator(self) -> Any:
+        """The [chevron] price: :class:`venecon.study.spec.Deflator`."""
+        from ..study.spec import Deflator
+
+        c = self.config["chevron"]
+        return Deflator(
+            benchmark=c["deflate_benchmark"],
+            discount_usd=c["deflate_discount_usd"],
+            observed_merey=c["deflate_observed_merey"],
+        )
+
+    def price_variants(self) -> dict[str, Any]:
+        """The headline's price, changed one choice at a time (the sensitivity of the volumes)."""
+        import dataclasses
+
+        d = self.deflator()
+        other = "wti" if d.benchmark == "brent" else "brent"
+        return {
+            f"{d.benchmark}_no_discount": dataclasses.replace(d, discount_usd=0.0),
+            f"{other}_less_discount": dataclasses.replace(d, benchmark=other),
+            f"{d.benchmark}_less_discount_no_merey": dataclasses.replace(d, observed_merey=False),
+        }
+
+    def exports_to_us(self, deflator: Any = None) -> Any:
+        """Venezuela's exports to the US as approximate kb/d (the [chevron] outcome) and the
+        deflator's record (:mod:`venecon.study.deflate`)."""
+        import pandas as pd
+
+        from ..study.deflate import deflate_panel
+
+        c = self.config["chevron"]
+        frame = self.load(
+            "trade", country=self.treated, series=c["exports_series"], source=c["exports_source"]
+        )
+        panel = pd.DataFrame({
+            "unit": frame["country"].to_numpy(),
+            "time": pd.to_datetime(frame["date"]).to_numpy(),
+            "value": frame["value"].to_numpy(dtype="float64"),
+        })
+        deflator = self.deflator() if deflator is None else deflator
+        out, choices = deflate_panel(panel, str(frame["unit"].iloc[0]), deflator)
+        y = out.set_index("time")["value"]
+        y.index.name = "date"
+        y.name = "value"
+        return y, choices
+
     def chevron(self) -> None:
         from ..models import ITS, FixedB, InterventionARIMA, LocalProjections
 
         c = self.config["chevron"]
-        ids = c["registry_ids"]  # config label -> registry id (local projections need ids)
-        y = self.crude(c["start"])
+        import pandas as pd
+
+        full, choices = self.exports_to_us()
+        self.frames["exports_us"] = full
+        y = full[full.index >= pd.Timestamp(c["start"])]
         ev = dict(c["events"])
-        self.progress("Chevron licence: interrupted time series and ARIMA")
-        its = self.fit("chevron_its", lambda: ITS(y, ev, inference=FixedB()).fit())
-        self.record(
-            "chevron_its",
-            its,
-            f"ITS on crude output {c['start']}..end of data around "
-            + ", ".join(f"{k} ({v})" for k, v in ev.items())
-            + ".",
+        outcome = (
+            f"Venezuela's exports to the US (trade:{c['exports_series']}, {c['exports_source']}, "
+            "USD million CIF) deflated to approximate kb/d: " + choices["deflate"]
         )
-        first = dict(list(ev.items())[:1])
+        self.notes.setdefault("chevron", []).extend(
+            [outcome, choices["deflate_prices"], choices["deflate_caveat"]]
+        )
+        self.notes["chevron"].extend(self.reported_chevron_exports(full))
+        events = ", ".join(f"{k} ({v})" for k, v in ev.items())
+        self.progress("Chevron licence: exports to the US, ITS and ARIMA")
+        its = self.fit("chevron_its", lambda: ITS(
+            y, ev, unit="kb/d", alpha=self.alpha, inference=FixedB()).fit())
+        self.record(
+            "chevron_its", its,
+            f"ITS on exports to the US (approximate kb/d) {c['start']}..end of data around "
+            f"{events}.",
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             arima = self.fit("chevron_arima", lambda: InterventionARIMA(
-                y, first, end=c["arima_end"], seed=c["arima_seed"]).fit())
+                y, ev, unit="kb/d", alpha=self.alpha, seed=c["arima_seed"]).fit())
         self.record(
-            "chevron_arima",
-            arima,
-            f"Intervention ARIMA, step at {next(iter(first))}; sample "
-            f"{c['start']}..{c['arima_end']} (before the revocation); seed {c['arima_seed']}.",
+            "chevron_arima", arima,
+            f"Intervention ARIMA on exports to the US {c['start']}..end of data, steps at "
+            f"{events}; seed {c['arima_seed']}.",
         )
+        level = {"outcome": outcome, "level": "exports to the US (what the licences act on)"}
         for key, res, name in (
             ("chevron_its", its, "ITS"),
             ("chevron_arima", arima, "intervention ARIMA"),
         ):
-            for k, v in _cumulative(
-                res, c["effect_window"], key, f"Chevron licence period ({name})", self.alpha
-            ).items():
-                self.headline[f"{key}_{k}"] = v
+            what = f"GL 41 alone, exports to the US ({name})"
+            for k, v in _cumulative(res, c["effect_window"], key, what, self.alpha).items():
+                self.headline[f"{key}_{k}"] = {**v, **level}
+        for name, window in c["regime_windows"].items():
+            v = _cumulative(
+                its, window, "chevron_its", f"Licence regime {name}: exports to the US (ITS)",
+                self.alpha,
+            )["average_kbd"]
+            self.headline[f"chevron_its_regime_{name}_average_kbd"] = {**v, **level}
+        for name, deflator in self.price_variants().items():
+            alt = self.exports_to_us(deflator)[0]
+            alt = alt[alt.index >= pd.Timestamp(c["start"])]
+            res = ITS(alt, ev, unit="kb/d", alpha=self.alpha, inference=FixedB()).fit()
+            what = (f"GL 41 alone, exports to the US at another price: {name.replace('_', ' ')} "
+                    f"({deflator.benchmark} less {deflator.discount_usd:g} USD/bbl; observed "
+                    f"Merey {'used' if deflator.observed_merey else 'not used'}) (ITS)")
+            v = _cumulative(res, c["effect_window"], "chevron_its", what, self.alpha)
+            self.headline[f"chevron_price_{name}_average_kbd"] = {
+                **v["average_kbd"], **level, "price_sensitivity": True
+            }
+        first = dict(list(ev.items())[:1])
         lp = LocalProjections(
-            y, [ids.get(k, k) for k in ev], horizons=c["lp_horizons"], lags=c["lp_lags"]
+            y, first, unit="kb/d", end=c["effect_window"][1], horizons=c["lp_horizons"],
+            lags=c["lp_lags"],
         ).fit()
         self.record(
-            "chevron_lp",
-            lp,
-            f"Local projections, horizons 0..{c['lp_horizons']}, pulses at "
-            + ", ".join(ids.get(k, k) for k in ev)
-            + " (registry dates).",
+            "chevron_lp", lp,
+            f"Local projections of exports to the US, horizons 0..{c['lp_horizons']}, pulse at "
+            f"{next(iter(first))} ({first[next(iter(first))]}); sample to "
+            f"{c['effect_window'][1]}, before the next licence regime.",
         )
+        self.chevron_output()
         self.frames["regime_means"] = self._regime_means()
 
+    def reported_chevron_exports(self, exports: Any) -> list[str]:
+        """The deflated series beside Chevron's press-reported exports (reported_monthly)."""
+        import pandas as pd
+
+        rep = self.load("reported_monthly", series="chevron_exports_us")
+        out = []
+        for row in rep.itertuples(index=False):
+            month = pd.Timestamp(row.date)
+            if month in exports.index:
+                out.append(
+                    f"Check against a reported figure: Chevron's exports to the US in "
+                    f"{month:%Y-%m} were reported at {row.value:g} kb/d ({row.reported_by}; "
+                    f"{row.remarks}); the deflated series, all US imports from Venezuela, gives "
+                    f"{exports[month]:.1f} kb/d."
+                )
+        return out
+
+    def chevron_output(self) -> None:
+        """National crude output around GL 41: described, never read as the licence's effect."""
+        from ..models import ITS, FixedB
+
+        c = self.config["chevron"]
+        ev = dict(c["output_events"])
+        crude = self.crude(c["output_start"])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            res = ITS(crude, ev, inference=FixedB()).fit()
+        # the model's data warnings (e.g. months the source flags) go to the section's notes
+        self.notes.setdefault("chevron", []).extend(
+            f"Descriptive national-output ITS: {w.message}" for w in caught
+            if issubclass(w.category, UserWarning)
+        )
+        self.record(
+            "chevron_output_its", res,
+            f"Descriptive: ITS on national crude output (EIA) {c['output_start']}..end of data "
+            "around " + ", ".join(f"{k} ({v})" for k, v in ev.items()) + ". National output "
+            "cannot identify a company licence.",
+        )
+        note = {
+            "descriptive": True,
+            "level_note": (
+                "national crude output cannot identify a company licence: it moves with "
+                "PdVSA's own fields, the other joint ventures, GL 44 and OPEC+ conditions; the "
+                "licence's headline is chevron_its_average_kbd (exports to the US)"
+            ),
+        }
+        for k, v in _cumulative(
+            res, c["output_window"], "chevron_output_its",
+            "Descriptive only: national crude output around GL 41 (ITS)", self.alpha,
+        ).items():
+            self.headline[f"chevron_output_its_{k}"] = {**v, **note}
+
     def _regime_means(self) -> Any:
+        """Mean crude output (and exports to the US, when fitted) by Chevron licence state.
+
+        A month belongs to the state that covers most of its days (``regimes(partial=
+        "fraction")``): May 2025, 26 days under the GL 41B wind-down, is "wind-down".
+        """
         import pandas as pd
 
         from ..policy.indicators import regimes
@@ -658,12 +790,18 @@ class _Runner:
         if crude is None:
             crude = self.load("production_monthly", country=self.treated,
                               series="crude_oil").set_index("date")["value"]
-        reg = regimes()["chevron_licence"]
+        reg = regimes(partial="fraction")["chevron_licence"]
         frame = crude.to_frame("crude_kbd").join(reg, how="inner")
+        exports = self.frames.get("exports_us")
+        if exports is not None:
+            frame = frame.join(exports.rename("exports_us_kbd"), how="left")
         frame = frame[frame.index >= pd.Timestamp(self.config["chevron"]["regimes_since"])]
         table = frame.groupby("chevron_licence", observed=True)["crude_kbd"].agg(
             ["mean", "count", "min", "max"]
         )
+        if exports is not None:
+            table["exports_us_mean"] = frame.groupby("chevron_licence", observed=True)[
+                "exports_us_kbd"].mean()
         first = (
             frame.reset_index()
             .groupby("chevron_licence", observed=True)["date"]

@@ -196,6 +196,12 @@ def _check_code(key: str, value: Any) -> str:
     return value
 
 
+def _check_windows(key: str, value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, Mapping) or not value:
+        raise _err(key, f"{value!r} is not a table of windows", '{name = ["YYYY-MM", "YYYY-MM"]}')
+    return {str(k): _check_window(f"{key}.{k}", v) for k, v in value.items()}
+
+
 def _check_str_table(key: str, value: Any, allowed: str) -> dict[str, str]:
     if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
         raise _err(key, f"{value!r} is not a table of strings", allowed)
@@ -232,14 +238,21 @@ _CHECKS: dict[str, dict[str, Any]] = {
     },
     "chevron": {
         "start": _check_month,
+        "exports_series": lambda k, v: _check_choice(k, v, ("exports_value",)),
+        "exports_source": lambda k, v: _check_choice(k, v, ("imf_imts",)),
+        "deflate_benchmark": lambda k, v: _check_choice(k, v, ("brent", "wti")),
+        "deflate_discount_usd": lambda k, v: _check_float(k, v, 0.0, 100.0),
+        "deflate_observed_merey": _check_bool,
         "events": _check_events,
         "effect_window": _check_window,
-        "arima_end": _check_month,
+        "regime_windows": _check_windows,
         "arima_seed": lambda k, v: _check_int(k, v, 0, 2**32 - 1),
         "lp_horizons": lambda k, v: _check_int(k, v, 1, 24),
         "lp_lags": lambda k, v: _check_int(k, v, 0, 12),
-        "registry_ids": lambda k, v: _check_str_table(k, v, '{label = "registry-id"}'),
         "regimes_since": _check_month,
+        "output_start": _check_month,
+        "output_events": _check_events,
+        "output_window": _check_window,
     },
     "reopening": {"start": _check_month, "events": _check_events, "effect_start": _check_month},
     "synth": {

@@ -187,6 +187,7 @@ def _model_plot(key: str, title: str, ylabels: tuple[str, ...] = ()) -> Any:
 
 
 _PATH_LABELS = ("crude output, kb/d", "effect, kb/d")
+_EXPORT_LABELS = ("exports to the US, approx. kb/d", "effect, approx. kb/d")
 
 
 def synth_placebo(a: Analysis) -> Any:
@@ -299,14 +300,17 @@ FIGURES: dict[str, tuple[Any, str]] = {
         "Placebo gaps: each donor treated in turn (grey) and Venezuela (black).",
     ),
     "chevron_its": (
-        _model_plot("chevron_its", "Chevron's licence: interrupted time series", _PATH_LABELS),
-        "Interrupted time series around the licence events of the [chevron] configuration "
-        "(the licence and its revocation); lower panel: the effect with its interval.",
+        _model_plot("chevron_its", "Chevron's licences: exports to the US, interrupted time series",
+                    _EXPORT_LABELS),
+        "Interrupted time series of Venezuela's exports to the US (IMF IMTS, deflated to "
+        "approximate kb/d) around every licence regime of the [chevron] configuration; lower "
+        "panel: the effect with its interval.",
     ),
     "chevron_arima": (
-        _model_plot("chevron_arima", "Chevron's licence: intervention ARIMA", _PATH_LABELS),
-        "Intervention ARIMA around the licence (first [chevron] event), sample ending before "
-        "the revocation; lower panel: the effect with its simulated band.",
+        _model_plot("chevron_arima", "Chevron's licences: exports to the US, intervention ARIMA",
+                    _EXPORT_LABELS),
+        "Intervention ARIMA of exports to the US around the licence regimes; lower panel: the "
+        "effect with its simulated band.",
     ),
     "reopening": (
         _model_plot("reopening_its", "Blockade and reopening (level shifts)",

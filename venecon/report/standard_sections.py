@@ -239,21 +239,45 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
     figures = ctx.figures
     if "chevron" in r["sections"]:
         c = a.config["chevron"]
-        d.h(2, "Chevron's licence (GL 41, its revocation and the restricted 2025 licence)")
+        h = r["headline"].get("chevron_its_average_kbd")
+        d.h(2, "Chevron's licences (GL 41 to GL 50) and Venezuela's exports to the US")
         d.p(
-            f"Crude output from {c['start']}, events "
+            "A company licence acts on what the company lifts and ships, not on national "
+            "output: GL 41 let Chevron's joint ventures with PdVSA sell only to the US. The "
+            "outcome is the US's imports from Venezuela (IMF IMTS, USD million CIF) divided by a "
+            "stated crude price into approximate thousand barrels a day (the deflator and its "
+            "months are in the notes below). Each licence regime is an event: "
             + ", ".join(f"`{k}` {v}" for k, v in c["events"].items())
-            + ". The interrupted time series extrapolates the 2021-22 recovery trend, so its "
-            "counterfactual for the licence period is high; the intervention ARIMA's interval "
-            "includes zero."
+            + f". The headline window, {c['effect_window'][0]} to {c['effect_window'][1]}, is "
+            "GL 41 alone, before GL 44 let any US buyer purchase from PdVSA."
+            + (
+                f" Interrupted time series: {est(h)} {h['unit']} over that window."
+                if h is not None else ""
+            )
         )
-        d.table(_EFFECT_HEADER, _effects_rows(a, ("chevron_",)))
+        for note in r.get("notes", {}).get("chevron", []):
+            d.p(note)
+        d.table(_EFFECT_HEADER, _effects_rows(a, ("chevron_its", "chevron_arima")))
+        d.p(
+            "How the volumes depend on the price: the same ITS with the price changed one "
+            "choice at a time (no discount; the other benchmark; no observed Merey)."
+        )
+        d.table(_EFFECT_HEADER, _effects_rows(a, ("chevron_price_",)))
         d.fig("chevron_its", figures)
         d.fig("chevron_arima", figures)
+        d.p(
+            "Descriptive only: national crude output around GL 41 and its revocation (the "
+            "design of venecon 0.2). National output moves with PdVSA's own fields, the other "
+            "joint ventures, GL 44 and OPEC+ conditions, so it cannot identify a company "
+            "licence; these numbers are not the licence's effect."
+        )
+        d.table(_EFFECT_HEADER, _effects_rows(a, ("chevron_output_",)))
     if "regime_means" in a.frames:
         t = a.frames["regime_means"]
+        exports = "exports_us_mean" in t.columns
         d.table(
-            ["Chevron licence state", "from", "to", "months", "mean kb/d", "min", "max"],
+            ["Chevron licence state", "from", "to", "months", "mean crude kb/d", "min", "max"]
+            + (["mean exports to the US, approx. kb/d"] if exports else []),
             [
                 [
                     row["chevron_licence"],
@@ -264,9 +288,12 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
                     num(row["min"]),
                     num(row["max"]),
                 ]
+                + ([num(row["exports_us_mean"])] if exports else [])
                 for _, row in t.iterrows()
             ],
-            "Crude output by Chevron licence state (venecon.regimes(), since 2019)",
+            "Crude output (EIA) and exports to the US by Chevron licence state since "
+            f"{a.config['chevron']['regimes_since']} (venecon.regimes(partial=\"fraction\"): a "
+            "month belongs to the state covering most of its days)",
         )
 
 

@@ -156,6 +156,19 @@ def choose_source(dataset: str, series: str, sources: list[str]) -> tuple[str, s
 # --------------------------------------------------------------------------- panel
 
 
+def _load_declared(load: Any, spec: Any) -> Any:
+    """The declared series, of the declared source only when it publishes the series (so the
+    data warnings are those of the rows used); otherwise every source, for the checks below."""
+    from ..exceptions import FilterError
+
+    if spec.source is not None:
+        try:
+            return load(spec.dataset, series=spec.series, source=spec.source)
+        except FilterError:
+            pass
+    return load(spec.dataset, series=spec.series)
+
+
 def _bundled(spec: Any) -> Panel:
     import pandas as pd
 
@@ -163,7 +176,7 @@ def _bundled(spec: Any) -> Panel:
     from ..exceptions import DatasetNotFoundError, FilterError
 
     try:
-        frame = load(spec.dataset, series=spec.series)
+        frame = _load_declared(load, spec)
     except DatasetNotFoundError as exc:
         raise StudyError(
             "study.outcome.dataset", str(exc), "venecon.datasets() lists them"
@@ -205,8 +218,20 @@ def _bundled(spec: Any) -> Panel:
     if freq == "monthly":
         out["time"] = pd.to_datetime(out["time"])
     out = out.dropna(subset=["value"]).sort_values(["unit", "time"]).reset_index(drop=True)
-    sha = str(desc.get("hash", "")).removeprefix("sha256:")
-    return Panel(out, str(freq), unit, source, choices, {spec.dataset: sha})
+    shas = {spec.dataset: str(desc.get("hash", "")).removeprefix("sha256:")}
+    if spec.deflate is not None:
+        from .deflate import deflate_panel
+
+        if freq != "monthly":
+            raise StudyError(
+                "study.outcome.deflate", f"{spec.dataset} is {freq}", "deflate monthly trade values"
+            )
+        out, more = deflate_panel(out, unit, spec.deflate)
+        choices.update(more)
+        unit = "kb/d"
+        for name in ("prices_monthly", "reported_monthly"):
+            shas[name] = str(describe(name).get("hash", "")).removeprefix("sha256:")
+    return Panel(out, str(freq), unit, source, choices, shas)
 
 
 def _user(spec: Any, base_dir: Any) -> Panel:

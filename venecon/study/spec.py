@@ -20,6 +20,10 @@ Schema (everything under one ``[study]`` table; * = required)::
                      synthetic_control, its, arima, local_projections declared)
     literature       ids of venecon.literature to compare with
     [study.outcome]* dataset + series (+ source) | file (CSV: unit, time, value) + units
+    [study.outcome.deflate]  benchmark, discount_usd, observed_merey, note: a trade value
+                     (USD million a month) as approximate kb/d (venecon.study.deflate)
+    [study.level]    acts_on, note, descriptive = [{dataset, series, note}]: the level the
+                     treatment acts on, and series reported only as description
     [study.window]*  pre = [start, end]*, post = [start, end | "end"]*,
                      sample_end (period or "end"), subwindows = {name = [start, end]},
                      partial_period = "exclude" | "treated" | "untreated" (annual data,
@@ -55,6 +59,8 @@ __all__ = [
     "LocalProjectionsOptions",
     "RobustnessSpec",
     "RevenueSpec",
+    "LevelSpec",
+    "Deflator",
     "ESTIMATORS",
     "parse_study",
     "parse_treatment",
@@ -175,12 +181,64 @@ class OutcomeSpec:
     frame: Any = field(default=None, compare=False, repr=False)
     units: str | None = None
     flag_column: str = "flag"
+    deflate: Any = None
 
     @property
     def label(self) -> str:
         if self.dataset:
-            return f"{self.dataset}:{self.series}" + (f" ({self.source})" if self.source else "")
+            label = f"{self.dataset}:{self.series}" + (f" ({self.source})" if self.source else "")
+            return label + (" deflated to kb/d" if self.deflate is not None else "")
         return self.file or "user DataFrame"
+
+
+#: Source of the benchmark prices in ``prices_monthly`` used by :class:`Deflator` (EIA spot).
+BENCHMARK_SOURCE = "eia_spot"
+
+
+@dataclass(frozen=True)
+class Deflator:
+    """How a trade value becomes approximate kb/d.
+
+    ``benchmark`` is a ``prices_monthly`` series (``brent`` or ``wti``, EIA spot);
+    ``discount_usd`` is subtracted from it where Merey is not observed;
+    ``observed_merey`` uses Merey 16 where a monthly figure exists; ``note``
+    says where the discount comes from.
+    """
+
+    benchmark: str = "brent"
+    discount_usd: float = 0.0
+    observed_merey: bool = True
+    note: str = ""
+
+    def describe(self) -> str:
+        merey = (
+            "Merey 16 where a monthly price is observed (OPEC ASB to 2017-12; OPEC MOMR as "
+            "reported by the press, reported_monthly), else "
+            if self.observed_merey
+            else ""
+        )
+        return (
+            f"USD value / ({merey}{self.benchmark} ({BENCHMARK_SOURCE}) less "
+            f"{self.discount_usd:g} USD/bbl) / days in the month x 1000 = kb/d"
+            + (f"; discount: {self.note}" if self.note else "")
+        )
+
+
+@dataclass(frozen=True)
+class LevelSpec:
+    """The level a treatment acts on, and outcomes that cannot identify it.
+
+    ``acts_on`` names what the treatment changes (e.g. a company's liftings and
+    exports); ``note`` says why the study's outcome measures it;
+    ``descriptive`` lists ``(dataset, series, note)`` outcomes that are shown
+    only as description, each with the reason it cannot identify the
+    treatment (e.g. national output for a company licence). A verdict reads
+    these: an estimate on a descriptive outcome is "not identified".
+    """
+
+    acts_on: str
+    note: str = ""
+    descriptive: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -368,6 +426,7 @@ _STUDY_KEYS = (
     "literature",
     "frequency",
     "description",
+    "level",
 )
 
 
@@ -421,7 +480,10 @@ def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
 
 
 def parse_outcome(key: str, value: Any) -> OutcomeSpec:
-    t = _table(key, value, ("dataset", "series", "source", "file", "frame", "units", "flag_column"))
+    t = _table(
+        key, value,
+        ("dataset", "series", "source", "file", "frame", "units", "flag_column", "deflate"),
+    )
     if ("dataset" in t) == ("file" in t or "frame" in t):
         raise StudyError(
             key,
@@ -437,6 +499,7 @@ def parse_outcome(key: str, value: Any) -> OutcomeSpec:
             series=_str(f"{key}.series", t["series"]),
             source=None if t.get("source") is None else _str(f"{key}.source", t["source"]),
             units=t.get("units"),
+            deflate=None if "deflate" not in t else parse_deflate(f"{key}.deflate", t["deflate"]),
         )
     if "units" not in t:
         raise StudyError(f"{key}.units", "missing for a user panel", 'give the unit, e.g. "kb/d"')
@@ -445,6 +508,42 @@ def parse_outcome(key: str, value: Any) -> OutcomeSpec:
         frame=t.get("frame"),
         units=_str(f"{key}.units", t["units"]),
         flag_column=t.get("flag_column", "flag"),
+    )
+
+
+def parse_deflate(key: str, value: Any) -> Deflator:
+    """``[study.outcome.deflate]`` as a :class:`Deflator` (applied in venecon.study.deflate)."""
+    t = _table(key, value, ("benchmark", "discount_usd", "observed_merey", "note"))
+    return Deflator(
+        benchmark=_choice(f"{key}.benchmark", t.get("benchmark", "brent"), ("brent", "wti")),
+        discount_usd=_float(f"{key}.discount_usd", t.get("discount_usd", 0.0), -1e-9, 100.0),
+        observed_merey=_bool(f"{key}.observed_merey", t.get("observed_merey", True)),
+        note=_str(f"{key}.note", t["note"]) if "note" in t else "",
+    )
+
+
+def parse_level(key: str, value: Any) -> LevelSpec:
+    t = _table(key, value, ("acts_on", "note", "descriptive"))
+    if "acts_on" not in t:
+        raise StudyError(f"{key}.acts_on", "missing", "say what the treatment acts on")
+    raw = t.get("descriptive", [])
+    if not isinstance(raw, list):
+        raise StudyError(
+            f"{key}.descriptive", f"{raw!r} is not a list",
+            'e.g. [{dataset = "production_monthly", series = "crude_oil", note = "why"}]',
+        )
+    items = []
+    for i, x in enumerate(raw):
+        k = f"{key}.descriptive[{i}]"
+        xt = _table(k, x, ("dataset", "series", "note"))
+        for need in ("dataset", "series", "note"):
+            if need not in xt:
+                raise StudyError(f"{k}.{need}", "missing", f"give {need}")
+        items.append(tuple(_str(f"{k}.{f}", xt[f]) for f in ("dataset", "series", "note")))
+    return LevelSpec(
+        acts_on=_str(f"{key}.acts_on", t["acts_on"]),
+        note=_str(f"{key}.note", t["note"]) if "note" in t else "",
+        descriptive=tuple(items),
     )
 
 
@@ -588,4 +687,5 @@ def parse_study(d: Mapping[str, Any]) -> dict[str, Any]:
         "revenue": None if "revenue" not in t else parse_revenue("study.revenue", t["revenue"]),
         "literature": tuple(lit),
         "frequency": freq,
+        "level": None if "level" not in t else parse_level("study.level", t["level"]),
     }

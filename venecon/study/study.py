@@ -11,6 +11,7 @@ from typing import Any
 from .spec import (
     DonorRules,
     OutcomeSpec,
+    LevelSpec,
     RevenueSpec,
     RobustnessSpec,
     StudyError,
@@ -18,6 +19,7 @@ from .spec import (
     WindowSpec,
     parse_donors,
     parse_estimators,
+    parse_level,
     parse_outcome,
     parse_revenue,
     parse_robustness,
@@ -86,6 +88,7 @@ class Study:
     alpha: float = 0.05
     headline: str | None = None
     frequency: str | None = None
+    level: Any = None
     base_dir: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -110,6 +113,10 @@ class Study:
             put("robustness", parse_robustness("study.robustness", self.robustness))
         if isinstance(self.revenue, Mapping):
             put("revenue", parse_revenue("study.revenue", self.revenue))
+        if isinstance(self.level, Mapping):
+            put("level", parse_level("study.level", self.level))
+        if self.level is not None and not isinstance(self.level, LevelSpec):
+            raise StudyError("study.level", "is not a table", "give a [study.level] table")
         est = dict(self.estimators)
         if any(isinstance(v, Mapping) or v is None for v in est.values()):
             est = parse_estimators(
