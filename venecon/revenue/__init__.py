@@ -28,6 +28,10 @@ lost, sensitivity, LostRevenue
 realised_prices, annual_realised_prices
     Benchmark, discount and realised price per month, or per calendar year
     (mean of the year's 12 months).
+loss_channels, LossChannels
+    Gross export value lost split exactly into volume, price and discount channels.
+observed_discounts, median_observed_discount
+    Observed annual Merey discounts (OPEC ASB, press-reported OPEC MOMR) and their median.
 decompose, Decomposition, shapley
     Exact volume / benchmark / discount decomposition of a revenue change.
 published_figures, published_comparison, annual_revenue_usd_bn, implied_price, implied_kbd
@@ -54,6 +58,11 @@ _LAZY = {
     "observed_export_share": "venecon.revenue.assumptions",
     "central_assumptions": "venecon.revenue.assumptions",
     "merey_gap_2017": "venecon.revenue.assumptions",
+    "observed_discounts": "venecon.revenue.assumptions",
+    "median_observed_discount": "venecon.revenue.assumptions",
+    "loss_channels": "venecon.revenue.channels",
+    "LossChannels": "venecon.revenue.channels",
+    "CHANNELS": "venecon.revenue.channels",
     "estimate": "venecon.revenue.accounting",
     "realised_prices": "venecon.revenue.accounting",
     "annual_realised_prices": "venecon.revenue.accounting",
@@ -88,9 +97,12 @@ if TYPE_CHECKING:
         Deflator,
         Discount,
         central_assumptions,
+        median_observed_discount,
         merey_gap_2017,
+        observed_discounts,
         observed_export_share,
     )
+    from .channels import CHANNELS, LossChannels, loss_channels
     from .decomposition import Decomposition, decompose, shapley
     from .loss import LostRevenue, lost, sensitivity
     from .published import (
