@@ -143,3 +143,14 @@ def test_median_discount_is_the_median_not_the_minimum():
     assert "2005-2016" in pre.note and "12 years" in pre.note
     with pytest.raises(AssumptionError, match="no observed"):
         rev.median_observed_discount((2018, 2024))
+
+
+def test_real_interval_is_the_deflated_counterfactual_interval_shifted(its, prices):
+    months = pd.date_range("2015-01", "2020-12", freq="MS")
+    index = pd.Series(200.0, index=months)
+    index[pd.Timestamp("2015-01")] = 100.0
+    deflator = rev.Deflator(index, name="test index", base="2015-01", source="test")
+    ch = rev.loss_channels(its, prices, actual(deflator=deflator), rev.Discount.usd(11.36),
+                           **WINDOW)
+    assert ch.real_lower == pytest.approx(ch.lower / 2, rel=1e-10)
+    assert ch.real_upper == pytest.approx(ch.upper / 2, rel=1e-10)

@@ -33,6 +33,7 @@ __all__ = [
     "merey_gap_2017",
     "observed_discounts",
     "median_observed_discount",
+    "us_cpi_deflator",
 ]
 
 #: Press-reported OPEC MOMR prices (bundled ``reported_monthly``): the default second
@@ -257,7 +258,8 @@ class Deflator:
     ``real_t = nominal_t x level(base) / index_t``, where ``level(base)`` is the
     index in the base month, or its mean over the base year's 12 months.
 
-    venecon bundles no US CPI: pass one, e.g. the FRED CPI-U series
+    :func:`us_cpi_deflator` gives the bundled US CPI (annual averages spread
+    over the months); for a monthly index pass e.g. the FRED CPI-U series
     ``venecon.load("cpi_monthly", live=True)`` (needs network and a FRED key)
     via :meth:`from_frame`, or any monthly index Series with its name and source.
 
@@ -579,6 +581,38 @@ def median_observed_discount(
         f"median of the observed annual {benchmark} ({source}) minus {grade} discounts "
         f"{table.index.min()}-{table.index.max()} ({len(table)} years; sources {sources}): "
         f"{used}"))
+
+
+def us_cpi_deflator(base: str = "2025") -> Deflator:
+    """Real US dollars of ``base`` with the bundled US CPI (annual averages).
+
+    The index is ``venecon.load("macro", country="USA", series="cpi_index")``:
+    the US consumer price index implied by the Energy Institute Statistical
+    Review 2026 crude prices in money of the day and in constant 2025 dollars
+    (EI deflates with the US CPI; the ratios match the BLS CPI-U annual
+    averages to rounding). It is annual, so every month of a year takes the
+    year's average index: within-year inflation (2-3% a year in 2017-19) is
+    not separated, which moves a month's real value by at most about 1.5%.
+    Covers 1913 to 2025; months after 2025 raise
+    :class:`~venecon.exceptions.DateRangeError` when deflated.
+    """
+    import pandas as pd
+
+    from ..data.load import load
+
+    frame = load("macro", country="USA", series="cpi_index", source="ei_sr2026")
+    annual = frame.set_index("date")["value"].astype(float)
+    months = pd.date_range(f"{annual.index.min()}-01-01", f"{annual.index.max()}-12-01",
+                           freq="MS")
+    monthly = pd.Series(annual.reindex(months.year).to_numpy(), index=months)
+    return Deflator(
+        monthly,
+        name="US CPI, annual average (implied by EI Statistical Review 2026 nominal and "
+             "constant-dollar crude prices); each month takes its year's average",
+        base=base,
+        source="venecon.load('macro', country='USA', series='cpi_index', source='ei_sr2026')",
+        provenance=frame_provenance(frame, monthly),
+    )
 
 
 def observed_export_share(country: str = "VEN") -> pd.Series:

@@ -92,6 +92,8 @@ class LossChannels:
     upper: float
     alpha: float
     days: int
+    real_lower: float | None
+    real_upper: float | None
     frequency: str
     counterfactual_discount: dict[str, Any]
     method: str
@@ -117,6 +119,14 @@ class LossChannels:
         """(lower, upper) of the nominal total, USD bn per 365 days."""
         scale = DAYS_PER_YEAR / self.days / 1e3
         return self.lower * scale, self.upper * scale
+
+    @property
+    def real_interval_per_year_usd_bn(self) -> tuple[float, float] | None:
+        """(lower, upper) of the real total, USD bn per 365 days; None without a deflator."""
+        if self.real_lower is None or self.real_upper is None:
+            return None
+        scale = DAYS_PER_YEAR / self.days / 1e3
+        return self.real_lower * scale, self.real_upper * scale
 
     def to_frame(self) -> pd.DataFrame:
         """Channels and total: window total (USD million) and annual rate (USD bn), nominal/real."""
@@ -145,6 +155,7 @@ class LossChannels:
             "lower_usd_million": self.lower,
             "upper_usd_million": self.upper,
             "per_year_interval_usd_bn": [lo, hi],
+            "real_per_year_interval_usd_bn": jsonable(self.real_interval_per_year_usd_bn),
             "alpha": self.alpha,
             "days": self.days,
             "frequency": self.frequency,
@@ -269,12 +280,15 @@ def loss_channels(
     totals["total"] = float(table["loss"].sum())
     factor = _factor(assumptions, t_act, actual.frequency)
     real_totals = None
+    real_bounds: tuple[float | None, float | None] = (None, None)
     if factor is not None:
         for name in (*CHANNELS, "loss"):
             table[f"{name}_real"] = table[name].to_numpy() * factor
         real_totals = table[[f"{n}_real" for n in CHANNELS]].sum()
         real_totals.index = list(CHANNELS)
         real_totals["total"] = float(table["loss_real"].sum())
+        known_real = float((known * factor).sum())
+        real_bounds = (cf.real_lower + known_real, cf.real_upper + known_real)
     # The counterfactual-discount valuation carries the model's interval; the discount
     # term on the treated path is known given that path, so it shifts the bounds.
     shift = float(known.sum())
@@ -300,6 +314,8 @@ def loss_channels(
         upper=cf.upper + shift,
         alpha=actual.alpha,
         days=actual.days,
+        real_lower=real_bounds[0],
+        real_upper=real_bounds[1],
         frequency=actual.frequency,
         counterfactual_discount=counterfactual_discount.to_dict(),
         method=method,
