@@ -636,7 +636,7 @@ class _Runner:
             "reopening_its",
             res,
             f"Saturated ITS on crude output {c['pre'][0]}..end of data: a linear trend fitted on "
-            f"{c['pre'][0]}..{c['pre'][1]} (before the blockade) and one level term per month "
+            f"{c['pre'][0]}..{c['pre'][1]} (before the naval closure) and one level term per month "
             f"from {c['post_start']}, so each month's effect is observed minus trend.",
         )
         dates = {e: f"{pd.Timestamp(event(e)['date']):%Y-%m-%d}" for e in c["count_after"]}

@@ -264,14 +264,14 @@ def revenue_lost(a: Analysis) -> Any:
 
 def period_2026(a: Analysis) -> Any:
     """Output since the pre-window with trend and band, prices, and 2026's events marked."""
+    import pandas as pd
+
     from ..policy.plotting import plot_events
 
     t = a.frames.get("period_2026")
     if t is None:
         return None
     c = a.config["reopening"]
-    import pandas as pd
-
     res = a.models["reopening_its"]
     eff = res.effects.loc[pd.Timestamp(c["chart_start"]):]
     plt = _plt()
@@ -290,7 +290,7 @@ def period_2026(a: Analysis) -> Any:
                    label="OPEC secondary sources (press-reported MOMR)")
     ax.axvspan(t.index.min(), t.index.max(), color="grey", alpha=0.08, lw=0)
     ax.set_ylabel("crude output, kb/d")
-    ax.set_title(f"Venezuela after the blockade and Maduro's capture: output to "
+    ax.set_title(f"Venezuela after the naval closure and Maduro's capture: output to "
                  f"{t.index.max():%Y-%m} against the {c['pre'][0]}..{c['pre'][1]} trend "
                  f"(shown from {c['chart_start']})", fontsize=10)
     ev = a.frames.get("events_2026")
@@ -377,7 +377,7 @@ FIGURES: dict[str, tuple[Any, str]] = {
         "pre-blockade window (dashed) with a one-month band (shaded, from the first post month); "
         "red squares: OPEC secondary sources where a press report gives them; dashed vertical "
         "lines: the registry's 2026 licences, authorisations and the capture. Lower panel: "
-        "Brent and the press-reported Merey price (none reported for 2026-02 and 2026-03). "
+        "Brent and the press-reported Merey price (gaps: months without a press report). "
         "Monthly values are drawn at the first day of their month.",
     ),
     "revenue_lost": (

@@ -1,7 +1,7 @@
-"""The report's 2026 section: the months after Maduro's capture (2026-01-03), month by month.
+"""The report's 2026 section: the months after Maduro's capture, month by month.
 
 Design (descriptive, stated in the report): a linear trend in crude output
-is fitted on a pre-window that ends before the December 2025 blockade
+is fitted on a pre-window that ends before the December naval closure
 (``[reopening] pre``); every later month gets its own level term (a
 saturated interrupted time series), so each month's effect is exactly the
 observed value minus the extrapolated trend. The band around the
@@ -75,8 +75,8 @@ def post_counts(table: Any, dates: dict[str, str]) -> dict[str, int]:
     """Months of data from each dated event's first full month (its month if it starts day 1-3).
 
     A month counts as after an event when the event falls on or before the
-    month's 3rd day, so 2026-01 counts as after the capture of 2026-01-03 and
-    2026-02 is the first month after GL 46 (2026-01-29).
+    month's 3rd day: an event on the 3rd counts its own month, one on the 29th
+    counts from the next month.
     """
     import pandas as pd
 

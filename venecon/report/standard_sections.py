@@ -261,17 +261,27 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
     d.p(
         f"Monthly crude output (EIA, `production_monthly`) runs to {t.index.max():%Y-%m}. The "
         f"counterfactual is the linear trend of {c['pre'][0]}..{c['pre'][1]} (before the "
-        f"December 2025 blockade) carried forward; each month from {c['post_start']} has its "
+        f"December naval closure) carried forward; each month from {c['post_start']} has its "
         "own level term, so its effect is observed minus trend. The band adds the pre-window's "
         f"residual SD ({t.attrs['pre_residual_sd']:.1f} kb/d, lag-1 autocorrelation "
         f"{t.attrs['pre_lag1_autocorrelation']:.2f}) to the trend's own uncertainty: one "
         "month's gap is read against one month's noise."
     )
+    ev = a.frames.get("events_2026")
+    n_licences = 0 if ev is None else int((ev["category"] != "military-enforcement").sum())
+    prices = a.frames.get("prices")
+    brent = {} if prices is None else {
+        f"{x:%Y-%m}": v for x, v in prices.loc[
+            (prices["series"] == "brent") & (prices["source"] == "eia_spot"), ["date", "value"]]
+        .itertuples(index=False)}
+    first, last = f"{t.index[0]:%Y-%m}", f"{t.index[-1]:%Y-%m}"
+    moved = (f"Brent moved from {brent[first]:.2f} ({first}) to {brent[last]:.2f} USD/bbl "
+             f"({last})" if first in brent and last in brent else "Brent moved")
     d.p(
         f"**Verdict: too short for a credible estimate.** There are {counts[capture]} monthly "
-        f"observations after the capture (`{capture}`) and {counts[licence]} after `{licence}`; "
-        "the capture, the end of the blockade, more than ten licences and authorisations and a "
-        "jump in Brent all fall in the same weeks, so no month's gap can be given to one of "
+        f"observations after the capture (`{capture}`) and {counts[licence]} after `{licence}`. "
+        f"The capture, the end of the naval closure and {n_licences} licences, authorisations and "
+        f"orders fall in the same weeks, and {moved}, so no month's gap can be given to one of "
         "them. The path is descriptive: it says how far output is from where the 2024-25 trend "
         "would have put it."
     )
@@ -282,11 +292,6 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
                 index=False)}
     merey = {} if rep is None else {
         f"{x:%Y-%m}": v for x, v in rep.loc[rep["series"] == "merey", ["date", "value"]]
-        .itertuples(index=False)}
-    prices = a.frames.get("prices")
-    brent = {} if prices is None else {
-        f"{x:%Y-%m}": v for x, v in prices.loc[
-            (prices["series"] == "brent") & (prices["source"] == "eia_spot"), ["date", "value"]]
         .itertuples(index=False)}
     rows = []
     for month, row in t.iterrows():
@@ -308,7 +313,6 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
         "press-reported OPEC MOMR figures (`reported_monthly`, tag P), only where a source "
         "states them.",
     )
-    ev = a.frames.get("events_2026")
     if ev is not None and len(ev):
         d.table(
             ["date", "event id", "category", "instrument", "direction", "verification"],
@@ -340,9 +344,14 @@ def revenue(a: Any, d: Doc, ctx: ReportContext) -> None:
     cf = ch.counterfactual_discount
     table = ch.table
     observed = table[table["discount_act_basis"] == "observed"]
+    discounts = a.frames["revenue_discounts"]
+    asb = discounts[discounts["source"] == "opec_asb2018"]
+    press = discounts[discounts["source"] != "opec_asb2018"]
+    asb_year, asb_gap = int(asb.index.max()), float(asb["discount"].iloc[-1])
+    asb_end = f"{asb_year}-12" if int(asb["months"].iloc[-1]) == 12 else str(asb_year)
     d.h(2, "Revenue lost: gross export value by channel (not fiscal revenue)")
     d.p(
-        "**Concept.** Every dollar figure here is *gross export value*: exported barrels times "
+        "**Concept.** Every dollar figure here is gross export value: exported barrels times "
         "the realised export price (benchmark minus the Merey discount). It is not state or "
         "fiscal revenue: royalties, taxes, joint-venture partners' shares, oil shipped to repay "
         "debt and production costs are not deducted. Nominal USD unless marked real."
@@ -361,13 +370,16 @@ def revenue(a: Any, d: Doc, ctx: ReportContext) -> None:
     )
     d.p(
         f"**Discounts.** Actual: the observed Brent-minus-Merey discount where a Merey price "
-        f"exists ({len(observed)} of {len(table)} months in the window, OPEC ASB to 2017-12), "
+        f"exists ({len(observed)} of {len(table)} months in the window, OPEC ASB to "
+        f"{asb_end}), "
         f"else {fb['value']:.2f} USD/bbl, the median of every observed annual discount "
-        "(table below: OPEC ASB 2005-2017, press-reported OPEC MOMR 2025-26). The median is "
-        "chosen because no Merey price is bundled for 2018-2024: it sits in the middle of the "
-        "observed range, is not pulled by the narrow heavy-sour spreads of 2009 and 2017 or by "
-        "the 2026 blockade discounts, and is not the range's minimum (the 2017 gap of 6.56 "
-        f"that the earlier report assumed). No-sanctions discount: {cf['value']:.2f} USD/bbl, "
+        f"(table below: OPEC ASB {asb.index.min()}-{asb_year}, press-reported OPEC MOMR "
+        f"{press.index.min()}-{press.index.max()}). The median is chosen because no Merey "
+        f"price is bundled for {asb_year + 1}-{press.index.min() - 1}: it sits in the middle "
+        "of the observed range, is not pulled by the narrowest heavy-sour spreads (Maya "
+        "narrowed the same years) or by the widest press-reported discounts, and is far from "
+        f"the bottom of the range, where the {asb_year} gap of {asb_gap:.2f} that the earlier "
+        f"report assumed lies. No-sanctions discount: {cf['value']:.2f} USD/bbl, "
         f"the median of the observed annual discounts {c['counterfactual_discount_years'][0]}-"
         f"{c['counterfactual_discount_years'][1]}."
     )
@@ -403,7 +415,7 @@ def revenue(a: Any, d: Doc, ctx: ReportContext) -> None:
                f"against a {comp['pre_years'][0]}-{comp['pre_years'][1]} median of "
                f"{comp['pre_median']:.2f}), so the narrowing was market-wide, not a sanctions "
                "gain" if comp.get("window_mean") is not None else "")
-            + ". After 2017-12 no Merey price is bundled and the channel is the gap between "
+            + f". After {asb_end} no Merey price is bundled and the channel is the gap between "
             "two medians, i.e. an assumption, not a measurement; the grid below shows what "
             "wider discounts would add."
         )
