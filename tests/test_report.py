@@ -75,7 +75,7 @@ def test_results_json_has_headlines_with_intervals_and_provenance(report_dir: Pa
         "sanctions_arima_oil_average_kbd",
         "sanctions_its_financial_average_kbd",
         "chevron_its_average_kbd",
-        "reopening_level_shift_kbd",
+        "reopening_2026_latest_gap_kbd",
     ):
         h = head[key]
         assert h["lower"] <= h["estimate"] <= h["upper"], key
@@ -106,7 +106,9 @@ def test_results_json_has_headlines_with_intervals_and_provenance(report_dir: Pa
 #: edition), as stored in results.json (10 significant digits): estimate, lower, upper.
 #: Changes from 0.1.0 (see CHANGELOG.md): ITS intervals use fixed-b critical values (point
 #: estimates unchanged); the synthetic control runs on EI 2026 to 2025; revenue uses the
-#: observed export share 0.7845 instead of 1.
+#: observed export share 0.7845 instead of 1; revenue is gross export value by channel with the
+#: median observed Merey discount (11.55) after 2017 instead of the 2017 gap (6.56); the 2026
+#: section reports each month's gap from the pre-blockade trend instead of a level shift.
 PINNED = {
     "sanctions_its_financial_average_kbd": (-180.7398904, -363.7656166, 2.285835757),
     "sanctions_its_oil_average_kbd": (-561.4165446, -898.56337, -224.2697193),
@@ -116,7 +118,6 @@ PINNED = {
     "chevron_arima_average_kbd": (95.72822222, 81.00081864, 111.9439523),
     # descriptive only: the national-output ITS that was the Chevron headline before 0.3
     "chevron_output_its_average_kbd": (-126.0499894, -358.6100361, 106.5100573),
-    "reopening_level_shift_kbd": (13.88888889, -466.383124, 494.1609018),
     # 2018 is the first full treated year, 2017 (EO 13808 from 2017-08-25) is left out; with
     # 2017 treated the same fit gave 2017-2025 -1121.39506 [-1507.430109, -1083.571867] and
     # 2017-2018 -496.8628095
@@ -124,8 +125,10 @@ PINNED = {
     "synth_effect_2018_2018_kbd": (-742.7035656, None, None),
     "synth_effect_2019_2025_kbd": (-1299.832845, None, None),
     "synth_effect_2018_2025_without_quota_bound_kbd": (-1709.583129, None, None),
-    "revenue_lost_usd_bn_per_year": (5.874661704, 1.673422867, 10.07590054),
-    "sanctions_financial_value_12m_usd_bn": (2.440002448, -0.516157491, 5.396162387),
+    "reopening_2026_latest_gap_kbd": (38.87351779, 5.411326665, 72.33570891),
+    "revenue_lost_usd_bn_per_year": (5.141031274, 1.274125722, 9.007936826),
+    "revenue_lost_real_usd_bn_per_year": (6.5232339, 1.586337308, 11.46013049),
+    "sanctions_financial_value_12m_usd_bn": (2.267968023, -0.5193874778, 5.055323524),
 }
 
 

@@ -37,6 +37,7 @@ UNITS: dict[str, str] = {
     "per 1000 live births": "deaths per 1,000 live births",
     "bcf": "billion cubic feet",
     "billion kWh": "billion kilowatt-hours",
+    "index 2025=100": "price index, annual average of 2025 = 100",
 }
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")

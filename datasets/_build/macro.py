@@ -16,6 +16,11 @@ WDI = "iciv-venezuela/wdi.csv"
 EIA_ANNUAL = "iciv-venezuela/eia.csv"
 T22 = "opec-asb-2018/T22 Macro data - OPEC Members GDP at current market prices.xlsx"
 T32 = "opec-asb-2018/T32 Active rigs by country.xlsx"
+EI_2026 = "energy-institute-2026/EI-Stats-Review-ALL-data-2026.xlsx"
+EI_PRICE_SHEET = "Oil crude prices since 1861"
+# The EI sheet's deflator is stated in its footnote; the index is used from the first year
+# of the BLS CPI (1913): EI does not say what extends it to earlier years.
+US_CPI_FIRST_YEAR = 1913
 
 # First WEO year that is a staff estimate or projection in this vintage (MANIFEST:
 # "2025-2026 are IMF estimates/projections"); the raw extract has no per-year flag.
@@ -76,6 +81,9 @@ SERIES = {
     "natural_gas_production": "Dry natural gas production, billion cubic feet "
                               "(eia_ies: INTL.26-1-VEN-BCF.A)",
     "electricity_generation": "Electricity net generation, billion kWh (eia_ies: INTL.2-12-VEN-BKWH.A)",
+    "cpi_index": "US consumer price index, annual, last EI year = 100 (ei_sr2026: implied by the "
+                 "Energy Institute's crude price in money of the day and in constant dollars, "
+                 "which EI deflates with the US CPI; index = 100 x nominal / real)",
 }
 
 
@@ -111,6 +119,39 @@ def _years(frame: pd.DataFrame, mask) -> str:
     return f"{years[0]}-{years[-1]}" if years else "none"
 
 
+def us_cpi_implied(raw_dir: Path) -> tuple[pd.DataFrame, str]:
+    """The US CPI implied by the EI crude price sheet (nominal and constant dollars).
+
+    EI's sheet gives each year's crude price in money of the day and in dollars of
+    its last year, "deflated using the Consumer Price Index for the US" (its
+    footnote); their ratio is the CPI relative to that year. Returns the rows
+    and the constant-dollar year.
+    """
+    raw = pd.read_excel(open_raw(raw_dir, EI_2026), sheet_name=EI_PRICE_SHEET, header=None,
+                        engine="openpyxl", dtype=object)
+    header = [str(c).strip() for c in raw.iloc[3, :3]]
+    if header[:2] != ["Year", "$ money of the day"] or not header[2].startswith("$ "):
+        raise ValueError(f"{EI_2026} [{EI_PRICE_SHEET}]: unexpected header {header}")
+    base = int(header[2].removeprefix("$ "))
+    footnotes = " ".join(str(c) for c in raw[0].dropna() if isinstance(c, str))
+    if "Consumer Price Index for the US" not in footnotes:
+        raise ValueError(f"{EI_2026} [{EI_PRICE_SHEET}]: the US CPI footnote is missing")
+    rows = raw.iloc[4:, :3]
+    rows = rows[rows[0].map(lambda c: isinstance(c, int))]
+    rows = rows[rows[0] >= US_CPI_FIRST_YEAR]
+    nominal = rows[1].astype(float).to_numpy()
+    real = rows[2].astype(float).to_numpy()
+    frame = pd.DataFrame({
+        "date": rows[0].astype(int).to_numpy(), "country": "USA", "series": "cpi_index",
+        "value": (100 * nominal / real).round(6), "unit": f"index {base}=100",
+        "source": "ei_sr2026",
+    })
+    if frame["date"].max() != base:
+        raise ValueError(f"{EI_2026} [{EI_PRICE_SHEET}]: last year {frame['date'].max()} is not "
+                         f"the constant-dollar year {base}")
+    return frame, base
+
+
 def macro(raw_dir: Path) -> Resource:
     """Venezuela macro indicators (IMF WEO, WDI, EIA energy) and OPEC members' GDP."""
     def iciv(path: str) -> pd.DataFrame:
@@ -135,7 +176,8 @@ def macro(raw_dir: Path) -> Resource:
         raise ValueError(f"{T22}: unexpected unit {opec.unit(t22_path)!r}")
     t22 = opec.country_rows(opec.read(t22_path), "gdp_current", "opec_asb2018", "USD million")
 
-    frame = pd.concat([imf, wdi, eia, t22], ignore_index=True)
+    cpi_us, cpi_base = us_cpi_implied(raw_dir)
+    frame = pd.concat([imf, wdi, eia, t22, cpi_us], ignore_index=True)
     frame["flag"] = ""
     projected = (frame["source"] == "imf_weo") & (frame["date"] >= IMF_PROJECTION_FROM)
     frame.loc[projected, "flag"] = "projection"
@@ -143,6 +185,7 @@ def macro(raw_dir: Path) -> Resource:
     infant = wdi[wdi["series"] == "infant_mortality"]
     repeated = infant[infant["value"] == infant["value"].iloc[-1]]
     ven = frame[frame["country"] == "VEN"]
+    cpi_years = f"{cpi_us['date'].min()}-{cpi_us['date'].max()}"
     cpi = ven[ven["series"] == "inflation_cpi"].pivot(index="date", columns="source",
                                                       values="value")
     ends = ven.groupby(["series", "source"])["date"].max()
@@ -183,21 +226,30 @@ def macro(raw_dir: Path) -> Resource:
         "holds Venezuela's crude production (see production_annual) and end in 2024.",
         "The ICIV WDI pull also has WDI values for 2025 (GDP, growth, per capita, exports share); "
         "treat them as preliminary.",
+        f"cpi_index (USA, ei_sr2026, {cpi_years}) is derived, not published as such: 100 x the "
+        f"Energy Institute's crude price in money of the day / the same price in {cpi_base} "
+        f"dollars (EI Statistical Review 2026, sheet '{EI_PRICE_SHEET}', whose footnote says the "
+        "constant-dollar prices are deflated with the US Consumer Price Index), rounded to 6 "
+        "decimals. Annual averages; it matches the BLS CPI-U annual-average ratios to rounding "
+        "(tests/test_revenue_deflator.py). Years before 1913 are left out (EI does not say how "
+        "its deflator extends before the BLS CPI starts).",
     ]
     return Resource(
         name="macro",
-        title="Venezuela macroeconomic indicators and OPEC members' GDP, annual",
+        title="Venezuela macroeconomic indicators, OPEC members' GDP and a US price index, annual",
         description=(
             "Venezuela's annual macro indicators from the IMF World Economic Outlook (growth, "
             "inflation, unemployment, current account; 2025-2026 flagged as projections) and the "
             "World Bank World Development Indicators (GDP, growth, per capita GDP, FDI, reserves, "
             "exports share, CPI inflation, exchange rate, literacy, remittances, life expectancy, "
-            "infant mortality), EIA dry gas production and electricity generation, plus GDP at "
-            "current prices for all OPEC members from the OPEC Annual Statistical Bulletin 2018."
+            "infant mortality), EIA dry gas production and electricity generation, GDP at "
+            "current prices for all OPEC members from the OPEC Annual Statistical Bulletin 2018, "
+            "and a US consumer price index implied by the Energy Institute's nominal and "
+            "constant-dollar crude prices (the deflator for real US dollars)."
         ),
         frequency="annual",
         frame=frame,
-        inputs=[IMF, WDI, EIA_ANNUAL, T22],
+        inputs=[IMF, WDI, EIA_ANNUAL, T22, EI_2026],
         series=SERIES,
         extra_columns={
             "flag": "Empty for a published outturn; 'projection' for IMF WEO staff estimates and "

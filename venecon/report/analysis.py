@@ -812,45 +812,60 @@ class _Runner:
         return table.reset_index()
 
     def reopening(self) -> None:
-        from ..models import ITS, FixedB
+        import pandas as pd
+
+        from ..policy.registry import event
+        from .period_2026 import events_since, monthly_path, post_counts
 
         c = self.config["reopening"]
-        self.progress("2026 reopening")
-        y = self.crude(c["start"])
-        ev = dict(c["events"])
-        res = ITS(y, ev, slope_change=False, inference=FixedB()).fit()
+        self.progress("2026: month by month")
+        crude = self.load("production_monthly", country=self.treated, series="crude_oil")
+        res, table = monthly_path(crude, c, self.alpha)
         self.record(
             "reopening_its",
             res,
-            f"Level-shift ITS on crude output {c['start']}..end of data; "
-            + ", ".join(f"{k} ({v})" for k, v in ev.items())
-            + ". Few months after the last event: read as descriptive.",
+            f"Saturated ITS on crude output {c['pre'][0]}..end of data: a linear trend fitted on "
+            f"{c['pre'][0]}..{c['pre'][1]} (before the naval closure) and one level term per month "
+            f"from {c['post_start']}, so each month's effect is observed minus trend.",
         )
-        last = list(ev)[-1]
-        ci = res.conf_int(self.alpha).loc[f"level[{last}]"]
-        end = f"{y['date'].max():%Y-%m}"
-        self.headline["reopening_level_shift_kbd"] = _headline(
-            float(res.params[f"level[{last}]"]),
-            float(ci.iloc[0]),
-            float(ci.iloc[1]),
-            unit="kb/d",
-            model="reopening_its",
-            method=f"level shift at {last} (ITS, {res.cov_type})",
-            description=(
-                f"Level shift in crude output at {last} ({ev[last]}), relative to the period before"
-            ),
-            alpha=self.alpha,
-            window=[c["effect_start"], end],
-            months_after=int((y["date"] >= c["effect_start"]).sum()),
+        dates = {e: f"{pd.Timestamp(event(e)['date']):%Y-%m-%d}" for e in c["count_after"]}
+        counts = post_counts(table, dates)
+        marked = events_since(c["marked_since"], c["marked_categories"])
+        self.frames["period_2026"] = table
+        self.frames["events_2026"] = marked
+        reported = self.load("reported_monthly")
+        self.frames["reported_2026"] = reported[reported["date"] >= pd.Timestamp(c["pre"][0])]
+        last = table.index.max()
+        latest = table.loc[last]
+        window_first = table.index[-counts[c["count_after"][-1]]] if counts[
+            c["count_after"][-1]] else last
+        since = table.loc[window_first:]
+        base = dict(unit="kb/d", model="reopening_its", alpha=self.alpha,
+                    method=f"observed minus the {c['pre'][0]}..{c['pre'][1]} linear trend (EIA "
+                           "crude output); band: trend variance + pre-window residual variance",
+                    interval="prediction band for one month (trend + residual variance)")
+        self.headline["reopening_2026_latest_gap_kbd"] = _headline(
+            float(latest["gap"]),
+            float(latest["observed"] - latest["band_upper"]),
+            float(latest["observed"] - latest["band_lower"]),
+            description=f"Crude output in {last:%Y-%m} minus the pre-blockade trend",
+            window=[f"{last:%Y-%m}", f"{last:%Y-%m}"],
+            post_months=counts,
+            **base,
         )
-        for k, v in _cumulative(
-            res,
-            [c["effect_start"], end],
-            "reopening_its",
-            "All events vs the pre-blockade trend",
-            self.alpha,
-        ).items():
-            self.headline[f"reopening_vs_trend_{k}"] = v
+        self.headline["reopening_2026_average_gap_kbd"] = _headline(
+            float(since["gap"].mean()), None, None,
+            description=f"Average of observed minus trend, {window_first:%Y-%m} to {last:%Y-%m} "
+                        f"(after {c['count_after'][-1]})",
+            window=[f"{window_first:%Y-%m}", f"{last:%Y-%m}"],
+            post_months=counts,
+            **{**base, "interval": "none (descriptive average of monthly gaps)"},
+        )
+        self.notes["reopening"] = [
+            f"pre-window residual SD {table.attrs['pre_residual_sd']:.1f} kb/d over "
+            f"{table.attrs['pre_months']} months (lag-1 autocorrelation "
+            f"{table.attrs['pre_lag1_autocorrelation']:.2f})"
+        ]
         self.frames["regime_means"] = self._regime_means()
 
     def revenue(self) -> dict[str, Any]:
@@ -869,73 +884,84 @@ class _Runner:
                 allowed="a model of a section in report.sections",
             )
         self.progress("revenue lost")
-        assumptions = self.revenue_assumptions(rev)
-        lost = rev.lost(
-            res, self.load("prices_monthly"), assumptions, start=c["window"][0], end=c["window"][1]
+        from .revenue_channels import (
+            channel_grid,
+            comparator_discounts,
+            counterfactual_discount,
+            fallback_discount,
         )
+
+        fallback = fallback_discount(rev, c)
+        assumptions = self.revenue_assumptions(rev)
+        cf = counterfactual_discount(rev, c)
+        prices = self.load("prices_monthly")
+        lost = rev.lost(res, prices, assumptions, start=c["window"][0], end=c["window"][1])
         self.models["revenue_lost"] = lost
-        year, ylo, yhi = lost.per_year_usd_bn
+        ch = rev.loss_channels(res, prices, assumptions, cf,
+                               start=c["window"][0], end=c["window"][1])
+        self.models["revenue_channels"] = ch
+        year = ch.per_year_usd_bn()
+        ylo, yhi = ch.interval_per_year_usd_bn
         base = {
-            "model": f"revenue_lost({c['model']})",
-            "method": lost.method,
-            "alpha": lost.alpha,
+            "model": f"revenue_channels({c['model']})",
+            "method": ch.method,
+            "alpha": ch.alpha,
             "window": c["window"],
+            "concept": ch.concept,
             "assumptions": assumptions.to_dict(),
+            "counterfactual_discount": ch.counterfactual_discount,
         }
         self.headline["revenue_lost_usd_bn_per_year"] = _headline(
-            year,
-            ylo,
-            yhi,
+            float(year["total"]), ylo, yhi,
             unit="USD bn/yr (nominal)",
-            description="Revenue lost, annual rate",
+            description="Gross export value lost (not fiscal revenue), annual rate: volume + "
+                        "price + discount channels",
             **base,
         )
         self.headline["revenue_lost_usd_bn_total"] = _headline(
-            lost.usd_million / 1e3,
-            lost.lower / 1e3,
-            lost.upper / 1e3,
+            ch.total / 1e3, ch.lower / 1e3, ch.upper / 1e3,
             unit="USD bn (nominal)",
-            description="Revenue lost, total over the window",
+            description="Gross export value lost (not fiscal revenue), total over the window",
             **base,
         )
-        out = canonical(lost.to_dict())
-        self.progress("revenue lost: sensitivity")
-        sens = rev.sensitivity(
-            res,
-            self.load("prices_monthly"),
-            assumptions,
-            discounts=[rev.Discount.usd(x) for x in c["sensitivity_discounts_usd"]],
-            export_shares=list(c["sensitivity_export_shares"]),
-            start=c["window"][0],
-            end=c["window"][1],
-        )
-        self.frames["revenue_sensitivity"] = sens
-        out["sensitivity"] = canonical(
-            sens.drop(
-                columns=[x for x in sens.columns if sens[x].dtype == object and x != "discount"]
+        for name in rev.CHANNELS:
+            self.headline[f"revenue_channel_{name}_usd_bn_per_year"] = _headline(
+                float(year[name]), None, None,
+                unit="USD bn/yr (nominal)",
+                description=f"Gross export value lost: {name} channel (Shapley share of the "
+                            "total)",
+                interval="none (the interval is the total's)",
+                **base,
             )
-        )
+        out = canonical({"volume_only": lost.to_dict(), "channels": ch.to_dict()})
+        self.progress("revenue lost: sensitivity")
+        grid = channel_grid(rev, res, prices, c, cf, fallback)
+        self.frames["revenue_sensitivity"] = grid
+        self.frames["revenue_discounts"] = rev.observed_discounts(benchmark=c["benchmark"])
+        out["sensitivity"] = canonical(grid)
+        out["headline_rank"] = grid.attrs["headline_rank"]
+        out["observed_discounts"] = canonical(self.frames["revenue_discounts"].reset_index())
+        out["fallback_discount"] = fallback.to_dict()
+        out["comparator"] = comparator_discounts(
+            prices, ch.table.index, tuple(c["counterfactual_discount_years"]), c["benchmark"])
+        out["deflator"] = None if assumptions.deflator is None else canonical(
+            assumptions.deflator.to_dict())
+        if ch.real_totals is not None:
+            real = ch.per_year_usd_bn(real=True)
+            base_real = {**base, "deflator": out["deflator"]["name"]}
+            rlo, rhi = ch.real_interval_per_year_usd_bn
+            self.headline["revenue_lost_real_usd_bn_per_year"] = _headline(
+                float(real["total"]), rlo, rhi,
+                unit=f"USD bn/yr (constant {c['deflator_base']} USD)",
+                description="Gross export value lost (not fiscal revenue), annual rate, real",
+                **base_real,
+            )
         return out
 
     def revenue_assumptions(self, rev: Any) -> Any:
-        c = self.config["revenue"]
-        fixed = rev.Discount.usd(c["discount_usd"], note="report [revenue] discount_usd")
-        discount = (
-            rev.Discount.observed(
-                "merey",
-                "opec_asb2018",
-                fallback=fixed,
-                note="observed Merey (OPEC ASB) where available",
-            )
-            if c["discount_observed"]
-            else fixed
-        )
-        return rev.Assumptions(
-            export_share=c["export_share"],
-            discount=discount,
-            benchmark=c["benchmark"],
-            export_share_note="report [revenue] export_share",
-        )
+        from .revenue_channels import assumptions_from_config
+
+        return assumptions_from_config(rev, self.config["revenue"])
 
     def value_usd_bn_per_year(self, years: tuple[int, int]) -> tuple[float, str]:
         """The synthetic control's gap over ``years`` valued by ``venecon.revenue.lost``.

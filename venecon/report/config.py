@@ -91,6 +91,24 @@ def _check_day(key: str, value: Any) -> str:
     return value
 
 
+_EVENT_CATEGORIES = ("financial", "oil-trade", "company-licence", "secondary",
+                     "military-enforcement", "context")
+
+
+def _check_event_id(key: str, value: Any) -> str:
+    from ..exceptions import EventNotFoundError
+    from ..policy.registry import event
+
+    if not isinstance(value, str):
+        raise _err(key, f"{value!r} is not an event id", "an id of venecon.events()")
+    try:
+        event(value)
+    except EventNotFoundError as exc:  # its message suggests the closest id
+        raise _err(key, f"{value!r} is not an event of the registry ({exc})",
+                   "an id of venecon.events()") from None
+    return value
+
+
 def _check_window(key: str, value: Any) -> list[str]:
     if not isinstance(value, list) or len(value) != 2:
         raise _err(
@@ -254,7 +272,15 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "output_events": _check_events,
         "output_window": _check_window,
     },
-    "reopening": {"start": _check_month, "events": _check_events, "effect_start": _check_month},
+    "reopening": {
+        "pre": _check_window,
+        "post_start": _check_month,
+        "count_after": lambda k, v: _check_list(k, v, _check_event_id),
+        "marked_since": _check_month,
+        "chart_start": _check_month,
+        "marked_categories": lambda k, v: _check_list(
+            k, v, lambda kk, x: _check_choice(kk, x, _EVENT_CATEGORIES)),
+    },
     "synth": {
         "source": lambda k, v: _check_choice(k, v, _SOURCES),
         "start": lambda k, v: _check_int(k, v, 1965, 2015),
@@ -290,6 +316,10 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "benchmark": lambda k, v: _check_choice(k, v, _ALLOWED_BENCHMARKS),
         "discount_observed": _check_bool,
         "discount_usd": lambda k, v: _check_float(k, v, 0.0, 100.0),
+        "discount_fallback": lambda k, v: _check_choice(k, v, ("median_observed", "fixed")),
+        "counterfactual_discount_years": _check_year_window,
+        "deflator": lambda k, v: _check_choice(k, v, ("us_cpi", "none")),
+        "deflator_base": lambda k, v: _check_int(k, v, 1913, 2025),
         "export_share": lambda k, v: _check_float(k, v, 0.0, 1.0, lo_open=True),
         "sensitivity_discounts_usd": lambda k, v: _check_list(
             k, v, lambda kk, x: _check_float(kk, x, 0.0, 100.0)

@@ -221,40 +221,103 @@ def synth_placebo(a: Analysis) -> Any:
 
 
 def revenue_lost(a: Analysis) -> Any:
-    """Monthly revenue lost with its interval."""
-    lost = a.models.get("revenue_lost")
-    if lost is None:
+    """Monthly gross export value lost by channel (stacked), the total and its band."""
+    ch = a.models.get("revenue_channels")
+    if ch is None:
         return None
+    import numpy as np
+
     plt = _plt()
-    m = lost.monthly
+    t = ch.table
     fig, ax = plt.subplots(figsize=(10, 4.5))
-    ax.bar(
-        m.index,
-        m["lost_usd_million"].to_numpy(),
-        width=25,
-        color="tab:purple",
-        label="revenue lost",
-    )
-    lower = m["lost_usd_million_lower"].to_numpy()
-    upper = m["lost_usd_million_upper"].to_numpy()
-    ax.fill_between(
-        m.index,
-        lower,
-        upper,
-        color="tab:purple",
-        alpha=0.2,
-        step="mid",
-        label=f"{100 * (1 - lost.alpha):g}% interval (monthly)",
-    )
+    colors = {"volume": "tab:purple", "price": "tab:olive", "discount": "tab:orange"}
+    pos = np.zeros(len(t))
+    neg = np.zeros(len(t))
+    for name, color in colors.items():
+        v = t[name].to_numpy()
+        if not np.any(v):
+            continue
+        base = np.where(v >= 0, pos, neg)
+        ax.bar(t.index, v, bottom=base, width=25, color=color, label=f"{name} channel",
+               zorder=2)
+        pos += np.where(v >= 0, v, 0)
+        neg += np.where(v < 0, v, 0)
+    ax.plot(t.index, t["loss"].to_numpy(), color="black", lw=1.2, marker=".", zorder=3,
+            label="total (sum of channels)")
+    ax.fill_between(t.index, t["loss_lower"].to_numpy(), t["loss_upper"].to_numpy(),
+                    color="grey", alpha=0.25, step="mid", zorder=0,
+                    label=f"{100 * (1 - ch.alpha):g}% interval of the total (monthly)")
     ax.axhline(0, color="black", lw=0.6)
-    year, lo, hi = lost.per_year_usd_bn
+    year = ch.per_year_usd_bn()
+    lo, hi = ch.interval_per_year_usd_bn
     ax.set_title(
-        f"Revenue lost {lost.start:%Y-%m} to {lost.end:%Y-%m} ({a.config['revenue']['model']}): "
-        f"USD {year:.1f} bn/yr [{lo:.1f}, {hi:.1f}]"
-    )
-    ax.set_ylabel("USD million per month")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+        f"Venezuela: gross export value lost {t.index.min():%Y-%m} to {t.index.max():%Y-%m} "
+        f"({a.config['revenue']['model']}): USD {year['total']:.2f} bn/yr [{lo:.2f}, {hi:.2f}]",
+        fontsize=10)
+    ax.set_ylabel("USD million per month (nominal)")
+    ax.set_xlabel("month")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.text(0.01, 0.01, "Source: venecon; EIA crude output and Brent, OPEC ASB 2018 Merey; "
+             "gross export value, not fiscal revenue", fontsize=7, color="grey")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def period_2026(a: Analysis) -> Any:
+    """Output since the pre-window with trend and band, prices, and 2026's events marked."""
+    import pandas as pd
+
+    from ..policy.plotting import plot_events
+
+    t = a.frames.get("period_2026")
+    if t is None:
+        return None
+    c = a.config["reopening"]
+    res = a.models["reopening_its"]
+    eff = res.effects.loc[pd.Timestamp(c["chart_start"]):]
+    plt = _plt()
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(11, 7), sharex=True, height_ratios=[3, 2])
+    ax.plot(eff.index, eff["actual"].to_numpy(), color="black", lw=1.5, marker=".",
+            label="crude output (EIA)")
+    ax.plot(eff.index, eff["counterfactual"].to_numpy(), color="tab:blue", ls="--", lw=1.2,
+            label=f"linear trend {c['pre'][0]}..{c['pre'][1]}, carried forward")
+    ax.fill_between(t.index, t["band_lower"].to_numpy(), t["band_upper"].to_numpy(),
+                    color="tab:blue", alpha=0.15, label="band for one month")
+    rep = a.frames.get("reported_2026")
+    if rep is not None:
+        opec = rep[rep["series"] == "crude_oil_secondary_sources"]
+        opec = opec[opec["date"] >= eff.index.min()]
+        ax.scatter(opec["date"], opec["value"], color="tab:red", marker="s", s=22, zorder=3,
+                   label="OPEC secondary sources (press-reported MOMR)")
+    ax.axvspan(t.index.min(), t.index.max(), color="grey", alpha=0.08, lw=0)
+    ax.set_ylabel("crude output, kb/d")
+    ax.set_title(f"Venezuela after the naval closure and Maduro's capture: output to "
+                 f"{t.index.max():%Y-%m} against the {c['pre'][0]}..{c['pre'][1]} trend "
+                 f"(shown from {c['chart_start']})", fontsize=10)
+    ev = a.frames.get("events_2026")
+    if ev is not None and len(ev):
+        plot_events(ax, ev, text_kw={"fontsize": 6})
+    ax.legend(fontsize=7, loc="upper left")
+    prices = a.frames.get("prices")
+    if prices is not None:
+        sel = prices[(prices["series"] == "brent") & (prices["source"] == "eia_spot")
+                     & (prices["date"] >= eff.index.min())]
+        ax2.plot(sel["date"], sel["value"], color="tab:blue", lw=1.2, label="Brent (EIA spot)")
+    if rep is not None:
+        merey = rep[(rep["series"] == "merey") & (rep["date"] >= eff.index.min())]
+        merey = merey.set_index("date")["value"].astype(float)
+        merey = merey.reindex(pd.date_range(merey.index.min(), merey.index.max(), freq="MS"))
+        ax2.plot(merey.index, merey.to_numpy(), color="tab:red", lw=1.0, marker="o", ms=3,
+                 label="Merey (OPEC MOMR, press-reported; gaps where none)")
+    if ev is not None and len(ev):
+        plot_events(ax2, ev, labels=False)
+    ax2.set_xlim(eff.index.min() - pd.Timedelta(days=10), eff.index.max() + pd.Timedelta(days=10))
+    ax2.set_ylabel("USD/bbl")
+    ax2.set_xlabel("month")
+    ax2.legend(fontsize=7, loc="upper left")
+    fig.text(0.01, 0.005, "Source: venecon; EIA (production_monthly, Brent), OPEC MOMR via press "
+             "(reported_monthly), events registry (dashed lines)", fontsize=7, color="grey")
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
     return fig
 
 
@@ -313,14 +376,18 @@ FIGURES: dict[str, tuple[Any, str]] = {
         "effect with its simulated band.",
     ),
     "reopening": (
-        _model_plot("reopening_its", "Blockade and reopening (level shifts)",
-                    _PATH_LABELS),
-        "Level-shift ITS around the events of the [reopening] configuration (the naval "
-        "closure and the licence that reopened exports); lower panel: the effect.",
+        period_2026,
+        "Venezuela's crude output by month (EIA, black) against the linear trend of the "
+        "pre-blockade window (dashed) with a one-month band (shaded, from the first post month); "
+        "red squares: OPEC secondary sources where a press report gives them; dashed vertical "
+        "lines: the registry's 2026 licences, authorisations and the capture. Lower panel: "
+        "Brent and the press-reported Merey price (gaps: months without a press report). "
+        "Monthly values are drawn at the first day of their month.",
     ),
     "revenue_lost": (
         revenue_lost,
-        "Monthly revenue lost (USD million) with the model's interval carried to dollars.",
+        "Gross export value lost per month (USD million, nominal; not fiscal revenue) by "
+        "channel, stacked; black: the total; grey: its monthly interval (the model's).",
     ),
 }
 

@@ -301,75 +301,215 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
 def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     figures = ctx.figures
-    if "reopening" in r["sections"]:
-        d.h(2, "The 2026 reopening, as far as the data reach")
-        h = r["headline"]["reopening_level_shift_kbd"]
-        d.p(
-            f"Monthly data end {h['window'][1]}: {h['months_after']} months after the last "
-            "event. The level shift is measured against the months between the events; treat "
-            "it as descriptive."
+    if "reopening" not in r["sections"] or "period_2026" not in a.frames:
+        return
+    c = a.config["reopening"]
+    t = a.frames["period_2026"]
+    h = r["headline"]["reopening_2026_latest_gap_kbd"]
+    counts = h["post_months"]
+    capture, licence = c["count_after"][0], c["count_after"][-1]
+    d.h(2, "2026: after Maduro's capture, month by month")
+    d.p(
+        f"Monthly crude output (EIA, `production_monthly`) runs to {t.index.max():%Y-%m}. The "
+        f"counterfactual is the linear trend of {c['pre'][0]}..{c['pre'][1]} (before the "
+        f"December naval closure) carried forward; each month from {c['post_start']} has its "
+        "own level term, so its effect is observed minus trend. The band adds the pre-window's "
+        f"residual SD ({t.attrs['pre_residual_sd']:.1f} kb/d, lag-1 autocorrelation "
+        f"{t.attrs['pre_lag1_autocorrelation']:.2f}) to the trend's own uncertainty: one "
+        "month's gap is read against one month's noise."
+    )
+    ev = a.frames.get("events_2026")
+    n_licences = 0 if ev is None else int((ev["category"] != "military-enforcement").sum())
+    prices = a.frames.get("prices")
+    brent = {} if prices is None else {
+        f"{x:%Y-%m}": v for x, v in prices.loc[
+            (prices["series"] == "brent") & (prices["source"] == "eia_spot"), ["date", "value"]]
+        .itertuples(index=False)}
+    first, last = f"{t.index[0]:%Y-%m}", f"{t.index[-1]:%Y-%m}"
+    moved = (f"Brent moved from {brent[first]:.2f} ({first}) to {brent[last]:.2f} USD/bbl "
+             f"({last})" if first in brent and last in brent else "Brent moved")
+    d.p(
+        f"**Verdict: too short for a credible estimate.** There are {counts[capture]} monthly "
+        f"observations after the capture (`{capture}`) and {counts[licence]} after `{licence}`. "
+        f"The capture, the end of the naval closure and {n_licences} licences, authorisations and "
+        f"orders fall in the same weeks, and {moved}, so no month's gap can be given to one of "
+        "them. The path is descriptive: it says how far output is from where the 2024-25 trend "
+        "would have put it."
+    )
+    rep = a.frames.get("reported_2026")
+    opec = {} if rep is None else {
+        f"{x:%Y-%m}": v for x, v in rep.loc[
+            rep["series"] == "crude_oil_secondary_sources", ["date", "value"]].itertuples(
+                index=False)}
+    merey = {} if rep is None else {
+        f"{x:%Y-%m}": v for x, v in rep.loc[rep["series"] == "merey", ["date", "value"]]
+        .itertuples(index=False)}
+    rows = []
+    for month, row in t.iterrows():
+        m = f"{month:%Y-%m}"
+        rows.append([
+            m, f"{row['observed']:,.0f}", f"{opec[m]:,.0f}" if m in opec else "n/a",
+            f"{row['counterfactual']:,.0f}",
+            f"[{row['band_lower']:,.0f}, {row['band_upper']:,.0f}]",
+            f"{row['gap']:+,.0f}" + (" *" if row["gap_exceeds_band"] else ""),
+            f"{brent[m]:.2f}" if m in brent else "n/a",
+            f"{merey[m]:.2f}" if m in merey else "n/a",
+        ])
+    d.table(
+        ["month", "EIA kb/d", "OPEC secondary sources kb/d", "trend (counterfactual)",
+         f"{100 * (1 - a.config['report']['alpha']):g}% band", "observed - trend",
+         "Brent USD/bbl (EIA)", "Merey USD/bbl (OPEC MOMR, press)"],
+        rows,
+        "Month by month: * marks a month outside the band. OPEC secondary sources and Merey: "
+        "press-reported OPEC MOMR figures (`reported_monthly`, tag P), only where a source "
+        "states them.",
+    )
+    if ev is not None and len(ev):
+        d.table(
+            ["date", "event id", "category", "instrument", "direction", "verification"],
+            [[f"{x['date']:%Y-%m-%d}", x["id"], x["category"], x["instrument"],
+              x["direction"], x["verification"]] for _, x in ev.iterrows()],
+            f"Registry events from {c['marked_since']} marked on the chart (licences, "
+            "authorisations, the executive order and the capture)",
         )
-        d.table(_EFFECT_HEADER, _effects_rows(a, ("reopening_",)))
-        d.fig("reopening", figures)
+    d.table(_EFFECT_HEADER, _effects_rows(a, ("reopening_",)))
+    d.fig("reopening", figures)
+
+
+def _discount_rows(frame: Any) -> list[list[str]]:
+    return [[str(y), f"{row['discount']:.2f}", str(int(row["months"])), row["source"]]
+            for y, row in frame.iterrows()]
 
 
 @standard("revenue", order=80)
 def revenue(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     figures = ctx.figures
-    if "revenue" in r:
-        c = a.config["revenue"]
-        rv = r["revenue"]
-        d.h(2, "Revenue lost")
+    if "revenue" not in r or "revenue_channels" not in a.models:
+        return
+    c = a.config["revenue"]
+    rv = r["revenue"]
+    ch = a.models["revenue_channels"]
+    h = r["headline"]["revenue_lost_usd_bn_per_year"]
+    fb = rv["fallback_discount"]
+    cf = ch.counterfactual_discount
+    table = ch.table
+    observed = table[table["discount_act_basis"] == "observed"]
+    discounts = a.frames["revenue_discounts"]
+    asb = discounts[discounts["source"] == "opec_asb2018"]
+    press = discounts[discounts["source"] != "opec_asb2018"]
+    asb_year, asb_gap = int(asb.index.max()), float(asb["discount"].iloc[-1])
+    asb_end = f"{asb_year}-12" if int(asb["months"].iloc[-1]) == 12 else str(asb_year)
+    d.h(2, "Revenue lost: gross export value by channel (not fiscal revenue)")
+    d.p(
+        "**Concept.** Every dollar figure here is gross export value: exported barrels times "
+        "the realised export price (benchmark minus the Merey discount). It is not state or "
+        "fiscal revenue: royalties, taxes, joint-venture partners' shares, oil shipped to repay "
+        "debt and production costs are not deducted. Nominal USD unless marked real."
+    )
+    d.p(
+        f"**Identity.** In each month, value = V x (P - D), with V exported barrels (output x "
+        f"days x export share {c['export_share']:g}), P {c['benchmark'].capitalize()} (EIA "
+        "spot) and D the "
+        f"discount. The loss over {c['window'][0]}..{c['window'][1]} is value without the "
+        f"sanctions (counterfactual output of `{c['model']}`, the no-sanctions discount) minus "
+        "value with them (the model's path, the actual discount), split into volume, price and "
+        "discount channels by the Shapley value (the average over the 3! orders of changing "
+        "the factors), which adds up exactly in every month. The benchmark is the same in "
+        "both worlds (sanctions on Venezuela are assumed not to move Brent), so the price "
+        "channel is zero by construction."
+    )
+    d.p(
+        f"**Discounts.** Actual: the observed Brent-minus-Merey discount where a Merey price "
+        f"exists ({len(observed)} of {len(table)} months in the window, OPEC ASB to "
+        f"{asb_end}), "
+        f"else {fb['value']:.2f} USD/bbl, the median of every observed annual discount "
+        f"(table below: OPEC ASB {asb.index.min()}-{asb_year}, press-reported OPEC MOMR "
+        f"{press.index.min()}-{press.index.max()}). The median is chosen because no Merey "
+        f"price is bundled for {asb_year + 1}-{press.index.min() - 1}: it sits in the middle "
+        "of the observed range, is not pulled by the narrowest heavy-sour spreads (Maya "
+        "narrowed the same years) or by the widest press-reported discounts, and is far from "
+        f"the bottom of the range, where the {asb_year} gap of {asb_gap:.2f} that the earlier "
+        f"report assumed lies. No-sanctions discount: {cf['value']:.2f} USD/bbl, "
+        f"the median of the observed annual discounts {c['counterfactual_discount_years'][0]}-"
+        f"{c['counterfactual_discount_years'][1]}."
+    )
+    d.table(["year", "Brent - Merey, USD/bbl", "months observed", "source"],
+            _discount_rows(a.frames["revenue_discounts"]),
+            "Observed annual Merey discounts (mean of the year's observed months)")
+    per_year = ch.per_year_usd_bn()
+    totals = ch.totals
+    real = ch.per_year_usd_bn(real=True) if ch.real_totals is not None else None
+    base_year = c["deflator_base"]
+    d.table(
+        ["channel", "USD bn/yr (nominal)"]
+        + ([f"USD bn/yr (constant {base_year} USD)"] if real is not None else [])
+        + ["total USD m (nominal)", "share of total"],
+        [[k, num(per_year[k])] + ([num(real[k])] if real is not None else [])
+         + [num(totals[k]),
+            f"{100 * totals[k] / totals['total']:.0f}%" if totals["total"] else "n/a"]
+         for k in ("volume", "price", "discount", "total")],
+        f"Gross export value lost {c['window'][0]}..{c['window'][1]}, by channel (sum exact); "
+        f"total {num(h['estimate'])} USD bn/yr [{num(h['lower'])}, {num(h['upper'])}], the "
+        "model's interval",
+    )
+    comp = rv.get("comparator") or {}
+    disc_obs = float(observed["discount"].sum()) if len(observed) else 0.0
+    if len(observed):
         d.p(
-            f"Lost output from `{c['model']}` over {c['window'][0]}..{c['window'][1]}, valued at "
-            f"{c['benchmark']} minus the Merey discount "
-            + ("(observed OPEC ASB Merey where available, " if c["discount_observed"] else "(")
-            + f"else {c['discount_usd']:g} USD/bbl), export share {c['export_share']:g}, "
-            "nominal USD."
+            f"The discount channel is {num(per_year['discount'])} USD bn/yr. In the months "
+            f"with an observed Merey price ({observed.index.min():%Y-%m}.."
+            f"{observed.index.max():%Y-%m}) it is {num(disc_obs)} USD m: Merey's discount "
+            f"({observed['discount_act'].min():.1f}-{observed['discount_act'].max():.1f}) was "
+            f"below the no-sanctions {cf['value']:.2f}"
+            + (f", but so was Maya's (Mexican heavy sour, OPEC ASB: {comp['window_mean']:.2f} "
+               f"against a {comp['pre_years'][0]}-{comp['pre_years'][1]} median of "
+               f"{comp['pre_median']:.2f}), so the narrowing was market-wide, not a sanctions "
+               "gain" if comp.get("window_mean") is not None else "")
+            + f". After {asb_end} no Merey price is bundled and the channel is the gap between "
+            "two medians, i.e. an assumption, not a measurement; the grid below shows what "
+            "wider discounts would add."
         )
-        d.p("Method: " + str(rv.get("method", "")))
-        d.table(_EFFECT_HEADER, _effects_rows(a, ("revenue_lost",)))
-        sens = a.frames.get("revenue_sensitivity")
-        if sens is not None and len(sens):
-            d.p(sensitivity_sentence(r["headline"]["revenue_lost_usd_bn_per_year"], sens, c))
-            d.table(
-                ["discount", "export share", "total USD m", "per year USD bn [interval]"],
-                [
-                    [
-                        str(row["discount"]),
-                        f"{row['export_share']:g}",
-                        num(row["usd_million"]),
-                        f"{num(row['per_year_usd_bn'])} [{num(row['per_year_lower'])}, "
-                        f"{num(row['per_year_upper'])}]",
-                    ]
-                    for _, row in sens.iterrows()
-                ],
-                "Sensitivity to the discount and the export share",
-            )
-        d.fig("revenue_lost", figures)
-
-
-def sensitivity_sentence(h: dict[str, Any], sens: Any, c: dict[str, Any]) -> str:
-    """The headline beside the sensitivity range, and which cell of the grid it is."""
-    values = sens["per_year_usd_bn"].astype(float)
-    above = int((values < h["estimate"]).sum())
-    same_share = sens[(sens["export_share"] - c["export_share"]).abs() < 1e-9]
-    cell = ""
-    if len(same_share):
-        gap = (same_share["per_year_usd_bn"].astype(float) - h["estimate"]).abs()
-        nearest = same_share.loc[gap.idxmin()]
-        cell = (f" Its nearest cell is discount {nearest['discount']}, export share "
-                f"{nearest['export_share']:g} ({num(nearest['per_year_usd_bn'])}); the headline "
-                "itself uses the observed discount where one exists and the stated fallback "
-                "after.")
+    if real is not None:
+        rh = r["headline"]["revenue_lost_real_usd_bn_per_year"]
+        d.p(
+            f"Real USD: {num(rh['estimate'])} USD bn/yr [{num(rh['lower'])}, {num(rh['upper'])}] "
+            f"in constant {base_year} dollars. Deflator: the US CPI implied by the Energy "
+            "Institute Statistical Review 2026 crude prices in money of the day and in constant "
+            "2025 dollars (EI deflates with the US CPI; `macro`, USA `cpi_index`, whose ratios "
+            "match the BLS CPI-U annual averages), annual averages applied to each month of "
+            "the year."
+        )
     else:
-        cell = (f" Its export share ({c['export_share']:g}) is not one of the grid's, so it "
-                "sits in no cell.")
+        d.p("Real USD: not reported in this run ([revenue] deflator = \"none\").")
+    d.table(_EFFECT_HEADER, _effects_rows(a, ("revenue_",)))
+    sens = a.frames.get("revenue_sensitivity")
+    if sens is not None and len(sens):
+        d.p(sensitivity_sentence(h, sens, rv.get("headline_rank")))
+        d.table(
+            ["fallback discount USD/bbl", "export share", "USD bn/yr [interval]", "volume",
+             "discount", "rank"],
+            [[f"{row['fallback_discount_usd']:.2f}" + (" (headline)" if row["headline"] else ""),
+              f"{row['export_share']:g}",
+              f"{num(row['per_year_usd_bn'])} [{num(row['per_year_lower'])}, "
+              f"{num(row['per_year_upper'])}]",
+              num(row["volume_usd_bn_per_year"]), num(row["discount_usd_bn_per_year"]),
+              str(int(row["rank"]))]
+             for _, row in sens.iterrows()],
+            "Sensitivity: the discount assumed where no Merey price exists x the export share "
+            "(observed discounts kept; rank 1 = largest loss)",
+        )
+    d.fig("revenue_lost", figures)
+
+
+def sensitivity_sentence(h: dict[str, Any], sens: Any, rank: str | None) -> str:
+    """The headline beside the sensitivity range, and its rank in the grid."""
+    values = sens["per_year_usd_bn"].astype(float)
+    where = (f" The headline is cell rank {rank} (1 = largest loss)." if rank else
+             " The headline's assumptions are not a cell of the grid.")
     return (f"Headline USD {num(h['estimate'])} bn/yr; sensitivity range USD "
             f"{num(values.min())} to {num(values.max())} bn/yr over {len(values)} cells "
-            f"(discounts x export shares). The headline is above {above} of the {len(values)} "
-            f"cells (rank {len(values) - above} from the top).{cell}")
+            f"(fallback discounts x export shares).{where}")
 
 
 @standard("literature", order=90)

@@ -14,7 +14,8 @@ Revenue is never observed in venecon's data; it is computed as
 with every assumption (export share, benchmark and its source, the
 Venezuelan discount, the deflator) held in :class:`Assumptions` and written
 into each output's provenance. Real dollars need a deflator the user passes
-(:class:`Deflator`): venecon bundles no CPI, and never invents one.
+(:class:`Deflator`), e.g. :func:`us_cpi_deflator`, the US CPI implied by the
+Energy Institute's nominal and constant-dollar crude prices (bundled in ``macro``).
 
 Public API
 ----------
@@ -28,6 +29,12 @@ lost, sensitivity, LostRevenue
 realised_prices, annual_realised_prices
     Benchmark, discount and realised price per month, or per calendar year
     (mean of the year's 12 months).
+loss_channels, LossChannels
+    Gross export value lost split exactly into volume, price and discount channels.
+observed_discounts, median_observed_discount
+    Observed annual Merey discounts (OPEC ASB, press-reported OPEC MOMR) and their median.
+us_cpi_deflator
+    Real US dollars with the bundled US CPI (annual averages, EI Statistical Review 2026).
 decompose, Decomposition, shapley
     Exact volume / benchmark / discount decomposition of a revenue change.
 published_figures, published_comparison, annual_revenue_usd_bn, implied_price, implied_kbd
@@ -54,6 +61,12 @@ _LAZY = {
     "observed_export_share": "venecon.revenue.assumptions",
     "central_assumptions": "venecon.revenue.assumptions",
     "merey_gap_2017": "venecon.revenue.assumptions",
+    "observed_discounts": "venecon.revenue.assumptions",
+    "median_observed_discount": "venecon.revenue.assumptions",
+    "us_cpi_deflator": "venecon.revenue.assumptions",
+    "loss_channels": "venecon.revenue.channels",
+    "LossChannels": "venecon.revenue.channels",
+    "CHANNELS": "venecon.revenue.channels",
     "estimate": "venecon.revenue.accounting",
     "realised_prices": "venecon.revenue.accounting",
     "annual_realised_prices": "venecon.revenue.accounting",
@@ -88,9 +101,13 @@ if TYPE_CHECKING:
         Deflator,
         Discount,
         central_assumptions,
+        median_observed_discount,
         merey_gap_2017,
+        observed_discounts,
         observed_export_share,
+        us_cpi_deflator,
     )
+    from .channels import CHANNELS, LossChannels, loss_channels
     from .decomposition import Decomposition, decompose, shapley
     from .loss import LostRevenue, lost, sensitivity
     from .published import (

@@ -31,6 +31,9 @@ __all__ = [
     "observed_export_share",
     "central_assumptions",
     "merey_gap_2017",
+    "observed_discounts",
+    "median_observed_discount",
+    "us_cpi_deflator",
 ]
 
 #: Press-reported OPEC MOMR prices (bundled ``reported_monthly``): the default second
@@ -255,7 +258,8 @@ class Deflator:
     ``real_t = nominal_t x level(base) / index_t``, where ``level(base)`` is the
     index in the base month, or its mean over the base year's 12 months.
 
-    venecon bundles no US CPI: pass one, e.g. the FRED CPI-U series
+    :func:`us_cpi_deflator` gives the bundled US CPI (annual averages spread
+    over the months); for a monthly index pass e.g. the FRED CPI-U series
     ``venecon.load("cpi_monthly", live=True)`` (needs network and a FRED key)
     via :meth:`from_frame`, or any monthly index Series with its name and source.
 
@@ -508,6 +512,107 @@ def merey_gap_2017(benchmark: str = "brent", source: str | None = "eia_spot") ->
     return Discount.usd(round(gap, 4), note=(
         f"mean observed {benchmark} ({source}) minus OPEC ASB Merey discount over "
         "2017-01..2017-12, used for months without an observed Merey price"))
+
+
+def observed_discounts(
+    grade: str = "merey", benchmark: str = "brent", source: str | None = "eia_spot"
+) -> pd.DataFrame:
+    """Every observed annual discount of ``grade`` to the benchmark (USD/bbl), by year.
+
+    A month's discount is the benchmark minus the grade's observed price: the
+    OPEC ASB 2018 series (Merey 2005-03 to 2017-12), else the press-reported
+    OPEC MOMR prices of the bundled ``reported_monthly`` (2025-01 to 2026-01 and
+    2026-04), as in :meth:`Discount.observed`. A year's value is the mean of
+    its observed months; ``months`` says how many there are (2005 and 2026 are
+    partial years) and ``source`` where they come from.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``year``: ``discount`` (USD/bbl), ``months``, ``source``.
+    """
+    from ..data.load import load
+
+    prices = load("prices_monthly")
+    bench = select_price(prices, benchmark, source, f"benchmark {benchmark}")
+    grade_prices, sources = Discount.observed(grade).grade_prices(prices)
+    gap = (bench.reindex(grade_prices.index) - grade_prices).dropna()
+    frame = gap.to_frame("discount")
+    frame["source"] = sources.reindex(gap.index).to_numpy()
+    years = frame.groupby(frame.index.year)
+    out = years["discount"].agg(["mean", "count"]).rename(
+        columns={"mean": "discount", "count": "months"})
+    out["source"] = years["source"].agg(lambda s: "/".join(sorted(set(s))))
+    out.index.name = "year"
+    out.attrs["venecon"] = {
+        "definition": f"{benchmark} ({source}) minus observed {grade}, mean of the year's "
+                      "observed months, USD/bbl",
+        "datasets": ["prices_monthly", REPORTED_DATASET],
+    }
+    return out
+
+
+def median_observed_discount(
+    years: tuple[int, int] | None = None,
+    grade: str = "merey",
+    benchmark: str = "brent",
+    source: str | None = "eia_spot",
+) -> Discount:
+    """The median of the observed annual discounts (:func:`observed_discounts`) as a fixed one.
+
+    ``years`` (inclusive) restricts the years, e.g. ``(2005, 2016)`` for the
+    years before the 2017 sanctions; by default every observed year (the OPEC
+    ASB years 2005-2017 and the press-reported 2025-2026). The median is the
+    middle of the observed range: it is not pulled by the narrow heavy-sour
+    differentials of 2009 and 2017 or the 2026 blockade discounts, and it is
+    not the range's minimum. The note records the years and values used.
+    """
+    import numpy as np
+
+    table = observed_discounts(grade, benchmark, source)
+    if years is not None:
+        table = table.loc[years[0]:years[1]]
+    if table.empty:
+        raise AssumptionError(f"no observed {grade} discount in the years {years}")
+    value = float(np.median(table["discount"].to_numpy()))
+    used = ", ".join(f"{y} {d:.2f}" for y, d in table["discount"].items())
+    sources = ", ".join(sorted(set(table["source"])))
+    return Discount.usd(round(value, 4), note=(
+        f"median of the observed annual {benchmark} ({source}) minus {grade} discounts "
+        f"{table.index.min()}-{table.index.max()} ({len(table)} years; sources {sources}): "
+        f"{used}"))
+
+
+def us_cpi_deflator(base: str = "2025") -> Deflator:
+    """Real US dollars of ``base`` with the bundled US CPI (annual averages).
+
+    The index is ``venecon.load("macro", country="USA", series="cpi_index")``:
+    the US consumer price index implied by the Energy Institute Statistical
+    Review 2026 crude prices in money of the day and in constant 2025 dollars
+    (EI deflates with the US CPI; the ratios match the BLS CPI-U annual
+    averages to rounding). It is annual, so every month of a year takes the
+    year's average index: within-year inflation (2-3% a year in 2017-19) is
+    not separated, which moves a month's real value by at most about 1.5%.
+    Covers 1913 to 2025; months after 2025 raise
+    :class:`~venecon.exceptions.DateRangeError` when deflated.
+    """
+    import pandas as pd
+
+    from ..data.load import load
+
+    frame = load("macro", country="USA", series="cpi_index", source="ei_sr2026")
+    annual = frame.set_index("date")["value"].astype(float)
+    months = pd.date_range(f"{annual.index.min()}-01-01", f"{annual.index.max()}-12-01",
+                           freq="MS")
+    monthly = pd.Series(annual.reindex(months.year).to_numpy(), index=months)
+    return Deflator(
+        monthly,
+        name="US CPI, annual average (implied by EI Statistical Review 2026 nominal and "
+             "constant-dollar crude prices); each month takes its year's average",
+        base=base,
+        source="venecon.load('macro', country='USA', series='cpi_index', source='ei_sr2026')",
+        provenance=frame_provenance(frame, monthly),
+    )
 
 
 def observed_export_share(country: str = "VEN") -> pd.Series:
