@@ -10,7 +10,6 @@ alone) and LaTeX tables.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from .analysis import Analysis, run_analysis
 from .config import load_config, validate
 from .figures import make_figures
-from .output import staged_output
+from .output import staged_output, write_json
 
 __all__ = [
     "build_report",
@@ -34,8 +33,7 @@ __all__ = [
 
 def write_results_json(results: dict[str, Any], path: Path) -> None:
     """Deterministic JSON: sorted keys, fixed indentation, no timestamps, trailing newline."""
-    text = json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    write_json(results, path)
 
 
 def build_report(

@@ -7,7 +7,6 @@ dataset used, so two runs on the same data write the same bytes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -49,11 +48,8 @@ def results_dict(results: Iterable[Any]) -> dict[str, Any]:
 
 def write_results(results: Iterable[Any], out: str | Path) -> Path:
     """Write ``out/results.json`` (sorted keys, strict JSON) and return its path."""
+    from ..report.output import write_json
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / "results.json"
-    text = json.dumps(
-        results_dict(results), sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False
-    )
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
+    return write_json(results_dict(results), out / "results.json")
