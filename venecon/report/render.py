@@ -160,15 +160,16 @@ def write_report(a: Analysis | None, out: Path, studies: Sequence[Any] = (),
 
 def _study_csv_tables(studies: Sequence[Any], tables: Path) -> None:
     """Each identified study's estimates and robustness grid as CSV (for a paper's appendix)."""
+    from ..escaping import csv_frame
     from ..study.report import estimates_table
 
     for r in studies:
         if not r.identified:
             continue
-        estimates_table(r).to_csv(tables / f"{r.study.name}_estimates.csv", index=False,
+        csv_frame(estimates_table(r)).to_csv(tables / f"{r.study.name}_estimates.csv", index=False,
                                   float_format="%.10g", lineterminator="\n")
         if r.robustness is not None and r.robustness.n_specifications:
-            r.robustness.table.to_csv(tables / f"{r.study.name}_robustness.csv", index=False,
+            csv_frame(r.robustness.table).to_csv(tables / f"{r.study.name}_robustness.csv", index=False,
                                       float_format="%.10g", lineterminator="\n")
 
 

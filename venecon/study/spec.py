@@ -42,6 +42,7 @@ from ..exceptions import VeneconError
 
 __all__ = [
     "StudyError",
+    "check_name",
     "OutcomeSpec",
     "Treatment",
     "WindowSpec",
@@ -91,6 +92,19 @@ def _str(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise StudyError(key, f"{value!r} is not a non-empty string", "give a string")
     return value
+
+
+def check_name(key: str, name: Any) -> str:
+    """A study name: a slug of at most 100 characters (it names files and HTML ids).
+
+    The one check for every entry point (TOML, ``Study(name=...)``, the CLI).
+    """
+    if not isinstance(name, str) or not _SLUG.match(name) or len(name) > 100:
+        raise StudyError(
+            key, f"{name!r} is not a slug of at most 100 characters",
+            'lower-case letters, digits, "-" and "_", starting with a letter or digit, '
+            'e.g. "iran-2012"')
+    return name
 
 
 def _bool(key: str, value: Any) -> bool:
@@ -526,11 +540,7 @@ def parse_study(d: Mapping[str, Any]) -> dict[str, Any]:
     for need in ("name", "treated", "treatment", "outcome", "window", "estimators"):
         if need not in t:
             raise StudyError(f"study.{need}", "missing", f"add study.{need}")
-    name = _str("study.name", t["name"])
-    if not _SLUG.match(name):
-        raise StudyError(
-            "study.name", f"{name!r} is not a slug", 'lower-case words and "-", e.g. "iran-2012"'
-        )
+    name = check_name("study.name", t["name"])
     treatment = parse_treatment(t["treatment"], t.get("treatment_label"))
     lit = t.get("literature", [])
     if not isinstance(lit, list) or not all(isinstance(x, str) for x in lit):

@@ -16,6 +16,7 @@ from .spec import (
     StudyError,
     Treatment,
     WindowSpec,
+    check_name,
     parse_donors,
     parse_estimators,
     parse_outcome,
@@ -94,6 +95,7 @@ class Study:
         def put(name: str, value: Any) -> None:
             object.__setattr__(self, name, value)
 
+        put("name", check_name("study.name", self.name))
         if isinstance(self.outcome, pd.DataFrame):
             raise StudyError(
                 "study.outcome",

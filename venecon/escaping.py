@@ -1,0 +1,124 @@
+"""Escaping of user text for every output format venecon writes.
+
+Study titles, unit names, units, donor reasons and study names are the user's
+text; each writer passes them through the function of its format here, so a
+``<script>`` in a title stays text in ``report.md`` and ``report.html``, a
+``$`` stays a dollar sign in a figure label and a ``=HYPERLINK(...)`` stays a
+string in a spreadsheet.
+
+- HTML (:func:`html_text`): ``& < > " '`` as entities, safe in element text
+  and in quoted attribute values.
+- Markdown (:func:`markdown_text`): outside code spans, ``<`` as ``&lt;``
+  (raw HTML is allowed in Markdown) and a ``]`` that would close a link,
+  image or reference backslash-escaped (no links or images from user text); ``*``, ``_`` and backticks are left for the
+  emphasis and code spans the report itself writes. :func:`markdown_fence`
+  picks a code fence longer than any backtick run of the text it encloses.
+- LaTeX (:func:`latex_text`): the ten special characters as their text-mode
+  commands.
+- CSV (:func:`csv_cell`): the OWASP rule against formula injection -- a cell
+  starting with ``= + - @``, a tab or a carriage return gets a leading single
+  quote (https://owasp.org/www-community/attacks/CSV_Injection). Numbers are
+  never touched: :func:`csv_frame` quotes text cells only.
+- Matplotlib labels (:func:`mathtext_text`): ``$`` as ``\\$`` so mathtext
+  never parses user text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+__all__ = [
+    "csv_cell",
+    "csv_frame",
+    "html_text",
+    "latex_text",
+    "markdown_fence",
+    "markdown_text",
+    "mathtext_text",
+]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a code span as CommonMark reads it: maximal backtick runs of equal length; an opener
+# after a backslash is not taken as one (escaping inside too is the safe side)
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_LINK_CLOSE = re.compile(r"\](?=[(\[:])")
+_NBSP = "\u00a0"
+_LATEX = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "–": "--",
+    _NBSP: "~",
+    "\n": " ",
+    "\r": " ",
+}
+
+
+def html_text(text: Any) -> str:
+    """``text`` for HTML element content or a quoted attribute value."""
+    return html.escape(str(text), quote=True)
+
+
+def _markdown_plain(text: str) -> str:
+    # "<" opens every HTML tag and autolink; "](", "][" and "]:" close link, image and
+    # reference syntax. Brackets elsewhere ("12.3 [1.0, 2.0]") stay as they are.
+    return _LINK_CLOSE.sub(r"\\]", text.replace("<", "&lt;"))
+
+
+def markdown_text(text: Any) -> str:
+    """``text`` for Markdown prose, headings and table cells: no raw HTML, links or images."""
+    text = str(text)
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(_markdown_plain(text[pos:m.start()]))
+        out.append(m.group(0))  # inside a code span everything is literal text already
+        pos = m.end()
+    out.append(_markdown_plain(text[pos:]))
+    return "".join(out)
+
+
+def markdown_fence(text: str) -> str:
+    """A backtick fence longer than any run of backticks in ``text`` (at least three)."""
+    runs = [len(m) for m in re.findall(r"`+", text)]
+    return "`" * max(3, max(runs, default=0) + 1)
+
+
+def latex_text(text: Any) -> str:
+    """``text`` for LaTeX text mode."""
+    return "".join(_LATEX.get(ch, ch) for ch in str(text))
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_frame(frame: Any) -> Any:
+    """A copy of a DataFrame with every text cell and column name passed through :func:`csv_cell`."""
+    from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
+
+    out = frame.copy()
+    for col in out.columns:
+        dtype = out[col].dtype
+        if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype) or is_datetime64_any_dtype(dtype)):
+            out[col] = out[col].map(csv_cell)
+    out.columns = [csv_cell(c) for c in out.columns]
+    return out
+
+
+def mathtext_text(text: Any) -> str:
+    """``text`` for a matplotlib label: ``$`` escaped so mathtext never parses it."""
+    return str(text).replace("$", r"\$")
