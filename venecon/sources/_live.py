@@ -5,7 +5,9 @@ unless ``refresh=True``; otherwise it fetches, validates and caches. When the
 network fails (or ``offline``), it falls back to the cache with a
 :class:`~venecon.exceptions.CachedDataWarning` naming the vintage; with no
 usable cache it raises :class:`~venecon.exceptions.OfflineError` saying what
-to do. A corrupt entry is discarded and re-fetched (or reported when offline).
+to do. A corrupt entry -- a sha256 mismatch, a record of another request, or
+a body that fails the source's validation -- is discarded and re-fetched (or
+reported when offline).
 """
 
 from __future__ import annotations
@@ -101,6 +103,14 @@ def retrieve(
     corrupt: CacheIntegrityError | None = None
     try:
         entry = cache.get(source, key)
+        if entry is not None and validate is not None:
+            try:
+                validate(entry.body)
+            except (ValueError, SourceError) as exc:
+                entry = None
+                raise CacheIntegrityError(
+                    f"cached response {cache.path(source, key)} matches its sha256 but is not "
+                    f"a valid {source} response ({str(exc)[:200]})") from None
     except CacheIntegrityError as exc:
         corrupt = exc
         log.warning("%s; it will be re-fetched", exc)
