@@ -17,6 +17,7 @@ from typing import Any
 from .analysis import Analysis, run_analysis
 from .config import load_config, validate
 from .figures import make_figures
+from ..study.output import check_unique_names
 from .output import staged_output, write_json
 
 __all__ = [
@@ -80,6 +81,7 @@ def build_report(
     with staged_output(out) as stage:  # checks --out before any analysis runs
         if studies is None:
             studies = configured_studies(cfg)
+        check_unique_names(studies)
         total = 2 + len(studies)
         with progress_bar(total=total, desc="venecon report", unit="step",
                           enabled=False if quiet else None) as bar:
@@ -113,6 +115,7 @@ def configured_studies(cfg: dict[str, Any]) -> list[Any]:
 
 def results_with_studies(a: Analysis, studies: Sequence[Any]) -> dict[str, Any]:
     """``results.json``: the standard analysis plus ``studies.<name>`` for every study."""
+    check_unique_names(studies)
     results = dict(a.results)
     if studies:
         results["studies"] = {r.study.name: r.to_dict() for r in studies}

@@ -33,6 +33,7 @@ Schema (everything under one ``[study]`` table; * = required)::
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -130,6 +131,11 @@ def period(key: str, value: Any) -> int | str:
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 2999:
         return value
     if isinstance(value, str) and _MONTH.match(value):
+        try:  # the pattern admits "2015-02-30"; the calendar does not
+            datetime.date.fromisoformat(value if len(value) == 10 else value + "-01")
+        except ValueError:
+            raise StudyError(key, f"{value!r} is not a calendar date",
+                             "a date that exists, e.g. 2015-02-28") from None
         return value
     raise StudyError(
         key, f"{value!r} is not a period", 'a year (2012) or a month/date ("2017-09", "2017-08-24")'
@@ -432,8 +438,15 @@ def parse_outcome(key: str, value: Any) -> OutcomeSpec:
         file=None if "file" not in t else _str(f"{key}.file", t["file"]),
         frame=t.get("frame"),
         units=_str(f"{key}.units", t["units"]),
-        flag_column=t.get("flag_column", "flag"),
+        flag_column=_flag_column(f"{key}.flag_column", t.get("flag_column", "flag")),
     )
+
+
+def _flag_column(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or value in ("unit", "time", "value"):
+        raise StudyError(key, f"{value!r} is not the name of a flag column",
+                         'one column name other than unit, time and value, e.g. "flag"')
+    return value
 
 
 def parse_window(key: str, value: Any) -> WindowSpec:
