@@ -55,8 +55,9 @@ class Session:
         Most pages one paged query may request; a server that keeps
         announcing more rows beyond this is reported, not followed.
     deadline : float
-        Seconds one paged query may take in total (checked before each page;
-        a single request is bounded by the client's timeout and retries).
+        Seconds one paged query may take in total, wall clock: checked before
+        each page and while each response arrives (a slow-drip server is cut
+        off at the deadline, give or take one client timeout).
     """
 
     cache: Cache | None = None
@@ -81,11 +82,13 @@ def retrieve(
     *,
     validate: Callable[[bytes], Any] | None = None,
     fetch: Callable[[], bytes] | None = None,
+    deadline: float | None = None,
 ) -> tuple[CacheEntry, bool]:
     """The response for a request and whether it came from the cache.
 
     ``fetch``, if given, replaces the HTTP GET (used for yfinance); it must
     return the bytes to cache and raise :class:`SourceError` on failure.
+    ``deadline`` (a :func:`time.monotonic` time) bounds the HTTP GET.
 
     Raises
     ------
@@ -132,7 +135,8 @@ def retrieve(
             f"(set VENECON_CACHE_DIR to point at it)."
         )
     try:
-        body = fetch() if fetch is not None else client.get(url, params, validate=validate)
+        body = fetch() if fetch is not None else client.get(url, params, validate=validate,
+                                                                  deadline=deadline)
     except SourceError as exc:
         if not exc.transient:
             raise
@@ -193,7 +197,7 @@ def paged(
             )
         entry, cached = retrieve(session, source, url,
                                  {**params, "offset": offset, limit_param: page_size},
-                                 validate=validate)
+                                 validate=validate, deadline=started + session.deadline)
         page, total = read(validate(entry.body))
         records.append(entry.provenance(cached))
         prints = {json.dumps(row, sort_keys=True, default=str) for row in page}

@@ -70,6 +70,14 @@ def _error_text(body: bytes) -> str:
     return " ".join(text.split())[:300]
 
 
+class _PastDeadline(Exception):
+    """The wall-clock deadline passed while a body was still arriving."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"{seconds:.1f} s")
+        self.seconds = seconds
+
+
 class HttpClient:
     """A small retrying HTTP GET client.
 
@@ -85,6 +93,11 @@ class HttpClient:
         Cap on any single wait, including ``Retry-After``.
     sleep : callable
         Called with the seconds to wait; inject a no-op in tests.
+    max_time : float
+        Wall-clock bound, in seconds, on one :meth:`get` with all its attempts
+        and waits. A server dripping its body byte by byte (each read well
+        inside ``timeout``) is cut off here; the overshoot is at most one
+        ``timeout``.
     """
 
     def __init__(
@@ -95,15 +108,18 @@ class HttpClient:
         backoff: float = 1.0,
         max_wait: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
+        max_time: float = 600.0,
     ) -> None:
         self.timeout = timeout
+        self.max_time = max_time
         self.retries = retries
         self.backoff = backoff
         self.max_wait = max_wait
         self.sleep = sleep
 
     def get(
-        self, url: str, params: Mapping[str, Any], *, validate: Callable[[bytes], Any] | None = None
+        self, url: str, params: Mapping[str, Any], *, validate: Callable[[bytes], Any] | None = None,
+        deadline: float | None = None,
     ) -> bytes:
         """GET ``url`` with query ``params`` and return the body.
 
@@ -117,6 +133,10 @@ class HttpClient:
         validate : callable, optional
             Called on the body; raising ``ValueError`` marks it truncated or
             corrupt, which is retried like a timeout.
+        deadline : float, optional
+            A :func:`time.monotonic` time the whole call must end by (a paged
+            query's overall deadline); the earlier of it and ``max_time``
+            from now applies.
 
         Raises
         ------
@@ -131,10 +151,15 @@ class HttpClient:
         full = f"{url}?{urllib.parse.urlencode(params, doseq=True)}" if params else url
         shown = redact(full, secrets)
         last: SourceError | None = None
+        until = time.monotonic() + self.max_time
+        if deadline is not None:
+            until = min(until, deadline)
         for attempt in range(self.retries + 1):
             wait = None
+            if time.monotonic() >= until:
+                break
             try:
-                body = self._once(full)
+                body = self._once(full, until)
                 if validate is not None:
                     validate(body)
                 return body
@@ -149,6 +174,10 @@ class HttpClient:
                     raise ApiKeyError(message, status=exc.code) from None
                 else:
                     raise SourceError(message, status=exc.code) from None
+            except _PastDeadline as exc:
+                last = SourceError(f"{shown} was still sending after {exc.seconds:.1f} s, past "
+                                   "its deadline (a slow or stalled server)", transient=True)
+                break
             except TimeoutError:
                 last = SourceError(f"{shown} timed out after {self.timeout:g} s", transient=True)
             except (http.client.IncompleteRead, ValueError) as exc:
@@ -165,18 +194,31 @@ class HttpClient:
                 )
             if attempt < self.retries:
                 delay = min(self.max_wait, wait if wait is not None else self.backoff * 2**attempt)
+                if time.monotonic() + delay >= until:
+                    break  # the wait alone would pass the deadline
                 log.warning("%s; retry %d of %d in %.1f s", last, attempt + 1, self.retries, delay)
                 self.sleep(delay)
-        assert last is not None
-        raise SourceError(f"{last} (gave up after {self.retries + 1} attempts)",
+        if last is None:
+            last = SourceError(f"{shown} was not tried: its deadline had passed", transient=True)
+        raise SourceError(f"{last} (gave up after {attempt + 1} attempt(s))",
                           status=last.status, transient=True)
 
-    def _once(self, full_url: str) -> bytes:
+    def _once(self, full_url: str, until: float) -> bytes:
         request = urllib.request.Request(
             full_url, headers={"User-Agent": f"venecon/{__version__}", "Accept": "application/json"}
         )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-            body = response.read()
+        started = time.monotonic()
+        timeout = max(0.001, min(self.timeout, until - started))
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            chunks = []
+            while True:  # read1: returns what has arrived, so the clock is checked as it drips
+                chunk = response.read1(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                if time.monotonic() > until:
+                    raise _PastDeadline(time.monotonic() - started)
+            body = b"".join(chunks)
             expected = response.headers.get("Content-Length")
             if expected is not None and expected.isdigit() and int(expected) != len(body):
                 raise http.client.IncompleteRead(body, int(expected) - len(body))
