@@ -200,3 +200,34 @@ def test_flag_column_must_name_one_other_column(flag) -> None:
 
 def test_every_error_above_is_a_venecon_error() -> None:
     assert issubclass(StudyError, VeneconError) and issubclass(DataValueError, VeneconError)
+
+
+def _report_of(frame: pd.DataFrame, tmp_path: Path, treated: str = "ZZZ", **kw) -> Path:
+    from venecon.report.render import write_study_report
+
+    s = Study(name="draw", treated=treated, treatment=2015,
+              outcome={"frame": frame, "units": "kb/d $^"},
+              window={"pre": [1990, 2014], "post": [2015, 2020]},
+              estimators={"synthetic_control": {"v": "equal", "placebo": False}},
+              robustness={"enabled": False}, **kw)
+    out = tmp_path / "out"
+    write_study_report([s.run()], out)
+    return out
+
+
+def test_a_unit_named_like_mathtext_is_drawn_literally(tmp_path: Path) -> None:
+    frame = _panel()
+    frame["unit"] = frame["unit"].replace({"ZZZ": "$x^$"})
+    out = _report_of(frame, tmp_path, treated="$x^$", title="$x^$ and $\\frac{$")
+    assert (out / "figures" / "study_draw_headline.png").stat().st_size > 1000
+    assert "$x^$" in (out / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("time", [2000, 2016])
+def test_a_value_too_large_to_draw_is_a_data_value_error(tmp_path: Path, time: int) -> None:
+    frame = _panel()
+    frame.loc[(frame["unit"] == "ZZZ") & (frame["time"] == time), "value"] = 1e308
+    with pytest.raises(DataValueError, match="too large to draw or tabulate"):
+        _report_of(frame, tmp_path)
+    assert not (tmp_path / "out" / "report.md").exists()

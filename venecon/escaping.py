@@ -19,8 +19,10 @@ string in a spreadsheet.
   starting with ``= + - @``, a tab or a carriage return gets a leading single
   quote (https://owasp.org/www-community/attacks/CSV_Injection). Numbers are
   never touched: :func:`csv_frame` quotes text cells only.
-- Matplotlib labels (:func:`mathtext_text`): ``$`` as ``\\$`` so mathtext
-  never parses user text.
+
+Report figures draw every text literally (``text.parse_math`` off while the
+report is written, :func:`venecon.report.render.write_report`), so a ``$`` in
+a unit name never starts matplotlib mathtext.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ __all__ = [
     "latex_text",
     "markdown_fence",
     "markdown_text",
-    "mathtext_text",
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -117,8 +118,3 @@ def csv_frame(frame: Any) -> Any:
             out[col] = out[col].map(csv_cell)
     out.columns = [csv_cell(c) for c in out.columns]
     return out
-
-
-def mathtext_text(text: Any) -> str:
-    """``text`` for a matplotlib label: ``$`` escaped so mathtext never parses it."""
-    return str(text).replace("$", r"\$")

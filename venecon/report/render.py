@@ -134,7 +134,49 @@ def write_report(a: Analysis | None, out: Path, studies: Sequence[Any] = (),
     ``a`` is the standard analysis (or None: a report of the studies alone, as
     ``venecon study run`` writes); ``studies`` are :class:`~venecon.study.StudyResults`.
     """
+    import matplotlib
+
     from . import standard_sections, study_sections  # noqa: F401 - register the built-in sections
+
+    check_drawable(studies)
+    # titles, units and unit names are the user's text: a "$" never starts mathtext
+    with matplotlib.rc_context({"text.parse_math": False}):
+        _write_report(a, out, studies, config)
+
+
+#: Largest magnitude drawn or tabulated: beyond it axis arithmetic overflows.
+DRAWABLE = 1e300
+
+
+def check_drawable(studies: Sequence[Any]) -> None:
+    """Refuse estimates too large to draw or tabulate (before anything is written).
+
+    Raises
+    ------
+    DataValueError
+        An estimate or a value of its path is infinite or beyond :data:`DRAWABLE`.
+    """
+    import numpy as np
+
+    from ..exceptions import DataValueError
+
+    for r in studies:
+        for key, e in getattr(r, "estimates", {}).items():
+            values = [v for v in (e.average_effect, e.lower, e.upper) if v is not None]
+            path = getattr(e, "path", None)
+            if path is not None and hasattr(path, "select_dtypes"):
+                values += list(path.select_dtypes("number").to_numpy(dtype="float64").ravel())
+            arr = np.asarray(values, dtype="float64")
+            bad = arr[np.isinf(arr) | (np.abs(np.nan_to_num(arr)) > DRAWABLE)]
+            if bad.size:
+                raise DataValueError(
+                    f"study {r.study.name!r}, {key}: the estimate holds {bad[0]:g}, too large to "
+                    f"draw or tabulate (beyond {DRAWABLE:g}); check the outcome for a sentinel "
+                    "or overflowing value, or rescale it (e.g. to thousands or millions)")
+
+
+def _write_report(a: Analysis | None, out: Path, studies: Sequence[Any],
+                  config: dict[str, Any] | None) -> None:
     from .renderers import to_html, to_markdown
     from .sections import ReportContext, compose
 

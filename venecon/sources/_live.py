@@ -143,6 +143,10 @@ def retrieve(
         if entry is not None:
             _warn_cached(entry, what, f"the request failed ({exc})")
             return entry, True
+        if deadline is not None and time.monotonic() >= deadline:
+            raise SourceError(
+                f"{exc}; the query's deadline (Session.deadline) has passed. The pages read so "
+                "far are cached, so retrying later resumes.", transient=True) from None
         raise OfflineError(
             f"{exc}. No usable cached copy of the {what} exists in {cache.root}"
             f"{' (the cached one is corrupt)' if corrupt else ''}. Check the connection and "

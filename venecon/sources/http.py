@@ -200,7 +200,8 @@ class HttpClient:
                 self.sleep(delay)
         if last is None:
             last = SourceError(f"{shown} was not tried: its deadline had passed", transient=True)
-        raise SourceError(f"{last} (gave up after {attempt + 1} attempt(s))",
+        tries = attempt + 1
+        raise SourceError(f"{last} (gave up after {tries} attempt{'s' if tries > 1 else ''})",
                           status=last.status, transient=True)
 
     def _once(self, full_url: str, until: float) -> bytes:
