@@ -8,9 +8,10 @@ string in a spreadsheet.
 
 - HTML (:func:`html_text`): ``& < > " '`` as entities, safe in element text
   and in quoted attribute values.
-- Markdown (:func:`markdown_text`): outside code spans, ``<`` as ``&lt;``
-  (raw HTML is allowed in Markdown) and a ``]`` that would close a link,
-  image or reference backslash-escaped (no links or images from user text); ``*``, ``_`` and backticks are left for the
+- Markdown (:func:`markdown_text`): outside code spans, ``\\`` doubled (a
+  user backslash never undoes an escape), ``<`` as ``&lt;`` (raw HTML is
+  allowed in Markdown) and a ``]`` that would close a link, image or
+  reference backslash-escaped (no links or images from user text); ``*``, ``_`` and backticks are left for the
   emphasis and code spans the report itself writes. :func:`markdown_fence`
   picks a code fence longer than any backtick run of the text it encloses.
 - LaTeX (:func:`latex_text`): the ten special characters as their text-mode
@@ -71,21 +72,28 @@ def html_text(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _markdown_plain(text: str) -> str:
-    # "<" opens every HTML tag and autolink; "](", "][" and "]:" close link, image and
-    # reference syntax. Brackets elsewhere ("12.3 [1.0, 2.0]") stay as they are.
-    return _LINK_CLOSE.sub(r"\\]", text.replace("<", "&lt;"))
+def _markdown_plain(text: str, brackets: bool) -> str:
+    # user backslashes are literal, so none can undo an escape below; "<" opens every HTML
+    # tag and autolink; "](", "][" and "]:" close link, image and reference syntax
+    text = text.replace("\\", "\\\\").replace("<", "&lt;")
+    if brackets:
+        return text.replace("[", "\\[").replace("]", "\\]")
+    return _LINK_CLOSE.sub(r"\\]", text)
 
 
-def markdown_text(text: Any) -> str:
-    """``text`` for Markdown prose, headings and table cells: no raw HTML, links or images."""
+def markdown_text(text: Any, *, brackets: bool = False) -> str:
+    """``text`` for Markdown prose, headings and table cells: no raw HTML, links or images.
+
+    ``brackets=True`` escapes every ``[`` and ``]`` (for text inside an image
+    description or link text, where the writer's own ``](`` follows).
+    """
     text = str(text)
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
-        out.append(_markdown_plain(text[pos:m.start()]))
+        out.append(_markdown_plain(text[pos:m.start()], brackets))
         out.append(m.group(0))  # inside a code span everything is literal text already
         pos = m.end()
-    out.append(_markdown_plain(text[pos:]))
+    out.append(_markdown_plain(text[pos:], brackets))
     return "".join(out)
 
 
@@ -101,9 +109,16 @@ def latex_text(text: Any) -> str:
 
 
 def csv_cell(value: Any) -> Any:
-    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula.
+
+    Carriage returns inside text become ``\n``: the writers end lines with
+    ``\n``, and the csv module quotes a field only for the characters of its
+    line terminator, so a bare ``\r`` would split a row in a spreadsheet.
+    """
+    if isinstance(value, str):
+        if value.startswith(_FORMULA_START):
+            value = "'" + value
+        return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 

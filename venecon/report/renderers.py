@@ -53,7 +53,7 @@ def to_markdown(blocks: list[Block]) -> str:
             out.append("")
         elif kind == "fig":
             stem, path, caption = value
-            out.append(f"![{md(caption)}](figures/{quote(path.name)})\n\n"
+            out.append(f"![{md(caption, brackets=True)}](figures/{quote(path.name)})\n\n"
                        f"*Figure ({md(stem)}): {md(caption)}*\n")
     return "\n".join(out).rstrip() + "\n"
 
