@@ -1127,7 +1127,7 @@ def test_fuzz_study_entry_points(tmp_path_factory):
     assert seen.total() >= 250, seen
 
 
-def _outside_code(md: str) -> str:
+def outside_code(md: str) -> str:
     """Markdown without fenced blocks and code spans (their content is literal text)."""
     import re
 
@@ -1194,7 +1194,7 @@ def test_fuzz_output_writers(tmp_path_factory):
             if tag == "img":
                 assert dict(attrs).get("src", "").startswith("figures/"), md
         assert not re.search(r"<(?!details>|summary>|/summary>|/details>)[A-Za-z/!?]",
-                             _outside_code(md)), md
+                             outside_code(md)), md
         page = to_html(blocks, a)
         for tag, attrs in _tags(page):
             assert tag in _OWN_TAGS, (tag, texts)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_fuzz_api import outside_code
 
 from venecon.cli import main
 from venecon.escaping import csv_cell, latex_text, markdown_text
@@ -31,19 +32,6 @@ def _frame(treated: str = "ZZZ") -> pd.DataFrame:
                         seed=1, n_covariates=0)
     unit = p["unit"].replace({"treated": treated})
     return pd.DataFrame({"unit": unit, "time": p["period"] + 2000, "value": p["y"]})
-
-
-def _outside_fences(md: str) -> str:
-    """Markdown without its fenced code blocks (their content is literal text)."""
-    out, fence = [], None
-    for line in md.splitlines():
-        if fence is None and line.startswith("```"):
-            fence = line[: len(line) - len(line.lstrip("`"))]
-        elif fence is not None and line.strip() == fence:
-            fence = None
-        elif fence is None:
-            out.append(line)
-    return "\n".join(out)
 
 
 def _study(name: str = "inject", **kw) -> Study:
@@ -80,7 +68,7 @@ def test_toml_and_cli_names_are_checked(tmp_path: Path, name: str, capsys) -> No
 def test_user_text_is_escaped_in_every_output(tmp_path: Path) -> None:
     s = _study(title=SCRIPT, description=SCRIPT + " [click](javascript:alert(1))")
     write_study_report([s.run()], tmp_path)
-    md = _outside_fences((tmp_path / "report.md").read_text(encoding="utf-8"))
+    md = outside_code((tmp_path / "report.md").read_text(encoding="utf-8"))
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<script" not in md and "<script" not in html
     assert "](javascript" not in md
@@ -108,7 +96,7 @@ def test_html_attributes_and_markdown_blocks_are_escaped(tmp_path: Path) -> None
     assert 'id="fig-x&quot;onload=&quot;alert(1)"' in html
     md = to_markdown(blocks)
     assert "````\n```\n<script>x</script>\n````" in md  # a fence the code cannot close
-    assert "<script" not in _outside_fences(md)
+    assert "<script" not in outside_code(md)
     assert "<img" not in md
     assert "`<code>`" in md  # code spans are literal already
 

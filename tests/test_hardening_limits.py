@@ -29,12 +29,13 @@ pytestmark = pytest.mark.timeout(60)
 class DripServer:
     """Answers every request on 127.0.0.1 with a valid header, then one body byte every 0.3 s."""
 
-    def __init__(self, interval: float = 0.3, size: int = 200) -> None:
+    def __init__(self, interval: float = 0.3, size: int = 200, headers: bool = False) -> None:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         self.interval, self.size, self.stop = interval, size, threading.Event()
+        self.headers = headers  # drip the header lines too
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -48,8 +49,14 @@ class DripServer:
     def _drip(self, conn: socket.socket) -> None:
         try:
             conn.recv(65536)
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                         + f"Content-Length: {self.size}\r\n\r\n".encode())
+            head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    + f"X-Pad: {'x' * self.size}\r\nContent-Length: {self.size}\r\n\r\n".encode())
+            for k in range(len(head) if self.headers else 1):
+                if self.stop.is_set():
+                    return
+                conn.sendall(head[k:k + 1] if self.headers else head)
+                if self.headers:
+                    time.sleep(self.interval)
             for _ in range(self.size):
                 if self.stop.is_set():
                     break
@@ -78,6 +85,18 @@ def test_a_slow_drip_body_is_cut_off_by_the_client_deadline(drip) -> None:
     with pytest.raises(SourceError, match="past its deadline"):
         client.get(drip.url + "/x", {})
     assert time.monotonic() - started < 4  # before: 200 x 0.3 s per attempt
+
+
+def test_slow_drip_headers_are_cut_off_too() -> None:
+    server = DripServer(headers=True)
+    try:
+        client = HttpClient(timeout=1, retries=2, max_time=2, sleep=lambda s: None)
+        started = time.monotonic()
+        with pytest.raises(SourceError, match="past its deadline"):
+            client.get(server.url + "/x", {})
+        assert time.monotonic() - started < 4
+    finally:
+        server.close()
 
 
 def test_a_slow_drip_is_cut_off_by_the_session_deadline(drip, tmp_path, monkeypatch) -> None:

@@ -11,10 +11,14 @@ The sleep function is injectable so tests run fast.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import http.client
 import json
 import logging
+import socket
+import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -210,17 +214,64 @@ class HttpClient:
         )
         started = time.monotonic()
         timeout = max(0.001, min(self.timeout, until - started))
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            chunks = []
-            while True:  # read1: returns what has arrived, so the clock is checked as it drips
-                chunk = response.read1(1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                if time.monotonic() > until:
-                    raise _PastDeadline(time.monotonic() - started)
-            body = b"".join(chunks)
-            expected = response.headers.get("Content-Length")
-            if expected is not None and expected.isdigit() and int(expected) != len(body):
-                raise http.client.IncompleteRead(body, int(expected) - len(body))
-            return body
+        sockets: list[socket.socket] = []
+        # a server dripping its status line or headers is cut at the deadline too: the timer
+        # shuts the connection, and the blocked read fails at once
+        cutter = threading.Timer(max(0.0, until - started), _shut, args=(sockets,))
+        cutter.daemon = True
+        cutter.start()
+        try:
+            with _opener(sockets).open(request, timeout=timeout) as response:
+                chunks = []
+                while True:  # read1 returns what has arrived: the clock is checked as it drips
+                    chunk = response.read1(1 << 16)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    if time.monotonic() > until:
+                        raise _PastDeadline(time.monotonic() - started)
+                body = b"".join(chunks)
+                expected = response.headers.get("Content-Length")
+                if expected is not None and expected.isdigit() and int(expected) != len(body):
+                    raise http.client.IncompleteRead(body, int(expected) - len(body))
+                return body
+        except (OSError, http.client.HTTPException) as exc:
+            if time.monotonic() >= until and not isinstance(exc, urllib.error.HTTPError):
+                raise _PastDeadline(time.monotonic() - started) from exc
+            raise
+        finally:
+            cutter.cancel()
+
+
+def _shut(sockets: list[socket.socket]) -> None:
+    for sock in sockets:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _opener(sockets: list[socket.socket]) -> urllib.request.OpenerDirector:
+    """A urllib opener whose HTTP(S) connections record their sockets in ``sockets``."""
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class SecureConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> Any:
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def __init__(self) -> None:
+            self.context = ssl.create_default_context()
+            super().__init__(context=self.context)
+
+        def https_open(self, req: urllib.request.Request) -> Any:
+            return self.do_open(SecureConnection, req, context=self.context)
+
+    return urllib.request.build_opener(Handler, SecureHandler)
