@@ -103,7 +103,8 @@ def test_html_attributes_and_markdown_blocks_are_escaped(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("text, expected", [
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\nx"), ("a\r\nb", "a\nb"), ("plain", "plain"), (-1.5, -1.5), ("", "")])
+    ("\tx", "'\tx"), ("\rx", "'\nx"), ("a\r\nb", "a\nb"), ("plain", "plain"), (-1.5, -1.5),
+    ("", "")])
 def test_csv_formula_prefix_rule(text, expected) -> None:
     assert csv_cell(text) == expected
 

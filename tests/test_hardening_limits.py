@@ -12,7 +12,6 @@ import threading
 import time
 
 import pytest
-from test_sources_http import KEY  # noqa: F401  (the session fixture's key)
 
 from venecon.cli import main
 from venecon.exceptions import ModelSpecificationError, OptionError, SourceError, VeneconError

@@ -11,8 +11,9 @@ string in a spreadsheet.
 - Markdown (:func:`markdown_text`): outside code spans, ``\\`` doubled (a
   user backslash never undoes an escape), ``<`` as ``&lt;`` (raw HTML is
   allowed in Markdown) and a ``]`` that would close a link, image or
-  reference backslash-escaped (no links or images from user text); ``*``, ``_`` and backticks are left for the
-  emphasis and code spans the report itself writes. :func:`markdown_fence`
+  reference backslash-escaped (no links or images from user text); ``*``,
+  ``_`` and backticks are left for the emphasis and code spans the report
+  itself writes. :func:`markdown_fence`
   picks a code fence longer than any backtick run of the text it encloses.
 - LaTeX (:func:`latex_text`): the ten special characters as their text-mode
   commands.
@@ -123,7 +124,7 @@ def csv_cell(value: Any) -> Any:
 
 
 def csv_frame(frame: Any) -> Any:
-    """A copy of a DataFrame with every text cell and column name passed through :func:`csv_cell`."""
+    """A copy of a DataFrame with each text cell and column name passed through :func:`csv_cell`."""
     from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
 
     out = frame.copy()

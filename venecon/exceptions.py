@@ -231,7 +231,7 @@ class DataValueError(ModelSpecificationError):
 
 
 class OutputError(VeneconError, OSError):
-    """Writing the output directory failed (a full disk, a lost permission); ``--out`` is unchanged."""
+    """Writing the output failed (a full disk, a lost permission); ``--out`` is unchanged."""
 
 
 class VeneconWarning(UserWarning):

@@ -45,7 +45,8 @@ def check_bound(value: Any, name: str, owner: str) -> None:
         raise ModelSpecificationError(
             f"{owner}: {name}={value:,} is beyond the documented bound of {limit:,}; a value "
             f"this large would run for hours or days. Pass a smaller {name}, or raise the bound "
-            f"on purpose: `from venecon.limits import raised`, then `with raised({name}={value}): ...`")
+            f"on purpose: `from venecon.limits import raised`, then "
+            f"`with raised({name}={value}): ...`")
 
 
 @contextlib.contextmanager

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..study.output import check_unique_names
 from .analysis import Analysis, run_analysis
 from .config import load_config, validate
 from .figures import make_figures
-from ..study.output import check_unique_names
 from .output import staged_output, write_json
 
 __all__ = [
@@ -211,11 +211,10 @@ def _study_csv_tables(studies: Sequence[Any], tables: Path) -> None:
     for r in studies:
         if not r.identified:
             continue
-        csv_frame(estimates_table(r)).to_csv(tables / f"{r.study.name}_estimates.csv", index=False,
-                                  float_format="%.10g", lineterminator="\n")
+        csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
+        csv_frame(estimates_table(r)).to_csv(tables / f"{r.study.name}_estimates.csv", **csv)
         if r.robustness is not None and r.robustness.n_specifications:
-            csv_frame(r.robustness.table).to_csv(tables / f"{r.study.name}_robustness.csv", index=False,
-                                      float_format="%.10g", lineterminator="\n")
+            csv_frame(r.robustness.table).to_csv(tables / f"{r.study.name}_robustness.csv", **csv)
 
 
 def write_study_report(studies: Sequence[Any], out: str | Path) -> Path:

@@ -122,8 +122,8 @@ class HttpClient:
         self.sleep = sleep
 
     def get(
-        self, url: str, params: Mapping[str, Any], *, validate: Callable[[bytes], Any] | None = None,
-        deadline: float | None = None,
+        self, url: str, params: Mapping[str, Any], *,
+        validate: Callable[[bytes], Any] | None = None, deadline: float | None = None,
     ) -> bytes:
         """GET ``url`` with query ``params`` and return the body.
 

@@ -40,8 +40,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         import tomli as tomllib  # type: ignore[no-redef]
     from ..userfiles import MAX_CONFIG_BYTES, read_regular_file
 
-    raw = read_regular_file(path, MAX_CONFIG_BYTES, lambda problem, fix: StudyError(
-        "study", problem, fix if "existing" not in fix else "give an existing TOML file"))
+    raw = read_regular_file(path, MAX_CONFIG_BYTES,
+                            lambda problem, fix: StudyError("study", problem, fix))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
