@@ -116,3 +116,13 @@ def test_latex_and_markdown_escapes() -> None:
     assert markdown_text("``<b>`") == "``&lt;b>`"  # an unclosed run is no code span
     assert markdown_text("![x](y) [r]: z") == "![x\\](y) [r\\]: z"
     assert markdown_text("12.3 [1.0, 2.0]") == "12.3 [1.0, 2.0]"
+
+
+def test_model_summary_latex_escapes_once_and_keeps_comments_on_one_line() -> None:
+    """Before: ``\\`` became ``\\textbackslash{}`` and then its braces were escaped again."""
+    from venecon.models.results import Summary
+
+    latex = Summary("y\\x{1}\n\\input{/etc/passwd}", [("unit", "50% & $x^$")], [], []).as_latex()
+    first = latex.splitlines()[0]
+    assert first == r"% y\textbackslash{}x\{1\} \textbackslash{}input\{/etc/passwd\}"
+    assert r"unit & 50\% \& \$x\textasciicircum{}\$ \\" in latex
