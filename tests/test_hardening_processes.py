@@ -101,7 +101,9 @@ def test_a_signal_cleans_up_and_prints_one_line(tmp_path: Path, sig, rc: int, wo
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == rc, err
+    # 128 + n (what main returns) or death by the signal itself: a shell shows 128 + n for both;
+    # the latter was seen once on a loaded machine (after the one line was printed)
+    assert proc.returncode in (rc, -sig), err
     assert "Traceback" not in err and word in err
     assert len(err.strip().splitlines()) == 1, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fast.toml"]
