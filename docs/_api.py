@@ -23,6 +23,7 @@ PACKAGES = [
     ("venecon.study", "Studies", "Declared designs that run every applicable estimator with robustness."),
     ("venecon.report", "Report", "The report composed from studies."),
     ("venecon.parallel", "Parallel execution", "joblib locally, Dask on a cluster, deterministic for any backend."),
+    ("venecon.limits", "Work bounds", "Documented ceilings on replications and simulations, raised on purpose."),
 ]
 
 

@@ -9,14 +9,16 @@ estimates are finite) or raises a :class:`~venecon.exceptions.VeneconError`.
 Anything else (a raw ``KeyError``, ``LinAlgError``, ``ZeroDivisionError``, a
 plain ``ValueError``, a silent infinity) fails.
 
+The study entry points (a TOML file, a user CSV, ``Study(...)`` in Python)
+and the output writers (Markdown, HTML, LaTeX, CSV) are fuzzed too (issue 23):
+a study either validates (with a slug name) or raises a ``VeneconError``, and
+no generated user text survives a writer as markup, a link or a spreadsheet
+formula. Those two tests count their own cases and need at least 500 between
+them in every run, whatever else runs.
+
 Runs are deterministic (``derandomize=True``) and bounded (small data, few
 simulations); the module prints the number of generated cases and the outcome
 tally per entry point at the end.
-
-Failures found in modules owned by other work streams are listed in
-:data:`KNOWN`: the fuzz counts them as ``known`` instead of failing, and each
-has a concrete ``xfail(strict=True)`` case below, so deleting the entry once
-the owner's fix is merged makes both strict again.
 """
 
 from __future__ import annotations
@@ -43,15 +45,8 @@ SETTINGS = settings(derandomize=True, deadline=None, database=None, print_blob=F
                     suppress_health_check=list(HealthCheck),
                     max_examples=int(os.environ.get("VENECON_FUZZ_EXAMPLES", "40")))
 
-#: Failures in modules this work stream does not own: id -> (entry point, exception type,
-#: text in the message or "" for any, owner and reason). Remove an entry when fixed.
-_REPORT = "report (venecon/report/config.py)"
-KNOWN: dict[str, tuple[str, str, str, str]] = {
-    # key: (entry point, exception type, text in its message, owner: what is wrong)
-}
-
-#: Former KNOWN entries, fixed at their root: id -> (entry point, venecon error, text in its
-#: message). Each is run on its concrete input below and must raise exactly that error.
+#: Failures found by earlier runs, fixed at their root: id -> (entry point, venecon error, text
+#: in its message). Each is run on its concrete input below and must raise exactly that error.
 FIXED: dict[str, tuple[str, str, str]] = {
     "cli-non-utf8-config": ("cli", "ConfigError", "not UTF-8"),
     **{f"{api}-empty": (api, "InsufficientDataError", "the series is empty")
@@ -98,19 +93,10 @@ FIXED: dict[str, tuple[str, str, str]] = {
 }
 
 TALLY: Counter[tuple[str, str]] = Counter()
-RAN: set[str] = set()
-#: With $VENECON_FUZZ_EXPLORE set, failures are collected (and printed) instead of raised:
-#: how the KNOWN list was found.
+#: With $VENECON_FUZZ_EXPLORE set, failures are collected (and printed) instead of raised.
 EXPLORE = bool(os.environ.get("VENECON_FUZZ_EXPLORE"))
 FOUND: Counter[str] = Counter()
 CASES: dict[str, str] = {}
-
-
-def _known(api: str, exc: BaseException) -> str | None:
-    for key, (where, kind, text, _) in KNOWN.items():
-        if where == api and type(exc).__name__ == kind and text in str(exc):
-            return key
-    return None
 
 
 def _finite(result) -> bool:
@@ -122,11 +108,7 @@ def _finite(result) -> bool:
 
 
 def _unexpected(api: str, exc: BaseException, message: str, case) -> None:
-    """A known failure is tallied; any other fails the test (or, exploring, is collected)."""
-    key = _known(api, exc)
-    if key is not None:
-        TALLY[(api, f"known:{key}")] += 1
-        return
+    """Fail the test (or, exploring, collect the failure)."""
     if not EXPLORE:
         raise AssertionError(message) from exc
     FOUND[message] += 1
@@ -136,7 +118,6 @@ def _unexpected(api: str, exc: BaseException, message: str, case) -> None:
 
 def check(api: str, call, *, finite: bool = False, case=None):
     """Run ``call``; only a return or a VeneconError may come out (and finite estimates)."""
-    RAN.add(api)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -883,9 +864,9 @@ def test_fuzz_cli(offline, tmp_path_factory, capsys, argv):
     assert code in (None, 0, 2)
 
 
-# --------------------------------------------------------------------------- known failures
+# --------------------------------------------------------------------------- fixed failures
 def _known_case(key: str):
-    """The concrete input behind ``KNOWN[key]``, as a thunk."""
+    """The concrete input behind ``FIXED[key]``, as a thunk."""
     from venecon.models import (
         ITS,
         InterventionARIMA,
@@ -901,7 +882,7 @@ def _known_case(key: str):
                                                                        "n_simulations": 20}),
           "LocalProjections": (LocalProjections, {"horizons": 6}),
           "StructuralBreaks": (StructuralBreaks, {"n_sim": 19, "max_breaks": 2})}
-    api = KNOWN[key][0] if key in KNOWN else FIXED[key][0]
+    api = FIXED[key][0]
     kind = key.removeprefix(api + "-")
     if api in ts:
         cls, fixed = ts[api]
@@ -970,25 +951,9 @@ def _known_case(key: str):
     raise AssertionError(key)
 
 
-@pytest.mark.parametrize("key", [
-    pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=f"{KNOWN[key][3]} -> "
-                                                                  f"{KNOWN[key][1]}"))
-    for key in sorted(KNOWN)])
-def test_known_failure_raises_only_venecon_errors(key):
-    """Each KNOWN entry on its concrete input; XPASS (a failure, strict) once it is fixed."""
-    call = _known_case(key)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            result = call()
-        except VeneconError:
-            return
-    assert _finite(result), f"non-finite estimates: {result.params}"
-
-
 @pytest.mark.parametrize("key", sorted(FIXED))
 def test_fixed_case_raises_its_specific_venecon_error(key):
-    """Each former KNOWN entry (a raw traceback before its fix) now raises a clear venecon error."""
+    """Each former failure (a raw traceback before its fix) now raises a clear venecon error."""
     import venecon.exceptions as errors
 
     _, kind, text = FIXED[key]
@@ -1036,11 +1001,217 @@ def test_issue15_found_cases_in_data_and_registry(tmp_path, monkeypatch):
     venecon.reset_events()
 
 
-def test_the_fuzz_generated_enough_cases():
-    """At least 500 cases per full run of this module (counted across the tests above)."""
-    expected = {"load", "events", "add_events", "regimes", "ITS", "InterventionARIMA",
-                "LocalProjections", "StructuralBreaks", "SyntheticControl", "EventStudy",
-                "revenue.estimate", "revenue.lost", "report.load_config", "cli"}
-    if not expected <= RAN:
-        pytest.skip("only part of the fuzz module ran")
-    assert sum(TALLY.values()) >= 500
+# --------------------------------------------------------------------------- studies and writers
+#: Text a careless or hostile user might put in a name, title, unit or unit name.
+NASTY = ["iran-2012", "x", "A-Upper", "a/b", "../up", "", " ", "NA", "null", "$x^$", "$\\frac{$",
+         "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "=HYPERLINK(\"x\")",
+         "+1", "-1", "@SUM(A1)", "\tx", "\rx", "[a](javascript:alert(1))", "![i](x)", "[r]: x",
+         "``<b>`", "\\`<i>`", "```\n<script>", "a|b", "50% & $5 #1 _{~}^\\", "x" * 120,
+         "café", "line\nbreak", "<!-- c -->", "&lt;b&gt;", "<", "]("]
+nasty_text = st.one_of(st.sampled_from(NASTY), st.text(
+    alphabet=st.sampled_from(list("ab1-_ <>&\"'$`[]()=+@|*#%{}~^\\\t\r\n!:/é")), max_size=16))
+
+#: A valid study; each generated case damages up to two of its fields (see _STUDY_BAD).
+_STUDY_GOOD = {"name": "fz", "title": "Fuzz", "units": "kb/d", "treated": "ZZZ", "renamed": "ZZZ",
+               "treatment": 2008, "window": {"pre": [2000, 2007], "post": [2008, 2011]},
+               "flag_column": "flag", "predictor_years": None, "csv": "none",
+               "encoding": "utf-8"}
+_STUDY_BAD = {
+    "name": nasty_text, "title": nasty_text, "units": nasty_text,
+    "treated": st.one_of(st.sampled_from(["NA", "nope"]), nasty_text),
+    "renamed": st.sampled_from(["NA", "$x^$", "<b>", "=1+1", "null", "N/A", " ZZZ"]),
+    "treatment": st.sampled_from(["2008", "2008-01", "2008-02-30", "2007-02-29", 1, True, None,
+                                  2030, "eo13808", "2008-13", 2008.0, [2008], "", 1999]),
+    "window": st.sampled_from([{"pre": [2000, 2007], "post": [2008, "end"]},
+                               {"pre": [2007, 2000], "post": [2008, 2011]},
+                               {"pre": [2000, 2009], "post": [2008, 2011]},
+                               {"pre": ["2000-01", "2007-02-30"], "post": [2008, 2011]},
+                               {"pre": [2000], "post": [2008, 2011]}, {},
+                               {"pre": [1990, 2007], "post": [2008, 2030]}]),
+    "flag_column": st.sampled_from([["flag"], "value", "unit", "time", "", 3, None, "other"]),
+    "predictor_years": st.sampled_from([[2001], [2010], [], ["x"], [2001.5], [1990],
+                                        [2001, 2001]]),
+    "csv": st.sampled_from(["empty", "blank", "latin1", "ragged", "bom", "header_only",
+                            "text_value", "missing_column", "dup_row"]),
+    "encoding": st.just("latin-1"),
+}
+_STUDY_CASE = st.tuples(
+    st.sampled_from(["python", "toml", "csv"]),
+    st.lists(st.sampled_from(sorted(_STUDY_BAD)), max_size=2, unique=True).flatmap(
+        lambda chosen: st.fixed_dictionaries({k: _STUDY_BAD[k] for k in chosen})),
+).map(lambda t: {"entry": t[0], **_STUDY_GOOD, **t[1]})
+
+
+def _study_frame() -> pd.DataFrame:
+    from venecon.models.synth_grid import simulated_panel
+
+    p = simulated_panel(n_donors=4, n_periods=12, treatment_period=9, effect=-5.0, noise=0.5,
+                        seed=1, n_covariates=0)
+    return pd.DataFrame({"unit": p["unit"].replace({"treated": "ZZZ"}),
+                         "time": p["period"] + 2000, "value": p["y"]})
+
+
+def _csv_bytes(frame: pd.DataFrame, how: str) -> bytes:
+    text = frame.to_csv(index=False)
+    return {"empty": b"", "blank": b" \n\n", "header_only": b"unit,time,value\n",
+            "latin1": (text + "caf\xe9,2000,1\n").encode("latin-1"),
+            "ragged": (text + "ZZZ,2030,1,2,3\n").encode(),
+            "bom": b"\xef\xbb\xbf" + text.encode(),
+            "text_value": text.replace("\nZZZ,2003,", "\nZZZ,2003,x").encode(),
+            "missing_column": frame.drop(columns="value").to_csv(index=False).encode(),
+            "dup_row": (text + text.splitlines()[1] + "\n").encode()}.get(how, text.encode())
+
+
+def _toml(study: dict) -> str:
+    def value(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, dict):
+            return "{" + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        if v is None:
+            return '"none"'
+        return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else repr(v)
+
+    estimators = study.pop("estimators")
+    lines = ["[study]"] + [f"{k} = {value(v)}" for k, v in study.items()]
+    for name, opts in estimators.items():
+        lines.append(f"[study.estimators.{name}]")
+        lines += [f"{k} = {value(v)}" for k, v in opts.items()]
+    return "\n".join(lines) + "\n"
+
+
+def test_fuzz_study_entry_points(tmp_path_factory):
+    """TOML, user CSV and ``Study(...)``: a valid study (slug name) or a VeneconError."""
+    from venecon.study import Study
+    from venecon.study.spec import check_name
+
+    base = _study_frame()
+    folder = tmp_path_factory.mktemp("studies")
+    seen = Counter()
+
+    @settings(SETTINGS, max_examples=int(os.environ.get("VENECON_FUZZ_STUDIES", "300")))
+    @given(case=_STUDY_CASE)
+    def run(case):
+        frame = base.copy()
+        frame["unit"] = frame["unit"].replace({"ZZZ": case["renamed"]})
+        treated = case["renamed"] if case["treated"] == "ZZZ" else case["treated"]
+        sc = {"v": "equal", "placebo": False}
+        if case["predictor_years"] is not None:
+            sc["predictor_years"] = case["predictor_years"]
+        outcome = {"units": case["units"]}
+        if case["flag_column"] is not None:
+            outcome["flag_column"] = case["flag_column"]
+        kw = {"name": case["name"], "title": case["title"], "treated": treated,
+              "treatment": case["treatment"], "window": case["window"],
+              "estimators": {"synthetic_control": sc}, "robustness": {"enabled": False}}
+        seen[case["entry"]] += 1
+        if case["entry"] == "python":
+            call = lambda: Study(**kw, outcome={**outcome, "frame": frame})  # noqa: E731
+        else:
+            path = folder / f"panel{seen.total()}.csv"
+            path.write_bytes(_csv_bytes(frame, case["csv"] if case["entry"] == "csv" else "none"))
+            study = {**kw, "outcome": {**outcome, "file": path.name}}
+            if case["entry"] == "csv":
+                call = lambda: Study(**{**kw, "outcome": {**outcome, "file": str(path)}})  # noqa
+            else:
+                toml = folder / f"study{seen.total()}.toml"
+                toml.write_bytes(_toml(study).encode(case["encoding"], errors="replace"))
+                call = lambda: Study.from_toml(toml)  # noqa: E731
+        result = check(f"study.{case['entry']}", call, case=case)
+        if result is not None:
+            assert check_name("name", result.name) == result.name
+
+    run()
+    assert seen.total() >= 250, seen
+
+
+def outside_code(md: str) -> str:
+    """Markdown without fenced blocks and code spans (their content is literal text)."""
+    import re
+
+    kept, fence = [], None
+    for line in md.splitlines():
+        if fence is None and line.startswith("```"):
+            fence = line[: len(line) - len(line.lstrip("`"))]
+        elif fence is not None and line.strip() == fence:
+            fence = None
+        elif fence is None:
+            kept.append(line)
+    return re.sub(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)", "", "\n".join(kept))
+
+
+_OWN_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "pre",
+             "code", "strong", "em", "table", "caption", "thead", "tbody", "tr", "th", "td",
+             "details", "summary", "figure", "img", "figcaption"}
+_OWN_ATTRS = {"lang", "charset", "name", "content", "class", "id", "alt", "src"}
+
+
+def _tags(text: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    Collect().feed(text)
+    return found
+
+
+def test_fuzz_output_writers(tmp_path_factory):
+    """No generated user text survives a writer as markup, a link, LaTeX or a formula."""
+    import csv
+    import io
+    import re
+
+    from markdown_it import MarkdownIt
+
+    from venecon.escaping import csv_frame, latex_text
+    from venecon.report.renderers import tex_table, to_html, to_markdown
+
+    png = tmp_path_factory.mktemp("fig") / "f.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n")
+    md_parser = MarkdownIt("commonmark").enable("table")
+    seen = Counter()
+
+    @settings(SETTINGS, max_examples=int(os.environ.get("VENECON_FUZZ_WRITERS", "300")))
+    @given(texts=st.lists(nasty_text, min_size=6, max_size=6))
+    def run(texts):
+        a, b, c, d, e, f = texts
+        blocks = [("h", (2, a)), ("p", f"**{b}** and {c}"), ("table", (["unit", e], [[d, f]], a)),
+                  ("details", (b, c)), ("code", d), ("fig", (e, png, f))]
+        seen["writers"] += 1
+        TALLY[("writers", "ok")] += 1
+        md = to_markdown(blocks)
+        rendered = md_parser.render(md)
+        for tag, attrs in _tags(rendered):  # formatting only: no link, script or raw HTML
+            assert tag in {"h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "em", "table",
+                           "thead", "tbody", "tr", "th", "td", "pre", "code", "details",
+                           "summary", "img", "br", "hr", "ul", "ol", "li", "blockquote"}, (tag, md)
+            if tag == "img":
+                assert dict(attrs).get("src", "").startswith("figures/"), md
+        assert not re.search(r"<(?!details>|summary>|/summary>|/details>)[A-Za-z/!?]",
+                             outside_code(md)), md
+        page = to_html(blocks, a)
+        for tag, attrs in _tags(page):
+            assert tag in _OWN_TAGS, (tag, texts)
+            assert {k for k, _ in attrs} <= _OWN_ATTRS, (tag, attrs, texts)
+        frame = pd.DataFrame({"unit": [a, b, c], e or "x": [d, f, "ok"], "value": [1.0, -2, 3]})
+        buffer = io.StringIO()
+        csv_frame(frame).to_csv(buffer, index=False, lineterminator="\n")
+        for row in csv.reader(io.StringIO(buffer.getvalue())):
+            for cell in row:
+                if cell.startswith(("=", "+", "@", "\t", "\r")) or (
+                        cell.startswith("-") and not re.fullmatch(r"-[\d.e+-]+", cell)):
+                    raise AssertionError(f"formula cell {cell!r} from {texts}")
+        for text in (latex_text(a), tex_table([b], [[c]], d, "label")):
+            bare = re.sub(r"\\(?:[A-Za-z]+(?:\{\})?|[&%$#_{}])", "", text)
+            bare = bare.replace(r"\begin{table}", "")
+            assert not re.search(r"(?<!\\)[&%$#_~^]", bare.split("\\toprule")[-1]
+                                 .replace(" & ", " ").replace(r" \\", "")), text
+
+    run()
+    assert seen["writers"] >= 250, seen

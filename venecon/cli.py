@@ -64,11 +64,33 @@ def _data_build(args: argparse.Namespace) -> None:
         raise VeneconError(f"datasets/build.py failed with exit status {code}")
 
 
+def _n_jobs_arg(text: str) -> int:
+    """``--n-jobs``: a positive int or -1 (argparse reports anything else as a usage error)."""
+    from .parallel import check_n_jobs
+
+    try:
+        return int(check_n_jobs(int(text), "--n-jobs"))  # type: ignore[arg-type]
+    except (ValueError, VeneconError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of jobs: give a positive integer, or -1 for every core"
+        ) from exc
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    """``--n-jobs`` capped at the cores available, with a note when it was."""
+    from .parallel import cap_n_jobs
+
+    n, note = cap_n_jobs(args.n_jobs, "--n-jobs")
+    if note:
+        print(f"venecon: note: {note}", file=sys.stderr)
+    return n
+
+
 def _report(args: argparse.Namespace) -> None:
     from .report.render import build_report
 
     out = build_report(args.out, args.config, live=args.live, quiet=args.quiet,
-                       n_jobs=args.n_jobs)
+                       n_jobs=_jobs(args))
     if not args.quiet:
         print(out / "report.html")
 
@@ -76,7 +98,7 @@ def _report(args: argparse.Namespace) -> None:
 def _study_run(args: argparse.Namespace) -> None:
     from .study.cli import run_command
 
-    out = run_command(args.files, args.out, n_jobs=args.n_jobs, quiet=args.quiet)
+    out = run_command(args.files, args.out, n_jobs=_jobs(args), quiet=args.quiet)
     if not args.quiet:
         print(out / "report.html")
 
@@ -107,8 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--live", action="store_true", help="use the live vintage of monthly production and "
         "prices (venecon data refresh) instead of the bundled data")
     report.add_argument("--quiet", action="store_true", help="no progress output")
-    report.add_argument("--n-jobs", type=int, default=1,
-                        help="parallel jobs for the studies' robustness grids (joblib)")
+    report.add_argument("--n-jobs", type=_n_jobs_arg, default=1,
+                        help="parallel jobs for the studies' robustness grids (joblib; -1: every "
+                        "core; capped at the cores available)")
     report.set_defaults(run=_report)
     commands.add_parser("tour", help="a short tour of the bundled data").set_defaults(run=_tour)
     study = commands.add_parser("study", help="declared studies of sanctions episodes")
@@ -117,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "results.json and a report")
     study_run.add_argument("files", nargs="+", help="study TOML files, or names of bundled studies")
     study_run.add_argument("--out", default="venecon-study", help="output directory")
-    study_run.add_argument("--n-jobs", type=int, default=1, help="parallel jobs (joblib)")
+    study_run.add_argument("--n-jobs", type=_n_jobs_arg, default=1,
+                           help="parallel jobs (joblib; -1: every core; capped at the cores "
+                           "available)")
     study_run.add_argument("--quiet", action="store_true", help="no progress output")
     study_run.set_defaults(run=_study_run)
 
@@ -144,13 +169,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be so that the same clean-up runs."""
+
+
+def _on_sigterm(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; 0 on success, 2 on a venecon error, 130/143 when interrupted.
+
+    Ctrl-C and SIGTERM both unwind normally (a staging directory is removed,
+    ``--out`` is left as it was) and print one line, not a traceback.
+    """
+    import signal
+    import threading
+
     args = build_parser().parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         args.run(args)
     except VeneconError as exc:
         print(f"venecon: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:
+        what = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted (Ctrl-C)"
+        print(f"venecon: {what}; stopped, and an existing --out is left as it was",
+              file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

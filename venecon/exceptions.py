@@ -40,6 +40,7 @@ __all__ = [
     "redact",
     "register_secret",
     "DataValueError",
+    "OutputError",
     "VeneconWarning",
     "DonorPoolWarning",
     "WindowWarning",
@@ -228,6 +229,10 @@ class ConfigError(VeneconError, ValueError):
 
 class DataValueError(ModelSpecificationError):
     """A value a model needs as a number is text or infinite; the message names the cell."""
+
+
+class OutputError(VeneconError, OSError):
+    """Writing the output failed (a full disk, a lost permission); ``--out`` is unchanged."""
 
 
 class VeneconWarning(UserWarning):

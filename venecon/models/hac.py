@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..exceptions import ModelSpecificationError
+from ..limits import check_bound
 
 if TYPE_CHECKING:
     import numpy as np
@@ -92,6 +93,7 @@ class FixedB:
             raise ModelSpecificationError(f"FixedB: bandwidth must be in (0, 1], got {b!r}")
         if isinstance(self.n_sim, bool) or not isinstance(self.n_sim, int) or self.n_sim < 99:
             raise ModelSpecificationError(f"FixedB: n_sim must be an int >= 99, got {self.n_sim!r}")
+        check_bound(self.n_sim, "n_sim", "FixedB")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise ModelSpecificationError(f"FixedB: seed must be an int, got {self.seed!r}")
 

@@ -254,13 +254,7 @@ class Summary:
 
     def as_latex(self) -> str:
         """LaTeX rendering (``tabular`` environments, booktabs rules)."""
-
-        def tex(s: str) -> str:
-            for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"),
-                         ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}"),
-                         ("~", r"\textasciitilde{}"), ("^", r"\textasciicircum{}")):
-                s = s.replace(a, b)
-            return s
+        from ..escaping import latex_text as tex  # one escape per character, newlines too
 
         out = [f"% {tex(self.title)}", r"\begin{tabular}{ll}", r"\toprule"]
         out += [f"{tex(k)} & {tex(v)} \\\\" for k, v in self.header]

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InsufficientDataError, ModelSpecificationError, UnbalancedPanelError
+from ..limits import check_bound
 from ._inputs import check_alpha
 from .panel import panel_frame
 from .results import BARRELS_PER_UNIT_DAY, PathResults, build_provenance, jsonable
@@ -637,6 +638,7 @@ class SyntheticDiD:
                 f"{name}: options must be an SDIDOptions, got {type(options).__name__}"
             )
         self.outcome, self.unit, self.time = outcome, unit, time
+        check_bound(replications, "replications", name)
         self.method, self.se, self.replications, self.seed = (
             method,
             se,

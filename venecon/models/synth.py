@@ -59,6 +59,7 @@ from ..exceptions import (
     InsufficientDataError,
     ModelSpecificationError,
 )
+from ..limits import check_bound
 from ._inputs import check_count
 from .results import CumulativeEffect, PathResults, build_provenance, jsonable
 from .synth_engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
@@ -494,6 +495,7 @@ class SyntheticControl:
             self._resolve_training(frame)
         self.starts = tuple(starts)
         self.n_random_starts = check_count(n_random_starts, "n_random_starts", 0)
+        check_bound(self.n_random_starts, "n_random_starts", "SyntheticControl")
         self.optimizer = optimizer
         self.maxiter = maxiter
         self.events = dict(events or {})

@@ -417,11 +417,13 @@ def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
+    from ..userfiles import MAX_CONFIG_BYTES, read_regular_file
+
     path = Path(path)
+    raw = read_regular_file(path, MAX_CONFIG_BYTES, lambda problem, fix: ConfigError(
+        f"config file: {problem}; {fix}", key="--config", allowed="a regular TOML file"))
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"config file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at "

@@ -10,15 +10,15 @@ alone) and LaTeX tables.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..study.output import check_unique_names
 from .analysis import Analysis, run_analysis
 from .config import load_config, validate
 from .figures import make_figures
-from .output import staged_output
+from .output import staged_output, write_json
 
 __all__ = [
     "build_report",
@@ -34,8 +34,7 @@ __all__ = [
 
 def write_results_json(results: dict[str, Any], path: Path) -> None:
     """Deterministic JSON: sorted keys, fixed indentation, no timestamps, trailing newline."""
-    text = json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    write_json(results, path)
 
 
 def build_report(
@@ -82,6 +81,7 @@ def build_report(
     with staged_output(out) as stage:  # checks --out before any analysis runs
         if studies is None:
             studies = configured_studies(cfg)
+        check_unique_names(studies)
         total = 2 + len(studies)
         with progress_bar(total=total, desc="venecon report", unit="step",
                           enabled=False if quiet else None) as bar:
@@ -115,6 +115,7 @@ def configured_studies(cfg: dict[str, Any]) -> list[Any]:
 
 def results_with_studies(a: Analysis, studies: Sequence[Any]) -> dict[str, Any]:
     """``results.json``: the standard analysis plus ``studies.<name>`` for every study."""
+    check_unique_names(studies)
     results = dict(a.results)
     if studies:
         results["studies"] = {r.study.name: r.to_dict() for r in studies}
@@ -133,7 +134,49 @@ def write_report(a: Analysis | None, out: Path, studies: Sequence[Any] = (),
     ``a`` is the standard analysis (or None: a report of the studies alone, as
     ``venecon study run`` writes); ``studies`` are :class:`~venecon.study.StudyResults`.
     """
+    import matplotlib
+
     from . import standard_sections, study_sections  # noqa: F401 - register the built-in sections
+
+    check_drawable(studies)
+    # titles, units and unit names are the user's text: a "$" never starts mathtext
+    with matplotlib.rc_context({"text.parse_math": False}):
+        _write_report(a, out, studies, config)
+
+
+#: Largest magnitude drawn or tabulated: beyond it axis arithmetic overflows.
+DRAWABLE = 1e300
+
+
+def check_drawable(studies: Sequence[Any]) -> None:
+    """Refuse estimates too large to draw or tabulate (before anything is written).
+
+    Raises
+    ------
+    DataValueError
+        An estimate or a value of its path is infinite or beyond :data:`DRAWABLE`.
+    """
+    import numpy as np
+
+    from ..exceptions import DataValueError
+
+    for r in studies:
+        for key, e in getattr(r, "estimates", {}).items():
+            values = [v for v in (e.average_effect, e.lower, e.upper) if v is not None]
+            path = getattr(e, "path", None)
+            if path is not None and hasattr(path, "select_dtypes"):
+                values += list(path.select_dtypes("number").to_numpy(dtype="float64").ravel())
+            arr = np.asarray(values, dtype="float64")
+            bad = arr[np.isinf(arr) | (np.abs(np.nan_to_num(arr)) > DRAWABLE)]
+            if bad.size:
+                raise DataValueError(
+                    f"study {r.study.name!r}, {key}: the estimate holds {bad[0]:g}, too large to "
+                    f"draw or tabulate (beyond {DRAWABLE:g}); check the outcome for a sentinel "
+                    "or overflowing value, or rescale it (e.g. to thousands or millions)")
+
+
+def _write_report(a: Analysis | None, out: Path, studies: Sequence[Any],
+                  config: dict[str, Any] | None) -> None:
     from .renderers import to_html, to_markdown
     from .sections import ReportContext, compose
 
@@ -162,16 +205,16 @@ def write_report(a: Analysis | None, out: Path, studies: Sequence[Any] = (),
 
 def _study_csv_tables(studies: Sequence[Any], tables: Path) -> None:
     """Each study that ran: its estimates and robustness grid as CSV (for a paper's appendix)."""
+    from ..escaping import csv_frame
     from ..study.report import estimates_table
 
     for r in studies:
         if not r.identified:
             continue
-        estimates_table(r).to_csv(tables / f"{r.study.name}_estimates.csv", index=False,
-                                  float_format="%.10g", lineterminator="\n")
+        csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
+        csv_frame(estimates_table(r)).to_csv(tables / f"{r.study.name}_estimates.csv", **csv)
         if r.robustness is not None and r.robustness.n_specifications:
-            r.robustness.table.to_csv(tables / f"{r.study.name}_robustness.csv", index=False,
-                                      float_format="%.10g", lineterminator="\n")
+            csv_frame(r.robustness.table).to_csv(tables / f"{r.study.name}_robustness.csv", **csv)
 
 
 def write_study_report(studies: Sequence[Any], out: str | Path) -> Path:

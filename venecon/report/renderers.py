@@ -13,36 +13,48 @@ import base64
 import html
 import re
 
-from .blocks import NBSP, Block
+from urllib.parse import quote
+
+from ..escaping import html_text, latex_text, markdown_fence, markdown_text
+from .blocks import Block
 
 __all__ = ["to_markdown", "to_html", "tex_table", "tex_escape", "inline", "PAGE"]
 
 
 def to_markdown(blocks: list[Block]) -> str:
-    """Markdown: figures linked from ``figures/``, appendices as ``<details>``."""
+    """Markdown: figures linked from ``figures/``, appendices as ``<details>``.
+
+    Every text is escaped for Markdown (:func:`venecon.escaping.markdown_text`):
+    user strings (titles, units, unit names, donor reasons) never become HTML,
+    links or images; code keeps a fence longer than any backtick run in it.
+    """
+    md = markdown_text
     out: list[str] = []
     for kind, value in blocks:
         if kind == "h":
-            out.append(f"{'#' * value[0]} {value[1]}\n")
+            out.append(f"{'#' * value[0]} {md(value[1])}\n")
         elif kind == "p":
-            out.append(value + "\n")
+            out.append(md(value) + "\n")
         elif kind == "code":
-            out.append("```\n" + value.rstrip() + "\n```\n")
+            fence = markdown_fence(value)
+            out.append(fence + "\n" + value.rstrip() + "\n" + fence + "\n")
         elif kind == "details":
-            out.append(f"<details><summary>{html.escape(value[0])}</summary>\n\n```\n"
-                       + value[1].rstrip() + "\n```\n\n</details>\n")
+            fence = markdown_fence(value[1])
+            out.append(f"<details><summary>{html_text(value[0])}</summary>\n\n{fence}\n"
+                       + value[1].rstrip() + f"\n{fence}\n\n</details>\n")
         elif kind == "table":
             header, rows, caption = value
             if caption:
-                out.append(f"*{caption}*\n")
-            esc = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
+                out.append(f"*{md(caption)}*\n")
+            esc = lambda s: md(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
             out.append("| " + " | ".join(esc(h) for h in header) + " |")
             out.append("|" + "---|" * len(header))
             out.extend("| " + " | ".join(esc(c) for c in r) + " |" for r in rows)
             out.append("")
         elif kind == "fig":
             stem, path, caption = value
-            out.append(f"![{caption}](figures/{path.name})\n\n*Figure ({stem}): {caption}*\n")
+            out.append(f"![{md(caption, brackets=True)}](figures/{quote(path.name)})\n\n"
+                       f"*Figure ({md(stem)}): {md(caption)}*\n")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -74,7 +86,7 @@ def to_html(blocks: list[Block], title: str) -> str:
             stem, path, caption = value
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             body.append(
-                f'<figure id="fig-{stem}"><img alt="{html.escape(caption)}" '
+                f'<figure id="fig-{html.escape(stem)}"><img alt="{html.escape(caption)}" '
                 f'src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}'
                 "</figcaption></figure>"
             )
@@ -124,21 +136,8 @@ summary {{ cursor: pointer; font-weight: 600; }}
 
 
 def tex_escape(s: str) -> str:
-    rep = {
-        "\\": r"\textbackslash{}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "{": r"\{",
-        "}": r"\}",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-        "–": "--",
-        NBSP: "~",
-    }
-    return "".join(rep.get(ch, ch) for ch in s)
+    """``s`` for LaTeX text mode (:func:`venecon.escaping.latex_text`)."""
+    return latex_text(s)
 
 
 def tex_table(header: list[str], rows: list[list[str]], caption: str, label: str) -> str:

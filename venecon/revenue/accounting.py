@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import AssumptionError, DateRangeError
+from ..exceptions import AssumptionError, DataValueError, DateRangeError
 from ._data import frame_provenance, prepare_volumes, require_cover, select_price
 from .assumptions import Assumptions
 from .units import BARRELS_PER_KB, USD_PER_MILLION, month_ranges
@@ -54,6 +54,7 @@ def realised_prices(
     AssumptionError
         The discount would make a realised price zero or negative.
     """
+    import numpy as np
     import pandas as pd
 
     prices = load_prices(prices)
@@ -70,6 +71,14 @@ def realised_prices(
     discount, basis = a.discount.resolve(benchmark, prices)
     source = a.discount.sources(months, prices)
     realised = benchmark - discount
+    for what, values in (("benchmark price", benchmark), ("discount", discount),
+                         ("realised price", realised)):
+        numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+        infinite = months[~np.isfinite(numeric)]
+        if len(infinite):  # inf - inf is NaN: a silent NaN revenue otherwise
+            raise DataValueError(
+                f"the {what} is infinite or not a number in {month_ranges(infinite)} "
+                f"(benchmark {a.benchmark}, {a.benchmark_source}); fix or drop those prices")
     bad = months[(realised <= 0).to_numpy()]
     if len(bad):
         raise AssumptionError(
@@ -151,6 +160,7 @@ def annual_realised_prices(years: Any, prices: Any, assumptions: Assumptions) ->
     AssumptionError
         The discount would make an annual realised price zero or negative.
     """
+    import numpy as np
     import pandas as pd
 
     prices = load_prices(prices)

@@ -5,7 +5,9 @@ unless ``refresh=True``; otherwise it fetches, validates and caches. When the
 network fails (or ``offline``), it falls back to the cache with a
 :class:`~venecon.exceptions.CachedDataWarning` naming the vintage; with no
 usable cache it raises :class:`~venecon.exceptions.OfflineError` saying what
-to do. A corrupt entry is discarded and re-fetched (or reported when offline).
+to do. A corrupt entry -- a sha256 mismatch, a record of another request, or
+a body that fails the source's validation -- is discarded and re-fetched (or
+reported when offline).
 """
 
 from __future__ import annotations
@@ -53,8 +55,9 @@ class Session:
         Most pages one paged query may request; a server that keeps
         announcing more rows beyond this is reported, not followed.
     deadline : float
-        Seconds one paged query may take in total (checked before each page;
-        a single request is bounded by the client's timeout and retries).
+        Seconds one paged query may take in total, wall clock: checked before
+        each page and while each response arrives (a slow-drip server is cut
+        off at the deadline, give or take one client timeout).
     """
 
     cache: Cache | None = None
@@ -79,11 +82,13 @@ def retrieve(
     *,
     validate: Callable[[bytes], Any] | None = None,
     fetch: Callable[[], bytes] | None = None,
+    deadline: float | None = None,
 ) -> tuple[CacheEntry, bool]:
     """The response for a request and whether it came from the cache.
 
     ``fetch``, if given, replaces the HTTP GET (used for yfinance); it must
     return the bytes to cache and raise :class:`SourceError` on failure.
+    ``deadline`` (a :func:`time.monotonic` time) bounds the HTTP GET.
 
     Raises
     ------
@@ -101,6 +106,14 @@ def retrieve(
     corrupt: CacheIntegrityError | None = None
     try:
         entry = cache.get(source, key)
+        if entry is not None and validate is not None:
+            try:
+                validate(entry.body)
+            except (ValueError, SourceError) as exc:
+                entry = None
+                raise CacheIntegrityError(
+                    f"cached response {cache.path(source, key)} matches its sha256 but is not "
+                    f"a valid {source} response ({str(exc)[:200]})") from None
     except CacheIntegrityError as exc:
         corrupt = exc
         log.warning("%s; it will be re-fetched", exc)
@@ -122,13 +135,18 @@ def retrieve(
             f"(set VENECON_CACHE_DIR to point at it)."
         )
     try:
-        body = fetch() if fetch is not None else client.get(url, params, validate=validate)
+        body = fetch() if fetch is not None else client.get(url, params, validate=validate,
+                                                                  deadline=deadline)
     except SourceError as exc:
         if not exc.transient:
             raise
         if entry is not None:
             _warn_cached(entry, what, f"the request failed ({exc})")
             return entry, True
+        if deadline is not None and time.monotonic() >= deadline:
+            raise SourceError(
+                f"{exc}; the query's deadline (Session.deadline) has passed. The pages read so "
+                "far are cached, so retrying later resumes.", transient=True) from None
         raise OfflineError(
             f"{exc}. No usable cached copy of the {what} exists in {cache.root}"
             f"{' (the cached one is corrupt)' if corrupt else ''}. Check the connection and "
@@ -183,7 +201,7 @@ def paged(
             )
         entry, cached = retrieve(session, source, url,
                                  {**params, "offset": offset, limit_param: page_size},
-                                 validate=validate)
+                                 validate=validate, deadline=started + session.deadline)
         page, total = read(validate(entry.body))
         records.append(entry.provenance(cached))
         prints = {json.dumps(row, sort_keys=True, default=str) for row in page}

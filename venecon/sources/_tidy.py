@@ -66,6 +66,12 @@ def tidy_frame(
     import numpy as np
     import pandas as pd
 
+    boolean = [i for i, r in enumerate(rows) if isinstance(r, Mapping)
+               and isinstance(r.get("value"), (bool, np.bool_))]
+    if boolean:  # pd.to_numeric reads true as 1.0
+        raise SourceError(f"{dataset}: the source returned {len(boolean)} boolean value(s), e.g. "
+                          f"{rows[boolean[0]]!r}; the response is malformed. Retry later with "
+                          "refresh=True.")
     frame = pd.DataFrame(rows, columns=list(columns))
     try:
         frame["date"] = pd.to_datetime(frame["date"].astype("string"), format="ISO8601")

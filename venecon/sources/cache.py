@@ -3,13 +3,17 @@
 Each entry is one file, ``<root>/raw/<source>/<key>.entry``: a first line
 holding the JSON record (the body's sha256 and size, the UTC retrieval time,
 the request URL and parameters with secrets redacted, the client version)
-followed by the response bytes exactly as received. Record and body are one
+followed by the response bytes as received, with the values of secret parameters
+(and their URL-encoded forms) replaced by ``<redacted>`` before anything is
+written. Record and body are one
 file so they are published as one unit: the file is written under a temporary
 name in the same directory and renamed into place (:func:`os.replace`), so a
 reader sees the old entry or the new one, never a record from one writer with
 the body of another. Reads recompute the sha256 and check the record's fields;
 any mismatch raises :class:`~venecon.exceptions.CacheIntegrityError` and the
-entry is re-fetched. ``head -1 FILE`` shows the record.
+entry is re-fetched. Each entry is bound to its request: the record's source,
+URL and public parameters must hash to the key it is read under, so an entry
+copied over another request's file is refused, not served. ``head -1 FILE`` shows the record.
 
 The root is ``$VENECON_CACHE_DIR`` if set, else the user cache directory given
 by ``platformdirs`` (``~/.cache/venecon`` on Linux).
@@ -22,6 +26,7 @@ import json
 import os
 import platform
 import tempfile
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,7 +37,7 @@ from .._version import __version__
 from ..exceptions import REDACTED, CacheIntegrityError
 
 __all__ = ["CACHE_ENV", "Cache", "CacheEntry", "cache_dir", "client_version", "read_entry",
-           "redact_params", "write_entry"]
+           "redact_body", "redact_params", "write_entry"]
 
 CACHE_ENV = "VENECON_CACHE_DIR"
 #: Parameter names whose values are secrets: never stored, hashed or logged.
@@ -59,6 +64,21 @@ def client_version() -> str:
 def redact_params(params: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``params`` with the values of secret parameters replaced by a marker."""
     return {k: (REDACTED if k.lower() in SECRET_PARAMS else v) for k, v in params.items()}
+
+
+def redact_body(body: bytes, params: Mapping[str, Any]) -> bytes:
+    """``body`` with every secret parameter value (plain or URL-encoded) replaced by a marker."""
+    marker = REDACTED.encode("utf-8")
+    forms: set[str] = set()
+    for k, v in params.items():
+        if k.lower() in SECRET_PARAMS and v is not None and str(v):
+            value = str(v)
+            forms |= {value, urllib.parse.quote(value, safe=""), urllib.parse.quote_plus(value),
+                      urllib.parse.quote(value), json.dumps(value)[1:-1]}
+    for form in sorted(forms, key=len, reverse=True):  # longest first: no partial leftovers
+        if form:
+            body = body.replace(form.encode("utf-8"), marker)
+    return body
 
 
 def _utc_now() -> str:
@@ -104,13 +124,18 @@ def read_entry(path: Path, *, required: tuple[str, ...] = ("sha256",)) -> tuple[
     header, newline, body = data.partition(b"\n")
     try:
         record = json.loads(header.decode("utf-8"))
-        missing = [name for name in required if name not in record]
     except (ValueError, TypeError, AttributeError):
         raise CacheIntegrityError(f"{path} has an unreadable record line") from None
+    if not isinstance(record, dict):
+        raise CacheIntegrityError(
+            f"{path} has a record line that is a JSON {type(record).__name__}, not an object")
+    missing = [name for name in required if name not in record]
     if not newline or missing:
         raise CacheIntegrityError(
             f"{path} is incomplete: its record lacks {missing or 'the body'}"
         )
+    if not isinstance(record["sha256"], str):
+        raise CacheIntegrityError(f"{path} records a sha256 that is not a string")
     actual = hashlib.sha256(body).hexdigest()
     if actual != record["sha256"]:
         raise CacheIntegrityError(
@@ -190,12 +215,23 @@ class Cache:
             raise CacheIntegrityError(f"cached response {path} is unreadable ({exc})") from None
         except CacheIntegrityError as exc:
             raise CacheIntegrityError(f"cached response {exc}") from None
+        url, params = meta.get("url"), meta.get("params")
+        if (meta.get("source") != source or meta.get("key") != key or not isinstance(url, str)
+                or not isinstance(params, dict) or self.key(source, url, params) != key):
+            raise CacheIntegrityError(
+                f"cached response {path} belongs to another request ({meta.get('source')!r} "
+                f"{str(url)[:80]!r}); it is not served for this one and will be re-fetched")
         return CacheEntry(body=body, meta=meta)
 
     def put(
         self, source: str, key: str, body: bytes, *, url: str, params: Mapping[str, Any]
     ) -> CacheEntry:
-        """Store ``body`` with its record (atomically, as one file) and return the entry."""
+        """Store ``body`` with its record (atomically, as one file) and return the entry.
+
+        Secret parameter values echoed in ``body`` are redacted first
+        (:func:`redact_body`); the entry returned holds the stored bytes.
+        """
+        body = redact_body(body, params)
         meta = {
             "key": key,
             "source": source,

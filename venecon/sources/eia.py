@@ -101,6 +101,9 @@ def _objects(rows: list[Any], route: str) -> list[dict[str, Any]]:
 
 
 def _value(raw: Any) -> tuple[float, str | None]:
+    if isinstance(raw, bool):  # float(True) is 1.0: a JSON true is no measurement
+        raise SourceError(f"EIA returned the JSON boolean {str(raw).lower()} as a value; the "
+                          "response is malformed. Retry later with refresh=True.")
     if raw is None or (isinstance(raw, str) and raw.strip() in _MISSING):
         return float("nan"), (f"eia:{raw.strip()}" if isinstance(raw, str) and raw.strip() else
                                "eia:missing")

@@ -117,6 +117,8 @@ def observations(
             if raw in (".", "", None):
                 continue
             try:
+                if isinstance(raw, bool):  # float(True) is 1.0: a JSON true is no measurement
+                    raise TypeError
                 value = float(raw)
             except (TypeError, ValueError):
                 raise SourceError(f"FRED {series_id}: unreadable value {raw!r} on "

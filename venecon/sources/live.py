@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import CacheIntegrityError, DatasetNotFoundError
 from . import eia, fred, yahoo
 from ._live import Session
-from ._tidy import frame_sha256
+from ._tidy import KEYS, frame_sha256
 from .cache import Cache, read_entry, write_entry
 
 if TYPE_CHECKING:
@@ -123,8 +123,6 @@ def overlay_path(cache: Cache, name: str) -> Path:
 
 
 def _read_overlay(cache: Cache, name: str) -> pd.DataFrame | None:
-    import pandas as pd
-
     path = overlay_path(cache, name)
     try:
         record, data = read_entry(path, required=("sha256", "attrs"))
@@ -142,12 +140,39 @@ def _read_overlay(cache: Cache, name: str) -> pd.DataFrame | None:
             f"the live overlay {path} records a table sha256 other than its body's; "
             f"run 'venecon data refresh {name}'"
         )
-    columns = live_dataset(name).columns
-    frame = pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""],
-                        dtype={c: "string" for c in columns if c not in ("date", "value")})
-    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
-    frame["value"] = frame["value"].astype("float64")
+    frame = _parse_overlay(data, name, record["sha256"])
+    if frame is None or not isinstance(attrs, dict):
+        raise CacheIntegrityError(
+            f"the live overlay {path} matches its sha256 but is not a valid {name!r} table "
+            f"(columns {', '.join(live_dataset(name).columns)}, ISO dates, finite numbers, no "
+            f"empty or duplicate keys); run 'venecon data refresh {name}'"
+        )
     frame.attrs["venecon"] = attrs
+    return frame
+
+
+def _parse_overlay(data: bytes, name: str, sha: str) -> pd.DataFrame | None:
+    """The overlay's table, re-validated as a fetched one is; None if it is not one."""
+    import numpy as np
+    import pandas as pd
+
+    columns = live_dataset(name).columns
+    try:
+        frame = pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""],
+                            dtype={c: "string" for c in columns if c not in ("date", "value")},
+                            encoding="utf-8")
+        if tuple(frame.columns) != tuple(columns):
+            return None
+        frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+        frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, pd.errors.ParserError):
+        return None
+    keys = [c for c in KEYS if c in frame.columns]
+    text = [c for c in keys if c != "date"]
+    if (frame["date"].isna().any() or np.isinf(frame["value"].to_numpy()).any()
+            or any(frame[c].fillna("").str.strip().eq("").any() for c in text)
+            or frame.duplicated(keys).any() or frame_sha256(frame) != sha):
+        return None
     return frame
 
 

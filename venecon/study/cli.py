@@ -28,10 +28,11 @@ def run_command(files: list[str], out: str | Path, *, n_jobs: int = 1, quiet: bo
     """Validate every study first (so a bad file fails before any model runs), then run them."""
     from ..report.output import check_output, staged_output
     from ..report.render import write_study_report
-    from .output import run_studies, write_results
+    from .output import check_unique_names, run_studies, write_results
     from .study import Study
 
     studies = [Study.from_toml(resolve(f)) for f in files]
+    check_unique_names(studies)
     check_output(out)  # a bad --out fails before any model runs
     results = run_studies(studies, n_jobs=n_jobs, progress=not quiet)
     # whole or nothing: written to a staging directory beside --out, then renamed into place

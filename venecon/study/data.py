@@ -249,17 +249,9 @@ def _user(spec: Any, base_dir: Any) -> Panel:
         path = Path(spec.file)
         if not path.is_absolute() and base_dir is not None:
             path = Path(base_dir) / path
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise StudyError(
-                key,
-                f"cannot read {path}: {exc.strerror or exc}",
-                "give an existing CSV path (relative to the TOML file)",
-            ) from exc
-        import io
+        from ..userfiles import read_user_csv
 
-        frame = pd.read_csv(io.BytesIO(raw))
+        frame, raw = read_user_csv(path, lambda problem, fix: StudyError(key, problem, fix))
         datasets[path.name] = hashlib.sha256(raw).hexdigest()
     missing_cols = [c for c in ("unit", "time", "value") if c not in frame.columns]
     if missing_cols:

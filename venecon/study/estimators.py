@@ -200,15 +200,26 @@ def _predictors(ctx: Context, opts: Any) -> tuple[list, tuple]:
     fit_window = opts.fit_window or (pre_times[0], pre_times[-1])
     if ctx.predictor_set == "all_pre_outcomes":
         return [("value", [t], "mean") for t in pre_times], fit_window
-    if opts.predictor_windows is not None and ctx.predictor_set == "declared":
-        wins = [(a, b) for a, b in opts.predictor_windows if b >= pre_times[0]]
+    declared = opts.predictor_windows is not None or opts.predictor_years is not None
+    if declared and ctx.predictor_set == "declared":
+        # windows and years as declared; in a robustness variant with a shorter pre-period,
+        # those outside it drop out (the main design refuses them, see Study)
+        import pandas as pd
+
+        def at(p: Any) -> Any:  # a declared year or "YYYY-MM" as a period of the frame
+            return p if isinstance(p, int) else _as_period(pd.Timestamp(p), ctx.frequency)
+
+        wins = [(at(a), at(b)) for a, b in (opts.predictor_windows or ())]
+        wins = [(a, b) for a, b in wins if b >= pre_times[0]]
         preds = [
             ("value", [t for t in pre_times if max(a, pre_times[0]) <= t <= b], "mean")
             for a, b in wins
         ]
         preds = [p for p in preds if p[1]]
-        preds += [("value", [y], "mean") for y in (opts.predictor_years or ()) if y in pre_times]
-        return preds, (max(fit_window[0], pre_times[0]), fit_window[1])
+        years = [at(y) for y in (opts.predictor_years or ())]
+        preds += [("value", [y], "mean") for y in years if y in pre_times]
+        if preds:
+            return preds, (max(fit_window[0], pre_times[0]), fit_window[1])
     # default: the pre-period in three equal parts plus its last period
     n = len(pre_times)
     cuts = [round(i * n / 3) for i in range(4)]

@@ -40,6 +40,7 @@ Schema (everything under one ``[study]`` table; * = required)::
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from ..exceptions import VeneconError
 
 __all__ = [
     "StudyError",
+    "check_name",
     "OutcomeSpec",
     "Treatment",
     "WindowSpec",
@@ -102,6 +104,19 @@ def _str(key: str, value: Any) -> str:
     return value
 
 
+def check_name(key: str, name: Any) -> str:
+    """A study name: a slug of at most 100 characters (it names files and HTML ids).
+
+    The one check for every entry point (TOML, ``Study(name=...)``, the CLI).
+    """
+    if not isinstance(name, str) or not _SLUG.match(name) or len(name) > 100:
+        raise StudyError(
+            key, f"{name!r} is not a slug of at most 100 characters",
+            'lower-case letters, digits, "-" and "_", starting with a letter or digit, '
+            'e.g. "iran-2012"')
+    return name
+
+
 def _bool(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise StudyError(key, f"{value!r} is not a boolean", "write true or false")
@@ -125,6 +140,11 @@ def period(key: str, value: Any) -> int | str:
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 2999:
         return value
     if isinstance(value, str) and _MONTH.match(value):
+        try:  # the pattern admits "2015-02-30"; the calendar does not
+            datetime.date.fromisoformat(value if len(value) == 10 else value + "-01")
+        except ValueError:
+            raise StudyError(key, f"{value!r} is not a calendar date",
+                             "a date that exists, e.g. 2015-02-28") from None
         return value
     raise StudyError(
         key, f"{value!r} is not a period", 'a year (2012) or a month/date ("2017-09", "2017-08-24")'
@@ -507,7 +527,7 @@ def parse_outcome(key: str, value: Any) -> OutcomeSpec:
         file=None if "file" not in t else _str(f"{key}.file", t["file"]),
         frame=t.get("frame"),
         units=_str(f"{key}.units", t["units"]),
-        flag_column=t.get("flag_column", "flag"),
+        flag_column=_flag_column(f"{key}.flag_column", t.get("flag_column", "flag")),
     )
 
 
@@ -545,6 +565,13 @@ def parse_level(key: str, value: Any) -> LevelSpec:
         note=_str(f"{key}.note", t["note"]) if "note" in t else "",
         descriptive=tuple(items),
     )
+
+
+def _flag_column(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or value in ("unit", "time", "value"):
+        raise StudyError(key, f"{value!r} is not the name of a flag column",
+                         'one column name other than unit, time and value, e.g. "flag"')
+    return value
 
 
 def parse_window(key: str, value: Any) -> WindowSpec:
@@ -654,11 +681,7 @@ def parse_study(d: Mapping[str, Any]) -> dict[str, Any]:
     for need in ("name", "treated", "treatment", "outcome", "window", "estimators"):
         if need not in t:
             raise StudyError(f"study.{need}", "missing", f"add study.{need}")
-    name = _str("study.name", t["name"])
-    if not _SLUG.match(name):
-        raise StudyError(
-            "study.name", f"{name!r} is not a slug", 'lower-case words and "-", e.g. "iran-2012"'
-        )
+    name = check_name("study.name", t["name"])
     treatment = parse_treatment(t["treatment"], t.get("treatment_label"))
     lit = t.get("literature", [])
     if not isinstance(lit, list) or not all(isinstance(x, str) for x in lit):

@@ -17,6 +17,7 @@ from .spec import (
     StudyError,
     Treatment,
     WindowSpec,
+    check_name,
     parse_donors,
     parse_estimators,
     parse_level,
@@ -39,12 +40,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
+    from ..userfiles import MAX_CONFIG_BYTES, read_regular_file
+
+    raw = read_regular_file(path, MAX_CONFIG_BYTES,
+                            lambda problem, fix: StudyError("study", problem, fix))
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StudyError(
-            "study", f"cannot read {path}: {exc.strerror or exc}", "give an existing TOML file"
-        ) from exc
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StudyError("study", f"{path} is not UTF-8 text (byte {raw[exc.start]:#04x} at "
+                                  f"position {exc.start})", "re-save it with UTF-8 encoding"
+                         ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -97,6 +102,7 @@ class Study:
         def put(name: str, value: Any) -> None:
             object.__setattr__(self, name, value)
 
+        put("name", check_name("study.name", self.name))
         if isinstance(self.outcome, pd.DataFrame):
             raise StudyError(
                 "study.outcome",
@@ -169,6 +175,7 @@ class Study:
         panel = load_panel(self.outcome, self.base_dir, self.frequency)
         put("frequency", panel.frequency)
         design = build_design(self, panel)
+        self._check_predictors(design.pre, panel.frequency)
         object.__setattr__(self, "_panel", panel)
         object.__setattr__(self, "_design", design)
 
@@ -181,6 +188,24 @@ class Study:
     def treatment_period(self) -> Any:
         """First treated period: an int year (annual) or a month-start Timestamp (monthly)."""
         return self._design.treatment_period
+
+    def _check_predictors(self, pre: tuple[Any, Any], frequency: str) -> None:
+        """Declared predictor years and windows lie in the pre-period (none is silently dropped)."""
+        from .data import to_period
+
+        for est, opts in self.estimators.items():
+            key = f"study.estimators.{est}"
+            for i, y in enumerate(getattr(opts, "predictor_years", None) or ()):
+                if not pre[0] <= to_period(y, frequency, f"{key}.predictor_years[{i}]") <= pre[1]:
+                    raise StudyError(
+                        f"{key}.predictor_years[{i}]",
+                        f"{y} is outside the pre-period {pre[0]}..{pre[1]}",
+                        "use pre-treatment periods only (a later one would fit the effect away)")
+            for i, (a, b) in enumerate(getattr(opts, "predictor_windows", None) or ()):
+                k = f"{key}.predictor_windows[{i}]"
+                if to_period(a, frequency, k) > pre[1] or to_period(b, frequency, k) < pre[0]:
+                    raise StudyError(k, f"[{a}, {b}] does not overlap the pre-period "
+                                        f"{pre[0]}..{pre[1]}", "use a pre-treatment window")
 
     def _check_literature(self) -> None:
         if not self.literature:
