@@ -285,3 +285,44 @@ def test_callaway_dynamic_needs_universal_base_period():
         res.aggregate("dynamic").honest_did()
     with pytest.raises(ModelSpecificationError, match="dynamic"):
         res.aggregate("group").honest_did()
+
+
+def _staggered_panel(seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(60):
+        g = [2005, 2007, np.nan][i % 3]
+        a = rng.normal()
+        for year in range(2000, 2011):
+            effect = 0.3 * (year - g + 1) if g == g and year >= g else 0.0
+            rows.append({"country": f"c{i}", "date": year, "cohort": g,
+                         "y": a + 0.05 * year + effect + rng.normal(scale=0.1)})
+    return pd.DataFrame(rows)
+
+
+def test_sun_abraham_results_method():
+    from venecon.models.staggered import SunAbraham
+
+    sa = SunAbraham(_staggered_panel(), outcome="y", cohort="cohort", window=(-4, 3)).fit()
+    res = sa.honest_did(H.HonestOptions(mbar=(0.5, 1.0), m=(0.0, 0.05)), effect=1)
+    et = sa.event_time
+    assert res.original["estimate"] == pytest.approx(et.loc[1, "estimate"])
+    assert res.original["std_error"] == pytest.approx(et.loc[1, "std_error"])
+    rm = res.relative_magnitudes
+    assert (rm["lower"] < res.original["estimate"]).all()
+    assert (rm["upper"] > res.original["estimate"]).all()
+    assert res.breakdown["relative_magnitudes"] > 0
+    assert "Sun-Abraham" in str(res.summary())
+
+
+def test_one_post_period_and_no_breakdown():
+    # one post-period: no nuisance parameters (the ARP test without them)
+    sigma = np.diag([0.02, 0.02, 0.02, 0.03]) ** 2
+    beta = np.array([0.01, -0.01, 0.0, 0.2])
+    lo, hi = H.relative_magnitudes_ci(beta, sigma, 3, 1.0)
+    assert lo < 0.2 < hi and lo > 0
+    # an insignificant effect has no breakdown value
+    res = H.honest_did(np.array([0.01, -0.01, 0.0, 0.01]), sigma, 3,
+                       options=H.HonestOptions(mbar=(0.5,), m=(0.0,)))
+    assert np.isnan(res.breakdown["relative_magnitudes"])
+    assert "n/a" in str(res.summary())

@@ -78,7 +78,7 @@ __all__ = [
 ]
 
 #: Largest number of candidate vertices enumerated for the C-LF test (subsets of moments).
-MAX_VERTEX_SUBSETS = 200_000
+MAX_VERTEX_SUBSETS = 3_000_000
 
 
 # --------------------------------------------------------------------------- options
@@ -302,6 +302,64 @@ def _gamma_basis(l_vec: np.ndarray) -> np.ndarray:
     return np.vstack(rows)
 
 
+_DIRECTIONS: dict[bytes, Any] = {}
+
+
+def _vertex_directions(x: np.ndarray) -> np.ndarray:
+    """Nonnegative directions (unit sum) whose scalings are the vertices of :class:`_DualVertices`."""
+    import numpy as np
+
+    m = x.shape[0]
+    key = x.tobytes() + str(x.shape).encode()
+    if key in _DIRECTIONS:
+        return _DIRECTIONS[key]
+    if x.shape[1]:
+        # Nuisance directions that are linearly dependent add nothing to the program.
+        _, r, piv = _qr_pivot(x)
+        rank = int((np.abs(np.diag(r)) > 1e-10 * max(1.0, np.abs(r).max())).sum())
+        x = x[:, sorted(piv[:rank])]
+    k = x.shape[1]
+    if k == 0:
+        dirs = np.eye(m)
+    else:
+        total = math.comb(m, k + 1)
+        if total > MAX_VERTEX_SUBSETS:
+            raise ModelSpecificationError(
+                f"the relative-magnitudes test has {m} moments and {k} nuisance parameters "
+                f"({total:,} candidate vertices, more than {MAX_VERTEX_SUBSETS:,}); shorten the "
+                f"post-period window of the event study")
+        found = []
+        it = combinations(range(m), k + 1)
+        while True:
+            chunk = np.array(list(_take(it, 20_000)), dtype=int)
+            if not len(chunk):
+                break
+            mats = np.transpose(x[chunk], (0, 2, 1))  # (n, k, k + 1): X_S'
+            _, sv, vt = np.linalg.svd(mats)
+            full = sv[:, -1] > 1e-10 * np.maximum(sv[:, 0], 1e-300)
+            u = vt[full, -1, :]
+            u = u * np.where(u.sum(axis=1, keepdims=True) < 0, -1.0, 1.0)
+            ok = (u >= -1e-12).all(axis=1) & (u.sum(axis=1) > 1e-12)
+            u = np.clip(u[ok], 0.0, None)
+            rows = np.zeros((len(u), m))
+            np.put_along_axis(rows, chunk[full][ok], u, axis=1)
+            found.append(rows / rows.sum(axis=1, keepdims=True))
+        dirs = np.unique(np.round(np.vstack(found), 12), axis=0) if found else np.zeros((0, m))
+    if not len(dirs):
+        raise ModelSpecificationError(
+            "the relative-magnitudes test is degenerate (its linear program is unbounded)")
+    if len(_DIRECTIONS) > 8:
+        _DIRECTIONS.clear()
+    _DIRECTIONS[key] = dirs
+    return dirs
+
+
+def _take(iterator: Any, n: int) -> Any:
+    from itertools import islice
+
+    return islice(iterator, n)
+
+
 class _DualVertices:
     """Vertices of ``{g >= 0 : g' sd = 1, X' g = 0}``, the dual of the ARP linear program.
 
@@ -309,38 +367,14 @@ class _DualVertices:
     ``max_g g' y`` over this polytope, so with its vertices enumerated once the
     statistic, the optimal vertex and the conditioning interval of Andrews, Roth
     and Pakes (their Appendix D) are matrix products over all draws and grid points.
+    A vertex is ``u / (u' sd)`` for a nonnegative ``u`` spanning the null space of
+    ``X_S'`` for some ``k + 1`` rows ``S``; those directions depend on ``X`` only, so
+    they are enumerated once and shared by every ``sd`` (each pre-period change,
+    sign and ``Mbar``).
     """
 
-    def __init__(self, sd: np.ndarray, x: np.ndarray) -> None:
-        import numpy as np
-
-        m = len(sd)
-        if x.shape[1]:
-            # Nuisance directions that are linearly dependent add nothing to the program.
-            q, r, piv = _qr_pivot(x)
-            rank = int((np.abs(np.diag(r)) > 1e-10 * max(1.0, np.abs(r).max())).sum())
-            x = x[:, sorted(piv[:rank])]
-        w = np.column_stack([sd, x])
-        size = w.shape[1]
-        if math.comb(m, size) > MAX_VERTEX_SUBSETS:
-            raise ModelSpecificationError(
-                f"the relative-magnitudes test has {m} moments and {size - 1} nuisance "
-                f"parameters ({math.comb(m, size):,} candidate vertices); restrict the "
-                f"post-period window or l_vec")
-        subsets = np.array(list(combinations(range(m), size)), dtype=int)
-        mats = np.transpose(w[subsets], (0, 2, 1))  # (n, size, size): W_S'
-        rhs = np.zeros(size)
-        rhs[0] = 1.0
-        ok = np.abs(np.linalg.det(mats)) > 1e-12 * np.abs(mats).max(axis=(1, 2)) ** size
-        solved = np.linalg.solve(mats[ok], np.broadcast_to(rhs, (int(ok.sum()), size))[..., None])
-        coef = solved[..., 0]
-        keep = (coef >= -1e-10).all(axis=1)
-        verts = np.zeros((int(keep.sum()), m))
-        np.put_along_axis(verts, subsets[ok][keep], np.clip(coef[keep], 0.0, None), axis=1)
-        self.vertices = np.unique(np.round(verts, 14), axis=0)
-        if not len(self.vertices):
-            raise ModelSpecificationError(
-                "the relative-magnitudes test is degenerate (its linear program is unbounded)")
+    def __init__(self, sd: np.ndarray, directions: np.ndarray) -> None:
+        self.vertices = directions / (directions @ sd)[:, None]
 
     def eta(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Statistic and index of the optimal vertex for each column of ``y``."""
@@ -371,8 +405,10 @@ def _conditional_accept(y: np.ndarray, sigma: np.ndarray, verts: _DualVertices,
     accept = np.ones(y.shape[1], dtype=bool)
     first = eta > lf_cv  # least-favourable first stage
     accept[first] = False
+    # A vertex with no variance (opposite moments of an equality, Mbar = 0) gives a
+    # statistic that is zero up to rounding when the moments hold: reject only above it.
     zero = ~first & (np.abs(var_b) < np.finfo(float).eps)
-    accept[zero] = ~(eta[zero] > 0)
+    accept[zero] = ~(eta[zero] > 1e-10)
     live = ~first & ~zero
     if not live.any():
         return accept
@@ -399,6 +435,27 @@ def _conditional_accept(y: np.ndarray, sigma: np.ndarray, verts: _DualVertices,
     return accept
 
 
+def _rm_accept(b: np.ndarray, s: np.ndarray, k: int, t: int, lv: np.ndarray, mbar: float,
+               thetas: np.ndarray, alpha: float, lf_simulations: int, seed: int) -> np.ndarray:
+    """Acceptance of each ``theta`` by the C-LF test, united over the largest pre-period change."""
+    import numpy as np
+
+    gamma_inv = np.linalg.inv(_gamma_basis(lv))
+    kappa = alpha / 10
+    accept = np.zeros(len(thetas), dtype=bool)
+    for s_idx in range(-(k - 1), 1):
+        for positive in (True, False):
+            a = _rm_constraints(k, t, mbar, s_idx, positive)
+            a_gamma = a[:, k:] @ gamma_inv
+            sig_y = a @ s @ a.T
+            verts = _DualVertices(np.sqrt(np.diag(sig_y)), _vertex_directions(a_gamma[:, 1:]))
+            draws = _r_mvnorm(lf_simulations, sig_y, seed)
+            lf_cv = float(np.quantile(verts.eta(draws.T)[0], 1 - kappa))
+            y = (a @ b)[:, None] - np.outer(a_gamma[:, 0], thetas)
+            accept |= _conditional_accept(y, sig_y, verts, alpha, kappa, lf_cv)
+    return accept
+
+
 def relative_magnitudes_ci(beta: Any, sigma: Any, num_pre: int, mbar: float, *,
                            l_vec: Sequence[float] | None = None, alpha: float = 0.05,
                            grid_points: int = 1000, lf_simulations: int = 1000, seed: int = 0,
@@ -419,7 +476,11 @@ def relative_magnitudes_ci(beta: Any, sigma: Any, num_pre: int, mbar: float, *,
         See :class:`HonestOptions`.
     grid : (float, float), optional
         Range of ``theta`` tested (default ``+-20`` standard errors of
-        ``l' beta_post`` around zero, as HonestDiD).
+        ``l' beta_post`` around zero, as HonestDiD, continued at the same step to
+        cover the estimate ``+-20`` standard errors). When the set reaches an end
+        of the range, that side is extended by the range's width at the same
+        step, up to six times (then a :class:`~venecon.exceptions.VeneconWarning`
+        says the set is open there).
 
     Returns
     -------
@@ -439,22 +500,42 @@ def relative_magnitudes_ci(beta: Any, sigma: Any, num_pre: int, mbar: float, *,
         raise ModelSpecificationError(f"mbar must be a finite number >= 0, got {mbar!r}")
     sd_theta = float(np.sqrt(lv @ s[k:, k:] @ lv))
     lo, hi = (-20 * sd_theta, 20 * sd_theta) if grid is None else grid
+    step = (hi - lo) / (grid_points - 1)
     thetas = np.linspace(lo, hi, grid_points)
-    gamma_inv = np.linalg.inv(_gamma_basis(lv))
-    kappa = alpha / 10
-    accept = np.zeros(grid_points, dtype=bool)
-    for s_idx in range(-(k - 1), 1):
-        for positive in (True, False):
-            a = _rm_constraints(k, t, mbar, s_idx, positive)
-            a_gamma = a[:, k:] @ gamma_inv
-            y0 = a @ b
-            sig_y = a @ s @ a.T
-            sd = np.sqrt(np.diag(sig_y))
-            verts = _DualVertices(sd, a_gamma[:, 1:])
-            draws = _r_mvnorm(lf_simulations, sig_y, seed)
-            lf_cv = float(np.quantile(verts.eta(draws.T)[0], 1 - kappa))
-            y = y0[:, None] - np.outer(a_gamma[:, 0], thetas)
-            accept |= _conditional_accept(y, sig_y, verts, alpha, kappa, lf_cv)
+    if grid is None:
+        # HonestDiD's grid is centred on zero; an estimate more than 20 standard errors
+        # away would fall outside it, so extend it (same points and step) to cover
+        # the estimate +-20 standard errors.
+        est = float(lv @ b[k:])
+        below = int(math.ceil(max(0.0, lo - (est - 20 * sd_theta)) / step))
+        above = int(math.ceil(max(0.0, (est + 20 * sd_theta) - hi) / step))
+        thetas = lo + step * np.arange(-below, grid_points + above)
+        lo, hi = float(thetas[0]), float(thetas[-1])
+    accept = _rm_accept(b, s, k, t, lv, mbar, thetas, alpha, lf_simulations, seed)
+    ahead = np.arange(1, grid_points + 1) * step
+    for _ in range(6):
+        # A set accepted at an end of the grid is open there: extend that side by the
+        # grid's width at the same step (HonestDiD only warns).
+        if not (accept[0] or accept[-1]):
+            break
+        low = lo - ahead[::-1] if accept[0] else []
+        high = hi + ahead if accept[-1] else []
+        extra = np.concatenate([np.asarray(low, dtype=float), np.asarray(high, dtype=float)])
+        more = _rm_accept(b, s, k, t, lv, mbar, extra, alpha, lf_simulations, seed)
+        thetas = np.concatenate([thetas, extra])
+        accept = np.concatenate([accept, more])
+        order = np.argsort(thetas)
+        thetas, accept = thetas[order], accept[order]
+        lo, hi = thetas[0], thetas[-1]
+    else:
+        if accept[0] or accept[-1]:
+            import warnings
+
+            from ..exceptions import VeneconWarning
+
+            warnings.warn(f"relative magnitudes, Mbar = {mbar:g}: the confidence set is open "
+                          f"(accepted at the end of the grid [{lo:.4g}, {hi:.4g}]); the bound "
+                          "shown is that end", VeneconWarning, stacklevel=2)
     if not accept.any():
         return float("nan"), float("nan")
     return float(thetas[accept].min()), float(thetas[accept].max())
@@ -722,7 +803,7 @@ def pretrend_power(sigma_pre: Any, pre_times: Sequence[float], *, alpha: float =
 def _breakdown(includes_zero: Any, upper: float, tol: float) -> float:
     """Smallest value in ``[0, upper]`` at which ``includes_zero`` holds (bisection).
 
-    ``nan`` if it already holds at 0 (the original conclusion is not significant);
+    ``nan`` if it already holds at 0 (no significant conclusion to break down);
     ``inf`` if it does not hold up to ``upper`` (doubled up to 2^20 times first).
     """
     if includes_zero(0.0):
@@ -759,7 +840,7 @@ def _default_m_grid(b: np.ndarray, s: np.ndarray, k: int, alpha: float) -> tuple
         full = np.concatenate([d2, np.zeros((len(d2), len(b) - k))], axis=1)
         se = np.sqrt(np.diag(full @ s @ full.T))
         top = float(np.max(np.abs(full @ b) + ndtri(1 - alpha / 2) * se))
-    return tuple(float(x) for x in np.linspace(0.0, top, 10))
+    return tuple(float(f"{x:.3g}") for x in np.linspace(0.0, top, 10))
 
 
 def honest_did(beta: Any, sigma: Any, num_pre: int, *, options: HonestOptions | None = None,
@@ -811,10 +892,9 @@ def honest_did(beta: Any, sigma: Any, num_pre: int, *, options: HonestOptions | 
         lo, hi, _ = smoothness_flci(b, s, k, mm, l_vec=lv, alpha=o.alpha)
         return lo <= 0 <= hi
 
-    significant = not (lo0 <= 0 <= hi0)
     tol = o.breakdown_tol
-    bd_rm = _breakdown(rm_zero, 2.0, tol) if significant else float("nan")
-    bd_sd = _breakdown(sd_zero, max(se, 1e-12), tol * se) if significant else float("nan")
+    bd_rm = _breakdown(rm_zero, 2.0, tol)
+    bd_sd = _breakdown(sd_zero, max(se, 1e-12), tol * se)
     times = (np.asarray(event_times, dtype=float) if event_times is not None
              else np.concatenate([np.arange(-k - 1, -1), np.arange(t)]).astype(float))
     if len(times) != len(b):
@@ -905,8 +985,9 @@ class HonestResults:
         ``estimate, std_error, lower, upper`` under exact parallel trends.
     breakdown : dict
         ``relative_magnitudes`` and ``smoothness``: smallest ``Mbar`` / ``M`` at
-        which the interval includes zero (``nan``: the original interval already
-        does; ``inf``: never within the search).
+        which the interval includes zero (``nan``: it already does at 0;
+        ``inf``: never within the search). Precision ``options.breakdown_tol``
+        (times the standard error for ``M``).
     pretrend : dict
         Roth (2022) power of the pre-test: slopes with 50% / 80% power.
     """
@@ -1007,8 +1088,8 @@ class HonestResults:
             f"Roth and Pakes (grid of {self._options.grid_points} values, least-favourable "
             f"critical value from {self._options.lf_simulations} draws, seed {self._options.seed}); "
             "smoothness: optimal FLCI (Rambachan and Roth 2023).",
-            "Breakdown value: smallest Mbar (M) whose interval includes zero; blank when the "
-            "original interval already includes zero.",
+            "Breakdown value: smallest Mbar (M) whose interval includes zero; n/a when the "
+            "interval at Mbar = 0 (M = 0) already includes zero.",
             "Reference reproduced: HonestDiD README Medicaid example (tests/test_models_honest.py).",
         ]
         tables = [("Relative magnitudes (Delta^RM)", self._rm.set_index("mbar")),
@@ -1075,7 +1156,7 @@ class HonestResults:
 
 def _fmt_bd(value: float) -> str:
     if value != value:
-        return "n/a (not significant under parallel trends)"
+        return "n/a (interval includes zero at 0)"
     if value == float("inf"):
         return "none found"
     return f"{value:.3g}"
