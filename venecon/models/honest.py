@@ -26,10 +26,13 @@ The *breakdown value* is the smallest ``Mbar`` (or ``M``) at which the interval
 includes zero; :func:`pretrend_power` gives the power of the usual pre-test
 against a linear trend (Roth 2022).
 
-Validation: ``tests/test_models_honest.py`` reproduces the HonestDiD README's
-Medicaid example (Rambachan and Roth 2023; data ``ehec_data.csv`` of the
-Mixtape Advanced-DID sessions): C-LF intervals for ``Mbar`` = 0.5..2 and FLCIs
-for ``M`` = 0..0.05 to the printed precision (three significant digits).
+Validation (``tests/test_models_honest.py``): the HonestDiD README's Medicaid
+example (Rambachan and Roth 2023; ``ehec_data.csv`` of the Mixtape Advanced-DID
+sessions). FLCIs for ``M`` = 0.01..0.05 equal the printed bounds (three
+significant digits; ``M`` = 0 within 1e-4); C-LF sets for ``Mbar`` = 0.5..2 equal
+HonestDiD's own R code run on the same inputs to six digits (first, second and
+average effect; GLPK solving its linear program) and the README's current
+printing within one grid step.
 
 The least-favourable critical value is simulated (1000 draws by default). To
 give the reference package's numbers for the same seed, the draws are R's
