@@ -610,7 +610,6 @@ class _FlciProblem:
     def variance(self, w: np.ndarray) -> float:
         import numpy as np
 
-        k = self.num_pre
         v = np.concatenate([self.weights(w), self.l_vec])
         return float(v @ self.sigma @ v)
 
@@ -1147,6 +1146,8 @@ class HonestResults:
             ax.errorbar(x, mid, yerr=[mid - frame["lower"], frame["upper"] - mid], fmt="none",
                         color="C0", capsize=4, label="robust")
             ax.axhline(0, color="grey", lw=0.8)
+            # the original interval sits one grid step left of the first bound, labelled as such
+            ax.set_xticks([x0, *x], ["orig.", *(f"{v:g}" for v in x)])
             bd = self._breakdown[key]
             if bd == bd and bd != float("inf"):
                 ax.axvline(bd, color="grey", ls=":", lw=1, label=f"breakdown {bd:.3g}")
