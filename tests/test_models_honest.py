@@ -351,3 +351,26 @@ def test_r_check_inputs_are_the_medicaid_event_study(ehec_fixest):
     b, v, _ = ehec_fixest
     assert np.allclose(np.loadtxt(R_CHECK / "b.txt"), b, rtol=0, atol=1e-12)
     assert np.allclose(np.loadtxt(R_CHECK / "V.txt"), v, rtol=1e-9, atol=0)
+
+
+def test_flci_covers_at_the_worst_case_trend():
+    """At the differential trend in Delta^SD(M) that biases the FLCI most, its coverage is
+    exactly 1 - alpha (the half-length is the folded-normal quantile at that bias)."""
+    from scipy.optimize import linprog
+    from scipy.special import ndtr
+
+    b = np.loadtxt(R_CHECK / "b.txt")
+    v = np.loadtxt(R_CHECK / "V.txt")
+    k, t = 5, 2
+    for m in (0.005, 0.02):
+        lo, hi, w = H.smoothness_flci(b, v, k, m)
+        half, sd = (hi - lo) / 2, np.sqrt(w @ v @ w)
+        n = k + t
+        path = np.insert(np.eye(n), k, 0.0, axis=0)
+        d2 = np.array([path[r] - 2 * path[r + 1] + path[r + 2] for r in range(n - 1)])
+        # beta = tau + delta and w_post = (1, 0): w' beta - tau_1 = w' delta
+        res = linprog(-w, A_ub=np.vstack([d2, -d2]), b_ub=np.full(2 * (n - 1), m),
+                      bounds=[(None, None)] * n, method="highs")
+        bias = -res.fun
+        coverage = ndtr((half - bias) / sd) - ndtr((-half - bias) / sd)
+        assert coverage == pytest.approx(0.95, abs=1e-6), (m, coverage)
