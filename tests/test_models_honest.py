@@ -171,6 +171,10 @@ def test_results_method_on_panel_event_study(ehec_fit, ehec_fixest):
     pd.testing.assert_frame_equal(res.relative_magnitudes, direct.relative_magnitudes)
     pd.testing.assert_frame_equal(res.smoothness, direct.smoothness)
     assert res.to_dict()["label"] == "effect at event time 0"
+    prov = res.provenance
+    assert prov["model"] == "venecon.models.honest.honest_did"
+    assert prov["data"]["datasets"] == ehec_fit.provenance["data"]["datasets"]
+    assert prov["seed"] == 0 and prov["options"]["num_pre"] == 5
     second = ehec_fit.honest_did(opts, effect=1)
     assert second.original["estimate"] == pytest.approx(b[6])
     with pytest.raises(ModelSpecificationError, match="post-period"):
@@ -329,6 +333,9 @@ def test_one_post_period_and_no_breakdown():
                        options=H.HonestOptions(mbar=(0.5,), m=(0.0,)))
     assert np.isnan(res.breakdown["relative_magnitudes"])
     assert "n/a" in str(res.summary())
+    again = H.honest_did(np.array([0.01, -0.01, 0.0, 0.01]), sigma, 3,
+                         options=H.HonestOptions(mbar=(0.5,), m=(0.0,)))
+    assert json.dumps(res.to_dict(), sort_keys=True) == json.dumps(again.to_dict(), sort_keys=True)
 
 
 R_CHECK = Path(__file__).parent / "fixtures" / "honestdid_r"

@@ -204,7 +204,8 @@ class AggregateResults(ModelResults):
         times = [0 if n == "event_0" else int(n.split("_")[1]) for n in names]
         est = pd.Series(self.params[names].to_numpy(), index=times)
         return event_study_sensitivity(est, self.cov.loc[names, names], -1, options=options,
-                                       effect=effect, source=self._model)
+                                       effect=effect, source=self._model,
+                                       data=self.provenance.get("data"))
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         out = super().to_dict(alpha)

@@ -847,8 +847,8 @@ def _default_m_grid(b: np.ndarray, s: np.ndarray, k: int, alpha: float) -> tuple
 
 def honest_did(beta: Any, sigma: Any, num_pre: int, *, options: HonestOptions | None = None,
                event_times: Sequence[int] | None = None, reference: int = -1,
-               label: str = "theta",
-               source: str = "") -> HonestResults:
+               label: str = "theta", source: str = "",
+               data: dict[str, Any] | None = None) -> HonestResults:
     """Relative-magnitudes and smoothness sensitivity, breakdown values and pre-trend power.
 
     Parameters
@@ -867,6 +867,9 @@ def honest_did(beta: Any, sigma: Any, num_pre: int, *, options: HonestOptions | 
         Event time of the omitted (reference) period.
     label, source : str
         What ``theta`` is and which estimator produced ``beta`` (for the summary).
+    data : dict, optional
+        Provenance of the data behind ``beta`` (the ``provenance["data"]`` of the
+        event-study result); default: the sha256 of ``beta`` and ``sigma``.
 
     Returns
     -------
@@ -905,7 +908,17 @@ def honest_did(beta: Any, sigma: Any, num_pre: int, *, options: HonestOptions | 
                            target_power=o.target_power)
     rm = pd.DataFrame(rm_rows, columns=["mbar", "lower", "upper"])
     sd = pd.DataFrame(sd_rows, columns=["m", "lower", "upper"])
-    return HonestResults(relative_magnitudes=rm, smoothness=sd,
+    if data is None:
+        import hashlib
+
+        digest = hashlib.sha256(b.tobytes() + s.tobytes()).hexdigest()
+        data = {"datasets": {"user-supplied": digest}, "data_version": None}
+    from .results import build_provenance
+
+    prov = build_provenance(model="venecon.models.honest.honest_did", data=data, sample=None,
+                            options={**o.to_dict(), "num_pre": k, "num_post": t,
+                                     "source": source}, seed=o.seed)
+    return HonestResults(provenance=prov, relative_magnitudes=rm, smoothness=sd,
                          original=(est, se, lo0, hi0), breakdown_rm=bd_rm, breakdown_sd=bd_sd,
                          pretrend=power, options=o, num_pre=k, num_post=t, l_vec=tuple(lv),
                          label=label, source=source)
@@ -913,7 +926,8 @@ def honest_did(beta: Any, sigma: Any, num_pre: int, *, options: HonestOptions | 
 
 def event_study_sensitivity(estimates: pd.Series, cov: pd.DataFrame, reference: int, *,
                             options: HonestOptions | None = None, effect: int | None = None,
-                            source: str = "") -> HonestResults:
+                            source: str = "", data: dict[str, Any] | None = None,
+                            ) -> HonestResults:
     """:func:`honest_did` on an event study given as estimates indexed by event time.
 
     Parameters
@@ -932,6 +946,8 @@ def event_study_sensitivity(estimates: pd.Series, cov: pd.DataFrame, reference: 
         Event time of the effect examined (default: the first post-period).
     source : str
         The estimator (for the summary).
+    data : dict, optional
+        Provenance of the event study's data (recorded in the result).
     """
     import numpy as np
 
@@ -968,7 +984,7 @@ def event_study_sensitivity(estimates: pd.Series, cov: pd.DataFrame, reference: 
     else:
         label = "l_vec' tau_post"
     return honest_did(b, v, len(pre), options=o, event_times=times, reference=reference,
-                      label=label, source=source)
+                      label=label, source=source, data=data)
 
 
 # --------------------------------------------------------------------------- results
@@ -994,11 +1010,15 @@ class HonestResults:
         Roth (2022) power of the pre-test: slopes with 50% / 80% power.
     """
 
-    def __init__(self, *, relative_magnitudes: pd.DataFrame, smoothness: pd.DataFrame,
+    def __init__(self, *, provenance: dict[str, Any], relative_magnitudes: pd.DataFrame,
+                 smoothness: pd.DataFrame,
                  original: tuple[float, float, float, float], breakdown_rm: float,
                  breakdown_sd: float, pretrend: dict[str, Any] | None, options: HonestOptions,
                  num_pre: int, num_post: int, l_vec: tuple[float, ...], label: str,
                  source: str) -> None:
+        import copy
+
+        object.__setattr__(self, "_provenance", copy.deepcopy(provenance))
         object.__setattr__(self, "_rm", relative_magnitudes.copy())
         object.__setattr__(self, "_sd", smoothness.copy())
         est, se, lo, hi = original
@@ -1043,10 +1063,19 @@ class HonestResults:
 
     @property
     def options(self) -> HonestOptions:
+        """The :class:`HonestOptions` used."""
         return self._options
 
     @property
+    def provenance(self) -> dict[str, Any]:
+        """Data behind the event study, options, seed and package versions (a copy)."""
+        import copy
+
+        return copy.deepcopy(self._provenance)
+
+    @property
     def alpha(self) -> float:
+        """One minus the coverage of every interval."""
         return float(self._options.alpha)
 
     def conf_int(self) -> pd.DataFrame:
@@ -1121,6 +1150,7 @@ class HonestResults:
                          "original": self._original, "relative_magnitudes": self._rm,
                          "smoothness": self._sd, "breakdown": self._breakdown,
                          "pretrend": self._pretrend, "options": self._options.to_dict(),
+                         "provenance": self._provenance,
                          "num_pre": self._shape[0], "num_post": self._shape[1],
                          "l_vec": list(self._shape[2])})
 

@@ -497,7 +497,8 @@ class PanelEventStudyResults(PanelDiDResults):
         est = et.loc[et["parameter"] != "reference", "estimate"]
         names = et.loc[est.index, "parameter"].tolist()
         return event_study_sensitivity(est, self.cov.loc[names, names], self._reference,
-                                       options=options, effect=effect, source=self._model)
+                                       options=options, effect=effect, source=self._model,
+                                       data=self.provenance.get("data"))
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         from .results import jsonable
