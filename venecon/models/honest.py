@@ -673,7 +673,14 @@ class _FlciProblem:
         x0 = np.concatenate([np.abs(np.cumsum(start)) + 1e-12, start])
         res = minimize(obj, x0, jac=obj_grad, constraints=cons, method="SLSQP",
                        options={"ftol": 1e-15, "maxiter": 1000})
-        return res.x[k:]
+        # Any feasible w gives a valid interval; should the solver stop at an infeasible
+        # point, keep the feasible candidate with the smallest bias (the minimum-variance
+        # weights always are feasible), so the interval stays valid if not optimal.
+        limit = scale * (1 + 1e-6) + 1e-300
+        candidates = [w for w in (res.x[k:], start, self.min_variance())
+                      if abs(w.sum() - self.target) <= 1e-8 * max(1.0, abs(self.target))
+                      and self.variance(w) <= limit]
+        return min(candidates, key=self.bias)
 
 
 def smoothness_flci(beta: Any, sigma: Any, num_pre: int, m: float, *,
