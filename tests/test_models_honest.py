@@ -381,3 +381,25 @@ def test_flci_covers_at_the_worst_case_trend():
         bias = -res.fun
         coverage = ndtr((half - bias) / sd) - ndtr((-half - bias) / sd)
         assert coverage == pytest.approx(0.95, abs=1e-6), (m, coverage)
+
+
+def test_coverage_at_the_boundary_of_the_restrictions():
+    """Monte Carlo (300 draws, fixed seed) with the Medicaid covariance: a differential trend on
+    the boundary of Delta^RM(1) (post change equal to the largest pre change) and one with
+    curvature M in both post-periods; both sets cover tau_1 at about the nominal 95%."""
+    v = np.loadtxt(R_CHECK / "V.txt")
+    rng = np.random.default_rng(2026)
+    theta, c, m = 0.05, 0.01, 0.01
+    tau = np.array([0, 0, 0, 0, 0, theta, 0.06])
+    rm_delta = np.array([0, 0, 0, 0, -c, c, 2 * c])
+    sd_delta = np.array([0, 0, 0, 0, 0, m, 3 * m])
+    hits_rm = hits_sd = 0
+    for _ in range(300):
+        b = rng.multivariate_normal(tau + rm_delta, v)
+        lo, hi = H.relative_magnitudes_ci(b, v, 5, 1.0, grid_points=400)
+        hits_rm += lo <= theta <= hi
+        b = rng.multivariate_normal(tau + sd_delta, v)
+        lo, hi, _ = H.smoothness_flci(b, v, 5, m)
+        hits_sd += lo <= theta <= hi
+    # 0.92 is three Monte Carlo standard errors below 0.95
+    assert hits_rm / 300 >= 0.92 and hits_sd / 300 >= 0.92, (hits_rm, hits_sd)
