@@ -50,6 +50,9 @@ _LAZY = {
     "SDIDOptions": "venecon.models.sdid",
     "CallawaySantAnna": "venecon.models.callaway",
     "CallawaySantAnnaResults": "venecon.models.callaway",
+    "HonestOptions": "venecon.models.honest",
+    "HonestResults": "venecon.models.honest",
+    "honest_did": "venecon.models.honest",
 }
 
 __all__ = list(_LAZY)
@@ -60,6 +63,7 @@ if TYPE_CHECKING:
     from .callaway import CallawaySantAnna, CallawaySantAnnaResults
     from .event_study import EventStudy, EventStudyResults
     from .hac import FixedB, NeweyWest
+    from .honest import HonestOptions, HonestResults, honest_did
     from .its import ITS, ITSResults
     from .panel import PanelDiD, PanelDiDResults, PanelEventStudy, PanelEventStudyResults
     from .projections import LocalProjections, LocalProjectionsResults

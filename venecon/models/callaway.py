@@ -177,6 +177,36 @@ class AggregateResults(ModelResults):
             )
         return tables
 
+    def honest_did(self, options: Any = None, *, effect: int | None = None) -> Any:
+        """Sensitivity of a dynamic effect to violations of parallel trends (Rambachan and Roth 2023).
+
+        Needs ``kind="dynamic"`` and a universal base period (every pre-period
+        effect relative to ``e = -1``, as R's ``honest_did`` for ``did`` requires):
+        with the varying base period the pre-period estimates are one-period
+        changes, not a path, and the restrictions do not apply to them. See
+        :meth:`venecon.models.panel.PanelEventStudyResults.honest_did`.
+        """
+        import pandas as pd
+
+        from .honest import event_study_sensitivity
+
+        if self._kind != "dynamic":
+            raise ModelSpecificationError(
+                f"honest_did needs the dynamic (event-time) aggregation, got {self._kind!r}; "
+                "use results.aggregate('dynamic')")
+        base = self.provenance.get("options", {}).get("base_period", "varying")
+        if base != "universal":
+            raise ModelSpecificationError(
+                f"honest_did needs a universal base period (pre-period effects relative to "
+                f"e = -1); these estimates use the {base!r} base period, whose pre-period "
+                "estimates are one-period changes. Re-estimate with base_period='universal'")
+        names = [n for n in self.params.index if n != "att"]
+        times = [0 if n == "event_0" else int(n.split("_")[1]) for n in names]
+        est = pd.Series(self.params[names].to_numpy(), index=times)
+        return event_study_sensitivity(est, self.cov.loc[names, names], -1, options=options,
+                                       effect=effect, source=self._model,
+                                       data=self.provenance.get("data"))
+
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         out = super().to_dict(alpha)
         out["kind"] = self._kind

@@ -467,6 +467,39 @@ class PanelEventStudyResults(PanelDiDResults):
         """The omitted (normalised to zero) event time."""
         return self._reference
 
+    def honest_did(self, options: Any = None, *, effect: int | None = None) -> Any:
+        """Sensitivity of the effect to violations of parallel trends (Rambachan and Roth 2023).
+
+        Relative-magnitudes (C-LF) and smoothness (FLCI) intervals over grids of
+        ``Mbar`` and ``M``, their breakdown values and the pre-trend power of
+        Roth (2022), from the event-time coefficients and their covariance; see
+        :mod:`venecon.models.honest`.
+
+        Parameters
+        ----------
+        options : HonestOptions, optional
+            Grids, level, ``l_vec`` (:class:`~venecon.models.honest.HonestOptions`).
+        effect : int, optional
+            Post-period event time examined (default: the first after the reference).
+
+        Returns
+        -------
+        HonestResults
+
+        Notes
+        -----
+        With ``endpoints="bin"`` the first and last coefficients pool every earlier
+        or later event time; the restrictions then treat each pool as one period.
+        """
+        from .honest import event_study_sensitivity
+
+        et = self._event_time
+        est = et.loc[et["parameter"] != "reference", "estimate"]
+        names = et.loc[est.index, "parameter"].tolist()
+        return event_study_sensitivity(est, self.cov.loc[names, names], self._reference,
+                                       options=options, effect=effect, source=self._model,
+                                       data=self.provenance.get("data"))
+
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         from .results import jsonable
 
