@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ModelSpecificationError
 from . import _inputs
+from .hac import QuadraticSpectral, kernel_hac_cov
 from .results import ModelResults, build_provenance, jsonable
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["StructuralBreaks", "StructuralBreaksResults", "segment_ssr", "optimal_partitions",
-           "bai_quantile"]
+           "bai_quantile", "argmax_cdf", "bai_intervals"]
 
 _MODELS = {"level": 1, "trend": 2}
 
@@ -118,6 +119,132 @@ def bai_quantile(p: float) -> float:
     if not 0.5 < p < 1:
         raise ValueError(f"p must be in (0.5, 1), got {p!r}")
     return float(optimize.brentq(lambda x: cdf(x) - p, 1e-9, 500.0, xtol=1e-12))
+
+
+def argmax_cdf(x: float, xi: float = 1.0, phi1: float = 1.0, phi2: float = 1.0) -> float:
+    """Distribution function of the break-date estimator's limit with unequal regimes (Bai 1997).
+
+    ``P(argmax_s V(s) <= x)`` where ``V(s) = W1(-s) - |s|/2`` for ``s <= 0`` and
+    ``V(s) = sqrt(phi) W2(s) - xi s / 2`` for ``s > 0`` (Bai 1997, Proposition 3;
+    Bai and Perron 2003, eq. 6), with ``phi = xi (phi2 / phi1)^2``: ``xi`` is
+    the ratio of the shift's squared size in the regressor moments of the new
+    and the old regime (``delta' Q2 delta / delta' Q1 delta``), ``phi1`` and
+    ``phi2`` the error standard deviations (or long-run standard deviations)
+    of the two regimes. With ``xi = phi1 = phi2 = 1`` this is the symmetric
+    law of :func:`bai_quantile`. Equals strucchange's ``pargmaxV`` (tests).
+    """
+    from scipy import stats
+
+    phi = xi * (phi2 / phi1) ** 2
+    a = abs(float(x))
+    r = math.sqrt(a)
+    if x < 0:
+        f = xi / phi
+        return (-math.sqrt(a / (2 * math.pi)) * math.exp(-a / 8)
+                - phi / xi * (phi + 2 * xi) / (phi + xi)
+                * math.exp(f * (1 + f) * a / 2 + stats.norm.logcdf(-(0.5 + f) * r))
+                + (a / 2 - 2 + (phi + 2 * xi) ** 2 / ((phi + xi) * xi)) * stats.norm.cdf(-r / 2))
+    g = xi**2 / phi
+    return (1 + math.sqrt(g) * math.sqrt(a / (2 * math.pi)) * math.exp(-g * a / 8)
+            + xi / phi * (2 * phi + xi) / (phi + xi)
+            * math.exp((phi + xi) * a / 2 + stats.norm.logcdf(-(phi + xi / 2) / math.sqrt(phi) * r))
+            - ((2 * phi + xi) ** 2 / ((phi + xi) * phi) - 2 + g * a / 2)
+            * stats.norm.cdf(-math.sqrt(g) * r / 2))
+
+
+def _argmax_quantile(p: float, xi: float, phi1: float, phi2: float, upper: bool) -> float:
+    from scipy import optimize
+
+    def gap(v: float) -> float:
+        return argmax_cdf(v, xi, phi1, phi2) - p
+
+    bound = 0.0
+    while (gap(bound) < 0) if upper else (gap(bound) > 0):
+        bound += 1000.0 if upper else -1000.0
+    lo, hi = (0.0, bound) if upper else (bound, 0.0)
+    return float(optimize.brentq(gap, lo, hi, xtol=1e-10))
+
+
+def bai_intervals(y: np.ndarray, x: np.ndarray, breaks: tuple[int, ...], alpha: float, *,
+                  het_reg: bool = True, het_err: bool = True,
+                  hac: QuadraticSpectral | None = None) -> list[dict[str, float]]:
+    """Break-date intervals of Bai (1997) and Bai and Perron (2003), as strucchange computes them.
+
+    ``breaks`` are the first positions (0-based) of the new regimes, which are
+    also strucchange's break numbers (1-based last observation of the old
+    regime). For the break between regimes 1 and 2 with coefficient change
+    ``delta``, ``Q_j`` the regressors' second moments and ``Omega_j`` the
+    (long-run) covariance of the scores in regime ``j``, the interval is
+    ``[T - ceil(u s), T - floor(l s)]`` with ``l``, ``u`` the ``alpha/2`` and
+    ``1 - alpha/2`` quantiles of :func:`argmax_cdf` at
+    ``xi = delta'Q2 delta / delta'Q1 delta``, ``phi_j^2 = delta'Omega_j delta /
+    delta'Q_j delta`` and ``s = phi1^2 / delta'Q1 delta``.
+
+    ``het_reg=False`` uses the whole sample's ``Q`` for every regime,
+    ``het_err=False`` one error variance (or one long-run covariance of the
+    scores of the pooled regression) for every regime; ``hac`` replaces
+    ``sigma_j^2 Q_j`` by ``n_j Q_j V_j Q_j`` with ``V_j`` the regime's
+    HAC covariance (:func:`~venecon.models.hac.kernel_hac_cov`), which is
+    strucchange's ``confint(..., vcov. = kernHAC)`` with ``sandwich = TRUE``.
+
+    Returns
+    -------
+    list of dict
+        Per break: ``obs_lower``, ``obs_upper`` (unclipped positions, NaN when
+        the interval cannot be computed because ``P(argmax <= 0)`` falls outside
+        ``[alpha/2, 1 - alpha/2]``), ``xi``, ``phi1``, ``phi2``.
+    """
+    import numpy as np
+
+    n = len(y)
+    bounds = [0, *breaks, n]
+    q_full = x.T @ x / n
+    regimes, resid = [], []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        beta, *_ = np.linalg.lstsq(x[a:b], y[a:b], rcond=None)
+        regimes.append((beta, y[a:b] - x[a:b] @ beta))
+        resid.append(regimes[-1][1])
+    resid_all = np.concatenate(resid)
+    sigma_pooled = float(resid_all @ resid_all / n)
+    if hac is None:
+        omega_pooled = sigma_pooled * q_full
+    else:
+        omega_pooled = n * q_full @ kernel_hac_cov(x, resid_all, hac)[0] @ q_full
+    moments = []
+    for (a, b), (_, u) in zip(zip(bounds, bounds[1:], strict=False), regimes, strict=True):
+        q_j = x[a:b].T @ x[a:b] / (b - a) if het_reg else q_full
+        sigma = float(u @ u / (b - a)) if het_err else sigma_pooled
+        if not het_err:
+            omega = omega_pooled
+        elif hac is None:
+            omega = sigma * q_j
+        else:
+            omega = (b - a) * q_j @ kernel_hac_cov(x[a:b], u, hac)[0] @ q_j
+        moments.append((q_j, sigma, omega))
+    out = []
+    for i, t in enumerate(breaks, start=1):
+        delta = regimes[i][0] - regimes[i - 1][0]
+        (q1, s1, o1), (q2, s2, o2) = moments[i - 1], moments[i]
+        qp1, qp2 = float(delta @ q1 @ delta), float(delta @ q2 @ delta)
+        xi = qp2 / qp1 if het_reg else 1.0
+        if hac is None:
+            phi1, phi2 = math.sqrt(s1), math.sqrt(s2)
+        else:
+            phi1 = math.sqrt(float(delta @ o1 @ delta) / qp1)
+            phi2 = math.sqrt(float(delta @ o2 @ delta) / qp2)
+        row = {"obs_lower": float("nan"), "obs_upper": float("nan"), "xi": xi, "phi1": phi1, "phi2": phi2}
+        with np.errstate(all="ignore"):
+            p0 = argmax_cdf(0.0, xi, phi1, phi2) if qp1 > 0 and phi1 > 0 else float("nan")
+        if not alpha / 2 <= p0 <= 1 - alpha / 2:
+            warnings.warn(f"break {i}: no interval, P(argmax V <= 0) = {p0:.4f} is outside "
+                          f"[{alpha / 2}, {1 - alpha / 2}]", UserWarning, stacklevel=3)
+        else:
+            scale = phi1**2 / qp1
+            hi = _argmax_quantile(1 - alpha / 2, xi, phi1, phi2, upper=True) * scale
+            lo = _argmax_quantile(alpha / 2, xi, phi1, phi2, upper=False) * scale
+            row.update(obs_lower=float(t - math.ceil(hi)), obs_upper=float(t - math.floor(lo)))
+        out.append(row)
+    return out
 
 
 def _sup_f(total: np.ndarray, n: int, q: int) -> np.ndarray:
