@@ -455,8 +455,14 @@ class StructuralBreaksResults(ModelResults):
         json.dumps(out)
         return out
 
-    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:  # noqa: ARG002
-        """The series, the fitted regimes, the break dates and their intervals; returns the Figure."""
+    def plot(self, alpha: float | None = None, ax: Any = None,  # noqa: ARG002
+             events: dict[str, Any] | None = None) -> Figure:
+        """The series, the fitted regimes, the break dates and their intervals; returns the Figure.
+
+        Break dates (dashed) are the first period of the new regime; the
+        shaded bands their intervals. ``events`` (label -> date) are drawn as
+        dotted grey lines at their dates.
+        """
         import matplotlib.pyplot as plt
         import pandas as pd
 
@@ -470,6 +476,11 @@ class StructuralBreaksResults(ModelResults):
             ax.axvline(b["date"], color="C0", ls="--", lw=1)
             if not (b["lower"] is pd.NaT or b["upper"] is pd.NaT):
                 ax.axvspan(b["lower"], b["upper"], color="C0", alpha=0.15)
+        for k, (label, when) in enumerate((events or {}).items()):
+            stamp = pd.Timestamp(when)
+            ax.axvline(stamp, color="grey", ls=":", lw=1.2)
+            ax.annotate(label, (stamp, 0.98 - 0.08 * k), xycoords=("data", "axes fraction"),
+                        rotation=90, va="top", ha="right", fontsize=8, color="dimgrey")
         ax.set_ylabel(self._dependent)
         ax.set_title(f"{self._model}: {len(self._breaks)} break(s)")
         ax.legend(loc="best")
