@@ -419,3 +419,52 @@ def test_compare_events_outside_sample_and_same_month():
     assert table.loc["break1", "nearest_event"] == "early"
     same = res.compare_events({"a": "2013-05-02", "b": "2013-05-30"})
     assert same.loc["break1", "nearest_event"] == "a; b"  # cannot be told apart: both listed
+
+
+# ------------------------------------------------------------ the study estimator
+
+def test_study_estimator_dates_breaks_against_the_sanctions():
+    from venecon.study import StudyError, bundled_studies
+    from venecon.study.spec import parse_estimators
+
+    r = bundled_studies(["venezuela-breaks"])["venezuela-breaks"].run()
+    e = r.estimates["structural_breaks"]
+    assert r.headline == "structural_breaks"
+    crude = venecon.load("production_monthly", series="crude_oil", start="2016-01")
+    ref = StructuralBreaks(crude, hac=QuadraticSpectral(), unit="kb/d").fit()
+    # the headline is the shift at the break nearest the PdVSA designation, with the interval of
+    # the difference of the two regime means (their HAC standard errors)
+    key = e.extra["break_nearest_treatment"]
+    i = int(key.removeprefix("break"))
+    b, a = f"mean[{i}]", f"mean[{i + 1}]"
+    shift = ref.params[a] - ref.params[b]
+    se = float(np.sqrt(ref.cov.loc[a, a] + ref.cov.loc[b, b]))
+    assert e.average_effect == pytest.approx(shift, rel=1e-12)
+    assert e.upper - e.average_effect == pytest.approx(1.959963984540054 * se, rel=1e-9)
+    rows = {row["break"]: row for row in e.extra["breaks"]}
+    assert rows[key]["nearest_event"] == "pdvsa-sdn" and rows[key]["event_in_interval"]
+    assert rows["break1"]["nearest_event"] == "eo13808" and rows["break1"]["event_in_interval"]
+    assert rows[key]["date"] == ref.breaks.loc[key, "date"].strftime("%Y-%m")
+    with pytest.raises(StudyError, match="hac"):
+        parse_estimators("study.estimators", {"structural_breaks": {"hac": "yes"}})
+    with pytest.raises(StudyError, match="model"):
+        parse_estimators("study.estimators", {"structural_breaks": {"model": "variance"}})
+    opts = parse_estimators("study.estimators", {"structural_breaks": {"trim": 12, "select": 2}})
+    assert opts["structural_breaks"].trim == 12 and opts["structural_breaks"].select == 2
+
+
+def test_hac_options_and_short_segments():
+    with pytest.raises(ModelSpecificationError, match="bandwidth"):
+        QuadraticSpectral(bandwidth=0)
+    with pytest.raises(ModelSpecificationError, match="prewhite"):
+        QuadraticSpectral(prewhite=1)
+    with pytest.raises(ModelSpecificationError, match="hac must be"):
+        StructuralBreaks(shifts(12), hac="qs")
+    with pytest.raises(ModelSpecificationError, match="het_err"):
+        StructuralBreaks(shifts(12), het_err="no")
+    with pytest.raises(InsufficientDataError, match="HAC"):
+        StructuralBreaks(shifts(12), trim=6, hac=QuadraticSpectral())
+    # a fixed bandwidth is used as given; the Andrews bandwidth is data-driven
+    y = shifts(13).to_numpy()
+    x = np.ones((len(y), 1))
+    assert kernel_hac_cov(x, y - y.mean(), QuadraticSpectral(bandwidth=3.0))[1] == 3.0
