@@ -191,7 +191,8 @@ def test_break_date_interval_coverage():
         res = StructuralBreaks(y, max_breaks=1, select=1, n_sim=0).fit()
         row = res.breaks.iloc[0]
         hits += row["lower"] <= y.index[60] <= row["upper"]
-    # Measured with statsmodels 0.15: 0.937 (shift of 1 sd, 120 months, iid N(0,1) errors, 300 reps).
+    # Measured: 0.930 with the regime-specific (strucchange) intervals, 0.943 with
+    # hac=QuadraticSpectral() (shift of 1 sd, 120 months, iid N(0,1) errors, 300 reps).
     assert 0.9 <= hits / reps <= 0.985
 
 

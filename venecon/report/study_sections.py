@@ -199,7 +199,8 @@ def local_projections(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
     return d.blocks
 
 
-_BREAK_HEADER = ["break", "first month of new regime", "interval", "last month of old regime",
+_BREAK_HEADER = ["break", "first month of new regime", "interval (of that month)",
+                 "last month of old regime",
                  "shift", "nearest event", "months after event", "event in interval"]
 
 
@@ -227,6 +228,13 @@ def structural_breaks(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
         d.table(_BREAK_HEADER, rows, caption)
         ctx.tex[f"study_{r.study.name}_breaks"] = tex_table(
             _BREAK_HEADER, rows, caption, f"study-{r.study.name}-breaks")
+        tests = e.extra["tests"]
+        seq = [f"{k} = {num(v['statistic'])} (5% critical value {num(v['crit_5pct'])})"
+               for k, v in tests.items() if "|" in k and v["statistic"] is not None]
+        d.p(f"Tests: UDmax = {num(tests['UDmax']['statistic'])} (5% critical value "
+            f"{num(tests['UDmax']['crit_5pct'])}); sequential " + "; ".join(seq) + ". They "
+            "assume serially uncorrelated errors, which monthly output is not, so they overstate "
+            "the evidence for each added break.")
         d.p(f"Covariance: {e.extra['cov_type']}."
             + (" An interval marked (cut) reaches beyond the sample and is cut at its end."
                if any(b.get("clipped") for b in e.extra["breaks"]) else "")

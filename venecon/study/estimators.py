@@ -628,8 +628,8 @@ def run_structural_breaks(
         upper=shift + z * se,
         alpha=ctx.alpha,
         unit=ctx.unit,
-        counterfactual_mean=old_level,
-        share_of_counterfactual=shift / old_level if old_level else None,
+        counterfactual_mean=None,  # the old regime's mean is not a counterfactual
+        share_of_counterfactual=None,
         placebo_pvalue=None,
         pre_rmspe=None,
         weights=None,
@@ -638,6 +638,7 @@ def run_structural_breaks(
         window=(rows[i - 1]["date"], label(y.index[regime_end])),
         extra={
             "breaks": rows, "break_nearest_treatment": key, "events": events,
+            "old_regime_level": old_level,
             "sample": [fmt_period(y.index[0]), fmt_period(y.index[-1])],
             "tests": {k: {c: (None if pd.isna(v) else float(v)) for c, v in r.items()}
                       for k, r in tests.iterrows()},
