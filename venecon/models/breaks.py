@@ -592,6 +592,13 @@ class StructuralBreaks:
     ``h / n_j`` is larger than ``h / n``, which makes these critical values
     somewhat conservative.
 
+    **Coverage** of the 95% break-date interval, one break in the middle of
+    120 months, 300 simulations (``tests/test_models_breaks.py``): with iid
+    N(0, 1) errors and a shift of 1 sd, 93.0% (default) and 94.3% (``hac``);
+    with AR(1) errors of coefficient 0.5 (unit variance), 69.7% and 86.0% for a
+    shift of 1 sd, 84.3% and 93.0% for 2 sd. Use ``hac`` on autocorrelated
+    series; even then small shifts in persistent series are dated too precisely.
+
     **Assumptions.** The tests assume serially uncorrelated, homoskedastic
     errors (``hac`` changes the intervals and standard errors, not the
     tests). Monthly oil output is strongly autocorrelated; with positively
