@@ -353,6 +353,13 @@ def test_sequential_and_wdmax_tests():
     assert np.all(np.diff(seq) > 0) and seq[0] > f["crit_5pct"].iloc[0]
     # the second break is strong (sup-F(2|1) = 52.2), the fourth nil (sup-F(4|3) = 0.04)
     assert t.loc["sup-F(2|1)", "pvalue"] < 0.05 and t.loc["sup-F(4|3)", "pvalue"] > 0.5
+    # the sequential procedure adds breaks while the tests reject at 5%
+    seq = StructuralBreaks(realint_series(), trim=15, n_sim=199, select="sequential").fit()
+    stop = next(m for m in range(1, 5) if t.loc[f"sup-F({m + 1}|{m})", "pvalue"] > 0.05)
+    assert len(seq.breaks) == stop
+    assert seq.tests.equals(t)
+    with pytest.raises(ModelSpecificationError, match="n_sim"):
+        StructuralBreaks(realint_series(), select="sequential", n_sim=0)
 
 
 # ------------------------------------------------------------ real data

@@ -520,9 +520,11 @@ class StructuralBreaks:
         Minimum segment length ``h``: a fraction of the sample
         (``h = floor(trim * n)``) or a number of periods. Must leave
         ``h > q`` (the regressors per segment).
-    select : {"bic", "lwz"} or int, default "bic"
+    select : {"bic", "lwz", "sequential"} or int, default "bic"
         Number of breaks: minimum of BIC (Yao 1988) or LWZ (Liu, Wu and Zidek
-        1997, ``c0 = 0.299, delta0 = 0.1``), or a fixed number.
+        1997, ``c0 = 0.299, delta0 = 0.1``); ``"sequential"``: none unless
+        sup-F(1) rejects at 5%, then one more while sup-F(l+1|l) rejects at 5%
+        (Bai and Perron 1998, 2003; needs ``n_sim > 0``); or a fixed number.
     n_sim : int, default 999
         Simulations of the sup-F null distribution (p-values, critical values).
     seed : int, default 20260401
@@ -656,9 +658,13 @@ class StructuralBreaks:
         self.het_reg, self.het_err, self.hac = het_reg, het_err, hac
         if not isinstance(model, str) or model not in _MODELS:
             raise ModelSpecificationError(f"model must be 'level' or 'trend', got {model!r}")
-        if not (isinstance(select, str) and select in ("bic", "lwz")) and not (
+        if not (isinstance(select, str) and select in ("bic", "lwz", "sequential")) and not (
                 isinstance(select, int) and not isinstance(select, bool) and select >= 0):
-            raise ModelSpecificationError(f"select must be 'bic', 'lwz' or an int >= 0, got {select!r}")
+            raise ModelSpecificationError(
+                f"select must be 'bic', 'lwz', 'sequential' or an int >= 0, got {select!r}")
+        if select == "sequential" and n_sim == 0:
+            raise ModelSpecificationError("select='sequential' needs the simulated critical "
+                                          "values: give n_sim > 0")
         if isinstance(max_breaks, bool) or not isinstance(max_breaks, int) or max_breaks < 1:
             raise ModelSpecificationError(f"max_breaks must be an int >= 1, got {max_breaks!r}")
         if isinstance(n_sim, bool) or not isinstance(n_sim, int) or n_sim < 0:
@@ -740,8 +746,22 @@ class StructuralBreaks:
         bic = np.log(total / n) + p * np.log(n) / n
         lwz = np.log(total / (n - p)) + p * 0.299 * np.log(n) ** 2.1 / n
         table = pd.DataFrame({"ssr": total, "bic": bic, "lwz": lwz}, index=pd.Index(m, name="breaks"))
-        chosen = self.select if isinstance(self.select, int) else int(np.nanargmin(table[self.select]))
+        if isinstance(self.select, int):
+            chosen = self.select
+        elif self.select == "sequential":
+            chosen = -1  # set from the tests
+        else:
+            chosen = int(np.nanargmin(table[self.select]))
         return chosen, table
+
+    def _sequential_choice(self, tests: pd.DataFrame) -> int:
+        """Breaks by the sequential procedure: sup-F(1), then sup-F(l+1|l), each at 5%."""
+        if not tests.loc["sup-F(1)", "pvalue"] <= 0.05:
+            return 0
+        chosen = 1
+        while chosen < self.max_breaks and tests.loc[f"sup-F({chosen + 1}|{chosen})", "pvalue"] <= 0.05:
+            chosen += 1
+        return chosen
 
     def _tests(self, total: np.ndarray, ssr: np.ndarray,
                partitions: list[tuple[int, ...]]) -> pd.DataFrame:
@@ -851,6 +871,9 @@ class StructuralBreaks:
         ssr = segment_ssr(y.to_numpy(), self.model)
         total, partitions = optimal_partitions(ssr, self.max_breaks, self.h)
         chosen, selection = self._choose(total)
+        tests = self._tests(total, ssr, partitions)
+        if chosen < 0:
+            chosen = self._sequential_choice(tests)
         label = self.outcome.label
         selection["dates"] = [", ".join(label(y.index[b]) for b in p) for p in partitions]
         breaks = partitions[chosen]
@@ -858,7 +881,6 @@ class StructuralBreaks:
         res = sm.OLS(y, x).fit()
         sigma2 = float(res.ssr / res.df_resid)
         table = self._intervals(breaks, np.asarray(res.params))
-        tests = self._tests(total, ssr, partitions)
         cov, cov_what = self._regime_cov(x, breaks, res)
         names = list(x.columns)
         crit = "iid Gaussian null, simulated" if self.n_sim else "not computed (n_sim=0)"

@@ -424,7 +424,7 @@ def _breaks_option(key: str, f: str, v: Any) -> Any:
         return _bool(key, v)
     if f == "trim":
         return _int(key, v, 2, 10_000) if isinstance(v, int) else _float(key, v, 0.0, 0.5)
-    return v if v in ("bic", "lwz") else _int(key, v, 0, 10)
+    return v if v in ("bic", "lwz", "sequential") else _int(key, v, 0, 10)
 
 
 def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
