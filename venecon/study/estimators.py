@@ -53,6 +53,7 @@ LABELS = {
     "its": "Interrupted time series",
     "arima": "Intervention ARIMA",
     "local_projections": "Local projections",
+    "structural_breaks": "Structural breaks",
 }
 
 
@@ -657,11 +658,122 @@ def _period(value: Any, ctx: Context) -> Any:
     return to_period(value, ctx.frequency, "study.estimators.*.end")
 
 
+def run_structural_breaks(
+    ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True
+) -> Estimate:  # noqa: ARG001
+    """Break dates with intervals (:class:`venecon.models.StructuralBreaks`) over the whole sample.
+
+    ``average_effect`` is the shift in the mean at the break nearest the
+    treatment date, with the interval of the difference of the two regime
+    means (their standard errors, HAC with ``hac``); ``extra["breaks"]`` has
+    every break with its date interval and the nearest treatment or other
+    event. ``path`` holds the series and its regime means.
+    """
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    from ..exceptions import InsufficientDataError
+    from ..models import StructuralBreaks
+    from ..models.hac import QuadraticSpectral
+
+    end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
+    y = _series(ctx, end)
+    if ctx.frequency == "annual":
+        y.index = pd.PeriodIndex([str(t) for t in y.index], freq="Y").to_timestamp()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = StructuralBreaks(
+            y, model=opts.model, max_breaks=opts.max_breaks, trim=opts.trim, select=opts.select,
+            n_sim=opts.n_sim, seed=opts.seed, unit=ctx.unit, alpha=ctx.alpha,
+            hac=QuadraticSpectral() if opts.hac else None,
+        ).fit()
+    table = res.breaks
+    if table.empty:
+        raise InsufficientDataError(
+            f"structural_breaks: no break chosen by {opts.select} in {fmt_period(y.index[0])}.."
+            f"{fmt_period(y.index[-1])}; nothing to compare with the treatment"
+        )
+    events = {ctx.treatment_label: str(pd.Timestamp(ctx.treatment_date).date()),
+              **dict(ctx.other_events)}
+    near = res.compare_events(events)
+    treat = pd.Timestamp(ctx.treatment_date).to_period("M")
+    key = min(table.index, key=lambda k: abs((table.loc[k, "date"].to_period("M") - treat).n))
+    i = int(key.removeprefix("break"))
+    # the shift of the regime line at the break, and its standard error from the regimes' cov
+    q = 1 if opts.model == "level" else 2
+    at = np.array([1.0, float(table.loc[key, "obs"])])[:q]
+    g = np.zeros(len(res.params))
+    g[i * q:(i + 1) * q], g[(i - 1) * q:i * q] = at, -at
+    shift = float(g @ res.params.to_numpy())
+    se = float(np.sqrt(g @ res.cov.to_numpy() @ g))
+    z = float(stats.norm.ppf(1 - ctx.alpha / 2))
+    old_level = float(at @ res.params.to_numpy()[(i - 1) * q:i * q])
+    regime_end = [*table["obs"].astype(int), len(y)][i] - 1  # the new regime runs to the next break
+
+    def label(stamp: Any) -> str | None:
+        if pd.isna(stamp):
+            return None
+        return str(stamp.year) if ctx.frequency == "annual" else fmt_period(stamp)
+
+    rows = []
+    for k, b in table.iterrows():
+        rows.append({
+            "break": k, "date": label(b["date"]), "lower": label(b["lower"]),
+            "upper": label(b["upper"]), "last_old": label(b["last_old"]),
+            "shift": float(b["shift"]), "nearest_event": near.loc[k, "nearest_event"],
+            "distance_months": int(near.loc[k, "distance_months"]),
+            "event_in_interval": bool(near.loc[k, "event_in_interval"]),
+            "clipped": bool(b["clipped"]),
+        })
+    caveats = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    if not near.loc[key, "event_in_interval"] or near.loc[key, "nearest_event"] != ctx.treatment_label:
+        caveats.append(
+            f"the break nearest the treatment ({rows[i - 1]['date']}, interval "
+            f"{rows[i - 1]['lower']}..{rows[i - 1]['upper']}) does not have the treatment date "
+            "in its interval: the shift is not dated at the treatment")
+    caveats.append("the break tests assume serially uncorrelated errors; monthly output is "
+                   "autocorrelated, so read the number of breaks as descriptive")
+    caveats += _flag_caveat(ctx, end)
+    tests = res.tests
+    path = pd.DataFrame({"actual": y.to_numpy(), "fitted": res.fitted.to_numpy()}, index=y.index)
+    path.index.name = "period"
+    return Estimate(
+        estimator="structural_breaks",
+        label=LABELS["structural_breaks"] + ": mean shift at the break nearest the treatment ("
+        + f"{rows[i - 1]['date']}; {opts.model}, {len(table)} breaks by {opts.select}"
+        + (", HAC" if opts.hac else "") + ")",
+        average_effect=shift,
+        lower=shift - z * se,
+        upper=shift + z * se,
+        alpha=ctx.alpha,
+        unit=ctx.unit,
+        counterfactual_mean=None,  # the old regime's mean is not a counterfactual
+        share_of_counterfactual=None,
+        placebo_pvalue=None,
+        pre_rmspe=None,
+        weights=None,
+        path=path,
+        caveats=tuple(caveats),
+        window=(rows[i - 1]["date"], label(y.index[regime_end])),
+        extra={
+            "breaks": rows, "break_nearest_treatment": key, "events": events,
+            "old_regime_level": old_level,
+            "sample": [fmt_period(y.index[0]), fmt_period(y.index[-1])],
+            "tests": {k: {c: (None if pd.isna(v) else float(v)) for c, v in r.items()}
+                      for k, r in tests.iterrows()},
+            "cov_type": res.cov_type,
+        },
+        result=res,
+    )
+
+
 RUNNERS = {
     "synthetic_control": run_synthetic_control,
     "its": run_its,
     "arima": run_arima,
     "local_projections": run_local_projections,
+    "structural_breaks": run_structural_breaks,
 }
 
 

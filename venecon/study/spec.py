@@ -30,8 +30,8 @@ Schema (everything under one ``[study]`` table; * = required)::
                      treatment dated inside a year; see WindowSpec)
     [study.donors]   include, exclude, reasons = {code = "why"}, exclude_sanctioned,
                      exclude_conflict, exclude_quota_bound
-    [study.estimators.<name>]*  synthetic_control | its | arima | local_projections,
-                     each with the fields of its options class below
+    [study.estimators.<name>]*  synthetic_control | its | arima | local_projections |
+                     structural_breaks, each with the fields of its options class below
     [study.robustness]  enabled, sample_starts, leave_one_out, excluded_donors,
                      predictor_sets, outcomes = [{series, source}], estimators
     [study.revenue]  benchmark, export_share, export_share_note, discount_usd,
@@ -59,6 +59,7 @@ __all__ = [
     "ITSOptions",
     "ARIMAOptions",
     "LocalProjectionsOptions",
+    "StructuralBreaksOptions",
     "RobustnessSpec",
     "RevenueSpec",
     "LevelSpec",
@@ -381,11 +382,32 @@ class LocalProjectionsOptions:
     end: Any = None
 
 
+@dataclass(frozen=True)
+class StructuralBreaksOptions:
+    """Options of the break dating (:class:`venecon.models.StructuralBreaks`).
+
+    ``hac``: break-date intervals and regime standard errors with the
+    prewhitened quadratic-spectral HAC (:class:`venecon.models.hac.QuadraticSpectral`),
+    for autocorrelated monthly output; ``trim`` a fraction of the sample or a
+    number of periods. It is never the headline unless the study names it.
+    """
+
+    model: str = "level"
+    max_breaks: int = 5
+    trim: float | int = 0.15
+    select: str | int = "bic"
+    hac: bool = True
+    n_sim: int = 999
+    seed: int = 20260401
+    end: Any = None
+
+
 ESTIMATORS: dict[str, type] = {
     "synthetic_control": SyntheticControlOptions,
     "its": ITSOptions,
     "arima": ARIMAOptions,
     "local_projections": LocalProjectionsOptions,
+    "structural_breaks": StructuralBreaksOptions,
 }
 
 #: Estimators that need monthly data (the time-series models are monthly-only in venecon).
@@ -463,7 +485,10 @@ def parse_estimators(key: str, value: Any) -> dict[str, Any]:
         kw: dict[str, Any] = {}
         for f, v in raw.items():
             fk = f"{k}.{f}"
-            if f == "v":
+            if name == "structural_breaks" and f in ("model", "max_breaks", "trim", "select",
+                                                     "hac", "n_sim"):
+                kw[f] = _breaks_option(fk, f, v)
+            elif f == "v":
                 kw[f] = _choice(fk, v, ("nested", "regression", "equal"))
             elif f == "inference":
                 kw[f] = _choice(fk, v, ("fixed-b", "newey-west"))
@@ -491,6 +516,20 @@ def parse_estimators(key: str, value: Any) -> dict[str, Any]:
                 kw[f] = tuple(period(f"{fk}[{i}]", y) for i, y in enumerate(v))
         out[name] = cls(**kw)
     return out
+
+
+def _breaks_option(key: str, f: str, v: Any) -> Any:
+    if f == "model":
+        return _choice(key, v, ("level", "trend"))
+    if f == "max_breaks":
+        return _int(key, v, 1, 10)
+    if f == "n_sim":
+        return _int(key, v, 0, 99_999)
+    if f == "hac":
+        return _bool(key, v)
+    if f == "trim":
+        return _int(key, v, 2, 10_000) if isinstance(v, int) else _float(key, v, 0.0, 0.5)
+    return v if v in ("bic", "lwz", "sequential") else _int(key, v, 0, 10)
 
 
 def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
