@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .._text import percent, plural
 from .blocks import Block, Doc, est, num
 from .renderers import tex_table
 from .sections import ReportContext, section
@@ -40,7 +41,7 @@ def headline_sentence(r: Any) -> str:
             f"{e.window[1]}): average effect **{value} {e.unit}**")
     text += f" ({_interval(e)})" if e.lower is not None else " (no interval for this estimator)"
     if e.share_of_counterfactual is not None:
-        text += f", {100 * e.share_of_counterfactual:+.0f}% of the counterfactual"
+        text += f", {percent(e.share_of_counterfactual)} of the counterfactual"
     if e.placebo_pvalue is not None:
         text += f", placebo p-value {e.placebo_pvalue:.3f}"
     text += "."
@@ -81,7 +82,8 @@ def executive_summary(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
     d = Doc()
     d.h(2, "Executive summary")
     n_ok = sum(bool(r.identified) for r in studies)
-    d.p(f"{len(studies)} studies were run, {n_ok} identified. Effects are treated minus "
+    d.p(f"{plural(len(studies), 'study')} {plural(len(studies), 'was', count=False)} run, "
+        f"{n_ok} identified. Effects are treated minus "
         "counterfactual (negative: output below what the counterfactual expects). Each headline "
         "comes with its interval, the range over the study's robustness grid, and the caveats "
         "its own diagnostics raise.")
@@ -99,12 +101,40 @@ def _estimate_rows(r: Any) -> list[list[str]]:
             est(e.average_effect, e.lower, e.upper),
             e.unit,
             "–" if e.share_of_counterfactual is None
-            else f"{100 * e.share_of_counterfactual:+.1f}%",
+            else percent(e.share_of_counterfactual, 1),
             "–" if e.placebo_pvalue is None else f"{e.placebo_pvalue:.3f}",
             "–" if e.pre_rmspe is None else num(e.pre_rmspe),
             str(len(e.caveats)),
         ])
     return rows
+
+
+def figure_source(r: Any) -> str:
+    """The note under a study figure: dataset, series, source edition and its sha256."""
+    o = r.study.outcome
+    if o.dataset is not None:
+        text = f"Source: venecon dataset {o.dataset}, series {o.series}"
+        chosen = r.data_choices.get("source")
+        if chosen:
+            text += f", source {chosen.split(':', 1)[0]}"
+        sha = (r.provenance.get("datasets") or {}).get(o.dataset)
+        if sha:
+            text += f" (sha256 {sha[:12]})"
+    else:
+        text = f"Source: the user's panel{'' if o.file is None else ' ' + str(o.file)}"
+    return text + ". Grey: pre-period; red: post window; lines: treatment and other events."
+
+
+def path_figure_args(r: Any, e: Any) -> dict[str, Any]:
+    """Arguments of :func:`venecon.study.report.path_figure` for estimate ``e`` of study ``r``."""
+    s = r.study
+    design = s.design
+    return {
+        "est": e, "treated": s.treated, "treatment": design.treatment_date,
+        "pre": design.pre, "title": f"{s.title} [{s.treated}]",
+        "treatment_label": s.treatment.label or "treatment",
+        "other_events": tuple(design.other_events), "source": figure_source(r),
+    }
 
 
 _EST_HEADER = ["estimator", "window", "average effect [interval]", "unit",
@@ -137,7 +167,7 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         e = r.headline_estimate
         if e is not None and "observed" in e.path:
             d.extend(ctx.figure(
-                f"study_{s.name}_headline", path_figure(e, s.treated),
+                f"study_{s.name}_headline", path_figure(**path_figure_args(r, e)),
                 f"{e.label}: observed and counterfactual outcome ({e.unit}); lower panel: the "
                 "effect" + (" with its interval." if e.lower is not None else ".")))
         for _key, est_ in r.estimates.items():
@@ -239,7 +269,7 @@ def cross_country(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         rows.append([
             row["title"], row["treated"], row["estimator"], row["window"],
             f"{est(row['effect'], row['lower'], row['upper'])} {row['unit']}",
-            "–" if row["share"] is None else f"{100 * row['share']:+.1f}%",
+            "–" if row["share"] is None else percent(row["share"], 1),
             "–" if row["pvalue"] is None else f"{row['pvalue']:.3f}",
             "–" if row["pre_rmspe"] is None else num(row["pre_rmspe"]),
         ])

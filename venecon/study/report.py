@@ -11,20 +11,45 @@ from typing import Any
 __all__ = ["path_figure", "specification_curve", "estimates_table"]
 
 
-def path_figure(est: Any, treated: str, treatment: Any = None) -> Any:
-    """Observed and counterfactual outcome (top) and the effect with its interval (bottom)."""
+def path_figure(
+    est: Any,
+    treated: str,
+    treatment: Any = None,
+    *,
+    pre: tuple[Any, Any] | None = None,
+    title: str | None = None,
+    treatment_label: str = "treatment",
+    other_events: tuple[tuple[str, Any], ...] = (),
+    source: str | None = None,
+) -> Any:
+    """Observed and counterfactual outcome (top) and the effect with its interval (bottom).
+
+    ``treatment`` (a date) is drawn as a vertical line labelled ``treatment_label``
+    and its date, ``other_events`` (``(label, date)`` pairs) as lighter lines; the
+    pre-period ``pre`` is shaded grey and the estimate's post window
+    (``est.window``) red, so two studies of one series with different windows
+    never look alike. ``title`` heads the figure (the estimator's label is the
+    subtitle); ``source`` is printed beneath it.
+    """
     import matplotlib.pyplot as plt
     import pandas as pd
 
     p = est.path
+    dated = isinstance(p.index, pd.DatetimeIndex)
     fig, (top, bottom) = plt.subplots(
-        2, 1, sharex=True, figsize=(7.5, 5.5), gridspec_kw={"height_ratios": [2, 1]}
+        2, 1, sharex=True, figsize=(7.5, 6.0), gridspec_kw={"height_ratios": [2, 1]}
     )
+    for lo, hi, colour, name in ((*(pre or (None, None)), "0.6", "pre-period"),
+                                 (*_window(est.window), "C3", "post window")):
+        if lo is None:
+            continue
+        a, b = _x(lo, dated), _x(hi, dated, end=True)
+        for ax in (top, bottom):
+            ax.axvspan(a, b, color=colour, alpha=0.10, lw=0, label=name if ax is top else None)
     if "observed" in p:
         top.plot(p.index, p["observed"], color="black", lw=1.3, label=f"{treated}, observed")
         top.plot(p.index, p["counterfactual"], color="C0", ls="--", lw=1.3, label="counterfactual")
         top.set_ylabel(f"outcome ({est.unit})")
-        top.legend(loc="best", fontsize=8)
     bottom.plot(p.index, p["effect"], color="C3", lw=1.2, label="effect")
     if p["lower"].notna().any():
         bottom.fill_between(
@@ -38,25 +63,75 @@ def path_figure(est: Any, treated: str, treatment: Any = None) -> Any:
         bottom.legend(loc="best", fontsize=8)
     bottom.axhline(0, color="grey", lw=0.8)
     bottom.set_ylabel(f"effect ({est.unit})")
-    if treatment is not None:
+    events = [] if treatment is None else [(treatment_label, treatment, "black", "-")]
+    events += [(name, date, "grey", ":") for name, date in other_events]
+    for name, date, colour, style in events:
+        try:
+            stamp = pd.Timestamp(date)
+        except (ValueError, TypeError):  # an event given by registry id, not a date
+            continue
+        x = _x(stamp, dated)
         for ax in (top, bottom):
-            ax.axvline(treatment, color="grey", ls=":", lw=1)
+            ax.axvline(x, color=colour, ls=style, lw=1)
         top.annotate(
-            "treatment",
-            (treatment, 1),
+            f"{name} {stamp:%Y-%m-%d}",
+            (x, 1),
             xycoords=("data", "axes fraction"),
+            xytext=(-2, -3),
+            textcoords="offset points",
             rotation=90,
             va="top",
             ha="right",
-            fontsize=8,
+            fontsize=7.5,
+            color=colour,
         )
-    if not isinstance(p.index, pd.DatetimeIndex):  # years: integer ticks
+    if "observed" in p:
+        top.legend(loc="best", fontsize=8)
+    if not dated:  # years: integer ticks
         from matplotlib.ticker import MaxNLocator
 
         bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    top.set_title(est.label, fontsize=10)
-    fig.tight_layout()
+    if title:
+        fig.suptitle(title, fontsize=10.5)
+    top.set_title(est.label, fontsize=9)
+    rect = (0, 0, 1, 1)
+    if source:
+        import textwrap
+
+        fig.text(0.01, 0.005, textwrap.fill(source, 130), fontsize=7, color="0.3",
+                 va="bottom", ha="left")
+        rect = (0, 0.04 + 0.018 * source.count("\n") + 0.012 * (len(source) // 130), 1, 1)
+    fig.tight_layout(rect=rect)
     return fig
+
+
+def _window(window: tuple[str, str]) -> tuple[Any, Any]:
+    """An estimate's window (text) as periods; ``(None, None)`` if it is not one."""
+    import pandas as pd
+
+    try:
+        if all(w.isdigit() for w in window):
+            return int(window[0]), int(window[1])
+        return pd.Timestamp(window[0]), pd.Timestamp(window[1])
+    except (ValueError, AttributeError):
+        return None, None
+
+
+def _x(value: Any, dated: bool, *, end: bool = False) -> Any:
+    """A period or date on the figure's x axis: a Timestamp (monthly) or a fractional year.
+
+    ``end`` takes the end of the period (a window's last month or year is shaded whole).
+    """
+    import pandas as pd
+
+    if dated:
+        stamp = pd.Timestamp(value) if not isinstance(value, int) else pd.Timestamp(value, 1, 1)
+        return stamp + pd.offsets.MonthBegin(1) if end else stamp
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value + 0.5 if end else value - 0.5
+    stamp = pd.Timestamp(value)
+    days = 366 if stamp.is_leap_year else 365
+    return stamp.year - 0.5 + (stamp.dayofyear - 1) / days
 
 
 def specification_curve(rob: Any, unit: str) -> Any:

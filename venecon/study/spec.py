@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._text import sentence
 from ..exceptions import VeneconError
 
 __all__ = [
@@ -66,7 +67,7 @@ class StudyError(VeneconError, ValueError):
     """
 
     def __init__(self, key: str, problem: str, fix: str) -> None:
-        super().__init__(f"study key '{key}': {problem}. Fix: {fix}")
+        super().__init__(f"study key '{key}': {sentence(problem)} Fix: {fix}")
         self.key = key
         self.fix = fix
 
