@@ -79,8 +79,14 @@ def study_title(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
 def executive_summary(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
     if not studies:
         return []
+    from .bottom_line import bottom_line
+
     d = Doc()
     d.h(2, "Executive summary")
+    opening = bottom_line(studies, ctx.config.get("report", {}).get("treated", ""))
+    d.extend(opening)
+    if opening:
+        d.h(3, "Every study")
     n_ok = sum(bool(r.identified) for r in studies)
     d.p(f"{plural(len(studies), 'study')} {plural(len(studies), 'was', count=False)} run, "
         f"{n_ok} identified. Effects are treated minus "
@@ -349,7 +355,7 @@ def forest_figure(rows: list[dict[str, Any]]) -> Any:
     units = [u for u in ("kb/d", "USD bn/yr", "USD bn (total)")
              if any(r["unit"] == u for r in rows)]
     heights = [sum(r["unit"] == u for r in rows) for u in units]
-    fig, axes = plt.subplots(len(units), 1, figsize=(10, 1.2 + 0.42 * sum(heights)),
+    fig, axes = plt.subplots(len(units), 1, figsize=(10, 1.4 + 0.5 * sum(heights)),
                              height_ratios=heights, squeeze=False)
     for ax, unit in zip(axes[:, 0], units, strict=True):
         sub = [r for r in rows if r["unit"] == unit]
@@ -358,17 +364,20 @@ def forest_figure(rows: list[dict[str, Any]]) -> Any:
             if r["lower"] is not None and r["upper"] is not None:
                 ax.plot([r["lower"], r["upper"]], [y, y], color=color, lw=1.6)
             ax.plot([r["value"]], [y], "o", color=color, ms=5)
-        ax.set_yticks(range(len(sub)), [_short(r["label"]) for r in reversed(sub)], fontsize=7.5)
+        ax.set_yticks(range(len(sub)), [_wrap(r["label"]) for r in reversed(sub)], fontsize=7.5)
         ax.axvline(0, color="grey", lw=0.8)
         ax.set_xlabel(f"effect, {unit} (negative: loss)")
     axes[0, 0].set_title("venecon's estimates (black) beside the published ones (blue)")
+    # tight_layout sizes the left margin to the widest (wrapped) label, so none is clipped
     fig.tight_layout()
-    fig.subplots_adjust(left=0.45)  # room for the long row labels
     return fig
 
 
-def _short(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _wrap(text: str, width: int = 55, lines: int = 2) -> str:
+    """A row label on at most ``lines`` lines of ``width`` characters (the rest elided)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder=" …"))
 
 
 @section("forest", order=88)

@@ -184,6 +184,8 @@ class StudyResults:
     provenance: Mapping[str, Any]
     not_applicable: Mapping[str, str] = field(default_factory=dict)
     panel: Any = field(default=None, compare=False, repr=False)
+    verdict: str | None = None
+    verdict_reasons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in (
