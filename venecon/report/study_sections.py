@@ -167,6 +167,7 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         d.table(_EST_HEADER, _estimate_rows(r), f"Estimates of the study `{s.name}`")
         ctx.tex[f"study_{s.name}"] = tex_table(_EST_HEADER, _estimate_rows(r),
                                                f"{s.title}: estimates", f"study-{s.name}")
+        d.extend(_synthetic_control_blocks(r, ctx))
         if r.not_applicable:
             d.p("Not run: " + "; ".join(f"{k} ({v})" for k, v in sorted(r.not_applicable.items()))
                 + ".")
@@ -195,6 +196,33 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         if r.excluded_donors:
             d.p("Excluded donors: " + "; ".join(
                 f"{k} ({v})" for k, v in sorted(r.excluded_donors.items())) + ".")
+    return d.blocks
+
+
+def _cell(x: Any) -> str:
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return str(x) if isinstance(x, int) else num(x, 3 if abs(x) < 1 else 1)
+    return str(x)
+
+
+def _synthetic_control_blocks(r: Any, ctx: ReportContext) -> list[Block]:
+    """Predictor balance, V and donor weights, placebos by pre-fit, in-time placebo (tables)."""
+    from ..study.report import synthetic_control_tables
+
+    d = Doc()
+    for key, e in r.estimates.items():
+        tables = synthetic_control_tables(e)
+        for title, frame in tables.items():
+            index = frame.index.name or {"Donor weights": "donor"}.get(title, "")
+            header = [index, *map(str, frame.columns)]
+            rows = [[str(i), *(_cell(v) for v in row)] for i, row in
+                    zip(frame.index, frame.itertuples(index=False), strict=True)]
+            caption = f"{e.label}: {title.lower()} (study `{r.study.name}`)"
+            d.table(header, rows, caption)
+            slug = "_".join(title.lower().replace("-", " ").split()[:3])
+            ctx.tex[f"study_{r.study.name}_{key}_{slug}"] = tex_table(
+                header, rows, f"{r.study.title}: {title.lower()}",
+                f"study-{r.study.name}-{slug.replace('_', '-')}")
     return d.blocks
 
 

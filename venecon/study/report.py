@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["path_figure", "specification_curve", "estimates_table"]
+__all__ = ["path_figure", "specification_curve", "estimates_table", "synthetic_control_tables",
+           "in_time_placebo", "PRE_FIT_FILTERS"]
 
 
 def path_figure(
@@ -196,3 +197,109 @@ def estimates_table(r: Any) -> Any:
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Pre-fit filters of the placebo test: placebos whose pre-period MSPE exceeds this
+#: multiple of the treated unit's are dropped (Abadie, Diamond and Hainmueller 2010, Fig. 5-7).
+PRE_FIT_FILTERS = (20.0, 5.0, 2.0)
+
+
+def synthetic_control_tables(est: Any, *, in_time_back: int = 5) -> dict[str, Any]:
+    """The tables a referee asks of a synthetic control, from the estimate's fitted result.
+
+    Returns ``{title: DataFrame}`` (empty when ``est`` holds no synthetic-control
+    fit): ``"Predictor balance and V weights"`` (treated, synthetic, donor mean
+    and the diagonal of V per predictor); ``"Donor weights"`` (above 0.0005);
+    ``"Placebos filtered by pre-period fit"`` (the treated unit's rank of the
+    post/pre MSPE ratio among the placebos kept by each filter of
+    :data:`PRE_FIT_FILTERS`, its p-value and the smallest p-value that count of
+    units allows) and ``"In-time placebo"`` (the treatment moved ``in_time_back``
+    periods back, refitted by
+    :meth:`~venecon.models.synth.SyntheticControlResults.placebo_time`; a row
+    saying why when the design cannot be moved back).
+    """
+    import pandas as pd
+
+    from ..exceptions import VeneconError
+
+    res = est.result
+    if res is None or not hasattr(res, "balance") or not hasattr(res, "v"):
+        return {}
+    out: dict[str, Any] = {}
+    bal = res.balance.copy()
+    if "V" not in bal.columns:
+        bal["V"] = res.v.reindex(bal.index)
+    out["Predictor balance and V weights"] = bal
+    w = res.weights
+    out["Donor weights"] = w[w > 5e-4].sort_values(ascending=False).to_frame("weight")
+    if res.placebo is not None:
+        table = res.placebo.table
+        treated = table.index[0]
+        mspe = table["pre_rmspe"] ** 2
+        rows = []
+        for k in (None, *PRE_FIT_FILTERS):
+            kept = table if k is None else table[mspe <= k * mspe.loc[treated]]
+            rank = int((kept["ratio"] >= kept.loc[treated, "ratio"]).sum())
+            rows.append({
+                "pre-fit filter": "none" if k is None else f"pre-MSPE <= {k:g} x treated",
+                "units compared": len(kept), "rank of treated": rank,
+                "p-value": rank / len(kept), "smallest possible p": 1 / len(kept),
+            })
+        out["Placebos filtered by pre-period fit"] = pd.DataFrame(rows).set_index(
+            "pre-fit filter")
+    times = list(res.gaps.index)
+    t0 = times.index(res.events["period"].iloc[0])
+    if t0 - in_time_back < 2:
+        out["In-time placebo"] = pd.DataFrame(
+            {"result": [f"not computed: fewer than {in_time_back + 2} pre-periods"]})
+    else:
+        fake = times[t0 - in_time_back]
+        try:
+            out["In-time placebo"] = in_time_placebo(res, fake)
+        except VeneconError as exc:
+            out["In-time placebo"] = pd.DataFrame(
+                {"result": [f"not computed with the treatment at {fake}: {exc}"]})
+    return out
+
+
+
+def in_time_placebo(res: Any, fake: Any) -> Any:
+    """Refit a synthetic control with the treatment moved back to ``fake``; one-row table.
+
+    Only the data before the real treatment are used. Unlike
+    :meth:`~venecon.models.synth.SyntheticControlResults.placebo_time`, which
+    shifts every predictor period back (impossible when the predictors start in
+    the panel's first period), the predictors keep their periods before
+    ``fake`` and drop the rest, and the fit window ends the period before
+    ``fake``: the placebo is fitted on the information a researcher at ``fake``
+    would have had. A credible design shows a placebo gap small beside the
+    real one. Columns: ``pre_rmspe``, ``post_rmspe`` (placebo treatment to the
+    real one), ``ratio`` (post/pre MSPE), ``average_effect``, ``predictors``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ..exceptions import InsufficientDataError
+    from ..models.synth import Predictor
+
+    model = res.specification
+    times = list(model.times)
+    kept = [Predictor(p.variable, tuple(t for t in p.periods if t < fake), p.op)
+            for p in model.predictors]
+    kept = [p for p in kept if p.periods]
+    if not kept:
+        raise InsufficientDataError(f"no predictor period lies before the placebo treatment {fake}")
+    data = model.data[model.data[model.time_col] < model.treatment_time]
+    placebo = model.respecify(
+        data=data, treatment_time=fake, donors=list(model.donors), predictors=kept,
+        fit_window=(model.fit_window[0], times[times.index(fake) - 1]), v_training=None,
+        effect_window=None, events=None, drop_incomplete_donors=False,
+    )
+    g = placebo.fit().gaps
+    pre, post = g[g.index < fake], g[g.index >= fake]
+    row = {"pre_rmspe": float(np.sqrt(np.mean(pre**2))),
+           "post_rmspe": float(np.sqrt(np.mean(post**2))),
+           "ratio": float(np.mean(post**2) / np.mean(pre**2)),
+           "average_effect": float(post.mean()),
+           "predictors": "; ".join(p.label for p in kept)}
+    return pd.DataFrame([row], index=pd.Index([str(fake)], name="placebo treatment"))
