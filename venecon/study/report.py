@@ -251,14 +251,16 @@ def synthetic_control_tables(est: Any, *, in_time_back: int = 5) -> dict[str, An
     t0 = times.index(res.events["period"].iloc[0])
     if t0 - in_time_back < 2:
         out["In-time placebo"] = pd.DataFrame(
-            {"result": [f"not computed: fewer than {in_time_back + 2} pre-periods"]})
+            {"result": [f"not computed: fewer than {in_time_back + 2} pre-periods"]},
+            index=pd.Index(["–"], name="placebo treatment"))
     else:
         fake = times[t0 - in_time_back]
         try:
             out["In-time placebo"] = in_time_placebo(res, fake)
         except VeneconError as exc:
             out["In-time placebo"] = pd.DataFrame(
-                {"result": [f"not computed with the treatment at {fake}: {exc}"]})
+                {"result": [f"not computed: {exc}"]},
+                index=pd.Index([str(fake)], name="placebo treatment"))
     return out
 
 
