@@ -249,7 +249,7 @@ def _measure_text(m: dict[str, Any]) -> str:
 
 def _confounder_text(c: dict[str, Any], studies: Sequence[Any], all_designs: list[Design],
                      treated: str) -> str:
-    text = f"*{c['name']}.* {c['text'].strip()}"
+    text = f"**{c['name']}.** {c['text'].strip()}"
     figures = [_measure_text(m) for m in c.get("measures", [])]
     if c.get("donor_weights"):
         for r in studies:

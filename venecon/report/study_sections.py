@@ -217,11 +217,11 @@ def _synthetic_control_blocks(r: Any, ctx: ReportContext) -> list[Block]:
             header = [index, *map(str, frame.columns)]
             rows = [[str(i), *(_cell(v) for v in row)] for i, row in
                     zip(frame.index, frame.itertuples(index=False), strict=True)]
-            caption = f"{e.label}: {title.lower()} (study `{r.study.name}`)"
+            caption = f"{title} ({e.label}, study `{r.study.name}`)"
             d.table(header, rows, caption)
             slug = "_".join(title.lower().replace("-", " ").split()[:3])
             ctx.tex[f"study_{r.study.name}_{key}_{slug}"] = tex_table(
-                header, rows, f"{r.study.title}: {title.lower()}",
+                header, rows, f"{r.study.title}: {title[:1].lower() + title[1:]}",
                 f"study-{r.study.name}-{slug.replace('_', '-')}")
     return d.blocks
 
@@ -377,14 +377,14 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
 
 def forest_figure(rows: list[dict[str, Any]]) -> Any:
     """Two panels (kb/d and USD bn/yr): venecon's estimates (black) beside published (blue)."""
-    from .figures import plt_agg
+    from .figures import DPI, plt_agg
 
     plt = plt_agg()
     units = [u for u in ("kb/d", "USD bn/yr", "USD bn (total)")
              if any(r["unit"] == u for r in rows)]
     heights = [sum(r["unit"] == u for r in rows) for u in units]
     fig, axes = plt.subplots(len(units), 1, figsize=(10, 1.4 + 0.5 * sum(heights)),
-                             height_ratios=heights, squeeze=False)
+                             height_ratios=heights, squeeze=False, dpi=DPI)
     for ax, unit in zip(axes[:, 0], units, strict=True):
         sub = [r for r in rows if r["unit"] == unit]
         for y, r in enumerate(reversed(sub)):
@@ -396,8 +396,9 @@ def forest_figure(rows: list[dict[str, Any]]) -> Any:
         ax.axvline(0, color="grey", lw=0.8)
         ax.set_xlabel(f"effect, {unit} (negative: loss)")
     axes[0, 0].set_title("venecon's estimates (black) beside the published ones (blue)")
-    # tight_layout sizes the left margin to the widest (wrapped) label, so none is clipped
-    fig.tight_layout()
+    # tight_layout sizes the left margin to the widest (wrapped) label at the dpi the figure
+    # is saved at (text extents depend on it), with a margin to spare, so none is clipped
+    fig.tight_layout(pad=1.5)
     return fig
 
 

@@ -74,8 +74,11 @@ def path_figure(
         x = _x(stamp, dated)
         for ax in (top, bottom):
             ax.axvline(x, color=colour, ls=style, lw=1)
+        # a treatment declared as a year resolves to its first day: print the year alone
+        when = f"{stamp:%Y}" if not dated and (stamp.month, stamp.day) == (1, 1) else \
+            f"{stamp:%Y-%m-%d}"
         top.annotate(
-            f"{name} {stamp:%Y-%m-%d}",
+            f"{name} {when}",
             (x, 1),
             xycoords=("data", "axes fraction"),
             xytext=(-2, -3),
@@ -132,7 +135,7 @@ def _x(value: Any, dated: bool, *, end: bool = False) -> Any:
         return value + 0.5 if end else value - 0.5
     stamp = pd.Timestamp(value)
     days = 366 if stamp.is_leap_year else 365
-    return stamp.year - 0.5 + (stamp.dayofyear - 1) / days
+    return stamp.year - 0.5 + (stamp.day_of_year - 1) / days
 
 
 def specification_curve(rob: Any, unit: str) -> Any:
@@ -275,8 +278,8 @@ def in_time_placebo(res: Any, fake: Any) -> Any:
     ``fake`` and drop the rest, and the fit window ends the period before
     ``fake``: the placebo is fitted on the information a researcher at ``fake``
     would have had. A credible design shows a placebo gap small beside the
-    real one. Columns: ``pre_rmspe``, ``post_rmspe`` (placebo treatment to the
-    real one), ``ratio`` (post/pre MSPE), ``average_effect``, ``predictors``.
+    real one. Columns: ``pre-period RMSPE``, ``post RMSPE`` (placebo treatment
+    to the real one), ``post/pre MSPE ratio``, ``average gap``, ``predictors``.
     """
     import numpy as np
     import pandas as pd
@@ -299,9 +302,9 @@ def in_time_placebo(res: Any, fake: Any) -> Any:
     )
     g = placebo.fit().gaps
     pre, post = g[g.index < fake], g[g.index >= fake]
-    row = {"pre_rmspe": float(np.sqrt(np.mean(pre**2))),
-           "post_rmspe": float(np.sqrt(np.mean(post**2))),
-           "ratio": float(np.mean(post**2) / np.mean(pre**2)),
-           "average_effect": float(post.mean()),
+    row = {"pre-period RMSPE": float(np.sqrt(np.mean(pre**2))),
+           "post RMSPE": float(np.sqrt(np.mean(post**2))),
+           "post/pre MSPE ratio": float(np.mean(post**2) / np.mean(pre**2)),
+           "average gap": float(post.mean()),
            "predictors": "; ".join(p.label for p in kept)}
     return pd.DataFrame([row], index=pd.Index([str(fake)], name="placebo treatment"))
