@@ -324,3 +324,12 @@ def test_bottom_line_without_a_credible_design_says_so(episode_studies) -> None:
     assert "fragile, not a preferred estimate" in md and "Preferred estimate: **" not in md
     assert "Not identified: " in md and "no donors" in md
     assert bottom_line([a], "QQQ") == []  # no study of the treated unit: no bottom line
+
+
+def test_bottom_line_without_verdicts_prefers_nothing(episode_studies) -> None:
+    from venecon.report.bottom_line import bottom_line
+    from venecon.report.renderers import to_markdown
+
+    md = to_markdown(bottom_line(list(episode_studies), "ZZZ"))
+    assert "No verdict was recorded for this episode's designs, so none is preferred" in md
+    assert "unrated, not a preferred estimate" in md and "Preferred estimate: **" not in md

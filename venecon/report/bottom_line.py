@@ -182,6 +182,8 @@ def _episode_text(name: str, ds: list[Design]) -> list[str]:
                          f"{d.value()} ({d.name})" for d in credible) + ".")
         else:
             text += " It is the only credible design."
+    elif not fragile and not failed:
+        text = head + "No verdict was recorded for this episode's designs, so none is preferred."
     else:
         text = head + "No design of this episode is rated credible"
         if fragile:
@@ -191,7 +193,7 @@ def _episode_text(name: str, ds: list[Design]) -> list[str]:
         else:
             text += "."
     if unrated:
-        text += (f" Without a verdict in this run ({plural(len(unrated), 'design')}, range "
+        text += (f" Without a verdict ({plural(len(unrated), 'design')}, range "
                  f"{_range(unrated)}; unrated, not a preferred estimate): " + "; ".join(
                      f"{d.value()} ({d.name})" for d in unrated) + ".")
     for d in failed:
