@@ -65,7 +65,9 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"venecon {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["venecon.css"]
+templates_path = ["_templates"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,

@@ -196,7 +196,11 @@ def test_report_tells_the_story(report_dir: Path) -> None:
                     "## Forest plot: venecon beside the literature", "## Revenue lost"):
         assert heading in md, heading
     summary = md.split("## Executive summary", 1)[1].split("\n## ", 1)[0]
-    for para in [p for p in summary.split("\n\n") if p.startswith("**")]:
+    # the summary opens with the treated unit's bottom line, then every study's headline
+    assert summary.lstrip().startswith("### Venezuela: the bottom line"), summary[:80]
+    assert "Rodríguez (2019)" in summary and "Matching window" in summary
+    every = summary.split("### Every study", 1)[1]
+    for para in [p for p in every.split("\n\n") if p.startswith("**")]:
         # every headline comes with its robustness range and its caveats (or says there are none)
         assert "Robustness:" in para or "not identified" in para, para[:80]
         assert "Caveats:" in para or "raised no caveat" in para or "not identified" in para

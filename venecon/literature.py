@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Figure", "Published", "REGISTRY", "published", "published_figures", "keys"]
+__all__ = ["Figure", "Published", "REGISTRY", "published", "published_figures", "keys",
+           "on_window"]
 
 Number = float | tuple[float, float]  # a value or a (low, high) range
 
@@ -42,6 +43,9 @@ class Figure:
     (``"USD bn/yr"``, ``"USD bn (12 months)"``, ...); ``text`` describes the
     figure in words; ``method`` is set only where this figure was derived
     differently from the study's headline method (e.g. a volume valued at a price).
+    ``window`` (first and last month, ``"YYYY-MM"``) and ``concept`` say what a
+    venecon estimate must measure to be set beside the figure, and
+    ``window_note`` how the window was chosen and what about it is unverified.
     """
 
     measure: str
@@ -49,6 +53,9 @@ class Figure:
     unit: str
     text: str
     method: str | None = None
+    window: tuple[str, str] | None = None
+    concept: str | None = None
+    window_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,16 @@ REGISTRY: tuple[Published, ...] = (
                 797.0,
                 "kb/d",
                 "797 kb/d decline associated with the 2017 financial sanctions",
+                window=("2017-09", "2018-12"),
+                concept="national crude output, actual minus counterfactual (kb/d)",
+                window_note=(
+                    "The literature note leaves Rodríguez's treatment month and sample end "
+                    "unverified [U]. The figure is attributed to the 2017 financial sanctions "
+                    "and was published in June 2019, so the matching window runs from the "
+                    "first month after EO 13808 to the month before the 2019 oil sanctions. "
+                    "Whether 797 kb/d is the average gap or the gap at the end of the sample "
+                    "is also [U]: venecon gives both."
+                ),
             ),
             Figure(
                 "usd_bn",
@@ -327,3 +344,45 @@ def published_figures(kind: str | None = None) -> pd.DataFrame:
         row["usd_bn_low"], row["usd_bn_high"] = usd if isinstance(usd, tuple) else (usd, usd)
         rows.append(row)
     return pd.DataFrame(rows).set_index("key")
+
+
+def on_window(effect: Any, window: tuple[str, str]) -> dict[str, Any] | None:
+    """An effect path read on a published figure's window: its average and its last value.
+
+    ``effect`` is a series indexed by month-start timestamps (monthly) or
+    integer years (annual); ``window`` is ``(first month, last month)``. A year
+    belongs to the window when at least 6 of its months do, so an annual path
+    is compared on the years the window mostly covers. Monthly effects are
+    averaged with days-in-month weights and annual ones with equal weights, as
+    the studies' average effects are. Returns ``average``,
+    ``end`` (the effect in the window's last period), ``first``, ``last`` and
+    ``n`` (periods), or None when no period of the path falls in the window.
+
+    >>> import pandas as pd
+    >>> on_window(pd.Series([-100.0, -300.0, -900.0], index=[2017, 2018, 2019]),
+    ...           ("2017-09", "2018-12"))["average"]
+    -300.0
+    """
+    import pandas as pd
+
+    lo, hi = pd.Period(window[0], "M"), pd.Period(window[1], "M")
+    s = pd.Series(effect).dropna()
+    if isinstance(s.index, pd.DatetimeIndex):
+        months = s.index.to_period("M")
+        s = s[(months >= lo) & (months <= hi)]
+    else:
+        covered = [y for y in s.index
+                   if sum(lo <= pd.Period(year=int(y), month=m, freq="M") <= hi
+                          for m in range(1, 13)) >= 6]
+        s = s[s.index.isin(covered)]
+    if s.empty:
+        return None
+    if isinstance(s.index, pd.DatetimeIndex):
+        first, last = f"{s.index[0]:%Y-%m}", f"{s.index[-1]:%Y-%m}"
+        days = s.index.days_in_month.to_numpy(dtype="float64")
+        average = float((s.to_numpy(dtype="float64") * days).sum() / days.sum())
+    else:
+        first, last = str(s.index[0]), str(s.index[-1])
+        average = float(s.mean())
+    return {"average": average, "end": float(s.iloc[-1]), "first": first,
+            "last": last, "n": int(len(s))}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .._text import percent, plural
 from .blocks import Block, Doc, est, num
 from .renderers import tex_table
 from .sections import ReportContext, section
@@ -40,7 +41,7 @@ def headline_sentence(r: Any) -> str:
             f"{e.window[1]}): average effect **{value} {e.unit}**")
     text += f" ({_interval(e)})" if e.lower is not None else " (no interval for this estimator)"
     if e.share_of_counterfactual is not None:
-        text += f", {100 * e.share_of_counterfactual:+.0f}% of the counterfactual"
+        text += f", {percent(e.share_of_counterfactual)} of the counterfactual"
     if e.placebo_pvalue is not None:
         text += f", placebo p-value {e.placebo_pvalue:.3f}"
     text += "."
@@ -78,8 +79,14 @@ def study_title(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
 def executive_summary(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
     if not studies:
         return []
+    from .bottom_line import bottom_line
+
     d = Doc()
     d.h(2, "Executive summary")
+    opening = bottom_line(studies, ctx.config.get("report", {}).get("treated", ""))
+    d.extend(opening)
+    if opening:
+        d.h(3, "Every study")
     from ..study.verdict import count_text
 
     n_ran = sum(bool(r.identified) for r in studies)
@@ -104,13 +111,41 @@ def _estimate_rows(r: Any) -> list[list[str]]:
             est(e.average_effect, e.lower, e.upper),
             e.unit,
             "–" if e.share_of_counterfactual is None
-            else f"{100 * e.share_of_counterfactual:+.1f}%",
+            else percent(e.share_of_counterfactual, 1),
             "–" if e.placebo_pvalue is None else f"{e.placebo_pvalue:.3f}",
             "–" if e.pre_rmspe is None else num(e.pre_rmspe),
             e.verdict or "–",
             str(len(r.caveats_of(key))),
         ])
     return rows
+
+
+def figure_source(r: Any) -> str:
+    """The note under a study figure: dataset, series, source edition and its sha256."""
+    o = r.study.outcome
+    if o.dataset is not None:
+        text = f"Source: venecon dataset {o.dataset}, series {o.series}"
+        chosen = r.data_choices.get("source")
+        if chosen:
+            text += f", source {chosen.split(':', 1)[0]}"
+        sha = (r.provenance.get("datasets") or {}).get(o.dataset)
+        if sha:
+            text += f" (sha256 {sha[:12]})"
+    else:
+        text = f"Source: the user's panel{'' if o.file is None else ' ' + str(o.file)}"
+    return text + ". Grey: pre-period; red: post window; lines: treatment and other events."
+
+
+def path_figure_args(r: Any, e: Any) -> dict[str, Any]:
+    """Arguments of :func:`venecon.study.report.path_figure` for estimate ``e`` of study ``r``."""
+    s = r.study
+    design = s.design
+    return {
+        "est": e, "treated": s.treated, "treatment": design.treatment_date,
+        "pre": design.pre, "title": f"{s.title} [{s.treated}]",
+        "treatment_label": s.treatment.label or "treatment",
+        "other_events": tuple(design.other_events), "source": figure_source(r),
+    }
 
 
 _EST_HEADER = ["estimator", "window", "average effect [interval]", "unit",
@@ -142,13 +177,14 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         d.table(_EST_HEADER, _estimate_rows(r), f"Estimates of the study `{s.name}`")
         ctx.tex[f"study_{s.name}"] = tex_table(_EST_HEADER, _estimate_rows(r),
                                                f"{s.title}: estimates", f"study-{s.name}")
+        d.extend(_synthetic_control_blocks(r, ctx))
         if r.not_applicable:
             d.p("Not run: " + "; ".join(f"{k} ({v})" for k, v in sorted(r.not_applicable.items()))
                 + ".")
         e = r.headline_estimate
         if e is not None and "observed" in e.path:
             d.extend(ctx.figure(
-                f"study_{s.name}_headline", path_figure(e, s.treated),
+                f"study_{s.name}_headline", path_figure(**path_figure_args(r, e)),
                 f"{e.label}: observed and counterfactual outcome ({e.unit}); lower panel: the "
                 "effect" + (" with its interval." if e.lower is not None else ".")))
         for key, est_ in r.estimates.items():
@@ -173,6 +209,33 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         if r.donors_excluded:
             d.p("Excluded donors: " + "; ".join(
                 f"{x['unit']} ({x['reason']})" for x in r.donors_excluded) + ".")
+    return d.blocks
+
+
+def _cell(x: Any) -> str:
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return str(x) if isinstance(x, int) else num(x, 3 if abs(x) < 1 else 1)
+    return str(x)
+
+
+def _synthetic_control_blocks(r: Any, ctx: ReportContext) -> list[Block]:
+    """Predictor balance, V and donor weights, placebos by pre-fit, in-time placebo (tables)."""
+    from ..study.report import synthetic_control_tables
+
+    d = Doc()
+    for key, e in r.estimates.items():
+        tables = synthetic_control_tables(e)
+        for title, frame in tables.items():
+            index = frame.index.name or {"Donor weights": "donor"}.get(title, "")
+            header = [index, *map(str, frame.columns)]
+            rows = [[str(i), *(_cell(v) for v in row)] for i, row in
+                    zip(frame.index, frame.itertuples(index=False), strict=True)]
+            caption = f"{title} ({e.label}, study `{r.study.name}`)"
+            d.table(header, rows, caption)
+            slug = "_".join(title.lower().replace("-", " ").split()[:3])
+            ctx.tex[f"study_{r.study.name}_{key}_{slug}"] = tex_table(
+                header, rows, f"{r.study.title}: {title[:1].lower() + title[1:]}",
+                f"study-{r.study.name}-{slug.replace('_', '-')}")
     return d.blocks
 
 
@@ -311,7 +374,7 @@ def cross_country(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         rows.append([
             row["title"], row["treated"], row["estimator"], row["window"],
             f"{est(row['effect'], row['lower'], row['upper'])} {row['unit']}",
-            "–" if row["share"] is None else f"{100 * row['share']:+.1f}%",
+            "–" if row["share"] is None else percent(row["share"], 1),
             "–" if row["pvalue"] is None else f"{row['pvalue']:.3f}",
             "–" if row["pre_rmspe"] is None else num(row["pre_rmspe"]),
             row["verdict"],
@@ -386,14 +449,14 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
 
 def forest_figure(rows: list[dict[str, Any]]) -> Any:
     """Two panels (kb/d and USD bn/yr): venecon's estimates (black) beside published (blue)."""
-    from .figures import plt_agg
+    from .figures import DPI, plt_agg
 
     plt = plt_agg()
     units = [u for u in ("kb/d", "USD bn/yr", "USD bn (total)")
              if any(r["unit"] == u for r in rows)]
     heights = [sum(r["unit"] == u for r in rows) for u in units]
-    fig, axes = plt.subplots(len(units), 1, figsize=(10, 1.2 + 0.42 * sum(heights)),
-                             height_ratios=heights, squeeze=False)
+    fig, axes = plt.subplots(len(units), 1, figsize=(10, 1.4 + 0.5 * sum(heights)),
+                             height_ratios=heights, squeeze=False, dpi=DPI)
     for ax, unit in zip(axes[:, 0], units, strict=True):
         sub = [r for r in rows if r["unit"] == unit]
         for y, r in enumerate(reversed(sub)):
@@ -401,17 +464,21 @@ def forest_figure(rows: list[dict[str, Any]]) -> Any:
             if r["lower"] is not None and r["upper"] is not None:
                 ax.plot([r["lower"], r["upper"]], [y, y], color=color, lw=1.6)
             ax.plot([r["value"]], [y], "o", color=color, ms=5)
-        ax.set_yticks(range(len(sub)), [_short(r["label"]) for r in reversed(sub)], fontsize=7.5)
+        ax.set_yticks(range(len(sub)), [_wrap(r["label"]) for r in reversed(sub)], fontsize=7.5)
         ax.axvline(0, color="grey", lw=0.8)
         ax.set_xlabel(f"effect, {unit} (negative: loss)")
     axes[0, 0].set_title("venecon's estimates (black) beside the published ones (blue)")
-    fig.tight_layout()
-    fig.subplots_adjust(left=0.45)  # room for the long row labels
+    # tight_layout sizes the left margin to the widest (wrapped) label at the dpi the figure
+    # is saved at (text extents depend on it), with a margin to spare, so none is clipped
+    fig.tight_layout(pad=1.5)
     return fig
 
 
-def _short(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _wrap(text: str, width: int = 55, lines: int = 2) -> str:
+    """A row label on at most ``lines`` lines of ``width`` characters (the rest elided)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder=" …"))
 
 
 @section("forest", order=88)

@@ -8,23 +8,49 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["path_figure", "specification_curve", "estimates_table"]
+__all__ = ["path_figure", "specification_curve", "estimates_table", "synthetic_control_tables",
+           "in_time_placebo", "PRE_FIT_FILTERS"]
 
 
-def path_figure(est: Any, treated: str, treatment: Any = None) -> Any:
-    """Observed and counterfactual outcome (top) and the effect with its interval (bottom)."""
+def path_figure(
+    est: Any,
+    treated: str,
+    treatment: Any = None,
+    *,
+    pre: tuple[Any, Any] | None = None,
+    title: str | None = None,
+    treatment_label: str = "treatment",
+    other_events: tuple[tuple[str, Any], ...] = (),
+    source: str | None = None,
+) -> Any:
+    """Observed and counterfactual outcome (top) and the effect with its interval (bottom).
+
+    ``treatment`` (a date) is drawn as a vertical line labelled ``treatment_label``
+    and its date, ``other_events`` (``(label, date)`` pairs) as lighter lines; the
+    pre-period ``pre`` is shaded grey and the estimate's post window
+    (``est.window``) red, so two studies of one series with different windows
+    never look alike. ``title`` heads the figure (the estimator's label is the
+    subtitle); ``source`` is printed beneath it.
+    """
     import matplotlib.pyplot as plt
     import pandas as pd
 
     p = est.path
+    dated = isinstance(p.index, pd.DatetimeIndex)
     fig, (top, bottom) = plt.subplots(
-        2, 1, sharex=True, figsize=(7.5, 5.5), gridspec_kw={"height_ratios": [2, 1]}
+        2, 1, sharex=True, figsize=(7.5, 6.0), gridspec_kw={"height_ratios": [2, 1]}
     )
+    for lo, hi, colour, name in ((*(pre or (None, None)), "0.6", "pre-period"),
+                                 (*_window(est.window), "C3", "post window")):
+        if lo is None:
+            continue
+        a, b = _x(lo, dated), _x(hi, dated, end=True)
+        for ax in (top, bottom):
+            ax.axvspan(a, b, color=colour, alpha=0.10, lw=0, label=name if ax is top else None)
     if "observed" in p:
         top.plot(p.index, p["observed"], color="black", lw=1.3, label=f"{treated}, observed")
         top.plot(p.index, p["counterfactual"], color="C0", ls="--", lw=1.3, label="counterfactual")
         top.set_ylabel(f"outcome ({est.unit})")
-        top.legend(loc="best", fontsize=8)
     bottom.plot(p.index, p["effect"], color="C3", lw=1.2, label="effect")
     if p["lower"].notna().any():
         bottom.fill_between(
@@ -38,25 +64,78 @@ def path_figure(est: Any, treated: str, treatment: Any = None) -> Any:
         bottom.legend(loc="best", fontsize=8)
     bottom.axhline(0, color="grey", lw=0.8)
     bottom.set_ylabel(f"effect ({est.unit})")
-    if treatment is not None:
+    events = [] if treatment is None else [(treatment_label, treatment, "black", "-")]
+    events += [(name, date, "grey", ":") for name, date in other_events]
+    for name, date, colour, style in events:
+        try:
+            stamp = pd.Timestamp(date)
+        except (ValueError, TypeError):  # an event given by registry id, not a date
+            continue
+        x = _x(stamp, dated)
         for ax in (top, bottom):
-            ax.axvline(treatment, color="grey", ls=":", lw=1)
+            ax.axvline(x, color=colour, ls=style, lw=1)
+        # a treatment declared as a year resolves to its first day: print the year alone
+        when = f"{stamp:%Y}" if not dated and (stamp.month, stamp.day) == (1, 1) else \
+            f"{stamp:%Y-%m-%d}"
         top.annotate(
-            "treatment",
-            (treatment, 1),
+            f"{name} {when}",
+            (x, 1),
             xycoords=("data", "axes fraction"),
+            xytext=(-2, -3),
+            textcoords="offset points",
             rotation=90,
             va="top",
             ha="right",
-            fontsize=8,
+            fontsize=7.5,
+            color=colour,
         )
-    if not isinstance(p.index, pd.DatetimeIndex):  # years: integer ticks
+    if "observed" in p:
+        top.legend(loc="best", fontsize=8)
+    if not dated:  # years: integer ticks
         from matplotlib.ticker import MaxNLocator
 
         bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    top.set_title(est.label, fontsize=10)
-    fig.tight_layout()
+    if title:
+        fig.suptitle(title, fontsize=10.5)
+    top.set_title(est.label, fontsize=9)
+    rect = (0, 0, 1, 1)
+    if source:
+        import textwrap
+
+        fig.text(0.01, 0.005, textwrap.fill(source, 130), fontsize=7, color="0.3",
+                 va="bottom", ha="left")
+        rect = (0, 0.04 + 0.018 * source.count("\n") + 0.012 * (len(source) // 130), 1, 1)
+    fig.tight_layout(rect=rect)
     return fig
+
+
+def _window(window: tuple[str, str]) -> tuple[Any, Any]:
+    """An estimate's window (text) as periods; ``(None, None)`` if it is not one."""
+    import pandas as pd
+
+    try:
+        if all(w.isdigit() for w in window):
+            return int(window[0]), int(window[1])
+        return pd.Timestamp(window[0]), pd.Timestamp(window[1])
+    except (ValueError, AttributeError):
+        return None, None
+
+
+def _x(value: Any, dated: bool, *, end: bool = False) -> Any:
+    """A period or date on the figure's x axis: a Timestamp (monthly) or a fractional year.
+
+    ``end`` takes the end of the period (a window's last month or year is shaded whole).
+    """
+    import pandas as pd
+
+    if dated:
+        stamp = pd.Timestamp(value) if not isinstance(value, int) else pd.Timestamp(value, 1, 1)
+        return stamp + pd.offsets.MonthBegin(1) if end else stamp
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value + 0.5 if end else value - 0.5
+    stamp = pd.Timestamp(value)
+    days = 366 if stamp.is_leap_year else 365
+    return stamp.year - 0.5 + (stamp.day_of_year - 1) / days
 
 
 def specification_curve(rob: Any, unit: str) -> Any:
@@ -123,3 +202,111 @@ def estimates_table(r: Any) -> Any:
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Pre-fit filters of the placebo test: placebos whose pre-period MSPE exceeds this
+#: multiple of the treated unit's are dropped (Abadie, Diamond and Hainmueller 2010, Fig. 5-7).
+PRE_FIT_FILTERS = (20.0, 5.0, 2.0)
+
+
+def synthetic_control_tables(est: Any, *, in_time_back: int = 5) -> dict[str, Any]:
+    """The tables a referee asks of a synthetic control, from the estimate's fitted result.
+
+    Returns ``{title: DataFrame}`` (empty when ``est`` holds no synthetic-control
+    fit): ``"Predictor balance and V weights"`` (treated, synthetic, donor mean
+    and the diagonal of V per predictor); ``"Donor weights"`` (above 0.0005);
+    ``"Placebos filtered by pre-period fit"`` (the treated unit's rank of the
+    post/pre MSPE ratio among the placebos kept by each filter of
+    :data:`PRE_FIT_FILTERS`, its p-value and the smallest p-value that count of
+    units allows) and ``"In-time placebo"`` (the treatment moved ``in_time_back``
+    periods back, refitted by
+    :meth:`~venecon.models.synth.SyntheticControlResults.placebo_time`; a row
+    saying why when the design cannot be moved back).
+    """
+    import pandas as pd
+
+    from ..exceptions import VeneconError
+
+    res = est.result
+    if res is None or not hasattr(res, "balance") or not hasattr(res, "v"):
+        return {}
+    out: dict[str, Any] = {}
+    bal = res.balance.copy()
+    if "V" not in bal.columns:
+        bal["V"] = res.v.reindex(bal.index)
+    out["Predictor balance and V weights"] = bal
+    w = res.weights
+    out["Donor weights"] = w[w > 5e-4].sort_values(ascending=False).to_frame("weight")
+    if res.placebo is not None:
+        table = res.placebo.table
+        treated = table.index[0]
+        mspe = table["pre_rmspe"] ** 2
+        rows = []
+        for k in (None, *PRE_FIT_FILTERS):
+            kept = table if k is None else table[mspe <= k * mspe.loc[treated]]
+            rank = int((kept["ratio"] >= kept.loc[treated, "ratio"]).sum())
+            rows.append({
+                "pre-fit filter": "none" if k is None else f"pre-MSPE <= {k:g} x treated",
+                "units compared": len(kept), "rank of treated": rank,
+                "p-value": rank / len(kept), "smallest possible p": 1 / len(kept),
+            })
+        out["Placebos filtered by pre-period fit"] = pd.DataFrame(rows).set_index(
+            "pre-fit filter")
+    times = list(res.gaps.index)
+    t0 = times.index(res.events["period"].iloc[0])
+    if t0 - in_time_back < 2:
+        out["In-time placebo"] = pd.DataFrame(
+            {"result": [f"not computed: fewer than {in_time_back + 2} pre-periods"]},
+            index=pd.Index(["–"], name="placebo treatment"))
+    else:
+        fake = times[t0 - in_time_back]
+        try:
+            out["In-time placebo"] = in_time_placebo(res, fake)
+        except VeneconError as exc:
+            out["In-time placebo"] = pd.DataFrame(
+                {"result": [f"not computed: {exc}"]},
+                index=pd.Index([str(fake)], name="placebo treatment"))
+    return out
+
+
+
+def in_time_placebo(res: Any, fake: Any) -> Any:
+    """Refit a synthetic control with the treatment moved back to ``fake``; one-row table.
+
+    Only the data before the real treatment are used. Unlike
+    :meth:`~venecon.models.synth.SyntheticControlResults.placebo_time`, which
+    shifts every predictor period back (impossible when the predictors start in
+    the panel's first period), the predictors keep their periods before
+    ``fake`` and drop the rest, and the fit window ends the period before
+    ``fake``: the placebo is fitted on the information a researcher at ``fake``
+    would have had. A credible design shows a placebo gap small beside the
+    real one. Columns: ``pre-period RMSPE``, ``post RMSPE`` (placebo treatment
+    to the real one), ``post/pre MSPE ratio``, ``average gap``, ``predictors``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ..exceptions import InsufficientDataError
+    from ..models.synth import Predictor
+
+    model = res.specification
+    times = list(model.times)
+    kept = [Predictor(p.variable, tuple(t for t in p.periods if t < fake), p.op)
+            for p in model.predictors]
+    kept = [p for p in kept if p.periods]
+    if not kept:
+        raise InsufficientDataError(f"no predictor period lies before the placebo treatment {fake}")
+    data = model.data[model.data[model.time_col] < model.treatment_time]
+    placebo = model.respecify(
+        data=data, treatment_time=fake, donors=list(model.donors), predictors=kept,
+        fit_window=(model.fit_window[0], times[times.index(fake) - 1]), v_training=None,
+        effect_window=None, events=None, drop_incomplete_donors=False,
+    )
+    g = placebo.fit().gaps
+    pre, post = g[g.index < fake], g[g.index >= fake]
+    row = {"pre-period RMSPE": float(np.sqrt(np.mean(pre**2))),
+           "post RMSPE": float(np.sqrt(np.mean(post**2))),
+           "post/pre MSPE ratio": float(np.mean(post**2) / np.mean(pre**2)),
+           "average gap": float(post.mean()),
+           "predictors": "; ".join(p.label for p in kept)}
+    return pd.DataFrame([row], index=pd.Index([str(fake)], name="placebo treatment"))

@@ -46,6 +46,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._text import sentence
 from ..exceptions import VeneconError
 
 __all__ = [
@@ -78,7 +79,7 @@ class StudyError(VeneconError, ValueError):
     """
 
     def __init__(self, key: str, problem: str, fix: str) -> None:
-        super().__init__(f"study key '{key}': {problem}. Fix: {fix}")
+        super().__init__(f"study key '{key}': {sentence(problem)} Fix: {fix}")
         self.key = key
         self.fix = fix
 

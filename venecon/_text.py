@@ -1,0 +1,48 @@
+"""Small text helpers shared by messages and reports: counts, shares, sentence ends.
+
+>>> plural(1, "study"), plural(9, "study"), plural(2, "specification")
+('1 study', '9 studies', '2 specifications')
+>>> percent(-0.004), percent(-0.19), percent(0.5, signed=False)
+('0%', '-19%', '50%')
+>>> sentence("Did you mean 'SYR'?"), sentence("no caveat")
+("Did you mean 'SYR'?", 'no caveat.')
+"""
+
+from __future__ import annotations
+
+__all__ = ["plural", "percent", "sentence"]
+
+_IRREGULAR = {"study": "studies", "country": "countries", "analysis": "analyses",
+              "is": "are", "was": "were", "has": "have"}
+
+
+def plural(n: int, word: str, many: str | None = None, *, count: bool = True) -> str:
+    """``"1 study"`` / ``"9 studies"``; ``many`` overrides the plural form, ``count=False`` drops n."""
+    if n == 1:
+        form = word
+    elif many is not None:
+        form = many
+    elif word in _IRREGULAR:
+        form = _IRREGULAR[word]
+    elif word.endswith(("s", "x", "ch", "sh")):
+        form = word + "es"
+    elif word.endswith("y") and word[-2:-1] not in "aeiou":
+        form = word[:-1] + "ies"
+    else:
+        form = word + "s"
+    return f"{n} {form}" if count else form
+
+
+def percent(share: float, digits: int = 0, *, signed: bool = True) -> str:
+    """A share as a percentage, with a sign if ``signed``; never ``-0%`` (rounds to ``0%``)."""
+    value = round(100 * float(share), digits)
+    if value == 0:
+        value = 0.0  # -0.0 compares equal to 0 and would print as "-0"
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{value:.{digits}f}%"
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in exactly one full stop, unless it already ends with ``.``, ``?`` or ``!``."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
