@@ -126,3 +126,15 @@ def test_model_summary_latex_escapes_once_and_keeps_comments_on_one_line() -> No
     first = latex.splitlines()[0]
     assert first == r"% y\textbackslash{}x\{1\} \textbackslash{}input\{/etc/passwd\}"
     assert r"unit & 50\% \& \$x\textasciicircum{}\$ \\" in latex
+
+
+def test_markdown_text_keeps_a_user_line_break_from_opening_a_block() -> None:
+    # found by the writers' fuzz test: two user strings joined in one sentence, each
+    # "```" + line break + "<script>", made the second line an HTML block
+    from markdown_it import MarkdownIt
+
+    from venecon.escaping import markdown_text
+
+    text = markdown_text("**```\n<script>** and ```\n<script>")
+    assert "\n" not in text
+    assert "<script" not in MarkdownIt().render(text)

@@ -11,7 +11,9 @@ import venecon
 from venecon.data import _package
 
 # Tidy tables (date, country, series, value, ...); the registries have their own schemas.
-TIDY = [n for n in _package.names() if _package.resource(n)["frequency"] in ("daily", "monthly", "annual")]
+TIDY = [n for n in _package.names()
+        if _package.resource(n)["frequency"] in ("daily", "monthly", "annual")
+        and _package.resource(n).get("layout") != "registry"]
 PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -164,7 +164,8 @@ def test_executive_summary_counts_in_the_singular(sim_results) -> None:
 
     blocks = study_sections.executive_summary([sim_results], ReportContext(config={}))
     text = " ".join(str(b[1]) for b in blocks)
-    assert "1 study was run" in text and "1 studies" not in text
+    assert "1 study: 1 credible, 0 fragile, 0 not identified (1 of 1 ran)" in text
+    assert "1 studies" not in text
     assert "-0%" not in text
 
 
@@ -241,7 +242,9 @@ def test_synthetic_control_tables_for_referees(sim_results) -> None:
     assert pl["units compared"].iloc[0] == 13  # the treated unit and 12 donors, no filter
     assert pl["units compared"].is_monotonic_decreasing
     it = tables["In-time placebo"]
-    assert it.index.tolist() == ["2010"]  # five years before the treatment
+    # the placebo the verdict reads, moved back into the pre-period
+    placebo = sim_results.estimates["synthetic_control"].extra["in_time_placebo"]
+    assert it.index.tolist() == [placebo["moved_to"]]
     # a placebo date with no true effect: far smaller than the real -50
     assert abs(it["average gap"].iloc[0]) < 10
 
@@ -281,9 +284,13 @@ def test_on_window_reads_a_path_on_a_published_window() -> None:
 
 
 def _with_verdict(r, verdict, reasons=("placebo rank 1 of 13",)):
+    """The study and each of its estimates given ``verdict`` (None: no verdict recorded)."""
     import dataclasses
 
-    return dataclasses.replace(r, verdict=verdict, verdict_reasons=tuple(reasons))
+    reasons = () if verdict is None else tuple(reasons)
+    estimates = {k: dataclasses.replace(e, verdict=verdict, verdict_reasons=reasons)
+                 for k, e in r.estimates.items()}
+    return dataclasses.replace(r, verdict=verdict, verdict_reasons=reasons, estimates=estimates)
 
 
 @pytest.fixture(scope="module")
@@ -330,6 +337,6 @@ def test_bottom_line_without_verdicts_prefers_nothing(episode_studies) -> None:
     from venecon.report.bottom_line import bottom_line
     from venecon.report.renderers import to_markdown
 
-    md = to_markdown(bottom_line(list(episode_studies), "ZZZ"))
+    md = to_markdown(bottom_line([_with_verdict(r, None) for r in episode_studies], "ZZZ"))
     assert "No verdict was recorded for this episode's designs, so none is preferred" in md
     assert "unrated, not a preferred estimate" in md and "Preferred estimate: **" not in md

@@ -122,8 +122,10 @@ def test_estimate_identity_every_month(production):
     )
     assert (t["days"] == t.index.days_in_month).all()
     assert len(t) == 96 and t.index.freqstr == "MS"
-    assert t["volume_flagged"].sum() == 72  # 2010-2015 are annual estimates spread over months
-    assert t.attrs["venecon"]["flagged_volume_months"].startswith("2010-01 to 2015-12")
+    # 2010-2015 are annual estimates spread over months; 2016-01..04 and 2016-07..11 move by
+    # one identical step a month (EIA's flag `equal_steps`)
+    assert t["volume_flagged"].sum() == 72 + 9
+    assert t.attrs["venecon"]["flagged_volume_months"].startswith("2010-01 to 2016-04")
 
 
 def test_observed_merey_discount_and_fallback(production):

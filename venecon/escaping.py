@@ -86,9 +86,11 @@ def markdown_text(text: Any, *, brackets: bool = False) -> str:
     """``text`` for Markdown prose, headings and table cells: no raw HTML, links or images.
 
     ``brackets=True`` escapes every ``[`` and ``]`` (for text inside an image
-    description or link text, where the writer's own ``](`` follows).
+    description or link text, where the writer's own ``](`` follows). Line breaks
+    become spaces: these are one-line contexts, and a user's line break would let
+    the next line open a block (an HTML block, a fence or a heading).
     """
-    text = str(text)
+    text = re.sub(r"[\r\n]+", " ", str(text))
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
         out.append(_markdown_plain(text[pos:m.start()], brackets))

@@ -248,7 +248,10 @@ def _write_manifest(stage: Path) -> None:
 def _swap(stage: Path, out: Path, shown: Path) -> None:
     """Put ``stage`` at ``out``; an earlier venecon output there is removed after the swap."""
     for _ in range(20):  # a concurrent writer may win a round; its output is whole too
-        check_output(shown)
+        try:
+            check_output(shown)
+        except FileNotFoundError:  # another writer is moving its output in or out: look again
+            continue
         old = None
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.venecon-old-", dir=out.parent))

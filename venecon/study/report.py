@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["path_figure", "specification_curve", "estimates_table", "synthetic_control_tables",
-           "in_time_placebo", "PRE_FIT_FILTERS"]
+           "in_time_table", "PRE_FIT_FILTERS"]
 
 
 def path_figure(
@@ -209,7 +209,7 @@ def estimates_table(r: Any) -> Any:
 PRE_FIT_FILTERS = (20.0, 5.0, 2.0)
 
 
-def synthetic_control_tables(est: Any, *, in_time_back: int = 5) -> dict[str, Any]:
+def synthetic_control_tables(est: Any) -> dict[str, Any]:
     """The tables a referee asks of a synthetic control, from the estimate's fitted result.
 
     Returns ``{title: DataFrame}`` (empty when ``est`` holds no synthetic-control
@@ -218,14 +218,10 @@ def synthetic_control_tables(est: Any, *, in_time_back: int = 5) -> dict[str, An
     ``"Placebos filtered by pre-period fit"`` (the treated unit's rank of the
     post/pre MSPE ratio among the placebos kept by each filter of
     :data:`PRE_FIT_FILTERS`, its p-value and the smallest p-value that count of
-    units allows) and ``"In-time placebo"`` (the treatment moved ``in_time_back``
-    periods back, refitted by
-    :meth:`~venecon.models.synth.SyntheticControlResults.placebo_time`; a row
-    saying why when the design cannot be moved back).
+    units allows) and ``"In-time placebo"`` (:func:`in_time_table`: the in-time placebo the
+    verdict reads).
     """
     import pandas as pd
-
-    from ..exceptions import VeneconError
 
     res = est.result
     if res is None or not hasattr(res, "balance") or not hasattr(res, "v"):
@@ -252,61 +248,26 @@ def synthetic_control_tables(est: Any, *, in_time_back: int = 5) -> dict[str, An
             })
         out["Placebos filtered by pre-period fit"] = pd.DataFrame(rows).set_index(
             "pre-fit filter")
-    times = list(res.gaps.index)
-    t0 = times.index(res.events["period"].iloc[0])
-    if t0 - in_time_back < 2:
-        out["In-time placebo"] = pd.DataFrame(
-            {"result": [f"not computed: fewer than {in_time_back + 2} pre-periods"]},
-            index=pd.Index(["–"], name="placebo treatment"))
-    else:
-        fake = times[t0 - in_time_back]
-        try:
-            out["In-time placebo"] = in_time_placebo(res, fake)
-        except VeneconError as exc:
-            out["In-time placebo"] = pd.DataFrame(
-                {"result": [f"not computed: {exc}"]},
-                index=pd.Index([str(fake)], name="placebo treatment"))
+    out["In-time placebo"] = in_time_table(est)
     return out
 
 
+def in_time_table(est: Any) -> Any:
+    """The estimate's in-time placebo (the one its verdict reads) as a one-row table.
 
-def in_time_placebo(res: Any, fake: Any) -> Any:
-    """Refit a synthetic control with the treatment moved back to ``fake``; one-row table.
-
-    Only the data before the real treatment are used. Unlike
-    :meth:`~venecon.models.synth.SyntheticControlResults.placebo_time`, which
-    shifts every predictor period back (impossible when the predictors start in
-    the panel's first period), the predictors keep their periods before
-    ``fake`` and drop the rest, and the fit window ends the period before
-    ``fake``: the placebo is fitted on the information a researcher at ``fake``
-    would have had. A credible design shows a placebo gap small beside the
-    real one. Columns: ``pre-period RMSPE``, ``post RMSPE`` (placebo treatment
-    to the real one), ``post/pre MSPE ratio``, ``average gap``, ``predictors``.
+    ``est.extra["in_time_placebo"]`` is computed by
+    :func:`venecon.study.estimators.in_time_placebo`; the row says why when it
+    could not run.
     """
-    import numpy as np
     import pandas as pd
 
-    from ..exceptions import InsufficientDataError
-    from ..models.synth import Predictor
-
-    model = res.specification
-    times = list(model.times)
-    kept = [Predictor(p.variable, tuple(t for t in p.periods if t < fake), p.op)
-            for p in model.predictors]
-    kept = [p for p in kept if p.periods]
-    if not kept:
-        raise InsufficientDataError(f"no predictor period lies before the placebo treatment {fake}")
-    data = model.data[model.data[model.time_col] < model.treatment_time]
-    placebo = model.respecify(
-        data=data, treatment_time=fake, donors=list(model.donors), predictors=kept,
-        fit_window=(model.fit_window[0], times[times.index(fake) - 1]), v_training=None,
-        effect_window=None, events=None, drop_incomplete_donors=False,
-    )
-    g = placebo.fit().gaps
-    pre, post = g[g.index < fake], g[g.index >= fake]
-    row = {"pre-period RMSPE": float(np.sqrt(np.mean(pre**2))),
-           "post RMSPE": float(np.sqrt(np.mean(post**2))),
-           "post/pre MSPE ratio": float(np.mean(post**2) / np.mean(pre**2)),
-           "average gap": float(post.mean()),
-           "predictors": "; ".join(p.label for p in kept)}
-    return pd.DataFrame([row], index=pd.Index([str(fake)], name="placebo treatment"))
+    p = est.extra.get("in_time_placebo") or {}
+    if "average_effect" not in p:
+        return pd.DataFrame({"result": [f"not computed: {p.get('not_run', 'not run')}"]},
+                            index=pd.Index(["–"], name="placebo treatment"))
+    row = {"window": f"{p['window'][0]} to {p['window'][1]}",
+           "periods moved back": p["shift"],
+           "average gap": p["average_effect"],
+           "share of the estimate": (p["average_effect"] / est.average_effect
+                                     if est.average_effect else float("nan"))}
+    return pd.DataFrame([row], index=pd.Index([p["moved_to"]], name="placebo treatment"))
