@@ -49,7 +49,10 @@ def canonical(value: Any) -> Any:
 
 
 def verdict_sentence(verdict: str, reasons: tuple[str, ...] | list[str]) -> str:
-    """``Verdict: fragile. Reasons: (1) ...; (2) ....`` (numbered: reasons contain semicolons)."""
+    """The verdict and its reasons as one sentence, numbered (reasons contain semicolons).
+
+    For example ``Verdict: fragile. Reasons: (1) ...; (2) ...``.
+    """
     text = f"Verdict: {verdict}."
     if reasons:
         text += " Reasons: " + "; ".join(
@@ -263,7 +266,7 @@ class StudyResults:
         return [{"unit": u, "reason": why} for u, why in sorted(self.excluded_donors.items())]
 
     def verdict_text(self) -> str:
-        """The verdict and its numbered reasons: ``Verdict: fragile. Reasons: (1) ...; (2) ....``"""
+        """The verdict and its numbered reasons (see :func:`verdict_sentence`)."""
         return verdict_sentence(self.verdict, self.verdict_reasons)
 
     def summary(self) -> str:
