@@ -269,7 +269,8 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
             "Descriptive only: national crude output around GL 41 and its revocation (the "
             "design of venecon 0.2). National output moves with PdVSA's own fields, the other "
             "joint ventures, GL 44 and OPEC+ conditions, so it cannot identify a company "
-            "licence; these numbers are not the licence's effect."
+            "licence; these numbers are not the licence's effect. Verdict: not identified "
+            "(the outcome is not the level the licence acts on)."
         )
         d.table(_EFFECT_HEADER, _effects_rows(a, ("chevron_output_",)))
     if "regime_means" in a.frames:
