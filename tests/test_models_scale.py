@@ -29,7 +29,7 @@ from venecon.models import (
 )
 
 SCALES = [1e-12, 1e-8, 1.0, 1e8, 1e12]
-RTOL = 1e-6
+RTOL = 1e-9
 
 
 def sc_panel() -> pd.DataFrame:
