@@ -37,6 +37,7 @@ __all__ = [
     "Outcome",
     "Event",
     "FREQUENCIES",
+    "MAX_MAGNITUDE",
     "check_finite",
     "check_partial",
     "check_variation",

@@ -67,6 +67,31 @@ def _affine_minimizer(G: np.ndarray) -> np.ndarray:
     return z / z.sum()
 
 
+#: Magnitudes of ``P`` left as they are: the Gram entries of :func:`_affine_minimizer`
+#: then lie in [1, 2^40), where the unit constant added to them neither swamps them
+#: (tiny units) nor vanishes against them (huge units), and results on data in
+#: ordinary units keep their exact rounding.
+_PEAK_WINDOW = (1.0, 2.0**20)
+
+
+def _normalised(P: np.ndarray) -> np.ndarray:
+    """``P`` rescaled by a power of two into :data:`_PEAK_WINDOW` when it lies outside it.
+
+    The weights of the min-norm point do not depend on the units of ``P``, but
+    the Gram matrices of the corral do, and :func:`_affine_minimizer` adds the
+    constant 1 to them: a problem in tiny units (Gram entries near 1e-16) loses
+    its Gram matrix to rounding, one in huge units loses the constant (and
+    overflows when squared beyond 1e154). Outside the window the largest
+    magnitude is brought to [1, 2); a power of two rescales without rounding.
+    """
+    import numpy as np
+
+    peak = float(np.abs(P).max()) if P.size else 0.0
+    if not (np.isfinite(peak) and peak > 0) or _PEAK_WINDOW[0] <= peak < _PEAK_WINDOW[1]:
+        return P
+    return np.ldexp(P, 1 - int(np.frexp(peak)[1]))
+
+
 def _warm_corral(P: np.ndarray, warm: list[int], tol: float) -> tuple[list[int], np.ndarray] | None:
     """A valid starting corral from a previous support, or None.
 
@@ -132,7 +157,7 @@ def min_norm_point(
     """
     import numpy as np
 
-    P = np.asarray(P, dtype="float64")
+    P = _normalised(np.asarray(P, dtype="float64"))
     n = P.shape[1]
     norms = np.einsum("ij,ij->j", P, P)
     scale = max(float(norms.max()), np.finfo(float).tiny)
@@ -222,7 +247,7 @@ def simplex_lstsq(
 
     A = np.asarray(A, dtype="float64")
     b = np.asarray(b, dtype="float64").reshape(-1, 1)
-    P = A - b
+    P = _normalised(A - b)
     if warm is not None:
         return min_norm_point(P, tol=tol, warm=warm)[0]
     w = min_norm_point(P, tol=tol, warm=support_guess(P))[0]

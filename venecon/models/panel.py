@@ -55,8 +55,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import InsufficientDataError, ModelSpecificationError
-from ._inputs import check_alpha
+from ..exceptions import DataValueError, InsufficientDataError, ModelSpecificationError
+from ._inputs import MAX_MAGNITUDE, check_alpha
 from ._twfe import TwoWayFit, fit_twoway, results_kwargs
 from .panel_options import COV_TYPES, PanelOptions, event_time, event_window
 from .results import ModelResults, build_provenance
@@ -129,6 +129,12 @@ def panel_frame(
             f"{model}: outcome {outcome!r} has {int(bad.sum())} missing or non-finite value(s) "
             f"(e.g. log of zero); drop those rows first. First:\n{frame[bad].head(3).to_string()}")
     frame[outcome] = y.astype("float64")
+    huge = np.abs(frame[outcome].to_numpy()) > MAX_MAGNITUDE
+    if huge.any():
+        raise DataValueError(
+            f"{model}: outcome {outcome!r} has {int(huge.sum())} value(s) larger than "
+            f"{MAX_MAGNITUDE:g} in magnitude; their squares overflow double precision: check "
+            f"the units or rescale the outcome. First:\n{frame[huge].head(3).to_string()}")
     dup = frame.duplicated([entity, time], keep=False)
     if dup.any():
         raise ModelSpecificationError(

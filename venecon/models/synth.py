@@ -60,7 +60,7 @@ from ..exceptions import (
     ModelSpecificationError,
 )
 from ..limits import check_bound
-from ._inputs import check_count
+from ._inputs import MAX_MAGNITUDE, check_count
 from .results import CumulativeEffect, PathResults, build_provenance, jsonable
 from .synth_engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
 from .synth_inference import (
@@ -591,6 +591,14 @@ class SyntheticControl:
                     f"column {col!r} holds {int(inf.sum())} infinite value(s), e.g. {where(inf)}. "
                     "Replace them with NaN (missing; see drop_incomplete_donors) or with "
                     "finite numbers"
+                )
+            magnitude = np.abs(frame[col].to_numpy(dtype="float64", na_value=0.0))
+            huge = rows & (magnitude > MAX_MAGNITUDE)
+            if huge.any():
+                raise DataValueError(
+                    f"column {col!r} holds {int(huge.sum())} value(s) larger than "
+                    f"{MAX_MAGNITUDE:g} in magnitude, e.g. {where(huge)}; their squares overflow "
+                    "double precision: check the units or rescale the column"
                 )
 
     def _warn_donors(self) -> None:
