@@ -110,3 +110,80 @@ def test_bad_input():
                               treatment_time=2)
     with pytest.raises(ModelSpecificationError, match="at least 3"):
         ridge_penalty_cv(np.ones((3, 2)), np.ones(2))
+
+
+# summary(asyn) and summary(syn) in the vignette: Time, Estimate, 95% CI lower, upper, p value.
+# augsynth draws 1,000 random permutations; venecon enumerates them exactly (the expectation
+# of augsynth's draw), so bounds agree to the grid step of augsynth's 50-point grid (Monte
+# Carlo noise moves a bound by a step or two) and p-values to Monte Carlo error.
+VIGNETTE_ASCM = """
+2012.25 -0.022 -0.044 0.003 0.057
+2012.50 -0.047 -0.072 -0.018 0.020
+2012.75 -0.043 -0.071 -0.010 0.023
+2013.00 -0.030 -0.055 -0.004 0.026
+2013.25 -0.041 -0.067 -0.016 0.024
+2013.50 -0.059 -0.091 -0.030 0.023
+2013.75 -0.045 -0.073 -0.019 0.024
+2014.00 -0.058 -0.087 -0.026 0.020
+2014.25 -0.055 -0.094 -0.020 0.023
+2014.50 -0.041 -0.080 -0.006 0.038
+2014.75 -0.029 -0.072 0.006 0.051
+2015.00 -0.040 -0.082 0.000 0.055
+2015.25 -0.030 -0.069 0.002 0.045
+2015.50 -0.033 -0.072 0.000 0.059
+2015.75 -0.029 -0.071 0.010 0.056
+2016.00 -0.038 -0.091 0.004 0.049
+"""
+VIGNETTE_SCM = """
+2012.25 -0.018 -0.042 0.006 0.123
+2012.50 -0.041 -0.070 -0.007 0.026
+2012.75 -0.033 -0.060 -0.001 0.041
+2013.00 -0.019 -0.046 0.005 0.104
+2013.25 -0.029 -0.053 0.000 0.042
+2013.50 -0.046 -0.075 -0.015 0.018
+2013.75 -0.032 -0.056 -0.010 0.027
+2014.00 -0.045 -0.074 -0.013 0.016
+2014.25 -0.043 -0.079 -0.014 0.019
+2014.50 -0.029 -0.066 0.000 0.036
+2014.75 -0.018 -0.053 0.018 0.123
+2015.00 -0.029 -0.074 0.005 0.083
+2015.25 -0.019 -0.051 0.013 0.122
+2015.50 -0.022 -0.058 0.007 0.105
+2015.75 -0.019 -0.055 0.013 0.172
+2016.00 -0.028 -0.067 0.008 0.102
+"""
+
+
+@pytest.mark.parametrize("progfunc,table,joint", [("ridge", VIGNETTE_ASCM, 0.071),
+                                                  ("none", VIGNETTE_SCM, 0.34)])
+def test_conformal_reproduces_vignette(kansas, progfunc, table, joint):
+    res = _model(kansas, progfunc=progfunc).fit(conformal=True)
+    ref = pd.DataFrame([row.split() for row in table.strip().splitlines()], dtype=float,
+                       columns=["period", "estimate", "lower", "upper", "pvalue"]).set_index("period")
+    eff = res.effects.loc[ref.index]
+    post = res.effects["effect"].dropna()
+    step = 4 * np.sqrt(np.mean(post**2)) / 49
+    assert np.allclose(eff["effect"], ref["estimate"], atol=5e-4)
+    assert np.abs(eff["effect_lower"] - ref["lower"]).max() <= 3 * step + 1e-3
+    assert np.abs(eff["effect_upper"] - ref["upper"]).max() <= 3 * step + 1e-3
+    # every printed bound is a null whose exact p-value augsynth's 1,000 draws could put at or
+    # above 0.05 (within 3 Monte Carlo standard errors, sqrt(0.05 * 0.95 / 1000))
+    floor = 0.05 - 3 * np.sqrt(0.05 * 0.95 / 1000)
+    grids = res.conformal_grids
+    for period, row in ref.iterrows():
+        g = grids[period]
+        for bound in (row["lower"], row["upper"]):
+            nearest = g.iloc[(g["null"] - bound).abs().argmin()]
+            assert abs(nearest["null"] - bound) <= 5e-4 + 1e-9 or abs(nearest["null"] - bound) < step
+            assert nearest["pvalue"] >= floor
+    assert np.abs(eff["pvalue"] - ref["pvalue"]).max() <= 0.03
+    # augsynth's joint null (1,000 random permutations; printed 0.071 and 0.34, 0.3 across runs)
+    assert abs(res.joint_pvalue - joint) <= 0.04
+    ci = res.conf_int()
+    assert np.isnan(ci.iloc[0]).all()  # no average-effect interval (see conf_int docstring)
+    assert np.allclose(ci.loc["effect 2012.5"], eff.loc[2012.5, ["effect_lower", "effect_upper"]])
+    # lower alpha, wider intervals, from the stored grids
+    wide = res.conf_int(0.025).iloc[1:].dropna()
+    assert len(wide) > 0 and (wide["lower"] <= ci.loc[wide.index, "lower"]).all()
+    # 89 + 1 periods: no p-value is below 1/90, so at alpha 0.01 no bound is located
+    assert res.conf_int(0.01).iloc[1:].isna().all().all()
