@@ -187,3 +187,15 @@ def test_conformal_reproduces_vignette(kansas, progfunc, table, joint):
     assert len(wide) > 0 and (wide["lower"] <= ci.loc[wide.index, "lower"]).all()
     # 89 + 1 periods: no p-value is below 1/90, so at alpha 0.01 no bound is located
     assert res.conf_int(0.01).iloc[1:].isna().all().all()
+
+
+def test_params_and_intervals_align(kansas):
+    res = _model(kansas).fit(conformal=True)
+    assert list(res.conf_int().index) == list(res.params.index)
+    assert res.params.index[0] == "average effect" and len(res.params) == 17
+    post = res.effects["effect"].dropna()
+    assert np.allclose(res.params.iloc[1:], post)
+    assert res.provenance["data"]["datasets"]["user-supplied"]
+    assert res.statistics["joint_pvalue"] == res.joint_pvalue
+    frame = res.to_frame()
+    assert np.isclose(frame.loc["effect 2013.5", "lower"], res.effects.loc[2013.5, "effect_lower"])

@@ -267,7 +267,7 @@ class AugmentedSynthResults(PathResults):
         from ._inputs import check_alpha
 
         alpha = check_alpha(alpha)
-        rows = {self.params.index[0]: (float("nan"), float("nan"))}
+        rows = {name: (float("nan"), float("nan")) for name in self.params.index}
         for period, (g, p) in self._conformal.items():
             if period != "joint null":
                 rows[f"effect {period}"] = invert_grid(g, p, alpha)
@@ -346,6 +346,18 @@ class AugmentedSynthControl:
         self.progfunc, self.lam, self.min_1se = progfunc, lam, min_1se
         self._wide = wide
         self._pre = pre
+        self.attrs = dict(data.attrs.get("venecon", {}))
+
+    def _data_record(self) -> dict[str, Any]:
+        """The loaded datasets' record, or a digest of the outcome panel for user data."""
+        import hashlib
+
+        import numpy as np
+
+        if self.attrs.get("datasets"):
+            return dict(self.attrs)
+        digest = hashlib.sha256(np.ascontiguousarray(self._wide.to_numpy(dtype="float64")).tobytes())
+        return {"datasets": {"user-supplied": digest.hexdigest()}, "data_version": None}
 
     def fit(self, alpha: float = 0.05, *, conformal: bool = False,
             grid_size: int = 50) -> AugmentedSynthResults:
@@ -413,14 +425,14 @@ class AugmentedSynthControl:
                     lo, hi = invert_grid(g, p, alpha)
                     effects.loc[period, ["effect_lower", "effect_upper"]] = [lo, hi]
                     effects.loc[period, "pvalue"] = p[-1]
-        name = "average effect"
+        post_periods = list(index[~pre])
+        names = ["average effect"] + [f"effect {period}" for period in post_periods]
+        nan = np.full(len(names), np.nan)
         options = {"progfunc": self.progfunc, "lam": None if penalty is None and self.lam is None
                    else float(lam), "min_1se": self.min_1se}
         provenance = build_provenance(
             model="venecon.models.AugmentedSynthControl",
-            data={"outcome": self.outcome, "unit": self.unit, "time": self.time,
-                  "treated": str(self.treated), "n_units": int(len(wide)),
-                  "n_periods": int(len(index))},
+            data=self._data_record(),
             sample=None, options=options,
         )
         return AugmentedSynthResults(
@@ -435,9 +447,9 @@ class AugmentedSynthControl:
             model="Augmented synthetic control (ridge)" if self.progfunc == "ridge"
             else "Synthetic control (outcome-only)",
             dependent=self.outcome,
-            params=pd.Series([att], index=[name]),
-            std_errors=pd.Series([np.nan], index=[name]),
-            cov=pd.DataFrame([[np.nan]], index=[name], columns=[name]),
+            params=pd.Series(np.r_[att, gaps[~pre]], index=names),
+            std_errors=pd.Series(nan, index=names),
+            cov=pd.DataFrame(np.diag(nan), index=names, columns=names),
             nobs=int(wide.size), df_resid=None,
             cov_type="conformal (Chernozhukov, Wuthrich and Zhu 2021)" if conformal else "none",
             provenance=provenance,
