@@ -199,3 +199,26 @@ def test_params_and_intervals_align(kansas):
     assert res.statistics["joint_pvalue"] == res.joint_pvalue
     frame = res.to_frame()
     assert np.isclose(frame.loc["effect 2013.5", "lower"], res.effects.loc[2013.5, "effect_lower"])
+
+
+def test_study_runner_matches_model(kansas):
+    from venecon.study.estimators import Context, run_estimator
+    from venecon.study.spec import ESTIMATORS
+
+    opts = ESTIMATORS["augmented_synthetic_control"]()
+    # studies index periods by integer years or month starts: quarters as their first month
+    time = pd.to_datetime(dict(year=kansas["year"], month=3 * kansas["qtr"] - 2, day=1))
+    frame = pd.DataFrame({"unit": kansas["state"], "time": time, "value": kansas["lngdpcapita"]})
+    donors = tuple(sorted(set(frame["unit"]) - {"Kansas"}))
+    ts = pd.Timestamp
+    ctx = Context(frame=frame, treated="Kansas", frequency="monthly", unit="log GDP per capita",
+                  alpha=0.05, treatment_period=ts("2012-04-01"), treatment_date=ts("2012-04-01"),
+                  treatment_label="tax cut", pre=(ts("1990-01-01"), ts("2012-01-01")),
+                  post=(ts("2012-04-01"), ts("2016-01-01")), sample_end=ts("2016-01-01"),
+                  donors=donors, other_events=())
+    est = run_estimator("augmented_synthetic_control", ctx, opts)
+    assert round(est.average_effect, 4) == -0.0401
+    assert round(est.extra["estimated_bias"], 3) == 0.011
+    assert abs(est.extra["joint_pvalue"] - 0.071) <= 0.04
+    assert est.path.loc[ts("2012-04-01"), "lower"] == pytest.approx(-0.0443, abs=1e-4)
+    assert est.lower is None and est.upper is None

@@ -347,6 +347,19 @@ class SyntheticControlOptions:
 
 
 @dataclass(frozen=True)
+class AugmentedSynthControlOptions:
+    """Options of the ridge augmented synthetic control
+    (:class:`venecon.models.ascm.AugmentedSynthControl`): ``progfunc`` "ridge" or "none",
+    a fixed ridge penalty ``lam`` (default: augsynth's cross-validation, ``min_1se`` rule)
+    and per-period ``conformal`` intervals."""
+
+    progfunc: str = "ridge"
+    lam: float | None = None
+    min_1se: bool = True
+    conformal: bool = True
+
+
+@dataclass(frozen=True)
 class ITSOptions:
     """Options of the interrupted time series (:class:`venecon.models.ITS`).
 
@@ -405,6 +418,7 @@ class StructuralBreaksOptions:
 
 ESTIMATORS: dict[str, type] = {
     "synthetic_control": SyntheticControlOptions,
+    "augmented_synthetic_control": AugmentedSynthControlOptions,
     "its": ITSOptions,
     "arima": ARIMAOptions,
     "local_projections": LocalProjectionsOptions,
