@@ -507,7 +507,12 @@ def parse_estimators(key: str, value: Any) -> dict[str, Any]:
                 kw[f] = _choice(fk, v, ("nested", "regression", "equal"))
             elif f == "inference":
                 kw[f] = _choice(fk, v, ("fixed-b", "newey-west"))
-            elif f in ("placebo", "leave_one_out", "conformal", "slope_change", "seasonal", "log"):
+            elif f == "progfunc":
+                kw[f] = _choice(fk, v, ("ridge", "none"))
+            elif f == "lam":
+                kw[f] = _float(fk, v, 1e-12, 1e12)
+            elif f in ("placebo", "leave_one_out", "conformal", "slope_change", "seasonal", "log",
+                       "min_1se"):
                 kw[f] = _bool(fk, v)
             elif f == "seed":
                 kw[f] = _int(fk, v, 0, 2**32 - 1)
