@@ -233,3 +233,31 @@ def test_study_options_parse():
     assert (opts.progfunc, opts.lam, opts.min_1se, opts.conformal) == ("none", 0.5, False, False)
     with pytest.raises(StudyError):
         parse_estimators("study.estimators", {"augmented_synthetic_control": {"progfunc": "lasso"}})
+
+
+def test_study_with_ascm_recovers_a_known_effect():
+    import json
+
+    from venecon import Study
+    from venecon.models.synth_grid import simulated_panel
+
+    # a linear factor panel: the treated unit is a convex combination of donors, shifted by -20
+    p = simulated_panel(n_donors=20, n_periods=31, treatment_period=26, effect=-20.0, noise=1.0,
+                        seed=3, n_covariates=0)
+    frame = pd.DataFrame({"unit": p["unit"].replace({"treated": "ZZZ"}),
+                          "time": p["period"] + 1989, "value": p["y"]})
+    study = Study(name="ascm-study", treated="ZZZ", treatment=2015,
+                  outcome={"frame": frame, "units": "kb/d"},
+                  window={"pre": [1990, 2014], "post": [2015, 2020]},
+                  estimators={"augmented_synthetic_control": {},
+                              "synthetic_control": {"v": "equal", "placebo": False}})
+    res = study.run()
+    e = res.estimates["augmented_synthetic_control"]
+    # same tolerance as the synthetic-control study test on this panel (noise sd 1)
+    assert e.average_effect == pytest.approx(-20.0, abs=1.5)
+    assert e.path["lower"].notna().sum() > 0
+    grid = res.robustness.table
+    row = grid[grid["estimator"] == "augmented_synthetic_control"]
+    assert list(row["dimension"]) == ["estimator"]
+    assert row["estimate"].iloc[0] == pytest.approx(e.average_effect)
+    json.dumps(res.to_dict(), allow_nan=False)
