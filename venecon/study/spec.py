@@ -30,7 +30,8 @@ Schema (everything under one ``[study]`` table; * = required)::
                      treatment dated inside a year; see WindowSpec)
     [study.donors]   include, exclude, reasons = {code = "why"}, exclude_sanctioned,
                      exclude_conflict, exclude_quota_bound
-    [study.estimators.<name>]*  synthetic_control | its | arima | local_projections |
+    [study.estimators.<name>]*  synthetic_control | augmented_synthetic_control | its |
+                     arima | local_projections |
                      structural_breaks, each with the fields of its options class below
     [study.robustness]  enabled, sample_starts, leave_one_out, excluded_donors,
                      predictor_sets, outcomes = [{series, source}], estimators
