@@ -50,6 +50,7 @@ MIN_PRE = {"annual": 5, "monthly": 12}
 
 LABELS = {
     "synthetic_control": "Synthetic control",
+    "augmented_synthetic_control": "Augmented synthetic control",
     "its": "Interrupted time series",
     "arima": "Intervention ARIMA",
     "local_projections": "Local projections",
@@ -354,6 +355,72 @@ def run_synthetic_control(
         placebo_pvalue=pval,
         pre_rmspe=float(res.rmspe_pre),
         weights=weights,
+        path=path,
+        caveats=tuple(caveats),
+        window=(fmt_period(ctx.post[0]), fmt_period(ctx.post[1])),
+        extra=extra,
+        result=res,
+    )
+
+
+def run_augmented_synthetic_control(
+    ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True  # noqa: ARG001
+) -> Estimate:
+    """Ridge augmented synthetic control (Ben-Michael, Feller and Rothstein 2021) on the design."""
+    import numpy as np
+    import pandas as pd
+
+    from ..models.ascm import AugmentedSynthControl
+
+    f = ctx.frame
+    units = (ctx.treated, *ctx.donors)
+    df = f[f["unit"].isin(units) & (f["time"] >= ctx.pre[0]) & (f["time"] <= ctx.post[1])]
+    model = AugmentedSynthControl(
+        df[["unit", "time", "value"]].reset_index(drop=True), outcome="value", unit="unit",
+        time="time", treated=ctx.treated, treatment_time=ctx.treatment_period,
+        progfunc=opts.progfunc, lam=opts.lam, min_1se=opts.min_1se,
+    )
+    res = model.fit(alpha=ctx.alpha, conformal=opts.conformal and inference)
+    eff = res.effects
+    path = pd.DataFrame({
+        "observed": eff["actual"], "counterfactual": eff["counterfactual"],
+        "effect": eff["actual"] - eff["counterfactual"],
+        "lower": eff["effect_lower"], "upper": eff["effect_upper"],
+    })
+    path.index.name = "period"
+    avg, cf = _window_stats(path, ctx.post)
+    n_pre = int((path.index < ctx.treatment_period).sum())
+    caveats = _pre_caveats(ctx, n_pre) + _flag_caveat(ctx)
+    if res.scaled_l2_imbalance > 0.5:
+        caveats.append(
+            f"pre-period imbalance is {100 * res.scaled_l2_imbalance:.0f}% of uniform weights': "
+            "the ridge correction extrapolates beyond the donors"
+        )
+    extra: dict[str, Any] = {
+        "n_donors": len(ctx.donors),
+        "progfunc": opts.progfunc,
+        "lambda": res.statistics["lambda"],
+        "l2_imbalance": res.l2_imbalance,
+        "scaled_l2_imbalance": res.scaled_l2_imbalance,
+        "estimated_bias": res.estimated_bias,
+        "joint_pvalue": res.joint_pvalue,
+        "negative_weights": int((res.weights < 0).sum()),
+    }
+    pre_gap = path.loc[path.index < ctx.treatment_period, "effect"]
+    label = f"{LABELS['augmented_synthetic_control']} ({opts.progfunc}, {len(ctx.donors)} donors)"
+    return Estimate(
+        estimator="augmented_synthetic_control",
+        label=label,
+        average_effect=float(avg),
+        lower=None,
+        upper=None,
+        alpha=ctx.alpha,
+        unit=ctx.unit,
+        counterfactual_mean=cf,
+        share_of_counterfactual=(float(avg) / cf if cf else None),
+        placebo_pvalue=None,
+        pre_rmspe=float(np.sqrt(np.mean(pre_gap**2))),
+        weights={str(k): float(v) for k, v in res.weights.items()},
         path=path,
         caveats=tuple(caveats),
         window=(fmt_period(ctx.post[0]), fmt_period(ctx.post[1])),
@@ -770,6 +837,7 @@ def run_structural_breaks(
 
 RUNNERS = {
     "synthetic_control": run_synthetic_control,
+    "augmented_synthetic_control": run_augmented_synthetic_control,
     "its": run_its,
     "arima": run_arima,
     "local_projections": run_local_projections,

@@ -65,6 +65,10 @@ def specifications(
         import dataclasses
 
         plain = dataclasses.replace(opts, placebo=False, leave_one_out=False, conformal=False)
+    elif headline == "augmented_synthetic_control":
+        import dataclasses
+
+        plain = dataclasses.replace(opts, conformal=False)
     out: list[tuple] = []
     times = sorted(
         t
@@ -125,10 +129,12 @@ def specifications(
     for label, alt in (timing or {}).items():
         out.append(("timing", label, headline, alt, plain))
     if r.estimators:
-        for name in ("synthetic_control", "its", "arima"):
+        for name in ("synthetic_control", "its", "arima", "augmented_synthetic_control"):
             if name == headline:
                 continue
-            o = study.estimators.get(name, _DEFAULT_OPTIONS[name])
+            if name not in _DEFAULT_OPTIONS and name not in estimates:
+                continue  # compared only when the study declares it
+            o = study.estimators.get(name, _DEFAULT_OPTIONS.get(name))
             if name == "synthetic_control":
                 import dataclasses
 

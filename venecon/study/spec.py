@@ -30,7 +30,8 @@ Schema (everything under one ``[study]`` table; * = required)::
                      treatment dated inside a year; see WindowSpec)
     [study.donors]   include, exclude, reasons = {code = "why"}, exclude_sanctioned,
                      exclude_conflict, exclude_quota_bound
-    [study.estimators.<name>]*  synthetic_control | its | arima | local_projections |
+    [study.estimators.<name>]*  synthetic_control | augmented_synthetic_control | its |
+                     arima | local_projections |
                      structural_breaks, each with the fields of its options class below
     [study.robustness]  enabled, sample_starts, leave_one_out, excluded_donors,
                      predictor_sets, outcomes = [{series, source}], estimators
@@ -347,6 +348,19 @@ class SyntheticControlOptions:
 
 
 @dataclass(frozen=True)
+class AugmentedSynthControlOptions:
+    """Options of the ridge augmented synthetic control
+    (:class:`venecon.models.ascm.AugmentedSynthControl`): ``progfunc`` "ridge" or "none",
+    a fixed ridge penalty ``lam`` (default: augsynth's cross-validation, ``min_1se`` rule)
+    and per-period ``conformal`` intervals."""
+
+    progfunc: str = "ridge"
+    lam: float | None = None
+    min_1se: bool = True
+    conformal: bool = True
+
+
+@dataclass(frozen=True)
 class ITSOptions:
     """Options of the interrupted time series (:class:`venecon.models.ITS`).
 
@@ -405,6 +419,7 @@ class StructuralBreaksOptions:
 
 ESTIMATORS: dict[str, type] = {
     "synthetic_control": SyntheticControlOptions,
+    "augmented_synthetic_control": AugmentedSynthControlOptions,
     "its": ITSOptions,
     "arima": ARIMAOptions,
     "local_projections": LocalProjectionsOptions,
@@ -493,7 +508,12 @@ def parse_estimators(key: str, value: Any) -> dict[str, Any]:
                 kw[f] = _choice(fk, v, ("nested", "regression", "equal"))
             elif f == "inference":
                 kw[f] = _choice(fk, v, ("fixed-b", "newey-west"))
-            elif f in ("placebo", "leave_one_out", "conformal", "slope_change", "seasonal", "log"):
+            elif f == "progfunc":
+                kw[f] = _choice(fk, v, ("ridge", "none"))
+            elif f == "lam":
+                kw[f] = _float(fk, v, 1e-12, 1e12)
+            elif f in ("placebo", "leave_one_out", "conformal", "slope_change", "seasonal", "log",
+                       "min_1se"):
                 kw[f] = _bool(fk, v)
             elif f == "seed":
                 kw[f] = _int(fk, v, 0, 2**32 - 1)

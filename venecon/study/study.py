@@ -32,7 +32,9 @@ from .spec import (
 __all__ = ["Study", "HEADLINE_ORDER"]
 
 #: Which estimate is the headline when the study names none: the first declared of these.
-HEADLINE_ORDER = ("synthetic_control", "its", "arima", "local_projections")
+HEADLINE_ORDER = (
+    "synthetic_control", "augmented_synthetic_control", "its", "arima", "local_projections",
+)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
