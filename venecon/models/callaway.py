@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
 from ._inputs import check_alpha
+from .drdid import ESTIMATORS
 from .panel import panel_frame
 from .results import ModelResults, build_provenance, jsonable
 
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = ["CallawaySantAnna", "CallawaySantAnnaResults", "AggregateResults", "BootstrapOptions"]
 
 CONTROL_GROUPS = ("never", "notyet")
+EST_METHODS = ("dr", "ipw", "reg")
 AGGREGATIONS = ("simple", "dynamic", "group", "calendar")
 
 
@@ -572,8 +574,19 @@ class CallawaySantAnna:
         anticipation: int = 0,
         alpha: float = 0.05,
         seed: int = 0,
+        covariates: tuple[str, ...] | list[str] = (),
+        est_method: str = "dr",
     ) -> None:
         name = "CallawaySantAnna"
+        if est_method not in EST_METHODS:
+            raise ModelSpecificationError(
+                f"{name}: est_method must be one of {EST_METHODS}, got {est_method!r}"
+            )
+        if isinstance(covariates, str) or not all(isinstance(c, str) for c in covariates):
+            raise ModelSpecificationError(
+                f"{name}: covariates must be a list of column names, got {covariates!r}"
+            )
+        self.covariates, self.est_method = tuple(covariates), est_method
         if control_group not in CONTROL_GROUPS:
             raise ModelSpecificationError(
                 f"{name}: control_group must be one of {CONTROL_GROUPS}, got {control_group!r}"
@@ -598,9 +611,15 @@ class CallawaySantAnna:
             outcome=self.outcome,
             entity=self.unit,
             time=self.time,
-            columns=[self.cohort],
+            columns=[self.cohort, *self.covariates],
             model=name,
         )
+        for c in self.covariates:
+            x = pd.to_numeric(frame[c], errors="coerce")
+            if x.isna().any() or np.isinf(x).any():
+                raise ModelSpecificationError(
+                    f"{name}: covariate {c!r} must be numeric and non-missing in every row"
+                )
         g = pd.to_numeric(frame[self.cohort], errors="coerce")
         if (frame[self.cohort].notna() & g.isna()).any() or np.isinf(g).any():
             raise ModelSpecificationError(
@@ -650,6 +669,16 @@ class CallawaySantAnna:
                 stacklevel=3,
             )
         self._Y = wide.to_numpy(dtype="float64")[~always]
+        # covariates by unit and period, (units, periods, covariates); a cell uses its base period
+        self._X = np.stack(
+            [
+                frame.pivot(index=self.unit, columns=self.time, values=c)
+                .reindex(index=wide.index, columns=wide.columns)
+                .to_numpy(dtype="float64")[~always]
+                for c in self.covariates
+            ],
+            axis=2,
+        ) if self.covariates else None
         self._units = wide.index[~always]
         self._cohorts = cohorts[~always]
         self._times = times
@@ -694,7 +723,12 @@ class CallawaySantAnna:
             "anticipation": self.anticipation,
             "alpha": self.alpha,
             "base_period": "varying",
-            "estimator": "unconditional DiD (no covariates)",
+            "covariates": list(self.covariates),
+            "est_method": self.est_method,
+            "estimator": (
+                f"{self.est_method} DiD with covariates" if self.covariates
+                else "unconditional DiD (no covariates)"
+            ),
         }
 
     def fit(self) -> CallawaySantAnnaResults:
@@ -721,10 +755,23 @@ class CallawaySantAnna:
                 empty.append(f"cohort {g} in {times[j]}")
                 continue
             dy = Y[:, j] - Y[:, b]
-            m1, m0 = dy[treated].mean(), dy[comp].mean()
-            inf[:, k] = np.where(treated, n / n1 * (dy - m1), 0.0) - np.where(
-                comp, n / n0 * (dy - m0), 0.0
-            )
+            if self._X is None:
+                m1, m0 = dy[treated].mean(), dy[comp].mean()
+                att = m1 - m0
+                inf[:, k] = np.where(treated, n / n1 * (dy - m1), 0.0) - np.where(
+                    comp, n / n0 * (dy - m0), 0.0
+                )
+            else:
+                sub = treated | comp
+                x = np.column_stack([np.ones(int(sub.sum())), self._X[sub, b, :]])
+                try:
+                    att, psi = ESTIMATORS[self.est_method](
+                        dy[sub], treated[sub].astype("float64"), x, np.ones(int(sub.sum()))
+                    )
+                except ModelSpecificationError as err:
+                    raise ModelSpecificationError(
+                        f"{name}: cohort {g} in {times[j]}: {err}") from None
+                inf[sub, k] = n / sub.sum() * psi
             rows.append(
                 {
                     "parameter": f"ATT({g},{times[j]})",
@@ -733,7 +780,7 @@ class CallawaySantAnna:
                     "base": int(times[b]),
                     "event": int(times[j] - g),
                     "post": post,
-                    "att": float(m1 - m0),
+                    "att": float(att),
                     "n_treated": n1,
                     "n_comparison": n0,
                 }
