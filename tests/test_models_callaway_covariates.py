@@ -29,14 +29,15 @@ def mpdta() -> pd.DataFrame:
     return pd.read_csv(mirror_file("mpdta.csv"))
 
 
-def _csdid(mpdta, est_method: str, control_group: str) -> dict:
+def _csdid(mpdta, est_method: str, control_group: str, *, xformla: str | None = "lemp~lpop",
+           base_period: str = "varying") -> dict:
     from csdid.att_gt import ATTgt  # a test extra: missing csdid fails, not skips
 
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year",
-                    xformla="lemp~lpop", data=mpdta, control_group=control_group,
-                    ).fit(est_method=est_method, bstrap=False)
+                    xformla=xformla, data=mpdta, control_group=control_group,
+                    ).fit(est_method=est_method, bstrap=False, base_period=base_period)
         out = {"att": np.asarray(fit.results["att"]), "se": np.asarray(fit.results["se"]),
                "group": np.asarray(fit.results["group"]), "year": np.asarray(fit.results["year"])}
         fit.aggte(typec="dynamic", bstrap=False, cband=False)
@@ -67,6 +68,37 @@ def test_att_gt_with_covariates_matches_csdid(mpdta, est_method, control_group):
     np.testing.assert_allclose(dyn.std_errors[names].to_numpy(), se_e, rtol=0, atol=TOL)
 
 
+@pytest.mark.parametrize("covariates", [[], ["lpop"]])
+@pytest.mark.parametrize("control_group", ["never", "notyet"])
+def test_universal_base_period_matches_csdid(mpdta, covariates, control_group):
+    ref = _csdid(mpdta, "dr", {"never": "nevertreated", "notyet": "notyettreated"}[control_group],
+                 xformla="lemp~lpop" if covariates else None, base_period="universal")
+    res = CallawaySantAnna(mpdta, **KW, covariates=covariates, control_group=control_group,
+                           base_period="universal").fit()
+    gt = res.att_gt
+    assert len(gt) == 15  # every period of every cohort, base cells included
+    np.testing.assert_array_equal(gt["cohort"].to_numpy(), ref["group"])
+    np.testing.assert_array_equal(gt["period"].to_numpy(), ref["year"])
+    np.testing.assert_allclose(gt["att"].to_numpy(), ref["att"], rtol=0, atol=TOL)
+    # R and csdid report the base cells (ATT = 0 by construction) with a missing standard
+    # error; venecon reports 0, their exact sampling variance
+    base = gt["period"] == gt["base"]
+    assert (gt.loc[base, "att"] == 0).all() and (gt.loc[base, "std_error"] == 0).all()
+    assert np.isnan(ref["se"][base.to_numpy()]).all()
+    np.testing.assert_allclose(gt.loc[~base, "std_error"].to_numpy(), ref["se"][~base.to_numpy()],
+                               rtol=0, atol=TOL)
+    dyn = res.aggregate("dynamic")
+    att, se, att_e, se_e = ref["dynamic"]
+    names = [n for n in dyn.params.index if n != "att"]
+    assert names[0] == "event_-4" and "event_-1" in names
+    np.testing.assert_allclose(dyn.params[names].to_numpy(), att_e, rtol=0, atol=TOL)
+    ok = ~np.isnan(se_e)
+    np.testing.assert_allclose(dyn.std_errors[names].to_numpy()[ok], se_e[ok], rtol=0, atol=TOL)
+    assert dyn.params["att"] == pytest.approx(att, abs=TOL)
+    assert dyn.std_errors["att"] == pytest.approx(se, abs=TOL)
+    assert res.provenance["options"]["base_period"] == "universal"
+
+
 def test_covariates_move_the_estimates_and_are_recorded(mpdta):
     plain = CallawaySantAnna(mpdta, **KW).fit()
     cov = CallawaySantAnna(mpdta, **KW, covariates=["lpop"]).fit()
@@ -76,6 +108,8 @@ def test_covariates_move_the_estimates_and_are_recorded(mpdta):
 
 
 def test_bad_covariate_options(mpdta):
+    with pytest.raises(ModelSpecificationError, match="base_period"):
+        CallawaySantAnna(mpdta, **KW, base_period="fixed")
     with pytest.raises(ModelSpecificationError, match="est_method"):
         CallawaySantAnna(mpdta, **KW, covariates=["lpop"], est_method="ols")
     with pytest.raises(ModelSpecificationError, match="list of column names"):

@@ -64,6 +64,7 @@ __all__ = ["CallawaySantAnna", "CallawaySantAnnaResults", "AggregateResults", "B
 
 CONTROL_GROUPS = ("never", "notyet")
 EST_METHODS = ("dr", "ipw", "reg")
+BASE_PERIODS = ("varying", "universal")
 AGGREGATIONS = ("simple", "dynamic", "group", "calendar")
 
 
@@ -576,8 +577,14 @@ class CallawaySantAnna:
         seed: int = 0,
         covariates: tuple[str, ...] | list[str] = (),
         est_method: str = "dr",
+        base_period: str = "varying",
     ) -> None:
         name = "CallawaySantAnna"
+        if base_period not in BASE_PERIODS:
+            raise ModelSpecificationError(
+                f"{name}: base_period must be one of {BASE_PERIODS}, got {base_period!r}"
+            )
+        self.base_period = base_period
         if est_method not in EST_METHODS:
             raise ModelSpecificationError(
                 f"{name}: est_method must be one of {EST_METHODS}, got {est_method!r}"
@@ -708,6 +715,10 @@ class CallawaySantAnna:
         for g in self._glist:
             pre = np.flatnonzero(times + antic < g)
             base_g = int(pre[-1])  # exists: cohorts at or before the first period were dropped
+            if self.base_period == "universal":
+                # every cell against g - 1 - anticipation; the base cell itself is 0 by construction
+                out.extend((int(g), j, base_g, bool(g <= times[j])) for j in range(len(times)))
+                continue
             for j in range(1, len(times)):
                 post = bool(g <= times[j])
                 out.append((int(g), j, base_g if post else j - 1, post))
@@ -722,7 +733,7 @@ class CallawaySantAnna:
             "control_group": self.control_group,
             "anticipation": self.anticipation,
             "alpha": self.alpha,
-            "base_period": "varying",
+            "base_period": self.base_period,
             "covariates": list(self.covariates),
             "est_method": self.est_method,
             "estimator": (
@@ -749,13 +760,16 @@ class CallawaySantAnna:
             if self.control_group == "never":
                 comp = G == 0
             else:
-                comp = (G == 0) | ((G > times[j] + self.anticipation) & (G != g))
+                # not yet treated by the later of the two periods compared
+                comp = (G == 0) | ((G > times[max(j, b)] + self.anticipation) & (G != g))
             n1, n0 = int(treated.sum()), int(comp.sum())
             if n0 == 0:
                 empty.append(f"cohort {g} in {times[j]}")
                 continue
             dy = Y[:, j] - Y[:, b]
-            if self._X is None:
+            if j == b:
+                att = 0.0
+            elif self._X is None:
                 m1, m0 = dy[treated].mean(), dy[comp].mean()
                 att = m1 - m0
                 inf[:, k] = np.where(treated, n / n1 * (dy - m1), 0.0) - np.where(
@@ -763,7 +777,8 @@ class CallawaySantAnna:
                 )
             else:
                 sub = treated | comp
-                x = np.column_stack([np.ones(int(sub.sum())), self._X[sub, b, :]])
+                # covariates from the earlier of the two periods, as R did's panel2cs2
+                x = np.column_stack([np.ones(int(sub.sum())), self._X[sub, min(j, b), :]])
                 try:
                     att, psi = ESTIMATORS[self.est_method](
                         dy[sub], treated[sub].astype("float64"), x, np.ones(int(sub.sum()))
@@ -831,8 +846,12 @@ class CallawaySantAnna:
             ("Cohorts", ", ".join(str(int(c)) for c in self._glist)),
         ]
         notes = [
-            "Unconditional DiD per (cohort, period); varying base period (R did default): "
-            "g-1-anticipation after treatment, t-1 before.",
+            (f"{self.est_method} DiD with covariates {', '.join(self.covariates)} (earlier "
+             "period's values)" if self.covariates else "Unconditional DiD")
+            + " per (cohort, period); "
+            + ("varying base period (R did default): g-1-anticipation after treatment, t-1 "
+               "before." if self.base_period == "varying" else
+               "universal base period g-1-anticipation for every period."),
             "Standard errors: analytical, from influence functions (R did, bstrap = FALSE).",
             "Callaway and Sant'Anna (2021), Journal of Econometrics 225(2).",
         ]
