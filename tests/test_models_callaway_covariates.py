@@ -30,13 +30,15 @@ def mpdta() -> pd.DataFrame:
 
 
 def _csdid(mpdta, est_method: str, control_group: str, *, xformla: str | None = "lemp~lpop",
-           base_period: str = "varying") -> dict:
+           base_period: str = "varying", clustervar: str | None = None,
+           weights_name: str | None = None) -> dict:
     from csdid.att_gt import ATTgt  # a test extra: missing csdid fails, not skips
 
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year",
                     xformla=xformla, data=mpdta, control_group=control_group,
+                    clustervar=clustervar, weights_name=weights_name,
                     ).fit(est_method=est_method, bstrap=False, base_period=base_period)
         out = {"att": np.asarray(fit.results["att"]), "se": np.asarray(fit.results["se"]),
                "group": np.asarray(fit.results["group"]), "year": np.asarray(fit.results["year"])}
@@ -97,6 +99,53 @@ def test_universal_base_period_matches_csdid(mpdta, covariates, control_group):
     assert dyn.params["att"] == pytest.approx(att, abs=TOL)
     assert dyn.std_errors["att"] == pytest.approx(se, abs=TOL)
     assert res.provenance["options"]["base_period"] == "universal"
+
+
+@pytest.fixture(scope="module")
+def weighted(mpdta) -> pd.DataFrame:
+    """mpdta with its state (county FIPS // 1000) and seeded unit-level sampling weights."""
+    rng = np.random.default_rng(20261206)
+    units = np.sort(mpdta["countyreal"].unique())
+    w = dict(zip(units, rng.uniform(0.5, 2.0, len(units)), strict=True))
+    return mpdta.assign(state=mpdta["countyreal"] // 1000, w=mpdta["countyreal"].map(w))
+
+
+@pytest.mark.parametrize(("cluster", "weights"), [("state", None), (None, "w"), ("state", "w")])
+@pytest.mark.parametrize(("covariates", "est_method"),
+                         [([], "dr"), (["lpop"], "dr"), (["lpop"], "ipw"), (["lpop"], "reg")])
+def test_clusters_and_weights_match_csdid(weighted, covariates, est_method, cluster, weights):
+    ref = _csdid(weighted, est_method, "nevertreated",
+                 xformla="lemp~lpop" if covariates else None, clustervar=cluster,
+                 weights_name=weights)
+    res = CallawaySantAnna(weighted, **KW, covariates=covariates, est_method=est_method,
+                           cluster=cluster, weights=weights).fit()
+    gt = res.att_gt
+    np.testing.assert_allclose(gt["att"].to_numpy(), ref["att"], rtol=0, atol=TOL)
+    np.testing.assert_allclose(gt["std_error"].to_numpy(), ref["se"], rtol=0, atol=TOL)
+    dyn = res.aggregate("dynamic")
+    att, se, att_e, se_e = ref["dynamic"]
+    names = [n for n in dyn.params.index if n != "att"]
+    np.testing.assert_allclose(dyn.params[names].to_numpy(), att_e, rtol=0, atol=TOL)
+    np.testing.assert_allclose(dyn.std_errors[names].to_numpy(), se_e, rtol=0, atol=TOL)
+    assert dyn.params["att"] == pytest.approx(att, abs=TOL)
+    assert dyn.std_errors["att"] == pytest.approx(se, abs=TOL)
+
+
+def test_clustering_and_weights_change_the_answer(weighted):
+    plain = CallawaySantAnna(weighted, **KW).fit()
+    by_state = CallawaySantAnna(weighted, **KW, cluster="state").fit()
+    by_unit = CallawaySantAnna(weighted, **KW, cluster="countyreal").fit()
+    np.testing.assert_array_equal(plain.params, by_state.params)
+    assert not np.allclose(plain.std_errors, by_state.std_errors)
+    np.testing.assert_array_equal(plain.std_errors, by_unit.std_errors)
+    assert not np.allclose(plain.params, CallawaySantAnna(weighted, **KW, weights="w").fit().params)
+    band = by_state.aggregate("dynamic").band  # bootstrap over the states' influence means
+    assert np.isfinite(band["boot_std_error"]).all()
+    bad = weighted.assign(w=np.where(weighted["year"] == 2004, 1.0, weighted["w"]))
+    with pytest.raises(ModelSpecificationError, match="constant within each unit"):
+        CallawaySantAnna(bad, **KW, weights="w")
+    with pytest.raises(ModelSpecificationError, match="constant within each unit"):
+        CallawaySantAnna(weighted.assign(state=weighted["year"]), **KW, cluster="state")
 
 
 def test_covariates_move_the_estimates_and_are_recorded(mpdta):

@@ -91,6 +91,35 @@ class BootstrapOptions:
             )
 
 
+def influence_cov(psi: np.ndarray, cluster: np.ndarray | None) -> np.ndarray:
+    """Covariance of estimates with influence functions ``psi`` (units x k), by cluster if given.
+
+    Clustered: ``S'S / n^2`` with ``S`` the cluster sums of ``psi`` and ``n`` the number of units
+    (R ``did``'s analytical clustered standard errors, no small-sample factor).
+    """
+    n = psi.shape[0]
+    s = psi if cluster is None else cluster_sums(psi, cluster)
+    return s.T @ s / n**2
+
+
+def cluster_sums(psi: np.ndarray, cluster: np.ndarray) -> np.ndarray:
+    """Sums of the rows of ``psi`` within each cluster (``cluster`` holds codes 0..C-1)."""
+    import numpy as np
+
+    out = np.zeros((int(cluster.max()) + 1, psi.shape[1]))
+    np.add.at(out, cluster, psi)
+    return out
+
+
+def cluster_means(psi: np.ndarray, cluster: np.ndarray | None) -> np.ndarray:
+    """Cluster means of the rows of ``psi``, the draws of R ``did``'s clustered bootstrap."""
+    import numpy as np
+
+    if cluster is None:
+        return psi
+    return cluster_sums(psi, cluster) / np.bincount(cluster)[:, None]
+
+
 def _multiplier(inf: np.ndarray, opts: BootstrapOptions, alpha: float) -> tuple[np.ndarray, float]:
     """Bootstrap standard errors and uniform critical value of the columns of ``inf`` (n x k)."""
     import numpy as np
@@ -350,7 +379,7 @@ class CallawaySantAnnaResults(ModelResults):
 
         s = pg[keep].sum()
         member = self._cohort_of_unit[:, None] == cohorts[keep][None, :]
-        centred = member.astype("float64") - pg[keep]
+        centred = self._spec["weights"][:, None] * member - pg[keep]
         return centred / s - np.outer(centred.sum(axis=1), pg[keep] / s**2)
 
     def aggregate(
@@ -403,7 +432,8 @@ class CallawaySantAnnaResults(ModelResults):
         inf = self._inf
         n = inf.shape[0]
         glist = np.sort(np.unique(cohort))
-        share = np.array([(self._cohort_of_unit == g).mean() for g in glist])
+        wts = self._spec["weights"]
+        share = np.array([(wts * (self._cohort_of_unit == g)).mean() for g in glist])
         pg = share[np.searchsorted(glist, cohort)]
         post = cohort <= period
 
@@ -462,14 +492,15 @@ class CallawaySantAnnaResults(ModelResults):
         est.append(overall[0])
         psis.append(overall[1])
         psi_all = np.column_stack(psis)
-        cov = psi_all.T @ psi_all / n**2
+        cov = influence_cov(psi_all, self._spec["cluster"])
         se = np.sqrt(np.diag(cov))
         band = pd.DataFrame(
             columns=["estimate", "std_error", "boot_std_error", "lower", "upper", "parameter"]
         )
         crit = float("nan")
         if len(labels):
-            boot_se, crit = _multiplier(psi_all[:, :-1], bootstrap, alpha)
+            boot_se, crit = _multiplier(
+                cluster_means(psi_all[:, :-1], self._spec["cluster"]), bootstrap, alpha)
             e = np.asarray(est[:-1])
             band = pd.DataFrame(
                 {
@@ -578,6 +609,8 @@ class CallawaySantAnna:
         covariates: tuple[str, ...] | list[str] = (),
         est_method: str = "dr",
         base_period: str = "varying",
+        weights: str | None = None,
+        cluster: str | None = None,
     ) -> None:
         name = "CallawaySantAnna"
         if base_period not in BASE_PERIODS:
@@ -585,6 +618,7 @@ class CallawaySantAnna:
                 f"{name}: base_period must be one of {BASE_PERIODS}, got {base_period!r}"
             )
         self.base_period = base_period
+        self.weights, self.cluster = weights, cluster
         if est_method not in EST_METHODS:
             raise ModelSpecificationError(
                 f"{name}: est_method must be one of {EST_METHODS}, got {est_method!r}"
@@ -618,7 +652,8 @@ class CallawaySantAnna:
             outcome=self.outcome,
             entity=self.unit,
             time=self.time,
-            columns=[self.cohort, *self.covariates],
+            columns=[self.cohort, *self.covariates,
+                     *[c for c in (self.weights, self.cluster) if c is not None]],
             model=name,
         )
         for c in self.covariates:
@@ -705,6 +740,31 @@ class CallawaySantAnna:
                 "units"
             )
         self._glist = glist
+        self._w = None
+        if self.weights is not None:
+            w = pd.to_numeric(frame[self.weights], errors="coerce")
+            if w.isna().any() or not np.isfinite(w).all() or (w < 0).any():
+                raise ModelSpecificationError(
+                    f"{name}: weights {self.weights!r} must be finite, non-negative numbers")
+            if (w.groupby(frame[self.unit]).nunique() > 1).any():
+                raise ModelSpecificationError(
+                    f"{name}: weights {self.weights!r} must be constant within each unit")
+            w = w.groupby(frame[self.unit]).first().reindex(wide.index).to_numpy()[~always]
+            if not w.sum() > 0:
+                raise ModelSpecificationError(f"{name}: weights {self.weights!r} are all zero")
+            self._w = w / w.mean()  # normalised to mean one, as R did
+        self._cl = None
+        if self.cluster is not None and self.cluster != self.unit:
+            c = frame[self.cluster]
+            if c.isna().any():
+                raise ModelSpecificationError(
+                    f"{name}: cluster {self.cluster!r} has missing values")
+            if (c.groupby(frame[self.unit]).nunique() > 1).any():
+                raise ModelSpecificationError(
+                    f"{name}: cluster {self.cluster!r} must be constant within each unit "
+                    "(units nest in clusters)")
+            labels = c.groupby(frame[self.unit]).first().reindex(wide.index)[~always]
+            self._cl = pd.factorize(labels, sort=True)[0].astype("int64")
 
     def _cells(self) -> list[tuple[int, int, int, bool]]:
         """(cohort, period index, base index, post) for every cell R ``did`` estimates."""
@@ -735,6 +795,8 @@ class CallawaySantAnna:
             "alpha": self.alpha,
             "base_period": self.base_period,
             "covariates": list(self.covariates),
+            "weights": self.weights,
+            "cluster": self.cluster,
             "est_method": self.est_method,
             "estimator": (
                 f"{self.est_method} DiD with covariates" if self.covariates
@@ -769,7 +831,7 @@ class CallawaySantAnna:
             dy = Y[:, j] - Y[:, b]
             if j == b:
                 att = 0.0
-            elif self._X is None:
+            elif self._X is None and self._w is None:
                 m1, m0 = dy[treated].mean(), dy[comp].mean()
                 att = m1 - m0
                 inf[:, k] = np.where(treated, n / n1 * (dy - m1), 0.0) - np.where(
@@ -778,10 +840,13 @@ class CallawaySantAnna:
             else:
                 sub = treated | comp
                 # covariates from the earlier of the two periods, as R did's panel2cs2
-                x = np.column_stack([np.ones(int(sub.sum())), self._X[sub, min(j, b), :]])
+                x = np.ones((int(sub.sum()), 1))
+                if self._X is not None:
+                    x = np.column_stack([x, self._X[sub, min(j, b), :]])
+                wsub = np.ones(len(x)) if self._w is None else self._w[sub]
                 try:
-                    att, psi = ESTIMATORS[self.est_method](
-                        dy[sub], treated[sub].astype("float64"), x, np.ones(int(sub.sum()))
+                    att, psi = ESTIMATORS[self.est_method if self._X is not None else "reg"](
+                        dy[sub], treated[sub].astype("float64"), x, wsub
                     )
                 except ModelSpecificationError as err:
                     raise ModelSpecificationError(
@@ -808,7 +873,8 @@ class CallawaySantAnna:
                 "before the last cohort's adoption and drop that cohort (R did drops such cells)"
             )
         gt = pd.DataFrame(rows)
-        se = np.sqrt((inf**2).sum(axis=0)) / n
+        cov = influence_cov(inf, self._cl)
+        se = np.sqrt(np.diag(cov))
         q = stats.norm.ppf(1 - self.alpha / 2)
         gt["std_error"] = se
         gt["lower"] = gt["att"] - q * se
@@ -830,7 +896,6 @@ class CallawaySantAnna:
             ]
         ]
         names = gt["parameter"].tolist()
-        cov = inf.T @ inf / n**2
         provenance = build_provenance(
             model="venecon.models.CallawaySantAnna",
             data=self._provenance,
@@ -852,7 +917,10 @@ class CallawaySantAnna:
             + ("varying base period (R did default): g-1-anticipation after treatment, t-1 "
                "before." if self.base_period == "varying" else
                "universal base period g-1-anticipation for every period."),
-            "Standard errors: analytical, from influence functions (R did, bstrap = FALSE).",
+            "Standard errors: analytical, from influence functions (R did, bstrap = FALSE)"
+            + (f", clustered by {self.cluster}." if self._cl is not None else ".")
+            + (f" Sampling weights {self.weights} (normalised to mean one)."
+               if self._w is not None else ""),
             "Callaway and Sant'Anna (2021), Journal of Econometrics 225(2).",
         ]
         return CallawaySantAnnaResults(
@@ -861,7 +929,8 @@ class CallawaySantAnna:
             cohort_of_unit=G,
             units=pd.Index(self._units, name=self.unit),
             dropped=self._dropped,
-            spec={"alpha": self.alpha, "seed": self.seed},
+            spec={"alpha": self.alpha, "seed": self.seed, "cluster": self._cl,
+                  "weights": np.ones(n) if self._w is None else self._w},
             model=self._name,
             dependent=self.outcome,
             params=pd.Series(gt["att"].to_numpy(), index=names),
