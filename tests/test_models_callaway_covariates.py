@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from reference_data import mirror_file
 
-from venecon.exceptions import ModelSpecificationError
+from venecon.exceptions import ModelSpecificationError, UnbalancedPanelError
 from venecon.models import CallawaySantAnna
 
 KW = dict(outcome="lemp", unit="countyreal", time="year", cohort="first.treat")
@@ -170,3 +170,59 @@ def test_bad_covariate_options(mpdta):
     with pytest.raises(ModelSpecificationError, match="singular"):
         CallawaySantAnna(mpdta.assign(one=1.0), **KW, covariates=["one"],
                          est_method="reg").fit()
+
+
+def _unbalanced_panel(seed: int = 20261206, n: int = 400, periods: int = 6) -> pd.DataFrame:
+    """Simulated staggered panel (cohorts 3, 4, 5 and never treated; effect 2 + 0.5 e) with 15%
+    of unit-periods missing at random."""
+    rng = np.random.default_rng(seed)
+    g = rng.choice([0, 3, 4, 5], size=n, p=[0.4, 0.2, 0.2, 0.2])
+    a = rng.normal(size=n)
+    t = np.tile(np.arange(1, periods + 1), n)
+    unit = np.repeat(np.arange(1, n + 1), periods)
+    gu = np.repeat(g, periods)
+    effect = np.where((gu > 0) & (t >= gu), 2.0 + 0.5 * (t - gu), 0.0)
+    y = np.repeat(a, periods) + 0.3 * t + effect + rng.normal(size=n * periods)
+    df = pd.DataFrame({"id": unit, "t": t, "g": gu, "y": y})
+    return df[rng.random(len(df)) > 0.15].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("base_period", ["varying", "universal"])
+@pytest.mark.parametrize("control_group", ["never", "notyet"])
+def test_unbalanced_panel_matches_csdid(control_group, base_period):
+    from csdid.att_gt import ATTgt
+
+    df = _unbalanced_panel()
+    assert df.groupby("id").size().min() < 6  # unbalanced indeed
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = ATTgt(yname="y", gname="g", idname="id", tname="t", data=df,
+                    control_group={"never": "nevertreated", "notyet": "notyettreated"}[
+                        control_group],
+                    allow_unbalanced_panel=True).fit(est_method="dr", bstrap=False,
+                                                     base_period=base_period)
+        ref_att, ref_se = np.asarray(fit.results["att"]), np.asarray(fit.results["se"])
+        fit.aggte(typec="dynamic", bstrap=False, cband=False)
+        dyn_ref = fit.atte
+    res = CallawaySantAnna(df, outcome="y", unit="id", time="t", cohort="g",
+                           control_group=control_group, base_period=base_period).fit()
+    gt = res.att_gt
+    np.testing.assert_allclose(gt["att"].to_numpy(), ref_att, rtol=0, atol=TOL)
+    ok = ~np.isnan(ref_se)  # csdid leaves the universal base cells' standard error missing
+    np.testing.assert_allclose(gt["std_error"].to_numpy()[ok], ref_se[ok], rtol=0, atol=TOL)
+    dyn = res.aggregate("dynamic")
+    names = [n for n in dyn.params.index if n != "att"]
+    np.testing.assert_allclose(dyn.params[names].to_numpy(), np.asarray(dyn_ref["att_egt"]),
+                               rtol=0, atol=TOL)
+    se_e = np.asarray(dyn_ref["se_egt"])
+    ok = ~np.isnan(se_e)
+    np.testing.assert_allclose(dyn.std_errors[names].to_numpy()[ok], se_e[ok], rtol=0, atol=TOL)
+    assert dyn.params["att"] == pytest.approx(dyn_ref["overall_att"], abs=TOL)
+    assert dyn.std_errors["att"] == pytest.approx(dyn_ref["overall_se"], abs=TOL)
+
+
+def test_unbalanced_panel_with_covariates_is_refused():
+    df = _unbalanced_panel().assign(x=1.0)
+    df["x"] = df["id"] % 7
+    with pytest.raises(UnbalancedPanelError, match="without covariates and weights"):
+        CallawaySantAnna(df, outcome="y", unit="id", time="t", cohort="g", covariates=["x"])

@@ -30,14 +30,25 @@ dropped (listed in ``dropped``, with a warning). Differences: R silently
 replaces the missing comparison group (the last cohort as "never treated")
 when there are no never-treated units, and sets cells without comparison
 units to NA; venecon raises :class:`~venecon.exceptions.NoComparisonUnitsError`
-naming the cells instead. Unbalanced panels raise
-:class:`~venecon.exceptions.UnbalancedPanelError` (R switches to a
-repeated-cross-section estimator).
+naming the cells instead. Unbalanced panels are estimated as R's
+``allow_unbalanced_panel``: each cell pools the two periods' observations as
+repeated cross sections and a unit's influence sums those of its
+observations; with covariates or weights they raise
+:class:`~venecon.exceptions.UnbalancedPanelError`.
+
+Covariates (``covariates=[...]``, values of the earlier of the two periods
+compared) use ``est_method`` "dr" (R ``did``'s default, ``DRDID::drdid_panel``),
+"ipw" or "reg" (:mod:`venecon.models.drdid`); ``base_period="universal"``
+compares every period with ``g - 1 - anticipation``; ``weights`` (constant
+within unit) and ``cluster`` (units nested in clusters) follow R ``did``.
 
 Validated on ``mpdta`` (R ``did``'s example): simple ATT -0.0399513 with
 never-treated comparisons, dynamic ATT(e) equal to :class:`~venecon.models.SunAbraham`,
 not-yet-treated results equal to the ``csdid`` Python port, standard errors
-beside R's printed output (``tests/test_models_callaway.py``).
+beside R's printed output (``tests/test_models_callaway.py``); covariates with
+each ``est_method``, the universal base period, weights, clustering and an
+unbalanced panel equal to ``csdid`` at 1e-6
+(``tests/test_models_callaway_covariates.py``).
 
 Reference: Callaway, B. and Sant'Anna, P. H. C. (2021), "Difference-in-differences
 with multiple time periods", *Journal of Econometrics* 225(2), 200-230.
@@ -118,6 +129,31 @@ def cluster_means(psi: np.ndarray, cluster: np.ndarray | None) -> np.ndarray:
     if cluster is None:
         return psi
     return cluster_sums(psi, cluster) / np.bincount(cluster)[:, None]
+
+
+def _unbalanced_cell(
+    y_t: np.ndarray, y_b: np.ndarray, treated: np.ndarray, comp: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """ATT and per-unit influence of one cell of an unbalanced panel (R did's
+    ``allow_unbalanced_panel``): the two periods' observations are pooled as repeated cross
+    sections (a unit missing in one period still counts in the other), each of the four
+    group-period means is a sample mean over the observations present, and a unit's
+    influence sums those of its observations. Without covariates R's doubly robust
+    repeated-cross-section estimator reduces to this difference of four means."""
+    import numpy as np
+
+    n = len(y_t)
+    att = 0.0
+    psi = np.zeros(n)
+    for y, group, sign in ((y_t, treated, 1), (y_b, treated, -1), (y_t, comp, -1),
+                           (y_b, comp, 1)):
+        cell = group & ~np.isnan(y)
+        if not cell.any():
+            raise NoComparisonUnitsError("no observations")
+        m = y[cell].mean()
+        att += sign * m
+        psi[cell] += sign * n / cell.sum() * (y[cell] - m)
+    return float(att), psi
 
 
 def _multiplier(inf: np.ndarray, opts: BootstrapOptions, alpha: float) -> tuple[np.ndarray, float]:
@@ -557,12 +593,13 @@ class CallawaySantAnnaResults(ModelResults):
 
 
 class CallawaySantAnna:
-    """Callaway-Sant'Anna group-time ATTs for staggered adoption (no covariates).
+    """Callaway-Sant'Anna group-time ATTs for staggered adoption, with or without covariates.
 
     Parameters
     ----------
     data : DataFrame
-        Balanced long panel, one row per unit and period.
+        Long panel, one row per unit and period (unbalanced allowed without
+        covariates and weights).
     outcome, unit, time : str
         Column names; ``time`` holds integer periods (years).
     cohort : str
@@ -576,6 +613,19 @@ class CallawaySantAnna:
         Level of intervals and uniform bands.
     seed : int, default 0
         Seed of the multiplier bootstrap used by :meth:`CallawaySantAnnaResults.aggregate`.
+    covariates : sequence of str, default ()
+        Covariate columns (R's ``xformla``); each cell uses the earlier of its
+        two periods' values.
+    est_method : {"dr", "ipw", "reg"}, default "dr"
+        Doubly robust, inverse probability weighting or outcome regression
+        (used with covariates).
+    base_period : {"varying", "universal"}, default "varying"
+        ``varying``: pre-treatment cells compare ``t`` with ``t - 1``;
+        ``universal``: every cell compares with ``g - 1 - anticipation``.
+    weights : str, optional
+        Sampling weights, constant within unit (normalised to mean one).
+    cluster : str, optional
+        Cluster column (units nested in it) for standard errors and the bootstrap.
 
     Notes
     -----
@@ -682,14 +732,14 @@ class CallawaySantAnna:
             )
         wide = frame.pivot(index=self.unit, columns=self.time, values=self.outcome)
         short = wide.isna().sum(axis=1)
-        if short.any():
+        self._unbalanced = bool(short.any())
+        if self._unbalanced and (self.covariates or self.weights is not None):
             bad = short[short > 0]
             raise UnbalancedPanelError(
-                f"{name}: needs a balanced panel, but {len(bad)} of {len(wide)} units lack some of "
-                f"the {wide.shape[1]} periods (e.g. {', '.join(map(str, bad.index[:5]))}). "
-                "Keep the "
-                "units observed in every period (R did would switch to a repeated cross-section "
-                "estimator here; venecon does not)"
+                f"{name}: {len(bad)} of {len(wide)} units lack some of the {wide.shape[1]} "
+                f"periods (e.g. {', '.join(map(str, bad.index[:5]))}); unbalanced panels are "
+                "estimated without covariates and weights only. Keep the units observed in every "
+                "period, or drop covariates and weights"
             )
         cohorts = g.groupby(frame[self.unit]).first().reindex(wide.index).to_numpy()
         times = np.asarray(wide.columns, dtype="int64")
@@ -831,6 +881,14 @@ class CallawaySantAnna:
             dy = Y[:, j] - Y[:, b]
             if j == b:
                 att = 0.0
+            elif self._unbalanced:
+                try:
+                    att, psi = _unbalanced_cell(Y[:, j], Y[:, b], treated, comp)
+                except NoComparisonUnitsError:
+                    empty.append(f"cohort {g} in {times[j]} (a group has no observation in "
+                                 f"{times[j]} or {times[b]})")
+                    continue
+                inf[:, k] = psi
             elif self._X is None and self._w is None:
                 m1, m0 = dy[treated].mean(), dy[comp].mean()
                 att = m1 - m0
