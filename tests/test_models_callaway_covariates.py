@@ -226,3 +226,57 @@ def test_unbalanced_panel_with_covariates_is_refused():
     df["x"] = df["id"] % 7
     with pytest.raises(UnbalancedPanelError, match="without covariates and weights"):
         CallawaySantAnna(df, outcome="y", unit="id", time="t", cohort="g", covariates=["x"])
+
+
+AGG_WINDOWS = [("dynamic", {"balance_e": 1}), ("dynamic", {"balance_e": 0}),
+               ("dynamic", {"min_e": -2, "max_e": 2}),
+               ("dynamic", {"balance_e": 1, "min_e": -2, "max_e": 1}),
+               ("simple", {"max_e": 1}), ("simple", {"min_e": 1, "max_e": 2}),
+               ("group", {"max_e": 1}), ("group", {"min_e": 0, "max_e": 0})]
+
+
+@pytest.mark.parametrize("base_period", ["varying", "universal"])
+def test_aggregate_balance_and_window_match_csdid(mpdta, base_period):
+    from csdid.att_gt import ATTgt
+
+    res = CallawaySantAnna(mpdta, **KW, covariates=["lpop"], base_period=base_period).fit()
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year",
+                    xformla="lemp~lpop", data=mpdta, control_group="nevertreated",
+                    ).fit(est_method="dr", bstrap=False, base_period=base_period)
+    for kind, window in AGG_WINDOWS:
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit.aggte(typec=kind, bstrap=False, cband=False, **window)
+            ref = fit.atte
+        agg = res.aggregate(kind, **window)
+        assert agg.params["att"] == pytest.approx(ref["overall_att"], abs=TOL), (kind, window)
+        assert agg.std_errors["att"] == pytest.approx(ref["overall_se"], abs=TOL), (kind, window)
+        if ref["att_egt"] is not None:
+            names = [n for n in agg.params.index if n != "att"]
+            np.testing.assert_allclose(agg.params[names].to_numpy(), np.asarray(ref["att_egt"]),
+                                       rtol=0, atol=TOL, err_msg=f"{kind} {window}")
+            se_e = np.asarray(ref["se_egt"])
+            ok = ~np.isnan(se_e)  # csdid: missing for the universal base cell (e = -1)
+            assert (agg.params[names].to_numpy()[~ok] == 0).all()
+            np.testing.assert_allclose(agg.std_errors[names].to_numpy()[ok], se_e[ok],
+                                       rtol=0, atol=TOL, err_msg=f"{kind} {window}")
+    json_ready = res.aggregate("dynamic", balance_e=1).to_dict()
+    assert json_ready["provenance"]["options"]["aggregate"]["balance_e"] == 1
+
+
+def test_aggregate_window_errors(mpdta):
+    res = CallawaySantAnna(mpdta, **KW).fit()
+    with pytest.raises(ModelSpecificationError, match="balance_e"):
+        res.aggregate("group", balance_e=1)
+    with pytest.raises(ModelSpecificationError, match="balance_e"):
+        res.aggregate("dynamic", balance_e=-1)
+    with pytest.raises(ModelSpecificationError, match="no cohort"):
+        res.aggregate("dynamic", balance_e=9)
+    with pytest.raises(ModelSpecificationError, match="must not exceed"):
+        res.aggregate("dynamic", min_e=2, max_e=1)
+    with pytest.raises(ModelSpecificationError, match="calendar"):
+        res.aggregate("calendar", max_e=1)
+    with pytest.raises(ModelSpecificationError, match="cohort 2007"):
+        res.aggregate("group", min_e=1)

@@ -424,6 +424,9 @@ class CallawaySantAnnaResults(ModelResults):
         *,
         alpha: float | None = None,
         bootstrap: BootstrapOptions | None = None,
+        balance_e: int | None = None,
+        min_e: float = -float("inf"),
+        max_e: float = float("inf"),
     ) -> AggregateResults:
         """Aggregate the group-time effects as R ``did::aggte``.
 
@@ -441,6 +444,14 @@ class CallawaySantAnnaResults(ModelResults):
         bootstrap : BootstrapOptions, optional
             Multiplier bootstrap settings for the uniform band (1000 draws, seed
             of the model by default).
+        balance_e : int, optional
+            ``dynamic`` only: keep the cohorts observed for at least
+            ``balance_e`` periods after treatment and the event times up to
+            ``balance_e``, so every effect averages the same cohorts (R's
+            ``balance_e``).
+        min_e, max_e : float, default -inf, inf
+            Event-time window: ``dynamic`` keeps ``min_e <= e <= max_e``;
+            ``simple`` and ``group`` average the post-treatment cells in it.
 
         Returns
         -------
@@ -460,6 +471,20 @@ class CallawaySantAnnaResults(ModelResults):
             bootstrap = BootstrapOptions(seed=self._spec["seed"])
         elif not isinstance(bootstrap, BootstrapOptions):
             raise ModelSpecificationError("aggregate: bootstrap must be a BootstrapOptions")
+        if balance_e is not None and (
+            isinstance(balance_e, bool) or not isinstance(balance_e, int) or balance_e < 0
+        ):
+            raise ModelSpecificationError(
+                f"aggregate: balance_e must be an int >= 0, got {balance_e!r}")
+        if balance_e is not None and kind != "dynamic":
+            raise ModelSpecificationError(
+                f"aggregate: balance_e applies to kind='dynamic' only, not {kind!r}")
+        if not min_e <= max_e:
+            raise ModelSpecificationError(
+                f"aggregate: min_e ({min_e}) must not exceed max_e ({max_e})")
+        if kind == "calendar" and (np.isfinite(min_e) or np.isfinite(max_e)):
+            raise ModelSpecificationError(
+                "aggregate: min_e and max_e do not apply to kind='calendar'")
         gt = self._att_gt
         att = gt["att"].to_numpy()
         cohort = gt["cohort"].to_numpy()
@@ -472,6 +497,8 @@ class CallawaySantAnnaResults(ModelResults):
         share = np.array([(wts * (self._cohort_of_unit == g)).mean() for g in glist])
         pg = share[np.searchsorted(glist, cohort)]
         post = cohort <= period
+        # the event-time window of the simple and group aggregations
+        in_window = post & (event >= min_e) & (event <= max_e)
 
         def weighted(keep: np.ndarray, with_wif: bool) -> tuple[float, np.ndarray]:
             w = pg[keep] / pg[keep].sum()
@@ -485,16 +512,38 @@ class CallawaySantAnnaResults(ModelResults):
         est: list[float] = []
         psis: list[np.ndarray] = []
         if kind == "simple":
-            a, psi = weighted(np.flatnonzero(post), True)
+            if not in_window.any():
+                raise ModelSpecificationError(
+                    f"aggregate: no post-treatment cell has an event time in [{min_e}, {max_e}]")
+            a, psi = weighted(np.flatnonzero(in_window), True)
             overall = (a, psi)
         elif kind == "dynamic":
-            for e in np.unique(event):
-                a, psi = weighted(np.flatnonzero(event == e), True)
+            include = np.ones(len(att), dtype=bool)
+            eseq = np.unique(event)
+            if balance_e is not None:
+                last = period.max()
+                first = min(period.min(), self._att_gt["base"].min())
+                include = last - cohort >= balance_e
+                if not include.any():
+                    raise ModelSpecificationError(
+                        f"aggregate: no cohort is observed {balance_e} periods after treatment; "
+                        "reduce balance_e")
+                eseq = np.unique(event[include])
+                eseq = eseq[(eseq <= balance_e) & (eseq >= balance_e - last + first)]
+            eseq = eseq[(eseq >= min_e) & (eseq <= max_e)]
+            if not len(eseq):
+                raise ModelSpecificationError(
+                    "aggregate: no event time is left by balance_e, min_e and max_e")
+            for e in eseq:
+                a, psi = weighted(np.flatnonzero((event == e) & include), True)
                 names.append(f"event_{int(e):+d}" if e else "event_0")
                 labels.append(int(e))
                 est.append(a)
                 psis.append(psi)
             on = np.asarray(labels) >= 0
+            if not on.any():
+                raise ModelSpecificationError(
+                    "aggregate: the window holds no event time e >= 0 for the overall effect")
             overall = (
                 float(np.mean(np.asarray(est)[on])),
                 np.column_stack(psis)[:, on].mean(axis=1),
@@ -502,7 +551,12 @@ class CallawaySantAnnaResults(ModelResults):
         elif kind == "group":
             for g in glist:
                 # equal weights within a cohort: its share is the same in every cell
-                a, psi = weighted(np.flatnonzero((cohort == g) & post), False)
+                keep = np.flatnonzero((cohort == g) & in_window)
+                if not len(keep):
+                    raise ModelSpecificationError(
+                        f"aggregate: cohort {int(g)} has no post-treatment cell with an event "
+                        f"time in [{min_e}, {max_e}]; widen min_e/max_e")
+                a, psi = weighted(keep, False)
                 names.append(f"group_{int(g)}")
                 labels.append(int(g))
                 est.append(a)
@@ -569,6 +623,9 @@ class CallawaySantAnnaResults(ModelResults):
         prov = self.provenance
         prov["options"]["aggregate"] = {
             "kind": kind,
+            "balance_e": balance_e,
+            "min_e": jsonable(min_e),
+            "max_e": jsonable(max_e),
             "alpha": alpha,
             "bootstrap": {"replications": bootstrap.replications, "seed": bootstrap.seed},
         }
