@@ -123,12 +123,13 @@ def cluster_sums(psi: np.ndarray, cluster: np.ndarray) -> np.ndarray:
 
 
 def cluster_means(psi: np.ndarray, cluster: np.ndarray | None) -> np.ndarray:
-    """Cluster means of the rows of ``psi``, the draws of R ``did``'s clustered bootstrap."""
-    import numpy as np
-
+    """Rows for the clustered multiplier bootstrap: one per cluster, its sum of ``psi`` scaled by
+    clusters / units, so one weight per cluster and the bootstrap variance matches the
+    analytical clustered one (``S'S / n^2``)."""
     if cluster is None:
         return psi
-    return cluster_sums(psi, cluster) / np.bincount(cluster)[:, None]
+    sums = cluster_sums(psi, cluster)
+    return sums * (sums.shape[0] / psi.shape[0])
 
 
 def _unbalanced_cell(
