@@ -306,3 +306,16 @@ def test_bootstrap_standard_errors_beside_csdid(weighted, cluster):
     boot = band["boot_std_error"].to_numpy()
     np.testing.assert_allclose(boot, ref_se, rtol=0.15)
     np.testing.assert_allclose(boot, band["std_error"].to_numpy(), rtol=0.15)
+
+
+def test_options_are_a_frozen_dataclass(mpdta):
+    import dataclasses
+
+    from venecon.models.callaway import CallawayOptions
+
+    res = CallawaySantAnna(mpdta, **KW, covariates=["lpop"], est_method="ipw")
+    assert res.options == CallawayOptions(covariates=("lpop",), est_method="ipw")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.options.est_method = "dr"
+    with pytest.raises(ModelSpecificationError, match="cluster"):
+        CallawayOptions(cluster=3)

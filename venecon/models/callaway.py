@@ -71,7 +71,13 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["CallawaySantAnna", "CallawaySantAnnaResults", "AggregateResults", "BootstrapOptions"]
+__all__ = [
+    "CallawaySantAnna",
+    "CallawaySantAnnaResults",
+    "AggregateResults",
+    "BootstrapOptions",
+    "CallawayOptions",
+]
 
 CONTROL_GROUPS = ("never", "notyet")
 EST_METHODS = ("dr", "ipw", "reg")
@@ -100,6 +106,48 @@ class BootstrapOptions:
             raise ModelSpecificationError(
                 f"BootstrapOptions: replications must be an int >= 2, got {r!r}"
             )
+
+
+@dataclass(frozen=True)
+class CallawayOptions:
+    """Estimation choices of :class:`CallawaySantAnna` beyond the panel layout (R ``did``'s
+    ``xformla``, ``est_method``, ``base_period``, ``weightsname``, ``clustervars``).
+
+    Attributes
+    ----------
+    covariates : tuple of str
+        Covariate columns.
+    est_method : {"dr", "ipw", "reg"}
+        Doubly robust, inverse probability weighting or outcome regression.
+    base_period : {"varying", "universal"}
+        Base period of the pre-treatment cells.
+    weights, cluster : str or None
+        Sampling-weight and cluster columns.
+    """
+
+    covariates: tuple[str, ...] = ()
+    est_method: str = "dr"
+    base_period: str = "varying"
+    weights: str | None = None
+    cluster: str | None = None
+
+    def __post_init__(self) -> None:
+        name = "CallawaySantAnna"
+        cov = self.covariates
+        if isinstance(cov, str) or not all(isinstance(c, str) for c in cov):
+            raise ModelSpecificationError(
+                f"{name}: covariates must be a list of column names, got {cov!r}")
+        object.__setattr__(self, "covariates", tuple(cov))
+        if self.est_method not in EST_METHODS:
+            raise ModelSpecificationError(
+                f"{name}: est_method must be one of {EST_METHODS}, got {self.est_method!r}")
+        if self.base_period not in BASE_PERIODS:
+            raise ModelSpecificationError(
+                f"{name}: base_period must be one of {BASE_PERIODS}, got {self.base_period!r}")
+        for field, value in (("weights", self.weights), ("cluster", self.cluster)):
+            if value is not None and not isinstance(value, str):
+                raise ModelSpecificationError(
+                    f"{name}: {field} must be a column name or None, got {value!r}")
 
 
 def influence_cov(psi: np.ndarray, cluster: np.ndarray | None) -> np.ndarray:
@@ -721,21 +769,11 @@ class CallawaySantAnna:
         cluster: str | None = None,
     ) -> None:
         name = "CallawaySantAnna"
-        if base_period not in BASE_PERIODS:
-            raise ModelSpecificationError(
-                f"{name}: base_period must be one of {BASE_PERIODS}, got {base_period!r}"
-            )
+        self.options = CallawayOptions(covariates=covariates, est_method=est_method,
+                                       base_period=base_period, weights=weights, cluster=cluster)
+        self.covariates, self.est_method = self.options.covariates, est_method
         self.base_period = base_period
         self.weights, self.cluster = weights, cluster
-        if est_method not in EST_METHODS:
-            raise ModelSpecificationError(
-                f"{name}: est_method must be one of {EST_METHODS}, got {est_method!r}"
-            )
-        if isinstance(covariates, str) or not all(isinstance(c, str) for c in covariates):
-            raise ModelSpecificationError(
-                f"{name}: covariates must be a list of column names, got {covariates!r}"
-            )
-        self.covariates, self.est_method = tuple(covariates), est_method
         if control_group not in CONTROL_GROUPS:
             raise ModelSpecificationError(
                 f"{name}: control_group must be one of {CONTROL_GROUPS}, got {control_group!r}"
