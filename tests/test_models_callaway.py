@@ -232,8 +232,12 @@ def test_no_comparison_units(mpdta):
 
 
 def test_unbalanced_panel(mpdta):
-    with pytest.raises(UnbalancedPanelError, match="balanced panel"):
-        CallawaySantAnna(mpdta.iloc[1:], **KW)
+    # without covariates an unbalanced panel is estimated as R did's allow_unbalanced_panel
+    # (validated against csdid in test_models_callaway_covariates.py); with covariates it is refused
+    res = CallawaySantAnna(mpdta.iloc[1:], **KW).fit()
+    assert np.isfinite(res.params).all()
+    with pytest.raises(UnbalancedPanelError, match="lack some of"):
+        CallawaySantAnna(mpdta.iloc[1:], **KW, covariates=["lpop"])
 
 
 @pytest.mark.parametrize("bad", [np.inf, np.nan, "x"])

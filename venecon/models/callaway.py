@@ -30,14 +30,25 @@ dropped (listed in ``dropped``, with a warning). Differences: R silently
 replaces the missing comparison group (the last cohort as "never treated")
 when there are no never-treated units, and sets cells without comparison
 units to NA; venecon raises :class:`~venecon.exceptions.NoComparisonUnitsError`
-naming the cells instead. Unbalanced panels raise
-:class:`~venecon.exceptions.UnbalancedPanelError` (R switches to a
-repeated-cross-section estimator).
+naming the cells instead. Unbalanced panels are estimated as R's
+``allow_unbalanced_panel``: each cell pools the two periods' observations as
+repeated cross sections and a unit's influence sums those of its
+observations; with covariates or weights they raise
+:class:`~venecon.exceptions.UnbalancedPanelError`.
+
+Covariates (``covariates=[...]``, values of the earlier of the two periods
+compared) use ``est_method`` "dr" (R ``did``'s default, ``DRDID::drdid_panel``),
+"ipw" or "reg" (:mod:`venecon.models.drdid`); ``base_period="universal"``
+compares every period with ``g - 1 - anticipation``; ``weights`` (constant
+within unit) and ``cluster`` (units nested in clusters) follow R ``did``.
 
 Validated on ``mpdta`` (R ``did``'s example): simple ATT -0.0399513 with
 never-treated comparisons, dynamic ATT(e) equal to :class:`~venecon.models.SunAbraham`,
 not-yet-treated results equal to the ``csdid`` Python port, standard errors
-beside R's printed output (``tests/test_models_callaway.py``).
+beside R's printed output (``tests/test_models_callaway.py``); covariates with
+each ``est_method``, the universal base period, weights, clustering and an
+unbalanced panel equal to ``csdid`` at 1e-6
+(``tests/test_models_callaway_covariates.py``).
 
 Reference: Callaway, B. and Sant'Anna, P. H. C. (2021), "Difference-in-differences
 with multiple time periods", *Journal of Econometrics* 225(2), 200-230.
@@ -51,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
 from ._inputs import check_alpha
+from .drdid import ESTIMATORS
 from .panel import panel_frame
 from .results import ModelResults, build_provenance, jsonable
 
@@ -59,9 +71,17 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["CallawaySantAnna", "CallawaySantAnnaResults", "AggregateResults", "BootstrapOptions"]
+__all__ = [
+    "CallawaySantAnna",
+    "CallawaySantAnnaResults",
+    "AggregateResults",
+    "BootstrapOptions",
+    "CallawayOptions",
+]
 
 CONTROL_GROUPS = ("never", "notyet")
+EST_METHODS = ("dr", "ipw", "reg")
+BASE_PERIODS = ("varying", "universal")
 AGGREGATIONS = ("simple", "dynamic", "group", "calendar")
 
 
@@ -86,6 +106,103 @@ class BootstrapOptions:
             raise ModelSpecificationError(
                 f"BootstrapOptions: replications must be an int >= 2, got {r!r}"
             )
+
+
+@dataclass(frozen=True)
+class CallawayOptions:
+    """Estimation choices of :class:`CallawaySantAnna` beyond the panel layout (R ``did``'s
+    ``xformla``, ``est_method``, ``base_period``, ``weightsname``, ``clustervars``).
+
+    Attributes
+    ----------
+    covariates : tuple of str
+        Covariate columns.
+    est_method : {"dr", "ipw", "reg"}
+        Doubly robust, inverse probability weighting or outcome regression.
+    base_period : {"varying", "universal"}
+        Base period of the pre-treatment cells.
+    weights, cluster : str or None
+        Sampling-weight and cluster columns.
+    """
+
+    covariates: tuple[str, ...] = ()
+    est_method: str = "dr"
+    base_period: str = "varying"
+    weights: str | None = None
+    cluster: str | None = None
+
+    def __post_init__(self) -> None:
+        name = "CallawaySantAnna"
+        cov = self.covariates
+        if isinstance(cov, str) or not all(isinstance(c, str) for c in cov):
+            raise ModelSpecificationError(
+                f"{name}: covariates must be a list of column names, got {cov!r}")
+        object.__setattr__(self, "covariates", tuple(cov))
+        if self.est_method not in EST_METHODS:
+            raise ModelSpecificationError(
+                f"{name}: est_method must be one of {EST_METHODS}, got {self.est_method!r}")
+        if self.base_period not in BASE_PERIODS:
+            raise ModelSpecificationError(
+                f"{name}: base_period must be one of {BASE_PERIODS}, got {self.base_period!r}")
+        for field, value in (("weights", self.weights), ("cluster", self.cluster)):
+            if value is not None and not isinstance(value, str):
+                raise ModelSpecificationError(
+                    f"{name}: {field} must be a column name or None, got {value!r}")
+
+
+def influence_cov(psi: np.ndarray, cluster: np.ndarray | None) -> np.ndarray:
+    """Covariance of estimates with influence functions ``psi`` (units x k), by cluster if given.
+
+    Clustered: ``S'S / n^2`` with ``S`` the cluster sums of ``psi`` and ``n`` the number of units
+    (R ``did``'s analytical clustered standard errors, no small-sample factor).
+    """
+    n = psi.shape[0]
+    s = psi if cluster is None else cluster_sums(psi, cluster)
+    return s.T @ s / n**2
+
+
+def cluster_sums(psi: np.ndarray, cluster: np.ndarray) -> np.ndarray:
+    """Sums of the rows of ``psi`` within each cluster (``cluster`` holds codes 0..C-1)."""
+    import numpy as np
+
+    out = np.zeros((int(cluster.max()) + 1, psi.shape[1]))
+    np.add.at(out, cluster, psi)
+    return out
+
+
+def cluster_means(psi: np.ndarray, cluster: np.ndarray | None) -> np.ndarray:
+    """Rows for the clustered multiplier bootstrap: one per cluster, its sum of ``psi`` scaled by
+    clusters / units, so one weight per cluster and the bootstrap variance matches the
+    analytical clustered one (``S'S / n^2``)."""
+    if cluster is None:
+        return psi
+    sums = cluster_sums(psi, cluster)
+    return sums * (sums.shape[0] / psi.shape[0])
+
+
+def _unbalanced_cell(
+    y_t: np.ndarray, y_b: np.ndarray, treated: np.ndarray, comp: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """ATT and per-unit influence of one cell of an unbalanced panel (R did's
+    ``allow_unbalanced_panel``): the two periods' observations are pooled as repeated cross
+    sections (a unit missing in one period still counts in the other), each of the four
+    group-period means is a sample mean over the observations present, and a unit's
+    influence sums those of its observations. Without covariates R's doubly robust
+    repeated-cross-section estimator reduces to this difference of four means."""
+    import numpy as np
+
+    n = len(y_t)
+    att = 0.0
+    psi = np.zeros(n)
+    for y, group, sign in ((y_t, treated, 1), (y_b, treated, -1), (y_t, comp, -1),
+                           (y_b, comp, 1)):
+        cell = group & ~np.isnan(y)
+        if not cell.any():
+            raise NoComparisonUnitsError("no observations")
+        m = y[cell].mean()
+        att += sign * m
+        psi[cell] += sign * n / cell.sum() * (y[cell] - m)
+    return float(att), psi
 
 
 def _multiplier(inf: np.ndarray, opts: BootstrapOptions, alpha: float) -> tuple[np.ndarray, float]:
@@ -347,7 +464,7 @@ class CallawaySantAnnaResults(ModelResults):
 
         s = pg[keep].sum()
         member = self._cohort_of_unit[:, None] == cohorts[keep][None, :]
-        centred = member.astype("float64") - pg[keep]
+        centred = self._spec["weights"][:, None] * member - pg[keep]
         return centred / s - np.outer(centred.sum(axis=1), pg[keep] / s**2)
 
     def aggregate(
@@ -356,6 +473,9 @@ class CallawaySantAnnaResults(ModelResults):
         *,
         alpha: float | None = None,
         bootstrap: BootstrapOptions | None = None,
+        balance_e: int | None = None,
+        min_e: float = -float("inf"),
+        max_e: float = float("inf"),
     ) -> AggregateResults:
         """Aggregate the group-time effects as R ``did::aggte``.
 
@@ -373,6 +493,14 @@ class CallawaySantAnnaResults(ModelResults):
         bootstrap : BootstrapOptions, optional
             Multiplier bootstrap settings for the uniform band (1000 draws, seed
             of the model by default).
+        balance_e : int, optional
+            ``dynamic`` only: keep the cohorts observed for at least
+            ``balance_e`` periods after treatment and the event times up to
+            ``balance_e``, so every effect averages the same cohorts (R's
+            ``balance_e``).
+        min_e, max_e : float, default -inf, inf
+            Event-time window: ``dynamic`` keeps ``min_e <= e <= max_e``;
+            ``simple`` and ``group`` average the post-treatment cells in it.
 
         Returns
         -------
@@ -392,6 +520,20 @@ class CallawaySantAnnaResults(ModelResults):
             bootstrap = BootstrapOptions(seed=self._spec["seed"])
         elif not isinstance(bootstrap, BootstrapOptions):
             raise ModelSpecificationError("aggregate: bootstrap must be a BootstrapOptions")
+        if balance_e is not None and (
+            isinstance(balance_e, bool) or not isinstance(balance_e, int) or balance_e < 0
+        ):
+            raise ModelSpecificationError(
+                f"aggregate: balance_e must be an int >= 0, got {balance_e!r}")
+        if balance_e is not None and kind != "dynamic":
+            raise ModelSpecificationError(
+                f"aggregate: balance_e applies to kind='dynamic' only, not {kind!r}")
+        if not min_e <= max_e:
+            raise ModelSpecificationError(
+                f"aggregate: min_e ({min_e}) must not exceed max_e ({max_e})")
+        if kind == "calendar" and (np.isfinite(min_e) or np.isfinite(max_e)):
+            raise ModelSpecificationError(
+                "aggregate: min_e and max_e do not apply to kind='calendar'")
         gt = self._att_gt
         att = gt["att"].to_numpy()
         cohort = gt["cohort"].to_numpy()
@@ -400,9 +542,12 @@ class CallawaySantAnnaResults(ModelResults):
         inf = self._inf
         n = inf.shape[0]
         glist = np.sort(np.unique(cohort))
-        share = np.array([(self._cohort_of_unit == g).mean() for g in glist])
+        wts = self._spec["weights"]
+        share = np.array([(wts * (self._cohort_of_unit == g)).mean() for g in glist])
         pg = share[np.searchsorted(glist, cohort)]
         post = cohort <= period
+        # the event-time window of the simple and group aggregations
+        in_window = post & (event >= min_e) & (event <= max_e)
 
         def weighted(keep: np.ndarray, with_wif: bool) -> tuple[float, np.ndarray]:
             w = pg[keep] / pg[keep].sum()
@@ -416,16 +561,38 @@ class CallawaySantAnnaResults(ModelResults):
         est: list[float] = []
         psis: list[np.ndarray] = []
         if kind == "simple":
-            a, psi = weighted(np.flatnonzero(post), True)
+            if not in_window.any():
+                raise ModelSpecificationError(
+                    f"aggregate: no post-treatment cell has an event time in [{min_e}, {max_e}]")
+            a, psi = weighted(np.flatnonzero(in_window), True)
             overall = (a, psi)
         elif kind == "dynamic":
-            for e in np.unique(event):
-                a, psi = weighted(np.flatnonzero(event == e), True)
+            include = np.ones(len(att), dtype=bool)
+            eseq = np.unique(event)
+            if balance_e is not None:
+                last = period.max()
+                first = min(period.min(), self._att_gt["base"].min())
+                include = last - cohort >= balance_e
+                if not include.any():
+                    raise ModelSpecificationError(
+                        f"aggregate: no cohort is observed {balance_e} periods after treatment; "
+                        "reduce balance_e")
+                eseq = np.unique(event[include])
+                eseq = eseq[(eseq <= balance_e) & (eseq >= balance_e - last + first)]
+            eseq = eseq[(eseq >= min_e) & (eseq <= max_e)]
+            if not len(eseq):
+                raise ModelSpecificationError(
+                    "aggregate: no event time is left by balance_e, min_e and max_e")
+            for e in eseq:
+                a, psi = weighted(np.flatnonzero((event == e) & include), True)
                 names.append(f"event_{int(e):+d}" if e else "event_0")
                 labels.append(int(e))
                 est.append(a)
                 psis.append(psi)
             on = np.asarray(labels) >= 0
+            if not on.any():
+                raise ModelSpecificationError(
+                    "aggregate: the window holds no event time e >= 0 for the overall effect")
             overall = (
                 float(np.mean(np.asarray(est)[on])),
                 np.column_stack(psis)[:, on].mean(axis=1),
@@ -433,7 +600,12 @@ class CallawaySantAnnaResults(ModelResults):
         elif kind == "group":
             for g in glist:
                 # equal weights within a cohort: its share is the same in every cell
-                a, psi = weighted(np.flatnonzero((cohort == g) & post), False)
+                keep = np.flatnonzero((cohort == g) & in_window)
+                if not len(keep):
+                    raise ModelSpecificationError(
+                        f"aggregate: cohort {int(g)} has no post-treatment cell with an event "
+                        f"time in [{min_e}, {max_e}]; widen min_e/max_e")
+                a, psi = weighted(keep, False)
                 names.append(f"group_{int(g)}")
                 labels.append(int(g))
                 est.append(a)
@@ -459,14 +631,15 @@ class CallawaySantAnnaResults(ModelResults):
         est.append(overall[0])
         psis.append(overall[1])
         psi_all = np.column_stack(psis)
-        cov = psi_all.T @ psi_all / n**2
+        cov = influence_cov(psi_all, self._spec["cluster"])
         se = np.sqrt(np.diag(cov))
         band = pd.DataFrame(
             columns=["estimate", "std_error", "boot_std_error", "lower", "upper", "parameter"]
         )
         crit = float("nan")
         if len(labels):
-            boot_se, crit = _multiplier(psi_all[:, :-1], bootstrap, alpha)
+            boot_se, crit = _multiplier(
+                cluster_means(psi_all[:, :-1], self._spec["cluster"]), bootstrap, alpha)
             e = np.asarray(est[:-1])
             band = pd.DataFrame(
                 {
@@ -499,6 +672,9 @@ class CallawaySantAnnaResults(ModelResults):
         prov = self.provenance
         prov["options"]["aggregate"] = {
             "kind": kind,
+            "balance_e": balance_e,
+            "min_e": jsonable(min_e),
+            "max_e": jsonable(max_e),
             "alpha": alpha,
             "bootstrap": {"replications": bootstrap.replications, "seed": bootstrap.seed},
         }
@@ -523,12 +699,13 @@ class CallawaySantAnnaResults(ModelResults):
 
 
 class CallawaySantAnna:
-    """Callaway-Sant'Anna group-time ATTs for staggered adoption (no covariates).
+    """Callaway-Sant'Anna group-time ATTs for staggered adoption, with or without covariates.
 
     Parameters
     ----------
     data : DataFrame
-        Balanced long panel, one row per unit and period.
+        Long panel, one row per unit and period (unbalanced allowed without
+        covariates and weights).
     outcome, unit, time : str
         Column names; ``time`` holds integer periods (years).
     cohort : str
@@ -542,6 +719,19 @@ class CallawaySantAnna:
         Level of intervals and uniform bands.
     seed : int, default 0
         Seed of the multiplier bootstrap used by :meth:`CallawaySantAnnaResults.aggregate`.
+    covariates : sequence of str, default ()
+        Covariate columns (R's ``xformla``); each cell uses the earlier of its
+        two periods' values.
+    est_method : {"dr", "ipw", "reg"}, default "dr"
+        Doubly robust, inverse probability weighting or outcome regression
+        (used with covariates).
+    base_period : {"varying", "universal"}, default "varying"
+        ``varying``: pre-treatment cells compare ``t`` with ``t - 1``;
+        ``universal``: every cell compares with ``g - 1 - anticipation``.
+    weights : str, optional
+        Sampling weights, constant within unit (normalised to mean one).
+    cluster : str, optional
+        Cluster column (units nested in it) for standard errors and the bootstrap.
 
     Notes
     -----
@@ -572,8 +762,18 @@ class CallawaySantAnna:
         anticipation: int = 0,
         alpha: float = 0.05,
         seed: int = 0,
+        covariates: tuple[str, ...] | list[str] = (),
+        est_method: str = "dr",
+        base_period: str = "varying",
+        weights: str | None = None,
+        cluster: str | None = None,
     ) -> None:
         name = "CallawaySantAnna"
+        self.options = CallawayOptions(covariates=covariates, est_method=est_method,
+                                       base_period=base_period, weights=weights, cluster=cluster)
+        self.covariates, self.est_method = self.options.covariates, est_method
+        self.base_period = base_period
+        self.weights, self.cluster = weights, cluster
         if control_group not in CONTROL_GROUPS:
             raise ModelSpecificationError(
                 f"{name}: control_group must be one of {CONTROL_GROUPS}, got {control_group!r}"
@@ -598,9 +798,16 @@ class CallawaySantAnna:
             outcome=self.outcome,
             entity=self.unit,
             time=self.time,
-            columns=[self.cohort],
+            columns=[self.cohort, *self.covariates,
+                     *[c for c in (self.weights, self.cluster) if c is not None]],
             model=name,
         )
+        for c in self.covariates:
+            x = pd.to_numeric(frame[c], errors="coerce")
+            if x.isna().any() or np.isinf(x).any():
+                raise ModelSpecificationError(
+                    f"{name}: covariate {c!r} must be numeric and non-missing in every row"
+                )
         g = pd.to_numeric(frame[self.cohort], errors="coerce")
         if (frame[self.cohort].notna() & g.isna()).any() or np.isinf(g).any():
             raise ModelSpecificationError(
@@ -621,14 +828,14 @@ class CallawaySantAnna:
             )
         wide = frame.pivot(index=self.unit, columns=self.time, values=self.outcome)
         short = wide.isna().sum(axis=1)
-        if short.any():
+        self._unbalanced = bool(short.any())
+        if self._unbalanced and (self.covariates or self.weights is not None):
             bad = short[short > 0]
             raise UnbalancedPanelError(
-                f"{name}: needs a balanced panel, but {len(bad)} of {len(wide)} units lack some of "
-                f"the {wide.shape[1]} periods (e.g. {', '.join(map(str, bad.index[:5]))}). "
-                "Keep the "
-                "units observed in every period (R did would switch to a repeated cross-section "
-                "estimator here; venecon does not)"
+                f"{name}: {len(bad)} of {len(wide)} units lack some of the {wide.shape[1]} "
+                f"periods (e.g. {', '.join(map(str, bad.index[:5]))}); unbalanced panels are "
+                "estimated without covariates and weights only. Keep the units observed in every "
+                "period, or drop covariates and weights"
             )
         cohorts = g.groupby(frame[self.unit]).first().reindex(wide.index).to_numpy()
         times = np.asarray(wide.columns, dtype="int64")
@@ -650,6 +857,16 @@ class CallawaySantAnna:
                 stacklevel=3,
             )
         self._Y = wide.to_numpy(dtype="float64")[~always]
+        # covariates by unit and period, (units, periods, covariates); a cell uses its base period
+        self._X = np.stack(
+            [
+                frame.pivot(index=self.unit, columns=self.time, values=c)
+                .reindex(index=wide.index, columns=wide.columns)
+                .to_numpy(dtype="float64")[~always]
+                for c in self.covariates
+            ],
+            axis=2,
+        ) if self.covariates else None
         self._units = wide.index[~always]
         self._cohorts = cohorts[~always]
         self._times = times
@@ -669,6 +886,31 @@ class CallawaySantAnna:
                 "units"
             )
         self._glist = glist
+        self._w = None
+        if self.weights is not None:
+            w = pd.to_numeric(frame[self.weights], errors="coerce")
+            if w.isna().any() or not np.isfinite(w).all() or (w < 0).any():
+                raise ModelSpecificationError(
+                    f"{name}: weights {self.weights!r} must be finite, non-negative numbers")
+            if (w.groupby(frame[self.unit]).nunique() > 1).any():
+                raise ModelSpecificationError(
+                    f"{name}: weights {self.weights!r} must be constant within each unit")
+            w = w.groupby(frame[self.unit]).first().reindex(wide.index).to_numpy()[~always]
+            if not w.sum() > 0:
+                raise ModelSpecificationError(f"{name}: weights {self.weights!r} are all zero")
+            self._w = w / w.mean()  # normalised to mean one, as R did
+        self._cl = None
+        if self.cluster is not None and self.cluster != self.unit:
+            c = frame[self.cluster]
+            if c.isna().any():
+                raise ModelSpecificationError(
+                    f"{name}: cluster {self.cluster!r} has missing values")
+            if (c.groupby(frame[self.unit]).nunique() > 1).any():
+                raise ModelSpecificationError(
+                    f"{name}: cluster {self.cluster!r} must be constant within each unit "
+                    "(units nest in clusters)")
+            labels = c.groupby(frame[self.unit]).first().reindex(wide.index)[~always]
+            self._cl = pd.factorize(labels, sort=True)[0].astype("int64")
 
     def _cells(self) -> list[tuple[int, int, int, bool]]:
         """(cohort, period index, base index, post) for every cell R ``did`` estimates."""
@@ -679,6 +921,10 @@ class CallawaySantAnna:
         for g in self._glist:
             pre = np.flatnonzero(times + antic < g)
             base_g = int(pre[-1])  # exists: cohorts at or before the first period were dropped
+            if self.base_period == "universal":
+                # every cell against g - 1 - anticipation; the base cell itself is 0 by construction
+                out.extend((int(g), j, base_g, bool(g <= times[j])) for j in range(len(times)))
+                continue
             for j in range(1, len(times)):
                 post = bool(g <= times[j])
                 out.append((int(g), j, base_g if post else j - 1, post))
@@ -693,8 +939,15 @@ class CallawaySantAnna:
             "control_group": self.control_group,
             "anticipation": self.anticipation,
             "alpha": self.alpha,
-            "base_period": "varying",
-            "estimator": "unconditional DiD (no covariates)",
+            "base_period": self.base_period,
+            "covariates": list(self.covariates),
+            "weights": self.weights,
+            "cluster": self.cluster,
+            "est_method": self.est_method,
+            "estimator": (
+                f"{self.est_method} DiD with covariates" if self.covariates
+                else "unconditional DiD (no covariates)"
+            ),
         }
 
     def fit(self) -> CallawaySantAnnaResults:
@@ -715,16 +968,44 @@ class CallawaySantAnna:
             if self.control_group == "never":
                 comp = G == 0
             else:
-                comp = (G == 0) | ((G > times[j] + self.anticipation) & (G != g))
+                # not yet treated by the later of the two periods compared
+                comp = (G == 0) | ((G > times[max(j, b)] + self.anticipation) & (G != g))
             n1, n0 = int(treated.sum()), int(comp.sum())
             if n0 == 0:
                 empty.append(f"cohort {g} in {times[j]}")
                 continue
             dy = Y[:, j] - Y[:, b]
-            m1, m0 = dy[treated].mean(), dy[comp].mean()
-            inf[:, k] = np.where(treated, n / n1 * (dy - m1), 0.0) - np.where(
-                comp, n / n0 * (dy - m0), 0.0
-            )
+            if j == b:
+                att = 0.0
+            elif self._unbalanced:
+                try:
+                    att, psi = _unbalanced_cell(Y[:, j], Y[:, b], treated, comp)
+                except NoComparisonUnitsError:
+                    empty.append(f"cohort {g} in {times[j]} (a group has no observation in "
+                                 f"{times[j]} or {times[b]})")
+                    continue
+                inf[:, k] = psi
+            elif self._X is None and self._w is None:
+                m1, m0 = dy[treated].mean(), dy[comp].mean()
+                att = m1 - m0
+                inf[:, k] = np.where(treated, n / n1 * (dy - m1), 0.0) - np.where(
+                    comp, n / n0 * (dy - m0), 0.0
+                )
+            else:
+                sub = treated | comp
+                # covariates from the earlier of the two periods, as R did's panel2cs2
+                x = np.ones((int(sub.sum()), 1))
+                if self._X is not None:
+                    x = np.column_stack([x, self._X[sub, min(j, b), :]])
+                wsub = np.ones(len(x)) if self._w is None else self._w[sub]
+                try:
+                    att, psi = ESTIMATORS[self.est_method if self._X is not None else "reg"](
+                        dy[sub], treated[sub].astype("float64"), x, wsub
+                    )
+                except ModelSpecificationError as err:
+                    raise ModelSpecificationError(
+                        f"{name}: cohort {g} in {times[j]}: {err}") from None
+                inf[sub, k] = n / sub.sum() * psi
             rows.append(
                 {
                     "parameter": f"ATT({g},{times[j]})",
@@ -733,7 +1014,7 @@ class CallawaySantAnna:
                     "base": int(times[b]),
                     "event": int(times[j] - g),
                     "post": post,
-                    "att": float(m1 - m0),
+                    "att": float(att),
                     "n_treated": n1,
                     "n_comparison": n0,
                 }
@@ -746,7 +1027,8 @@ class CallawaySantAnna:
                 "before the last cohort's adoption and drop that cohort (R did drops such cells)"
             )
         gt = pd.DataFrame(rows)
-        se = np.sqrt((inf**2).sum(axis=0)) / n
+        cov = influence_cov(inf, self._cl)
+        se = np.sqrt(np.diag(cov))
         q = stats.norm.ppf(1 - self.alpha / 2)
         gt["std_error"] = se
         gt["lower"] = gt["att"] - q * se
@@ -768,7 +1050,6 @@ class CallawaySantAnna:
             ]
         ]
         names = gt["parameter"].tolist()
-        cov = inf.T @ inf / n**2
         provenance = build_provenance(
             model="venecon.models.CallawaySantAnna",
             data=self._provenance,
@@ -784,9 +1065,16 @@ class CallawaySantAnna:
             ("Cohorts", ", ".join(str(int(c)) for c in self._glist)),
         ]
         notes = [
-            "Unconditional DiD per (cohort, period); varying base period (R did default): "
-            "g-1-anticipation after treatment, t-1 before.",
-            "Standard errors: analytical, from influence functions (R did, bstrap = FALSE).",
+            (f"{self.est_method} DiD with covariates {', '.join(self.covariates)} (earlier "
+             "period's values)" if self.covariates else "Unconditional DiD")
+            + " per (cohort, period); "
+            + ("varying base period (R did default): g-1-anticipation after treatment, t-1 "
+               "before." if self.base_period == "varying" else
+               "universal base period g-1-anticipation for every period."),
+            "Standard errors: analytical, from influence functions (R did, bstrap = FALSE)"
+            + (f", clustered by {self.cluster}." if self._cl is not None else ".")
+            + (f" Sampling weights {self.weights} (normalised to mean one)."
+               if self._w is not None else ""),
             "Callaway and Sant'Anna (2021), Journal of Econometrics 225(2).",
         ]
         return CallawaySantAnnaResults(
@@ -795,7 +1083,8 @@ class CallawaySantAnna:
             cohort_of_unit=G,
             units=pd.Index(self._units, name=self.unit),
             dropped=self._dropped,
-            spec={"alpha": self.alpha, "seed": self.seed},
+            spec={"alpha": self.alpha, "seed": self.seed, "cluster": self._cl,
+                  "weights": np.ones(n) if self._w is None else self._w},
             model=self._name,
             dependent=self.outcome,
             params=pd.Series(gt["att"].to_numpy(), index=names),
