@@ -204,11 +204,6 @@ class SyntheticControlResults(PathResults):
 
     # --- inference ----------------------------------------------------------------------
     @property
-    def specification(self) -> SyntheticControl:
-        """The model that was fitted (refit it with :meth:`SyntheticControl.respecify`)."""
-        return self._specification
-
-    @property
     def engine(self) -> Engine:
         """The frozen numerical engine of this fit (read-only copies of Y and X)."""
         return self._engine
