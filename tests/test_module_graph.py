@@ -162,11 +162,11 @@ def test_the_scanner_sees_function_level_imports_and_private_names(tmp_path):
     path = PACKAGE / "models" / "synth.py"  # any module name inside the package
     fake = tmp_path / "a.py"
     fake.write_text(code)
-    edges, private = _scan("venecon.models.synth", fake)
-    assert edges == {"venecon.models._qp"}  # b is no module: no edge; TYPE_CHECKING skipped
+    edges, private = _scan("venecon.models.synth.model", fake)
+    assert edges == {"venecon.models.synth.qp"}  # b is no module: no edge; TYPE_CHECKING skipped
     assert private == [
-        "venecon.models.synth imports venecon.models.b._Engine",
-        "venecon.models.synth uses venecon.models._qp._solve_ones",
+        "venecon.models.synth.model imports venecon.models.b._Engine",
+        "venecon.models.synth.model uses venecon.models.synth.qp._solve_ones",
     ]
     assert path.is_file()
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

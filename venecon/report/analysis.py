@@ -13,7 +13,7 @@ Sections (``[report] sections``):
   sanctions (the PdVSA designation) on monthly crude output: interrupted time series,
   intervention ARIMA, local projections and structural breaks;
 * ``synth``: synthetic control on annual output (EI), with placebos in space
-  and leave-one-donor-out (needs :mod:`venecon.models.synth`);
+  and leave-one-donor-out (needs :mod:`venecon.models.synth.model`);
 * ``chevron``: Chevron's licences (GL 41 to GL 50) on Venezuela's exports to the US
   (deflated to approximate kb/d); national output around GL 41 only as description;
 * ``reopening``: the 2025 naval interdiction and the 2026 reopening (GL 46), as far as
@@ -73,7 +73,7 @@ def canonical(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, (pd.DataFrame, pd.Series)):
-        from ..models.results import jsonable
+        from ..models.core.results import jsonable
 
         return canonical(jsonable(value))
     if value is None or isinstance(value, str):
@@ -239,7 +239,7 @@ def available_sections() -> dict[str, str | None]:
 
         out["synth"] = None
     except Exception as exc:  # noqa: BLE001 - any import failure leaves the section out
-        out["synth"] = f"venecon.models.synth not importable: {type(exc).__name__}: {exc}"
+        out["synth"] = f"venecon.models.synth.model not importable: {type(exc).__name__}: {exc}"
     try:
         import importlib
 
@@ -1118,7 +1118,7 @@ def run_analysis(
         results["literature"] = runner.literature()
         runner.sections_run.append("literature")
     from .._version import __version__
-    from ..models.results import package_versions
+    from ..models.core.results import package_versions
 
     datasets: dict[str, str] = {}
     data_version = None
