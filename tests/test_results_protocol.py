@@ -169,7 +169,8 @@ def test_headline_under_one_name(case):
     assert isinstance(head, Headline) and head.name
     assert math.isfinite(head.estimate)
     assert res.estimate == head.estimate
-    assert res.std_error == head.std_error or (math.isnan(res.std_error) and math.isnan(head.std_error))
+    assert res.std_error == head.std_error or (math.isnan(res.std_error)
+                                               and math.isnan(head.std_error))
     assert head.alpha == res.alpha
     if math.isfinite(head.lower):
         assert head.lower <= head.estimate <= head.upper
@@ -307,7 +308,8 @@ def test_sdid_cumulative_effect_on_annual_data():
     res = BUILDERS["SyntheticDiD"]()
     cum = res.cumulative_effect()
     post = res.effects.dropna(subset=["effect"])
-    days = np.array([366 if (y % 4 == 0 and (y % 100 or y % 400 == 0)) else 365 for y in post.index])
+    days = np.array([366 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 365
+                     for y in post.index])
     assert cum.barrels == pytest.approx(float(post["effect"].to_numpy() @ days) * 1e3)
     assert cum.frequency == "Y" and cum.periods == len(post)
     assert cum.barrels_lower < cum.barrels < cum.barrels_upper

@@ -52,6 +52,7 @@ __all__ = [
     "CumulativeEffect",
     "Frozen",
     "Headline",
+    "HeadlineFields",
     "WeightedSum",
     "ModelResults",
     "PathResults",
@@ -269,6 +270,28 @@ class Headline:
                 f"[{_fmt(self.lower) or 'n/a'}, {_fmt(self.upper) or 'n/a'}])")
 
 
+class HeadlineFields:
+    """``estimate``, ``std_error`` and ``pvalue`` of a result's ``headline``."""
+
+    __slots__ = ()
+    headline: Headline
+
+    @property
+    def estimate(self) -> float:
+        """The headline estimate (:attr:`headline`)."""
+        return self.headline.estimate
+
+    @property
+    def std_error(self) -> float:
+        """Standard error of the headline estimate (NaN where the estimator has none)."""
+        return self.headline.std_error
+
+    @property
+    def pvalue(self) -> float:
+        """Two-sided p-value of the headline estimate (NaN where the estimator has none)."""
+        return self.headline.pvalue
+
+
 def two_sided_pvalue(stat: float, df_resid: float | None = None) -> float:
     """Two-sided p-value of a t (``df_resid``) or, with ``None``, normal statistic."""
     from scipy import stats
@@ -292,7 +315,8 @@ def path_frame(period: Any, estimate: Any, std_error: Any, lower: Any, upper: An
         columns[name] = np.broadcast_to(np.asarray(values, dtype="float64"),
                                         (len(columns["period"]),)).copy()
     for name, values in extra.items():
-        columns[name] = list(values) if not np.isscalar(values) else [values] * len(columns["period"])
+        n = len(columns["period"])
+        columns[name] = [values] * n if np.isscalar(values) else list(values)
     return pd.DataFrame(columns)
 
 
@@ -405,7 +429,7 @@ class Summary:
 # --------------------------------------------------------------------------- results
 
 
-class ModelResults(Frozen):
+class ModelResults(HeadlineFields, Frozen):
     """Immutable results of a fitted venecon model.
 
     Estimators construct it; users read it. Attributes return copies, so
@@ -532,8 +556,11 @@ class ModelResults(Frozen):
         return str(self._params.index[0])
 
     def _headline(self, alpha: float) -> Headline:
-        """The headline at level ``alpha``; subclasses whose headline is not a parameter override."""
-        name = self._headline_name()
+        """The headline at ``alpha``; subclasses whose headline is no parameter override it."""
+        return self._parameter_headline(self._headline_name(), alpha)
+
+    def _parameter_headline(self, name: str, alpha: float) -> Headline:
+        """The parameter ``name`` as a headline, with its ``1 - alpha`` interval."""
         ci = self.conf_int(alpha)
         return Headline(name=name, estimate=float(self._params[name]),
                         std_error=float(self._std_errors[name]),
@@ -549,21 +576,6 @@ class ModelResults(Frozen):
     def headline_at(self, alpha: float) -> Headline:
         """:attr:`headline` with a ``1 - alpha`` interval."""
         return self._headline(check_alpha(alpha))
-
-    @property
-    def estimate(self) -> float:
-        """The headline estimate (:attr:`headline`)."""
-        return self.headline.estimate
-
-    @property
-    def std_error(self) -> float:
-        """Standard error of the headline estimate (NaN where the estimator has none)."""
-        return self.headline.std_error
-
-    @property
-    def pvalue(self) -> float:
-        """Two-sided p-value of the headline estimate (NaN where the estimator has none)."""
-        return self.headline.pvalue
 
     def path(self, alpha: float | None = None) -> pd.DataFrame:
         """The path table: one row per period (event time, horizon, parameter).
@@ -1064,8 +1076,9 @@ class PathResults(ModelResults):
         se, p = self._sum_std_error(positions, weights)
         first, last = self._headline_window()
         freq = self.frequency
-        return Headline(name=f"average effect {period_label(self._period_starts_of([first])[0], freq)}"
-                        f"-{period_label(self._period_starts_of([last])[0], freq)}",
+        starts = self._period_starts_of([first, last])
+        first_label, last_label = (period_label(t, freq) for t in starts)
+        return Headline(name=f"average effect {first_label}-{last_label}",
                         estimate=est, std_error=se, pvalue=p, lower=lo, upper=hi, alpha=alpha,
                         window=(first, last), unit=self._unit, inference=method)
 

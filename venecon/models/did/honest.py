@@ -58,13 +58,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from functools import partial
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError
-from ..core.results import Frozen, Headline, path_frame, two_sided_pvalue
+from ..core.results import Frozen, Headline, HeadlineFields, path_frame, two_sided_pvalue
 
 if TYPE_CHECKING:
     import numpy as np
@@ -1001,7 +1001,7 @@ def event_study_sensitivity(estimates: pd.Series, cov: pd.DataFrame, reference: 
 # --------------------------------------------------------------------------- results
 
 
-class HonestResults(Frozen):
+class HonestResults(HeadlineFields, Frozen):
     """Sensitivity of an event-study effect to violations of parallel trends (immutable).
 
     Follows the results protocol (docs/guide/results.md): :attr:`headline` is
@@ -1073,21 +1073,6 @@ class HonestResults(Frozen):
                         pvalue=two_sided_pvalue(o["estimate"] / se) if se > 0 else math.nan,
                         lower=o["lower"], upper=o["upper"], alpha=self.alpha,
                         inference="normal, under exact parallel trends")
-
-    @property
-    def estimate(self) -> float:
-        """The effect's estimate (:attr:`headline`)."""
-        return self.headline.estimate
-
-    @property
-    def std_error(self) -> float:
-        """Its standard error."""
-        return self.headline.std_error
-
-    @property
-    def pvalue(self) -> float:
-        """Two-sided p-value of no effect under exact parallel trends."""
-        return self.headline.pvalue
 
     def path(self, alpha: float | None = None) -> pd.DataFrame:
         """One row per interval: ``period`` is the bound (``Mbar`` or ``M``; NaN for the

@@ -127,7 +127,7 @@ class PlaceboResult(Frozen):
 
     @property
     def provenance(self) -> dict[str, Any]:
-        """The synthetic control's data and options, the filter and the package versions (a copy)."""
+        """The synthetic control's data, the filter and the package versions (a copy)."""
         import copy
 
         return copy.deepcopy(self._provenance)

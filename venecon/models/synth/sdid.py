@@ -539,10 +539,8 @@ class SyntheticDiDResults(PathResults):
         """``att`` with its replication standard error over the post-treatment periods."""
         from dataclasses import replace
 
-        from ..core.results import ModelResults
-
         post = self._effects.index[self._effects["effect"].notna().to_numpy()]
-        return replace(ModelResults._headline(self, alpha), window=(post[0], post[-1]))
+        return replace(self._parameter_headline("att", alpha), window=(post[0], post[-1]))
 
     def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
         tables = super()._summary_tables(alpha)

@@ -951,7 +951,8 @@ class StructuralBreaks:
         return StructuralBreaksResults(
             actual=y, fitted=pd.Series(np.asarray(res.fittedvalues), index=y.index, name="fitted"),
             breaks=table, tests=tests, selection=selection, design=x.to_numpy(dtype="float64"),
-            alpha=self.alpha, model="StructuralBreaks", dependent=self.outcome.name, params=res.params,
+            alpha=self.alpha, model="StructuralBreaks", dependent=self.outcome.name,
+            params=res.params,
             std_errors=pd.Series(np.sqrt(np.diag(cov)), index=names),
             cov=pd.DataFrame(cov, index=names, columns=names),
             nobs=int(res.nobs), df_resid=float(res.df_resid),

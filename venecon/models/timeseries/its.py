@@ -101,7 +101,7 @@ class ITSResults(PathResults):
         return total, total - q * se, total + q * se, f"{method}, {self.cov_type}"
 
     def _path_band(self, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The stored band at the fitted level; else the effect's own critical value at ``alpha``."""
+        """The stored band at the fitted level, else each effect's critical value at ``alpha``."""
         import math
 
         import numpy as np
@@ -116,7 +116,7 @@ class ITSResults(PathResults):
         return se, effect - q * se, effect + q * se
 
     def _sum_std_error(self, positions: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
-        """Delta-method (exact for levels) standard error and p-value of a weighted sum of effects."""
+        """Delta-method (exact for levels) standard error and p-value of a weighted sum."""
         import numpy as np
         from scipy import stats
 
