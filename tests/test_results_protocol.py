@@ -220,6 +220,18 @@ def test_alpha_changes_path_conf_int_and_the_drawn_band(case):
     assert {"lower", "upper"} <= set(ci.columns)
 
 
+def test_a_parameter_headline_has_the_parameter_interval(case):
+    name, res = case
+    params = getattr(res, "params", None)
+    if params is None or res.headline.name not in params.index or math.isnan(res.std_error):
+        return  # an average, or a test's p-value (synthetic controls): checked below
+    head = res.headline_at(0.2)
+    ci = res.conf_int(0.2).loc[head.name]
+    assert (head.lower, head.upper) == pytest.approx((ci["lower"], ci["upper"]))
+    assert head.estimate == params[head.name]
+    assert head.pvalue == pytest.approx(res.pvalues[head.name])
+
+
 def test_path_at_the_fitted_alpha_is_the_default(case):
     name, res = case
     pd.testing.assert_frame_equal(res.path(), res.path(res.alpha))

@@ -228,23 +228,14 @@ class Frozen:
 class Headline:
     """The headline parameter of a result (:attr:`ModelResults.headline`).
 
-    Attributes
-    ----------
-    name : str
-        What the number is (``"att"``, ``"average effect 2017-2025"``, ``"CAAR"``).
-    estimate, std_error, pvalue, lower, upper : float
-        The estimate, its standard error, the two-sided p-value of zero and the
-        ``1 - alpha`` interval; NaN where the estimator has none (a synthetic
-        control's average effect has no standard error; its p-value is the
-        placebo test's when one was run).
-    alpha : float
-        One minus the coverage of ``lower``/``upper``.
-    window : tuple or None
-        First and last period the estimate averages over, where it is an average.
-    unit : str or None
-        Unit of the estimate.
-    inference : str
-        How the standard error, p-value and interval were obtained.
+    ``name`` says what the number is (``"att"``, ``"average effect 2017-2025"``,
+    ``"CAAR"``); ``estimate``, ``std_error``, ``pvalue`` (two-sided, of zero),
+    ``lower`` and ``upper`` (the ``1 - alpha`` interval) are NaN where the
+    estimator has none (a synthetic control's average effect has no standard
+    error; its p-value is the placebo test's when one was run). ``window`` is
+    the first and last period the estimate averages over (None when it is not
+    an average), ``unit`` its unit, ``inference`` how the uncertainty was
+    obtained.
     """
 
     name: str
