@@ -288,6 +288,9 @@ def test_sc_conf_int_is_the_conformal_interval():
     np.testing.assert_allclose(rows["upper"].to_numpy(), eff["effect_upper"].to_numpy())
     wider = res.conf_int(0.04).iloc[1:]
     assert ((wider["upper"] - wider["lower"]) >= (rows["upper"] - rows["lower"]) - 1e-9).all()
+    # the parameter table and the JSON export keep to the parameters (the average effect)
+    assert list(res.to_frame().index) == list(res.params.index)
+    assert list(res.to_dict(alpha=0.01)["conf_int"]["lower"]) == list(res.params.index)
 
 
 def test_sc_conformal_default_alpha_is_005():

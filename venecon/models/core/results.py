@@ -552,7 +552,7 @@ class ModelResults(HeadlineFields, Frozen):
 
     def _parameter_headline(self, name: str, alpha: float) -> Headline:
         """The parameter ``name`` as a headline, with its ``1 - alpha`` interval."""
-        ci = self.conf_int(alpha)
+        ci = self._param_conf_int(alpha)
         return Headline(name=name, estimate=float(self._params[name]),
                         std_error=float(self._std_errors[name]),
                         pvalue=float(self.pvalues[name]), lower=float(ci.loc[name, "lower"]),
@@ -581,7 +581,7 @@ class ModelResults(HeadlineFields, Frozen):
 
     def _path(self, alpha: float) -> pd.DataFrame:
         """Default path: the parameters themselves."""
-        ci = self.conf_int(alpha)
+        ci = self._param_conf_int(alpha)
         return path_frame(self._params.index, self._params, self._std_errors, ci["lower"],
                           ci["upper"])
 
@@ -621,6 +621,10 @@ class ModelResults(HeadlineFields, Frozen):
             {"lower": self._params - q * self._std_errors, "upper": self._params + q * self._std_errors}
         )
 
+    def _param_conf_int(self, alpha: float) -> pd.DataFrame:
+        """:meth:`conf_int` restricted to the rows of :attr:`params` (the parameter table's)."""
+        return self.conf_int(alpha).reindex(self._params.index)
+
     def _param_critical(self, alpha: float) -> Any:
         """Critical value(s) of the parameters' intervals: one for all, or one per parameter."""
         return self._critical(alpha)
@@ -654,7 +658,7 @@ class ModelResults(HeadlineFields, Frozen):
         """Parameter table: estimate, std_error, stat, pvalue, lower, upper."""
         import pandas as pd
 
-        ci = self.conf_int(alpha)
+        ci = self._param_conf_int(alpha)
         return pd.DataFrame(
             {
                 "estimate": self._params,
@@ -710,7 +714,7 @@ class ModelResults(HeadlineFields, Frozen):
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         """Everything in the result as JSON-safe Python types (``json.dumps`` works on it)."""
-        ci = self.conf_int(alpha)
+        ci = self._param_conf_int(alpha)
         out = {
             "model": self._model,
             "dependent": self._dependent,
@@ -737,7 +741,7 @@ class ModelResults(HeadlineFields, Frozen):
             fig, ax = plt.subplots(figsize=(6, 0.4 * len(self._params) + 1.5))
         else:
             fig = ax.figure
-        ci = self.conf_int(alpha)
+        ci = self._param_conf_int(alpha)
         y = range(len(self._params))
         ax.errorbar(self._params.to_numpy(), list(y),
                     xerr=[(self._params - ci["lower"]).to_numpy(), (ci["upper"] - self._params).to_numpy()],

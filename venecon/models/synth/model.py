@@ -237,6 +237,13 @@ class SyntheticControlResults(PathResults):
                             index=[f"effect {fmt_period(t)}" for t in self._effects.index[post]])
         return pd.concat([out, rows])
 
+    def _param_conf_int(self, alpha: float) -> pd.DataFrame:
+        """NaN: the average effect (the one parameter) has no interval."""
+        import numpy as np
+        import pandas as pd
+
+        return pd.DataFrame({"lower": np.nan, "upper": np.nan}, index=self._params.index)
+
     def _has_conformal(self) -> bool:
         return bool(self._effects["effect_lower"].notna().any())
 
