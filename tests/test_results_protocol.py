@@ -362,3 +362,15 @@ def test_honest_at_another_alpha_reruns_the_analysis():
     res = _honest()
     assert res.conf_int(0.2)["upper"].iloc[0] < res.conf_int()["upper"].iloc[0]
     assert res.at_alpha(res.alpha) is res
+
+
+def test_placebo_in_time_renders():
+    res = SyntheticControl(_synth_panel(), outcome="y", unit="unit", time="year", treated="u0",
+                           treatment_time=2003, v="equal",
+                           predictors=[("y", slice(1990, 2002), "mean")]).fit()
+    pt = res.placebo_time([1995])
+    assert list(pt.to_frame().index) == [1995]
+    assert "Placebo-in-time" in str(pt.summary())
+    assert r"\begin{tabular}" in pt.to_latex() and pt._repr_html_().startswith("<div")
+    with pytest.raises(AttributeError, match="immutable"):
+        pt.extra = 1

@@ -517,6 +517,25 @@ class PlaceboTimeResult(Frozen):
         """JSON-safe dict of the table."""
         return {"table": jsonable(self._table)}
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per placebo time (:attr:`table`)."""
+        return self.table
+
+    def summary(self) -> Summary:
+        """Summary (text, HTML, LaTeX) of the placebo times."""
+        return Summary("Placebo-in-time test", [("Placebo times", str(len(self._table)))],
+                       [("Placebo times", self._table)],
+                       ["The treatment moved to each earlier time with every window shifted "
+                        "(Abadie, Diamond and Hainmueller 2015); small placebo effects support "
+                        "the design."])
+
+    def to_latex(self) -> str:
+        """The summary as LaTeX tables."""
+        return self.summary().as_latex()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
     def __repr__(self) -> str:
         return f"PlaceboTimeResult(times={list(self._table.index)})"
 
