@@ -136,7 +136,7 @@ def test_two_doubly_robust_estimators_differ_and_coincide_without_covariates(mpd
     imp = CallawaySantAnna(mpdta, **KW, covariates=["lpop"], est_method="dr-imp").fit()
     trad = CallawaySantAnna(mpdta, **KW, covariates=["lpop"], est_method="dr").fit()
     assert not np.allclose(imp.params, trad.params, rtol=0, atol=1e-8)
-    np.testing.assert_allclose(imp.params, trad.params, rtol=0, atol=5e-3)
+    np.testing.assert_allclose(imp.params, trad.params, rtol=0, atol=5e-4)  # measured 1.4e-4
     plain = [CallawaySantAnna(mpdta, **KW, est_method=m).fit() for m in ("dr", "dr-imp")]
     np.testing.assert_array_equal(plain[0].params, plain[1].params)
     np.testing.assert_array_equal(plain[0].std_errors, plain[1].std_errors)

@@ -288,7 +288,7 @@ def test_fixed_b_intervals():
     pd.testing.assert_frame_equal(res.conf_int(), again.conf_int())
     assert ((res.pvalues > 0) & (res.pvalues <= 1)).all()
     assert res.distribution == "fixed-b (simulated)" and "fixed-b" in res.cov_type
-    assert res.provenance["options"]["inference"] == {"fixed_b": 1.0, "n_sim": 19999, "seed": 0}
+    assert res.provenance["options"]["inference"] == {"fixed_b": 1.0, "n_sim": 9999, "seed": 0}
     # Per-period effects and cumulative sums get their own combination's critical value.
     eff = res.effects.iloc[70]
     row = model.exog.iloc[70]
