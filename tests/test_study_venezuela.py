@@ -24,21 +24,21 @@ REL = 1e-8  # results.json keeps 10 significant digits
 #: (study, estimator, window) -> (estimate, lower, upper); report headline key in the comment.
 MONTHLY = {
     # sanctions_its_financial_average_kbd
-    ("venezuela-2017-financial", "its", None): (-180.7398904, -363.7656166, 2.285835757),
+    ("venezuela-2017-financial", "its", None): (-180.7398904, -367.9934505, 6.513669653),
     # sanctions_arima_financial_average_kbd
     ("venezuela-2017-financial", "arima", None): (-255.3870637, -381.3165013, -127.0946527),
     # sanctions_its_oil_average_kbd
-    ("venezuela-2019-oil", "its", None): (-561.4165446, -898.56337, -224.2697193),
+    ("venezuela-2019-oil", "its", None): (-561.4165446, -903.9173981, -218.9156911),
     # sanctions_arima_oil_average_kbd
     ("venezuela-2019-oil", "arima", None): (-690.9599696, -923.1985806, -446.5241949),
     # chevron_its_average_kbd: exports to the US (approx. kb/d), GL 41 alone, 2022-11..2023-09
-    ("venezuela-chevron", "its", None): (95.35066939637797, 73.37022217452505, 117.33111661823087),
+    ("venezuela-chevron", "its", None): (95.35066939637797, 73.2280139, 117.4733249),
     # chevron_arima_average_kbd
     ("venezuela-chevron", "arima", None): (95.72822222057721, 81.00081864014088, 111.9439523163796),
     # reopening_vs_trend_average_kbd
-    ("venezuela-reopening", "its", None): (-60.74879227, -178.6453426, 57.14775805),
+    ("venezuela-reopening", "its", None): (-60.74879227, -178.110501, 56.61291645),
     # reopening_level_shift_kbd: the level[gl46] term of the same ITS
-    ("venezuela-reopening", "its", "level[gl46]"): (13.88888889, -466.383124, 494.1609018),
+    ("venezuela-reopening", "its", "level[gl46]"): (13.88888889, -460.2086854, 487.9864632),
 }
 
 #: Annual synthetic control on the Energy Institute 2026 edition (ei_sr2026, to 2025):

@@ -37,8 +37,11 @@ observations; with covariates or weights they raise
 :class:`~venecon.exceptions.UnbalancedPanelError`.
 
 Covariates (``covariates=[...]``, values of the earlier of the two periods
-compared) use ``est_method`` "dr" (R ``did``'s default, ``DRDID::drdid_panel``),
-"ipw" or "reg" (:mod:`venecon.models.did.drdid`); ``base_period="universal"``
+compared) use ``est_method`` "dr" (R ``did``'s default: the locally efficient doubly robust
+estimator ``DRDID::drdid_panel``, logit and OLS first steps), "dr-imp" (the improved doubly
+robust estimator ``DRDID::drdid_imp_panel``, inverse probability tilting and weighted least
+squares first steps; R ``did`` reaches it only through a user-supplied ``est_method``
+function), "ipw" or "reg" (:mod:`venecon.models.did.drdid`); ``base_period="universal"``
 compares every period with ``g - 1 - anticipation``; ``weights`` (constant
 within unit) and ``cluster`` (units nested in clusters) follow R ``did``.
 
@@ -48,7 +51,8 @@ not-yet-treated results equal to the ``csdid`` Python port, standard errors
 beside R's printed output (``tests/test_models_callaway.py``); covariates with
 each ``est_method``, the universal base period, weights, clustering and an
 unbalanced panel equal to ``csdid`` at 1e-6
-(``tests/test_models_callaway_covariates.py``).
+(``tests/test_models_callaway_covariates.py``); "dr-imp" equal to ``moderndid``'s
+``att_gt`` run with its ``drdid_imp_panel`` at 1e-6 (``tests/test_models_callaway_drimp.py``).
 
 Reference: Callaway, B. and Sant'Anna, P. H. C. (2021), "Difference-in-differences
 with multiple time periods", *Journal of Econometrics* 225(2), 200-230.
@@ -80,7 +84,7 @@ __all__ = [
 ]
 
 CONTROL_GROUPS = ("never", "notyet")
-EST_METHODS = ("dr", "ipw", "reg")
+EST_METHODS = ("dr", "dr-imp", "ipw", "reg")
 BASE_PERIODS = ("varying", "universal")
 AGGREGATIONS = ("simple", "dynamic", "group", "calendar")
 
@@ -117,8 +121,10 @@ class CallawayOptions:
     ----------
     covariates : tuple of str
         Covariate columns.
-    est_method : {"dr", "ipw", "reg"}
-        Doubly robust, inverse probability weighting or outcome regression.
+    est_method : {"dr", "dr-imp", "ipw", "reg"}
+        Doubly robust as R ``did`` (``DRDID::drdid_panel``), improved doubly
+        robust (``DRDID::drdid_imp_panel``), inverse probability weighting or
+        outcome regression.
     base_period : {"varying", "universal"}
         Base period of the pre-treatment cells.
     weights, cluster : str or None
@@ -763,9 +769,15 @@ class CallawaySantAnna:
     covariates : sequence of str, default ()
         Covariate columns (R's ``xformla``); each cell uses the earlier of its
         two periods' values.
-    est_method : {"dr", "ipw", "reg"}, default "dr"
-        Doubly robust, inverse probability weighting or outcome regression
-        (used with covariates).
+    est_method : {"dr", "dr-imp", "ipw", "reg"}, default "dr"
+        With covariates: ``"dr"`` the locally efficient doubly robust
+        estimator R ``did::att_gt`` uses (``DRDID::drdid_panel``: logit
+        propensity score, OLS outcome model); ``"dr-imp"`` the improved doubly
+        robust estimator of Sant'Anna and Zhao (2020) (``DRDID::drdid_imp_panel``:
+        inverse probability tilting, weighted least squares; doubly robust for
+        inference too); ``"ipw"`` inverse probability weighting; ``"reg"``
+        outcome regression. Without covariates all four are the same
+        unconditional DiD.
     base_period : {"varying", "universal"}, default "varying"
         ``varying``: pre-treatment cells compare ``t`` with ``t - 1``;
         ``universal``: every cell compares with ``g - 1 - anticipation``.

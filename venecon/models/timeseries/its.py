@@ -11,7 +11,7 @@ from ..core.checks import check_alpha, check_partial, check_rank, check_residual
 from ..core.events import events_frame, regressors, resolve_events
 from ..core.outcome import prepare_controls, prepare_outcome
 from ..core.results import PathResults, build_provenance
-from .hac import FixedB, FixedBDraws, NeweyWest
+from .hac import FixedB, FixedBDraws, NeweyWest, warn_uninformative
 
 if TYPE_CHECKING:
     import numpy as np
@@ -427,7 +427,8 @@ class ITS:
                         "fixed-b critical values")
             notes.append(
                 f"Fixed-b inference (Kiefer and Vogelsang 2005): critical values and p-values "
-                f"simulated for this design ({self.inference.n_sim} draws, seed "
+                f"for this design under Gaussian errors (the exact conditional tail averaged "
+                f"over {self.inference.n_sim} simulated residual vectors, seed "
                 f"{self.inference.seed}), not the normal.")
         header = [
             ("Events", ", ".join(f"{ev.label} ({self.outcome.label(ev.period)})"
@@ -475,4 +476,13 @@ class ITS:
             effects["effect_pct"] = 100 * np.expm1(delta)
             effects["effect_pct_lower"] = 100 * np.expm1(delta - q * dse)
             effects["effect_pct_upper"] = 100 * np.expm1(delta + q * dse)
-        return ITSResults(effects=effects, **common)
+        result = ITSResults(effects=effects, **common)
+        if fixed_b is not None:
+            ends = [ev.position for ev in self.events[1:]] + [len(actual)]
+            ci = result.conf_int(self.alpha)
+            warn_uninformative(
+                {ev.label: end - ev.position for ev, end in zip(self.events, ends, strict=True)},
+                {ev.label: float(ci.loc[f"level[{ev.label}]", "upper"]
+                                 - ci.loc[f"level[{ev.label}]", "lower"]) for ev in self.events},
+                float(np.std(self.endog, ddof=1)), "ITS")
+        return result
