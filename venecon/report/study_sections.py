@@ -16,13 +16,30 @@ from .blocks import Block, Doc, est, num
 from .renderers import tex_table
 from .sections import ReportContext, section
 
-__all__ = ["headline_sentence", "cross_country_rows", "forest_rows"]
+__all__ = ["headline_sentence", "sensitivity_text", "cross_country_rows", "forest_rows"]
 
 
 def _interval(e: Any) -> str:
     if e.lower is None or e.upper is None:
         return "no interval"
     return f"{100 * (1 - e.alpha):g}% interval"
+
+
+def sensitivity_text(e: Any) -> str:
+    """An event-study estimate's pre-trend test and HonestDiD breakdown value ("" if none)."""
+    parts = []
+    pre = e.extra.get("pre_trend") or {}
+    if "pvalue" in pre:
+        parts.append(f"pre-trend test p-value {pre['pvalue']:.3g} ({pre['df']} leads)")
+    honest = e.extra.get("honest") or {}
+    if "relative_magnitudes" in honest:
+        b = honest["relative_magnitudes"]
+        parts.append("HonestDiD breakdown value " + ("beyond the search range" if b is None
+                                                       else f"Mbar = {b:.3g}")
+                     + " (relative magnitudes, effect at event time 0)")
+    elif "not_run" in honest:
+        parts.append(f"no HonestDiD breakdown value ({honest['not_run']})")
+    return "; ".join(parts)
 
 
 def headline_sentence(r: Any) -> str:
@@ -44,6 +61,8 @@ def headline_sentence(r: Any) -> str:
         text += f", {percent(e.share_of_counterfactual)} of the counterfactual"
     if e.placebo_pvalue is not None:
         text += f", placebo p-value {e.placebo_pvalue:.3f}"
+    if sensitivity_text(e):
+        text += f"; {sensitivity_text(e)}"
     text += "."
     rob = r.robustness
     if rob is not None and rob.n_specifications:
@@ -106,7 +125,8 @@ def _estimate_rows(r: Any) -> list[list[str]]:
     rows = []
     for key, e in r.estimates.items():
         rows.append([
-            e.label + (" (headline)" if key == r.headline else ""),
+            e.label + (" (headline)" if key == r.headline else "")
+            + (f" [{sensitivity_text(e)}]" if sensitivity_text(e) else ""),
             f"{e.window[0]}..{e.window[1]}",
             est(e.average_effect, e.lower, e.upper),
             e.unit,

@@ -410,6 +410,11 @@ def _event_study(e: Any) -> list[Finding]:
             level = FRAGILE if b < BREAKDOWN_WEAK else _PASS
             out.append(Finding(level, text + (f" (fragile below {BREAKDOWN_WEAK:g})"
                                               if level == FRAGILE else "")))
+    if e.extra.get("singleton_cohorts"):
+        out.append(Finding(FRAGILE, "cohorts of one treated unit ("
+                           + ", ".join(e.extra["singleton_cohorts"]) + "): their clustered "
+                           "standard errors rest on one cluster each, so the interval and the "
+                           "pre-trend test are too narrow"))
     if e.extra.get("staggered_twfe"):
         out.append(Finding(FRAGILE, "two-way fixed effects under staggered adoption: the "
                            "estimate can weight already-treated units as controls "

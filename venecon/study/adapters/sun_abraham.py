@@ -54,6 +54,17 @@ def run(ctx: Any, opts: SunAbrahamStudyOptions, n_jobs: int = 1, inference: bool
     extra = {"control": opts.control, "event_window": list(window),
              "pre_trend": pre_trend(pre["estimate"], res.cov.loc[pre["parameter"],
                                                                  pre["parameter"]])}
+    sizes = panel.frame.drop_duplicates("unit")["cohort"].value_counts()
+    single = sorted(panel.labels[int(c)] for c, n in sizes.items() if n == 1)
+    caveats = ()
+    if single:
+        # a cohort of one unit identifies its cells from that unit alone: its clustered
+        # variance has one cluster, so intervals and the pre-trend test come out too narrow
+        extra["singleton_cohorts"] = [str(c) for c in single]
+        caveats = (f"{len(single)} of {len(sizes)} cohort(s) hold one unit (treated in "
+                   f"{', '.join(str(c) for c in single)}): their coefficients rest on one "
+                   "cluster each, so the clustered intervals and the pre-trend test are too "
+                   "narrow; read the point estimates, not the intervals",)
     if inference and opts.honest:
         extra["honest"] = breakdown(res, ctx.alpha)
     label = (f"Sun-Abraham IW average of event times 0..{window[1]} ({len(panel.cohorts)} "
@@ -61,7 +72,7 @@ def run(ctx: Any, opts: SunAbrahamStudyOptions, n_jobs: int = 1, inference: bool
     return panel_estimate("sun_abraham", label, ctx, panel, att=float(res.params["att"]),
                           lower=float(ci.iloc[0]), upper=float(ci.iloc[1]),
                           pvalue=float(res.pvalues["att"]), path=event_path(table), result=res,
-                          extra=extra)
+                          caveats=caveats, extra=extra)
 
 
 def _plain(opts: SunAbrahamStudyOptions) -> SunAbrahamStudyOptions:
