@@ -136,7 +136,7 @@ sample = [2000, 2019]
     assert twfe.extra["staggered_twfe"] and any("staggered" in c for c in twfe.caveats)
     assert any("two-way fixed effects under staggered" in r for r in twfe.verdict_reasons)
     cs = res.estimates["callaway_santanna"]
-    assert {"stat", "df", "pvalue"} <= set(cs.extra["pre_trend"])
+    assert {"stat", "df", "pvalue"} <= set(cs.extra["pretrend_test"])
     # the dynamic path: zero at the universal base period, about EFFECT after treatment
     assert cs.path.loc[-1, "effect"] == 0.0
     assert abs(cs.path.loc[0:, "effect"].mean() - EFFECT) < 0.2
@@ -304,4 +304,5 @@ enabled = false
     assert "staggered" in study["not_applicable"]["sdid"]
     assert study["verdict"] in ("credible", "fragile", "not identified")
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "Callaway-Sant'Anna" in report and "IRN, VEN" in report
+    assert "Callaway-Sant'Anna" in report and "one row per treated unit" in report
+    assert "staggered" in report and "('IRN'" not in report

@@ -15,6 +15,9 @@ whose ``cohorts`` hold ``(unit, first treated period, treatment date)``:
 * a treated unit is left out (with its reason) when the sample holds fewer
   than :data:`~venecon.study.estimators.MIN_PRE` periods before its
   treatment, no period after it, or not all of its periods;
+* armed conflicts in a treated unit from its treatment to the end of the
+  sample (UCDP/PRIO, :func:`venecon.study.donors.treated_conflicts`) are the
+  design's confounders, which the verdict weighs;
 * the never-treated units are every other unit with complete data over the
   sample, minus aggregates and the donor rules' exclusions
   (``exclude_sanctioned`` reads ``oil_sanction_episodes`` over the sample).
@@ -156,9 +159,14 @@ def build_cohort_design(study: Any, panel: Any) -> Design:
     timing = "" if freq != "annual" else (
         f"a treatment dated after 1 January: its year counts as {rule} for that unit "
         "(several treated units: a partial year stays in the panel)")
+    from .donors import treated_conflicts
+
+    last = end if freq == "annual" else end.year
+    wars = [treated_conflicts(u, c if freq == "annual" else c.year, last) for u, c, _ in cohorts]
     return Design(
         treatment_period=first, treatment_date=pd.Timestamp(cohorts[0][2]),
         pre=(sample[0], max(t for t in sample if t < first)), post=(first, sample[-1]),
         sample_end=sample[-1], donors=tuple(controls), excluded=excluded,
         n_pre=min(sum(t < c for t in sample) for _, c, _ in cohorts), flagged=(),
-        other_events=(), timing=timing, cohorts=tuple(cohorts))
+        other_events=(), timing=timing, cohorts=tuple(cohorts),
+        confounders=tuple(w for w in wars if w))

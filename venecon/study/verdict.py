@@ -388,7 +388,7 @@ def _design(ev: Evidence) -> list[Finding]:
 def _event_study(e: Any) -> list[Finding]:
     """Pre-trend test, HonestDiD breakdown value and staggered TWFE (DiD-family adapters)."""
     out = []
-    pre = e.extra.get("pre_trend") or {}
+    pre = e.extra.get("pretrend_test") or {}
     if "pvalue" in pre:
         text = (f"pre-trend test: the {pre['df']} pre-period coefficient(s) are jointly "
                 f"chi2({pre['df']}) = {pre['stat']:.3g}, p-value {pre['pvalue']:.3g}")
@@ -472,7 +472,7 @@ def judge_estimate(
     findings += _robustness(e, robustness)
     tested = ("placebo_rank" in e.extra
               or "average_effect" in (e.extra.get("in_time_placebo") or {})
-              or "pvalue" in (e.extra.get("pre_trend") or {})
+              or "pvalue" in (e.extra.get("pretrend_test") or {})
               or any(r.get("placebo_pvalue") is not None
                      for r in (e.extra.get("by_unit") or {}).values()))
     if not tested and key != "local_projections":

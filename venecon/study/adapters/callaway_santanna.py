@@ -5,7 +5,7 @@ the study's never-treated units (``control_group = "never"``) or also the
 not-yet-treated (``"notyet"``) as controls. The headline is the ``simple``
 aggregation (R ``did::aggte(type = "simple")``); the path is the ``dynamic``
 aggregation by event time with its pre-period coefficients, their joint
-Wald test (``extra["pre_trend"]``) and, with the universal base period (the
+Wald test (``extra["pretrend_test"]``) and, with the universal base period (the
 default here, so that the pre-period estimates form a path), the HonestDiD
 relative-magnitudes breakdown value of the effect at event time 0
 (``extra["honest"]``). The simple ATT does not depend on the base period.
@@ -84,7 +84,7 @@ def run(ctx: Any, opts: CallawayStudyOptions, n_jobs: int = 1, inference: bool =
         pre = [n for n, k in zip(names, times, strict=True) if k < -1
                or (k == -1 and opts.base_period == "varying")]
         est = pd.Series(dyn.params[pre].to_numpy(), index=[int(n.split("_")[1]) for n in pre])
-        extra["pre_trend"] = pre_trend(est, dyn.cov.loc[pre, pre]) if pre else \
+        extra["pretrend_test"] = pre_trend(est, dyn.cov.loc[pre, pre]) if pre else \
             {"not_run": "no pre-period event time"}
         extra["event_window"] = [lo, hi]
         if not opts.honest:

@@ -4,7 +4,7 @@ Runs every design with never-treated units; under staggered adoption the
 estimate is flagged (:data:`~venecon.study.adapters.cohort_panel.STAGGERED_TWFE`).
 The headline is the mean of the event-time coefficients 0..last of the window
 with the interval of that mean (from their covariance); the path is the
-event-time table with the joint Wald test of the leads (``extra["pre_trend"]``)
+event-time table with the joint Wald test of the leads (``extra["pretrend_test"]``)
 and the HonestDiD relative-magnitudes breakdown value at event time 0.
 """
 
@@ -59,7 +59,7 @@ def run(ctx: Any, opts: PanelEventStudyOptions, n_jobs: int = 1, inference: bool
                                        ctx.alpha)
     extra = {"event_window": list(window), "endpoints": opts.endpoints,
              "staggered_twfe": design_of(ctx) == "staggered",
-             "pre_trend": pre_trend(pre["estimate"], res.cov.loc[pre["parameter"],
+             "pretrend_test": pre_trend(pre["estimate"], res.cov.loc[pre["parameter"],
                                                                  pre["parameter"]])}
     if inference and opts.honest:
         extra["honest"] = breakdown(res, ctx.alpha)

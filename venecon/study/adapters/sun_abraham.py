@@ -4,7 +4,7 @@ Runs every design with never-treated units (``control = "never"``) or, with
 two or more cohorts, the last-treated cohort as controls. The headline is
 the model's ``att`` (the IW average of the post-treatment event times in the
 window); the path is the IW event-time table with the joint Wald test of its
-pre-period coefficients (``extra["pre_trend"]``) and the HonestDiD
+pre-period coefficients (``extra["pretrend_test"]``) and the HonestDiD
 relative-magnitudes breakdown value at event time 0 (``extra["honest"]``).
 """
 
@@ -52,7 +52,7 @@ def run(ctx: Any, opts: SunAbrahamStudyOptions, n_jobs: int = 1, inference: bool
     table = res.event_table(ctx.alpha)
     pre = table[(table.index < 0) & (table["parameter"] != "reference")]
     extra = {"control": opts.control, "event_window": list(window),
-             "pre_trend": pre_trend(pre["estimate"], res.cov.loc[pre["parameter"],
+             "pretrend_test": pre_trend(pre["estimate"], res.cov.loc[pre["parameter"],
                                                                  pre["parameter"]])}
     sizes = panel.frame.drop_duplicates("unit")["cohort"].value_counts()
     single = sorted(panel.labels[int(c)] for c, n in sizes.items() if n == 1)
