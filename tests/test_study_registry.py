@@ -44,6 +44,13 @@ def write_toml(path: Path, text: str) -> Path:
     return file
 
 
+def sim_study(name: str, treated: str, treatment: str, sample: str) -> str:
+    """The head of a study TOML on the simulated panel."""
+    return (f'[study]\nname = "{name}"\ntreated = {treated}\ntreatment = {treatment}\n'
+            '[study.outcome]\nfile = "panel.csv"\nunits = "units"\n'
+            f"[study.window]\nsample = {sample}\n")
+
+
 ESTIMATORS_TOML = """
 [study.estimators.sdid]
 [study.estimators.callaway_santanna]
@@ -89,17 +96,8 @@ def test_adapters_say_which_designs_they_run():
 
 def test_one_cohort_recovers_the_known_effect(tmp_path):
     simulated_panel(tmp_path, {"U00": 2010, "U01": 2010, "U02": 2010})
-    file = write_toml(tmp_path, """
-[study]
-name = "sim-cohort"
-treated = ["U00", "U01", "U02"]
-treatment = 2010
-[study.outcome]
-file = "panel.csv"
-units = "units"
-[study.window]
-sample = [2000, 2019]
-""" + ESTIMATORS_TOML)
+    file = write_toml(tmp_path, sim_study("sim-cohort", '["U00", "U01", "U02"]', "2010",
+                                          "[2000, 2019]") + ESTIMATORS_TOML)
     res = Study.from_toml(file).run()
     assert res.identified and set(res.estimates) == set(NEW)
     for name, e in res.estimates.items():
@@ -114,17 +112,10 @@ sample = [2000, 2019]
 def test_staggered_cohorts(tmp_path):
     cohorts = {"U00": 2010, "U01": 2010, "U02": 2010, "U03": 2013, "U04": 2013}
     simulated_panel(tmp_path, cohorts)
-    file = write_toml(tmp_path, """
-[study]
-name = "sim-staggered"
-treated = ["U00", "U01", "U02", "U03", "U04"]
-treatment = {U00 = 2010, U01 = 2010, U02 = 2010, U03 = 2013, U04 = 2013}
-[study.outcome]
-file = "panel.csv"
-units = "units"
-[study.window]
-sample = [2000, 2019]
-""" + ESTIMATORS_TOML)
+    file = write_toml(tmp_path, sim_study(
+        "sim-staggered", '["U00", "U01", "U02", "U03", "U04"]',
+        "{U00 = 2010, U01 = 2010, U02 = 2010, U03 = 2013, U04 = 2013}", "[2000, 2019]")
+        + ESTIMATORS_TOML)
     res = Study.from_toml(file).run()
     assert "staggered" in res.not_applicable["sdid"]
     assert res.headline == "callaway_santanna"
@@ -144,16 +135,8 @@ sample = [2000, 2019]
 
 def test_sun_abraham_breakdown_value_reaches_results(tmp_path):
     simulated_panel(tmp_path, {"U00": 2010, "U01": 2010, "U02": 2010})
-    file = write_toml(tmp_path, """
-[study]
-name = "sim-honest"
-treated = ["U00", "U01", "U02"]
-treatment = 2010
-[study.outcome]
-file = "panel.csv"
-units = "units"
-[study.window]
-sample = [2004, 2014]
+    file = write_toml(tmp_path, sim_study("sim-honest", '["U00", "U01", "U02"]', "2010",
+                                          "[2004, 2014]") + """
 [study.estimators.sun_abraham]
 window = [-3, 3]
 [study.robustness]

@@ -198,7 +198,7 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         ctx.tex[f"study_{s.name}"] = tex_table(_EST_HEADER, _estimate_rows(r),
                                                f"{s.title}: estimates", f"study-{s.name}")
         d.extend(_synthetic_control_blocks(r, ctx))
-        for key, e_ in r.estimates.items():
+        for e_ in r.estimates.values():
             rows = e_.extra.get("by_unit") or {}
             if rows:
                 d.table(["treated unit", "first treated period", "average effect", "unit",

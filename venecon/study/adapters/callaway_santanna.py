@@ -13,7 +13,6 @@ relative-magnitudes breakdown value of the effect at event time 0
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from .cohort_panel import (
     event_path,
     panel_estimate,
     pre_trend,
+    without_honest,
 )
 from .registry import register
 
@@ -102,11 +102,6 @@ def run(ctx: Any, opts: CallawayStudyOptions, n_jobs: int = 1, inference: bool =
                           path=path, result=res, extra=extra)
 
 
-def _plain(opts: CallawayStudyOptions) -> CallawayStudyOptions:
-    # the grid's refits report the estimate; the sensitivity analysis is the headline's
-    return dataclasses.replace(opts, honest=False)
-
-
 ADAPTER = register(Adapter(
     name="callaway_santanna",
     label="Callaway-Sant'Anna",
@@ -116,5 +111,5 @@ ADAPTER = register(Adapter(
             "seed": integer(0, 2**32 - 1), "log": boolean, "honest": boolean},
     run=run,
     data=PANEL,
-    plain=_plain,
+    plain=without_honest,
 ))

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["CohortPanel", "cohort_panel", "design_of", "event_path", "pre_trend", "breakdown",
-           "mean_effect", "panel_estimate", "default_window", "FEW_TREATED", "STAGGERED_TWFE"]
+           "mean_effect", "panel_estimate", "default_window", "FEW_TREATED", "STAGGERED_TWFE",
+           "without_honest"]
 
 #: Treated units below which the DiD-family intervals are flagged as optimistic.
 FEW_TREATED = 5
@@ -199,3 +200,10 @@ def default_window(panel: CohortPanel, lo: int = -5, hi: int = 10) -> tuple[int,
     rel = panel.frame["time"] - panel.frame["cohort"]
     rel = rel.dropna()
     return max(lo, int(rel.min())), min(hi, int(rel.max()))
+
+
+def without_honest(opts: Any) -> Any:
+    """Options of a grid refit: the sensitivity analysis belongs to the headline fit."""
+    import dataclasses
+
+    return dataclasses.replace(opts, honest=False)

@@ -10,7 +10,6 @@ and the HonestDiD relative-magnitudes breakdown value at event time 0.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from .cohort_panel import (
     mean_effect,
     panel_estimate,
     pre_trend,
+    without_honest,
 )
 from .registry import register
 
@@ -70,11 +70,6 @@ def run(ctx: Any, opts: PanelEventStudyOptions, n_jobs: int = 1, inference: bool
                           extra=extra)
 
 
-def _plain(opts: PanelEventStudyOptions) -> PanelEventStudyOptions:
-    # the grid's refits report the estimate; the sensitivity analysis is the headline's
-    return dataclasses.replace(opts, honest=False)
-
-
 ADAPTER = register(Adapter(
     name="panel_event_study",
     label="TWFE event study",
@@ -83,5 +78,5 @@ ADAPTER = register(Adapter(
             "honest": boolean},
     run=run,
     data=PANEL,
-    plain=_plain,
+    plain=without_honest,
 ))

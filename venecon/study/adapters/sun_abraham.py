@@ -10,7 +10,6 @@ relative-magnitudes breakdown value at event time 0 (``extra["honest"]``).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from .cohort_panel import (
     event_path,
     panel_estimate,
     pre_trend,
+    without_honest,
 )
 from .registry import register
 
@@ -75,11 +75,6 @@ def run(ctx: Any, opts: SunAbrahamStudyOptions, n_jobs: int = 1, inference: bool
                           caveats=caveats, extra=extra)
 
 
-def _plain(opts: SunAbrahamStudyOptions) -> SunAbrahamStudyOptions:
-    # the grid's refits report the estimate; the sensitivity analysis is the headline's
-    return dataclasses.replace(opts, honest=False)
-
-
 ADAPTER = register(Adapter(
     name="sun_abraham",
     label="Sun-Abraham",
@@ -88,5 +83,5 @@ ADAPTER = register(Adapter(
             "honest": boolean},
     run=run,
     data=PANEL,
-    plain=_plain,
+    plain=without_honest,
 ))
