@@ -19,7 +19,7 @@ class StructuralBreaksOptions:
     """Options of the break dating (:class:`venecon.models.StructuralBreaks`).
 
     ``hac``: break-date intervals and regime standard errors with the
-    prewhitened quadratic-spectral HAC (:class:`venecon.models.hac.QuadraticSpectral`),
+    prewhitened quadratic-spectral HAC (:class:`venecon.models.timeseries.hac.QuadraticSpectral`),
     for autocorrelated monthly output; ``trim`` a fraction of the sample or a
     number of periods. It is never the headline unless the study names it.
     """
