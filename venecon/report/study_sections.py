@@ -16,13 +16,30 @@ from .blocks import Block, Doc, est, num
 from .renderers import tex_table
 from .sections import ReportContext, section
 
-__all__ = ["headline_sentence", "cross_country_rows", "forest_rows"]
+__all__ = ["headline_sentence", "sensitivity_text", "cross_country_rows", "forest_rows"]
 
 
 def _interval(e: Any) -> str:
     if e.lower is None or e.upper is None:
         return "no interval"
     return f"{100 * (1 - e.alpha):g}% interval"
+
+
+def sensitivity_text(e: Any) -> str:
+    """An event-study estimate's pre-trend test and HonestDiD breakdown value ("" if none)."""
+    parts = []
+    pre = e.extra.get("pretrend_test") or {}
+    if "pvalue" in pre:
+        parts.append(f"pre-trend test p-value {pre['pvalue']:.3g} ({pre['df']} leads)")
+    honest = e.extra.get("honest") or {}
+    if "relative_magnitudes" in honest:
+        b = honest["relative_magnitudes"]
+        parts.append("HonestDiD breakdown value " + ("beyond the search range" if b is None
+                                                       else f"Mbar = {b:.3g}")
+                     + " (relative magnitudes, effect at event time 0)")
+    elif "not_run" in honest:
+        parts.append(f"no HonestDiD breakdown value ({honest['not_run']})")
+    return "; ".join(parts)
 
 
 def headline_sentence(r: Any) -> str:
@@ -44,6 +61,8 @@ def headline_sentence(r: Any) -> str:
         text += f", {percent(e.share_of_counterfactual)} of the counterfactual"
     if e.placebo_pvalue is not None:
         text += f", placebo p-value {e.placebo_pvalue:.3f}"
+    if sensitivity_text(e):
+        text += f"; {sensitivity_text(e)}"
     text += "."
     rob = r.robustness
     if rob is not None and rob.n_specifications:
@@ -106,7 +125,8 @@ def _estimate_rows(r: Any) -> list[list[str]]:
     rows = []
     for key, e in r.estimates.items():
         rows.append([
-            e.label + (" (headline)" if key == r.headline else ""),
+            e.label + (" (headline)" if key == r.headline else "")
+            + (f" [{sensitivity_text(e)}]" if sensitivity_text(e) else ""),
             f"{e.window[0]}..{e.window[1]}",
             est(e.average_effect, e.lower, e.upper),
             e.unit,
@@ -141,8 +161,8 @@ def path_figure_args(r: Any, e: Any) -> dict[str, Any]:
     s = r.study
     design = s.design
     return {
-        "est": e, "treated": s.treated, "treatment": design.treatment_date,
-        "pre": design.pre, "title": f"{s.title} [{s.treated}]",
+        "est": e, "treated": s.treated_label, "treatment": design.treatment_date,
+        "pre": design.pre, "title": f"{s.title} [{s.treated_label}]",
         "treatment_label": s.treatment.label or "treatment",
         "other_events": tuple(design.other_events), "source": figure_source(r),
     }
@@ -178,6 +198,17 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         ctx.tex[f"study_{s.name}"] = tex_table(_EST_HEADER, _estimate_rows(r),
                                                f"{s.title}: estimates", f"study-{s.name}")
         d.extend(_synthetic_control_blocks(r, ctx))
+        for e_ in r.estimates.values():
+            rows = e_.extra.get("by_unit") or {}
+            if rows:
+                d.table(["treated unit", "first treated period", "average effect", "unit",
+                         "placebo p", "pre-RMSPE"],
+                        [[u, x.get("treatment_period", "–"),
+                          x["not_run"] if "not_run" in x else num(x["average_effect"]), e_.unit,
+                          "–" if x.get("placebo_pvalue") is None else f"{x['placebo_pvalue']:.3f}",
+                          "–" if x.get("pre_rmspe") is None else num(x["pre_rmspe"])]
+                         for u, x in sorted(rows.items())],
+                        f"{e_.label}: one row per treated unit")
         if r.not_applicable:
             d.p("Not run: " + "; ".join(f"{k} ({v})" for k, v in sorted(r.not_applicable.items()))
                 + ".")
@@ -337,7 +368,7 @@ def cross_country_rows(studies: Sequence[Any]) -> list[dict[str, Any]]:
     rows = []
     for r in studies:
         row: dict[str, Any] = {"study": r.study.name, "title": r.study.title,
-                               "treated": r.study.treated, "identified": bool(r.identified),
+                               "treated": r.study.treated_label, "identified": bool(r.identified),
                                "verdict": r.verdict}
         e = None
         if r.identified:
@@ -356,7 +387,7 @@ def cross_country_rows(studies: Sequence[Any]) -> list[dict[str, Any]]:
 @section("cross_country", order=70)
 def cross_country(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
     """Every episode estimated the same way, side by side, with its verdict; why where not run."""
-    if len({r.study.treated for r in studies}) < 2:
+    if len({r.study.treated_label for r in studies}) < 2:
         return []
     d = Doc()
     d.h(2, "Across countries: every episode estimated the same way")
