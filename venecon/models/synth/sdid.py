@@ -41,7 +41,6 @@ Review* 111(12), 4088-4118.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import InsufficientDataError, ModelSpecificationError, UnbalancedPanelError
@@ -49,6 +48,17 @@ from ...limits import check_bound
 from ..core.checks import check_alpha
 from ..core.results import BARRELS_PER_UNIT_DAY, PathResults, build_provenance, jsonable
 from ..did.panel import panel_frame
+from .sdid_solver import (
+    Problem,
+    SDIDOptions,
+    bootstrap_draws,
+    estimate,
+    jackknife_draws,
+    make_problem,
+    placebo_draws,
+    replicate_se,
+    stack,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,370 +70,11 @@ METHODS = ("sdid", "sc", "did")
 SE_METHODS = ("placebo", "jackknife", "bootstrap", "none")
 
 
-# --------------------------------------------------------------------------- options
-
-
-@dataclass(frozen=True)
-class SDIDOptions:
-    """Tuning of the weight solver (defaults are those of R ``synthdid``).
-
-    Attributes
-    ----------
-    eta_omega : float or None
-        ``zeta_omega = eta_omega * sigma``; ``None`` uses ``(N1 T1)^(1/4)`` for
-        SDID and ``1e-6`` for SC.
-    eta_lambda : float
-        ``zeta_lambda = eta_lambda * sigma`` (time weights).
-    min_decrease : float or None
-        Stop when the objective falls by less than ``min_decrease^2``;
-        ``None`` uses ``1e-5 * sigma``.
-    max_iter : int
-        Iterations of the second (post-sparsify) Frank-Wolfe round.
-    max_iter_pre_sparsify : int
-        Iterations of the first round.
-    sparsify : bool
-        Zero weights at or below a quarter of the largest and re-solve from there.
-    """
-
-    eta_omega: float | None = None
-    eta_lambda: float = 1e-6
-    min_decrease: float | None = None
-    max_iter: int = 10_000
-    max_iter_pre_sparsify: int = 100
-    sparsify: bool = True
-
-    def __post_init__(self) -> None:
-        for name in ("max_iter", "max_iter_pre_sparsify"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ModelSpecificationError(
-                    f"SDIDOptions: {name} must be a positive int, got {value!r}"
-                )
-        for name in ("eta_omega", "eta_lambda", "min_decrease"):
-            value = getattr(self, name)
-            if value is not None and not (float(value) >= 0):
-                raise ModelSpecificationError(f"SDIDOptions: {name} must be >= 0, got {value!r}")
-
-
-@dataclass(frozen=True)
-class _Problem:
-    """One estimation problem: rows of Y are controls then treated; columns pre then post."""
-
-    method: str
-    zeta_omega: float
-    zeta_lambda: float
-    min_decrease: float
-    max_iter: int
-    max_iter_pre: int
-    sparsify: bool
-
-    @property
-    def update_omega(self) -> bool:
-        return self.method != "did"
-
-    @property
-    def update_lambda(self) -> bool:
-        return self.method == "sdid"
-
-    @property
-    def intercept_omega(self) -> bool:
-        return self.method != "sc"
-
-
-# --------------------------------------------------------------------------- solver
-#
-# The solver works on a batch of B independent problems at once (the placebo and
-# bootstrap replications), because Frank-Wolfe needs thousands of cheap iterations and
-# Python's per-iteration overhead would otherwise dominate. Problems of different size
-# (bootstrap draws) are padded: padded rows are zero and padded columns are never chosen.
-
-
-def _fw(
-    A: np.ndarray,
-    b: np.ndarray,
-    rows: np.ndarray,
-    cols: np.ndarray,
-    zeta: float,
-    intercept: bool,
-    init: np.ndarray | None,
-    min_decrease: float,
-    max_iter: int,
-) -> np.ndarray:
-    """Frank-Wolfe with exact line search for ``||A x - b||^2 / n + zeta^2 ||x||^2`` on the simplex.
-
-    ``A`` is (B, n, k), ``b`` (B, n); ``rows`` (B,) the number of real rows of
-    each problem (the rest are zero padding) and ``cols`` (B, k) a mask of its
-    real columns. With ``intercept`` each real column and ``b`` are demeaned
-    over the real rows first. Iterates from ``init`` (default uniform) and stops
-    a problem once an iteration (from the second on) lowers the objective by
-    ``min_decrease^2`` or less, or after ``max_iter`` iterations, as R
-    ``synthdid``'s ``sc.weight.fw`` does.
-    """
-    import numpy as np
-
-    B, n, k = A.shape
-    real = np.arange(n)[None, :] < rows[:, None]
-    if intercept:
-        A = A - (A.sum(axis=1) / rows[:, None])[:, None, :]
-        b = b - (b.sum(axis=1) / rows)[:, None]
-        A = np.where(real[:, :, None], A, 0.0)
-        b = np.where(real, b, 0.0)
-    if init is None:
-        x = cols / cols.sum(axis=1, keepdims=True)
-    else:
-        x = np.where(cols, init, 0.0).astype("float64")
-    z2 = zeta * zeta
-    eta = rows * z2
-    G = np.einsum("bni,bnj->bij", A, A)
-    diag = np.einsum("bii->bi", G)
-    # blocked (padded) columns get a huge gradient so argmin never picks them
-    c = np.einsum("bni,bn->bi", A, b) - np.where(cols, 0.0, 1e300)
-    g = np.einsum("bij,bj->bi", G, x)  # A'A x, updated along the iterations
-    threshold = min_decrease * min_decrease * rows
-    if B == 1:  # the main fit: same iteration on 1-d arrays, several times faster
-        return _iterate_one(
-            G[0], diag[0], c[0], x[0], g[0], float(eta[0]), float(threshold[0]), max_iter
-        )[None, :]
-    active = np.ones(B, dtype=bool)
-    idx = np.arange(B)
-    for t in range(max_iter):
-        half_grad = g - c + eta[:, None] * x
-        i = np.argmin(half_grad, axis=1)  # first minimiser, as R's which.min
-        # direction d = e_i - x: slope half_grad.d, curvature ||A d||^2 + eta ||d||^2
-        xi = x[idx, i]
-        slope = half_grad[idx, i] - (half_grad * x).sum(axis=1)
-        curv = (
-            diag[idx, i]
-            - 2.0 * g[idx, i]
-            + (x * g).sum(axis=1)
-            + eta * (1.0 - 2.0 * xi + (x * x).sum(axis=1))
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.clip(-slope / curv, 0.0, 1.0)
-        # x already at the vertex (d = 0, 0/0), or a finished problem: no move
-        step = np.where(active & (curv > 0) & np.isfinite(step), step, 0.0)
-        s = step[:, None]
-        x = (1.0 - s) * x
-        x[idx, i] += step
-        g = (1.0 - s) * g + s * G[idx, i, :]
-        # exact decrease of ||Ax - b||^2 + eta ||x||^2 along the step (R compares the
-        # objective / n before and after; same quantity, scaled by n)
-        decrease = -(2.0 * step * slope + step * step * curv)
-        if t >= 1:
-            active &= decrease > threshold
-            if not active.any():
-                break
-    return x
-
-
-def _iterate_one(
-    G: np.ndarray,
-    diag: np.ndarray,
-    c: np.ndarray,
-    x: np.ndarray,
-    g: np.ndarray,
-    eta: float,
-    threshold: float,
-    max_iter: int,
-) -> np.ndarray:
-    """The iteration of :func:`_fw` for a single problem (1-d arrays, Python scalars)."""
-    for t in range(max_iter):
-        half_grad = g - c + eta * x
-        i = int(half_grad.argmin())
-        xi = float(x[i])
-        slope = float(half_grad[i]) - float(half_grad @ x)
-        curv = (
-            float(diag[i])
-            - 2.0 * float(g[i])
-            + float(x @ g)
-            + eta * (1.0 - 2.0 * xi + float(x @ x))
-        )
-        if not curv > 0:  # x already at the vertex: no move
-            step = 0.0
-        else:
-            step = min(1.0, max(0.0, -slope / curv))
-        x = (1.0 - step) * x
-        x[i] += step
-        g = (1.0 - step) * g + step * G[i]
-        if t >= 1 and -(2.0 * step * slope + step * step * curv) <= threshold:
-            break
-    return x
-
-
-def _sparsify(v: np.ndarray) -> np.ndarray:
-    """Zero weights at or below a quarter of each row's largest and renormalise (R ``synthdid``)."""
-    import numpy as np
-
-    v = np.where(v <= v.max(axis=1, keepdims=True) / 4, 0.0, v)
-    return v / v.sum(axis=1, keepdims=True)
-
-
-def _sum_normalize(x: np.ndarray) -> np.ndarray:
-    import numpy as np
-
-    s = x.sum()
-    return x / s if s != 0 else np.full(len(x), 1.0 / len(x))
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """B problems: ``Y`` (B, N, T), controls first; ``n0`` (B,) controls; ``n`` (B,) real rows."""
-
-    Y: np.ndarray
-    n0: np.ndarray
-    n: np.ndarray
-    t0: int
-
-    @property
-    def masks(self) -> tuple[np.ndarray, np.ndarray]:
-        import numpy as np
-
-        rows = np.arange(self.Y.shape[1])[None, :]
-        control = rows < self.n0[:, None]
-        treated = (rows >= self.n0[:, None]) & (rows < self.n[:, None])
-        return control, treated
-
-
-def _batch(Ys: list[np.ndarray], n0s: list[int], t0: int) -> _Batch:
-    """Stack problems of different sizes: controls at the top, treated next, zeros below."""
-    import numpy as np
-
-    width = max(len(Y) for Y in Ys)
-    out = np.zeros((len(Ys), width, Ys[0].shape[1]))
-    for j, Y in enumerate(Ys):
-        out[j, : len(Y)] = Y
-    return _Batch(out, np.asarray(n0s), np.asarray([len(Y) for Y in Ys]), t0)
-
-
-def _weights(
-    bt: _Batch, p: _Problem, omega: np.ndarray | None, lam: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Unit (B, N) and time (B, T0) weights; ``omega``/``lam`` initialise (or fix) them."""
-    import numpy as np
-
-    Y, t0 = bt.Y, bt.t0
-    B, N, _ = Y.shape
-    control, treated = bt.masks
-    n1 = bt.n - bt.n0
-    if lam is None and not p.update_lambda:
-        lam = np.zeros((B, t0)) if p.method == "sc" else np.full((B, t0), 1.0 / t0)
-    if omega is None and not p.update_omega:
-        omega = control / bt.n0[:, None]
-    # the "collapsed" problem: post periods averaged, treated units averaged
-    post_mean = Y[:, :, t0:].mean(axis=2)
-    tr_pre = np.einsum("bn,bnt->bt", treated, Y[:, :, :t0]) / n1[:, None]
-    ones_t = np.ones((B, t0), dtype=bool)
-
-    def solve(A, b, rows, cols, zeta, intercept, init):
-        first = _fw(
-            A,
-            b,
-            rows,
-            cols,
-            zeta,
-            intercept,
-            init,
-            p.min_decrease,
-            p.max_iter_pre if p.sparsify else p.max_iter,
-        )
-        if not p.sparsify:
-            return first
-        return _fw(A, b, rows, cols, zeta, intercept, _sparsify(first), p.min_decrease, p.max_iter)
-
-    if p.update_lambda:
-        # rows: control units; columns: pre-periods; target: each control's post mean
-        A = np.where(control[:, :, None], Y[:, :, :t0], 0.0)
-        b = np.where(control, post_mean, 0.0)
-        lam = solve(A, b, bt.n0.astype("float64"), ones_t, p.zeta_lambda, True, lam)
-    if p.update_omega:
-        # rows: pre-periods; columns: control units; target: the treated mean
-        A = np.where(control[:, None, :], Y[:, :, :t0].transpose(0, 2, 1), 0.0)
-        init = None if omega is None else np.where(control, omega, 0.0)
-        omega = solve(
-            A, tr_pre, np.full(B, float(t0)), control, p.zeta_omega, p.intercept_omega, init
-        )
-    return omega, lam
-
-
-def _curves(bt: _Batch, omega: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Per-period gap ``treated mean - omega' controls`` less its lambda-weighted pre level."""
-    import numpy as np
-
-    control, treated = bt.masks
-    w = treated / (bt.n - bt.n0)[:, None] - np.where(control, omega, 0.0)
-    gap = np.einsum("bn,bnt->bt", w, bt.Y)
-    return gap - np.einsum("bt,bt->b", gap[:, : bt.t0], lam)[:, None]
-
-
-def _estimate(
-    bt: _Batch, p: _Problem, omega: np.ndarray | None = None, lam: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(full gap paths (B, T), omega (B, N), lambda (B, T0)); the ATT is the post-period mean."""
-    omega, lam = _weights(bt, p, omega, lam)
-    return _curves(bt, omega, lam), omega, lam
-
-
-# --------------------------------------------------------------------------- variance
-
-
-def _placebo(Y, n0, t0, p, omega, lam, reps, rng):
-    """Algorithm 4: the last N1 of a random permutation of the controls play the treated."""
-    import numpy as np
-
-    n1 = Y.shape[0] - n0
-    m = n0 - n1
-    perms = [rng.permutation(n0) for _ in range(reps)]
-    bt = _batch([Y[perm] for perm in perms], [m] * reps, t0)
-    init = np.zeros((reps, n0))
-    for j, perm in enumerate(perms):
-        init[j, :m] = _sum_normalize(omega[perm[:m]])
-    curves, _, _ = _estimate(bt, p, init, np.tile(lam, (reps, 1)))
-    return curves[:, t0:]
-
-
-def _jackknife(Y, n0, t0, omega, lam):
-    """Algorithm 3: leave one unit out, weights fixed (the controls' omega renormalised)."""
-    import numpy as np
-
-    n = Y.shape[0]
-    out = np.empty((n, Y.shape[1] - t0))
-    for i in range(n):
-        keep = np.delete(np.arange(n), i)
-        k0 = n0 - int(i < n0)
-        w = np.zeros(n - 1)
-        w[:k0] = omega[keep[:k0]] / omega[keep[:k0]].sum()
-        bt = _batch([Y[keep]], [k0], t0)
-        out[i] = _curves(bt, w[None, :], lam[None, :])[0, t0:]
-    return out
-
-
-def _bootstrap(Y, n0, t0, p, omega, lam, reps, rng):
-    """Algorithm 2: resample units with replacement; redraw samples lacking either group."""
-    import numpy as np
-
-    n = Y.shape[0]
-    draws = []
-    while len(draws) < reps:
-        ind = np.sort(rng.integers(0, n, size=n))
-        k0 = int((ind < n0).sum())
-        if 0 < k0 < n:
-            draws.append((ind, k0))
-    bt = _batch([Y[ind] for ind, _ in draws], [k0 for _, k0 in draws], t0)
-    init = np.zeros((reps, n))
-    for j, (ind, k0) in enumerate(draws):
-        init[j, :k0] = _sum_normalize(omega[ind[:k0]])
-    curves, _, _ = _estimate(bt, p, init, np.tile(lam, (reps, 1)))
-    return curves[:, t0:]
-
-
-def _se(draws: np.ndarray, kind: str) -> np.ndarray:
-    """Standard error of each column of the replicate matrix (R ``synthdid``'s scaling)."""
-    import numpy as np
-
-    m = draws.shape[0]
-    if kind == "jackknife":
-        return np.sqrt((m - 1) / m * ((draws - draws.mean(axis=0)) ** 2).sum(axis=0))
-    return np.sqrt((m - 1) / m) * draws.std(axis=0, ddof=1)
+# The solver and the replications live in sdid_solver; the names below keep their
+# historical spelling inside this module.
+_batch = stack
+_estimate = estimate
+_se = replicate_se
 
 
 # --------------------------------------------------------------------------- results
@@ -794,29 +445,8 @@ class SyntheticDiD:
     def _is_dates(labels: list) -> bool:
         return not isinstance(labels[0], int)
 
-    def _problem(self) -> tuple[_Problem, float]:
-        import numpy as np
-
-        Y, n0, t0 = self._Y, self._n0, self._t0
-        n1, t1 = Y.shape[0] - n0, Y.shape[1] - t0
-        sigma = float(np.diff(Y[:n0, :t0], axis=1).std(ddof=1))
-        o = self.options
-        eta_omega = (
-            o.eta_omega
-            if o.eta_omega is not None
-            else (1e-6 if self.method == "sc" else (n1 * t1) ** 0.25)
-        )
-        min_dec = o.min_decrease if o.min_decrease is not None else 1e-5 * sigma
-        p = _Problem(
-            self.method,
-            eta_omega * sigma,
-            o.eta_lambda * sigma,
-            min_dec,
-            o.max_iter,
-            o.max_iter_pre_sparsify,
-            o.sparsify,
-        )
-        return p, sigma
+    def _problem(self) -> tuple[Problem, float]:
+        return make_problem(self._Y, self._n0, self._t0, self.method, self.options)
 
     def _options(self) -> dict[str, Any]:
         return {
@@ -846,9 +476,9 @@ class SyntheticDiD:
         att = float(gaps[t0:].mean())
         rng = np.random.default_rng(self.seed)
         if self.se == "placebo":
-            draws = _placebo(Y, n0, t0, p, omega, lam, self.replications, rng)
+            draws = placebo_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
         elif self.se == "bootstrap":
-            draws = _bootstrap(Y, n0, t0, p, omega, lam, self.replications, rng)
+            draws = bootstrap_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
         elif self.se == "jackknife":
             if (omega > 0).sum() == 1 and self.method != "did":
                 raise InsufficientDataError(
@@ -856,7 +486,7 @@ class SyntheticDiD:
                     "carries "
                     "all the weight; use se='placebo' or se='bootstrap'"
                 )
-            draws = _jackknife(Y, n0, t0, omega, lam)
+            draws = jackknife_draws(Y, n0, t0, omega, lam)
         else:
             draws = None
         kind = self.se
