@@ -41,6 +41,7 @@ Review* 111(12), 4088-4118.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import InsufficientDataError, ModelSpecificationError, UnbalancedPanelError
@@ -58,6 +59,14 @@ from .sdid_solver import (
     placebo_draws,
     replicate_se,
     stack,
+)
+from .sdid_staggered import (
+    aggregate_weights,
+    bootstrap_staggered,
+    fit_cohorts,
+    jackknife_staggered,
+    period_effects,
+    placebo_staggered,
 )
 
 if TYPE_CHECKING:
@@ -102,8 +111,14 @@ class SyntheticDiDResults(PathResults):
         replications: pd.DataFrame | None,
         se_method: str,
         method: str,
+        cohorts: pd.DataFrame | None = None,
+        cohort_unit_weights: pd.DataFrame | None = None,
         **kwargs: Any,
     ) -> None:
+        self._cohorts = None if cohorts is None else cohorts.copy()
+        self._cohort_unit_weights = (
+            None if cohort_unit_weights is None else cohort_unit_weights.copy()
+        )
         self._unit_weights = unit_weights.copy()
         self._time_weights = time_weights.copy()
         self._gaps = gaps.copy()
@@ -126,6 +141,23 @@ class SyntheticDiDResults(PathResults):
     def gaps(self) -> pd.Series:
         """Treated mean minus the counterfactual in every period (pre-period gaps show the fit)."""
         return self._gaps.copy()
+
+    @property
+    def cohorts(self) -> pd.DataFrame | None:
+        """Staggered adoption: one row per adoption cohort, None for one adoption date.
+
+        Columns ``att`` (the cohort's SDID estimate against the never-treated
+        units), ``std_error`` (from the same replications as the aggregate),
+        ``weight`` (its share of treated unit-periods, the weight in
+        ``params["att"]``), ``n_treated``, ``n_control``, ``pre_periods``,
+        ``post_periods``, ``noise_level`` and ``zeta_omega``.
+        """
+        return None if self._cohorts is None else self._cohorts.copy()
+
+    @property
+    def cohort_unit_weights(self) -> pd.DataFrame | None:
+        """Staggered adoption: each cohort's control weights ``omega`` (controls x cohorts)."""
+        return None if self._cohort_unit_weights is None else self._cohort_unit_weights.copy()
 
     @property
     def method(self) -> str:
@@ -182,6 +214,8 @@ class SyntheticDiDResults(PathResults):
         tables = super()._summary_tables(alpha)
         w = self._unit_weights[self._unit_weights > 5e-4].sort_values(ascending=False)
         lam = self._time_weights[self._time_weights > 5e-4]
+        if self._cohorts is not None:
+            tables.append(("Adoption cohorts", self._cohorts))
         tables.append(("Unit weights (> 0.0005)", w.to_frame("omega")))
         if len(lam):
             tables.append(("Time weights (> 0.0005)", lam.to_frame("lambda")))
@@ -192,6 +226,8 @@ class SyntheticDiDResults(PathResults):
         out["method"] = self._method
         out["unit_weights"] = jsonable(self._unit_weights)
         out["time_weights"] = jsonable(self._time_weights)
+        if self._cohorts is not None:
+            out["cohorts"] = jsonable(self._cohorts.reset_index())
         return out
 
 
@@ -346,64 +382,24 @@ class SyntheticDiD:
                 "or drop those units"
             )
         units = list(wide.index)
-        if column:
-            d = pd.to_numeric(frame[extra[0]], errors="coerce")
-            if not d.isin([0, 1]).all():
-                raise ModelSpecificationError(
-                    f"{name}: treatment column {treated!r} must hold 0 or 1"
+        adopt = self._adoption_positions(frame, treated, treatment_time, column, units, labels)
+        tr_units = [u for u in units if u in adopt]
+        for t0 in sorted(set(adopt.values())):
+            if t0 < 2:
+                who = [str(u) for u in tr_units if adopt[u] == t0]
+                raise InsufficientDataError(
+                    f"{name}: treatment starts in {labels[t0]} (unit(s) {', '.join(who[:5])}), "
+                    f"leaving {t0} pre-treatment period(s); SDID needs at least two (the noise "
+                    "level uses first differences before treatment). Drop those units or extend "
+                    "the panel backwards"
                 )
-            W = frame.assign(_d=d).pivot(index=self.unit, columns=self.time, values="_d").to_numpy()
-            ever = W.any(axis=1)
-            if not ever.any():
-                raise ModelSpecificationError(
-                    f"{name}: treatment column {treated!r} is 0 everywhere"
-                )
-            first = {int(np.argmax(row)) for row in W[ever]}
-            if len(first) > 1:
-                raise ModelSpecificationError(
-                    f"{name}: treated units adopt at different periods "
-                    f"({', '.join(str(labels[i]) for i in sorted(first))}); SDID here needs one "
-                    "adoption date. Fit each adoption cohort separately"
-                )
-            t0 = first.pop()
-            if not (W[ever][:, t0:] == 1).all():
-                raise ModelSpecificationError(
-                    f"{name}: treatment in {treated!r} switches off after adoption for some unit; "
-                    "SDID needs treatment to stay on"
-                )
-            tr_units = [u for u, e in zip(units, ever, strict=True) if e]
-            if treatment_time is not None and self._position(treatment_time, labels) != t0:
-                raise ModelSpecificationError(
-                    f"{name}: treatment_time {treatment_time!r} disagrees with column {treated!r}, "
-                    f"which starts in {labels[t0]}"
-                )
-        else:
-            tr_units = (
-                list(treated)
-                if isinstance(treated, list | tuple | set | pd.Index | np.ndarray)
-                else [treated]
-            )
-            unknown = [u for u in tr_units if u not in set(units)]
-            if unknown:
-                raise ModelSpecificationError(
-                    f"{name}: treated unit(s) {unknown} not in {self.unit!r} "
-                    f"(e.g. {', '.join(map(str, units[:6]))}); "
-                    "or pass the name of a 0/1 treatment column"
-                )
-            if treatment_time is None:
-                raise ModelSpecificationError(
-                    f"{name}: treatment_time is required when treated names units"
-                )
-            t0 = self._position(treatment_time, labels)
-        if t0 < 2:
-            raise InsufficientDataError(
-                f"{name}: treatment starts in {labels[t0]}, leaving {t0} pre-treatment period(s); "
-                "SDID needs at least two (the noise level uses first differences before treatment)"
-            )
-        controls = [u for u in units if u not in set(tr_units)]
+        staggered = len(set(adopt.values())) > 1
+        controls = [u for u in units if u not in adopt]
         if len(controls) < 2:
             raise InsufficientDataError(
-                f"{name}: {len(controls)} control unit(s); at least two are needed"
+                f"{name}: {len(controls)} never-treated control unit(s); at least two are "
+                "needed" + (" (staggered SDID compares each cohort with the never-treated "
+                            "units only)" if staggered else "")
             )
         if self.se == "placebo" and len(controls) <= len(tr_units):
             raise InsufficientDataError(
@@ -415,14 +411,97 @@ class SyntheticDiD:
                 f"{name}: se={self.se!r} needs at least two treated units (one is treated here); "
                 "the paper's placebo method (se='placebo') works with one"
             )
-        order = controls + [u for u in units if u in set(tr_units)]
+        # treated rows by adoption date, then in the panel's unit order
+        tr_units = sorted(tr_units, key=lambda u: adopt[u])
+        order = controls + tr_units
         self._Y = wide.loc[order].to_numpy(dtype="float64")
+        self._adoption = np.array([adopt[u] for u in tr_units], dtype=int)
+        t0 = int(self._adoption.min())
+        self._staggered = staggered
         self._n0, self._t0 = len(controls), t0
-        self._controls, self._treated_units = controls, order[len(controls) :]
+        self._controls, self._treated_units = controls, tr_units
         self._labels = labels
         self._dates = dates
         self.treatment_time = labels[t0]
         self._provenance = provenance
+
+    def _adoption_positions(
+        self,
+        frame: pd.DataFrame,
+        treated: Any,
+        treatment_time: Any,
+        column: bool,
+        units: list,
+        labels: list,
+    ) -> dict[Any, int]:
+        """Each treated unit's first treated period, as a column position."""
+        import numpy as np
+        import pandas as pd
+
+        name = "SyntheticDiD"
+        if column:
+            d = pd.to_numeric(frame[treated], errors="coerce")
+            if not d.isin([0, 1]).all():
+                raise ModelSpecificationError(
+                    f"{name}: treatment column {treated!r} must hold 0 or 1"
+                )
+            W = frame.assign(_d=d).pivot(index=self.unit, columns=self.time, values="_d").to_numpy()
+            ever = W.any(axis=1)
+            if not ever.any():
+                raise ModelSpecificationError(
+                    f"{name}: treatment column {treated!r} is 0 everywhere"
+                )
+            adopt = {}
+            for u, row, e in zip(units, W, ever, strict=True):
+                if not e:
+                    continue
+                first = int(np.argmax(row))
+                if not (row[first:] == 1).all():
+                    raise ModelSpecificationError(
+                        f"{name}: treatment in {treated!r} switches off after adoption for unit "
+                        f"{u!r}; SDID needs treatment to stay on"
+                    )
+                adopt[u] = first
+            if treatment_time is not None:
+                t0 = self._position(treatment_time, labels)
+                if set(adopt.values()) != {t0}:
+                    starts = sorted(set(adopt.values()))
+                    raise ModelSpecificationError(
+                        f"{name}: treatment_time {treatment_time!r} disagrees with column "
+                        f"{treated!r}, which starts in "
+                        f"{', '.join(str(labels[i]) for i in starts)}"
+                    )
+            return adopt
+        if isinstance(treated, dict):
+            if treatment_time is not None:
+                raise ModelSpecificationError(
+                    f"{name}: treated={{unit: date}} carries each unit's adoption date; "
+                    "drop treatment_time"
+                )
+            if not treated:
+                raise ModelSpecificationError(f"{name}: treated is an empty dict")
+            pairs = list(treated.items())
+        else:
+            tr_units = (
+                list(treated)
+                if isinstance(treated, list | tuple | set | pd.Index | np.ndarray)
+                else [treated]
+            )
+            if treatment_time is None:
+                raise ModelSpecificationError(
+                    f"{name}: treatment_time is required when treated names units "
+                    "(or pass treated={unit: adoption date, ...})"
+                )
+            pairs = [(u, treatment_time) for u in tr_units]
+        known = set(units)
+        unknown = [u for u, _ in pairs if u not in known]
+        if unknown:
+            raise ModelSpecificationError(
+                f"{name}: treated unit(s) {unknown} not in {self.unit!r} "
+                f"(e.g. {', '.join(map(str, units[:6]))}); "
+                "or pass the name of a 0/1 treatment column"
+            )
+        return {u: self._position(when, labels) for u, when in pairs}
 
     def _position(self, value: Any, labels: list) -> int:
         import pandas as pd
@@ -455,6 +534,16 @@ class SyntheticDiD:
             "time": self.time,
             "treated": [jsonable(u) for u in self._treated_units],
             "treatment_time": jsonable(self.treatment_time),
+            **(
+                {
+                    "adoption": {
+                        str(u): jsonable(self._labels[t])
+                        for u, t in zip(self._treated_units, self._adoption, strict=True)
+                    }
+                }
+                if self._staggered
+                else {}
+            ),
             "method": self.method,
             "se": self.se,
             "replications": self.replications,
@@ -465,15 +554,15 @@ class SyntheticDiD:
     # --- fit -------------------------------------------------------------------------------
     def fit(self) -> SyntheticDiDResults:
         """Estimate the weights, the ATT and its standard error."""
+        return self._package(self._fit_staggered() if self._staggered else self._fit_single())
+
+    def _fit_single(self) -> _Fit:
         import numpy as np
-        import pandas as pd
-        from scipy import stats
 
         Y, n0, t0 = self._Y, self._n0, self._t0
         p, sigma = self._problem()
         paths, omega_b, lam_b = _estimate(_batch([Y], [n0], t0), p)
         gaps, omega, lam = paths[0], omega_b[0, :n0], lam_b[0]
-        att = float(gaps[t0:].mean())
         rng = np.random.default_rng(self.seed)
         if self.se == "placebo":
             draws = placebo_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
@@ -483,29 +572,162 @@ class SyntheticDiD:
             if (omega > 0).sum() == 1 and self.method != "did":
                 raise InsufficientDataError(
                     "SyntheticDiD: the fixed-weight jackknife is undefined when one control "
-                    "carries "
-                    "all the weight; use se='placebo' or se='bootstrap'"
+                    "carries all the weight; use se='placebo' or se='bootstrap'"
                 )
             draws = jackknife_draws(Y, n0, t0, omega, lam)
         else:
             draws = None
+        n1 = Y.shape[0] - n0
+        return _Fit(
+            att=float(gaps[t0:].mean()),
+            gaps=gaps,
+            actual=Y[n0:].mean(axis=0),
+            omega=omega,
+            lam=lam,
+            draws_att=None if draws is None else draws.mean(axis=1),
+            draws_path=draws,
+            notes=[
+                f"Noise level sigma = {sigma:.6g} (sd of first differences of control outcomes "
+                f"before treatment); zeta_omega = {p.zeta_omega:.6g}, "
+                f"zeta_lambda = {p.zeta_lambda:.3g}."
+            ],
+            statistics={
+                "noise_level": sigma,
+                "zeta_omega": p.zeta_omega,
+                "zeta_lambda": p.zeta_lambda,
+                "n_control": n0,
+                "n_treated": n1,
+                "pre_periods": t0,
+                "post_periods": int(Y.shape[1] - t0),
+            },
+            header=[
+                ("Treatment", str(self.treatment_time)),
+                ("N0 / N1 / T0 / T1", f"{n0} / {n1} / {t0} / {Y.shape[1] - t0}"),
+            ],
+        )
+
+    def _fit_staggered(self) -> _Fit:
+        import numpy as np
+        import pandas as pd
+
+        Y, n0, adoption = self._Y, self._n0, self._adoption
+        T = Y.shape[1]
+        fits = fit_cohorts(Y, n0, adoption, self.method, self.options)
+        t0s = np.array([f.t0 for f in fits])
+        sizes = np.array([f.n_treated for f in fits])
+        post = T - t0s
+        w = aggregate_weights(sizes, post)
+        att = float(w @ np.array([f.att for f in fits]))
+        gaps_k = np.stack([f.gaps for f in fits])
+        first = int(t0s.min())
+        effect = period_effects(gaps_k, sizes, t0s)
+        # before the first adoption: the size-weighted pre-period fit of all cohorts
+        pre_fit = sizes @ gaps_k / sizes.sum()
+        gaps = np.where(np.arange(T) >= first, effect, pre_fit)
+        on = np.arange(T)[None, :] >= np.concatenate([np.full(n0, T), adoption])[:, None]
+        treated_now = on[n0:]
+        with np.errstate(invalid="ignore"):
+            actual = np.where(
+                np.arange(T) >= first,
+                (Y[n0:] * treated_now).sum(axis=0) / treated_now.sum(axis=0),
+                Y[n0:].mean(axis=0),
+            )
+        rng = np.random.default_rng(self.seed)
+        if self.se == "placebo":
+            draws = placebo_staggered(Y, n0, adoption, self.method, self.options,
+                                      self.replications, rng)
+        elif self.se == "bootstrap":
+            draws = bootstrap_staggered(Y, n0, adoption, self.method, self.options,
+                                        self.replications, rng)
+        elif self.se == "jackknife":
+            draws = jackknife_staggered(Y, n0, adoption, fits)
+        else:
+            draws = None
+        omega = w @ np.stack([f.omega for f in fits])
+        lam = np.zeros(int(t0s.max()))
+        for wk, f in zip(w, fits, strict=True):
+            lam[: f.t0] += wk * f.lam
+        labels = self._labels
+        cohort_se = (
+            np.full(len(fits), np.nan)
+            if draws is None
+            else _column_se(draws.cohorts, self.se)
+        )
+        table = pd.DataFrame(
+            {
+                "att": [f.att for f in fits],
+                "std_error": cohort_se,
+                "weight": w,
+                "n_treated": sizes,
+                "n_control": [f.n_control for f in fits],
+                "pre_periods": t0s,
+                "post_periods": post,
+                "noise_level": [f.sigma for f in fits],
+                "zeta_omega": [float(f.problem.zeta_omega) for f in fits],
+            },
+            index=pd.Index([labels[t] for t in t0s], name="adoption"),
+        )
+        weights = pd.DataFrame(
+            np.stack([f.omega for f in fits], axis=1),
+            index=pd.Index(self._controls, name=self.unit),
+            columns=table.index,
+        )
+        return _Fit(
+            att=att,
+            gaps=gaps,
+            actual=actual,
+            omega=omega,
+            lam=lam,
+            draws_att=None if draws is None else draws.att,
+            draws_path=None if draws is None else draws.periods[:, first:],
+            notes=[
+                f"Staggered adoption: {len(fits)} cohorts, each against the {n0} never-treated "
+                "units with its own weights and noise level; ATT = cohort ATTs weighted by "
+                "treated unit-periods (Arkhangelsky et al. 2021; Stata sdid, Clarke et al. "
+                "2023). Unit and time weights shown are the cohort weights averaged with "
+                "those shares; per-cohort weights are in cohort_unit_weights.",
+                "Effects in each period average the units treated in that period; before the "
+                "first adoption the gap is the cohorts' size-weighted pre-period fit.",
+            ],
+            statistics={
+                "n_control": n0,
+                "n_treated": int(sizes.sum()),
+                "n_cohorts": len(fits),
+                "pre_periods": first,
+                "post_periods": int(T - first),
+                "treated_unit_periods": int(sizes @ post),
+            },
+            header=[
+                ("Adoption", f"staggered, {len(fits)} cohorts from {labels[first]} to "
+                             f"{labels[int(t0s.max())]}"),
+                ("N0 / N1 / T", f"{n0} / {int(sizes.sum())} / {T}"),
+            ],
+            cohorts=table,
+            cohort_unit_weights=weights,
+        )
+
+    def _package(self, f: _Fit) -> SyntheticDiDResults:
+        import numpy as np
+        import pandas as pd
+        from scipy import stats
+
+        Y, n0, t0 = self._Y, self._n0, self._t0
         kind = self.se
         post = self._labels[t0:]
-        if draws is not None:
-            se_att = float(_se(draws.mean(axis=1)[:, None], kind)[0])
-            se_path = _se(draws, kind)
-            reps = pd.DataFrame(draws, columns=pd.Index(post, name=self.time))
+        if f.draws_path is not None:
+            se_att = float(_se(f.draws_att[:, None], kind)[0])
+            se_path = _column_se(f.draws_path, kind)
+            reps = pd.DataFrame(f.draws_path, columns=pd.Index(post, name=self.time))
         else:
             se_att, se_path, reps = np.nan, np.full(len(post), np.nan), None
         q = stats.norm.ppf(1 - self.alpha / 2)
         index = pd.Index(self._labels, name=self.time)
-        actual = Y[n0:].mean(axis=0)
-        effect = np.where(np.arange(len(index)) >= t0, gaps, np.nan)
+        effect = np.where(np.arange(len(index)) >= t0, f.gaps, np.nan)
         band = np.concatenate([np.full(t0, np.nan), q * se_path])
         effects = pd.DataFrame(
             {
-                "actual": actual,
-                "counterfactual": actual - gaps,
+                "actual": f.actual,
+                "counterfactual": f.actual - f.gaps,
                 "effect": effect,
                 "effect_lower": effect - band,
                 "effect_upper": effect + band,
@@ -522,10 +744,12 @@ class SyntheticDiD:
             "bootstrap": "unit bootstrap (Algorithm 2)",
             "none": "none",
         }[kind]
-        if draws is not None and kind != "jackknife":
+        if f.draws_path is not None and kind != "jackknife":
             label += f", {self.replications} replications, seed {self.seed}"
-        omega_s = pd.Series(omega, index=pd.Index(self._controls, name=self.unit), name="omega")
-        lam_s = pd.Series(lam, index=pd.Index(self._labels[:t0], name=self.time), name="lambda")
+        omega_s = pd.Series(f.omega, index=pd.Index(self._controls, name=self.unit), name="omega")
+        lam_s = pd.Series(
+            f.lam, index=pd.Index(self._labels[: len(f.lam)], name=self.time), name="lambda"
+        )
         provenance = build_provenance(
             model="venecon.models.SyntheticDiD",
             data=self._provenance,
@@ -539,14 +763,11 @@ class SyntheticDiD:
                 "Treated units",
                 ", ".join(map(str, self._treated_units[:5])) + (" ..." if n1 > 5 else ""),
             ),
-            ("Treatment", str(self.treatment_time)),
-            ("N0 / N1 / T0 / T1", f"{n0} / {n1} / {t0} / {Y.shape[1] - t0}"),
-            ("Effective controls", f"{1 / float(omega @ omega):.2f}"),
+            *f.header,
+            ("Effective controls", f"{1 / float(f.omega @ f.omega):.2f}"),
         ]
         notes = [
-            f"Noise level sigma = {sigma:.6g} (sd of first differences of control outcomes "
-            f"before treatment); zeta_omega = {p.zeta_omega:.6g}, "
-            f"zeta_lambda = {p.zeta_lambda:.3g}.",
+            *f.notes,
             "Counterfactual = omega-weighted controls shifted by the lambda-weighted pre-period "
             "gap; intervals are normal with the replication standard error.",
             "Arkhangelsky, Athey, Hirshberg, Imbens and Wager (2021), AER 111(12).",
@@ -554,18 +775,20 @@ class SyntheticDiD:
         return SyntheticDiDResults(
             unit_weights=omega_s,
             time_weights=lam_s,
-            gaps=pd.Series(gaps, index=index, name="gap"),
+            gaps=pd.Series(f.gaps, index=index, name="gap"),
             replications=reps,
             se_method=kind,
             method=self.method,
-            actual=pd.Series(actual, index=index, name=self.outcome),
+            cohorts=f.cohorts,
+            cohort_unit_weights=f.cohort_unit_weights,
+            actual=pd.Series(f.actual, index=index, name=self.outcome),
             effects=effects,
             events=events,
             unit=self.outcome_unit,
             alpha=self.alpha,
             model=self._label[self.method],
             dependent=self.outcome,
-            params=pd.Series([att], index=["att"]),
+            params=pd.Series([f.att], index=["att"]),
             std_errors=pd.Series([se_att], index=["att"]),
             cov=pd.DataFrame([[se_att**2]], index=["att"], columns=["att"]),
             nobs=int(Y.size),
@@ -574,13 +797,37 @@ class SyntheticDiD:
             provenance=provenance,
             header=header,
             notes=notes,
-            statistics={
-                "noise_level": sigma,
-                "zeta_omega": p.zeta_omega,
-                "zeta_lambda": p.zeta_lambda,
-                "n_control": n0,
-                "n_treated": n1,
-                "pre_periods": t0,
-                "post_periods": int(Y.shape[1] - t0),
-            },
+            statistics=f.statistics,
         )
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """What a fit hands to the results: ``gaps`` over all periods, replicate draws."""
+
+    att: float
+    gaps: np.ndarray
+    actual: np.ndarray
+    omega: np.ndarray
+    lam: np.ndarray
+    draws_att: np.ndarray | None
+    draws_path: np.ndarray | None
+    notes: list[str]
+    statistics: dict[str, Any]
+    header: list[tuple[str, str]]
+    cohorts: pd.DataFrame | None = None
+    cohort_unit_weights: pd.DataFrame | None = None
+
+
+def _column_se(draws: np.ndarray, kind: str) -> np.ndarray:
+    """:func:`replicate_se` of each column over its finite draws (a bootstrap draw may lack
+    a cohort, so some per-period or per-cohort draws are undefined)."""
+    import numpy as np
+
+    out = np.full(draws.shape[1], np.nan)
+    for j in range(draws.shape[1]):
+        col = draws[:, j]
+        col = col[np.isfinite(col)]
+        if len(col) >= 2:
+            out[j] = float(_se(col[:, None], kind)[0])
+    return out
