@@ -82,8 +82,9 @@ def test_aggregate_equals_single_cohort_fits_by_hand(panel):
     atts, weights = [], []
     for year, members in first.groupby(first):
         sub = panel[panel["unit"].isin(never + list(members.index))]
-        one = SyntheticDiD(sub, treated=list(members.index), treatment_time=year, se="none",
-                           **KW).fit()
+        one = SyntheticDiD(
+            sub, treated=list(members.index), treatment_time=year, se="none", **KW
+        ).fit()
         atts.append(one.params["att"])
         weights.append(len(members) * (2012 - year))
     assert res.params["att"] == pytest.approx(np.average(atts, weights=weights), abs=1e-10)
@@ -116,8 +117,9 @@ def test_adoption_dict_equals_indicator_column(panel):
     # one adoption date given as a dict is the single-date estimator
     one = {u: 2008 for u in first.index}
     single = SyntheticDiD(panel.drop(columns="d"), treated=one, se="none", **KW).fit()
-    listed = SyntheticDiD(panel.drop(columns="d"), treated=list(first.index),
-                          treatment_time=2008, se="none", **KW).fit()
+    listed = SyntheticDiD(
+        panel.drop(columns="d"), treated=list(first.index), treatment_time=2008, se="none", **KW
+    ).fit()
     assert single.params["att"] == listed.params["att"] and single.cohorts is None
 
 
@@ -137,7 +139,8 @@ def test_bad_staggered_designs(panel):
     few = {u: first.get(u, 2008) for u in sorted(panel["unit"].unique())[5:]}
     with pytest.raises(InsufficientDataError, match="placebo.*more controls"):
         SyntheticDiD(panel.drop(columns="d"), treated=few, **KW)
-    off = panel.assign(d=np.where((panel["unit"] == "u14") & (panel["year"] == 2011), 0,
-                                  panel["d"]))
+    off = panel.assign(
+        d=np.where((panel["unit"] == "u14") & (panel["year"] == 2011), 0, panel["d"])
+    )
     with pytest.raises(ModelSpecificationError, match="switches off.*u14"):
         SyntheticDiD(off, treated="d", **KW)

@@ -398,8 +398,12 @@ class SyntheticDiD:
         if len(controls) < 2:
             raise InsufficientDataError(
                 f"{name}: {len(controls)} never-treated control unit(s); at least two are "
-                "needed" + (" (staggered SDID compares each cohort with the never-treated "
-                            "units only)" if staggered else "")
+                "needed"
+                + (
+                    " (staggered SDID compares each cohort with the never-treated units only)"
+                    if staggered
+                    else ""
+                )
             )
         if self.se == "placebo" and len(controls) <= len(tr_units):
             raise InsufficientDataError(
@@ -634,11 +638,13 @@ class SyntheticDiD:
             )
         rng = np.random.default_rng(self.seed)
         if self.se == "placebo":
-            draws = placebo_staggered(Y, n0, adoption, self.method, self.options,
-                                      self.replications, rng)
+            draws = placebo_staggered(
+                Y, n0, adoption, self.method, self.options, self.replications, rng
+            )
         elif self.se == "bootstrap":
-            draws = bootstrap_staggered(Y, n0, adoption, self.method, self.options,
-                                        self.replications, rng)
+            draws = bootstrap_staggered(
+                Y, n0, adoption, self.method, self.options, self.replications, rng
+            )
         elif self.se == "jackknife":
             draws = jackknife_staggered(Y, n0, adoption, fits)
         else:
@@ -649,9 +655,7 @@ class SyntheticDiD:
             lam[: f.t0] += wk * f.lam
         labels = self._labels
         cohort_se = (
-            np.full(len(fits), np.nan)
-            if draws is None
-            else _column_se(draws.cohorts, self.se)
+            np.full(len(fits), np.nan) if draws is None else _column_se(draws.cohorts, self.se)
         )
         table = pd.DataFrame(
             {
@@ -698,8 +702,11 @@ class SyntheticDiD:
                 "treated_unit_periods": int(sizes @ post),
             },
             header=[
-                ("Adoption", f"staggered, {len(fits)} cohorts from {labels[first]} to "
-                             f"{labels[int(t0s.max())]}"),
+                (
+                    "Adoption",
+                    f"staggered, {len(fits)} cohorts from {labels[first]} to "
+                    f"{labels[int(t0s.max())]}",
+                ),
                 ("N0 / N1 / T", f"{n0} / {int(sizes.sum())} / {T}"),
             ],
             cohorts=table,

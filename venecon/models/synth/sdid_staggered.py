@@ -100,8 +100,9 @@ def period_effects(gaps: np.ndarray, n_treated: np.ndarray, t0s: np.ndarray) -> 
         return np.where(total > 0, (w * gaps).sum(axis=-2) / total, np.nan)
 
 
-def batch_problem(Ys: list[np.ndarray], n0s: list[int], t0: int, method: str,
-                  options: SDIDOptions) -> Problem:
+def batch_problem(
+    Ys: list[np.ndarray], n0s: list[int], t0: int, method: str, options: SDIDOptions
+) -> Problem:
     """One :class:`Problem` for a batch, with each problem's own noise level."""
     import numpy as np
 
@@ -137,7 +138,7 @@ def fit_cohorts(
                 n_treated=len(rows),
                 n_control=n_co,
                 post=Y.shape[1] - int(t0),
-                att=float(paths[0, int(t0):].mean()),
+                att=float(paths[0, int(t0) :].mean()),
                 gaps=paths[0],
                 omega=omega[0, :n_co],
                 lam=lam[0],
@@ -148,8 +149,13 @@ def fit_cohorts(
     return fits
 
 
-def _refit(samples: list[tuple[np.ndarray, np.ndarray, int]], Y: np.ndarray,
-           t0s: np.ndarray, method: str, options: SDIDOptions) -> StaggeredDraws:
+def _refit(
+    samples: list[tuple[np.ndarray, np.ndarray, int]],
+    Y: np.ndarray,
+    t0s: np.ndarray,
+    method: str,
+    options: SDIDOptions,
+) -> StaggeredDraws:
     """Recompute the staggered estimate on each sample from scratch (uniform starts).
 
     A sample is (control rows, treated rows, their adoption positions) into ``Y``.
@@ -182,8 +188,15 @@ def _refit(samples: list[tuple[np.ndarray, np.ndarray, int]], Y: np.ndarray,
     return StaggeredDraws(att, period_effects(gaps, sizes, t0s), cohort_att)
 
 
-def placebo_staggered(Y: np.ndarray, n_co: int, adoption: np.ndarray, method: str,
-                      options: SDIDOptions, reps: int, rng: Any) -> StaggeredDraws:
+def placebo_staggered(
+    Y: np.ndarray,
+    n_co: int,
+    adoption: np.ndarray,
+    method: str,
+    options: SDIDOptions,
+    reps: int,
+    rng: Any,
+) -> StaggeredDraws:
     """Placebo replicates: never-treated units take the treated units' adoption dates."""
     import numpy as np
 
@@ -195,8 +208,15 @@ def placebo_staggered(Y: np.ndarray, n_co: int, adoption: np.ndarray, method: st
     return _refit(samples, Y, np.unique(adoption), method, options)
 
 
-def bootstrap_staggered(Y: np.ndarray, n_co: int, adoption: np.ndarray, method: str,
-                        options: SDIDOptions, reps: int, rng: Any) -> StaggeredDraws:
+def bootstrap_staggered(
+    Y: np.ndarray,
+    n_co: int,
+    adoption: np.ndarray,
+    method: str,
+    options: SDIDOptions,
+    reps: int,
+    rng: Any,
+) -> StaggeredDraws:
     """Unit-bootstrap replicates; draws lacking either group or undefined are redrawn."""
     import numpy as np
 
@@ -231,8 +251,9 @@ def bootstrap_staggered(Y: np.ndarray, n_co: int, adoption: np.ndarray, method: 
     return StaggeredDraws(att, periods, cohorts)
 
 
-def jackknife_staggered(Y: np.ndarray, n_co: int, adoption: np.ndarray,
-                        fits: list[CohortFit]) -> StaggeredDraws:
+def jackknife_staggered(
+    Y: np.ndarray, n_co: int, adoption: np.ndarray, fits: list[CohortFit]
+) -> StaggeredDraws:
     """Leave-one-unit-out replicates with every cohort's weights held fixed."""
     import numpy as np
 
