@@ -41,6 +41,7 @@ Review* 111(12), 4088-4118.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,13 @@ from ...limits import check_bound
 from ..core.checks import check_alpha
 from ..core.results import BARRELS_PER_UNIT_DAY, PathResults, build_provenance, jsonable
 from ..did.panel import panel_frame
+from .sdid_covariates import (
+    covariate_bootstrap,
+    covariate_jackknife,
+    covariate_paths,
+    covariate_placebo,
+    projected_beta,
+)
 from .sdid_solver import (
     Problem,
     SDIDOptions,
@@ -76,6 +84,7 @@ if TYPE_CHECKING:
 __all__ = ["SDIDOptions", "SyntheticDiD", "SyntheticDiDResults"]
 
 METHODS = ("sdid", "sc", "did")
+COVARIATE_METHODS = ("optimized", "projected")
 SE_METHODS = ("placebo", "jackknife", "bootstrap", "none")
 
 
@@ -113,8 +122,10 @@ class SyntheticDiDResults(PathResults):
         method: str,
         cohorts: pd.DataFrame | None = None,
         cohort_unit_weights: pd.DataFrame | None = None,
+        covariate_coefficients: pd.Series | None = None,
         **kwargs: Any,
     ) -> None:
+        self._beta = None if covariate_coefficients is None else covariate_coefficients.copy()
         self._cohorts = None if cohorts is None else cohorts.copy()
         self._cohort_unit_weights = (
             None if cohort_unit_weights is None else cohort_unit_weights.copy()
@@ -153,6 +164,16 @@ class SyntheticDiDResults(PathResults):
         ``post_periods``, ``noise_level`` and ``zeta_omega``.
         """
         return None if self._cohorts is None else self._cohorts.copy()
+
+    @property
+    def covariate_coefficients(self) -> pd.Series | None:
+        """``beta`` of the covariate adjustment (the effect is estimated on ``Y - X beta``).
+
+        None without covariates, and for staggered adoption with the optimized
+        adjustment, where each cohort has its own (columns ``beta[...]`` of
+        :attr:`cohorts`). Not a causal estimate: ``beta`` serves the fit of the weights.
+        """
+        return None if self._beta is None else self._beta.copy()
 
     @property
     def cohort_unit_weights(self) -> pd.DataFrame | None:
@@ -216,6 +237,8 @@ class SyntheticDiDResults(PathResults):
         lam = self._time_weights[self._time_weights > 5e-4]
         if self._cohorts is not None:
             tables.append(("Adoption cohorts", self._cohorts))
+        if self._beta is not None:
+            tables.append(("Covariate adjustment (beta)", self._beta.to_frame("beta")))
         tables.append(("Unit weights (> 0.0005)", w.to_frame("omega")))
         if len(lam):
             tables.append(("Time weights (> 0.0005)", lam.to_frame("lambda")))
@@ -228,6 +251,8 @@ class SyntheticDiDResults(PathResults):
         out["time_weights"] = jsonable(self._time_weights)
         if self._cohorts is not None:
             out["cohorts"] = jsonable(self._cohorts.reset_index())
+        if self._beta is not None:
+            out["covariate_coefficients"] = jsonable(self._beta)
         return out
 
 
@@ -302,10 +327,21 @@ class SyntheticDiD:
         alpha: float = 0.05,
         options: SDIDOptions | None = None,
         outcome_unit: str | None = None,
+        covariates: str | Sequence[str] | None = None,
+        covariate_method: str = "optimized",
     ) -> None:
         import numpy as np
 
         name = "SyntheticDiD"
+        if covariate_method not in COVARIATE_METHODS:
+            raise ModelSpecificationError(
+                f"{name}: covariate_method must be one of {COVARIATE_METHODS}, "
+                f"got {covariate_method!r}"
+            )
+        if isinstance(covariates, str):
+            covariates = [covariates]
+        self.covariates = [] if covariates is None else list(covariates)
+        self.covariate_method = covariate_method
         if method not in METHODS:
             raise ModelSpecificationError(
                 f"{name}: method must be one of {METHODS}, got {method!r}"
@@ -349,7 +385,7 @@ class SyntheticDiD:
             )
         column = isinstance(treated, str) and treated in data.columns
         extra = [treated] if column else []
-        for c in (self.unit, self.time, self.outcome, *extra):
+        for c in (self.unit, self.time, self.outcome, *extra, *self.covariates):
             if c not in data.columns:
                 raise ModelSpecificationError(
                     f"{name}: column {c!r} not in data "
@@ -428,6 +464,49 @@ class SyntheticDiD:
         self._dates = dates
         self.treatment_time = labels[t0]
         self._provenance = provenance
+        self._X = self._covariate_array(data, frame, order, dates, periods if dates else None)
+
+    def _covariate_array(
+        self, data: pd.DataFrame, frame: pd.DataFrame, order: list, dates: bool, periods: Any
+    ) -> np.ndarray | None:
+        """(N, T, C) covariates in the row order of ``_Y``; None without covariates."""
+        import numpy as np
+        import pandas as pd
+
+        if not self.covariates:
+            return None
+        name = "SyntheticDiD"
+        work = data[[self.unit, self.time, *self.covariates]].copy()
+        if dates:
+            work[self.time] = np.searchsorted(periods, work[self.time].to_numpy())
+        work = work[work[self.unit].isin(set(order))]
+        layers = []
+        for c in self.covariates:
+            values = pd.to_numeric(work[c], errors="coerce")
+            if not np.isfinite(values.to_numpy(dtype="float64")).all():
+                raise ModelSpecificationError(
+                    f"{name}: covariate {c!r} has missing, non-numeric or infinite values; "
+                    "SDID needs every covariate in every unit and period"
+                )
+            wide = work.assign(_v=values).pivot_table(
+                index=self.unit, columns=self.time, values="_v", aggfunc="first"
+            )
+            wide = wide.reindex(index=order, columns=sorted(frame[self.time].unique()))
+            if wide.isna().any().any():
+                raise UnbalancedPanelError(
+                    f"{name}: covariate {c!r} is missing for some unit and period"
+                )
+            layers.append(wide.to_numpy(dtype="float64"))
+        X = np.stack(layers, axis=2)
+        if (X.std(axis=(0, 1)) == 0).any():
+            const = [
+                c for c, sd in zip(self.covariates, X.std(axis=(0, 1)), strict=True) if sd == 0
+            ]
+            raise ModelSpecificationError(
+                f"{name}: covariate(s) {const} never vary; drop them (SDID's unit and time "
+                "effects absorb constants)"
+            )
+        return X
 
     def _adoption_positions(
         self,
@@ -549,6 +628,8 @@ class SyntheticDiD:
                 else {}
             ),
             "method": self.method,
+            "covariates": list(self.covariates),
+            "covariate_method": self.covariate_method if self.covariates else None,
             "se": self.se,
             "replications": self.replications,
             "alpha": self.alpha,
@@ -560,27 +641,59 @@ class SyntheticDiD:
         """Estimate the weights, the ATT and its standard error."""
         return self._package(self._fit_staggered() if self._staggered else self._fit_single())
 
-    def _fit_single(self) -> _Fit:
+    def _adjusted(self) -> tuple[np.ndarray, pd.Series | None]:
+        """The outcome SDID works on: ``Y`` less ``X beta`` for projected covariates."""
         import numpy as np
 
-        Y, n0, t0 = self._Y, self._n0, self._t0
-        p, sigma = self._problem()
-        paths, omega_b, lam_b = _estimate(_batch([Y], [n0], t0), p)
+        if self._X is None or self.covariate_method != "projected":
+            return self._Y, None
+        T = self._Y.shape[1]
+        starts = np.concatenate([np.full(self._n0, T), self._adoption])
+        untreated = np.arange(T)[None, :] < starts[:, None]
+        beta = projected_beta(self._Y, self._X, untreated, self.covariates, "SyntheticDiD")
+        return self._Y - self._X @ beta.to_numpy(), beta
+
+    def _fit_single(self) -> _Fit:
+        import numpy as np
+        import pandas as pd
+
+        n0, t0 = self._n0, self._t0
+        Y, beta = self._adjusted()
+        X = self._X if self.covariate_method == "optimized" else None
+        p, sigma = make_problem(Y, n0, t0, self.method, self.options)
+        if X is None:
+            paths, omega_b, lam_b = _estimate(_batch([Y], [n0], t0), p)
+        else:
+            paths, omega_b, lam_b, beta_b = covariate_paths(Y[None], X[None], n0, t0, p)
+            beta = pd.Series(beta_b[0], index=pd.Index(self.covariates, name="covariate"))
         gaps, omega, lam = paths[0], omega_b[0, :n0], lam_b[0]
         rng = np.random.default_rng(self.seed)
         if self.se == "placebo":
-            draws = placebo_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
+            draws = (
+                placebo_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
+                if X is None
+                else covariate_placebo(Y, X, n0, t0, p, omega, lam, self.replications, rng)
+            )
         elif self.se == "bootstrap":
-            draws = bootstrap_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
+            draws = (
+                bootstrap_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
+                if X is None
+                else covariate_bootstrap(Y, X, n0, t0, p, omega, lam, self.replications, rng)
+            )
         elif self.se == "jackknife":
             if (omega > 0).sum() == 1 and self.method != "did":
                 raise InsufficientDataError(
                     "SyntheticDiD: the fixed-weight jackknife is undefined when one control "
                     "carries all the weight; use se='placebo' or se='bootstrap'"
                 )
-            draws = jackknife_draws(Y, n0, t0, omega, lam)
+            draws = (
+                jackknife_draws(Y, n0, t0, omega, lam)
+                if X is None
+                else covariate_jackknife(Y, X, n0, t0, p, omega, lam)
+            )
         else:
             draws = None
+        Y = self._Y
         n1 = Y.shape[0] - n0
         return _Fit(
             att=float(gaps[t0:].mean()),
@@ -595,6 +708,7 @@ class SyntheticDiD:
                 f"before treatment); zeta_omega = {p.zeta_omega:.6g}, "
                 f"zeta_lambda = {p.zeta_lambda:.3g}."
             ],
+            beta=None if beta is None else beta.rename("beta"),
             statistics={
                 "noise_level": sigma,
                 "zeta_omega": p.zeta_omega,
@@ -614,9 +728,11 @@ class SyntheticDiD:
         import numpy as np
         import pandas as pd
 
-        Y, n0, adoption = self._Y, self._n0, self._adoption
+        n0, adoption = self._n0, self._adoption
+        Y, beta = self._adjusted()
+        X = self._X if self.covariate_method == "optimized" else None
         T = Y.shape[1]
-        fits = fit_cohorts(Y, n0, adoption, self.method, self.options)
+        fits = fit_cohorts(Y, n0, adoption, self.method, self.options, X)
         t0s = np.array([f.t0 for f in fits])
         sizes = np.array([f.n_treated for f in fits])
         post = T - t0s
@@ -630,23 +746,24 @@ class SyntheticDiD:
         gaps = np.where(np.arange(T) >= first, effect, pre_fit)
         on = np.arange(T)[None, :] >= np.concatenate([np.full(n0, T), adoption])[:, None]
         treated_now = on[n0:]
+        raw = self._Y[n0:]
         with np.errstate(invalid="ignore"):
             actual = np.where(
                 np.arange(T) >= first,
-                (Y[n0:] * treated_now).sum(axis=0) / treated_now.sum(axis=0),
-                Y[n0:].mean(axis=0),
+                (raw * treated_now).sum(axis=0) / treated_now.sum(axis=0),
+                raw.mean(axis=0),
             )
         rng = np.random.default_rng(self.seed)
         if self.se == "placebo":
             draws = placebo_staggered(
-                Y, n0, adoption, self.method, self.options, self.replications, rng
+                Y, n0, adoption, self.method, self.options, self.replications, rng, X
             )
         elif self.se == "bootstrap":
             draws = bootstrap_staggered(
-                Y, n0, adoption, self.method, self.options, self.replications, rng
+                Y, n0, adoption, self.method, self.options, self.replications, rng, X
             )
         elif self.se == "jackknife":
-            draws = jackknife_staggered(Y, n0, adoption, fits)
+            draws = jackknife_staggered(Y, n0, adoption, fits, X)
         else:
             draws = None
         omega = w @ np.stack([f.omega for f in fits])
@@ -671,6 +788,9 @@ class SyntheticDiD:
             },
             index=pd.Index([labels[t] for t in t0s], name="adoption"),
         )
+        if X is not None:  # each cohort's own covariate coefficients
+            for c, name in enumerate(self.covariates):
+                table[f"beta[{name}]"] = [float(f.beta[c]) for f in fits]
         weights = pd.DataFrame(
             np.stack([f.omega for f in fits], axis=1),
             index=pd.Index(self._controls, name=self.unit),
@@ -711,6 +831,7 @@ class SyntheticDiD:
             ],
             cohorts=table,
             cohort_unit_weights=weights,
+            beta=None if beta is None else beta.rename("beta"),
         )
 
     def _package(self, f: _Fit) -> SyntheticDiDResults:
@@ -788,6 +909,7 @@ class SyntheticDiD:
             method=self.method,
             cohorts=f.cohorts,
             cohort_unit_weights=f.cohort_unit_weights,
+            covariate_coefficients=f.beta,
             actual=pd.Series(f.actual, index=index, name=self.outcome),
             effects=effects,
             events=events,
@@ -824,6 +946,7 @@ class _Fit:
     header: list[tuple[str, str]]
     cohorts: pd.DataFrame | None = None
     cohort_unit_weights: pd.DataFrame | None = None
+    beta: pd.Series | None = None
 
 
 def _column_se(draws: np.ndarray, kind: str) -> np.ndarray:

@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .sdid_covariates import covariate_paths, solve_grouped
 from .sdid_solver import Problem, SDIDOptions, curves, estimate, make_problem, stack
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class CohortFit:
     lam: np.ndarray  # (t0,)
     sigma: float
     problem: Problem
+    beta: np.ndarray | None = None  # covariate coefficients (optimized adjustment)
 
 
 @dataclass(frozen=True)
@@ -120,10 +122,17 @@ def batch_problem(
 
 
 def fit_cohorts(
-    Y: np.ndarray, n_co: int, adoption: np.ndarray, method: str, options: SDIDOptions
+    Y: np.ndarray,
+    n_co: int,
+    adoption: np.ndarray,
+    method: str,
+    options: SDIDOptions,
+    X: np.ndarray | None = None,
 ) -> list[CohortFit]:
     """Fit every cohort: ``Y`` has the ``n_co`` never-treated rows first, then the treated
-    rows in the order of ``adoption`` (their first treated period, as a column position)."""
+    rows in the order of ``adoption`` (their first treated period, as a column position).
+    With covariates ``X`` (N, T, C) each cohort estimates its own ``beta`` jointly with
+    its weights (R ``synthdid``'s optimized adjustment)."""
     import numpy as np
 
     fits = []
@@ -131,7 +140,13 @@ def fit_cohorts(
         rows = n_co + np.flatnonzero(adoption == t0)
         block = np.concatenate([Y[:n_co], Y[rows]])
         p, sigma = make_problem(block, n_co, int(t0), method, options)
-        paths, omega, lam = estimate(stack([block], [n_co], int(t0)), p)
+        beta = None
+        if X is None:
+            paths, omega, lam = estimate(stack([block], [n_co], int(t0)), p)
+        else:
+            xblock = np.concatenate([X[:n_co], X[rows]])
+            paths, omega, lam, b = covariate_paths(block[None], xblock[None], n_co, int(t0), p)
+            beta = b[0]
         fits.append(
             CohortFit(
                 t0=int(t0),
@@ -144,6 +159,7 @@ def fit_cohorts(
                 lam=lam[0],
                 sigma=sigma,
                 problem=p,
+                beta=beta,
             )
         )
     return fits
@@ -155,6 +171,7 @@ def _refit(
     t0s: np.ndarray,
     method: str,
     options: SDIDOptions,
+    X: np.ndarray | None = None,
 ) -> StaggeredDraws:
     """Recompute the staggered estimate on each sample from scratch (uniform starts).
 
@@ -174,7 +191,11 @@ def _refit(
         blocks = [np.concatenate([Y[ctrl], Y[tr]]) for _, ctrl, tr in members]
         n0s = [len(ctrl) for _, ctrl, _ in members]
         p = batch_problem(blocks, n0s, int(t0), method, options)
-        paths, _, _ = estimate(stack(blocks, n0s, int(t0)), p)
+        if X is None:
+            paths, _, _ = estimate(stack(blocks, n0s, int(t0)), p)
+        else:
+            xblocks = [np.concatenate([X[ctrl], X[tr]]) for _, ctrl, tr in members]
+            paths = solve_grouped(blocks, xblocks, n0s, int(t0), p, None, None)
         for j, (r, _, tr) in enumerate(members):
             gaps[r, k] = paths[j]
             sizes[r, k] = len(tr)
@@ -196,6 +217,7 @@ def placebo_staggered(
     options: SDIDOptions,
     reps: int,
     rng: Any,
+    X: np.ndarray | None = None,
 ) -> StaggeredDraws:
     """Placebo replicates: never-treated units take the treated units' adoption dates."""
     import numpy as np
@@ -205,7 +227,7 @@ def placebo_staggered(
     for _ in range(reps):
         perm = rng.permutation(n_co)
         samples.append((perm[n_tr:], perm[:n_tr], adoption))
-    return _refit(samples, Y, np.unique(adoption), method, options)
+    return _refit(samples, Y, np.unique(adoption), method, options, X)
 
 
 def bootstrap_staggered(
@@ -216,6 +238,7 @@ def bootstrap_staggered(
     options: SDIDOptions,
     reps: int,
     rng: Any,
+    X: np.ndarray | None = None,
 ) -> StaggeredDraws:
     """Unit-bootstrap replicates; draws lacking either group or undefined are redrawn."""
     import numpy as np
@@ -241,7 +264,7 @@ def bootstrap_staggered(
             if len(ctrl) and len(tr):
                 tr = tr[np.argsort(full[tr], kind="stable")]
                 samples.append((ctrl, tr, full[tr]))
-        out = _refit(samples, Y, t0s, method, options)
+        out = _refit(samples, Y, t0s, method, options, X)
         ok = np.isfinite(out.att)
         kept.append(StaggeredDraws(out.att[ok], out.periods[ok], out.cohorts[ok]))
         have += int(ok.sum())
@@ -252,16 +275,22 @@ def bootstrap_staggered(
 
 
 def jackknife_staggered(
-    Y: np.ndarray, n_co: int, adoption: np.ndarray, fits: list[CohortFit]
+    Y: np.ndarray,
+    n_co: int,
+    adoption: np.ndarray,
+    fits: list[CohortFit],
+    X: np.ndarray | None = None,
 ) -> StaggeredDraws:
-    """Leave-one-unit-out replicates with every cohort's weights held fixed."""
+    """Leave-one-unit-out replicates with every cohort's weights (and ``beta``) held fixed."""
     import numpy as np
 
     N, T = Y.shape
     K = len(fits)
     gaps = np.zeros((N, K, T))
     sizes = np.zeros((N, K))
+    Y_all = Y
     for k, f in enumerate(fits):
+        Y = Y_all if f.beta is None or X is None else Y_all - X @ f.beta
         rows = n_co + np.flatnonzero(adoption == f.t0)
         for i in range(N):
             tr = rows[rows != i]
