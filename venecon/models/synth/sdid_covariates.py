@@ -234,7 +234,7 @@ def projected_beta(
         regressors=cols,
         entity="_unit",
         time="_time",
-        cov={"cov_type": "clustered"},
+        cov={"cov_type": "clustered", "debiased": False},
         model=model,
     )
     return pd.Series(fit.params.to_numpy(), index=pd.Index(names, name="covariate"), name="beta")
