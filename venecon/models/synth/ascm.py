@@ -144,16 +144,8 @@ def ascm_weights(Y: np.ndarray, y1: np.ndarray, lam: float | None) -> np.ndarray
     return w if lam is None else w + ridge_correction(Xc, x1, w, lam)
 
 
-def conformal_pvalue(
-    Y: np.ndarray,
-    y1: np.ndarray,
-    n_post: int,
-    lam: float | None,
-    scheme: str,
-    *,
-    draws: int = 1000,
-    seed: int = 0,
-) -> float:
+def conformal_pvalue(Y: np.ndarray, y1: np.ndarray, n_post: int, lam: float | None,
+                     scheme: str, *, draws: int = 1000, seed: int = 0) -> float:
     """Conformal p-value of the null already subtracted from ``y1``'s last ``n_post`` periods.
 
     The weights are refitted on every period (the null imposed), the residuals ``y1 - w'Y``
@@ -172,14 +164,14 @@ def conformal_pvalue(
     def stat(x: np.ndarray) -> float:
         return float(np.abs(x).sum() / np.sqrt(x.size))
 
-    observed = stat(r[T - n_post :])
+    observed = stat(r[T - n_post:])
     if scheme == "iid" and n_post == 1:
         perm = np.abs(r)
     elif scheme == "iid":
         rng = np.random.default_rng(seed)
-        perm = np.array([stat(rng.permutation(r)[T - n_post :]) for _ in range(draws)])
+        perm = np.array([stat(rng.permutation(r)[T - n_post:]) for _ in range(draws)])
     else:
-        perm = np.array([stat(np.roll(r, -k)[T - n_post :]) for k in range(T)])
+        perm = np.array([stat(np.roll(r, -k)[T - n_post:]) for k in range(T)])
     # the tolerance keeps the observed permutation in its own tail despite rounding
     return float(np.mean(perm >= observed - 1e-12 * max(observed, 1.0)))
 
@@ -205,18 +197,11 @@ class AugmentedSynthResults(PathResults):
 
     _plot_counterfactual = "synthetic control"
 
-    def __init__(
-        self,
-        *,
-        weights: pd.Series,
-        scm_weights: pd.Series,
-        l2_imbalance: float,
-        scaled_l2_imbalance: float,
-        estimated_bias: float | None,
-        penalty: RidgePenalty | None,
-        conformal: dict[Any, tuple[np.ndarray, np.ndarray]] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *, weights: pd.Series, scm_weights: pd.Series, l2_imbalance: float,
+                 scaled_l2_imbalance: float, estimated_bias: float | None,
+                 penalty: RidgePenalty | None,
+                 conformal: dict[Any, tuple[np.ndarray, np.ndarray]] | None = None,
+                 **kwargs: Any) -> None:
         self._conformal = {k: (g.copy(), p.copy()) for k, (g, p) in (conformal or {}).items()}
         self._weights = weights.copy()
         self._scm_weights = scm_weights.copy()
@@ -262,11 +247,8 @@ class AugmentedSynthResults(PathResults):
         """Per post period: the grid of nulls and their conformal p-values (the last null is 0)."""
         import pandas as pd
 
-        return {
-            k: pd.DataFrame({"null": g, "pvalue": p})
-            for k, (g, p) in self._conformal.items()
-            if k != "joint null"
-        }
+        return {k: pd.DataFrame({"null": g, "pvalue": p})
+                for k, (g, p) in self._conformal.items() if k != "joint null"}
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Intervals of the average effect (NaN: none is computed) and, after
@@ -328,27 +310,15 @@ class AugmentedSynthControl:
     Validated against augsynth's vignette on Kansas (see module docstring).
     """
 
-    def __init__(
-        self,
-        data: pd.DataFrame,
-        *,
-        outcome: str,
-        unit: str,
-        time: str,
-        treated: Any,
-        treatment_time: Any,
-        progfunc: str = "ridge",
-        lam: float | None = None,
-        min_1se: bool = True,
-    ) -> None:
+    def __init__(self, data: pd.DataFrame, *, outcome: str, unit: str, time: str, treated: Any,
+                 treatment_time: Any, progfunc: str = "ridge", lam: float | None = None,
+                 min_1se: bool = True) -> None:
         import numpy as np
 
         for col in (outcome, unit, time):
             if col not in data.columns:
-                raise ModelSpecificationError(
-                    f"column {col!r} is not in the data; "
-                    f"columns are {sorted(map(str, data.columns))}"
-                )
+                raise ModelSpecificationError(f"column {col!r} is not in the data; "
+                                              f"columns are {sorted(map(str, data.columns))}")
         if progfunc not in ("ridge", "none"):
             raise ModelSpecificationError(f"progfunc must be 'ridge' or 'none', got {progfunc!r}")
         if lam is not None and not (np.isfinite(lam) and lam > 0):
@@ -384,14 +354,11 @@ class AugmentedSynthControl:
 
         if self.attrs.get("datasets"):
             return dict(self.attrs)
-        digest = hashlib.sha256(
-            np.ascontiguousarray(self._wide.to_numpy(dtype="float64")).tobytes()
-        )
+        digest = hashlib.sha256(np.ascontiguousarray(self._wide.to_numpy(dtype="float64")).tobytes())
         return {"datasets": {"user-supplied": digest.hexdigest()}, "data_version": None}
 
-    def fit(
-        self, alpha: float = 0.05, *, conformal: bool = False, grid_size: int = 50
-    ) -> AugmentedSynthResults:
+    def fit(self, alpha: float = 0.05, *, conformal: bool = False,
+            grid_size: int = 50) -> AugmentedSynthResults:
         """Estimate the weights and the effect path.
 
         Parameters
@@ -445,13 +412,8 @@ class AugmentedSynthControl:
             bias = float((y1 - w_scm @ Y)[~pre].mean() - att)
         index = pd.Index(wide.columns, name="period")
         effects = pd.DataFrame(
-            {
-                "actual": y1,
-                "counterfactual": synth,
-                "effect": np.where(pre, np.nan, gaps),
-                "effect_lower": np.nan,
-                "effect_upper": np.nan,
-            },
+            {"actual": y1, "counterfactual": synth,
+             "effect": np.where(pre, np.nan, gaps), "effect_lower": np.nan, "effect_upper": np.nan},
             index=index,
         )
         if conformal:
@@ -464,63 +426,42 @@ class AugmentedSynthControl:
         post_periods = list(index[~pre])
         names = ["average effect"] + [f"effect {period}" for period in post_periods]
         nan = np.full(len(names), np.nan)
-        options = {
-            "progfunc": self.progfunc,
-            "lam": None if penalty is None and self.lam is None else float(lam),
-            "min_1se": self.min_1se,
-        }
+        options = {"progfunc": self.progfunc, "lam": None if penalty is None and self.lam is None
+                   else float(lam), "min_1se": self.min_1se}
         provenance = build_provenance(
             model="venecon.models.AugmentedSynthControl",
             data=self._data_record(),
-            sample=None,
-            options=options,
+            sample=None, options=options,
         )
         return AugmentedSynthResults(
             weights=pd.Series(w, index=donors, name="weight"),
             scm_weights=pd.Series(w_scm, index=donors, name="weight"),
-            l2_imbalance=l2,
-            scaled_l2_imbalance=l2 / unif,
-            estimated_bias=bias,
-            penalty=penalty,
+            l2_imbalance=l2, scaled_l2_imbalance=l2 / unif, estimated_bias=bias, penalty=penalty,
             conformal=grids,
-            actual=effects["actual"],
-            effects=effects,
-            events=pd.DataFrame(
-                {"date": [self.treatment_time], "period": [self.treatment_time]},
-                index=pd.Index(["treatment"]),
-            ),
-            unit=None,
-            alpha=alpha,
-            model="Augmented synthetic control (ridge)"
-            if self.progfunc == "ridge"
+            actual=effects["actual"], effects=effects,
+            events=pd.DataFrame({"date": [self.treatment_time], "period": [self.treatment_time]},
+                                index=pd.Index(["treatment"])),
+            unit=None, alpha=alpha,
+            model="Augmented synthetic control (ridge)" if self.progfunc == "ridge"
             else "Synthetic control (outcome-only)",
             dependent=self.outcome,
             params=pd.Series(np.r_[att, gaps[~pre]], index=names),
             std_errors=pd.Series(nan, index=names),
             cov=pd.DataFrame(np.diag(nan), index=names, columns=names),
-            nobs=int(wide.size),
-            df_resid=None,
+            nobs=int(wide.size), df_resid=None,
             cov_type="conformal (Chernozhukov, Wuthrich and Zhu 2021)" if conformal else "none",
             provenance=provenance,
-            header=[
-                ("Treated unit", str(self.treated)),
-                ("Donors", str(len(donors))),
-                ("L2 imbalance", f"{l2:.4g}"),
-                ("Estimated bias", "NA" if bias is None else f"{bias:.4g}"),
-            ],
+            header=[("Treated unit", str(self.treated)), ("Donors", str(len(donors))),
+                    ("L2 imbalance", f"{l2:.4g}"),
+                    ("Estimated bias", "NA" if bias is None else f"{bias:.4g}")],
             notes=["L2 imbalance: pre-period outcomes, treated minus synthetic."],
-            statistics={
-                "l2_imbalance": l2,
-                "scaled_l2_imbalance": l2 / unif,
-                "estimated_bias": bias,
-                "lambda": options["lam"],
-                "joint_pvalue": grids["joint null"][1][0] if conformal else None,
-            },
+            statistics={"l2_imbalance": l2, "scaled_l2_imbalance": l2 / unif,
+                        "estimated_bias": bias, "lambda": options["lam"],
+                        "joint_pvalue": grids["joint null"][1][0] if conformal else None},
         )
 
-    def _conformal(
-        self, Y: np.ndarray, y1: np.ndarray, gaps: np.ndarray, lam: float | None, grid_size: int
-    ) -> dict[Any, tuple[np.ndarray, np.ndarray]]:
+    def _conformal(self, Y: np.ndarray, y1: np.ndarray, gaps: np.ndarray, lam: float | None,
+                   grid_size: int) -> dict[Any, tuple[np.ndarray, np.ndarray]]:
         """Grids of nulls and conformal p-values per post period (the last point of each is
         the null of no effect) and the joint-null p-value under ``"joint null"``."""
         import numpy as np
@@ -533,9 +474,8 @@ class AugmentedSynthControl:
         for j, period in enumerate(self._wide.columns[~pre]):
             Yx = np.c_[Y[:, :t0], Y[:, t0 + j]]
             grid = np.r_[np.linspace(post[j] - 2 * scale, post[j] + 2 * scale, grid_size), 0.0]
-            p = np.array(
-                [conformal_pvalue(Yx, np.r_[y1[:t0], y1[t0 + j] - h], 1, lam, "iid") for h in grid]
-            )
+            p = np.array([conformal_pvalue(Yx, np.r_[y1[:t0], y1[t0 + j] - h], 1, lam, "iid")
+                          for h in grid])
             out[period] = (grid, p)
         # joint null of no effect in any post period (augsynth's "p Value for Joint Null")
         t = Y.shape[1]

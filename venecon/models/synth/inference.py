@@ -426,10 +426,7 @@ class PlaceboTimeResult(_Frozen):
 
 
 def placebo_time(
-    model: Any,
-    times: Sequence[Any],
-    *,
-    n_jobs: int = 1,  # model: a SyntheticControl
+    model: Any, times: Sequence[Any], *, n_jobs: int = 1  # model: a SyntheticControl
 ) -> PlaceboTimeResult:
     """Move the treatment of ``model`` to each of ``times`` (before the real one) and refit.
 

@@ -282,7 +282,6 @@ class SyntheticControlResults(PathResults):
         """The gap in every period (the fit before treatment, the effect after) for plots."""
         return self._gaps
 
-
 # --------------------------------------------------------------------------- model
 
 
