@@ -57,6 +57,7 @@ from .sdid_covariates import (
     covariate_placebo,
     projected_beta,
 )
+from .sdid_placebo import placebo_paths
 from .sdid_solver import (
     Problem,
     SDIDOptions,
@@ -64,7 +65,6 @@ from .sdid_solver import (
     estimate,
     jackknife_draws,
     make_problem,
-    placebo_draws,
     replicate_se,
     stack,
 )
@@ -670,7 +670,7 @@ class SyntheticDiD:
         rng = np.random.default_rng(self.seed)
         if self.se == "placebo":
             draws = (
-                placebo_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
+                placebo_paths(Y, n0, t0, p, omega, lam, self.replications, rng)
                 if X is None
                 else covariate_placebo(Y, X, n0, t0, p, omega, lam, self.replications, rng)
             )

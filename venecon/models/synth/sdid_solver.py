@@ -12,7 +12,7 @@ replications share the per-iteration work.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError
 
@@ -27,6 +27,7 @@ __all__ = [
     "curves",
     "estimate",
     "frank_wolfe",
+    "frank_wolfe_gram",
     "jackknife_draws",
     "make_problem",
     "placebo_draws",
@@ -139,6 +140,9 @@ def make_problem(
 
 
 # --------------------------------------------------------------------------- solver
+
+#: Iterations between exact recomputations of the solver's running dot products.
+REFRESH = 16
 #
 # The solver works on a batch of B independent problems at once (the placebo and
 # bootstrap replications), because Frank-Wolfe needs thousands of cheap iterations and
@@ -182,46 +186,107 @@ def frank_wolfe(
         x = np.where(cols, init, 0.0).astype("float64")
     z2 = zeta * zeta
     eta = rows * z2
-    G = np.einsum("bni,bnj->bij", A, A)
+    G = A.transpose(0, 2, 1) @ A
     diag = np.einsum("bii->bi", G)
     # blocked (padded) columns get a huge gradient so argmin never picks them
-    c = np.einsum("bni,bn->bi", A, b) - np.where(cols, 0.0, 1e300)
-    g = np.einsum("bij,bj->bi", G, x)  # A'A x, updated along the iterations
+    c = (b[:, None, :] @ A)[:, 0, :] - np.where(cols, 0.0, 1e300)
+    g = (G @ x[:, :, None])[:, :, 0]  # A'A x, updated along the iterations
     threshold = min_decrease * min_decrease * rows
-    if B == 1:  # the main fit: same iteration on 1-d arrays, several times faster
+    return frank_wolfe_gram(G, diag, c, x, g, eta, threshold, max_iter)
+
+
+def frank_wolfe_gram(
+    G: Any,
+    diag: np.ndarray,
+    c: np.ndarray,
+    x: np.ndarray,
+    g: np.ndarray,
+    eta: np.ndarray,
+    threshold: np.ndarray,
+    max_iter: int,
+) -> np.ndarray:
+    """The iterations of :func:`frank_wolfe` on the problems' Gram matrices ``A'A``.
+
+    ``G`` is either the (B, k, k) Gram matrices or a function ``G(i, which)`` giving row
+    ``i[j]`` of problem ``which[j]``'s Gram matrix as a (len(which), k) array (so a
+    solver can build only the rows the iterations visit). ``diag`` (B, k) is their
+    diagonal, ``c = A'b`` (blocked columns at -1e300), ``x`` the start, ``g = A'A x``,
+    ``eta = n zeta^2`` and ``threshold = n min_decrease^2`` per problem.
+
+    Each iteration costs a few passes over a (B, k) array: the half gradient
+    ``h = g - c + eta x`` is carried along instead of ``g``, and problems that have
+    stopped are dropped from the batch once they are half of it.
+    """
+    import numpy as np
+
+    B = len(x)
+    eta = np.broadcast_to(np.asarray(eta, dtype="float64"), (B,)).copy()
+    threshold = np.broadcast_to(np.asarray(threshold, dtype="float64"), (B,)).copy()
+    row = G if callable(G) else (lambda i, which: G[which, i, :])
+    if B == 1 and not callable(G):  # the main fit: the iteration on 1-d arrays
         return iterate_one(
             G[0], diag[0], c[0], x[0], g[0], float(eta[0]), float(threshold[0]), max_iter
         )[None, :]
-    active = np.ones(B, dtype=bool)
-    idx = np.arange(B)
+    out = x.astype("float64").copy()
+    which = np.arange(B)  # original problem of each row still iterating
+    x = out.copy()
+    h = g - c + eta[:, None] * x
+    diag, c = np.asarray(diag, dtype="float64"), np.asarray(c, dtype="float64")
+    hx = cx = xx = None
     for t in range(max_iter):
-        half_grad = g - c + eta[:, None] * x
-        i = np.argmin(half_grad, axis=1)  # first minimiser, as R's which.min
-        # direction d = e_i - x: slope half_grad.d, curvature ||A d||^2 + eta ||d||^2
+        idx = np.arange(len(which))
+        i = np.argmin(h, axis=1)  # first minimiser, as R's which.min
+        # direction d = e_i - x: slope h.d, curvature ||A d||^2 + eta ||d||^2
         xi = x[idx, i]
-        slope = half_grad[idx, i] - (half_grad * x).sum(axis=1)
-        curv = (
-            diag[idx, i]
-            - 2.0 * g[idx, i]
-            + (x * g).sum(axis=1)
-            + eta * (1.0 - 2.0 * xi + (x * x).sum(axis=1))
-        )
+        hi = h[idx, i]
+        ci = c[idx, i]
+        if t % REFRESH == 0:
+            # h.x, c.x and x.x follow exact one-step updates below; recomputing them every
+            # REFRESH iterations keeps their rounding at the level of a fresh dot product
+            hx = np.einsum("bk,bk->b", h, x)
+            cx = np.einsum("bk,bk->b", c, x)
+            xx = np.einsum("bk,bk->b", x, x)
+        gi = hi + ci - eta * xi  # (A'A x)_i
+        xg = hx + cx - eta * xx  # x'A'A x
+        slope = hi - hx
+        curv = diag[idx, i] - 2.0 * gi + xg + eta * (1.0 - 2.0 * xi + xx)
         with np.errstate(divide="ignore", invalid="ignore"):
             step = np.clip(-slope / curv, 0.0, 1.0)
-        # x already at the vertex (d = 0, 0/0), or a finished problem: no move
-        step = np.where(active & (curv > 0) & np.isfinite(step), step, 0.0)
-        s = step[:, None]
-        x = (1.0 - s) * x
+        # x already at the vertex (d = 0, 0/0): no move
+        step = np.where((curv > 0) & np.isfinite(step), step, 0.0)
+        keep = 1.0 - step
+        x *= keep[:, None]
         x[idx, i] += step
-        g = (1.0 - s) * g + s * G[idx, i, :]
+        # h <- (1 - s) h + s v with v = G_i - c + eta e_i
+        col = row(i, which)
+        gii = diag[idx, i]
+        col -= c
+        col *= step[:, None]
+        h *= keep[:, None]
+        h += col
+        h[idx, i] += step * eta
+        # the same step for the dot products (v.x = g_i - c.x + eta x_i, v_i = G_ii - c_i + eta)
+        hx = (
+            keep * keep * hx
+            + step * keep * (hi + gi - cx + eta * xi)
+            + step * step * (gii - ci + eta)
+        )
+        cx = keep * cx + step * ci
+        xx = keep * keep * xx + 2.0 * step * keep * xi + step * step
         # exact decrease of ||Ax - b||^2 + eta ||x||^2 along the step (R compares the
         # objective / n before and after; same quantity, scaled by n)
         decrease = -(2.0 * step * slope + step * step * curv)
         if t >= 1:
-            active &= decrease > threshold
-            if not active.any():
-                break
-    return x
+            going = decrease > threshold
+            if not going.all():
+                out[which[~going]] = x[~going]
+                if not going.any():
+                    return out
+                x, h, c, diag = x[going], h[going], c[going], diag[going]
+                eta, threshold, which = eta[going], threshold[going], which[going]
+                hx, cx, xx = hx[going], cx[going], xx[going]
+    out[which] = x
+    return out
 
 
 def iterate_one(

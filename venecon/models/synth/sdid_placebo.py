@@ -1,0 +1,179 @@
+"""The placebo replications of synthetic DiD (Algorithm 4) without per-replication copies.
+
+A placebo replication keeps the controls' rows and periods and only changes
+which of them play the treated: the last ``N1`` of a permutation of the
+controls. So every replication's unit-weight problem is a column subset of one
+matrix (the controls' pre-period outcomes), and its time-weight problem a row
+subset of one matrix. This module solves all replications on those shared
+matrices instead of stacking B copies of the panel:
+
+* unit weights live in the coordinates of the full control set (the placebo
+  treated are blocked columns), and the rows of the Gram matrix that
+  Frank-Wolfe visits are computed once, on first use, and shared by every
+  replication (a few hundred of the ``N0`` rows in practice, so neither the
+  ``N0 x N0`` Gram matrix nor B copies of it are ever formed);
+* the time-weight Gram matrices ``T0 x T0`` come from sums over all controls
+  less the placebo-treated rows.
+
+The iterations, stopping rules and starting values are those of
+:func:`venecon.models.synth.sdid_solver.placebo_draws` (R ``synthdid``'s
+``vcov(method = "placebo")``), so the replicates agree with it to rounding.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .sdid_solver import frank_wolfe_gram, sparsify, sum_normalize
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .sdid_solver import Problem
+
+__all__ = ["GramRows", "placebo_paths"]
+
+
+class GramRows:
+    """Rows of ``M'M`` for a (n, K) matrix ``M``, computed on first use and kept."""
+
+    def __init__(self, M: np.ndarray) -> None:
+        import numpy as np
+
+        self._M = np.ascontiguousarray(M)
+        self._slot = np.full(M.shape[1], -1, dtype=np.int64)
+        self._rows = np.empty((min(64, M.shape[1]), M.shape[1]))
+        self._used = 0
+
+    def __call__(self, i: np.ndarray, which: np.ndarray) -> np.ndarray:
+        """Rows ``i`` (one per problem; ``which`` is unused: the matrix is shared)."""
+        import numpy as np
+
+        slots = self._slot[i]
+        missing = slots < 0
+        if missing.any():
+            new = np.unique(i[missing])
+            need = self._used + len(new)
+            if need > len(self._rows):
+                grown = np.empty((max(need, 2 * len(self._rows)), self._rows.shape[1]))
+                grown[: self._used] = self._rows[: self._used]
+                self._rows = grown
+            self._rows[self._used : need] = (self._M.T @ self._M[:, new]).T
+            self._slot[new] = np.arange(self._used, need)
+            self._used = need
+            slots = self._slot[i]
+        return self._rows[slots]
+
+
+def _omega(
+    Yc: np.ndarray,
+    t0: int,
+    treated: np.ndarray,
+    p: Problem,
+    init: np.ndarray,
+) -> np.ndarray:
+    """Unit weights (B, N0) of every replication, in the coordinates of all controls.
+
+    ``treated`` (B, N1) are the placebo-treated controls; ``init`` the starting weights.
+    """
+    import numpy as np
+
+    M = Yc[:, :t0].T  # pre-periods x controls
+    target = Yc[treated, :t0].mean(axis=1)  # (B, t0)
+    if p.intercept_omega:
+        M = M - M.mean(axis=0, keepdims=True)
+        target = target - target.mean(axis=1, keepdims=True)
+    B, K = len(target), M.shape[1]
+    blocked = np.zeros((B, K), dtype=bool)
+    blocked[np.arange(B)[:, None], treated] = True
+    c = target @ M
+    c[blocked] = -1e300
+    diag = np.broadcast_to(np.einsum("tk,tk->k", M, M), (B, K))
+    rows = GramRows(M)
+    eta = t0 * np.asarray(p.zeta_omega, dtype="float64") ** 2
+    threshold = t0 * np.asarray(p.min_decrease, dtype="float64") ** 2
+
+    def solve(x: np.ndarray, max_iter: int) -> np.ndarray:
+        g = (x @ M.T) @ M
+        return frank_wolfe_gram(rows, diag, c, x, g, eta, threshold, max_iter)
+
+    x = solve(init, p.max_iter_pre if p.sparsify else p.max_iter)
+    if p.sparsify:
+        x = solve(sparsify(x), p.max_iter)
+    return x
+
+
+def _lambda(
+    Yc: np.ndarray, t0: int, treated: np.ndarray, p: Problem, init: np.ndarray
+) -> np.ndarray:
+    """Time weights (B, T0): each replication regresses its controls' post-period means on
+    their pre-period outcomes (with an intercept), from sums over all controls."""
+    import numpy as np
+
+    A = Yc[:, :t0]
+    b = Yc[:, t0:].mean(axis=1)
+    # centre on all controls first: demeaning from sums then loses no precision
+    A = A - A.mean(axis=0)
+    b = b - b.mean()
+    m = len(A) - treated.shape[1]
+    At, bt = A[treated], b[treated]  # (B, N1, t0), (B, N1)
+    sa = A.sum(axis=0) - At.sum(axis=1)  # (B, t0)
+    sb = b.sum() - bt.sum(axis=1)  # (B,)
+    G = (A.T @ A)[None] - At.transpose(0, 2, 1) @ At - sa[:, :, None] * sa[:, None, :] / m
+    c = (A.T @ b)[None] - (bt[:, None, :] @ At)[:, 0, :] - sa * (sb / m)[:, None]
+    diag = np.einsum("bii->bi", G)
+    eta = m * np.asarray(p.zeta_lambda, dtype="float64") ** 2
+    threshold = m * np.asarray(p.min_decrease, dtype="float64") ** 2
+
+    def solve(x: np.ndarray, max_iter: int) -> np.ndarray:
+        g = (G @ x[:, :, None])[:, :, 0]
+        return frank_wolfe_gram(G, diag, c, x, g, eta, threshold, max_iter)
+
+    x = solve(init, p.max_iter_pre if p.sparsify else p.max_iter)
+    if p.sparsify:
+        x = solve(sparsify(x), p.max_iter)
+    return x
+
+
+def placebo_paths(
+    Y: np.ndarray,
+    n0: int,
+    t0: int,
+    p: Problem,
+    omega: np.ndarray,
+    lam: np.ndarray,
+    reps: int,
+    rng: Any,
+) -> np.ndarray:
+    """Post-period effect paths (reps, T1) of Algorithm 4 (R ``synthdid``'s placebo).
+
+    In each replication the last ``N1`` of ``rng.permutation(n0)`` play the treated;
+    the weights start from the fitted ``omega`` (restricted and renormalised) and
+    ``lam``, and are re-estimated as in the fit.
+    """
+    import numpy as np
+
+    n1 = Y.shape[0] - n0
+    m = n0 - n1
+    perms = np.array([rng.permutation(n0) for _ in range(reps)])
+    treated = perms[:, m:]
+    Yc = Y[:n0]
+    B = reps
+    # starting unit weights: the fitted omega on each replication's controls, renormalised
+    start = np.zeros((B, n0))
+    for j, perm in enumerate(perms):
+        start[j, perm[:m]] = sum_normalize(omega[perm[:m]])
+    if p.update_lambda:
+        lam_b = _lambda(Yc, t0, treated, p, np.tile(lam, (B, 1)))
+    elif p.method == "sc":
+        lam_b = np.zeros((B, t0))
+    else:
+        lam_b = np.full((B, t0), 1.0 / t0)
+    if p.update_omega:
+        omega_b = _omega(Yc, t0, treated, p, start)
+    else:
+        omega_b = np.zeros((B, n0))
+        omega_b[np.arange(B)[:, None], perms[:, :m]] = 1.0 / m
+    gap = Yc[treated].mean(axis=1) - omega_b @ Yc  # (B, T)
+    gap = gap - np.einsum("bt,bt->b", gap[:, :t0], lam_b)[:, None]
+    return gap[:, t0:]
