@@ -1,8 +1,12 @@
 """Synthetic difference-in-differences (Arkhangelsky, Athey, Hirshberg, Imbens and Wager 2021).
 
+Staggered adoption is in :mod:`.sdid_staggered`, covariates in :mod:`.sdid_covariates`,
+the solver in :mod:`.sdid_solver` and the placebo replications in :mod:`.sdid_placebo`;
+this module reads the data, runs them and packages the results.
+
 SDID reweights both units and periods before taking a difference in
-differences. With ``N0`` control units, ``N1`` treated units (one common
-adoption date), ``T0`` pre-treatment and ``T1`` post-treatment periods:
+differences. With ``N0`` control units, ``N1`` treated units (one adoption date;
+staggered designs repeat this per cohort), ``T0`` pre- and ``T1`` post-treatment periods:
 
 * **Unit weights** ``omega`` (simplex over the controls, with an intercept)
   minimise ``sum_t (w0 + omega' Y_co,t - Ybar_tr,t)^2 + T0 zeta^2 ||omega||^2``
@@ -260,7 +264,8 @@ class SyntheticDiDResults(PathResults):
 
 
 class SyntheticDiD:
-    """Synthetic difference-in-differences for one adoption date (Arkhangelsky et al. 2021).
+    """Synthetic difference-in-differences (Arkhangelsky et al. 2021), one or several
+    adoption dates, with or without time-varying covariates.
 
     Parameters
     ----------
@@ -268,18 +273,26 @@ class SyntheticDiD:
         Balanced long panel, one row per unit and period.
     outcome, unit, time : str
         Column names. ``time`` holds integer periods (years) or dates.
-    treated : str, label or sequence of labels
-        Either the name of a 0/1 column (1 for treated units from adoption on,
-        as R ``synthdid::panel.matrices`` expects) or the treated unit(s).
+    treated : str, label, sequence of labels or dict
+        One of:
+
+        * the name of a 0/1 column (1 for treated units from adoption on, as R
+          ``synthdid::panel.matrices`` expects; units may switch on at different
+          periods, but never off);
+        * the treated unit(s), with ``treatment_time`` (one adoption date);
+        * ``{unit: first treated period, ...}``, one adoption date per treated unit.
+
+        Several adoption dates give staggered SDID (see Notes).
     treatment_time : period, optional
-        First treated period. Required when ``treated`` names units; with an
-        indicator column it is read from the data (and checked if given).
+        First treated period when ``treated`` names units. With an indicator
+        column it is read from the data (and checked if given); not allowed with
+        a dict.
     method : {"sdid", "sc", "did"}, default "sdid"
         Synthetic DiD, or the paper's synthetic-control and DiD special cases.
     se : {"placebo", "jackknife", "bootstrap", "none"}, default "placebo"
         Standard-error method (paper's Algorithms 4, 3, 2). The jackknife and
         bootstrap need at least two treated units; the placebo needs more
-        controls than treated units.
+        (never-treated) controls than treated units.
     replications : int, default 200
         Placebo or bootstrap replications (R's default).
     seed : int, default 0
@@ -290,12 +303,37 @@ class SyntheticDiD:
         Regularisation and solver settings (R ``synthdid`` defaults).
     outcome_unit : str, optional
         Unit of the outcome, e.g. ``"kb/d"`` (for ``cumulative_effect``).
+    covariates : str or sequence of str, optional
+        Time-varying numeric covariate columns; the effect is estimated on
+        ``Y - X beta``.
+    covariate_method : {"optimized", "projected"}, default "optimized"
+        ``"optimized"``: ``beta`` updated jointly with the weights, as R
+        ``synthdid_estimate(Y, N0, T0, X)`` (and Stata ``sdid``'s default);
+        replications re-estimate it. ``"projected"`` (Kranz 2022; Stata
+        ``sdid``'s ``projected``): ``beta`` from a two-way fixed-effects
+        regression over the untreated observations, held fixed in replications.
 
     Notes
     -----
-    R: ``synthdid_estimate(Y, N0, T0)``, ``sc_estimate``, ``did_estimate`` and
+    R: ``synthdid_estimate(Y, N0, T0, X)``, ``sc_estimate``, ``did_estimate`` and
     ``vcov(est, method = "placebo")``. Point estimates match R ``synthdid`` on
-    California Proposition 99 to 1e-3 (``tests/test_models_sdid.py``).
+    California Proposition 99 to 1e-3 (``tests/test_models_sdid.py``); weights,
+    ``beta`` and the three standard errors match its Python port ``synthdid-py``
+    to 1e-8, with and without covariates (``tests/test_models_sdid_covariates.py``).
+
+    Staggered adoption follows the paper's appendix and Stata ``sdid`` (Clarke,
+    Pailanir, Athey and Imbens 2023): each adoption cohort is estimated against
+    the never-treated units over all periods (pre-periods before its adoption),
+    with its own weights, noise level and (optimized) ``beta``; ``params["att"]``
+    averages the cohort effects with weights ``N_a T_post,a`` (treated
+    unit-periods). ``results.cohorts`` has one row per cohort (effect, standard
+    error, weight, sizes); ``effects`` holds, per period, the mean effect of the
+    units treated then. Placebo: never-treated units take the treated units'
+    adoption dates at random and everything is re-estimated; bootstrap: units
+    resampled, re-estimated; jackknife: one unit left out, weights fixed. This
+    matches ``synthdid-py``'s ``staggered_synthdid_estimate`` and its standard
+    errors to 1e-8 (``tests/test_models_sdid_staggered.py``). One adoption date
+    (however given) is the ordinary estimator.
 
     Examples
     --------
@@ -303,6 +341,9 @@ class SyntheticDiD:
     ...                    treated="treated").fit()  # doctest: +SKIP
     >>> res.params["att"]  # doctest: +SKIP
     -15.60...
+    >>> res = SyntheticDiD(panel, outcome="y", unit="country", time="year",
+    ...                    treated={"VEN": 2017, "IRN": 2012, "LBY": 2011}).fit()  # doctest: +SKIP
+    >>> res.cohorts[["att", "weight"]]  # doctest: +SKIP
     """
 
     _label = {
