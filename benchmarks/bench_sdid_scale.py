@@ -68,9 +68,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
-    from threadpoolctl import threadpool_limits
-
     import synthdid  # noqa: F401 - both libraries imported before any timing
+    from threadpoolctl import threadpool_limits
 
     import venecon.models  # noqa: F401
 
@@ -81,11 +80,12 @@ def main() -> None:
             k = args.reps if args.peer_reps is None else min(args.peer_reps, args.reps)
             ours, theirs = [], []
             for r in range(args.repeat):
-                sides = [("venecon", lambda: run_venecon(df, args.reps)),
-                         ("peer", lambda: run_peer(df, args.reps, k))]
-                for name, fn in sides if r % 2 == 0 else sides[::-1]:
-                    out = fn()
-                    (ours if name == "venecon" else theirs).append(out)
+                sides = ["venecon", "peer"] if r % 2 == 0 else ["peer", "venecon"]
+                for name in sides:
+                    if name == "venecon":
+                        ours.append(run_venecon(df, args.reps))
+                    else:
+                        theirs.append(run_peer(df, args.reps, k))
             v_cpu = statistics.median(o[0] for o in ours)
             p_cpu = statistics.median(o[0] for o in theirs)
             att_v, se_v = ours[0][1], ours[0][2]

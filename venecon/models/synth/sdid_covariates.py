@@ -311,17 +311,10 @@ def covariate_placebo(Y, X, n0, t0, p, omega, lam, reps, rng):
 
 def covariate_bootstrap(Y, X, n0, t0, p, omega, lam, reps, rng):
     """Algorithm 2 with covariates (the draws of :func:`bootstrap_draws`)."""
-    import numpy as np
 
-    from .sdid_solver import sum_normalize
+    from .sdid_solver import bootstrap_samples, sum_normalize
 
-    n = Y.shape[0]
-    draws = []
-    while len(draws) < reps:
-        ind = np.sort(rng.integers(0, n, size=n))
-        k0 = int((ind < n0).sum())
-        if 0 < k0 < n:
-            draws.append((ind, k0))
+    draws = bootstrap_samples(Y.shape[0], n0, reps, rng)
     paths = solve_grouped(
         [Y[ind] for ind, _ in draws],
         [X[ind] for ind, _ in draws],

@@ -97,10 +97,7 @@ def _omega(
         g = (x @ M.T) @ M
         return frank_wolfe_gram(rows, diag, c, x, g, eta, threshold, max_iter)
 
-    x = solve(init, p.max_iter_pre if p.sparsify else p.max_iter)
-    if p.sparsify:
-        x = solve(sparsify(x), p.max_iter)
-    return x
+    return _two_rounds(solve, init, p)
 
 
 def _lambda(
@@ -129,10 +126,13 @@ def _lambda(
         g = (G @ x[:, :, None])[:, :, 0]
         return frank_wolfe_gram(G, diag, c, x, g, eta, threshold, max_iter)
 
+    return _two_rounds(solve, init, p)
+
+
+def _two_rounds(solve: Any, init: np.ndarray, p: Problem) -> np.ndarray:
+    """R ``synthdid``'s schedule: a short round, sparsify, then the long round."""
     x = solve(init, p.max_iter_pre if p.sparsify else p.max_iter)
-    if p.sparsify:
-        x = solve(sparsify(x), p.max_iter)
-    return x
+    return solve(sparsify(x), p.max_iter) if p.sparsify else x
 
 
 def placebo_paths(

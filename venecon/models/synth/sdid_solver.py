@@ -24,6 +24,7 @@ __all__ = [
     "Problem",
     "SDIDOptions",
     "bootstrap_draws",
+    "bootstrap_samples",
     "curves",
     "estimate",
     "frank_wolfe",
@@ -472,17 +473,26 @@ def jackknife_draws(Y, n0, t0, omega, lam):
     return out
 
 
-def bootstrap_draws(Y, n0, t0, p, omega, lam, reps, rng):
-    """Algorithm 2: resample units with replacement; redraw samples lacking either group."""
+def bootstrap_samples(n: int, n0: int, reps: int, rng: Any) -> list[tuple[np.ndarray, int]]:
+    """Sorted unit draws with replacement and their control counts; a draw without a
+    control or without a treated unit is redrawn (R ``synthdid``'s bootstrap)."""
     import numpy as np
 
-    n = Y.shape[0]
     draws = []
     while len(draws) < reps:
         ind = np.sort(rng.integers(0, n, size=n))
         k0 = int((ind < n0).sum())
         if 0 < k0 < n:
             draws.append((ind, k0))
+    return draws
+
+
+def bootstrap_draws(Y, n0, t0, p, omega, lam, reps, rng):
+    """Algorithm 2: resample units with replacement; redraw samples lacking either group."""
+    import numpy as np
+
+    n = Y.shape[0]
+    draws = bootstrap_samples(n, n0, reps, rng)
     bt = stack([Y[ind] for ind, _ in draws], [k0 for _, k0 in draws], t0)
     init = np.zeros((reps, n))
     for j, (ind, k0) in enumerate(draws):
