@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .sdid_solver import frank_wolfe_gram, sparsify, sum_normalize
+from .sdid_solver import BLOCKED, frank_wolfe_gram, sparsify, sum_normalize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,9 +44,14 @@ class GramRows:
         self._slot = np.full(M.shape[1], -1, dtype=np.int64)
         self._rows = np.empty((min(64, M.shape[1]), M.shape[1]))
         self._used = 0
+        self._out = np.empty((0, M.shape[1]))
 
     def __call__(self, i: np.ndarray, which: np.ndarray) -> np.ndarray:
-        """Rows ``i`` (one per problem; ``which`` is unused: the matrix is shared)."""
+        """Rows ``i`` (one per problem; ``which`` is unused: the matrix is shared).
+
+        The result is a view of a buffer reused by the next call (large arrays allocated
+        afresh in every iteration would cost more than the arithmetic).
+        """
         import numpy as np
 
         slots = self._slot[i]
@@ -62,7 +67,11 @@ class GramRows:
             self._slot[new] = np.arange(self._used, need)
             self._used = need
             slots = self._slot[i]
-        return self._rows[slots]
+        if len(self._out) < len(i):
+            self._out = np.empty((len(i), self._rows.shape[1]))
+        out = self._out[: len(i)]
+        np.take(self._rows, slots, axis=0, out=out, mode="clip")  # "raise" would buffer
+        return out
 
 
 def _omega(
@@ -87,7 +96,7 @@ def _omega(
     blocked = np.zeros((B, K), dtype=bool)
     blocked[np.arange(B)[:, None], treated] = True
     c = target @ M
-    c[blocked] = -1e300
+    c[blocked] = -BLOCKED
     diag = np.broadcast_to(np.einsum("tk,tk->k", M, M), (B, K))
     rows = GramRows(M)
     eta = t0 * np.asarray(p.zeta_omega, dtype="float64") ** 2

@@ -144,6 +144,9 @@ def make_problem(
 
 #: Iterations between exact recomputations of the solver's running dot products.
 REFRESH = 16
+#: ``-c`` of a column Frank-Wolfe must never pick: far above any real gradient, yet small
+#: enough that the solver's scaled running gradient (scales down to 1e-100) stays finite.
+BLOCKED = 1e150
 #
 # The solver works on a batch of B independent problems at once (the placebo and
 # bootstrap replications), because Frank-Wolfe needs thousands of cheap iterations and
@@ -190,7 +193,7 @@ def frank_wolfe(
     G = A.transpose(0, 2, 1) @ A
     diag = np.einsum("bii->bi", G)
     # blocked (padded) columns get a huge gradient so argmin never picks them
-    c = (b[:, None, :] @ A)[:, 0, :] - np.where(cols, 0.0, 1e300)
+    c = (b[:, None, :] @ A)[:, 0, :] - np.where(cols, 0.0, BLOCKED)
     g = (G @ x[:, :, None])[:, :, 0]  # A'A x, updated along the iterations
     threshold = min_decrease * min_decrease * rows
     return frank_wolfe_gram(G, diag, c, x, g, eta, threshold, max_iter)
@@ -211,7 +214,7 @@ def frank_wolfe_gram(
     ``G`` is either the (B, k, k) Gram matrices or a function ``G(i, which)`` giving row
     ``i[j]`` of problem ``which[j]``'s Gram matrix as a (len(which), k) array (so a
     solver can build only the rows the iterations visit). ``diag`` (B, k) is their
-    diagonal, ``c = A'b`` (blocked columns at -1e300), ``x`` the start, ``g = A'A x``,
+    diagonal, ``c = A'b`` (blocked columns at ``-BLOCKED``), ``x`` the start, ``g = A'A x``,
     ``eta = n zeta^2`` and ``threshold = n min_decrease^2`` per problem.
 
     Each iteration costs a few passes over a (B, k) array: the half gradient
@@ -230,42 +233,56 @@ def frank_wolfe_gram(
         )[None, :]
     out = x.astype("float64").copy()
     which = np.arange(B)  # original problem of each row still iterating
-    x = out.copy()
-    h = g - c + eta[:, None] * x
     diag, c = np.asarray(diag, dtype="float64"), np.asarray(c, dtype="float64")
+    # x = xs * xr and h = hs * hr with per-problem scales: the (1 - s) shrink of a step
+    # then costs O(1) instead of a pass over the array
+    xr, xs = out.copy(), np.ones(B)
+    hr, hs = g - c + eta[:, None] * out, np.ones(B)
     hx = cx = xx = None
     for t in range(max_iter):
         idx = np.arange(len(which))
-        i = np.argmin(h, axis=1)  # first minimiser, as R's which.min
+        i = np.argmin(hr, axis=1)  # first minimiser, as R's which.min
         # direction d = e_i - x: slope h.d, curvature ||A d||^2 + eta ||d||^2
-        xi = x[idx, i]
-        hi = h[idx, i]
+        xi = xs * xr[idx, i]
+        hi = hs * hr[idx, i]
         ci = c[idx, i]
         if t % REFRESH == 0:
             # h.x, c.x and x.x follow exact one-step updates below; recomputing them every
             # REFRESH iterations keeps their rounding at the level of a fresh dot product
-            hx = np.einsum("bk,bk->b", h, x)
+            x = xs[:, None] * xr
+            hx = hs * np.einsum("bk,bk->b", hr, x)
             cx = np.einsum("bk,bk->b", c, x)
             xx = np.einsum("bk,bk->b", x, x)
         gi = hi + ci - eta * xi  # (A'A x)_i
         xg = hx + cx - eta * xx  # x'A'A x
         slope = hi - hx
-        curv = diag[idx, i] - 2.0 * gi + xg + eta * (1.0 - 2.0 * xi + xx)
+        gii = diag[idx, i]
+        curv = gii - 2.0 * gi + xg + eta * (1.0 - 2.0 * xi + xx)
         with np.errstate(divide="ignore", invalid="ignore"):
             step = np.clip(-slope / curv, 0.0, 1.0)
         # x already at the vertex (d = 0, 0/0): no move
         step = np.where((curv > 0) & np.isfinite(step), step, 0.0)
         keep = 1.0 - step
-        x *= keep[:, None]
-        x[idx, i] += step
+        whole = keep == 0.0  # a full step: x becomes the vertex, h its gradient
+        # x <- (1 - s) x + s e_i
+        xs = np.where(whole, 1.0, xs * keep)
+        if whole.any():
+            xr[whole] = 0.0
+        xr[idx, i] += step / xs
         # h <- (1 - s) h + s v with v = G_i - c + eta e_i
         col = row(i, which)
-        gii = diag[idx, i]
         col -= c
-        col *= step[:, None]
-        h *= keep[:, None]
-        h += col
-        h[idx, i] += step * eta
+        hs = np.where(whole, 1.0, hs * keep)
+        if whole.any():
+            hr[whole] = col[whole]
+        col *= np.where(whole, 0.0, step / hs)[:, None]
+        hr += col
+        hr[idx, i] += step * eta / hs
+        small = (xs < 1e-100) | (hs < 1e-100)
+        if small.any():
+            xr[small] *= xs[small, None]
+            hr[small] *= hs[small, None]
+            xs[small], hs[small] = 1.0, 1.0
         # the same step for the dot products (v.x = g_i - c.x + eta x_i, v_i = G_ii - c_i + eta)
         hx = (
             keep * keep * hx
@@ -280,13 +297,14 @@ def frank_wolfe_gram(
         if t >= 1:
             going = decrease > threshold
             if not going.all():
-                out[which[~going]] = x[~going]
+                out[which[~going]] = xs[~going, None] * xr[~going]
                 if not going.any():
                     return out
-                x, h, c, diag = x[going], h[going], c[going], diag[going]
+                xr, xs, hr, hs = xr[going], xs[going], hr[going], hs[going]
+                c, diag = c[going], diag[going]
                 eta, threshold, which = eta[going], threshold[going], which[going]
                 hx, cx, xx = hx[going], cx[going], xx[going]
-    out[which] = x
+    out[which] = xs[:, None] * xr
     return out
 
 
