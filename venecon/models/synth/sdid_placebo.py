@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from .sdid_solver import Problem
 
-__all__ = ["GramRows", "placebo_paths"]
+__all__ = ["GramRows", "noise_levels", "placebo_paths", "shared_paths"]
 
 
 class GramRows:
@@ -77,13 +77,15 @@ class GramRows:
 def _omega(
     Yc: np.ndarray,
     t0: int,
+    blocked_rows: np.ndarray,
     treated: np.ndarray,
     p: Problem,
     init: np.ndarray,
 ) -> np.ndarray:
     """Unit weights (B, N0) of every replication, in the coordinates of all controls.
 
-    ``treated`` (B, N1) are the placebo-treated controls; ``init`` the starting weights.
+    ``blocked_rows`` (B, m) are the controls a replication leaves out, ``treated``
+    (B, N1) those whose mean it fits; ``init`` the starting weights.
     """
     import numpy as np
 
@@ -94,7 +96,7 @@ def _omega(
         target = target - target.mean(axis=1, keepdims=True)
     B, K = len(target), M.shape[1]
     blocked = np.zeros((B, K), dtype=bool)
-    blocked[np.arange(B)[:, None], treated] = True
+    blocked[np.arange(B)[:, None], blocked_rows] = True
     c = target @ M
     c[blocked] = -BLOCKED
     diag = np.broadcast_to(np.einsum("tk,tk->k", M, M), (B, K))
@@ -113,7 +115,8 @@ def _lambda(
     Yc: np.ndarray, t0: int, treated: np.ndarray, p: Problem, init: np.ndarray
 ) -> np.ndarray:
     """Time weights (B, T0): each replication regresses its controls' post-period means on
-    their pre-period outcomes (with an intercept), from sums over all controls."""
+    their pre-period outcomes (with an intercept), from sums over all controls less the
+    rows ``treated`` (B, m) it leaves out."""
     import numpy as np
 
     A = Yc[:, :t0]
@@ -144,6 +147,44 @@ def _two_rounds(solve: Any, init: np.ndarray, p: Problem) -> np.ndarray:
     return solve(sparsify(x), p.max_iter) if p.sparsify else x
 
 
+def shared_paths(
+    Yc: np.ndarray,
+    t0: int,
+    blocked: np.ndarray,
+    treated: np.ndarray,
+    p: Problem,
+    omega: np.ndarray,
+    lam: np.ndarray,
+) -> np.ndarray:
+    """Gap paths (B, T) of B problems on one control matrix ``Yc`` (N0, T).
+
+    Problem b leaves out the controls ``blocked[b]`` and fits the mean of the rows
+    ``treated[b]`` (placebo-treated controls) with the rest; ``omega`` (B, N0, zero on
+    blocked rows) and ``lam`` (B, t0) start the weights, or are the weights when ``p``
+    does not update them.
+    """
+    import numpy as np
+
+    lam_b = _lambda(Yc, t0, blocked, p, lam) if p.update_lambda else lam
+    omega_b = _omega(Yc, t0, blocked, treated, p, omega) if p.update_omega else omega
+    gap = Yc[treated].mean(axis=1) - omega_b @ Yc  # (B, T)
+    return gap - np.einsum("bt,bt->b", gap[:, :t0], lam_b)[:, None]
+
+
+def noise_levels(Yc: np.ndarray, t0: int, blocked: np.ndarray) -> np.ndarray:
+    """R ``synthdid``'s noise level (sd of the pre-period first differences) of each
+    problem's controls: all rows of ``Yc`` less ``blocked`` (B, m), from sums."""
+    import numpy as np
+
+    D = np.diff(Yc[:, :t0], axis=1)
+    D = D - D.mean()  # centred: the variance from sums then keeps its precision
+    r1, r2 = D.sum(axis=1), (D * D).sum(axis=1)
+    n = (len(D) - blocked.shape[1]) * D.shape[1]
+    s1 = r1.sum() - r1[blocked].sum(axis=1)
+    s2 = r2.sum() - r2[blocked].sum(axis=1)
+    return np.sqrt((s2 - s1 * s1 / n) / (n - 1))
+
+
 def placebo_paths(
     Y: np.ndarray,
     n0: int,
@@ -166,23 +207,9 @@ def placebo_paths(
     m = n0 - n1
     perms = np.array([rng.permutation(n0) for _ in range(reps)])
     treated = perms[:, m:]
-    Yc = Y[:n0]
-    B = reps
     # starting unit weights: the fitted omega on each replication's controls, renormalised
-    start = np.zeros((B, n0))
+    start = np.zeros((reps, n0))
     for j, perm in enumerate(perms):
         start[j, perm[:m]] = sum_normalize(omega[perm[:m]])
-    if p.update_lambda:
-        lam_b = _lambda(Yc, t0, treated, p, np.tile(lam, (B, 1)))
-    elif p.method == "sc":
-        lam_b = np.zeros((B, t0))
-    else:
-        lam_b = np.full((B, t0), 1.0 / t0)
-    if p.update_omega:
-        omega_b = _omega(Yc, t0, treated, p, start)
-    else:
-        omega_b = np.zeros((B, n0))
-        omega_b[np.arange(B)[:, None], perms[:, :m]] = 1.0 / m
-    gap = Yc[treated].mean(axis=1) - omega_b @ Yc  # (B, T)
-    gap = gap - np.einsum("bt,bt->b", gap[:, :t0], lam_b)[:, None]
+    gap = shared_paths(Y[:n0], t0, treated, treated, p, start, np.tile(lam, (reps, 1)))
     return gap[:, t0:]

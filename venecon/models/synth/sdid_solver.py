@@ -32,6 +32,7 @@ __all__ = [
     "jackknife_draws",
     "make_problem",
     "placebo_draws",
+    "problem_from_sigma",
     "replicate_se",
     "solve_weights",
     "sparsify",
@@ -123,12 +124,25 @@ def make_problem(
 
     n1, t1 = Y.shape[0] - n0, Y.shape[1] - t0
     sigma = float(np.diff(Y[:n0, :t0], axis=1).std(ddof=1))
+    return problem_from_sigma(sigma, n1, t1, method, options), sigma
+
+
+def problem_from_sigma(
+    sigma: Any, n1: int, t1: int, method: str, options: SDIDOptions
+) -> Problem:
+    """:class:`Problem` for noise level(s) ``sigma`` (a float, or one per problem of a batch),
+    ``n1`` treated units and ``t1`` post-periods."""
+    import numpy as np
+
     o = options
+    sigma = sigma if np.ndim(sigma) == 0 else np.asarray(sigma, dtype="float64")
     eta_omega = (
-        o.eta_omega if o.eta_omega is not None else (1e-6 if method == "sc" else (n1 * t1) ** 0.25)
+        o.eta_omega
+        if o.eta_omega is not None
+        else (1e-6 if method == "sc" else (n1 * t1) ** 0.25)
     )
     min_dec = o.min_decrease if o.min_decrease is not None else 1e-5 * sigma
-    p = Problem(
+    return Problem(
         method,
         eta_omega * sigma,
         o.eta_lambda * sigma,
@@ -137,7 +151,6 @@ def make_problem(
         o.max_iter_pre_sparsify,
         o.sparsify,
     )
-    return p, sigma
 
 
 # --------------------------------------------------------------------------- solver

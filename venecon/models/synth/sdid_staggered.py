@@ -31,7 +31,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .sdid_covariates import covariate_paths, solve_grouped
-from .sdid_solver import Problem, SDIDOptions, curves, estimate, make_problem, stack
+from .sdid_placebo import noise_levels, shared_paths
+from .sdid_solver import (
+    Problem,
+    SDIDOptions,
+    curves,
+    estimate,
+    make_problem,
+    problem_from_sigma,
+    stack,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -199,7 +208,15 @@ def _refit(
         for j, (r, _, tr) in enumerate(members):
             gaps[r, k] = paths[j]
             sizes[r, k] = len(tr)
-    post = T - np.asarray(t0s)
+    return _draws(gaps, sizes, np.asarray(t0s))
+
+
+def _draws(gaps: np.ndarray, sizes: np.ndarray, t0s: np.ndarray) -> StaggeredDraws:
+    """Replicates from the cohorts' gap paths (R, K, T) and sizes (R, K; 0: absent)."""
+    import numpy as np
+
+    R, K, T = gaps.shape
+    post = T - t0s
     cohort_att = np.full((R, K), np.nan)
     for k, t0 in enumerate(t0s):
         cohort_att[:, k] = np.where(sizes[:, k] > 0, gaps[:, k, t0:].mean(axis=1), np.nan)
@@ -223,11 +240,28 @@ def placebo_staggered(
     import numpy as np
 
     n_tr = len(adoption)
-    samples = []
-    for _ in range(reps):
-        perm = rng.permutation(n_co)
-        samples.append((perm[n_tr:], perm[:n_tr], adoption))
-    return _refit(samples, Y, np.unique(adoption), method, options, X)
+    perms = np.array([rng.permutation(n_co) for _ in range(reps)])
+    if X is not None:
+        samples = [(perm[n_tr:], perm[:n_tr], adoption) for perm in perms]
+        return _refit(samples, Y, np.unique(adoption), method, options, X)
+    # Every replication and cohort works on the never-treated rows: solve them on that
+    # one matrix (sdid_placebo) rather than on stacked copies.
+    blocked = perms[:, :n_tr]
+    t0s = np.unique(adoption)
+    T, m = Y.shape[1], n_co - n_tr
+    Yc = Y[:n_co]
+    gaps = np.zeros((reps, len(t0s), T))
+    sizes = np.zeros((reps, len(t0s)))
+    omega = np.full((reps, n_co), 1.0 / m)
+    omega[np.arange(reps)[:, None], blocked] = 0.0
+    for k, t0 in enumerate(t0s):
+        treated = blocked[:, adoption == t0]
+        sigma = noise_levels(Yc, int(t0), blocked)
+        p = problem_from_sigma(sigma, treated.shape[1], T - int(t0), method, options)
+        lam = np.zeros((reps, t0)) if method == "sc" else np.full((reps, t0), 1.0 / t0)
+        gaps[:, k] = shared_paths(Yc, int(t0), blocked, treated, p, omega, lam)
+        sizes[:, k] = treated.shape[1]
+    return _draws(gaps, sizes, t0s)
 
 
 def bootstrap_staggered(
@@ -305,11 +339,4 @@ def jackknife_staggered(
             w = np.concatenate([omega, np.zeros(len(tr))])
             gaps[i, k] = curves(bt, w[None, :], f.lam[None, :])[0]
             sizes[i, k] = len(tr)
-    t0s = np.array([f.t0 for f in fits])
-    post = T - t0s
-    cohort_att = np.full((N, K), np.nan)
-    for k, t0 in enumerate(t0s):
-        cohort_att[:, k] = np.where(sizes[:, k] > 0, gaps[:, k, t0:].mean(axis=1), np.nan)
-    w = aggregate_weights(sizes, post[None, :])
-    att = np.nansum(w * np.nan_to_num(cohort_att), axis=1)
-    return StaggeredDraws(att, period_effects(gaps, sizes, t0s), cohort_att)
+    return _draws(gaps, sizes, np.array([f.t0 for f in fits]))
