@@ -251,13 +251,15 @@ def solve_grouped(Ys, Xs, n0s, t0, p, omegas, lams, fixed=False):
     """
     import numpy as np
 
+    from .sdid_solver import subset_problem
+
     out = [None] * len(Ys)
     shapes = sorted({(len(Y), n0) for Y, n0 in zip(Ys, n0s, strict=True)})
     for n, n0 in shapes:
         members = [
             j for j, (Y, m) in enumerate(zip(Ys, n0s, strict=True)) if (len(Y), m) == (n, n0)
         ]
-        sub = _subset(p, members)
+        sub = subset_problem(p, members)
         paths, _, _, _ = covariate_paths(
             np.stack([Ys[j] for j in members]),
             np.stack([Xs[j] for j in members]),
@@ -271,23 +273,6 @@ def solve_grouped(Ys, Xs, n0s, t0, p, omegas, lams, fixed=False):
         for j, path in zip(members, paths, strict=True):
             out[j] = path
     return np.stack(out)
-
-
-def _subset(p: Problem, members: list[int]) -> Problem:
-    """``p`` restricted to some problems of a batch (per-problem zeta arrays are sliced)."""
-    from dataclasses import replace
-
-    import numpy as np
-
-    def pick(v):
-        return v if np.ndim(v) == 0 else np.asarray(v)[members]
-
-    return replace(
-        p,
-        zeta_omega=pick(p.zeta_omega),
-        zeta_lambda=pick(p.zeta_lambda),
-        min_decrease=pick(p.min_decrease),
-    )
 
 
 def covariate_placebo(Y, X, n0, t0, p, omega, lam, reps, rng):

@@ -37,6 +37,7 @@ __all__ = [
     "solve_weights",
     "sparsify",
     "stack",
+    "subset_problem",
     "sum_normalize",
 ]
 
@@ -160,6 +161,8 @@ REFRESH = 16
 #: ``-c`` of a column Frank-Wolfe must never pick: far above any real gradient, yet small
 #: enough that the solver's scaled running gradient (scales down to 1e-100) stays finite.
 BLOCKED = 1e150
+#: Memory for the Gram matrices of one batch of weight problems.
+GRAM_BYTES = 256 * 2**20
 #
 # The solver works on a batch of B independent problems at once (the placebo and
 # bootstrap replications), because Frank-Wolfe needs thousands of cheap iterations and
@@ -465,9 +468,48 @@ def curves(bt: Batch, omega: np.ndarray, lam: np.ndarray) -> np.ndarray:
 def estimate(
     bt: Batch, p: Problem, omega: np.ndarray | None = None, lam: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(full gap paths (B, T), omega (B, N), lambda (B, T0)); the ATT is the post-period mean."""
-    omega, lam = solve_weights(bt, p, omega, lam)
-    return curves(bt, omega, lam), omega, lam
+    """(full gap paths (B, T), omega (B, N), lambda (B, T0)); the ATT is the post-period mean.
+
+    Large batches are solved in chunks so that the problems' Gram matrices (B, N, N)
+    stay within ``GRAM_BYTES``.
+    """
+    import numpy as np
+
+    B, N, _ = bt.Y.shape
+    per = max(1, GRAM_BYTES // (8 * N * N))
+    if B <= per:
+        omega, lam = solve_weights(bt, p, omega, lam)
+        return curves(bt, omega, lam), omega, lam
+    parts = []
+    for lo in range(0, B, per):
+        sl = slice(lo, min(lo + per, B))
+        part = Batch(bt.Y[sl], bt.n0[sl], bt.n[sl], bt.t0)
+        parts.append(
+            estimate(
+                part,
+                subset_problem(p, np.arange(B)[sl]),
+                None if omega is None else omega[sl],
+                None if lam is None else lam[sl],
+            )
+        )
+    return tuple(np.concatenate([q[j] for q in parts]) for j in range(3))
+
+
+def subset_problem(p: Problem, members: np.ndarray) -> Problem:
+    """``p`` for some problems of its batch (per-problem regularisation arrays sliced)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    def pick(v: Any) -> Any:
+        return v if np.ndim(v) == 0 else np.asarray(v)[members]
+
+    return replace(
+        p,
+        zeta_omega=pick(p.zeta_omega),
+        zeta_lambda=pick(p.zeta_lambda),
+        min_decrease=pick(p.min_decrease),
+    )
 
 
 # --------------------------------------------------------------------------- variance
