@@ -76,3 +76,12 @@ def test_chunked_batches_equal_one_batch(prop99, monkeypatch):
     chunked = sdid_solver.estimate(batch, p)
     for a, b in zip(whole, chunked, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-12)
+
+
+def test_wide_single_problem_builds_gram_rows_lazily(prop99, monkeypatch):
+    full = SyntheticDiD(prop99, treated="treated", se="none", **KW).fit()
+    monkeypatch.setattr(sdid_solver, "GRAM_BYTES", 8 * 10 * 10)  # every problem is "wide"
+    lazy = SyntheticDiD(prop99, treated="treated", se="none", **KW).fit()
+    assert lazy.params["att"] == pytest.approx(full.params["att"], abs=1e-10)
+    np.testing.assert_allclose(lazy.unit_weights, full.unit_weights, atol=1e-10)
+    np.testing.assert_allclose(lazy.time_weights, full.time_weights, atol=1e-10)

@@ -24,54 +24,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .sdid_solver import BLOCKED, frank_wolfe_gram, sparsify, sum_normalize
+from .sdid_solver import BLOCKED, GramRows, frank_wolfe_gram, sparsify, sum_normalize
 
 if TYPE_CHECKING:
     import numpy as np
 
     from .sdid_solver import Problem
 
-__all__ = ["GramRows", "noise_levels", "placebo_paths", "shared_paths"]
-
-
-class GramRows:
-    """Rows of ``M'M`` for a (n, K) matrix ``M``, computed on first use and kept."""
-
-    def __init__(self, M: np.ndarray) -> None:
-        import numpy as np
-
-        self._M = np.ascontiguousarray(M)
-        self._slot = np.full(M.shape[1], -1, dtype=np.int64)
-        self._rows = np.empty((min(64, M.shape[1]), M.shape[1]))
-        self._used = 0
-        self._out = np.empty((0, M.shape[1]))
-
-    def __call__(self, i: np.ndarray, which: np.ndarray) -> np.ndarray:
-        """Rows ``i`` (one per problem; ``which`` is unused: the matrix is shared).
-
-        The result is a view of a buffer reused by the next call (large arrays allocated
-        afresh in every iteration would cost more than the arithmetic).
-        """
-        import numpy as np
-
-        slots = self._slot[i]
-        missing = slots < 0
-        if missing.any():
-            new = np.unique(i[missing])
-            need = self._used + len(new)
-            if need > len(self._rows):
-                grown = np.empty((max(need, 2 * len(self._rows)), self._rows.shape[1]))
-                grown[: self._used] = self._rows[: self._used]
-                self._rows = grown
-            self._rows[self._used : need] = (self._M.T @ self._M[:, new]).T
-            self._slot[new] = np.arange(self._used, need)
-            self._used = need
-            slots = self._slot[i]
-        if len(self._out) < len(i):
-            self._out = np.empty((len(i), self._rows.shape[1]))
-        out = self._out[: len(i)]
-        np.take(self._rows, slots, axis=0, out=out, mode="clip")  # "raise" would buffer
-        return out
+__all__ = ["noise_levels", "placebo_paths", "shared_paths"]
 
 
 def _omega(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Batch",
+    "GramRows",
     "Problem",
     "SDIDOptions",
     "bootstrap_draws",
@@ -170,6 +171,46 @@ GRAM_BYTES = 256 * 2**20
 # (bootstrap draws) are padded: padded rows are zero and padded columns are never chosen.
 
 
+class GramRows:
+    """Rows of ``M'M`` for a (n, K) matrix ``M``, computed on first use and kept."""
+
+    def __init__(self, M: np.ndarray) -> None:
+        import numpy as np
+
+        self._M = np.ascontiguousarray(M)
+        self._slot = np.full(M.shape[1], -1, dtype=np.int64)
+        self._rows = np.empty((min(64, M.shape[1]), M.shape[1]))
+        self._used = 0
+        self._out = np.empty((0, M.shape[1]))
+
+    def __call__(self, i: np.ndarray, which: np.ndarray) -> np.ndarray:
+        """Rows ``i`` (one per problem; ``which`` is unused: the matrix is shared).
+
+        The result is a view of a buffer reused by the next call (large arrays allocated
+        afresh in every iteration would cost more than the arithmetic).
+        """
+        import numpy as np
+
+        slots = self._slot[i]
+        missing = slots < 0
+        if missing.any():
+            new = np.unique(i[missing])
+            need = self._used + len(new)
+            if need > len(self._rows):
+                grown = np.empty((max(need, 2 * len(self._rows)), self._rows.shape[1]))
+                grown[: self._used] = self._rows[: self._used]
+                self._rows = grown
+            self._rows[self._used : need] = (self._M.T @ self._M[:, new]).T
+            self._slot[new] = np.arange(self._used, need)
+            self._used = need
+            slots = self._slot[i]
+        if len(self._out) < len(i):
+            self._out = np.empty((len(i), self._rows.shape[1]))
+        out = self._out[: len(i)]
+        np.take(self._rows, slots, axis=0, out=out, mode="clip")  # "raise" would buffer
+        return out
+
+
 def frank_wolfe(
     A: np.ndarray,
     b: np.ndarray,
@@ -206,11 +247,17 @@ def frank_wolfe(
         x = np.where(cols, init, 0.0).astype("float64")
     z2 = zeta * zeta
     eta = rows * z2
-    G = A.transpose(0, 2, 1) @ A
-    diag = np.einsum("bii->bi", G)
+    if B == 1 and 8 * k * k > GRAM_BYTES:
+        # one problem too wide for its Gram matrix: build the rows the iterations visit
+        G = GramRows(A[0])
+        diag = np.einsum("nk,nk->k", A[0], A[0])[None, :]
+        g = ((A[0] @ x[0]) @ A[0])[None, :]
+    else:
+        G = A.transpose(0, 2, 1) @ A
+        diag = np.einsum("bii->bi", G)
+        g = (G @ x[:, :, None])[:, :, 0]  # A'A x, updated along the iterations
     # blocked (padded) columns get a huge gradient so argmin never picks them
     c = (b[:, None, :] @ A)[:, 0, :] - np.where(cols, 0.0, BLOCKED)
-    g = (G @ x[:, :, None])[:, :, 0]  # A'A x, updated along the iterations
     threshold = min_decrease * min_decrease * rows
     return frank_wolfe_gram(G, diag, c, x, g, eta, threshold, max_iter)
 
