@@ -85,3 +85,14 @@ def test_wide_single_problem_builds_gram_rows_lazily(prop99, monkeypatch):
     assert lazy.params["att"] == pytest.approx(full.params["att"], abs=1e-10)
     np.testing.assert_allclose(lazy.unit_weights, full.unit_weights, atol=1e-10)
     np.testing.assert_allclose(lazy.time_weights, full.time_weights, atol=1e-10)
+
+
+@pytest.mark.parametrize("scale", [1e-40, 1e60, 1e95])
+def test_placebo_blocks_treated_columns_at_any_scale(prop99, scale):
+    # the blocked columns' sentinel is relative to the data, so far from 1 in either
+    # direction the placebo (blocked columns) and the bootstrap (padded ones) scale exactly
+    base = SyntheticDiD(prop99, treated="treated", replications=10, **KW).fit()
+    scaled = prop99.assign(PacksPerCapita=prop99["PacksPerCapita"] * scale)
+    res = SyntheticDiD(scaled, treated="treated", replications=10, **KW).fit()
+    assert res.params["att"] / scale == pytest.approx(base.params["att"], rel=1e-9)
+    assert res.std_errors["att"] / scale == pytest.approx(base.std_errors["att"], rel=1e-7)

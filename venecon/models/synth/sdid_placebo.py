@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .sdid_solver import BLOCKED, GramRows, frank_wolfe_gram, sparsify, sum_normalize
+from .sdid_solver import GramRows, blocked_value, frank_wolfe_gram, sparsify, sum_normalize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,10 +58,10 @@ def _omega(
     blocked = np.zeros((B, K), dtype=bool)
     blocked[np.arange(B)[:, None], blocked_rows] = True
     c = target @ M
-    c[blocked] = -BLOCKED
     diag = np.broadcast_to(np.einsum("tk,tk->k", M, M), (B, K))
-    rows = GramRows(M)
     eta = t0 * np.asarray(p.zeta_omega, dtype="float64") ** 2
+    c[blocked] = -blocked_value(c, diag, eta)
+    rows = GramRows(M)
     threshold = t0 * np.asarray(p.min_decrease, dtype="float64") ** 2
 
     def solve(x: np.ndarray, max_iter: int) -> np.ndarray:

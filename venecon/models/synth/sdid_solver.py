@@ -24,6 +24,7 @@ __all__ = [
     "GramRows",
     "Problem",
     "SDIDOptions",
+    "blocked_value",
     "bootstrap_draws",
     "bootstrap_samples",
     "curves",
@@ -159,9 +160,9 @@ def problem_from_sigma(
 
 #: Iterations between exact recomputations of the solver's running dot products.
 REFRESH = 16
-#: ``-c`` of a column Frank-Wolfe must never pick: far above any real gradient, yet small
-#: enough that the solver's scaled running gradient (scales down to 1e-100) stays finite.
-BLOCKED = 1e150
+#: Smallest scale of the solver's scaled running weights and gradient before it folds the
+#: scale back in (bounds the scaled gradient at 1e20 times the real one).
+MIN_SCALE = 1e-20
 #: Memory for the Gram matrices of one batch of weight problems.
 GRAM_BYTES = 256 * 2**20
 #
@@ -211,6 +212,15 @@ class GramRows:
         return out
 
 
+def blocked_value(c: np.ndarray, diag: np.ndarray, eta: Any) -> float:
+    """``-c`` for columns Frank-Wolfe must never pick: 1e30 times any gradient the real
+    columns can have (``|A'A x|_i <= max diag``), so it holds at every scale of the data
+    while the scaled running gradient (``MIN_SCALE``) stays finite."""
+    import numpy as np
+
+    return 1e30 * (1.0 + float(np.max(np.abs(c))) + float(np.max(diag)) + float(np.max(eta)))
+
+
 def frank_wolfe(
     A: np.ndarray,
     b: np.ndarray,
@@ -257,7 +267,8 @@ def frank_wolfe(
         diag = np.einsum("bii->bi", G)
         g = (G @ x[:, :, None])[:, :, 0]  # A'A x, updated along the iterations
     # blocked (padded) columns get a huge gradient so argmin never picks them
-    c = (b[:, None, :] @ A)[:, 0, :] - np.where(cols, 0.0, BLOCKED)
+    c = (b[:, None, :] @ A)[:, 0, :]
+    c = np.where(cols, c, -blocked_value(c, diag, eta))
     threshold = min_decrease * min_decrease * rows
     return frank_wolfe_gram(G, diag, c, x, g, eta, threshold, max_iter)
 
@@ -277,7 +288,7 @@ def frank_wolfe_gram(
     ``G`` is either the (B, k, k) Gram matrices or a function ``G(i, which)`` giving row
     ``i[j]`` of problem ``which[j]``'s Gram matrix as a (len(which), k) array (so a
     solver can build only the rows the iterations visit). ``diag`` (B, k) is their
-    diagonal, ``c = A'b`` (blocked columns at ``-BLOCKED``), ``x`` the start, ``g = A'A x``,
+    diagonal, ``c = A'b`` (blocked columns at ``-blocked_value``), ``x`` the start, ``g = A'A x``,
     ``eta = n zeta^2`` and ``threshold = n min_decrease^2`` per problem.
 
     Each iteration costs a few passes over a (B, k) array: the half gradient
@@ -341,7 +352,7 @@ def frank_wolfe_gram(
         col *= np.where(whole, 0.0, step / hs)[:, None]
         hr += col
         hr[idx, i] += step * eta / hs
-        small = (xs < 1e-100) | (hs < 1e-100)
+        small = (xs < MIN_SCALE) | (hs < MIN_SCALE)
         if small.any():
             xr[small] *= xs[small, None]
             hr[small] *= hs[small, None]
