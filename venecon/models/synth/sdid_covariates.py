@@ -101,6 +101,9 @@ def joint_weights(
     B, n0p, t0p = Yc.shape
     C = Xc.shape[-1]
     N0, T0 = n0p - 1, t0p - 1
+    if B == 1:
+        one = _joint_one(Yc[0], Xc[0], p, lam[0], omega[0], update_lambda, update_omega)
+        return tuple(v[None, :] for v in one)
     zl = np.broadcast_to(np.asarray(p.zeta_lambda, dtype="float64"), (B,))
     zo = np.broadcast_to(np.asarray(p.zeta_omega, dtype="float64"), (B,))
     md2 = np.broadcast_to(np.asarray(p.min_decrease, dtype="float64") ** 2, (B,))
@@ -168,6 +171,79 @@ def joint_weights(
             active &= np.abs(previous - val) > md2
             if not active.any():
                 break
+        previous = val
+    return lam, omega, beta
+
+
+def _fw_one(A: np.ndarray, x: np.ndarray, b: np.ndarray, eta: float) -> np.ndarray:
+    """:func:`_fw_step` for one problem on 1-d arrays (the main fit's loop)."""
+    import numpy as np
+
+    Ax = A @ x
+    half_grad = (Ax - b) @ A + eta * x
+    i = int(np.argmin(half_grad))
+    d_x = -x
+    d_x[i] += 1.0
+    if not d_x.any():
+        return x
+    d_err = A[:, i] - Ax
+    denom = float(d_err @ d_err) + eta * float(d_x @ d_x)
+    if not denom > 0:
+        return x
+    step = min(1.0, max(0.0, -float(half_grad @ d_x) / denom))
+    return x + step * d_x
+
+
+def _joint_one(Yc, Xc, p, lam, omega, update_lambda, update_omega):
+    """:func:`joint_weights` for one problem on 2-d arrays (several times faster per step)."""
+    import numpy as np
+
+    n0p, t0p, C = Xc.shape
+    N0, T0 = n0p - 1, t0p - 1
+    zl, zo = float(p.zeta_lambda), float(p.zeta_omega)
+    md2 = float(p.min_decrease) ** 2
+    lam, omega, beta = lam.astype("float64").copy(), omega.astype("float64").copy(), np.zeros(C)
+    Yl0 = Yc[:N0] - Yc[:N0].mean(axis=0)
+    Xl0 = Xc[:N0] - Xc[:N0].mean(axis=0)
+    Yo0, Xo0 = Yc[:, :T0].T, Xc[:, :T0].transpose(1, 0, 2)
+    if p.intercept_omega:
+        Yo0, Xo0 = Yo0 - Yo0.mean(axis=0), Xo0 - Xo0.mean(axis=0)
+    Xl = np.ascontiguousarray(Xl0).reshape(-1, C)
+    Xo = np.ascontiguousarray(Xo0).reshape(-1, C)
+    # for the beta gradient: covariate c's block times the weights, one matrix product
+    Gl = np.ascontiguousarray(Xc[:N0].transpose(2, 0, 1)).reshape(C * N0, t0p)
+    Go = np.ascontiguousarray(Xc[:, :T0].transpose(2, 1, 0)).reshape(C * T0, n0p)
+    lam_c, om_c = np.empty(t0p), np.empty(n0p)
+    lam_c[T0], om_c[N0] = -1.0, -1.0
+
+    def update(lam, omega):
+        Yl = Yl0 - (Xl @ beta).reshape(Yl0.shape)
+        if update_lambda:
+            lam = _fw_one(Yl[:, :T0], lam, Yl[:, T0], N0 * zl**2)
+        err_l = Yl[:, :T0] @ lam - Yl[:, T0]
+        Yo = Yo0 - (Xo @ beta).reshape(Yo0.shape)
+        if update_omega:
+            omega = _fw_one(Yo[:, :N0], omega, Yo[:, N0], T0 * zo**2)
+        err_o = Yo[:, :N0] @ omega - Yo[:, N0]
+        val = (
+            zo**2 * float(omega @ omega)
+            + zl**2 * float(lam @ lam)
+            + float(err_o @ err_o) / T0
+            + float(err_l @ err_l) / N0
+        )
+        return lam, omega, err_l, err_o, val
+
+    lam, omega, err_l, err_o, _ = update(lam, omega)
+    previous = None
+    for t in range(1, p.max_iter + 1):
+        lam_c[:T0], om_c[:N0] = lam, omega
+        grad = -(
+            (Gl @ lam_c).reshape(C, N0) @ err_l / N0 + (Go @ om_c).reshape(C, T0) @ err_o / T0
+        )
+        beta = beta - grad / t
+        lam, omega, err_l, err_o, val = update(lam, omega)
+        if previous is not None and abs(previous - val) <= md2:
+            break
         previous = val
     return lam, omega, beta
 
