@@ -13,7 +13,7 @@ Sections (``[report] sections``):
   sanctions (the PdVSA designation) on monthly crude output: interrupted time series,
   intervention ARIMA, local projections and structural breaks;
 * ``synth``: synthetic control on annual output (EI), with placebos in space
-  and leave-one-donor-out (needs :mod:`venecon.models.synth.model`);
+  and leave-one-donor-out (needs :mod:`venecon.models.synth`);
 * ``chevron``: Chevron's licences (GL 41 to GL 50) on Venezuela's exports to the US
   (deflated to approximate kb/d); national output around GL 41 only as description;
 * ``reopening``: the 2025 naval interdiction and the 2026 reopening (GL 46), as far as
@@ -232,14 +232,13 @@ def available_sections() -> dict[str, str | None]:
     """Each optional section -> None if its module imports, else the reason it is left out."""
     out: dict[str, str | None] = {}
     try:
-        from ..models import synth  # noqa: F401
+        from ..models.synth import inference, model  # noqa: F401
 
-        synth.SyntheticControl  # noqa: B018
-        from ..models import synth_inference  # noqa: F401
+        model.SyntheticControl  # noqa: B018
 
         out["synth"] = None
     except Exception as exc:  # noqa: BLE001 - any import failure leaves the section out
-        out["synth"] = f"venecon.models.synth.model not importable: {type(exc).__name__}: {exc}"
+        out["synth"] = f"venecon.models.synth not importable: {type(exc).__name__}: {exc}"
     try:
         import importlib
 

@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
 from ..core.checks import check_alpha
-from ..core.results import ModelResults, build_provenance, jsonable
+from ..core.results import Headline, ModelResults, build_provenance, jsonable, path_frame
 from .drdid import ESTIMATORS
 from .panel import panel_frame
 
@@ -255,8 +255,10 @@ class AggregateResults(ModelResults):
         band: pd.DataFrame,
         crit_value: float,
         influence: pd.DataFrame,
+        alpha: float = 0.05,
         **kwargs: Any,
     ) -> None:
+        self._alpha = check_alpha(alpha)
         self._kind = kind
         self._band = band.copy()
         self._crit = float(crit_value)
@@ -282,6 +284,24 @@ class AggregateResults(ModelResults):
     def influence(self) -> pd.DataFrame:
         """Influence functions of the parameters, one row per unit."""
         return self._influence.copy()
+
+    def _headline_name(self) -> str:
+        return "att"
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """One row per event time, cohort or period with pointwise ``1 - alpha`` intervals;
+        at the fitted ``alpha`` also the uniform band (``uniform_lower``, ``uniform_upper``)."""
+        import math
+
+        if not len(self._band):
+            return super()._path(alpha)
+        band = self._band
+        ci = self.conf_int(alpha).loc[band["parameter"]]
+        extra: dict[str, Any] = {"parameter": band["parameter"]}
+        if math.isclose(alpha, self._alpha):
+            extra.update(uniform_lower=band["lower"], uniform_upper=band["upper"])
+        return path_frame(band.index, band["estimate"], band["std_error"], ci["lower"],
+                          ci["upper"], **extra)
 
     def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
         tables = super()._summary_tables(alpha)
@@ -331,11 +351,13 @@ class AggregateResults(ModelResults):
         out["crit_value"] = jsonable(self._crit)
         return out
 
-    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:
-        """Effects with pointwise intervals and the uniform band (event study for ``dynamic``)."""
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:
+        """Effects with pointwise ``1 - alpha`` intervals (default: the fitted ``alpha``) and
+        the uniform band at the fitted ``alpha`` (event study for ``dynamic``)."""
         import matplotlib.pyplot as plt
         import numpy as np
 
+        alpha = self._alpha_or_default(alpha)
         if self._kind == "simple" or not len(self._band):
             return super().plot(alpha, ax)
         if ax is None:
@@ -352,7 +374,7 @@ class AggregateResults(ModelResults):
             band["upper"].to_numpy(),
             color="C0",
             alpha=0.15,
-            label=f"uniform {100 * (1 - alpha):g}% band",
+            label=f"uniform {100 * (1 - self._alpha):g}% band",
         )
         ax.errorbar(
             x,
@@ -361,7 +383,7 @@ class AggregateResults(ModelResults):
             fmt="o",
             capsize=3,
             color="C0",
-            label="pointwise interval",
+            label=f"pointwise {100 * (1 - alpha):g}% interval",
         )
         ax.axhline(0, color="grey", lw=0.8)
         if self._kind == "dynamic":
@@ -401,6 +423,7 @@ class CallawaySantAnnaResults(ModelResults):
         self._units = units.copy()
         self._dropped = {k: list(v) for k, v in dropped.items()}
         self._spec = dict(spec)
+        self._alpha = check_alpha(self._spec["alpha"])
         super().__init__(**kwargs)
 
     @property
@@ -421,16 +444,33 @@ class CallawaySantAnnaResults(ModelResults):
         """Units left out: ``always_treated`` (treated in the first period)."""
         return {k: list(v) for k, v in self._dropped.items()}
 
+    def _headline(self, alpha: float) -> Headline:
+        """The simple aggregation's ``att`` (R ``aggte(type = "simple")``)."""
+        from dataclasses import replace
+
+        head = self.aggregate("simple").headline_at(alpha)
+        return replace(head, name="att (simple aggregation)")
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """One row per (cohort, period) cell: ``ATT(g,t)`` with pointwise intervals."""
+        gt = self._att_gt
+        ci = self.conf_int(alpha).loc[gt["parameter"]]
+        return path_frame(gt["period"], gt["att"], gt["std_error"], ci["lower"], ci["upper"],
+                          cohort=gt["cohort"], event=gt["event"], post=gt["post"],
+                          parameter=gt["parameter"])
+
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         out = super().to_dict(alpha)
         out["att_gt"] = jsonable(self._att_gt)
         out["dropped"] = jsonable(self._dropped)
         return out
 
-    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:
-        """ATT(g,t) by period, one panel per cohort, pre-treatment cells in grey."""
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:
+        """ATT(g,t) by period with ``1 - alpha`` intervals (default: the fitted ``alpha``),
+        one panel per cohort, pre-treatment cells in grey."""
         import matplotlib.pyplot as plt
 
+        alpha = self._alpha_or_default(alpha)
         gt = self._att_gt
         cohorts = sorted(gt["cohort"].unique())
         if ax is None:
@@ -683,6 +723,7 @@ class CallawaySantAnnaResults(ModelResults):
             kind=kind,
             band=band,
             crit_value=crit,
+            alpha=alpha,
             influence=pd.DataFrame(psi_all, index=self._units, columns=names),
             model=f"{self._model} ({kind})",
             dependent=self._dependent,

@@ -215,25 +215,40 @@ class SyntheticDiDResults(PathResults):
     def cumulative_effect(
         self, start: Any = None, end: Any = None, alpha: float | None = None
     ) -> Any:
-        """Barrels over a window (monthly dates and a flow unit such as kb/d only).
+        """Barrels over a window of months, quarters or years (a flow unit such as kb/d).
 
-        The interval uses the standard deviation of the same weighted sum
-        across the placebo (jackknife, bootstrap) replications.
+        Each period counts its calendar days (a year 365 or 366, integer
+        years as calendar years). The interval uses the standard deviation of
+        the same weighted sum across the placebo (jackknife, bootstrap)
+        replications.
         """
-        import pandas as pd
-
-        if not isinstance(self._effects.index, pd.DatetimeIndex):
-            raise ModelSpecificationError(
-                "cumulative_effect counts barrels per day of each month, so it needs monthly "
-                f"dates as the time column; this fit's periods are {self._effects.index.dtype} "
-                "(e.g. years). Use effects or params['att'] instead"
-            )
         if self._unit not in BARRELS_PER_UNIT_DAY:
             raise ModelSpecificationError(
                 f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}); the "
                 f"outcome's unit is {self._unit!r}. Pass outcome_unit='kb/d' to SyntheticDiD"
             )
         return super().cumulative_effect(start, end, alpha)
+
+    def _path_band(self, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Normal intervals with each period's replication standard error."""
+        import numpy as np
+        from scipy import stats
+
+        eff = self._effects
+        effect = eff["effect"].to_numpy(dtype="float64")
+        se = np.full(len(eff), np.nan)
+        if self._replications is not None:
+            where = eff.index.get_indexer(self._replications.columns)
+            se[where] = _se(self._replications.to_numpy(), self._se_method)
+        q = stats.norm.ppf(1 - alpha / 2)
+        return se, effect - q * se, effect + q * se
+
+    def _headline(self, alpha: float) -> Any:
+        """``att`` with its replication standard error over the post-treatment periods."""
+        from dataclasses import replace
+
+        post = self._effects.index[self._effects["effect"].notna().to_numpy()]
+        return replace(self._parameter_headline("att", alpha), window=(post[0], post[-1]))
 
     def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
         tables = super()._summary_tables(alpha)

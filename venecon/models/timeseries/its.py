@@ -100,6 +100,36 @@ class ITSResults(PathResults):
         method = "delta method" if self._log else "exact linear combination"
         return total, total - q * se, total + q * se, f"{method}, {self.cov_type}"
 
+    def _path_band(self, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The stored band at the fitted level, else each effect's critical value at ``alpha``."""
+        import math
+
+        import numpy as np
+
+        if math.isclose(alpha, self._alpha) or self._fixed_b is None:
+            return super()._path_band(alpha)
+        eff = self._effects
+        _, grad = self._gradients(np.arange(len(eff)))
+        se = eff["effect_se"].to_numpy(dtype="float64")
+        q = self.critical_values(grad, alpha)
+        effect = eff["effect"].to_numpy(dtype="float64")
+        return se, effect - q * se, effect + q * se
+
+    def _sum_std_error(self, positions: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+        """Delta-method (exact for levels) standard error and p-value of a weighted sum."""
+        import numpy as np
+        from scipy import stats
+
+        est, grad = self._gradients(positions)
+        g = weights @ grad
+        se = float(g @ self._cov.to_numpy() @ g) ** 0.5
+        t = float(weights @ est) / se if se > 0 else float("nan")
+        if self._fixed_b is not None:
+            return se, float(self._fixed_b.pvalues(g[None, :], np.array([t]))[0])
+        if self._df_resid is None:
+            return se, float(2 * stats.norm.sf(abs(t)))
+        return se, float(2 * stats.t.sf(abs(t), self._df_resid))
+
     def percent_effects(self, alpha: float = 0.05) -> pd.DataFrame:
         """Level changes of a log model as percentages, ``100 * (exp(b) - 1)``, with intervals."""
         import numpy as np
