@@ -89,7 +89,7 @@ def test_bad_options_name_the_key(table, key):
 def test_adapters_say_which_designs_they_run():
     sdid, cs, its = (adapters.adapter(n) for n in ("sdid", "callaway_santanna", "its"))
     assert sdid.cannot(SINGLE, "annual") is None and sdid.cannot(COHORT, "annual") is None
-    assert "staggered" in sdid.cannot(STAGGERED, "annual")
+    assert sdid.cannot(STAGGERED, "annual") is None
     assert all(cs.cannot(d, "annual") is None for d in (SINGLE, COHORT, STAGGERED))
     assert "one treated series" in its.cannot(COHORT, "monthly")
 
@@ -117,9 +117,8 @@ def test_staggered_cohorts(tmp_path):
         "{U00 = 2010, U01 = 2010, U02 = 2010, U03 = 2013, U04 = 2013}", "[2000, 2019]")
         + ESTIMATORS_TOML)
     res = Study.from_toml(file).run()
-    assert "staggered" in res.not_applicable["sdid"]
-    assert res.headline == "callaway_santanna"
-    for name in ("callaway_santanna", "sun_abraham", "panel_did", "panel_event_study"):
+    assert "sdid" not in res.not_applicable
+    for name in ("sdid", "callaway_santanna", "sun_abraham", "panel_did", "panel_event_study"):
         e = res.estimates[name]
         assert abs(e.average_effect - EFFECT) < 0.15, name
         assert e.lower < EFFECT < e.upper, name
@@ -281,14 +280,16 @@ enabled = false
     (study,) = doc["studies"].values()
     assert study["treated"] == ["IRN", "VEN"]
     est = study["estimates"]
-    assert set(est) == {"synthetic_control", "callaway_santanna"}
+    assert set(est) == {"synthetic_control", "callaway_santanna", "sdid"}
     assert set(est["synthetic_control"]["extra"]["by_unit"]) == {"IRN", "VEN"}
     assert est["callaway_santanna"]["extra"]["cohorts"] == {"IRN": "2012", "VEN": "2018"}
-    assert "staggered" in study["not_applicable"]["sdid"]
+    # staggered SDID: one fit per adoption date, averaged by treated unit-periods
+    assert est["sdid"]["extra"]["cohorts"] == {"IRN": "2012", "VEN": "2018"}
+    assert "sdid" not in study.get("not_applicable", {})
     assert study["verdict"] in ("credible", "fragile", "not identified")
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "Callaway-Sant'Anna" in report and "one row per treated unit" in report
-    assert "staggered" in report and "('IRN'" not in report
+    assert "Synthetic DiD" in report and "('IRN'" not in report
 
 
 @pytest.mark.slow
@@ -305,7 +306,6 @@ def test_bundled_cohort_study_runs_cs_and_sa_with_breakdown_values():
     assert "RUS" in s.design.excluded and "incomplete" in s.design.excluded["RUS"]
     res = s.run()
     assert res.headline == "callaway_santanna" and res.verdict
-    assert "staggered" in res.not_applicable["sdid"]
     out = res.to_dict()["estimates"]
     for name in ("callaway_santanna", "sun_abraham", "panel_event_study"):
         extra = out[name]["extra"]

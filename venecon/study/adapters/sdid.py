@@ -1,10 +1,12 @@
 """Synthetic difference-in-differences (Arkhangelsky et al. 2021) in studies.
 
-One treated unit, or several treated on one date (one cohort):
-:class:`venecon.models.SyntheticDiD` on the treated unit(s) and the study's
-donors; the headline is ``att`` with the interval of the chosen standard
-error (placebo by default, the paper's Algorithm 4). Staggered adoption is
-refused (:data:`STAGGERED_REASON`) until the model estimates it.
+One treated unit, several treated on one date (one cohort), or staggered
+cohorts: :class:`venecon.models.SyntheticDiD` on the treated unit(s) and the
+study's donors; the headline is ``att`` with the interval of the chosen
+standard error (placebo by default, the paper's Algorithm 4). Staggered
+cohorts are fitted one SDID per adoption date against the never-treated units
+and averaged with weights by treated unit-periods (Arkhangelsky et al. 2021,
+section 8; Clarke et al. 2023), as the model does.
 """
 
 from __future__ import annotations
@@ -16,15 +18,7 @@ from .base import DONORS, STAGGERED, Adapter, boolean, choice, integer
 from .cohort_panel import cohort_panel, design_of, panel_estimate
 from .registry import register
 
-__all__ = ["SDIDStudyOptions", "ADAPTER", "STAGGERED_REASON"]
-
-#: Why a staggered design is refused. Arkhangelsky et al. (2021, section 8) estimate staggered
-#: adoption as one SDID per adoption date, averaged with weights by treated cells; when
-#: :class:`venecon.models.SyntheticDiD` takes per-unit dates, set this to None and pass the
-#: cohorts in :func:`run`.
-STAGGERED_REASON = (
-    "synthetic DiD here fits one adoption date; the treated units have different dates "
-    "(staggered). Run one study per cohort, or use callaway_santanna or sun_abraham")
+__all__ = ["SDIDStudyOptions", "ADAPTER"]
 
 
 @dataclass(frozen=True)
@@ -56,17 +50,18 @@ def run(ctx: Any, opts: SDIDStudyOptions, n_jobs: int = 1, inference: bool = Tru
 
     from ...models import SyntheticDiD
 
-    if design_of(ctx) == STAGGERED and STAGGERED_REASON:
-        from ...exceptions import ModelSpecificationError
-
-        raise ModelSpecificationError(STAGGERED_REASON)
     panel = cohort_panel(ctx, "sdid", opts.log)
     f = panel.frame.assign(time=panel.frame["time"].map(panel.labels))
     treated = sorted(panel.cohorts)
     first = panel.labels[min(panel.cohorts.values())]
+    if design_of(ctx) == STAGGERED:
+        timing: dict[str, Any] = {
+            "treated": {u: panel.labels[c] for u, c in sorted(panel.cohorts.items())}}
+    else:
+        timing = {"treated": treated[0] if len(treated) == 1 else treated,
+                  "treatment_time": first}
     res = SyntheticDiD(
-        f[["unit", "time", "value"]], outcome="value", unit="unit", time="time",
-        treated=treated[0] if len(treated) == 1 else treated, treatment_time=first,
+        f[["unit", "time", "value"]], outcome="value", unit="unit", time="time", **timing,
         method=opts.method, se=opts.se if inference else "none",
         replications=opts.replications, seed=opts.seed, alpha=ctx.alpha,
         outcome_unit=panel.unit).fit()
@@ -108,5 +103,4 @@ ADAPTER = register(Adapter(
             "replications": integer(2, 10_000), "seed": integer(0, 2**32 - 1), "log": boolean},
     run=run,
     data=DONORS,
-    refuses={STAGGERED: STAGGERED_REASON} if STAGGERED_REASON else {},
 ))
