@@ -193,7 +193,7 @@ _EXPORT_LABELS = ("exports to the US, approx. kb/d", "effect, approx. kb/d")
 def synth_placebo(a: Analysis) -> Any:
     """Placebo-in-space gaps: every donor treated in turn (grey) vs Venezuela (black)."""
     res = a.models.get("synth")
-    if res is None or not a.config["synth"]["placebo"]:
+    if res is None or res.placebo is None:
         return None
     fig = res.placebo.plot()
     fig.set_size_inches(10, 4.5)

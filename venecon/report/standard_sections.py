@@ -139,16 +139,16 @@ def sanctions(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     figures = ctx.figures
     if "sanctions" in r["sections"]:
-        c = a.config["sanctions"]
-        d.h(2, "The 2017 financial sanctions and the 2019 oil sanctions (time series)")
+        c = r["designs"]["sanctions"]
+        d.h(2, "The financial sanctions and the oil sanctions (time series)")
         d.p(
-            f"Crude output {c['start']}..{c['end']} (before COVID-19), events "
+            f"Crude output {c['sample'][0]}..{c['sample'][1]} (before COVID-19), events "
             + ", ".join(f"`{k}` {v}" for k, v in c["events"].items())
             + f". The financial window {c['financial_window'][0]}..{c['financial_window'][1]} "
-            "measures the "
-            "2017 sanctions alone; the oil window measures both, against a counterfactual "
-            "without either. "
-            f"The counterfactual extrapolates the path from {c['start']} to the first event, "
+            f"(study `{c['financial_study']}`) measures the financial sanctions alone; the oil "
+            f"window {c['oil_window'][0]}..{c['oil_window'][1]} (study `{c['oil_study']}`) "
+            "measures both, against a counterfactual without either. "
+            f"The counterfactual extrapolates the path from {c['sample'][0]} to the first event, "
             "which already fell steeply, so these are deviations from an existing decline."
         )
         d.table(_EFFECT_HEADER, _effects_rows(a, ("sanctions_its", "sanctions_arima")))
@@ -180,24 +180,23 @@ def synth(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     figures = ctx.figures
     if "synth" in r["sections"]:
-        s = a.config["synth"]
         m = r["models"]["synth"]
+        s = m["design"]
+        left = s["left_out"]
         d.h(2, "Synthetic control")
         d.p(
-            f"Venezuela against a convex combination of {len(s['donors'])} oil producers (EI "
-            "Statistical "
-            f"Review, `{s['source']}`, annual crude+NGL, kb/d), fit "
-            f"{s['fit_window'][0]}-{s['fit_window'][1]}, "
-            f"first full treated year {s['treatment']}"
+            f"Venezuela against a convex combination of {len(s['donors'])} oil producers "
+            f"({s['outcome']}), pre-period {s['pre'][0]}-{s['pre'][1]}, "
+            f"first full treated year {s['first_treated']}"
             + (
-                f" ({', '.join(map(str, s['left_out']))}, the year the treatment took effect, is "
+                f" ({', '.join(map(str, left))}, the year the treatment took effect, is "
                 "left out of both windows: partly treated, it is neither a comparison year nor "
                 "a treated one)"
-                if s["left_out"]
+                if left
                 else ""
             )
-            + ". Producers with their own shocks (Iran, Russia, Libya, Iraq, Syria, "
-            "Yemen, Sudan/South Sudan, Guyana) are excluded from the pool."
+            + f". The design is the study `{s['study']}`; producers with their own shocks "
+            "are excluded from the pool (the study lists each with its reason)."
         )
         w = a.models["synth"].weights
         w = w[w > 0.001].sort_values(ascending=False)
@@ -214,20 +213,18 @@ def synth(a: Any, d: Doc, ctx: ReportContext) -> None:
             )
         q = m.get("quota_variant")
         if q:
-            t, e = s["treatment"], s["end"]
+            window = r["headline"]["synth_effect_without_quota_bound_kbd"]["window"]
             base = q["average_effect"] - q["moves_by"]
-            ranked = sorted(q["weights"].items(), key=lambda kv: -kv[1])[:5]
-            top = ", ".join(f"{k} {v:.3f}" for k, v in ranked)
             d.p(
                 f"OPEC+ quotas: {len(q['excluded'])} donors were bound by OPEC+ production quotas "
                 f"in a post year in which Venezuela was exempt ({', '.join(q['excluded'])}; "
                 "`venecon.load('opec_quotas')`, which codes "
                 f"{q['coverage']} only); they carry "
                 f"{100 * q['main_weight_of_excluded']:.0f}% of the main design's weight. Without "
-                "them the "
-                f"{t}-{e} average gap is {q['average_effect']:,.1f} kb/d against "
-                f"{base:,.1f} kb/d with them: the estimate moves by {q['moves_by']:+,.1f} kb/d "
-                f"(pre-period RMSPE {q['rmspe_pre']:.1f} kb/d; weights {top})."
+                "them (the study's robustness specification "
+                f"{q['robustness_spec']}) the {window[0]}-{window[1]} average gap is "
+                f"{q['average_effect']:,.1f} kb/d against {base:,.1f} kb/d with them: the "
+                f"estimate moves by {q['moves_by']:+,.1f} kb/d."
             )
         d.fig("synth_paths", figures)
         d.fig("synth_placebo", figures)
@@ -238,7 +235,7 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     figures = ctx.figures
     if "chevron" in r["sections"]:
-        c = a.config["chevron"]
+        c = r["designs"]["chevron"]
         h = r["headline"].get("chevron_its_average_kbd")
         d.h(2, "Chevron's licences (GL 41 to GL 50) and Venezuela's exports to the US")
         d.p(
@@ -249,7 +246,8 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
             "months are in the notes below). Each licence regime is an event: "
             + ", ".join(f"`{k}` {v}" for k, v in c["events"].items())
             + f". The headline window, {c['effect_window'][0]} to {c['effect_window'][1]}, is "
-            "GL 41 alone, before GL 44 let any US buyer purchase from PdVSA."
+            f"GL 41 alone, before GL 44 let any US buyer purchase from PdVSA (study "
+            f"`{c['study']}`)."
             + (
                 f" Interrupted time series: {est(h)} {h['unit']} over that window."
                 if h is not None else ""
@@ -306,7 +304,7 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
         return
     c = a.config["reopening"]
     t = a.frames["period_2026"]
-    h = r["headline"]["reopening_2026_latest_gap_kbd"]
+    h = r["headline"]["reopening_latest_gap_kbd"]
     counts = h["post_months"]
     capture, licence = c["count_after"][0], c["count_after"][-1]
     d.h(2, "2026: after Maduro's capture, month by month")

@@ -411,7 +411,7 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
     if analysis is not None:
         for key, unit, what in (
             ("revenue_lost_usd_bn_per_year", "USD bn/yr", "revenue lost, annual rate"),
-            ("sanctions_financial_value_12m_usd_bn", "USD bn/yr", "revenue lost, 12 months"),
+            ("sanctions_financial_value_usd_bn", "USD bn/yr", "revenue lost, financial-sanctions window"),
             ("revenue_lost_usd_bn_total", "USD bn (total)", "revenue lost, total"),
         ):
             h = analysis.results["headline"].get(key)

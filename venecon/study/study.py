@@ -433,6 +433,7 @@ class Study:
             treated_episodes=tuple(treated_episode_list(
                 self.treated, d.pre, d.treatment_period, ctx.frequency)),
             n_pre=d.n_pre,
+            descriptive=self._descriptive_note(),
         )
         per, study = judge_study(out, headline, ev, robust)
         judged = {
@@ -440,6 +441,14 @@ class Study:
             for k, e in out.items()
         }
         return judged, study
+
+    def _descriptive_note(self) -> str:
+        """The ``[study.level] descriptive`` note of the study's own outcome, or ``""``."""
+        if self.level is None:
+            return ""
+        own = (self.outcome.dataset, self.outcome.series)
+        return next((note for ds, series, note in self.level.descriptive
+                     if (ds, series) == own), "")
 
     def _results(self, reason, estimates, headline, robust, caveats, failed, base) -> Any:
         from .results import StudyResults
