@@ -1053,19 +1053,10 @@ def section_results(cfg: dict[str, Any], studies: Sequence[Any],
     from .config import section_studies
 
     have = {r.study.name: r for r in studies}
-    missing = [n for n in section_studies(cfg) if n not in have]
+    missing = [n for n in section_studies(cfg, have) if n not in have]
     if missing:
         from ..study import bundled_studies
-        from ..study.bundled import bundled_names
 
-        unknown = [n for n in missing if n not in bundled_names()]
-        if unknown:
-            from ..exceptions import ConfigError
-
-            raise ConfigError(
-                f"the report sections read study {unknown[0]!r}, which is neither bundled nor "
-                "among the studies given", key="studies",
-                allowed="a bundled study name, or pass the Study to build_report(studies=...)")
         for name, study in bundled_studies(missing).items():
             if progress is not None:
                 progress(f"study {name}")

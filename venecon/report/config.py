@@ -185,9 +185,25 @@ SECTION_STUDIES = (
 )
 
 
-def section_studies(config: Mapping[str, Any]) -> list[str]:
-    """Names of the studies the configured sections read, in report order, once each."""
+def section_studies(config: Mapping[str, Any], given: Any = ()) -> list[str]:
+    """Names of the studies the configured sections read, in report order, once each.
+
+    Raises
+    ------
+    ConfigError
+        A name that is neither a bundled study nor among ``given`` (study names),
+        naming the config key.
+    """
+    from ..study.bundled import bundled_names
+
     wanted = config["report"]["sections"]
+    known = set(bundled_names()) | set(given)
+    for sec, key in SECTION_STUDIES:
+        if sec in wanted and config[sec][key] not in known:
+            raise _err(f"{sec}.{key}", f"{config[sec][key]!r} is neither a bundled study nor "
+                       "a study given to the report",
+                       ", ".join(sorted(known)) + " (or pass the Study to "
+                       "build_report(studies=...))")
     return list(dict.fromkeys(
         config[sec][key] for sec, key in SECTION_STUDIES if sec in wanted))
 

@@ -119,11 +119,10 @@ def configured_studies(cfg: dict[str, Any]) -> list[Any]:
 def with_section_studies(cfg: dict[str, Any], studies: list[Any]) -> list[Any]:
     """``studies`` plus the bundled ones the report sections read that are not among them."""
     from ..study import bundled_studies
-    from ..study.bundled import bundled_names
     from .config import section_studies
 
     have = {s.name for s in studies}
-    missing = [n for n in section_studies(cfg) if n not in have and n in bundled_names()]
+    missing = [n for n in section_studies(cfg, have) if n not in have]
     return studies + list(bundled_studies(missing).values()) if missing else studies
 
 
