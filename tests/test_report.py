@@ -128,8 +128,39 @@ PINNED = {
     "reopening_latest_gap_kbd": (38.87351779, 5.411326665, 72.33570891),
     "revenue_lost_usd_bn_per_year": (5.141031274, 1.274125722, 9.007936826),
     "revenue_lost_real_usd_bn_per_year": (6.5232339, 1.586337308, 11.46013049),
-    "sanctions_financial_value_usd_bn": (2.267968023, -0.5193874778, 5.055323524),
 }
+
+#: The literature comparisons (declared by the studies, ``[[study.literature]]``): venecon's
+#: number on the study's window, unchanged from the report's earlier LITERATURE table; the
+#: Weisbrot & Sachs row was the headline sanctions_financial_value_12m_usd_bn and Rodríguez's
+#: USD row synth_value_2018_2018_usd_bn_per_year.
+PINNED_LITERATURE = {
+    "rodriguez2019_kbd": (-742.7035656, None, None, False),
+    "rodriguez2019_kbd_its": (-180.7398904, -363.7656166, 2.285835757, True),
+    "rodriguez2019_usd": (12.65672765, None, None, False),
+    "rodriguez2022": (5.141031274, 1.274125722, 9.007936826, False),
+    "weisbrot_sachs2019": (2.267968023, -0.5193874778, 5.055323524, True),
+    "oliveros2020": (12.00043465, 2.974123603, 21.02674569, False),
+    "monaldi2020": (1301.0, None, None, True),
+    "iai2023": (1271.0, None, None, True),
+    "guacamaya2025": (930.0, None, None, False),
+}
+
+
+def test_literature_comparisons_are_pinned_and_state_both_windows(report_dir: Path) -> None:
+    res = json.loads((report_dir / "results.json").read_text())
+    rows = {r["id"]: r for r in res["literature"]}
+    assert set(rows) == set(PINNED_LITERATURE)
+    for key, (value, lower, upper, comparable) in PINNED_LITERATURE.items():
+        r = rows[key]
+        for want, name in ((value, "venecon_estimate"), (lower, "venecon_lower"),
+                           (upper, "venecon_upper")):
+            assert r[name] == (None if want is None else pytest.approx(want, rel=1e-9)), key
+        assert r["comparable"] is comparable and bool(r["mismatch"]) is not comparable, key
+        assert r["window"] and r["tag"] in ("V", "V-sec", "P") and r["citation"], key
+    assert rows["rodriguez2019_kbd"]["window"] == [2018, 2018]
+    assert rows["rodriguez2019_kbd"]["literature_window"] == ["2017-09", "2018-12"]
+    assert rows["rodriguez2019_kbd_its"]["window"] == ["2017-09", "2018-12"]
 
 
 @pytest.mark.parametrize("key", sorted(PINNED))

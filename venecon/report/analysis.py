@@ -39,8 +39,6 @@ __all__ = [
     "run_analysis",
     "analyse",
     "canonical",
-    "LITERATURE",
-    "literature_rows",
     "available_sections",
 ]
 
@@ -80,138 +78,6 @@ def canonical(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return canonical(value.tolist())
     return str(value)
-
-
-# --------------------------------------------------------------------------- literature
-
-#: Which venecon number each published figure is set beside, and why they differ.
-#: The published facts (study, method, figure, value, unit, verification tag) are
-#: taken from :mod:`venecon.literature` (``source``: registry key; ``measure``: which
-#: of its figures; ``sign``: -1 where the published decline is set beside a signed
-#: venecon effect). See :func:`literature_rows`.
-LITERATURE: list[dict[str, Any]] = [
-    {
-        "id": "rodriguez2019_kbd",
-        "source": "rodriguez2019",
-        "measure": "kbd",
-        "sign": -1,
-        "venecon": "synth_effect_first_full_year_kbd",
-        "why_different": (
-            "venecon uses EI annual crude+NGL output and a documented donor pool (1990-2016 fit), "
-            "with 2018 as the first full treated year (2017, partly treated, left out); "
-            "Rodríguez's data, donor weights and treatment month are unverified [U]. His "
-            "figure refers "
-            "to mid-2019 ('today'), which mixes the 2017 and 2019 sanctions; compare also "
-            "venecon's "
-            "2019-2025 average."
-        ),
-    },
-    {
-        "id": "rodriguez2019_usd",
-        "source": "rodriguez2019",
-        "measure": "usd_bn",
-        "venecon": "synth_value_first_full_year_usd_bn_per_year",
-        "why_different": (
-            "venecon values its synthetic-control gap with venecon.revenue.lost under the "
-            "[revenue] assumptions (annual mean benchmark less the observed Merey discount "
-            "where a full year exists, else the assumed discount); differences in volume carry "
-            "through one to one."
-        ),
-    },
-    {
-        "id": "rodriguez2022",
-        "source": "rodriguez2022",
-        "measure": "usd_bn",
-        "venecon": "revenue_lost_usd_bn_per_year",
-        "why_different": (
-            "Rodríguez identifies only the credit channel within the Orinoco Basin (firm-level "
-            "DiD); "
-            "venecon's time-series counterfactual extrapolates national pre-sanction output, so it "
-            "attributes to the sanctions every deviation from the pre-period trend."
-        ),
-    },
-    {
-        "id": "weisbrot_sachs2019",
-        "source": "weisbrot_sachs2019",
-        "measure": "usd_bn",
-        "venecon": "sanctions_financial_value_usd_bn",
-        "why_different": (
-            "venecon's interrupted time series finds the post-August-2017 decline in trend, valued "
-            "at Brent minus the assumed discount; Weisbrot & Sachs use Colombia as the "
-            "counterfactual, "
-            "a comparison Bahar et al. (2019) and Hausmann & Muci (2019) criticise for pre-trends."
-        ),
-    },
-    {
-        "id": "oliveros2020",
-        "source": "oliveros2020",
-        "measure": "usd_bn",
-        "venecon": "revenue_lost_usd_bn_total",
-        "why_different": (
-            "Oliveros's period and price assumptions are unverified [U]; venecon's total "
-            "covers the "
-            "[revenue] window only."
-        ),
-    },
-    {
-        "id": "monaldi2020",
-        "source": "monaldi2020",
-        "measure": "kbd",
-        "venecon": "data_crude_2018_12_kbd",
-        "why_different": "Data check: EIA monthly crude (production_monthly), same month.",
-    },
-    {
-        "id": "iai2023",
-        "source": "iai2023",
-        "measure": "kbd",
-        "venecon": "data_crude_2019_01_kbd",
-        "why_different": "Data check: EIA monthly crude (production_monthly), same month.",
-    },
-    {
-        "id": "guacamaya2025",
-        "source": "guacamaya2025",
-        "measure": "kbd",
-        "venecon": "data_crude_2025_01_kbd",
-        "why_different": (
-            "Data check: EIA crude, same month; PDVSA's total may include condensate "
-            "and is the official (higher) series."
-        ),
-    },
-]
-
-
-def literature_rows() -> list[dict[str, Any]]:
-    """:data:`LITERATURE` with the published facts filled in from :mod:`venecon.literature`.
-
-    Each row: ``id``, ``study``, ``method``, ``published`` (the figure in words),
-    ``value``, ``unit``, ``tag`` (without brackets: ``"V"``, ``"V-sec"``),
-    ``venecon`` (the ``results.json`` headline key) and ``why_different``.
-    """
-    from ..literature import published
-
-    rows = []
-    for item in LITERATURE:
-        entry = published(item["source"])
-        fig = entry.get(item["measure"])
-        if fig is None:
-            raise KeyError(f"{item['id']}: {entry.key} publishes no {item['measure']!r} figure")
-        sign = item.get("sign", 1)
-        value = fig.value
-        value = [sign * v for v in value] if isinstance(value, tuple) else sign * value
-        rows.append(
-            {
-                "id": item["id"],
-                "study": entry.study,
-                "method": fig.method or entry.method,
-                "published": fig.text,
-                "value": value,
-                "unit": fig.unit,
-                "tag": entry.tag.strip("[]"),
-                "venecon": item["venecon"],
-                "why_different": item["why_different"],
-            }
-        )
-    return rows
 
 
 # --------------------------------------------------------------------------- containers
@@ -860,74 +726,116 @@ class _Runner:
 
         return assumptions_from_config(rev, self.config["revenue"])
 
-    def value_usd_bn_per_year(self, years: tuple[int, int]) -> tuple[float, str]:
-        """The synthetic control's gap over ``years`` valued by ``venecon.revenue.lost``.
-
-        Same assumptions as the revenue section (benchmark, observed Merey discount
-        with its fallback, export share), so the two dollar figures are comparable.
-        """
+    def literature(self) -> list[dict[str, Any]]:
+        """The studies' declared comparisons (``[[study.literature]]``), each computed on the
+        study's window and set beside the published figure with both windows and concepts."""
         import importlib
 
         rev = importlib.import_module("venecon.revenue")
-        lost = rev.lost(
-            self.models["synth"],
-            self.load("prices_monthly"),
-            self.revenue_assumptions(rev),
-            start=years[0],
-            end=years[1],
-        )
-        return lost.per_year_usd_bn[0], lost.method
-
-    def literature(self) -> list[dict[str, Any]]:
-        # every synthetic-control window valued at prices (an annual rate)
-        synth_keys = [k for k in self.headline
-                      if k.startswith("synth_effect") and "without" not in k]
-        if "revenue" in self.sections_run:
-            for key in sorted(synth_keys):
-                h = self.headline[key]
-                yrs = tuple(h["window"])
-                value, method = self.value_usd_bn_per_year(yrs)
-                name = key.removeprefix("synth_effect").removesuffix("_kbd")
-                self.headline[f"synth_value{name}_usd_bn_per_year"] = _headline(
-                    value, None, None, unit="USD bn/yr (nominal)", model="synth", alpha=None,
-                    window=list(yrs), interval="none", method=method, study=h.get("study"),
-                    description=f"Synthetic-control gap {yrs[0]}-{yrs[1]} valued with "
-                    "venecon.revenue.lost (the revenue section's assumptions)",
-                )
-        if "sanctions_its" in self.models and "revenue" in self.sections_run:
-            import importlib
-
-            rev = importlib.import_module("venecon.revenue")
-            cw = self.config["revenue"]["comparison_window"]
-            lost = rev.lost(
-                self.models["sanctions_its"],
-                self.load("prices_monthly"),
-                self.revenue_assumptions(rev),
-                start=cw[0],
-                end=cw[1],
-            )
-            self.headline["sanctions_financial_value_usd_bn"] = _headline(
-                lost.usd_million / 1e3,
-                lost.lower / 1e3,
-                lost.upper / 1e3,
-                unit=f"USD bn ({cw[0]} to {cw[1]})",
-                model="revenue_lost(sanctions_its)",
-                method=lost.method,
-                alpha=lost.alpha,
-                window=list(cw),
-                description=f"Revenue lost {cw[0]} to {cw[1]}, after the financial sanctions "
-                            "(ITS)",
-            )
         rows = []
-        for row in literature_rows():
-            h = self.headline.get(row["venecon"])
-            row["venecon_estimate"] = None if h is None else h["estimate"]
-            row["venecon_lower"] = None if h is None else h.get("lower")
-            row["venecon_upper"] = None if h is None else h.get("upper")
-            row["venecon_unit"] = None if h is None else h["unit"]
-            row["source_note"] = "shared/research/literature.md (verification tag as given there)"
-            rows.append(row)
+        for r in self.studies.values():
+            if not r.identified:
+                continue
+            for c in r.study.comparisons:
+                rows.append(self.comparison(rev, r, c))
         return rows
+
+    def comparison(self, rev: Any, r: Any, c: Any) -> dict[str, Any]:
+        """One comparison row (:mod:`venecon.study.literature`)."""
+        from ..literature import published
+        from ..study.literature import QUANTITIES, mismatch
+
+        entry = published(c.source)
+        fig = entry.get(c.measure)
+        est = r.estimates.get(c.estimator or r.headline)
+        value = fig.value
+        row: dict[str, Any] = {
+            "id": c.id,
+            "study": entry.study,
+            "citation": entry.citation,
+            "method": fig.method or entry.method,
+            "published": fig.text,
+            "value": [c.sign * v for v in value] if isinstance(value, tuple) else c.sign * value,
+            "unit": fig.unit,
+            "tag": entry.tag.strip("[]"),
+            "literature_window": None if fig.window is None else list(fig.window),
+            "literature_concept": fig.concept,
+            "venecon_study": r.study.name,
+            "estimator": c.estimator or r.headline,
+            "quantity": c.quantity,
+            "quantity_means": QUANTITIES[c.quantity],
+            "concept": c.concept,
+            "why_different": c.why_different,
+            "source_note": "shared/research/literature.md (verification tag as given there)",
+        }
+        if est is None or est.result is None:
+            row.update(window=None, comparable=False, venecon=None, venecon_estimate=None,
+                       venecon_lower=None, venecon_upper=None, venecon_unit=None,
+                       mismatch=[f"{row['estimator']} was not fitted in {r.study.name}"])
+            return row
+        a, b = self.comparison_window(r, est, c.window)
+        v, lo, hi, unit = self.compared_value(rev, est, c.quantity, a, b)
+        problems = mismatch((str(a), str(b)), c.concept, fig)
+        row.update(window=[a, b], comparable=not problems, mismatch=problems,
+                   venecon=f"{r.study.name}.{row['estimator']} ({c.quantity})",
+                   venecon_estimate=v, venecon_lower=lo, venecon_upper=hi, venecon_unit=unit)
+        return row
+
+    @staticmethod
+    def comparison_window(r: Any, est: Any, window: Any) -> tuple[Any, Any]:
+        """A comparison's window: "post", a subwindow name, or (start, end) as declared."""
+        from ..exceptions import ConfigError
+
+        if isinstance(window, tuple):
+            return window
+        if window == "post":
+            a, b = r.study.window.post
+            return a, (est.window[1] if b == "end" else b)
+        subs = dict(r.study.window.subwindows)
+        if window not in subs:
+            raise ConfigError(
+                f"study {r.study.name!r}: literature window {window!r} is not a subwindow",
+                key="study.literature.window", allowed=", ".join(["post", *subs]))
+        return subs[window]
+
+    def compared_value(self, rev: Any, est: Any, quantity: str, a: Any,
+                       b: Any) -> tuple[float, float | None, float | None, str]:
+        """``(value, lower, upper, unit)`` of ``quantity`` over ``a``..``b`` from the fitted
+        estimate (never refitted); money with the revenue section's assumptions."""
+        import pandas as pd
+
+        res = est.result
+        if quantity == "effect":
+            if hasattr(res, "cumulative_effect"):
+                ce = res.cumulative_effect(a, b, alpha=self.alpha)
+                return float(ce.average), float(ce.average_lower), float(ce.average_upper), \
+                    est.unit
+            return float(res.average_effect(a, b)), None, None, est.unit
+        if quantity == "observed":
+            path = est.path["observed"]
+            if isinstance(path.index, pd.DatetimeIndex):
+                months = path.index.to_period("M")
+                sel = path[(months >= pd.Period(a, "M")) & (months <= pd.Period(b, "M"))]
+            else:
+                sel = path[(path.index >= a) & (path.index <= b)]
+            return float(sel.mean()), None, None, est.unit
+        from .revenue_channels import counterfactual_discount
+
+        prices = self.load("prices_monthly")
+        assumptions = self.revenue_assumptions(rev)
+        if quantity.startswith("volume_value"):
+            lost = rev.lost(res, prices, assumptions, start=a, end=b)
+            if quantity.endswith("per_year"):
+                return float(lost.per_year_usd_bn[0]), None, None, "USD bn/yr (nominal)"
+            return (lost.usd_million / 1e3, lost.lower / 1e3, lost.upper / 1e3,
+                    f"USD bn ({a} to {b})")
+        ch = rev.loss_channels(res, prices, assumptions,
+                               counterfactual_discount(rev, self.config["revenue"]),
+                               start=a, end=b)
+        if quantity.endswith("per_year"):
+            lo, hi = ch.interval_per_year_usd_bn
+            return float(ch.per_year_usd_bn()["total"]), lo, hi, "USD bn/yr (nominal)"
+        return ch.total / 1e3, ch.lower / 1e3, ch.upper / 1e3, "USD bn (nominal)"
 
 
 def _params(func: Callable[..., Any]) -> tuple[str, ...]:

@@ -267,7 +267,6 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "sensitivity_discounts_usd": lambda k, v: _check_list(
             k, v, lambda kk, x: _check_float(kk, x, 0.0, 100.0)
         ),
-        "comparison_window": _check_window,
         "sensitivity_export_shares": lambda k, v: _check_list(
             k, v, lambda kk, x: _check_float(kk, x, 0.0, 1.0, lo_open=True)
         ),

@@ -518,9 +518,11 @@ def literature(a: Any, d: Doc, ctx: ReportContext) -> None:
     if "literature" in r:
         d.h(2, "venecon beside the published estimates")
         d.p(
-            "Verification tags from the project's literature note: [V] read in the source; "
-            "[V-sec] in a "
-            "secondary source; [U] unverified (do not cite without checking)."
+            "Each comparison is declared by a study (`[[study.literature]]`) and computed on the "
+            "study's window; a row is read side by side only when both windows and concepts "
+            "match, otherwise the mismatch is stated. Verification tags from the project's "
+            "literature note: [V] read in the source; [V-sec] in a secondary source; [P] partly "
+            "verified."
         )
         rows = []
         for row in r["literature"]:
@@ -530,10 +532,16 @@ def literature(a: Any, d: Doc, ctx: ReportContext) -> None:
                 if row["venecon_lower"] is not None and row["venecon_upper"] is not None:
                     ven += f" [{num(row['venecon_lower'])}, {num(row['venecon_upper'])}]"
                 ven += f" {row['venecon_unit']} (`{row['venecon']}`)"
+            lw = row["literature_window"]
+            windows = (f"venecon {'..'.join(map(str, row['window'] or ['?']))}; published "
+                       + ("not stated" if lw is None else "..".join(lw)))
+            same = "yes" if row["comparable"] else "no: " + "; ".join(row["mismatch"])
             rows.append(
-                [row["study"], f"{row['published']} [{row['tag']}]", ven, row["why_different"]]
+                [row["study"], f"{row['published']} [{row['tag']}]", ven, windows, same,
+                 row["why_different"]]
             )
-        d.table(["study", "published", "venecon", "why they differ"], rows)
+        d.table(["study", "published", "venecon", "windows", "same window and concept",
+                 "why they differ"], rows)
         tex["literature"] = tex_table(
             ["study", "published", "venecon", "tag"],
             [

@@ -402,8 +402,10 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
 
     rows: list[dict[str, Any]] = []
     for r in studies:
-        # only studies that declare published comparisons (``literature = [...]``)
-        e = r.headline_estimate if r.identified and r.study.literature else None
+        # only studies compared with a published effect (a data check is not one)
+        compared = any(c.quantity != "observed" for c in r.study.comparisons) or (
+            r.study.literature and not r.study.comparisons)
+        e = r.headline_estimate if r.identified and compared else None
         if e is not None and e.unit == "kb/d":
             rows.append({"label": f"venecon: {r.study.title} ({e.label})", "source": "venecon",
                          "value": e.average_effect, "lower": e.lower, "upper": e.upper,
@@ -411,7 +413,6 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
     if analysis is not None:
         for key, unit, what in (
             ("revenue_lost_usd_bn_per_year", "USD bn/yr", "revenue lost, annual rate"),
-            ("sanctions_financial_value_usd_bn", "USD bn/yr", "revenue lost, financial-sanctions window"),
             ("revenue_lost_usd_bn_total", "USD bn (total)", "revenue lost, total"),
         ):
             h = analysis.results["headline"].get(key)
@@ -421,6 +422,18 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
                              "lower": None if h["upper"] is None else -h["upper"],
                              "upper": None if h["lower"] is None else -h["lower"],
                              "unit": unit})
+        for c in analysis.results.get("literature", []):
+            # a revenue loss valued over one year of months, set beside an annual figure
+            if c["quantity"] == "volume_value_usd_bn" and c["venecon_estimate"] is not None \
+                    and _months(c["window"]) == 12:
+                rows.append({"label": f"venecon: revenue lost, {c['window'][0]} to "
+                                      f"{c['window'][1]} ({c['venecon_study']})",
+                             "source": "venecon", "value": -c["venecon_estimate"],
+                             "lower": None if c["venecon_upper"] is None
+                             else -c["venecon_upper"],
+                             "upper": None if c["venecon_lower"] is None
+                             else -c["venecon_lower"],
+                             "unit": "USD bn/yr"})
     for key in keys():
         entry = published(key)
         for measure in ("kbd", "usd_bn"):
@@ -445,6 +458,13 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
                          "value": -mid, "lower": None if hi is None else -hi,
                          "upper": None if lo is None else -lo, "unit": unit})
     return rows
+
+
+def _months(window: list[str]) -> int:
+    """Months from the first to the last month of ``window`` (both included)."""
+    import pandas as pd
+
+    return (pd.Period(window[1], "M") - pd.Period(window[0], "M")).n + 1
 
 
 def forest_figure(rows: list[dict[str, Any]]) -> Any:

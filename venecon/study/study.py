@@ -91,6 +91,8 @@ class Study:
     robustness: Any = field(default_factory=RobustnessSpec)
     revenue: Any = None
     literature: tuple[str, ...] = ()
+    #: declared comparisons with published figures (:class:`venecon.study.literature.Comparison`)
+    comparisons: tuple[Any, ...] = ()
     other_events: tuple[tuple[str, str], ...] = ()
     alpha: float = 0.05
     headline: str | None = None
@@ -148,7 +150,12 @@ class Study:
                 )
             ),
         )
-        put("literature", tuple(self.literature))
+        from .literature import parse_literature
+
+        lit = list(self.literature) if isinstance(self.literature, tuple) else self.literature
+        keys, comparisons = parse_literature("study.literature", lit)
+        put("literature", keys)
+        put("comparisons", tuple(self.comparisons) + comparisons)
         if not self.title:
             put("title", self.name)
         for k, t in (
@@ -210,6 +217,9 @@ class Study:
                                         f"{pre[0]}..{pre[1]}", "use a pre-treatment window")
 
     def _check_literature(self) -> None:
+        from .literature import check_comparisons
+
+        check_comparisons(self)
         if not self.literature:
             return
         from ..literature import published
