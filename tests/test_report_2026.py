@@ -62,7 +62,7 @@ def test_post_period_counts_and_events(analysis):
 
 def test_section_shows_every_month_and_the_verdict(report: Path):
     md = (report / "report.md").read_text()
-    section = md.split("## 2026: after Maduro's capture, month by month", 1)[1].split("\n## ")[0]
+    section = md.split("## After Maduro's capture, month by month", 1)[1].split("\n## ")[0]
     for month in ("2025-12", "2026-01", "2026-02", "2026-03", "2026-04"):
         assert f"| {month} |" in section, month
     assert "too short for a credible estimate" in section

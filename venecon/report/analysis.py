@@ -1,25 +1,30 @@
 """The standard analysis behind ``venecon report``.
 
-:func:`run_analysis` fits every model of the report with the configuration of
-:mod:`venecon.report.config` and returns an :class:`Analysis`: the fitted
-results objects (for figures and tables) and ``results``, a JSON-safe dict of
-every headline number with its interval, the model options and provenance.
+:func:`run_analysis` composes the report from the fitted studies that the
+configuration of :mod:`venecon.report.config` names and returns an
+:class:`Analysis`: the fitted results objects (for figures and tables) and
+``results``, a JSON-safe dict of every headline number with its interval and
+window, the model options and provenance.
 :func:`analyse` returns only that dict.
 
 Sections (``[report] sections``):
 
 * ``data``: the data behind the report (sha256 of each dataset, coverage);
-* ``sanctions``: the 2017 financial sanctions (EO 13808) and the 2019 oil
-  sanctions (the PdVSA designation) on monthly crude output: interrupted time series,
+* ``sanctions``: the financial sanctions and the oil sanctions on monthly crude
+  output (the studies ``[sanctions]`` names): interrupted time series,
   intervention ARIMA, local projections and structural breaks;
-* ``synth``: synthetic control on annual output (EI), with placebos in space
-  and leave-one-donor-out (needs :mod:`venecon.models.synth`);
-* ``chevron``: Chevron's licences (GL 41 to GL 50) on Venezuela's exports to the US
-  (deflated to approximate kb/d); national output around GL 41 only as description;
-* ``reopening``: the 2025 naval interdiction and the 2026 reopening (GL 46), as far as
-  the monthly data reach;
+* ``synth``: synthetic control on annual output (the study ``[synth]`` names), with
+  its placebos in space, leave-one-donor-out range and quota-bound variant;
+* ``chevron``: Chevron's licences on Venezuela's exports to the US (deflated to
+  approximate kb/d); national output around the licence only as description;
+* ``reopening``: the blockade and the reopening, month by month against the
+  pre-blockade trend, as far as the monthly data reach;
 * ``revenue``: revenue lost (needs :mod:`venecon.revenue`);
-* ``literature``: venecon's numbers beside the published ones.
+* ``literature``: the studies' declared comparisons with published figures.
+
+Every design is declared once, in a study TOML; the sections read the fitted
+studies' results and refit nothing (``results["models_from_studies"]`` says
+which study and estimator each model comes from).
 
 Sections whose module is not importable are left out (and listed under
 ``results["sections_unavailable"]``), never stubbed.
@@ -543,7 +548,7 @@ class _Runner:
         """Mean crude output (and exports to the US, when fitted) by Chevron licence state.
 
         A month belongs to the state that covers most of its days (``regimes(partial=
-        "fraction")``): May 2025, 26 days under the GL 41B wind-down, is "wind-down".
+        "fraction")``): a month with most of its days under the wind-down is "wind-down".
         """
         import pandas as pd
 
@@ -581,7 +586,7 @@ class _Runner:
         from .period_2026 import events_since, monthly_path, post_counts
 
         c = self.config["reopening"]
-        self.progress("2026: month by month")
+        self.progress("reopening: month by month")
         crude = self.load("production_monthly", country=self.treated, series="crude_oil")
         res, table = monthly_path(crude, c, self.alpha)
         self.record(

@@ -113,12 +113,19 @@ def _check_int(key: str, value: Any, lo: int, hi: int) -> int:
     return value
 
 
+def _check_year(key: str, value: Any) -> int:
+    """A calendar year; whether the data cover it is checked where the data are read."""
+    import datetime
+
+    return _check_int(key, value, datetime.MINYEAR, datetime.MAXYEAR)
+
+
 def _check_year_window(key: str, value: Any) -> list[int]:
     if not isinstance(value, list) or len(value) != 2:
         raise _err(
             key, f"{value!r} is not a window of years", "two years [start, end], start <= end"
         )
-    a, b = (_check_int(f"{key}[{i}]", v, 1960, 2100) for i, v in enumerate(value))
+    a, b = (_check_year(f"{key}[{i}]", v) for i, v in enumerate(value))
     if a > b:
         raise _err(key, f"start {a} is after end {b}", "two years [start, end], start <= end")
     return [a, b]
@@ -262,7 +269,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "discount_fallback": lambda k, v: _check_choice(k, v, ("median_observed", "fixed")),
         "counterfactual_discount_years": _check_year_window,
         "deflator": lambda k, v: _check_choice(k, v, ("us_cpi", "none")),
-        "deflator_base": lambda k, v: _check_int(k, v, 1913, 2025),
+        "deflator_base": lambda k, v: _check_year(k, v),
         "export_share": lambda k, v: _check_float(k, v, 0.0, 1.0, lo_open=True),
         "sensitivity_discounts_usd": lambda k, v: _check_list(
             k, v, lambda kk, x: _check_float(kk, x, 0.0, 100.0)
@@ -298,7 +305,22 @@ def validate(overrides: Mapping[str, Any] | None = None) -> dict[str, dict[str, 
     for section, checks in _CHECKS.items():
         for key, check in checks.items():
             config[section][key] = check(f"{section}.{key}", config[section][key])
+    _check_deflator_base(config["revenue"])
     return config
+
+
+def _check_deflator_base(c: dict[str, Any]) -> None:
+    """The real-dollar base year lies within the bundled deflator's coverage."""
+    if c["deflator"] != "us_cpi":
+        return
+    from ..exceptions import DateRangeError
+    from ..revenue import us_cpi_deflator
+
+    try:
+        us_cpi_deflator(str(c["deflator_base"]))
+    except DateRangeError as exc:
+        raise _err("revenue.deflator_base", f"{c['deflator_base']} is not covered ({exc})",
+                   "a year the bundled US CPI covers") from None
 
 
 def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:

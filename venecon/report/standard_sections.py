@@ -307,7 +307,7 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
     h = r["headline"]["reopening_latest_gap_kbd"]
     counts = h["post_months"]
     capture, licence = c["count_after"][0], c["count_after"][-1]
-    d.h(2, "2026: after Maduro's capture, month by month")
+    d.h(2, "After Maduro's capture, month by month")
     d.p(
         f"Monthly crude output (EIA, `production_monthly`) runs to {t.index.max():%Y-%m}. The "
         f"counterfactual is the linear trend of {c['pre'][0]}..{c['pre'][1]} (before the "
@@ -332,7 +332,8 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
         f"observations after the capture (`{capture}`) and {counts[licence]} after `{licence}`. "
         f"The capture, the end of the naval closure and {n_licences} licences, authorisations and "
         f"orders fall in the same weeks, and {moved}, so no month's gap can be given to one of "
-        "them. The path is descriptive: it says how far output is from where the 2024-25 trend "
+        f"them. The path is descriptive: it says how far output is from where the {c['pre'][0]}.."
+        f"{c['pre'][1]} trend "
         "would have put it."
     )
     rep = a.frames.get("reported_2026")
@@ -473,11 +474,10 @@ def revenue(a: Any, d: Doc, ctx: ReportContext) -> None:
         rh = r["headline"]["revenue_lost_real_usd_bn_per_year"]
         d.p(
             f"Real USD: {num(rh['estimate'])} USD bn/yr [{num(rh['lower'])}, {num(rh['upper'])}] "
-            f"in constant {base_year} dollars. Deflator: the US CPI implied by the Energy "
-            "Institute Statistical Review 2026 crude prices in money of the day and in constant "
-            "2025 dollars (EI deflates with the US CPI; `macro`, USA `cpi_index`, whose ratios "
-            "match the BLS CPI-U annual averages), annual averages applied to each month of "
-            "the year."
+            f"in constant {base_year} dollars. Deflator: {rv['deflator']['name']} "
+            f"(`{rv['deflator']['source']}`; EI deflates crude prices with the US CPI, whose "
+            "ratios match the BLS CPI-U annual averages), annual averages applied to each "
+            "month of the year."
         )
     else:
         d.p("Real USD: not reported in this run ([revenue] deflator = \"none\").")

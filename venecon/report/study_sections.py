@@ -16,49 +16,7 @@ from .blocks import Block, Doc, est, num
 from .renderers import tex_table
 from .sections import ReportContext, section
 
-__all__ = ["headline_sentence", "cross_country_rows", "forest_rows"]
-
-
-def _interval(e: Any) -> str:
-    if e.lower is None or e.upper is None:
-        return "no interval"
-    return f"{100 * (1 - e.alpha):g}% interval"
-
-
-def headline_sentence(r: Any) -> str:
-    """What was estimated, the headline with its interval, robustness range, verdict and caveats.
-
-    A study that did not run says why (its verdict is "not identified"); a
-    headline never appears without its verdict and the caveats its own
-    diagnostics raise (or the statement that none were raised).
-    """
-    s = r.study
-    if not r.identified or r.headline_estimate is None:
-        return f"**{s.title}**: did not run: {r.reason}. {r.verdict_text()}"
-    e = r.headline_estimate
-    value = est(e.average_effect, e.lower, e.upper)
-    text = (f"**{s.title}** ({e.label}; outcome in {e.unit}, post window {e.window[0]} to "
-            f"{e.window[1]}): average effect **{value} {e.unit}**")
-    text += f" ({_interval(e)})" if e.lower is not None else " (no interval for this estimator)"
-    if e.share_of_counterfactual is not None:
-        text += f", {percent(e.share_of_counterfactual)} of the counterfactual"
-    if e.placebo_pvalue is not None:
-        text += f", placebo p-value {e.placebo_pvalue:.3f}"
-    text += "."
-    rob = r.robustness
-    if rob is not None and rob.n_specifications:
-        text += (f" Robustness: across {rob.n_specifications} specifications the estimate runs "
-                 f"from {num(rob.min)} to {num(rob.max)} {e.unit} (median {num(rob.median)}); "
-                 f"{rob.shares_text()}.")
-    else:
-        text += " Robustness: no alternative specification was run."
-    text += " " + r.verdict_text()
-    caveats = r.caveats_of()
-    if caveats:
-        text += " Caveats: " + "; ".join(c.rstrip(".") for c in caveats) + "."
-    else:
-        text += " Its diagnostics raised no caveat."
-    return text
+__all__ = ["cross_country_rows", "forest_rows"]
 
 
 @section("study_title", order=0)
@@ -98,7 +56,7 @@ def executive_summary(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
         "comes with its interval, the range over the study's robustness grid, its verdict and "
         "the caveats its own diagnostics raise.")
     for r in studies:
-        d.p(headline_sentence(r))
+        d.p(r.summary(markdown=True))
     return d.blocks
 
 
