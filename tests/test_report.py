@@ -204,6 +204,9 @@ def test_studies_reproduce_the_standard_analysis(report_dir: Path) -> None:
             assert s["reason"], name
             continue
         rob = s["robustness"]
+        if not s["declaration"]["robustness"]["enabled"]:
+            assert rob is None, name
+            continue
         assert rob["n_specifications"] >= 1
         assert rob["min"] <= rob["median"] <= rob["max"]
         assert 0 <= rob["share_same_sign"] <= 1 and 0 <= rob["share_significant"] <= 1

@@ -291,18 +291,27 @@ class _Runner:
         self.sources[model_key] = f"{self.config[section][key]}.{estimator}"
         return est
 
+    def take_time_series(self, prefix: str, section: str, key: str,
+                         outcome: str) -> dict[str, tuple[Any, str]]:
+        """The study's ITS and intervention ARIMA as ``{model key: (estimate, name)}``."""
+        name_of = self.config[section][key]
+        out = {}
+        for estimator, name in (("its", "ITS"), ("arima", "intervention ARIMA")):
+            e = self.estimate(section, key, estimator)
+            events = ", ".join(f"{k} ({v})" for k, v in e.extra["events"].items())
+            self.take(f"{prefix}_{estimator}", section, key, estimator,
+                      f"{e.label} on {outcome} {e.extra['sample'][0]}..{e.extra['sample'][1]} "
+                      f"around {events} (study {name_of}).")
+            out[f"{prefix}_{estimator}"] = (e, name)
+        return out
+
     # sections ----------------------------------------------------------
     def sanctions(self) -> None:
         fin, oil = (self.study("sanctions", k) for k in ("financial", "oil"))
-        models = {}
-        for key, estimator, name in (("sanctions_its", "its", "ITS"),
-                                     ("sanctions_arima", "arima", "intervention ARIMA")):
-            e = self.estimate("sanctions", "oil", estimator)
-            label = ", ".join(f"{k} ({v})" for k, v in e.extra["events"].items())
-            self.take(key, "sanctions", "oil", estimator,
-                      f"{e.label} on crude output {e.extra['sample'][0]}..{e.extra['sample'][1]}; "
-                      f"events {label} (study {oil.study.name}).")
-            models[key] = e
+        taken = self.take_time_series("sanctions", "sanctions", "oil", "crude output")
+        models = {k: e for k, (e, _) in taken.items()}
+        for key, (_, name) in taken.items():
+            estimator = key.removeprefix("sanctions_")
             for tag, st, what in (
                 ("financial", fin, "financial sanctions, before the oil sanctions"),
                 ("oil", oil, "financial + oil sanctions, after the oil sanctions"),
@@ -434,8 +443,8 @@ class _Runner:
         self.frames["exports_us"] = full
         choices = st.data_choices
         outcome = (
-            f"{st.study.outcome.label} (exports to the US, USD million CIF) deflated to "
-            "approximate kb/d: " + choices["deflate"]
+            f"{st.study.treated}'s exports to the US ({spec.dataset}:{spec.series}, "
+            f"{spec.source}, USD million CIF) deflated to approximate kb/d: " + choices["deflate"]
         )
         self.notes.setdefault("chevron", []).extend(
             [outcome, choices["deflate_prices"], choices["deflate_caveat"]]
@@ -443,19 +452,13 @@ class _Runner:
         self.notes["chevron"].extend(self.reported_chevron_exports(full))
         level = {"outcome": outcome, "level": "exports to the US (what the licences act on)",
                  "study": st.study.name}
-        ests = {}
-        for key, estimator, name in (("chevron_its", "its", "ITS"),
-                                     ("chevron_arima", "arima", "intervention ARIMA")):
-            e = self.estimate("chevron", "study", estimator)
-            events = ", ".join(f"{k} ({v})" for k, v in e.extra["events"].items())
-            self.take(key, "chevron", "study", estimator,
-                      f"{e.label} on exports to the US (approximate kb/d) "
-                      f"{e.extra['sample'][0]}..{e.extra['sample'][1]} around {events} (study "
-                      f"{st.study.name}).")
-            ests[key] = e
+        taken = self.take_time_series("chevron", "chevron", "study",
+                                      "exports to the US (approximate kb/d)")
+        for key, (e, name) in taken.items():
             what = f"GL 41 alone, exports to the US ({name})"
             for k, v in _cumulative(e.result, list(e.window), key, what, self.alpha).items():
                 self.headline[f"{key}_{k}"] = {**v, **level}
+        ests = {k: e for k, (e, _) in taken.items()}
         its = ests["chevron_its"]
         for name, window in st.study.window.subwindows:
             v = _cumulative(
