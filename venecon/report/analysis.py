@@ -17,8 +17,8 @@ Sections (``[report] sections``):
   its placebos in space, leave-one-donor-out range and quota-bound variant;
 * ``chevron``: Chevron's licences on Venezuela's exports to the US (deflated to
   approximate kb/d); national output around the licence only as description;
-* ``reopening``: the blockade and the reopening, month by month against the
-  pre-blockade trend, as far as the monthly data reach;
+* ``reopening``: the naval closure and the reopening, month by month against the
+  trend before the closure, as far as the monthly data reach;
 * ``revenue``: revenue lost (needs :mod:`venecon.revenue`);
 * ``literature``: the studies' declared comparisons with published figures.
 
