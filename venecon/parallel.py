@@ -2,7 +2,7 @@
 
 Every repeated-fit procedure in venecon (synthetic-control placebos and
 leave-one-out, placebo-in-time,
-:func:`venecon.models.synth_grid.specification_grid`) takes
+:func:`venecon.models.synth.grid.specification_grid`) takes
 ``n_jobs`` and runs its independent fits through :func:`joblib.Parallel`. The
 joblib *backend* is not fixed by venecon: whatever backend is active in the
 caller's context is used. So the same code runs
@@ -17,7 +17,7 @@ caller's context is used. So the same code runs
       client = Client("tcp://scheduler-host:8786")   # or Client(LocalCluster(...))
       with joblib.parallel_backend("dask"):
           res = model.fit(placebo=True, n_jobs=-1)
-          grid = specification_grid(df, ..., n_jobs=-1)  # venecon.models.synth_grid
+          grid = specification_grid(df, ..., n_jobs=-1)  # venecon.models.synth.grid
 
   (``joblib.parallel_config(backend="dask")`` is the newer spelling.) Inside a
   ``dask`` backend context ``n_jobs=-1`` means "all the cluster's workers".
@@ -33,7 +33,7 @@ non-integers with a clear error; :func:`cap_n_jobs` limits a request to the
 cores this process may use (the command line caps ``--n-jobs`` with a note).
 
 This module imports no model: the synthetic-control robustness grid and the
-simulated factor-model panel live in :mod:`venecon.models.synth_grid`.
+simulated factor-model panel live in :mod:`venecon.models.synth.grid`.
 """
 
 from __future__ import annotations

@@ -44,11 +44,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import InsufficientDataError, ModelSpecificationError, UnbalancedPanelError
-from ..limits import check_bound
-from ._inputs import check_alpha
-from .panel import panel_frame
-from .results import BARRELS_PER_UNIT_DAY, PathResults, build_provenance, jsonable
+from ...exceptions import InsufficientDataError, ModelSpecificationError, UnbalancedPanelError
+from ...limits import check_bound
+from ..core.checks import check_alpha
+from ..core.results import BARRELS_PER_UNIT_DAY, PathResults, build_provenance, jsonable
+from ..did.panel import panel_frame
 
 if TYPE_CHECKING:
     import numpy as np
