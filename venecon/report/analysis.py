@@ -496,7 +496,7 @@ class _Runner:
             "study": st.study.name,
             "events": its.extra["events"],
             "effect_window": list(its.window),
-            "pre": [f"{start:%Y-%m}", list(its.window)[0]],
+            "pre": [str(x) for x in st.study.window.pre],
         }
         self.chevron_output()
         self.frames["regime_means"] = self._regime_means()
