@@ -50,8 +50,8 @@ MONTHLY = {
 #: 2017-2018: -496.8628095; 2019-2025 unchanged).
 ANNUAL = {
     "average_effect": -1230.191685299235,  # 2018-2025
-    "2018": -742.7035655745392,
-    "2019_2025": -1299.8328452599053,
+    "first_full_year": -742.7035655745392,  # 2018
+    "oil_sanctions": -1299.8328452599053,  # 2019-2025
     "placebo_pvalue": 0.04878048780487805,
     "pre_rmspe": 152.57844223280995,
     "leave_one_out_range": (-1638.979718164143, -1190.3591128992841),
@@ -95,7 +95,7 @@ def test_annual_synthetic_control_matches_the_report(results):
     e = r.estimates["synthetic_control"]
     assert r.data_choices["source"].startswith("ei_sr2026")  # the EI edition of these pins
     assert e.average_effect == pytest.approx(ANNUAL["average_effect"], rel=REL)
-    for w in ("2018", "2019_2025"):
+    for w in ("first_full_year", "oil_sanctions"):
         assert e.extra["by_window"][w]["average_effect"] == pytest.approx(ANNUAL[w], rel=REL)
     assert e.placebo_pvalue == pytest.approx(ANNUAL["placebo_pvalue"], rel=REL)
     assert e.pre_rmspe == pytest.approx(ANNUAL["pre_rmspe"], rel=REL)

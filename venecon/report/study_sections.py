@@ -11,73 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .._text import percent, plural
+from .._text import percent
+from ..study.results import sensitivity_text
 from .blocks import Block, Doc, est, num
 from .renderers import tex_table
 from .sections import ReportContext, section
 
-__all__ = ["headline_sentence", "sensitivity_text", "cross_country_rows", "forest_rows"]
-
-
-def _interval(e: Any) -> str:
-    if e.lower is None or e.upper is None:
-        return "no interval"
-    return f"{100 * (1 - e.alpha):g}% interval"
-
-
-def sensitivity_text(e: Any) -> str:
-    """An event-study estimate's pre-trend test and HonestDiD breakdown value ("" if none)."""
-    parts = []
-    pre = e.extra.get("pretrend_test") or {}
-    if "pvalue" in pre:
-        parts.append(f"pre-trend test p-value {pre['pvalue']:.3g} ({pre['df']} leads)")
-    honest = e.extra.get("honest") or {}
-    if "relative_magnitudes" in honest:
-        b = honest["relative_magnitudes"]
-        parts.append("HonestDiD breakdown value " + ("beyond the search range" if b is None
-                                                       else f"Mbar = {b:.3g}")
-                     + " (relative magnitudes, effect at event time 0)")
-    elif "not_run" in honest:
-        parts.append(f"no HonestDiD breakdown value ({honest['not_run']})")
-    return "; ".join(parts)
-
-
-def headline_sentence(r: Any) -> str:
-    """What was estimated, the headline with its interval, robustness range, verdict and caveats.
-
-    A study that did not run says why (its verdict is "not identified"); a
-    headline never appears without its verdict and the caveats its own
-    diagnostics raise (or the statement that none were raised).
-    """
-    s = r.study
-    if not r.identified or r.headline_estimate is None:
-        return f"**{s.title}**: did not run: {r.reason}. {r.verdict_text()}"
-    e = r.headline_estimate
-    value = est(e.average_effect, e.lower, e.upper)
-    text = (f"**{s.title}** ({e.label}; outcome in {e.unit}, post window {e.window[0]} to "
-            f"{e.window[1]}): average effect **{value} {e.unit}**")
-    text += f" ({_interval(e)})" if e.lower is not None else " (no interval for this estimator)"
-    if e.share_of_counterfactual is not None:
-        text += f", {percent(e.share_of_counterfactual)} of the counterfactual"
-    if e.placebo_pvalue is not None:
-        text += f", placebo p-value {e.placebo_pvalue:.3f}"
-    if sensitivity_text(e):
-        text += f"; {sensitivity_text(e)}"
-    text += "."
-    rob = r.robustness
-    if rob is not None and rob.n_specifications:
-        text += (f" Robustness: across {rob.n_specifications} specifications the estimate runs "
-                 f"from {num(rob.min)} to {num(rob.max)} {e.unit} (median {num(rob.median)}); "
-                 f"{rob.shares_text()}.")
-    else:
-        text += " Robustness: no alternative specification was run."
-    text += " " + r.verdict_text()
-    caveats = r.caveats_of()
-    if caveats:
-        text += " Caveats: " + "; ".join(c.rstrip(".") for c in caveats) + "."
-    else:
-        text += " Its diagnostics raised no caveat."
-    return text
+__all__ = ["cross_country_rows", "forest_rows"]
 
 
 @section("study_title", order=0)
@@ -117,7 +57,7 @@ def executive_summary(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
         "comes with its interval, the range over the study's robustness grid, its verdict and "
         "the caveats its own diagnostics raise.")
     for r in studies:
-        d.p(headline_sentence(r))
+        d.p(r.summary(markdown=True))
     return d.blocks
 
 
@@ -433,8 +373,10 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
 
     rows: list[dict[str, Any]] = []
     for r in studies:
-        # only studies that declare published comparisons (``literature = [...]``)
-        e = r.headline_estimate if r.identified and r.study.literature else None
+        # only studies compared with a published effect (a data check is not one)
+        compared = any(c.quantity != "observed" for c in r.study.comparisons) or (
+            r.study.literature and not r.study.comparisons)
+        e = r.headline_estimate if r.identified and compared else None
         if e is not None and e.unit == "kb/d":
             rows.append({"label": f"venecon: {r.study.title} ({e.label})", "source": "venecon",
                          "value": e.average_effect, "lower": e.lower, "upper": e.upper,
@@ -442,7 +384,6 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
     if analysis is not None:
         for key, unit, what in (
             ("revenue_lost_usd_bn_per_year", "USD bn/yr", "revenue lost, annual rate"),
-            ("sanctions_financial_value_12m_usd_bn", "USD bn/yr", "revenue lost, 12 months"),
             ("revenue_lost_usd_bn_total", "USD bn (total)", "revenue lost, total"),
         ):
             h = analysis.results["headline"].get(key)
@@ -452,6 +393,18 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
                              "lower": None if h["upper"] is None else -h["upper"],
                              "upper": None if h["lower"] is None else -h["lower"],
                              "unit": unit})
+        for c in analysis.results.get("literature", []):
+            # a revenue loss valued over one year of months, set beside an annual figure
+            if c["quantity"] == "volume_value_usd_bn" and c["venecon_estimate"] is not None \
+                    and _months(c["window"]) == 12:
+                rows.append({"label": f"venecon: revenue lost, {c['window'][0]} to "
+                                      f"{c['window'][1]} ({c['venecon_study']})",
+                             "source": "venecon", "value": -c["venecon_estimate"],
+                             "lower": None if c["venecon_upper"] is None
+                             else -c["venecon_upper"],
+                             "upper": None if c["venecon_lower"] is None
+                             else -c["venecon_lower"],
+                             "unit": "USD bn/yr"})
     for key in keys():
         entry = published(key)
         for measure in ("kbd", "usd_bn"):
@@ -476,6 +429,13 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
                          "value": -mid, "lower": None if hi is None else -hi,
                          "upper": None if lo is None else -lo, "unit": unit})
     return rows
+
+
+def _months(window: list[str]) -> int:
+    """Months from the first to the last month of ``window`` (both included)."""
+    import pandas as pd
+
+    return (pd.Period(window[1], "M") - pd.Period(window[0], "M")).n + 1
 
 
 def forest_figure(rows: list[dict[str, Any]]) -> Any:

@@ -21,7 +21,9 @@ Schema (everything under one ``[study]`` table; * = required)::
     alpha            interval level (default 0.05)
     headline         estimator whose estimate is the headline (default: the first
                      declared in the registry's order)
-    literature       ids of venecon.literature to compare with
+    literature       ids of venecon.literature to show, or [[study.literature]] tables
+                     comparing a published figure with one of the study's numbers on the
+                     same window and concept (venecon.study.literature)
     [study.outcome]* dataset + series (+ source) | file (CSV: unit, time, value) + units
     [study.outcome.deflate]  benchmark, discount_usd, observed_merey, note: a trade value
                      (USD million a month) as approximate kb/d (venecon.study.deflate)
@@ -570,11 +572,6 @@ def parse_study(d: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(estimators, Mapping) or not estimators:
         raise StudyError("study.estimators", f"{estimators!r} names no estimator",
                          "add a [study.estimators.<name>] table")
-    lit = t.get("literature", [])
-    if not isinstance(lit, list) or not all(isinstance(x, str) for x in lit):
-        raise StudyError(
-            "study.literature", f"{lit!r} is not a list of ids", 'e.g. ["rodriguez2019"]'
-        )
     freq = t.get("frequency")
     if freq is not None:
         freq = _choice("study.frequency", freq, ("annual", "monthly"))
@@ -595,7 +592,8 @@ def parse_study(d: Mapping[str, Any]) -> dict[str, Any]:
         "headline": None if t.get("headline") is None else _str("study.headline", t["headline"]),
         "robustness": parse_robustness("study.robustness", t.get("robustness", {})),
         "revenue": None if "revenue" not in t else parse_revenue("study.revenue", t["revenue"]),
-        "literature": tuple(lit),
+        # ids and [[study.literature]] tables, parsed by venecon.study.literature in Study
+        "literature": t.get("literature", []),
         "frequency": freq,
         "level": None if "level" not in t else parse_level("study.level", t["level"]),
     }

@@ -95,6 +95,8 @@ class Study:
     robustness: Any = field(default_factory=RobustnessSpec)
     revenue: Any = None
     literature: tuple[str, ...] = ()
+    #: declared comparisons with published figures (:class:`venecon.study.literature.Comparison`)
+    comparisons: tuple[Any, ...] = ()
     other_events: tuple[tuple[str, str], ...] = ()
     alpha: float = 0.05
     headline: str | None = None
@@ -150,7 +152,12 @@ class Study:
                 )
             ),
         )
-        put("literature", tuple(self.literature))
+        from .literature import parse_literature
+
+        lit = list(self.literature) if isinstance(self.literature, tuple) else self.literature
+        keys, comparisons = parse_literature("study.literature", lit)
+        put("literature", keys)
+        put("comparisons", tuple(self.comparisons) + comparisons)
         if not self.title:
             put("title", self.name)
         for k, t in (
@@ -239,6 +246,9 @@ class Study:
                                         f"{pre[0]}..{pre[1]}", "use a pre-treatment window")
 
     def _check_literature(self) -> None:
+        from .literature import check_comparisons
+
+        check_comparisons(self)
         if not self.literature:
             return
         from ..literature import published
@@ -472,6 +482,7 @@ class Study:
             treated_episodes=() if d.cohorts else tuple(treated_episode_list(
                 self.treated, d.pre, d.treatment_period, ctx.frequency)),
             n_pre=d.n_pre,
+            descriptive=self._descriptive_note(),
         )
         per, study = judge_study(out, headline, ev, robust)
         judged = {
@@ -479,6 +490,14 @@ class Study:
             for k, e in out.items()
         }
         return judged, study
+
+    def _descriptive_note(self) -> str:
+        """The ``[study.level] descriptive`` note of the study's own outcome, or ``""``."""
+        if self.level is None:
+            return ""
+        own = (self.outcome.dataset, self.outcome.series)
+        return next((note for ds, series, note in self.level.descriptive
+                     if (ds, series) == own), "")
 
     def _results(self, reason, estimates, headline, robust, caveats, failed, base) -> Any:
         from .results import StudyResults

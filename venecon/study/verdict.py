@@ -161,6 +161,9 @@ class Evidence:
     #: (:func:`venecon.study.data.treated_episode_list`).
     treated_episodes: tuple[tuple[str, bool], ...] = ()
     n_pre: int = 0
+    #: Why the outcome cannot identify the treatment, when the study lists its own outcome
+    #: among ``[study.level] descriptive`` (empty: the outcome measures what it acts on).
+    descriptive: str = ""
 
 
 def _num(x: float) -> str:
@@ -470,6 +473,8 @@ def judge_estimate(
     findings += _event_study(e)
     findings += _interval(e) + _agreement(key, e, others or {}) + _design(ev)
     findings += _robustness(e, robustness)
+    if ev.descriptive:
+        findings.append(Finding(NOT_IDENTIFIED, f"descriptive outcome: {ev.descriptive}"))
     tested = ("placebo_rank" in e.extra
               or "average_effect" in (e.extra.get("in_time_placebo") or {})
               or "pvalue" in (e.extra.get("pretrend_test") or {})
