@@ -541,7 +541,7 @@ def test_text_value_is_a_venecon_error():
     pd.testing.assert_series_equal(a.weights, b.weights)
 
 
-# --------------------------------------------------------------------------- donor pool (issue 13)
+# --------------------------------------------------------------------------- donor pool
 
 
 def test_aggregate_and_sanctioned_donors_warn():
@@ -555,7 +555,15 @@ def test_aggregate_and_sanctioned_donors_warn():
     with pytest.warns(DonorPoolWarning, match=r"WLD: an aggregate code") as rec:
         SyntheticControl(df, treated="IRN", donors=["WLD", "SAU", "MEX", "NOR"], **spec)
     assert len(rec) == 1
+    from venecon.study.donors import sanctioned_donors
+
+    flagged = sanctioned_donors(["IRQ", "SAU", "MEX"], 1995, 2015)
+    assert flagged == {"IRQ": "oil sanction IRQ-1990-UN (1990-2003) overlaps 1995-2015"}
     with pytest.warns(DonorPoolWarning, match=r"IRQ: oil sanction IRQ-1990-UN \(1990-2003\)"):
+        SyntheticControl(df, treated="IRN", donors=["IRQ", "SAU", "MEX"], flagged_donors=flagged,
+                         **spec)
+    with warnings.catch_warnings():  # the model itself reads no sanctions registry
+        warnings.simplefilter("error", DonorPoolWarning)
         SyntheticControl(df, treated="IRN", donors=["IRQ", "SAU", "MEX"], **spec)
     # a total under another name is found from the data: its outcome is the others' sum
     toy = toy_panel().assign(y=lambda d: d["y"] + 50)  # a non-negative quantity, like output

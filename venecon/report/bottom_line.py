@@ -62,13 +62,11 @@ def declaration() -> dict[str, Any]:
     """The bundled declaration (``bundled/bottom-line.toml``) as a dict."""
     from importlib import resources
 
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    from ..userfiles import parse_toml
+
     text = resources.files(__package__).joinpath("bundled", DECLARATION).read_text(
         encoding="utf-8")
-    return tomllib.loads(text)
+    return parse_toml(text)
 
 
 def _verdict(r: Any, e: Any) -> tuple[str | None, tuple[str, ...]]:

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._text import sentence
+from ..data.codes import AGGREGATE_CODES
 from ..exceptions import VeneconError
 
 __all__ = [
@@ -324,8 +325,8 @@ class DonorRules:
     exclude_quota_bound: bool = False
 
 
-#: Codes that are totals or groups, never donors (World Bank/ISO conventions).
-AGGREGATES = frozenset({"WLD", "SUN", "OPEC", "OECD", "EU", "EUU", "NONOPEC", "ROW"})
+#: Codes that are totals or groups, never donors (:data:`venecon.data.codes.AGGREGATE_CODES`).
+AGGREGATES = AGGREGATE_CODES
 
 
 @dataclass(frozen=True)
