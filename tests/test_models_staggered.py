@@ -173,7 +173,7 @@ def test_oil_sanctions_application_matches_the_pinned_fixture():
     from pathlib import Path
 
     import venecon
-    from venecon.models.did.sun_abraham import oil_sanctions_output_study
+    from venecon.study.cohorts import oil_sanctions_output_study
 
     pinned = json.loads((Path(__file__).parent / "fixtures" / "panel_oil_sanctions.json").read_text())
     if pinned["inputs"]["production_annual"] != venecon.describe("production_annual")["hash"] or \
