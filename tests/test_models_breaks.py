@@ -17,6 +17,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import unavailable
 
 import venecon
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
@@ -50,7 +51,7 @@ def reference(name: str) -> Path:
 
     root = os.environ.get("VENECON_TEST_DATA")
     if not root:
-        pytest.skip("set VENECON_TEST_DATA to shared/raw for the strucchange references")
+        unavailable("set VENECON_TEST_DATA to shared/raw for the strucchange references")
     path = Path(root) / "strucchange-reference" / name
     if not path.is_file():
         pytest.fail(f"{path} is missing (shared/raw/MANIFEST.md, strucchange-reference/)")

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import mirror_file
+from reference_data import mirror_file, need_module
 
 from venecon.exceptions import (
     ModelSpecificationError,
@@ -95,7 +95,7 @@ def test_att_gt_by_hand(mpdta, never):
 
 def _csdid(mpdta, control_group: str):
     """csdid's ATT(g,t) and the four aggregations, analytical standard errors."""
-    pytest.importorskip("csdid")
+    need_module("csdid")
     from csdid.att_gt import ATTgt
 
     out: dict[str, dict] = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import unavailable
 
 from venecon.exceptions import ModelSpecificationError
 from venecon.models.did import honest as H
@@ -44,7 +45,7 @@ def _sig(x: float, digits: int = 3) -> float:
 def ehec() -> pd.DataFrame:
     mirror = os.environ.get("VENECON_TEST_DATA")
     if not mirror:
-        pytest.skip("set VENECON_TEST_DATA to the shared/raw mirror for the HonestDiD reference")
+        unavailable("set VENECON_TEST_DATA to the shared/raw mirror for the HonestDiD reference")
     path = Path(mirror) / "honestdid-ehec" / "ehec_data.csv"
     if not path.is_file():
         pytest.fail(f"{path} is missing from the reference mirror VENECON_TEST_DATA={mirror}")

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import unavailable
 import statsmodels.api as sm
 from linearmodels.panel import PanelOLS
 from test_models_panel import staggered_panel
@@ -213,7 +214,7 @@ def mpdta() -> pd.DataFrame:
     root = os.environ.get("VENECON_TEST_DATA")
     path = Path(root) / "did-reference" / "mpdta.csv" if root else None
     if path is None or not path.is_file():
-        pytest.skip("mpdta.csv: set VENECON_TEST_DATA to the shared raw directory")
+        unavailable("mpdta.csv: set VENECON_TEST_DATA to the shared raw directory")
     if hashlib.sha256(path.read_bytes()).hexdigest() != MPDTA_SHA256:
         pytest.fail(f"{path} does not match the pinned sha256 {MPDTA_SHA256}")
     frame = pd.read_csv(path)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import unavailable
 import synth_specs
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError, VeneconError
@@ -439,7 +440,7 @@ def prop99() -> pd.DataFrame:
         if path.is_file():
             assert hashlib.sha256(path.read_bytes()).hexdigest() == synth_specs.PROP99_SHA256
             return synth_specs.prop99_frame(path)
-    pytest.skip(f"{PROP99}: set VENECON_TEST_DATA to the directory holding synth-reference/")
+    unavailable(f"{PROP99}: set VENECON_TEST_DATA to the directory holding synth-reference/")
 
 
 prop99_model = synth_specs.prop99_model

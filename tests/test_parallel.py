@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import need_module
 
 from venecon.exceptions import ModelSpecificationError
 from venecon.models import SyntheticControl
@@ -155,7 +156,7 @@ def test_placebos_identical_on_local_processes(small_panel):
 
 def test_dask_localcluster_matches_serial(small_panel, serial_grid):
     """A real dask.distributed LocalCluster (2 processes, loopback) via joblib's Dask backend."""
-    distributed = pytest.importorskip("dask.distributed")
+    distributed = need_module("dask.distributed")
     import joblib
 
     res = _model(small_panel).fit()

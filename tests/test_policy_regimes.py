@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import unavailable
 from test_policy_registry import REPO, research_dir
 
 import venecon
@@ -205,7 +206,7 @@ def _dates(cell: str) -> list[pd.Timestamp]:
 def note_spells():
     found = research_dir()
     if found is None:
-        pytest.skip("shared/research/sanctions_timeline.md not found")
+        unavailable("shared/research/sanctions_timeline.md not found")
     sys.path.insert(0, str(REPO / "datasets"))
     try:
         from _build.events import spell_tables
