@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import unavailable
+from reference_data import mirror_file
 import statsmodels.api as sm
 from linearmodels.panel import PanelOLS
 from test_models_panel import staggered_panel
@@ -196,7 +196,6 @@ def test_oil_sanctions_application_matches_the_pinned_fixture():
 
 # --------------------------------------------------------------------------- mpdta, pyfixest, alpha
 
-MPDTA_SHA256 = "df2b03c8b41ded94d22b4e84e0bf334652f57c12339130d41de59c160c2c50e5"
 # R did, aggte(att_gt(yname = "lemp", gname = "first.treat", idname = "countyreal",
 # tname = "year", data = mpdta), type = "dynamic") (never-treated controls, no covariates),
 # as printed to four decimals; with these controls the Sun-Abraham IW estimate of each
@@ -206,17 +205,8 @@ MPDTA_DYNAMIC_ATT = {0: -0.0199, 1: -0.0510, 2: -0.1373, 3: -0.1008}
 
 @pytest.fixture(scope="module")
 def mpdta() -> pd.DataFrame:
-    """Callaway and Sant'Anna's mpdta panel (shared/raw/did-reference; see MANIFEST.md)."""
-    import hashlib
-    import os
-    from pathlib import Path
-
-    root = os.environ.get("VENECON_TEST_DATA")
-    path = Path(root) / "did-reference" / "mpdta.csv" if root else None
-    if path is None or not path.is_file():
-        unavailable("mpdta.csv: set VENECON_TEST_DATA to the shared raw directory")
-    if hashlib.sha256(path.read_bytes()).hexdigest() != MPDTA_SHA256:
-        pytest.fail(f"{path} does not match the pinned sha256 {MPDTA_SHA256}")
+    """Callaway and Sant'Anna's mpdta panel (tests/reference/PROVENANCE.md)."""
+    path = mirror_file("mpdta.csv")
     frame = pd.read_csv(path)
     frame["cohort"] = frame["first.treat"].where(frame["first.treat"] > 0)
     return frame

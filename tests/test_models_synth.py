@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import unavailable
+from reference_data import mirror_file
 import synth_specs
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError, VeneconError
@@ -431,16 +431,8 @@ PROP99 = "california_prop99_synthdid.csv"
 
 @pytest.fixture()
 def prop99() -> pd.DataFrame:
-    """ADH 2010 Proposition 99 panel as shipped with R synthdid (shared/raw MANIFEST)."""
-    import hashlib
-    import os
-
-    root = Path(os.environ.get("VENECON_TEST_DATA", Path(__file__).parents[2] / "shared" / "raw"))
-    for path in (root / "synth-reference" / PROP99, root / PROP99):
-        if path.is_file():
-            assert hashlib.sha256(path.read_bytes()).hexdigest() == synth_specs.PROP99_SHA256
-            return synth_specs.prop99_frame(path)
-    unavailable(f"{PROP99}: set VENECON_TEST_DATA to the directory holding synth-reference/")
+    """ADH 2010 Proposition 99 panel as shipped with R synthdid (tests/reference/PROVENANCE.md)."""
+    return synth_specs.prop99_frame(mirror_file(PROP99))  # sha256-checked
 
 
 prop99_model = synth_specs.prop99_model
