@@ -41,7 +41,8 @@ def datasets() -> pd.DataFrame:
     -------
     Catalogue
         A DataFrame (:class:`venecon.data.table.Catalogue`, printed in 100
-        columns: name, frequency, coverage, rows and a shortened title). Columns ``name, title, frequency, start, end, last_period, vintage,
+        columns: name, frequency, coverage, rows and a shortened title).
+        Columns ``name, title, frequency, start, end, last_period, vintage,
         rows, series, units, source, licence, sha256``; ``last_period`` is the
         last observed period (for ``events`` the last event's date),
         ``vintage`` says when the table was taken (the newest upstream commit

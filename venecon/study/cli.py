@@ -1,4 +1,4 @@
-"""``venecon study``: ``run`` studies, ``check`` declarations, ``list`` the bundled ones, print a ``template``.
+"""``venecon study``: run studies, check declarations, list the bundled ones, print a template.
 
 * ``venecon study run FILE.toml ... --out DIR``: run studies and write results and a report;
 * ``venecon study check FILE.toml ...``: validate declarations against the data, fit nothing;

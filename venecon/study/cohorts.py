@@ -22,9 +22,9 @@ def oil_sanctions_output_study(production: pd.DataFrame | None = None,
     first episode in ``oil_sanction_episodes`` whose instrument restricts its
     oil (``oil_measure == "yes"``); producers without such an episode are the
     never-treated controls (they may be sanctioned in other ways). The world
-    total (and any other aggregate code) is excluded. Every treated cohort holds one country here, so the
-    cohort-specific coefficients of ``focus``'s cohort are that country's own
-    path, shown beside the IW average.
+    total (and any other aggregate code) is excluded. Every treated cohort
+    holds one country here, so the cohort-specific coefficients of ``focus``'s
+    cohort are that country's own path, shown beside the IW average.
 
     Returns
     -------
@@ -47,7 +47,8 @@ def oil_sanctions_output_study(production: pd.DataFrame | None = None,
         episodes = load("oil_sanction_episodes")
     oil = episodes[episodes["oil_measure"] == "yes"]
     cohorts = oil.groupby("country")["start"].min().astype("int64")
-    frame = production[~production["country"].isin(AGGREGATE_CODES) & (production["value"] > 0)].copy()
+    keep = ~production["country"].isin(AGGREGATE_CODES) & (production["value"] > 0)
+    frame = production[keep].copy()
     frame["log_output"] = np.log(frame["value"].astype("float64"))
     frame["cohort"] = frame["country"].map(cohorts).astype("float64")
     frame = frame[["country", "date", "log_output", "cohort"]].reset_index(drop=True)

@@ -30,7 +30,7 @@ from .spec import MONTHLY_ONLY, StudyError
 
 __all__ = [
     "Panel",
-    "Design",
+    "StudyDesign",
     "load_panel",
     "choose_source",
     "build_design",
@@ -58,7 +58,7 @@ class Panel:
 
 
 @dataclass(frozen=True)
-class Design:
+class StudyDesign:
     """The resolved design: periods, treatment and donor pool.
 
     ``excluded`` and ``donor_flags`` map a unit to the reason it is out of the
@@ -371,14 +371,15 @@ def resolve_treatment(treatment: Any, frequency: str) -> tuple[Any, Any]:
     return date.to_period("M").to_timestamp(), date
 
 
-def build_design(study: Any, panel: Panel) -> Design:
+def build_design(study: Any, panel: Panel) -> StudyDesign:
     """Check the declaration against the data and resolve periods and donors.
 
     Raises
     ------
     StudyError
         Treated unit absent, treatment outside the data, no pre-period, a donor
-        pool that rules every donor out, a monthly-only estimator on annual data.
+        pool that rules every donor out, a time-series estimator on data its model
+        does not take.
     """
     frame = panel.frame
     freq = panel.frequency
@@ -479,7 +480,7 @@ def build_design(study: Any, panel: Panel) -> Design:
         if end > times.max():
             notes.append(_clipped("study.window.sample_end", (end,), times.max(), study.treated))
     end = min(max(end, post[1]), times.max())
-    # monthly-only estimators: ask the model itself whether it takes this frequency
+    # time-series estimators on other than monthly data: ask the model whether it takes them
     if freq != "monthly":
         for name in study.estimators:
             if name in MONTHLY_ONLY and not time_series_accepts(
@@ -493,7 +494,8 @@ def build_design(study: Any, panel: Panel) -> Design:
     in_window = frame[(frame["time"] >= pre[0]) & (frame["time"] <= end)]
     excluded: dict[str, str] = {}
     reasons = dict(study.donors.reasons)
-    sanctioned = sanction_screen(_year(pre[0]), _year(end)) if study.donors.exclude_sanctioned else {}
+    sanctioned = (sanction_screen(_year(pre[0]), _year(end))
+                  if study.donors.exclude_sanctioned else {})
     screened, donor_flags, quota_units = _registry_screens(study, units, pre, post, end)
     n_periods = in_window["time"].nunique()
     donors = []
@@ -556,7 +558,7 @@ def build_design(study: Any, panel: Panel) -> Design:
 
     window = (min(_year(tperiod), int(tdate.year)), _year(post[1]))
     war = treated_conflicts(study.treated, *window)
-    return Design(
+    return StudyDesign(
         tperiod,
         tdate,
         pre,

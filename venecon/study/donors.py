@@ -92,7 +92,8 @@ def sanctioned_donors(donors: list[Any], first: int, last: int) -> dict[Any, str
         if isinstance(unit, str) and episodes.get(unit):
             row = episodes[unit][0]
             until = "" if row.end != row.end else f"-{int(row.end)}"
-            out[unit] = f"oil sanction {row.episode_id} ({row.start}{until}) overlaps {first}-{last}"
+            out[unit] = (f"oil sanction {row.episode_id} ({row.start}{until}) overlaps "
+                         f"{first}-{last}")
     return out
 
 

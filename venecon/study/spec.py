@@ -427,7 +427,8 @@ ESTIMATORS: dict[str, type] = {
     "structural_breaks": StructuralBreaksOptions,
 }
 
-#: Estimators that need monthly data (the time-series models are monthly-only in venecon).
+#: The time-series estimators: on data that is not monthly a study runs them only where the
+#: model takes the series (:func:`venecon.study.data.time_series_accepts`).
 MONTHLY_ONLY = ("its", "arima", "local_projections")
 
 

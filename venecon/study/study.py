@@ -166,7 +166,7 @@ class Study:
 
     @property
     def design(self) -> Any:
-        """The resolved design (:class:`venecon.study.data.Design`): periods, donors, exclusions."""
+        """The resolved design (:class:`~venecon.study.data.StudyDesign`): periods, donors."""
         return self._design
 
     @property

@@ -64,7 +64,7 @@ from ...limits import check_bound
 from ..core.checks import check_count
 from ..core.outcome import MAX_MAGNITUDE
 from ..core.results import CumulativeEffect, PathResults, build_provenance, jsonable
-from .engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
+from .engine import Engine, Fit, Predictor, PredictorMatrices, VOptions, fmt_period
 from .inference import (
     LeaveOneOutResult,
     PlaceboResult,
@@ -558,7 +558,7 @@ class SyntheticControl:
         return out
 
     def _check_values(self, frame: pd.DataFrame) -> None:
-        """Text or infinite values in the columns used, before any linear algebra (issue 15).
+        """Text or infinite values in the columns used, before any linear algebra.
 
         Columns of numbers stored as text (object dtype) are converted in the
         model's own copy; a value that is not a number raises.
@@ -990,7 +990,7 @@ class SyntheticControl:
         training = None
         if self._X_train is not None:
             rows = np.array([pos[t] for t in self.training_window])
-            training = Design(
+            training = PredictorMatrices(
                 self._X_train, self._Y[rows], tuple(p.label for p in self.training_predictors)
             )
         return Engine(
