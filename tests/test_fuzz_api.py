@@ -572,7 +572,7 @@ PANEL_OPTIONS = {"cov_type": ["clustered", "robust", "bogus", "kernel"],
 ES_OPTIONS = {**PANEL_OPTIONS, "window": [(-2, 3), (3, -2), ("a", 1), (0, 0), (-100, 100)],
               "reference": [-1, 0, 50, "x"], "endpoints": ["bin", "trim", "bogus"]}
 SA_OPTIONS = {**PANEL_OPTIONS, "window": [(-2, 3), (3, -2), ("a", 1), None],
-              "reference": [-1, 50, "x"], "control": ["never", "last", "bogus"]}
+              "reference": [-1, 50, "x"], "control_group": ["never", "last", "bogus"]}
 
 
 @SETTINGS

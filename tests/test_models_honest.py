@@ -60,7 +60,7 @@ def ehec() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def ehec_fit(ehec: pd.DataFrame):
     return PanelEventStudy(ehec, outcome="dins", cohort="cohort", window=(-6, 1), reference=-1,
-                           entity="stfips", time="year").fit()
+                           unit="stfips", time="year").fit()
 
 
 @pytest.fixture(scope="module")

@@ -115,7 +115,7 @@ def test_cohort_effects_equal_a_hand_built_ols_and_iw_equals_weights_times_coeff
 
 def test_last_treated_cohort_as_control_equals_hand_built_ols(panel):
     treated_only = panel[panel["cohort"].notna()].reset_index(drop=True)
-    sa = SunAbraham(treated_only, outcome="y", cohort="cohort", control="last").fit()
+    sa = SunAbraham(treated_only, outcome="y", cohort="cohort", control_group="last").fit()
     # By hand: drop periods from 2014 on, code the 2014 cohort as untreated.
     sub = treated_only[treated_only["date"] < 2014].copy()
     sub["cohort"] = sub["cohort"].where(sub["cohort"] != 2014)
@@ -156,10 +156,10 @@ def test_bad_inputs():
         SunAbraham(no_never, outcome="y", cohort="cohort").fit()
     one_cohort = staggered_panel(cohorts=(10,), never=False, n_per=4)
     with pytest.raises(ModelSpecificationError, match="at least two treated cohorts"):
-        SunAbraham(one_cohort, outcome="y", cohort="cohort", control="last").fit()
+        SunAbraham(one_cohort, outcome="y", cohort="cohort", control_group="last").fit()
     panel = staggered_panel(n_per=3)
     with pytest.raises(ModelSpecificationError, match="control must be"):
-        SunAbraham(panel, outcome="y", cohort="cohort", control="notyet").fit()
+        SunAbraham(panel, outcome="y", cohort="cohort", control_group="notyet").fit()
     with pytest.raises(ModelSpecificationError, match="unbalanced"):
         SunAbraham(panel.drop(index=[7]), outcome="y", cohort="cohort", require_balanced=True).fit()
     with pytest.raises(InsufficientDataError, match="window"):
@@ -218,7 +218,7 @@ def test_mpdta_dynamic_att_matches_r_did_and_pyfixest_saturated(mpdta):
 
     import pyfixest as pf
 
-    sa = SunAbraham(mpdta, outcome="lemp", cohort="cohort", entity="countyreal", time="year").fit()
+    sa = SunAbraham(mpdta, outcome="lemp", cohort="cohort", unit="countyreal", time="year").fit()
     for e, value in MPDTA_DYNAMIC_ATT.items():
         name = f"event_{e:+d}" if e else "event_0"
         assert abs(sa.params[name] - value) <= 5e-5, name

@@ -335,8 +335,8 @@ def test_plot(basque_panel):
 
 
 def test_deterministic_with_random_starts():
-    a = toy_model(n_random_starts=2, rng=3).fit()
-    b = toy_model(n_random_starts=2, rng=3).fit()
+    a = toy_model(n_random_starts=2, seed=3).fit()
+    b = toy_model(n_random_starts=2, seed=3).fit()
     np.testing.assert_array_equal(a.weights, b.weights)
     assert a.provenance == b.provenance
     assert [s["start"] for s in a.provenance["options"]["v_search"]] == [
@@ -616,7 +616,7 @@ def test_results_own_their_data_and_are_immutable(germany_panel):
 
 
 def test_respecify_keeps_every_other_argument():
-    model = toy_model(v="equal", rng=3)
+    model = toy_model(v="equal", seed=3)
     again = model.respecify()
     pd.testing.assert_series_equal(model.fit().weights, again.fit().weights)
     moved = model.respecify(treatment_time=2010, v="regression")

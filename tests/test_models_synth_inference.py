@@ -197,7 +197,7 @@ def venezuela_model(**kw):
         predictors=predictors,
         fit_window=tuple(spec["fit_window"]),
         events={"oil sanctions (PdVSA SDN)": 2019},
-        rng=0,
+        seed=0,
         **kw,
     )
 

@@ -47,7 +47,7 @@ def _model(df: pd.DataFrame, **kw) -> SyntheticControl:
         treated="treated",
         treatment_time=21,
         n_random_starts=1,
-        rng=7,
+        seed=7,
         **kw,
     )
 
@@ -65,7 +65,7 @@ def _grid(df: pd.DataFrame, n_jobs: int) -> pd.DataFrame:
         windows={"full": (1, 20), "late": (11, 20)},
         predictor_sets=PREDICTORS,
         placebo=True,
-        rng=7,
+        seed=7,
         n_random_starts=1,
         n_jobs=n_jobs,
     )

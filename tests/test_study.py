@@ -156,7 +156,7 @@ def test_iran_matches_a_direct_synthetic_control_call():
             ("value", [2011], "mean"),
         ],
         fit_window=(1995, 2011),
-        rng=0,
+        seed=0,
     ).fit()
     assert e.average_effect == pytest.approx(direct.average_effect(), rel=1e-12)
     assert dict(e.weights) == pytest.approx(direct.weights.to_dict(), abs=1e-12)

@@ -524,7 +524,7 @@ class _Runner:
             predictors=predictors,
             fit_window=tuple(s["fit_window"]),
             events={"oil sanctions": s["oil_sanctions_year"]},
-            rng=s["seed"],
+            seed=s["seed"],
         )
 
     def synth_quota_variant(self, df: Any, res: Any) -> None:

@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 from ...exceptions import InsufficientDataError, ModelSpecificationError
 from ..core.checks import check_alpha
 from ..core.results import build_provenance, jsonable
+from ..core.vocabulary import renamed_arguments
 from .options import PanelOptions, event_time, event_window
 from .panel import PanelEventStudyResults, cohorts_of, fit_panelols, float_controls, panel_frame
 from .twfe import fit_twoway, results_kwargs
@@ -200,9 +201,11 @@ class SunAbraham:
 
     _name = "Sun-Abraham interaction-weighted event study"
 
-    def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str, control: str = "never",
+    @renamed_arguments(entity="unit", control="control_group")
+    def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str,
+                 control_group: str = "never",
                  window: tuple[int, int] | None = None, reference: int = -1, alpha: float = 0.05,
-                 options: PanelOptions | None = None, entity: str | None = None,
+                 options: PanelOptions | None = None, unit: str | None = None,
                  time: str | None = None, controls: Sequence[str] | None = None,
                  cov_type: str | None = None, bandwidth: float | None = None,
                  debiased: bool | None = None, group_debias: bool | None = None,
@@ -210,12 +213,13 @@ class SunAbraham:
         self.data = data
         self.outcome = outcome
         self.cohort = cohort
-        self.control = control
+        self.control_group = control_group
+        self.control = control_group  # the name the estimation code reads
         self.window = None if window is None else event_window(window, "SunAbraham")
         self.reference = event_time(reference, "reference", "SunAbraham")
         self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(
-            options, model="SunAbraham", entity=entity, time=time, controls=controls,
+            options, model="SunAbraham", entity=unit, time=time, controls=controls,
             cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
             group_debias=group_debias, require_balanced=require_balanced)
 

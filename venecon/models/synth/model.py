@@ -53,17 +53,18 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ...data.codes import AGGREGATE_CODES
 from ...exceptions import (
     DataValueError,
     DonorPoolWarning,
     InsufficientDataError,
     ModelSpecificationError,
 )
-from ...data.codes import AGGREGATE_CODES
 from ...limits import check_bound
 from ..core.checks import check_count
 from ..core.outcome import MAX_MAGNITUDE
 from ..core.results import CumulativeEffect, PathResults, build_provenance, jsonable
+from ..core.vocabulary import rename_keywords, renamed_arguments
 from .engine import Engine, Fit, Predictor, PredictorMatrices, VOptions, fmt_period
 from .inference import (
     LeaveOneOutResult,
@@ -344,7 +345,7 @@ class SyntheticControl:
     starts : sequence of {"equal", "regression"}, default ("equal", "regression")
         Deterministic starts of the nested V search; the best loss wins.
     n_random_starts : int, default 0
-        Additional Dirichlet-random starts drawn from ``rng``.
+        Additional Dirichlet-random starts drawn from ``seed``.
     optimizer : str, default "Nelder-Mead"
         scipy.optimize.minimize method of the V search (``"BFGS"`` also works).
     maxiter : int, optional
@@ -360,9 +361,10 @@ class SyntheticControl:
     drop_incomplete_donors : bool, default False
         Drop donors with missing outcomes in the sample or missing predictors
         (with a warning) instead of raising.
-    rng : int, optional
-        Seed of random starts; placebo fits use ``rng + position``, so results do
-        not depend on ``n_jobs``.
+    seed : int, optional
+        Seed of random starts; placebo fits use ``seed + position``, so results do
+        not depend on ``n_jobs``. (Formerly ``rng=``, which still works with a
+        ``FutureWarning``.)
     scale : bool, default True
         Divide each predictor by its standard deviation across units (R
         ``Synth``); ``False`` keeps predictors in their own units, so the default
@@ -403,6 +405,7 @@ class SyntheticControl:
     >>> res.weights, res.placebo_space(n_jobs=2).pvalue  # doctest: +SKIP
     """
 
+    @renamed_arguments(rng="seed")
     def __init__(
         self,
         data: pd.DataFrame,
@@ -427,7 +430,7 @@ class SyntheticControl:
         events: Mapping[str, Any] | None = None,
         outcome_unit: str | None = None,
         drop_incomplete_donors: bool = False,
-        rng: int | None = None,
+        seed: int | None = None,
         scale: bool = True,
         flagged_donors: Mapping[Any, str] | None = None,
     ) -> None:
@@ -505,7 +508,8 @@ class SyntheticControl:
         self.optimizer = optimizer
         self.maxiter = maxiter
         self.events = dict(events or {})
-        self.rng = rng
+        self.seed = seed
+        self.rng = seed  # the name the fitting code reads
         if not isinstance(scale, bool):
             raise ModelSpecificationError(f"scale must be True or False, got {scale!r}")
         self.scale = scale
@@ -535,6 +539,7 @@ class SyntheticControl:
         >>> earlier = model.respecify(treatment_time=1975,
         ...                           fit_window=(1960, 1974))  # doctest: +SKIP
         """
+        changes = rename_keywords(changes, {"rng": "seed"}, "respecify")
         unknown = sorted(set(changes) - set(self._kwargs) - {"data"})
         if unknown:
             raise ModelSpecificationError(
