@@ -69,6 +69,13 @@ def test_study_check_of_an_unknown_name(capsys):
     assert "'no-such-study' is neither a file nor a bundled study" in out
 
 
+def test_data_list_fits_100_columns(capsys):
+    assert main(["data", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["name", "frequency", "start", "last_period", "rows", "title"]
+    assert max(map(len, lines)) <= 100
+
+
 def test_datasets_repr_fits_100_columns():
     import pandas as pd
 

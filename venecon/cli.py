@@ -20,8 +20,7 @@ from .exceptions import VeneconError
 def _data_list(_: argparse.Namespace) -> None:
     from .data import datasets
 
-    table = datasets()[["name", "frequency", "start", "last_period", "vintage", "rows", "source"]]
-    print(table.to_string(index=False))
+    print(repr(datasets()))  # 100 columns; venecon data describe NAME gives the rest
 
 
 def _data_describe(args: argparse.Namespace) -> None:
