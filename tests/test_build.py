@@ -10,6 +10,7 @@ from reference_data import unavailable
 
 
 @pytest.mark.timeout(600)
+@pytest.mark.slow
 def test_rebuild_reproduces_the_committed_files(raw_dir, repo_root, tmp_path):
     research = raw_dir.parent / "research"
     if not research.is_dir():

@@ -1082,6 +1082,7 @@ def _toml(study: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 def test_fuzz_study_entry_points(tmp_path_factory):
     """TOML, user CSV and ``Study(...)``: a valid study (slug name) or a VeneconError."""
     from venecon.study import Study
@@ -1161,6 +1162,7 @@ def _tags(text: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     return found
 
 
+@pytest.mark.slow
 def test_fuzz_output_writers(tmp_path_factory):
     """No generated user text survives a writer as markup, a link, LaTeX or a formula."""
     import csv

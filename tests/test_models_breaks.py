@@ -453,6 +453,7 @@ def test_compare_events_outside_sample_and_same_month():
 
 # ------------------------------------------------------------ the study estimator
 
+@pytest.mark.slow
 def test_study_estimator_dates_breaks_against_the_sanctions():
     from venecon.study import StudyError, bundled_studies
     from venecon.study.spec import parse_estimators

@@ -101,6 +101,7 @@ def test_ehec_event_study_equals_fixest(ehec: pd.DataFrame, ehec_fixest):
     assert (round(lo, 3), round(hi, 3)) == (0.029, 0.064)
 
 
+@pytest.mark.slow
 def test_ehec_smoothness_reproduces_readme(ehec_fixest):
     b, v, _ = ehec_fixest
     for m, (lo_ref, hi_ref) in README_SD.items():
@@ -134,6 +135,7 @@ def test_ehec_relative_magnitudes(ehec_fixest):
         assert abs(lo - ref_lo) <= step and abs(hi - ref_hi) <= step, (mbar, lo, hi)
 
 
+@pytest.mark.slow
 def test_ehec_breakdown_and_results(ehec_fixest):
     b, v, _ = ehec_fixest
     res = H.honest_did(b, v, 5, options=H.HonestOptions(mbar=(0.5, 1, 1.5, 2),
@@ -162,6 +164,7 @@ def test_ehec_breakdown_and_results(ehec_fixest):
     assert res.pretrend is not None and 0 < res.pretrend["slopes"][0.5] < res.pretrend["slopes"][0.8]
 
 
+@pytest.mark.slow
 def test_results_method_on_panel_event_study(ehec_fit, ehec_fixest):
     opts = H.HonestOptions(mbar=(1.0,), m=(0.01,))
     res = ehec_fit.honest_did(opts)
@@ -384,6 +387,7 @@ def test_flci_covers_at_the_worst_case_trend():
         assert coverage == pytest.approx(0.95, abs=1e-6), (m, coverage)
 
 
+@pytest.mark.slow
 def test_coverage_at_the_boundary_of_the_restrictions():
     """Monte Carlo (300 draws, fixed seed) with the Medicaid covariance: a differential trend on
     the boundary of Delta^RM(1) (post change equal to the largest pre change) and one with

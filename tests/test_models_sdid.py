@@ -108,6 +108,7 @@ def test_effects_path_is_consistent(fits):
     )
 
 
+@pytest.mark.slow
 def test_placebo_standard_error_is_seeded_and_reported(prop99, placebo):
     se = placebo.std_errors["att"]
     # Same permutations as synthdid-py with random_state=0, so the same number.

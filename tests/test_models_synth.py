@@ -152,6 +152,7 @@ def toy_model(df: pd.DataFrame | None = None, **kw) -> SyntheticControl:
 # --------------------------------------------------------------------------- the QP
 
 
+@pytest.mark.slow
 def test_simplex_qp_matches_slsqp_and_kkt():
     """The active-set solver satisfies the KKT conditions and is never worse than SLSQP."""
     from scipy.optimize import minimize

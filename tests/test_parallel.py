@@ -106,6 +106,7 @@ def serial_grid(small_panel) -> pd.DataFrame:
     return _grid(small_panel, n_jobs=1)
 
 
+@pytest.mark.slow
 def test_specification_grid_small_case(small_panel, serial_grid):
     grid = serial_grid
     assert len(grid) == 2 * 2 * 2
@@ -154,6 +155,7 @@ def test_placebos_identical_on_local_processes(small_panel):
     pd.testing.assert_frame_equal(res.placebo_space().gaps, res.placebo_space(n_jobs=2).gaps)
 
 
+@pytest.mark.slow
 def test_dask_localcluster_matches_serial(small_panel, serial_grid):
     """A real dask.distributed LocalCluster (2 processes, loopback) via joblib's Dask backend."""
     distributed = need_module("dask.distributed")

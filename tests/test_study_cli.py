@@ -21,6 +21,7 @@ def test_study_list_names_every_bundled_study_in_100_columns(capsys):
     assert max(map(len, lines)) <= 100
 
 
+@pytest.mark.slow
 def test_study_template_is_accepted_by_check_and_runs(tmp_path, capsys):
     assert main(["study", "template"]) == 0
     text = capsys.readouterr().out
