@@ -74,7 +74,7 @@ def unavailable(reason: str) -> NoReturn:
 
 
 def need_module(name: str) -> ModuleType:
-    """Import a test-only reference package (``pip install venecon[test]``), as :func:`unavailable`."""
+    """Import a test-only package (``pip install venecon[test]``), else :func:`unavailable`."""
     try:
         return importlib.import_module(name)
     except ImportError as exc:
@@ -124,7 +124,7 @@ MIRROR_ONLY = {
 
 
 def mirror_file(filename: str) -> Path:
-    """A verified copy of a :data:`MIRROR_ONLY` panel (committed, else the mirror), or unavailable."""
+    """A verified copy of a :data:`MIRROR_ONLY` panel (committed, else the mirror's)."""
     subdir, expected = MIRROR_ONLY[filename]
     if (own := committed(filename)) is not None:
         return own

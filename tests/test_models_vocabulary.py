@@ -33,7 +33,8 @@ def test_old_panel_names_warn_and_give_the_same_model():
             old = SunAbraham(df, outcome="y", cohort="cohort", entity="iso", time="yr",
                              control="last").fit()
     pd.testing.assert_frame_equal(new.event_time, old.event_time)
-    for model, extra in ((PanelDiD, {"treatment": "d"}), (PanelEventStudy, {"cohort": "cohort", "window": (-3, 3)})):
+    for model, extra in ((PanelDiD, {"treatment": "d"}),
+                         (PanelEventStudy, {"cohort": "cohort", "window": (-3, 3)})):
         with pytest.warns(FutureWarning, match=rf"{model.__name__}: entity= is now called unit="):
             a = model(df, outcome="y", entity="iso", time="yr", **extra).fit()
         with warnings.catch_warnings():

@@ -29,7 +29,8 @@ __all__ = ["renamed_arguments", "rename_keywords"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def rename_keywords(kwargs: dict[str, Any], renames: Mapping[str, str], where: str) -> dict[str, Any]:
+def rename_keywords(kwargs: dict[str, Any], renames: Mapping[str, str],
+                    where: str) -> dict[str, Any]:
     """``kwargs`` with every old name in ``renames`` replaced by its new name (and a warning).
 
     Giving both the old and the new name is an error: which one was meant is unknown.
@@ -48,7 +49,7 @@ def rename_keywords(kwargs: dict[str, Any], renames: Mapping[str, str], where: s
 
 
 def renamed_arguments(**renames: str) -> Callable[[F], F]:
-    """Decorate ``__init__`` so that the keyword ``old`` works as ``renames[old]``, with a warning."""
+    """Decorate ``__init__``: each keyword ``old`` works as ``renames[old]``, with a warning."""
 
     def wrap(init: F) -> F:
         @functools.wraps(init)
