@@ -12,6 +12,10 @@ from venecon.cli import main
 from venecon.exceptions import ConfigError, VeneconError
 from venecon.report.config import DEFAULTS, SECTIONS, load_config, validate
 
+#: These build reports (tens of seconds each on 2 cores): left out of `tox -e fast`.
+pytestmark = pytest.mark.slow
+
+
 FIGURES = {
     "production",
     "prices",

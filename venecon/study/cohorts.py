@@ -5,7 +5,7 @@ one treatment date for all, one date per unit (``treatment = {IRN = "2012-07",
 VEN = "2017-08"}``) or cohorts from the sanction registry
 (``treatment = {from_episodes = true, ...}``, :class:`~venecon.study.spec.EpisodeCohorts`),
 and the window as ``sample = [start, end]``. :func:`build_cohort_design`
-resolves this against the data into a :class:`~venecon.study.data.Design`
+resolves this against the data into a :class:`~venecon.study.data.StudyDesign`
 whose ``cohorts`` hold ``(unit, first treated period, treatment date)``:
 
 * annual data, a date after 1 January: the next year is the unit's first
@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .data import Design, fmt_period, resolve_treatment, sanctioned_units, to_period
+from .data import StudyDesign, fmt_period, resolve_treatment, to_period
+from .donors import sanction_screen
 from .estimators import MIN_PRE
 from .spec import AGGREGATES, EpisodeCohorts, StudyError, Treatment, UnitDates
 
@@ -87,7 +88,7 @@ def _first(date: Any, frequency: str, rule: str) -> Any:
     return int(date.year) + (1 if partial and rule != "treated" else 0)
 
 
-def build_cohort_design(study: Any, panel: Any) -> Design:
+def build_cohort_design(study: Any, panel: Any) -> StudyDesign:
     """Check a multi-unit declaration against the data and resolve cohorts and controls."""
     import pandas as pd
 
@@ -135,7 +136,7 @@ def build_cohort_design(study: Any, panel: Any) -> Design:
     rules = study.donors
     reasons = dict(rules.reasons)
     years = (start, end) if freq == "annual" else (start.year, end.year)
-    sanctioned = sanctioned_units(*years) if rules.exclude_sanctioned else {}
+    sanctioned = sanction_screen(*years) if rules.exclude_sanctioned else {}
     controls = []
     for u in sorted(units - set(dates)):
         if u in AGGREGATES:
@@ -163,7 +164,7 @@ def build_cohort_design(study: Any, panel: Any) -> Design:
 
     last = end if freq == "annual" else end.year
     wars = [treated_conflicts(u, c if freq == "annual" else c.year, last) for u, c, _ in cohorts]
-    return Design(
+    return StudyDesign(
         treatment_period=first, treatment_date=pd.Timestamp(cohorts[0][2]),
         pre=(sample[0], max(t for t in sample if t < first)), post=(first, sample[-1]),
         sample_end=sample[-1], donors=tuple(controls), excluded=excluded,

@@ -42,26 +42,9 @@ def _headline_order() -> tuple[str, ...]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    from ..userfiles import MAX_CONFIG_BYTES, read_regular_file
+    from ..userfiles import read_user_toml
 
-    raw = read_regular_file(path, MAX_CONFIG_BYTES,
-                            lambda problem, fix: StudyError("study", problem, fix))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise StudyError("study", f"{path} is not UTF-8 text (byte {raw[exc.start]:#04x} at "
-                                  f"position {exc.start})", "re-save it with UTF-8 encoding"
-                         ) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StudyError(
-            "study", f"{path} is not valid TOML: {exc}", "fix the TOML syntax"
-        ) from exc
+    return read_user_toml(path, lambda problem, fix: StudyError("study", problem, fix))
 
 
 @dataclass(frozen=True)
@@ -219,7 +202,7 @@ class Study:
 
     @property
     def design(self) -> Any:
-        """The resolved design (:class:`venecon.study.data.Design`): periods, donors, exclusions."""
+        """The resolved design (:class:`~venecon.study.data.StudyDesign`): periods, donors."""
         return self._design
 
     @property

@@ -20,7 +20,7 @@ Diagnostics (each applies where the estimator provides it):
 * leave-one-out (synthetic control): sign and size when each donor is dropped;
 * agreement between estimators on the same window;
 * donor contamination: synthetic-control weight on donors with a known
-  contamination (``Design.donor_flags``), and a treated level outside the donors';
+  contamination (``StudyDesign.donor_flags``), and a treated level outside the donors';
 * trend extrapolation (ITS, ARIMA): the pre-period trend carried forward against
   the effect, the post window against the pre window, an earlier modelled event;
 * event studies (Callaway-Sant'Anna, Sun-Abraham, TWFE event study): the joint
@@ -29,7 +29,7 @@ Diagnostics (each applies where the estimator provides it):
   two-way fixed effects under staggered adoption;
 * several treated units fitted one at a time (synthetic control): each unit's
   placebo rank;
-* the treated unit's confounders (``Design.confounders``) and its own earlier
+* the treated unit's confounders (``StudyDesign.confounders``) and its own earlier
   sanctions that began or ended inside the pre-period (one in force throughout is a
   background the effect is incremental to); a short pre-period; the robustness grid's sign.
 """

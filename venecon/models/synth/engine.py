@@ -6,7 +6,7 @@ procedures (:mod:`venecon.models.synth.inference`) use it without importing
 the model:
 
 - :class:`Predictor`, one row of the predictor matrix;
-- :class:`Design`, the numeric predictors and fit-window outcomes of all units;
+- :class:`PredictorMatrices`, the predictors and fit-window outcomes of all units as arrays;
 - :class:`VOptions`, how the predictor weights ``V`` are chosen;
 - :class:`Engine`, a frozen, picklable bundle of copies of those arrays with
   :meth:`Engine.fit` (weights of any unit from any donor set) and
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Predictor",
-    "Design",
+    "PredictorMatrices",
     "VOptions",
     "Fit",
     "Engine",
@@ -90,7 +90,7 @@ class Predictor:
 
 
 @dataclass(frozen=True)
-class Design:
+class PredictorMatrices:
     """Numeric form of a specification: predictors and fit-window outcomes for all units."""
 
     X: np.ndarray  # (k, n) predictors; column i is unit i
@@ -213,7 +213,7 @@ class _Prepared:
         return float((gap @ gap) / len(gap))
 
 
-def _nested(design: Design, i: int, donors: np.ndarray, opts: VOptions) -> Fit:
+def _nested(design: PredictorMatrices, i: int, donors: np.ndarray, opts: VOptions) -> Fit:
     """ADH nested optimisation: minimise the fit-window MSPE over V from several starts."""
     import numpy as np
     from scipy.optimize import minimize
@@ -272,7 +272,8 @@ def _nested(design: Design, i: int, donors: np.ndarray, opts: VOptions) -> Fit:
 
 
 def fit_one(
-    design: Design, i: int, donors: np.ndarray, opts: VOptions, training: Design | None = None
+    design: PredictorMatrices, i: int, donors: np.ndarray, opts: VOptions,
+    training: PredictorMatrices | None = None,
 ) -> Fit:
     """Fit the synthetic control of column ``i`` of ``design`` from columns ``donors``."""
     import numpy as np
@@ -345,7 +346,7 @@ class Engine:
         V strategy and search options.
     labels : tuple of str
         Predictor labels.
-    training : Design or None
+    training : PredictorMatrices or None
         Training specification of ``v="crossval"``.
     """
 
@@ -358,18 +359,19 @@ class Engine:
     window: tuple[int, int]
     opts: VOptions
     labels: tuple[str, ...]
-    training: Design | None = None
+    training: PredictorMatrices | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "Y", _frozen(self.Y))
         object.__setattr__(self, "X", _frozen(self.X))
         if self.training is not None:
             t = self.training
-            object.__setattr__(self, "training", Design(_frozen(t.X), _frozen(t.Z), t.labels))
+            object.__setattr__(self, "training",
+                               PredictorMatrices(_frozen(t.X), _frozen(t.Z), t.labels))
 
-    def design(self) -> Design:
+    def design(self) -> PredictorMatrices:
         """Predictors and fit-window outcomes of every unit."""
-        return Design(self.X, self.Y[self.fit_rows], self.labels)
+        return PredictorMatrices(self.X, self.Y[self.fit_rows], self.labels)
 
     def fit(self, i: int, donors: np.ndarray, seed_offset: int = 0) -> Fit:
         """Fit unit ``i`` from ``donors`` (positions); random V starts use ``rng + offset``."""
