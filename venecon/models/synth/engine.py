@@ -146,10 +146,23 @@ def _weights(Xs: np.ndarray, i: int, donors: np.ndarray, v: np.ndarray) -> np.nd
     return simplex_lstsq(r * Xs[:, donors], r[:, 0] * Xs[:, i])
 
 
+def _synthetic(Y: np.ndarray, donors: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``Y[:, donors] @ w`` from the donors with positive weight only.
+
+    The simplex weights are sparse (at most one more than the predictors are
+    positive), so this reads a few columns instead of copying all of them: with
+    thousands of donors and placebos the copy would dominate every refit.
+    """
+    import numpy as np
+
+    nz = np.flatnonzero(w)
+    return Y[:, donors[nz]] @ w[nz]
+
+
 def _loss(Z: np.ndarray, i: int, donors: np.ndarray, w: np.ndarray) -> float:
     import numpy as np
 
-    gap = Z[:, i] - Z[:, donors] @ w
+    gap = Z[:, i] - _synthetic(Z, donors, w)
     return float(np.mean(gap**2))
 
 
@@ -303,7 +316,7 @@ def fit_one(
     else:  # custom
         v, starts = np.asarray(opts.custom, dtype="float64"), []
     w = _weights(Xs, 0, local, v)
-    return Fit(w, v, _loss(design.Z[:, cols], 0, local, w), starts)
+    return Fit(w, v, _loss(design.Z, i, np.asarray(donors), w), starts)
 
 
 # --------------------------------------------------------------------------- engine
@@ -367,9 +380,25 @@ class Engine:
             t = self.training
             object.__setattr__(self, "training", Design(_frozen(t.X), _frozen(t.Z), t.labels))
 
+    def __getstate__(self) -> dict[str, Any]:
+        # the cached design is rebuilt where needed; a worker receives the arrays once
+        return {k: v for k, v in self.__dict__.items() if k != "_design"}
+
     def design(self) -> Design:
-        """Predictors and fit-window outcomes of every unit."""
-        return Design(self.X, self.Y[self.fit_rows], self.labels)
+        """Predictors and fit-window outcomes of every unit (built once per engine)."""
+        cached = self.__dict__.get("_design")
+        if cached is None:
+            import numpy as np
+
+            rows = np.asarray(self.fit_rows)
+            # a contiguous fit window is a view of Y, not a (T x n) copy per refit
+            if len(rows) and np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows))):
+                Z = self.Y[int(rows[0]) : int(rows[0]) + len(rows)]
+            else:
+                Z = self.Y[rows]
+            cached = Design(self.X, Z, self.labels)
+            object.__setattr__(self, "_design", cached)
+        return cached
 
     def fit(self, i: int, donors: np.ndarray, seed_offset: int = 0) -> Fit:
         """Fit unit ``i`` from ``donors`` (positions); random V starts use ``rng + offset``."""
@@ -380,4 +409,4 @@ class Engine:
 
     def path(self, i: int, donors: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Gap (actual minus synthetic) of unit ``i`` in every period."""
-        return self.Y[:, i] - self.Y[:, donors] @ w
+        return self.Y[:, i] - _synthetic(self.Y, donors, w)
