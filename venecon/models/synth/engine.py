@@ -137,15 +137,6 @@ def scale_predictors(X: np.ndarray, scale: bool = True) -> np.ndarray:
     return X / sd[:, None]
 
 
-def _weights(Xs: np.ndarray, i: int, donors: np.ndarray, v: np.ndarray) -> np.ndarray:
-    import numpy as np
-
-    from .qp import simplex_lstsq
-
-    r = np.sqrt(v)[:, None]
-    return simplex_lstsq(r * Xs[:, donors], r[:, 0] * Xs[:, i])
-
-
 def _synthetic(Y: np.ndarray, donors: np.ndarray, w: np.ndarray) -> np.ndarray:
     """``Y[:, donors] @ w`` from the donors with positive weight only.
 
@@ -231,7 +222,7 @@ def _nested(design: Design, i: int, donors: np.ndarray, opts: VOptions) -> Fit:
     import numpy as np
     from scipy.optimize import minimize
 
-    cols = np.r_[i, donors]
+    cols = np.concatenate(([i], donors))
     Xs = scale_predictors(design.X[:, cols], opts.scale)
     Z = design.Z[:, cols]
     prep = _Prepared(Xs, Z)
@@ -292,8 +283,8 @@ def fit_one(
 
     if opts.strategy == "nested":
         return _nested(design, i, donors, opts)
-    cols = np.r_[i, donors]
-    local = np.arange(1, len(donors) + 1)
+    donors = np.asarray(donors)
+    cols = np.concatenate(([i], donors))  # np.r_ costs more than a small fit's QP set-up
     Xs = scale_predictors(design.X[:, cols], opts.scale)
     k = Xs.shape[0]
     if opts.strategy == "crossval":
@@ -315,8 +306,11 @@ def fit_one(
         v, starts = np.full(k, 1.0 / k), []
     else:  # custom
         v, starts = np.asarray(opts.custom, dtype="float64"), []
-    w = _weights(Xs, 0, local, v)
-    return Fit(w, v, _loss(design.Z, i, np.asarray(donors), w), starts)
+    from .qp import simplex_lstsq
+
+    r = np.sqrt(v)
+    w = simplex_lstsq(r[:, None] * Xs[:, 1:], r * Xs[:, 0])
+    return Fit(w, v, _loss(design.Z, i, donors, w), starts)
 
 
 # --------------------------------------------------------------------------- engine

@@ -291,8 +291,10 @@ def support_guess(P: np.ndarray) -> list[int]:
     if n < 2 or not np.isfinite(P).all():
         return []
     M = 1e3 * max(float(np.abs(P).max()), np.finfo(float).tiny)
+    A, b = np.empty((k + 1, n)), np.zeros(k + 1)
+    A[:k], A[k], b[k] = P, M, M
     try:
-        w = nnls(np.vstack([P, np.full((1, n), M)]), np.r_[np.zeros(k), M])[0]
+        w = nnls(A, b)[0]
     except (RuntimeError, ValueError):  # iteration limit: no guess
         return []
     return np.flatnonzero(w > 0).tolist()
