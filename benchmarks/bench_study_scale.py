@@ -3,8 +3,8 @@
     python benchmarks/bench_study_scale.py [--units 10000] [--years 200] [--design 500 1000 2000]
         [--json out.json]
 
-The panel is a simulated three-factor panel (``unit, time, value``; unit ``U00000``
-treated in the year at 80% of the span). The study declares the synthetic control
+The panel is ``venecon.models.synth.grid.simulated_panel`` (a three-factor model; unit
+``treated`` is a convex mix of three donors, treated in the year at 80% of the span). The study declares the synthetic control
 with equal predictor weights and placebos in space (every one of the other units
 refitted as if treated) plus the default robustness grid, as a user panel study
 would (``tests/test_study.py``'s user TOML). Times are CPU seconds of this process
@@ -24,18 +24,14 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 
 def panel(n_units: int, n_years: int, seed: int = 0):
-    import numpy as np
+    """``simulated_panel`` as a user panel: ``unit, time, value``, years ending in 2024."""
     import pandas as pd
 
-    rng = np.random.default_rng(seed)
-    years = np.arange(2025 - n_years, 2025)
-    factors = rng.normal(size=(n_years, 3)).cumsum(axis=0)
-    values = 100 + factors @ rng.uniform(size=(3, n_units)) + rng.normal(size=(n_years, n_units))
-    return pd.DataFrame({
-        "unit": np.repeat([f"U{i:05d}" for i in range(n_units)], n_years),
-        "time": np.tile(years, n_units),
-        "value": values.T.ravel(),
-    })
+    from venecon.models.synth.grid import simulated_panel
+
+    p = simulated_panel(n_units - 1, n_years, n_covariates=0, seed=seed)
+    return pd.DataFrame({"unit": p["unit"], "time": p["period"] + (2024 - n_years),
+                         "value": p["y"]})
 
 
 def study(frame, placebo: bool = True, robustness: bool = True):
@@ -45,7 +41,7 @@ def study(frame, placebo: bool = True, robustness: bool = True):
     treat = int(years[int(0.8 * len(years))])
     return Study(
         name="wide-user-panel",
-        treated="U00000",
+        treated="treated",
         treatment=treat,
         outcome={"frame": frame, "units": "units"},
         window={"pre": [int(years[0]), treat - 1], "post": [treat, int(years[-1])]},

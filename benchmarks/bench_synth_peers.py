@@ -84,9 +84,9 @@ def venecon_prop99(df: pd.DataFrame) -> tuple[pd.Series, float]:
     return res.weights, res.placebo.pvalue
 
 
-def floor_prop99(df: pd.DataFrame, M: float = 1e4) -> tuple[pd.Series, float]:
-    from scipy.optimize import nnls
-
+def _floor_loop(df: pd.DataFrame, solve: Callable[[np.ndarray, np.ndarray], np.ndarray]
+                ) -> tuple[pd.Series, float]:
+    """One pivot, then ``solve(A, b)`` for each unit against the others, and the p-value."""
     wide = df.pivot(index="Year", columns="State", values="PacksPerCapita")
     units = [TREATED] + [u for u in wide.columns if u != TREATED]
     Y = wide[units].to_numpy()
@@ -95,12 +95,19 @@ def floor_prop99(df: pd.DataFrame, M: float = 1e4) -> tuple[pd.Series, float]:
     w0 = None
     for j in range(Y.shape[1]):
         others = np.delete(np.arange(Y.shape[1]), j)
-        A = Y[:t0, others]
-        w, _ = nnls(np.vstack([A, np.full(A.shape[1], M)]), np.r_[Y[:t0, j], M])
+        w = solve(Y[:t0, others], Y[:t0, j])
         gaps[:, j] = Y[:, j] - Y[:, others] @ w
         if j == 0:
             w0 = w
     return pd.Series(w0, index=units[1:]), _pvalue(gaps, t0)
+
+
+def floor_prop99(df: pd.DataFrame, M: float = 1e4) -> tuple[pd.Series, float]:
+    """nnls on ``[A; M 1'] w = [b; M]``: the simplex equality as a row weighted ``M``."""
+    from scipy.optimize import nnls
+
+    return _floor_loop(df, lambda A, b: nnls(np.vstack([A, np.full(A.shape[1], M)]),
+                                             np.r_[b, M])[0])
 
 
 def exact_floor_prop99(df: pd.DataFrame) -> tuple[pd.Series, float]:
@@ -113,21 +120,12 @@ def exact_floor_prop99(df: pd.DataFrame) -> tuple[pd.Series, float]:
     """
     from scipy.optimize import nnls
 
-    wide = df.pivot(index="Year", columns="State", values="PacksPerCapita")
-    units = [TREATED] + [u for u in wide.columns if u != TREATED]
-    Y = wide[units].to_numpy()
-    t0 = int((wide.index < T0).sum())
-    gaps = np.empty_like(Y)
-    w0 = None
-    for j in range(Y.shape[1]):
-        others = np.delete(np.arange(Y.shape[1]), j)
-        P = Y[:t0, others] - Y[:t0, j][:, None]
-        u, _ = nnls(np.vstack([P, np.ones(P.shape[1])]), np.r_[np.zeros(t0), 1.0])
-        w = u / u.sum()
-        gaps[:, j] = Y[:, j] - Y[:, others] @ w
-        if j == 0:
-            w0 = w
-    return pd.Series(w0, index=units[1:]), _pvalue(gaps, t0)
+    def solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+        P = A - b[:, None]
+        u = nnls(np.vstack([P, np.ones(P.shape[1])]), np.r_[np.zeros(len(b)), 1.0])[0]
+        return u / u.sum()
+
+    return _floor_loop(df, solve)
 
 
 def mlsynth_prop99(df: pd.DataFrame) -> tuple[pd.Series, float]:

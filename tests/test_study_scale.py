@@ -13,6 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from venecon.models.synth.grid import simulated_panel
 from venecon.study import Study
 
 #: Linear work grows 16x on a sixteen times wider panel; per-unit scans of the
@@ -23,15 +24,10 @@ MAX_RATIO = 40.0
 
 
 def _panel(n_units: int, n_years: int = 200, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    years = np.arange(2020 - n_years, 2020)
-    factors = rng.normal(size=(n_years, 3)).cumsum(axis=0)
-    values = 100 + factors @ rng.uniform(size=(3, n_units)) + rng.normal(size=(n_years, n_units))
-    return pd.DataFrame({
-        "unit": np.repeat([f"U{i:05d}" for i in range(n_units)], n_years),
-        "time": np.tile(years, n_units),
-        "value": values.T.ravel(),
-    })
+    """A factor-model panel (``simulated_panel``) of ``n_units`` units ending in 2019."""
+    p = simulated_panel(n_units - 1, n_years, n_covariates=0, seed=seed)
+    return pd.DataFrame({"unit": p["unit"], "time": p["period"] + (2019 - n_years),
+                         "value": p["y"]})
 
 
 def _ratio(small, large, repeats: int = 3) -> float:
@@ -54,7 +50,7 @@ def _ratio(small, large, repeats: int = 3) -> float:
 def _study(frame: pd.DataFrame) -> Study:
     return Study(
         name="scale",
-        treated="U00000",
+        treated="treated",
         treatment=2012,
         outcome={"frame": frame, "units": "kb/d"},
         window={"pre": [int(frame["time"].min()), 2011], "post": [2012, 2019]},
@@ -72,11 +68,11 @@ def test_study_design_grows_linearly_with_units():
 
 def test_study_design_keeps_its_donor_rules_on_a_wide_panel():
     frame = _panel(3000, n_years=40)
-    frame = frame[~((frame["unit"] == "U00007") & (frame["time"] == 2015))]  # one gap
-    frame.loc[frame["unit"] == "U00009", "value"] = 0.0  # never produced
+    frame = frame[~((frame["unit"] == "donor0007") & (frame["time"] == 2015))]  # one gap
+    frame.loc[frame["unit"] == "donor0009", "value"] = 0.0  # never produced
     design = _study(frame).design
-    assert "U00007" in design.excluded and "incomplete data: 1 of 40" in design.excluded["U00007"]
-    assert design.excluded["U00009"].startswith("no output in the pre-period")
+    assert "donor0007" in design.excluded and "incomplete data: 1 of 40" in design.excluded["donor0007"]
+    assert design.excluded["donor0009"].startswith("no output in the pre-period")
     assert len(design.donors) == 3000 - 3
 
 
@@ -85,7 +81,7 @@ def test_long_placebo_loops_show_a_progress_bar_unless_silenced(capsys):
     from venecon.progress import set_enabled, silenced
 
     frame = _panel(210, n_years=30)
-    model = SyntheticControl(frame, outcome="value", unit="unit", time="time", treated="U00000",
+    model = SyntheticControl(frame, outcome="value", unit="unit", time="time", treated="treated",
                              treatment_time=2015, v="equal")
     set_enabled(True)
     try:
