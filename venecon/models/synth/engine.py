@@ -397,7 +397,7 @@ class Engine:
     def fit(self, i: int, donors: np.ndarray, seed_offset: int = 0) -> Fit:
         """Fit unit ``i`` from ``donors`` (positions); random V starts use ``rng + offset``."""
         opts = self.opts
-        if opts.seed is not None and seed_offset:
+        if opts.seed is not None and seed_offset and opts.n_random_starts:  # seeds only them
             opts = replace(opts, seed=opts.seed + seed_offset)
         return fit_one(self.design(), i, donors, opts, self.training)
 
