@@ -110,7 +110,12 @@ class _Watched:
 
 
 def parallel_map(
-    func: Callable[..., Any], tasks: Iterable[tuple], n_jobs: int | None = 1, **parallel: Any
+    func: Callable[..., Any],
+    tasks: Iterable[tuple],
+    n_jobs: int | None = 1,
+    *,
+    desc: str | None = None,
+    **parallel: Any,
 ) -> list[Any]:
     """``[func(*task) for task in tasks]``, through joblib when ``n_jobs != 1``.
 
@@ -127,17 +132,37 @@ def parallel_map(
     n_jobs : int or None, default 1
         1 runs in this process without joblib; -1 uses every worker of the backend;
         None defers to the active joblib configuration.
+    desc : str, optional
+        Label of a progress bar over the tasks (:func:`venecon.progress.progress`:
+        shown on a terminal unless silenced); None shows none.
     **parallel
         Extra keyword arguments for :class:`joblib.Parallel` (e.g. ``batch_size``).
     """
+    from .progress import progress
+
     n_jobs = check_n_jobs(n_jobs)
     tasks = list(tasks)
-    if n_jobs == 1 or len(tasks) < 2:
-        return [func(*t) for t in tasks]
-    from joblib import Parallel, delayed
-    from joblib.parallel import get_active_backend
+    with progress(total=len(tasks), desc=desc, unit="fit", leave=False,
+                  enabled=None if desc else False) as bar:
+        if n_jobs == 1 or len(tasks) < 2:
+            out = []
+            for t in tasks:
+                out.append(func(*t))
+                bar.update()
+            return out
+        from joblib import Parallel, delayed
+        from joblib.parallel import get_active_backend
 
-    backend, _ = get_active_backend()
-    if type(backend).__name__ in _LOCAL_PROCESS_BACKENDS:
-        func = _Watched(func, os.getpid())
-    return list(Parallel(n_jobs=n_jobs, **parallel)(delayed(func)(*t) for t in tasks))
+        backend, _ = get_active_backend()
+        if type(backend).__name__ in _LOCAL_PROCESS_BACKENDS:
+            func = _Watched(func, os.getpid())
+        if not bar.active:
+            return list(Parallel(n_jobs=n_jobs, **parallel)(delayed(func)(*t) for t in tasks))
+        # results stream back in task order as they finish, so the bar moves with them
+        out = []
+        for r in Parallel(n_jobs=n_jobs, return_as="generator", **parallel)(
+            delayed(func)(*t) for t in tasks
+        ):
+            out.append(r)
+            bar.update()
+        return out

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 __all__ = [
@@ -45,7 +46,10 @@ def run_command(files: list[str], out: str | Path, *, n_jobs: int = 1, quiet: bo
     studies = [Study.from_toml(resolve(f)) for f in files]
     check_unique_names(studies)
     check_output(out)  # a bad --out fails before any model runs
-    results = run_studies(studies, n_jobs=n_jobs, progress=not quiet)
+    from ..progress import silenced
+
+    with silenced() if quiet else contextlib.nullcontext():  # --quiet: no bar at all
+        results = run_studies(studies, n_jobs=n_jobs, progress=not quiet)
     # whole or nothing: written to a staging directory beside --out, then renamed into place
     with staged_output(out) as stage:
         write_results(results, stage)

@@ -501,6 +501,11 @@ def build_design(study: Any, panel: Panel) -> StudyDesign:
                   if study.donors.exclude_sanctioned else {})
     screened, donor_flags, quota_units = _registry_screens(study, units, pre, post, end)
     n_periods = in_window["time"].nunique()
+    # one pass over the window for every unit's coverage and pre-period zeros (a lookup per
+    # unit below, never a scan of the panel per unit)
+    have_by_unit = in_window.groupby("unit", sort=False)["time"].nunique().to_dict()
+    pre_rows = in_window[in_window["time"] <= pre[1]]
+    some_output = (pre_rows["value"] != 0).groupby(pre_rows["unit"], sort=False).any().to_dict()
     donors = []
     candidates = 0
     for u in units:
@@ -518,15 +523,12 @@ def build_design(study: Any, panel: Panel) -> StudyDesign:
             continue
         else:
             candidates += 1
-            have = in_window.loc[in_window["unit"] == u, "time"].nunique()
-            pre_vals = in_window.loc[
-                (in_window["unit"] == u) & (in_window["time"] <= pre[1]), "value"
-            ]
+            have = have_by_unit.get(u, 0)
             if have < n_periods:
                 excluded[u] = (
                     f"incomplete data: {n_periods - have} of {n_periods} study periods missing"
                 )
-            elif (pre_vals == 0).all():
+            elif not some_output.get(u, False):
                 # a unit with no output before the treatment is not a comparable producer
                 excluded[u] = "no output in the pre-period (all zero): not a comparable unit"
             else:

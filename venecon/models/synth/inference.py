@@ -46,6 +46,10 @@ __all__ = [
 ]
 
 
+#: Placebo loops with at least this many refits show a progress bar (on a terminal).
+_BAR_MIN_FITS = 200
+
+
 def _unit_fit(
     engine: Engine, i: int, donors: np.ndarray, offset: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -290,7 +294,9 @@ def placebo_space(
     n = len(engine.units)
     donors = np.arange(1, n)
     tasks = [(engine, j, donors[donors != j], j) for j in donors]
-    out = parallel_map(_unit_fit, tasks, n_jobs)
+    # a bar only for long loops (thousands of units), so bundled studies print nothing
+    desc = "placebos in space" if len(tasks) >= _BAR_MIN_FITS else None
+    out = parallel_map(_unit_fit, tasks, n_jobs, desc=desc)
     w0 = main.weights if main is not None else engine.fit(0, donors).weights
     paths = [engine.path(0, donors, w0)] + [g for _, g in out]
     gaps = pd.DataFrame(

@@ -553,7 +553,10 @@ class SyntheticControl:
         self._tcodes, tvals = pd.factorize(frame[time])
         self._units_seen = uvals.tolist()  # in order of appearance, as Series.unique
         key = self._ucodes.astype("int64") * (len(tvals) + 1) + self._tcodes
-        if len(np.unique(key)) < len(key) and frame.duplicated([unit, time]).any():
+        key.sort()  # a duplicate (unit, time) pair is a repeated key: adjacent once sorted
+        if len(key) > 1 and bool((key[1:] == key[:-1]).any()) and frame.duplicated(
+            [unit, time]
+        ).any():
             dup = frame.loc[frame.duplicated([unit, time], keep=False), [unit, time]].head(3)
             raise ModelSpecificationError(
                 f"the panel has duplicated ({unit}, {time}) rows, e.g. {dup.to_dict('records')}"
@@ -811,7 +814,8 @@ class SyntheticControl:
                     f"every other unit), got {donors!r}"
                 )
             pool = list(dict.fromkeys(donors))
-            unknown = [d for d in pool if d not in units]
+            known = set(units)
+            unknown = [d for d in pool if d not in known]
             if unknown:
                 raise ModelSpecificationError(
                     f"donors {unknown} are not in column {self.unit_col!r}"
