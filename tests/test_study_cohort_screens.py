@@ -1,0 +1,98 @@
+"""Donor screens and the pooled synthetic control's placebo test for several treated units.
+
+The screens (armed conflict, OPEC+ quotas, sanctions, aggregates) are checked on
+the bundled ``oil-sanction-cohorts`` design and on a simulated panel whose units
+carry real country codes, so that the bundled registries apply to them.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from venecon.study import Study
+
+BUNDLED = Path(__file__).resolve().parents[1] / "venecon/study/bundled/oil-sanction-cohorts.toml"
+
+
+def cohort_declaration(**donors) -> dict:
+    d = tomllib.loads(BUNDLED.read_text(encoding="utf-8"))
+    d["study"]["donors"].update(donors)
+    return d
+
+
+def test_bundled_cohort_design_screens_its_controls():
+    base = Study.from_dict(cohort_declaration())
+    screened = Study.from_dict(cohort_declaration(exclude_conflict=True,
+                                                  exclude_quota_bound=True))
+    out = screened.design.excluded
+    # Colombia: armed conflict on its soil over the sample (UCDP/PRIO)
+    assert "COL" in base.design.donors and "COL" not in screened.design.donors
+    assert out["COL"].startswith("armed conflict on its soil in the study years 1970-2025")
+    # Kuwait: OPEC+ quota-bound 2017-2022 while a treated unit was not
+    assert "KWT" in base.design.donors and "KWT" not in screened.design.donors
+    assert out["KWT"].startswith("bound by OPEC/OPEC+ production quotas in 2017-2022 while")
+    # kept, the quota-bound controls are flagged with the reason and the switch
+    assert "exclude_quota_bound = false" in base.design.donor_flags["KWT"]
+    assert "KWT" in base.design.quota_units
+    # the sanctions screen and aggregates still apply
+    for s in (base, screened):
+        assert "aggregate" in s.design.excluded["WLD"]
+        assert not set(s.design.donors) & {"IRN", "IRQ", "LBY", "SYR", "VEN", "RUS"}
+    assert set(screened.design.donors) < set(base.design.donors)
+    assert all(screened.design.excluded[u] for u in set(base.design.donors)
+               - set(screened.design.donors))
+
+
+# a simulated panel with real codes: COL has conflicts on its soil in 2000-2019, KWT is
+# OPEC+ quota-bound in 2019 (opec_quotas) while IRN (exempt) was not; the rest neither
+CODES = ("VEN", "IRN", "COL", "KWT", "NOR", "CAN", "ARG", "AUS", "DNK", "BRA", "GBR", "NZL",
+         "ITA", "ROU", "BOL", "ALB", "WLD")
+
+
+def simulated_codes_panel(path: Path, cohorts: dict[str, int], effect: float,
+                          seed: int = 11) -> Path:
+    rng = np.random.default_rng(seed)
+    years = range(2000, 2020)
+    a = rng.normal(100, 10, len(CODES))
+    trend = np.cumsum(rng.normal(0.5, 1, len(years)))
+    rows = [(u, y, a[i] + trend[j] + (effect if u in cohorts and y >= cohorts[u] else 0.0)
+             + rng.normal(0, 0.5))
+            for i, u in enumerate(CODES) for j, y in enumerate(years)]
+    file = path / "panel.csv"
+    pd.DataFrame(rows, columns=["unit", "time", "value"]).to_csv(file, index=False)
+    return file
+
+
+def test_simulated_panel_screens_reach_results_json(tmp_path):
+    simulated_codes_panel(tmp_path, {"VEN": 2017, "IRN": 2012}, -5.0)
+    (tmp_path / "study.toml").write_text("""
+[study]
+name = "sim-screens"
+treated = ["IRN", "VEN"]
+treatment = {IRN = 2012, VEN = 2017}
+[study.outcome]
+file = "panel.csv"
+units = "units"
+[study.window]
+sample = [2000, 2019]
+[study.donors]
+exclude_conflict = true
+exclude_quota_bound = true
+[study.estimators.panel_did]
+[study.robustness]
+enabled = false
+""", encoding="utf-8")
+    s = Study.from_toml(tmp_path / "study.toml")
+    assert "COL" not in s.design.donors and "KWT" not in s.design.donors
+    res = s.run()
+    doc = json.loads(json.dumps(res.to_dict()))
+    reasons = {r["unit"]: r["reason"] for r in doc["donors_excluded"]}
+    assert reasons["COL"].startswith("armed conflict on its soil in the study years 2000-2019")
+    assert reasons["KWT"].startswith("bound by OPEC/OPEC+ production quotas in 2019 while IRN was not")
+    assert "aggregate" in reasons["WLD"]
+    assert set(res.donors) == set(CODES) - {"VEN", "IRN", "COL", "KWT", "WLD"}
