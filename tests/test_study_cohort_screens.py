@@ -96,3 +96,59 @@ enabled = false
     assert reasons["KWT"].startswith("bound by OPEC/OPEC+ production quotas in 2019 while IRN was not")
     assert "aggregate" in reasons["WLD"]
     assert set(res.donors) == set(CODES) - {"VEN", "IRN", "COL", "KWT", "WLD"}
+
+
+POOLED_SC = "[study.estimators.synthetic_control]\n[study.robustness]\nenabled = false\n"
+
+
+def pooled_sc(tmp_path: Path, effect_on: dict[str, int]):
+    from test_study_registry import sim_study, simulated_panel, write_toml
+
+    simulated_panel(tmp_path, effect_on)
+    file = write_toml(tmp_path, sim_study(
+        "sim-pooled", '["U00", "U01", "U02"]', "{U00 = 2010, U01 = 2010, U02 = 2013}",
+        "[2000, 2019]") + POOLED_SC)
+    return Study.from_toml(file).run()
+
+
+def test_pooled_placebo_of_a_known_effect_is_small(tmp_path):
+    res = pooled_sc(tmp_path, {"U00": 2010, "U01": 2010, "U02": 2013})
+    e = res.estimates["synthetic_control"]
+    test = e.extra["pooled_placebo"]
+    assert abs(e.average_effect + 5.0) < 0.2
+    # 27 never-treated placebos per treated unit: 27**3 means, all enumerated
+    assert test["placebos"] == {"U00": 27, "U01": 27, "U02": 27}
+    assert test["n_averages"] == test["combinations"] == 27 ** 3 and not test["sampled"]
+    assert e.placebo_pvalue == test["pvalue"] < 0.01
+    assert e.significant
+    assert any(r.startswith("passed: placebo test of the mean over treated units")
+               for r in e.verdict_reasons)
+
+
+def test_pooled_placebo_of_a_null_effect_is_not_small(tmp_path):
+    res = pooled_sc(tmp_path, {})
+    e = res.estimates["synthetic_control"]
+    assert abs(e.average_effect) < 1.0
+    assert e.placebo_pvalue > 0.2
+    assert not e.significant
+    assert any(r.startswith("fragile: placebo test of the mean over treated units")
+               for r in e.verdict_reasons)
+
+
+def test_pooled_placebo_counts_and_samples():
+    from venecon.study.adapters import pooled
+
+    # two units, placebos {-1, 1} and {-3, 3}: means -2, -1, 1, 2 (each once)
+    out = pooled.pooled_placebo(2.0, {"A": [-1.0, 1.0], "B": [-3.0, 3.0]})
+    assert out["n_averages"] == 4 and out["pvalue"] == (1 + 2) / (1 + 4)
+    assert pooled.pooled_placebo(0.5, {"A": [-1.0, 1.0], "B": [-3.0, 3.0]})["pvalue"] == 1.0
+    assert pooled.pooled_placebo(2.5, {"A": [-1.0, 1.0], "B": [-3.0, 3.0]})["pvalue"] == 0.2
+    # beyond MAX_COMBINATIONS: a seeded sample of PLACEBO_DRAWS means, reproducible
+    big = {u: np.linspace(-1, 1, 80) for u in "ABC"}
+    a, b = (pooled.pooled_placebo(0.5, big, seed=3) for _ in range(2))
+    assert a["sampled"] and a["n_averages"] == pooled.PLACEBO_DRAWS and a == b
+    assert a["combinations"] == 80 ** 3 and a["seed"] == 3
+    # the exact share of means with |mean| >= 0.5, by enumeration, within sampling error
+    g = np.linspace(-1, 1, 80)
+    m = (g[:, None, None] + g[None, :, None] + g[None, None, :]).ravel() / 3
+    assert abs(a["pvalue"] - np.mean(np.abs(m) >= 0.5)) < 0.01
