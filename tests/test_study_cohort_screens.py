@@ -8,11 +8,11 @@ carry real country codes, so that the bundled registries apply to them.
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import tomllib
 
 from venecon.study import Study
 
@@ -48,52 +48,40 @@ def test_bundled_cohort_design_screens_its_controls():
                - set(screened.design.donors))
 
 
-# a simulated panel with real codes: COL has conflicts on its soil in 2000-2019, KWT is
-# OPEC+ quota-bound in 2019 (opec_quotas) while IRN (exempt) was not; the rest neither
-CODES = ("VEN", "IRN", "COL", "KWT", "NOR", "CAN", "ARG", "AUS", "DNK", "BRA", "GBR", "NZL",
+# the simulated panel of test_study_registry with real codes: COL has conflicts on its soil
+# in 2000-2019, KWT is OPEC+ quota-bound in 2019 (opec_quotas) while IRN (exempt) was not;
+# the rest neither
+CODES = ("IRN", "VEN", "COL", "KWT", "NOR", "CAN", "ARG", "AUS", "DNK", "BRA", "GBR", "NZL",
          "ITA", "ROU", "BOL", "ALB", "WLD")
 
 
-def simulated_codes_panel(path: Path, cohorts: dict[str, int], effect: float,
-                          seed: int = 11) -> Path:
-    rng = np.random.default_rng(seed)
-    years = range(2000, 2020)
-    a = rng.normal(100, 10, len(CODES))
-    trend = np.cumsum(rng.normal(0.5, 1, len(years)))
-    rows = [(u, y, a[i] + trend[j] + (effect if u in cohorts and y >= cohorts[u] else 0.0)
-             + rng.normal(0, 0.5))
-            for i, u in enumerate(CODES) for j, y in enumerate(years)]
-    file = path / "panel.csv"
-    pd.DataFrame(rows, columns=["unit", "time", "value"]).to_csv(file, index=False)
+def simulated_codes_panel(path: Path) -> Path:
+    from test_study_registry import simulated_panel
+
+    file = simulated_panel(path, {"U00": 2012, "U01": 2017})
+    frame = pd.read_csv(file)
+    names = {f"U{i:02d}": code for i, code in enumerate(CODES)}
+    frame = frame[frame["unit"].isin(names)].assign(unit=lambda f: f["unit"].map(names))
+    frame.to_csv(file, index=False)
     return file
 
 
 def test_simulated_panel_screens_reach_results_json(tmp_path):
-    simulated_codes_panel(tmp_path, {"VEN": 2017, "IRN": 2012}, -5.0)
-    (tmp_path / "study.toml").write_text("""
-[study]
-name = "sim-screens"
-treated = ["IRN", "VEN"]
-treatment = {IRN = 2012, VEN = 2017}
-[study.outcome]
-file = "panel.csv"
-units = "units"
-[study.window]
-sample = [2000, 2019]
-[study.donors]
-exclude_conflict = true
-exclude_quota_bound = true
-[study.estimators.panel_did]
-[study.robustness]
-enabled = false
-""", encoding="utf-8")
+    from test_study_registry import sim_study, write_toml
+
+    simulated_codes_panel(tmp_path)
+    write_toml(tmp_path, sim_study("sim-screens", '["IRN", "VEN"]', "{IRN = 2012, VEN = 2017}",
+                                   "[2000, 2019]")
+               + "[study.donors]\nexclude_conflict = true\nexclude_quota_bound = true\n"
+               "[study.estimators.panel_did]\n[study.robustness]\nenabled = false\n")
     s = Study.from_toml(tmp_path / "study.toml")
     assert "COL" not in s.design.donors and "KWT" not in s.design.donors
     res = s.run()
     doc = json.loads(json.dumps(res.to_dict()))
     reasons = {r["unit"]: r["reason"] for r in doc["donors_excluded"]}
     assert reasons["COL"].startswith("armed conflict on its soil in the study years 2000-2019")
-    assert reasons["KWT"].startswith("bound by OPEC/OPEC+ production quotas in 2019 while IRN was not")
+    assert reasons["KWT"].startswith(
+        "bound by OPEC/OPEC+ production quotas in 2019 while IRN was not")
     assert "aggregate" in reasons["WLD"]
     assert set(res.donors) == set(CODES) - {"VEN", "IRN", "COL", "KWT", "WLD"}
 
