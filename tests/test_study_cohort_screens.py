@@ -140,3 +140,34 @@ def test_pooled_placebo_counts_and_samples():
     g = np.linspace(-1, 1, 80)
     m = (g[:, None, None] + g[None, :, None] + g[None, None, :]).ravel() / 3
     assert abs(a["pvalue"] - np.mean(np.abs(m) >= 0.5)) < 0.01
+
+
+def test_alternative_outcome_runs_for_several_treated_units(tmp_path):
+    from test_study_registry import write_toml
+
+    file = write_toml(tmp_path, """
+[study]
+name = "irn-ven-outcomes"
+treated = ["IRN", "VEN"]
+treatment = {IRN = 2012, VEN = 2017}
+[study.outcome]
+dataset = "production_annual"
+series = "oil_production"
+[study.window]
+sample = [2000, 2023]
+[study.donors]
+exclude_sanctioned = true
+[study.estimators.panel_did]
+log = true
+[study.robustness]
+outcomes = [{ series = "crude_condensate" }, { series = "crude_oil", source = "opec_asb2018" }]
+""")
+    res = Study.from_toml(file).run()
+    t = res.robustness.table
+    rows = t[t["dimension"] == "outcome"].set_index("value")
+    ok = rows.loc["crude_condensate (default source)"]
+    assert ok["status"] == "ok" and ok["estimate"] < 0
+    # the same estimator on the same cohorts: the two concepts' estimates are close
+    assert abs(ok["estimate"] - res.estimates["panel_did"].average_effect) < 0.25
+    # a concept that ends before the sample (OPEC ASB 2018: to 2017) is not comparable
+    assert rows.loc["crude_oil (opec_asb2018)", "status"].startswith("not applicable")
