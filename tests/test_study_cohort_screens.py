@@ -38,6 +38,8 @@ def test_bundled_cohort_design_screens_its_controls():
     assert out["KWT"].startswith("bound by OPEC/OPEC+ production quotas in 2017-2022 while")
     # kept, the quota-bound controls are flagged with the reason and the switch
     assert "exclude_quota_bound = false" in base.design.donor_flags["KWT"]
+    # the reason names every treated unit the control was bound apart from
+    assert "; also bound while IRN, SYR, VEN were not, after their treatment" in out["KWT"]
     assert "KWT" in base.design.quota_units
     # the sanctions screen and aggregates still apply
     for s in (base, screened):

@@ -201,13 +201,22 @@ def control_screens(rules: Any, pool: list[str], cohorts: list[tuple], frequency
         flags.update(kept)
     apart: dict[str, str] = {}
     joint: dict[str, str] = {}
+    also: dict[str, list[str]] = {}
     for unit, first, _ in cohorts:
         start = first if frequency == "annual" else first.year
         a, j = quota_screen(pool, unit, (start, years[1]), years)
         for u, why in a.items():
-            apart.setdefault(u, why)
+            if u in apart:
+                also[u].append(unit)
+            else:
+                apart[u], also[u] = why, []
         for u, why in j.items():
             joint.setdefault(u, why)
+    for u, others in also.items():
+        if others:
+            many = len(others) > 1
+            apart[u] += (f"; also bound while {', '.join(others)} {'were' if many else 'was'} "
+                         f"not, after {'their' if many else 'its'} treatment")
     quota = tuple(sorted(u for u in apart if u not in excluded))
     for u, why in sorted(apart.items()):
         if rules.exclude_quota_bound:
