@@ -19,8 +19,10 @@ whose ``cohorts`` hold ``(unit, first treated period, treatment date)``:
   sample (UCDP/PRIO, :func:`venecon.study.donors.treated_conflicts`) are the
   design's confounders, which the verdict weighs;
 * the never-treated units are every other unit with complete data over the
-  sample, minus aggregates and the donor rules' exclusions
-  (``exclude_sanctioned`` reads ``oil_sanction_episodes`` over the sample).
+  sample, minus aggregates and the donor rules' exclusions, each with its
+  reason (``exclude_sanctioned`` reads ``oil_sanction_episodes`` over the
+  sample; ``exclude_conflict`` and ``exclude_quota_bound`` the screens of
+  :mod:`venecon.study.donors`, see :func:`control_screens`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .donors import sanction_screen
 from .estimators import MIN_PRE
 from .spec import AGGREGATES, EpisodeCohorts, StudyError, Treatment, UnitDates
 
-__all__ = ["episode_dates", "treatment_dates", "build_cohort_design"]
+__all__ = ["episode_dates", "treatment_dates", "build_cohort_design", "control_screens"]
 
 
 def episode_dates(spec: EpisodeCohorts) -> dict[str, Any]:
@@ -137,6 +139,8 @@ def build_cohort_design(study: Any, panel: Any) -> StudyDesign:
     reasons = dict(rules.reasons)
     years = (start, end) if freq == "annual" else (start.year, end.year)
     sanctioned = sanction_screen(*years) if rules.exclude_sanctioned else {}
+    pool = sorted(units - set(dates) - AGGREGATES)
+    screened, flags, quota = control_screens(rules, pool, cohorts, freq, years)
     controls = []
     for u in sorted(units - set(dates)):
         if u in AGGREGATES:
@@ -147,6 +151,8 @@ def build_cohort_design(study: Any, panel: Any) -> StudyDesign:
             excluded[u] = reasons.get(u, "excluded by the study")
         elif u in sanctioned:
             excluded[u] = sanctioned[u]
+        elif u in screened:
+            excluded[u] = screened[u]
         elif not complete.get(u, False):
             excluded[u] = f"incomplete data over {fmt_period(start)}-{fmt_period(end)}"
         else:
@@ -170,4 +176,55 @@ def build_cohort_design(study: Any, panel: Any) -> StudyDesign:
         sample_end=sample[-1], donors=tuple(controls), excluded=excluded,
         n_pre=min(sum(t < c for t in sample) for _, c, _ in cohorts), flagged=(),
         other_events=(), timing=timing, cohorts=tuple(cohorts),
-        confounders=tuple(w for w in wars if w))
+        confounders=tuple(w for w in wars if w),
+        donor_flags={u: why for u, why in sorted(flags.items()) if u in controls},
+        quota_units=tuple(u for u in quota
+                          if u in controls or excluded.get(u, "").startswith("bound by OPEC")))
+
+
+def control_screens(rules: Any, pool: list[str], cohorts: list[tuple], frequency: str,
+                    years: tuple[int, int]) -> tuple[dict[str, str], dict[str, str], tuple]:
+    """(excluded, flagged, quota units) of the never-treated units, as for one treated unit.
+
+    The conflict screen (``study.donors.exclude_conflict``) covers the sample
+    years. The OPEC+ quota screen runs once per treated unit over that unit's
+    post-treatment years: a control bound in a year its treated unit is not is
+    excluded with ``exclude_quota_bound`` (flagged otherwise), and the reason
+    names the treated unit; a control bound with a treated unit is flagged.
+    """
+    from .donors import conflict_screen, quota_screen
+
+    excluded: dict[str, str] = {}
+    flags: dict[str, str] = {}
+    if rules.exclude_conflict:
+        out, kept = conflict_screen(pool, *years)
+        excluded.update(out)
+        flags.update(kept)
+    apart: dict[str, str] = {}
+    joint: dict[str, str] = {}
+    also: dict[str, list[str]] = {}
+    for unit, first, _ in cohorts:
+        start = first if frequency == "annual" else first.year
+        a, j = quota_screen(pool, unit, (start, years[1]), years)
+        for u, why in a.items():
+            if u in apart:
+                also[u].append(unit)
+            else:
+                apart[u], also[u] = why, []
+        for u, why in j.items():
+            joint.setdefault(u, why)
+    for u, others in also.items():
+        if others:
+            many = len(others) > 1
+            apart[u] += (f"; also bound while {', '.join(others)} {'were' if many else 'was'} "
+                         f"not, after {'their' if many else 'its'} treatment")
+    quota = tuple(sorted(u for u in apart if u not in excluded))
+    for u, why in sorted(apart.items()):
+        if rules.exclude_quota_bound:
+            excluded.setdefault(u, why)
+        else:
+            flags.setdefault(u, why + " (study.donors.exclude_quota_bound = false)")
+    for u, why in sorted(joint.items()):
+        if u not in apart:
+            flags.setdefault(u, why)
+    return excluded, flags, quota

@@ -515,9 +515,6 @@ class Study:
         out: dict[str, Any] = {}
         for series, source in self.robustness.outcomes:
             label = f"{series} ({source or 'default source'})"
-            if self.several:
-                out[label] = "not applicable: alternative outcomes run with one treated unit"
-                continue
             alt = dataclasses.replace(self.outcome, series=series, source=source)
             try:
                 panel = load_panel(alt, self.base_dir)
@@ -525,7 +522,19 @@ class Study:
                     raise StudyError(
                         "study.robustness.outcomes", "different frequency", "same frequency"
                     )
-                design = build_design(_Alt(self, alt), panel)
+                if self.several:
+                    from .cohorts import build_cohort_design
+
+                    design = build_cohort_design(_Alt(self, alt), panel)
+                    if design.cohorts != self._design.cohorts:
+                        # another set of treated units or dates estimates another average
+                        raise StudyError(
+                            "study.robustness.outcomes",
+                            f"{label} resolves the treated units to "
+                            + ", ".join(f"{u} {fmt_period(c)}" for u, c, _ in design.cohorts),
+                            "drop it, or choose a sample both outcomes cover")
+                else:
+                    design = build_design(_Alt(self, alt), panel)
                 if design.post != self._design.post or design.pre != self._design.pre:
                     # a concept that does not cover the declared windows is not comparable
                     raise StudyError(
