@@ -513,6 +513,25 @@ class CallawaySantAnnaResults(ModelResults):
         centred = self._spec["weights"][:, None] * member - pg[keep]
         return centred / s - np.outer(centred.sum(axis=1), pg[keep] / s**2)
 
+    def honest_did(self, options: Any = None, *, effect: int | None = None,
+                   min_e: float = -float("inf"), max_e: float = float("inf")) -> Any:
+        """Rambachan-Roth sensitivity of a dynamic effect: ``aggregate("dynamic").honest_did()``.
+
+        Sant'Anna's ``honest_did.AGGTEobj`` recipe (HonestDiD README): needs
+        the universal base period; the event study is the dynamic aggregation
+        in ``[min_e, max_e]`` with ``V = IF'IF / n^2`` of its influence
+        functions, the reference ``e = -1`` dropped, event times consecutive.
+        See :meth:`AggregateResults.honest_did`.
+        """
+        base = self.provenance.get("options", {}).get("base_period", "varying")
+        if base != "universal":
+            raise ModelSpecificationError(
+                f"honest_did needs a universal base period (pre-period effects relative to "
+                f"e = -1); these estimates use the {base!r} base period, whose pre-period "
+                "estimates are one-period changes. Re-estimate with base_period='universal'")
+        dyn = self.aggregate("dynamic", min_e=min_e, max_e=max_e)
+        return dyn.honest_did(options, effect=effect)
+
     def aggregate(
         self,
         kind: str = "group",

@@ -378,7 +378,7 @@ def _placebo(Y, n0, t0, p, omega, lam, reps, rng):
     for j, perm in enumerate(perms):
         init[j, :m] = _sum_normalize(omega[perm[:m]])
     curves, _, _ = _estimate(bt, p, init, np.tile(lam, (reps, 1)))
-    return curves[:, t0:]
+    return curves
 
 
 def _jackknife(Y, n0, t0, omega, lam):
@@ -386,14 +386,14 @@ def _jackknife(Y, n0, t0, omega, lam):
     import numpy as np
 
     n = Y.shape[0]
-    out = np.empty((n, Y.shape[1] - t0))
+    out = np.empty((n, Y.shape[1]))
     for i in range(n):
         keep = np.delete(np.arange(n), i)
         k0 = n0 - int(i < n0)
         w = np.zeros(n - 1)
         w[:k0] = omega[keep[:k0]] / omega[keep[:k0]].sum()
         bt = _batch([Y[keep]], [k0], t0)
-        out[i] = _curves(bt, w[None, :], lam[None, :])[0, t0:]
+        out[i] = _curves(bt, w[None, :], lam[None, :])[0]
     return out
 
 
@@ -413,7 +413,7 @@ def _bootstrap(Y, n0, t0, p, omega, lam, reps, rng):
     for j, (ind, k0) in enumerate(draws):
         init[j, :k0] = _sum_normalize(omega[ind[:k0]])
     curves, _, _ = _estimate(bt, p, init, np.tile(lam, (reps, 1)))
-    return curves[:, t0:]
+    return curves
 
 
 def _se(draws: np.ndarray, kind: str) -> np.ndarray:
@@ -451,12 +451,15 @@ class SyntheticDiDResults(PathResults):
         replications: pd.DataFrame | None,
         se_method: str,
         method: str,
+        path_replications: pd.DataFrame | None = None,
         **kwargs: Any,
     ) -> None:
         self._unit_weights = unit_weights.copy()
         self._time_weights = time_weights.copy()
         self._gaps = gaps.copy()
         self._replications = None if replications is None else replications.copy()
+        self._path_replications = (None if path_replications is None
+                                   else path_replications.copy())
         self._se_method = se_method
         self._method = method
         super().__init__(**kwargs)
@@ -488,6 +491,31 @@ class SyntheticDiDResults(PathResults):
         None when fitted with ``se='none'``.
         """
         return None if self._replications is None else self._replications.copy()
+
+    @property
+    def path_replications(self) -> pd.DataFrame | None:
+        """Replicate gap paths over every period, pre-treatment included (as :attr:`gaps`).
+
+        The post-period columns equal :attr:`replications`. None with ``se='none'``.
+        """
+        return None if self._path_replications is None else self._path_replications.copy()
+
+    @property
+    def se_method(self) -> str:
+        """``"placebo"``, ``"jackknife"``, ``"bootstrap"`` or ``"none"``."""
+        return self._se_method
+
+    def honest_did(self, options: Any = None, *, effect: int | None = None,
+                   pre_periods: int | None = None) -> Any:
+        """Sensitivity of a per-period effect to violations of parallel trends.
+
+        Rambachan and Roth (2023) bounds on the gap path relative to the last
+        pre-treatment period, with the covariance of the replications; see
+        :func:`venecon.models.did.honest.synthetic_did_sensitivity`.
+        """
+        from ..did.honest import synthetic_did_sensitivity
+
+        return synthetic_did_sensitivity(self, options, effect=effect, pre_periods=pre_periods)
 
     def _cumulative_interval(
         self, positions: np.ndarray, weights: np.ndarray, alpha: float
@@ -874,6 +902,8 @@ class SyntheticDiD:
             draws = _jackknife(Y, n0, t0, omega, lam)
         else:
             draws = None
+        # the replications cover the whole path (pre-period gaps too, for honest_did)
+        full, draws = draws, None if draws is None else draws[:, t0:]
         kind = self.se
         post = self._labels[t0:]
         if draws is not None:
@@ -941,6 +971,8 @@ class SyntheticDiD:
             time_weights=lam_s,
             gaps=pd.Series(gaps, index=index, name="gap"),
             replications=reps,
+            path_replications=None if full is None else pd.DataFrame(
+                full, columns=pd.Index(self._labels, name=self.time)),
             se_method=kind,
             method=self.method,
             actual=pd.Series(actual, index=index, name=self.outcome),
