@@ -171,7 +171,8 @@ def test_sdid_bounds_under_a_linear_pre_trend():
     # the sets widen with the allowed violation
     for table in (rm, sd):
         assert (np.diff(table["upper"] - table["lower"]) > 0).all()
-        assert (np.diff(table["lower"]) <= 1e-12).all() and (np.diff(table["upper"]) >= -1e-12).all()
+        assert (np.diff(table["lower"]) <= 1e-12).all()
+        assert (np.diff(table["upper"]) >= -1e-12).all()
 
 
 def test_sdid_jackknife_and_pre_period_window():

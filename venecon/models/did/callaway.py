@@ -242,6 +242,16 @@ def _multiplier(inf: np.ndarray, opts: BootstrapOptions, alpha: float) -> tuple[
     return se, crit
 
 
+def _require_universal_base(provenance: dict[str, Any]) -> None:
+    """HonestDiD needs pre-period effects that form a path relative to ``e = -1``."""
+    base = provenance.get("options", {}).get("base_period", "varying")
+    if base != "universal":
+        raise ModelSpecificationError(
+            f"honest_did needs a universal base period (pre-period effects relative to "
+            f"e = -1); these estimates use the {base!r} base period, whose pre-period "
+            "estimates are one-period changes. Re-estimate with base_period='universal'")
+
+
 class AggregateResults(ModelResults):
     """An aggregation of group-time effects (:meth:`CallawaySantAnnaResults.aggregate`).
 
@@ -337,12 +347,7 @@ class AggregateResults(ModelResults):
             raise ModelSpecificationError(
                 f"honest_did needs the dynamic (event-time) aggregation, got {self._kind!r}; "
                 "use results.aggregate('dynamic')")
-        base = self.provenance.get("options", {}).get("base_period", "varying")
-        if base != "universal":
-            raise ModelSpecificationError(
-                f"honest_did needs a universal base period (pre-period effects relative to "
-                f"e = -1); these estimates use the {base!r} base period, whose pre-period "
-                "estimates are one-period changes. Re-estimate with base_period='universal'")
+        _require_universal_base(self.provenance)
         names = [n for n in self.params.index if n != "att"]
         times = [0 if n == "event_0" else int(n.split("_")[1]) for n in names]
         est = pd.Series(self.params[names].to_numpy(), index=times)
@@ -523,12 +528,7 @@ class CallawaySantAnnaResults(ModelResults):
         functions, the reference ``e = -1`` dropped, event times consecutive.
         See :meth:`AggregateResults.honest_did`.
         """
-        base = self.provenance.get("options", {}).get("base_period", "varying")
-        if base != "universal":
-            raise ModelSpecificationError(
-                f"honest_did needs a universal base period (pre-period effects relative to "
-                f"e = -1); these estimates use the {base!r} base period, whose pre-period "
-                "estimates are one-period changes. Re-estimate with base_period='universal'")
+        _require_universal_base(self.provenance)
         dyn = self.aggregate("dynamic", min_e=min_e, max_e=max_e)
         return dyn.honest_did(options, effect=effect)
 

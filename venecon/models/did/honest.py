@@ -1062,7 +1062,8 @@ def synthetic_did_sensitivity(result: Any, options: HonestOptions | None = None,
     method = getattr(result, "method", None)
     if method == "sc":
         raise ModelSpecificationError(
-            "honest_did is not defined for SyntheticDiD(method='sc'): " + SYNTHETIC_CONTROL_UNDEFINED)
+            "honest_did is not defined for SyntheticDiD(method='sc'): "
+            + SYNTHETIC_CONTROL_UNDEFINED)
     if method not in ("sdid", "did") or not hasattr(result, "path_replications"):
         raise ModelSpecificationError(
             f"synthetic_did_sensitivity needs a SyntheticDiD result, got {type(result).__name__}")
