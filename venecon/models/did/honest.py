@@ -1054,7 +1054,11 @@ def synthetic_did_sensitivity(result: Any, options: HonestOptions | None = None,
     weights) the pre-period gaps are pure fitting residuals and the bounds are
     refused, as for :class:`~venecon.models.SyntheticControl`. Validated in
     ``tests/test_models_honest_paths.py`` on simulated panels with a known
-    effect and a known linear differential trend.
+    effect and a known linear differential trend. Under such a trend the
+    ``M = 0`` interval covers the effect at its nominal rate with
+    ``method="did"`` (96% in 100 panels), less with ``method="sdid"`` (79%):
+    the fitted unit weights absorb part of the trend, so its extrapolation
+    under-corrects (docs/guide/estimators.md).
     """
     import numpy as np
     import pandas as pd
