@@ -162,7 +162,8 @@ def test_sdid_bounds_under_a_linear_pre_trend():
     assert h.original["estimate"] == pytest.approx(TAU + slope, abs=0.3)
     assert not h.original["lower"] < TAU < h.original["upper"]  # parallel trends is misled
     rm, sd = h.relative_magnitudes, h.smoothness
-    # Delta^SD(M): a linear differential trend has M = 0, so every M covers the truth
+    # Delta^SD(M): a linear differential trend has M = 0, so every M covers the truth (in this
+    # panel; across panels SDID's weights make that 79%, see the coverage test's docstring)
     assert ((sd["lower"] < TAU) & (TAU < sd["upper"])).all()
     # Delta^RM(Mbar): the post-period change (slope) equals the largest pre-period change
     # (slope), so Mbar >= 1 covers it and Mbar = 0 (parallel trends after treatment) does not
