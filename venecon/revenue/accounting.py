@@ -160,7 +160,6 @@ def annual_realised_prices(years: Any, prices: Any, assumptions: Assumptions) ->
     AssumptionError
         The discount would make an annual realised price zero or negative.
     """
-    import numpy as np
     import pandas as pd
 
     prices = load_prices(prices)

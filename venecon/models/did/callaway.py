@@ -273,6 +273,16 @@ def _uniform_band(psi_means: np.ndarray, bootstrap: BootstrapOptions, alpha: flo
     return band, crit
 
 
+def _require_universal_base(provenance: dict[str, Any]) -> None:
+    """HonestDiD needs pre-period effects that form a path relative to ``e = -1``."""
+    base = provenance.get("options", {}).get("base_period", "varying")
+    if base != "universal":
+        raise ModelSpecificationError(
+            f"honest_did needs a universal base period (pre-period effects relative to "
+            f"e = -1); these estimates use the {base!r} base period, whose pre-period "
+            "estimates are one-period changes. Re-estimate with base_period='universal'")
+
+
 class AggregateResults(ModelResults):
     """An aggregation of group-time effects (:meth:`CallawaySantAnnaResults.aggregate`).
 
@@ -389,12 +399,7 @@ class AggregateResults(ModelResults):
             raise ModelSpecificationError(
                 f"honest_did needs the dynamic (event-time) aggregation, got {self._kind!r}; "
                 "use results.aggregate('dynamic')")
-        base = self.provenance.get("options", {}).get("base_period", "varying")
-        if base != "universal":
-            raise ModelSpecificationError(
-                f"honest_did needs a universal base period (pre-period effects relative to "
-                f"e = -1); these estimates use the {base!r} base period, whose pre-period "
-                "estimates are one-period changes. Re-estimate with base_period='universal'")
+        _require_universal_base(self.provenance)
         names = [n for n in self.params.index if n != "att"]
         times = [0 if n == "event_0" else int(n.split("_")[1]) for n in names]
         est = pd.Series(self.params[names].to_numpy(), index=times)
@@ -564,6 +569,20 @@ class CallawaySantAnnaResults(ModelResults):
         member = self._cohort_of_unit[:, None] == cohorts[keep][None, :]
         centred = self._spec["weights"][:, None] * member - pg[keep]
         return centred / s - np.outer(centred.sum(axis=1), pg[keep] / s**2)
+
+    def honest_did(self, options: Any = None, *, effect: int | None = None,
+                   min_e: float = -float("inf"), max_e: float = float("inf")) -> Any:
+        """Rambachan-Roth sensitivity of a dynamic effect: ``aggregate("dynamic").honest_did()``.
+
+        Sant'Anna's ``honest_did.AGGTEobj`` recipe (HonestDiD README): needs
+        the universal base period; the event study is the dynamic aggregation
+        in ``[min_e, max_e]`` with ``V = IF'IF / n^2`` of its influence
+        functions, the reference ``e = -1`` dropped, event times consecutive.
+        See :meth:`AggregateResults.honest_did`.
+        """
+        _require_universal_base(self.provenance)
+        dyn = self.aggregate("dynamic", min_e=min_e, max_e=max_e)
+        return dyn.honest_did(options, effect=effect)
 
     def aggregate(
         self,

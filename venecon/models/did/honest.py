@@ -76,6 +76,8 @@ __all__ = [
     "HonestResults",
     "honest_did",
     "event_study_sensitivity",
+    "synthetic_did_sensitivity",
+    "SYNTHETIC_CONTROL_UNDEFINED",
     "relative_magnitudes_ci",
     "smoothness_flci",
     "pretrend_power",
@@ -996,6 +998,111 @@ def event_study_sensitivity(estimates: pd.Series, cov: pd.DataFrame, reference: 
         label = "l_vec' tau_post"
     return honest_did(b, v, len(pre), options=o, event_times=times, reference=reference,
                       label=label, source=source, data=data)
+
+
+#: Why :func:`honest_did` refuses a synthetic control (raised by its ``honest_did``).
+SYNTHETIC_CONTROL_UNDEFINED = (
+    "HonestDiD bounds are not defined for a synthetic control: its pre-treatment gaps are the "
+    "targets the donor weights were fitted to, not estimates of a differential trend, and they "
+    "have no sampling covariance (the method gives no sampling distribution, only placebo and "
+    "conformal inference). Rambachan and Roth (2023) need event-study coefficients with a "
+    "covariance matrix. Use SyntheticDiD (its placebo, jackknife or bootstrap replications give "
+    "the covariance of the whole gap path) with results.honest_did(), or the conformal "
+    "intervals of SyntheticControl (fit(conformal=True))")
+
+
+def synthetic_did_sensitivity(result: Any, options: HonestOptions | None = None, *,
+                              effect: int | None = None, pre_periods: int | None = None,
+                              ) -> HonestResults:
+    """:func:`honest_did` on the per-period effects of a synthetic difference-in-differences.
+
+    The event study is the SDID gap path (treated mean minus the
+    ``omega``-weighted controls, :attr:`SyntheticDiDResults.gaps`) *relative to
+    the last pre-treatment period*, which is the reference (event time -1,
+    left out): ``beta_e = gap_{T0+e} - gap_{T0-1}`` for the pre-periods
+    ``e = -T0..-2`` and the post-periods ``e = 0..``. Post-period ``beta_e``
+    therefore differ from SDID's per-period effects (relative to the
+    ``lambda``-weighted pre-period average) by the constant ``gap_{T0-1} -
+    lambda' gap_pre``; the reference is a single period because the
+    Rambachan-Roth restrictions bound changes of the differential trend from
+    one period to the next. The covariance of ``beta`` is that of the same
+    contrasts across the placebo, bootstrap or jackknife replications of the
+    whole path (:attr:`SyntheticDiDResults.path_replications`), scaled as R
+    ``synthdid``'s standard errors (``(r-1)/r`` times the sample covariance,
+    the jackknife's ``(n-1)/n`` times the sum of squares).
+
+    Parameters
+    ----------
+    result : SyntheticDiDResults
+        A fit with ``method`` "sdid" or "did" and replications (``se`` not "none").
+    options : HonestOptions, optional
+        As :func:`honest_did`.
+    effect : int, optional
+        Event time of the effect examined (default 0, the first post-period).
+    pre_periods : int, optional
+        Use only the last ``pre_periods`` pre-period coefficients (default all
+        ``T0 - 1``); the C-LF cost grows with their number.
+
+    Notes
+    -----
+    The unit weights are fitted to the pre-treatment path, so the pre-period
+    gaps show only the part of a differential trend the weights could not
+    absorb, and the placebo replications (which refit the weights) measure
+    their spread under that fitting. The bounds take the pre-period gaps as
+    the measure of pre-treatment violations, as Rambachan and Roth (2023) do
+    for event-study coefficients; with ``method="sc"`` (no intercept, no time
+    weights) the pre-period gaps are pure fitting residuals and the bounds are
+    refused, as for :class:`~venecon.models.SyntheticControl`. Validated in
+    ``tests/test_models_honest_paths.py`` on simulated panels with a known
+    effect and a known linear differential trend. Under such a trend the
+    ``M = 0`` interval covers the effect at its nominal rate with
+    ``method="did"`` (96% in 100 panels), less with ``method="sdid"`` (79%):
+    the fitted unit weights absorb part of the trend, so its extrapolation
+    under-corrects (docs/guide/estimators.md).
+    """
+    import numpy as np
+    import pandas as pd
+
+    method = getattr(result, "method", None)
+    if method == "sc":
+        raise ModelSpecificationError(
+            "honest_did is not defined for SyntheticDiD(method='sc'): "
+            + SYNTHETIC_CONTROL_UNDEFINED)
+    if method not in ("sdid", "did") or not hasattr(result, "path_replications"):
+        raise ModelSpecificationError(
+            f"synthetic_did_sensitivity needs a SyntheticDiD result, got {type(result).__name__}")
+    reps = result.path_replications
+    if reps is None:
+        raise ModelSpecificationError(
+            "honest_did needs the covariance of the gap path, estimated from replications; this "
+            "SyntheticDiD was fitted with se='none'. Refit with se='placebo' (or 'jackknife', "
+            "'bootstrap')")
+    gaps = result.gaps
+    t0 = len(result.time_weights)
+    if t0 < 2:
+        raise ModelSpecificationError(
+            f"honest_did needs at least two pre-treatment periods (one beside the reference), "
+            f"got {t0}")
+    k = t0 - 1 if pre_periods is None else pre_periods
+    if not isinstance(k, int | np.integer) or isinstance(k, bool) or not 1 <= k <= t0 - 1:
+        raise ModelSpecificationError(
+            f"pre_periods must be an integer from 1 to {t0 - 1}, got {pre_periods!r}")
+    ref = t0 - 1
+    cols = [*range(ref - int(k), ref), *range(t0, len(gaps))]
+    g = gaps.to_numpy(dtype="float64")
+    d = reps.loc[:, list(gaps.index)].to_numpy(dtype="float64")
+    beta = g[cols] - g[ref]
+    contrasts = d[:, cols] - d[:, [ref]]
+    r = len(contrasts)
+    centred = contrasts - contrasts.mean(axis=0)
+    scale = (r - 1) / r if result.se_method == "jackknife" else 1.0 / r
+    cov = scale * centred.T @ centred
+    times = [*range(-int(k) - 1, -1), *range(len(gaps) - t0)]
+    return event_study_sensitivity(
+        pd.Series(beta, index=times), pd.DataFrame(cov, index=times, columns=times), -1,
+        options=options, effect=effect,
+        source=f"SyntheticDiD ({method}, {result.se_method} covariance, gaps relative to "
+               f"{gaps.index[ref]})", data=result.provenance.get("data"))
 
 
 # --------------------------------------------------------------------------- results

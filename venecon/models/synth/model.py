@@ -342,6 +342,20 @@ class SyntheticControlResults(PathResults):
         return conformal_intervals(self._engine, alpha=alpha, periods=periods, rtol=rtol)
 
     # --- presentation -------------------------------------------------------------------
+    def honest_did(self, *args: Any, **kwargs: Any) -> Any:  # noqa: ARG002
+        """Not defined: raises :class:`~venecon.exceptions.ModelSpecificationError`.
+
+        Rambachan and Roth (2023) bound violations of parallel trends by the
+        pre-treatment event-study coefficients and need their covariance. A
+        synthetic control's pre-treatment gaps are the targets its weights were
+        fitted to and have no sampling covariance, so the bounds are not
+        defined; see :data:`venecon.models.did.honest.SYNTHETIC_CONTROL_UNDEFINED`.
+        ``SyntheticDiD(...).fit().honest_did()`` gives them for SDID.
+        """
+        from ..did.honest import SYNTHETIC_CONTROL_UNDEFINED
+
+        raise ModelSpecificationError(SYNTHETIC_CONTROL_UNDEFINED)
+
     def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
         import pandas as pd
 
@@ -533,7 +547,6 @@ class SyntheticControl:
         scale: bool = True,
         flagged_donors: Mapping[Any, str] | None = None,
     ) -> None:
-        import numpy as np
         import pandas as pd
 
         # every argument but the data, for respecify()

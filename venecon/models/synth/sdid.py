@@ -127,6 +127,7 @@ class SyntheticDiDResults(PathResults):
         cohorts: pd.DataFrame | None = None,
         cohort_unit_weights: pd.DataFrame | None = None,
         covariate_coefficients: pd.Series | None = None,
+        path_replications: pd.DataFrame | None = None,
         **kwargs: Any,
     ) -> None:
         self._beta = None if covariate_coefficients is None else covariate_coefficients.copy()
@@ -138,6 +139,8 @@ class SyntheticDiDResults(PathResults):
         self._time_weights = time_weights.copy()
         self._gaps = gaps.copy()
         self._replications = None if replications is None else replications.copy()
+        self._path_replications = (None if path_replications is None
+                                   else path_replications.copy())
         self._se_method = se_method
         self._method = method
         super().__init__(**kwargs)
@@ -196,6 +199,31 @@ class SyntheticDiDResults(PathResults):
         None when fitted with ``se='none'``.
         """
         return None if self._replications is None else self._replications.copy()
+
+    @property
+    def path_replications(self) -> pd.DataFrame | None:
+        """Replicate gap paths over every period, pre-treatment included (as :attr:`gaps`).
+
+        The post-period columns equal :attr:`replications`. None with ``se='none'``.
+        """
+        return None if self._path_replications is None else self._path_replications.copy()
+
+    @property
+    def se_method(self) -> str:
+        """``"placebo"``, ``"jackknife"``, ``"bootstrap"`` or ``"none"``."""
+        return self._se_method
+
+    def honest_did(self, options: Any = None, *, effect: int | None = None,
+                   pre_periods: int | None = None) -> Any:
+        """Sensitivity of a per-period effect to violations of parallel trends.
+
+        Rambachan and Roth (2023) bounds on the gap path relative to the last
+        pre-treatment period, with the covariance of the replications; see
+        :func:`venecon.models.did.honest.synthetic_did_sensitivity`.
+        """
+        from ..did.honest import synthetic_did_sensitivity
+
+        return synthetic_did_sensitivity(self, options, effect=effect, pre_periods=pre_periods)
 
     def _cumulative_interval(
         self, positions: np.ndarray, weights: np.ndarray, alpha: float
@@ -726,13 +754,13 @@ class SyntheticDiD:
         rng = np.random.default_rng(self.seed)
         if self.se == "placebo":
             draws = (
-                placebo_paths(Y, n0, t0, p, omega, lam, self.replications, rng)
+                placebo_paths(Y, n0, t0, p, omega, lam, self.replications, rng, whole=True)
                 if X is None
                 else covariate_placebo(Y, X, n0, t0, p, omega, lam, self.replications, rng)
             )
         elif self.se == "bootstrap":
             draws = (
-                bootstrap_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
+                bootstrap_draws(Y, n0, t0, p, omega, lam, self.replications, rng, whole=True)
                 if X is None
                 else covariate_bootstrap(Y, X, n0, t0, p, omega, lam, self.replications, rng)
             )
@@ -743,12 +771,17 @@ class SyntheticDiD:
                     "carries all the weight; use se='placebo' or se='bootstrap'"
                 )
             draws = (
-                jackknife_draws(Y, n0, t0, omega, lam)
+                jackknife_draws(Y, n0, t0, omega, lam, whole=True)
                 if X is None
                 else covariate_jackknife(Y, X, n0, t0, p, omega, lam)
             )
         else:
             draws = None
+        # without covariates the replications cover the whole path (pre-period gaps too, for
+        # honest_did); the standard errors read the post-period part
+        full = None
+        if draws is not None and X is None:
+            full, draws = draws, draws[:, t0:]
         Y = self._Y
         n1 = Y.shape[0] - n0
         return _Fit(
@@ -759,6 +792,7 @@ class SyntheticDiD:
             lam=lam,
             draws_att=None if draws is None else draws.mean(axis=1),
             draws_path=draws,
+            draws_whole=full,
             notes=[
                 f"Noise level sigma = {sigma:.6g} (sd of first differences of control outcomes "
                 f"before treatment); zeta_omega = {p.zeta_omega:.6g}, "
@@ -961,6 +995,8 @@ class SyntheticDiD:
             time_weights=lam_s,
             gaps=pd.Series(f.gaps, index=index, name="gap"),
             replications=reps,
+            path_replications=None if f.draws_whole is None else pd.DataFrame(
+                f.draws_whole, columns=pd.Index(self._labels, name=self.time)),
             se_method=kind,
             method=self.method,
             cohorts=f.cohorts,
@@ -1003,6 +1039,7 @@ class _Fit:
     cohorts: pd.DataFrame | None = None
     cohort_unit_weights: pd.DataFrame | None = None
     beta: pd.Series | None = None
+    draws_whole: np.ndarray | None = None
 
 
 def _column_se(draws: np.ndarray, kind: str) -> np.ndarray:

@@ -154,8 +154,11 @@ def placebo_paths(
     lam: np.ndarray,
     reps: int,
     rng: Any,
+    whole: bool = False,
 ) -> np.ndarray:
     """Post-period effect paths (reps, T1) of Algorithm 4 (R ``synthdid``'s placebo).
+
+    With ``whole`` the paths cover every period (reps, T), pre-treatment gaps included.
 
     In each replication the last ``N1`` of ``rng.permutation(n0)`` play the treated;
     the weights start from the fitted ``omega`` (restricted and renormalised) and
@@ -172,4 +175,4 @@ def placebo_paths(
     for j, perm in enumerate(perms):
         start[j, perm[:m]] = sum_normalize(omega[perm[:m]])
     gap = shared_paths(Y[:n0], t0, treated, treated, p, start, np.tile(lam, (reps, 1)))
-    return gap[:, t0:]
+    return gap if whole else gap[:, t0:]

@@ -588,19 +588,22 @@ def placebo_draws(Y, n0, t0, p, omega, lam, reps, rng):
     return curves[:, t0:]
 
 
-def jackknife_draws(Y, n0, t0, omega, lam):
-    """Algorithm 3: leave one unit out, weights fixed (the controls' omega renormalised)."""
+def jackknife_draws(Y, n0, t0, omega, lam, whole=False):
+    """Algorithm 3: leave one unit out, weights fixed (the controls' omega renormalised).
+
+    Post-period paths; with ``whole`` every period, pre-treatment gaps included."""
     import numpy as np
 
     n = Y.shape[0]
-    out = np.empty((n, Y.shape[1] - t0))
+    first = 0 if whole else t0
+    out = np.empty((n, Y.shape[1] - first))
     for i in range(n):
         keep = np.delete(np.arange(n), i)
         k0 = n0 - int(i < n0)
         w = np.zeros(n - 1)
         w[:k0] = omega[keep[:k0]] / omega[keep[:k0]].sum()
         bt = stack([Y[keep]], [k0], t0)
-        out[i] = curves(bt, w[None, :], lam[None, :])[0, t0:]
+        out[i] = curves(bt, w[None, :], lam[None, :])[0, first:]
     return out
 
 
@@ -618,8 +621,10 @@ def bootstrap_samples(n: int, n0: int, reps: int, rng: Any) -> list[tuple[np.nda
     return draws
 
 
-def bootstrap_draws(Y, n0, t0, p, omega, lam, reps, rng):
-    """Algorithm 2: resample units with replacement; redraw samples lacking either group."""
+def bootstrap_draws(Y, n0, t0, p, omega, lam, reps, rng, whole=False):
+    """Algorithm 2: resample units with replacement; redraw samples lacking either group.
+
+    Post-period paths; with ``whole`` every period, pre-treatment gaps included."""
     import numpy as np
 
     n = Y.shape[0]
@@ -629,7 +634,7 @@ def bootstrap_draws(Y, n0, t0, p, omega, lam, reps, rng):
     for j, (ind, k0) in enumerate(draws):
         init[j, :k0] = sum_normalize(omega[ind[:k0]])
     curves, _, _ = estimate(bt, p, init, np.tile(lam, (reps, 1)))
-    return curves[:, t0:]
+    return curves if whole else curves[:, t0:]
 
 
 def replicate_se(draws: np.ndarray, kind: str) -> np.ndarray:
