@@ -225,7 +225,8 @@ def test_study_runner_matches_model(kansas):
     assert est.lower is None and est.upper is None
 
 
-def test_study_options_parse():
+    from venecon.study.adapters import parse_estimators
+    from venecon.study.spec import StudyError
     from venecon.study.spec import StudyError, parse_estimators
 
     out = parse_estimators("study.estimators", {"augmented_synthetic_control": {
