@@ -366,19 +366,46 @@ def _estimate(
 # --------------------------------------------------------------------------- variance
 
 
-def _placebo(Y, n0, t0, p, omega, lam, reps, rng):
-    """Algorithm 4: the last N1 of a random permutation of the controls play the treated."""
+#: Replications per task of the placebo and bootstrap (a fixed split, so the draws and
+#: their grouping, hence the numbers, do not depend on n_jobs or the scheduler).
+REPLICATIONS_PER_TASK = 50
+
+
+def _replicate(Y, t0, p, omega, lam, draws):
+    """Post-period gap paths of ``draws``: ``(rows, n0)`` pairs, rows of ``Y`` with the
+    ``n0`` controls first; the weights start from ``omega`` renormalised, ``lam`` fixed.
+
+    Each problem of the batch iterates on its own (a finished one no longer moves),
+    so a replication's path does not depend on which others share its batch.
+    """
     import numpy as np
 
-    n1 = Y.shape[0] - n0
-    m = n0 - n1
-    perms = [rng.permutation(n0) for _ in range(reps)]
-    bt = _batch([Y[perm] for perm in perms], [m] * reps, t0)
-    init = np.zeros((reps, n0))
-    for j, perm in enumerate(perms):
-        init[j, :m] = _sum_normalize(omega[perm[:m]])
-    curves, _, _ = _estimate(bt, p, init, np.tile(lam, (reps, 1)))
+    bt = _batch([Y[rows] for rows, _ in draws], [k0 for _, k0 in draws], t0)
+    init = np.zeros((len(draws), bt.Y.shape[1]))
+    for j, (rows, k0) in enumerate(draws):
+        init[j, :k0] = _sum_normalize(omega[rows[:k0]])
+    curves, _, _ = _estimate(bt, p, init, np.tile(lam, (len(draws), 1)))
     return curves[:, t0:]
+
+
+def _replicate_all(Y, t0, p, omega, lam, draws, n_jobs):
+    """:func:`_replicate` in tasks of about :data:`REPLICATIONS_PER_TASK` draws (at least 2)."""
+    import numpy as np
+
+    from ..parallel import parallel_map
+
+    k = -(-len(draws) // REPLICATIONS_PER_TASK)
+    bounds = np.linspace(0, len(draws), k + 1).round().astype(int)
+    tasks = [(Y, t0, p, omega, lam, draws[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return np.vstack(parallel_map(_replicate, tasks, n_jobs))
+
+
+def _placebo(Y, n0, t0, p, omega, lam, reps, rng, n_jobs=1):
+    """Algorithm 4: the last N1 of a random permutation of the controls play the treated."""
+    m = n0 - (Y.shape[0] - n0)
+    # drawn here, in order, from one generator (the permutations of synthdid-py's seed)
+    draws = [(rng.permutation(n0), m) for _ in range(reps)]
+    return _replicate_all(Y, t0, p, omega[:n0], lam, draws, n_jobs)
 
 
 def _jackknife(Y, n0, t0, omega, lam):
@@ -397,7 +424,7 @@ def _jackknife(Y, n0, t0, omega, lam):
     return out
 
 
-def _bootstrap(Y, n0, t0, p, omega, lam, reps, rng):
+def _bootstrap(Y, n0, t0, p, omega, lam, reps, rng, n_jobs=1):
     """Algorithm 2: resample units with replacement; redraw samples lacking either group."""
     import numpy as np
 
@@ -408,12 +435,7 @@ def _bootstrap(Y, n0, t0, p, omega, lam, reps, rng):
         k0 = int((ind < n0).sum())
         if 0 < k0 < n:
             draws.append((ind, k0))
-    bt = _batch([Y[ind] for ind, _ in draws], [k0 for _, k0 in draws], t0)
-    init = np.zeros((reps, n))
-    for j, (ind, k0) in enumerate(draws):
-        init[j, :k0] = _sum_normalize(omega[ind[:k0]])
-    curves, _, _ = _estimate(bt, p, init, np.tile(lam, (reps, 1)))
-    return curves[:, t0:]
+    return _replicate_all(Y, t0, p, omega, lam, draws, n_jobs)
 
 
 def _se(draws: np.ndarray, kind: str) -> np.ndarray:
@@ -833,8 +855,17 @@ class SyntheticDiD:
         }
 
     # --- fit -------------------------------------------------------------------------------
-    def fit(self) -> SyntheticDiDResults:
-        """Estimate the weights, the ATT and its standard error."""
+    def fit(self, *, n_jobs: int = 1) -> SyntheticDiDResults:
+        """Estimate the weights, the ATT and its standard error.
+
+        Parameters
+        ----------
+        n_jobs : int, default 1
+            Parallel jobs for the placebo or bootstrap replications
+            (:func:`venecon.parallel.parallel_map`; a :func:`venecon.parallel.compute`
+            block sends them to Dask). The draws are made here from ``seed`` and
+            split into fixed tasks, so the result does not depend on it.
+        """
         import numpy as np
         import pandas as pd
         from scipy import stats
@@ -846,9 +877,9 @@ class SyntheticDiD:
         att = float(gaps[t0:].mean())
         rng = np.random.default_rng(self.seed)
         if self.se == "placebo":
-            draws = _placebo(Y, n0, t0, p, omega, lam, self.replications, rng)
+            draws = _placebo(Y, n0, t0, p, omega, lam, self.replications, rng, n_jobs)
         elif self.se == "bootstrap":
-            draws = _bootstrap(Y, n0, t0, p, omega, lam, self.replications, rng)
+            draws = _bootstrap(Y, n0, t0, p, omega, lam, self.replications, rng, n_jobs)
         elif self.se == "jackknife":
             if (omega > 0).sum() == 1 and self.method != "did":
                 raise InsufficientDataError(

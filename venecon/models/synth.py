@@ -360,8 +360,9 @@ class SyntheticControl:
         Drop donors with missing outcomes in the sample or missing predictors
         (with a warning) instead of raising.
     rng : int, optional
-        Seed of random starts; placebo fits use ``rng + position``, so results do
-        not depend on ``n_jobs``.
+        Seed of random starts; each placebo and leave-one-out refit gets its own
+        seed from :func:`venecon.parallel.task_seeds`, so results do not depend
+        on ``n_jobs`` or the scheduler.
     scale : bool, default True
         Divide each predictor by its standard deviation across units (R
         ``Synth``); ``False`` keeps predictors in their own units, so the default

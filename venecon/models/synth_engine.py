@@ -371,11 +371,11 @@ class Engine:
         """Predictors and fit-window outcomes of every unit."""
         return Design(self.X, self.Y[self.fit_rows], self.labels)
 
-    def fit(self, i: int, donors: np.ndarray, seed_offset: int = 0) -> Fit:
-        """Fit unit ``i`` from ``donors`` (positions); random V starts use ``rng + offset``."""
+    def fit(self, i: int, donors: np.ndarray, seed: int | None = None) -> Fit:
+        """Fit unit ``i`` from ``donors`` (positions); random V starts use ``seed`` if given."""
         opts = self.opts
-        if opts.seed is not None and seed_offset:
-            opts = replace(opts, seed=opts.seed + seed_offset)
+        if opts.seed is not None and seed is not None:
+            opts = replace(opts, seed=seed)
         return fit_one(self.design(), i, donors, opts, self.training)
 
     def path(self, i: int, donors: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -483,11 +483,14 @@ class _Runner:
     def synth(self) -> None:
         import pandas as pd
 
+        from ..parallel import capped_jobs
+
         s = self.config["synth"]
+        jobs = capped_jobs(s["n_jobs"], "synth.n_jobs")  # the cap of --n-jobs, with its note
         df = self.synth_panel()
         self.progress("synthetic control: fit")
         model = self.synth_model(df, s["donors"])
-        res = self.fit("synth", lambda: model.fit(placebo=s["placebo"], n_jobs=s["n_jobs"]))
+        res = self.fit("synth", lambda: model.fit(placebo=s["placebo"], n_jobs=jobs))
         gap = f"; {', '.join(map(str, s['left_out']))} left out" if s["left_out"] else ""
         self.record(
             "synth",
@@ -503,7 +506,7 @@ class _Runner:
         loo_avg: dict[str, float] = {}
         if s["leave_one_out"]:
             self.progress("synthetic control: leave-one-donor-out")
-            loo = res.leave_one_out(n_jobs=s["n_jobs"])
+            loo = res.leave_one_out(n_jobs=jobs)
             loo_avg = dict(loo.average_effect)
             rec["leave_one_out"] = {"average_effect": loo_avg, "range": list(loo.range)}
             self.frames["synth_loo"] = loo.gaps
