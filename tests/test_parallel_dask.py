@@ -189,3 +189,17 @@ def test_report_config_n_jobs_is_capped(monkeypatch, capsys):
     assert "venecon: note: synth.n_jobs 64 capped at the 2 core(s) available" in \
         capsys.readouterr().err
     assert isinstance(OptionError("x"), VeneconError)
+
+
+def test_specification_curve_identical_on_every_scheduler(cluster):
+    from venecon.study.curve import specification_curve
+
+    study = bundled_studies()["libya-2011"]
+    tables = {}
+    for s in SCHEDULERS:
+        with compute(_where(s, cluster)):
+            tables[s] = specification_curve(study, sizes=[2, 4], subsets_per_size=1,
+                                            starts=[1995]).table
+    assert len(tables["serial"]) == 14
+    for s in ("loky", "dask"):
+        pd.testing.assert_frame_equal(tables[s], tables["serial"], check_exact=True)

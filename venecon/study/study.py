@@ -266,6 +266,10 @@ class Study:
         return out
 
     # ------------------------------------------------------------------ running
+    def context(self) -> Any:
+        """The resolved design as estimators see it (:class:`~venecon.study.estimators.Context`)."""
+        return self._context()
+
     def _context(self, panel: Any = None, design: Any = None) -> Any:
         from .data import to_period
         from .estimators import Context
