@@ -37,7 +37,7 @@ def fit_once() -> object:
 def main() -> None:
     from threadpoolctl import threadpool_info
 
-    import venecon.models.threads as threads
+    import venecon.models.core.threads as threads
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=5)

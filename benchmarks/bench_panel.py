@@ -159,7 +159,7 @@ def memory_child(pair: str, side: int, n_units: int, n_periods: int) -> dict[str
     import resource
 
     if side == 0:
-        import venecon.models.staggered  # noqa: F401
+        import venecon.models.did.sun_abraham  # noqa: F401
     else:
         import pyfixest  # noqa: F401
     df = simulated_staggered(n_units, n_periods)

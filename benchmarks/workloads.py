@@ -5,7 +5,7 @@ building panels) and returns a zero-argument callable that performs the
 timed work once. Workloads use this repository's bundled data, the
 synthetic-control reference panels (``$VENECON_TEST_DATA/synth-reference/``;
 the Basque panel, Abadie and Gardeazabal 2003) and simulated panels
-(:func:`venecon.models.synth_grid.simulated_panel`).
+(:func:`venecon.models.synth.grid.simulated_panel`).
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def simulated_spec(n_donors: int, n_periods: int, seed: int = 1):
     window is every pre-treatment period (80% of the panel).
     """
     from venecon.models import SyntheticControl
-    from venecon.models.synth_grid import simulated_panel
+    from venecon.models.synth.grid import simulated_panel
 
     df = simulated_panel(n_donors, n_periods, seed=seed)
     t0 = df.attrs["treatment_period"]

@@ -24,7 +24,7 @@ from check_report_render import find_chromium, run  # noqa: E402 - same folder: 
 
 PAGES = {
     "landing": "index.html",
-    "model": "api/generated/venecon.models.synth.SyntheticControl.html",
+    "model": "api/generated/venecon.models.synth.model.SyntheticControl.html",
     "guide": "guide/studies.html",
     "tutorial": "tutorials/07_study_another_producer.html",
 }

@@ -1043,7 +1043,7 @@ _STUDY_CASE = st.tuples(
 
 
 def _study_frame() -> pd.DataFrame:
-    from venecon.models.synth_grid import simulated_panel
+    from venecon.models.synth.grid import simulated_panel
 
     p = simulated_panel(n_donors=4, n_periods=12, treatment_period=9, effect=-5.0, noise=0.5,
                         seed=1, n_covariates=0)

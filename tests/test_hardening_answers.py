@@ -19,7 +19,7 @@ import pytest
 import venecon.revenue as rev
 from venecon.cli import main
 from venecon.exceptions import ConfigError, DataValueError, VeneconError
-from venecon.models.synth_grid import simulated_panel
+from venecon.models.synth.grid import simulated_panel
 from venecon.report.config import load_config
 from venecon.study import Study
 from venecon.study.output import results_dict

@@ -16,7 +16,7 @@ from test_fuzz_api import outside_code
 
 from venecon.cli import main
 from venecon.escaping import csv_cell, latex_text, markdown_text
-from venecon.models.synth_grid import simulated_panel
+from venecon.models.synth.grid import simulated_panel
 from venecon.report.render import write_study_report
 from venecon.report.renderers import to_html, to_markdown
 from venecon.study import Study
@@ -120,7 +120,7 @@ def test_latex_and_markdown_escapes() -> None:
 
 def test_model_summary_latex_escapes_once_and_keeps_comments_on_one_line() -> None:
     """Before: ``\\`` became ``\\textbackslash{}`` and then its braces were escaped again."""
-    from venecon.models.results import Summary
+    from venecon.models.core.results import Summary
 
     latex = Summary("y\\x{1}\n\\input{/etc/passwd}", [("unit", "50% & $x^$")], [], []).as_latex()
     first = latex.splitlines()[0]

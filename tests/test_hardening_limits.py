@@ -113,7 +113,7 @@ def test_a_slow_drip_is_cut_off_by_the_session_deadline(drip, tmp_path, monkeypa
 def _panel():
     import pandas as pd
 
-    from venecon.models.synth_grid import simulated_panel
+    from venecon.models.synth.grid import simulated_panel
 
     p = simulated_panel(n_donors=5, n_periods=8, treatment_period=6, effect=-1.0, noise=0.1,
                         seed=0, n_covariates=0)

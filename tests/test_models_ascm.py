@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from venecon.exceptions import ModelSpecificationError, UnbalancedPanelError
-from venecon.models.ascm import AugmentedSynthControl, ridge_penalty_cv
+from venecon.models.synth.ascm import AugmentedSynthControl, ridge_penalty_cv
 
 KANSAS_SHA256 = "3d4b9ffdcaf9927eb53d97d7ee2bd55b5538a400a905f530391737df0ab985fd"
 
@@ -239,7 +239,7 @@ def test_study_with_ascm_recovers_a_known_effect():
     import json
 
     from venecon import Study
-    from venecon.models.synth_grid import simulated_panel
+    from venecon.models.synth.grid import simulated_panel
 
     # a linear factor panel: the treated unit is a convex combination of donors, shifted by -20
     p = simulated_panel(n_donors=20, n_periods=31, treatment_period=26, effect=-20.0, noise=1.0,

@@ -21,14 +21,14 @@ import pytest
 import venecon
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
 from venecon.models import StructuralBreaks
-from venecon.models.breaks import (
+from venecon.models.timeseries.breaks import (
     argmax_cdf,
     bai_intervals,
     bai_quantile,
     optimal_partitions,
     segment_ssr,
 )
-from venecon.models.hac import QuadraticSpectral, kernel_hac_cov
+from venecon.models.timeseries.hac import QuadraticSpectral, kernel_hac_cov
 
 matplotlib.use("Agg")
 

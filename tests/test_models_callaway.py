@@ -30,7 +30,7 @@ from venecon.exceptions import (
     UnbalancedPanelError,
 )
 from venecon.models import CallawaySantAnna, SunAbraham
-from venecon.models.callaway import BootstrapOptions
+from venecon.models.did.callaway import BootstrapOptions
 
 KW = dict(outcome="lemp", unit="countyreal", time="year", cohort="first.treat")
 SIMPLE_NEVER = -0.0399513

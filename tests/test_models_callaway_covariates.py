@@ -291,7 +291,7 @@ def test_bootstrap_standard_errors_beside_csdid(weighted, cluster):
     largest gaps: 4% unclustered, 10% clustered by state, with few clusters)."""
     from csdid.att_gt import ATTgt
 
-    from venecon.models.callaway import BootstrapOptions
+    from venecon.models.did.callaway import BootstrapOptions
 
     np.random.seed(1)  # csdid draws from numpy's global generator
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
@@ -311,7 +311,7 @@ def test_bootstrap_standard_errors_beside_csdid(weighted, cluster):
 def test_options_are_a_frozen_dataclass(mpdta):
     import dataclasses
 
-    from venecon.models.callaway import CallawayOptions
+    from venecon.models.did.callaway import CallawayOptions
 
     res = CallawaySantAnna(mpdta, **KW, covariates=["lpop"], est_method="ipw")
     assert res.options == CallawayOptions(covariates=("lpop",), est_method="ipw")

@@ -10,7 +10,7 @@ import pytest
 
 import venecon
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
-from venecon.models.event_study import EventStudy
+from venecon.models.timeseries.event_study import EventStudy
 
 
 def simulated(jumps: dict[str, float], n=900, seed=0, alpha=0.0002, beta=1.5, noise=0.002):

@@ -18,7 +18,7 @@ import venecon
 import venecon.revenue as rev
 from venecon.exceptions import FrequencyError, ModelSpecificationError, VeneconError
 from venecon.models import ITS, InterventionARIMA, LocalProjections, StructuralBreaks
-from venecon.models._inputs import period_label, regular_index
+from venecon.models.core.calendar import period_label, regular_index
 
 
 def nile() -> pd.Series:

@@ -1,4 +1,4 @@
-"""Sensitivity to violations of parallel trends (venecon.models.honest).
+"""Sensitivity to violations of parallel trends (venecon.models.did.honest).
 
 Reference: the HonestDiD README's Medicaid example (Rambachan and Roth 2023):
 TWFE event study of ``dins`` on ``ehec_data.csv`` (years before 2016, the 2015
@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from venecon.exceptions import ModelSpecificationError
-from venecon.models import honest as H
-from venecon.models.panel import PanelEventStudy
+from venecon.models.did import honest as H
+from venecon.models.did.panel import PanelEventStudy
 
 EHEC_SHA256 = "05bbae29421078afa724ad76f3610ac035c8e594c201b452123db2ee0fc07d84"
 
@@ -172,7 +172,7 @@ def test_results_method_on_panel_event_study(ehec_fit, ehec_fixest):
     pd.testing.assert_frame_equal(res.smoothness, direct.smoothness)
     assert res.to_dict()["label"] == "effect at event time 0"
     prov = res.provenance
-    assert prov["model"] == "venecon.models.honest.honest_did"
+    assert prov["model"] == "venecon.models.did.honest.honest_did"
     assert prov["data"]["datasets"] == ehec_fit.provenance["data"]["datasets"]
     assert prov["seed"] == 0 and prov["options"]["num_pre"] == 5
     second = ehec_fit.honest_did(opts, effect=1)
@@ -277,7 +277,7 @@ def test_bad_inputs_raise():
 
 
 def test_callaway_dynamic_needs_universal_base_period():
-    from venecon.models.callaway import CallawaySantAnna
+    from venecon.models.did.callaway import CallawaySantAnna
 
     rng = np.random.default_rng(0)
     rows = []
@@ -308,7 +308,7 @@ def _staggered_panel(seed: int = 0) -> pd.DataFrame:
 
 
 def test_sun_abraham_results_method():
-    from venecon.models.staggered import SunAbraham
+    from venecon.models.did.sun_abraham import SunAbraham
 
     sa = SunAbraham(_staggered_panel(), outcome="y", cohort="cohort", window=(-4, 3)).fit()
     res = sa.honest_did(H.HonestOptions(mbar=(0.5, 1.0), m=(0.0, 0.05)), effect=1)

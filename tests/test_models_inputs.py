@@ -1,7 +1,7 @@
 """Bad input to the time-series models: one specific venecon error each (issue 15).
 
 Each case below failed before the numeric-input checks moved into
-``venecon.models._inputs`` (infinite estimates, p-values from rounding noise,
+``venecon.models.core`` (infinite estimates, p-values from rounding noise,
 raw ValueError/TypeError from pandas or int(), or a misleading message).
 """
 
@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from venecon.exceptions import FrequencyError, ModelSpecificationError, VeneconError
-from venecon.models import ITS, InterventionARIMA, LocalProjections, StructuralBreaks, _inputs
+from venecon.models import ITS, InterventionARIMA, LocalProjections, StructuralBreaks
+from venecon.models.core import checks, events, outcome
 
 
 def series(n: int = 60, seed: int = 0) -> pd.Series:
@@ -121,16 +122,16 @@ def test_errors_are_venecon_errors_and_value_errors():
 
 
 def test_public_checks_are_usable_by_other_models():
-    values = _inputs.numeric_values(pd.Series([1, "2", None]), "x")
+    values = outcome.numeric_values(pd.Series([1, "2", None]), "x")
     np.testing.assert_array_equal(values, [1.0, 2.0, np.nan])
     with pytest.raises(ModelSpecificationError, match="booleans"):
-        _inputs.numeric_values(pd.Series([True, False]), "x")
+        outcome.numeric_values(pd.Series([True, False]), "x")
     with pytest.raises(ModelSpecificationError, match="infinite"):
-        _inputs.check_finite(pd.Series([1.0, -np.inf], index=series(2).index), "x")
+        outcome.check_finite(pd.Series([1.0, -np.inf], index=series(2).index), "x")
     with pytest.raises(ModelSpecificationError, match="constant"):
-        _inputs.check_variation(pd.Series([3.0, 3.0, 3.0]), "x")
-    _inputs.check_variation(pd.Series([3.0, 3.0, 3.0 + 1e-6]), "x")
-    assert _inputs.check_partial("next") == "next"
-    assert _inputs.event_date(2012) == ("2012", pd.Timestamp("2012-01-01"))
+        outcome.check_variation(pd.Series([3.0, 3.0, 3.0]), "x")
+    outcome.check_variation(pd.Series([3.0, 3.0, 3.0 + 1e-6]), "x")
+    assert checks.check_partial("next") == "next"
+    assert events.event_date(2012) == ("2012", pd.Timestamp("2012-01-01"))
     with pytest.raises(ModelSpecificationError, match="calendar year"):
-        _inputs.event_date(12)
+        events.event_date(12)

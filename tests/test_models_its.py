@@ -255,7 +255,7 @@ def test_registry_ids_give_the_same_model_as_dates():
 def test_bartlett_cov_equals_statsmodels_hac():
     import statsmodels.api as sm
 
-    from venecon.models.hac import bartlett_cov
+    from venecon.models.timeseries.hac import bartlett_cov
 
     y = simulate(21)
     x = ITS(y, {"e": EVENT}, seasonal=True).exog
@@ -310,7 +310,7 @@ def test_fixed_b_intervals():
 
 def test_fixed_b_critical_values_are_cached_per_design_without_changing_them():
     from venecon.models import FixedB
-    from venecon.models.hac import FixedBDraws
+    from venecon.models.timeseries.hac import FixedBDraws
 
     x = ITS(simulate(22), {"e": EVENT}).exog.to_numpy()
     draws = FixedBDraws.for_design(x, FixedB())

@@ -10,7 +10,7 @@ import pytest
 from linearmodels.panel import PanelOLS
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
-from venecon.models.panel import PanelDiD, PanelEventStudy
+from venecon.models.did.panel import PanelDiD, PanelEventStudy
 
 TOL = 1e-10
 
@@ -249,7 +249,7 @@ def test_clustered_label_names_the_factors_applied(panel, debiased, group_debias
 
 @pytest.mark.parametrize("cov", [{"cov_type": "clustered"}, {"cov_type": "kernel", "bandwidth": 2}])
 def test_linearmodels_attribute_is_panelols_on_the_same_design(panel, cov):
-    """The estimates come from venecon.models._twfe; ``.linearmodels`` runs PanelOLS itself."""
+    """The estimates come from venecon.models.did.twfe; ``.linearmodels`` runs PanelOLS itself."""
     unbalanced = panel.drop(index=[3, 50, 51, 200]).reset_index(drop=True)
     for frame in (panel, unbalanced):
         res = PanelDiD(frame, outcome="y", treatment="d", controls=["x"], **cov).fit()
@@ -269,7 +269,7 @@ def test_absorbed_regressor_is_a_clear_error(panel):
 
 
 def test_options_object_and_keywords_are_the_same_model(panel):
-    from venecon.models.panel_options import PanelOptions
+    from venecon.models.did.options import PanelOptions
 
     opts = PanelOptions(controls=["x"], cov_type="kernel", bandwidth=2)
     by_object = PanelDiD(panel, outcome="y", treatment="d", options=opts).fit()
@@ -319,7 +319,7 @@ def test_event_time_intervals_follow_alpha(panel):
 
 
 def test_unconverged_demeaning_falls_back_to_the_exact_projection(panel, monkeypatch):
-    import venecon.models._twfe as twfe
+    import venecon.models.did.twfe as twfe
 
     unbalanced = panel.drop(index=[3, 50, 51, 200]).reset_index(drop=True)
     from linearmodels.panel.data import PanelData

@@ -14,7 +14,7 @@ import pytest
 import venecon
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
 from venecon.models import LocalProjections
-from venecon.models.projections import hac_bandwidth
+from venecon.models.timeseries.projections import hac_bandwidth
 
 matplotlib.use("Agg")
 

@@ -110,7 +110,7 @@ def test_plots(result):
     fig = result.plot()
     assert len(fig.axes) == 2
     plt.close(fig)
-    from venecon.models.results import ModelResults
+    from venecon.models.core.results import ModelResults
 
     fig = ModelResults.plot(result)
     plt.close(fig)
@@ -127,7 +127,7 @@ def test_import_is_light():
 
 
 def test_statistics_are_a_deep_copy():
-    from venecon.models.results import ModelResults
+    from venecon.models.core.results import ModelResults
 
     res = ModelResults(model="m", dependent="y", params=pd.Series([1.0], index=["a"]),
                        std_errors=pd.Series([0.5], index=["a"]), cov=[[0.25]], nobs=10,

@@ -236,7 +236,7 @@ def test_unrepresentable_scale_is_refused(name, c):
 
 def test_min_norm_point_in_tiny_units():
     """The QP's weights do not depend on the units of the points (the Gram matrix is not lost)."""
-    from venecon.models._qp import simplex_lstsq
+    from venecon.models.synth.qp import simplex_lstsq
 
     rng = np.random.default_rng(5)
     A = rng.normal(size=(6, 10))

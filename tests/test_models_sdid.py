@@ -259,7 +259,7 @@ def test_staggered_and_bad_options(prop99):
 def test_single_problem_path_equals_batched_solver(prop99, fits):
     # The main fit runs the Frank-Wolfe iteration on 1-d arrays; the replications run it
     # batched. Both must give the same weights (performance work must not move numbers).
-    from venecon.models import sdid
+    from venecon.models.synth import sdid
 
     model = SyntheticDiD(prop99, treated="treated", se="none", **KW)
     problem, _ = model._problem()

@@ -12,8 +12,8 @@ from linearmodels.panel import PanelOLS
 from test_models_panel import staggered_panel
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
-from venecon.models.panel import PanelEventStudy
-from venecon.models.staggered import SunAbraham
+from venecon.models.did.panel import PanelEventStudy
+from venecon.models.did.sun_abraham import SunAbraham
 
 # Effects in staggered_panel: (l + 1) * slope_e for l >= 0, slopes 0.5 / 0.2 / -0.1
 # for the cohorts first treated in 2006 / 2010 / 2014 (periods 2001-2020).
@@ -173,7 +173,7 @@ def test_oil_sanctions_application_matches_the_pinned_fixture():
     from pathlib import Path
 
     import venecon
-    from venecon.models.staggered import oil_sanctions_output_study
+    from venecon.models.did.sun_abraham import oil_sanctions_output_study
 
     pinned = json.loads((Path(__file__).parent / "fixtures" / "panel_oil_sanctions.json").read_text())
     if pinned["inputs"]["production_annual"] != venecon.describe("production_annual")["hash"] or \

@@ -19,7 +19,7 @@ import synth_specs
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError, VeneconError
 from venecon.models import SyntheticControl
-from venecon.models._qp import min_norm_point, simplex_lstsq
+from venecon.models.synth.qp import min_norm_point, simplex_lstsq
 
 REF = json.loads((Path(__file__).parent / "fixtures" / "synth_references.json").read_text())
 

@@ -110,7 +110,7 @@ def test_conformal_intervals_cover_and_shrink(germany_panel):
     ci = res.conformal(alpha=0.1, periods=[1991, 2000])
     assert (ci["lower"] <= ci["estimate"]).all() and (ci["estimate"] <= ci["upper"]).all()
     # the interval edges are where the permutation p-value crosses alpha
-    from venecon.models.synth_inference import _conformal_pvalue
+    from venecon.models.synth.inference import _conformal_pvalue
 
     Y = res.engine.Y
     rows = np.r_[np.arange(res.engine.t0), res.engine.times.index(2000)]

@@ -157,16 +157,16 @@ def test_the_scanner_sees_function_level_imports_and_private_names(tmp_path):
     code = (
         "from typing import TYPE_CHECKING\n"
         "if TYPE_CHECKING:\n    from .b import _Hidden\n"
-        "def f():\n    from .b import _Engine\n    from . import _qp\n    return _qp._solve_ones\n"
+        "def f():\n    from .b import _Engine\n    from . import qp\n    return qp._solve_ones\n"
     )
-    path = PACKAGE / "models" / "synth.py"  # any module name inside the package
+    path = PACKAGE / "models" / "synth" / "model.py"  # any module name inside the package
     fake = tmp_path / "a.py"
     fake.write_text(code)
-    edges, private = _scan("venecon.models.synth", fake)
-    assert edges == {"venecon.models._qp"}  # b is no module: no edge; TYPE_CHECKING skipped
+    edges, private = _scan("venecon.models.synth.model", fake)
+    assert edges == {"venecon.models.synth.qp"}  # b is no module: no edge; TYPE_CHECKING skipped
     assert private == [
-        "venecon.models.synth imports venecon.models.b._Engine",
-        "venecon.models.synth uses venecon.models._qp._solve_ones",
+        "venecon.models.synth.model imports venecon.models.synth.b._Engine",
+        "venecon.models.synth.model uses venecon.models.synth.qp._solve_ones",
     ]
     assert path.is_file()
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -36,6 +36,6 @@ def test_notebook_uses_only_the_public_api(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            # no private modules or names (venecon._x, venecon.models._inputs, res._params ...)
+            # no private modules or names (venecon._x, venecon.models.synth.qp, res._params ...)
             assert not re.search(r"venecon(\.\w+)*\._\w+", cell.source), cell.source
             assert not re.search(r"\b\w+\._[a-z]\w*", cell.source), cell.source

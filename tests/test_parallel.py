@@ -13,7 +13,7 @@ import pytest
 
 from venecon.exceptions import ModelSpecificationError
 from venecon.models import SyntheticControl
-from venecon.models.synth_grid import simulated_panel, specification_grid
+from venecon.models.synth.grid import simulated_panel, specification_grid
 from venecon.parallel import parallel_map
 
 PREDICTORS = {

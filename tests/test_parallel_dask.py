@@ -16,7 +16,7 @@ import pytest
 from tests.reference_data import mirror_file
 from venecon.exceptions import OptionError, VeneconError
 from venecon.models import SyntheticControl, SyntheticDiD
-from venecon.models.synth_grid import simulated_panel
+from venecon.models.synth.grid import simulated_panel
 from venecon.parallel import Compute, active_compute, compute, parallel_map, task_seeds
 from venecon.study import bundled_studies
 from venecon.study.spec import StudyError

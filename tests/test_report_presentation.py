@@ -137,7 +137,7 @@ def test_study_error_with_a_suggestion_ends_once() -> None:
 
 
 def _simulated_study(name: str = "sim", treatment_label: str | None = None, **est: object):
-    from venecon.models.synth_grid import simulated_panel
+    from venecon.models.synth.grid import simulated_panel
     from venecon.study import Study
     from venecon.study.spec import Treatment
 

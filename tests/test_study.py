@@ -9,7 +9,7 @@ import pytest
 
 from venecon import Study
 from venecon.cli import main
-from venecon.models.synth_grid import simulated_panel
+from venecon.models.synth.grid import simulated_panel
 from venecon.study import StudyError, bundled_studies
 from venecon.study.data import choose_source
 

@@ -16,7 +16,7 @@ import pytest
 
 from venecon import Study
 from venecon.exceptions import WindowWarning
-from venecon.models.synth_grid import simulated_panel
+from venecon.models.synth.grid import simulated_panel
 from venecon.report.study_sections import headline_sentence
 from venecon.study.estimators import placebo_caveat, placebo_reading
 from venecon.study.results import Estimate, Robustness

@@ -3,7 +3,7 @@
 Every repeated-fit procedure in venecon (synthetic-control placebos and
 leave-one-out, placebo-in-time, the synthetic difference-in-differences
 placebo and bootstrap replications, a study's robustness grid,
-:func:`venecon.models.synth_grid.specification_grid`) hands its independent
+:func:`venecon.models.synth.grid.specification_grid`) hands its independent
 fits to :func:`parallel_map`. Where they run is chosen by one option, a
 :class:`Compute` (``scheduler``, ``address``, ``n_jobs``), made active with
 :func:`compute` or given to :meth:`venecon.study.Study.run`:
@@ -38,7 +38,7 @@ cores this process may use and :func:`capped_jobs` does so with a note on
 standard error (``--n-jobs`` and the report's ``synth.n_jobs``).
 
 This module imports no model: the synthetic-control robustness grid and the
-simulated factor-model panel live in :mod:`venecon.models.synth_grid`.
+simulated factor-model panel live in :mod:`venecon.models.synth.grid`.
 """
 
 from __future__ import annotations

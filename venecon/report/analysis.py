@@ -73,7 +73,7 @@ def canonical(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, (pd.DataFrame, pd.Series)):
-        from ..models.results import jsonable
+        from ..models.core.results import jsonable
 
         return canonical(jsonable(value))
     if value is None or isinstance(value, str):
@@ -232,10 +232,9 @@ def available_sections() -> dict[str, str | None]:
     """Each optional section -> None if its module imports, else the reason it is left out."""
     out: dict[str, str | None] = {}
     try:
-        from ..models import synth  # noqa: F401
+        from ..models.synth import inference, model  # noqa: F401
 
-        synth.SyntheticControl  # noqa: B018
-        from ..models import synth_inference  # noqa: F401
+        model.SyntheticControl  # noqa: B018
 
         out["synth"] = None
     except Exception as exc:  # noqa: BLE001 - any import failure leaves the section out
@@ -1121,7 +1120,7 @@ def run_analysis(
         results["literature"] = runner.literature()
         runner.sections_run.append("literature")
     from .._version import __version__
-    from ..models.results import package_versions
+    from ..models.core.results import package_versions
 
     datasets: dict[str, str] = {}
     data_version = None

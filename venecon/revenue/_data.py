@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._periods import series_sha256
 from ..exceptions import DateRangeError, SchemaError
-from ..models._inputs import numeric_values
+from ..models.core.outcome import numeric_values
 from .units import check_unit, month_ranges
 
 if TYPE_CHECKING:

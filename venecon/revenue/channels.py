@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import AssumptionError, ModelSpecificationError
-from ..models.results import PathResults, jsonable
+from ..models.core.results import PathResults, jsonable
 from .assumptions import Assumptions, Discount
 from .decomposition import shapley
 from .loss import DAYS_PER_YEAR, lost

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import DateRangeError, SchemaError
-from ..models.results import jsonable
+from ..models.core.results import jsonable
 
 if TYPE_CHECKING:
     import pandas as pd

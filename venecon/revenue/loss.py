@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import DateRangeError, ModelSpecificationError, SchemaError, UnitError
-from ..models.results import PathResults, jsonable
+from ..models.core.results import PathResults, jsonable
 from ._data import frame_provenance, require_cover, select_price
 from .accounting import annual_realised_prices, load_prices, realised_prices, year_months
 from .assumptions import Assumptions, Discount

@@ -370,7 +370,7 @@ def run_augmented_synthetic_control(
     import numpy as np
     import pandas as pd
 
-    from ..models.ascm import AugmentedSynthControl
+    from ..models.synth.ascm import AugmentedSynthControl
 
     f = ctx.frame
     units = (ctx.treated, *ctx.donors)
@@ -445,7 +445,7 @@ def _ts_common(
     import numpy as np
     import pandas as pd
 
-    from ..models.results import BARRELS_PER_UNIT_DAY
+    from ..models.core.results import BARRELS_PER_UNIT_DAY
 
     eff = res.effects
     if ctx.frequency == "annual" and isinstance(eff.index, pd.DatetimeIndex):
@@ -742,7 +742,7 @@ def run_structural_breaks(
 
     from ..exceptions import InsufficientDataError
     from ..models import StructuralBreaks
-    from ..models.hac import QuadraticSpectral
+    from ..models.timeseries.hac import QuadraticSpectral
 
     end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
     y = _series(ctx, end)

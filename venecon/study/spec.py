@@ -353,7 +353,7 @@ class SyntheticControlOptions:
 @dataclass(frozen=True)
 class AugmentedSynthControlOptions:
     """Options of the ridge augmented synthetic control
-    (:class:`venecon.models.ascm.AugmentedSynthControl`): ``progfunc`` "ridge" or "none",
+    (:class:`venecon.models.synth.ascm.AugmentedSynthControl`): ``progfunc`` "ridge" or "none",
     a fixed ridge penalty ``lam`` (default: augsynth's cross-validation, ``min_1se`` rule)
     and per-period ``conformal`` intervals."""
 
@@ -405,7 +405,7 @@ class StructuralBreaksOptions:
     """Options of the break dating (:class:`venecon.models.StructuralBreaks`).
 
     ``hac``: break-date intervals and regime standard errors with the
-    prewhitened quadratic-spectral HAC (:class:`venecon.models.hac.QuadraticSpectral`),
+    prewhitened quadratic-spectral HAC (:class:`venecon.models.timeseries.hac.QuadraticSpectral`),
     for autocorrelated monthly output; ``trim`` a fraction of the sample or a
     number of periods. It is never the headline unless the study names it.
     """

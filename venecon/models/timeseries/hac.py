@@ -40,8 +40,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..exceptions import ModelSpecificationError
-from ..limits import check_bound
+from ...exceptions import ModelSpecificationError
+from ...limits import check_bound
 
 if TYPE_CHECKING:
     import numpy as np

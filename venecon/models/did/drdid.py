@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..exceptions import ModelSpecificationError
+from ...exceptions import ModelSpecificationError
 
 if TYPE_CHECKING:
     import numpy as np

@@ -1,4 +1,4 @@
-"""Inference for :class:`~venecon.models.synth.SyntheticControl`.
+"""Inference for :class:`~venecon.models.synth.model.SyntheticControl`.
 
 - :func:`placebo_space`: every donor is treated in turn (Abadie, Diamond and
   Hainmueller 2010); the p-value is the rank of the treated unit's post/pre
@@ -24,10 +24,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import InsufficientDataError, ModelSpecificationError
-from ..parallel import parallel_map, task_seeds
-from .results import jsonable
-from .synth_engine import Engine, Fit, Predictor
+from ...exceptions import InsufficientDataError, ModelSpecificationError
+from ...parallel import parallel_map, task_seeds
+from ..core.results import jsonable
+from .engine import Engine, Fit, Predictor
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -478,7 +478,7 @@ def _conformal_pvalue(y1: np.ndarray, Y0: np.ndarray, theta: float) -> float:
     """CWZ p-value of ``effect = theta`` in the last row (q=1, circular block permutations)."""
     import numpy as np
 
-    from ._qp import simplex_lstsq
+    from .qp import simplex_lstsq
 
     y = y1.copy()
     y[-1] -= theta
@@ -540,8 +540,8 @@ def conformal_intervals(
     import numpy as np
     import pandas as pd
 
-    from ._inputs import check_alpha
-    from ._qp import simplex_lstsq
+    from ..core.checks import check_alpha
+    from .qp import simplex_lstsq
 
     alpha = check_alpha(alpha)
     t0 = engine.t0

@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .._periods import period_days
-from ..exceptions import DateRangeError, ModelSpecificationError
-from ._inputs import FREQUENCIES, check_alpha, frequency_of, period_label, period_start
+from ..._periods import period_days
+from ...exceptions import DateRangeError, ModelSpecificationError
+from .calendar import FREQUENCIES, frequency_of, period_label, period_start
+from .checks import check_alpha
 
 if TYPE_CHECKING:
     import numpy as np
@@ -109,7 +110,7 @@ def _installed_versions() -> tuple[tuple[str, str], ...]:
     # every call (6 ms, the largest cost of a small synthetic-control fit)
     from importlib import metadata
 
-    from .._version import __version__
+    from ..._version import __version__
 
     versions = {"venecon": __version__}
     for package in ("numpy", "pandas", "scipy", "statsmodels"):
@@ -254,7 +255,7 @@ class Summary:
 
     def as_latex(self) -> str:
         """LaTeX rendering (``tabular`` environments, booktabs rules)."""
-        from ..escaping import latex_text as tex  # one escape per character, newlines too
+        from ...escaping import latex_text as tex  # one escape per character, newlines too
 
         out = [f"% {tex(self.title)}", r"\begin{tabular}{ll}", r"\toprule"]
         out += [f"{tex(k)} & {tex(v)} \\\\" for k, v in self.header]

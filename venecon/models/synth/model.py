@@ -10,7 +10,7 @@ non-negative predictor-importance matrix ``V``:
     W(V) = \\arg\\min_{W \\in \\Delta} (X_1 - X_0 W)' V (X_1 - X_0 W).
 
 For a given ``V`` this is a small quadratic program, solved exactly by an
-active-set method (:mod:`venecon.models._qp`). ``V`` is chosen by one of five
+active-set method (:mod:`venecon.models.synth.qp`). ``V`` is chosen by one of five
 strategies (``v=``): ``"nested"`` minimises the outcome MSPE over the fit window,
 ``min_V ||Z_1 - Z_0 W(V)||^2 / T`` (the ADH procedure, a derivative-free search
 over ``V`` from several recorded starts); ``"crossval"`` does the same on a
@@ -39,9 +39,9 @@ Two conventions for the scale of the predictors (``scale=``), both common:
 The estimated effect in period ``t`` is the gap ``Y_1t - Y_0t' W``.
 
 The numerical engine (weights for a given V, the V search, the frozen arrays
-every refit uses) is :mod:`venecon.models.synth_engine`. Inference (placebos in
+every refit uses) is :mod:`venecon.models.synth.engine`. Inference (placebos in
 space and in time, leave-one-donor-out, conformal intervals) lives in
-:mod:`venecon.models.synth_inference` and is reached from the results object;
+:mod:`venecon.models.synth.inference` and is reached from the results object;
 placebo-in-time re-specifies the model through :meth:`SyntheticControl.respecify`.
 """
 
@@ -53,17 +53,18 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import (
+from ...exceptions import (
     DataValueError,
     DonorPoolWarning,
     InsufficientDataError,
     ModelSpecificationError,
 )
-from ..limits import check_bound
-from ._inputs import MAX_MAGNITUDE, check_count
-from .results import CumulativeEffect, PathResults, build_provenance, jsonable
-from .synth_engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
-from .synth_inference import (
+from ...limits import check_bound
+from ..core.checks import check_count
+from ..core.outcome import MAX_MAGNITUDE
+from ..core.results import CumulativeEffect, PathResults, build_provenance, jsonable
+from .engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
+from .inference import (
     LeaveOneOutResult,
     PlaceboResult,
     PlaceboTimeResult,
@@ -213,7 +214,7 @@ class SyntheticControlResults(PathResults):
     ) -> PlaceboResult:
         """Placebo-in-space test: every donor treated in turn (ADH 2010).
 
-        See :func:`venecon.models.synth_inference.placebo_space`.
+        See :func:`venecon.models.synth.inference.placebo_space`.
         """
         import math
 
@@ -222,11 +223,11 @@ class SyntheticControlResults(PathResults):
         return placebo_space(self._engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=main)
 
     def placebo_time(self, times: Sequence[Any], *, n_jobs: int = 1) -> PlaceboTimeResult:
-        """Placebo-in-time test; see :func:`venecon.models.synth_inference.placebo_time`."""
+        """Placebo-in-time test; see :func:`venecon.models.synth.inference.placebo_time`."""
         return placebo_time(self._specification, times, n_jobs=n_jobs)
 
     def leave_one_out(self, *, n_jobs: int = 1) -> LeaveOneOutResult:
-        """Leave-one-donor-out refits; see :func:`venecon.models.synth_inference.leave_one_out`."""
+        """Leave-one-donor-out refits; see :func:`venecon.models.synth.inference.leave_one_out`."""
         return leave_one_out(self._engine, self._weights, n_jobs=n_jobs)
 
     def conformal(
@@ -234,7 +235,7 @@ class SyntheticControlResults(PathResults):
     ) -> pd.DataFrame:
         """Per-period conformal intervals (Chernozhukov, Wuthrich and Zhu 2021).
 
-        See :func:`venecon.models.synth_inference.conformal_intervals`.
+        See :func:`venecon.models.synth.inference.conformal_intervals`.
         """
         if periods is not None:
             periods = [self._specification.coerce_time(p) for p in periods]
@@ -632,7 +633,7 @@ class SyntheticControl:
         """
         import pandas as pd
 
-        from ..data.load import load
+        from ...data.load import load
 
         if not all(isinstance(u, str) and len(u) == 3 and u.isupper() for u in self.donors):
             return {}
@@ -1105,7 +1106,7 @@ class SyntheticControl:
         import numpy as np
         import pandas as pd
 
-        from ._inputs import check_alpha
+        from ..core.checks import check_alpha
 
         alpha = check_alpha(alpha)
         engine = self._engine()

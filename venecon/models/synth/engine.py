@@ -1,8 +1,8 @@
 """Numerical engine of :class:`~venecon.models.SyntheticControl`.
 
-The model (:mod:`venecon.models.synth`) turns a long panel into numbers; this
+The model (:mod:`venecon.models.synth.model`) turns a long panel into numbers; this
 module holds what every refit needs and nothing else, so the inference
-procedures (:mod:`venecon.models.synth_inference`) use it without importing
+procedures (:mod:`venecon.models.synth.inference`) use it without importing
 the model:
 
 - :class:`Predictor`, one row of the predictor matrix;
@@ -14,7 +14,7 @@ the model:
 - :class:`Fit`, the outcome of one fit.
 
 For a given ``V`` the donor weights solve a simplex-constrained least squares,
-solved exactly by :func:`venecon.models._qp.min_norm_point`; the ``"nested"``
+solved exactly by :func:`venecon.models.synth.qp.min_norm_point`; the ``"nested"``
 strategy searches ``V`` (ADH 2010) with :func:`scipy.optimize.minimize`.
 """
 
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelSpecificationError
+from ...exceptions import ModelSpecificationError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -140,7 +140,7 @@ def scale_predictors(X: np.ndarray, scale: bool = True) -> np.ndarray:
 def _weights(Xs: np.ndarray, i: int, donors: np.ndarray, v: np.ndarray) -> np.ndarray:
     import numpy as np
 
-    from ._qp import simplex_lstsq
+    from .qp import simplex_lstsq
 
     r = np.sqrt(v)[:, None]
     return simplex_lstsq(r * Xs[:, donors], r[:, 0] * Xs[:, i])
@@ -199,7 +199,7 @@ class _Prepared:
     def weights(self, v: np.ndarray, warm: bool = True) -> np.ndarray:
         import numpy as np
 
-        from ._qp import min_norm_point
+        from .qp import min_norm_point
 
         r = np.sqrt(v)
         P = r[:, None] * self.D - (r * self.x0)[:, None]

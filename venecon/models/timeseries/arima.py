@@ -7,9 +7,11 @@ import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelSpecificationError
-from . import _inputs
-from .results import PathResults, build_provenance
+from ...exceptions import ModelSpecificationError
+from ..core.checks import check_alpha, check_count, check_partial, check_rank, require
+from ..core.events import events_frame, regressors, resolve_events
+from ..core.outcome import prepare_controls, prepare_outcome
+from ..core.results import PathResults, build_provenance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,9 +63,9 @@ def _quiet_fit(model: Any, **kwargs: Any) -> tuple[Any, list[str]]:
     """Fit a statsmodels state-space model, collecting (not printing) its warnings.
 
     The fit runs with one BLAS thread: its matrices are a few rows wide, and a
-    second thread only contends for the cores (see :mod:`venecon.models.threads`).
+    second thread only contends for the cores (see :mod:`venecon.models.core.threads`).
     """
-    from .threads import limit_blas_threads
+    from ..core.threads import limit_blas_threads
 
     with warnings.catch_warnings(record=True) as caught, limit_blas_threads():
         warnings.simplefilter("always")
@@ -138,7 +140,7 @@ class InterventionARIMAResults(PathResults):
         return tables
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
-        from .results import jsonable
+        from ..core.results import jsonable
 
         out = super().to_dict(alpha)
         out["order"] = list(self._order)
@@ -239,26 +241,26 @@ class InterventionARIMA:
         import pandas as pd
 
         # Options first: they are cheap to check and their errors are the clearest.
-        _inputs.check_partial(partial)
+        check_partial(partial)
         self.order = None if order is None else _int_tuple(order, 3, "order", "(p, d, q)")
         self.seasonal_order = _int_tuple(seasonal_order, 4, "seasonal_order", "(P, D, Q, s)")
-        self.d = self.order[1] if self.order is not None else _inputs.check_count(d, "d", 0)
-        self.max_p = _inputs.check_count(max_p, "max_p", 0)
-        self.max_q = _inputs.check_count(max_q, "max_q", 0)
-        self.n_simulations = _inputs.check_count(n_simulations, "n_simulations", 1)
-        self.maxiter = _inputs.check_count(maxiter, "maxiter", 1)
-        self.seed = _inputs.check_count(seed, "seed", 0)
+        self.d = self.order[1] if self.order is not None else check_count(d, "d", 0)
+        self.max_p = check_count(max_p, "max_p", 0)
+        self.max_q = check_count(max_q, "max_q", 0)
+        self.n_simulations = check_count(n_simulations, "n_simulations", 1)
+        self.maxiter = check_count(maxiter, "maxiter", 1)
+        self.seed = check_count(seed, "seed", 0)
         if ic not in ("aic", "bic", "aicc", "hqic"):
             raise ModelSpecificationError(f"ic must be 'aic', 'bic', 'aicc' or 'hqic', got {ic!r}")
         self.ic = ic
-        self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
         y = self.outcome.y
-        self.events = _inputs.resolve_events(events, y.index, partial=partial)
-        self.controls = _inputs.prepare_controls(controls, y.index)
+        self.events = resolve_events(events, y.index, partial=partial)
+        self.controls = prepare_controls(controls, y.index)
         # In SARIMAX the trend acts on the differenced series: with d=1, "c" is a drift.
         self.trend = "c" if trend is None else trend
         self.partial = partial
-        self.alpha = _inputs.check_alpha(alpha)
+        self.alpha = check_alpha(alpha)
         if cov_type not in _COV_TYPES:
             raise ModelSpecificationError(
                 f"cov_type must be one of {', '.join(map(repr, _COV_TYPES))} (statsmodels "
@@ -269,7 +271,7 @@ class InterventionARIMA:
         unknown = set(shapes) - {ev.label for ev in self.events}
         if unknown:
             raise ModelSpecificationError(f"shape given for unknown event(s): {sorted(unknown)}")
-        build = _inputs.regressors()
+        build = regressors()
         columns: dict[str, np.ndarray] = {}
         self.shapes = {}
         for ev in self.events:
@@ -288,7 +290,7 @@ class InterventionARIMA:
         if self.controls is not None:
             exog = pd.concat([exog, self.controls], axis=1)
         self.exog = exog
-        _inputs.check_rank(exog.to_numpy(), list(exog.columns), "InterventionARIMA")
+        check_rank(exog.to_numpy(), list(exog.columns), "InterventionARIMA")
 
         self.n_pre = self.events[0].position
         s = self.seasonal_order
@@ -301,7 +303,7 @@ class InterventionARIMA:
         lost = self.d + s[1] * s[3]
         smallest = self._k_base + (0 if self.order is None else self.order[0] + self.order[2])
         word = self.outcome.period
-        _inputs.require(self.n_pre - lost, smallest + 5,
+        require(self.n_pre - lost, smallest + 5,
                         f"InterventionARIMA: usable {word}s before the first event "
                         f"{self.events[0].label!r} (after differencing, for {smallest} parameters)")
         if self.n_pre < {"M": 24, "Q": 12, "Y": 15}[self.outcome.freq]:
@@ -397,7 +399,7 @@ class InterventionARIMA:
                 warnings.warn(f"InterventionARIMA ({which} model): statsmodels warned: "
                               + "; ".join(relevant), UserWarning, stacklevel=2)
 
-        from .threads import limit_blas_threads
+        from ..core.threads import limit_blas_threads
 
         steps = len(y) - n_pre
         with limit_blas_threads():
@@ -425,7 +427,7 @@ class InterventionARIMA:
         cov = pd.DataFrame(np.asarray(full.cov_params()), index=names, columns=names)
         cf_params = pd.DataFrame({"coef": np.asarray(pre.params), "std_error": np.asarray(pre.bse)},
                                  index=list(pre.params.index))
-        events = _inputs.events_frame(self.events)
+        events = events_frame(self.events)
         p, d, q = order
         label, word = self.outcome.label, self.outcome.period
         header = [

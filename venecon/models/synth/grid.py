@@ -17,9 +17,9 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelSpecificationError
-from ..parallel import parallel_map
-from .synth import SyntheticControl
+from ...exceptions import ModelSpecificationError
+from ...parallel import parallel_map
+from .model import SyntheticControl
 
 if TYPE_CHECKING:
     import pandas as pd

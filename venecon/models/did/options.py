@@ -1,7 +1,7 @@
 """Options shared by the panel estimators (:class:`~venecon.models.PanelDiD`,
 :class:`~venecon.models.PanelEventStudy`, :class:`~venecon.models.SunAbraham`).
 
->>> from venecon.models.panel_options import PanelOptions
+>>> from venecon.models.did.options import PanelOptions
 >>> opts = PanelOptions(entity="iso3", time="year", cov_type="kernel", bandwidth=2)
 >>> opts.fit_keywords(nperiods=30, model="PanelDiD")["bandwidth"]
 2.0
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from ..exceptions import ModelSpecificationError
+from ...exceptions import ModelSpecificationError
 
 __all__ = ["PanelOptions", "COV_TYPES", "event_time", "event_window"]
 

@@ -4,13 +4,13 @@ Both estimators build the treatment regressors, check them, and estimate
 ``y ~ X`` with entity and time effects with the conventions of
 :class:`linearmodels.panel.PanelOLS` (``entity_effects=True, time_effects=True``):
 the effects are absorbed by pyfixest's demeaning routine, the absorbed-column
-check and the covariance are linearmodels' own (:mod:`venecon.models._twfe`),
+check and the covariance are linearmodels' own (:mod:`venecon.models.did.twfe`),
 which avoids PanelOLS's set-up (a multiple of the fit's CPU and memory when
 there are many regressors). A direct ``PanelOLS`` call on the same regressors
 gives identical numbers (the tests check parameters, standard errors, p-values
 and covariances to 1e-10); that call is ``results.linearmodels``, run when first
 read. Options shared by the estimators are one frozen
-:class:`~venecon.models.panel_options.PanelOptions`.
+:class:`~venecon.models.did.options.PanelOptions`.
 
 Model
 -----
@@ -55,11 +55,12 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import DataValueError, InsufficientDataError, ModelSpecificationError
-from ._inputs import MAX_MAGNITUDE, check_alpha
-from ._twfe import TwoWayFit, fit_twoway, results_kwargs
-from .panel_options import COV_TYPES, PanelOptions, event_time, event_window
-from .results import ModelResults, build_provenance
+from ...exceptions import DataValueError, InsufficientDataError, ModelSpecificationError
+from ..core.checks import check_alpha
+from ..core.outcome import MAX_MAGNITUDE
+from ..core.results import ModelResults, build_provenance
+from .options import COV_TYPES, PanelOptions, event_time, event_window
+from .twfe import TwoWayFit, fit_twoway, results_kwargs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -234,7 +235,7 @@ def fit_design(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
                time: str, cov: Mapping[str, Any], model: str) -> TwoWayFit:
     """Two-way fixed-effects fit of ``outcome`` on ``regressors`` in ``frame`` (PanelOLS's numbers).
 
-    See :func:`venecon.models._twfe.fit_twoway`; ``replicate`` on the result runs
+    See :func:`venecon.models.did.twfe.fit_twoway`; ``replicate`` on the result runs
     :func:`fit_panelols` on the same design.
     """
     from functools import partial
@@ -254,7 +255,7 @@ class PanelDiDResults(ModelResults):
     """Results of :class:`PanelDiD` (and the base of :class:`PanelEventStudyResults`).
 
     Adds ``linearmodels`` (the same regression run by ``PanelOLS``), ``entities``
-    and ``periods`` to :class:`~venecon.models.results.ModelResults`.
+    and ``periods`` to :class:`~venecon.models.core.results.ModelResults`.
     """
 
     def __init__(self, *, fit: TwoWayFit, entities: int, periods: tuple[int, int],
@@ -308,7 +309,7 @@ class PanelDiD:
         0/1 treatment indicator ``D_it`` (1 while treated).
     options : PanelOptions, optional
         Entity and time columns, controls, balance requirement and covariance
-        (:class:`~venecon.models.panel_options.PanelOptions`; defaults: "country",
+        (:class:`~venecon.models.did.options.PanelOptions`; defaults: "country",
         "date", no controls, clustered by entity, debiased).
     entity, time, controls, require_balanced, cov_type, bandwidth, debiased, group_debias
         The fields of ``options``, as keywords (they override ``options``):
@@ -479,12 +480,12 @@ class PanelEventStudyResults(PanelDiDResults):
         Relative-magnitudes (C-LF) and smoothness (FLCI) intervals over grids of
         ``Mbar`` and ``M``, their breakdown values and the pre-trend power of
         Roth (2022), from the event-time coefficients and their covariance; see
-        :mod:`venecon.models.honest`.
+        :mod:`venecon.models.did.honest`.
 
         Parameters
         ----------
         options : HonestOptions, optional
-            Grids, level, ``l_vec`` (:class:`~venecon.models.honest.HonestOptions`).
+            Grids, level, ``l_vec`` (:class:`~venecon.models.did.honest.HonestOptions`).
         effect : int, optional
             Post-period event time examined (default: the first after the reference).
 
@@ -507,7 +508,7 @@ class PanelEventStudyResults(PanelDiDResults):
                                        data=self.provenance.get("data"))
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
-        from .results import jsonable
+        from ..core.results import jsonable
 
         out = super().to_dict(alpha)
         out["event_time"] = jsonable(self.event_table(alpha))
@@ -565,7 +566,7 @@ class PanelEventStudy:
     alpha : float, default 0.05
         One minus the coverage of the intervals in ``results.event_time``.
     options, entity, time, controls, require_balanced, cov_type, bandwidth, debiased, group_debias
-        As in :class:`PanelDiD` (:class:`~venecon.models.panel_options.PanelOptions`).
+        As in :class:`PanelDiD` (:class:`~venecon.models.did.options.PanelOptions`).
 
     Notes
     -----

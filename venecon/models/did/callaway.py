@@ -38,7 +38,7 @@ observations; with covariates or weights they raise
 
 Covariates (``covariates=[...]``, values of the earlier of the two periods
 compared) use ``est_method`` "dr" (R ``did``'s default, ``DRDID::drdid_panel``),
-"ipw" or "reg" (:mod:`venecon.models.drdid`); ``base_period="universal"``
+"ipw" or "reg" (:mod:`venecon.models.did.drdid`); ``base_period="universal"``
 compares every period with ``g - 1 - anticipation``; ``weights`` (constant
 within unit) and ``cluster`` (units nested in clusters) follow R ``did``.
 
@@ -60,11 +60,11 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
-from ._inputs import check_alpha
+from ...exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
+from ..core.checks import check_alpha
+from ..core.results import ModelResults, build_provenance, jsonable
 from .drdid import ESTIMATORS
 from .panel import panel_frame
-from .results import ModelResults, build_provenance, jsonable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -301,7 +301,7 @@ class AggregateResults(ModelResults):
         effect relative to ``e = -1``, as R's ``honest_did`` for ``did`` requires):
         with the varying base period the pre-period estimates are one-period
         changes, not a path, and the restrictions do not apply to them. See
-        :meth:`venecon.models.panel.PanelEventStudyResults.honest_did`.
+        :meth:`venecon.models.did.panel.PanelEventStudyResults.honest_did`.
         """
         import pandas as pd
 

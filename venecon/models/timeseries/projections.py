@@ -6,10 +6,12 @@ import json
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from .._periods import series_sha256
-from ..exceptions import InsufficientDataError, ModelSpecificationError
-from . import _inputs
-from .results import ModelResults, build_provenance, jsonable
+from ..._periods import series_sha256
+from ...exceptions import InsufficientDataError, ModelSpecificationError
+from ..core.checks import check_alpha, check_partial, check_rank, require
+from ..core.events import Event, regressors, resolve_events
+from ..core.outcome import prepare_controls, prepare_outcome
+from ..core.results import ModelResults, build_provenance, jsonable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -214,7 +216,7 @@ class LocalProjections:
     ) -> None:
         import pandas as pd
 
-        _inputs.check_partial(partial)
+        check_partial(partial)
         self.horizons = _nonneg_int(horizons, "horizons")
         self.lags = _nonneg_int(lags, "lags")
         if response not in _RESPONSES:
@@ -223,10 +225,10 @@ class LocalProjections:
             raise ModelSpecificationError(f"trend must be one of {_TRENDS}, got {trend!r}")
         hac_bandwidth(hac_lags, 0, 100)  # validate the rule now, not at fit()
         self.response, self.trend, self.hac_rule = response, trend, hac_lags
-        self.partial, self.alpha = partial, _inputs.check_alpha(alpha)
-        self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        self.partial, self.alpha = partial, check_alpha(alpha)
+        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
         y = self.outcome.y
-        self.events: list[_inputs.Event] = []
+        self.events: list[Event] = []
         if isinstance(shock, pd.Series | pd.DataFrame):
             self.shock = self._shock_series(shock, y.index)
             self.shock_lags = self.lags if shock_lags is None else _nonneg_int(shock_lags, "shock_lags")
@@ -234,8 +236,8 @@ class LocalProjections:
         else:
             if shock_lags:
                 raise ModelSpecificationError("shock_lags must be 0 with events (pulses)")
-            self.events = _inputs.resolve_events(shock, y.index, partial=partial)
-            pulse = _inputs.regressors().pulse
+            self.events = resolve_events(shock, y.index, partial=partial)
+            pulse = regressors().pulse
             self.shock = pd.DataFrame(
                 {ev.label: pulse(y.index, ev.date, partial=partial).to_numpy(dtype="float64")
                  for ev in self.events}, index=y.index)
@@ -249,7 +251,7 @@ class LocalProjections:
             raise ModelSpecificationError(
                 f"shock: pass one shock series, got {shock.shape[1]} columns"
             )
-        frame = _inputs.prepare_controls(shock, index)
+        frame = prepare_controls(shock, index)
         frame.columns = ["shock" if c in ("0", "control") else c for c in frame.columns]
         if frame.iloc[:, 0].std() == 0:
             raise ModelSpecificationError("shock: the shock series is constant over the sample")
@@ -271,7 +273,7 @@ class LocalProjections:
         k = self._n_regressors()
         index = self.outcome.y.index
         label, word = self.outcome.label, self.outcome.period
-        _inputs.require(hi - lo, k + 2, f"LocalProjections: regression {word}s with horizons="
+        require(hi - lo, k + 2, f"LocalProjections: regression {word}s with horizons="
                         f"{self.horizons} and lags={self.lags} ({k} regressors)")
         if not self.events:
             return
@@ -288,7 +290,7 @@ class LocalProjections:
                     f"{lo} earlier {word}(s) for the lags; move start= earlier"
                 )
         first = self.events[0]
-        _inputs.require(first.position - lo, k + 2,
+        require(first.position - lo, k + 2,
                         f"LocalProjections: {word}s before the first event {first.label!r} "
                         f"in the regression sample ({k} regressors)")
         for a, b in zip(self.events, self.events[1:], strict=False):
@@ -346,7 +348,7 @@ class LocalProjections:
 
         lhs, x = self.design(h)
         if h == 0:
-            _inputs.check_rank(x.to_numpy(), list(x.columns), "LocalProjections")
+            check_rank(x.to_numpy(), list(x.columns), "LocalProjections")
         nlags = hac_bandwidth(self.hac_rule, h, len(lhs))
         # Columns equilibrated by powers of two (exact) and the estimates mapped back:
         # lags of an outcome in tiny or huge units next to an O(1) shock would
@@ -373,7 +375,7 @@ class LocalProjections:
         import pandas as pd
         from scipy import stats
 
-        from .threads import limit_blas_threads
+        from ..core.threads import limit_blas_threads
 
         with limit_blas_threads():
             fits = [self._fit_horizon(h) for h in range(self.horizons + 1)]

@@ -44,11 +44,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import InsufficientDataError, ModelSpecificationError, UnbalancedPanelError
-from ..limits import check_bound
-from ._inputs import check_alpha
-from .panel import panel_frame
-from .results import BARRELS_PER_UNIT_DAY, PathResults, build_provenance, jsonable
+from ...exceptions import InsufficientDataError, ModelSpecificationError, UnbalancedPanelError
+from ...limits import check_bound
+from ..core.checks import check_alpha
+from ..core.results import BARRELS_PER_UNIT_DAY, PathResults, build_provenance, jsonable
+from ..did.panel import panel_frame
 
 if TYPE_CHECKING:
     import numpy as np
@@ -392,7 +392,7 @@ def _replicate_all(Y, t0, p, omega, lam, draws, n_jobs):
     """:func:`_replicate` in tasks of about :data:`REPLICATIONS_PER_TASK` draws (at least 2)."""
     import numpy as np
 
-    from ..parallel import parallel_map
+    from ...parallel import parallel_map
 
     k = -(-len(draws) // REPLICATIONS_PER_TASK)
     bounds = np.linspace(0, len(draws), k + 1).round().astype(int)

@@ -32,9 +32,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import InsufficientDataError, ModelSpecificationError
-from ._inputs import check_rank
-from .results import ModelResults, build_provenance
+from ...exceptions import InsufficientDataError, ModelSpecificationError
+from ..core.checks import check_rank
+from ..core.results import ModelResults, build_provenance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,7 +120,7 @@ def _timestamp(label: str, value: Any) -> pd.Timestamp:
         try:
             when = pd.Timestamp(value)
         except (TypeError, ValueError):  # not a date: a registry id (or an unknown one)
-            from ..policy.registry import event
+            from ...policy.registry import event
 
             return pd.Timestamp(event(value)["date"])
     elif isinstance(value, dt.date | np.datetime64):
@@ -226,7 +226,7 @@ class EventStudy:
     Examples
     --------
     >>> import venecon
-    >>> from venecon.models.event_study import EventStudy
+    >>> from venecon.models.timeseries.event_study import EventStudy
     >>> brent = venecon.load("prices_daily", series="brent")
     >>> res = EventStudy(brent, ["pdvsa-sdn", "eo13808"]).fit()  # doctest: +SKIP
     """

@@ -62,7 +62,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelSpecificationError
+from ...exceptions import ModelSpecificationError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -534,7 +534,7 @@ def relative_magnitudes_ci(beta: Any, sigma: Any, num_pre: int, mbar: float, *,
         if accept[0] or accept[-1]:
             import warnings
 
-            from ..exceptions import VeneconWarning
+            from ...exceptions import VeneconWarning
 
             warnings.warn(f"relative magnitudes, Mbar = {mbar:g}: the confidence set is open "
                           f"(accepted at the end of the grid [{lo:.4g}, {hi:.4g}]); the bound "
@@ -920,9 +920,9 @@ def honest_did(beta: Any, sigma: Any, num_pre: int, *, options: HonestOptions | 
 
         digest = hashlib.sha256(b.tobytes() + s.tobytes()).hexdigest()
         data = {"datasets": {"user-supplied": digest}, "data_version": None}
-    from .results import build_provenance
+    from ..core.results import build_provenance
 
-    prov = build_provenance(model="venecon.models.honest.honest_did", data=data, sample=None,
+    prov = build_provenance(model="venecon.models.did.honest.honest_did", data=data, sample=None,
                             options={**o.to_dict(), "num_pre": k, "num_post": t,
                                      "source": source}, seed=o.seed)
     return HonestResults(provenance=prov, relative_magnitudes=rm, smoothness=sd,
@@ -1119,7 +1119,7 @@ class HonestResults:
 
     def summary(self) -> Any:
         """Summary (text, HTML, LaTeX) of the intervals and breakdown values."""
-        from .results import Summary
+        from ..core.results import Summary
 
         notes = [
             f"{100 * (1 - self.alpha):g}% intervals. Relative magnitudes: C-LF hybrid of Andrews, "
@@ -1151,7 +1151,7 @@ class HonestResults:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe content (intervals, breakdown values, power, options)."""
-        from .results import jsonable
+        from ..core.results import jsonable
 
         return jsonable({"label": self._label, "source": self._source,
                          "original": self._original, "relative_magnitudes": self._rm,

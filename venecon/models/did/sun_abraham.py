@@ -61,12 +61,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import InsufficientDataError, ModelSpecificationError
-from ._inputs import check_alpha
-from ._twfe import fit_twoway, results_kwargs
+from ...exceptions import InsufficientDataError, ModelSpecificationError
+from ..core.checks import check_alpha
+from ..core.results import build_provenance, jsonable
+from .options import PanelOptions, event_time, event_window
 from .panel import PanelEventStudyResults, cohorts_of, fit_panelols, float_controls, panel_frame
-from .panel_options import PanelOptions, event_time, event_window
-from .results import build_provenance, jsonable
+from .twfe import fit_twoway, results_kwargs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -188,7 +188,7 @@ class SunAbraham:
         One minus the coverage of the intervals in ``results.event_time``.
     options, entity, time, controls, require_balanced, cov_type, bandwidth, debiased, group_debias
         As in :class:`~venecon.models.PanelDiD`
-        (:class:`~venecon.models.panel_options.PanelOptions`; default: clustered by entity).
+        (:class:`~venecon.models.did.options.PanelOptions`; default: clustered by entity).
 
     Notes
     -----
@@ -410,7 +410,7 @@ def oil_sanctions_output_study(production: pd.DataFrame | None = None,
     import numpy as np
     import pandas as pd
 
-    from .. import load
+    from ... import load
     from .panel import PanelEventStudy
 
     if production is None:

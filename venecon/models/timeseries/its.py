@@ -5,10 +5,13 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelSpecificationError
-from . import _inputs
+from ...exceptions import ModelSpecificationError
+from ..core import checks
+from ..core.checks import check_alpha, check_partial, check_rank, check_residuals, require
+from ..core.events import events_frame, regressors, resolve_events
+from ..core.outcome import prepare_controls, prepare_outcome
+from ..core.results import PathResults, build_provenance
 from .hac import FixedB, FixedBDraws, NeweyWest
-from .results import PathResults, build_provenance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,7 +47,7 @@ class ITSResults(PathResults):
         """Two-sided critical values for the linear combinations in the rows of ``g``.
 
         The normal quantile with Newey-West inference; with
-        :class:`~venecon.models.hac.FixedB` the simulated fixed-b quantile of
+        :class:`~venecon.models.timeseries.hac.FixedB` the simulated fixed-b quantile of
         each combination's t-statistic for this design.
         """
         import numpy as np
@@ -52,7 +55,7 @@ class ITSResults(PathResults):
         g = np.atleast_2d(np.asarray(g, dtype="float64"))
         if self._fixed_b is None:
             return np.full(g.shape[0], self._critical(alpha))
-        return self._fixed_b.critical(g, _inputs.check_alpha(alpha))
+        return self._fixed_b.critical(g, check_alpha(alpha))
 
     def _param_critical(self, alpha: float) -> Any:
         import numpy as np
@@ -63,7 +66,7 @@ class ITSResults(PathResults):
 
     @property
     def distribution(self) -> str:
-        """``"normal"``, or ``"fixed-b (simulated)"`` with :class:`~venecon.models.hac.FixedB`."""
+        """``"normal"``, or ``"fixed-b (simulated)"`` with :class:`~venecon.models.timeseries.hac.FixedB`."""
         return "fixed-b (simulated)" if self._fixed_b is not None else super().distribution
 
     @property
@@ -170,17 +173,17 @@ class ITS:
         and 82.7% of 2000 simulations (statsmodels gives the same intervals).
         Use ``inference=FixedB()`` for intervals that keep their level.
     inference : NeweyWest or FixedB, optional
-        :class:`~venecon.models.hac.FixedB` (recommended for reports): Bartlett
+        :class:`~venecon.models.timeseries.hac.FixedB` (recommended for reports): Bartlett
         HAC with bandwidth ``b * n`` and fixed-b critical values simulated for
         this design (Kiefer and Vogelsang 2002, 2005); 93.7% and 92.7% coverage
-        in the simulation above. Default :class:`~venecon.models.hac.NeweyWest`
+        in the simulation above. Default :class:`~venecon.models.timeseries.hac.NeweyWest`
         with ``hac_lags`` (kept as the default so that existing results do not move).
     partial : str, default "start"
         How an event dated inside a period is assigned, passed to
         :func:`venecon.policy.regressors.step`.
     unit : str, optional
         Unit of the outcome (read from a tidy frame); ``"kb/d"`` enables barrels
-        in :meth:`~venecon.models.results.PathResults.cumulative_effect`.
+        in :meth:`~venecon.models.core.results.PathResults.cumulative_effect`.
     alpha : float, default 0.05
         Level of the intervals stored in ``effects``.
 
@@ -230,7 +233,7 @@ class ITS:
         import numpy as np
         import pandas as pd
 
-        _inputs.check_partial(partial)
+        check_partial(partial)
         if inference is not None and hac_lags != "nw":
             raise ModelSpecificationError(
                 "give the Newey-West lags either as hac_lags= or as inference=NeweyWest(lags), "
@@ -243,22 +246,22 @@ class ITS:
         if isinstance(inference, NeweyWest):
             hac_lags = inference.lags
         self.inference = inference
-        self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
         y = self.outcome.y
-        self.events = _inputs.resolve_events(events, y.index, partial=partial)
-        self.controls = _inputs.prepare_controls(controls, y.index)
+        self.events = resolve_events(events, y.index, partial=partial)
+        self.controls = prepare_controls(controls, y.index)
         self.log = bool(log)
         self.slope_change = bool(slope_change)
         self.seasonal = bool(seasonal)
         self.partial = partial
-        self.alpha = _inputs.check_alpha(alpha)
+        self.alpha = check_alpha(alpha)
         label = self.outcome.label
         word = self.outcome.period
         if isinstance(inference, FixedB):
             self.hac_lags = inference.window(len(y)) - 1
             self._hac_rule = f"fixed-b, b={inference.bandwidth:g}"
         else:
-            self.hac_lags = _inputs.hac_lags(hac_lags, len(y))
+            self.hac_lags = checks.hac_lags(hac_lags, len(y))
             self._hac_rule = hac_lags
         if self.log and (y <= 0).any():
             bad = y.index[(y <= 0).to_numpy()]
@@ -286,7 +289,7 @@ class ITS:
                     raise ModelSpecificationError(f"control name {name!r} clashes with a model term")
                 columns[name] = self.controls[name].to_numpy()
         k_pre = len(columns)
-        step = _inputs.regressors().step
+        step = regressors().step
         for ev in self.events:
             d = np.asarray(step(y.index, ev.date, partial=partial), dtype="float64")
             columns[f"level[{ev.label}]"] = d
@@ -296,7 +299,7 @@ class ITS:
         self.event_columns = [c for c in self.exog.columns if c.startswith(("level[", "slope["))]
 
         first = self.events[0].position
-        _inputs.require(first, k_pre + 2,
+        require(first, k_pre + 2,
                         f"ITS: {word}s before the first event {self.events[0].label!r} "
                         f"({k_pre} pre-event parameters)")
         if first < {"M": 12, "Q": 8, "Y": 8}[self.outcome.freq]:
@@ -309,10 +312,10 @@ class ITS:
         need = 2 if self.slope_change else 1
         bounds = [ev.position for ev in self.events] + [n]
         for ev, stop in zip(self.events, bounds[1:], strict=True):
-            _inputs.require(stop - ev.position, need,
+            require(stop - ev.position, need,
                             f"ITS: {word}s from event {ev.label!r} ({label(ev.period)}) to the "
                             "next event or the end of the sample")
-        _inputs.check_rank(self.exog.to_numpy(), list(self.exog.columns), "ITS")
+        check_rank(self.exog.to_numpy(), list(self.exog.columns), "ITS")
 
     @property
     def endog(self) -> pd.Series:
@@ -358,12 +361,12 @@ class ITS:
         import pandas as pd
         import statsmodels.api as sm
 
-        from .threads import limit_blas_threads
+        from ..core.threads import limit_blas_threads
 
         y = self.endog
         with limit_blas_threads():
             res = sm.OLS(y, self.exog).fit(cov_type="HAC", cov_kwds={"maxlags": self.hac_lags})
-        _inputs.check_residuals(np.asarray(res.resid), y.to_numpy(), "ITS")
+        check_residuals(np.asarray(res.resid), y.to_numpy(), "ITS")
         fixed_b = None
         if isinstance(self.inference, FixedB):
             with limit_blas_threads():
@@ -379,7 +382,7 @@ class ITS:
         df_resid = float(res.df_resid) if res.use_t else None
 
         # Build the results first without effects to reuse its gradient code.
-        events = _inputs.events_frame(self.events)
+        events = events_frame(self.events)
         kind = "log" if self.log else "level"
         word = self.outcome.period
         cov_type = f"HAC (Newey-West, Bartlett kernel, {self.hac_lags} lags)"

@@ -29,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
-from .results import PathResults, build_provenance
+from ...exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
+from ..core.results import PathResults, build_provenance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,7 +63,7 @@ class RidgePenalty:
 
 def scm_weights(Xc: np.ndarray, x1: np.ndarray) -> np.ndarray:
     """Simplex weights minimising ``||X_c' w - x_1||`` (``X_c``: donors x periods)."""
-    from ._qp import simplex_lstsq
+    from .qp import simplex_lstsq
 
     return simplex_lstsq(Xc.T, x1)
 
@@ -180,8 +180,6 @@ def invert_grid(grid: np.ndarray, pvalues: np.ndarray, alpha: float) -> tuple[fl
     """The conformal interval: smallest and largest null on the grid not rejected at ``alpha``."""
     import numpy as np
 
-    import numpy as np
-
     order = np.argsort(grid)
     grid, pvalues = grid[order], pvalues[order]
     kept = np.flatnonzero(pvalues >= alpha)
@@ -264,7 +262,7 @@ class AugmentedSynthResults(PathResults):
         """
         import pandas as pd
 
-        from ._inputs import check_alpha
+        from ..core.checks import check_alpha
 
         alpha = check_alpha(alpha)
         rows = {name: (float("nan"), float("nan")) for name in self.params.index}
@@ -381,7 +379,7 @@ class AugmentedSynthControl:
         import numpy as np
         import pandas as pd
 
-        from ._inputs import check_alpha
+        from ..core.checks import check_alpha
 
         alpha = check_alpha(alpha)
         if isinstance(grid_size, bool) or not isinstance(grid_size, int) or grid_size < 3:

@@ -7,10 +7,13 @@ import math
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelSpecificationError
-from . import _inputs
+from ...exceptions import ModelSpecificationError
+from ..core.calendar import FREQUENCIES, period_label
+from ..core.checks import check_alpha, check_count, require
+from ..core.events import event_date
+from ..core.outcome import prepare_outcome
+from ..core.results import ModelResults, build_provenance, jsonable
 from .hac import QuadraticSpectral, kernel_hac_cov
-from .results import ModelResults, build_provenance, jsonable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -184,7 +187,7 @@ def bai_intervals(y: np.ndarray, x: np.ndarray, breaks: tuple[int, ...], alpha: 
     ``het_err=False`` one error variance (or one long-run covariance of the
     scores of the pooled regression) for every regime; ``hac`` replaces
     ``sigma_j^2 Q_j`` by ``n_j Q_j V_j Q_j`` with ``V_j`` the regime's
-    HAC covariance (:func:`~venecon.models.hac.kernel_hac_cov`), which is
+    HAC covariance (:func:`~venecon.models.timeseries.hac.kernel_hac_cov`), which is
     strucchange's ``confint(..., vcov. = kernHAC)`` with ``sandwich = TRUE``.
 
     Returns
@@ -412,18 +415,18 @@ class StructuralBreaksResults(ModelResults):
             items = events.items() if isinstance(events, dict) else [(None, v) for v in events]
             recs = []
             for label, value in items:
-                name, date = _inputs.event_date(value)
+                name, date = event_date(value)
                 recs.append({"id": label or name, "date": pd.Timestamp(date)})
             table = pd.DataFrame(recs)
         if table.empty:
             raise ModelSpecificationError(f"compare_events: no events (category={category!r})")
         lo, hi = self._actual.index[0], self._actual.index[-1]
-        last_day = hi.to_period(_inputs.FREQUENCIES[self._freq][0]).to_timestamp(how="end")
+        last_day = hi.to_period(FREQUENCIES[self._freq][0]).to_timestamp(how="end")
         outside = table[(table["date"] < lo) | (table["date"] > last_day.normalize())]
         if events is not None and len(outside):
             warnings.warn(
                 f"compare_events: {', '.join(outside['id'])} outside the sample "
-                f"({_inputs.period_label(lo, self._freq)} to {_inputs.period_label(hi, self._freq)})"
+                f"({period_label(lo, self._freq)} to {period_label(hi, self._freq)})"
                 "; kept in the comparison, but a break cannot coincide "
                 "with them", UserWarning, stacklevel=3)
         return table.reset_index(drop=True)
@@ -431,7 +434,7 @@ class StructuralBreaksResults(ModelResults):
     def _summary_tables(self, alpha):
         tables = super()._summary_tables(alpha)
         if len(self._breaks):
-            word = _inputs.FREQUENCIES[self._freq][2]
+            word = FREQUENCIES[self._freq][2]
             tables.append((f"Break dates: first {word} of the new regime (strucchange's dates are "
                            f"the last {word} of the old regime, columns last_old*)",
                            self._breaks_text()))
@@ -444,7 +447,7 @@ class StructuralBreaksResults(ModelResults):
 
         out = self._breaks.drop(columns=["obs_lower", "obs_upper", "xi", "phi1", "phi2"])
         for c in ("date", "lower", "upper", "last_old", "last_old_lower", "last_old_upper"):
-            out[c] = ["" if pd.isna(d) else _inputs.period_label(d, self._freq) for d in out[c]]
+            out[c] = ["" if pd.isna(d) else period_label(d, self._freq) for d in out[c]]
         return out
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
@@ -543,7 +546,7 @@ class StructuralBreaks:
     hac : QuadraticSpectral, optional
         Serial-correlation-robust intervals and standard errors: the
         quadratic-spectral HAC with Andrews' bandwidth and prewhitening
-        (:class:`~venecon.models.hac.QuadraticSpectral`), as Bai and Perron
+        (:class:`~venecon.models.timeseries.hac.QuadraticSpectral`), as Bai and Perron
         (2003, Table 1) and strucchange's ``?RealInt`` use. Needs regimes of
         at least 8 periods.
 
@@ -654,7 +657,7 @@ class StructuralBreaks:
                 raise ModelSpecificationError(f"{name} must be True or False, got {flag!r}")
         if hac is not None and not isinstance(hac, QuadraticSpectral):
             raise ModelSpecificationError(
-                f"hac must be None or a venecon.models.hac.QuadraticSpectral(), got {hac!r}")
+                f"hac must be None or a venecon.models.timeseries.hac.QuadraticSpectral(), got {hac!r}")
         self.het_reg, self.het_err, self.hac = het_reg, het_err, hac
         if not isinstance(model, str) or model not in _MODELS:
             raise ModelSpecificationError(f"model must be 'level' or 'trend', got {model!r}")
@@ -669,20 +672,20 @@ class StructuralBreaks:
             raise ModelSpecificationError(f"max_breaks must be an int >= 1, got {max_breaks!r}")
         if isinstance(n_sim, bool) or not isinstance(n_sim, int) or n_sim < 0:
             raise ModelSpecificationError(f"n_sim must be an int >= 0, got {n_sim!r}")
-        self.outcome = _inputs.prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
         self.model, self.q = model, _MODELS[model]
         self.trim, self.select, self.n_sim = trim, select, n_sim
-        self.seed = _inputs.check_count(seed, "seed", 0)
-        self.alpha = _inputs.check_alpha(alpha)
+        self.seed = check_count(seed, "seed", 0)
+        self.alpha = check_alpha(alpha)
         n = len(self.outcome.y)
         self.h = self._min_length(trim, n)
-        _inputs.require(self.h, self.q + 1, f"StructuralBreaks: minimum segment length (trim={trim!r}, "
+        require(self.h, self.q + 1, f"StructuralBreaks: minimum segment length (trim={trim!r}, "
                         f"{self.q} regressor(s) per segment)")
         word = self.outcome.period
-        _inputs.require(n, 2 * self.h, f"StructuralBreaks: {word}s for one break with segments of "
+        require(n, 2 * self.h, f"StructuralBreaks: {word}s for one break with segments of "
                         f"at least {self.h}")
         if hac is not None:
-            _inputs.require(self.h, 8, "StructuralBreaks: minimum segment length with a HAC "
+            require(self.h, 8, "StructuralBreaks: minimum segment length with a HAC "
                             "covariance (trim)")
         feasible = n // self.h - 1
         if max_breaks > feasible:

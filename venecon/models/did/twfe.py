@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import InsufficientDataError, ModelSpecificationError
+from ...exceptions import InsufficientDataError, ModelSpecificationError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -219,7 +219,7 @@ def covariance_label(cov: Mapping[str, Any]) -> str:
 def results_kwargs(fit: TwoWayFit, *, model: str, dependent: str, cov: Mapping[str, Any],
                    provenance: dict[str, Any], header: list[tuple[str, str]],
                    notes: list[str]) -> dict[str, Any]:
-    """Keyword arguments of :class:`~venecon.models.results.ModelResults` for a two-way fit."""
+    """Keyword arguments of :class:`~venecon.models.core.results.ModelResults` for a two-way fit."""
     import numpy as np
 
     # linearmodels uses Student-t(df_resid) only when debiased; keep its p-values exactly.

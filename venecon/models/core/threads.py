@@ -49,7 +49,7 @@ def limit_blas_threads(limit: int = 1) -> Iterator[None]:
     ...     pass
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        from ..exceptions import ModelSpecificationError
+        from ...exceptions import ModelSpecificationError
 
         raise ModelSpecificationError(f"limit must be an int >= 1, got {limit!r}")
     with _controller().limit(limits=limit, user_api="blas"):

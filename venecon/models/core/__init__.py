@@ -1,0 +1,1 @@
+"""What every model family shares: the results protocol, input checks, BLAS threads."""
