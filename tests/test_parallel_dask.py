@@ -203,3 +203,16 @@ def test_specification_curve_identical_on_every_scheduler(cluster):
     assert len(tables["serial"]) == 14
     for s in ("loky", "dask"):
         pd.testing.assert_frame_equal(tables[s], tables["serial"], check_exact=True)
+
+
+def test_study_toml_compute_table(tmp_path):
+    from venecon.study import Study, bundled_path
+
+    text = bundled_path("libya-2011").read_text()
+    path = tmp_path / "libya.toml"
+    path.write_text(text + '\n[study.compute]\nscheduler = "loky"\nn_jobs = 2\n')
+    study = Study.from_toml(path)
+    assert study.compute == Compute("loky", None, 2)
+    path.write_text(text + '\n[study.compute]\nworkers = 2\n')
+    with pytest.raises(StudyError, match=r"study.compute.workers is not a key"):
+        Study.from_toml(path)
