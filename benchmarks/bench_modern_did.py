@@ -8,9 +8,15 @@ Times, in one run on one machine:
 * venecon :class:`~venecon.models.CallawaySantAnna` against ``csdid`` (a port of R ``did``)
   on ``mpdta``: all ATT(g,t) with analytical standard errors plus the simple and dynamic
   aggregations, for never-treated and not-yet-treated comparisons.
+* the same with the covariate ``lpop`` (R's ``xformla = ~lpop``): ``est_method="dr"``
+  (``DRDID::drdid_panel``, R ``did``'s default) against ``csdid`` and ``moderndid``, and
+  ``est_method="dr-imp"`` (``DRDID::drdid_imp_panel``) against ``moderndid`` running its
+  ``att_gt`` with its ``drdid_imp_panel``. These rows are CPU time (``time.process_time``)
+  with BLAS held to one thread (``threadpoolctl``), the contenders interleaved in each
+  repeat, and the ratio is peer / venecon.
 
 and checks that both libraries give the same numbers. Neither peer is used by venecon
-itself (``pip install synthdid-py csdid``; both are in the ``test`` extra).
+itself (``pip install synthdid-py csdid moderndid``; all are in the ``test`` extra).
 
 Run as a script (it is not a test and is not collected by pytest)::
 
@@ -110,18 +116,94 @@ def bench_cs(path: Path, repeat: int) -> list[dict]:
     return rows
 
 
+def bench_cs_covariates(path: Path, repeat: int) -> list[dict]:
+    """CS on mpdta with ``lpop``: ATT(g,t) + simple + dynamic, CPU time, one BLAS thread."""
+    from csdid.att_gt import ATTgt
+    from moderndid import aggte, att_gt
+    from moderndid.drdid.estimators.drdid_imp_panel import drdid_imp_panel
+    from threadpoolctl import threadpool_limits
+
+    from venecon.models import CallawaySantAnna
+
+    df = pd.read_csv(path)
+
+    def ours(method):
+        res = CallawaySantAnna(df, outcome="lemp", unit="countyreal", time="year",
+                               cohort="first.treat", covariates=["lpop"], est_method=method).fit()
+        res.aggregate("dynamic")
+        return res.aggregate("simple").params["att"]
+
+    def csdid_dr():
+        with contextlib.redirect_stdout(io.StringIO()):
+            fit = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year",
+                        xformla="lemp~lpop", data=df, control_group="nevertreated").fit(
+                est_method="dr", bstrap=False)
+            fit.aggte(typec="simple", bstrap=False, cband=False)
+            simple = fit.atte["overall_att"]
+            fit.aggte(typec="dynamic", bstrap=False, cband=False)
+        return simple
+
+    def improved(y1, y0, d, covariates, i_weights, influence_func):
+        return drdid_imp_panel(y1=y1, y0=y0, d=d, covariates=covariates, i_weights=i_weights,
+                               influence_func=True)
+
+    def moderndid(method):
+        fit = att_gt(df, yname="lemp", tname="year", idname="countyreal", gname="first.treat",
+                     xformla="~lpop", est_method=method, boot=False)
+        aggte(fit, type="dynamic", boot=False, cband=False)
+        return aggte(fit, type="simple", boot=False, cband=False).overall_att
+
+    contenders = {
+        "dr": {"venecon": lambda: ours("dr"), "csdid": csdid_dr,
+               "moderndid": lambda: moderndid("dr")},
+        "dr-imp": {"venecon": lambda: ours("dr-imp"),
+                   "moderndid": lambda: moderndid(improved)},
+    }
+    rows = []
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for method, funcs in contenders.items():
+            names = list(funcs)
+            values = {name: funcs[name]() for name in names}  # warm-up: imports, caches
+            cpu = {name: [] for name in names}
+            for r in range(repeat):
+                for name in names[r % len(names):] + names[:r % len(names)]:
+                    t = time.process_time()
+                    values[name] = funcs[name]()
+                    cpu[name].append(time.process_time() - t)
+            base = statistics.median(cpu["venecon"])
+            for name in names[1:]:
+                rows.append({"workload": f"CS mpdta + lpop ({method}): ATT(g,t) + simple + dyn.",
+                             "venecon_s": base, "peer": f"{name} (CPU, 1 BLAS thread)",
+                             "peer_s": statistics.median(cpu[name]),
+                             "venecon": float(values["venecon"]),
+                             "peer_value": float(values[name])})
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--placebo-reps", type=int, default=200)
     parser.add_argument("--peer-placebo-reps", type=int, default=None)
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("VENECON_TEST_DATA", ".")))
+    parser.add_argument("--only-covariates", action="store_true",
+                        help="run only the CS-with-covariates rows")
     args = parser.parse_args()
+    if args.only_covariates:
+        rows = bench_cs_covariates(args.data / "did-reference" / "mpdta.csv", args.repeat)
+        _print(rows, args.repeat)
+        return
     rows = bench_sdid(args.data / "synth-reference" / "california_prop99_synthdid.csv",
                       args.repeat, args.placebo_reps, args.peer_placebo_reps)
     rows += bench_cs(args.data / "did-reference" / "mpdta.csv", args.repeat)
+    rows += bench_cs_covariates(args.data / "did-reference" / "mpdta.csv", args.repeat)
+    _print(rows, args.repeat)
+
+
+def _print(rows: list[dict], repeat: int) -> None:
     print(f"{platform.platform()}, Python {platform.python_version()}, numpy {np.__version__}, "
-          f"{os.cpu_count()} cores; median of {args.repeat} runs (placebo: 1 run)")
+          f"{os.cpu_count()} cores; median of {repeat} runs (placebo: 1 run)")
     print(f"{'workload':52} {'venecon':>9} {'peer':>9} {'ratio':>7}  value (venecon / peer)")
     for r in rows:
         print(f"{r['workload']:52} {r['venecon_s']:8.3f}s {r['peer_s']:8.3f}s "

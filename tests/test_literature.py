@@ -115,21 +115,66 @@ def test_published_figures_table() -> None:
 
 
 def test_other_modules_take_their_facts_from_the_registry() -> None:
-    from venecon.report.analysis import LITERATURE, literature_rows
+    import dataclasses
+
     from venecon.revenue.published import PUBLISHED, PUBLISHED_ARITHMETIC
+    from venecon.study import bundled_studies
+    from venecon.study.literature import Comparison
 
     for row in PUBLISHED:
         entry = published(row["key"])
         assert row["quote"] == entry.quote and row["figure"] == entry.figure
         assert row["citation"] == entry.citation and row["tag"] == entry.tag
     assert set(PUBLISHED_ARITHMETIC) == {"rodriguez2019", "rodriguez2022", "weisbrot_sachs2019"}
-    for item in LITERATURE:  # report-specific only: no published facts typed in twice
-        assert set(item) <= {"id", "source", "measure", "sign", "venecon", "why_different"}
-    rows = {r["id"]: r for r in literature_rows()}
-    assert rows["rodriguez2019_kbd"]["value"] == -797.0 and rows["rodriguez2019_kbd"]["tag"] == "V"
-    assert rows["oliveros2020"]["value"] == [17.0, 31.0]
-    assert rows["weisbrot_sachs2019"]["tag"] == "V-sec"
-    assert rows["rodriguez2019_usd"]["study"] == published("rodriguez2019").study
+    # the studies declare which venecon number each figure is set beside (no published fact
+    # typed in twice: value, unit, tag, window and concept come from the registry)
+    fields = {f.name for f in dataclasses.fields(Comparison)}
+    assert not fields & {"value", "unit", "tag", "citation"}
+    declared = {c.id: (name, c) for name, s in bundled_studies().items() for c in s.comparisons}
+    assert set(declared) >= {"rodriguez2019_kbd", "rodriguez2019_usd", "rodriguez2022",
+                             "weisbrot_sachs2019", "oliveros2020", "monaldi2020", "iai2023",
+                             "guacamaya2025"}
+    name, c = declared["rodriguez2019_kbd"]
+    assert name == "venezuela-annual" and c.sign == -1 and c.window == "first_full_year"
+    assert declared["weisbrot_sachs2019"][1].window == ("2017-09", "2018-08")
+
+
+def test_a_comparison_refuses_unverified_figures_and_flags_other_windows() -> None:
+    from venecon.literature import Figure
+    from venecon.study.literature import mismatch, parse_literature
+    from venecon.study.spec import StudyError
+
+    keys, comps = parse_literature("study.literature", [
+        "oliveros2020",
+        {"source": "rodriguez2019", "concept": "x", "window": ["2017-09", "2018-12"]},
+    ])
+    assert keys == ("oliveros2020", "rodriguez2019") and comps[0].id == "rodriguez2019_kbd"
+    with pytest.raises(StudyError, match="quantity"):
+        parse_literature("study.literature", [
+            {"source": "rodriguez2019", "concept": "x", "quantity": "guess"}])
+    with pytest.raises(StudyError, match="publishes no"):
+        parse_literature("study.literature", [
+            {"source": "monaldi2020", "concept": "x", "measure": "usd_bn"}])
+    fig = Figure("kbd", 797.0, "kb/d", "t", window=("2017-09", "2018-12"), concept="c")
+    assert mismatch(("2017-09", "2018-12"), "c", fig) == []
+    why = mismatch(("2018", "2018"), "d", fig)
+    assert "windows differ: venecon 2018 to 2018, published 2017-09 to 2018-12" in why[0]
+    assert why[1].startswith("concepts differ")
+    assert "states no window" in mismatch(("2018", "2018"), "c", Figure("kbd", 1.0, "kb/d",
+                                                                        "t"))[0]
+
+
+def test_unverified_tags_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    import venecon.literature as lit
+    from venecon.study.literature import parse_literature
+    from venecon.study.spec import StudyError
+
+    entry = dataclasses.replace(published("monaldi2020"), tag="[U]")
+    monkeypatch.setattr(lit, "published", lambda key: entry)
+    with pytest.raises(StudyError, match="tagged \\[U\\]"):
+        parse_literature("study.literature", [{"source": "monaldi2020", "concept": "x"}])
 
 
 def test_importing_the_registry_does_not_import_pandas() -> None:

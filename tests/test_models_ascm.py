@@ -202,10 +202,10 @@ def test_params_and_intervals_align(kansas):
 
 
 def test_study_runner_matches_model(kansas):
-    from venecon.study.estimators import Context, run_estimator
-    from venecon.study.spec import ESTIMATORS
+    from venecon.study.adapters import adapter, run_estimator
+    from venecon.study.estimators import Context
 
-    opts = ESTIMATORS["augmented_synthetic_control"]()
+    opts = adapter("augmented_synthetic_control").options()
     # studies index periods by integer years or month starts: quarters as their first month
     time = pd.to_datetime(dict(year=kansas["year"], month=3 * kansas["qtr"] - 2, day=1))
     frame = pd.DataFrame({"unit": kansas["state"], "time": time, "value": kansas["lngdpcapita"]})

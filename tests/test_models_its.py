@@ -281,14 +281,14 @@ def test_fixed_b_intervals():
     # Point estimates and standard errors: statsmodels' HAC with a bandwidth of the sample.
     np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), rtol=1e-12)
     np.testing.assert_allclose(res.std_errors.to_numpy(), ref.bse.to_numpy(), rtol=1e-12)
-    # Critical values: simulated per coefficient, well above the normal's 1.96.
+    # Critical values: per coefficient for this design, well above the normal's 1.96.
     cv = (res.conf_int()["upper"] - res.params) / res.std_errors
     assert (cv > 5).all() and (cv < 10).all()
     np.testing.assert_allclose(cv.to_numpy(), res.critical_values(np.eye(4), 0.05), rtol=1e-12)
     pd.testing.assert_frame_equal(res.conf_int(), again.conf_int())
     assert ((res.pvalues > 0) & (res.pvalues <= 1)).all()
     assert res.distribution == "fixed-b (simulated)" and "fixed-b" in res.cov_type
-    assert res.provenance["options"]["inference"] == {"fixed_b": 1.0, "n_sim": 4999, "seed": 0}
+    assert res.provenance["options"]["inference"] == {"fixed_b": 1.0, "n_sim": 9999, "seed": 0}
     # Per-period effects and cumulative sums get their own combination's critical value.
     eff = res.effects.iloc[70]
     row = model.exog.iloc[70]

@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.reference_data import mirror_file
 from venecon.exceptions import OptionError, VeneconError
-from venecon.models import SyntheticControl, SyntheticDiD
+from venecon.models import SyntheticControl
 from venecon.models.synth.grid import simulated_panel
 from venecon.parallel import Compute, active_compute, compute, parallel_map, task_seeds
 from venecon.study import bundled_studies
@@ -105,30 +104,6 @@ def test_placebos_identical_on_every_scheduler(cluster):
         pd.testing.assert_frame_equal(out[s][0].gaps, out["serial"][0].gaps, check_exact=True)
         pd.testing.assert_frame_equal(out[s][0].table, out["serial"][0].table, check_exact=True)
         pd.testing.assert_frame_equal(out[s][1].gaps, out["serial"][1].gaps, check_exact=True)
-
-
-def test_sdid_placebo_se_identical_on_every_scheduler(cluster):
-    prop99 = pd.read_csv(mirror_file("california_prop99_synthdid.csv"), sep=";")
-    kw = dict(outcome="PacksPerCapita", unit="State", time="Year", treated="treated")
-    out = {}
-    for s in SCHEDULERS:
-        with compute(_where(s, cluster)):
-            out[s] = SyntheticDiD(prop99, **kw).fit()
-    # the permutations of synthdid-py's seed 0 (tests/test_models_sdid.py), on every scheduler
-    assert out["serial"].std_errors["att"] == 10.276745834556053
-    for s in ("loky", "dask"):
-        assert out[s].std_errors["att"] == out["serial"].std_errors["att"]
-        pd.testing.assert_frame_equal(out[s].replications, out["serial"].replications,
-                                      check_exact=True)
-    boot = {}
-    three = prop99.assign(treated=(prop99["treated"].astype(bool)
-                                   | (prop99["State"].isin(["Utah", "Nevada"])
-                                      & (prop99["Year"] >= 1989))).astype(int))
-    for s in ("serial", "dask"):
-        with compute(_where(s, cluster)):
-            boot[s] = SyntheticDiD(three, se="bootstrap", replications=60, **kw).fit()
-    pd.testing.assert_frame_equal(boot["dask"].replications, boot["serial"].replications,
-                                  check_exact=True)
 
 
 def test_study_grid_identical_on_every_scheduler(cluster):

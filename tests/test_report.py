@@ -75,7 +75,7 @@ def test_results_json_has_headlines_with_intervals_and_provenance(report_dir: Pa
         "sanctions_arima_oil_average_kbd",
         "sanctions_its_financial_average_kbd",
         "chevron_its_average_kbd",
-        "reopening_2026_latest_gap_kbd",
+        "reopening_latest_gap_kbd",
     ):
         h = head[key]
         assert h["lower"] <= h["estimate"] <= h["upper"], key
@@ -94,7 +94,7 @@ def test_results_json_has_headlines_with_intervals_and_provenance(report_dir: Pa
     # the sections whose modules exist are in the report; missing ones are listed, never stubbed
     assert set(res["sections"]) | set(res["sections_unavailable"]) == set(SECTIONS)
     if "synth" in res["sections"]:
-        assert head["synth_effect_2018_2025_kbd"]["estimate"] < 0
+        assert head["synth_effect_kbd"]["estimate"] < 0
         assert (report_dir / "figures" / "synth_paths.png").exists()
     if "revenue" in res["sections"]:
         h = head["revenue_lost_usd_bn_per_year"]
@@ -110,26 +110,57 @@ def test_results_json_has_headlines_with_intervals_and_provenance(report_dir: Pa
 #: median observed Merey discount (11.55) after 2017 instead of the 2017 gap (6.56); the 2026
 #: section reports each month's gap from the pre-blockade trend instead of a level shift.
 PINNED = {
-    "sanctions_its_financial_average_kbd": (-180.7398904, -363.7656166, 2.285835757),
-    "sanctions_its_oil_average_kbd": (-561.4165446, -898.56337, -224.2697193),
+    "sanctions_its_financial_average_kbd": (-180.7398904, -367.9934505, 6.513669653),
+    "sanctions_its_oil_average_kbd": (-561.4165446, -903.9173981, -218.9156911),
     "sanctions_arima_financial_average_kbd": (-255.3870637, -381.3165013, -127.0946527),
     "sanctions_arima_oil_average_kbd": (-690.9599696, -923.1985806, -446.5241949),
-    "chevron_its_average_kbd": (95.35066940, 73.37022217, 117.3311166),
+    "chevron_its_average_kbd": (95.35066940, 73.2280139, 117.4733249),
     "chevron_arima_average_kbd": (95.72822222, 81.00081864, 111.9439523),
     # descriptive only: the national-output ITS that was the Chevron headline before 0.3
-    "chevron_output_its_average_kbd": (-126.0499894, -358.6100361, 106.5100573),
+    "chevron_output_its_average_kbd": (-126.0499894, -356.3112374, 104.2112585),
     # 2018 is the first full treated year, 2017 (EO 13808 from 2017-08-25) is left out; with
     # 2017 treated the same fit gave 2017-2025 -1121.39506 [-1507.430109, -1083.571867] and
     # 2017-2018 -496.8628095
-    "synth_effect_2018_2025_kbd": (-1230.191685, -1638.979718, -1190.359113),
-    "synth_effect_2018_2018_kbd": (-742.7035656, None, None),
-    "synth_effect_2019_2025_kbd": (-1299.832845, None, None),
-    "synth_effect_2018_2025_without_quota_bound_kbd": (-1709.583129, None, None),
-    "reopening_2026_latest_gap_kbd": (38.87351779, 5.411326665, 72.33570891),
-    "revenue_lost_usd_bn_per_year": (5.141031274, 1.274125722, 9.007936826),
-    "revenue_lost_real_usd_bn_per_year": (6.5232339, 1.586337308, 11.46013049),
-    "sanctions_financial_value_12m_usd_bn": (2.267968023, -0.5193874778, 5.055323524),
+    "synth_effect_kbd": (-1230.191685, -1638.979718, -1190.359113),
+    "synth_effect_first_full_year_kbd": (-742.7035656, None, None),
+    "synth_effect_oil_sanctions_kbd": (-1299.832845, None, None),
+    "synth_effect_without_quota_bound_kbd": (-1709.583129, None, None),
+    "reopening_latest_gap_kbd": (38.87351779, 5.411326665, 72.33570891),
+    "revenue_lost_usd_bn_per_year": (5.141031274, 1.225435549, 9.056626999),
+    "revenue_lost_real_usd_bn_per_year": (6.5232339, 1.52717968, 11.51928812),
 }
+
+#: The literature comparisons (declared by the studies, ``[[study.literature]]``): venecon's
+#: number on the study's window, unchanged from the report's earlier LITERATURE table; the
+#: Weisbrot & Sachs row was the headline sanctions_financial_value_12m_usd_bn and Rodríguez's
+#: USD row synth_value_2018_2018_usd_bn_per_year.
+PINNED_LITERATURE = {
+    "rodriguez2019_kbd": (-742.7035656, None, None, False),
+    "rodriguez2019_kbd_its": (-180.7398904, -363.7656166, 2.285835757, True),
+    "rodriguez2019_usd": (12.65672765, None, None, False),
+    "rodriguez2022": (5.141031274, 1.274125722, 9.007936826, False),
+    "weisbrot_sachs2019": (2.267968023, -0.5193874778, 5.055323524, True),
+    "oliveros2020": (12.00043465, 2.974123603, 21.02674569, False),
+    "monaldi2020": (1301.0, None, None, True),
+    "iai2023": (1271.0, None, None, True),
+    "guacamaya2025": (930.0, None, None, False),
+}
+
+
+def test_literature_comparisons_are_pinned_and_state_both_windows(report_dir: Path) -> None:
+    res = json.loads((report_dir / "results.json").read_text())
+    rows = {r["id"]: r for r in res["literature"]}
+    assert set(rows) == set(PINNED_LITERATURE)
+    for key, (value, lower, upper, comparable) in PINNED_LITERATURE.items():
+        r = rows[key]
+        for want, name in ((value, "venecon_estimate"), (lower, "venecon_lower"),
+                           (upper, "venecon_upper")):
+            assert r[name] == (None if want is None else pytest.approx(want, rel=1e-9)), key
+        assert r["comparable"] is comparable and bool(r["mismatch"]) is not comparable, key
+        assert r["window"] and r["tag"] in ("V", "V-sec", "P") and r["citation"], key
+    assert rows["rodriguez2019_kbd"]["window"] == [2018, 2018]
+    assert rows["rodriguez2019_kbd"]["literature_window"] == ["2017-09", "2018-12"]
+    assert rows["rodriguez2019_kbd_its"]["window"] == ["2017-09", "2018-12"]
 
 
 @pytest.mark.parametrize("key", sorted(PINNED))
@@ -144,24 +175,38 @@ def test_headline_numbers_are_pinned(report_dir: Path, key: str) -> None:
 
 
 def test_studies_reproduce_the_standard_analysis(report_dir: Path) -> None:
-    """The bundled Venezuela studies give the standard analysis's numbers (same design)."""
+    """The standard analysis's headlines are the bundled Venezuela studies' estimates."""
     res = json.loads((report_dir / "results.json").read_text())
     head, studies = res["headline"], res["studies"]
     pairs = [
         ("venezuela-chevron", "its", "chevron_its_average_kbd"),
         ("venezuela-2019-oil", "its", "sanctions_its_oil_average_kbd"),
         ("venezuela-2017-financial", "its", "sanctions_its_financial_average_kbd"),
-        ("venezuela-annual", "synthetic_control", "synth_effect_2018_2025_kbd"),
+        ("venezuela-annual", "synthetic_control", "synth_effect_kbd"),
     ]
     for study, estimator, key in pairs:
         e = studies[study]["estimates"][estimator]
         assert e["average_effect"] == pytest.approx(head[key]["estimate"], rel=1e-8), study
-        assert e["unit"] == "kb/d"
+        assert e["unit"] == "kb/d" and head[key]["window"] == [
+            int(x) if x.isdigit() else x for x in e["window"]], key
+        assert head[key].get("study") == study
+    models = res["models_from_studies"]
+    assert models["sanctions_its"] == "venezuela-2019-oil.its"
+    assert models["synth"] == "venezuela-annual.synthetic_control"
+    assert models["chevron_output_its"] == "venezuela-chevron-output.its"
+    assert "reuse" not in res["config"]["report"] and "reused_from_studies" not in res
+    # the descriptive national-output study is never read as the licence's effect
+    assert studies["venezuela-chevron-output"]["verdict"] == "not identified"
+    assert any("descriptive outcome" in r
+               for r in studies["venezuela-chevron-output"]["verdict_reasons"])
     for name, s in studies.items():
         if not s["identified"]:
             assert s["reason"], name
             continue
         rob = s["robustness"]
+        if not s["declaration"]["robustness"]["enabled"]:
+            assert rob is None, name
+            continue
         assert rob["n_specifications"] >= 1
         assert rob["min"] <= rob["median"] <= rob["max"]
         assert 0 <= rob["share_same_sign"] <= 1 and 0 <= rob["share_significant"] <= 1
@@ -270,30 +315,14 @@ def test_quiet_is_silent_and_default_shows_progress(
 @pytest.mark.parametrize(
     ("toml", "key", "allowed"),
     [
-        ('[sanctions]\nwindw = ["2019-01", "2019-12"]\n', "sanctions.windw", "effect_window"),
+        ('[sanctions]\nwindw = ["2019-01", "2019-12"]\n', "sanctions.windw", "financial"),
         ("[nope]\nx = 1\n", "nope", "[sanctions]"),
         ('[report]\nsections = ["data", "bogus"]\n', "report.sections", "literature"),
         ("[report]\nalpha = 2\n", "report.alpha", "a number in (0.0, 0.5]"),
-        (
-            '[sanctions]\neffect_window = ["2019-13", "2019-12"]\n',
-            "sanctions.effect_window[0]",
-            "YYYY-MM",
-        ),
-        (
-            '[sanctions]\neffect_window = ["2019-12", "2019-01"]\n',
-            "sanctions.effect_window",
-            "start <= end",
-        ),
-        ('[chevron]\nevents = {gl41 = "late 2022"}\n', "chevron.events.gl41", "YYYY-MM-DD"),
-        ('[chevron]\ndeflate_benchmark = "dubai"\n', "chevron.deflate_benchmark", "brent, wti"),
-        (
-            '[chevron]\nregime_windows = {late = ["2025-13", "2026-01"]}\n',
-            "chevron.regime_windows.late[0]",
-            "YYYY-MM",
-        ),
-        ("[chevron]\nregime_windows = {}\n", "chevron.regime_windows", "table of windows"),
-        ('[synth]\ndonors = ["MEX"]\n', "synth.donors", "at least two"),
-        ('[synth]\nplacebo = "yes"\n', "synth.placebo", "true or false"),
+        ('[sanctions]\noil = "Not A Slug"\n', "sanctions.oil", "a study name"),
+        ("[chevron]\nstudy = 3\n", "chevron.study", "a study name"),
+        ('[chevron]\nregimes_since = "2019-13"\n', "chevron.regimes_since", "YYYY-MM"),
+        ('[synth]\ndonors = ["MEX", "NOR"]\n', "synth.donors", "study"),
         ('[revenue]\nbenchmark = "urals"\n', "revenue.benchmark", "brent, opec_basket"),
         ("[revenue]\nexport_share = 80\n", "revenue.export_share", "(0.0, 1.0]"),
     ],
@@ -310,12 +339,12 @@ def test_bad_config_names_key_and_allowed_values(
     assert isinstance(info.value, VeneconError) and isinstance(info.value, ValueError)
 
 
-def test_unknown_donor_names_the_key_and_the_allowed_codes(tmp_path: Path, capsys) -> None:
-    path = tmp_path / "donors.toml"
-    path.write_text('[synth]\ndonors = ["MEX", "XXX"]\n')
+def test_unknown_study_names_the_key_before_anything_runs(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "studies.toml"
+    path.write_text('[synth]\nstudy = "venezuela-anual"\n')
     assert main(["report", "--out", str(tmp_path / "r"), "--config", str(path), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "synth.donors" in err and "XXX" in err and "allowed:" in err and "NOR" in err
+    assert "synth.study" in err and "venezuela-anual" in err and "venezuela-annual" in err
     assert not (tmp_path / "r").exists()  # fails before anything is written
 
 
@@ -329,26 +358,28 @@ def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
 
 
 def test_config_overrides_are_applied_and_defaults_untouched() -> None:
-    cfg = validate(
-        {"sanctions": {"effect_window": ["2019-01", "2019-06"]}, "report": {"sections": ["data"]}}
-    )
-    assert cfg["sanctions"]["effect_window"] == ["2019-01", "2019-06"]
-    assert cfg["sanctions"]["events"] == DEFAULTS["sanctions"]["events"]
-    assert DEFAULTS["sanctions"]["effect_window"] == ["2019-01", "2019-12"]
+    cfg = validate({"synth": {"study": "iran-2012"}, "report": {"sections": ["data"]}})
+    assert cfg["synth"]["study"] == "iran-2012"
+    assert cfg["sanctions"] == DEFAULTS["sanctions"]
+    assert DEFAULTS["synth"]["study"] == "venezuela-annual"
 
 
-def test_config_changes_the_numbers(tmp_path: Path) -> None:
-    from venecon.report import analyse
+def test_the_study_declaration_changes_the_numbers() -> None:
+    """A window is changed in the study the section reads, not in the report config."""
+    import dataclasses
 
-    short = analyse(
-        {
-            "report": {"sections": ["sanctions"]},
-            "sanctions": {"effect_window": ["2019-01", "2019-03"]},
-        }
-    )
-    h = short["headline"]["sanctions_its_oil_average_kbd"]
-    assert h["window"] == ["2019-01", "2019-03"]
-    assert short["sections"] == ["sanctions"]
+    from venecon.report.analysis import run_analysis
+    from venecon.study import Study
+    from venecon.study.bundled import bundled_path
+
+    oil = Study.from_toml(bundled_path("venezuela-2019-oil"))
+    short = dataclasses.replace(
+        oil, window=dataclasses.replace(oil.window, post=("2019-01", "2019-03")),
+        robustness=dataclasses.replace(oil.robustness, enabled=False))
+    a = run_analysis({"report": {"sections": ["sanctions"]}}, studies=[short.run()])
+    h = a.results["headline"]["sanctions_its_oil_average_kbd"]
+    assert h["window"] == ["2019-01", "2019-03"] and h["study"] == "venezuela-2019-oil"
+    assert a.results["sections"] == ["sanctions"]
 
 
 def test_data_build_outside_a_source_checkout(tmp_path: Path, monkeypatch, capsys) -> None:

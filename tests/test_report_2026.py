@@ -51,7 +51,7 @@ def test_path_runs_to_the_last_bundled_month(analysis):
 
 
 def test_post_period_counts_and_events(analysis):
-    h = analysis.results["headline"]["reopening_2026_latest_gap_kbd"]
+    h = analysis.results["headline"]["reopening_latest_gap_kbd"]
     assert h["window"] == ["2026-04", "2026-04"]
     assert h["post_months"] == {"absolute-resolve": 4, "gl46": 3}
     assert h["lower"] < h["estimate"] < h["upper"]
@@ -62,7 +62,7 @@ def test_post_period_counts_and_events(analysis):
 
 def test_section_shows_every_month_and_the_verdict(report: Path):
     md = (report / "report.md").read_text()
-    section = md.split("## 2026: after Maduro's capture, month by month", 1)[1].split("\n## ")[0]
+    section = md.split("## After Maduro's capture, month by month", 1)[1].split("\n## ")[0]
     for month in ("2025-12", "2026-01", "2026-02", "2026-03", "2026-04"):
         assert f"| {month} |" in section, month
     assert "too short for a credible estimate" in section
@@ -71,4 +71,4 @@ def test_section_shows_every_month_and_the_verdict(report: Path):
     assert "2026-05" not in section.split("Month by month")[0]
     assert (report / "figures" / "reopening.png").stat().st_size > 10_000
     res = json.loads((report / "results.json").read_text())
-    assert res["headline"]["reopening_2026_latest_gap_kbd"]["window"][1] == "2026-04"
+    assert res["headline"]["reopening_latest_gap_kbd"]["window"][1] == "2026-04"

@@ -42,7 +42,25 @@ def test_the_declarations_hold_them() -> None:
     from venecon.report.config import DEFAULTS
 
     assert DEFAULTS["report"]["treated"] == "VEN"
-    assert DEFAULTS["sanctions"]["events"]["eo13808"] == "2017-08-24"
+    assert DEFAULTS["sanctions"]["oil"] == "venezuela-2019-oil"
+    assert "reuse" not in DEFAULTS["report"] and "events" not in DEFAULTS["sanctions"]
+
+
+#: The method references the report's prose cites by author and year.
+CITATIONS = ("(Jordà 2005)", "Bai's (1997)")
+
+
+def test_no_year_in_report_code() -> None:
+    """Windows and years come from the study and report declarations, never from code."""
+    year = re.compile(r"\b(19|20)[0-9]{2}\b")
+    hits = []
+    for path in sorted(REPORT.glob("*.py")):
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for c in CITATIONS:
+                line = line.replace(c, "")
+            if year.search(line):
+                hits.append(f"{path.name}:{no}: {line.strip()}")
+    assert hits == [], "\n".join(hits)
 
 
 def test_adding_a_section_is_one_function(tmp_path: Path) -> None:

@@ -113,19 +113,24 @@ def test_non_utf8_config(tmp_path: Path, capsys) -> None:
 
 
 @pytest.mark.parametrize("date", ["2017-02-30", "2019-04-31", "2023-02-29"])
-def test_impossible_event_date_fails_validation(tmp_path: Path, date: str) -> None:
-    path = tmp_path / "dates.toml"
-    path.write_text(f'[sanctions]\nevents = {{eo13808 = "{date}"}}\n')
-    with pytest.raises(ConfigError, match="not a calendar date") as info:
-        load_config(path)
-    assert info.value.key == "sanctions.events.eo13808"
-    assert "event id" not in str(info.value)
+def test_impossible_treatment_date_fails_validation(date: str) -> None:
+    """Dates live in the study declarations the report reads; they are checked there."""
+    from venecon.study import Study
+    from venecon.study.spec import StudyError
+
+    decl = {"study": {"name": "x", "treated": "VEN", "treatment": date,
+                      "outcome": {"dataset": "production_monthly", "series": "crude_oil"},
+                      "window": {"pre": ["2016-01", "2016-12"], "post": ["2017-09", "2018-12"]},
+                      "estimators": {"its": {}}}}
+    with pytest.raises(StudyError, match="not a calendar date") as info:
+        Study.from_dict(decl)
+    assert info.value.key == "study.treatment"
 
 
-def test_leap_day_is_a_date(tmp_path: Path) -> None:
-    path = tmp_path / "leap.toml"
-    path.write_text('[sanctions]\nevents = {eo13808 = "2016-02-29"}\n')
-    assert load_config(path)["sanctions"]["events"] == {"eo13808": "2016-02-29"}
+def test_leap_day_is_a_date() -> None:
+    from venecon.study.spec import period
+
+    assert period("study.treatment", "2016-02-29") == "2016-02-29"
 
 
 def test_report_imports_no_private_names_of_other_modules() -> None:

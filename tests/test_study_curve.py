@@ -11,8 +11,8 @@ matplotlib.use("Agg")
 import pytest
 
 from venecon.study import bundled_studies
+from venecon.study.adapters import run_estimator
 from venecon.study.curve import PREDICTOR_SETS, specification_curve
-from venecon.study.estimators import run_estimator
 from venecon.study.spec import StudyError
 
 

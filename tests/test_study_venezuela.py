@@ -24,21 +24,21 @@ REL = 1e-8  # results.json keeps 10 significant digits
 #: (study, estimator, window) -> (estimate, lower, upper); report headline key in the comment.
 MONTHLY = {
     # sanctions_its_financial_average_kbd
-    ("venezuela-2017-financial", "its", None): (-180.7398904, -363.7656166, 2.285835757),
+    ("venezuela-2017-financial", "its", None): (-180.7398904, -367.9934505, 6.513669653),
     # sanctions_arima_financial_average_kbd
     ("venezuela-2017-financial", "arima", None): (-255.3870637, -381.3165013, -127.0946527),
     # sanctions_its_oil_average_kbd
-    ("venezuela-2019-oil", "its", None): (-561.4165446, -898.56337, -224.2697193),
+    ("venezuela-2019-oil", "its", None): (-561.4165446, -903.9173981, -218.9156911),
     # sanctions_arima_oil_average_kbd
     ("venezuela-2019-oil", "arima", None): (-690.9599696, -923.1985806, -446.5241949),
     # chevron_its_average_kbd: exports to the US (approx. kb/d), GL 41 alone, 2022-11..2023-09
-    ("venezuela-chevron", "its", None): (95.35066939637797, 73.37022217452505, 117.33111661823087),
+    ("venezuela-chevron", "its", None): (95.35066939637797, 73.2280139, 117.4733249),
     # chevron_arima_average_kbd
     ("venezuela-chevron", "arima", None): (95.72822222057721, 81.00081864014088, 111.9439523163796),
     # reopening_vs_trend_average_kbd
-    ("venezuela-reopening", "its", None): (-60.74879227, -178.6453426, 57.14775805),
+    ("venezuela-reopening", "its", None): (-60.74879227, -178.110501, 56.61291645),
     # reopening_level_shift_kbd: the level[gl46] term of the same ITS
-    ("venezuela-reopening", "its", "level[gl46]"): (13.88888889, -466.383124, 494.1609018),
+    ("venezuela-reopening", "its", "level[gl46]"): (13.88888889, -460.2086854, 487.9864632),
 }
 
 #: Annual synthetic control on the Energy Institute 2026 edition (ei_sr2026, to 2025):
@@ -50,8 +50,8 @@ MONTHLY = {
 #: 2017-2018: -496.8628095; 2019-2025 unchanged).
 ANNUAL = {
     "average_effect": -1230.191685299235,  # 2018-2025
-    "2018": -742.7035655745392,
-    "2019_2025": -1299.8328452599053,
+    "first_full_year": -742.7035655745392,  # 2018
+    "oil_sanctions": -1299.8328452599053,  # 2019-2025
     "placebo_pvalue": 0.04878048780487805,
     "pre_rmspe": 152.57844223280995,
     "leave_one_out_range": (-1638.979718164143, -1190.3591128992841),
@@ -95,7 +95,7 @@ def test_annual_synthetic_control_matches_the_report(results):
     e = r.estimates["synthetic_control"]
     assert r.data_choices["source"].startswith("ei_sr2026")  # the EI edition of these pins
     assert e.average_effect == pytest.approx(ANNUAL["average_effect"], rel=REL)
-    for w in ("2018", "2019_2025"):
+    for w in ("first_full_year", "oil_sanctions"):
         assert e.extra["by_window"][w]["average_effect"] == pytest.approx(ANNUAL[w], rel=REL)
     assert e.placebo_pvalue == pytest.approx(ANNUAL["placebo_pvalue"], rel=REL)
     assert e.pre_rmspe == pytest.approx(ANNUAL["pre_rmspe"], rel=REL)

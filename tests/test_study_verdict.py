@@ -17,7 +17,6 @@ import pytest
 from venecon import Study
 from venecon.exceptions import WindowWarning
 from venecon.models.synth.grid import simulated_panel
-from venecon.report.study_sections import headline_sentence
 from venecon.study.estimators import placebo_caveat, placebo_reading
 from venecon.study.results import Estimate, Robustness
 from venecon.study.verdict import (
@@ -84,7 +83,7 @@ def test_simulated_panel_is_credible_and_no_caveat_calls_its_pvalue_too_high(sim
     reasons = " | ".join(r.verdict_reasons)
     assert "passed: placebo rank 1 of 18" in reasons
     assert "the smallest p-value possible with 17 donors" in reasons
-    assert "above 0.05" not in r.summary() and "above 0.05" not in headline_sentence(r)
+    assert "above 0.05" not in r.summary() and "above 0.05" not in r.summary(markdown=True)
     # the in-time placebo ran (treatment moved back 6 years, to 2009) and found ~nothing
     placebo = e.extra["in_time_placebo"]
     assert placebo["moved_to"] == "2009" and abs(placebo["average_effect"]) < 5
@@ -115,7 +114,7 @@ def test_robustness_shares_name_their_denominator(simulated):
         "12 of 12 specifications have the headline's sign; 3 of 3 specifications with a test "
         "are significant; 9 have no test"
     )
-    text = headline_sentence(simulated)
+    text = simulated.summary(markdown=True)
     assert "% are significant" not in text and "% have the headline" not in text
     assert re.search(r"\d+ of 3 specifications with a test (are|is) significant; 7 have no test",
                      text), text
@@ -160,7 +159,7 @@ def test_caveat_counts_in_the_tables_equal_the_caveats_listed(tmp_path):
     assert r.caveats and len(listed) == len(e.caveats) + len(r.caveats)
     # EO 13808 (2017-08) began inside this pre-period: it moved the pre-period path
     assert any("VEN-2017-US" in x and "began or ended inside it" in x for x in r.verdict_reasons)
-    sentence = headline_sentence(r)
+    sentence = r.summary(markdown=True)
     assert all(c.rstrip(".") in sentence for c in listed)
     write_study_report([r], tmp_path)
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
@@ -253,7 +252,7 @@ def test_not_run_study_has_a_verdict_and_counts():
     assert r.verdict_reasons[0].startswith(
         "not identified: the study did not run: too few pre-treatment"
     )
-    assert "did not run" in headline_sentence(r)
+    assert "did not run" in r.summary(markdown=True)
     assert count_text(["credible"] * 2 + ["fragile"] * 4 + ["not identified"] * 3) == (
         "9 studies: 2 credible, 4 fragile, 3 not identified"
     )

@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
-__all__ = ["plural", "percent", "sentence"]
+from typing import Any
+
+__all__ = ["plural", "percent", "sentence", "num", "est", "NBSP"]
 
 _IRREGULAR = {"study": "studies", "country": "countries", "analysis": "analyses",
               "is": "are", "was": "were", "has": "have"}
@@ -46,3 +48,30 @@ def sentence(text: str) -> str:
     """``text`` ending in exactly one full stop, unless it already ends with ``.``, ``?`` or ``!``."""
     text = text.rstrip()
     return text if text.endswith((".", "?", "!")) else text + "."
+
+
+NBSP = "\u00a0"
+
+
+def num(x: Any, digits: int = 1) -> str:
+    """A number for prose and tables: thousands separators, sensible decimals, "–" for None."""
+    if x is None:
+        return "–"
+    if isinstance(x, (list, tuple)):
+        return "–".join(num(v, digits) for v in x)
+    if isinstance(x, str):
+        return x
+    x = float(x)
+    if abs(x) >= 100 or digits == 0:
+        return f"{x:,.{0 if abs(x) >= 1000 else digits}f}"
+    return f"{x:,.{max(digits, 2) if abs(x) < 10 else digits}f}"
+
+
+def est(estimate: Any, lower: Any = None, upper: Any = None) -> str:
+    """``estimate [lower, upper]`` joined by non-breaking spaces, so it never wraps."""
+    if isinstance(estimate, dict):
+        estimate, lower, upper = estimate["estimate"], estimate.get("lower"), estimate.get("upper")
+    text = num(estimate)
+    if lower is not None and upper is not None:
+        text += f"{NBSP}[{num(lower)},{NBSP}{num(upper)}]"
+    return text

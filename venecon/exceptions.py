@@ -44,6 +44,7 @@ __all__ = [
     "VeneconWarning",
     "DonorPoolWarning",
     "WindowWarning",
+    "UninformativeIntervalWarning",
 ]
 
 REDACTED = "<redacted>"
@@ -245,3 +246,8 @@ class DonorPoolWarning(VeneconWarning):
 
 class WindowWarning(VeneconWarning):
     """A declared study window reaches past the data; the message names the window used."""
+
+
+class UninformativeIntervalWarning(VeneconWarning):
+    """Fixed-b intervals of an event's effect are too wide to inform (a short post-event
+    period); the message names the event, its post-event observations and the interval width."""

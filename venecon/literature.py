@@ -128,6 +128,9 @@ class Published:
         }
 
 
+#: The concept of a published national crude-output level (a data check against EIA).
+CRUDE_LEVEL = "national crude output, observed level (kb/d)"
+
 #: Every published figure venecon uses, from research/literature.md (sections 1 and 1.8).
 REGISTRY: tuple[Published, ...] = (
     Published(
@@ -216,6 +219,9 @@ REGISTRY: tuple[Published, ...] = (
                 6.0,
                 "USD bn (12 months)",
                 "about USD 6 bn of oil revenue lost in the 12 months after August 2017",
+                window=("2017-09", "2018-08"),
+                concept="national oil revenue lost (USD bn)",
+                window_note="the 12 months after August 2017, as the quoted sentence states",
             ),
         ),
         basis="total, 2017-09 to 2018-08",
@@ -263,7 +269,9 @@ REGISTRY: tuple[Published, ...] = (
         method="descriptive",
         scope="national crude output, end-2018",
         kind="output level",
-        figures=(Figure("kbd", 1300.0, "kb/d", "1.3 mb/d at end-2018"),),
+        figures=(Figure("kbd", 1300.0, "kb/d", "1.3 mb/d at end-2018",
+                        window=("2018-12", "2018-12"), concept=CRUDE_LEVEL,
+                        window_note="end-2018 read as December 2018"),),
         basis="level, end-2018",
         tag="[V]",
         quote=(
@@ -282,7 +290,9 @@ REGISTRY: tuple[Published, ...] = (
         scope="national crude output when the 2019 oil sanctions were imposed",
         kind="output level",
         figures=(
-            Figure("kbd", 1150.0, "kb/d", "1.15 mb/d when the 2019 oil sanctions were imposed"),
+            Figure("kbd", 1150.0, "kb/d", "1.15 mb/d when the 2019 oil sanctions were imposed",
+                   window=("2019-01", "2019-01"), concept=CRUDE_LEVEL,
+                   window_note="the month of the PdVSA designation (2019-01-28)"),
         ),
         basis="level, early 2019",
         tag="[V-sec]",
@@ -298,7 +308,9 @@ REGISTRY: tuple[Published, ...] = (
         method="descriptive (PDVSA figures)",
         scope="total production (PDVSA), January 2025",
         kind="output level",
-        figures=(Figure("kbd", 1068.0, "kb/d", "1,068 kb/d total production in January 2025"),),
+        figures=(Figure("kbd", 1068.0, "kb/d", "1,068 kb/d total production in January 2025",
+                        window=("2025-01", "2025-01"),
+                        concept="national total production incl. condensate (PDVSA, kb/d)"),),
         basis="level, 2025-01",
         tag="[V-sec]",
         quote=(

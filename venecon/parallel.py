@@ -1,8 +1,7 @@
 """Repeated-fit work on one machine or a cluster: the executor, nothing model-specific.
 
 Every repeated-fit procedure in venecon (synthetic-control placebos and
-leave-one-out, placebo-in-time, the synthetic difference-in-differences
-placebo and bootstrap replications, a study's robustness grid,
+leave-one-out, placebo-in-time, a study's robustness grid, a specification curve,
 :func:`venecon.models.synth.grid.specification_grid`) hands its independent
 fits to :func:`parallel_map`. Where they run is chosen by one option, a
 :class:`Compute` (``scheduler``, ``address``, ``n_jobs``), made active with

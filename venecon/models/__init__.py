@@ -13,7 +13,9 @@ Every model is configured by its inputs (data, events, options) and its
 ``fit()`` returns an immutable results object sharing one API
 (:class:`~venecon.models.core.results.ModelResults`): ``params``, ``std_errors``,
 ``pvalues``, ``conf_int()``, ``summary()``, ``to_frame()``, ``to_dict()``,
-``to_latex()``, ``plot()`` and ``provenance``. Models with a counterfactual
+``to_latex()``, ``plot(alpha)``, ``provenance``, the headline (``headline``,
+``estimate``, ``std_error``, ``pvalue``) and the path table ``path(alpha)`` in
+one schema (docs/guide/results.md). Models with a counterfactual
 path add ``effects`` and ``cumulative_effect()``
 (:class:`~venecon.models.core.results.PathResults`). Import models from here:
 the names below are the public API; the subpackages' module layout may change.
@@ -42,6 +44,7 @@ _LAZY = {
     "ModelResults": "venecon.models.core.results",
     "PathResults": "venecon.models.core.results",
     "CumulativeEffect": "venecon.models.core.results",
+    "Headline": "venecon.models.core.results",
     "Summary": "venecon.models.core.results",
     "EventStudy": "venecon.models.timeseries.event_study",
     "EventStudyResults": "venecon.models.timeseries.event_study",
@@ -66,7 +69,7 @@ _LAZY = {
 __all__ = list(_LAZY)
 
 if TYPE_CHECKING:
-    from .core.results import CumulativeEffect, ModelResults, PathResults, Summary
+    from .core.results import CumulativeEffect, Headline, ModelResults, PathResults, Summary
     from .core.threads import limit_blas_threads
     from .did.callaway import CallawaySantAnna, CallawaySantAnnaResults
     from .did.honest import HonestOptions, HonestResults, honest_did

@@ -1,25 +1,30 @@
 """The standard analysis behind ``venecon report``.
 
-:func:`run_analysis` fits every model of the report with the configuration of
-:mod:`venecon.report.config` and returns an :class:`Analysis`: the fitted
-results objects (for figures and tables) and ``results``, a JSON-safe dict of
-every headline number with its interval, the model options and provenance.
+:func:`run_analysis` composes the report from the fitted studies that the
+configuration of :mod:`venecon.report.config` names and returns an
+:class:`Analysis`: the fitted results objects (for figures and tables) and
+``results``, a JSON-safe dict of every headline number with its interval and
+window, the model options and provenance.
 :func:`analyse` returns only that dict.
 
 Sections (``[report] sections``):
 
 * ``data``: the data behind the report (sha256 of each dataset, coverage);
-* ``sanctions``: the 2017 financial sanctions (EO 13808) and the 2019 oil
-  sanctions (the PdVSA designation) on monthly crude output: interrupted time series,
+* ``sanctions``: the financial sanctions and the oil sanctions on monthly crude
+  output (the studies ``[sanctions]`` names): interrupted time series,
   intervention ARIMA, local projections and structural breaks;
-* ``synth``: synthetic control on annual output (EI), with placebos in space
-  and leave-one-donor-out (needs :mod:`venecon.models.synth`);
-* ``chevron``: Chevron's licences (GL 41 to GL 50) on Venezuela's exports to the US
-  (deflated to approximate kb/d); national output around GL 41 only as description;
-* ``reopening``: the 2025 naval interdiction and the 2026 reopening (GL 46), as far as
-  the monthly data reach;
+* ``synth``: synthetic control on annual output (the study ``[synth]`` names), with
+  its placebos in space, leave-one-donor-out range and quota-bound variant;
+* ``chevron``: Chevron's licences on Venezuela's exports to the US (deflated to
+  approximate kb/d); national output around the licence only as description;
+* ``reopening``: the naval closure and the reopening, month by month against the
+  trend before the closure, as far as the monthly data reach;
 * ``revenue``: revenue lost (needs :mod:`venecon.revenue`);
-* ``literature``: venecon's numbers beside the published ones.
+* ``literature``: the studies' declared comparisons with published figures.
+
+Every design is declared once, in a study TOML; the sections read the fitted
+studies' results and refit nothing (``results["models_from_studies"]`` says
+which study and estimator each model comes from).
 
 Sections whose module is not importable are left out (and listed under
 ``results["sections_unavailable"]``), never stubbed.
@@ -28,7 +33,6 @@ Sections whose module is not importable are left out (and listed under
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,8 +44,6 @@ __all__ = [
     "run_analysis",
     "analyse",
     "canonical",
-    "LITERATURE",
-    "literature_rows",
     "available_sections",
 ]
 
@@ -81,138 +83,6 @@ def canonical(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return canonical(value.tolist())
     return str(value)
-
-
-# --------------------------------------------------------------------------- literature
-
-#: Which venecon number each published figure is set beside, and why they differ.
-#: The published facts (study, method, figure, value, unit, verification tag) are
-#: taken from :mod:`venecon.literature` (``source``: registry key; ``measure``: which
-#: of its figures; ``sign``: -1 where the published decline is set beside a signed
-#: venecon effect). See :func:`literature_rows`.
-LITERATURE: list[dict[str, Any]] = [
-    {
-        "id": "rodriguez2019_kbd",
-        "source": "rodriguez2019",
-        "measure": "kbd",
-        "sign": -1,
-        "venecon": "synth_effect_2018_2018_kbd",
-        "why_different": (
-            "venecon uses EI annual crude+NGL output and a documented donor pool (1990-2016 fit), "
-            "with 2018 as the first full treated year (2017, partly treated, left out); "
-            "Rodríguez's data, donor weights and treatment month are unverified [U]. His "
-            "figure refers "
-            "to mid-2019 ('today'), which mixes the 2017 and 2019 sanctions; compare also "
-            "venecon's "
-            "2019-2025 average."
-        ),
-    },
-    {
-        "id": "rodriguez2019_usd",
-        "source": "rodriguez2019",
-        "measure": "usd_bn",
-        "venecon": "synth_value_2018_2018_usd_bn_per_year",
-        "why_different": (
-            "venecon values its synthetic-control gap with venecon.revenue.lost under the "
-            "[revenue] assumptions (annual mean benchmark less the observed Merey discount "
-            "where a full year exists, else the assumed discount); differences in volume carry "
-            "through one to one."
-        ),
-    },
-    {
-        "id": "rodriguez2022",
-        "source": "rodriguez2022",
-        "measure": "usd_bn",
-        "venecon": "revenue_lost_usd_bn_per_year",
-        "why_different": (
-            "Rodríguez identifies only the credit channel within the Orinoco Basin (firm-level "
-            "DiD); "
-            "venecon's time-series counterfactual extrapolates national pre-sanction output, so it "
-            "attributes to the sanctions every deviation from the pre-period trend."
-        ),
-    },
-    {
-        "id": "weisbrot_sachs2019",
-        "source": "weisbrot_sachs2019",
-        "measure": "usd_bn",
-        "venecon": "sanctions_financial_value_12m_usd_bn",
-        "why_different": (
-            "venecon's interrupted time series finds the post-August-2017 decline in trend, valued "
-            "at Brent minus the assumed discount; Weisbrot & Sachs use Colombia as the "
-            "counterfactual, "
-            "a comparison Bahar et al. (2019) and Hausmann & Muci (2019) criticise for pre-trends."
-        ),
-    },
-    {
-        "id": "oliveros2020",
-        "source": "oliveros2020",
-        "measure": "usd_bn",
-        "venecon": "revenue_lost_usd_bn_total",
-        "why_different": (
-            "Oliveros's period and price assumptions are unverified [U]; venecon's total "
-            "covers the "
-            "[revenue] window only."
-        ),
-    },
-    {
-        "id": "monaldi2020",
-        "source": "monaldi2020",
-        "measure": "kbd",
-        "venecon": "data_crude_2018_12_kbd",
-        "why_different": "Data check: EIA monthly crude (production_monthly), same month.",
-    },
-    {
-        "id": "iai2023",
-        "source": "iai2023",
-        "measure": "kbd",
-        "venecon": "data_crude_2019_01_kbd",
-        "why_different": "Data check: EIA monthly crude (production_monthly), same month.",
-    },
-    {
-        "id": "guacamaya2025",
-        "source": "guacamaya2025",
-        "measure": "kbd",
-        "venecon": "data_crude_2025_01_kbd",
-        "why_different": (
-            "Data check: EIA crude, same month; PDVSA's total may include condensate "
-            "and is the official (higher) series."
-        ),
-    },
-]
-
-
-def literature_rows() -> list[dict[str, Any]]:
-    """:data:`LITERATURE` with the published facts filled in from :mod:`venecon.literature`.
-
-    Each row: ``id``, ``study``, ``method``, ``published`` (the figure in words),
-    ``value``, ``unit``, ``tag`` (without brackets: ``"V"``, ``"V-sec"``),
-    ``venecon`` (the ``results.json`` headline key) and ``why_different``.
-    """
-    from ..literature import published
-
-    rows = []
-    for item in LITERATURE:
-        entry = published(item["source"])
-        fig = entry.get(item["measure"])
-        if fig is None:
-            raise KeyError(f"{item['id']}: {entry.key} publishes no {item['measure']!r} figure")
-        sign = item.get("sign", 1)
-        value = fig.value
-        value = [sign * v for v in value] if isinstance(value, tuple) else sign * value
-        rows.append(
-            {
-                "id": item["id"],
-                "study": entry.study,
-                "method": fig.method or entry.method,
-                "published": fig.text,
-                "value": value,
-                "unit": fig.unit,
-                "tag": entry.tag.strip("[]"),
-                "venecon": item["venecon"],
-                "why_different": item["why_different"],
-            }
-        )
-    return rows
 
 
 # --------------------------------------------------------------------------- containers
@@ -324,8 +194,11 @@ class _Runner:
         self._cache: dict[tuple, Any] = {}
         self.sections_run: list[str] = []
         self.treated = config["report"]["treated"]
-        self.fitted: dict[str, Any] = {}
-        self.reused: list[str] = []
+        self.studies: dict[str, Any] = {}
+        #: model key -> "study.estimator" it was taken from
+        self.sources: dict[str, str] = {}
+        #: per section: the study designs it reads (for the report's text)
+        self.designs: dict[str, Any] = {}
 
     # data --------------------------------------------------------------
     def load(self, name: str, **filters: Any) -> Any:
@@ -338,24 +211,6 @@ class _Runner:
                 kwargs["live"] = True
             self._cache[key] = load(name, **kwargs)
         return self._cache[key].copy()
-
-    def crude(self, start: str, end: str | None = None) -> Any:
-        frame = self.load("production_monthly", country=self.treated, series="crude_oil")
-        import pandas as pd
-
-        keep = frame["date"] >= pd.Timestamp(start)
-        if end is not None:
-            keep &= frame["date"] <= pd.Timestamp(end)
-        out = frame[keep].reset_index(drop=True)
-        out.attrs = frame.attrs
-        return out
-
-    def fit(self, key: str, make: Callable[[], Any]) -> Any:
-        """The model ``key``: reused from a study that fitted the same design, else fitted."""
-        if key in self.fitted:
-            self.reused.append(key)
-            return self.fitted[key]
-        return make()
 
     def record(self, key: str, res: Any, note: str) -> None:
         self.models[key] = res
@@ -400,329 +255,249 @@ class _Runner:
                 )
         return out
 
-    def sanctions(self) -> None:
-        from ..models import ITS, FixedB, InterventionARIMA, LocalProjections, StructuralBreaks
-
-        c = self.config["sanctions"]
-        y = self.crude(c["start"])
-        ev = dict(c["events"])
-        label = ", ".join(f"{k} ({v})" for k, v in ev.items())
-        self.progress("sanctions: interrupted time series")
-        its = self.fit("sanctions_its", lambda: ITS(y, ev, end=c["end"], inference=FixedB()).fit())
-        self.record(
-            "sanctions_its", its, f"ITS on crude output {c['start']}..{c['end']}; events {label}."
-        )
-        self.progress("sanctions: intervention ARIMA")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # short pre-period warning, noted below
-            arima = self.fit("sanctions_arima", lambda: InterventionARIMA(
-                y, ev, end=c["end"], seed=c["arima_seed"]).fit())
-        self.record(
-            "sanctions_arima",
-            arima,
-            f"Intervention ARIMA {c['start']}..{c['end']}, order by BIC on the pre-period; "
-            f"counterfactual simulated from the pre-period model (seed {c['arima_seed']}).",
-        )
-        self.notes.setdefault("sanctions", []).append(
-            f"The pre-period before the first event is short (from {c['start']}), so "
-            "counterfactual bands widen fast."
-        )
-        fw, ow = c["financial_window"], c["effect_window"]
-        for key, res, name in (
-            ("sanctions_its", its, "ITS"),
-            ("sanctions_arima", arima, "intervention ARIMA"),
-        ):
-            for tag, w, what in (
-                ("financial", fw, "2017 financial sanctions, before the oil sanctions"),
-                ("oil", ow, "2017 + 2019 sanctions, after the oil sanctions"),
-            ):
-                for k, v in _cumulative(res, w, key, f"{what} ({name})", self.alpha).items():
-                    self.headline[f"{key}_{tag}_{k}"] = v
-        self.progress("sanctions: local projections and structural breaks")
-        lp = LocalProjections(
-            y, list(ev), end=c["end"], horizons=c["lp_horizons"], lags=c["lp_lags"]
-        ).fit()
-        self.record(
-            "sanctions_lp",
-            lp,
-            f"Local projections, horizons 0..{c['lp_horizons']}, "
-            f"{c['lp_lags']} lags; pulses at {', '.join(ev)} (registry dates).",
-        )
-        breaks = StructuralBreaks(self.crude(c["start"]), model="level").fit()
-        self.record(
-            "breaks_level",
-            breaks,
-            f"Mean shifts in crude output {c['start']}.. end of data "
-            "(BIC, trim 0.15, up to 5 breaks), compared with the events registry.",
-        )
-
-    def synth_panel(self) -> Any:
-        """The annual panel of the synthetic control; checks the donor pool against it."""
+    # studies ----------------------------------------------------------
+    def study(self, section: str, key: str) -> Any:
+        """The fitted results of the study ``[section] key`` names."""
         from ..exceptions import ConfigError
 
-        s = self.config["synth"]
-        df = self.load("production_annual", series="oil_production", source=s["source"])
-        df = df[(df["date"] >= s["start"]) & (df["date"] <= s["end"])]
-        df = df[~df["date"].isin(s["left_out"])]  # the partial year belongs to neither window
-        wide = df.pivot(index="date", columns="country", values="value")
-        complete = sorted(
-            c for c in wide.columns if wide[c].notna().all() and c != self.treated
-        )
-        bad = [d for d in s["donors"] if d not in complete]
-        if bad:
+        name = self.config[section][key]
+        res = self.studies.get(name)
+        if res is None or not res.identified:
+            why = "was not run" if res is None else f"did not run ({res.reason})"
             raise ConfigError(
-                f"config key 'synth.donors': {', '.join(bad)} not in the {s['source']} panel "
-                "with complete "
-                f"data {s['start']}-{s['end']}; allowed: {', '.join(complete)}",
-                key="synth.donors",
-                allowed=", ".join(complete),
-            )
-        return df
+                f"config key '{section}.{key}': study {name!r} {why}",
+                key=f"{section}.{key}", allowed="a study that runs (bundled or passed in)")
+        return res
+
+    def estimate(self, section: str, key: str, estimator: str) -> Any:
+        """One fitted estimate of the study ``[section] key`` names (recorded as its source)."""
+        from ..exceptions import ConfigError
+
+        res = self.study(section, key)
+        est = res.estimates.get(estimator)
+        if est is None or est.result is None:
+            why = res.not_applicable.get(estimator, "not declared")
+            raise ConfigError(
+                f"config key '{section}.{key}': study {res.study.name!r} has no fitted "
+                f"{estimator} ({why})", key=f"{section}.{key}",
+                allowed=f"a study that declares {estimator}")
+        return est
+
+    def take(self, model_key: str, section: str, key: str, estimator: str, note: str) -> Any:
+        """Record the estimate's fitted model under ``model_key`` (never refitted)."""
+        est = self.estimate(section, key, estimator)
+        self.record(model_key, est.result, note)
+        self.sources[model_key] = f"{self.config[section][key]}.{estimator}"
+        return est
+
+    def take_time_series(self, prefix: str, section: str, key: str,
+                         outcome: str) -> dict[str, tuple[Any, str]]:
+        """The study's ITS and intervention ARIMA as ``{model key: (estimate, name)}``."""
+        name_of = self.config[section][key]
+        out = {}
+        for estimator, name in (("its", "ITS"), ("arima", "intervention ARIMA")):
+            e = self.estimate(section, key, estimator)
+            events = ", ".join(f"{k} ({v})" for k, v in e.extra["events"].items())
+            self.take(f"{prefix}_{estimator}", section, key, estimator,
+                      f"{e.label} on {outcome} {e.extra['sample'][0]}..{e.extra['sample'][1]} "
+                      f"around {events} (study {name_of}).")
+            out[f"{prefix}_{estimator}"] = (e, name)
+        return out
+
+    # sections ----------------------------------------------------------
+    def sanctions(self) -> None:
+        fin, oil = (self.study("sanctions", k) for k in ("financial", "oil"))
+        taken = self.take_time_series("sanctions", "sanctions", "oil", "crude output")
+        models = {k: e for k, (e, _) in taken.items()}
+        for key, (_, name) in taken.items():
+            estimator = key.removeprefix("sanctions_")
+            for tag, st, what in (
+                ("financial", fin, "financial sanctions, before the oil sanctions"),
+                ("oil", oil, "financial + oil sanctions, after the oil sanctions"),
+            ):
+                w = list(st.estimates[estimator].window)
+                res = st.estimates[estimator].result
+                for k, v in _cumulative(res, w, key, f"{what} ({name})", self.alpha).items():
+                    self.headline[f"{key}_{tag}_{k}"] = {**v, "study": st.study.name}
+        first = models["sanctions_its"].extra["sample"][0]
+        self.notes.setdefault("sanctions", []).append(
+            f"The pre-period before the first event is short (from {first}), so "
+            "counterfactual bands widen fast."
+        )
+        lp = self.estimate("sanctions", "oil", "local_projections")
+        self.take("sanctions_lp", "sanctions", "oil", "local_projections",
+                  f"{lp.label}; pulses at {', '.join(lp.extra['events'])} (study "
+                  f"{oil.study.name}).")
+        br = self.estimate("sanctions", "breaks", "structural_breaks")
+        self.take("breaks_level", "sanctions", "breaks", "structural_breaks",
+                  f"{br.label}, {br.extra['sample'][0]}..{br.extra['sample'][1]}, compared with "
+                  f"the events registry (study {self.config['sanctions']['breaks']}).")
+        self.designs["sanctions"] = {
+            "financial_study": fin.study.name,
+            "oil_study": oil.study.name,
+            "sample": models["sanctions_its"].extra["sample"],
+            "events": models["sanctions_its"].extra["events"],
+            "financial_window": list(fin.estimates["its"].window),
+            "oil_window": list(oil.estimates["its"].window),
+        }
 
     def synth(self) -> None:
-        import pandas as pd
-
-        from ..parallel import capped_jobs
-
-        s = self.config["synth"]
-        jobs = capped_jobs(s["n_jobs"], "synth.n_jobs")  # the cap of --n-jobs, with its note
-        df = self.synth_panel()
-        self.progress("synthetic control: fit")
-        model = self.synth_model(df, s["donors"])
-        res = self.fit("synth", lambda: model.fit(placebo=s["placebo"], n_jobs=jobs))
-        gap = f"; {', '.join(map(str, s['left_out']))} left out" if s["left_out"] else ""
-        self.record(
-            "synth",
-            res,
-            f"Synthetic control, {self.treated} vs {len(s['donors'])} donors, EI "
-            f"({s['source']}) annual crude+NGL kb/d {s['start']}-{s['end']}; first treated year "
-            f"{s['treatment']}{gap}.",
-        )
-        rec = self.model_records["synth"]
-        if s["placebo"]:
-            rec["placebo"] = {k: v for k, v in res.placebo.to_dict().items() if k != "table"}
-            rec["placebo"]["table"] = canonical(res.placebo.table)
-        loo_avg: dict[str, float] = {}
-        if s["leave_one_out"]:
-            self.progress("synthetic control: leave-one-donor-out")
-            loo = res.leave_one_out(n_jobs=jobs)
-            loo_avg = dict(loo.average_effect)
-            rec["leave_one_out"] = {"average_effect": loo_avg, "range": list(loo.range)}
-            self.frames["synth_loo"] = loo.gaps
-        t, o, e = s["treatment"], s["oil_sanctions_year"], s["end"]
-        windows = {f"{t}_{e}": (t, e), f"{t}_{o - 1}": (t, o - 1), f"{o}_{e}": (o, e)}
-        pval = res.placebo.pvalue if s["placebo"] else None
-        for tag, (a, b) in windows.items():
-            if a > b:
-                continue
-            est = res.average_effect(a, b)
-            lo = hi = None
-            interval = "none"
-            if s["leave_one_out"] and (a, b) == (t, e):
-                vals = list(loo_avg.values())
-                lo, hi, interval = (
-                    min(vals),
-                    max(vals),
-                    "leave-one-donor-out range (not a confidence interval)",
-                )
-            self.headline[f"synth_effect_{tag}_kbd"] = _headline(
-                est,
-                lo,
-                hi,
-                unit="kb/d",
-                model="synth",
-                alpha=None,
-                window=[a, b],
-                interval=interval,
-                method="synthetic control gap (actual - synthetic), average over the window",
-                description=f"Synthetic control: average output gap {a}-{b}",
-                placebo_pvalue=pval,
-                rmspe_pre=res.rmspe_pre,
-            )
-        self.frames["synth_years"] = pd.Index(windows)
-        if s["quota_variant"]:
-            self.synth_quota_variant(df, res)
-
-    def synth_model(self, df: Any, donors: list[str]) -> Any:
-        """The [synth] synthetic control on ``df`` with ``donors`` (not yet fitted)."""
-        from ..models import SyntheticControl
-
-        s = self.config["synth"]
-        predictors = [("value", range(a, b + 1), "mean") for a, b in s["predictor_windows"]]
-        predictors += [("value", [yr], "mean") for yr in s["predictor_years"]]
-        return SyntheticControl(
-            df,
-            outcome="value",
-            unit="country",
-            time="date",
-            treated=self.treated,
-            treatment_time=s["treatment"],
-            donors=list(donors),
-            predictors=predictors,
-            fit_window=tuple(s["fit_window"]),
-            events={"oil sanctions": s["oil_sanctions_year"]},
-            rng=s["seed"],
-        )
-
-    def synth_quota_variant(self, df: Any, res: Any) -> None:
-        """The synthetic control without the donors bound by OPEC+ quotas while the treated
-        unit was not (the bundled study's robustness dimension ``quota_bound``)."""
         from ..study.donors import quota_screen
 
-        s = self.config["synth"]
-        t, e = s["treatment"], s["end"]
-        bound, _ = quota_screen(list(s["donors"]), self.treated, (t, e), (s["start"], e))
-        kept = [d for d in s["donors"] if d not in bound]
-        if not bound or len(kept) < 2:
+        st = self.study("synth", "study")
+        e = self.take("synth", "synth", "study", "synthetic_control",
+                      f"{st.estimates['synthetic_control'].label}, {st.study.outcome.label}, "
+                      f"{st.study.window.pre[0]}-{st.study.window.post[1]} (study "
+                      f"{st.study.name}).")
+        res = e.result
+        rec = self.model_records["synth"]
+        if res.placebo is not None:
+            rec["placebo"] = {k: v for k, v in res.placebo.to_dict().items() if k != "table"}
+            rec["placebo"]["table"] = canonical(res.placebo.table)
+        loo = e.extra.get("leave_one_out")
+        if loo:
+            rec["leave_one_out"] = {"average_effect": loo,
+                                    "range": e.extra["leave_one_out_range"]}
+        design = st.study.design
+        rec["design"] = {
+            "study": st.study.name,
+            "donors": list(st.donors),
+            "outcome": st.study.outcome.label,
+            "pre": list(st.study.window.pre),
+            "first_treated": design.treatment_period,
+            "left_out": list(design.partial),
+        }
+        pval = res.placebo.pvalue if res.placebo is not None else None
+        windows = [("", tuple(st.study.window.post))] + [
+            (f"_{n}", tuple(w)) for n, w in st.study.window.subwindows]
+        for tag, (a, b) in windows:
+            lo = hi = None
+            interval = "none"
+            if loo and not tag:
+                lo, hi = e.extra["leave_one_out_range"]
+                interval = "leave-one-donor-out range (not a confidence interval)"
+            self.headline[f"synth_effect{tag}_kbd"] = _headline(
+                res.average_effect(a, b), lo, hi, unit="kb/d", model="synth", alpha=None,
+                window=[a, b], interval=interval, study=st.study.name,
+                method="synthetic control gap (actual - synthetic), average over the window",
+                description=f"Synthetic control: average output gap {a}-{b}",
+                placebo_pvalue=pval, rmspe_pre=res.rmspe_pre,
+            )
+        grid = None if st.robustness is None else st.robustness.table
+        row = None if grid is None else grid[(grid["dimension"] == "quota_bound")
+                                              & (grid["status"] == "ok")]
+        if row is None or row.empty:
             return
-        self.progress("synthetic control: without quota-bound donors")
-        variant = self.synth_model(df, kept).fit(placebo=False)
-        est = variant.average_effect(t, e)
-        base = res.average_effect(t, e)
-        weights = variant.weights[variant.weights > 0.001].sort_values(ascending=False)
-        self.model_records["synth"]["quota_variant"] = {
+        t, end = st.study.window.post
+        bound, _ = quota_screen(list(st.donors), st.study.treated, (t, end),
+                                (st.study.window.pre[0], end))
+        est, base = float(row["estimate"].iloc[0]), e.average_effect
+        rec["quota_variant"] = {
             "excluded": {d: bound[d] for d in sorted(bound)},
             "main_weight_of_excluded": float(res.weights.reindex(sorted(bound)).fillna(0).sum()),
             "coverage": "{}-{}".format(*self.load("opec_quotas")["date"].agg(["min", "max"])),
             "average_effect": est,
             "moves_by": est - base,
-            "weights": {str(k): float(v) for k, v in weights.items()},
-            "rmspe_pre": variant.rmspe_pre,
+            "robustness_spec": str(row["spec_id"].iloc[0]),
         }
-        self.headline[f"synth_effect_{t}_{e}_without_quota_bound_kbd"] = _headline(
-            est,
-            None,
-            None,
-            unit="kb/d",
-            model="synth",
-            alpha=None,
-            window=[t, e],
-            interval="none",
+        self.headline["synth_effect_without_quota_bound_kbd"] = _headline(
+            est, None, None, unit="kb/d", model="synth", alpha=None, window=[t, end],
+            interval="none", study=st.study.name,
             method="synthetic control gap without the donors bound by OPEC+ quotas in a post "
-            f"year in which {self.treated} was exempt ({', '.join(sorted(bound))})",
+            f"year in which {st.study.treated} was exempt ({', '.join(sorted(bound))}); the "
+            "study's robustness specification quota_bound",
             description=f"Synthetic control without quota-bound donors: average output gap "
-            f"{t}-{e} (moves by {est - base:+,.1f} kb/d from the main design)",
-            rmspe_pre=variant.rmspe_pre,
+            f"{t}-{end} (moves by {est - base:+,.1f} kb/d from the main design)",
         )
 
-    def deflator(self) -> Any:
-        """The [chevron] price: :class:`venecon.study.spec.Deflator`."""
-        from ..study.spec import Deflator
-
-        c = self.config["chevron"]
-        return Deflator(
-            benchmark=c["deflate_benchmark"],
-            discount_usd=c["deflate_discount_usd"],
-            observed_merey=c["deflate_observed_merey"],
-        )
-
-    def price_variants(self) -> dict[str, Any]:
-        """The headline's price, changed one choice at a time (the sensitivity of the volumes)."""
-        import dataclasses
-
-        d = self.deflator()
-        other = "wti" if d.benchmark == "brent" else "brent"
-        return {
-            f"{d.benchmark}_no_discount": dataclasses.replace(d, discount_usd=0.0),
-            f"{other}_less_discount": dataclasses.replace(d, benchmark=other),
-            f"{d.benchmark}_less_discount_no_merey": dataclasses.replace(d, observed_merey=False),
-        }
-
-    def exports_to_us(self, deflator: Any = None) -> Any:
-        """Venezuela's exports to the US as approximate kb/d (the [chevron] outcome) and the
-        deflator's record (:mod:`venecon.study.deflate`)."""
+    def exports_to_us(self, spec: Any, deflator: Any) -> Any:
+        """The chevron study's trade value deflated to approximate kb/d by ``deflator``."""
         import pandas as pd
 
         from ..study.deflate import deflate_panel
 
-        c = self.config["chevron"]
-        frame = self.load(
-            "trade", country=self.treated, series=c["exports_series"], source=c["exports_source"]
-        )
+        frame = self.load(spec.dataset, country=self.treated, series=spec.series,
+                          source=spec.source)
         panel = pd.DataFrame({
             "unit": frame["country"].to_numpy(),
             "time": pd.to_datetime(frame["date"]).to_numpy(),
             "value": frame["value"].to_numpy(dtype="float64"),
         })
-        deflator = self.deflator() if deflator is None else deflator
-        out, choices = deflate_panel(panel, str(frame["unit"].iloc[0]), deflator)
+        out, _ = deflate_panel(panel, str(frame["unit"].iloc[0]), deflator)
         y = out.set_index("time")["value"]
         y.index.name = "date"
         y.name = "value"
-        return y, choices
+        return y
 
     def chevron(self) -> None:
-        from ..models import ITS, FixedB, InterventionARIMA, LocalProjections
+        import dataclasses
 
-        c = self.config["chevron"]
-        import pandas as pd
+        from ..models import ITS, FixedB, NeweyWest
 
-        full, choices = self.exports_to_us()
+        st = self.study("chevron", "study")
+        spec, d = st.study.outcome, st.study.outcome.deflate
+        f = st.panel.frame
+        full = f[f["unit"] == st.study.treated].set_index("time")["value"].astype("float64")
+        full.index.name, full.name = "date", "value"
         self.frames["exports_us"] = full
-        y = full[full.index >= pd.Timestamp(c["start"])]
-        ev = dict(c["events"])
+        choices = st.data_choices
         outcome = (
-            f"Venezuela's exports to the US (trade:{c['exports_series']}, {c['exports_source']}, "
-            "USD million CIF) deflated to approximate kb/d: " + choices["deflate"]
+            f"{st.study.treated}'s exports to the US ({spec.dataset}:{spec.series}, "
+            f"{spec.source}, USD million CIF) deflated to approximate kb/d: " + choices["deflate"]
         )
         self.notes.setdefault("chevron", []).extend(
             [outcome, choices["deflate_prices"], choices["deflate_caveat"]]
         )
         self.notes["chevron"].extend(self.reported_chevron_exports(full))
-        events = ", ".join(f"{k} ({v})" for k, v in ev.items())
-        self.progress("Chevron licence: exports to the US, ITS and ARIMA")
-        its = self.fit("chevron_its", lambda: ITS(
-            y, ev, unit="kb/d", alpha=self.alpha, inference=FixedB()).fit())
-        self.record(
-            "chevron_its", its,
-            f"ITS on exports to the US (approximate kb/d) {c['start']}..end of data around "
-            f"{events}.",
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            arima = self.fit("chevron_arima", lambda: InterventionARIMA(
-                y, ev, unit="kb/d", alpha=self.alpha, seed=c["arima_seed"]).fit())
-        self.record(
-            "chevron_arima", arima,
-            f"Intervention ARIMA on exports to the US {c['start']}..end of data, steps at "
-            f"{events}; seed {c['arima_seed']}.",
-        )
-        level = {"outcome": outcome, "level": "exports to the US (what the licences act on)"}
-        for key, res, name in (
-            ("chevron_its", its, "ITS"),
-            ("chevron_arima", arima, "intervention ARIMA"),
-        ):
+        level = {"outcome": outcome, "level": "exports to the US (what the licences act on)",
+                 "study": st.study.name}
+        taken = self.take_time_series("chevron", "chevron", "study",
+                                      "exports to the US (approximate kb/d)")
+        for key, (e, name) in taken.items():
             what = f"GL 41 alone, exports to the US ({name})"
-            for k, v in _cumulative(res, c["effect_window"], key, what, self.alpha).items():
+            for k, v in _cumulative(e.result, list(e.window), key, what, self.alpha).items():
                 self.headline[f"{key}_{k}"] = {**v, **level}
-        for name, window in c["regime_windows"].items():
+        ests = {k: e for k, (e, _) in taken.items()}
+        its = ests["chevron_its"]
+        for name, window in st.study.window.subwindows:
             v = _cumulative(
-                its, window, "chevron_its", f"Licence regime {name}: exports to the US (ITS)",
-                self.alpha,
+                its.result, list(window), "chevron_its",
+                f"Licence regime {name}: exports to the US (ITS)", self.alpha,
             )["average_kbd"]
             self.headline[f"chevron_its_regime_{name}_average_kbd"] = {**v, **level}
-        for name, deflator in self.price_variants().items():
-            alt = self.exports_to_us(deflator)[0]
-            alt = alt[alt.index >= pd.Timestamp(c["start"])]
-            res = ITS(alt, ev, unit="kb/d", alpha=self.alpha, inference=FixedB()).fit()
+        opts = st.study.estimators["its"]
+        start = st.study.design.pre[0]
+        other = "wti" if d.benchmark == "brent" else "brent"
+        variants = {
+            f"{d.benchmark}_no_discount": dataclasses.replace(d, discount_usd=0.0),
+            f"{other}_less_discount": dataclasses.replace(d, benchmark=other),
+            f"{d.benchmark}_less_discount_no_merey": dataclasses.replace(d, observed_merey=False),
+        }
+        for name, deflator in variants.items():
+            # the study's ITS on the same months at another price: a sensitivity of the
+            # outcome's construction, not a second fit of the study's model
+            alt = self.exports_to_us(spec, deflator)
+            alt = alt[(alt.index >= start) & (alt.index <= its.result.effects.index.max())]
+            res = ITS(alt, its.extra["events"], unit="kb/d", alpha=self.alpha,
+                      slope_change=opts.slope_change, seasonal=opts.seasonal, log=opts.log,
+                      inference=FixedB() if opts.inference == "fixed-b" else NeweyWest()).fit()
             what = (f"GL 41 alone, exports to the US at another price: {name.replace('_', ' ')} "
                     f"({deflator.benchmark} less {deflator.discount_usd:g} USD/bbl; observed "
                     f"Merey {'used' if deflator.observed_merey else 'not used'}) (ITS)")
-            v = _cumulative(res, c["effect_window"], "chevron_its", what, self.alpha)
+            v = _cumulative(res, list(its.window), "chevron_its", what, self.alpha)
             self.headline[f"chevron_price_{name}_average_kbd"] = {
                 **v["average_kbd"], **level, "price_sensitivity": True
             }
-        first = dict(list(ev.items())[:1])
-        lp = LocalProjections(
-            y, first, unit="kb/d", end=c["effect_window"][1], horizons=c["lp_horizons"],
-            lags=c["lp_lags"],
-        ).fit()
-        self.record(
-            "chevron_lp", lp,
-            f"Local projections of exports to the US, horizons 0..{c['lp_horizons']}, pulse at "
-            f"{next(iter(first))} ({first[next(iter(first))]}); sample to "
-            f"{c['effect_window'][1]}, before the next licence regime.",
-        )
+        lp = self.estimate("chevron", "study", "local_projections")
+        self.take("chevron_lp", "chevron", "study", "local_projections",
+                  f"{lp.label} of exports to the US; pulse at {st.study.treatment.label}; sample "
+                  f"{lp.extra['sample'][0]}..{lp.extra['sample'][1]} (study {st.study.name}).")
+        self.designs["chevron"] = {
+            "study": st.study.name,
+            "events": its.extra["events"],
+            "effect_window": list(its.window),
+            "pre": [str(x) for x in st.study.window.pre],
+        }
         self.chevron_output()
         self.frames["regime_means"] = self._regime_means()
 
@@ -745,27 +520,20 @@ class _Runner:
 
     def chevron_output(self) -> None:
         """National crude output around GL 41: described, never read as the licence's effect."""
-        from ..models import ITS, FixedB
-
-        c = self.config["chevron"]
-        ev = dict(c["output_events"])
-        crude = self.crude(c["output_start"])
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UserWarning)
-            res = ITS(crude, ev, inference=FixedB()).fit()
-        # the model's data warnings (e.g. months the source flags) go to the section's notes
+        st = self.study("chevron", "output")
+        e = self.take("chevron_output_its", "chevron", "output", "its",
+                      f"Descriptive: {st.estimates['its'].label} on national crude output (EIA) "
+                      f"{st.study.window.pre[0]}..end of data around "
+                      + ", ".join(f"{k} ({v})" for k, v in
+                                  self.estimate("chevron", "output", "its").extra["events"].items())
+                      + f" (study {st.study.name}). National output cannot identify a company "
+                      "licence.")
+        # the estimate's data caveats (e.g. months the source flags) go to the section's notes
         self.notes.setdefault("chevron", []).extend(
-            f"Descriptive national-output ITS: {w.message}" for w in caught
-            if issubclass(w.category, UserWarning)
-        )
-        self.record(
-            "chevron_output_its", res,
-            f"Descriptive: ITS on national crude output (EIA) {c['output_start']}..end of data "
-            "around " + ", ".join(f"{k} ({v})" for k, v in ev.items()) + ". National output "
-            "cannot identify a company licence.",
-        )
+            f"Descriptive national-output ITS: {c}" for c in e.caveats if "flagged" in c)
         note = {
             "descriptive": True,
+            "study": st.study.name,
             "level_note": (
                 "national crude output cannot identify a company licence: it moves with "
                 "PdVSA's own fields, the other joint ventures, GL 44 and OPEC+ conditions; the "
@@ -773,7 +541,7 @@ class _Runner:
             ),
         }
         for k, v in _cumulative(
-            res, c["output_window"], "chevron_output_its",
+            e.result, list(e.window), "chevron_output_its",
             "Descriptive only: national crude output around GL 41 (ITS)", self.alpha,
         ).items():
             self.headline[f"chevron_output_its_{k}"] = {**v, **note}
@@ -782,7 +550,7 @@ class _Runner:
         """Mean crude output (and exports to the US, when fitted) by Chevron licence state.
 
         A month belongs to the state that covers most of its days (``regimes(partial=
-        "fraction")``): May 2025, 26 days under the GL 41B wind-down, is "wind-down".
+        "fraction")``): a month with most of its days under the wind-down is "wind-down".
         """
         import pandas as pd
 
@@ -820,7 +588,7 @@ class _Runner:
         from .period_2026 import events_since, monthly_path, post_counts
 
         c = self.config["reopening"]
-        self.progress("2026: month by month")
+        self.progress("reopening: month by month")
         crude = self.load("production_monthly", country=self.treated, series="crude_oil")
         res, table = monthly_path(crude, c, self.alpha)
         self.record(
@@ -846,7 +614,7 @@ class _Runner:
                     method=f"observed minus the {c['pre'][0]}..{c['pre'][1]} linear trend (EIA "
                            "crude output); band: trend variance + pre-window residual variance",
                     interval="prediction band for one month (trend + residual variance)")
-        self.headline["reopening_2026_latest_gap_kbd"] = _headline(
+        self.headline["reopening_latest_gap_kbd"] = _headline(
             float(latest["gap"]),
             float(latest["observed"] - latest["band_upper"]),
             float(latest["observed"] - latest["band_lower"]),
@@ -855,7 +623,7 @@ class _Runner:
             post_months=counts,
             **base,
         )
-        self.headline["reopening_2026_average_gap_kbd"] = _headline(
+        self.headline["reopening_average_gap_kbd"] = _headline(
             float(since["gap"].mean()), None, None,
             description=f"Average of observed minus trend, {window_first:%Y-%m} to {last:%Y-%m} "
                         f"(after {c['count_after'][-1]})",
@@ -965,79 +733,116 @@ class _Runner:
 
         return assumptions_from_config(rev, self.config["revenue"])
 
-    def value_usd_bn_per_year(self, years: tuple[int, int]) -> tuple[float, str]:
-        """The synthetic control's gap over ``years`` valued by ``venecon.revenue.lost``.
-
-        Same assumptions as the revenue section (benchmark, observed Merey discount
-        with its fallback, export share), so the two dollar figures are comparable.
-        """
+    def literature(self) -> list[dict[str, Any]]:
+        """The studies' declared comparisons (``[[study.literature]]``), each computed on the
+        study's window and set beside the published figure with both windows and concepts."""
         import importlib
 
         rev = importlib.import_module("venecon.revenue")
-        lost = rev.lost(
-            self.models["synth"],
-            self.load("prices_monthly"),
-            self.revenue_assumptions(rev),
-            start=years[0],
-            end=years[1],
-        )
-        return lost.per_year_usd_bn[0], lost.method
-
-    def literature(self) -> list[dict[str, Any]]:
-        # synth 2017-2018 valued at prices (an annual rate), W&S 12 months after Aug 2017
-        s = self.config["synth"]
-        key = f"synth_effect_{s['treatment']}_{s['oil_sanctions_year'] - 1}_kbd"
-        if key in self.headline:
-            h = self.headline[key]
-            yrs = tuple(h["window"])
-            value, method = self.value_usd_bn_per_year(yrs)
-            self.headline[f"synth_value_{yrs[0]}_{yrs[1]}_usd_bn_per_year"] = _headline(
-                value,
-                None,
-                None,
-                unit="USD bn/yr (nominal)",
-                model="synth",
-                alpha=None,
-                window=list(yrs),
-                interval="none",
-                method=method,
-                description=f"Synthetic-control gap {yrs[0]}-{yrs[1]} valued with "
-                "venecon.revenue.lost "
-                "(the revenue section's assumptions)",
-            )
-        if "sanctions_its" in self.models and "revenue" in self.sections_run:
-            import importlib
-
-            rev = importlib.import_module("venecon.revenue")
-            cw = self.config["revenue"]["comparison_window"]
-            lost = rev.lost(
-                self.models["sanctions_its"],
-                self.load("prices_monthly"),
-                self.revenue_assumptions(rev),
-                start=cw[0],
-                end=cw[1],
-            )
-            self.headline["sanctions_financial_value_12m_usd_bn"] = _headline(
-                lost.usd_million / 1e3,
-                lost.lower / 1e3,
-                lost.upper / 1e3,
-                unit="USD bn (12 months)",
-                model="revenue_lost(sanctions_its)",
-                method=lost.method,
-                alpha=lost.alpha,
-                window=list(cw),
-                description="Revenue lost in the 12 months after EO 13808 (ITS)",
-            )
         rows = []
-        for row in literature_rows():
-            h = self.headline.get(row["venecon"])
-            row["venecon_estimate"] = None if h is None else h["estimate"]
-            row["venecon_lower"] = None if h is None else h.get("lower")
-            row["venecon_upper"] = None if h is None else h.get("upper")
-            row["venecon_unit"] = None if h is None else h["unit"]
-            row["source_note"] = "shared/research/literature.md (verification tag as given there)"
-            rows.append(row)
+        for r in self.studies.values():
+            if not r.identified:
+                continue
+            for c in r.study.comparisons:
+                rows.append(self.comparison(rev, r, c))
         return rows
+
+    def comparison(self, rev: Any, r: Any, c: Any) -> dict[str, Any]:
+        """One comparison row (:mod:`venecon.study.literature`)."""
+        from ..literature import published
+        from ..study.literature import QUANTITIES, mismatch
+
+        entry = published(c.source)
+        fig = entry.get(c.measure)
+        est = r.estimates.get(c.estimator or r.headline)
+        value = fig.value
+        row: dict[str, Any] = {
+            "id": c.id,
+            "study": entry.study,
+            "citation": entry.citation,
+            "method": fig.method or entry.method,
+            "published": fig.text,
+            "value": [c.sign * v for v in value] if isinstance(value, tuple) else c.sign * value,
+            "unit": fig.unit,
+            "tag": entry.tag.strip("[]"),
+            "literature_window": None if fig.window is None else list(fig.window),
+            "literature_concept": fig.concept,
+            "venecon_study": r.study.name,
+            "estimator": c.estimator or r.headline,
+            "quantity": c.quantity,
+            "quantity_means": QUANTITIES[c.quantity],
+            "concept": c.concept,
+            "why_different": c.why_different,
+            "source_note": "shared/research/literature.md (verification tag as given there)",
+        }
+        if est is None or est.result is None:
+            row.update(window=None, comparable=False, venecon=None, venecon_estimate=None,
+                       venecon_lower=None, venecon_upper=None, venecon_unit=None,
+                       mismatch=[f"{row['estimator']} was not fitted in {r.study.name}"])
+            return row
+        a, b = self.comparison_window(r, est, c.window)
+        v, lo, hi, unit = self.compared_value(rev, est, c.quantity, a, b)
+        problems = mismatch((str(a), str(b)), c.concept, fig)
+        row.update(window=[a, b], comparable=not problems, mismatch=problems,
+                   venecon=f"{r.study.name}.{row['estimator']} ({c.quantity})",
+                   venecon_estimate=v, venecon_lower=lo, venecon_upper=hi, venecon_unit=unit)
+        return row
+
+    @staticmethod
+    def comparison_window(r: Any, est: Any, window: Any) -> tuple[Any, Any]:
+        """A comparison's window: "post", a subwindow name, or (start, end) as declared."""
+        from ..exceptions import ConfigError
+
+        if isinstance(window, tuple):
+            return window
+        if window == "post":
+            a, b = r.study.window.post
+            return a, (est.window[1] if b == "end" else b)
+        subs = dict(r.study.window.subwindows)
+        if window not in subs:
+            raise ConfigError(
+                f"study {r.study.name!r}: literature window {window!r} is not a subwindow",
+                key="study.literature.window", allowed=", ".join(["post", *subs]))
+        return subs[window]
+
+    def compared_value(self, rev: Any, est: Any, quantity: str, a: Any,
+                       b: Any) -> tuple[float, float | None, float | None, str]:
+        """``(value, lower, upper, unit)`` of ``quantity`` over ``a``..``b`` from the fitted
+        estimate (never refitted); money with the revenue section's assumptions."""
+        import pandas as pd
+
+        res = est.result
+        if quantity == "effect":
+            if hasattr(res, "cumulative_effect"):
+                ce = res.cumulative_effect(a, b, alpha=self.alpha)
+                return float(ce.average), float(ce.average_lower), float(ce.average_upper), \
+                    est.unit
+            return float(res.average_effect(a, b)), None, None, est.unit
+        if quantity == "observed":
+            path = est.path["observed"]
+            if isinstance(path.index, pd.DatetimeIndex):
+                months = path.index.to_period("M")
+                sel = path[(months >= pd.Period(a, "M")) & (months <= pd.Period(b, "M"))]
+            else:
+                sel = path[(path.index >= a) & (path.index <= b)]
+            return float(sel.mean()), None, None, est.unit
+        from .revenue_channels import counterfactual_discount
+
+        prices = self.load("prices_monthly")
+        assumptions = self.revenue_assumptions(rev)
+        if quantity.startswith("volume_value"):
+            lost = rev.lost(res, prices, assumptions, start=a, end=b)
+            if quantity.endswith("per_year"):
+                return float(lost.per_year_usd_bn[0]), None, None, "USD bn/yr (nominal)"
+            return (lost.usd_million / 1e3, lost.lower / 1e3, lost.upper / 1e3,
+                    f"USD bn ({a} to {b})")
+        ch = rev.loss_channels(res, prices, assumptions,
+                               counterfactual_discount(rev, self.config["revenue"]),
+                               start=a, end=b)
+        if quantity.endswith("per_year"):
+            lo, hi = ch.interval_per_year_usd_bn
+            return float(ch.per_year_usd_bn()["total"]), lo, hi, "USD bn/yr (nominal)"
+        return ch.total / 1e3, ch.lower / 1e3, ch.upper / 1e3, "USD bn (nominal)"
 
 
 def _params(func: Callable[..., Any]) -> tuple[str, ...]:
@@ -1072,9 +877,9 @@ def run_analysis(
     progress : callable, optional
         Called with a short message before each long step.
     studies : sequence of StudyResults, optional
-        Studies already run: a model named in ``[report] reuse`` (``key =
-        "study.estimator"``) is taken from them instead of being fitted again
-        (the bundled studies declare the same designs, so the numbers agree).
+        Studies already run. The sections read the studies their config tables
+        name (``[sanctions]``, ``[synth]``, ``[chevron]``); one not among these is
+        run here from the bundled declarations. No model is fitted twice.
     """
     import matplotlib
 
@@ -1090,12 +895,10 @@ def run_analysis(
         )
     avail = available_sections()
     runner = _Runner(cfg, live, progress)
-    runner.fitted = reusable(cfg, studies)
+    runner.studies = section_results(cfg, studies, progress)
     wanted = cfg["report"]["sections"]
     results: dict[str, Any] = {}
     unavailable = {}
-    if "synth" in wanted and not avail.get("synth"):
-        runner.synth_panel()  # a bad donor pool fails before any model is fitted
     for section in wanted:
         if avail.get(section):
             unavailable[section] = avail[section]
@@ -1126,7 +929,10 @@ def run_analysis(
     data_version = None
     for rec in runner.model_records.values():
         prov = rec.get("provenance", {}).get("data", {})
-        datasets.update(prov.get("datasets", {}))
+        # a model fitted on a study's series names its data "user-supplied"; the study's
+        # provenance (results["studies"]) lists the bundled datasets it came from
+        datasets.update({k: v for k, v in prov.get("datasets", {}).items()
+                         if k != "user-supplied"})
         data_version = prov.get("data_version", data_version)
     if "data" in results:
         for name, d in results["data"]["datasets"].items():
@@ -1138,7 +944,8 @@ def run_analysis(
             "live": bool(live),
             "sections": runner.sections_run,
             "sections_unavailable": unavailable,
-            "reused_from_studies": {k: cfg["report"]["reuse"][k] for k in runner.reused},
+            "models_from_studies": dict(sorted(runner.sources.items())),
+            "designs": runner.designs,
             "headline": runner.headline,
             "models": runner.model_records,
             "notes": runner.notes,
@@ -1155,17 +962,21 @@ def run_analysis(
     )
 
 
-def reusable(cfg: dict[str, Any], studies: Sequence[Any]) -> dict[str, Any]:
-    """``{model key: fitted results}`` of ``[report] reuse`` found among ``studies``."""
-    by_name = {r.study.name: r for r in studies if r.identified}
-    out = {}
-    for key, ref in cfg["report"]["reuse"].items():
-        name, _, estimator = ref.partition(".")
-        est = by_name.get(name, None)
-        est = None if est is None else est.estimates.get(estimator)
-        if est is not None and est.result is not None:
-            out[key] = est.result
-    return out
+def section_results(cfg: dict[str, Any], studies: Sequence[Any],
+                    progress: Progress | None = None) -> dict[str, Any]:
+    """``{name: StudyResults}`` of the studies the sections read: those given, else run here."""
+    from .config import section_studies
+
+    have = {r.study.name: r for r in studies}
+    missing = [n for n in section_studies(cfg, have) if n not in have]
+    if missing:
+        from ..study import bundled_studies
+
+        for name, study in bundled_studies(missing).items():
+            if progress is not None:
+                progress(f"study {name}")
+            have[name] = study.run()
+    return have
 
 
 def _is_full(config: dict[str, Any]) -> bool:

@@ -9,36 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .._text import NBSP, est, num
+
 __all__ = ["Block", "Doc", "NBSP", "num", "est", "window_text", "interval_label"]
 
 Block = tuple[str, Any]
-
-NBSP = "\u00a0"
-
-
-def num(x: Any, digits: int = 1) -> str:
-    """A number for prose and tables: thousands separators, sensible decimals, "–" for None."""
-    if x is None:
-        return "–"
-    if isinstance(x, (list, tuple)):
-        return "–".join(num(v, digits) for v in x)
-    if isinstance(x, str):
-        return x
-    x = float(x)
-    if abs(x) >= 100 or digits == 0:
-        return f"{x:,.{0 if abs(x) >= 1000 else digits}f}"
-    return f"{x:,.{max(digits, 2) if abs(x) < 10 else digits}f}"
-
-
-def est(estimate: Any, lower: Any = None, upper: Any = None) -> str:
-    """``estimate [lower, upper]`` joined by non-breaking spaces, so it never wraps."""
-    if isinstance(estimate, dict):
-        estimate, lower, upper = estimate["estimate"], estimate.get("lower"), estimate.get("upper")
-    text = num(estimate)
-    if lower is not None and upper is not None:
-        text += f"{NBSP}[{num(lower)},{NBSP}{num(upper)}]"
-    return text
-
 
 def window_text(h: dict[str, Any]) -> str:
     w = h.get("window")

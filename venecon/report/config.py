@@ -10,12 +10,12 @@ Example ``venecon.toml``::
     [report]
     sections = ["data", "sanctions", "chevron"]   # skip the synthetic control
 
-    [sanctions]
-    effect_window = ["YYYY-MM", "YYYY-MM"]   # two months, start <= end
-
     [synth]
-    donors = ["MEX", "NOR", "AGO", "GBR", "SAU", "COL"]
-    placebo = false
+    study = "my-annual-study"   # a study passed to build_report(studies=...) under this name
+
+The designs (windows, donors, estimator options) are declared in the studies the
+sections read (``[sanctions]``, ``[synth]``, ``[chevron]`` name them); change a
+design by changing or replacing its study.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from typing import Any
 
 from ..exceptions import ConfigError
 
-__all__ = ["DEFAULTS", "SECTIONS", "load_config", "validate", "ConfigError"]
+__all__ = ["DEFAULTS", "SECTIONS", "SECTION_STUDIES", "load_config", "validate", "section_studies",
+           "ConfigError"]
 
 #: Report sections, in report order.
 SECTIONS = ("data", "sanctions", "synth", "chevron", "reopening", "revenue", "literature")
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 #: The declaration of the standard analysis (TOML next to this module): every country code,
 #: date and event id of the report lives there or in the bundled studies, not in code.
@@ -62,7 +62,6 @@ DEFAULTS: dict[str, dict[str, Any]] = _standard()
 
 _ALLOWED_MODELS = ("sanctions_its", "sanctions_arima", "chevron_its", "chevron_arima")
 _ALLOWED_BENCHMARKS = ("brent", "opec_basket")
-_SOURCES = ("ei_sr2026", "ei_sr2024")
 
 
 def _err(key: str, problem: str, allowed: str) -> ConfigError:
@@ -74,20 +73,6 @@ def _err(key: str, problem: str, allowed: str) -> ConfigError:
 def _check_month(key: str, value: Any) -> str:
     if not isinstance(value, str) or not _MONTH.match(value):
         raise _err(key, f"{value!r} is not a month", 'a month as "YYYY-MM"')
-    return value
-
-
-def _check_day(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not (_DAY.match(value) or _MONTH.match(value)):
-        raise _err(key, f"{value!r} is not a date", 'a date as "YYYY-MM-DD" (or "YYYY-MM")')
-    if _DAY.match(value):
-        import datetime
-
-        try:
-            datetime.date.fromisoformat(value)
-        except ValueError as exc:  # the pattern admits impossible days (February 30)
-            raise _err(key, f"{value!r} is not a calendar date ({exc})",
-                       'a date that exists, as "YYYY-MM-DD"') from exc
     return value
 
 
@@ -128,12 +113,19 @@ def _check_int(key: str, value: Any, lo: int, hi: int) -> int:
     return value
 
 
+def _check_year(key: str, value: Any) -> int:
+    """A calendar year; whether the data cover it is checked where the data are read."""
+    import datetime
+
+    return _check_int(key, value, datetime.MINYEAR, datetime.MAXYEAR)
+
+
 def _check_year_window(key: str, value: Any) -> list[int]:
     if not isinstance(value, list) or len(value) != 2:
         raise _err(
             key, f"{value!r} is not a window of years", "two years [start, end], start <= end"
         )
-    a, b = (_check_int(f"{key}[{i}]", v, 1960, 2100) for i, v in enumerate(value))
+    a, b = (_check_year(f"{key}[{i}]", v) for i, v in enumerate(value))
     if a > b:
         raise _err(key, f"start {a} is after end {b}", "two years [start, end], start <= end")
     return [a, b]
@@ -168,32 +160,6 @@ def _check_list(key: str, value: Any, item: Any) -> list[Any]:
     return [item(f"{key}[{i}]", v) for i, v in enumerate(value)]
 
 
-def _check_events(key: str, value: Any) -> dict[str, str]:
-    if not isinstance(value, Mapping) or not value:
-        raise _err(
-            key,
-            f"{value!r} is not a table of events",
-            'a non-empty table {label = "YYYY-MM-DD"}',
-        )
-    return {str(k): _check_day(f"{key}.{k}", v) for k, v in value.items()}
-
-
-def _check_codes(key: str, value: Any) -> list[str]:
-    if (
-        not isinstance(value, list)
-        or len(value) < 2
-        or not all(isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v) for v in value)
-    ):
-        raise _err(
-            key,
-            f"{value!r} is not a donor pool",
-            'a list of at least two ISO 3166 alpha-3 country codes, e.g. ["MEX", "NOR"]',
-        )
-    if len(set(value)) != len(value):
-        raise _err(key, "duplicated codes in the pool", "distinct ISO alpha-3 codes")
-    return list(value)
-
-
 def _check_studies(key: str, value: Any) -> list[str]:
     from ..study.bundled import bundled_names
 
@@ -208,22 +174,51 @@ def _check_studies(key: str, value: Any) -> list[str]:
     return list(dict.fromkeys(value))
 
 
+def _check_study(key: str, value: Any) -> str:
+    """The name of the study a section reads (a bundled one unless build_report is given it)."""
+    from ..study.spec import StudyError, check_name
+
+    try:
+        return check_name(key, value)
+    except StudyError:
+        raise _err(key, f"{value!r} is not a study name", "a study name, e.g. one of "
+                   "venecon.study.bundled_names()") from None
+
+
+#: ``(section, key)`` of every study a section reads.
+SECTION_STUDIES = (
+    ("sanctions", "financial"), ("sanctions", "oil"), ("sanctions", "breaks"),
+    ("synth", "study"), ("chevron", "study"), ("chevron", "output"),
+)
+
+
+def section_studies(config: Mapping[str, Any], given: Any = ()) -> list[str]:
+    """Names of the studies the configured sections read, in report order, once each.
+
+    Raises
+    ------
+    ConfigError
+        A name that is neither a bundled study nor among ``given`` (study names),
+        naming the config key.
+    """
+    from ..study.bundled import bundled_names
+
+    wanted = config["report"]["sections"]
+    known = set(bundled_names()) | set(given)
+    for sec, key in SECTION_STUDIES:
+        if sec in wanted and config[sec][key] not in known:
+            raise _err(f"{sec}.{key}", f"{config[sec][key]!r} is neither a bundled study nor "
+                       "a study given to the report",
+                       ", ".join(sorted(known)) + " (or pass the Study to "
+                       "build_report(studies=...))")
+    return list(dict.fromkeys(
+        config[sec][key] for sec, key in SECTION_STUDIES if sec in wanted))
+
+
 def _check_code(key: str, value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9]{2,8}", value):
         raise _err(key, f"{value!r} is not a unit code", "an ISO 3166 alpha-3 code")
     return value
-
-
-def _check_windows(key: str, value: Any) -> dict[str, list[str]]:
-    if not isinstance(value, Mapping) or not value:
-        raise _err(key, f"{value!r} is not a table of windows", '{name = ["YYYY-MM", "YYYY-MM"]}')
-    return {str(k): _check_window(f"{key}.{k}", v) for k, v in value.items()}
-
-
-def _check_str_table(key: str, value: Any, allowed: str) -> dict[str, str]:
-    if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
-        raise _err(key, f"{value!r} is not a table of strings", allowed)
-    return {str(k): v for k, v in value.items()}
 
 
 def _check_sections(key: str, value: Any) -> list[str]:
@@ -242,35 +237,16 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "sections": _check_sections,
         "chart_start": _check_month,
         "studies": lambda k, v: _check_studies(k, v),
-        "reuse": lambda k, v: _check_str_table(k, v, '{model = "study.estimator"}'),
     },
     "sanctions": {
-        "start": _check_month,
-        "end": _check_month,
-        "events": _check_events,
-        "financial_window": _check_window,
-        "effect_window": _check_window,
-        "arima_seed": lambda k, v: _check_int(k, v, 0, 2**32 - 1),
-        "lp_horizons": lambda k, v: _check_int(k, v, 1, 24),
-        "lp_lags": lambda k, v: _check_int(k, v, 0, 12),
+        "financial": lambda k, v: _check_study(k, v),
+        "oil": lambda k, v: _check_study(k, v),
+        "breaks": lambda k, v: _check_study(k, v),
     },
     "chevron": {
-        "start": _check_month,
-        "exports_series": lambda k, v: _check_choice(k, v, ("exports_value",)),
-        "exports_source": lambda k, v: _check_choice(k, v, ("imf_imts",)),
-        "deflate_benchmark": lambda k, v: _check_choice(k, v, ("brent", "wti")),
-        "deflate_discount_usd": lambda k, v: _check_float(k, v, 0.0, 100.0),
-        "deflate_observed_merey": _check_bool,
-        "events": _check_events,
-        "effect_window": _check_window,
-        "regime_windows": _check_windows,
-        "arima_seed": lambda k, v: _check_int(k, v, 0, 2**32 - 1),
-        "lp_horizons": lambda k, v: _check_int(k, v, 1, 24),
-        "lp_lags": lambda k, v: _check_int(k, v, 0, 12),
+        "study": lambda k, v: _check_study(k, v),
+        "output": lambda k, v: _check_study(k, v),
         "regimes_since": _check_month,
-        "output_start": _check_month,
-        "output_events": _check_events,
-        "output_window": _check_window,
     },
     "reopening": {
         "pre": _check_window,
@@ -282,33 +258,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
             k, v, lambda kk, x: _check_choice(kk, x, _EVENT_CATEGORIES)),
     },
     "synth": {
-        "source": lambda k, v: _check_choice(k, v, _SOURCES),
-        "start": lambda k, v: _check_int(k, v, 1965, 2015),
-        "treatment": lambda k, v: _check_int(k, v, 1970, 2025),
-        "oil_sanctions_year": lambda k, v: _check_int(k, v, 1970, 2025),
-        "end": lambda k, v: _check_int(k, v, 1970, 2025),
-        "fit_window": _check_year_window,
-        "predictor_windows": lambda k, v: (
-            [_check_year_window(f"{k}[{i}]", w) for i, w in enumerate(v)]
-            if isinstance(v, list) and v
-            else _check_year_window(k, v)
-        ),
-        "predictor_years": lambda k, v: (
-            [_check_int(f"{k}[{i}]", y, 1960, 2100) for i, y in enumerate(v)]
-            if isinstance(v, list)
-            else _check_int(k, v, 1960, 2100)
-        ),
-        "left_out": lambda k, v: (
-            [_check_int(f"{k}[{i}]", y, 1960, 2100) for i, y in enumerate(v)]
-            if isinstance(v, list)
-            else _check_int(k, v, 1960, 2100)
-        ),
-        "quota_variant": _check_bool,
-        "donors": _check_codes,
-        "placebo": _check_bool,
-        "leave_one_out": _check_bool,
-        "n_jobs": lambda k, v: _check_int(k, v, 1, 64),
-        "seed": lambda k, v: _check_int(k, v, 0, 2**32 - 1),
+        "study": lambda k, v: _check_study(k, v),
     },
     "revenue": {
         "model": lambda k, v: _check_choice(k, v, _ALLOWED_MODELS),
@@ -319,12 +269,11 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "discount_fallback": lambda k, v: _check_choice(k, v, ("median_observed", "fixed")),
         "counterfactual_discount_years": _check_year_window,
         "deflator": lambda k, v: _check_choice(k, v, ("us_cpi", "none")),
-        "deflator_base": lambda k, v: _check_int(k, v, 1913, 2025),
+        "deflator_base": lambda k, v: _check_year(k, v),
         "export_share": lambda k, v: _check_float(k, v, 0.0, 1.0, lo_open=True),
         "sensitivity_discounts_usd": lambda k, v: _check_list(
             k, v, lambda kk, x: _check_float(kk, x, 0.0, 100.0)
         ),
-        "comparison_window": _check_window,
         "sensitivity_export_shares": lambda k, v: _check_list(
             k, v, lambda kk, x: _check_float(kk, x, 0.0, 1.0, lo_open=True)
         ),
@@ -356,51 +305,22 @@ def validate(overrides: Mapping[str, Any] | None = None) -> dict[str, dict[str, 
     for section, checks in _CHECKS.items():
         for key, check in checks.items():
             config[section][key] = check(f"{section}.{key}", config[section][key])
-    s = config["synth"]
-    if not s["fit_window"][1] < s["treatment"] <= s["oil_sanctions_year"] <= s["end"]:
-        raise _err(
-            "synth.treatment",
-            f"{s['treatment']} is inconsistent with the other years",
-            "fit_window end < treatment <= oil_sanctions_year <= end",
-        )
-    for i, y in enumerate(s["left_out"]):
-        if not s["fit_window"][1] < y < s["treatment"]:
-            raise _err(
-                f"synth.left_out[{i}]",
-                f"{y} is not between the fit window and the first treated year",
-                f"years from {s['fit_window'][1] + 1} to {s['treatment'] - 1}",
-            )
-    if s["start"] > s["fit_window"][0]:
-        raise _err(
-            "synth.fit_window",
-            f"starts before synth.start ({s['start']})",
-            "years from synth.start to treatment - 1",
-        )
-    for i, (a, b) in enumerate(s["predictor_windows"]):
-        if a < s["start"] or b >= s["treatment"]:
-            raise _err(
-                f"synth.predictor_windows[{i}]",
-                f"[{a}, {b}] is outside the pre-period",
-                f"years from {s['start']} to {s['treatment'] - 1}",
-            )
-    for i, y in enumerate(s["predictor_years"]):
-        if not s["start"] <= y < s["treatment"]:
-            raise _err(
-                f"synth.predictor_years[{i}]",
-                f"{y} is outside the pre-period",
-                f"years from {s['start']} to {s['treatment'] - 1}",
-            )
-    if config["report"]["treated"] in s["donors"]:
-        raise _err("synth.donors", "the treated unit is in the pool",
-                   f"distinct ISO alpha-3 codes other than {config['report']['treated']}")
-    sc = config["sanctions"]
-    if sc["start"] >= sc["end"]:
-        raise _err(
-            "sanctions.end",
-            f"{sc['end']} is not after sanctions.start",
-            f"a month after {sc['start']}",
-        )
+    _check_deflator_base(config["revenue"])
     return config
+
+
+def _check_deflator_base(c: dict[str, Any]) -> None:
+    """The real-dollar base year lies within the bundled deflator's coverage."""
+    if c["deflator"] != "us_cpi":
+        return
+    from ..exceptions import DateRangeError
+    from ..revenue import us_cpi_deflator
+
+    try:
+        us_cpi_deflator(str(c["deflator_base"]))
+    except DateRangeError as exc:
+        raise _err("revenue.deflator_base", f"{c['deflator_base']} is not covered ({exc})",
+                   "a year the bundled US CPI covers") from None
 
 
 def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:

@@ -139,6 +139,20 @@ def production(a: Analysis) -> Any:
     return fig
 
 
+#: The source of the observed Merey prices in ``prices_monthly``.
+MEREY_SOURCE = "opec_asb2018"
+
+
+def source_name(dataset: str, source: str) -> str:
+    """The title of ``source`` in ``dataset``'s metadata, without its parenthesised detail."""
+    from ..data import describe
+
+    for s in describe(dataset).get("sources", []):
+        if s.get("source") == source:
+            return str(s["title"]).split(" (", 1)[0]
+    return source
+
+
 def prices(a: Analysis) -> Any:
     """Brent (EIA) and Merey (OPEC ASB), and the Merey-Brent discount where both exist."""
     frame = a.frames.get("prices")
@@ -148,20 +162,21 @@ def prices(a: Analysis) -> Any:
     wide = frame.pivot_table(index="date", columns=["series", "source"], values="value")
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 6), sharex=True, height_ratios=[2, 1])
     brent = wide[("brent", "eia_spot")].dropna()
-    merey = wide[("merey", "opec_asb2018")].dropna()
+    merey = wide[("merey", MEREY_SOURCE)].dropna()
+    asb = source_name("prices_monthly", MEREY_SOURCE)
     ax1.plot(
         brent.index, brent.to_numpy(), color="tab:blue", lw=1.2, label="Brent (EIA spot, monthly)"
     )
-    ax1.plot(merey.index, merey.to_numpy(), color="tab:red", lw=1.2, label="Merey (OPEC ASB 2018)")
+    ax1.plot(merey.index, merey.to_numpy(), color="tab:red", lw=1.2, label=f"Merey ({asb})")
     ax1.set_ylabel("USD/bbl")
     ax1.set_title(f"Prices: Brent and Merey (Merey observed {merey.index.min():%Y-%m} to "
                   f"{merey.index.max():%Y-%m} only)")
     ax1.legend(fontsize=8)
-    disc = (wide[("merey", "opec_asb2018")] - wide[("brent", "opec_asb2018")]).dropna()
+    disc = (wide[("merey", MEREY_SOURCE)] - wide[("brent", MEREY_SOURCE)]).dropna()
     ax2.bar(disc.index, disc.to_numpy(), width=25, color="tab:red")
     ax2.axhline(0, color="black", lw=0.6)
     ax2.set_ylabel("USD/bbl")
-    ax2.set_title("Merey minus Brent (both OPEC ASB 2018)", fontsize=10)
+    ax2.set_title(f"Merey minus Brent (both {asb})", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -193,7 +208,7 @@ _EXPORT_LABELS = ("exports to the US, approx. kb/d", "effect, approx. kb/d")
 def synth_placebo(a: Analysis) -> Any:
     """Placebo-in-space gaps: every donor treated in turn (grey) vs Venezuela (black)."""
     res = a.models.get("synth")
-    if res is None or not a.config["synth"]["placebo"]:
+    if res is None or res.placebo is None:
         return None
     fig = res.placebo.plot()
     fig.set_size_inches(10, 4.5)
@@ -257,14 +272,15 @@ def revenue_lost(a: Analysis) -> Any:
     ax.set_ylabel("USD million per month (nominal)")
     ax.set_xlabel("month")
     ax.legend(fontsize=8, loc="upper left")
-    fig.text(0.01, 0.01, "Source: venecon; EIA crude output and Brent, OPEC ASB 2018 Merey; "
-             "gross export value, not fiscal revenue", fontsize=7, color="grey")
+    fig.text(0.01, 0.01, "Source: venecon; EIA crude output and Brent, "
+             f"{source_name('prices_monthly', MEREY_SOURCE)} Merey; gross export value, not "
+             "fiscal revenue", fontsize=7, color="grey")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
 
 def period_2026(a: Analysis) -> Any:
-    """Output since the pre-window with trend and band, prices, and 2026's events marked."""
+    """Output since the pre-window with trend and band, prices, and the marked events."""
     import pandas as pd
 
     from ..policy.plotting import plot_events
@@ -327,8 +343,8 @@ FIGURES: dict[str, tuple[Any, str]] = {
         production,
         "Venezuela's crude output (EIA, kb/d) with the events that start or end a policy spell "
         "(dashed lines); below, the financial-sanctions spell and Chevron's licence states, "
-        "each on its own row. Months before 2016 are EIA's annual estimates spread over the "
-        "months (flagged in the data).",
+        "each on its own row. Early months for which EIA gives only an annual estimate show "
+        "that estimate spread over the months (flagged in the data).",
     ),
     "prices": (
         prices,
@@ -336,13 +352,14 @@ FIGURES: dict[str, tuple[Any, str]] = {
         "where the red line ends; later discounts are assumptions, see the revenue section).",
     ),
     "sanctions_its": (
-        _model_plot("sanctions_its", "2017/2019 sanctions: interrupted time series",
+        _model_plot("sanctions_its", "Financial and oil sanctions: interrupted time series",
                     _PATH_LABELS),
         "Interrupted time series: actual (solid) and counterfactual (dashed) crude output around "
         "EO 13808 and the PdVSA designation; lower panel: the effect with its interval.",
     ),
     "sanctions_arima": (
-        _model_plot("sanctions_arima", "2017/2019 sanctions: intervention ARIMA", _PATH_LABELS),
+        _model_plot("sanctions_arima", "Financial and oil sanctions: intervention ARIMA",
+                    _PATH_LABELS),
         "Intervention ARIMA: actual output and the counterfactual forecast from the pre-period "
         "model; lower panel: the effect with its simulated band.",
     ),
@@ -380,7 +397,8 @@ FIGURES: dict[str, tuple[Any, str]] = {
         "Venezuela's crude output by month (EIA, black) against the linear trend of the "
         "pre-blockade window (dashed) with a one-month band (shaded, from the first post month); "
         "red squares: OPEC secondary sources where a press report gives them; dashed vertical "
-        "lines: the registry's 2026 licences, authorisations and the capture. Lower panel: "
+        "lines: the registry's licences, authorisations and the capture since the chart's "
+        "first marked month ([reopening] marked_since). Lower panel: "
         "Brent and the press-reported Merey price (gaps: months without a press report). "
         "Monthly values are drawn at the first day of their month.",
     ),

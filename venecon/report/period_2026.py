@@ -1,4 +1,4 @@
-"""The report's 2026 section: the months after Maduro's capture, month by month.
+"""The report's reopening section: the months after the naval closure and the capture, one by one.
 
 Design (descriptive, stated in the report): a linear trend in crude output
 is fitted on a pre-window that ends before the December naval closure

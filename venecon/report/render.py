@@ -62,7 +62,10 @@ def build_report(
         No progress bar.
     studies : sequence of Study, optional
         The studies to run; default the bundled ones named in
-        ``[report] studies`` (all bundled studies unless configured).
+        ``[report] studies`` (all bundled studies unless configured). The
+        studies the sections read (``[sanctions]``, ``[synth]``, ``[chevron]``)
+        are added when missing; each study is run once and the sections read
+        its fitted results.
     n_jobs : int
         Parallel jobs for the studies' robustness grids.
 
@@ -79,14 +82,14 @@ def build_report(
     cfg = config if isinstance(config, dict) and _is_resolved(config) else (
         load_config(config) if config is None or isinstance(config, str) else validate(config))
     with staged_output(out) as stage:  # checks --out before any analysis runs
-        if studies is None:
-            studies = configured_studies(cfg)
+        studies = with_section_studies(cfg, configured_studies(cfg) if studies is None
+                                       else list(studies))
         check_unique_names(studies)
         total = 2 + len(studies)
         with progress_bar(total=total, desc="venecon report", unit="step",
                           enabled=False if quiet else None) as bar:
             results = []
-            for study in studies:  # first: the standard analysis reuses their fitted models
+            for study in studies:  # first: the standard analysis reads their results
                 bar.set_postfix(f"study {study.name}")
                 results.append(study.run(n_jobs=n_jobs))
                 bar.update()
@@ -111,6 +114,16 @@ def configured_studies(cfg: dict[str, Any]) -> list[Any]:
 
     names = cfg["report"]["studies"]
     return list(bundled_studies(None if names == ["all"] else list(names)).values())
+
+
+def with_section_studies(cfg: dict[str, Any], studies: list[Any]) -> list[Any]:
+    """``studies`` plus the bundled ones the report sections read that are not among them."""
+    from ..study import bundled_studies
+    from .config import section_studies
+
+    have = {s.name for s in studies}
+    missing = [n for n in section_studies(cfg, have) if n not in have]
+    return studies + list(bundled_studies(missing).values()) if missing else studies
 
 
 def results_with_studies(a: Analysis, studies: Sequence[Any]) -> dict[str, Any]:

@@ -139,16 +139,16 @@ def sanctions(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     figures = ctx.figures
     if "sanctions" in r["sections"]:
-        c = a.config["sanctions"]
-        d.h(2, "The 2017 financial sanctions and the 2019 oil sanctions (time series)")
+        c = r["designs"]["sanctions"]
+        d.h(2, "The financial sanctions and the oil sanctions (time series)")
         d.p(
-            f"Crude output {c['start']}..{c['end']} (before COVID-19), events "
+            f"Crude output {c['sample'][0]}..{c['sample'][1]} (before COVID-19), events "
             + ", ".join(f"`{k}` {v}" for k, v in c["events"].items())
             + f". The financial window {c['financial_window'][0]}..{c['financial_window'][1]} "
-            "measures the "
-            "2017 sanctions alone; the oil window measures both, against a counterfactual "
-            "without either. "
-            f"The counterfactual extrapolates the path from {c['start']} to the first event, "
+            f"(study `{c['financial_study']}`) measures the financial sanctions alone; the oil "
+            f"window {c['oil_window'][0]}..{c['oil_window'][1]} (study `{c['oil_study']}`) "
+            "measures both, against a counterfactual without either. "
+            f"The counterfactual extrapolates the path from {c['sample'][0]} to the first event, "
             "which already fell steeply, so these are deviations from an existing decline."
         )
         d.table(_EFFECT_HEADER, _effects_rows(a, ("sanctions_its", "sanctions_arima")))
@@ -180,24 +180,23 @@ def synth(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     figures = ctx.figures
     if "synth" in r["sections"]:
-        s = a.config["synth"]
         m = r["models"]["synth"]
+        s = m["design"]
+        left = s["left_out"]
         d.h(2, "Synthetic control")
         d.p(
-            f"Venezuela against a convex combination of {len(s['donors'])} oil producers (EI "
-            "Statistical "
-            f"Review, `{s['source']}`, annual crude+NGL, kb/d), fit "
-            f"{s['fit_window'][0]}-{s['fit_window'][1]}, "
-            f"first full treated year {s['treatment']}"
+            f"Venezuela against a convex combination of {len(s['donors'])} oil producers "
+            f"({s['outcome']}), pre-period {s['pre'][0]}-{s['pre'][1]}, "
+            f"first full treated year {s['first_treated']}"
             + (
-                f" ({', '.join(map(str, s['left_out']))}, the year the treatment took effect, is "
+                f" ({', '.join(map(str, left))}, the year the treatment took effect, is "
                 "left out of both windows: partly treated, it is neither a comparison year nor "
                 "a treated one)"
-                if s["left_out"]
+                if left
                 else ""
             )
-            + ". Producers with their own shocks (Iran, Russia, Libya, Iraq, Syria, "
-            "Yemen, Sudan/South Sudan, Guyana) are excluded from the pool."
+            + f". The design is the study `{s['study']}`; producers with their own shocks "
+            "are excluded from the pool (the study lists each with its reason)."
         )
         w = a.models["synth"].weights
         w = w[w > 0.001].sort_values(ascending=False)
@@ -214,20 +213,18 @@ def synth(a: Any, d: Doc, ctx: ReportContext) -> None:
             )
         q = m.get("quota_variant")
         if q:
-            t, e = s["treatment"], s["end"]
+            window = r["headline"]["synth_effect_without_quota_bound_kbd"]["window"]
             base = q["average_effect"] - q["moves_by"]
-            ranked = sorted(q["weights"].items(), key=lambda kv: -kv[1])[:5]
-            top = ", ".join(f"{k} {v:.3f}" for k, v in ranked)
             d.p(
                 f"OPEC+ quotas: {len(q['excluded'])} donors were bound by OPEC+ production quotas "
                 f"in a post year in which Venezuela was exempt ({', '.join(q['excluded'])}; "
                 "`venecon.load('opec_quotas')`, which codes "
                 f"{q['coverage']} only); they carry "
                 f"{100 * q['main_weight_of_excluded']:.0f}% of the main design's weight. Without "
-                "them the "
-                f"{t}-{e} average gap is {q['average_effect']:,.1f} kb/d against "
-                f"{base:,.1f} kb/d with them: the estimate moves by {q['moves_by']:+,.1f} kb/d "
-                f"(pre-period RMSPE {q['rmspe_pre']:.1f} kb/d; weights {top})."
+                "them (the study's robustness specification "
+                f"{q['robustness_spec']}) the {window[0]}-{window[1]} average gap is "
+                f"{q['average_effect']:,.1f} kb/d against {base:,.1f} kb/d with them: the "
+                f"estimate moves by {q['moves_by']:+,.1f} kb/d."
             )
         d.fig("synth_paths", figures)
         d.fig("synth_placebo", figures)
@@ -238,7 +235,7 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     figures = ctx.figures
     if "chevron" in r["sections"]:
-        c = a.config["chevron"]
+        c = r["designs"]["chevron"]
         h = r["headline"].get("chevron_its_average_kbd")
         d.h(2, "Chevron's licences (GL 41 to GL 50) and Venezuela's exports to the US")
         d.p(
@@ -249,7 +246,8 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
             "months are in the notes below). Each licence regime is an event: "
             + ", ".join(f"`{k}` {v}" for k, v in c["events"].items())
             + f". The headline window, {c['effect_window'][0]} to {c['effect_window'][1]}, is "
-            "GL 41 alone, before GL 44 let any US buyer purchase from PdVSA."
+            f"GL 41 alone, before GL 44 let any US buyer purchase from PdVSA (study "
+            f"`{c['study']}`)."
             + (
                 f" Interrupted time series: {est(h)} {h['unit']} over that window."
                 if h is not None else ""
@@ -306,10 +304,10 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
         return
     c = a.config["reopening"]
     t = a.frames["period_2026"]
-    h = r["headline"]["reopening_2026_latest_gap_kbd"]
+    h = r["headline"]["reopening_latest_gap_kbd"]
     counts = h["post_months"]
     capture, licence = c["count_after"][0], c["count_after"][-1]
-    d.h(2, "2026: after Maduro's capture, month by month")
+    d.h(2, "After Maduro's capture, month by month")
     d.p(
         f"Monthly crude output (EIA, `production_monthly`) runs to {t.index.max():%Y-%m}. The "
         f"counterfactual is the linear trend of {c['pre'][0]}..{c['pre'][1]} (before the "
@@ -334,7 +332,8 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
         f"observations after the capture (`{capture}`) and {counts[licence]} after `{licence}`. "
         f"The capture, the end of the naval closure and {n_licences} licences, authorisations and "
         f"orders fall in the same weeks, and {moved}, so no month's gap can be given to one of "
-        "them. The path is descriptive: it says how far output is from where the 2024-25 trend "
+        f"them. The path is descriptive: it says how far output is from where the {c['pre'][0]}.."
+        f"{c['pre'][1]} trend "
         "would have put it."
     )
     rep = a.frames.get("reported_2026")
@@ -475,11 +474,10 @@ def revenue(a: Any, d: Doc, ctx: ReportContext) -> None:
         rh = r["headline"]["revenue_lost_real_usd_bn_per_year"]
         d.p(
             f"Real USD: {num(rh['estimate'])} USD bn/yr [{num(rh['lower'])}, {num(rh['upper'])}] "
-            f"in constant {base_year} dollars. Deflator: the US CPI implied by the Energy "
-            "Institute Statistical Review 2026 crude prices in money of the day and in constant "
-            "2025 dollars (EI deflates with the US CPI; `macro`, USA `cpi_index`, whose ratios "
-            "match the BLS CPI-U annual averages), annual averages applied to each month of "
-            "the year."
+            f"in constant {base_year} dollars. Deflator: {rv['deflator']['name']} "
+            f"(`{rv['deflator']['source']}`; EI deflates crude prices with the US CPI, whose "
+            "ratios match the BLS CPI-U annual averages), annual averages applied to each "
+            "month of the year."
         )
     else:
         d.p("Real USD: not reported in this run ([revenue] deflator = \"none\").")
@@ -520,9 +518,11 @@ def literature(a: Any, d: Doc, ctx: ReportContext) -> None:
     if "literature" in r:
         d.h(2, "venecon beside the published estimates")
         d.p(
-            "Verification tags from the project's literature note: [V] read in the source; "
-            "[V-sec] in a "
-            "secondary source; [U] unverified (do not cite without checking)."
+            "Each comparison is declared by a study (`[[study.literature]]`) and computed on the "
+            "study's window; a row is read side by side only when both windows and concepts "
+            "match, otherwise the mismatch is stated. Verification tags from the project's "
+            "literature note: [V] read in the source; [V-sec] in a secondary source; [P] partly "
+            "verified."
         )
         rows = []
         for row in r["literature"]:
@@ -532,10 +532,16 @@ def literature(a: Any, d: Doc, ctx: ReportContext) -> None:
                 if row["venecon_lower"] is not None and row["venecon_upper"] is not None:
                     ven += f" [{num(row['venecon_lower'])}, {num(row['venecon_upper'])}]"
                 ven += f" {row['venecon_unit']} (`{row['venecon']}`)"
+            lw = row["literature_window"]
+            windows = (f"venecon {'..'.join(map(str, row['window'] or ['?']))}; published "
+                       + ("not stated" if lw is None else "..".join(lw)))
+            same = "yes" if row["comparable"] else "no: " + "; ".join(row["mismatch"])
             rows.append(
-                [row["study"], f"{row['published']} [{row['tag']}]", ven, row["why_different"]]
+                [row["study"], f"{row['published']} [{row['tag']}]", ven, windows, same,
+                 row["why_different"]]
             )
-        d.table(["study", "published", "venecon", "why they differ"], rows)
+        d.table(["study", "published", "venecon", "windows", "same window and concept",
+                 "why they differ"], rows)
         tex["literature"] = tex_table(
             ["study", "published", "venecon", "tag"],
             [

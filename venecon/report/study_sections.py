@@ -11,54 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .._text import percent, plural
+from .._text import percent
+from ..study.results import sensitivity_text
 from .blocks import Block, Doc, est, num
 from .renderers import tex_table
 from .sections import ReportContext, section
 
-__all__ = ["headline_sentence", "cross_country_rows", "forest_rows"]
-
-
-def _interval(e: Any) -> str:
-    if e.lower is None or e.upper is None:
-        return "no interval"
-    return f"{100 * (1 - e.alpha):g}% interval"
-
-
-def headline_sentence(r: Any) -> str:
-    """What was estimated, the headline with its interval, robustness range, verdict and caveats.
-
-    A study that did not run says why (its verdict is "not identified"); a
-    headline never appears without its verdict and the caveats its own
-    diagnostics raise (or the statement that none were raised).
-    """
-    s = r.study
-    if not r.identified or r.headline_estimate is None:
-        return f"**{s.title}**: did not run: {r.reason}. {r.verdict_text()}"
-    e = r.headline_estimate
-    value = est(e.average_effect, e.lower, e.upper)
-    text = (f"**{s.title}** ({e.label}; outcome in {e.unit}, post window {e.window[0]} to "
-            f"{e.window[1]}): average effect **{value} {e.unit}**")
-    text += f" ({_interval(e)})" if e.lower is not None else " (no interval for this estimator)"
-    if e.share_of_counterfactual is not None:
-        text += f", {percent(e.share_of_counterfactual)} of the counterfactual"
-    if e.placebo_pvalue is not None:
-        text += f", placebo p-value {e.placebo_pvalue:.3f}"
-    text += "."
-    rob = r.robustness
-    if rob is not None and rob.n_specifications:
-        text += (f" Robustness: across {rob.n_specifications} specifications the estimate runs "
-                 f"from {num(rob.min)} to {num(rob.max)} {e.unit} (median {num(rob.median)}); "
-                 f"{rob.shares_text()}.")
-    else:
-        text += " Robustness: no alternative specification was run."
-    text += " " + r.verdict_text()
-    caveats = r.caveats_of()
-    if caveats:
-        text += " Caveats: " + "; ".join(c.rstrip(".") for c in caveats) + "."
-    else:
-        text += " Its diagnostics raised no caveat."
-    return text
+__all__ = ["cross_country_rows", "forest_rows"]
 
 
 @section("study_title", order=0)
@@ -98,7 +57,7 @@ def executive_summary(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
         "comes with its interval, the range over the study's robustness grid, its verdict and "
         "the caveats its own diagnostics raise.")
     for r in studies:
-        d.p(headline_sentence(r))
+        d.p(r.summary(markdown=True))
     return d.blocks
 
 
@@ -106,7 +65,8 @@ def _estimate_rows(r: Any) -> list[list[str]]:
     rows = []
     for key, e in r.estimates.items():
         rows.append([
-            e.label + (" (headline)" if key == r.headline else ""),
+            e.label + (" (headline)" if key == r.headline else "")
+            + (f" [{sensitivity_text(e)}]" if sensitivity_text(e) else ""),
             f"{e.window[0]}..{e.window[1]}",
             est(e.average_effect, e.lower, e.upper),
             e.unit,
@@ -141,8 +101,8 @@ def path_figure_args(r: Any, e: Any) -> dict[str, Any]:
     s = r.study
     design = s.design
     return {
-        "est": e, "treated": s.treated, "treatment": design.treatment_date,
-        "pre": design.pre, "title": f"{s.title} [{s.treated}]",
+        "est": e, "treated": s.treated_label, "treatment": design.treatment_date,
+        "pre": design.pre, "title": f"{s.title} [{s.treated_label}]",
         "treatment_label": s.treatment.label or "treatment",
         "other_events": tuple(design.other_events), "source": figure_source(r),
     }
@@ -178,6 +138,17 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         ctx.tex[f"study_{s.name}"] = tex_table(_EST_HEADER, _estimate_rows(r),
                                                f"{s.title}: estimates", f"study-{s.name}")
         d.extend(_synthetic_control_blocks(r, ctx))
+        for e_ in r.estimates.values():
+            rows = e_.extra.get("by_unit") or {}
+            if rows:
+                d.table(["treated unit", "first treated period", "average effect", "unit",
+                         "placebo p", "pre-RMSPE"],
+                        [[u, x.get("treatment_period", "–"),
+                          x["not_run"] if "not_run" in x else num(x["average_effect"]), e_.unit,
+                          "–" if x.get("placebo_pvalue") is None else f"{x['placebo_pvalue']:.3f}",
+                          "–" if x.get("pre_rmspe") is None else num(x["pre_rmspe"])]
+                         for u, x in sorted(rows.items())],
+                        f"{e_.label}: one row per treated unit")
         if r.not_applicable:
             d.p("Not run: " + "; ".join(f"{k} ({v})" for k, v in sorted(r.not_applicable.items()))
                 + ".")
@@ -337,7 +308,7 @@ def cross_country_rows(studies: Sequence[Any]) -> list[dict[str, Any]]:
     rows = []
     for r in studies:
         row: dict[str, Any] = {"study": r.study.name, "title": r.study.title,
-                               "treated": r.study.treated, "identified": bool(r.identified),
+                               "treated": r.study.treated_label, "identified": bool(r.identified),
                                "verdict": r.verdict}
         e = None
         if r.identified:
@@ -356,7 +327,7 @@ def cross_country_rows(studies: Sequence[Any]) -> list[dict[str, Any]]:
 @section("cross_country", order=70)
 def cross_country(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
     """Every episode estimated the same way, side by side, with its verdict; why where not run."""
-    if len({r.study.treated for r in studies}) < 2:
+    if len({r.study.treated_label for r in studies}) < 2:
         return []
     d = Doc()
     d.h(2, "Across countries: every episode estimated the same way")
@@ -402,8 +373,10 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
 
     rows: list[dict[str, Any]] = []
     for r in studies:
-        # only studies that declare published comparisons (``literature = [...]``)
-        e = r.headline_estimate if r.identified and r.study.literature else None
+        # only studies compared with a published effect (a data check is not one)
+        compared = any(c.quantity != "observed" for c in r.study.comparisons) or (
+            r.study.literature and not r.study.comparisons)
+        e = r.headline_estimate if r.identified and compared else None
         if e is not None and e.unit == "kb/d":
             rows.append({"label": f"venecon: {r.study.title} ({e.label})", "source": "venecon",
                          "value": e.average_effect, "lower": e.lower, "upper": e.upper,
@@ -411,7 +384,6 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
     if analysis is not None:
         for key, unit, what in (
             ("revenue_lost_usd_bn_per_year", "USD bn/yr", "revenue lost, annual rate"),
-            ("sanctions_financial_value_12m_usd_bn", "USD bn/yr", "revenue lost, 12 months"),
             ("revenue_lost_usd_bn_total", "USD bn (total)", "revenue lost, total"),
         ):
             h = analysis.results["headline"].get(key)
@@ -421,6 +393,18 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
                              "lower": None if h["upper"] is None else -h["upper"],
                              "upper": None if h["lower"] is None else -h["lower"],
                              "unit": unit})
+        for c in analysis.results.get("literature", []):
+            # a revenue loss valued over one year of months, set beside an annual figure
+            if c["quantity"] == "volume_value_usd_bn" and c["venecon_estimate"] is not None \
+                    and _months(c["window"]) == 12:
+                rows.append({"label": f"venecon: revenue lost, {c['window'][0]} to "
+                                      f"{c['window'][1]} ({c['venecon_study']})",
+                             "source": "venecon", "value": -c["venecon_estimate"],
+                             "lower": None if c["venecon_upper"] is None
+                             else -c["venecon_upper"],
+                             "upper": None if c["venecon_lower"] is None
+                             else -c["venecon_lower"],
+                             "unit": "USD bn/yr"})
     for key in keys():
         entry = published(key)
         for measure in ("kbd", "usd_bn"):
@@ -445,6 +429,13 @@ def forest_rows(studies: Sequence[Any], analysis: Any = None) -> list[dict[str, 
                          "value": -mid, "lower": None if hi is None else -hi,
                          "upper": None if lo is None else -lo, "unit": unit})
     return rows
+
+
+def _months(window: list[str]) -> int:
+    """Months from the first to the last month of ``window`` (both included)."""
+    import pandas as pd
+
+    return (pd.Period(window[1], "M") - pd.Period(window[0], "M")).n + 1
 
 
 def forest_figure(rows: list[dict[str, Any]]) -> Any:

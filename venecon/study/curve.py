@@ -32,7 +32,8 @@ from typing import Any
 
 from ..exceptions import VeneconError
 from ..parallel import parallel_map, task_seeds
-from .estimators import MIN_PRE, run_estimator
+from .adapters import run_estimator
+from .estimators import MIN_PRE
 from .spec import StudyError
 
 __all__ = ["PREDICTOR_SETS", "SpecificationCurve", "specification_curve"]
@@ -48,7 +49,8 @@ _DIMENSIONS = ("donor_size", "predictors", "start", "estimator")
 
 def _estimators(study: Any) -> dict[str, tuple[str, Any]]:
     """label -> (runner, options): SC nested V, SC regression V, ridge ASCM (no inference)."""
-    from .spec import AugmentedSynthControlOptions, SyntheticControlOptions
+    from .adapters.augmented_synthetic_control import AugmentedSynthControlOptions
+    from .adapters.synthetic_control import SyntheticControlOptions
 
     sc = study.estimators.get("synthetic_control", SyntheticControlOptions())
     # the fit window follows each specification's pre-period (a declared one would
@@ -228,10 +230,11 @@ def specification_curve(
     table.insert(0, "spec_id", [f"{i:05d}" for i in range(1, len(table) + 1)])
     table["estimate"] = [e for e, _ in fits]
     table["status"] = [s for _, s in fits]
-    from .study import HEADLINE_ORDER
+    from .adapters import adapters
 
+    order = [a.name for a in adapters() if a.headline]
     headline = None
-    main = study.headline or next((k for k in HEADLINE_ORDER if k in study.estimators), None)
+    main = study.headline or next((k for k in order if k in study.estimators), None)
     if main is not None:
         try:
             headline = run_estimator(main, ctx, study.estimators[main], inference=False)

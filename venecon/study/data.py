@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .spec import AGGREGATES, MONTHLY_ONLY, StudyError
+from .spec import AGGREGATES, StudyError
 
 __all__ = [
     "Panel",
@@ -92,6 +92,9 @@ class Design:
     partial: tuple[Any, ...] = ()
     timing_variants: tuple[tuple[Any, ...], ...] = ()
     quota_units: tuple[str, ...] = ()
+    #: Several treated units: ``(unit, first treated period, treatment date)`` each
+    #: (:func:`venecon.study.cohorts.build_cohort_design`); empty for one treated unit.
+    cohorts: tuple[tuple[str, Any, str], ...] = ()
 
 
 # --------------------------------------------------------------------------- sources
@@ -369,7 +372,7 @@ def resolve_treatment(treatment: Any, frequency: str) -> tuple[Any, Any]:
     return date.to_period("M").to_timestamp(), date
 
 
-def _sanctioned(first_year: int, last_year: int) -> dict[str, str]:
+def sanctioned_units(first_year: int, last_year: int) -> dict[str, str]:
     from ..data import load
 
     eps = load("oil_sanction_episodes")
@@ -492,10 +495,10 @@ def build_design(study: Any, panel: Panel) -> Design:
         if end > times.max():
             notes.append(_clipped("study.window.sample_end", (end,), times.max(), study.treated))
     end = min(max(end, post[1]), times.max())
-    # monthly-only estimators: ask the model itself whether it takes this frequency
+    # models of the treated series alone: ask the model itself whether it takes this frequency
     if freq != "monthly":
-        for name in study.estimators:
-            if name in MONTHLY_ONLY and not time_series_accepts(
+        for name in study.time_series:
+            if not time_series_accepts(
                 own.set_index("time")["value"], tdate
             ):
                 raise StudyError(
@@ -506,7 +509,8 @@ def build_design(study: Any, panel: Panel) -> Design:
     in_window = frame[(frame["time"] >= pre[0]) & (frame["time"] <= end)]
     excluded: dict[str, str] = {}
     reasons = dict(study.donors.reasons)
-    sanctioned = _sanctioned(_year(pre[0]), _year(end)) if study.donors.exclude_sanctioned else {}
+    sanctioned = (sanctioned_units(_year(pre[0]), _year(end))
+                  if study.donors.exclude_sanctioned else {})
     screened, donor_flags, quota_units = _registry_screens(study, units, pre, post, end)
     n_periods = in_window["time"].nunique()
     donors = []
@@ -770,9 +774,8 @@ def _registry_screens(study: Any, units: list[str], pre: tuple, post: tuple, end
 
 def time_series_accepts(y: Any, date: Any) -> bool:
     """Whether venecon's ITS takes this series' index (construction only, no fit)."""
-    from ..models import ITS
-
     from ..exceptions import VeneconError
+    from ..models import ITS
 
     try:
         ITS(y, {"t": date})

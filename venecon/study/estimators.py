@@ -1,4 +1,7 @@
-"""Estimator runners: one declared estimator on one (possibly varied) design -> an Estimate.
+"""Runners of the single-series and synthetic-control estimators: a design -> an Estimate.
+
+Each runner is registered with studies by its adapter
+(:mod:`venecon.study.adapters`).
 
 Each runner is a module-level function of a picklable :class:`Context`, so the
 robustness grid can ship them to joblib or Dask workers unchanged. Caveats come
@@ -28,7 +31,12 @@ from .results import Estimate
 
 __all__ = [
     "Context",
-    "run_estimator",
+    "run_synthetic_control",
+    "run_augmented_synthetic_control",
+    "run_its",
+    "run_arima",
+    "run_local_projections",
+    "run_structural_breaks",
     "in_time_placebo",
     "placebo_reading",
     "placebo_caveat",
@@ -79,6 +87,9 @@ class Context:
     predictor_set: str = "declared"
     # True in the robustness variant that deliberately puts excluded units back as donors
     donors_put_back: bool = False
+    # several treated units: (unit, first treated period, treatment date) each; ``treated`` is
+    # then the first of them and ``donors`` the never-treated units
+    cohorts: tuple[tuple[str, Any, str], ...] = ()
 
     def vary(self, **changes: Any) -> Context:
         return replace(self, **changes)
@@ -708,7 +719,8 @@ def in_time_placebo(name: str, ctx: Context, opts: Any) -> dict[str, Any]:
     else:
         opts = dataclasses.replace(opts, end=None)
     try:
-        est = run_estimator(name, placebo, opts, inference=False)
+        runner = run_synthetic_control if name == "synthetic_control" else run_its
+        est = runner(placebo, opts, inference=False)
     except (VeneconError, ValueError) as exc:
         return {"not_run": str(exc).splitlines()[0][:200]}
     return {
@@ -833,20 +845,3 @@ def run_structural_breaks(
         },
         result=res,
     )
-
-
-RUNNERS = {
-    "synthetic_control": run_synthetic_control,
-    "augmented_synthetic_control": run_augmented_synthetic_control,
-    "its": run_its,
-    "arima": run_arima,
-    "local_projections": run_local_projections,
-    "structural_breaks": run_structural_breaks,
-}
-
-
-def run_estimator(
-    name: str, ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True
-) -> Estimate:
-    """Run one estimator; module-level so joblib/Dask can pickle it."""
-    return RUNNERS[name](ctx, opts, n_jobs=n_jobs, inference=inference)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["Estimate", "Robustness", "StudyResults", "canonical", "verdict_sentence", "DIGITS"]
+__all__ = ["Estimate", "Robustness", "StudyResults", "canonical", "verdict_sentence", "DIGITS", "sensitivity_text"]
 
 #: Significant digits of every float in ``results.json``.
 DIGITS = 10
@@ -64,6 +64,23 @@ def verdict_sentence(verdict: str, reasons: tuple[str, ...] | list[str]) -> str:
 def _frozen(d: Mapping | None) -> Mapping | None:
     return None if d is None else MappingProxyType(dict(d))
 
+
+
+def sensitivity_text(e: Any) -> str:
+    """An event-study estimate's pre-trend test and HonestDiD breakdown value ("" if none)."""
+    parts = []
+    pre = e.extra.get("pretrend_test") or {}
+    if "pvalue" in pre:
+        parts.append(f"pre-trend test p-value {pre['pvalue']:.3g} ({pre['df']} leads)")
+    honest = e.extra.get("honest") or {}
+    if "relative_magnitudes" in honest:
+        b = honest["relative_magnitudes"]
+        parts.append("HonestDiD breakdown value " + ("beyond the search range" if b is None
+                                                       else f"Mbar = {b:.3g}")
+                     + " (relative magnitudes, effect at event time 0)")
+    elif "not_run" in honest:
+        parts.append(f"no HonestDiD breakdown value ({honest['not_run']})")
+    return "; ".join(parts)
 
 @dataclass(frozen=True)
 class Estimate:
@@ -269,31 +286,47 @@ class StudyResults:
         """The verdict and its numbered reasons (see :func:`verdict_sentence`)."""
         return verdict_sentence(self.verdict, self.verdict_reasons)
 
-    def summary(self) -> str:
-        """A few plain sentences: what was estimated, the headline, its range, verdict, caveats."""
+    def summary(self, markdown: bool = False) -> str:
+        """The headline sentence: what was estimated, interval, robustness, verdict, caveats.
+
+        The one headline sentence of a study (``results.json`` ``summary``, the
+        report's study paragraphs with ``markdown=True``, which sets the title and
+        the estimate in bold). A study that did not run says why (its verdict is
+        "not identified"); a headline never appears without its verdict and the
+        caveats its own diagnostics raise (or the statement that none were raised).
+        """
+        from .._text import est, num, percent
+
         s = self.study
-        if not self.identified:
-            return f"{s.title}: did not run ({self.reason}). {self.verdict_text()}"
+        bold = "**" if markdown else ""
+        if not self.identified or self.headline_estimate is None:
+            return f"{bold}{s.title}{bold}: did not run: {self.reason}. {self.verdict_text()}"
         e = self.headline_estimate
-        text = (
-            f"{s.title}: {e.label} estimates an average effect of {e.average_effect:,.1f} {e.unit} "
-            f"over {e.window[0]} to {e.window[1]}"
-        )
-        if e.lower is not None:
-            text += f" ({100 * (1 - e.alpha):g}% interval {e.lower:,.1f} to {e.upper:,.1f})"
+        value = est(e.average_effect, e.lower, e.upper)
+        text = (f"{bold}{s.title}{bold} ({e.label}; outcome in {e.unit}, post window "
+                f"{e.window[0]} to {e.window[1]}): average effect {bold}{value} {e.unit}{bold}")
+        text += (f" ({100 * (1 - e.alpha):g}% interval)" if e.lower is not None
+                 else " (no interval for this estimator)")
+        if e.share_of_counterfactual is not None:
+            text += f", {percent(e.share_of_counterfactual)} of the counterfactual"
         if e.placebo_pvalue is not None:
-            text += f", placebo p-value {e.placebo_pvalue:.3g}"
+            text += f", placebo p-value {e.placebo_pvalue:.3f}"
+        if sensitivity_text(e):
+            text += f"; {sensitivity_text(e)}"
         text += "."
-        r = self.robustness
-        if r is not None and r.n_specifications:
-            text += (
-                f" Across {r.n_specifications} specifications the estimate ranges from "
-                f"{r.min:,.1f} to {r.max:,.1f} (median {r.median:,.1f}); {r.shares_text()}."
-            )
+        rob = self.robustness
+        if rob is not None and rob.n_specifications:
+            text += (f" Robustness: across {rob.n_specifications} specifications the estimate "
+                     f"runs from {num(rob.min)} to {num(rob.max)} {e.unit} (median "
+                     f"{num(rob.median)}); {rob.shares_text()}.")
+        else:
+            text += " Robustness: no alternative specification was run."
         text += " " + self.verdict_text()
-        cav = self.caveats_of()
-        if cav:
-            text += " Caveats: " + "; ".join(cav) + "."
+        caveats = self.caveats_of()
+        if caveats:
+            text += " Caveats: " + "; ".join(c.rstrip(".") for c in caveats) + "."
+        else:
+            text += " Its diagnostics raised no caveat."
         return text
 
     def literature(self) -> list[dict[str, Any]]:

@@ -15,7 +15,12 @@ Dimensions (each declared in ``[study.robustness]`` or defaulted):
 * ``predictors`` (synthetic control): every pre-period outcome as a predictor;
 * ``outcome``: declared alternative concepts (``outcomes = [{series, source}]``);
 * ``estimator``: every other estimator that applies at the study's frequency
-  (synthetic control needs donors; the time-series models must accept the data).
+  (synthetic control needs donors; the time-series models must accept the data):
+  those whose adapter compares ``"always"`` (with default options when the
+  study does not declare them), then those the study declares
+  (:mod:`venecon.study.adapters`).
+
+Which dimensions apply is the headline adapter's ``robustness``.
 
 Every specification is one task of :func:`venecon.parallel.parallel_map`, a
 pure function of its inputs (synthetic-control seeds are fixed), so the table
@@ -28,18 +33,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .adapters import adapter, adapters, run_estimator
+from .adapters.cohort_panel import design_of
 from .data import fmt_period
-from .estimators import MIN_PRE, Context, run_estimator
+from .estimators import MIN_PRE, Context
 from .results import Estimate
-from .spec import ARIMAOptions, ITSOptions, SyntheticControlOptions
 
 __all__ = ["specifications", "run_grid"]
-
-_DEFAULT_OPTIONS = {
-    "synthetic_control": SyntheticControlOptions(placebo=False),
-    "its": ITSOptions(),
-    "arima": ARIMAOptions(),
-}
 
 
 def specifications(
@@ -59,16 +59,9 @@ def specifications(
     """
     r = study.robustness
     main = estimates[headline]
-    opts = study.estimators[headline]
-    plain = opts
-    if headline == "synthetic_control":
-        import dataclasses
-
-        plain = dataclasses.replace(opts, placebo=False, leave_one_out=False, conformal=False)
-    elif headline == "augmented_synthetic_control":
-        import dataclasses
-
-        plain = dataclasses.replace(opts, conformal=False)
+    head = adapter(headline)
+    dims = head.robustness
+    plain = head.plain(study.estimators[headline])
     out: list[tuple] = []
     times = sorted(
         t
@@ -89,9 +82,9 @@ def specifications(
         starts = tuple(
             to_period(s, ctx.frequency, "study.robustness.sample_starts") for s in starts
         )
-    for s in starts:
+    for s in starts if "sample_start" in dims else ():
         out.append(("sample_start", fmt_period(s), headline, ctx.vary(pre=(s, ctx.pre[1])), plain))
-    if headline == "synthetic_control" and main.weights is not None:
+    if "donors" in dims and main.weights is not None:
         if r.leave_one_out:
             for d in sorted(k for k, w in main.weights.items() if w > 1e-3):
                 out.append(
@@ -113,8 +106,9 @@ def specifications(
                     plain,
                 )
             )
-        out += _quota_variant(study, ctx, headline, put_back, plain)
-        if r.predictor_sets:
+        if "quota_bound" in dims:
+            out += _quota_variant(study, ctx, headline, put_back, plain)
+        if r.predictor_sets and "predictors" in dims:
             out.append(
                 (
                     "predictors",
@@ -124,26 +118,33 @@ def specifications(
                     plain,
                 )
             )
-    for label, alt in alt_contexts.items():
+    for label, alt in alt_contexts.items() if "outcome" in dims else ():
         out.append(("outcome", label, headline, alt, plain))
-    for label, alt in (timing or {}).items():
+    for label, alt in (timing or {}).items() if "timing" in dims else ():
         out.append(("timing", label, headline, alt, plain))
-    if r.estimators:
-        for name in ("synthetic_control", "its", "arima", "augmented_synthetic_control"):
+    if r.estimators and "estimator" in dims:
+        order = [a for a in adapters() if a.compare == "always"]
+        order += [a for a in adapters() if a.compare == "declared" and a.name in estimates]
+        for a in order:
+            name = a.name
             if name == headline:
                 continue
-            if name not in _DEFAULT_OPTIONS and name not in estimates:
-                continue  # compared only when the study declares it
-            o = study.estimators.get(name, _DEFAULT_OPTIONS.get(name))
+            o = a.plain(study.estimators.get(name) or a.options())
+            why = a.cannot(design_of(ctx), ctx.frequency)
+            if why is not None:
+                out.append(("estimator", name, name, f"not applicable: {why}", o))
+                continue
             if name == "synthetic_control":
-                import dataclasses
-
-                o = dataclasses.replace(o, placebo=False, leave_one_out=False, conformal=False)
                 if len(ctx.donors) < 2:
                     out.append(
                         ("estimator", name, name, "not applicable: no donor pool in the data", o)
                     )
                     continue
+            unit = estimates[name].unit if name in estimates else ctx.unit
+            if unit != main.unit:  # e.g. an estimator fitted in logs beside one in levels
+                out.append(("estimator", name, name,
+                            f"not comparable: in {unit}, the headline in {main.unit}", o))
+                continue
             if name in estimates and name != "synthetic_control":
                 # already fitted on this design with the declared options: no refit
                 out.append(("estimator", name, name, estimates[name], o))
@@ -204,7 +205,7 @@ def _run_one(
         est = run_estimator(estimator, ctx, opts, n_jobs=1, inference=True)
     except (VeneconError, ValueError) as exc:
         why = str(exc).splitlines()[0][:200]
-        if ctx.frequency == "annual" and estimator in ("its", "arima"):
+        if ctx.frequency == "annual" and adapter(estimator).time_series:
             why = f"not applicable at this frequency (annual): {why}"
         row["status"] = why
         return row

@@ -10,29 +10,37 @@ Schema (everything under one ``[study]`` table; * = required)::
 
     name*            slug, e.g. "iran-2012"
     title            text (default: name)
-    treated*         unit code (ISO3 for bundled data)
-    treatment*       year (2012), month/date ("2017-08-24") or event id ("pdvsa-sdn")
+    treated*         unit code (ISO3 for bundled data), or a list of codes
+    treatment*       year (2012), month/date ("2017-08-24") or event id ("pdvsa-sdn");
+                     one date per unit ({IRN = "2012-07", VEN = "2017-08"}); or cohorts
+                     from the registry ({from_episodes = true, countries, oil_measure,
+                     types, years}: EpisodeCohorts); ``treated`` is optional then
     treatment_label  label of the treatment in models (default: the event id)
     other_events     {label = date or event id}: further breaks modelled by ITS/ARIMA/LP
     frequency        "annual" | "monthly" (inferred from the data; checked if given)
     alpha            interval level (default 0.05)
-    headline         estimator whose estimate is the headline (default: first of
-                     synthetic_control, its, arima, local_projections declared)
-    literature       ids of venecon.literature to compare with
+    headline         estimator whose estimate is the headline (default: the first
+                     declared in the registry's order)
+    literature       ids of venecon.literature to show, or [[study.literature]] tables
+                     comparing a published figure with one of the study's numbers on the
+                     same window and concept (venecon.study.literature)
     [study.outcome]* dataset + series (+ source) | file (CSV: unit, time, value) + units
     [study.outcome.deflate]  benchmark, discount_usd, observed_merey, note: a trade value
                      (USD million a month) as approximate kb/d (venecon.study.deflate)
     [study.level]    acts_on, note, descriptive = [{dataset, series, note}]: the level the
                      treatment acts on, and series reported only as description
-    [study.window]*  pre = [start, end]*, post = [start, end | "end"]*,
+    [study.window]*  pre = [start, end]*, post = [start, end | "end"]* (one treated
+                     unit and date), or sample = [start, end | "end"]* (several units or
+                     dates: each unit's pre window ends before its own treatment),
                      sample_end (period or "end"), subwindows = {name = [start, end]},
                      partial_period = "exclude" | "treated" | "untreated" (annual data,
                      treatment dated inside a year; see WindowSpec)
     [study.donors]   include, exclude, reasons = {code = "why"}, exclude_sanctioned,
                      exclude_conflict, exclude_quota_bound
-    [study.estimators.<name>]*  synthetic_control | augmented_synthetic_control | its |
-                     arima | local_projections |
-                     structural_breaks, each with the fields of its options class below
+    [study.estimators.<name>]*  a name of the estimator registry
+                     (venecon.study.adapters.names(): synthetic_control, sdid, callaway_santanna,
+                     sun_abraham, panel_did, panel_event_study, its, ...), each with the fields
+                     of its adapter's options class
     [study.robustness]  enabled, sample_starts, leave_one_out, excluded_donors,
                      predictor_sets, outcomes = [{series, source}], estimators
     [study.revenue]  benchmark, export_share, export_share_note, discount_usd,
@@ -44,137 +52,40 @@ Schema (everything under one ``[study]`` table; * = required)::
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._text import sentence
-from ..exceptions import VeneconError
+from .checks import MONTH as _MONTH
+from .checks import StudyError, check_name, period
+from .checks import check_bool as _bool
+from .checks import check_choice as _choice
+from .checks import check_codes as _codes
+from .checks import check_float as _float
+from .checks import check_pair as _pair
+from .checks import check_str as _str
+from .checks import check_table as _table
 
 __all__ = [
     "StudyError",
     "check_name",
     "OutcomeSpec",
     "Treatment",
+    "UnitDates",
+    "EpisodeCohorts",
     "WindowSpec",
     "DonorRules",
-    "SyntheticControlOptions",
-    "ITSOptions",
-    "ARIMAOptions",
-    "LocalProjectionsOptions",
-    "StructuralBreaksOptions",
     "RobustnessSpec",
     "RevenueSpec",
     "LevelSpec",
     "Deflator",
-    "ESTIMATORS",
     "parse_study",
     "parse_treatment",
+    "parse_treated",
 ]
 
 
-class StudyError(VeneconError, ValueError):
-    """A study declaration is invalid or cannot be estimated on its data.
-
-    ``key`` is the dotted TOML key at fault (``"study.window.pre"``) and
-    ``fix`` says how to repair it; both appear in the message.
-    """
-
-    def __init__(self, key: str, problem: str, fix: str) -> None:
-        super().__init__(f"study key '{key}': {sentence(problem)} Fix: {fix}")
-        self.key = key
-        self.fix = fix
-
-
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
-
-
 # --------------------------------------------------------------------------- value checks
-
-
-def _table(key: str, value: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise StudyError(key, f"{value!r} is not a table", f"write a [{key}] table")
-    unknown = sorted(set(value) - set(allowed))
-    if unknown:
-        raise StudyError(f"{key}.{unknown[0]}", "unknown key", f"use one of {', '.join(allowed)}")
-    return dict(value)
-
-
-def _str(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise StudyError(key, f"{value!r} is not a non-empty string", "give a string")
-    return value
-
-
-def check_name(key: str, name: Any) -> str:
-    """A study name: a slug of at most 100 characters (it names files and HTML ids).
-
-    The one check for every entry point (TOML, ``Study(name=...)``, the CLI).
-    """
-    if not isinstance(name, str) or not _SLUG.match(name) or len(name) > 100:
-        raise StudyError(
-            key, f"{name!r} is not a slug of at most 100 characters",
-            'lower-case letters, digits, "-" and "_", starting with a letter or digit, '
-            'e.g. "iran-2012"')
-    return name
-
-
-def _bool(key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise StudyError(key, f"{value!r} is not a boolean", "write true or false")
-    return value
-
-
-def _int(key: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise StudyError(key, f"{value!r} is out of range", f"an integer from {lo} to {hi}")
-    return int(value)
-
-
-def _float(key: str, value: Any, lo: float, hi: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo < value < hi:
-        raise StudyError(key, f"{value!r} is out of range", f"a number in ({lo}, {hi})")
-    return float(value)
-
-
-def period(key: str, value: Any) -> int | str:
-    """A year (int) or a month/day string ``"YYYY-MM[-DD]"``."""
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 2999:
-        return value
-    if isinstance(value, str) and _MONTH.match(value):
-        try:  # the pattern admits "2015-02-30"; the calendar does not
-            datetime.date.fromisoformat(value if len(value) == 10 else value + "-01")
-        except ValueError:
-            raise StudyError(key, f"{value!r} is not a calendar date",
-                             "a date that exists, e.g. 2015-02-28") from None
-        return value
-    raise StudyError(
-        key, f"{value!r} is not a period", 'a year (2012) or a month/date ("2017-09", "2017-08-24")'
-    )
-
-
-def _pair(key: str, value: Any, allow_end: bool = False) -> tuple[Any, Any]:
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise StudyError(key, f"{value!r} is not a window", "two periods [start, end]")
-    a = period(f"{key}[0]", value[0])
-    if allow_end and value[1] == "end":  # the last period of the data, whatever the vintage
-        return a, "end"
-    b = period(f"{key}[1]", value[1])
-    if type(a) is not type(b):
-        raise StudyError(key, "mixes a year and a month", "two years or two months")
-    if str(a) > str(b) if isinstance(a, str) else a > b:
-        raise StudyError(key, f"start {a} is after end {b}", "start <= end")
-    return a, b
-
-
-def _codes(key: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise StudyError(key, f"{value!r} is not a list of unit codes", 'e.g. ["IRQ", "LBY"]')
-    return tuple(value)
 
 
 def _event_table(key: str, value: Any) -> tuple[tuple[str, str], ...]:
@@ -276,6 +187,33 @@ class Treatment:
     event_id: str | None = None
 
 
+@dataclass(frozen=True)
+class UnitDates:
+    """One treatment date per treated unit: ``treatment = {IRN = "2012-07", VEN = 2017}``."""
+
+    dates: tuple[tuple[str, int | str], ...]
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class EpisodeCohorts:
+    """Treated units and their dates from ``venecon.load("oil_sanction_episodes")``.
+
+    Each country's first episode that passes the filters is its treatment (its
+    ``start`` year): ``countries`` (default: every country; ``study.treated``,
+    when given, must be among them), ``oil_measure`` (values of the column,
+    default ``["yes"]``: measures that restrict the country's oil), ``types``
+    (case-insensitive substrings of the ``type`` column, any of them) and
+    ``years`` (``[first, last]`` start years).
+    """
+
+    countries: tuple[str, ...] | None = None
+    oil_measure: tuple[str, ...] = ("yes",)
+    types: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    label: str | None = None
+
+
 #: Conventions for a treatment dated inside a year of annual data (``partial_period``).
 PARTIAL_PERIOD = ("exclude", "treated", "untreated")
 
@@ -294,11 +232,14 @@ class WindowSpec:
     partial year.
     """
 
-    pre: tuple[Any, Any]
-    post: tuple[Any, Any]
+    pre: tuple[Any, Any] | None = None
+    post: tuple[Any, Any] | None = None
     sample_end: Any = None
     subwindows: tuple[tuple[str, tuple[Any, Any]], ...] = ()
     partial_period: str = "exclude"
+    #: First and last period of a design with several treated units or dates (``sample``);
+    #: each unit's pre window ends the period before its own first treated period.
+    sample: tuple[Any, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -329,108 +270,6 @@ class DonorRules:
 
 #: Codes that are totals or groups, never donors (World Bank/ISO conventions).
 AGGREGATES = frozenset({"WLD", "SUN", "OPEC", "OECD", "EU", "EUU", "NONOPEC", "ROW"})
-
-
-@dataclass(frozen=True)
-class SyntheticControlOptions:
-    """Options of the synthetic control (:class:`venecon.models.SyntheticControl`).
-
-    ``predictor_windows``: pre-period windows whose mean outcome is a predictor;
-    ``predictor_years``: single pre-periods used as predictors. Default: the
-    pre-period in three equal parts plus its last period.
-    """
-
-    v: str = "nested"
-    placebo: bool = True
-    leave_one_out: bool = False
-    conformal: bool = False
-    predictor_windows: tuple[tuple[Any, Any], ...] | None = None
-    predictor_years: tuple[Any, ...] | None = None
-    fit_window: tuple[Any, Any] | None = None
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class AugmentedSynthControlOptions:
-    """Options of the ridge augmented synthetic control
-    (:class:`venecon.models.synth.ascm.AugmentedSynthControl`): ``progfunc`` "ridge" or "none",
-    a fixed ridge penalty ``lam`` (default: augsynth's cross-validation, ``min_1se`` rule)
-    and per-period ``conformal`` intervals."""
-
-    progfunc: str = "ridge"
-    lam: float | None = None
-    min_1se: bool = True
-    conformal: bool = True
-
-
-@dataclass(frozen=True)
-class ITSOptions:
-    """Options of the interrupted time series (:class:`venecon.models.ITS`).
-
-    ``inference``: ``"fixed-b"`` (default; :class:`venecon.models.FixedB`, Kiefer-Vogelsang
-    critical values, which keep their 95% coverage in short autocorrelated samples: 93.7% for
-    the level change at n = 120 with AR(1) errors of 0.5, against 84.4% for Newey-West) or
-    ``"newey-west"`` (:class:`venecon.models.NeweyWest`, normal critical values).
-    """
-
-    slope_change: bool = True
-    seasonal: bool = False
-    log: bool = False
-    end: Any = None
-    inference: str = "fixed-b"
-
-
-@dataclass(frozen=True)
-class ARIMAOptions:
-    """Options of the intervention ARIMA (:class:`venecon.models.InterventionARIMA`)."""
-
-    seed: int = 0
-    end: Any = None
-    max_p: int = 2
-    max_q: int = 2
-    d: int = 1
-
-
-@dataclass(frozen=True)
-class LocalProjectionsOptions:
-    """Options of the local projections (:class:`venecon.models.LocalProjections`)."""
-
-    horizons: int = 6
-    lags: int = 2
-    end: Any = None
-
-
-@dataclass(frozen=True)
-class StructuralBreaksOptions:
-    """Options of the break dating (:class:`venecon.models.StructuralBreaks`).
-
-    ``hac``: break-date intervals and regime standard errors with the
-    prewhitened quadratic-spectral HAC (:class:`venecon.models.timeseries.hac.QuadraticSpectral`),
-    for autocorrelated monthly output; ``trim`` a fraction of the sample or a
-    number of periods. It is never the headline unless the study names it.
-    """
-
-    model: str = "level"
-    max_breaks: int = 5
-    trim: float | int = 0.15
-    select: str | int = "bic"
-    hac: bool = True
-    n_sim: int = 999
-    seed: int = 20260401
-    end: Any = None
-
-
-ESTIMATORS: dict[str, type] = {
-    "synthetic_control": SyntheticControlOptions,
-    "augmented_synthetic_control": AugmentedSynthControlOptions,
-    "its": ITSOptions,
-    "arima": ARIMAOptions,
-    "local_projections": LocalProjectionsOptions,
-    "structural_breaks": StructuralBreaksOptions,
-}
-
-#: Estimators that need monthly data (the time-series models are monthly-only in venecon).
-MONTHLY_ONLY = ("its", "arima", "local_projections")
 
 
 @dataclass(frozen=True)
@@ -490,77 +329,6 @@ _STUDY_KEYS = (
     "level",
     "compute",
 )
-
-
-def parse_estimators(key: str, value: Any) -> dict[str, Any]:
-    table = _table(key, value, tuple(ESTIMATORS))
-    if not table:
-        raise StudyError(key, "names no estimator", f"add one of {', '.join(ESTIMATORS)}")
-    out: dict[str, Any] = {}
-    for name, opts in table.items():
-        cls = ESTIMATORS[name]
-        k = f"{key}.{name}"
-        fields = cls.__dataclass_fields__
-        raw = _table(k, opts if opts is not None else {}, tuple(fields))
-        kw: dict[str, Any] = {}
-        for f, v in raw.items():
-            fk = f"{k}.{f}"
-            if name == "structural_breaks" and f in ("model", "max_breaks", "trim", "select",
-                                                     "hac", "n_sim"):
-                kw[f] = _breaks_option(fk, f, v)
-            elif f == "v":
-                kw[f] = _choice(fk, v, ("nested", "regression", "equal"))
-            elif f == "inference":
-                kw[f] = _choice(fk, v, ("fixed-b", "newey-west"))
-            elif f == "progfunc":
-                kw[f] = _choice(fk, v, ("ridge", "none"))
-            elif f == "lam":
-                kw[f] = _float(fk, v, 1e-12, 1e12)
-            elif f in ("placebo", "leave_one_out", "conformal", "slope_change", "seasonal", "log",
-                       "min_1se"):
-                kw[f] = _bool(fk, v)
-            elif f == "seed":
-                kw[f] = _int(fk, v, 0, 2**32 - 1)
-            elif f in ("max_p", "max_q", "lags"):
-                kw[f] = _int(fk, v, 0, 12)
-            elif f == "d":
-                kw[f] = _int(fk, v, 0, 2)
-            elif f == "horizons":
-                kw[f] = _int(fk, v, 1, 48)
-            elif f == "end":
-                kw[f] = period(fk, v)
-            elif f == "fit_window":
-                kw[f] = _pair(fk, v)
-            elif f == "predictor_windows":
-                if not isinstance(v, list) or not v:
-                    raise StudyError(fk, f"{v!r} is not a list of windows", "e.g. [[1990, 1999]]")
-                kw[f] = tuple(_pair(f"{fk}[{i}]", w) for i, w in enumerate(v))
-            elif f == "predictor_years":
-                if not isinstance(v, list):
-                    raise StudyError(fk, f"{v!r} is not a list of periods", "e.g. [2014, 2016]")
-                kw[f] = tuple(period(f"{fk}[{i}]", y) for i, y in enumerate(v))
-        out[name] = cls(**kw)
-    return out
-
-
-def _breaks_option(key: str, f: str, v: Any) -> Any:
-    if f == "model":
-        return _choice(key, v, ("level", "trend"))
-    if f == "max_breaks":
-        return _int(key, v, 1, 10)
-    if f == "n_sim":
-        return _int(key, v, 0, 99_999)
-    if f == "hac":
-        return _bool(key, v)
-    if f == "trim":
-        return _int(key, v, 2, 10_000) if isinstance(v, int) else _float(key, v, 0.0, 0.5)
-    return v if v in ("bic", "lwz", "sequential") else _int(key, v, 0, 10)
-
-
-def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise StudyError(key, f"{value!r} is not allowed", f"one of {', '.join(choices)}")
-    return value
 
 
 def parse_outcome(key: str, value: Any) -> OutcomeSpec:
@@ -639,7 +407,15 @@ def _flag_column(key: str, value: Any) -> str:
 
 
 def parse_window(key: str, value: Any) -> WindowSpec:
-    t = _table(key, value, ("pre", "post", "sample_end", "subwindows", "partial_period"))
+    t = _table(key, value, ("pre", "post", "sample_end", "subwindows", "partial_period", "sample"))
+    if "sample" in t:
+        other = sorted(set(t) - {"sample", "partial_period"})
+        if other:
+            raise StudyError(f"{key}.{other[0]}", "is not used with sample = [start, end]",
+                             "give either sample (several treated units or dates) or pre and post")
+        rule = _choice(f"{key}.partial_period", t.get("partial_period", "exclude"), PARTIAL_PERIOD)
+        return WindowSpec(sample=_pair(f"{key}.sample", t["sample"], allow_end=True),
+                          partial_period=rule)
     for need in ("pre", "post"):
         if need not in t:
             raise StudyError(f"{key}.{need}", "missing", f"give {need} = [start, end]")
@@ -721,8 +497,55 @@ def parse_revenue(key: str, value: Any) -> RevenueSpec:
     return RevenueSpec(**kw)
 
 
-def parse_treatment(value: Any, label: str | None = None) -> Treatment:
-    """A year, a month/date, or an event id of the registry (checked against the data later)."""
+def parse_treated(key: str, value: Any) -> str | tuple[str, ...]:
+    """One unit code, or a list of them (a list of one is that code)."""
+    if isinstance(value, (list, tuple)):
+        codes = _codes(key, list(value))
+        if not codes:
+            raise StudyError(key, "is an empty list", 'e.g. ["IRN", "VEN"]')
+        if len(set(codes)) < len(codes):
+            raise StudyError(key, f"{list(codes)!r} repeats a unit", "list each unit once")
+        return codes[0] if len(codes) == 1 else codes
+    return _str(key, value)
+
+
+def _episodes(key: str, t: Mapping[str, Any], label: str | None) -> EpisodeCohorts:
+    t = _table(key, t, ("from_episodes", "countries", "oil_measure", "types", "years"))
+    if t["from_episodes"] is not True:
+        raise StudyError(f"{key}.from_episodes", f"{t['from_episodes']!r} is not true",
+                         "write from_episodes = true, or give one date per unit")
+    years = None
+    if "years" in t:
+        a, b = _pair(f"{key}.years", t["years"])
+        if not isinstance(a, int):
+            raise StudyError(f"{key}.years", "are not years", "e.g. [1985, 2022]")
+        years = (a, b)
+    words = {}
+    for f in ("oil_measure", "types"):
+        if f in t:
+            v = t[f]
+            if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+                raise StudyError(f"{key}.{f}", f"{v!r} is not a list of strings",
+                                 'e.g. ["yes"]' if f == "oil_measure" else '["embargo"]')
+            words[f] = tuple(v)
+    return EpisodeCohorts(
+        countries=None if "countries" not in t else _codes(f"{key}.countries", t["countries"]),
+        years=years, label=label, **words)
+
+
+def parse_treatment(value: Any, label: str | None = None) -> Treatment | UnitDates | EpisodeCohorts:
+    """A year, a month/date, an event id of the registry (checked against the data later),
+    one date per unit (a table), or cohorts from the sanction episodes (``from_episodes``)."""
+    key = "study.treatment"
+    if isinstance(value, (Treatment, UnitDates, EpisodeCohorts)):
+        return value
+    if isinstance(value, Mapping):
+        if "from_episodes" in value:
+            return _episodes(key, value, label)
+        if not value:
+            raise StudyError(key, "is an empty table", '{IRN = "2012-07", VEN = "2017-08"}')
+        return UnitDates(tuple((_str(key, str(u)), period(f"{key}.{u}", v))
+                               for u, v in value.items()), label=label)
     if isinstance(value, str) and not _MONTH.match(value):
         return Treatment(value=value, label=label or value, event_id=value)
     return Treatment(value=period("study.treatment", value), label=label)
@@ -742,16 +565,17 @@ def parse_study(d: Mapping[str, Any]) -> dict[str, Any]:
         key = extra[0] if extra else "study"
         raise StudyError(key, "a study file holds one [study] table", "put every key under [study]")
     t = _table("study", d["study"], _STUDY_KEYS)
-    for need in ("name", "treated", "treatment", "outcome", "window", "estimators"):
+    for need in ("name", "treatment", "outcome", "window", "estimators"):
         if need not in t:
             raise StudyError(f"study.{need}", "missing", f"add study.{need}")
     name = check_name("study.name", t["name"])
     treatment = parse_treatment(t["treatment"], t.get("treatment_label"))
-    lit = t.get("literature", [])
-    if not isinstance(lit, list) or not all(isinstance(x, str) for x in lit):
-        raise StudyError(
-            "study.literature", f"{lit!r} is not a list of ids", 'e.g. ["rodriguez2019"]'
-        )
+    if "treated" not in t and not isinstance(treatment, EpisodeCohorts):
+        raise StudyError("study.treated", "missing", "add study.treated")
+    estimators = t["estimators"]
+    if not isinstance(estimators, Mapping) or not estimators:
+        raise StudyError("study.estimators", f"{estimators!r} names no estimator",
+                         "add a [study.estimators.<name>] table")
     freq = t.get("frequency")
     if freq is not None:
         freq = _choice("study.frequency", freq, ("annual", "monthly"))
@@ -759,20 +583,21 @@ def parse_study(d: Mapping[str, Any]) -> dict[str, Any]:
         "name": name,
         "title": _str("study.title", t.get("title", name)),
         "description": t.get("description", ""),
-        "treated": _str("study.treated", t["treated"]),
+        "treated": parse_treated("study.treated", t["treated"]) if "treated" in t
+        else treatment.countries,
         "treatment": treatment,
         "other_events": _event_table("study.other_events", t.get("other_events", {})),
         "alpha": _float("study.alpha", t.get("alpha", 0.05), 0.0, 0.5),
         "outcome": parse_outcome("study.outcome", t["outcome"]),
         "window": parse_window("study.window", t["window"]),
         "donors": parse_donors("study.donors", t.get("donors", {})),
-        "estimators": parse_estimators("study.estimators", t["estimators"]),
-        "headline": None
-        if t.get("headline") is None
-        else _choice("study.headline", t["headline"], tuple(ESTIMATORS)),
+        # options are validated by each estimator's adapter (venecon.study.adapters)
+        "estimators": dict(estimators),
+        "headline": None if t.get("headline") is None else _str("study.headline", t["headline"]),
         "robustness": parse_robustness("study.robustness", t.get("robustness", {})),
         "revenue": None if "revenue" not in t else parse_revenue("study.revenue", t["revenue"]),
-        "literature": tuple(lit),
+        # ids and [[study.literature]] tables, parsed by venecon.study.literature in Study
+        "literature": t.get("literature", []),
         "frequency": freq,
         "level": None if "level" not in t else parse_level("study.level", t["level"]),
         "compute": None if "compute" not in t else parse_compute("study.compute", t["compute"]),

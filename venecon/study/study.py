@@ -16,26 +16,30 @@ from .spec import (
     RobustnessSpec,
     StudyError,
     Treatment,
+    UnitDates,
     WindowSpec,
     check_name,
     parse_compute,
     parse_donors,
-    parse_estimators,
     parse_level,
     parse_outcome,
     parse_revenue,
     parse_robustness,
     parse_study,
+    parse_treated,
     parse_treatment,
     parse_window,
 )
 
-__all__ = ["Study", "HEADLINE_ORDER"]
+__all__ = ["Study"]
 
-#: Which estimate is the headline when the study names none: the first declared of these.
-HEADLINE_ORDER = (
-    "synthetic_control", "augmented_synthetic_control", "its", "arima", "local_projections",
-)
+
+def _headline_order() -> tuple[str, ...]:
+    """Which estimate is the headline when the study names none: the first declared of these
+    (the registry's order, :mod:`venecon.study.adapters`)."""
+    from .adapters import adapters
+
+    return tuple(a.name for a in adapters() if a.headline)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -81,7 +85,7 @@ class Study:
     """
 
     name: str
-    treated: str
+    treated: str | tuple[str, ...] | None
     treatment: Any
     outcome: Any
     window: Any
@@ -92,6 +96,8 @@ class Study:
     robustness: Any = field(default_factory=RobustnessSpec)
     revenue: Any = None
     literature: tuple[str, ...] = ()
+    #: declared comparisons with published figures (:class:`venecon.study.literature.Comparison`)
+    comparisons: tuple[Any, ...] = ()
     other_events: tuple[tuple[str, str], ...] = ()
     alpha: float = 0.05
     headline: str | None = None
@@ -129,18 +135,16 @@ class Study:
             put("compute", parse_compute("study.compute", self.compute))
         if self.level is not None and not isinstance(self.level, LevelSpec):
             raise StudyError("study.level", "is not a table", "give a [study.level] table")
-        est = dict(self.estimators)
-        if any(isinstance(v, Mapping) or v is None for v in est.values()):
-            est = parse_estimators(
-                "study.estimators",
-                {
-                    k: (dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v)
-                    for k, v in est.items()
-                },
-            )
-        put("estimators", dict(est))
-        if not isinstance(self.treatment, Treatment):
-            put("treatment", parse_treatment(self.treatment))
+        from .adapters import parse_estimators
+
+        put("estimators", parse_estimators("study.estimators", dict(self.estimators)))
+        put("treatment", parse_treatment(self.treatment))
+        if self.treated is not None:
+            put("treated", parse_treated("study.treated", self.treated))
+        t = self.treatment
+        if isinstance(t, UnitDates) and len(t.dates) == 1 and self.treated in (None, t.dates[0][0]):
+            put("treated", t.dates[0][0])  # one unit with its date: the single-unit design
+            put("treatment", Treatment(value=t.dates[0][1], label=t.label))
         put(
             "other_events",
             tuple(
@@ -152,7 +156,12 @@ class Study:
                 )
             ),
         )
-        put("literature", tuple(self.literature))
+        from .literature import parse_literature
+
+        lit = list(self.literature) if isinstance(self.literature, tuple) else self.literature
+        keys, comparisons = parse_literature("study.literature", lit)
+        put("literature", keys)
+        put("comparisons", tuple(self.comparisons) + comparisons)
         if not self.title:
             put("title", self.name)
         for k, t in (
@@ -180,10 +189,37 @@ class Study:
 
         panel = load_panel(self.outcome, self.base_dir, self.frequency)
         put("frequency", panel.frequency)
-        design = build_design(self, panel)
+        if self.several:
+            from .cohorts import build_cohort_design
+
+            design = build_cohort_design(self, panel)
+            put("treated", tuple(u for u, _, _ in design.cohorts))
+        else:
+            if self.window.pre is None:
+                raise StudyError("study.window", "sample = [start, end] is for several treated "
+                                 "units or dates", "with one treated unit and one date give "
+                                 "pre = [start, end] and post = [start, end]")
+            design = build_design(self, panel)
         self._check_predictors(design.pre, panel.frequency)
         object.__setattr__(self, "_panel", panel)
         object.__setattr__(self, "_design", design)
+
+    @property
+    def several(self) -> bool:
+        """Several treated units or treatment dates (:mod:`venecon.study.cohorts`)."""
+        return not isinstance(self.treatment, Treatment) or not isinstance(self.treated, str)
+
+    @property
+    def time_series(self) -> tuple[str, ...]:
+        """Declared estimators that model the treated series alone (their adapters say so)."""
+        from .adapters import adapter
+
+        return tuple(k for k in self.estimators if adapter(k).time_series)
+
+    @property
+    def treated_label(self) -> str:
+        """The treated unit, or the treated units joined by commas."""
+        return self.treated if isinstance(self.treated, str) else ", ".join(self.treated or ())
 
     @property
     def design(self) -> Any:
@@ -214,6 +250,9 @@ class Study:
                                         f"{pre[0]}..{pre[1]}", "use a pre-treatment window")
 
     def _check_literature(self) -> None:
+        from .literature import check_comparisons
+
+        check_comparisons(self)
         if not self.literature:
             return
         from ..literature import published
@@ -291,7 +330,7 @@ class Study:
             frame = frame[~frame["time"].isin(d.partial)]
         return Context(
             frame=frame,
-            treated=self.treated,
+            treated=self.treated if isinstance(self.treated, str) else d.cohorts[0][0],
             frequency=panel.frequency,
             unit=panel.unit,
             alpha=self.alpha,
@@ -303,7 +342,8 @@ class Study:
             sample_end=d.sample_end,
             donors=d.donors,
             other_events=d.other_events,
-            subwindows=subs,
+            subwindows=subs if not d.cohorts else (),
+            cohorts=d.cohorts,
         )
 
     def run(
@@ -344,9 +384,11 @@ class Study:
 
     def _run(self, n_jobs: int, progress: bool) -> Any:
         from ..exceptions import VeneconError
-        from .estimators import MIN_PRE, run_estimator
+        from .adapters import SINGLE, adapter, adapters, run_estimator
+        from .adapters.base import SERIES
+        from .adapters.cohort_panel import design_of
+        from .estimators import MIN_PRE
         from .results import Robustness
-        from .spec import MONTHLY_ONLY
 
         panel, design = self._panel, self._design
         ctx = self._context()
@@ -380,10 +422,11 @@ class Study:
             provenance=self._provenance(panel),
         )
         reason = None
-        if "synthetic_control" in self.estimators and len(design.donors) < 2:
+        pooled = [adapter(k) for k in self.estimators if adapter(k).data != SERIES]
+        if pooled and len(design.donors) < 2:
             reason = (
                 f"no donor pool: {len(design.donors)} donor(s) with complete data over the study "
-                "periods (synthetic control needs at least 2)"
+                f"periods ({pooled[0].label.lower()} needs at least 2)"
             )
         elif design.n_pre < MIN_PRE[panel.frequency]:
             reason = (
@@ -393,25 +436,31 @@ class Study:
         if reason is not None:
             return self._results(reason, {}, None, None, caveats, {}, base)
         estimates, failed = {}, {}
+        kind = design_of(ctx)
         for name in self.estimators:
+            why = adapter(name).cannot(kind, panel.frequency)
+            if why is not None:
+                failed[name] = why
+                continue
             try:
                 estimates[name] = run_estimator(name, ctx, self.estimators[name], n_jobs=n_jobs)
             except VeneconError as exc:
                 failed[name] = str(exc).splitlines()[0]
-        if panel.frequency != "monthly":
+        if panel.frequency != "monthly" and kind == SINGLE:
             from .data import time_series_accepts
 
             own = panel.frame[panel.frame["unit"] == self.treated].set_index("time")["value"]
             if not time_series_accepts(own, design.treatment_date):
-                for name in MONTHLY_ONLY:
-                    if name not in self.estimators:
-                        failed[name] = f"not applicable at this frequency ({panel.frequency})"
+                for a in adapters():
+                    if a.time_series and a.name not in self.estimators:
+                        failed[a.name] = f"not applicable at this frequency ({panel.frequency})"
         if not estimates:
             reason = "no estimator could be fitted: " + "; ".join(
                 f"{k}: {v}" for k, v in failed.items()
             )
             return self._results(reason, {}, None, None, caveats, failed, base)
-        headline = self.headline or next(k for k in HEADLINE_ORDER if k in estimates)
+        headline = self.headline or next(
+            (k for k in _headline_order() if k in estimates), next(iter(estimates)))
         if headline not in estimates:
             raise StudyError(
                 "study.headline",
@@ -419,7 +468,7 @@ class Study:
                 "choose another headline estimator",
             )
         robust = None
-        if self.robustness.enabled and headline != "local_projections":
+        if self.robustness.enabled and adapter(headline).robustness:
             from .robustness import run_grid, specifications
 
             put_back = tuple(
@@ -451,11 +500,11 @@ class Study:
         ctx, d = self._context(), self._design
         out = {}
         for k, e in estimates.items():
-            placebo = in_time_placebo(k, ctx, self.estimators[k])
+            placebo = {} if d.cohorts else in_time_placebo(k, ctx, self.estimators[k])
             out[k] = dataclasses.replace(e, extra={**e.extra, "in_time_placebo": placebo}) \
                 if placebo else e
         f = ctx.frame
-        own = f[(f["unit"] == self.treated) & (f["time"] >= d.pre[0])
+        own = f[(f["unit"] == ctx.treated) & (f["time"] >= d.pre[0])
                 & (f["time"] < d.treatment_period)]
         ev = Evidence(
             treatment_period=d.treatment_period,
@@ -464,9 +513,10 @@ class Study:
             alpha=self.alpha,
             confounders=tuple(d.confounders),
             donor_flags=dict(d.donor_flags),
-            treated_episodes=tuple(treated_episode_list(
+            treated_episodes=() if d.cohorts else tuple(treated_episode_list(
                 self.treated, d.pre, d.treatment_period, ctx.frequency)),
             n_pre=d.n_pre,
+            descriptive=self._descriptive_note(),
         )
         per, study = judge_study(out, headline, ev, robust)
         judged = {
@@ -474,6 +524,14 @@ class Study:
             for k, e in out.items()
         }
         return judged, study
+
+    def _descriptive_note(self) -> str:
+        """The ``[study.level] descriptive`` note of the study's own outcome, or ``""``."""
+        if self.level is None:
+            return ""
+        own = (self.outcome.dataset, self.outcome.series)
+        return next((note for ds, series, note in self.level.descriptive
+                     if (ds, series) == own), "")
 
     def _results(self, reason, estimates, headline, robust, caveats, failed, base) -> Any:
         from .results import StudyResults
@@ -508,6 +566,9 @@ class Study:
         out: dict[str, Any] = {}
         for series, source in self.robustness.outcomes:
             label = f"{series} ({source or 'default source'})"
+            if self.several:
+                out[label] = "not applicable: alternative outcomes run with one treated unit"
+                continue
             alt = dataclasses.replace(self.outcome, series=series, source=source)
             try:
                 panel = load_panel(alt, self.base_dir)

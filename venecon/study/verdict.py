@@ -23,6 +23,12 @@ Diagnostics (each applies where the estimator provides it):
   contamination (``Design.donor_flags``), and a treated level outside the donors';
 * trend extrapolation (ITS, ARIMA): the pre-period trend carried forward against
   the effect, the post window against the pre window, an earlier modelled event;
+* event studies (Callaway-Sant'Anna, Sun-Abraham, TWFE event study): the joint
+  test of the pre-period coefficients, and the HonestDiD relative-magnitudes
+  breakdown value of the first post-period effect (Rambachan and Roth 2023);
+  two-way fixed effects under staggered adoption;
+* several treated units fitted one at a time (synthetic control): each unit's
+  placebo rank;
 * the treated unit's confounders (``Design.confounders``) and its own earlier
   sanctions that began or ended inside the pre-period (one in force throughout is a
   background the effect is incremental to); a short pre-period; the robustness grid's sign.
@@ -53,6 +59,7 @@ __all__ = [
     "FLAGGED_WEIGHT",
     "TREND_DOMINATES",
     "SAME_SIGN",
+    "BREAKDOWN_WEAK",
     "Finding",
     "Verdict",
     "Evidence",
@@ -104,6 +111,11 @@ TREND_DOMINATES = 1.0
 #: fragile: one in five alternatives reversing the sign is not a robust sign.
 SAME_SIGN = 0.8
 
+#: HonestDiD relative-magnitudes breakdown value (``Mbar``) below which an event-study
+#: estimate is fragile: a post-treatment violation of parallel trends smaller than the largest
+#: pre-period one would already make the first effect's robust interval include zero.
+BREAKDOWN_WEAK = 1.0
+
 _SHORT = {"synthetic_control": "SC", "its": "ITS", "arima": "ARIMA"}
 _COUNTERFACTUAL = tuple(_SHORT)
 
@@ -149,6 +161,9 @@ class Evidence:
     #: (:func:`venecon.study.data.treated_episode_list`).
     treated_episodes: tuple[tuple[str, bool], ...] = ()
     n_pre: int = 0
+    #: Why the outcome cannot identify the treatment, when the study lists its own outcome
+    #: among ``[study.level] descriptive`` (empty: the outcome measures what it acts on).
+    descriptive: str = ""
 
 
 def _num(x: float) -> str:
@@ -373,6 +388,51 @@ def _design(ev: Evidence) -> list[Finding]:
     return out
 
 
+def _event_study(e: Any) -> list[Finding]:
+    """Pre-trend test, HonestDiD breakdown value and staggered TWFE (DiD-family adapters)."""
+    out = []
+    pre = e.extra.get("pretrend_test") or {}
+    if "pvalue" in pre:
+        text = (f"pre-trend test: the {pre['df']} pre-period coefficient(s) are jointly "
+                f"chi2({pre['df']}) = {pre['stat']:.3g}, p-value {pre['pvalue']:.3g}")
+        if pre["pvalue"] < e.alpha:
+            out.append(Finding(FRAGILE, text + f": parallel pre-trends are rejected at "
+                               f"{e.alpha:g}"))
+        else:
+            out.append(Finding(_PASS, text))
+    honest = e.extra.get("honest") or {}
+    if "relative_magnitudes" in honest:
+        b = honest["relative_magnitudes"]
+        if b is None:
+            out.append(Finding(_PASS, "HonestDiD: the robust interval of the first effect "
+                               "excludes zero over the whole relative-magnitudes search"))
+        else:
+            text = (f"HonestDiD breakdown value Mbar = {b:.3g} (relative magnitudes): the first "
+                    f"effect's robust interval includes zero once post-treatment violations of "
+                    f"parallel trends reach {b:.3g} times the largest pre-period one")
+            level = FRAGILE if b < BREAKDOWN_WEAK else _PASS
+            out.append(Finding(level, text + (f" (fragile below {BREAKDOWN_WEAK:g})"
+                                              if level == FRAGILE else "")))
+    if e.extra.get("singleton_cohorts"):
+        out.append(Finding(FRAGILE, "cohorts of one treated unit ("
+                           + ", ".join(e.extra["singleton_cohorts"]) + "): their clustered "
+                           "standard errors rest on one cluster each, so the interval and the "
+                           "pre-trend test are too narrow"))
+    if e.extra.get("staggered_twfe"):
+        out.append(Finding(FRAGILE, "two-way fixed effects under staggered adoption: the "
+                           "estimate can weight already-treated units as controls "
+                           "(Goodman-Bacon 2021)"))
+    rows = {u: r for u, r in (e.extra.get("by_unit") or {}).items()
+            if r.get("placebo_pvalue") is not None}
+    if rows:
+        text = "placebo in space by treated unit: " + ", ".join(
+            f"{u} p = {r['placebo_pvalue']:.3g}" for u, r in sorted(rows.items()))
+        above = sorted(u for u, r in rows.items() if r["placebo_pvalue"] > e.alpha)
+        out.append(Finding(FRAGILE, text + f"; above {e.alpha:g} for {', '.join(above)}")
+                   if above else Finding(_PASS, text))
+    return out
+
+
 def _robustness(e: Any, rob: Any) -> list[Finding]:
     if rob is None or not rob.n_specifications or rob.share_same_sign is None:
         return []
@@ -410,9 +470,16 @@ def judge_estimate(
         findings += _leave_one_out(e, robustness) + _donors(e, ev)
     if key in ("its", "arima"):
         findings += _trend(e, ev)
+    findings += _event_study(e)
     findings += _interval(e) + _agreement(key, e, others or {}) + _design(ev)
     findings += _robustness(e, robustness)
-    tested = "placebo_rank" in e.extra or "average_effect" in (e.extra.get("in_time_placebo") or {})
+    if ev.descriptive:
+        findings.append(Finding(NOT_IDENTIFIED, f"descriptive outcome: {ev.descriptive}"))
+    tested = ("placebo_rank" in e.extra
+              or "average_effect" in (e.extra.get("in_time_placebo") or {})
+              or "pvalue" in (e.extra.get("pretrend_test") or {})
+              or any(r.get("placebo_pvalue") is not None
+                     for r in (e.extra.get("by_unit") or {}).values()))
     if not tested and key != "local_projections":
         why = (e.extra.get("in_time_placebo") or {}).get("not_run")
         findings.append(Finding(FRAGILE, "no placebo test (in space or in time) could be run on "

@@ -17,6 +17,13 @@ frequency (months, quarters, years): :attr:`PathResults.alpha`,
 :meth:`PathResults.period_days` and :meth:`PathResults.weighted_sum`. A
 subclass provides the uncertainty of a weighted sum of effects by overriding
 the hook ``_cumulative_interval``; without it the sum has NaN bounds.
+
+The results protocol (docs/guide/results.md) every result follows: the
+headline parameter as :attr:`ModelResults.headline` (also ``estimate``,
+``std_error``, ``pvalue``), the path table :meth:`ModelResults.path` with the
+columns :data:`PATH_COLUMNS`, ``alpha``, ``conf_int(alpha)``, ``summary()``,
+``to_frame()``, ``to_latex()``, ``_repr_html_``, ``plot(alpha)``,
+``provenance``, and one immutability mechanism, :class:`Frozen`.
 """
 
 from __future__ import annotations
@@ -41,7 +48,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "PATH_COLUMNS",
     "CumulativeEffect",
+    "Frozen",
+    "Headline",
+    "HeadlineFields",
     "WeightedSum",
     "ModelResults",
     "PathResults",
@@ -100,12 +111,17 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def package_versions() -> dict[str, str]:
-    return dict(_installed_versions())
+#: Numerical libraries every result depends on (their versions are in every provenance).
+CORE_DEPENDENCIES = ("numpy", "pandas", "scipy", "statsmodels")
+
+
+def package_versions(extra: Sequence[str] = ()) -> dict[str, str]:
+    """Versions of venecon, :data:`CORE_DEPENDENCIES` and the ``extra`` packages a result used."""
+    return dict(_installed_versions(tuple(extra)))
 
 
 @cache
-def _installed_versions() -> tuple[tuple[str, str], ...]:
+def _installed_versions(extra: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
     # read once per process: importlib.metadata parses package metadata files on
     # every call (6 ms, the largest cost of a small synthetic-control fit)
     from importlib import metadata
@@ -113,7 +129,7 @@ def _installed_versions() -> tuple[tuple[str, str], ...]:
     from ..._version import __version__
 
     versions = {"venecon": __version__}
-    for package in ("numpy", "pandas", "scipy", "statsmodels"):
+    for package in (*CORE_DEPENDENCIES, *extra):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:  # pragma: no cover
@@ -128,6 +144,7 @@ def build_provenance(
     sample: pd.DatetimeIndex | None,
     options: Mapping[str, Any],
     seed: int | None = None,
+    dependencies: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The provenance record stored in every result.
 
@@ -145,11 +162,15 @@ def build_provenance(
         Every option the model was configured with (converted with :func:`jsonable`).
     seed : int, optional
         Seed of any simulation.
+    dependencies : sequence of str
+        Numerical packages beyond :data:`CORE_DEPENDENCIES` the numbers come
+        from (``("linearmodels", "pyfixest")`` for the panel estimators); their
+        versions are recorded too.
     """
     record: dict[str, Any] = {
         "model": model,
         "data": jsonable(dict(data)),
-        "versions": package_versions(),
+        "versions": package_versions(dependencies),
         "options": jsonable(dict(options)),
         "seed": seed,
     }
@@ -172,6 +193,122 @@ def _fmt(value: Any, digits: int = 4) -> str:
             return f"{value:.{digits}e}"
         return f"{value:,.{digits}f}"
     return str(value)
+
+
+# --------------------------------------------------------------------------- protocol
+
+#: Columns every path table (:meth:`ModelResults.path`) starts with; ``observed`` and
+#: ``counterfactual`` follow where the estimator has them, then estimator-specific keys.
+PATH_COLUMNS = ("period", "estimate", "std_error", "lower", "upper")
+
+
+class Frozen:
+    """Instances refuse attribute assignment and deletion once :meth:`_freeze` has run.
+
+    The one immutability mechanism of venecon's results: a result sets its
+    private attributes in ``__init__`` and then calls ``self._freeze()``;
+    properties hand out copies of mutable data.
+    """
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+
+    def _freeze(self) -> None:
+        object.__setattr__(self, "_frozen", True)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline parameter of a result (:attr:`ModelResults.headline`).
+
+    ``name`` says what the number is (``"att"``, ``"average effect 2017-2025"``,
+    ``"CAAR"``); ``estimate``, ``std_error``, ``pvalue`` (two-sided, of zero),
+    ``lower`` and ``upper`` (the ``1 - alpha`` interval) are NaN where the
+    estimator has none (a synthetic control's average effect has no standard
+    error; its p-value is the placebo test's when one was run). ``window`` is
+    the first and last period the estimate averages over (None when it is not
+    an average), ``unit`` its unit, ``inference`` how the uncertainty was
+    obtained.
+    """
+
+    name: str
+    estimate: float
+    std_error: float
+    pvalue: float
+    lower: float
+    upper: float
+    alpha: float
+    window: tuple[Any, Any] | None = None
+    unit: str | None = None
+    inference: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict."""
+        return {k: jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
+
+    def __str__(self) -> str:
+        pct = f"{100 * (1 - self.alpha):g}%"
+        unit = f" {self.unit}" if self.unit else ""
+        return (f"{self.name}: {_fmt(self.estimate)}{unit} (s.e. {_fmt(self.std_error) or 'n/a'}, "
+                f"p {_fmt(self.pvalue) or 'n/a'}; {pct} interval "
+                f"[{_fmt(self.lower) or 'n/a'}, {_fmt(self.upper) or 'n/a'}])")
+
+
+class HeadlineFields:
+    """``estimate``, ``std_error`` and ``pvalue`` of a result's ``headline``."""
+
+    __slots__ = ()
+    headline: Headline
+
+    @property
+    def estimate(self) -> float:
+        """The headline estimate (:attr:`headline`)."""
+        return self.headline.estimate
+
+    @property
+    def std_error(self) -> float:
+        """Standard error of the headline estimate (NaN where the estimator has none)."""
+        return self.headline.std_error
+
+    @property
+    def pvalue(self) -> float:
+        """Two-sided p-value of the headline estimate (NaN where the estimator has none)."""
+        return self.headline.pvalue
+
+
+def two_sided_pvalue(stat: float, df_resid: float | None = None) -> float:
+    """Two-sided p-value of a t (``df_resid``) or, with ``None``, normal statistic."""
+    from scipy import stats
+
+    if not math.isfinite(stat):
+        return math.nan
+    if df_resid is None:
+        return float(2 * stats.norm.sf(abs(stat)))
+    return float(2 * stats.t.sf(abs(stat), df_resid))
+
+
+def path_frame(period: Any, estimate: Any, std_error: Any, lower: Any, upper: Any,
+               **extra: Any) -> pd.DataFrame:
+    """A path table: the :data:`PATH_COLUMNS`, then ``extra`` columns in the order given."""
+    import numpy as np
+    import pandas as pd
+
+    columns = {"period": list(period)}
+    for name, values in (("estimate", estimate), ("std_error", std_error), ("lower", lower),
+                         ("upper", upper)):
+        columns[name] = np.broadcast_to(np.asarray(values, dtype="float64"),
+                                        (len(columns["period"]),)).copy()
+    for name, values in extra.items():
+        n = len(columns["period"])
+        columns[name] = [values] * n if np.isscalar(values) else list(values)
+    return pd.DataFrame(columns)
 
 
 # --------------------------------------------------------------------------- summary
@@ -283,11 +420,16 @@ class Summary:
 # --------------------------------------------------------------------------- results
 
 
-class ModelResults:
+class ModelResults(HeadlineFields, Frozen):
     """Immutable results of a fitted venecon model.
 
     Estimators construct it; users read it. Attributes return copies, so
     modifying what they return never changes the result.
+
+    The protocol every result follows (docs/guide/results.md): :attr:`headline`
+    (with :attr:`estimate`, :attr:`std_error`, :attr:`pvalue`), :meth:`path`,
+    :attr:`alpha`, :meth:`conf_int`, :meth:`summary`, :meth:`to_frame`,
+    :meth:`to_latex`, :meth:`plot` and :attr:`provenance`.
 
     Parameters
     ----------
@@ -317,7 +459,8 @@ class ModelResults:
         Named scalar statistics (R-squared, AIC, ...), included in ``to_dict``.
     """
 
-    _frozen = False
+    #: Level of the intervals the estimator stored at fit time (subclasses set their own).
+    _alpha = 0.05
 
     def __init__(
         self,
@@ -352,15 +495,7 @@ class ModelResults:
         self._header = list(header)
         self._notes = list(notes)
         self._statistics = {k: jsonable(v) for k, v in (statistics or {}).items()}
-        self._frozen = True
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if self._frozen:
-            raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+        self._freeze()
 
     # --- estimates -----------------------------------------------------------------
     @property
@@ -398,6 +533,58 @@ class ModelResults:
         """Reference distribution of the test statistics (``"normal"`` or ``"t(df)"``)."""
         return "normal" if self._df_resid is None else f"t({self._df_resid:g})"
 
+    # --- the protocol ---------------------------------------------------------------
+    @property
+    def alpha(self) -> float:
+        """One minus the coverage of the intervals stored at fit time (the model's ``alpha``)."""
+        return self._alpha
+
+    def _alpha_or_default(self, alpha: float | None) -> float:
+        return self._alpha if alpha is None else check_alpha(alpha)
+
+    def _headline_name(self) -> str:
+        """Name of the headline parameter in :attr:`params` (the first by default)."""
+        return str(self._params.index[0])
+
+    def _headline(self, alpha: float) -> Headline:
+        """The headline at ``alpha``; subclasses whose headline is no parameter override it."""
+        return self._parameter_headline(self._headline_name(), alpha)
+
+    def _parameter_headline(self, name: str, alpha: float) -> Headline:
+        """The parameter ``name`` as a headline, with its ``1 - alpha`` interval."""
+        ci = self._param_conf_int(alpha)
+        return Headline(name=name, estimate=float(self._params[name]),
+                        std_error=float(self._std_errors[name]),
+                        pvalue=float(self.pvalues[name]), lower=float(ci.loc[name, "lower"]),
+                        upper=float(ci.loc[name, "upper"]), alpha=alpha,
+                        unit=getattr(self, "_unit", None), inference=self._cov_type)
+
+    @property
+    def headline(self) -> Headline:
+        """The headline parameter with its standard error, p-value and ``1 - alpha`` interval."""
+        return self._headline(self._alpha)
+
+    def headline_at(self, alpha: float) -> Headline:
+        """:attr:`headline` with a ``1 - alpha`` interval."""
+        return self._headline(check_alpha(alpha))
+
+    def path(self, alpha: float | None = None) -> pd.DataFrame:
+        """The path table: one row per period (event time, horizon, parameter).
+
+        Columns :data:`PATH_COLUMNS` (``period, estimate, std_error, lower,
+        upper``), then ``observed`` and ``counterfactual`` where the estimator
+        has them, then estimator-specific keys (``shock``, ``cohort``,
+        ``event``). Intervals are ``1 - alpha`` (default: the model's ``alpha``)
+        and are the ones :meth:`plot` draws.
+        """
+        return self._path(self._alpha_or_default(alpha))
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """Default path: the parameters themselves."""
+        ci = self._param_conf_int(alpha)
+        return path_frame(self._params.index, self._params, self._std_errors, ci["lower"],
+                          ci["upper"])
+
     def _critical(self, alpha: float) -> float:
         from scipy import stats
 
@@ -434,6 +621,10 @@ class ModelResults:
             {"lower": self._params - q * self._std_errors, "upper": self._params + q * self._std_errors}
         )
 
+    def _param_conf_int(self, alpha: float) -> pd.DataFrame:
+        """:meth:`conf_int` restricted to the rows of :attr:`params` (the parameter table's)."""
+        return self.conf_int(alpha).reindex(self._params.index)
+
     def _param_critical(self, alpha: float) -> Any:
         """Critical value(s) of the parameters' intervals: one for all, or one per parameter."""
         return self._critical(alpha)
@@ -467,7 +658,7 @@ class ModelResults:
         """Parameter table: estimate, std_error, stat, pvalue, lower, upper."""
         import pandas as pd
 
-        ci = self.conf_int(alpha)
+        ci = self._param_conf_int(alpha)
         return pd.DataFrame(
             {
                 "estimate": self._params,
@@ -500,7 +691,7 @@ class ModelResults:
         sets = ", ".join(f"{k} (sha256 {str(v)[:12]}...)" for k, v in data.get("datasets", {}).items())
         versions = self._provenance.get("versions", {})
         return (f"Data: {sets}; data version {data.get('data_version')}. "
-                f"venecon {versions.get('venecon')}, statsmodels {versions.get('statsmodels')}.")
+                + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".")
 
     def summary(self, alpha: float = 0.05) -> Summary:
         """Summary of the fit; ``str()`` gives text, Jupyter shows HTML, ``.as_latex()`` LaTeX."""
@@ -523,7 +714,7 @@ class ModelResults:
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         """Everything in the result as JSON-safe Python types (``json.dumps`` works on it)."""
-        ci = self.conf_int(alpha)
+        ci = self._param_conf_int(alpha)
         out = {
             "model": self._model,
             "dependent": self._dependent,
@@ -541,15 +732,16 @@ class ModelResults:
         json.dumps(out)  # fail here, not in the user's serializer
         return out
 
-    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:
         """Coefficient plot with ``1 - alpha`` confidence intervals; returns the Figure."""
         import matplotlib.pyplot as plt
 
+        alpha = self._alpha_or_default(alpha)
         if ax is None:
             fig, ax = plt.subplots(figsize=(6, 0.4 * len(self._params) + 1.5))
         else:
             fig = ax.figure
-        ci = self.conf_int(alpha)
+        ci = self._param_conf_int(alpha)
         y = range(len(self._params))
         ax.errorbar(self._params.to_numpy(), list(y),
                     xerr=[(self._params - ci["lower"]).to_numpy(), (ci["upper"] - self._params).to_numpy()],
@@ -832,6 +1024,59 @@ class PathResults(ModelResults):
         """The path drawn in the lower panel of :meth:`plot` (the effects)."""
         return self._effects["effect"]
 
+    # --- the protocol: headline and path ----------------------------------------------
+    def _path_band(self, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(std_error, lower, upper) of every period's effect at level ``alpha``.
+
+        The stored interval at the fitted ``alpha``; at another level
+        ``effect -/+ q * effect_se`` where the model stored a standard error,
+        else NaN (subclasses with another kind of interval override this).
+        """
+        import numpy as np
+
+        eff = self._effects
+        effect = eff["effect"].to_numpy(dtype="float64")
+        se = (eff["effect_se"].to_numpy(dtype="float64") if "effect_se" in eff
+              else np.full(len(eff), np.nan))
+        if math.isclose(alpha, self._alpha):
+            return se, eff["effect_lower"].to_numpy(dtype="float64"), \
+                eff["effect_upper"].to_numpy(dtype="float64")
+        q = self._critical(alpha)
+        return se, effect - q * se, effect + q * se
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """Per period: the effect, its standard error and interval, observed and counterfactual."""
+        eff = self._effects
+        se, lower, upper = self._path_band(alpha)
+        return path_frame(eff.index, eff["effect"], se, lower, upper,
+                          observed=eff["actual"], counterfactual=eff["counterfactual"])
+
+    def _headline_window(self) -> tuple[Any, Any]:
+        """First and last period of the headline average (every period with an effect)."""
+        positions = self.window_positions()
+        index = self._effects.index
+        return index[positions[0]], index[positions[-1]]
+
+    def _sum_std_error(self, positions: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+        """(standard error, two-sided p-value) of a weighted sum of effects; NaN without one."""
+        return math.nan, math.nan
+
+    def _headline(self, alpha: float) -> Headline:
+        """The average effect over the periods with an effect, with the model's interval for it."""
+        import numpy as np
+
+        positions = self.window_positions()
+        weights = np.full(len(positions), 1.0 / len(positions))
+        est, lo, hi, method = self.weighted_sum(positions, weights, alpha)
+        se, p = self._sum_std_error(positions, weights)
+        first, last = self._headline_window()
+        freq = self.frequency
+        starts = self._period_starts_of([first, last])
+        first_label, last_label = (period_label(t, freq) for t in starts)
+        return Headline(name=f"average effect {first_label}-{last_label}",
+                        estimate=est, std_error=se, pvalue=p, lower=lo, upper=hi, alpha=alpha,
+                        window=(first, last), unit=self._unit, inference=method)
+
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         out = super().to_dict(alpha)
         out["unit"] = self._unit
@@ -841,11 +1086,16 @@ class PathResults(ModelResults):
         json.dumps(out)
         return out
 
-    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:  # noqa: ARG002
-        """Actual vs counterfactual (top) and the effect with its interval (bottom)."""
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:
+        """Actual vs counterfactual (top) and the effect with its ``1 - alpha`` interval (bottom).
+
+        ``alpha`` defaults to the model's; the band is :meth:`path`'s.
+        """
         import matplotlib.pyplot as plt
 
+        alpha = self._alpha_or_default(alpha)
         eff = self._effects
+        band = self._path(alpha)
         if ax is None:
             fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(8, 6),
                                               gridspec_kw={"height_ratios": [2, 1]})
@@ -856,14 +1106,16 @@ class PathResults(ModelResults):
         top.plot(eff.index, eff["counterfactual"].to_numpy(), color="C0", ls="--",
                  label=self._plot_counterfactual)
         if {"counterfactual_lower", "counterfactual_upper"} <= set(eff.columns):
-            top.fill_between(eff.index, eff["counterfactual_lower"].to_numpy(),
-                             eff["counterfactual_upper"].to_numpy(), color="C0", alpha=0.2)
+            # observed minus the effect's band: the counterfactual's band at this level
+            top.fill_between(eff.index, (band["observed"] - band["upper"]).to_numpy(),
+                             (band["observed"] - band["lower"]).to_numpy(), color="C0", alpha=0.2)
         path = self._effect_path()
         bottom.plot(path.index, path.to_numpy(), color="C3", label=self._plot_effect_legend)
-        if eff["effect_lower"].notna().any():  # no empty band (and legend entry) without bounds
-            interval = self._plot_interval or f"{100 * (1 - self._alpha):g}% interval"
-            bottom.fill_between(eff.index, eff["effect_lower"].to_numpy(),
-                                eff["effect_upper"].to_numpy(), color="C3", alpha=0.2,
+        if band["lower"].notna().any():  # no empty band (and legend entry) without bounds
+            pct = f"{100 * (1 - alpha):g}%"
+            interval = f"{pct} {self._plot_interval}" if self._plot_interval else f"{pct} interval"
+            bottom.fill_between(eff.index, band["lower"].to_numpy(),
+                                band["upper"].to_numpy(), color="C3", alpha=0.2,
                                 label=interval)
         bottom.axhline(0, color="grey", lw=0.8)
         for _, row in self._events.iterrows():

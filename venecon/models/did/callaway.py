@@ -37,8 +37,11 @@ observations; with covariates or weights they raise
 :class:`~venecon.exceptions.UnbalancedPanelError`.
 
 Covariates (``covariates=[...]``, values of the earlier of the two periods
-compared) use ``est_method`` "dr" (R ``did``'s default, ``DRDID::drdid_panel``),
-"ipw" or "reg" (:mod:`venecon.models.did.drdid`); ``base_period="universal"``
+compared) use ``est_method`` "dr" (R ``did``'s default: the locally efficient doubly robust
+estimator ``DRDID::drdid_panel``, logit and OLS first steps), "dr-imp" (the improved doubly
+robust estimator ``DRDID::drdid_imp_panel``, inverse probability tilting and weighted least
+squares first steps; R ``did`` reaches it only through a user-supplied ``est_method``
+function), "ipw" or "reg" (:mod:`venecon.models.did.drdid`); ``base_period="universal"``
 compares every period with ``g - 1 - anticipation``; ``weights`` (constant
 within unit) and ``cluster`` (units nested in clusters) follow R ``did``.
 
@@ -48,7 +51,8 @@ not-yet-treated results equal to the ``csdid`` Python port, standard errors
 beside R's printed output (``tests/test_models_callaway.py``); covariates with
 each ``est_method``, the universal base period, weights, clustering and an
 unbalanced panel equal to ``csdid`` at 1e-6
-(``tests/test_models_callaway_covariates.py``).
+(``tests/test_models_callaway_covariates.py``); "dr-imp" equal to ``moderndid``'s
+``att_gt`` run with its ``drdid_imp_panel`` at 1e-6 (``tests/test_models_callaway_drimp.py``).
 
 Reference: Callaway, B. and Sant'Anna, P. H. C. (2021), "Difference-in-differences
 with multiple time periods", *Journal of Econometrics* 225(2), 200-230.
@@ -62,7 +66,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
 from ..core.checks import check_alpha
-from ..core.results import ModelResults, build_provenance, jsonable
+from ..core.results import Headline, ModelResults, build_provenance, jsonable, path_frame
 from .drdid import ESTIMATORS
 from .panel import panel_frame
 
@@ -80,7 +84,7 @@ __all__ = [
 ]
 
 CONTROL_GROUPS = ("never", "notyet")
-EST_METHODS = ("dr", "ipw", "reg")
+EST_METHODS = ("dr", "dr-imp", "ipw", "reg")
 BASE_PERIODS = ("varying", "universal")
 AGGREGATIONS = ("simple", "dynamic", "group", "calendar")
 
@@ -117,8 +121,10 @@ class CallawayOptions:
     ----------
     covariates : tuple of str
         Covariate columns.
-    est_method : {"dr", "ipw", "reg"}
-        Doubly robust, inverse probability weighting or outcome regression.
+    est_method : {"dr", "dr-imp", "ipw", "reg"}
+        Doubly robust as R ``did`` (``DRDID::drdid_panel``), improved doubly
+        robust (``DRDID::drdid_imp_panel``), inverse probability weighting or
+        outcome regression.
     base_period : {"varying", "universal"}
         Base period of the pre-treatment cells.
     weights, cluster : str or None
@@ -255,8 +261,10 @@ class AggregateResults(ModelResults):
         band: pd.DataFrame,
         crit_value: float,
         influence: pd.DataFrame,
+        alpha: float = 0.05,
         **kwargs: Any,
     ) -> None:
+        self._alpha = check_alpha(alpha)
         self._kind = kind
         self._band = band.copy()
         self._crit = float(crit_value)
@@ -282,6 +290,24 @@ class AggregateResults(ModelResults):
     def influence(self) -> pd.DataFrame:
         """Influence functions of the parameters, one row per unit."""
         return self._influence.copy()
+
+    def _headline_name(self) -> str:
+        return "att"
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """One row per event time, cohort or period with pointwise ``1 - alpha`` intervals;
+        at the fitted ``alpha`` also the uniform band (``uniform_lower``, ``uniform_upper``)."""
+        import math
+
+        if not len(self._band):
+            return super()._path(alpha)
+        band = self._band
+        ci = self.conf_int(alpha).loc[band["parameter"]]
+        extra: dict[str, Any] = {"parameter": band["parameter"]}
+        if math.isclose(alpha, self._alpha):
+            extra.update(uniform_lower=band["lower"], uniform_upper=band["upper"])
+        return path_frame(band.index, band["estimate"], band["std_error"], ci["lower"],
+                          ci["upper"], **extra)
 
     def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
         tables = super()._summary_tables(alpha)
@@ -331,11 +357,13 @@ class AggregateResults(ModelResults):
         out["crit_value"] = jsonable(self._crit)
         return out
 
-    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:
-        """Effects with pointwise intervals and the uniform band (event study for ``dynamic``)."""
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:
+        """Effects with pointwise ``1 - alpha`` intervals (default: the fitted ``alpha``) and
+        the uniform band at the fitted ``alpha`` (event study for ``dynamic``)."""
         import matplotlib.pyplot as plt
         import numpy as np
 
+        alpha = self._alpha_or_default(alpha)
         if self._kind == "simple" or not len(self._band):
             return super().plot(alpha, ax)
         if ax is None:
@@ -352,7 +380,7 @@ class AggregateResults(ModelResults):
             band["upper"].to_numpy(),
             color="C0",
             alpha=0.15,
-            label=f"uniform {100 * (1 - alpha):g}% band",
+            label=f"uniform {100 * (1 - self._alpha):g}% band",
         )
         ax.errorbar(
             x,
@@ -361,7 +389,7 @@ class AggregateResults(ModelResults):
             fmt="o",
             capsize=3,
             color="C0",
-            label="pointwise interval",
+            label=f"pointwise {100 * (1 - alpha):g}% interval",
         )
         ax.axhline(0, color="grey", lw=0.8)
         if self._kind == "dynamic":
@@ -401,6 +429,7 @@ class CallawaySantAnnaResults(ModelResults):
         self._units = units.copy()
         self._dropped = {k: list(v) for k, v in dropped.items()}
         self._spec = dict(spec)
+        self._alpha = check_alpha(self._spec["alpha"])
         super().__init__(**kwargs)
 
     @property
@@ -421,16 +450,33 @@ class CallawaySantAnnaResults(ModelResults):
         """Units left out: ``always_treated`` (treated in the first period)."""
         return {k: list(v) for k, v in self._dropped.items()}
 
+    def _headline(self, alpha: float) -> Headline:
+        """The simple aggregation's ``att`` (R ``aggte(type = "simple")``)."""
+        from dataclasses import replace
+
+        head = self.aggregate("simple").headline_at(alpha)
+        return replace(head, name="att (simple aggregation)")
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """One row per (cohort, period) cell: ``ATT(g,t)`` with pointwise intervals."""
+        gt = self._att_gt
+        ci = self.conf_int(alpha).loc[gt["parameter"]]
+        return path_frame(gt["period"], gt["att"], gt["std_error"], ci["lower"], ci["upper"],
+                          cohort=gt["cohort"], event=gt["event"], post=gt["post"],
+                          parameter=gt["parameter"])
+
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         out = super().to_dict(alpha)
         out["att_gt"] = jsonable(self._att_gt)
         out["dropped"] = jsonable(self._dropped)
         return out
 
-    def plot(self, alpha: float = 0.05, ax: Any = None) -> Figure:
-        """ATT(g,t) by period, one panel per cohort, pre-treatment cells in grey."""
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Figure:
+        """ATT(g,t) by period with ``1 - alpha`` intervals (default: the fitted ``alpha``),
+        one panel per cohort, pre-treatment cells in grey."""
         import matplotlib.pyplot as plt
 
+        alpha = self._alpha_or_default(alpha)
         gt = self._att_gt
         cohorts = sorted(gt["cohort"].unique())
         if ax is None:
@@ -683,6 +729,7 @@ class CallawaySantAnnaResults(ModelResults):
             kind=kind,
             band=band,
             crit_value=crit,
+            alpha=alpha,
             influence=pd.DataFrame(psi_all, index=self._units, columns=names),
             model=f"{self._model} ({kind})",
             dependent=self._dependent,
@@ -722,9 +769,15 @@ class CallawaySantAnna:
     covariates : sequence of str, default ()
         Covariate columns (R's ``xformla``); each cell uses the earlier of its
         two periods' values.
-    est_method : {"dr", "ipw", "reg"}, default "dr"
-        Doubly robust, inverse probability weighting or outcome regression
-        (used with covariates).
+    est_method : {"dr", "dr-imp", "ipw", "reg"}, default "dr"
+        With covariates: ``"dr"`` the locally efficient doubly robust
+        estimator R ``did::att_gt`` uses (``DRDID::drdid_panel``: logit
+        propensity score, OLS outcome model); ``"dr-imp"`` the improved doubly
+        robust estimator of Sant'Anna and Zhao (2020) (``DRDID::drdid_imp_panel``:
+        inverse probability tilting, weighted least squares; doubly robust for
+        inference too); ``"ipw"`` inverse probability weighting; ``"reg"``
+        outcome regression. Without covariates all four are the same
+        unconditional DiD.
     base_period : {"varying", "universal"}, default "varying"
         ``varying``: pre-treatment cells compare ``t`` with ``t - 1``;
         ``universal``: every cell compares with ``g - 1 - anticipation``.

@@ -10,19 +10,33 @@ treated and its influence function, one entry per row, so that
 * :func:`reg_did_panel` - outcome regression (Heckman, Ichimura and Todd 1997);
 * :func:`ipw_did_panel` - normalised (Hajek) inverse probability weighting
   with a logit propensity score (Abadie 2005);
-* :func:`dr_did_panel` - the doubly robust estimator with a logit propensity
-  score and weighted least squares outcome model (Sant'Anna and Zhao 2020,
-  eq. 3.1), which R ``did::att_gt(est_method = "dr")`` calls
-  (``DRDID::drdid_panel``).
+* :func:`dr_did_panel` - the locally efficient doubly robust estimator of
+  Sant'Anna and Zhao (2020, eq. 3.1) with a maximum-likelihood logit
+  propensity score and an ordinary least squares outcome model of the
+  comparison units (``DRDID::drdid_panel``, "traditional"). This is what
+  R ``did::att_gt(est_method = "dr")`` calls for panel data, and what the
+  ``csdid`` Python port calls;
+* :func:`dr_imp_did_panel` - the *improved* doubly robust estimator of
+  Sant'Anna and Zhao (2020, section 3.1; ``DRDID::drdid_imp_panel``, the
+  default of ``DRDID::drdid``): the same formula with the propensity score
+  fitted by inverse probability tilting (Graham, Pinto and Egel 2012), which
+  reweights the comparison units to the treated units' covariate means, and
+  the outcome model by least squares weighted by ``p / (1 - p)``. The two
+  first steps' estimation effects vanish, so the influence function has no
+  correction terms and the estimator is doubly robust for inference too.
 
 Propensity scores are capped at ``1 - 1e-6`` and comparison units with a score
 at or above ``trim_level`` get zero weight, as in R ``DRDID``. The influence
 functions include the estimation effect of the propensity score and of the
 outcome regression. Validated through :class:`~venecon.models.CallawaySantAnna`
-against the ``csdid`` Python port of R ``did`` (``tests/test_models_callaway_covariates.py``).
+against the ``csdid`` Python port of R ``did`` (``tests/test_models_callaway_covariates.py``);
+:func:`dr_imp_did_panel` against ``moderndid``'s port of ``DRDID::drdid_imp_panel``
+(``tests/test_models_callaway_drimp.py``).
 
-Reference: Sant'Anna, P. H. C. and Zhao, J. (2020), "Doubly robust
+References: Sant'Anna, P. H. C. and Zhao, J. (2020), "Doubly robust
 difference-in-differences estimators", *Journal of Econometrics* 219(1), 101-122.
+Graham, B. S., Pinto, C. C. and Egel, D. (2012), "Inverse probability tilting for
+moment condition models with missing data", *Review of Economic Studies* 79(3), 1053-1079.
 """
 
 from __future__ import annotations
@@ -34,7 +48,8 @@ from ...exceptions import ModelSpecificationError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["reg_did_panel", "ipw_did_panel", "dr_did_panel", "logit_fit"]
+__all__ = ["reg_did_panel", "ipw_did_panel", "dr_did_panel", "dr_imp_did_panel", "logit_fit",
+           "tilting_fit"]
 
 
 def _solve(a: np.ndarray, what: str) -> np.ndarray:
@@ -63,6 +78,44 @@ def logit_fit(d: np.ndarray, x: np.ndarray, w: np.ndarray, tol: float = 1e-12) -
     raise ModelSpecificationError(
         "the propensity score logit did not converge (perfect separation of treated and "
         "comparison units by the covariates?); drop covariates or use est_method='reg'")
+
+
+def tilting_fit(d: np.ndarray, x: np.ndarray, w: np.ndarray, tol: float = 1e-10) -> np.ndarray:
+    """Inverse probability tilting coefficients of a logit propensity score.
+
+    Minimises the convex loss ``mean(w * (-d x'g + (1 - d) exp(x'g)))``, whose
+    first-order condition makes the comparison units' weights ``w p / (1 - p)``
+    reproduce the treated units' weighted covariate sums (R ``DRDID``'s
+    ``loss.ps.cal``), by Newton steps with backtracking from the maximum
+    likelihood logit (R's starting value).
+    """
+    import numpy as np
+
+    def loss(g: np.ndarray) -> float:
+        v = x @ g
+        return float(np.mean(w * np.where(d == 1, -v, np.exp(np.minimum(v, 700)))))
+
+    beta = logit_fit(d, x, w)
+    value = loss(beta)
+    scale = np.mean(w * d) * (1 + np.abs(x).max())
+    for _ in range(200):
+        e = np.exp(np.minimum(x @ beta, 700))
+        grad = x.T @ (w * (e * (1 - d) - d)) / len(d)
+        if np.max(np.abs(grad)) < tol * scale:
+            return beta
+        hess = x.T @ ((w * (1 - d) * e)[:, None] * x) / len(d)
+        step = _solve(hess, "propensity score (tilting)") @ grad
+        t = 1.0
+        while t > 1e-12:
+            trial = loss(beta - t * step)
+            if trial <= value:
+                break
+            t /= 2
+        beta, value = beta - t * step, trial
+    raise ModelSpecificationError(
+        "the inverse probability tilting propensity score did not converge (the comparison "
+        "units cannot be reweighted to the treated units' covariate means: poor overlap); drop "
+        "covariates or use est_method='dr'")
 
 
 def _wls(dy: np.ndarray, x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -149,4 +202,26 @@ def dr_did_panel(dy, d, x, w, trim_level: float = 0.995) -> tuple[float, np.ndar
     return float(eta_t - eta_c), inf_t - inf_c
 
 
-ESTIMATORS = {"dr": dr_did_panel, "ipw": ipw_did_panel, "reg": reg_did_panel}
+def dr_imp_did_panel(dy, d, x, w, trim_level: float = 0.995) -> tuple[float, np.ndarray]:
+    """Improved doubly robust DiD (R ``DRDID::drdid_imp_panel``, Sant'Anna and Zhao 2020, 3.1).
+
+    Propensity score by inverse probability tilting (:func:`tilting_fit`), the
+    comparison units' outcome change regressed on ``x`` with weights
+    ``w p / (1 - p)``; no first-step corrections in the influence function.
+    """
+    import numpy as np
+
+    w = _check(d, w)
+    ps = np.minimum(1.0 / (1.0 + np.exp(-(x @ tilting_fit(d, x, w)))), 1 - 1e-6)
+    keep = np.where(d == 1, True, ps < trim_level)
+    odds = ps / (1 - ps)
+    # the regression uses every comparison unit, trimmed or not, as R DRDID's wols.br.panel
+    resid = dy - x @ _wls(dy, x, w * odds * (1 - d))
+    summand = keep * np.where(d == 1, 1.0, -odds) * resid
+    treated = np.mean(w * d)
+    att = np.mean(w * summand) / treated
+    return float(att), w * keep * (summand - d * att) / treated
+
+
+ESTIMATORS = {"dr": dr_did_panel, "dr-imp": dr_imp_did_panel, "ipw": ipw_did_panel,
+              "reg": reg_did_panel}

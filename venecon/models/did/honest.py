@@ -57,12 +57,14 @@ for Parallel Trends", American Economic Review: Insights 4(3), 305-322.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError
+from ..core.results import Frozen, Headline, HeadlineFields, path_frame, two_sided_pvalue
 
 if TYPE_CHECKING:
     import numpy as np
@@ -925,10 +927,12 @@ def honest_did(beta: Any, sigma: Any, num_pre: int, *, options: HonestOptions | 
     prov = build_provenance(model="venecon.models.did.honest.honest_did", data=data, sample=None,
                             options={**o.to_dict(), "num_pre": k, "num_post": t,
                                      "source": source}, seed=o.seed)
+    refit = partial(honest_did, beta, sigma, num_pre, event_times=event_times,
+                    reference=reference, label=label, source=source, data=data)
     return HonestResults(provenance=prov, relative_magnitudes=rm, smoothness=sd,
                          original=(est, se, lo0, hi0), breakdown_rm=bd_rm, breakdown_sd=bd_sd,
                          pretrend=power, options=o, num_pre=k, num_post=t, l_vec=tuple(lv),
-                         label=label, source=source)
+                         label=label, source=source, refit=refit)
 
 
 def event_study_sensitivity(estimates: pd.Series, cov: pd.DataFrame, reference: int, *,
@@ -997,8 +1001,14 @@ def event_study_sensitivity(estimates: pd.Series, cov: pd.DataFrame, reference: 
 # --------------------------------------------------------------------------- results
 
 
-class HonestResults:
+class HonestResults(HeadlineFields, Frozen):
     """Sensitivity of an event-study effect to violations of parallel trends (immutable).
+
+    Follows the results protocol (docs/guide/results.md): :attr:`headline` is
+    the effect under exact parallel trends; :meth:`path` has one row per
+    restriction and bound; ``conf_int(alpha)``, ``path(alpha)`` and
+    ``plot(alpha)`` at another level than the fitted one rerun the analysis
+    with that ``alpha`` (same grids, seed and simulations).
 
     Attributes
     ----------
@@ -1022,25 +1032,57 @@ class HonestResults:
                  original: tuple[float, float, float, float], breakdown_rm: float,
                  breakdown_sd: float, pretrend: dict[str, Any] | None, options: HonestOptions,
                  num_pre: int, num_post: int, l_vec: tuple[float, ...], label: str,
-                 source: str) -> None:
+                 source: str, refit: Callable[[HonestOptions], HonestResults] | None = None,
+                 ) -> None:
         import copy
 
-        object.__setattr__(self, "_provenance", copy.deepcopy(provenance))
-        object.__setattr__(self, "_rm", relative_magnitudes.copy())
-        object.__setattr__(self, "_sd", smoothness.copy())
+        self._provenance = copy.deepcopy(provenance)
+        self._rm = relative_magnitudes.copy()
+        self._sd = smoothness.copy()
         est, se, lo, hi = original
-        object.__setattr__(self, "_original", {"estimate": est, "std_error": se,
-                                               "lower": lo, "upper": hi})
-        object.__setattr__(self, "_breakdown", {"relative_magnitudes": breakdown_rm,
-                                                "smoothness": breakdown_sd})
-        object.__setattr__(self, "_pretrend", dict(pretrend) if pretrend else None)
-        object.__setattr__(self, "_options", options)
-        object.__setattr__(self, "_shape", (num_pre, num_post, tuple(l_vec)))
-        object.__setattr__(self, "_label", label)
-        object.__setattr__(self, "_source", source)
+        self._original = {"estimate": est, "std_error": se, "lower": lo, "upper": hi}
+        self._breakdown = {"relative_magnitudes": breakdown_rm, "smoothness": breakdown_sd}
+        self._pretrend = dict(pretrend) if pretrend else None
+        self._options = options
+        self._shape = (num_pre, num_post, tuple(l_vec))
+        self._label = label
+        self._source = source
+        self._refit = refit
+        self._freeze()
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("HonestResults is immutable")
+    def at_alpha(self, alpha: float) -> HonestResults:
+        """The same sensitivity analysis with ``1 - alpha`` intervals (this result if equal)."""
+        from ..core.checks import check_alpha
+
+        alpha = check_alpha(alpha)
+        if math.isclose(alpha, self.alpha):
+            return self
+        if self._refit is None:
+            raise ModelSpecificationError(
+                "this HonestResults cannot be recomputed at another alpha; run honest_did with "
+                f"HonestOptions(alpha={alpha})")
+        return self._refit(options=HonestOptions(**{**self._options.to_dict(), "alpha": alpha}))
+
+    # --- the protocol -------------------------------------------------------------------
+    @property
+    def headline(self) -> Headline:
+        """The effect under exact parallel trends with its standard error and interval."""
+        o = self._original
+        se = o["std_error"]
+        return Headline(name=self._label, estimate=o["estimate"], std_error=se,
+                        pvalue=two_sided_pvalue(o["estimate"] / se) if se > 0 else math.nan,
+                        lower=o["lower"], upper=o["upper"], alpha=self.alpha,
+                        inference="normal, under exact parallel trends")
+
+    def path(self, alpha: float | None = None) -> pd.DataFrame:
+        """One row per interval: ``period`` is the bound (``Mbar`` or ``M``; NaN for the
+        original), ``estimate`` the point estimate, ``restriction`` and ``method`` say which."""
+        r = self if alpha is None else self.at_alpha(alpha)
+        frame = r.to_frame()
+        o = r.original
+        return path_frame(frame["bound"], o["estimate"], o["std_error"], frame["lower"],
+                          frame["upper"], restriction=frame["restriction"],
+                          method=frame["method"])
 
     @property
     def relative_magnitudes(self) -> pd.DataFrame:
@@ -1085,9 +1127,9 @@ class HonestResults:
         """One minus the coverage of every interval."""
         return float(self._options.alpha)
 
-    def conf_int(self) -> pd.DataFrame:
-        """All intervals in one frame (alias of :meth:`to_frame`)."""
-        return self.to_frame()
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
+        """All intervals in one frame (:meth:`to_frame`), at ``1 - alpha`` (default: the fitted)."""
+        return (self if alpha is None else self.at_alpha(alpha)).to_frame()
 
     def to_frame(self) -> pd.DataFrame:
         """One row per interval: ``restriction, bound, lower, upper, method``."""
@@ -1161,9 +1203,15 @@ class HonestResults:
                          "num_pre": self._shape[0], "num_post": self._shape[1],
                          "l_vec": list(self._shape[2])})
 
-    def plot(self, axes: Any = None) -> Figure:
-        """Intervals against ``Mbar`` and ``M`` beside the original interval; returns the Figure."""
+    def plot(self, alpha: float | None = None, axes: Any = None) -> Figure:
+        """Intervals against ``Mbar`` and ``M`` beside the original interval; returns the Figure.
+
+        ``alpha`` other than the fitted level reruns the analysis at that level.
+        """
         import matplotlib.pyplot as plt
+
+        if alpha is not None and not math.isclose(alpha, self.alpha):
+            return self.at_alpha(alpha).plot(axes=axes)
 
         if axes is None:
             fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)

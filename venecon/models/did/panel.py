@@ -58,9 +58,12 @@ from typing import TYPE_CHECKING, Any
 from ...exceptions import DataValueError, InsufficientDataError, ModelSpecificationError
 from ..core.checks import check_alpha
 from ..core.outcome import MAX_MAGNITUDE
-from ..core.results import ModelResults, build_provenance
+from ..core.results import Headline, ModelResults, build_provenance, path_frame, two_sided_pvalue
 from .options import COV_TYPES, PanelOptions, event_time, event_window
 from .twfe import TwoWayFit, fit_twoway, results_kwargs
+
+#: Packages the two-way fixed-effects numbers come from (their versions are in the provenance).
+TWFE_DEPENDENCIES = ("linearmodels", "pyfixest")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -259,7 +262,8 @@ class PanelDiDResults(ModelResults):
     """
 
     def __init__(self, *, fit: TwoWayFit, entities: int, periods: tuple[int, int],
-                 **kwargs: Any) -> None:
+                 alpha: float = 0.05, **kwargs: Any) -> None:
+        self._alpha = check_alpha(alpha)
         self._replicate = fit.replicate
         self._lm_cache: dict[str, Any] = {}
         self._entities = int(entities)
@@ -319,6 +323,8 @@ class PanelDiD:
         truncation (``None``: linearmodels' ``floor(4 (T/100)^(2/9))``);
         ``n / (n - d - k)`` scaling with t-based inference; clustered only,
         ``G / (G - 1)`` scaling.
+    alpha : float, default 0.05
+        One minus the coverage of the result's default intervals (``results.alpha``).
 
     Notes
     -----
@@ -343,10 +349,11 @@ class PanelDiD:
                  time: str | None = None, controls: Sequence[str] | None = None,
                  cov_type: str | None = None, bandwidth: float | None = None,
                  debiased: bool | None = None, group_debias: bool | None = None,
-                 require_balanced: bool | None = None) -> None:
+                 require_balanced: bool | None = None, alpha: float = 0.05) -> None:
         self.data = data
         self.outcome = outcome
         self.treatment = treatment
+        self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(
             options, model="PanelDiD", entity=entity, time=time, controls=controls,
             cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
@@ -393,9 +400,10 @@ class PanelDiD:
                  "Under staggered adoption with heterogeneous effects TWFE weights can be negative; "
                  "see venecon.models.SunAbraham."]
         prov = build_provenance(model="venecon.models.PanelDiD", data=provenance, sample=None,
-                                options=self._options())
+                                options=self._options(), dependencies=TWFE_DEPENDENCIES)
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
         return PanelDiDResults(fit=res, entities=frame[o.entity].nunique(), periods=periods,
+                               alpha=self.alpha,
                                **results_kwargs(res, model=self._name, dependent=self.outcome,
                                                 cov=cov, provenance=prov, header=header,
                                                 notes=notes))
@@ -443,13 +451,39 @@ class PanelEventStudyResults(PanelDiDResults):
                  **kwargs: Any) -> None:
         self._event_time = event_time[["estimate", "std_error", "parameter"]].copy()
         self._reference = int(reference)
-        self._alpha = check_alpha(alpha)
-        super().__init__(**kwargs)
+        super().__init__(alpha=alpha, **kwargs)
 
     @property
     def alpha(self) -> float:
         """One minus the coverage of the intervals in :attr:`event_time` (the model's ``alpha``)."""
         return self._alpha
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """One row per event time (the reference a row of zeros), with the parameter name."""
+        et = self.event_table(alpha)
+        return path_frame(et.index, et["estimate"], et["std_error"], et["lower"], et["upper"],
+                          parameter=et["parameter"])
+
+    def _headline(self, alpha: float) -> Headline:
+        """``att`` where the estimator has one (Sun-Abraham), else the mean of the
+        post-treatment event-time coefficients with its standard error from their covariance."""
+        import numpy as np
+
+        if "att" in self._params.index:
+            return super()._headline(alpha)
+        et = self._event_time
+        post = et[(et.index > self._reference) & (et["parameter"] != "reference")]
+        names = post["parameter"].tolist()
+        g = np.full(len(names), 1.0 / len(names))
+        est = float(g @ self._params[names].to_numpy())
+        se = float(np.sqrt(g @ self._cov.loc[names, names].to_numpy() @ g))
+        q = self._critical(alpha)
+        p = two_sided_pvalue(est / se, self._df_resid) if se > 0 else float("nan")
+        return Headline(name=f"average event-time effect, k = {post.index[0]}..{post.index[-1]}",
+                        estimate=est, std_error=se, pvalue=p, lower=est - q * se,
+                        upper=est + q * se, alpha=alpha, window=(int(post.index[0]),
+                                                                  int(post.index[-1])),
+                        inference=self._cov_type)
 
     @property
     def event_time(self) -> pd.DataFrame:
@@ -680,7 +714,7 @@ class PanelEventStudy:
                  "TWFE leads and lags can be contaminated by other periods' effects when effects "
                  "differ across cohorts; compare venecon.models.SunAbraham."]
         prov = build_provenance(model="venecon.models.PanelEventStudy", data=provenance, sample=None,
-                                options=self._options())
+                                options=self._options(), dependencies=TWFE_DEPENDENCIES)
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
         return PanelEventStudyResults(
             event_time=et, reference=self.reference, alpha=self.alpha, fit=res,

@@ -65,7 +65,14 @@ from ...exceptions import InsufficientDataError, ModelSpecificationError
 from ..core.checks import check_alpha
 from ..core.results import build_provenance, jsonable
 from .options import PanelOptions, event_time, event_window
-from .panel import PanelEventStudyResults, cohorts_of, fit_panelols, float_controls, panel_frame
+from .panel import (
+    TWFE_DEPENDENCIES,
+    PanelEventStudyResults,
+    cohorts_of,
+    fit_panelols,
+    float_controls,
+    panel_frame,
+)
 from .twfe import fit_twoway, results_kwargs
 
 if TYPE_CHECKING:
@@ -371,7 +378,7 @@ class SunAbraham:
         if dropped["always_treated"]:
             notes.append(f"Dropped always-treated entities: {', '.join(map(str, dropped['always_treated']))}.")
         prov = build_provenance(model="venecon.models.SunAbraham", data=provenance, sample=None,
-                                options=self._options())
+                                options=self._options(), dependencies=TWFE_DEPENDENCIES)
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
         kwargs = results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
                                 provenance=prov, header=header, notes=notes)

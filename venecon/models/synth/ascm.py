@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
-from ..core.results import PathResults, build_provenance
+from ..core.results import Headline, PathResults, build_provenance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -270,6 +270,32 @@ class AugmentedSynthResults(PathResults):
             if period != "joint null":
                 rows[f"effect {period}"] = invert_grid(g, p, alpha)
         return pd.DataFrame.from_dict(rows, orient="index", columns=["lower", "upper"])
+
+    def _path_band(self, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-period conformal intervals at ``alpha`` (NaN without ``fit(conformal=True)``)."""
+        import numpy as np
+
+        eff = self._effects
+        lower = np.full(len(eff), np.nan)
+        upper = lower.copy()
+        for period, (g, p) in self._conformal.items():
+            if period != "joint null":
+                i = eff.index.get_loc(period)
+                lower[i], upper[i] = invert_grid(g, p, alpha)
+        return np.full(len(eff), np.nan), lower, upper
+
+    def _headline(self, alpha: float) -> Headline:
+        """The average effect after treatment; its p-value is the joint conformal test's."""
+        import math
+
+        post = self._effects.index[self._effects["effect"].notna().to_numpy()]
+        joint = self.joint_pvalue
+        return Headline(name="average effect", estimate=self.att, std_error=math.nan,
+                        pvalue=math.nan if joint is None else joint, lower=math.nan,
+                        upper=math.nan, alpha=alpha, window=(post[0], post[-1]),
+                        unit=self._unit,
+                        inference="conformal p-value of no effect in any post period"
+                        if joint is not None else "none (fit(conformal=True))")
 
     @property
     def joint_pvalue(self) -> float | None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...exceptions import InsufficientDataError, ModelSpecificationError
 from ...parallel import parallel_map, task_seeds
-from ..core.results import jsonable
+from ..core.results import Frozen, Headline, Summary, build_provenance, jsonable, path_frame
 from .engine import Engine, Fit, Predictor
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PlaceboResult",
+    "placebo_note",
     "PlaceboTimeResult",
     "LeaveOneOutResult",
     "placebo_space",
@@ -54,21 +55,14 @@ def _unit_fit(
     return fit.weights, engine.path(i, donors, fit.weights)
 
 
-class _Frozen:
-    """Instances refuse attribute assignment after ``__init__`` (results are immutable)."""
-
-    __slots__ = ()
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def _set(self, **values: Any) -> None:
-        for k, v in values.items():
-            object.__setattr__(self, k, v)
-
-
-class PlaceboResult(_Frozen):
+class PlaceboResult(Frozen):
     """Placebo-in-space test (immutable; the frames are handed out as copies).
+
+    Follows the results protocol (docs/guide/results.md): :attr:`headline`
+    (the treated unit's average effect with the rank p-value), :meth:`path`
+    (the treated gap with the ``1 - alpha`` band of the placebo gaps),
+    ``summary()``, ``to_frame()``, ``to_latex()``, ``plot(alpha)`` and
+    ``provenance``.
 
     Attributes
     ----------
@@ -88,9 +82,12 @@ class PlaceboResult(_Frozen):
         Rank of the treated unit's ratio (1 = largest) and number of units compared.
     pre_fit_filter : float or None
         Placebos with pre-MSPE above this multiple of the treated unit's were dropped.
+    alpha : float
+        Level of the placebo band in :meth:`path` and :meth:`plot` (0.05).
     """
 
-    __slots__ = ("_gaps", "_table", "pvalue", "pvalue_effect", "rank", "n_units", "pre_fit_filter")
+    #: Level of the placebo band drawn by default.
+    alpha = 0.05
 
     def __init__(
         self,
@@ -102,16 +99,22 @@ class PlaceboResult(_Frozen):
         rank: int,
         n_units: int,
         pre_fit_filter: float | None,
+        provenance: Mapping[str, Any] | None = None,
     ) -> None:
-        self._set(
-            _gaps=gaps.copy(),
-            _table=table.copy(),
-            pvalue=float(pvalue),
-            pvalue_effect=float(pvalue_effect),
-            rank=int(rank),
-            n_units=int(n_units),
-            pre_fit_filter=pre_fit_filter,
-        )
+        self._gaps = gaps.copy()
+        self._table = table.copy()
+        self.pvalue = float(pvalue)
+        self.pvalue_effect = float(pvalue_effect)
+        self.rank = int(rank)
+        self.n_units = int(n_units)
+        self.pre_fit_filter = pre_fit_filter
+        self._provenance = build_provenance(
+            model="venecon.models.synth.inference.placebo_space",
+            data=dict((provenance or {}).get("data", {})),
+            sample=None, options={**dict((provenance or {}).get("options", {})),
+                                  "pre_fit_filter": pre_fit_filter},
+            seed=(provenance or {}).get("seed"))
+        self._freeze()
 
     @property
     def gaps(self) -> pd.DataFrame:
@@ -122,6 +125,85 @@ class PlaceboResult(_Frozen):
     def table(self) -> pd.DataFrame:
         """Per-unit RMSPEs, ratio, average effect and pre-fit inclusion (a copy)."""
         return self._table.copy()
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The synthetic control's data, the filter and the package versions (a copy)."""
+        import copy
+
+        return copy.deepcopy(self._provenance)
+
+    # --- the protocol -------------------------------------------------------------------
+    @property
+    def headline(self) -> Headline:
+        """The treated unit's average effect over the effect window with the rank p-value."""
+        return Headline(name="average effect (placebo-in-space test)",
+                        estimate=float(self._table["average_effect"].iloc[0]),
+                        std_error=float("nan"), pvalue=self.pvalue, lower=float("nan"),
+                        upper=float("nan"), alpha=self.alpha,
+                        inference=f"rank {self.rank} of {self.n_units} by post/pre MSPE ratio")
+
+    @property
+    def estimate(self) -> float:
+        """The treated unit's average effect over the effect window."""
+        return self.headline.estimate
+
+    @property
+    def std_error(self) -> float:
+        """NaN: a placebo test gives no standard error."""
+        return float("nan")
+
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:  # noqa: ARG002
+        """NaN: a placebo test gives a p-value, not an interval for the effect."""
+        import pandas as pd
+
+        return pd.DataFrame({"lower": [float("nan")], "upper": [float("nan")]},
+                            index=[self.headline.name])
+
+    def path(self, alpha: float | None = None) -> pd.DataFrame:
+        """The treated gap per period with the pointwise ``alpha/2`` and ``1 - alpha/2``
+        quantiles of the included placebos' gaps (``lower``, ``upper``) and their count."""
+        import numpy as np
+
+        from ..core.checks import check_alpha
+
+        alpha = self.alpha if alpha is None else check_alpha(alpha)
+        included = self._table["included"].to_numpy().copy()
+        included[0] = False
+        placebos = self._gaps.to_numpy()[:, included]
+        if placebos.shape[1]:
+            lower, upper = np.quantile(placebos, [alpha / 2, 1 - alpha / 2], axis=1)
+        else:
+            lower = upper = np.full(len(self._gaps), np.nan)
+        return path_frame(self._gaps.index, self._gaps.iloc[:, 0], np.nan, lower, upper,
+                          placebos=int(placebos.shape[1]))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per unit: RMSPEs, ratio, average effect and inclusion (:attr:`table`)."""
+        return self.table
+
+    def summary(self) -> Summary:
+        """Summary (text, HTML, LaTeX) of the test and the per-unit table."""
+        header = [("Treated unit", str(self._gaps.columns[0])),
+                  ("Placebo p-value (MSPE ratio rank)", f"{self.pvalue:.4f}"),
+                  ("Rank / units", f"{self.rank} / {self.n_units}"),
+                  ("p-value of the average effect (one-sided)", f"{self.pvalue_effect:.4f}"),
+                  ("Pre-fit filter", "none" if self.pre_fit_filter is None
+                   else f"{self.pre_fit_filter:g} x treated pre-MSPE")]
+        versions = self._provenance["versions"]
+        notes = ["Every donor treated in turn (Abadie, Diamond and Hainmueller 2010).",
+                 ", ".join(f"{k} {v}" for k, v in versions.items()) + "."]
+        return Summary("Placebo-in-space test", header, [("Units", self._table)], notes)
+
+    def to_latex(self) -> str:
+        """The summary as LaTeX tables."""
+        return self.summary().as_latex()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
 
     def __repr__(self) -> str:
         return (
@@ -140,8 +222,9 @@ class PlaceboResult(_Frozen):
             "table": jsonable(self._table),
         }
 
-    def plot(self, ax: Any = None) -> Any:
-        """Gap paths of the included placebos (grey) and the treated unit (black)."""
+    def plot(self, alpha: float | None = None, ax: Any = None) -> Any:
+        """Gap paths of the included placebos (grey), their ``1 - alpha`` band and the
+        treated unit (black)."""
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(8, 4)) if ax is None else (ax.figure, ax)
@@ -149,6 +232,12 @@ class PlaceboResult(_Frozen):
         included = self._table.index[self._table["included"]]
         for u in included[1:]:
             ax.plot(gaps.index, gaps[u].to_numpy(), color="grey", lw=0.7, alpha=0.6)
+        band = self.path(alpha)
+        if band["lower"].notna().any():
+            level = self.alpha if alpha is None else alpha
+            ax.fill_between(gaps.index, band["lower"].to_numpy(), band["upper"].to_numpy(),
+                            color="grey", alpha=0.15,
+                            label=f"{100 * (1 - level):g}% of placebo gaps")
         ax.plot(
             gaps.index,
             gaps.iloc[:, 0].to_numpy(),
@@ -162,12 +251,19 @@ class PlaceboResult(_Frozen):
         return fig
 
 
+def placebo_note(placebo: PlaceboResult) -> str:
+    """The summary note of a placebo-in-space test."""
+    return (f"Placebo-in-space p-value {placebo.pvalue:.4f} (post/pre MSPE ratio rank "
+            f"{placebo.rank} of {placebo.n_units}).")
+
+
 def placebo_space(
     engine: Engine,
     *,
     pre_fit_filter: float | None = None,
     n_jobs: int = 1,
     main: Fit | None = None,
+    provenance: Mapping[str, Any] | None = None,
 ) -> PlaceboResult:
     """Treat every donor in turn (the treated unit is never a donor) and rank the MSPE ratios.
 
@@ -182,6 +278,8 @@ def placebo_space(
         joblib workers (-1: all cores).
     main : Fit, optional
         The treated unit's fit, if already computed.
+    provenance : mapping, optional
+        The synthetic control's provenance (its data, options and seed are recorded).
     """
     import numpy as np
     import pandas as pd
@@ -233,10 +331,11 @@ def placebo_space(
         rank=rank,
         n_units=len(r),
         pre_fit_filter=pre_fit_filter,
+        provenance=provenance,
     )
 
 
-class LeaveOneOutResult(_Frozen):
+class LeaveOneOutResult(Frozen):
     """Leave-one-donor-out refits (immutable; frames and mappings are handed out as copies).
 
     Attributes
@@ -252,8 +351,6 @@ class LeaveOneOutResult(_Frozen):
         ``"without <donor>"`` -> {donor: weight} of that refit.
     """
 
-    __slots__ = ("_gaps", "_average_effect", "range", "_weights")
-
     def __init__(
         self,
         *,
@@ -262,12 +359,11 @@ class LeaveOneOutResult(_Frozen):
         range: tuple[float, float],  # noqa: A002 - the documented name
         weights: Mapping[str, Mapping[Any, float]],
     ) -> None:
-        self._set(
-            _gaps=gaps.copy(),
-            _average_effect=dict(average_effect),
-            range=(float(range[0]), float(range[1])),
-            _weights={k: dict(v) for k, v in weights.items()},
-        )
+        self._gaps = gaps.copy()
+        self._average_effect = dict(average_effect)
+        self.range = (float(range[0]), float(range[1]))
+        self._weights = {k: dict(v) for k, v in weights.items()}
+        self._freeze()
 
     @property
     def gaps(self) -> pd.DataFrame:
@@ -392,7 +488,7 @@ def _time_fit(model: Any, fake: Any) -> pd.Series:  # model: a SyntheticControl
     return placebo.fit().gaps
 
 
-class PlaceboTimeResult(_Frozen):
+class PlaceboTimeResult(Frozen):
     """Placebo-in-time test (immutable; frames are handed out as copies).
 
     Attributes
@@ -405,10 +501,10 @@ class PlaceboTimeResult(_Frozen):
         Gap path of each placebo (periods x placebo times).
     """
 
-    __slots__ = ("_table", "_gaps")
-
     def __init__(self, *, table: pd.DataFrame, gaps: pd.DataFrame) -> None:
-        self._set(_table=table.copy(), _gaps=gaps.copy())
+        self._table = table.copy()
+        self._gaps = gaps.copy()
+        self._freeze()
 
     @property
     def table(self) -> pd.DataFrame:
@@ -423,6 +519,25 @@ class PlaceboTimeResult(_Frozen):
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the table."""
         return {"table": jsonable(self._table)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per placebo time (:attr:`table`)."""
+        return self.table
+
+    def summary(self) -> Summary:
+        """Summary (text, HTML, LaTeX) of the placebo times."""
+        return Summary("Placebo-in-time test", [("Placebo times", str(len(self._table)))],
+                       [("Placebo times", self._table)],
+                       ["The treatment moved to each earlier time with every window shifted "
+                        "(Abadie, Diamond and Hainmueller 2015); small placebo effects support "
+                        "the design."])
+
+    def to_latex(self) -> str:
+        """The summary as LaTeX tables."""
+        return self.summary().as_latex()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
 
     def __repr__(self) -> str:
         return f"PlaceboTimeResult(times={list(self._table.index)})"

@@ -62,7 +62,7 @@ from ...exceptions import (
 from ...limits import check_bound
 from ..core.checks import check_count
 from ..core.outcome import MAX_MAGNITUDE
-from ..core.results import CumulativeEffect, PathResults, build_provenance, jsonable
+from ..core.results import CumulativeEffect, Headline, PathResults, build_provenance, jsonable
 from .engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
 from .inference import (
     LeaveOneOutResult,
@@ -70,6 +70,7 @@ from .inference import (
     PlaceboTimeResult,
     conformal_intervals,
     leave_one_out,
+    placebo_note,
     placebo_space,
     placebo_time,
 )
@@ -102,9 +103,17 @@ class SyntheticControlResults(PathResults):
 
     The average effect has no standard error: synthetic control gives no
     sampling distribution for it. ``pvalues`` is the placebo-in-space
-    p-value when the model was fitted with ``placebo=True`` (NaN otherwise),
-    and ``conf_int`` is NaN; per-period conformal intervals are filled into
-    ``effects`` when fitted with ``conformal=True``.
+    p-value when the result carries a placebo test (``fit(placebo=True)`` or
+    :meth:`with_placebo`; NaN otherwise). The average effect has no
+    interval; when fitted with ``conformal=True`` the per-period conformal
+    intervals are in ``effects``, :meth:`conf_int` (rows ``effect <period>``)
+    and :meth:`path`, at any ``alpha``.
+
+    Placebo-in-space has one name: :meth:`placebo_space` runs it and returns
+    the :class:`~venecon.models.synth.inference.PlaceboResult`;
+    :attr:`placebo` is the one this result carries (None until then);
+    :meth:`with_placebo` gives a new result carrying it, whose ``pvalues`` and
+    summary show its p-value (this one is immutable and stays as it is).
 
     :meth:`plot` draws the actual and synthetic paths (top) and the gap in
     every period (bottom), with the conformal band when there is one.
@@ -169,9 +178,34 @@ class SyntheticControlResults(PathResults):
         return self._rmspe_pre
 
     @property
-    def placebo(self) -> Any:
-        """The placebo-in-space result computed at fit time (``placebo=True``), else None."""
+    def placebo(self) -> PlaceboResult | None:
+        """The placebo-in-space result this result carries (``fit(placebo=True)`` or
+        :meth:`with_placebo`), else None; :meth:`placebo_space` runs the test."""
         return self._placebo
+
+    def with_placebo(
+        self, placebo: PlaceboResult | None = None, *, pre_fit_filter: float | None = None,
+        n_jobs: int = 1,
+    ) -> SyntheticControlResults:
+        """A new result carrying a placebo-in-space test (``placebo``, or one run now).
+
+        Its ``pvalues``, ``pvalue``, summary and ``to_dict`` show the placebo
+        p-value, as after ``fit(placebo=True)``; this result is not changed.
+        """
+        if placebo is None:
+            placebo = self.placebo_space(pre_fit_filter=pre_fit_filter, n_jobs=n_jobs)
+        elif not isinstance(placebo, PlaceboResult):
+            raise ModelSpecificationError(
+                f"with_placebo: expected a PlaceboResult (from placebo_space()), got "
+                f"{type(placebo).__name__}")
+        new = copy.copy(self)
+        object.__setattr__(new, "_placebo", placebo)
+        statistics = dict(self._statistics, placebo_pvalue=placebo.pvalue)
+        object.__setattr__(new, "_statistics", statistics)
+        object.__setattr__(new, "_notes", [n for n in self._notes
+                                           if not n.startswith("Placebo-in-space p-value")]
+                           + [placebo_note(placebo)])
+        return new
 
     @property
     def pvalues(self) -> pd.Series:
@@ -182,12 +216,69 @@ class SyntheticControlResults(PathResults):
         p = np.nan if self._placebo is None else self._placebo.pvalue
         return pd.Series([p], index=self._params.index, name="pvalue")
 
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """NaN: synthetic control gives no interval for the average effect (see ``conformal``)."""
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
+        """Intervals at ``1 - alpha`` (default: the fitted ``alpha``).
+
+        The average effect's row is NaN: synthetic control gives no interval for
+        it. After ``fit(conformal=True)`` one row per post-treatment period
+        (``effect <period>``) follows with its conformal interval (Chernozhukov,
+        Wuthrich and Zhu 2021), recomputed when ``alpha`` differs from the fit's.
+        """
+        import numpy as np
+        import pandas as pd
+
+        alpha = self._alpha_or_default(alpha)
+        out = pd.DataFrame({"lower": np.nan, "upper": np.nan}, index=self._params.index)
+        if not self._has_conformal():
+            return out
+        _, lower, upper = self._path_band(alpha)
+        post = self._effects["effect"].notna().to_numpy()
+        rows = pd.DataFrame({"lower": lower[post], "upper": upper[post]},
+                            index=[f"effect {fmt_period(t)}" for t in self._effects.index[post]])
+        return pd.concat([out, rows])
+
+    def _param_conf_int(self, alpha: float) -> pd.DataFrame:
+        """NaN: the average effect (the one parameter) has no interval."""
         import numpy as np
         import pandas as pd
 
         return pd.DataFrame({"lower": np.nan, "upper": np.nan}, index=self._params.index)
+
+    def _has_conformal(self) -> bool:
+        return bool(self._effects["effect_lower"].notna().any())
+
+    def _path_band(self, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Conformal intervals (NaN without ``fit(conformal=True)``); no standard errors."""
+        import math
+
+        import numpy as np
+
+        eff = self._effects
+        se = np.full(len(eff), np.nan)
+        if math.isclose(alpha, self._alpha) or not self._has_conformal():
+            return se, eff["effect_lower"].to_numpy(dtype="float64"), \
+                eff["effect_upper"].to_numpy(dtype="float64")
+        ci = conformal_intervals(self._engine, alpha=alpha)
+        lower = np.full(len(eff), np.nan)
+        upper = lower.copy()
+        where = eff.index.get_indexer(ci.index)
+        lower[where], upper[where] = ci["lower"].to_numpy(), ci["upper"].to_numpy()
+        return se, lower, upper
+
+    def _headline_window(self) -> tuple[Any, Any]:
+        return self._window_bounds
+
+    def _headline(self, alpha: float) -> Headline:
+        """The average effect over the effect window; its p-value is the placebo test's."""
+        import math
+
+        name = self._headline_name()
+        pl = self._placebo
+        return Headline(name=name, estimate=float(self._params[name]), std_error=math.nan,
+                        pvalue=math.nan if pl is None else pl.pvalue, lower=math.nan,
+                        upper=math.nan, alpha=alpha, window=self._window_bounds, unit=self._unit,
+                        inference="placebo-in-space p-value" if pl is not None else
+                        "none (run placebo_space())")
 
     def average_effect(self, start: Any = None, end: Any = None) -> float:
         """Mean gap over the inclusive window ``start``-``end`` (default: the effect window)."""
@@ -214,13 +305,18 @@ class SyntheticControlResults(PathResults):
     ) -> PlaceboResult:
         """Placebo-in-space test: every donor treated in turn (ADH 2010).
 
-        See :func:`venecon.models.synth.inference.placebo_space`.
+        Returns the :class:`~venecon.models.synth.inference.PlaceboResult` (this
+        result is immutable and does not change; :meth:`with_placebo` gives a new
+        one carrying the test, whose summary shows its p-value). See
+        :func:`venecon.models.synth.inference.placebo_space`.
         """
         import math
 
         # the treated unit's weights are already known: no second V search for them
         main = Fit(self._weights.to_numpy(), self._v.to_numpy(), math.nan)
-        return placebo_space(self._engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=main)
+        record = {"data": self._provenance.get("data", {}), "seed": self._provenance.get("seed")}
+        return placebo_space(self._engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=main,
+                             provenance=record)
 
     def placebo_time(self, times: Sequence[Any], *, n_jobs: int = 1) -> PlaceboTimeResult:
         """Placebo-in-time test; see :func:`venecon.models.synth.inference.placebo_time`."""
@@ -231,12 +327,15 @@ class SyntheticControlResults(PathResults):
         return leave_one_out(self._engine, self._weights, n_jobs=n_jobs)
 
     def conformal(
-        self, alpha: float = 0.1, *, periods: Sequence[Any] | None = None, rtol: float = 1e-6
+        self, alpha: float | None = None, *, periods: Sequence[Any] | None = None,
+        rtol: float = 1e-6,
     ) -> pd.DataFrame:
         """Per-period conformal intervals (Chernozhukov, Wuthrich and Zhu 2021).
 
-        See :func:`venecon.models.synth.inference.conformal_intervals`.
+        ``alpha`` defaults to the fitted one. See
+        :func:`venecon.models.synth.inference.conformal_intervals`.
         """
+        alpha = self._alpha_or_default(alpha)
         if periods is not None:
             periods = [self._specification.coerce_time(p) for p in periods]
         return conformal_intervals(self._engine, alpha=alpha, periods=periods, rtol=rtol)
@@ -1084,7 +1183,7 @@ class SyntheticControl:
         placebo: bool = False,
         pre_fit_filter: float | None = None,
         conformal: bool = False,
-        alpha: float = 0.1,
+        alpha: float = 0.05,
         n_jobs: int = 1,
     ) -> SyntheticControlResults:
         """Estimate the weights, the synthetic path and the average effect.
@@ -1098,8 +1197,9 @@ class SyntheticControl:
             multiple of the treated unit's).
         conformal : bool, default False
             Fill ``effect_lower``/``effect_upper`` with per-period conformal intervals.
-        alpha : float, default 0.1
-            Level of the conformal intervals.
+        alpha : float, default 0.05
+            One minus the coverage of the conformal intervals (as every venecon
+            model's ``alpha``; it was 0.1 up to venecon 0.3.0).
         n_jobs : int, default 1
             Parallel jobs for the placebo loop (joblib).
         """
@@ -1146,7 +1246,8 @@ class SyntheticControl:
         )
         pl = None
         if placebo:
-            pl = placebo_space(engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=fit)
+            pl = placebo_space(engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=fit,
+                               provenance={"data": self._data_record(), "seed": self.rng})
         return self._results(engine, fit, effects, gaps, avg, rmspe, weights, v, balance, pl, alpha)
 
     def _results(self, engine, fit, effects, gaps, avg, rmspe, weights, v, balance, pl, alpha):
@@ -1187,10 +1288,7 @@ class SyntheticControl:
             f"fit-window MSPE {fit.loss:.6g}; pre-treatment RMSPE {rmspe:.6g}.",
         ]
         if pl is not None:
-            notes.append(
-                f"Placebo-in-space p-value {pl.pvalue:.4f} (post/pre MSPE ratio rank "
-                f"{pl.rank} of {pl.n_units})."
-            )
+            notes.append(placebo_note(pl))
         header = [
             ("Treated unit", str(self.treated)),
             ("Treatment", fmt_period(self.treatment_time)),

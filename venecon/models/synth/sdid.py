@@ -1,8 +1,12 @@
 """Synthetic difference-in-differences (Arkhangelsky, Athey, Hirshberg, Imbens and Wager 2021).
 
+Staggered adoption is in :mod:`.sdid_staggered`, covariates in :mod:`.sdid_covariates`,
+the solver in :mod:`.sdid_solver` and the placebo replications in :mod:`.sdid_placebo`;
+this module reads the data, runs them and packages the results.
+
 SDID reweights both units and periods before taking a difference in
-differences. With ``N0`` control units, ``N1`` treated units (one common
-adoption date), ``T0`` pre-treatment and ``T1`` post-treatment periods:
+differences. With ``N0`` control units, ``N1`` treated units (one adoption date;
+staggered designs repeat this per cohort), ``T0`` pre- and ``T1`` post-treatment periods:
 
 * **Unit weights** ``omega`` (simplex over the controls, with an intercept)
   minimise ``sum_t (w0 + omega' Y_co,t - Ybar_tr,t)^2 + T0 zeta^2 ||omega||^2``
@@ -41,6 +45,7 @@ Review* 111(12), 4088-4118.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +54,32 @@ from ...limits import check_bound
 from ..core.checks import check_alpha
 from ..core.results import BARRELS_PER_UNIT_DAY, PathResults, build_provenance, jsonable
 from ..did.panel import panel_frame
+from .sdid_covariates import (
+    covariate_bootstrap,
+    covariate_jackknife,
+    covariate_paths,
+    covariate_placebo,
+    projected_beta,
+)
+from .sdid_placebo import placebo_paths
+from .sdid_solver import (
+    Problem,
+    SDIDOptions,
+    bootstrap_draws,
+    estimate,
+    jackknife_draws,
+    make_problem,
+    replicate_se,
+    stack,
+)
+from .sdid_staggered import (
+    aggregate_weights,
+    bootstrap_staggered,
+    fit_cohorts,
+    jackknife_staggered,
+    period_effects,
+    placebo_staggered,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,395 +88,15 @@ if TYPE_CHECKING:
 __all__ = ["SDIDOptions", "SyntheticDiD", "SyntheticDiDResults"]
 
 METHODS = ("sdid", "sc", "did")
+COVARIATE_METHODS = ("optimized", "projected")
 SE_METHODS = ("placebo", "jackknife", "bootstrap", "none")
 
 
-# --------------------------------------------------------------------------- options
-
-
-@dataclass(frozen=True)
-class SDIDOptions:
-    """Tuning of the weight solver (defaults are those of R ``synthdid``).
-
-    Attributes
-    ----------
-    eta_omega : float or None
-        ``zeta_omega = eta_omega * sigma``; ``None`` uses ``(N1 T1)^(1/4)`` for
-        SDID and ``1e-6`` for SC.
-    eta_lambda : float
-        ``zeta_lambda = eta_lambda * sigma`` (time weights).
-    min_decrease : float or None
-        Stop when the objective falls by less than ``min_decrease^2``;
-        ``None`` uses ``1e-5 * sigma``.
-    max_iter : int
-        Iterations of the second (post-sparsify) Frank-Wolfe round.
-    max_iter_pre_sparsify : int
-        Iterations of the first round.
-    sparsify : bool
-        Zero weights at or below a quarter of the largest and re-solve from there.
-    """
-
-    eta_omega: float | None = None
-    eta_lambda: float = 1e-6
-    min_decrease: float | None = None
-    max_iter: int = 10_000
-    max_iter_pre_sparsify: int = 100
-    sparsify: bool = True
-
-    def __post_init__(self) -> None:
-        for name in ("max_iter", "max_iter_pre_sparsify"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ModelSpecificationError(
-                    f"SDIDOptions: {name} must be a positive int, got {value!r}"
-                )
-        for name in ("eta_omega", "eta_lambda", "min_decrease"):
-            value = getattr(self, name)
-            if value is not None and not (float(value) >= 0):
-                raise ModelSpecificationError(f"SDIDOptions: {name} must be >= 0, got {value!r}")
-
-
-@dataclass(frozen=True)
-class _Problem:
-    """One estimation problem: rows of Y are controls then treated; columns pre then post."""
-
-    method: str
-    zeta_omega: float
-    zeta_lambda: float
-    min_decrease: float
-    max_iter: int
-    max_iter_pre: int
-    sparsify: bool
-
-    @property
-    def update_omega(self) -> bool:
-        return self.method != "did"
-
-    @property
-    def update_lambda(self) -> bool:
-        return self.method == "sdid"
-
-    @property
-    def intercept_omega(self) -> bool:
-        return self.method != "sc"
-
-
-# --------------------------------------------------------------------------- solver
-#
-# The solver works on a batch of B independent problems at once (the placebo and
-# bootstrap replications), because Frank-Wolfe needs thousands of cheap iterations and
-# Python's per-iteration overhead would otherwise dominate. Problems of different size
-# (bootstrap draws) are padded: padded rows are zero and padded columns are never chosen.
-
-
-def _fw(
-    A: np.ndarray,
-    b: np.ndarray,
-    rows: np.ndarray,
-    cols: np.ndarray,
-    zeta: float,
-    intercept: bool,
-    init: np.ndarray | None,
-    min_decrease: float,
-    max_iter: int,
-) -> np.ndarray:
-    """Frank-Wolfe with exact line search for ``||A x - b||^2 / n + zeta^2 ||x||^2`` on the simplex.
-
-    ``A`` is (B, n, k), ``b`` (B, n); ``rows`` (B,) the number of real rows of
-    each problem (the rest are zero padding) and ``cols`` (B, k) a mask of its
-    real columns. With ``intercept`` each real column and ``b`` are demeaned
-    over the real rows first. Iterates from ``init`` (default uniform) and stops
-    a problem once an iteration (from the second on) lowers the objective by
-    ``min_decrease^2`` or less, or after ``max_iter`` iterations, as R
-    ``synthdid``'s ``sc.weight.fw`` does.
-    """
-    import numpy as np
-
-    B, n, k = A.shape
-    real = np.arange(n)[None, :] < rows[:, None]
-    if intercept:
-        A = A - (A.sum(axis=1) / rows[:, None])[:, None, :]
-        b = b - (b.sum(axis=1) / rows)[:, None]
-        A = np.where(real[:, :, None], A, 0.0)
-        b = np.where(real, b, 0.0)
-    if init is None:
-        x = cols / cols.sum(axis=1, keepdims=True)
-    else:
-        x = np.where(cols, init, 0.0).astype("float64")
-    z2 = zeta * zeta
-    eta = rows * z2
-    G = np.einsum("bni,bnj->bij", A, A)
-    diag = np.einsum("bii->bi", G)
-    # blocked (padded) columns get a huge gradient so argmin never picks them
-    c = np.einsum("bni,bn->bi", A, b) - np.where(cols, 0.0, 1e300)
-    g = np.einsum("bij,bj->bi", G, x)  # A'A x, updated along the iterations
-    threshold = min_decrease * min_decrease * rows
-    if B == 1:  # the main fit: same iteration on 1-d arrays, several times faster
-        return _iterate_one(
-            G[0], diag[0], c[0], x[0], g[0], float(eta[0]), float(threshold[0]), max_iter
-        )[None, :]
-    active = np.ones(B, dtype=bool)
-    idx = np.arange(B)
-    for t in range(max_iter):
-        half_grad = g - c + eta[:, None] * x
-        i = np.argmin(half_grad, axis=1)  # first minimiser, as R's which.min
-        # direction d = e_i - x: slope half_grad.d, curvature ||A d||^2 + eta ||d||^2
-        xi = x[idx, i]
-        slope = half_grad[idx, i] - (half_grad * x).sum(axis=1)
-        curv = (
-            diag[idx, i]
-            - 2.0 * g[idx, i]
-            + (x * g).sum(axis=1)
-            + eta * (1.0 - 2.0 * xi + (x * x).sum(axis=1))
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.clip(-slope / curv, 0.0, 1.0)
-        # x already at the vertex (d = 0, 0/0), or a finished problem: no move
-        step = np.where(active & (curv > 0) & np.isfinite(step), step, 0.0)
-        s = step[:, None]
-        x = (1.0 - s) * x
-        x[idx, i] += step
-        g = (1.0 - s) * g + s * G[idx, i, :]
-        # exact decrease of ||Ax - b||^2 + eta ||x||^2 along the step (R compares the
-        # objective / n before and after; same quantity, scaled by n)
-        decrease = -(2.0 * step * slope + step * step * curv)
-        if t >= 1:
-            active &= decrease > threshold
-            if not active.any():
-                break
-    return x
-
-
-def _iterate_one(
-    G: np.ndarray,
-    diag: np.ndarray,
-    c: np.ndarray,
-    x: np.ndarray,
-    g: np.ndarray,
-    eta: float,
-    threshold: float,
-    max_iter: int,
-) -> np.ndarray:
-    """The iteration of :func:`_fw` for a single problem (1-d arrays, Python scalars)."""
-    for t in range(max_iter):
-        half_grad = g - c + eta * x
-        i = int(half_grad.argmin())
-        xi = float(x[i])
-        slope = float(half_grad[i]) - float(half_grad @ x)
-        curv = (
-            float(diag[i])
-            - 2.0 * float(g[i])
-            + float(x @ g)
-            + eta * (1.0 - 2.0 * xi + float(x @ x))
-        )
-        if not curv > 0:  # x already at the vertex: no move
-            step = 0.0
-        else:
-            step = min(1.0, max(0.0, -slope / curv))
-        x = (1.0 - step) * x
-        x[i] += step
-        g = (1.0 - step) * g + step * G[i]
-        if t >= 1 and -(2.0 * step * slope + step * step * curv) <= threshold:
-            break
-    return x
-
-
-def _sparsify(v: np.ndarray) -> np.ndarray:
-    """Zero weights at or below a quarter of each row's largest and renormalise (R ``synthdid``)."""
-    import numpy as np
-
-    v = np.where(v <= v.max(axis=1, keepdims=True) / 4, 0.0, v)
-    return v / v.sum(axis=1, keepdims=True)
-
-
-def _sum_normalize(x: np.ndarray) -> np.ndarray:
-    import numpy as np
-
-    s = x.sum()
-    return x / s if s != 0 else np.full(len(x), 1.0 / len(x))
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """B problems: ``Y`` (B, N, T), controls first; ``n0`` (B,) controls; ``n`` (B,) real rows."""
-
-    Y: np.ndarray
-    n0: np.ndarray
-    n: np.ndarray
-    t0: int
-
-    @property
-    def masks(self) -> tuple[np.ndarray, np.ndarray]:
-        import numpy as np
-
-        rows = np.arange(self.Y.shape[1])[None, :]
-        control = rows < self.n0[:, None]
-        treated = (rows >= self.n0[:, None]) & (rows < self.n[:, None])
-        return control, treated
-
-
-def _batch(Ys: list[np.ndarray], n0s: list[int], t0: int) -> _Batch:
-    """Stack problems of different sizes: controls at the top, treated next, zeros below."""
-    import numpy as np
-
-    width = max(len(Y) for Y in Ys)
-    out = np.zeros((len(Ys), width, Ys[0].shape[1]))
-    for j, Y in enumerate(Ys):
-        out[j, : len(Y)] = Y
-    return _Batch(out, np.asarray(n0s), np.asarray([len(Y) for Y in Ys]), t0)
-
-
-def _weights(
-    bt: _Batch, p: _Problem, omega: np.ndarray | None, lam: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Unit (B, N) and time (B, T0) weights; ``omega``/``lam`` initialise (or fix) them."""
-    import numpy as np
-
-    Y, t0 = bt.Y, bt.t0
-    B, N, _ = Y.shape
-    control, treated = bt.masks
-    n1 = bt.n - bt.n0
-    if lam is None and not p.update_lambda:
-        lam = np.zeros((B, t0)) if p.method == "sc" else np.full((B, t0), 1.0 / t0)
-    if omega is None and not p.update_omega:
-        omega = control / bt.n0[:, None]
-    # the "collapsed" problem: post periods averaged, treated units averaged
-    post_mean = Y[:, :, t0:].mean(axis=2)
-    tr_pre = np.einsum("bn,bnt->bt", treated, Y[:, :, :t0]) / n1[:, None]
-    ones_t = np.ones((B, t0), dtype=bool)
-
-    def solve(A, b, rows, cols, zeta, intercept, init):
-        first = _fw(
-            A,
-            b,
-            rows,
-            cols,
-            zeta,
-            intercept,
-            init,
-            p.min_decrease,
-            p.max_iter_pre if p.sparsify else p.max_iter,
-        )
-        if not p.sparsify:
-            return first
-        return _fw(A, b, rows, cols, zeta, intercept, _sparsify(first), p.min_decrease, p.max_iter)
-
-    if p.update_lambda:
-        # rows: control units; columns: pre-periods; target: each control's post mean
-        A = np.where(control[:, :, None], Y[:, :, :t0], 0.0)
-        b = np.where(control, post_mean, 0.0)
-        lam = solve(A, b, bt.n0.astype("float64"), ones_t, p.zeta_lambda, True, lam)
-    if p.update_omega:
-        # rows: pre-periods; columns: control units; target: the treated mean
-        A = np.where(control[:, None, :], Y[:, :, :t0].transpose(0, 2, 1), 0.0)
-        init = None if omega is None else np.where(control, omega, 0.0)
-        omega = solve(
-            A, tr_pre, np.full(B, float(t0)), control, p.zeta_omega, p.intercept_omega, init
-        )
-    return omega, lam
-
-
-def _curves(bt: _Batch, omega: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Per-period gap ``treated mean - omega' controls`` less its lambda-weighted pre level."""
-    import numpy as np
-
-    control, treated = bt.masks
-    w = treated / (bt.n - bt.n0)[:, None] - np.where(control, omega, 0.0)
-    gap = np.einsum("bn,bnt->bt", w, bt.Y)
-    return gap - np.einsum("bt,bt->b", gap[:, : bt.t0], lam)[:, None]
-
-
-def _estimate(
-    bt: _Batch, p: _Problem, omega: np.ndarray | None = None, lam: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(full gap paths (B, T), omega (B, N), lambda (B, T0)); the ATT is the post-period mean."""
-    omega, lam = _weights(bt, p, omega, lam)
-    return _curves(bt, omega, lam), omega, lam
-
-
-# --------------------------------------------------------------------------- variance
-
-
-#: Replications per task of the placebo and bootstrap (a fixed split, so the draws and
-#: their grouping, hence the numbers, do not depend on n_jobs or the scheduler).
-REPLICATIONS_PER_TASK = 50
-
-
-def _replicate(Y, t0, p, omega, lam, draws):
-    """Post-period gap paths of ``draws``: ``(rows, n0)`` pairs, rows of ``Y`` with the
-    ``n0`` controls first; the weights start from ``omega`` renormalised, ``lam`` fixed.
-
-    Each problem of the batch iterates on its own (a finished one no longer moves),
-    so a replication's path does not depend on which others share its batch.
-    """
-    import numpy as np
-
-    bt = _batch([Y[rows] for rows, _ in draws], [k0 for _, k0 in draws], t0)
-    init = np.zeros((len(draws), bt.Y.shape[1]))
-    for j, (rows, k0) in enumerate(draws):
-        init[j, :k0] = _sum_normalize(omega[rows[:k0]])
-    curves, _, _ = _estimate(bt, p, init, np.tile(lam, (len(draws), 1)))
-    return curves[:, t0:]
-
-
-def _replicate_all(Y, t0, p, omega, lam, draws, n_jobs):
-    """:func:`_replicate` in tasks of about :data:`REPLICATIONS_PER_TASK` draws (at least 2)."""
-    import numpy as np
-
-    from ...parallel import parallel_map
-
-    k = -(-len(draws) // REPLICATIONS_PER_TASK)
-    bounds = np.linspace(0, len(draws), k + 1).round().astype(int)
-    tasks = [(Y, t0, p, omega, lam, draws[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
-    return np.vstack(parallel_map(_replicate, tasks, n_jobs))
-
-
-def _placebo(Y, n0, t0, p, omega, lam, reps, rng, n_jobs=1):
-    """Algorithm 4: the last N1 of a random permutation of the controls play the treated."""
-    m = n0 - (Y.shape[0] - n0)
-    # drawn here, in order, from one generator (the permutations of synthdid-py's seed)
-    draws = [(rng.permutation(n0), m) for _ in range(reps)]
-    return _replicate_all(Y, t0, p, omega[:n0], lam, draws, n_jobs)
-
-
-def _jackknife(Y, n0, t0, omega, lam):
-    """Algorithm 3: leave one unit out, weights fixed (the controls' omega renormalised)."""
-    import numpy as np
-
-    n = Y.shape[0]
-    out = np.empty((n, Y.shape[1] - t0))
-    for i in range(n):
-        keep = np.delete(np.arange(n), i)
-        k0 = n0 - int(i < n0)
-        w = np.zeros(n - 1)
-        w[:k0] = omega[keep[:k0]] / omega[keep[:k0]].sum()
-        bt = _batch([Y[keep]], [k0], t0)
-        out[i] = _curves(bt, w[None, :], lam[None, :])[0, t0:]
-    return out
-
-
-def _bootstrap(Y, n0, t0, p, omega, lam, reps, rng, n_jobs=1):
-    """Algorithm 2: resample units with replacement; redraw samples lacking either group."""
-    import numpy as np
-
-    n = Y.shape[0]
-    draws = []
-    while len(draws) < reps:
-        ind = np.sort(rng.integers(0, n, size=n))
-        k0 = int((ind < n0).sum())
-        if 0 < k0 < n:
-            draws.append((ind, k0))
-    return _replicate_all(Y, t0, p, omega, lam, draws, n_jobs)
-
-
-def _se(draws: np.ndarray, kind: str) -> np.ndarray:
-    """Standard error of each column of the replicate matrix (R ``synthdid``'s scaling)."""
-    import numpy as np
-
-    m = draws.shape[0]
-    if kind == "jackknife":
-        return np.sqrt((m - 1) / m * ((draws - draws.mean(axis=0)) ** 2).sum(axis=0))
-    return np.sqrt((m - 1) / m) * draws.std(axis=0, ddof=1)
+# The solver and the replications live in sdid_solver; the names below keep their
+# historical spelling inside this module.
+_batch = stack
+_estimate = estimate
+_se = replicate_se
 
 
 # --------------------------------------------------------------------------- results
@@ -473,8 +124,16 @@ class SyntheticDiDResults(PathResults):
         replications: pd.DataFrame | None,
         se_method: str,
         method: str,
+        cohorts: pd.DataFrame | None = None,
+        cohort_unit_weights: pd.DataFrame | None = None,
+        covariate_coefficients: pd.Series | None = None,
         **kwargs: Any,
     ) -> None:
+        self._beta = None if covariate_coefficients is None else covariate_coefficients.copy()
+        self._cohorts = None if cohorts is None else cohorts.copy()
+        self._cohort_unit_weights = (
+            None if cohort_unit_weights is None else cohort_unit_weights.copy()
+        )
         self._unit_weights = unit_weights.copy()
         self._time_weights = time_weights.copy()
         self._gaps = gaps.copy()
@@ -497,6 +156,33 @@ class SyntheticDiDResults(PathResults):
     def gaps(self) -> pd.Series:
         """Treated mean minus the counterfactual in every period (pre-period gaps show the fit)."""
         return self._gaps.copy()
+
+    @property
+    def cohorts(self) -> pd.DataFrame | None:
+        """Staggered adoption: one row per adoption cohort, None for one adoption date.
+
+        Columns ``att`` (the cohort's SDID estimate against the never-treated
+        units), ``std_error`` (from the same replications as the aggregate),
+        ``weight`` (its share of treated unit-periods, the weight in
+        ``params["att"]``), ``n_treated``, ``n_control``, ``pre_periods``,
+        ``post_periods``, ``noise_level`` and ``zeta_omega``.
+        """
+        return None if self._cohorts is None else self._cohorts.copy()
+
+    @property
+    def covariate_coefficients(self) -> pd.Series | None:
+        """``beta`` of the covariate adjustment (the effect is estimated on ``Y - X beta``).
+
+        None without covariates, and for staggered adoption with the optimized
+        adjustment, where each cohort has its own (columns ``beta[...]`` of
+        :attr:`cohorts`). Not a causal estimate: ``beta`` serves the fit of the weights.
+        """
+        return None if self._beta is None else self._beta.copy()
+
+    @property
+    def cohort_unit_weights(self) -> pd.DataFrame | None:
+        """Staggered adoption: each cohort's control weights ``omega`` (controls x cohorts)."""
+        return None if self._cohort_unit_weights is None else self._cohort_unit_weights.copy()
 
     @property
     def method(self) -> str:
@@ -529,19 +215,13 @@ class SyntheticDiDResults(PathResults):
     def cumulative_effect(
         self, start: Any = None, end: Any = None, alpha: float | None = None
     ) -> Any:
-        """Barrels over a window (monthly dates and a flow unit such as kb/d only).
+        """Barrels over a window of months, quarters or years (a flow unit such as kb/d).
 
-        The interval uses the standard deviation of the same weighted sum
-        across the placebo (jackknife, bootstrap) replications.
+        Each period counts its calendar days (a year 365 or 366, integer
+        years as calendar years). The interval uses the standard deviation of
+        the same weighted sum across the placebo (jackknife, bootstrap)
+        replications.
         """
-        import pandas as pd
-
-        if not isinstance(self._effects.index, pd.DatetimeIndex):
-            raise ModelSpecificationError(
-                "cumulative_effect counts barrels per day of each month, so it needs monthly "
-                f"dates as the time column; this fit's periods are {self._effects.index.dtype} "
-                "(e.g. years). Use effects or params['att'] instead"
-            )
         if self._unit not in BARRELS_PER_UNIT_DAY:
             raise ModelSpecificationError(
                 f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}); the "
@@ -549,10 +229,35 @@ class SyntheticDiDResults(PathResults):
             )
         return super().cumulative_effect(start, end, alpha)
 
+    def _path_band(self, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Normal intervals with each period's replication standard error."""
+        import numpy as np
+        from scipy import stats
+
+        eff = self._effects
+        effect = eff["effect"].to_numpy(dtype="float64")
+        se = np.full(len(eff), np.nan)
+        if self._replications is not None:
+            where = eff.index.get_indexer(self._replications.columns)
+            se[where] = _se(self._replications.to_numpy(), self._se_method)
+        q = stats.norm.ppf(1 - alpha / 2)
+        return se, effect - q * se, effect + q * se
+
+    def _headline(self, alpha: float) -> Any:
+        """``att`` with its replication standard error over the post-treatment periods."""
+        from dataclasses import replace
+
+        post = self._effects.index[self._effects["effect"].notna().to_numpy()]
+        return replace(self._parameter_headline("att", alpha), window=(post[0], post[-1]))
+
     def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
         tables = super()._summary_tables(alpha)
         w = self._unit_weights[self._unit_weights > 5e-4].sort_values(ascending=False)
         lam = self._time_weights[self._time_weights > 5e-4]
+        if self._cohorts is not None:
+            tables.append(("Adoption cohorts", self._cohorts))
+        if self._beta is not None:
+            tables.append(("Covariate adjustment (beta)", self._beta.to_frame("beta")))
         tables.append(("Unit weights (> 0.0005)", w.to_frame("omega")))
         if len(lam):
             tables.append(("Time weights (> 0.0005)", lam.to_frame("lambda")))
@@ -563,6 +268,10 @@ class SyntheticDiDResults(PathResults):
         out["method"] = self._method
         out["unit_weights"] = jsonable(self._unit_weights)
         out["time_weights"] = jsonable(self._time_weights)
+        if self._cohorts is not None:
+            out["cohorts"] = jsonable(self._cohorts.reset_index())
+        if self._beta is not None:
+            out["covariate_coefficients"] = jsonable(self._beta)
         return out
 
 
@@ -570,7 +279,8 @@ class SyntheticDiDResults(PathResults):
 
 
 class SyntheticDiD:
-    """Synthetic difference-in-differences for one adoption date (Arkhangelsky et al. 2021).
+    """Synthetic difference-in-differences (Arkhangelsky et al. 2021), one or several
+    adoption dates, with or without time-varying covariates.
 
     Parameters
     ----------
@@ -578,18 +288,26 @@ class SyntheticDiD:
         Balanced long panel, one row per unit and period.
     outcome, unit, time : str
         Column names. ``time`` holds integer periods (years) or dates.
-    treated : str, label or sequence of labels
-        Either the name of a 0/1 column (1 for treated units from adoption on,
-        as R ``synthdid::panel.matrices`` expects) or the treated unit(s).
+    treated : str, label, sequence of labels or dict
+        One of:
+
+        * the name of a 0/1 column (1 for treated units from adoption on, as R
+          ``synthdid::panel.matrices`` expects; units may switch on at different
+          periods, but never off);
+        * the treated unit(s), with ``treatment_time`` (one adoption date);
+        * ``{unit: first treated period, ...}``, one adoption date per treated unit.
+
+        Several adoption dates give staggered SDID (see Notes).
     treatment_time : period, optional
-        First treated period. Required when ``treated`` names units; with an
-        indicator column it is read from the data (and checked if given).
+        First treated period when ``treated`` names units. With an indicator
+        column it is read from the data (and checked if given); not allowed with
+        a dict.
     method : {"sdid", "sc", "did"}, default "sdid"
         Synthetic DiD, or the paper's synthetic-control and DiD special cases.
     se : {"placebo", "jackknife", "bootstrap", "none"}, default "placebo"
         Standard-error method (paper's Algorithms 4, 3, 2). The jackknife and
         bootstrap need at least two treated units; the placebo needs more
-        controls than treated units.
+        (never-treated) controls than treated units.
     replications : int, default 200
         Placebo or bootstrap replications (R's default).
     seed : int, default 0
@@ -600,12 +318,37 @@ class SyntheticDiD:
         Regularisation and solver settings (R ``synthdid`` defaults).
     outcome_unit : str, optional
         Unit of the outcome, e.g. ``"kb/d"`` (for ``cumulative_effect``).
+    covariates : str or sequence of str, optional
+        Time-varying numeric covariate columns; the effect is estimated on
+        ``Y - X beta``.
+    covariate_method : {"optimized", "projected"}, default "optimized"
+        ``"optimized"``: ``beta`` updated jointly with the weights, as R
+        ``synthdid_estimate(Y, N0, T0, X)`` (and Stata ``sdid``'s default);
+        replications re-estimate it. ``"projected"`` (Kranz 2022; Stata
+        ``sdid``'s ``projected``): ``beta`` from a two-way fixed-effects
+        regression over the untreated observations, held fixed in replications.
 
     Notes
     -----
-    R: ``synthdid_estimate(Y, N0, T0)``, ``sc_estimate``, ``did_estimate`` and
+    R: ``synthdid_estimate(Y, N0, T0, X)``, ``sc_estimate``, ``did_estimate`` and
     ``vcov(est, method = "placebo")``. Point estimates match R ``synthdid`` on
-    California Proposition 99 to 1e-3 (``tests/test_models_sdid.py``).
+    California Proposition 99 to 1e-3 (``tests/test_models_sdid.py``); weights,
+    ``beta`` and the three standard errors match its Python port ``synthdid-py``
+    to 1e-8, with and without covariates (``tests/test_models_sdid_covariates.py``).
+
+    Staggered adoption follows the paper's appendix and Stata ``sdid`` (Clarke,
+    Pailanir, Athey and Imbens 2023): each adoption cohort is estimated against
+    the never-treated units over all periods (pre-periods before its adoption),
+    with its own weights, noise level and (optimized) ``beta``; ``params["att"]``
+    averages the cohort effects with weights ``N_a T_post,a`` (treated
+    unit-periods). ``results.cohorts`` has one row per cohort (effect, standard
+    error, weight, sizes); ``effects`` holds, per period, the mean effect of the
+    units treated then. Placebo: never-treated units take the treated units'
+    adoption dates at random and everything is re-estimated; bootstrap: units
+    resampled, re-estimated; jackknife: one unit left out, weights fixed. This
+    matches ``synthdid-py``'s ``staggered_synthdid_estimate`` and its standard
+    errors to 1e-8 (``tests/test_models_sdid_staggered.py``). One adoption date
+    (however given) is the ordinary estimator.
 
     Examples
     --------
@@ -613,6 +356,9 @@ class SyntheticDiD:
     ...                    treated="treated").fit()  # doctest: +SKIP
     >>> res.params["att"]  # doctest: +SKIP
     -15.60...
+    >>> res = SyntheticDiD(panel, outcome="y", unit="country", time="year",
+    ...                    treated={"VEN": 2017, "IRN": 2012, "LBY": 2011}).fit()  # doctest: +SKIP
+    >>> res.cohorts[["att", "weight"]]  # doctest: +SKIP
     """
 
     _label = {
@@ -637,10 +383,21 @@ class SyntheticDiD:
         alpha: float = 0.05,
         options: SDIDOptions | None = None,
         outcome_unit: str | None = None,
+        covariates: str | Sequence[str] | None = None,
+        covariate_method: str = "optimized",
     ) -> None:
         import numpy as np
 
         name = "SyntheticDiD"
+        if covariate_method not in COVARIATE_METHODS:
+            raise ModelSpecificationError(
+                f"{name}: covariate_method must be one of {COVARIATE_METHODS}, "
+                f"got {covariate_method!r}"
+            )
+        if isinstance(covariates, str):
+            covariates = [covariates]
+        self.covariates = [] if covariates is None else list(covariates)
+        self.covariate_method = covariate_method
         if method not in METHODS:
             raise ModelSpecificationError(
                 f"{name}: method must be one of {METHODS}, got {method!r}"
@@ -684,7 +441,7 @@ class SyntheticDiD:
             )
         column = isinstance(treated, str) and treated in data.columns
         extra = [treated] if column else []
-        for c in (self.unit, self.time, self.outcome, *extra):
+        for c in (self.unit, self.time, self.outcome, *extra, *self.covariates):
             if c not in data.columns:
                 raise ModelSpecificationError(
                     f"{name}: column {c!r} not in data "
@@ -717,64 +474,28 @@ class SyntheticDiD:
                 "or drop those units"
             )
         units = list(wide.index)
-        if column:
-            d = pd.to_numeric(frame[extra[0]], errors="coerce")
-            if not d.isin([0, 1]).all():
-                raise ModelSpecificationError(
-                    f"{name}: treatment column {treated!r} must hold 0 or 1"
+        adopt = self._adoption_positions(frame, treated, treatment_time, column, units, labels)
+        tr_units = [u for u in units if u in adopt]
+        for t0 in sorted(set(adopt.values())):
+            if t0 < 2:
+                who = [str(u) for u in tr_units if adopt[u] == t0]
+                raise InsufficientDataError(
+                    f"{name}: treatment starts in {labels[t0]} (unit(s) {', '.join(who[:5])}), "
+                    f"leaving {t0} pre-treatment period(s); SDID needs at least two (the noise "
+                    "level uses first differences before treatment). Drop those units or extend "
+                    "the panel backwards"
                 )
-            W = frame.assign(_d=d).pivot(index=self.unit, columns=self.time, values="_d").to_numpy()
-            ever = W.any(axis=1)
-            if not ever.any():
-                raise ModelSpecificationError(
-                    f"{name}: treatment column {treated!r} is 0 everywhere"
-                )
-            first = {int(np.argmax(row)) for row in W[ever]}
-            if len(first) > 1:
-                raise ModelSpecificationError(
-                    f"{name}: treated units adopt at different periods "
-                    f"({', '.join(str(labels[i]) for i in sorted(first))}); SDID here needs one "
-                    "adoption date. Fit each adoption cohort separately"
-                )
-            t0 = first.pop()
-            if not (W[ever][:, t0:] == 1).all():
-                raise ModelSpecificationError(
-                    f"{name}: treatment in {treated!r} switches off after adoption for some unit; "
-                    "SDID needs treatment to stay on"
-                )
-            tr_units = [u for u, e in zip(units, ever, strict=True) if e]
-            if treatment_time is not None and self._position(treatment_time, labels) != t0:
-                raise ModelSpecificationError(
-                    f"{name}: treatment_time {treatment_time!r} disagrees with column {treated!r}, "
-                    f"which starts in {labels[t0]}"
-                )
-        else:
-            tr_units = (
-                list(treated)
-                if isinstance(treated, list | tuple | set | pd.Index | np.ndarray)
-                else [treated]
-            )
-            unknown = [u for u in tr_units if u not in set(units)]
-            if unknown:
-                raise ModelSpecificationError(
-                    f"{name}: treated unit(s) {unknown} not in {self.unit!r} "
-                    f"(e.g. {', '.join(map(str, units[:6]))}); "
-                    "or pass the name of a 0/1 treatment column"
-                )
-            if treatment_time is None:
-                raise ModelSpecificationError(
-                    f"{name}: treatment_time is required when treated names units"
-                )
-            t0 = self._position(treatment_time, labels)
-        if t0 < 2:
-            raise InsufficientDataError(
-                f"{name}: treatment starts in {labels[t0]}, leaving {t0} pre-treatment period(s); "
-                "SDID needs at least two (the noise level uses first differences before treatment)"
-            )
-        controls = [u for u in units if u not in set(tr_units)]
+        staggered = len(set(adopt.values())) > 1
+        controls = [u for u in units if u not in adopt]
         if len(controls) < 2:
             raise InsufficientDataError(
-                f"{name}: {len(controls)} control unit(s); at least two are needed"
+                f"{name}: {len(controls)} never-treated control unit(s); at least two are "
+                "needed"
+                + (
+                    " (staggered SDID compares each cohort with the never-treated units only)"
+                    if staggered
+                    else ""
+                )
             )
         if self.se == "placebo" and len(controls) <= len(tr_units):
             raise InsufficientDataError(
@@ -786,14 +507,140 @@ class SyntheticDiD:
                 f"{name}: se={self.se!r} needs at least two treated units (one is treated here); "
                 "the paper's placebo method (se='placebo') works with one"
             )
-        order = controls + [u for u in units if u in set(tr_units)]
+        # treated rows by adoption date, then in the panel's unit order
+        tr_units = sorted(tr_units, key=lambda u: adopt[u])
+        order = controls + tr_units
         self._Y = wide.loc[order].to_numpy(dtype="float64")
+        self._adoption = np.array([adopt[u] for u in tr_units], dtype=int)
+        t0 = int(self._adoption.min())
+        self._staggered = staggered
         self._n0, self._t0 = len(controls), t0
-        self._controls, self._treated_units = controls, order[len(controls) :]
+        self._controls, self._treated_units = controls, tr_units
         self._labels = labels
         self._dates = dates
         self.treatment_time = labels[t0]
         self._provenance = provenance
+        self._X = self._covariate_array(data, frame, order, dates, periods if dates else None)
+
+    def _covariate_array(
+        self, data: pd.DataFrame, frame: pd.DataFrame, order: list, dates: bool, periods: Any
+    ) -> np.ndarray | None:
+        """(N, T, C) covariates in the row order of ``_Y``; None without covariates."""
+        import numpy as np
+        import pandas as pd
+
+        if not self.covariates:
+            return None
+        name = "SyntheticDiD"
+        work = data[[self.unit, self.time, *self.covariates]].copy()
+        if dates:
+            work[self.time] = np.searchsorted(periods, work[self.time].to_numpy())
+        work = work[work[self.unit].isin(set(order))]
+        layers = []
+        for c in self.covariates:
+            values = pd.to_numeric(work[c], errors="coerce")
+            if not np.isfinite(values.to_numpy(dtype="float64")).all():
+                raise ModelSpecificationError(
+                    f"{name}: covariate {c!r} has missing, non-numeric or infinite values; "
+                    "SDID needs every covariate in every unit and period"
+                )
+            wide = work.assign(_v=values).pivot_table(
+                index=self.unit, columns=self.time, values="_v", aggfunc="first"
+            )
+            wide = wide.reindex(index=order, columns=sorted(frame[self.time].unique()))
+            if wide.isna().any().any():
+                raise UnbalancedPanelError(
+                    f"{name}: covariate {c!r} is missing for some unit and period"
+                )
+            layers.append(wide.to_numpy(dtype="float64"))
+        X = np.stack(layers, axis=2)
+        if (X.std(axis=(0, 1)) == 0).any():
+            const = [
+                c for c, sd in zip(self.covariates, X.std(axis=(0, 1)), strict=True) if sd == 0
+            ]
+            raise ModelSpecificationError(
+                f"{name}: covariate(s) {const} never vary; drop them (SDID's unit and time "
+                "effects absorb constants)"
+            )
+        return X
+
+    def _adoption_positions(
+        self,
+        frame: pd.DataFrame,
+        treated: Any,
+        treatment_time: Any,
+        column: bool,
+        units: list,
+        labels: list,
+    ) -> dict[Any, int]:
+        """Each treated unit's first treated period, as a column position."""
+        import numpy as np
+        import pandas as pd
+
+        name = "SyntheticDiD"
+        if column:
+            d = pd.to_numeric(frame[treated], errors="coerce")
+            if not d.isin([0, 1]).all():
+                raise ModelSpecificationError(
+                    f"{name}: treatment column {treated!r} must hold 0 or 1"
+                )
+            W = frame.assign(_d=d).pivot(index=self.unit, columns=self.time, values="_d").to_numpy()
+            ever = W.any(axis=1)
+            if not ever.any():
+                raise ModelSpecificationError(
+                    f"{name}: treatment column {treated!r} is 0 everywhere"
+                )
+            adopt = {}
+            for u, row, e in zip(units, W, ever, strict=True):
+                if not e:
+                    continue
+                first = int(np.argmax(row))
+                if not (row[first:] == 1).all():
+                    raise ModelSpecificationError(
+                        f"{name}: treatment in {treated!r} switches off after adoption for unit "
+                        f"{u!r}; SDID needs treatment to stay on"
+                    )
+                adopt[u] = first
+            if treatment_time is not None:
+                t0 = self._position(treatment_time, labels)
+                if set(adopt.values()) != {t0}:
+                    starts = sorted(set(adopt.values()))
+                    raise ModelSpecificationError(
+                        f"{name}: treatment_time {treatment_time!r} disagrees with column "
+                        f"{treated!r}, which starts in "
+                        f"{', '.join(str(labels[i]) for i in starts)}"
+                    )
+            return adopt
+        if isinstance(treated, dict):
+            if treatment_time is not None:
+                raise ModelSpecificationError(
+                    f"{name}: treated={{unit: date}} carries each unit's adoption date; "
+                    "drop treatment_time"
+                )
+            if not treated:
+                raise ModelSpecificationError(f"{name}: treated is an empty dict")
+            pairs = list(treated.items())
+        else:
+            tr_units = (
+                list(treated)
+                if isinstance(treated, list | tuple | set | pd.Index | np.ndarray)
+                else [treated]
+            )
+            if treatment_time is None:
+                raise ModelSpecificationError(
+                    f"{name}: treatment_time is required when treated names units "
+                    "(or pass treated={unit: adoption date, ...})"
+                )
+            pairs = [(u, treatment_time) for u in tr_units]
+        known = set(units)
+        unknown = [u for u, _ in pairs if u not in known]
+        if unknown:
+            raise ModelSpecificationError(
+                f"{name}: treated unit(s) {unknown} not in {self.unit!r} "
+                f"(e.g. {', '.join(map(str, units[:6]))}); "
+                "or pass the name of a 0/1 treatment column"
+            )
+        return {u: self._position(when, labels) for u, when in pairs}
 
     def _position(self, value: Any, labels: list) -> int:
         import pandas as pd
@@ -816,29 +663,8 @@ class SyntheticDiD:
     def _is_dates(labels: list) -> bool:
         return not isinstance(labels[0], int)
 
-    def _problem(self) -> tuple[_Problem, float]:
-        import numpy as np
-
-        Y, n0, t0 = self._Y, self._n0, self._t0
-        n1, t1 = Y.shape[0] - n0, Y.shape[1] - t0
-        sigma = float(np.diff(Y[:n0, :t0], axis=1).std(ddof=1))
-        o = self.options
-        eta_omega = (
-            o.eta_omega
-            if o.eta_omega is not None
-            else (1e-6 if self.method == "sc" else (n1 * t1) ** 0.25)
-        )
-        min_dec = o.min_decrease if o.min_decrease is not None else 1e-5 * sigma
-        p = _Problem(
-            self.method,
-            eta_omega * sigma,
-            o.eta_lambda * sigma,
-            min_dec,
-            o.max_iter,
-            o.max_iter_pre_sparsify,
-            o.sparsify,
-        )
-        return p, sigma
+    def _problem(self) -> tuple[Problem, float]:
+        return make_problem(self._Y, self._n0, self._t0, self.method, self.options)
 
     def _options(self) -> dict[str, Any]:
         return {
@@ -847,7 +673,19 @@ class SyntheticDiD:
             "time": self.time,
             "treated": [jsonable(u) for u in self._treated_units],
             "treatment_time": jsonable(self.treatment_time),
+            **(
+                {
+                    "adoption": {
+                        str(u): jsonable(self._labels[t])
+                        for u, t in zip(self._treated_units, self._adoption, strict=True)
+                    }
+                }
+                if self._staggered
+                else {}
+            ),
             "method": self.method,
+            "covariates": list(self.covariates),
+            "covariate_method": self.covariate_method if self.covariates else None,
             "se": self.se,
             "replications": self.replications,
             "alpha": self.alpha,
@@ -855,58 +693,225 @@ class SyntheticDiD:
         }
 
     # --- fit -------------------------------------------------------------------------------
-    def fit(self, *, n_jobs: int = 1) -> SyntheticDiDResults:
-        """Estimate the weights, the ATT and its standard error.
+    def fit(self) -> SyntheticDiDResults:
+        """Estimate the weights, the ATT and its standard error."""
+        return self._package(self._fit_staggered() if self._staggered else self._fit_single())
 
-        Parameters
-        ----------
-        n_jobs : int, default 1
-            Parallel jobs for the placebo or bootstrap replications
-            (:func:`venecon.parallel.parallel_map`; a :func:`venecon.parallel.compute`
-            block sends them to Dask). The draws are made here from ``seed`` and
-            split into fixed tasks, so the result does not depend on it.
-        """
+    def _adjusted(self) -> tuple[np.ndarray, pd.Series | None]:
+        """The outcome SDID works on: ``Y`` less ``X beta`` for projected covariates."""
+        import numpy as np
+
+        if self._X is None or self.covariate_method != "projected":
+            return self._Y, None
+        T = self._Y.shape[1]
+        starts = np.concatenate([np.full(self._n0, T), self._adoption])
+        untreated = np.arange(T)[None, :] < starts[:, None]
+        beta = projected_beta(self._Y, self._X, untreated, self.covariates, "SyntheticDiD")
+        return self._Y - self._X @ beta.to_numpy(), beta
+
+    def _fit_single(self) -> _Fit:
+        import numpy as np
+        import pandas as pd
+
+        n0, t0 = self._n0, self._t0
+        Y, beta = self._adjusted()
+        X = self._X if self.covariate_method == "optimized" else None
+        p, sigma = make_problem(Y, n0, t0, self.method, self.options)
+        if X is None:
+            paths, omega_b, lam_b = _estimate(_batch([Y], [n0], t0), p)
+        else:
+            paths, omega_b, lam_b, beta_b = covariate_paths(Y[None], X[None], n0, t0, p)
+            beta = pd.Series(beta_b[0], index=pd.Index(self.covariates, name="covariate"))
+        gaps, omega, lam = paths[0], omega_b[0, :n0], lam_b[0]
+        rng = np.random.default_rng(self.seed)
+        if self.se == "placebo":
+            draws = (
+                placebo_paths(Y, n0, t0, p, omega, lam, self.replications, rng)
+                if X is None
+                else covariate_placebo(Y, X, n0, t0, p, omega, lam, self.replications, rng)
+            )
+        elif self.se == "bootstrap":
+            draws = (
+                bootstrap_draws(Y, n0, t0, p, omega, lam, self.replications, rng)
+                if X is None
+                else covariate_bootstrap(Y, X, n0, t0, p, omega, lam, self.replications, rng)
+            )
+        elif self.se == "jackknife":
+            if (omega > 0).sum() == 1 and self.method != "did":
+                raise InsufficientDataError(
+                    "SyntheticDiD: the fixed-weight jackknife is undefined when one control "
+                    "carries all the weight; use se='placebo' or se='bootstrap'"
+                )
+            draws = (
+                jackknife_draws(Y, n0, t0, omega, lam)
+                if X is None
+                else covariate_jackknife(Y, X, n0, t0, p, omega, lam)
+            )
+        else:
+            draws = None
+        Y = self._Y
+        n1 = Y.shape[0] - n0
+        return _Fit(
+            att=float(gaps[t0:].mean()),
+            gaps=gaps,
+            actual=Y[n0:].mean(axis=0),
+            omega=omega,
+            lam=lam,
+            draws_att=None if draws is None else draws.mean(axis=1),
+            draws_path=draws,
+            notes=[
+                f"Noise level sigma = {sigma:.6g} (sd of first differences of control outcomes "
+                f"before treatment); zeta_omega = {p.zeta_omega:.6g}, "
+                f"zeta_lambda = {p.zeta_lambda:.3g}."
+            ],
+            beta=None if beta is None else beta.rename("beta"),
+            statistics={
+                "noise_level": sigma,
+                "zeta_omega": p.zeta_omega,
+                "zeta_lambda": p.zeta_lambda,
+                "n_control": n0,
+                "n_treated": n1,
+                "pre_periods": t0,
+                "post_periods": int(Y.shape[1] - t0),
+            },
+            header=[
+                ("Treatment", str(self.treatment_time)),
+                ("N0 / N1 / T0 / T1", f"{n0} / {n1} / {t0} / {Y.shape[1] - t0}"),
+            ],
+        )
+
+    def _fit_staggered(self) -> _Fit:
+        import numpy as np
+        import pandas as pd
+
+        n0, adoption = self._n0, self._adoption
+        Y, beta = self._adjusted()
+        X = self._X if self.covariate_method == "optimized" else None
+        T = Y.shape[1]
+        fits = fit_cohorts(Y, n0, adoption, self.method, self.options, X)
+        t0s = np.array([f.t0 for f in fits])
+        sizes = np.array([f.n_treated for f in fits])
+        post = T - t0s
+        w = aggregate_weights(sizes, post)
+        att = float(w @ np.array([f.att for f in fits]))
+        gaps_k = np.stack([f.gaps for f in fits])
+        first = int(t0s.min())
+        effect = period_effects(gaps_k, sizes, t0s)
+        # before the first adoption: the size-weighted pre-period fit of all cohorts
+        pre_fit = sizes @ gaps_k / sizes.sum()
+        gaps = np.where(np.arange(T) >= first, effect, pre_fit)
+        on = np.arange(T)[None, :] >= np.concatenate([np.full(n0, T), adoption])[:, None]
+        treated_now = on[n0:]
+        raw = self._Y[n0:]
+        with np.errstate(invalid="ignore"):
+            actual = np.where(
+                np.arange(T) >= first,
+                (raw * treated_now).sum(axis=0) / treated_now.sum(axis=0),
+                raw.mean(axis=0),
+            )
+        rng = np.random.default_rng(self.seed)
+        if self.se == "placebo":
+            draws = placebo_staggered(
+                Y, n0, adoption, self.method, self.options, self.replications, rng, X
+            )
+        elif self.se == "bootstrap":
+            draws = bootstrap_staggered(
+                Y, n0, adoption, self.method, self.options, self.replications, rng, X
+            )
+        elif self.se == "jackknife":
+            draws = jackknife_staggered(Y, n0, adoption, fits, X)
+        else:
+            draws = None
+        omega = w @ np.stack([f.omega for f in fits])
+        lam = np.zeros(int(t0s.max()))
+        for wk, f in zip(w, fits, strict=True):
+            lam[: f.t0] += wk * f.lam
+        labels = self._labels
+        cohort_se = (
+            np.full(len(fits), np.nan) if draws is None else _column_se(draws.cohorts, self.se)
+        )
+        table = pd.DataFrame(
+            {
+                "att": [f.att for f in fits],
+                "std_error": cohort_se,
+                "weight": w,
+                "n_treated": sizes,
+                "n_control": [f.n_control for f in fits],
+                "pre_periods": t0s,
+                "post_periods": post,
+                "noise_level": [f.sigma for f in fits],
+                "zeta_omega": [float(f.problem.zeta_omega) for f in fits],
+            },
+            index=pd.Index([labels[t] for t in t0s], name="adoption"),
+        )
+        if X is not None:  # each cohort's own covariate coefficients
+            for c, name in enumerate(self.covariates):
+                table[f"beta[{name}]"] = [float(f.beta[c]) for f in fits]
+        weights = pd.DataFrame(
+            np.stack([f.omega for f in fits], axis=1),
+            index=pd.Index(self._controls, name=self.unit),
+            columns=table.index,
+        )
+        return _Fit(
+            att=att,
+            gaps=gaps,
+            actual=actual,
+            omega=omega,
+            lam=lam,
+            draws_att=None if draws is None else draws.att,
+            draws_path=None if draws is None else draws.periods[:, first:],
+            notes=[
+                f"Staggered adoption: {len(fits)} cohorts, each against the {n0} never-treated "
+                "units with its own weights and noise level; ATT = cohort ATTs weighted by "
+                "treated unit-periods (Arkhangelsky et al. 2021; Stata sdid, Clarke et al. "
+                "2023). Unit and time weights shown are the cohort weights averaged with "
+                "those shares; per-cohort weights are in cohort_unit_weights.",
+                "Effects in each period average the units treated in that period; before the "
+                "first adoption the gap is the cohorts' size-weighted pre-period fit.",
+            ],
+            statistics={
+                "n_control": n0,
+                "n_treated": int(sizes.sum()),
+                "n_cohorts": len(fits),
+                "pre_periods": first,
+                "post_periods": int(T - first),
+                "treated_unit_periods": int(sizes @ post),
+            },
+            header=[
+                (
+                    "Adoption",
+                    f"staggered, {len(fits)} cohorts from {labels[first]} to "
+                    f"{labels[int(t0s.max())]}",
+                ),
+                ("N0 / N1 / T", f"{n0} / {int(sizes.sum())} / {T}"),
+            ],
+            cohorts=table,
+            cohort_unit_weights=weights,
+            beta=None if beta is None else beta.rename("beta"),
+        )
+
+    def _package(self, f: _Fit) -> SyntheticDiDResults:
         import numpy as np
         import pandas as pd
         from scipy import stats
 
         Y, n0, t0 = self._Y, self._n0, self._t0
-        p, sigma = self._problem()
-        paths, omega_b, lam_b = _estimate(_batch([Y], [n0], t0), p)
-        gaps, omega, lam = paths[0], omega_b[0, :n0], lam_b[0]
-        att = float(gaps[t0:].mean())
-        rng = np.random.default_rng(self.seed)
-        if self.se == "placebo":
-            draws = _placebo(Y, n0, t0, p, omega, lam, self.replications, rng, n_jobs)
-        elif self.se == "bootstrap":
-            draws = _bootstrap(Y, n0, t0, p, omega, lam, self.replications, rng, n_jobs)
-        elif self.se == "jackknife":
-            if (omega > 0).sum() == 1 and self.method != "did":
-                raise InsufficientDataError(
-                    "SyntheticDiD: the fixed-weight jackknife is undefined when one control "
-                    "carries "
-                    "all the weight; use se='placebo' or se='bootstrap'"
-                )
-            draws = _jackknife(Y, n0, t0, omega, lam)
-        else:
-            draws = None
         kind = self.se
         post = self._labels[t0:]
-        if draws is not None:
-            se_att = float(_se(draws.mean(axis=1)[:, None], kind)[0])
-            se_path = _se(draws, kind)
-            reps = pd.DataFrame(draws, columns=pd.Index(post, name=self.time))
+        if f.draws_path is not None:
+            se_att = float(_se(f.draws_att[:, None], kind)[0])
+            se_path = _column_se(f.draws_path, kind)
+            reps = pd.DataFrame(f.draws_path, columns=pd.Index(post, name=self.time))
         else:
             se_att, se_path, reps = np.nan, np.full(len(post), np.nan), None
         q = stats.norm.ppf(1 - self.alpha / 2)
         index = pd.Index(self._labels, name=self.time)
-        actual = Y[n0:].mean(axis=0)
-        effect = np.where(np.arange(len(index)) >= t0, gaps, np.nan)
+        effect = np.where(np.arange(len(index)) >= t0, f.gaps, np.nan)
         band = np.concatenate([np.full(t0, np.nan), q * se_path])
         effects = pd.DataFrame(
             {
-                "actual": actual,
-                "counterfactual": actual - gaps,
+                "actual": f.actual,
+                "counterfactual": f.actual - f.gaps,
                 "effect": effect,
                 "effect_lower": effect - band,
                 "effect_upper": effect + band,
@@ -923,10 +928,12 @@ class SyntheticDiD:
             "bootstrap": "unit bootstrap (Algorithm 2)",
             "none": "none",
         }[kind]
-        if draws is not None and kind != "jackknife":
+        if f.draws_path is not None and kind != "jackknife":
             label += f", {self.replications} replications, seed {self.seed}"
-        omega_s = pd.Series(omega, index=pd.Index(self._controls, name=self.unit), name="omega")
-        lam_s = pd.Series(lam, index=pd.Index(self._labels[:t0], name=self.time), name="lambda")
+        omega_s = pd.Series(f.omega, index=pd.Index(self._controls, name=self.unit), name="omega")
+        lam_s = pd.Series(
+            f.lam, index=pd.Index(self._labels[: len(f.lam)], name=self.time), name="lambda"
+        )
         provenance = build_provenance(
             model="venecon.models.SyntheticDiD",
             data=self._provenance,
@@ -940,14 +947,11 @@ class SyntheticDiD:
                 "Treated units",
                 ", ".join(map(str, self._treated_units[:5])) + (" ..." if n1 > 5 else ""),
             ),
-            ("Treatment", str(self.treatment_time)),
-            ("N0 / N1 / T0 / T1", f"{n0} / {n1} / {t0} / {Y.shape[1] - t0}"),
-            ("Effective controls", f"{1 / float(omega @ omega):.2f}"),
+            *f.header,
+            ("Effective controls", f"{1 / float(f.omega @ f.omega):.2f}"),
         ]
         notes = [
-            f"Noise level sigma = {sigma:.6g} (sd of first differences of control outcomes "
-            f"before treatment); zeta_omega = {p.zeta_omega:.6g}, "
-            f"zeta_lambda = {p.zeta_lambda:.3g}.",
+            *f.notes,
             "Counterfactual = omega-weighted controls shifted by the lambda-weighted pre-period "
             "gap; intervals are normal with the replication standard error.",
             "Arkhangelsky, Athey, Hirshberg, Imbens and Wager (2021), AER 111(12).",
@@ -955,18 +959,21 @@ class SyntheticDiD:
         return SyntheticDiDResults(
             unit_weights=omega_s,
             time_weights=lam_s,
-            gaps=pd.Series(gaps, index=index, name="gap"),
+            gaps=pd.Series(f.gaps, index=index, name="gap"),
             replications=reps,
             se_method=kind,
             method=self.method,
-            actual=pd.Series(actual, index=index, name=self.outcome),
+            cohorts=f.cohorts,
+            cohort_unit_weights=f.cohort_unit_weights,
+            covariate_coefficients=f.beta,
+            actual=pd.Series(f.actual, index=index, name=self.outcome),
             effects=effects,
             events=events,
             unit=self.outcome_unit,
             alpha=self.alpha,
             model=self._label[self.method],
             dependent=self.outcome,
-            params=pd.Series([att], index=["att"]),
+            params=pd.Series([f.att], index=["att"]),
             std_errors=pd.Series([se_att], index=["att"]),
             cov=pd.DataFrame([[se_att**2]], index=["att"], columns=["att"]),
             nobs=int(Y.size),
@@ -975,13 +982,38 @@ class SyntheticDiD:
             provenance=provenance,
             header=header,
             notes=notes,
-            statistics={
-                "noise_level": sigma,
-                "zeta_omega": p.zeta_omega,
-                "zeta_lambda": p.zeta_lambda,
-                "n_control": n0,
-                "n_treated": n1,
-                "pre_periods": t0,
-                "post_periods": int(Y.shape[1] - t0),
-            },
+            statistics=f.statistics,
         )
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """What a fit hands to the results: ``gaps`` over all periods, replicate draws."""
+
+    att: float
+    gaps: np.ndarray
+    actual: np.ndarray
+    omega: np.ndarray
+    lam: np.ndarray
+    draws_att: np.ndarray | None
+    draws_path: np.ndarray | None
+    notes: list[str]
+    statistics: dict[str, Any]
+    header: list[tuple[str, str]]
+    cohorts: pd.DataFrame | None = None
+    cohort_unit_weights: pd.DataFrame | None = None
+    beta: pd.Series | None = None
+
+
+def _column_se(draws: np.ndarray, kind: str) -> np.ndarray:
+    """:func:`replicate_se` of each column over its finite draws (a bootstrap draw may lack
+    a cohort, so some per-period or per-cohort draws are undefined)."""
+    import numpy as np
+
+    out = np.full(draws.shape[1], np.nan)
+    for j in range(draws.shape[1]):
+        col = draws[:, j]
+        col = col[np.isfinite(col)]
+        if len(col) >= 2:
+            out[j] = float(_se(col[:, None], kind)[0])
+    return out

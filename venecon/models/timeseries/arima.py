@@ -130,6 +130,30 @@ class InterventionARIMAResults(PathResults):
         reps = self._simulated.shape[1]
         return est, float(lo), float(hi), f"simulation ({reps} paths of the pre-period model)"
 
+    def _path_band(self, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The forecast's normal interval: the stored one at the fitted level, else rescaled."""
+        import math
+
+        from scipy import stats
+
+        eff = self._effects
+        se = eff["counterfactual_se"].to_numpy(dtype="float64")
+        if math.isclose(alpha, self._alpha):
+            return se, eff["effect_lower"].to_numpy(dtype="float64"), \
+                eff["effect_upper"].to_numpy(dtype="float64")
+        q = float(stats.norm.ppf(1 - alpha / 2))
+        effect = eff["effect"].to_numpy(dtype="float64")
+        return se, effect - q * se, effect + q * se
+
+    def _sum_std_error(self, positions, weights):
+        """Standard deviation and two-sided share of the simulated weighted sums."""
+        import numpy as np
+
+        actual = self._effects["actual"].to_numpy()[positions]
+        paths = weights @ (actual[:, None] - self._simulated[positions])
+        share = min(float(np.mean(paths <= 0)), float(np.mean(paths >= 0)))
+        return float(np.std(paths, ddof=1)), min(1.0, 2 * share)
+
     def _summary_tables(self, alpha):
         tables = super()._summary_tables(alpha)
         cf = self._counterfactual_params.copy()

@@ -12,7 +12,14 @@ from ..core.calendar import FREQUENCIES, period_label
 from ..core.checks import check_alpha, check_count, require
 from ..core.events import event_date
 from ..core.outcome import prepare_outcome
-from ..core.results import ModelResults, build_provenance, jsonable
+from ..core.results import (
+    Headline,
+    ModelResults,
+    build_provenance,
+    jsonable,
+    path_frame,
+    two_sided_pvalue,
+)
 from .hac import QuadraticSpectral, kernel_hac_cov
 
 if TYPE_CHECKING:
@@ -317,7 +324,10 @@ class StructuralBreaksResults(ModelResults):
 
     def __init__(self, *, actual: pd.Series, fitted: pd.Series, breaks: pd.DataFrame,
                  tests: pd.DataFrame, selection: pd.DataFrame, freq: str = "M",
+                 design: np.ndarray | None = None, alpha: float = 0.05,
                  **kwargs: Any) -> None:
+        self._alpha = check_alpha(alpha)
+        self._design = None if design is None else design.copy()
         self._freq = freq
         self._actual, self._fitted = actual.copy(), fitted.copy()
         self._breaks, self._tests, self._selection = breaks.copy(), tests.copy(), selection.copy()
@@ -361,6 +371,46 @@ class StructuralBreaksResults(ModelResults):
     def fitted(self) -> pd.Series:
         """Fitted regime means or trends."""
         return self._fitted.copy()
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """One row per period: the fitted regime (``estimate``) with its standard error and
+        ``1 - alpha`` interval given the break dates, and the series (``observed``)."""
+        import numpy as np
+
+        fitted = self._fitted.to_numpy(dtype="float64")
+        if self._design is None:
+            se = np.full(len(fitted), np.nan)
+        else:
+            x = self._design
+            se = np.sqrt(np.einsum("ij,jk,ik->i", x, self._cov.to_numpy(), x))
+        q = self._critical(alpha)
+        return path_frame(self._fitted.index, fitted, se, fitted - q * se, fitted + q * se,
+                          observed=self._actual)
+
+    def _headline(self, alpha: float) -> Headline:
+        """The shift of the regime line at the first break (NaN without a break)."""
+        import math
+
+        import numpy as np
+
+        if not len(self._breaks):
+            nan = math.nan
+            return Headline(name="shift at the first break (no break)", estimate=nan,
+                            std_error=nan, pvalue=nan, lower=nan, upper=nan, alpha=alpha,
+                            inference=self._cov_type)
+        q = len(self._params) // (len(self._breaks) + 1)
+        at = np.array([1.0, float(self._breaks["obs"].iloc[0])])[:q]
+        g = np.zeros(len(self._params))
+        g[q:2 * q], g[:q] = at, -at
+        est = float(g @ self._params.to_numpy())
+        se = float(np.sqrt(g @ self._cov.to_numpy() @ g))
+        crit = self._critical(alpha)
+        date = self._breaks["date"].iloc[0]
+        return Headline(name=f"shift at the first break ({period_label(date, self._freq)})",
+                        estimate=est, std_error=se,
+                        pvalue=two_sided_pvalue(est / se, self._df_resid) if se > 0 else math.nan,
+                        lower=est - crit * se, upper=est + crit * se, alpha=alpha,
+                        window=(date, date), unit=None, inference=self._cov_type)
 
     def compare_events(self, events: Any = None, *, category: str | None = None) -> pd.DataFrame:
         """Nearest event to each detected break.
@@ -458,23 +508,30 @@ class StructuralBreaksResults(ModelResults):
         json.dumps(out)
         return out
 
-    def plot(self, alpha: float | None = None, ax: Any = None,  # noqa: ARG002
+    def plot(self, alpha: float | None = None, ax: Any = None,
              events: dict[str, Any] | None = None) -> Figure:
-        """The series, the fitted regimes, the break dates and their intervals; returns the Figure.
+        """The series, the fitted regimes with their ``1 - alpha`` band, the break dates and
+        their intervals (at the fitted ``alpha``); returns the Figure.
 
         Break dates (dashed) are the first period of the new regime; the
-        shaded bands their intervals. ``events`` (label -> date) are drawn as
+        shaded spans their intervals. ``events`` (label -> date) are drawn as
         dotted grey lines at their dates.
         """
         import matplotlib.pyplot as plt
         import pandas as pd
 
+        alpha = self._alpha_or_default(alpha)
         if ax is None:
             fig, ax = plt.subplots(figsize=(8, 4))
         else:
             fig = ax.figure
         ax.plot(self._actual.index, self._actual.to_numpy(), color="black", lw=1, label="actual")
         ax.plot(self._fitted.index, self._fitted.to_numpy(), color="C3", lw=1.5, label="regimes")
+        band = self._path(alpha)
+        if band["lower"].notna().any():
+            ax.fill_between(self._fitted.index, band["lower"].to_numpy(),
+                            band["upper"].to_numpy(), color="C3", alpha=0.15,
+                            label=f"{100 * (1 - alpha):g}% interval of the regimes")
         for _, b in self._breaks.iterrows():
             ax.axvline(b["date"], color="C0", ls="--", lw=1)
             if not (b["lower"] is pd.NaT or b["upper"] is pd.NaT):
@@ -893,8 +950,9 @@ class StructuralBreaks:
                   + (", regime-specific regressor moments" if self.het_reg else ""))
         return StructuralBreaksResults(
             actual=y, fitted=pd.Series(np.asarray(res.fittedvalues), index=y.index, name="fitted"),
-            breaks=table, tests=tests, selection=selection,
-            model="StructuralBreaks", dependent=self.outcome.name, params=res.params,
+            breaks=table, tests=tests, selection=selection, design=x.to_numpy(dtype="float64"),
+            alpha=self.alpha, model="StructuralBreaks", dependent=self.outcome.name,
+            params=res.params,
             std_errors=pd.Series(np.sqrt(np.diag(cov)), index=names),
             cov=pd.DataFrame(cov, index=names, columns=names),
             nobs=int(res.nobs), df_resid=float(res.df_resid),

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...exceptions import InsufficientDataError, ModelSpecificationError
 from ..core.checks import check_rank
-from ..core.results import ModelResults, build_provenance
+from ..core.results import ModelResults, build_provenance, path_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -195,6 +195,20 @@ class EventStudyResults(ModelResults):
     def tests(self) -> pd.DataFrame:
         """One row per test: ``test, estimate, statistic, pvalue, distribution``."""
         return self._tests.copy()
+
+    def _headline_name(self) -> str:
+        return "CAAR"
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """One row per (event, trading day): the abnormal return with its ``1 - alpha``
+        prediction interval, the return (``observed``) and the model's prediction
+        (``counterfactual``), the day's ``date`` and the cumulative ``car``."""
+        ar = self._abnormal_returns
+        q = self._critical(alpha)
+        est, se = ar["abnormal_return"], ar["se_ar"]
+        return path_frame(ar["day"], est, se, est - q * se, est + q * se,
+                          observed=ar["return"], counterfactual=ar["return"] - est,
+                          event=ar["event"], date=ar["date"], car=ar["car"])
 
     def _summary_tables(self, alpha: float) -> list[tuple[str, pd.DataFrame]]:
         return [*super()._summary_tables(alpha), ("Tests of the mean CAR", self.tests)]

@@ -11,7 +11,7 @@ from ..core.checks import check_alpha, check_partial, check_rank, check_residual
 from ..core.events import events_frame, regressors, resolve_events
 from ..core.outcome import prepare_controls, prepare_outcome
 from ..core.results import PathResults, build_provenance
-from .hac import FixedB, FixedBDraws, NeweyWest
+from .hac import FixedB, FixedBDraws, NeweyWest, warn_uninformative
 
 if TYPE_CHECKING:
     import numpy as np
@@ -99,6 +99,36 @@ class ITSResults(PathResults):
         q = float(self.critical_values(g, alpha)[0])
         method = "delta method" if self._log else "exact linear combination"
         return total, total - q * se, total + q * se, f"{method}, {self.cov_type}"
+
+    def _path_band(self, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The stored band at the fitted level, else each effect's critical value at ``alpha``."""
+        import math
+
+        import numpy as np
+
+        if math.isclose(alpha, self._alpha) or self._fixed_b is None:
+            return super()._path_band(alpha)
+        eff = self._effects
+        _, grad = self._gradients(np.arange(len(eff)))
+        se = eff["effect_se"].to_numpy(dtype="float64")
+        q = self.critical_values(grad, alpha)
+        effect = eff["effect"].to_numpy(dtype="float64")
+        return se, effect - q * se, effect + q * se
+
+    def _sum_std_error(self, positions: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+        """Delta-method (exact for levels) standard error and p-value of a weighted sum."""
+        import numpy as np
+        from scipy import stats
+
+        est, grad = self._gradients(positions)
+        g = weights @ grad
+        se = float(g @ self._cov.to_numpy() @ g) ** 0.5
+        t = float(weights @ est) / se if se > 0 else float("nan")
+        if self._fixed_b is not None:
+            return se, float(self._fixed_b.pvalues(g[None, :], np.array([t]))[0])
+        if self._df_resid is None:
+            return se, float(2 * stats.norm.sf(abs(t)))
+        return se, float(2 * stats.t.sf(abs(t), self._df_resid))
 
     def percent_effects(self, alpha: float = 0.05) -> pd.DataFrame:
         """Level changes of a log model as percentages, ``100 * (exp(b) - 1)``, with intervals."""
@@ -397,7 +427,8 @@ class ITS:
                         "fixed-b critical values")
             notes.append(
                 f"Fixed-b inference (Kiefer and Vogelsang 2005): critical values and p-values "
-                f"simulated for this design ({self.inference.n_sim} draws, seed "
+                f"for this design under Gaussian errors (the exact conditional tail averaged "
+                f"over {self.inference.n_sim} simulated residual vectors, seed "
                 f"{self.inference.seed}), not the normal.")
         header = [
             ("Events", ", ".join(f"{ev.label} ({self.outcome.label(ev.period)})"
@@ -445,4 +476,13 @@ class ITS:
             effects["effect_pct"] = 100 * np.expm1(delta)
             effects["effect_pct_lower"] = 100 * np.expm1(delta - q * dse)
             effects["effect_pct_upper"] = 100 * np.expm1(delta + q * dse)
-        return ITSResults(effects=effects, **common)
+        result = ITSResults(effects=effects, **common)
+        if fixed_b is not None:
+            ends = [ev.position for ev in self.events[1:]] + [len(actual)]
+            ci = result.conf_int(self.alpha)
+            warn_uninformative(
+                {ev.label: end - ev.position for ev, end in zip(self.events, ends, strict=True)},
+                {ev.label: float(ci.loc[f"level[{ev.label}]", "upper"]
+                                 - ci.loc[f"level[{ev.label}]", "lower"]) for ev in self.events},
+                float(np.std(self.endog, ddof=1)), "ITS")
+        return result

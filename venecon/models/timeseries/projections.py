@@ -11,7 +11,7 @@ from ...exceptions import InsufficientDataError, ModelSpecificationError
 from ..core.checks import check_alpha, check_partial, check_rank, require
 from ..core.events import Event, regressors, resolve_events
 from ..core.outcome import prepare_controls, prepare_outcome
-from ..core.results import ModelResults, build_provenance, jsonable
+from ..core.results import Headline, ModelResults, build_provenance, jsonable, path_frame
 
 if TYPE_CHECKING:
     import numpy as np
@@ -73,6 +73,31 @@ class LocalProjectionsResults(ModelResults):
     def irf(self) -> pd.DataFrame:
         """One row per (shock, horizon): coefficient, std_error, lower, upper, nobs, hac_lags."""
         return self._irf.copy()
+
+    def _path(self, alpha: float) -> pd.DataFrame:
+        """One row per (shock, horizon): the response with its pointwise ``1 - alpha`` interval."""
+        irf = self._irf
+        ci = self.conf_int(alpha).loc[irf["param"]]
+        return path_frame(irf["horizon"], irf["coefficient"], irf["std_error"], ci["lower"],
+                          ci["upper"], shock=irf["shock"], parameter=irf["param"])
+
+    def _headline(self, alpha: float) -> Headline:
+        """The mean response of the first shock over its horizons.
+
+        No standard error or interval: covariances across horizons come from
+        separate regressions and are not estimated.
+        """
+        import math
+
+        irf = self._irf
+        first = irf[irf["shock"] == irf["shock"].iloc[0]]
+        h = first["horizon"]
+        return Headline(name=f"mean response to {first['shock'].iloc[0]}, h = {h.min()}..{h.max()}",
+                        estimate=float(first["coefficient"].mean()), std_error=math.nan,
+                        pvalue=math.nan, lower=math.nan, upper=math.nan, alpha=alpha,
+                        window=(int(h.min()), int(h.max())),
+                        inference="none for the mean (no covariance across horizons); "
+                                  "pointwise intervals in path()")
 
     def _summary_tables(self, alpha):
         tables = super()._summary_tables(alpha)
