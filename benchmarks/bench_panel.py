@@ -123,8 +123,37 @@ def pyfixest_event_study(df: Any) -> Callable[[], Any]:
     return run
 
 
+def feols_saturated(df: Any) -> Callable[[], Any]:
+    """The Sun-Abraham saturated regression as one plain ``pyfixest.feols`` call.
+
+    One indicator per treated cohort and relative period (reference -1 omitted, never
+    treated units all at the reference): ``feols("y ~ i(cell, ref='ref') | unit + t")``
+    with CRV1 errors by unit; the coefficients are venecon's ``cohort_effects``.
+    """
+    import numpy as np
+    import pyfixest as pf
+
+    cohort = df["cohort"].where(df["cohort"] <= df["t"].max())  # treated after the sample: never
+    rel = df["t"] - cohort
+    treated = cohort.notna() & (rel != -1)
+    cell = np.where(treated, cohort.fillna(0).astype(int).astype(str) + "|"
+                    + rel.fillna(0).astype(int).astype(str), "ref")
+    data = df.assign(cell=cell)
+    pattern = re.compile(r"::(-?\d+)\|(-?\d+)$")
+
+    def run() -> Any:
+        fit = pf.feols("y ~ i(cell, ref='ref') | unit + t", data=data, vcov={"CRV1": "unit"})
+        out = {}
+        for name, value in fit.coef().items():
+            e, r = pattern.search(name).groups()
+            out[(int(e), int(r))] = value
+        return out
+    return run
+
+
 PAIRS: dict[str, tuple[Callable, Callable]] = {
     "sun_abraham": (venecon_sun_abraham, pyfixest_sun_abraham),
+    "sun_abraham_feols": (venecon_sun_abraham, feols_saturated),
     "event_study": (venecon_event_study, pyfixest_event_study),
 }
 

@@ -15,9 +15,11 @@ repeat, summarised as min / median / max over the repeats.
 
    - venecon: ``SyntheticControl(..., v="equal", scale=False).fit(placebo=True)``
      (predictors = every pre-period outcome, unscaled: the pre-period-MSPE fit);
-   - floor: a minimal numpy/scipy loop: one pivot, then for each of the 39
-     units ``scipy.optimize.nnls`` on ``[A; M 1'] w = [b; M]`` (the simplex
-     equality as a heavily weighted row, M = 1e4) and the MSPE ratios;
+   - exact floor: a minimal numpy/scipy loop: one pivot, then for each of the 39
+     units one ``scipy.optimize.nnls`` on the augmented system ``[A - b 1'; 1'] u =
+     [0; 1]``, ``w = u / 1'u`` (exact, no penalty constant) and the MSPE ratios;
+   - the older floor: the same loop with ``[A; M 1'] w = [b; M]`` (the simplex
+     equality as a heavily weighted row, M = 1e4; inexact by about 1/M);
    - mlsynth ``VanillaSC`` (``backend="outcome-only"``, ``inference="placebo"``);
    - scpi ``scdata`` + ``scest`` (``w_constr={"name": "simplex"}``) for the
      treated unit and each placebo (scpi has no placebo loop of its own);
@@ -89,9 +91,9 @@ def venecon_prop99(df: pd.DataFrame) -> tuple[pd.Series, float]:
     return res.weights, res.placebo.pvalue
 
 
-def floor_prop99(df: pd.DataFrame, M: float = 1e4) -> tuple[pd.Series, float]:
-    from scipy.optimize import nnls
-
+def _floor_loop(df: pd.DataFrame, solve: Callable[[np.ndarray, np.ndarray], np.ndarray]
+                ) -> tuple[pd.Series, float]:
+    """One pivot, then ``solve(A, b)`` for each unit against the others, and the p-value."""
     wide = df.pivot(index="Year", columns="State", values="PacksPerCapita")
     units = [TREATED] + [u for u in wide.columns if u != TREATED]
     Y = wide[units].to_numpy()
@@ -100,12 +102,37 @@ def floor_prop99(df: pd.DataFrame, M: float = 1e4) -> tuple[pd.Series, float]:
     w0 = None
     for j in range(Y.shape[1]):
         others = np.delete(np.arange(Y.shape[1]), j)
-        A = Y[:t0, others]
-        w, _ = nnls(np.vstack([A, np.full(A.shape[1], M)]), np.r_[Y[:t0, j], M])
+        w = solve(Y[:t0, others], Y[:t0, j])
         gaps[:, j] = Y[:, j] - Y[:, others] @ w
         if j == 0:
             w0 = w
     return pd.Series(w0, index=units[1:]), _pvalue(gaps, t0)
+
+
+def floor_prop99(df: pd.DataFrame, M: float = 1e4) -> tuple[pd.Series, float]:
+    """nnls on ``[A; M 1'] w = [b; M]``: the simplex equality as a row weighted ``M``."""
+    from scipy.optimize import nnls
+
+    return _floor_loop(df, lambda A, b: nnls(np.vstack([A, np.full(A.shape[1], M)]),
+                                             np.r_[b, M])[0])
+
+
+def exact_floor_prop99(df: pd.DataFrame) -> tuple[pd.Series, float]:
+    """The exact floor: the simplex least squares as one nnls per unit, no penalty constant.
+
+    ``min ||A w - b||`` over the simplex is the minimum-norm point of the columns of
+    ``P = A - b 1'``; with ``u >= 0`` solving ``min ||P u||^2 + (1'u - 1)^2`` (nnls on
+    ``[P; 1'] u = [0; 1]``), ``w = u / 1'u`` is that point exactly (Lawson and Hanson's
+    least-distance programming through NNLS, 1974, ch. 23).
+    """
+    from scipy.optimize import nnls
+
+    def solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+        P = A - b[:, None]
+        u = nnls(np.vstack([P, np.ones(P.shape[1])]), np.r_[np.zeros(len(b)), 1.0])[0]
+        return u / u.sum()
+
+    return _floor_loop(df, solve)
 
 
 def mlsynth_prop99(df: pd.DataFrame) -> tuple[pd.Series, float]:
@@ -320,7 +347,8 @@ def main() -> None:
     prop99 = prop99_frame(reference_csv("california_prop99_synthdid.csv"))
     contenders = {
         "venecon": lambda: venecon_prop99(prop99),
-        "floor (numpy/scipy nnls loop)": lambda: floor_prop99(prop99),
+        "exact floor (nnls on the augmented simplex system)": lambda: exact_floor_prop99(prop99),
+        "floor (nnls, equality row weighted 1e4)": lambda: floor_prop99(prop99),
     }
     if versions["mlsynth"]:
         contenders["mlsynth VanillaSC"] = lambda: mlsynth_prop99(prop99)

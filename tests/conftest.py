@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reference_data import reference_panel
+from reference_data import reference_panel, unavailable
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -23,7 +23,7 @@ def raw_dir() -> Path:
     """The raw source files, or skip: they are not part of the repository."""
     found = raw_directory()
     if found is None:
-        pytest.skip("raw source files not found: set VENECON_RAW_DIR to shared/raw")
+        unavailable("raw source files not found: set VENECON_RAW_DIR to shared/raw")
     return found
 
 

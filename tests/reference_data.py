@@ -1,18 +1,26 @@
-"""Test-only access to external reference panels (never bundled with venecon).
+"""Test-only access to external reference files, and the rule for when one is missing.
 
 The synthetic-control reference panels (Basque Country, West German
 reunification, Texas) are validation fixtures, not library data. They are
 read from a local mirror directory named by ``VENECON_TEST_DATA`` (CI points it
 at ``../shared/raw``) or fetched with pooch from the upstream repository at a
-pinned commit; either way the sha256 is checked. When neither works the test
-is skipped with the reason.
+pinned commit; either way the sha256 is checked.
+
+A missing reference (file, research note or test-only package) goes through
+:func:`unavailable`: when the environment names the reference files
+(``VENECON_TEST_DATA`` or ``VENECON_RAW_DIR`` is set, as in CI) the test
+FAILS, because a reference CI expects is gone; otherwise (a developer without
+the files) it is skipped with the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 import pytest
 
@@ -25,18 +33,68 @@ REFERENCE_PANELS = {
 }
 MIRROR_SUBDIR = "synth-reference"
 
+#: The reference panels whose licences allow them in the repository: copied into
+#: ``tests/reference/`` by ``tests/reference/make.py`` (provenance in its PROVENANCE.md),
+#: file -> (mirror subdirectory, sha256). They are read from there first.
+COMMITTED = {
+    "basque.csv": (MIRROR_SUBDIR, REFERENCE_PANELS["basque.csv"]),
+    "germany.csv": (MIRROR_SUBDIR, REFERENCE_PANELS["germany.csv"]),
+    "california_prop99_synthdid.csv": (
+        MIRROR_SUBDIR, "550d24c2f743507d097692d181bdbbf36c6168a39a0b6fc831cc89d98082f7de"),
+    "mpdta.csv": (
+        "did-reference", "df2b03c8b41ded94d22b4e84e0bf334652f57c12339130d41de59c160c2c50e5"),
+}
+COMMITTED_DIR = Path(__file__).resolve().parent / "reference"
+
+
+def committed(filename: str) -> Path | None:
+    """The committed copy of a :data:`COMMITTED` panel, sha256-checked, or None."""
+    if filename not in COMMITTED:
+        return None
+    path = COMMITTED_DIR / filename
+    if not path.is_file():
+        return None
+    if _sha256(path) != COMMITTED[filename][1]:
+        pytest.fail(f"{path} does not match the pinned sha256 {COMMITTED[filename][1]}; "
+                    "rerun tests/reference/make.py")
+    return path
+
+
+def strict() -> bool:
+    """True when the environment names the reference files (CI): a missing one must fail."""
+    return bool(os.environ.get("VENECON_TEST_DATA") or os.environ.get("VENECON_RAW_DIR"))
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Fail under :func:`strict` (the files were promised), else skip with ``reason``."""
+    if strict():
+        pytest.fail(f"{reason} (VENECON_TEST_DATA or VENECON_RAW_DIR is set, so every reference "
+                    "file and test extra must be present)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def need_module(name: str) -> ModuleType:
+    """Import a test-only package (``pip install venecon[test]``), else :func:`unavailable`."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        unavailable(f"{name} is not installed ({exc}); pip install -e '.[test]'")
+
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def reference_panel(filename: str) -> Path:
-    """Path to a verified copy of a reference panel, or skip the calling test.
+    """Path to a verified copy of a reference panel, or :func:`unavailable`.
 
-    Looks in ``$VENECON_TEST_DATA/synth-reference/`` (and ``$VENECON_TEST_DATA/``),
+    Looks in ``tests/reference/`` (:data:`COMMITTED`), then in
+    ``$VENECON_TEST_DATA/synth-reference/`` (and ``$VENECON_TEST_DATA/``),
     then downloads from the pinned upstream URL unless ``VENECON_OFFLINE`` is set.
     """
     expected = REFERENCE_PANELS[filename]
+    if (own := committed(filename)) is not None:
+        return own
     mirror = os.environ.get("VENECON_TEST_DATA")
     if mirror:
         for candidate in (Path(mirror) / MIRROR_SUBDIR / filename, Path(mirror) / filename):
@@ -44,20 +102,19 @@ def reference_panel(filename: str) -> Path:
                 if _sha256(candidate) != expected:
                     pytest.fail(f"{candidate} does not match the pinned sha256 {expected}")
                 return candidate
+        unavailable(f"{filename}: not in the mirror {mirror}/{MIRROR_SUBDIR}")
     if os.environ.get("VENECON_OFFLINE"):
-        pytest.skip(f"{filename}: no local mirror (VENECON_TEST_DATA) and VENECON_OFFLINE is set")
-    try:
-        import pooch
-    except ImportError:
-        pytest.skip(f"{filename}: no local mirror and pooch is not installed")
+        unavailable(f"{filename}: no local mirror (VENECON_TEST_DATA) and VENECON_OFFLINE is set")
+    pooch = need_module("pooch")
     try:
         return Path(pooch.retrieve(UPSTREAM + filename, known_hash=f"sha256:{expected}"))
-    except Exception as exc:  # network down, proxy, HTTP error: skip, never fail
-        pytest.skip(f"{filename}: no local mirror (set VENECON_TEST_DATA) and download failed: {exc}")
+    except Exception as exc:  # network down, proxy, HTTP error: no reference to test against
+        unavailable(f"{filename}: no local mirror (set VENECON_TEST_DATA) and download failed: "
+                    f"{exc}")
 
 
 # Reference panels with no pinned upstream URL (copied into shared/raw from PyPI wheels; see
-# shared/raw/MANIFEST.md): read from the local mirror only, sha256-checked, else the test skips.
+# shared/raw/MANIFEST.md): read from the local mirror only, sha256-checked, else unavailable().
 MIRROR_ONLY = {
     "california_prop99_synthdid.csv": (
         "synth-reference", "550d24c2f743507d097692d181bdbbf36c6168a39a0b6fc831cc89d98082f7de"),
@@ -67,14 +124,16 @@ MIRROR_ONLY = {
 
 
 def mirror_file(filename: str) -> Path:
-    """Path to a verified mirror copy of a :data:`MIRROR_ONLY` panel, or skip the calling test."""
+    """A verified copy of a :data:`MIRROR_ONLY` panel (committed, else the mirror's)."""
     subdir, expected = MIRROR_ONLY[filename]
+    if (own := committed(filename)) is not None:
+        return own
     mirror = os.environ.get("VENECON_TEST_DATA")
     if not mirror:
-        pytest.skip(f"{filename}: set VENECON_TEST_DATA to the shared/raw mirror")
+        unavailable(f"{filename}: set VENECON_TEST_DATA to the shared/raw mirror")
     for candidate in (Path(mirror) / subdir / filename, Path(mirror) / filename):
         if candidate.is_file():
             if _sha256(candidate) != expected:
                 pytest.fail(f"{candidate} does not match the pinned sha256 {expected}")
             return candidate
-    pytest.skip(f"{filename}: not in the mirror {mirror}/{subdir}")
+    unavailable(f"{filename}: not in the mirror {mirror}/{subdir}")

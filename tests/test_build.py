@@ -6,13 +6,16 @@ import subprocess
 import sys
 
 import pytest
+from reference_data import unavailable
 
 
 @pytest.mark.timeout(600)
+@pytest.mark.slow
 def test_rebuild_reproduces_the_committed_files(raw_dir, repo_root, tmp_path):
     research = raw_dir.parent / "research"
     if not research.is_dir():
-        pytest.skip("shared/research not found beside the raw files (needed for the events table)")
+        unavailable("shared/research not found beside the raw files (needed for the events "
+                    "table)")
     subprocess.run(
         [sys.executable, str(repo_root / "datasets" / "build.py"), "--raw", str(raw_dir),
          "--research", str(research), "--out", str(tmp_path)],

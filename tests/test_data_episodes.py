@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from reference_data import unavailable
 
 import venecon
 
@@ -80,6 +81,6 @@ def test_build_is_deterministic_and_matches_the_committed_file(tmp_path):
 def test_cited_gsdb_cases_match_the_gsdb_file(raw_dir):
     gsdb = raw_dir / episodes.GSDB_FILE
     if not gsdb.is_file():
-        pytest.skip("GSDB_V3.csv not beside the raw files")
+        unavailable(f"{gsdb} is missing (shared/raw/MANIFEST.md, gsdb/)")
     frame = episodes.validate(episodes.EPISODES)
     assert episodes.check_against_gsdb(frame, gsdb) == 17

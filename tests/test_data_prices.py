@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from reference_data import unavailable
 
 import venecon
 from venecon.data import _package
@@ -28,7 +29,7 @@ def raw_prices() -> Path:
     """The raw files: ``$VENECON_RAW_DIR``, default ``<repo>/../shared/raw``; skip if absent."""
     raw = Path(os.environ.get("VENECON_RAW_DIR", REPO.parent / "shared" / "raw"))
     if not (raw / "MANIFEST.md").is_file():
-        pytest.skip(f"raw source files not found at {raw}: set VENECON_RAW_DIR to shared/raw")
+        unavailable(f"raw source files not found at {raw}: set VENECON_RAW_DIR to shared/raw")
     return raw
 
 

@@ -572,7 +572,7 @@ PANEL_OPTIONS = {"cov_type": ["clustered", "robust", "bogus", "kernel"],
 ES_OPTIONS = {**PANEL_OPTIONS, "window": [(-2, 3), (3, -2), ("a", 1), (0, 0), (-100, 100)],
               "reference": [-1, 0, 50, "x"], "endpoints": ["bin", "trim", "bogus"]}
 SA_OPTIONS = {**PANEL_OPTIONS, "window": [(-2, 3), (3, -2), ("a", 1), None],
-              "reference": [-1, 50, "x"], "control": ["never", "last", "bogus"]}
+              "reference": [-1, 50, "x"], "control_group": ["never", "last", "bogus"]}
 
 
 @SETTINGS
@@ -1082,6 +1082,7 @@ def _toml(study: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 def test_fuzz_study_entry_points(tmp_path_factory):
     """TOML, user CSV and ``Study(...)``: a valid study (slug name) or a VeneconError."""
     from venecon.study import Study
@@ -1161,6 +1162,7 @@ def _tags(text: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     return found
 
 
+@pytest.mark.slow
 def test_fuzz_output_writers(tmp_path_factory):
     """No generated user text survives a writer as markup, a link, LaTeX or a formula."""
     import csv

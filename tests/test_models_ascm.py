@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import unavailable
 
 from venecon.exceptions import ModelSpecificationError, UnbalancedPanelError
 from venecon.models.synth.ascm import AugmentedSynthControl, ridge_penalty_cv
@@ -28,7 +29,7 @@ KANSAS_SHA256 = "3d4b9ffdcaf9927eb53d97d7ee2bd55b5538a400a905f530391737df0ab985f
 def kansas() -> pd.DataFrame:
     root = os.environ.get("VENECON_TEST_DATA")
     if not root:
-        pytest.skip("VENECON_TEST_DATA is not set (augsynth-kansas/kansas.csv)")
+        unavailable("VENECON_TEST_DATA is not set (augsynth-kansas/kansas.csv)")
     path = Path(root) / "augsynth-kansas" / "kansas.csv"
     assert path.is_file(), f"{path} is missing (VENECON_TEST_DATA is set, so it must exist)"
     assert hashlib.sha256(path.read_bytes()).hexdigest() == KANSAS_SHA256

@@ -17,6 +17,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import unavailable
 
 import venecon
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
@@ -50,7 +51,7 @@ def reference(name: str) -> Path:
 
     root = os.environ.get("VENECON_TEST_DATA")
     if not root:
-        pytest.skip("set VENECON_TEST_DATA to shared/raw for the strucchange references")
+        unavailable("set VENECON_TEST_DATA to shared/raw for the strucchange references")
     path = Path(root) / "strucchange-reference" / name
     if not path.is_file():
         pytest.fail(f"{path} is missing (shared/raw/MANIFEST.md, strucchange-reference/)")
@@ -452,6 +453,7 @@ def test_compare_events_outside_sample_and_same_month():
 
 # ------------------------------------------------------------ the study estimator
 
+@pytest.mark.slow
 def test_study_estimator_dates_breaks_against_the_sanctions():
     from venecon.study import StudyError, bundled_studies
     from venecon.study.spec import parse_estimators

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import mirror_file
+from reference_data import mirror_file, need_module
 
 from venecon.exceptions import (
     ModelSpecificationError,
@@ -75,7 +75,7 @@ def test_dynamic_att_matches_reference_and_sun_abraham(mpdta, never):
         name = f"event_{e:+d}" if e else "event_0"
         assert round(dyn.params[name], 4) == ref
     sa = SunAbraham(mpdta.assign(**{"first.treat": mpdta["first.treat"].replace(0, np.nan)}),
-                    outcome="lemp", cohort="first.treat", entity="countyreal", time="year").fit()
+                    outcome="lemp", cohort="first.treat", unit="countyreal", time="year").fit()
     for e in range(0, 4):
         name = f"event_{e:+d}" if e else "event_0"
         assert dyn.params[name] == pytest.approx(sa.params[name], abs=1e-10)
@@ -95,7 +95,7 @@ def test_att_gt_by_hand(mpdta, never):
 
 def _csdid(mpdta, control_group: str):
     """csdid's ATT(g,t) and the four aggregations, analytical standard errors."""
-    pytest.importorskip("csdid")
+    need_module("csdid")
     from csdid.att_gt import ATTgt
 
     out: dict[str, dict] = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import unavailable
 
 from venecon.exceptions import ModelSpecificationError
 from venecon.models.did import honest as H
@@ -44,7 +45,7 @@ def _sig(x: float, digits: int = 3) -> float:
 def ehec() -> pd.DataFrame:
     mirror = os.environ.get("VENECON_TEST_DATA")
     if not mirror:
-        pytest.skip("set VENECON_TEST_DATA to the shared/raw mirror for the HonestDiD reference")
+        unavailable("set VENECON_TEST_DATA to the shared/raw mirror for the HonestDiD reference")
     path = Path(mirror) / "honestdid-ehec" / "ehec_data.csv"
     if not path.is_file():
         pytest.fail(f"{path} is missing from the reference mirror VENECON_TEST_DATA={mirror}")
@@ -59,7 +60,7 @@ def ehec() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def ehec_fit(ehec: pd.DataFrame):
     return PanelEventStudy(ehec, outcome="dins", cohort="cohort", window=(-6, 1), reference=-1,
-                           entity="stfips", time="year").fit()
+                           unit="stfips", time="year").fit()
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +101,7 @@ def test_ehec_event_study_equals_fixest(ehec: pd.DataFrame, ehec_fixest):
     assert (round(lo, 3), round(hi, 3)) == (0.029, 0.064)
 
 
+@pytest.mark.slow
 def test_ehec_smoothness_reproduces_readme(ehec_fixest):
     b, v, _ = ehec_fixest
     for m, (lo_ref, hi_ref) in README_SD.items():
@@ -133,6 +135,7 @@ def test_ehec_relative_magnitudes(ehec_fixest):
         assert abs(lo - ref_lo) <= step and abs(hi - ref_hi) <= step, (mbar, lo, hi)
 
 
+@pytest.mark.slow
 def test_ehec_breakdown_and_results(ehec_fixest):
     b, v, _ = ehec_fixest
     res = H.honest_did(b, v, 5, options=H.HonestOptions(mbar=(0.5, 1, 1.5, 2),
@@ -161,6 +164,7 @@ def test_ehec_breakdown_and_results(ehec_fixest):
     assert res.pretrend is not None and 0 < res.pretrend["slopes"][0.5] < res.pretrend["slopes"][0.8]
 
 
+@pytest.mark.slow
 def test_results_method_on_panel_event_study(ehec_fit, ehec_fixest):
     opts = H.HonestOptions(mbar=(1.0,), m=(0.01,))
     res = ehec_fit.honest_did(opts)
@@ -383,6 +387,7 @@ def test_flci_covers_at_the_worst_case_trend():
         assert coverage == pytest.approx(0.95, abs=1e-6), (m, coverage)
 
 
+@pytest.mark.slow
 def test_coverage_at_the_boundary_of_the_restrictions():
     """Monte Carlo (300 draws, fixed seed) with the Medicaid covariance: a differential trend on
     the boundary of Delta^RM(1) (post change equal to the largest pre change) and one with

@@ -10,6 +10,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import need_module
 
 import venecon
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
@@ -52,7 +53,7 @@ def hand_built(y: np.ndarray, s: np.ndarray, h: int, p: int, H: int, diff: bool)
 # ------------------------------------------------------------ against statsmodels
 
 def test_identical_to_statsmodels_local_projections():
-    lp_mod = pytest.importorskip("statsmodels.tsa.vector_ar.local_proj")
+    lp_mod = need_module("statsmodels.tsa.vector_ar.local_proj")
     y, s = simulate(1)
     ref = lp_mod.LocalProjections(np.column_stack([s, y]), shock_idx=0, lags=3, horizons=10).fit()
     for response in ("level", "difference"):  # identical: y(t-1) is a control (lags >= 1)

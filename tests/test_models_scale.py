@@ -216,6 +216,7 @@ def _cases():
 
 
 @pytest.mark.parametrize(("name", "c"), list(_cases()))
+@pytest.mark.slow
 def test_estimates_scale_with_the_outcome(name, c):
     check(name, c)
 

@@ -17,7 +17,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import mirror_file
+from reference_data import mirror_file, need_module
 
 from venecon.exceptions import (
     InsufficientDataError,
@@ -63,7 +63,7 @@ def test_prop99_point_estimates_match_synthdid(fits, method):
 
 
 def test_weights_match_the_synthdid_port(prop99, fits):
-    synthdid = pytest.importorskip("synthdid")
+    synthdid = need_module("synthdid")
     panel = synthdid.panel_matrices(
         prop99, unit="State", time="Year", outcome="PacksPerCapita", treatment="treated"
     )
@@ -108,6 +108,7 @@ def test_effects_path_is_consistent(fits):
     )
 
 
+@pytest.mark.slow
 def test_placebo_standard_error_is_seeded_and_reported(prop99, placebo):
     se = placebo.std_errors["att"]
     # Same permutations as synthdid-py with random_state=0, so the same number.
@@ -130,7 +131,7 @@ def _three_treated(prop99: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_several_treated_units_jackknife_matches_port(prop99):
-    synthdid = pytest.importorskip("synthdid")
+    synthdid = need_module("synthdid")
     panel_data = _three_treated(prop99)
     res = SyntheticDiD(panel_data, treated="treated", se="jackknife", **KW).fit()
     panel = synthdid.panel_matrices(

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import mirror_file
 import statsmodels.api as sm
 from linearmodels.panel import PanelOLS
 from test_models_panel import staggered_panel
@@ -114,7 +115,7 @@ def test_cohort_effects_equal_a_hand_built_ols_and_iw_equals_weights_times_coeff
 
 def test_last_treated_cohort_as_control_equals_hand_built_ols(panel):
     treated_only = panel[panel["cohort"].notna()].reset_index(drop=True)
-    sa = SunAbraham(treated_only, outcome="y", cohort="cohort", control="last").fit()
+    sa = SunAbraham(treated_only, outcome="y", cohort="cohort", control_group="last").fit()
     # By hand: drop periods from 2014 on, code the 2014 cohort as untreated.
     sub = treated_only[treated_only["date"] < 2014].copy()
     sub["cohort"] = sub["cohort"].where(sub["cohort"] != 2014)
@@ -155,10 +156,10 @@ def test_bad_inputs():
         SunAbraham(no_never, outcome="y", cohort="cohort").fit()
     one_cohort = staggered_panel(cohorts=(10,), never=False, n_per=4)
     with pytest.raises(ModelSpecificationError, match="at least two treated cohorts"):
-        SunAbraham(one_cohort, outcome="y", cohort="cohort", control="last").fit()
+        SunAbraham(one_cohort, outcome="y", cohort="cohort", control_group="last").fit()
     panel = staggered_panel(n_per=3)
     with pytest.raises(ModelSpecificationError, match="control must be"):
-        SunAbraham(panel, outcome="y", cohort="cohort", control="notyet").fit()
+        SunAbraham(panel, outcome="y", cohort="cohort", control_group="notyet").fit()
     with pytest.raises(ModelSpecificationError, match="unbalanced"):
         SunAbraham(panel.drop(index=[7]), outcome="y", cohort="cohort", require_balanced=True).fit()
     with pytest.raises(InsufficientDataError, match="window"):
@@ -173,7 +174,7 @@ def test_oil_sanctions_application_matches_the_pinned_fixture():
     from pathlib import Path
 
     import venecon
-    from venecon.models.did.sun_abraham import oil_sanctions_output_study
+    from venecon.study.sanction_output import oil_sanctions_output_study
 
     pinned = json.loads((Path(__file__).parent / "fixtures" / "panel_oil_sanctions.json").read_text())
     if pinned["inputs"]["production_annual"] != venecon.describe("production_annual")["hash"] or \
@@ -195,7 +196,6 @@ def test_oil_sanctions_application_matches_the_pinned_fixture():
 
 # --------------------------------------------------------------------------- mpdta, pyfixest, alpha
 
-MPDTA_SHA256 = "df2b03c8b41ded94d22b4e84e0bf334652f57c12339130d41de59c160c2c50e5"
 # R did, aggte(att_gt(yname = "lemp", gname = "first.treat", idname = "countyreal",
 # tname = "year", data = mpdta), type = "dynamic") (never-treated controls, no covariates),
 # as printed to four decimals; with these controls the Sun-Abraham IW estimate of each
@@ -205,17 +205,8 @@ MPDTA_DYNAMIC_ATT = {0: -0.0199, 1: -0.0510, 2: -0.1373, 3: -0.1008}
 
 @pytest.fixture(scope="module")
 def mpdta() -> pd.DataFrame:
-    """Callaway and Sant'Anna's mpdta panel (shared/raw/did-reference; see MANIFEST.md)."""
-    import hashlib
-    import os
-    from pathlib import Path
-
-    root = os.environ.get("VENECON_TEST_DATA")
-    path = Path(root) / "did-reference" / "mpdta.csv" if root else None
-    if path is None or not path.is_file():
-        pytest.skip("mpdta.csv: set VENECON_TEST_DATA to the shared raw directory")
-    if hashlib.sha256(path.read_bytes()).hexdigest() != MPDTA_SHA256:
-        pytest.fail(f"{path} does not match the pinned sha256 {MPDTA_SHA256}")
+    """Callaway and Sant'Anna's mpdta panel (tests/reference/PROVENANCE.md)."""
+    path = mirror_file("mpdta.csv")
     frame = pd.read_csv(path)
     frame["cohort"] = frame["first.treat"].where(frame["first.treat"] > 0)
     return frame
@@ -227,7 +218,7 @@ def test_mpdta_dynamic_att_matches_r_did_and_pyfixest_saturated(mpdta):
 
     import pyfixest as pf
 
-    sa = SunAbraham(mpdta, outcome="lemp", cohort="cohort", entity="countyreal", time="year").fit()
+    sa = SunAbraham(mpdta, outcome="lemp", cohort="cohort", unit="countyreal", time="year").fit()
     for e, value in MPDTA_DYNAMIC_ATT.items():
         name = f"event_{e:+d}" if e else "event_0"
         assert abs(sa.params[name] - value) <= 5e-5, name

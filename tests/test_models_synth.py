@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import mirror_file
 import synth_specs
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError, VeneconError
@@ -151,6 +152,7 @@ def toy_model(df: pd.DataFrame | None = None, **kw) -> SyntheticControl:
 # --------------------------------------------------------------------------- the QP
 
 
+@pytest.mark.slow
 def test_simplex_qp_matches_slsqp_and_kkt():
     """The active-set solver satisfies the KKT conditions and is never worse than SLSQP."""
     from scipy.optimize import minimize
@@ -334,8 +336,8 @@ def test_plot(basque_panel):
 
 
 def test_deterministic_with_random_starts():
-    a = toy_model(n_random_starts=2, rng=3).fit()
-    b = toy_model(n_random_starts=2, rng=3).fit()
+    a = toy_model(n_random_starts=2, seed=3).fit()
+    b = toy_model(n_random_starts=2, seed=3).fit()
     np.testing.assert_array_equal(a.weights, b.weights)
     assert a.provenance == b.provenance
     assert [s["start"] for s in a.provenance["options"]["v_search"]] == [
@@ -430,16 +432,8 @@ PROP99 = "california_prop99_synthdid.csv"
 
 @pytest.fixture()
 def prop99() -> pd.DataFrame:
-    """ADH 2010 Proposition 99 panel as shipped with R synthdid (shared/raw MANIFEST)."""
-    import hashlib
-    import os
-
-    root = Path(os.environ.get("VENECON_TEST_DATA", Path(__file__).parents[2] / "shared" / "raw"))
-    for path in (root / "synth-reference" / PROP99, root / PROP99):
-        if path.is_file():
-            assert hashlib.sha256(path.read_bytes()).hexdigest() == synth_specs.PROP99_SHA256
-            return synth_specs.prop99_frame(path)
-    pytest.skip(f"{PROP99}: set VENECON_TEST_DATA to the directory holding synth-reference/")
+    """ADH 2010 Proposition 99 panel as shipped with R synthdid (tests/reference/PROVENANCE.md)."""
+    return synth_specs.prop99_frame(mirror_file(PROP99))  # sha256-checked
 
 
 prop99_model = synth_specs.prop99_model
@@ -541,7 +535,7 @@ def test_text_value_is_a_venecon_error():
     pd.testing.assert_series_equal(a.weights, b.weights)
 
 
-# --------------------------------------------------------------------------- donor pool (issue 13)
+# --------------------------------------------------------------------------- donor pool
 
 
 def test_aggregate_and_sanctioned_donors_warn():
@@ -555,7 +549,15 @@ def test_aggregate_and_sanctioned_donors_warn():
     with pytest.warns(DonorPoolWarning, match=r"WLD: an aggregate code") as rec:
         SyntheticControl(df, treated="IRN", donors=["WLD", "SAU", "MEX", "NOR"], **spec)
     assert len(rec) == 1
+    from venecon.study.donors import sanctioned_donors
+
+    flagged = sanctioned_donors(["IRQ", "SAU", "MEX"], 1995, 2015)
+    assert flagged == {"IRQ": "oil sanction IRQ-1990-UN (1990-2003) overlaps 1995-2015"}
     with pytest.warns(DonorPoolWarning, match=r"IRQ: oil sanction IRQ-1990-UN \(1990-2003\)"):
+        SyntheticControl(df, treated="IRN", donors=["IRQ", "SAU", "MEX"], flagged_donors=flagged,
+                         **spec)
+    with warnings.catch_warnings():  # the model itself reads no sanctions registry
+        warnings.simplefilter("error", DonorPoolWarning)
         SyntheticControl(df, treated="IRN", donors=["IRQ", "SAU", "MEX"], **spec)
     # a total under another name is found from the data: its outcome is the others' sum
     toy = toy_panel().assign(y=lambda d: d["y"] + 50)  # a non-negative quantity, like output
@@ -615,7 +617,7 @@ def test_results_own_their_data_and_are_immutable(germany_panel):
 
 
 def test_respecify_keeps_every_other_argument():
-    model = toy_model(v="equal", rng=3)
+    model = toy_model(v="equal", seed=3)
     again = model.respecify()
     pd.testing.assert_series_equal(model.fit().weights, again.fit().weights)
     moved = model.respecify(treatment_time=2010, v="regression")

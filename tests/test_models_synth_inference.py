@@ -197,7 +197,7 @@ def venezuela_model(**kw):
         predictors=predictors,
         fit_window=tuple(spec["fit_window"]),
         events={"oil sanctions (PdVSA SDN)": 2019},
-        rng=0,
+        seed=0,
         **kw,
     )
 
@@ -234,6 +234,7 @@ def venezuela():
     return ref["results"], res
 
 
+@pytest.mark.slow
 def test_venezuela_fit_matches_recorded_results(venezuela):
     """Self-generated regression values (fixtures/synth_venezuela.json), EI annual data."""
     ref, res = venezuela
@@ -259,6 +260,7 @@ def test_venezuela_fit_matches_recorded_results(venezuela):
     _close(cum.barrels, ref["cumulative_barrels_2017_2023"], "cumulative barrels")
 
 
+@pytest.mark.slow
 def test_venezuela_placebo_loo_and_conformal(venezuela):
     ref, res = venezuela
     pl = res.placebo

@@ -7,8 +7,6 @@ out: they never run. A module may import a private *module* (``_qp``) but not
 another module's private names (``from .synth import _Engine``,
 ``_inputs._event_date(...)``).
 
-``KNOWN`` lists violations that other branches of the current round are
-removing; each entry says where and why. Empty it as they land.
 """
 
 from __future__ import annotations
@@ -17,11 +15,6 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "venecon"
-
-#: (kind, detail) pairs still present when this test was written, owned by other
-#: work in progress (issue 16, "The house"); delete each entry once it is fixed.
-KNOWN: set[tuple[str, str]] = set()
-
 
 def _module_name(path: Path) -> str:
     rel = path.relative_to(PACKAGE.parent).with_suffix("")
@@ -159,7 +152,7 @@ def test_the_scanner_sees_function_level_imports_and_private_names(tmp_path):
         "if TYPE_CHECKING:\n    from .b import _Hidden\n"
         "def f():\n    from .b import _Engine\n    from . import qp\n    return qp._solve_ones\n"
     )
-    path = PACKAGE / "models" / "synth" / "model.py"  # any module name inside the package
+    path = PACKAGE / "models" / "synth" / "qp.py"  # the module the fake code imports
     fake = tmp_path / "a.py"
     fake.write_text(code)
     edges, private = _scan("venecon.models.synth.model", fake)
@@ -175,18 +168,10 @@ def test_the_scanner_sees_function_level_imports_and_private_names(tmp_path):
 def test_no_import_circles():
     graph, _ = _graph()
     found = {("circle", " -> ".join(c)) for c in _cycles(graph)}
-    assert found - KNOWN == set(), sorted(found - KNOWN)
+    assert found == set(), sorted(found)
 
 
 def test_no_cross_module_private_names():
     _, private = _graph()
     found = {("private", p) for p in private}
-    assert found - KNOWN == set(), "\n".join(sorted(p for _, p in found - KNOWN))
-
-
-def test_known_violations_are_still_real():
-    """An entry of KNOWN that no longer occurs must be deleted (the list only shrinks)."""
-    graph, private = _graph()
-    found = {("circle", " -> ".join(c)) for c in _cycles(graph)}
-    found |= {("private", p) for p in private}
-    assert KNOWN <= found, sorted(KNOWN - found)
+    assert found == set(), "\n".join(sorted(p for _, p in found))

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from reference_data import need_module
 
-nbformat = pytest.importorskip("nbformat")
+nbformat = need_module("nbformat")
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import need_module
 
 from venecon.exceptions import ModelSpecificationError
 from venecon.models import SyntheticControl
@@ -46,7 +47,7 @@ def _model(df: pd.DataFrame, **kw) -> SyntheticControl:
         treated="treated",
         treatment_time=21,
         n_random_starts=1,
-        rng=7,
+        seed=7,
         **kw,
     )
 
@@ -64,7 +65,7 @@ def _grid(df: pd.DataFrame, n_jobs: int) -> pd.DataFrame:
         windows={"full": (1, 20), "late": (11, 20)},
         predictor_sets=PREDICTORS,
         placebo=True,
-        rng=7,
+        seed=7,
         n_random_starts=1,
         n_jobs=n_jobs,
     )
@@ -105,6 +106,7 @@ def serial_grid(small_panel) -> pd.DataFrame:
     return _grid(small_panel, n_jobs=1)
 
 
+@pytest.mark.slow
 def test_specification_grid_small_case(small_panel, serial_grid):
     grid = serial_grid
     assert len(grid) == 2 * 2 * 2
@@ -153,9 +155,10 @@ def test_placebos_identical_on_local_processes(small_panel):
     pd.testing.assert_frame_equal(res.placebo_space().gaps, res.placebo_space(n_jobs=2).gaps)
 
 
+@pytest.mark.slow
 def test_dask_localcluster_matches_serial(small_panel, serial_grid):
     """A real dask.distributed LocalCluster (2 processes, loopback) via joblib's Dask backend."""
-    distributed = pytest.importorskip("dask.distributed")
+    distributed = need_module("dask.distributed")
     import joblib
 
     res = _model(small_panel).fit()

@@ -95,7 +95,7 @@ def test_parallel_map_on_each_scheduler(cluster):
 def test_placebos_identical_on_every_scheduler(cluster):
     df = simulated_panel(8, 30, treatment_period=21, seed=3)
     res = SyntheticControl(df, outcome="y", unit="unit", time="period", treated="treated",
-                           treatment_time=21, n_random_starts=2, rng=11).fit()
+                           treatment_time=21, n_random_starts=2, seed=11).fit()
     out = {}
     for s in SCHEDULERS:
         with compute(_where(s, cluster)):

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from reference_data import unavailable
 from test_policy_registry import REPO, research_dir
 
 import venecon
@@ -52,6 +53,7 @@ def _month_state(daily: pd.DataFrame, month: pd.Period, partial: str) -> str:
 
 @pytest.mark.parametrize("change, before, after", CHEVRON_CHANGES)
 @pytest.mark.parametrize("partial", ["start", "next", "fraction"])
+@pytest.mark.slow
 def test_chevron_state_in_months_around_every_change(daily, change, before, after, partial):
     day = pd.Timestamp(change)
     month = day.to_period("M")
@@ -106,6 +108,7 @@ def test_chevron_categories_are_ordered_and_complete():
         ("direct_pdvsa_sales", "2026-03", 14 / 31),
     ],
 )
+@pytest.mark.slow
 def test_fractions_of_partial_months(column, month, fraction):
     stamp = pd.Timestamp(f"{month}-01")
     by_mode = {p: venecon.regimes("M", "2016-01", "2026-12", partial=p)[column]
@@ -205,7 +208,7 @@ def _dates(cell: str) -> list[pd.Timestamp]:
 def note_spells():
     found = research_dir()
     if found is None:
-        pytest.skip("shared/research/sanctions_timeline.md not found")
+        unavailable("shared/research/sanctions_timeline.md not found")
     sys.path.insert(0, str(REPO / "datasets"))
     try:
         from _build.events import spell_tables

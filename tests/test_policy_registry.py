@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from reference_data import unavailable
 
 import venecon
 from venecon.policy import schema
@@ -25,7 +26,7 @@ def research_dir() -> Path | None:
 def note() -> str:
     found = research_dir()
     if found is None:
-        pytest.skip("shared/research/sanctions_timeline.md not found (set VENECON_RAW_DIR)")
+        unavailable("shared/research/sanctions_timeline.md not found (set VENECON_RAW_DIR)")
     return (found / "sanctions_timeline.md").read_text(encoding="utf-8")
 
 

@@ -14,6 +14,9 @@ import pandas as pd  # noqa: E402
 
 from venecon.policy.plotting import plot_events  # noqa: E402
 
+#: These build reports (tens of seconds each on 2 cores): left out of `tox -e fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def small_report(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -14,6 +14,10 @@ from venecon.cli import main
 from venecon.exceptions import ConfigError, VeneconError
 from venecon.report.config import load_config
 
+#: These build reports (tens of seconds each on 2 cores): left out of `tox -e fast`.
+pytestmark = pytest.mark.slow
+
+
 FAST = '[report]\nsections = ["data"]\nstudies = []\n'
 
 

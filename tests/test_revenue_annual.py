@@ -18,7 +18,7 @@ from venecon.exceptions import DateRangeError, UnitError
 
 @pytest.fixture(scope="module")
 def synth():
-    """Venezuela, treatment 2017, fixture donors and nested V (rng=0): about 0.5 s."""
+    """Venezuela, treatment 2017, fixture donors and nested V (seed=0): about 0.5 s."""
     return venezuela_model().fit()
 
 

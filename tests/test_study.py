@@ -78,6 +78,7 @@ def _user_panel(effect: float = -20.0, seed: int = 3) -> pd.DataFrame:
     )
 
 
+@pytest.mark.slow
 def test_iran_toml_from_the_issue_runs_from_the_cli_and_is_byte_identical(tmp_path):
     toml = tmp_path / "iran.toml"
     toml.write_text(IRAN_TOML, encoding="utf-8")
@@ -156,7 +157,7 @@ def test_iran_matches_a_direct_synthetic_control_call():
             ("value", [2011], "mean"),
         ],
         fit_window=(1995, 2011),
-        rng=0,
+        seed=0,
     ).fit()
     assert e.average_effect == pytest.approx(direct.average_effect(), rel=1e-12)
     assert dict(e.weights) == pytest.approx(direct.weights.to_dict(), abs=1e-12)
@@ -367,6 +368,7 @@ def test_monthly_study_records_flagged_months_and_caveats():
     assert any("flagged" in c for c in res.estimates["its"].caveats)
 
 
+@pytest.mark.slow
 def test_robustness_grid_is_the_same_for_any_n_jobs_and_backend():
     import joblib
 

@@ -79,6 +79,7 @@ def results():
 
 
 @pytest.mark.parametrize("key", list(MONTHLY), ids=lambda k: f"{k[0]}-{k[1]}-{k[2] or 'avg'}")
+@pytest.mark.slow
 def test_monthly_headlines_match_the_report(results, key):
     name, est, term = key
     e = results[name].estimates[est]

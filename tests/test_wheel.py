@@ -18,6 +18,7 @@ import venv
 from pathlib import Path
 
 import pytest
+from reference_data import need_module
 
 CHECK = textwrap.dedent(
     """
@@ -36,7 +37,7 @@ CHECK = textwrap.dedent(
 
 @pytest.mark.timeout(600)
 def test_wheel_installs_into_a_fresh_venv_and_loads_every_dataset(repo_root, tmp_path):
-    pytest.importorskip("hatchling")
+    need_module("hatchling")
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",

@@ -6,7 +6,8 @@ This module sits below both :mod:`venecon.models` and :mod:`venecon.revenue`
 * :func:`days_in_period`: days of one month or year (365/366);
 * :func:`period_days`: days of each element of a regular index (month, quarter
   or year starts, a ``PeriodIndex`` or integer years);
-* :func:`series_sha256`: the digest that identifies user-supplied data in provenance.
+* :func:`series_sha256`: the digest that identifies user-supplied data in provenance;
+* :func:`read_date`: a date-like value as a ``Timestamp``, or the caller's error.
 """
 
 from __future__ import annotations
@@ -19,7 +20,20 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["days_in_period", "period_days", "series_sha256"]
+__all__ = ["days_in_period", "period_days", "read_date", "series_sha256"]
+
+
+def read_date(value: Any, what: str, error: type[Exception]) -> pd.Timestamp:
+    """``value`` as a ``Timestamp``; raises ``error`` naming ``what`` if it is no date or NaT."""
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise error(f"cannot read {what} {value!r} as a date ({exc})") from None
+    if stamp is pd.NaT:
+        raise error(f"{what} is missing (NaT)")
+    return stamp
 
 
 def series_sha256(values: pd.Series) -> str:

@@ -1,7 +1,8 @@
 """The ``venecon`` command line.
 
 ``venecon report`` runs the standard analysis and writes the report (the main
-job); ``venecon tour`` prints a short tour of the bundled data;
+job); ``venecon study run | check | list | template`` runs, validates, lists and
+starts study declarations; ``venecon tour`` prints a short tour of the bundled data;
 ``venecon data list | describe NAME | cite [NAME] | build | refresh`` browses
 and rebuilds the dataset catalogue.
 """
@@ -20,8 +21,7 @@ from .exceptions import VeneconError
 def _data_list(_: argparse.Namespace) -> None:
     from .data import datasets
 
-    table = datasets()[["name", "frequency", "start", "last_period", "vintage", "rows", "source"]]
-    print(table.to_string(index=False))
+    print(repr(datasets()))  # 100 columns; venecon data describe NAME gives the rest
 
 
 def _data_describe(args: argparse.Namespace) -> None:
@@ -126,6 +126,29 @@ def _add_compute_args(parser: argparse.ArgumentParser) -> None:
                         "dask; without it, dask starts a local cluster of --n-jobs workers)")
 
 
+def _study_check(args: argparse.Namespace) -> None:
+    from .study.cli import check_command
+    from .study.spec import StudyError
+
+    lines, failed = check_command(args.files)
+    print("\n".join(lines))
+    if failed:
+        raise StudyError("study", f"{failed} problem(s) in {len(args.files)} file(s) "
+                         "(see above)", "fix the keys named and run venecon study check again")
+
+
+def _study_list(_: argparse.Namespace) -> None:
+    from .study.cli import list_command
+
+    print(list_command())
+
+
+def _study_template(_: argparse.Namespace) -> None:
+    from .study.cli import template_text
+
+    sys.stdout.write(template_text())
+
+
 def _tour(_: argparse.Namespace) -> None:
     from .tour import run
 
@@ -170,6 +193,15 @@ def build_parser() -> argparse.ArgumentParser:
     study_run.add_argument("--quiet", action="store_true", help="no progress output")
     _add_compute_args(study_run)
     study_run.set_defaults(run=_study_run)
+    study_check = study.add_parser(
+        "check", help="validate study TOML files against the data without running them")
+    study_check.add_argument("files", nargs="+", help="study TOML files, or names of bundled "
+                             "studies")
+    study_check.set_defaults(run=_study_check)
+    study.add_parser("list", help="the bundled studies: name, treated unit, treatment, title"
+                     ).set_defaults(run=_study_list)
+    study.add_parser("template", help="print a commented study TOML to start from (venecon "
+                     "study template > my-study.toml)").set_defaults(run=_study_template)
 
     data = commands.add_parser("data", help="the bundled dataset catalogue")
     data_commands = data.add_subparsers(dest="data_command", required=True)

@@ -355,7 +355,12 @@ def _dask_map(client: Any, func: Callable[..., Any], tasks: list[tuple]) -> list
 
 
 def parallel_map(
-    func: Callable[..., Any], tasks: Iterable[tuple], n_jobs: int | None = 1, **parallel: Any
+    func: Callable[..., Any],
+    tasks: Iterable[tuple],
+    n_jobs: int | None = 1,
+    *,
+    desc: str | None = None,
+    **parallel: Any,
 ) -> list[Any]:
     """``[func(*task) for task in tasks]`` on the active scheduler; results in task order.
 
@@ -374,9 +379,14 @@ def parallel_map(
     n_jobs : int or None, default 1
         1 runs in this process without joblib; -1 uses every worker of the backend;
         None defers to the active joblib configuration.
+    desc : str, optional
+        Label of a progress bar over the tasks (:func:`venecon.progress.progress`:
+        shown on a terminal unless silenced); None shows none. A Dask run shows none.
     **parallel
         Extra keyword arguments for :class:`joblib.Parallel` (e.g. ``batch_size``).
     """
+    from .progress import progress
+
     n_jobs = check_n_jobs(n_jobs)
     tasks = list(tasks)
     session = _ACTIVE.get()
@@ -387,15 +397,30 @@ def parallel_map(
             return _dask_map(session.client(), func, tasks)
         n_jobs = session.jobs if scheduler == "loky" else 1
         backend = "loky"
-    if n_jobs == 1 or len(tasks) < 2:
-        return [func(*t) for t in tasks]
-    from joblib import Parallel, delayed
-    from joblib.parallel import get_active_backend
+    with progress(total=len(tasks), desc=desc, unit="fit", leave=False,
+                  enabled=None if desc else False) as bar:
+        if n_jobs == 1 or len(tasks) < 2:
+            out = []
+            for t in tasks:
+                out.append(func(*t))
+                bar.update()
+            return out
+        from joblib import Parallel, delayed
+        from joblib.parallel import get_active_backend
 
-    if backend is None:
-        backend = type(get_active_backend()[0]).__name__
-    else:
-        parallel.setdefault("backend", backend)
-    if backend in ("loky", *_LOCAL_PROCESS_BACKENDS):
-        func = _Watched(func, os.getpid())
-    return list(Parallel(n_jobs=n_jobs, **parallel)(delayed(func)(*t) for t in tasks))
+        if backend is None:
+            backend = type(get_active_backend()[0]).__name__
+        else:
+            parallel.setdefault("backend", backend)
+        if backend in ("loky", *_LOCAL_PROCESS_BACKENDS):
+            func = _Watched(func, os.getpid())
+        if not bar.active:
+            return list(Parallel(n_jobs=n_jobs, **parallel)(delayed(func)(*t) for t in tasks))
+        # results stream back in task order as they finish, so the bar moves with them
+        out = []
+        for r in Parallel(n_jobs=n_jobs, return_as="generator", **parallel)(
+            delayed(func)(*t) for t in tasks
+        ):
+            out.append(r)
+            bar.update()
+        return out

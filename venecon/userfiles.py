@@ -3,10 +3,12 @@
 A path such as ``/dev/zero``, ``/dev/urandom``, ``/dev/stdin`` or a FIFO would
 exhaust memory or block forever, so only regular files are read, and no more
 than a limit of bytes (:data:`MAX_CONFIG_BYTES` for TOML files,
-:data:`MAX_CSV_BYTES` for data). :func:`read_user_csv` reads a panel CSV with
-every cell as text kept (a unit called ``NA`` is a unit, not a missing value;
-only empty cells are missing) and turns an empty file, non-UTF-8 bytes or a
-ragged row into a message naming the file and the fix.
+:data:`MAX_CSV_BYTES` for data). :func:`read_user_toml` reads a TOML file and
+turns non-UTF-8 bytes or a syntax error into such a message.
+:func:`read_user_csv` reads a panel CSV with every cell as text kept (a unit
+called ``NA`` is a unit, not a missing value; only empty cells are missing)
+and turns an empty file, non-UTF-8 bytes or a ragged row into a message
+naming the file and the fix.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from typing import Any
 
 from .exceptions import VeneconError
 
-__all__ = ["MAX_CONFIG_BYTES", "MAX_CSV_BYTES", "read_regular_file", "read_user_csv"]
+__all__ = [
+    "MAX_CONFIG_BYTES", "MAX_CSV_BYTES", "parse_toml", "read_regular_file", "read_user_csv",
+    "read_user_toml",
+]
 
 #: Largest TOML file read (a configuration or study declaration is a few kB).
 MAX_CONFIG_BYTES = 1 << 20
@@ -97,3 +102,34 @@ def read_user_csv(path: str | os.PathLike[str], error: ErrorFactory,
         raise error(f"{path} is not a rectangular CSV ({' '.join(str(exc).split())})",
                     "give every row as many fields as the header") from None
     return frame, raw
+
+
+def _tomllib() -> Any:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads`` (``tomli`` on Python 3.10); raises its ``TOMLDecodeError``."""
+    return _tomllib().loads(text)
+
+
+def read_user_toml(path: str | os.PathLike[str], error: ErrorFactory) -> dict[str, Any]:
+    """The tables of a user's TOML file (at most :data:`MAX_CONFIG_BYTES`).
+
+    Raises ``error(problem, fix)`` for a file that is not a regular file, too
+    large, not UTF-8 or not valid TOML.
+    """
+    raw = read_regular_file(path, MAX_CONFIG_BYTES, error)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path} is not UTF-8 text (byte {raw[exc.start]:#04x} at position "
+                    f"{exc.start})", "re-save it with UTF-8 encoding") from None
+    try:
+        return parse_toml(text)
+    except _tomllib().TOMLDecodeError as exc:
+        raise error(f"{path} is not valid TOML: {exc}", "fix the TOML syntax") from exc

@@ -39,7 +39,9 @@ def datasets() -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame
+    Catalogue
+        A DataFrame (:class:`venecon.data.table.Catalogue`, printed in 100
+        columns: name, frequency, coverage, rows and a shortened title).
         Columns ``name, title, frequency, start, end, last_period, vintage,
         rows, series, units, source, licence, sha256``; ``last_period`` is the
         last observed period (for ``events`` the last event's date),
@@ -48,7 +50,7 @@ def datasets() -> pd.DataFrame:
         detail in ``describe(name)["vintage"]``), ``source`` lists the
         publisher codes used in the table's ``source`` column.
     """
-    import pandas as pd
+    from .table import Catalogue
 
     rows = []
     for name in _package.names():
@@ -71,7 +73,7 @@ def datasets() -> pd.DataFrame:
                 "sha256": entry["hash"].removeprefix("sha256:"),
             }
         )
-    return pd.DataFrame(rows)
+    return Catalogue(rows)
 
 
 class DatasetDescription(dict):

@@ -27,6 +27,7 @@ from pandas.tseries.offsets import (
     YearEnd,
 )
 
+from .._periods import read_date
 from ..exceptions import DateIndexError, DateRangeError, OptionError
 
 PARTIAL = ("start", "next", "fraction")
@@ -163,12 +164,7 @@ def to_timestamp(date: Any, label: str = "date") -> pd.Timestamp:
     if isinstance(date, pd.Period):
         return date.start_time.normalize()
     if isinstance(date, str | _dt.date | _dt.datetime | np.datetime64 | pd.Timestamp):
-        try:
-            stamp = pd.Timestamp(date)
-        except (TypeError, ValueError) as exc:
-            raise DateRangeError(f"cannot read {label} {date!r} as a date ({exc})") from None
-        if stamp is pd.NaT:
-            raise DateRangeError(f"{label} is missing (NaT)")
+        stamp = read_date(date, label, DateRangeError)
         if stamp.tzinfo is not None:
             stamp = stamp.tz_localize(None)
         return stamp.normalize()

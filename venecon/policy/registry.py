@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._periods import read_date
 from ..data._package import suggest
 from ..exceptions import (
     DateRangeError,
@@ -87,16 +88,6 @@ def _entity_items(frame: pd.DataFrame) -> list[str]:
     for text in frame["entities"].dropna():
         items.update(part.strip() for part in str(text).split(";") if part.strip())
     return sorted(items)
-
-
-def _bound(label: str, value: Any) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise DateRangeError(f"events: cannot read {label}={value!r} as a date ({exc})") from None
-    if stamp is pd.NaT:
-        raise DateRangeError(f"events: {label} is missing (NaT)")
-    return stamp
 
 
 def events(
@@ -181,8 +172,8 @@ def events(
             raise UnknownValueError(f"events: no event names entity {entity!r}."
                                     f"{suggest(entity, items)} Entities: {', '.join(items)}.")
         mask &= hit.astype(bool)
-    lo = _bound("start", start) if start is not None else None
-    hi = _bound("end", end) if end is not None else None
+    lo = read_date(start, "start", DateRangeError) if start is not None else None
+    hi = read_date(end, "end", DateRangeError) if end is not None else None
     if lo is not None and hi is not None and lo > hi:
         raise DateRangeError(f"events: start {start!r} is after end {end!r}")
     if lo is not None:

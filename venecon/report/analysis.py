@@ -32,11 +32,11 @@ Sections whose module is not importable are left out (and listed under
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..canonical import canonical
 from .config import load_config, validate
 
 __all__ = [
@@ -48,41 +48,6 @@ __all__ = [
 ]
 
 Progress = Callable[[str], None]
-
-#: Significant digits kept for every float in ``results.json`` (so the file
-#: does not depend on the last bits of floating-point arithmetic).
-DIGITS = 10
-
-
-def canonical(value: Any) -> Any:
-    """JSON-safe copy of ``value``: floats to :data:`DIGITS` significant digits, NaN -> None."""
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(value, dict):
-        return {str(k): canonical(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        x = float(value)
-        if not math.isfinite(x):
-            return None
-        return float(f"{x:.{DIGITS}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, (pd.DataFrame, pd.Series)):
-        from ..models.core.results import jsonable
-
-        return canonical(jsonable(value))
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, np.ndarray):
-        return canonical(value.tolist())
-    return str(value)
 
 
 # --------------------------------------------------------------------------- containers

@@ -26,13 +26,13 @@ from typing import Any
 from .._text import plural, sentence
 from .blocks import Block, Doc, est, num
 
-__all__ = ["Design", "declaration", "designs", "preferred", "bottom_line"]
+__all__ = ["EpisodeEstimate", "declaration", "designs", "preferred", "bottom_line"]
 
 DECLARATION = "bottom-line.toml"
 
 
 @dataclass(frozen=True)
-class Design:
+class EpisodeEstimate:
     """One estimate of an episode: which study and estimator, its window, value and verdict."""
 
     study: str
@@ -62,13 +62,11 @@ def declaration() -> dict[str, Any]:
     """The bundled declaration (``bundled/bottom-line.toml``) as a dict."""
     from importlib import resources
 
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    from ..userfiles import parse_toml
+
     text = resources.files(__package__).joinpath("bundled", DECLARATION).read_text(
         encoding="utf-8")
-    return tomllib.loads(text)
+    return parse_toml(text)
 
 
 def _verdict(r: Any, e: Any) -> tuple[str | None, tuple[str, ...]]:
@@ -98,7 +96,7 @@ def _starts(window: tuple[str, str]) -> Any:
     return pd.Timestamp(int(first), 12, 31) if first.isdigit() else pd.Timestamp(first)
 
 
-def designs(studies: Sequence[Any], treated: str, episode: str) -> list[Design]:
+def designs(studies: Sequence[Any], treated: str, episode: str) -> list[EpisodeEstimate]:
     """Every estimate of ``treated``'s studies that belongs to ``episode`` (a treatment label).
 
     A study belongs to the episode of its treatment label; a sub-window of an
@@ -124,9 +122,9 @@ def designs(studies: Sequence[Any], treated: str, episode: str) -> list[Design]:
                         reasons=reasons, relative_fit=rel, caveats=len(e.caveats),
                         unit=e.unit, outcome=_outcome(r))
             if own == episode:
-                out.append(Design(label=e.label, window=tuple(e.window), effect=e.average_effect,
-                                  lower=e.lower, upper=e.upper, path=e.path.get("effect"),
-                                  **base))
+                out.append(EpisodeEstimate(
+                    label=e.label, window=tuple(e.window), effect=e.average_effect,
+                    lower=e.lower, upper=e.upper, path=e.path.get("effect"), **base))
             by_window = (e.extra or {}).get("by_window") or {}
             for sub, w in sorted(by_window.items()):
                 window = tuple(str(x) for x in w["window"])
@@ -134,9 +132,10 @@ def designs(studies: Sequence[Any], treated: str, episode: str) -> list[Design]:
                 opened = [n for n, d in _episode_dates(r) if d <= start]
                 if opened and opened[-1] == episode and not (own == episode
                                                             and window == tuple(e.window)):
-                    out.append(Design(label=f"{e.label}, sub-window {sub}", window=window,
-                                      effect=w["average_effect"], lower=w.get("lower"),
-                                      upper=w.get("upper"), path=None, **base))
+                    out.append(EpisodeEstimate(
+                        label=f"{e.label}, sub-window {sub}", window=window,
+                        effect=w["average_effect"], lower=w.get("lower"),
+                        upper=w.get("upper"), path=None, **base))
     return out
 
 
@@ -148,7 +147,7 @@ def _outcome(r: Any) -> str:
     return f"{o.dataset}:{o.series}" + (f" ({chosen.split(':', 1)[0]})" if chosen else "")
 
 
-def preferred(candidates: Sequence[Design]) -> Design | None:
+def preferred(candidates: Sequence[EpisodeEstimate]) -> EpisodeEstimate | None:
     """The credible design with the best diagnostics (see the module docstring), or None."""
     credible = [d for d in candidates if d.verdict == "credible"]
     if not credible:
@@ -157,13 +156,13 @@ def preferred(candidates: Sequence[Design]) -> Design | None:
                                         d.lower is None, d.caveats, d.study, d.label))
 
 
-def _range(ds: Sequence[Design]) -> str:
+def _range(ds: Sequence[EpisodeEstimate]) -> str:
     lo, hi = min(d.effect for d in ds), max(d.effect for d in ds)
     units = sorted({d.unit for d in ds})
     return f"{num(lo)} to {num(hi)} {'/'.join(units)}"
 
 
-def _episode_text(name: str, ds: list[Design]) -> list[str]:
+def _episode_text(name: str, ds: list[EpisodeEstimate]) -> list[str]:
     if not ds:
         return [f"**{name[:1].upper() + name[1:]}**: no study of this episode ran."]
     best = preferred(ds)
@@ -204,7 +203,7 @@ def _episode_text(name: str, ds: list[Design]) -> list[str]:
     return [text]
 
 
-def _published_text(item: dict[str, Any], ds: list[Design]) -> str | None:
+def _published_text(item: dict[str, Any], ds: list[EpisodeEstimate]) -> str | None:
     from ..literature import on_window, published
 
     entry = published(item["key"])
@@ -249,7 +248,7 @@ def _measure_text(m: dict[str, Any]) -> str:
     return f"{m['label']}, {unit}: " + ", ".join(values)
 
 
-def _confounder_text(c: dict[str, Any], studies: Sequence[Any], all_designs: list[Design],
+def _confounder_text(c: dict[str, Any], studies: Sequence[Any], all_designs: list[EpisodeEstimate],
                      treated: str) -> str:
     text = f"**{c['name']}.** {c['text'].strip()}"
     figures = [_measure_text(m) for m in c.get("measures", [])]

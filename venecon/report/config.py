@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import ConfigError
+from ..userfiles import parse_toml, read_user_toml
 
 __all__ = ["DEFAULTS", "SECTIONS", "SECTION_STUDIES", "load_config", "validate", "section_studies",
            "ConfigError"]
@@ -41,20 +42,12 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 STANDARD_ANALYSIS = "standard-analysis.toml"
 
 
-def _read_toml(text: str) -> dict[str, Any]:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    return tomllib.loads(text)
-
-
 def _standard() -> dict[str, dict[str, Any]]:
     from importlib import resources
 
     text = resources.files(__package__).joinpath("bundled", STANDARD_ANALYSIS).read_text(
         encoding="utf-8")
-    return _read_toml(text)
+    return parse_toml(text)
 
 
 #: The defaults: the standard analysis (the specifications validated in the model tests).
@@ -333,24 +326,6 @@ def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
     """
     if path is None:
         return validate({})
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    from ..userfiles import MAX_CONFIG_BYTES, read_regular_file
-
-    path = Path(path)
-    raw = read_regular_file(path, MAX_CONFIG_BYTES, lambda problem, fix: ConfigError(
-        f"config file: {problem}; {fix}", key="--config", allowed="a regular TOML file"))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"config file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
-            f"position {exc.start}); TOML files must be UTF-8: re-save it with UTF-8 encoding",
-            key=None, allowed="a UTF-8 encoded TOML file") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    data = read_user_toml(path, lambda problem, fix: ConfigError(
+        f"config file: {problem}; {fix}", key="--config", allowed="a regular UTF-8 TOML file"))
     return validate(data)

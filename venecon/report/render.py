@@ -10,6 +10,7 @@ alone) and LaTeX tables.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,7 @@ def build_report(
         The output directory.
     """
     from ..progress import progress as progress_bar
+    from ..progress import silenced
 
     out = Path(out)
     if isinstance(config, Path):
@@ -87,7 +89,8 @@ def build_report(
         check_unique_names(studies)
         total = 2 + len(studies)
         with progress_bar(total=total, desc="venecon report", unit="step",
-                          enabled=False if quiet else None) as bar:
+                          enabled=False if quiet else None) as bar, (
+                silenced() if quiet else contextlib.nullcontext()):
             results = []
             for study in studies:  # first: the standard analysis reads their results
                 bar.set_postfix(f"study {study.name}")

@@ -1,10 +1,22 @@
-"""``venecon study run FILE.toml ... --out DIR``: run studies and write results and a report."""
+"""``venecon study``: run studies, check declarations, list the bundled ones, print a template.
+
+* ``venecon study run FILE.toml ... --out DIR``: run studies and write results and a report;
+* ``venecon study check FILE.toml ...``: validate declarations against the data, fit nothing;
+* ``venecon study list``: the bundled studies with their title, treated unit and treatment;
+* ``venecon study template``: a commented TOML to start from (runs as it is).
+"""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-__all__ = ["run_command", "resolve"]
+__all__ = [
+    "check_command", "list_command", "list_rows", "resolve", "run_command", "template_text",
+]
+
+#: The commented starting point printed by ``venecon study template``.
+TEMPLATE = "template.toml"
 
 
 def resolve(item: str) -> Path:
@@ -34,9 +46,100 @@ def run_command(files: list[str], out: str | Path, *, n_jobs: int = 1, quiet: bo
     studies = [Study.from_toml(resolve(f)) for f in files]
     check_unique_names(studies)
     check_output(out)  # a bad --out fails before any model runs
-    results = run_studies(studies, n_jobs=n_jobs, progress=not quiet)
+    from ..progress import silenced
+
+    with silenced() if quiet else contextlib.nullcontext():  # --quiet: no bar at all
+        results = run_studies(studies, n_jobs=n_jobs, progress=not quiet)
     # whole or nothing: written to a staging directory beside --out, then renamed into place
     with staged_output(out) as stage:
         write_results(results, stage)
         write_study_report(results, stage)
     return Path(out)
+
+
+def list_rows() -> list[dict[str, str]]:
+    """Name, title, treated unit(s) and treatment of each bundled study (read, not validated)."""
+    from ..userfiles import parse_toml
+    from .bundled import bundled_names, bundled_path
+
+    rows = []
+    for name in bundled_names():
+        study = parse_toml(bundled_path(name).read_text(encoding="utf-8")).get("study", {})
+        treated = study.get("treated", "")
+        treatment = study.get("treatment", "")
+        rows.append({
+            "name": name,
+            "title": str(study.get("title", name)),
+            "treated": ", ".join(map(str, treated)) if isinstance(treated, list) else str(treated),
+            "treatment": (", ".join(map(str, treatment)) if isinstance(treatment, list)
+                          else str(treatment)),
+        })
+    return rows
+
+
+def list_command(width: int = 100) -> str:
+    """The bundled studies as a table of at most ``width`` columns (titles wrap)."""
+    import textwrap
+
+    rows = list_rows()
+    heads = {"name": "name", "treated": "treated", "treatment": "treatment", "title": "title"}
+    w = {k: max(len(heads[k]), *(len(r[k]) for r in rows)) for k in ("name", "treated",
+                                                                      "treatment")}
+    lead = w["name"] + w["treated"] + w["treatment"] + 6
+    title_width = max(20, width - lead)
+    lines = []
+    for r in [heads, *rows]:
+        wrapped = textwrap.wrap(r["title"], title_width) or [""]
+        lines.append(f"{r['name']:<{w['name']}}  {r['treated']:<{w['treated']}}  "
+                     f"{r['treatment']:<{w['treatment']}}  {wrapped[0]}".rstrip())
+        lines += [" " * lead + more for more in wrapped[1:]]
+    return "\n".join(lines) + "\n\nrun one: venecon study run NAME --out DIR; " \
+        "start your own: venecon study template > my-study.toml"
+
+
+def template_text() -> str:
+    """The commented study declaration printed by ``venecon study template``."""
+    from importlib import resources
+
+    return resources.files(__package__).joinpath(TEMPLATE).read_text(encoding="utf-8")
+
+
+def check_command(files: list[str]) -> tuple[list[str], int]:
+    """(report lines, number of files that failed): every file is checked, good or bad.
+
+    Each file is parsed by :meth:`Study.from_toml` (the schema of
+    :mod:`venecon.study.spec`) and checked against its data (treated unit,
+    windows, donor pool), exactly as ``study run`` does before fitting anything.
+    """
+    from ..exceptions import VeneconError
+    from .output import check_unique_names
+    from .study import Study
+
+    lines: list[str] = []
+    studies, failed = [], 0
+    for item in files:
+        try:
+            path = resolve(item)
+            study = Study.from_toml(path)
+        except VeneconError as exc:
+            failed += 1
+            lines += [f"error: {item}", f"    {exc}"]
+            continue
+        studies.append(study)
+        d = study.design
+        value = getattr(study.treatment, "value", study.treatment)
+        label = getattr(study.treatment, "label", None)
+        treatment = f"{value}" + (f" ({label})" if label and label != str(value) else "")
+        lines += [
+            f"ok: {path}",
+            f"    study {study.name!r} ({study.frequency}): {study.treated} treated at {treatment}",
+            f"    pre {d.pre[0]}..{d.pre[1]}, post {d.post[0]}..{d.post[1]}; {len(d.donors)} "
+            f"donors, {len(d.excluded)} excluded",
+            f"    estimators: {', '.join(study.estimators)}",
+        ]
+    try:
+        check_unique_names(studies)
+    except VeneconError as exc:
+        failed += 1
+        lines += ["error: the files together", f"    {exc}"]
+    return lines, failed

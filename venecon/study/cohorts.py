@@ -5,7 +5,7 @@ one treatment date for all, one date per unit (``treatment = {IRN = "2012-07",
 VEN = "2017-08"}``) or cohorts from the sanction registry
 (``treatment = {from_episodes = true, ...}``, :class:`~venecon.study.spec.EpisodeCohorts`),
 and the window as ``sample = [start, end]``. :func:`build_cohort_design`
-resolves this against the data into a :class:`~venecon.study.data.Design`
+resolves this against the data into a :class:`~venecon.study.data.StudyDesign`
 whose ``cohorts`` hold ``(unit, first treated period, treatment date)``:
 
 * annual data, a date after 1 January: the next year is the unit's first
@@ -19,19 +19,22 @@ whose ``cohorts`` hold ``(unit, first treated period, treatment date)``:
   sample (UCDP/PRIO, :func:`venecon.study.donors.treated_conflicts`) are the
   design's confounders, which the verdict weighs;
 * the never-treated units are every other unit with complete data over the
-  sample, minus aggregates and the donor rules' exclusions
-  (``exclude_sanctioned`` reads ``oil_sanction_episodes`` over the sample).
+  sample, minus aggregates and the donor rules' exclusions, each with its
+  reason (``exclude_sanctioned`` reads ``oil_sanction_episodes`` over the
+  sample; ``exclude_conflict`` and ``exclude_quota_bound`` the screens of
+  :mod:`venecon.study.donors`, see :func:`control_screens`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .data import Design, fmt_period, resolve_treatment, sanctioned_units, to_period
+from .data import StudyDesign, fmt_period, resolve_treatment, to_period
+from .donors import sanction_screen
 from .estimators import MIN_PRE
 from .spec import AGGREGATES, EpisodeCohorts, StudyError, Treatment, UnitDates
 
-__all__ = ["episode_dates", "treatment_dates", "build_cohort_design"]
+__all__ = ["episode_dates", "treatment_dates", "build_cohort_design", "control_screens"]
 
 
 def episode_dates(spec: EpisodeCohorts) -> dict[str, Any]:
@@ -87,7 +90,7 @@ def _first(date: Any, frequency: str, rule: str) -> Any:
     return int(date.year) + (1 if partial and rule != "treated" else 0)
 
 
-def build_cohort_design(study: Any, panel: Any) -> Design:
+def build_cohort_design(study: Any, panel: Any) -> StudyDesign:
     """Check a multi-unit declaration against the data and resolve cohorts and controls."""
     import pandas as pd
 
@@ -135,7 +138,9 @@ def build_cohort_design(study: Any, panel: Any) -> Design:
     rules = study.donors
     reasons = dict(rules.reasons)
     years = (start, end) if freq == "annual" else (start.year, end.year)
-    sanctioned = sanctioned_units(*years) if rules.exclude_sanctioned else {}
+    sanctioned = sanction_screen(*years) if rules.exclude_sanctioned else {}
+    pool = sorted(units - set(dates) - AGGREGATES)
+    screened, flags, quota = control_screens(rules, pool, cohorts, freq, years)
     controls = []
     for u in sorted(units - set(dates)):
         if u in AGGREGATES:
@@ -146,6 +151,8 @@ def build_cohort_design(study: Any, panel: Any) -> Design:
             excluded[u] = reasons.get(u, "excluded by the study")
         elif u in sanctioned:
             excluded[u] = sanctioned[u]
+        elif u in screened:
+            excluded[u] = screened[u]
         elif not complete.get(u, False):
             excluded[u] = f"incomplete data over {fmt_period(start)}-{fmt_period(end)}"
         else:
@@ -163,10 +170,61 @@ def build_cohort_design(study: Any, panel: Any) -> Design:
 
     last = end if freq == "annual" else end.year
     wars = [treated_conflicts(u, c if freq == "annual" else c.year, last) for u, c, _ in cohorts]
-    return Design(
+    return StudyDesign(
         treatment_period=first, treatment_date=pd.Timestamp(cohorts[0][2]),
         pre=(sample[0], max(t for t in sample if t < first)), post=(first, sample[-1]),
         sample_end=sample[-1], donors=tuple(controls), excluded=excluded,
         n_pre=min(sum(t < c for t in sample) for _, c, _ in cohorts), flagged=(),
         other_events=(), timing=timing, cohorts=tuple(cohorts),
-        confounders=tuple(w for w in wars if w))
+        confounders=tuple(w for w in wars if w),
+        donor_flags={u: why for u, why in sorted(flags.items()) if u in controls},
+        quota_units=tuple(u for u in quota
+                          if u in controls or excluded.get(u, "").startswith("bound by OPEC")))
+
+
+def control_screens(rules: Any, pool: list[str], cohorts: list[tuple], frequency: str,
+                    years: tuple[int, int]) -> tuple[dict[str, str], dict[str, str], tuple]:
+    """(excluded, flagged, quota units) of the never-treated units, as for one treated unit.
+
+    The conflict screen (``study.donors.exclude_conflict``) covers the sample
+    years. The OPEC+ quota screen runs once per treated unit over that unit's
+    post-treatment years: a control bound in a year its treated unit is not is
+    excluded with ``exclude_quota_bound`` (flagged otherwise), and the reason
+    names the treated unit; a control bound with a treated unit is flagged.
+    """
+    from .donors import conflict_screen, quota_screen
+
+    excluded: dict[str, str] = {}
+    flags: dict[str, str] = {}
+    if rules.exclude_conflict:
+        out, kept = conflict_screen(pool, *years)
+        excluded.update(out)
+        flags.update(kept)
+    apart: dict[str, str] = {}
+    joint: dict[str, str] = {}
+    also: dict[str, list[str]] = {}
+    for unit, first, _ in cohorts:
+        start = first if frequency == "annual" else first.year
+        a, j = quota_screen(pool, unit, (start, years[1]), years)
+        for u, why in a.items():
+            if u in apart:
+                also[u].append(unit)
+            else:
+                apart[u], also[u] = why, []
+        for u, why in j.items():
+            joint.setdefault(u, why)
+    for u, others in also.items():
+        if others:
+            many = len(others) > 1
+            apart[u] += (f"; also bound while {', '.join(others)} {'were' if many else 'was'} "
+                         f"not, after {'their' if many else 'its'} treatment")
+    quota = tuple(sorted(u for u in apart if u not in excluded))
+    for u, why in sorted(apart.items()):
+        if rules.exclude_quota_bound:
+            excluded.setdefault(u, why)
+        else:
+            flags.setdefault(u, why + " (study.donors.exclude_quota_bound = false)")
+    for u, why in sorted(joint.items()):
+        if u not in apart:
+            flags.setdefault(u, why)
+    return excluded, flags, quota

@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .spec import AGGREGATES, StudyError
+from ..data.codes import AGGREGATE_CODES
+from .donors import sanction_screen
+from .spec import StudyError
 
 __all__ = [
     "Panel",
-    "Design",
+    "StudyDesign",
     "load_panel",
     "choose_source",
     "build_design",
@@ -56,7 +58,7 @@ class Panel:
 
 
 @dataclass(frozen=True)
-class Design:
+class StudyDesign:
     """The resolved design: periods, treatment and donor pool.
 
     ``excluded`` and ``donor_flags`` map a unit to the reason it is out of the
@@ -372,29 +374,15 @@ def resolve_treatment(treatment: Any, frequency: str) -> tuple[Any, Any]:
     return date.to_period("M").to_timestamp(), date
 
 
-def sanctioned_units(first_year: int, last_year: int) -> dict[str, str]:
-    from ..data import load
-
-    eps = load("oil_sanction_episodes")
-    out: dict[str, str] = {}
-    for row in eps.itertuples(index=False):
-        end = last_year if row.end != row.end or row.end is None else int(row.end)  # NaN: ongoing
-        if int(row.start) <= last_year and end >= first_year:
-            span = f"{int(row.start)}-{'' if row.end != row.end else int(row.end)}"
-            out.setdefault(str(row.country), "")
-            note = f"{row.episode_id} ({row.type}, {span}, oil measure: {row.oil_measure})"
-            out[str(row.country)] = "; ".join(x for x in (out[str(row.country)], note) if x)
-    return {k: f"recorded sanction overlapping the study years: {v}" for k, v in out.items()}
-
-
-def build_design(study: Any, panel: Panel) -> Design:
+def build_design(study: Any, panel: Panel) -> StudyDesign:
     """Check the declaration against the data and resolve periods and donors.
 
     Raises
     ------
     StudyError
         Treated unit absent, treatment outside the data, no pre-period, a donor
-        pool that rules every donor out, a monthly-only estimator on annual data.
+        pool that rules every donor out, a time-series estimator on data its model
+        does not take.
     """
     frame = panel.frame
     freq = panel.frequency
@@ -509,16 +497,21 @@ def build_design(study: Any, panel: Panel) -> Design:
     in_window = frame[(frame["time"] >= pre[0]) & (frame["time"] <= end)]
     excluded: dict[str, str] = {}
     reasons = dict(study.donors.reasons)
-    sanctioned = (sanctioned_units(_year(pre[0]), _year(end))
+    sanctioned = (sanction_screen(_year(pre[0]), _year(end))
                   if study.donors.exclude_sanctioned else {})
     screened, donor_flags, quota_units = _registry_screens(study, units, pre, post, end)
     n_periods = in_window["time"].nunique()
+    # one pass over the window for every unit's coverage and pre-period zeros (a lookup per
+    # unit below, never a scan of the panel per unit)
+    have_by_unit = in_window.groupby("unit", sort=False)["time"].nunique().to_dict()
+    pre_rows = in_window[in_window["time"] <= pre[1]]
+    some_output = (pre_rows["value"] != 0).groupby(pre_rows["unit"], sort=False).any().to_dict()
     donors = []
     candidates = 0
     for u in units:
         if u == study.treated:
             continue
-        if u in AGGREGATES:
+        if u in AGGREGATE_CODES:
             excluded[u] = "aggregate (total or group of countries), never a donor"
         elif u in study.donors.exclude:
             excluded[u] = reasons.get(u, "excluded by study.donors.exclude")
@@ -530,15 +523,12 @@ def build_design(study: Any, panel: Panel) -> Design:
             continue
         else:
             candidates += 1
-            have = in_window.loc[in_window["unit"] == u, "time"].nunique()
-            pre_vals = in_window.loc[
-                (in_window["unit"] == u) & (in_window["time"] <= pre[1]), "value"
-            ]
+            have = have_by_unit.get(u, 0)
             if have < n_periods:
                 excluded[u] = (
                     f"incomplete data: {n_periods - have} of {n_periods} study periods missing"
                 )
-            elif (pre_vals == 0).all():
+            elif not some_output.get(u, False):
                 # a unit with no output before the treatment is not a comparable producer
                 excluded[u] = "no output in the pre-period (all zero): not a comparable unit"
             else:
@@ -573,7 +563,7 @@ def build_design(study: Any, panel: Panel) -> Design:
 
     window = (min(_year(tperiod), int(tdate.year)), _year(post[1]))
     war = treated_conflicts(study.treated, *window)
-    return Design(
+    return StudyDesign(
         tperiod,
         tdate,
         pre,
@@ -751,7 +741,7 @@ def _registry_screens(study: Any, units: list[str], pre: tuple, post: tuple, end
     rules = study.donors
     from .donors import conflict_screen, quota_screen
 
-    pool = [u for u in units if u != study.treated and u not in AGGREGATES]
+    pool = [u for u in units if u != study.treated and u not in AGGREGATE_CODES]
     excluded: dict[str, str] = {}
     flags: dict[str, str] = {}
     first, last = _year(pre[0]), _year(end)

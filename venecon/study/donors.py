@@ -1,4 +1,4 @@
-"""Donor screens from the bundled registries: armed conflict (UCDP/PRIO) and OPEC+ quotas.
+"""Donor screens from the bundled registries: sanctions, armed conflict (UCDP/PRIO), OPEC+ quotas.
 
 Each screen returns, per unit, the reason it is excluded (or flagged when the
 study keeps it). The reasons name the years and the registry, so a reader can
@@ -6,6 +6,11 @@ check them: ``venecon.load("conflicts")`` and ``venecon.load("opec_quotas")``.
 
 Rules
 -----
+Sanctions: a unit with an episode in ``oil_sanction_episodes`` whose years
+(an open end: ongoing) overlap the study years. :func:`sanctioned_donors` keeps
+only episodes whose instrument restricts oil, in the words of a warning, for
+``SyntheticControl(..., flagged_donors=...)``.
+
 Conflict: a unit with a country-year in ``conflicts`` inside the study years
 (pre-period start to sample end) that is not interstate-only. Interstate-only
 years are flagged, never excluded: UCDP lists the governments of an interstate
@@ -22,7 +27,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["year_spans", "conflict_screen", "quota_screen", "treated_conflicts"]
+__all__ = [
+    "year_spans", "sanction_episodes", "sanction_screen", "sanctioned_donors", "conflict_screen",
+    "quota_screen", "treated_conflicts",
+]
 
 
 def year_spans(years: list[int]) -> str:
@@ -37,6 +45,56 @@ def year_spans(years: list[int]) -> str:
         else:
             runs.append([y, y])
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def sanction_episodes(first: int, last: int, *, oil_only: bool = False) -> dict[str, list[Any]]:
+    """Unit -> its ``oil_sanction_episodes`` rows (named tuples) overlapping ``first``..``last``.
+
+    An episode without an end year is ongoing. ``oil_only`` keeps the episodes
+    whose instrument restricts the target's oil (``oil_measure == "yes"``).
+    """
+    from ..data import load
+
+    out: dict[str, list[Any]] = {}
+    for row in load("oil_sanction_episodes").itertuples(index=False):
+        if oil_only and row.oil_measure != "yes":
+            continue
+        end = last if row.end != row.end or row.end is None else int(row.end)  # NaN: ongoing
+        if int(row.start) <= last and end >= first:
+            out.setdefault(str(row.country), []).append(row)
+    return out
+
+
+def _span(row: Any, sep: str) -> str:
+    return f"{int(row.start)}{sep}{'' if row.end != row.end else int(row.end)}"
+
+
+def sanction_screen(first: int, last: int) -> dict[str, str]:
+    """Unit -> why it is excluded: every recorded sanction overlapping the study years."""
+    return {
+        unit: "recorded sanction overlapping the study years: " + "; ".join(
+            f"{r.episode_id} ({r.type}, {_span(r, '-')}, oil measure: {r.oil_measure})"
+            for r in rows)
+        for unit, rows in sanction_episodes(first, last).items()
+    }
+
+
+def sanctioned_donors(donors: list[Any], first: int, last: int) -> dict[Any, str]:
+    """Donor -> its oil sanction overlapping ``first``..``last``, for a donor-pool warning.
+
+    Pass the result as ``SyntheticControl(..., flagged_donors=...)``; the first
+    episode of each donor is named, e.g. ``oil sanction IRQ-1990-UN (1990-2003)
+    overlaps 1995-2015``.
+    """
+    episodes = sanction_episodes(first, last, oil_only=True)
+    out: dict[Any, str] = {}
+    for unit in donors:
+        if isinstance(unit, str) and episodes.get(unit):
+            row = episodes[unit][0]
+            until = "" if row.end != row.end else f"-{int(row.end)}"
+            out[unit] = (f"oil sanction {row.episode_id} ({row.start}{until}) overlaps "
+                         f"{first}-{last}")
+    return out
 
 
 def _conflict_rows(first: int, last: int) -> Any:

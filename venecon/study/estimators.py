@@ -280,7 +280,7 @@ def run_synthetic_control(
             effect_window=ctx.post,
             events=events or None,
             outcome_unit=ctx.unit,
-            rng=opts.seed,
+            seed=opts.seed,
         )
         res = model.fit(
             placebo=opts.placebo and inference,

@@ -1,51 +1,31 @@
 """Immutable results of a study: :class:`Estimate`, :class:`Robustness`, :class:`StudyResults`.
 
 ``to_dict`` gives the JSON form written to ``results.json`` under
-``studies.<name>``: sorted keys, no timestamps, floats to :data:`DIGITS`
-significant digits (so the file does not depend on the last bits of
-floating-point arithmetic) and NaN as null.
+``studies.<name>``: :func:`venecon.canonical.canonical` with months as
+``YYYY-MM`` (sorted keys, no timestamps, floats to :data:`DIGITS` significant
+digits, NaN as null).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from ..canonical import DIGITS, canonical
+
 __all__ = ["Estimate", "Robustness", "StudyResults", "canonical", "verdict_sentence", "DIGITS", "sensitivity_text"]
 
-#: Significant digits of every float in ``results.json``.
-DIGITS = 10
+__all__ = ["Estimate", "Robustness", "StudyResults", "period_rows", "verdict_sentence", "DIGITS"]
 
 
-def canonical(value: Any) -> Any:
-    """JSON-safe copy: floats to :data:`DIGITS` significant digits, NaN -> None, dates as text."""
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(value, Mapping):
-        return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        x = float(value)
-        return None if not math.isfinite(x) else float(f"{x:.{DIGITS}g}") + 0.0
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d") if value.day != 1 else value.strftime("%Y-%m")
-    if isinstance(value, pd.DataFrame):
-        return [
-            canonical({"period": i, **row})
-            for i, row in zip(value.index, value.to_dict("records"), strict=True)
-        ]
-    if value is None or isinstance(value, str):
-        return value
-    return str(value)
+def period_rows(frame: Any) -> list[dict[str, Any]] | None:
+    """A path table as records, its index under ``period`` (``None`` stays ``None``)."""
+    if frame is None:
+        return None
+    return [{"period": i, **row} for i, row in zip(frame.index, frame.to_dict("records"),
+                                                   strict=True)]
 
 
 def verdict_sentence(verdict: str, reasons: tuple[str, ...] | list[str]) -> str:
@@ -141,10 +121,11 @@ class Estimate:
                 "window": list(self.window),
                 "significant": self.significant,
                 "extra": dict(self.extra),
-                "path": self.path,
+                "path": period_rows(self.path),
                 "verdict": self.verdict,
                 "verdict_reasons": list(self.verdict_reasons),
-            }
+            },
+            dates="month",
         )
 
 
@@ -225,7 +206,8 @@ class Robustness:
                 "note": "share_significant is over the n_with_inference specifications with "
                 "inference (an interval, or a placebo p-value); synthetic-control variants are "
                 "refitted without placebos",
-            }
+            },
+            dates="month",
         )
 
 
@@ -365,5 +347,6 @@ class StudyResults:
                 "literature": self.literature(),
                 "declaration": s.to_dict(),
                 "summary": self.summary(),
-            }
+            },
+            dates="month",
         )

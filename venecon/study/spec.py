@@ -56,6 +56,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..data.codes import AGGREGATE_CODES
 from .checks import MONTH as _MONTH
 from .checks import StudyError, check_name, period
 from .checks import check_bool as _bool
@@ -268,8 +269,8 @@ class DonorRules:
     exclude_quota_bound: bool = False
 
 
-#: Codes that are totals or groups, never donors (World Bank/ISO conventions).
-AGGREGATES = frozenset({"WLD", "SUN", "OPEC", "OECD", "EU", "EUU", "NONOPEC", "ROW"})
+#: Codes that are totals or groups, never donors (:data:`venecon.data.codes.AGGREGATE_CODES`).
+AGGREGATES = AGGREGATE_CODES
 
 
 @dataclass(frozen=True)

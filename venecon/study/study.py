@@ -43,26 +43,9 @@ def _headline_order() -> tuple[str, ...]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    from ..userfiles import MAX_CONFIG_BYTES, read_regular_file
+    from ..userfiles import read_user_toml
 
-    raw = read_regular_file(path, MAX_CONFIG_BYTES,
-                            lambda problem, fix: StudyError("study", problem, fix))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise StudyError("study", f"{path} is not UTF-8 text (byte {raw[exc.start]:#04x} at "
-                                  f"position {exc.start})", "re-save it with UTF-8 encoding"
-                         ) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StudyError(
-            "study", f"{path} is not valid TOML: {exc}", "fix the TOML syntax"
-        ) from exc
+    return read_user_toml(path, lambda problem, fix: StudyError("study", problem, fix))
 
 
 @dataclass(frozen=True)
@@ -223,7 +206,7 @@ class Study:
 
     @property
     def design(self) -> Any:
-        """The resolved design (:class:`venecon.study.data.Design`): periods, donors, exclusions."""
+        """The resolved design (:class:`~venecon.study.data.StudyDesign`): periods, donors."""
         return self._design
 
     @property
@@ -566,9 +549,6 @@ class Study:
         out: dict[str, Any] = {}
         for series, source in self.robustness.outcomes:
             label = f"{series} ({source or 'default source'})"
-            if self.several:
-                out[label] = "not applicable: alternative outcomes run with one treated unit"
-                continue
             alt = dataclasses.replace(self.outcome, series=series, source=source)
             try:
                 panel = load_panel(alt, self.base_dir)
@@ -576,7 +556,19 @@ class Study:
                     raise StudyError(
                         "study.robustness.outcomes", "different frequency", "same frequency"
                     )
-                design = build_design(_Alt(self, alt), panel)
+                if self.several:
+                    from .cohorts import build_cohort_design
+
+                    design = build_cohort_design(_Alt(self, alt), panel)
+                    if design.cohorts != self._design.cohorts:
+                        # another set of treated units or dates estimates another average
+                        raise StudyError(
+                            "study.robustness.outcomes",
+                            f"{label} resolves the treated units to "
+                            + ", ".join(f"{u} {fmt_period(c)}" for u, c, _ in design.cohorts),
+                            "drop it, or choose a sample both outcomes cover")
+                else:
+                    design = build_design(_Alt(self, alt), panel)
                 if design.post != self._design.post or design.pre != self._design.pre:
                     # a concept that does not cover the declared windows is not comparable
                     raise StudyError(

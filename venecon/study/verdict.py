@@ -20,16 +20,17 @@ Diagnostics (each applies where the estimator provides it):
 * leave-one-out (synthetic control): sign and size when each donor is dropped;
 * agreement between estimators on the same window;
 * donor contamination: synthetic-control weight on donors with a known
-  contamination (``Design.donor_flags``), and a treated level outside the donors';
+  contamination (``StudyDesign.donor_flags``), and a treated level outside the donors';
 * trend extrapolation (ITS, ARIMA): the pre-period trend carried forward against
   the effect, the post window against the pre window, an earlier modelled event;
 * event studies (Callaway-Sant'Anna, Sun-Abraham, TWFE event study): the joint
   test of the pre-period coefficients, and the HonestDiD relative-magnitudes
   breakdown value of the first post-period effect (Rambachan and Roth 2023);
   two-way fixed effects under staggered adoption;
-* several treated units fitted one at a time (synthetic control): each unit's
-  placebo rank;
-* the treated unit's confounders (``Design.confounders``) and its own earlier
+* several treated units fitted one at a time (synthetic control): the placebo
+  test of their mean (Cavallo et al. 2013, :func:`venecon.study.adapters.pooled.pooled_placebo`)
+  when every unit has placebos, else each unit's placebo rank;
+* the treated unit's confounders (``StudyDesign.confounders``) and its own earlier
   sanctions that began or ended inside the pre-period (one in force throughout is a
   background the effect is incremental to); a short pre-period; the robustness grid's sign.
 """
@@ -424,12 +425,22 @@ def _event_study(e: Any) -> list[Finding]:
                            "(Goodman-Bacon 2021)"))
     rows = {u: r for u, r in (e.extra.get("by_unit") or {}).items()
             if r.get("placebo_pvalue") is not None}
-    if rows:
-        text = "placebo in space by treated unit: " + ", ".join(
-            f"{u} p = {r['placebo_pvalue']:.3g}" for u, r in sorted(rows.items()))
+    by_unit = "placebo in space by treated unit: " + ", ".join(
+        f"{u} p = {r['placebo_pvalue']:.3g}" for u, r in sorted(rows.items()))
+    pooled = e.extra.get("pooled_placebo") or {}
+    if "pvalue" in pooled:
+        # the test of the mean itself decides; the units' own p-values are read beside it
+        p = pooled["pvalue"]
+        text = (f"placebo test of the mean over treated units (Cavallo et al. 2013): p = {p:.3g} "
+                f"from {pooled['n_averages']:,} placebo means"
+                + (" (a seeded sample)" if pooled.get("sampled") else "")
+                + (f"; {by_unit}" if rows else ""))
+        out.append(Finding(FRAGILE, text + f" (above {e.alpha:g})") if p > e.alpha
+                   else Finding(_PASS, text))
+    elif rows:
         above = sorted(u for u, r in rows.items() if r["placebo_pvalue"] > e.alpha)
-        out.append(Finding(FRAGILE, text + f"; above {e.alpha:g} for {', '.join(above)}")
-                   if above else Finding(_PASS, text))
+        out.append(Finding(FRAGILE, by_unit + f"; above {e.alpha:g} for {', '.join(above)}")
+                   if above else Finding(_PASS, by_unit))
     return out
 
 
@@ -478,6 +489,7 @@ def judge_estimate(
     tested = ("placebo_rank" in e.extra
               or "average_effect" in (e.extra.get("in_time_placebo") or {})
               or "pvalue" in (e.extra.get("pretrend_test") or {})
+              or "pvalue" in (e.extra.get("pooled_placebo") or {})
               or any(r.get("placebo_pvalue") is not None
                      for r in (e.extra.get("by_unit") or {}).values()))
     if not tested and key != "local_projections":

@@ -204,13 +204,7 @@ def period_start(value: Any, freq: str, what: str,
 def month_start(value: Any, what: str,
                 error: type[Exception] = ModelSpecificationError) -> pd.Timestamp:
     """First day of the month of a date-like ``value``; raises ``error`` if it is no date."""
-    import pandas as pd
+    from ..._periods import read_date
 
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise error(f"{what}: cannot read {value!r} as a date ({exc})") from None
-    if stamp is pd.NaT:
-        raise error(f"{what}: the date is missing (NaT)")
-    return stamp.to_period("M").to_timestamp()
+    return read_date(value, what, error).to_period("M").to_timestamp()
 

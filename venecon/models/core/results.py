@@ -38,6 +38,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..._periods import period_days
+from ...canonical import canonical
 from ...exceptions import DateRangeError, ModelSpecificationError
 from .calendar import FREQUENCIES, frequency_of, period_label, period_start
 from .checks import check_alpha
@@ -71,44 +72,13 @@ BARRELS_PER_UNIT_DAY = {"b/d": 1.0, "kb/d": 1e3, "mb/d": 1e6}
 
 
 def jsonable(value: Any) -> Any:
-    """Convert ``value`` into plain JSON types (dict, list, str, float, int, bool, None).
+    """``value`` in plain JSON types, every float bit kept (:func:`venecon.canonical.canonical`).
 
     Timestamps become ISO dates, NaN and infinities become ``None``, numpy
     scalars and arrays become Python numbers and lists, pandas objects become
     dicts (Series) or lists of records (DataFrame).
     """
-    import numpy as np
-    import pandas as pd
-
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        value = float(value)
-        return value if math.isfinite(value) else None
-    if isinstance(value, pd.Timestamp):
-        if value is pd.NaT:
-            return None
-        return value.isoformat() if value != value.normalize() else f"{value:%Y-%m-%d}"
-    if isinstance(value, pd.Period):
-        return str(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, pd.Series):
-        return {str(jsonable(k)): jsonable(v) for k, v in value.items()}
-    if isinstance(value, pd.DataFrame):
-        frame = value.reset_index() if not isinstance(value.index, pd.RangeIndex) else value
-        return [{str(k): jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, Sequence | set | frozenset):
-        return [jsonable(v) for v in value]
-    if value is pd.NaT:
-        return None
-    return str(value)
+    return canonical(value, digits=None)
 
 
 #: Numerical libraries every result depends on (their versions are in every provenance).

@@ -3,7 +3,7 @@
 venecon's time-series fits multiply matrices of a few hundred rows: too small
 for a second BLAS thread to help, and on a busy machine the threads contend
 for cores. One InterventionARIMA fit took 3.3 s with one OpenBLAS thread and
-20.9 s with two on a loaded 2-core machine (issue 16). The models therefore
+20.9 s with two on a loaded 2-core machine. The models therefore
 fit inside :func:`limit_blas_threads`; a caller running many models (the
 report) can wrap its whole run in it as well. Limiting threads changes
 nothing but speed: the same BLAS routines run on the same data.

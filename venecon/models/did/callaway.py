@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
@@ -71,6 +72,8 @@ from .drdid import ESTIMATORS
 from .panel import panel_frame
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     import pandas as pd
     from matplotlib.figure import Figure
@@ -224,9 +227,16 @@ def _multiplier(inf: np.ndarray, opts: BootstrapOptions, alpha: float) -> tuple[
     p_lo = (root5 + 1) / (2 * root5)
     draws = np.empty((opts.replications, inf.shape[1]))
     chunk = max(1, min(opts.replications, 2_000_000 // max(n, 1)))
+    # the weights are written into two reused buffers (the same draws and values as
+    # np.where(u < p_lo, lo, hi), without two new (chunk x n) arrays per chunk)
+    u, low = np.empty((chunk, n)), np.empty((chunk, n), dtype=bool)
     for start in range(0, opts.replications, chunk):
         m = min(chunk, opts.replications - start)
-        v = np.where(rng.random((m, n)) < p_lo, lo, hi)
+        v, below = u[:m], low[:m]
+        rng.random(out=v)
+        np.less(v, p_lo, out=below)
+        np.multiply(below, lo - hi, out=v)
+        v += hi
         draws[start : start + m] = np.sqrt(n) * (v @ inf) / n
     # robust scale: interquartile range of the draws over that of N(0, 1), as R did
     b = np.sort(draws, axis=0)
@@ -242,6 +252,27 @@ def _multiplier(inf: np.ndarray, opts: BootstrapOptions, alpha: float) -> tuple[
     return se, crit
 
 
+def _uniform_band(psi_means: np.ndarray, bootstrap: BootstrapOptions, alpha: float,
+                 est: np.ndarray, se: np.ndarray, names: list[str], labels: list[int],
+                 index_name: str) -> tuple[pd.DataFrame, float]:
+    """(band, critical value) of the non-overall parameters: :func:`_multiplier` laid out."""
+    import pandas as pd
+
+    boot_se, crit = _multiplier(psi_means, bootstrap, alpha)
+    band = pd.DataFrame(
+        {
+            "estimate": est,
+            "std_error": se,
+            "boot_std_error": boot_se,
+            "lower": est - crit * boot_se,
+            "upper": est + crit * boot_se,
+            "parameter": names,
+        },
+        index=pd.Index(labels, name=index_name),
+    )
+    return band, crit
+
+
 class AggregateResults(ModelResults):
     """An aggregation of group-time effects (:meth:`CallawaySantAnnaResults.aggregate`).
 
@@ -252,24 +283,45 @@ class AggregateResults(ModelResults):
     parameters, bootstrap standard errors and the uniform (simultaneous)
     ``1 - alpha`` band with critical value ``crit_value``;
     ``influence`` the influence functions (one column per parameter).
+
+    ``band`` may be given as a picklable callable returning ``(band, crit_value)``
+    (``crit_value`` then None): the bootstrap, ``replications`` x units draws, runs
+    when the band is first read (it is the costliest part of an aggregation with
+    many units) and is kept; the numbers do not depend on when it runs.
     """
 
     def __init__(
         self,
         *,
         kind: str,
-        band: pd.DataFrame,
-        crit_value: float,
+        band: pd.DataFrame | Callable[[], tuple[pd.DataFrame, float]],
+        crit_value: float | None,
         influence: pd.DataFrame,
         alpha: float = 0.05,
         **kwargs: Any,
     ) -> None:
         self._alpha = check_alpha(alpha)
         self._kind = kind
-        self._band = band.copy()
-        self._crit = float(crit_value)
+        if callable(band):
+            self._band_source, self._banded = band, None
+        else:
+            self._band_source, self._banded = None, (band.copy(), float(crit_value))
         self._influence = influence.copy()
         super().__init__(**kwargs)
+
+    @property
+    def _band(self) -> pd.DataFrame:
+        return self._band_and_crit()[0]
+
+    @property
+    def _crit(self) -> float:
+        return self._band_and_crit()[1]
+
+    def _band_and_crit(self) -> tuple[pd.DataFrame, float]:
+        if self._banded is None:
+            band, crit = self._band_source()
+            object.__setattr__(self, "_banded", (band, float(crit)))  # computed once, then fixed
+        return self._banded
 
     @property
     def kind(self) -> str:
@@ -679,27 +731,15 @@ class CallawaySantAnnaResults(ModelResults):
         psi_all = np.column_stack(psis)
         cov = influence_cov(psi_all, self._spec["cluster"])
         se = np.sqrt(np.diag(cov))
-        band = pd.DataFrame(
+        band: Any = pd.DataFrame(
             columns=["estimate", "std_error", "boot_std_error", "lower", "upper", "parameter"]
         )
-        crit = float("nan")
+        crit: float | None = float("nan")
         if len(labels):
-            boot_se, crit = _multiplier(
-                cluster_means(psi_all[:, :-1], self._spec["cluster"]), bootstrap, alpha)
-            e = np.asarray(est[:-1])
-            band = pd.DataFrame(
-                {
-                    "estimate": e,
-                    "std_error": se[:-1],
-                    "boot_std_error": boot_se,
-                    "lower": e - crit * boot_se,
-                    "upper": e + crit * boot_se,
-                    "parameter": names[:-1],
-                },
-                index=pd.Index(
-                    labels, name={"dynamic": "e", "group": "cohort", "calendar": "period"}[kind]
-                ),
-            )
+            band, crit = partial(
+                _uniform_band, cluster_means(psi_all[:, :-1], self._spec["cluster"]), bootstrap,
+                alpha, np.asarray(est[:-1]), se[:-1], names[:-1], labels,
+                {"dynamic": "e", "group": "cohort", "calendar": "period"}[kind]), None
         title = {
             "simple": "simple (cohort-size weighted post-treatment ATT(g,t))",
             "dynamic": "dynamic (event time)",

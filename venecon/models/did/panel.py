@@ -59,6 +59,7 @@ from ...exceptions import DataValueError, InsufficientDataError, ModelSpecificat
 from ..core.checks import check_alpha
 from ..core.outcome import MAX_MAGNITUDE
 from ..core.results import Headline, ModelResults, build_provenance, path_frame, two_sided_pvalue
+from ..core.vocabulary import renamed_arguments
 from .options import COV_TYPES, PanelOptions, event_time, event_window
 from .twfe import TwoWayFit, fit_twoway, results_kwargs
 
@@ -344,8 +345,9 @@ class PanelDiD:
 
     _name = "Panel DiD (TWFE)"
 
+    @renamed_arguments(entity="unit")
     def __init__(self, data: pd.DataFrame, *, outcome: str, treatment: str,
-                 options: PanelOptions | None = None, entity: str | None = None,
+                 options: PanelOptions | None = None, unit: str | None = None,
                  time: str | None = None, controls: Sequence[str] | None = None,
                  cov_type: str | None = None, bandwidth: float | None = None,
                  debiased: bool | None = None, group_debias: bool | None = None,
@@ -355,7 +357,7 @@ class PanelDiD:
         self.treatment = treatment
         self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(
-            options, model="PanelDiD", entity=entity, time=time, controls=controls,
+            options, model="PanelDiD", entity=unit, time=time, controls=controls,
             cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
             group_debias=group_debias, require_balanced=require_balanced)
 
@@ -616,10 +618,11 @@ class PanelEventStudy:
 
     _name = "Panel event study (TWFE)"
 
+    @renamed_arguments(entity="unit")
     def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str,
                  window: tuple[int, int] = (-5, 10), reference: int = -1, endpoints: str = "bin",
                  alpha: float = 0.05, options: PanelOptions | None = None,
-                 entity: str | None = None, time: str | None = None,
+                 unit: str | None = None, time: str | None = None,
                  controls: Sequence[str] | None = None, cov_type: str | None = None,
                  bandwidth: float | None = None, debiased: bool | None = None,
                  group_debias: bool | None = None, require_balanced: bool | None = None) -> None:
@@ -631,7 +634,7 @@ class PanelEventStudy:
         self.endpoints = endpoints
         self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(
-            options, model="PanelEventStudy", entity=entity, time=time, controls=controls,
+            options, model="PanelEventStudy", entity=unit, time=time, controls=controls,
             cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
             group_debias=group_debias, require_balanced=require_balanced)
 

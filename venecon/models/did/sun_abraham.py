@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 from ...exceptions import InsufficientDataError, ModelSpecificationError
 from ..core.checks import check_alpha
 from ..core.results import build_provenance, jsonable
+from ..core.vocabulary import renamed_arguments
 from .options import PanelOptions, event_time, event_window
 from .panel import (
     TWFE_DEPENDENCIES,
@@ -207,9 +208,11 @@ class SunAbraham:
 
     _name = "Sun-Abraham interaction-weighted event study"
 
-    def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str, control: str = "never",
+    @renamed_arguments(entity="unit", control="control_group")
+    def __init__(self, data: pd.DataFrame, *, outcome: str, cohort: str,
+                 control_group: str = "never",
                  window: tuple[int, int] | None = None, reference: int = -1, alpha: float = 0.05,
-                 options: PanelOptions | None = None, entity: str | None = None,
+                 options: PanelOptions | None = None, unit: str | None = None,
                  time: str | None = None, controls: Sequence[str] | None = None,
                  cov_type: str | None = None, bandwidth: float | None = None,
                  debiased: bool | None = None, group_debias: bool | None = None,
@@ -217,12 +220,13 @@ class SunAbraham:
         self.data = data
         self.outcome = outcome
         self.cohort = cohort
-        self.control = control
+        self.control_group = control_group
+        self.control = control_group  # the name the estimation code reads
         self.window = None if window is None else event_window(window, "SunAbraham")
         self.reference = event_time(reference, "reference", "SunAbraham")
         self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(
-            options, model="SunAbraham", entity=entity, time=time, controls=controls,
+            options, model="SunAbraham", entity=unit, time=time, controls=controls,
             cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
             group_debias=group_debias, require_balanced=require_balanced)
 
@@ -388,55 +392,3 @@ class SunAbraham:
             cohort_effects=ce, cohort_cov=pd.DataFrame(vcov, index=columns, columns=columns),
             dropped=dropped, event_time=et, reference=self.reference, alpha=self.alpha, fit=res,
             entities=frame[o.entity].nunique(), periods=periods, **kwargs)
-
-
-def oil_sanctions_output_study(production: pd.DataFrame | None = None,
-                               episodes: pd.DataFrame | None = None, *,
-                               window: tuple[int, int] = (-5, 10),
-                               focus: str = "VEN") -> dict[str, Any]:
-    """Output response of sanctioned oil producers: Sun-Abraham and TWFE event studies.
-
-    Outcome: ``log`` of annual oil production (``production_annual``,
-    ``oil_production``, Energy Institute Statistical Review 2024 by default;
-    country-years with zero output are dropped). Treatment: each country's
-    first episode in ``oil_sanction_episodes`` whose instrument restricts its
-    oil (``oil_measure == "yes"``); producers without such an episode are the
-    never-treated controls (they may be sanctioned in other ways). The world
-    total is excluded. Every treated cohort holds one country here, so the
-    cohort-specific coefficients of ``focus``'s cohort are that country's own
-    path, shown beside the IW average.
-
-    Returns
-    -------
-    dict
-        ``sun_abraham`` and ``twfe`` results, ``cohorts`` (country -> year),
-        and ``paths``: a frame indexed by event time with the IW ``average``
-        and ``focus``'s own estimates (both in log points relative to the year
-        before treatment).
-    """
-    import numpy as np
-    import pandas as pd
-
-    from ... import load
-    from .panel import PanelEventStudy
-
-    if production is None:
-        production = load("production_annual", series="oil_production", source="ei_sr2024")
-    if episodes is None:
-        episodes = load("oil_sanction_episodes")
-    oil = episodes[episodes["oil_measure"] == "yes"]
-    cohorts = oil.groupby("country")["start"].min().astype("int64")
-    frame = production[(production["country"] != "WLD") & (production["value"] > 0)].copy()
-    frame["log_output"] = np.log(frame["value"].astype("float64"))
-    frame["cohort"] = frame["country"].map(cohorts).astype("float64")
-    frame = frame[["country", "date", "log_output", "cohort"]].reset_index(drop=True)
-    frame.attrs = dict(production.attrs)
-    sa = SunAbraham(frame, outcome="log_output", cohort="cohort", window=window).fit()
-    twfe = PanelEventStudy(frame, outcome="log_output", cohort="cohort", window=window).fit()
-    own = sa.cohort_effects
-    own = own[own["cohort"] == cohorts.get(focus, -1)].set_index("rel")["estimate"]
-    paths = pd.DataFrame({"average": sa.event_time["estimate"]})
-    paths[focus] = own.reindex(paths.index)
-    if sa.reference in paths.index:
-        paths.loc[sa.reference, focus] = 0.0
-    return {"sun_abraham": sa, "twfe": twfe, "cohorts": cohorts.to_dict(), "paths": paths}

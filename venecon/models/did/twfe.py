@@ -18,8 +18,10 @@ pyfixest and about 1 GiB). The pieces come from the libraries that own them:
   earlier columns are removed), run on a k x k matrix with the same cross-product
   as the demeaned regressors, so it gives the same answer and message as PanelOLS
   without an n x k Gram-Schmidt;
-* the covariance is linearmodels' ``ClusteredCovariance`` / ``DriscollKraay`` with
-  the degrees of freedom PanelOLS uses (``extra_df`` = entities + periods - 1).
+* the covariance is linearmodels' ``DriscollKraay``, or ``ClusteredCovariance``'s
+  formula with the clusters' score sums from one sparse product (linearmodels loops
+  over the clusters in Python, which dominated fits with many entities), with the
+  degrees of freedom PanelOLS uses (``extra_df`` = entities + periods - 1).
 
 The only solve done here is the k x k normal-equations system (Cholesky), whose
 solution equals PanelOLS's pivoted-QR least squares to rounding for designs that
@@ -96,6 +98,36 @@ def _demean(yx: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return out
 
 
+def _clustered(xt: np.ndarray, resid: np.ndarray, gram: np.ndarray, members: Any,
+               n_clusters: int, *, k: int, nobs: int, debiased: bool, extra_df: int,
+               group_debias: bool) -> np.ndarray:
+    """Entity-clustered covariance: linearmodels' ``ClusteredCovariance`` formula.
+
+    ``(X'X/n)^-1 S (X'X/n)^-1 / n`` with ``S`` the cross-product of the clusters'
+    score sums over ``n``, scaled by ``n / (n - extra_df [- k if debiased])`` and, with
+    ``group_debias``, by ``G/(G-1) (n-1)/n``. The score sums come from one sparse
+    product (``members``: clusters x observations) instead of linearmodels' Python
+    loop over clusters, which dominated the fit with many entities.
+    """
+    import numpy as np
+
+    if n_clusters < 2:
+        raise InsufficientDataError("a clustered covariance needs at least two entities")
+    nobs_eff = nobs - extra_df - (k if debiased else 0)
+    if nobs_eff <= 0:
+        raise InsufficientDataError(
+            f"the covariance cannot be estimated: {nobs} observations leave no residual degrees "
+            f"of freedom after {extra_df} for the effects")
+    scores = members @ (xt * resid[:, None])
+    meat = scores.T @ scores / nobs
+    if group_debias:
+        meat *= (n_clusters / (n_clusters - 1)) * ((nobs - 1) / nobs)
+    meat *= nobs / nobs_eff
+    xpxi = np.linalg.inv(gram / nobs)
+    out = (xpxi @ meat @ xpxi) / nobs
+    return (out + out.T) / 2
+
+
 def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], entity: str,
                time: str, cov: Mapping[str, Any], model: str, replicate: Any = None,
                work: Callable[[], np.ndarray] | None = None) -> TwoWayFit:
@@ -128,7 +160,7 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
     """
     import numpy as np
     import pandas as pd
-    from linearmodels.panel.covariance import ClusteredCovariance, DriscollKraay
+    from linearmodels.panel.covariance import DriscollKraay
     from linearmodels.panel.utility import AbsorbingEffectError, check_absorbed
     from scipy import linalg, sparse
 
@@ -151,12 +183,13 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
         yx = work()
         if yx.shape != (nobs, k + 1):
             raise ValueError(f"work has shape {yx.shape}, expected {(nobs, k + 1)}")
-    norms = np.linalg.norm(yx[:, 1:], axis=0)
     # [y x]'[y x] after removing entity means, for PanelOLS's within R-squared: the raw
     # cross-product less the entity sums' (scipy sparse sums; no second demeaning pass).
     members = sparse.csr_matrix((np.ones(nobs), (ent, np.arange(nobs))), shape=(n_ent, nobs))
     sums = members @ yx
-    w_gram = yx.T @ yx - (sums / np.bincount(ent, minlength=n_ent)[:, None]).T @ sums
+    raw = yx.T @ yx
+    norms = np.sqrt(np.diag(raw)[1:])  # column norms of the regressors, from the same product
+    w_gram = raw - (sums / np.bincount(ent, minlength=n_ent)[:, None]).T @ sums
     both = _demean(yx, np.column_stack([ent, per]))
     del yx
     yt, xt = both[:, :1], both[:, 1:]
@@ -177,16 +210,15 @@ def fit_twoway(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str], 
     kind = options.pop("cov_type")
     options.pop("cluster_entity", None)
     common = dict(debiased=bool(options.pop("debiased")), extra_df=neffects)
+    resid = (yt - xt @ params)[:, 0]
     if kind == "clustered":
-        estimator = ClusteredCovariance(yt, xt, params, ent[:, None], per[:, None], clusters=ent,
-                                        group_debias=bool(options.get("group_debias", False)),
-                                        **common)
+        vcov = _clustered(xt, resid, gram, members, n_ent, k=k, nobs=nobs,
+                          group_debias=bool(options.get("group_debias", False)), **common)
     else:
         estimator = DriscollKraay(yt, xt, params, ent[:, None], per[:, None],
                                   kernel=options.get("kernel", "bartlett"),
                                   bandwidth=options.get("bandwidth"), **common)
-    vcov = np.asarray(estimator.cov)
-    resid = (yt - xt @ params)[:, 0]
+        vcov = np.asarray(estimator.cov)
     rss = float(resid @ resid)
     beta = params[:, 0]
     wtss = float(w_gram[0, 0])

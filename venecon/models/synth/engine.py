@@ -6,7 +6,7 @@ procedures (:mod:`venecon.models.synth.inference`) use it without importing
 the model:
 
 - :class:`Predictor`, one row of the predictor matrix;
-- :class:`Design`, the numeric predictors and fit-window outcomes of all units;
+- :class:`PredictorMatrices`, the predictors and fit-window outcomes of all units as arrays;
 - :class:`VOptions`, how the predictor weights ``V`` are chosen;
 - :class:`Engine`, a frozen, picklable bundle of copies of those arrays with
   :meth:`Engine.fit` (weights of any unit from any donor set) and
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Predictor",
-    "Design",
+    "PredictorMatrices",
     "VOptions",
     "Fit",
     "Engine",
@@ -90,7 +90,7 @@ class Predictor:
 
 
 @dataclass(frozen=True)
-class Design:
+class PredictorMatrices:
     """Numeric form of a specification: predictors and fit-window outcomes for all units."""
 
     X: np.ndarray  # (k, n) predictors; column i is unit i
@@ -137,19 +137,23 @@ def scale_predictors(X: np.ndarray, scale: bool = True) -> np.ndarray:
     return X / sd[:, None]
 
 
-def _weights(Xs: np.ndarray, i: int, donors: np.ndarray, v: np.ndarray) -> np.ndarray:
+def _synthetic(Y: np.ndarray, donors: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``Y[:, donors] @ w`` from the donors with positive weight only.
+
+    The simplex weights are sparse (at most one more than the predictors are
+    positive), so this reads a few columns instead of copying all of them: with
+    thousands of donors and placebos the copy would dominate every refit.
+    """
     import numpy as np
 
-    from .qp import simplex_lstsq
-
-    r = np.sqrt(v)[:, None]
-    return simplex_lstsq(r * Xs[:, donors], r[:, 0] * Xs[:, i])
+    nz = np.flatnonzero(w)
+    return Y[:, donors[nz]] @ w[nz]
 
 
 def _loss(Z: np.ndarray, i: int, donors: np.ndarray, w: np.ndarray) -> float:
     import numpy as np
 
-    gap = Z[:, i] - Z[:, donors] @ w
+    gap = Z[:, i] - _synthetic(Z, donors, w)
     return float(np.mean(gap**2))
 
 
@@ -213,12 +217,12 @@ class _Prepared:
         return float((gap @ gap) / len(gap))
 
 
-def _nested(design: Design, i: int, donors: np.ndarray, opts: VOptions) -> Fit:
+def _nested(design: PredictorMatrices, i: int, donors: np.ndarray, opts: VOptions) -> Fit:
     """ADH nested optimisation: minimise the fit-window MSPE over V from several starts."""
     import numpy as np
     from scipy.optimize import minimize
 
-    cols = np.r_[i, donors]
+    cols = np.concatenate(([i], donors))
     Xs = scale_predictors(design.X[:, cols], opts.scale)
     Z = design.Z[:, cols]
     prep = _Prepared(Xs, Z)
@@ -272,15 +276,16 @@ def _nested(design: Design, i: int, donors: np.ndarray, opts: VOptions) -> Fit:
 
 
 def fit_one(
-    design: Design, i: int, donors: np.ndarray, opts: VOptions, training: Design | None = None
+    design: PredictorMatrices, i: int, donors: np.ndarray, opts: VOptions,
+    training: PredictorMatrices | None = None,
 ) -> Fit:
     """Fit the synthetic control of column ``i`` of ``design`` from columns ``donors``."""
     import numpy as np
 
     if opts.strategy == "nested":
         return _nested(design, i, donors, opts)
-    cols = np.r_[i, donors]
-    local = np.arange(1, len(donors) + 1)
+    donors = np.asarray(donors)
+    cols = np.concatenate(([i], donors))  # np.r_ costs more than a small fit's QP set-up
     Xs = scale_predictors(design.X[:, cols], opts.scale)
     k = Xs.shape[0]
     if opts.strategy == "crossval":
@@ -302,8 +307,11 @@ def fit_one(
         v, starts = np.full(k, 1.0 / k), []
     else:  # custom
         v, starts = np.asarray(opts.custom, dtype="float64"), []
-    w = _weights(Xs, 0, local, v)
-    return Fit(w, v, _loss(design.Z[:, cols], 0, local, w), starts)
+    from .qp import simplex_lstsq
+
+    r = np.sqrt(v)
+    w = simplex_lstsq(r[:, None] * Xs[:, 1:], r * Xs[:, 0])
+    return Fit(w, v, _loss(design.Z, i, donors, w), starts)
 
 
 # --------------------------------------------------------------------------- engine
@@ -345,7 +353,7 @@ class Engine:
         V strategy and search options.
     labels : tuple of str
         Predictor labels.
-    training : Design or None
+    training : PredictorMatrices or None
         Training specification of ``v="crossval"``.
     """
 
@@ -358,26 +366,43 @@ class Engine:
     window: tuple[int, int]
     opts: VOptions
     labels: tuple[str, ...]
-    training: Design | None = None
+    training: PredictorMatrices | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "Y", _frozen(self.Y))
         object.__setattr__(self, "X", _frozen(self.X))
         if self.training is not None:
             t = self.training
-            object.__setattr__(self, "training", Design(_frozen(t.X), _frozen(t.Z), t.labels))
+            object.__setattr__(self, "training",
+                               PredictorMatrices(_frozen(t.X), _frozen(t.Z), t.labels))
 
-    def design(self) -> Design:
-        """Predictors and fit-window outcomes of every unit."""
-        return Design(self.X, self.Y[self.fit_rows], self.labels)
+    def __getstate__(self) -> dict[str, Any]:
+        # the cached design is rebuilt where needed; a worker receives the arrays once
+        return {k: v for k, v in self.__dict__.items() if k != "_design"}
+
+    def design(self) -> PredictorMatrices:
+        """Predictors and fit-window outcomes of every unit (built once per engine)."""
+        cached = self.__dict__.get("_design")
+        if cached is None:
+            import numpy as np
+
+            rows = np.asarray(self.fit_rows)
+            # a contiguous fit window is a view of Y, not a (T x n) copy per refit
+            if len(rows) and np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows))):
+                Z = self.Y[int(rows[0]) : int(rows[0]) + len(rows)]
+            else:
+                Z = self.Y[rows]
+            cached = PredictorMatrices(self.X, Z, self.labels)
+            object.__setattr__(self, "_design", cached)
+        return cached
 
     def fit(self, i: int, donors: np.ndarray, seed: int | None = None) -> Fit:
         """Fit unit ``i`` from ``donors`` (positions); random V starts use ``seed`` if given."""
         opts = self.opts
-        if opts.seed is not None and seed is not None:
+        if opts.seed is not None and seed is not None and opts.n_random_starts:  # seeds only them
             opts = replace(opts, seed=seed)
         return fit_one(self.design(), i, donors, opts, self.training)
 
     def path(self, i: int, donors: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Gap (actual minus synthetic) of unit ``i`` in every period."""
-        return self.Y[:, i] - self.Y[:, donors] @ w
+        return self.Y[:, i] - _synthetic(self.Y, donors, w)

@@ -47,6 +47,10 @@ __all__ = [
 ]
 
 
+#: Placebo loops with at least this many refits show a progress bar (on a terminal).
+_BAR_MIN_FITS = 200
+
+
 def _unit_fit(
     engine: Engine, i: int, donors: np.ndarray, seed: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -292,7 +296,9 @@ def placebo_space(
     donors = np.arange(1, n)
     seeds = task_seeds(engine.opts.seed, n)
     tasks = [(engine, j, donors[donors != j], seeds[j]) for j in donors]
-    out = parallel_map(_unit_fit, tasks, n_jobs)
+    # a bar only for long loops (thousands of units), so bundled studies print nothing
+    desc = "placebos in space" if len(tasks) >= _BAR_MIN_FITS else None
+    out = parallel_map(_unit_fit, tasks, n_jobs, desc=desc)
     w0 = main.weights if main is not None else engine.fit(0, donors).weights
     paths = [engine.path(0, donors, w0)] + [g for _, g in out]
     gaps = pd.DataFrame(

@@ -53,6 +53,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ...data.codes import AGGREGATE_CODES
 from ...exceptions import (
     DataValueError,
     DonorPoolWarning,
@@ -63,7 +64,8 @@ from ...limits import check_bound
 from ..core.checks import check_count
 from ..core.outcome import MAX_MAGNITUDE
 from ..core.results import CumulativeEffect, Headline, PathResults, build_provenance, jsonable
-from .engine import Design, Engine, Fit, Predictor, VOptions, fmt_period
+from ..core.vocabulary import rename_keywords, renamed_arguments
+from .engine import Engine, Fit, Predictor, PredictorMatrices, VOptions, fmt_period
 from .inference import (
     LeaveOneOutResult,
     PlaceboResult,
@@ -85,7 +87,6 @@ _OPS = ("mean", "median", "sum", "min", "max", "last", "first")
 _V_STRATEGIES = ("nested", "crossval", "regression", "equal")
 #: Codes that name aggregates rather than units (World Bank / ISO 3166 user-assigned
 #: codes for the world, the EU, the euro area and the OECD; OPEC)
-_AGGREGATE_CODES = frozenset({"WLD", "EUU", "EMU", "OED", "OPEC", "OPC"})
 
 
 # --------------------------------------------------------------------------- results
@@ -443,7 +444,7 @@ class SyntheticControl:
     starts : sequence of {"equal", "regression"}, default ("equal", "regression")
         Deterministic starts of the nested V search; the best loss wins.
     n_random_starts : int, default 0
-        Additional Dirichlet-random starts drawn from ``rng``.
+        Additional Dirichlet-random starts drawn from ``seed``.
     optimizer : str, default "Nelder-Mead"
         scipy.optimize.minimize method of the V search (``"BFGS"`` also works).
     maxiter : int, optional
@@ -459,15 +460,21 @@ class SyntheticControl:
     drop_incomplete_donors : bool, default False
         Drop donors with missing outcomes in the sample or missing predictors
         (with a warning) instead of raising.
-    rng : int, optional
+    seed : int, optional
         Seed of random starts; each placebo and leave-one-out refit gets its own
         seed from :func:`venecon.parallel.task_seeds`, so results do not depend
-        on ``n_jobs`` or the scheduler.
+        on ``n_jobs`` or the scheduler. (Formerly ``rng=``, which still works with
+        a ``FutureWarning``.)
     scale : bool, default True
         Divide each predictor by its standard deviation across units (R
         ``Synth``); ``False`` keeps predictors in their own units, so the default
         predictors with ``v="equal"`` give the pre-period-MSPE-minimising
         (outcome-only) synthetic control. See the module docstring.
+    flagged_donors : mapping, optional
+        Units the caller knows should rarely be donors, unit -> reason (for oil
+        producers under sanctions, :func:`venecon.study.donors.sanctioned_donors`);
+        those in the pool are named in a :class:`~venecon.exceptions.DonorPoolWarning`,
+        as are aggregate codes and units whose outcome totals the others'.
 
     Raises
     ------
@@ -481,11 +488,10 @@ class SyntheticControl:
     Warns
     -----
     DonorPoolWarning
-        A donor is an aggregate (``WLD``, or a unit whose outcome is at least
-        the sum of all others in every period) or, for ISO3 panels, is under an
-        oil sanction recorded in ``venecon.load("oil_sanction_episodes")``
-        (``oil_measure == "yes"``) overlapping the fit window through the effect
-        window.
+        A donor is an aggregate (a code in
+        :data:`venecon.data.codes.AGGREGATE_CODES` such as ``WLD``, or a unit
+        whose outcome is at least the sum of all others in every period) or is
+        named in ``flagged_donors``.
     InsufficientDataError
         No pre-treatment period, no post-treatment period, fewer than two donors.
 
@@ -499,6 +505,7 @@ class SyntheticControl:
     >>> res.weights, res.placebo_space(n_jobs=2).pvalue  # doctest: +SKIP
     """
 
+    @renamed_arguments(rng="seed")
     def __init__(
         self,
         data: pd.DataFrame,
@@ -523,8 +530,9 @@ class SyntheticControl:
         events: Mapping[str, Any] | None = None,
         outcome_unit: str | None = None,
         drop_incomplete_donors: bool = False,
-        rng: int | None = None,
+        seed: int | None = None,
         scale: bool = True,
+        flagged_donors: Mapping[Any, str] | None = None,
     ) -> None:
         import numpy as np
         import pandas as pd
@@ -546,7 +554,10 @@ class SyntheticControl:
         self._tcodes, tvals = pd.factorize(frame[time])
         self._units_seen = uvals.tolist()  # in order of appearance, as Series.unique
         key = self._ucodes.astype("int64") * (len(tvals) + 1) + self._tcodes
-        if len(np.unique(key)) < len(key) and frame.duplicated([unit, time]).any():
+        key.sort()  # a duplicate (unit, time) pair is a repeated key: adjacent once sorted
+        if len(key) > 1 and bool((key[1:] == key[:-1]).any()) and frame.duplicated(
+            [unit, time]
+        ).any():
             dup = frame.loc[frame.duplicated([unit, time], keep=False), [unit, time]].head(3)
             raise ModelSpecificationError(
                 f"the panel has duplicated ({unit}, {time}) rows, e.g. {dup.to_dict('records')}"
@@ -600,10 +611,12 @@ class SyntheticControl:
         self.optimizer = optimizer
         self.maxiter = maxiter
         self.events = dict(events or {})
-        self.rng = rng
+        self.seed = seed
+        self.rng = seed  # the name the fitting code reads
         if not isinstance(scale, bool):
             raise ModelSpecificationError(f"scale must be True or False, got {scale!r}")
         self.scale = scale
+        self.flagged_donors = dict(flagged_donors or {})
         # the model owns a copy of the columns it uses: later changes to the caller's
         # frame cannot reach this model, its results or their placebo-in-time refits
         self._frame = self._own_copy(frame)
@@ -629,6 +642,7 @@ class SyntheticControl:
         >>> earlier = model.respecify(treatment_time=1975,
         ...                           fit_window=(1960, 1974))  # doctest: +SKIP
         """
+        changes = rename_keywords(changes, {"rng": "seed"}, "respecify")
         unknown = sorted(set(changes) - set(self._kwargs) - {"data"})
         if unknown:
             raise ModelSpecificationError(
@@ -652,7 +666,7 @@ class SyntheticControl:
         return out
 
     def _check_values(self, frame: pd.DataFrame) -> None:
-        """Text or infinite values in the columns used, before any linear algebra (issue 15).
+        """Text or infinite values in the columns used, before any linear algebra.
 
         Columns of numbers stored as text (object dtype) are converted in the
         model's own copy; a value that is not a number raises.
@@ -698,8 +712,9 @@ class SyntheticControl:
                 )
 
     def _warn_donors(self) -> None:
-        """Warn about donors that are aggregates or under a recorded oil sanction (issue 13)."""
-        suspects = {**self._aggregate_donors(), **self._sanctioned_donors()}
+        """Warn about donors that are aggregates or that the caller flagged (``flagged_donors``)."""
+        flagged = {u: why for u, why in self.flagged_donors.items() if u in self.donors}
+        suspects = {**self._aggregate_donors(), **flagged}
         if suspects:
             detail = "; ".join(f"{u}: {why}" for u, why in suspects.items())
             warnings.warn(
@@ -713,7 +728,7 @@ class SyntheticControl:
         """Donors with an aggregate code (WLD, ...) or whose outcome totals the other units'."""
         import numpy as np
 
-        out = {u: "an aggregate code, not a unit" for u in self.donors if u in _AGGREGATE_CODES}
+        out = {u: "an aggregate code, not a unit" for u in self.donors if u in AGGREGATE_CODES}
         Y = self._Y
         if Y.shape[1] >= 4 and np.isfinite(Y).all() and (Y >= 0).all():
             total = Y.sum(axis=1)
@@ -722,43 +737,6 @@ class SyntheticControl:
                 # (a rounding margin: a published total equals the sum of its parts)
                 if u not in out and (Y[:, j] > 0).all() and (Y[:, j] >= others * (1 - 1e-9)).all():
                     out[u] = "its outcome is at least the sum of all other units' in every period"
-        return out
-
-    def _sanctioned_donors(self) -> dict[Any, str]:
-        """ISO3 donors with an oil sanction (``oil_sanction_episodes``) overlapping the sample.
-
-        The sample is the fit window to the end of the effect window; only panels
-        whose units look like ISO3 codes and whose periods are years or dates are checked.
-        """
-        import pandas as pd
-
-        from ...data.load import load
-
-        if not all(isinstance(u, str) and len(u) == 3 and u.isupper() for u in self.donors):
-            return {}
-
-        def year(t: Any) -> int | None:
-            if isinstance(t, pd.Timestamp):
-                return t.year
-            try:
-                y = int(t)
-            except (TypeError, ValueError):
-                return None
-            return y if 1800 <= y <= 2200 and y == t else None
-
-        lo, hi = year(self.fit_window[0]), year(self.effect_window[-1])
-        if lo is None or hi is None:
-            return {}
-        ep = load("oil_sanction_episodes")
-        ep = ep[(ep["oil_measure"] == "yes") & ep["country"].isin(self.donors)]
-        out: dict[Any, str] = {}
-        for row in ep.itertuples():
-            end = hi if pd.isna(row.end) else int(row.end)
-            if int(row.start) <= hi and end >= lo and row.country not in out:
-                until = "" if pd.isna(row.end) else f"-{int(row.end)}"
-                out[row.country] = (
-                    f"oil sanction {row.episode_id} ({row.start}{until}) overlaps {lo}-{hi}"
-                )
         return out
 
     # --- input checks ---------------------------------------------------------------------
@@ -837,7 +815,8 @@ class SyntheticControl:
                     f"every other unit), got {donors!r}"
                 )
             pool = list(dict.fromkeys(donors))
-            unknown = [d for d in pool if d not in units]
+            known = set(units)
+            unknown = [d for d in pool if d not in known]
             if unknown:
                 raise ModelSpecificationError(
                     f"donors {unknown} are not in column {self.unit_col!r}"
@@ -1120,7 +1099,7 @@ class SyntheticControl:
         training = None
         if self._X_train is not None:
             rows = np.array([pos[t] for t in self.training_window])
-            training = Design(
+            training = PredictorMatrices(
                 self._X_train, self._Y[rows], tuple(p.label for p in self.training_predictors)
             )
         return Engine(

@@ -1,0 +1,62 @@
+"""One argument vocabulary for the model constructors, and the old spellings it replaces.
+
+Every model names its columns and options the same way: ``unit`` (the unit
+column), ``time``, ``outcome``, ``seed`` and ``control_group``. Earlier
+spellings still work for now: :func:`renamed_arguments` maps them to the new
+name with a ``FutureWarning`` that says which to use.
+
+========================================  ===========================
+old                                       new
+========================================  ===========================
+``PanelDiD(entity=)``                     ``unit=``
+``PanelEventStudy(entity=)``              ``unit=``
+``SunAbraham(entity=, control=)``         ``unit=``, ``control_group=``
+``SyntheticControl(rng=)``                ``seed=``
+========================================  ===========================
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from ...exceptions import ModelSpecificationError
+
+__all__ = ["renamed_arguments", "rename_keywords"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def rename_keywords(kwargs: dict[str, Any], renames: Mapping[str, str],
+                    where: str) -> dict[str, Any]:
+    """``kwargs`` with every old name in ``renames`` replaced by its new name (and a warning).
+
+    Giving both the old and the new name is an error: which one was meant is unknown.
+    """
+    out = dict(kwargs)
+    for old, new in renames.items():
+        if old not in out:
+            continue
+        if new in out:
+            raise ModelSpecificationError(
+                f"{where}: {old}= is the old name of {new}=; give {new}= only")
+        warnings.warn(f"{where}: {old}= is now called {new}=; the old name will be removed in "
+                      "a future release", FutureWarning, stacklevel=4)
+        out[new] = out.pop(old)
+    return out
+
+
+def renamed_arguments(**renames: str) -> Callable[[F], F]:
+    """Decorate ``__init__``: each keyword ``old`` works as ``renames[old]``, with a warning."""
+
+    def wrap(init: F) -> F:
+        @functools.wraps(init)
+        def inner(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return init(self, *args, **rename_keywords(kwargs, renames, type(self).__name__))
+
+        inner.renamed_arguments = dict(renames)  # type: ignore[attr-defined]
+        return inner  # type: ignore[return-value]
+
+    return wrap
