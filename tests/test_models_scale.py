@@ -179,11 +179,9 @@ FITTERS = {
     "callaway-santanna": fit_callaway,
 }
 # LocalProjections regresses the (scaled) outcome on lags of itself and on the
-# (unscaled) shock: at c = 1e+-12 the design's columns differ by 12 orders of
-# magnitude and statsmodels' pinv-based OLS loses digits in proportion to that
-# condition number (measured 4e-4 at worst; column equilibration in
-# projections.py would restore 1e-10)
-TOLERANCE = {"local-projections": 1e-3}
+# (unscaled) shock; projections.py equilibrates the columns (powers of two), so it
+# holds to RTOL like the others (it lost 4e-4 at c = 1e+-12 without).
+TOLERANCE: dict[str, float] = {}
 # statsmodels' SARIMAX likelihood search is not equivariant: the step effect moves
 # 21.88 -> 21.55 (x1e-12) and -> 149.9 (x1e12); recorded as an open defect
 KNOWN_FAILURES = {"arima"}

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .exceptions import VeneconError
 
@@ -78,19 +79,28 @@ def _n_jobs_arg(text: str) -> int:
 
 def _jobs(args: argparse.Namespace) -> int:
     """``--n-jobs`` capped at the cores available, with a note when it was."""
-    from .parallel import cap_n_jobs
+    from .parallel import capped_jobs
 
-    n, note = cap_n_jobs(args.n_jobs, "--n-jobs")
-    if note:
-        print(f"venecon: note: {note}", file=sys.stderr)
-    return n
+    return capped_jobs(args.n_jobs, "--n-jobs")
+
+
+def _where(args: argparse.Namespace, n_jobs: int) -> Any:
+    """A :func:`venecon.parallel.compute` block for ``--scheduler``/``--address`` (if given)."""
+    import contextlib
+
+    from .parallel import Compute, compute
+
+    if args.scheduler is None and args.address is None:
+        return contextlib.nullcontext()
+    return compute(Compute(args.scheduler, args.address, n_jobs, key="--"))
 
 
 def _report(args: argparse.Namespace) -> None:
     from .report.render import build_report
 
-    out = build_report(args.out, args.config, live=args.live, quiet=args.quiet,
-                       n_jobs=_jobs(args))
+    n = _jobs(args)
+    with _where(args, n):
+        out = build_report(args.out, args.config, live=args.live, quiet=args.quiet, n_jobs=n)
     if not args.quiet:
         print(out / "report.html")
 
@@ -98,9 +108,22 @@ def _report(args: argparse.Namespace) -> None:
 def _study_run(args: argparse.Namespace) -> None:
     from .study.cli import run_command
 
-    out = run_command(args.files, args.out, n_jobs=_jobs(args), quiet=args.quiet)
+    n = _jobs(args)
+    with _where(args, n):
+        out = run_command(args.files, args.out, n_jobs=n, quiet=args.quiet)
     if not args.quiet:
         print(out / "report.html")
+
+
+def _add_compute_args(parser: argparse.ArgumentParser) -> None:
+    from .parallel import SCHEDULERS
+
+    parser.add_argument("--scheduler", choices=SCHEDULERS, default=None,
+                        help="where placebos and robustness grids run: serial, loky (--n-jobs "
+                        "local processes) or dask (needs venecon[dask]); results are identical")
+    parser.add_argument("--address", default=None,
+                        help="a running Dask scheduler, e.g. tcp://host:8786 (implies --scheduler "
+                        "dask; without it, dask starts a local cluster of --n-jobs workers)")
 
 
 def _study_check(args: argparse.Namespace) -> None:
@@ -155,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--n-jobs", type=_n_jobs_arg, default=1,
                         help="parallel jobs for the studies' robustness grids (joblib; -1: every "
                         "core; capped at the cores available)")
+    _add_compute_args(report)
     report.set_defaults(run=_report)
     commands.add_parser("tour", help="a short tour of the bundled data").set_defaults(run=_tour)
     study = commands.add_parser("study", help="declared studies of sanctions episodes")
@@ -167,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="parallel jobs (joblib; -1: every core; capped at the cores "
                            "available)")
     study_run.add_argument("--quiet", action="store_true", help="no progress output")
+    _add_compute_args(study_run)
     study_run.set_defaults(run=_study_run)
     study_check = study.add_parser(
         "check", help="validate study TOML files against the data without running them")

@@ -10,7 +10,9 @@ raise, runs the robustness grid (:class:`Robustness`) through
 reasons), and returns an immutable :class:`StudyResults`.
 :func:`bundled_studies` returns the studies shipped with venecon (Venezuela's
 episodes and the cross-country comparisons); ``venecon study run FILE.toml
---out DIR`` writes ``results.json`` and a report.
+--out DIR`` writes ``results.json`` and a report. :func:`specification_curve`
+refits a study over thousands of donor subsets, predictor sets, starts and
+estimators (:mod:`venecon.study.curve`).
 """
 
 from __future__ import annotations
@@ -30,12 +32,15 @@ _LAZY = {
     "bundled_path": "bundled",
     "run_studies": "output",
     "write_results": "output",
+    "specification_curve": "curve",
+    "SpecificationCurve": "curve",
 }
 
 __all__ = list(_LAZY)
 
 if TYPE_CHECKING:
     from .bundled import bundled_path, bundled_studies
+    from .curve import SpecificationCurve, specification_curve
     from .output import run_studies, write_results
     from .results import Estimate, Robustness, StudyResults
     from .spec import StudyError

@@ -24,7 +24,7 @@ Which dimensions apply is the headline adapter's ``robustness``.
 
 Every specification is one task of :func:`venecon.parallel.parallel_map`, a
 pure function of its inputs (synthetic-control seeds are fixed), so the table
-is identical for any ``n_jobs`` and joblib backend. Synthetic-control variants
+is identical for any ``n_jobs`` and scheduler. Synthetic-control variants
 are refitted without placebos (a placebo run per variant would multiply the
 cost by the number of donors), so their ``significant`` is empty.
 """
@@ -222,9 +222,9 @@ def run_grid(specs: list[tuple], main: Any, n_jobs: int = 1, progress: bool = Fa
     """
     import pandas as pd
 
-    from ..parallel import parallel_map
+    from ..parallel import active_compute, parallel_map
 
-    if progress and n_jobs == 1:
+    if progress and n_jobs == 1 and active_compute() is None:
         from tqdm.auto import tqdm
 
         rows = [_run_one(*s) for s in tqdm(specs, desc="robustness grid", unit="spec")]

@@ -45,6 +45,9 @@ Schema (everything under one ``[study]`` table; * = required)::
                      predictor_sets, outcomes = [{series, source}], estimators
     [study.revenue]  benchmark, export_share, export_share_note, discount_usd,
                      discount_observed
+    [study.compute]  scheduler = "serial" | "loky" | "dask", address (a Dask scheduler,
+                     "tcp://host:8786"), n_jobs: where placebos and the grid run
+                     (venecon.parallel.Compute; never changes a result)
 """
 
 from __future__ import annotations
@@ -325,6 +328,7 @@ _STUDY_KEYS = (
     "frequency",
     "description",
     "level",
+    "compute",
 )
 
 
@@ -597,4 +601,16 @@ def parse_study(d: Mapping[str, Any]) -> dict[str, Any]:
         "literature": t.get("literature", []),
         "frequency": freq,
         "level": None if "level" not in t else parse_level("study.level", t["level"]),
+        "compute": None if "compute" not in t else parse_compute("study.compute", t["compute"]),
     }
+
+
+def parse_compute(key: str, value: Any) -> Any:
+    """``[study.compute]`` as a :class:`venecon.parallel.Compute`."""
+    from ..exceptions import OptionError
+    from ..parallel import Compute
+
+    try:
+        return Compute.from_mapping(value, key)
+    except OptionError as exc:
+        raise StudyError(key, str(exc), "see venecon.parallel.Compute") from None

@@ -19,6 +19,7 @@ from .spec import (
     UnitDates,
     WindowSpec,
     check_name,
+    parse_compute,
     parse_donors,
     parse_level,
     parse_outcome,
@@ -85,6 +86,7 @@ class Study:
     headline: str | None = None
     frequency: str | None = None
     level: Any = None
+    compute: Any = field(default=None, compare=False, repr=False)
     base_dir: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +114,8 @@ class Study:
             put("revenue", parse_revenue("study.revenue", self.revenue))
         if isinstance(self.level, Mapping):
             put("level", parse_level("study.level", self.level))
+        if isinstance(self.compute, Mapping):
+            put("compute", parse_compute("study.compute", self.compute))
         if self.level is not None and not isinstance(self.level, LevelSpec):
             raise StudyError("study.level", "is not a table", "give a [study.level] table")
         from .adapters import parse_estimators
@@ -279,11 +283,15 @@ class Study:
         out = {
             f.name: conv(getattr(self, f.name))
             for f in dataclasses.fields(self)
-            if f.name != "base_dir"
+            if f.name not in ("base_dir", "compute")  # where it ran never changes a result
         }
         return out
 
     # ------------------------------------------------------------------ running
+    def context(self) -> Any:
+        """The resolved design as estimators see it (:class:`~venecon.study.estimators.Context`)."""
+        return self._context()
+
     def _context(self, panel: Any = None, design: Any = None) -> Any:
         from .data import to_period
         from .estimators import Context
@@ -321,17 +329,43 @@ class Study:
             cohorts=d.cohorts,
         )
 
-    def run(self, n_jobs: int = 1, progress: bool = False) -> Any:
+    def run(
+        self,
+        n_jobs: int = 1,
+        progress: bool = False,
+        *,
+        scheduler: str | None = None,
+        address: str | None = None,
+    ) -> Any:
         """Fit every declared estimator, then the robustness grid; return :class:`StudyResults`.
 
         Parameters
         ----------
         n_jobs : int, default 1
-            Parallel jobs for placebos and the robustness grid (joblib; the active
-            backend, e.g. Dask, is used). Results do not depend on it.
+            Parallel jobs for placebos and the robustness grid. Results do not
+            depend on it.
         progress : bool, default False
             Show progress bars (tqdm) for the grid.
+        scheduler : {"serial", "loky", "dask"}, optional
+            Where placebos and the grid run (:class:`venecon.parallel.Compute`);
+            ``address`` is a Dask scheduler's (``"tcp://host:8786"``). When
+            neither is given, an enclosing :func:`venecon.parallel.compute` block
+            is used, else the study's ``[study.compute]``, else ``n_jobs`` alone.
         """
+        import contextlib
+
+        from ..parallel import active_compute, compute
+
+        if scheduler is not None or address is not None:
+            where: Any = compute(scheduler, address=address, n_jobs=n_jobs)
+        elif self.compute is not None and active_compute() is None:
+            where = compute(self.compute)
+        else:
+            where = contextlib.nullcontext()
+        with where:
+            return self._run(n_jobs, progress)
+
+    def _run(self, n_jobs: int, progress: bool) -> Any:
         from ..exceptions import VeneconError
         from .adapters import SINGLE, adapter, adapters, run_estimator
         from .adapters.base import SERIES

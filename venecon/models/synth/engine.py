@@ -396,11 +396,11 @@ class Engine:
             object.__setattr__(self, "_design", cached)
         return cached
 
-    def fit(self, i: int, donors: np.ndarray, seed_offset: int = 0) -> Fit:
-        """Fit unit ``i`` from ``donors`` (positions); random V starts use ``rng + offset``."""
+    def fit(self, i: int, donors: np.ndarray, seed: int | None = None) -> Fit:
+        """Fit unit ``i`` from ``donors`` (positions); random V starts use ``seed`` if given."""
         opts = self.opts
-        if opts.seed is not None and seed_offset and opts.n_random_starts:  # seeds only them
-            opts = replace(opts, seed=opts.seed + seed_offset)
+        if opts.seed is not None and seed is not None and opts.n_random_starts:  # seeds only them
+            opts = replace(opts, seed=seed)
         return fit_one(self.design(), i, donors, opts, self.training)
 
     def path(self, i: int, donors: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -12,8 +12,9 @@
   permutation test of Chernozhukov, Wuthrich and Zhu (2021, JASA).
 
 Every refit repeats the full specification (including the V search), and
-the seed of any random V starts is ``rng + position``, so results are
-identical for any ``n_jobs``.
+the random V starts of the refit for unit (or left-out donor) ``j`` are seeded
+with the ``j``-th of :func:`venecon.parallel.task_seeds` of ``rng``, so results
+are identical for any ``n_jobs`` and scheduler.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import InsufficientDataError, ModelSpecificationError
-from ...parallel import parallel_map
+from ...parallel import parallel_map, task_seeds
 from ..core.results import Frozen, Headline, Summary, build_provenance, jsonable, path_frame
 from .engine import Engine, Fit, Predictor
 
@@ -51,10 +52,10 @@ _BAR_MIN_FITS = 200
 
 
 def _unit_fit(
-    engine: Engine, i: int, donors: np.ndarray, offset: int
+    engine: Engine, i: int, donors: np.ndarray, seed: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(weights, gap path) of unit ``i`` from ``donors``."""
-    fit = engine.fit(i, donors, seed_offset=offset)
+    """(weights, gap path) of unit ``i`` from ``donors``, random V starts seeded ``seed``."""
+    fit = engine.fit(i, donors, seed=seed)
     return fit.weights, engine.path(i, donors, fit.weights)
 
 
@@ -293,7 +294,8 @@ def placebo_space(
         raise ModelSpecificationError(f"pre_fit_filter must be positive, got {pre_fit_filter!r}")
     n = len(engine.units)
     donors = np.arange(1, n)
-    tasks = [(engine, j, donors[donors != j], j) for j in donors]
+    seeds = task_seeds(engine.opts.seed, n)
+    tasks = [(engine, j, donors[donors != j], seeds[j]) for j in donors]
     # a bar only for long loops (thousands of units), so bundled studies print nothing
     desc = "placebos in space" if len(tasks) >= _BAR_MIN_FITS else None
     out = parallel_map(_unit_fit, tasks, n_jobs, desc=desc)
@@ -414,7 +416,8 @@ def leave_one_out(
     active = [j for j, w in zip(donors, weights.to_numpy(), strict=False) if w > threshold]
     if active and len(donors) - 1 < 2:
         raise InsufficientDataError("leave-one-out needs at least 3 donors")
-    tasks = [(engine, 0, donors[donors != j], j) for j in active]
+    seeds = task_seeds(engine.opts.seed, len(engine.units))
+    tasks = [(engine, 0, donors[donors != j], seeds[j]) for j in active]
     out = parallel_map(_unit_fit, tasks, n_jobs)
     cols = ["all donors"] + [f"without {engine.units[j]}" for j in active]
     full = engine.path(0, donors, weights.to_numpy())

@@ -475,9 +475,10 @@ class SyntheticControl:
         Drop donors with missing outcomes in the sample or missing predictors
         (with a warning) instead of raising.
     seed : int, optional
-        Seed of random starts; placebo fits use ``seed + position``, so results do
-        not depend on ``n_jobs``. (Formerly ``rng=``, which still works with a
-        ``FutureWarning``.)
+        Seed of random starts; each placebo and leave-one-out refit gets its own
+        seed from :func:`venecon.parallel.task_seeds`, so results do not depend
+        on ``n_jobs`` or the scheduler. (Formerly ``rng=``, which still works with
+        a ``FutureWarning``.)
     scale : bool, default True
         Divide each predictor by its standard deviation across units (R
         ``Synth``); ``False`` keeps predictors in their own units, so the default

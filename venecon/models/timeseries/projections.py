@@ -375,13 +375,18 @@ class LocalProjections:
         if h == 0:
             check_rank(x.to_numpy(), list(x.columns), "LocalProjections")
         nlags = hac_bandwidth(self.hac_rule, h, len(lhs))
-        res = sm.OLS(lhs, x).fit(cov_type="HAC", cov_kwds={"maxlags": nlags, "use_correction": False})
+        # Columns equilibrated by powers of two (exact) and the estimates mapped back:
+        # lags of an outcome in tiny or huge units next to an O(1) shock would
+        # otherwise cost OLS digits in proportion to the design's condition number.
+        d = _equilibration(x.to_numpy())
+        res = sm.OLS(lhs, x * d).fit(cov_type="HAC",
+                                     cov_kwds={"maxlags": nlags, "use_correction": False})
         j = [x.columns.get_loc(n) for n in self.shock_names]
-        cov = np.asarray(res.cov_params())[np.ix_(j, j)]
+        cov = (np.asarray(res.cov_params()) * np.outer(d, d))[np.ix_(j, j)]
         sigma2 = float(res.ssr / res.df_resid)
         if self.events:  # see Notes: one event = one draw of the error
             cov = cov + sigma2 * np.eye(len(j))
-        return {"beta": np.asarray(res.params)[j], "cov": cov, "nobs": int(res.nobs),
+        return {"beta": (np.asarray(res.params) * d)[j], "cov": cov, "nobs": int(res.nobs),
                 "hac_lags": nlags, "sigma2": sigma2, "rsquared": float(res.rsquared)}
 
     def fit(self) -> LocalProjectionsResults:
@@ -459,6 +464,17 @@ class LocalProjections:
             notes.append("Event standard errors add the horizon's residual variance to the HAC "
                          "variance (one event = one draw of the error; assumes homoskedastic errors).")
         return notes
+
+
+def _equilibration(x: np.ndarray) -> np.ndarray:
+    """Per column, the power of two that brings its root mean square nearest to 1 (1 if zero)."""
+    import numpy as np
+
+    rms = np.sqrt(np.mean(x * x, axis=0))
+    ok = np.isfinite(rms) & (rms > 0)
+    exp = np.zeros(x.shape[1], dtype=int)
+    exp[ok] = np.round(np.log2(rms[ok])).astype(int)
+    return np.ldexp(1.0, -exp)
 
 
 def _nonneg_int(value: Any, name: str) -> int:
