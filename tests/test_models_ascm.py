@@ -224,10 +224,9 @@ def test_study_runner_matches_model(kansas):
     assert est.path.loc[ts("2012-04-01"), "lower"] == pytest.approx(-0.0443, abs=1e-4)
     assert est.lower is None and est.upper is None
 
-
+def test_study_options_parse():
     from venecon.study.adapters import parse_estimators
     from venecon.study.spec import StudyError
-    from venecon.study.spec import StudyError, parse_estimators
 
     out = parse_estimators("study.estimators", {"augmented_synthetic_control": {
         "progfunc": "none", "lam": 0.5, "min_1se": False, "conformal": False}})
