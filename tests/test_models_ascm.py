@@ -224,6 +224,7 @@ def test_study_runner_matches_model(kansas):
     assert est.path.loc[ts("2012-04-01"), "lower"] == pytest.approx(-0.0443, abs=1e-4)
     assert est.lower is None and est.upper is None
 
+
 def test_study_options_parse():
     from venecon.study.adapters import parse_estimators
     from venecon.study.spec import StudyError
