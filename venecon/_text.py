@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["plural", "percent", "sentence", "num", "est", "NBSP"]
+__all__ = ["plural", "percent", "sentence", "num", "est", "NBSP", "pvalue_text"]
 
 _IRREGULAR = {"study": "studies", "country": "countries", "analysis": "analyses",
               "is": "are", "was": "were", "has": "have"}
@@ -75,3 +75,9 @@ def est(estimate: Any, lower: Any = None, upper: Any = None) -> str:
     if lower is not None and upper is not None:
         text += f"{NBSP}[{num(lower)},{NBSP}{num(upper)}]"
     return text
+
+
+def pvalue_text(p: float) -> str:
+    """A p-value to three decimals, or to two significant digits below 0.001 (a pooled
+    placebo's 0.00015 is not "0.000")."""
+    return f"{p:.3f}" if p >= 0.001 else f"{p:.2g}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._text import pvalue_text
+
 if TYPE_CHECKING:
     from .analysis import Analysis
 
@@ -214,7 +216,8 @@ def synth_placebo(a: Analysis) -> Any:
     fig.set_size_inches(10, 4.5)
     ax = fig.axes[0]
     ax.set_title(
-        f"Synthetic control placebo gaps (p = {res.placebo.pvalue:.3f}, rank {res.placebo.rank} "
+        f"Synthetic control placebo gaps (p = {pvalue_text(res.placebo.pvalue)}, "
+        f"rank {res.placebo.rank} "
         f"of {res.placebo.n_units} by post/pre RMSPE ratio)"
     )
     ax.set_ylabel("gap, kb/d")

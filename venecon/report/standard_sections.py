@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .._text import pvalue_text
 from .blocks import Block, Doc, est, interval_label, num, window_text
 from .renderers import tex_table
 from .sections import ReportContext, section
@@ -208,7 +209,8 @@ def synth(a: Any, d: Doc, ctx: ReportContext) -> None:
             d.p(
                 "Placebo in space: Venezuela's post/pre RMSPE ratio ranks "
                 f"{m['placebo']['rank']} of "
-                f"{m['placebo']['n_units']}, p = {m['placebo']['pvalue']:.3f}. Pre-period RMSPE "
+                f"{m['placebo']['n_units']}, p = {pvalue_text(m['placebo']['pvalue'])}. "
+                "Pre-period RMSPE "
                 f"{m['rmspe_pre']:.1f} kb/d."
             )
         q = m.get("quota_variant")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .._text import percent
+from .._text import percent, pvalue_text
 from ..study.results import sensitivity_text
 from .blocks import Block, Doc, est, num
 from .renderers import tex_table
@@ -72,7 +72,7 @@ def _estimate_rows(r: Any) -> list[list[str]]:
             e.unit,
             "–" if e.share_of_counterfactual is None
             else percent(e.share_of_counterfactual, 1),
-            "–" if e.placebo_pvalue is None else f"{e.placebo_pvalue:.3f}",
+            "–" if e.placebo_pvalue is None else pvalue_text(e.placebo_pvalue),
             "–" if e.pre_rmspe is None else num(e.pre_rmspe),
             e.verdict or "–",
             str(len(r.caveats_of(key))),
@@ -145,7 +145,8 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
                          "placebo p", "pre-RMSPE"],
                         [[u, x.get("treatment_period", "–"),
                           x["not_run"] if "not_run" in x else num(x["average_effect"]), e_.unit,
-                          "–" if x.get("placebo_pvalue") is None else f"{x['placebo_pvalue']:.3f}",
+                          "–" if x.get("placebo_pvalue") is None
+                          else pvalue_text(x["placebo_pvalue"]),
                           "–" if x.get("pre_rmspe") is None else num(x["pre_rmspe"])]
                          for u, x in sorted(rows.items())],
                         f"{e_.label}: one row per treated unit")
@@ -346,7 +347,7 @@ def cross_country(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             row["title"], row["treated"], row["estimator"], row["window"],
             f"{est(row['effect'], row['lower'], row['upper'])} {row['unit']}",
             "–" if row["share"] is None else percent(row["share"], 1),
-            "–" if row["pvalue"] is None else f"{row['pvalue']:.3f}",
+            "–" if row["pvalue"] is None else pvalue_text(row['pvalue']),
             "–" if row["pre_rmspe"] is None else num(row["pre_rmspe"]),
             row["verdict"],
         ])

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..canonical import DIGITS, canonical
 
-__all__ = ["Estimate", "Robustness", "StudyResults", "canonical", "verdict_sentence", "DIGITS", "sensitivity_text"]
+__all__ = ["Estimate", "Robustness", "StudyResults", "canonical", "verdict_sentence", "DIGITS",
+           "sensitivity_text"]
 
 __all__ = ["Estimate", "Robustness", "StudyResults", "period_rows", "verdict_sentence", "DIGITS"]
 
@@ -277,7 +278,7 @@ class StudyResults:
         "not identified"); a headline never appears without its verdict and the
         caveats its own diagnostics raise (or the statement that none were raised).
         """
-        from .._text import est, num, percent
+        from .._text import est, num, percent, pvalue_text
 
         s = self.study
         bold = "**" if markdown else ""
@@ -292,7 +293,7 @@ class StudyResults:
         if e.share_of_counterfactual is not None:
             text += f", {percent(e.share_of_counterfactual)} of the counterfactual"
         if e.placebo_pvalue is not None:
-            text += f", placebo p-value {e.placebo_pvalue:.3f}"
+            text += f", placebo p-value {pvalue_text(e.placebo_pvalue)}"
         if sensitivity_text(e):
             text += f"; {sensitivity_text(e)}"
         text += "."
