@@ -314,3 +314,17 @@ def test_bundled_cohort_study_runs_cs_and_sa_with_breakdown_values():
     assert out["panel_event_study"]["extra"]["staggered_twfe"]
     assert out["sun_abraham"]["extra"]["singleton_cohorts"]
     assert any("HonestDiD breakdown value" in r for r in res.verdict_reasons)
+
+
+@pytest.mark.parametrize("module, name, home", [
+    ("venecon.study.spec", "ITSOptions", "venecon.study.adapters.its"),
+    ("venecon.study.spec", "SyntheticControlOptions", "venecon.study.adapters.synthetic_control"),
+    ("venecon.study.spec", "parse_estimators", "venecon.study.adapters.registry"),
+    ("venecon.study.estimators", "run_estimator", "venecon.study.adapters.registry"),
+])
+def test_moved_names_still_import_with_a_warning(module, name, home):
+    import importlib
+
+    with pytest.warns(FutureWarning, match=f"moved to {home}"):
+        old = getattr(importlib.import_module(module), name)
+    assert old is getattr(importlib.import_module(home), name)

@@ -38,3 +38,23 @@ def attach(package: str, names: dict[str, str]) -> tuple[Callable[[str], Any], C
         return sorted(set(vars(sys.modules[package])) | set(names))
 
     return __getattr__, __dir__
+
+
+def moved(package: str, names: dict[str, str], version: str) -> Callable[[str], Any]:
+    """``__getattr__`` for names that moved out of ``package`` in ``version``.
+
+    The old spelling keeps working with a :class:`FutureWarning` that names the new home
+    (``names``: old name -> defining module, absolute).
+    """
+
+    def __getattr__(name: str) -> Any:
+        module = names.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        import warnings
+
+        warnings.warn(f"{package}.{name} moved to {module}.{name} in venecon {version}; "
+                      f"import it from there", FutureWarning, stacklevel=2)
+        return getattr(import_module(module), name)
+
+    return __getattr__

@@ -26,6 +26,7 @@ import warnings
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .._lazy import moved
 from .data import fmt_period
 from .results import Estimate
 
@@ -845,3 +846,7 @@ def run_structural_breaks(
         },
         result=res,
     )
+
+
+# one adapter per estimator runs it since 0.4.0 (venecon.study.adapters)
+__getattr__ = moved(__name__, {"run_estimator": "venecon.study.adapters.registry"}, "0.4.0")

@@ -56,6 +56,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._lazy import moved
 from ..data.codes import AGGREGATE_CODES
 from .checks import MONTH as _MONTH
 from .checks import StudyError, check_name, period
@@ -614,3 +615,15 @@ def parse_compute(key: str, value: Any) -> Any:
         return Compute.from_mapping(value, key)
     except OptionError as exc:
         raise StudyError(key, str(exc), "see venecon.parallel.Compute") from None
+
+
+# the estimators' option tables moved to their adapters (venecon.study.adapters) in 0.4.0
+__getattr__ = moved(__name__, {
+    "SyntheticControlOptions": "venecon.study.adapters.synthetic_control",
+    "AugmentedSynthControlOptions": "venecon.study.adapters.augmented_synthetic_control",
+    "ITSOptions": "venecon.study.adapters.its",
+    "ARIMAOptions": "venecon.study.adapters.arima",
+    "LocalProjectionsOptions": "venecon.study.adapters.local_projections",
+    "StructuralBreaksOptions": "venecon.study.adapters.structural_breaks",
+    "parse_estimators": "venecon.study.adapters.registry",
+}, "0.4.0")
