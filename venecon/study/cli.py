@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "check_command", "list_command", "list_rows", "resolve", "run_command", "template_text",
@@ -57,6 +58,14 @@ def run_command(files: list[str], out: str | Path, *, n_jobs: int = 1, quiet: bo
     return Path(out)
 
 
+def _units(treated: Any) -> str:
+    """The treated unit, or the first two of several and how many more (a narrow column)."""
+    if not isinstance(treated, list):
+        return str(treated)
+    shown = ", ".join(map(str, treated[:2]))
+    return shown + (f", +{len(treated) - 2}" if len(treated) > 2 else "")
+
+
 def list_rows() -> list[dict[str, str]]:
     """Name, title, treated unit(s) and treatment of each bundled study (read, not validated)."""
     from ..userfiles import parse_toml
@@ -67,12 +76,17 @@ def list_rows() -> list[dict[str, str]]:
         study = parse_toml(bundled_path(name).read_text(encoding="utf-8")).get("study", {})
         treated = study.get("treated", "")
         treatment = study.get("treatment", "")
+        if isinstance(treatment, dict) and treatment.get("from_episodes"):
+            # cohorts from the sanction registry: the countries filter names the treated
+            treated = treated or treatment.get("countries", "")
+            treatment = "registry episodes"
+        elif isinstance(treatment, dict):
+            treatment = ", ".join(f"{u} {d}" for u, d in treatment.items())
         rows.append({
             "name": name,
             "title": str(study.get("title", name)),
-            "treated": ", ".join(map(str, treated)) if isinstance(treated, list) else str(treated),
-            "treatment": (", ".join(map(str, treatment)) if isinstance(treatment, list)
-                          else str(treatment)),
+            "treated": _units(treated),
+            "treatment": str(treatment),
         })
     return rows
 
