@@ -204,6 +204,7 @@ def test_params_and_intervals_align(kansas):
 
 def test_study_runner_matches_model(kansas):
     from venecon.study.adapters import adapter, run_estimator
+    from venecon.study.data import StudyDesign
     from venecon.study.estimators import Context
 
     opts = adapter("augmented_synthetic_control").options()
@@ -212,11 +213,12 @@ def test_study_runner_matches_model(kansas):
     frame = pd.DataFrame({"unit": kansas["state"], "time": time, "value": kansas["lngdpcapita"]})
     donors = tuple(sorted(set(frame["unit"]) - {"Kansas"}))
     ts = pd.Timestamp
+    design = StudyDesign(treatment_period=ts("2012-04-01"), treatment_date=ts("2012-04-01"),
+                         pre=(ts("1990-01-01"), ts("2012-01-01")),
+                         post=(ts("2012-04-01"), ts("2016-01-01")), sample_end=ts("2016-01-01"),
+                         donors=donors, excluded={}, n_pre=89, flagged=(), other_events=())
     ctx = Context(frame=frame, treated="Kansas", frequency="monthly", unit="log GDP per capita",
-                  alpha=0.05, treatment_period=ts("2012-04-01"), treatment_date=ts("2012-04-01"),
-                  treatment_label="tax cut", pre=(ts("1990-01-01"), ts("2012-01-01")),
-                  post=(ts("2012-04-01"), ts("2016-01-01")), sample_end=ts("2016-01-01"),
-                  donors=donors, other_events=())
+                  alpha=0.05, design=design, treatment_label="tax cut")
     est = run_estimator("augmented_synthetic_control", ctx, opts)
     assert round(est.average_effect, 4) == -0.0401
     assert round(est.extra["estimated_bias"], 3) == 0.011

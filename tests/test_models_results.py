@@ -104,6 +104,28 @@ def test_cumulative_effect_object(result):
         result.cumulative_effect("2030-01", "2030-02")
 
 
+def test_flow_units_come_from_the_domain_registry(monkeypatch):
+    from venecon.models.core import flow_units
+    from venecon.revenue.units import BARRELS_PER_UNIT_DAY
+
+    # import venecon registered the oil units; the models hold no table of their own
+    assert flow_units.PER_UNIT_DAY == BARRELS_PER_UNIT_DAY
+    monkeypatch.setitem(flow_units.PER_UNIT_DAY, "kt/d", 1.0)  # removed again after the test
+    y = pd.Series(np.linspace(10, 1, 40), index=pd.date_range("2018-01-01", periods=40, freq="MS"))
+    def total(unit: str) -> CumulativeEffect:
+        res = ITS(y, ["2020-01-01"], hac_lags=0, unit=unit).fit()
+        return res.cumulative_effect("2020-01", "2020-12")
+
+    kbd = total("kb/d")
+    flow_units.register_flow_unit("kt/d", 2.0)
+    kt = total("kt/d")
+    # same effects, 2 base amounts per unit-day instead of 1000: the sum scales by 2/1000
+    assert kt.barrels == pytest.approx(kbd.barrels * 2.0 / 1e3, rel=1e-12)
+    assert kt.average == pytest.approx(kbd.average, rel=1e-12)
+    with pytest.raises(venecon.exceptions.ModelSpecificationError, match="positive finite"):
+        flow_units.register_flow_unit("x/d", 0.0)
+
+
 def test_plots(result):
     import matplotlib.pyplot as plt
 

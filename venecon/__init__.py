@@ -72,3 +72,10 @@ if TYPE_CHECKING:
     from .study.study import Study
 
 __getattr__, __dir__ = attach(__name__, _LAZY)
+
+# Models count any registered flow unit; venecon's outcomes are oil flows (b/d, kb/d, mb/d).
+# Every import of a venecon module runs this file first, so the units are always there.
+from .revenue.units import register_oil_flow_units  # noqa: E402
+
+register_oil_flow_units()
+del register_oil_flow_units

@@ -19,12 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from .._periods import days_in_period, period_days
 from ..exceptions import UnitError
+from ..models.core.flow_units import register_flow_unit
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "BARRELS_PER_KB",
+    "BARRELS_PER_UNIT_DAY",
+    "register_oil_flow_units",
     "USD_PER_MILLION",
     "VOLUME_UNIT",
     "PRICE_UNIT",
@@ -40,6 +43,11 @@ __all__ = [
 
 #: Barrels in one thousand barrels.
 BARRELS_PER_KB = 1_000.0
+#: Barrels per (unit x day) for flow units of oil output, what a path model's
+#: ``cumulative_effect`` sums over calendar days.
+# "mb/d" is million barrels per day (as in EIA and the literature notes). "Mb/d" is left
+# out on purpose: in industry usage it often means thousand b/d, so it is ambiguous.
+BARRELS_PER_UNIT_DAY = {"b/d": 1.0, "kb/d": 1e3, "mb/d": 1e6}
 #: US dollars in one USD million.
 USD_PER_MILLION = 1_000_000.0
 #: The unit every volume must be in.
@@ -171,3 +179,9 @@ def month_ranges(months: Iterable[pd.Timestamp], limit: int = 8) -> str:
     if len(runs) > limit:
         parts.append(f"... and {len(runs) - limit} more run(s)")
     return ", ".join(parts)
+
+
+def register_oil_flow_units() -> None:
+    """Register :data:`BARRELS_PER_UNIT_DAY` with the models (``import venecon`` does this)."""
+    for unit, barrels in BARRELS_PER_UNIT_DAY.items():
+        register_flow_unit(unit, barrels)

@@ -98,6 +98,10 @@ class StudyDesign:
     #: (:func:`venecon.study.cohorts.build_cohort_design`); empty for one treated unit.
     cohorts: tuple[tuple[str, Any, str], ...] = ()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # a read-only mapping proxy does not pickle; robustness workers receive a plain dict
+        return {**self.__dict__, "donor_flags": dict(self.donor_flags)}
+
 
 # --------------------------------------------------------------------------- sources
 

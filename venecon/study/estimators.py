@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .._lazy import moved
-from .data import fmt_period
+from .data import StudyDesign, fmt_period
 from .results import Estimate
 
 __all__ = [
@@ -67,32 +67,51 @@ LABELS = {
 }
 
 
+#: :class:`StudyDesign` fields that estimators read through a :class:`Context`.
+_DESIGN_FIELDS = ("treatment_period", "treatment_date", "pre", "post", "sample_end", "donors",
+                  "other_events", "cohorts")
+
+
+def _from_design(name: str) -> property:
+    return property(lambda self: getattr(self.design, name), doc=f"``design.{name}``.")
+
+
 @dataclass(frozen=True)
 class Context:
-    """Everything one estimator run needs (picklable)."""
+    """Everything one estimator run needs (picklable): the study design plus the run's data.
+
+    The design's periods, donors, other events and cohorts are read-only attributes
+    (``ctx.pre``, ``ctx.donors``, ...); :meth:`vary` changes them on the design.
+    """
 
     frame: Any  # long panel unit, time, value[, flag]
     treated: str
     frequency: str
     unit: str
     alpha: float
-    treatment_period: Any
-    treatment_date: Any
+    design: StudyDesign
     treatment_label: str
-    pre: tuple[Any, Any]
-    post: tuple[Any, Any]
-    sample_end: Any
-    donors: tuple[str, ...]
-    other_events: tuple[tuple[str, str], ...]
     subwindows: tuple[tuple[str, tuple[Any, Any]], ...] = ()
     predictor_set: str = "declared"
     # True in the robustness variant that deliberately puts excluded units back as donors
     donors_put_back: bool = False
+
+    treatment_period = _from_design("treatment_period")
+    treatment_date = _from_design("treatment_date")
+    pre = _from_design("pre")
+    post = _from_design("post")
+    sample_end = _from_design("sample_end")
+    donors = _from_design("donors")
+    other_events = _from_design("other_events")
     # several treated units: (unit, first treated period, treatment date) each; ``treated`` is
     # then the first of them and ``donors`` the never-treated units
-    cohorts: tuple[tuple[str, Any, str], ...] = ()
+    cohorts = _from_design("cohorts")
 
     def vary(self, **changes: Any) -> Context:
+        """A copy with ``changes`` applied; design fields are replaced on the design."""
+        design = {k: changes.pop(k) for k in _DESIGN_FIELDS if k in changes}
+        if design:
+            changes["design"] = replace(self.design, **design)
         return replace(self, **changes)
 
 
@@ -457,7 +476,7 @@ def _ts_common(
     import numpy as np
     import pandas as pd
 
-    from ..models.core.results import BARRELS_PER_UNIT_DAY
+    from ..revenue.units import BARRELS_PER_UNIT_DAY
 
     eff = res.effects
     if ctx.frequency == "annual" and isinstance(eff.index, pd.DatetimeIndex):

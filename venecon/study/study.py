@@ -317,16 +317,9 @@ class Study:
             frequency=panel.frequency,
             unit=panel.unit,
             alpha=self.alpha,
-            treatment_period=d.treatment_period,
-            treatment_date=d.treatment_date,
+            design=d,
             treatment_label=self.treatment.label or "treatment",
-            pre=d.pre,
-            post=d.post,
-            sample_end=d.sample_end,
-            donors=d.donors,
-            other_events=d.other_events,
             subwindows=subs if not d.cohorts else (),
-            cohorts=d.cohorts,
         )
 
     def run(

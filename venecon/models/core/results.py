@@ -42,6 +42,7 @@ from ...canonical import canonical
 from ...exceptions import DateRangeError, ModelSpecificationError
 from .calendar import FREQUENCIES, frequency_of, period_label, period_start
 from .checks import check_alpha
+from .flow_units import PER_UNIT_DAY
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,12 +62,6 @@ __all__ = [
     "build_provenance",
     "jsonable",
 ]
-
-#: Barrels per (unit x day) for flow units of oil output.
-# "mb/d" is million barrels per day (as in EIA and the literature notes). "Mb/d" is left
-# out on purpose: in industry usage it often means thousand b/d, so it is ambiguous.
-BARRELS_PER_UNIT_DAY = {"b/d": 1.0, "kb/d": 1e3, "mb/d": 1e6}
-
 
 # --------------------------------------------------------------------------- helpers
 
@@ -966,13 +961,14 @@ class PathResults(ModelResults):
         Returns
         -------
         CumulativeEffect
-            Barrels (``effect x days in the period x barrels per unit-day``; a
+            Barrels (``effect x days in the period x barrels per unit-day``, the
+            unit's factor in :mod:`venecon.models.core.flow_units`; a
             month, quarter or year has its calendar days) and the day-weighted
             average effect in the outcome's unit, each with an interval.
         """
-        if self._unit not in BARRELS_PER_UNIT_DAY:
+        if self._unit not in PER_UNIT_DAY:
             raise ModelSpecificationError(
-                f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}) to count "
+                f"cumulative_effect needs a flow unit ({', '.join(PER_UNIT_DAY)}) to count "
                 f"barrels; the outcome's unit is {self._unit!r}. Pass "
                 f"{self._unit_keyword}='kb/d' to the model"
             )
@@ -980,7 +976,7 @@ class PathResults(ModelResults):
         positions = self.window_positions(start, end)
         index = self._period_starts()[positions]
         days = self.period_days(positions)
-        scale = BARRELS_PER_UNIT_DAY[self._unit]
+        scale = PER_UNIT_DAY[self._unit]
         est, lo, hi, method = self.weighted_sum(positions, days * scale, alpha)
         total = days.sum() * scale
         return CumulativeEffect(

@@ -52,7 +52,8 @@ from typing import TYPE_CHECKING, Any
 from ...exceptions import InsufficientDataError, ModelSpecificationError, UnbalancedPanelError
 from ...limits import check_bound
 from ..core.checks import check_alpha
-from ..core.results import BARRELS_PER_UNIT_DAY, PathResults, build_provenance, jsonable
+from ..core.flow_units import PER_UNIT_DAY
+from ..core.results import PathResults, build_provenance, jsonable
 from ..did.panel import panel_frame
 from .sdid_covariates import (
     covariate_bootstrap,
@@ -250,9 +251,9 @@ class SyntheticDiDResults(PathResults):
         the same weighted sum across the placebo (jackknife, bootstrap)
         replications.
         """
-        if self._unit not in BARRELS_PER_UNIT_DAY:
+        if self._unit not in PER_UNIT_DAY:
             raise ModelSpecificationError(
-                f"cumulative_effect needs a flow unit ({', '.join(BARRELS_PER_UNIT_DAY)}); the "
+                f"cumulative_effect needs a flow unit ({', '.join(PER_UNIT_DAY)}); the "
                 f"outcome's unit is {self._unit!r}. Pass outcome_unit='kb/d' to SyntheticDiD"
             )
         return super().cumulative_effect(start, end, alpha)
