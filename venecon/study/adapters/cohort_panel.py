@@ -152,7 +152,8 @@ def breakdown(result: Any, alpha: float = 0.05) -> dict[str, Any]:
     from ...models import HonestOptions
 
     try:
-        h = result.honest_did(HonestOptions(alpha=alpha))
+        # one-point grids: the breakdown is found by bisection, not read off the grids
+        h = result.honest_did(HonestOptions(alpha=alpha, mbar=(0.0,), m=(0.0,)))
     except (VeneconError, ValueError, ArithmeticError) as exc:
         return {"not_run": str(exc).splitlines()[0][:200]}
     value = h.breakdown["relative_magnitudes"]
