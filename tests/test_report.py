@@ -142,7 +142,7 @@ PINNED_LITERATURE = {
     "rodriguez2019_kbd": (-742.7035656, None, None, False),
     "rodriguez2019_kbd_its": (-180.7398904, -367.9934505, 6.513669653, True),
     "rodriguez2019_usd": (12.65672765, None, None, False),
-    "rodriguez2022": (5.141031274, 1.274125722, 9.007936826, False),
+    "rodriguez2022": (5.141031274, 1.225435549, 9.056626999, False),
     "weisbrot_sachs2019": (2.267968023, -0.5789669474, 5.114902993, True),
     "oliveros2020": (12.00043465, 2.974123603, 21.02674569, False),
     "monaldi2020": (1301.0, None, None, True),
