@@ -118,6 +118,10 @@ def test_saturated_its_is_observed_minus_the_pre_period_ols_trend():
     # kb/d: the window's average weights each month by its days (barrels lost / days)
     days = np.array([31, 28, 31, 30, 31, 30])
     assert e.average_effect == pytest.approx((gaps * days).sum() / days.sum(), rel=1e-9)
+    # the interval is the trend's only: the caveat gives one month's noise (pre-period SD)
+    resid = y[:24] - (intercept + slope * np.arange(24))
+    sd = math.sqrt((resid ** 2).sum() / 22)
+    assert any(c.startswith("saturated:") and f"({sd:.3g} kb/d)" in c for c in e.caveats)
 
 
 def test_one_cohort_recovers_the_known_effect(tmp_path):

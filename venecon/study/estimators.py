@@ -610,6 +610,14 @@ def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) ->
     }
     label = LABELS["its"] + (" (saturated: one level term per post period)" if opts.saturated
                              else " (level shifts only)" if not opts.slope_change else "")
+    if opts.saturated:
+        # each post period is fitted exactly by its own level term, so the interval carries
+        # the trend's uncertainty only; a single period's noise is the pre-period residual SD
+        pre = res.effects.iloc[:n_pre]
+        sd = math.sqrt(float(((pre["actual"] - pre["fitted"]) ** 2).sum()) / max(n_pre - 2, 1))
+        warned = [*warned, "saturated: the interval covers the pre-period trend's uncertainty "
+                  f"only; read one period's gap against the pre-period residual SD ({sd:.3g} "
+                  f"{ctx.unit})"]
     return _ts_common(ctx, res, "its", label, end, n_pre, extra, warned)
 
 
