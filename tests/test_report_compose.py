@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-SECTIONS = ["sanctions", "synth", "chevron"]
+SECTIONS = ["sanctions", "synth", "chevron", "reopening"]
 
 
 def _fingerprint(value: Any) -> str:
@@ -81,7 +81,8 @@ def test_the_report_fits_no_model_of_its_studies_again(fit_log: list[tuple[str, 
     a = run_analysis(cfg, studies=results)
     by_report = list(fit_log)
     # the report's own fits are only the price sensitivity of the Chevron outcome (the study's
-    # ITS on the exports deflated at three other prices): no model of a study is refitted
+    # ITS on the exports deflated at three other prices; the reopening's saturated ITS is the
+    # venezuela-2026-monthly study's): no model of a study is refitted
     assert Counter(name for name, _ in by_report) == {"ITS": 3}
     assert not set(by_report) & set(by_study)
     assert len(set(by_report)) == len(by_report)
@@ -92,7 +93,7 @@ def test_the_report_fits_no_model_of_its_studies_again(fit_log: list[tuple[str, 
         assert a.models[key] is found[study].estimates[estimator].result, key
     assert set(a.results["models_from_studies"]) == {
         "sanctions_its", "sanctions_arima", "sanctions_lp", "breaks_level", "synth",
-        "chevron_its", "chevron_arima", "chevron_lp", "chevron_output_its"}
+        "chevron_its", "chevron_arima", "chevron_lp", "chevron_output_its", "reopening_its"}
 
 
 def test_sections_run_the_studies_they_read_when_not_given(fit_log) -> None:
@@ -109,3 +110,24 @@ def test_sections_run_the_studies_they_read_when_not_given(fit_log) -> None:
     # sensitivity: no specification is fitted twice
     twice = [k for k, n in Counter(fit_log).items() if n > 1]
     assert not twice
+
+
+def test_reopening_reads_a_saturated_study_and_refuses_one_that_is_not(fit_log) -> None:
+    """The month-by-month path is the study's saturated ITS: one level term per post month."""
+    from venecon.exceptions import ConfigError
+    from venecon.report.analysis import run_analysis
+    from venecon.report.config import validate
+
+    a = run_analysis(validate({"report": {"sections": ["reopening"]}}))
+    assert a.results["models_from_studies"]["reopening_its"] == "venezuela-2026-monthly.its"
+    table = a.frames["period_2026"]
+    res = a.models["reopening_its"]
+    levels = [k for k in res.params.index if k.startswith("level[")]
+    assert levels == [f"level[{m:%Y-%m}]" for m in table.index]
+    assert not any(k.startswith("slope[") for k in res.params.index)
+    # a saturated fit reproduces every post month exactly: the effect is observed minus trend
+    assert (res.effects.loc[table.index, "fitted"] - table["observed"]).abs().max() < 1e-8
+    assert a.results["designs"]["reopening"]["pre"] == ["2024-01", "2025-11"]
+    with pytest.raises(ConfigError, match="saturated"):
+        run_analysis(validate({"report": {"sections": ["reopening"]},
+                               "reopening": {"study": "venezuela-reopening"}}))

@@ -79,6 +79,7 @@ def test_registry_lists_every_estimator_in_headline_order():
     ({"sun_abraham": {"window": [0, 3]}}, "study.estimators.sun_abraham.window"),
     ({"panel_did": {"log": "yes"}}, "study.estimators.panel_did.log"),
     ({"did2s": {}}, "study.estimators.did2s"),
+    ({"its": {"saturated": "yes"}}, "study.estimators.its.saturated"),
 ])
 def test_bad_options_name_the_key(table, key):
     with pytest.raises(StudyError) as err:
@@ -92,6 +93,35 @@ def test_adapters_say_which_designs_they_run():
     assert sdid.cannot(STAGGERED, "annual") is None
     assert all(cs.cannot(d, "annual") is None for d in (SINGLE, COHORT, STAGGERED))
     assert "one treated series" in its.cannot(COHORT, "monthly")
+
+
+def test_saturated_its_is_observed_minus_the_pre_period_ols_trend():
+    """One level term per post month: each month's effect is its value minus the OLS trend."""
+    import venecon
+
+    study = Study.from_dict({"study": {
+        "name": "saturated", "treated": "VEN", "treatment": "2019-01-28",
+        "outcome": {"dataset": "production_monthly", "series": "crude_oil"},
+        "window": {"pre": ["2017-01", "2018-12"], "post": ["2019-01", "2019-06"],
+                   "sample_end": "2019-06"},
+        "other_events": {"ignored": "2019-04-01"},
+        "estimators": {"its": {"saturated": True}}, "robustness": {"enabled": False}}})
+    e = study.run().estimates["its"]
+    months = [f"2019-{m:02d}" for m in range(1, 7)]
+    assert list(e.extra["terms"]) == [f"level[{m}]" for m in months]
+    crude = venecon.load("production_monthly", country="VEN", series="crude_oil")
+    y = crude.set_index("date")["value"].loc["2017-01-01":"2019-06-01"].to_numpy(float)
+    slope, intercept = np.polyfit(np.arange(24), y[:24], 1)
+    gaps = y[24:] - (intercept + slope * np.arange(24, 30))
+    assert e.path["effect"].loc[pd.Timestamp("2019-01-01"):].to_numpy() == pytest.approx(
+        gaps, rel=1e-9, abs=1e-8)
+    # kb/d: the window's average weights each month by its days (barrels lost / days)
+    days = np.array([31, 28, 31, 30, 31, 30])
+    assert e.average_effect == pytest.approx((gaps * days).sum() / days.sum(), rel=1e-9)
+    # the interval is the trend's only: the caveat gives one month's noise (pre-period SD)
+    resid = y[:24] - (intercept + slope * np.arange(24))
+    sd = math.sqrt((resid ** 2).sum() / 22)
+    assert any(c.startswith("saturated:") and f"({sd:.3g} kb/d)" in c for c in e.caveats)
 
 
 def test_one_cohort_recovers_the_known_effect(tmp_path):

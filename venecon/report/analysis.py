@@ -554,29 +554,42 @@ class _Runner:
 
         c = self.config["reopening"]
         self.progress("reopening: month by month")
-        crude = self.load("production_monthly", country=self.treated, series="crude_oil")
-        res, table = monthly_path(crude, c, self.alpha)
-        self.record(
-            "reopening_its",
-            res,
-            f"Saturated ITS on crude output {c['pre'][0]}..end of data: a linear trend fitted on "
-            f"{c['pre'][0]}..{c['pre'][1]} (before the naval closure) and one level term per month "
-            f"from {c['post_start']}, so each month's effect is observed minus trend.",
-        )
+        st = self.study("reopening", "study")
+        pre = st.study.window.pre
+        e = self.estimate("reopening", "study", "its")
+        if not st.study.estimators["its"].saturated:
+            from ..exceptions import ConfigError
+
+            raise ConfigError(
+                f"config key 'reopening.study': study {st.study.name!r} declares a "
+                "non-saturated ITS; the section reads one level term per month",
+                key="reopening.study", allowed="a study with [study.estimators.its] saturated = true")
+        self.take("reopening_its", "reopening", "study", "its",
+                  f"{e.label} on crude output {e.extra['sample'][0]}..{e.extra['sample'][1]}: a "
+                  f"linear trend fitted on {pre[0]}..{pre[1]} and one level term per month from "
+                  f"{next(iter(e.extra['events']))}, so each month's effect is observed minus "
+                  f"trend (study {st.study.name}).")
+        table = monthly_path(e.result, pre, list(e.extra["events"].values()), self.alpha)
+        self.designs["reopening"] = {
+            "study": st.study.name,
+            "sample": e.extra["sample"],
+            "pre": [str(x) for x in pre],
+            "post_start": next(iter(e.extra["events"])),
+        }
         dates = {e: f"{pd.Timestamp(event(e)['date']):%Y-%m-%d}" for e in c["count_after"]}
         counts = post_counts(table, dates)
         marked = events_since(c["marked_since"], c["marked_categories"])
         self.frames["period_2026"] = table
         self.frames["events_2026"] = marked
         reported = self.load("reported_monthly")
-        self.frames["reported_2026"] = reported[reported["date"] >= pd.Timestamp(c["pre"][0])]
+        self.frames["reported_2026"] = reported[reported["date"] >= pd.Timestamp(pre[0])]
         last = table.index.max()
         latest = table.loc[last]
         window_first = table.index[-counts[c["count_after"][-1]]] if counts[
             c["count_after"][-1]] else last
         since = table.loc[window_first:]
         base = dict(unit="kb/d", model="reopening_its", alpha=self.alpha,
-                    method=f"observed minus the {c['pre'][0]}..{c['pre'][1]} linear trend (EIA "
+                    method=f"observed minus the {pre[0]}..{pre[1]} linear trend (EIA "
                            "crude output); band: trend variance + pre-window residual variance",
                     interval="prediction band for one month (trend + residual variance)")
         self.headline["reopening_latest_gap_kbd"] = _headline(
@@ -898,10 +911,12 @@ def run_analysis(
         # provenance (results["studies"]) lists the bundled datasets it came from
         datasets.update({k: v for k, v in prov.get("datasets", {}).items()
                          if k != "user-supplied"})
-        data_version = prov.get("data_version", data_version)
+        data_version = prov.get("data_version") or data_version
     if "data" in results:
         for name, d in results["data"]["datasets"].items():
             datasets.setdefault(name, d["sha256"])
+            # every section model may come from a study (its data "user-supplied", no version)
+            data_version = data_version or d.get("data_version")
     results.update(
         {
             "venecon_version": __version__,

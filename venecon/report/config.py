@@ -181,7 +181,7 @@ def _check_study(key: str, value: Any) -> str:
 #: ``(section, key)`` of every study a section reads.
 SECTION_STUDIES = (
     ("sanctions", "financial"), ("sanctions", "oil"), ("sanctions", "breaks"),
-    ("synth", "study"), ("chevron", "study"), ("chevron", "output"),
+    ("synth", "study"), ("chevron", "study"), ("chevron", "output"), ("reopening", "study"),
 )
 
 
@@ -242,8 +242,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "regimes_since": _check_month,
     },
     "reopening": {
-        "pre": _check_window,
-        "post_start": _check_month,
+        "study": lambda k, v: _check_study(k, v),
         "count_after": lambda k, v: _check_list(k, v, _check_event_id),
         "marked_since": _check_month,
         "chart_start": _check_month,

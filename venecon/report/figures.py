@@ -291,7 +291,7 @@ def period_2026(a: Analysis) -> Any:
     t = a.frames.get("period_2026")
     if t is None:
         return None
-    c = a.config["reopening"]
+    c = {**a.config["reopening"], **a.results["designs"]["reopening"]}
     res = a.models["reopening_its"]
     eff = res.effects.loc[pd.Timestamp(c["chart_start"]):]
     plt = _plt()

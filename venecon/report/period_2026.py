@@ -1,13 +1,13 @@
 """The report's reopening section: the months after the naval closure and the capture, one by one.
 
-Design (descriptive, stated in the report): a linear trend in crude output
-is fitted on a pre-window that ends before the December naval closure
-(``[reopening] pre``); every later month gets its own level term (a
-saturated interrupted time series), so each month's effect is exactly the
-observed value minus the extrapolated trend. The band around the
-counterfactual adds the pre-window's residual variance to the trend's own
-(HAC) variance: a single month's gap is read against the noise of a single
-month, not only against the uncertainty of the trend.
+The design is the study the section names (``[reopening] study``, bundled
+``venezuela-2026-monthly``): a saturated interrupted time series (a linear
+trend fitted on the pre-window, one level term per month from the treatment's
+month), so each month's effect is exactly the observed value minus the
+extrapolated trend. This module reads that fitted result month by month. The
+band around the counterfactual adds the pre-window's residual variance to the
+trend's own (HAC) variance: a single month's gap is read against the noise of
+a single month, not only against the uncertainty of the trend.
 """
 
 from __future__ import annotations
@@ -17,30 +17,24 @@ from typing import Any
 __all__ = ["monthly_path", "events_since", "post_counts"]
 
 
-def monthly_path(crude: Any, c: dict[str, Any], alpha: float) -> tuple[Any, Any]:
-    """(fitted saturated ITS, per-month table) for the months from ``c["post_start"]``.
+def monthly_path(res: Any, pre: tuple[Any, Any], post: Any, alpha: float) -> Any:
+    """Per-month table of a fitted saturated ITS ``res`` for the months ``post``.
 
-    ``crude`` is the monthly crude-output tidy frame (EIA). The table, indexed
-    by month, has ``observed``, ``counterfactual``, ``gap`` (observed minus
-    counterfactual, kb/d), ``band_lower``/``band_upper`` (the counterfactual's
-    ``1 - alpha`` band for a single month) and ``gap_exceeds_band``.
+    ``pre`` is the pre-window (first and last month) whose residuals give the
+    one-month noise. The table, indexed by month, has ``observed``,
+    ``counterfactual``, ``gap`` (observed minus counterfactual, kb/d),
+    ``band_lower``/``band_upper`` (the counterfactual's ``1 - alpha`` band for
+    a single month) and ``gap_exceeds_band``.
     """
     import numpy as np
     import pandas as pd
     from scipy.stats import norm
 
-    from ..models import ITS
-
-    pre_start, pre_end = c["pre"]
-    y = crude[crude["date"] >= pd.Timestamp(pre_start)].reset_index(drop=True)
-    y.attrs = crude.attrs
-    post = pd.date_range(c["post_start"], y["date"].max(), freq="MS")
-    events = {f"m{d:%Y-%m}": f"{d:%Y-%m-%d}" for d in post}
-    res = ITS(y, events, slope_change=False).fit()
     eff = res.effects
-    pre = eff.loc[pd.Timestamp(pre_start):pd.Timestamp(pre_end)]
-    resid = (pre["actual"] - pre["fitted"]).to_numpy()
+    pre_rows = eff.loc[pd.Timestamp(pre[0]):pd.Timestamp(pre[1])]
+    resid = (pre_rows["actual"] - pre_rows["fitted"]).to_numpy()
     sigma = float(np.sqrt((resid ** 2).sum() / (len(resid) - 2)))
+    post = pd.DatetimeIndex(post, name="date")
     rows = eff.loc[post]
     z = float(norm.ppf(1 - alpha / 2))
     spread = z * np.sqrt(rows["effect_se"].to_numpy() ** 2 + sigma ** 2)
@@ -50,13 +44,13 @@ def monthly_path(crude: Any, c: dict[str, Any], alpha: float) -> tuple[Any, Any]
         "gap": (rows["actual"] - rows["counterfactual"]).to_numpy(),
         "band_lower": rows["counterfactual"].to_numpy() - spread,
         "band_upper": rows["counterfactual"].to_numpy() + spread,
-    }, index=pd.DatetimeIndex(post, name="date"))
+    }, index=post)
     table["gap_exceeds_band"] = (table["observed"] < table["band_lower"]) | (
         table["observed"] > table["band_upper"])
     table.attrs["pre_residual_sd"] = sigma
     table.attrs["pre_months"] = len(resid)
     table.attrs["pre_lag1_autocorrelation"] = float(np.corrcoef(resid[:-1], resid[1:])[0, 1])
-    return res, table
+    return table
 
 
 def events_since(start: str, categories: list[str]) -> Any:

@@ -304,7 +304,7 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
     figures = ctx.figures
     if "reopening" not in r["sections"] or "period_2026" not in a.frames:
         return
-    c = a.config["reopening"]
+    c = {**a.config["reopening"], **r["designs"]["reopening"]}
     t = a.frames["period_2026"]
     h = r["headline"]["reopening_latest_gap_kbd"]
     counts = h["post_months"]

@@ -175,6 +175,15 @@ def _events(ctx: Context, end: Any) -> dict[str, Any]:
     return {k: f"{v:%Y-%m-%d}" for k, v in items}
 
 
+def _saturated_events(ctx: Context, y: Any) -> dict[str, str]:
+    """One event per period of ``y`` from the treatment's period: a level term each."""
+    import pandas as pd
+
+    first = _as_period(pd.Timestamp(ctx.treatment_date), ctx.frequency)
+    return {fmt_period(p): (f"{p}-01-01" if ctx.frequency == "annual" else f"{p:%Y-%m-%d}")
+            for p in y.index if p >= first}
+
+
 def _as_period(date: Any, frequency: str) -> Any:
     return int(date.year) if frequency == "annual" else date.to_period("M").to_timestamp()
 
@@ -579,11 +588,12 @@ def _ts_common(
     )
 
 
-def _fit_ts(model: Any, ctx: Context, opts: Any, **kwargs: Any) -> tuple:
+def _fit_ts(model: Any, ctx: Context, opts: Any, *, saturated: bool = False,
+            **kwargs: Any) -> tuple:
     """Fit a monthly time-series model on the treated series; warnings are collected."""
     end = ctx.sample_end if opts.end is None else _period(opts.end, ctx)
     y = _series(ctx, end)
-    events = _events(ctx, end)
+    events = _saturated_events(ctx, y) if saturated else _events(ctx, end)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = model(y, events, unit=ctx.unit, alpha=ctx.alpha, **kwargs).fit()
@@ -601,8 +611,9 @@ def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) ->
     from ..models import ITS, FixedB, NeweyWest
 
     res, end, n_pre, extra, warned = _fit_ts(
-        ITS, ctx, opts, slope_change=opts.slope_change, seasonal=opts.seasonal, log=opts.log,
-        inference=FixedB() if opts.inference == "fixed-b" else NeweyWest(),
+        ITS, ctx, opts, saturated=opts.saturated,
+        slope_change=opts.slope_change and not opts.saturated, seasonal=opts.seasonal,
+        log=opts.log, inference=FixedB() if opts.inference == "fixed-b" else NeweyWest(),
     )
     if "trend" in res.params.index:
         extra["pre_trend"] = float(res.params["trend"])
@@ -617,7 +628,16 @@ def run_its(ctx: Context, opts: Any, n_jobs: int = 1, inference: bool = True) ->
         for k in res.params.index
         if k.startswith(("level[", "slope["))
     }
-    label = LABELS["its"] + (" (level shifts only)" if not opts.slope_change else "")
+    label = LABELS["its"] + (" (saturated: one level term per post period)" if opts.saturated
+                             else " (level shifts only)" if not opts.slope_change else "")
+    if opts.saturated:
+        # each post period is fitted exactly by its own level term, so the interval carries
+        # the trend's uncertainty only; a single period's noise is the pre-period residual SD
+        pre = res.effects.iloc[:n_pre]
+        sd = math.sqrt(float(((pre["actual"] - pre["fitted"]) ** 2).sum()) / max(n_pre - 2, 1))
+        warned = [*warned, "saturated: the interval covers the pre-period trend's uncertainty "
+                  f"only; read one period's gap against the pre-period residual SD ({sd:.3g} "
+                  f"{ctx.unit})"]
     return _ts_common(ctx, res, "its", label, end, n_pre, extra, warned)
 
 

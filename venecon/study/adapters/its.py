@@ -22,6 +22,11 @@ class ITSOptions:
     critical values, which keep their 95% coverage in short autocorrelated samples: 93.7% for
     the level change at n = 120 with AR(1) errors of 0.5, against 84.4% for Newey-West) or
     ``"newey-west"`` (:class:`venecon.models.NeweyWest`, normal critical values).
+
+    ``saturated``: one level term per period from the treatment's period to the end of the
+    sample and no slope change (``slope_change`` is not used; other declared events add no
+    term), so each post period's effect is exactly its observed value minus the pre-period
+    trend carried forward: a descriptive month-by-month reading of a short post-period.
     """
 
     slope_change: bool = True
@@ -29,6 +34,7 @@ class ITSOptions:
     log: bool = False
     end: Any = None
     inference: str = "fixed-b"
+    saturated: bool = False
 
 
 ADAPTER = register(Adapter(
@@ -36,7 +42,7 @@ ADAPTER = register(Adapter(
     label=LABELS["its"],
     options=ITSOptions,
     fields={"slope_change": boolean, "seasonal": boolean, "log": boolean, "end": a_period,
-            "inference": choice("fixed-b", "newey-west")},
+            "inference": choice("fixed-b", "newey-west"), "saturated": boolean},
     run=run_its,
     data=SERIES,
     refuses={COHORT: _ONE, STAGGERED: _ONE},
