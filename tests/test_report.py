@@ -144,7 +144,7 @@ PINNED_LITERATURE = {
     "rodriguez2019_usd": (12.65672765, None, None, False),
     "rodriguez2022": (5.141031274, 1.225435549, 9.056626999, False),
     "weisbrot_sachs2019": (2.267968023, -0.5789669474, 5.114902993, True),
-    "oliveros2020": (12.00043465, 2.974123603, 21.02674569, False),
+    "oliveros2020": (12.00043465, 2.860468734, 21.14040056, False),
     "monaldi2020": (1301.0, None, None, True),
     "iai2023": (1271.0, None, None, True),
     "guacamaya2025": (930.0, None, None, False),
