@@ -80,7 +80,9 @@ def run(ctx: Any, opts: SDIDStudyOptions, n_jobs: int = 1, inference: bool = Tru
     cf = float(post["counterfactual"].mean())
     pre = path[path.index < first]
     extra: dict[str, Any] = {
-        "counterfactual_mean": cf, "share_of_counterfactual": att / cf if cf else None,
+        # a share of a mean log outcome means nothing: an effect in log points already is one
+        "counterfactual_mean": cf,
+        "share_of_counterfactual": att / cf if cf and not opts.log else None,
         "method": opts.method, "se": opts.se if inference else "none",
         "weights": {str(k): float(v) for k, v in res.unit_weights.items() if v > 1e-3},
     }
