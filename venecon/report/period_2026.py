@@ -1,7 +1,7 @@
 """The report's reopening section: the months after the naval closure and the capture, one by one.
 
-The design is the study the section names (``[reopening] study``, bundled
-``venezuela-2026-monthly``): a saturated interrupted time series (a linear
+The design is the study the section names (``[reopening] study`` of the report's
+configuration): a saturated interrupted time series (a linear
 trend fitted on the pre-window, one level term per month from the treatment's
 month), so each month's effect is exactly the observed value minus the
 extrapolated trend. This module reads that fitted result month by month. The
