@@ -33,33 +33,6 @@ REFERENCE_PANELS = {
 }
 MIRROR_SUBDIR = "synth-reference"
 
-#: The reference panels whose licences allow them in the repository: copied into
-#: ``tests/reference/`` by ``tests/reference/make.py`` (provenance in its PROVENANCE.md),
-#: file -> (mirror subdirectory, sha256). They are read from there first.
-COMMITTED = {
-    "basque.csv": (MIRROR_SUBDIR, REFERENCE_PANELS["basque.csv"]),
-    "germany.csv": (MIRROR_SUBDIR, REFERENCE_PANELS["germany.csv"]),
-    "california_prop99_synthdid.csv": (
-        MIRROR_SUBDIR, "550d24c2f743507d097692d181bdbbf36c6168a39a0b6fc831cc89d98082f7de"),
-    "mpdta.csv": (
-        "did-reference", "df2b03c8b41ded94d22b4e84e0bf334652f57c12339130d41de59c160c2c50e5"),
-}
-COMMITTED_DIR = Path(__file__).resolve().parent / "reference"
-
-
-def committed(filename: str) -> Path | None:
-    """The committed copy of a :data:`COMMITTED` panel, sha256-checked, or None."""
-    if filename not in COMMITTED:
-        return None
-    path = COMMITTED_DIR / filename
-    if not path.is_file():
-        return None
-    if _sha256(path) != COMMITTED[filename][1]:
-        pytest.fail(f"{path} does not match the pinned sha256 {COMMITTED[filename][1]}; "
-                    "rerun tests/reference/make.py")
-    return path
-
-
 def strict() -> bool:
     """True when the environment names the reference files (CI): a missing one must fail."""
     return bool(os.environ.get("VENECON_TEST_DATA") or os.environ.get("VENECON_RAW_DIR"))
@@ -88,13 +61,10 @@ def _sha256(path: Path) -> str:
 def reference_panel(filename: str) -> Path:
     """Path to a verified copy of a reference panel, or :func:`unavailable`.
 
-    Looks in ``tests/reference/`` (:data:`COMMITTED`), then in
-    ``$VENECON_TEST_DATA/synth-reference/`` (and ``$VENECON_TEST_DATA/``),
+    Looks in ``$VENECON_TEST_DATA/synth-reference/`` (and ``$VENECON_TEST_DATA/``),
     then downloads from the pinned upstream URL unless ``VENECON_OFFLINE`` is set.
     """
     expected = REFERENCE_PANELS[filename]
-    if (own := committed(filename)) is not None:
-        return own
     mirror = os.environ.get("VENECON_TEST_DATA")
     if mirror:
         for candidate in (Path(mirror) / MIRROR_SUBDIR / filename, Path(mirror) / filename):
@@ -124,10 +94,8 @@ MIRROR_ONLY = {
 
 
 def mirror_file(filename: str) -> Path:
-    """A verified copy of a :data:`MIRROR_ONLY` panel (committed, else the mirror's)."""
+    """A verified copy of a :data:`MIRROR_ONLY` panel from the mirror (``VENECON_TEST_DATA``)."""
     subdir, expected = MIRROR_ONLY[filename]
-    if (own := committed(filename)) is not None:
-        return own
     mirror = os.environ.get("VENECON_TEST_DATA")
     if not mirror:
         unavailable(f"{filename}: set VENECON_TEST_DATA to the shared/raw mirror")

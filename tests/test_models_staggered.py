@@ -205,7 +205,7 @@ MPDTA_DYNAMIC_ATT = {0: -0.0199, 1: -0.0510, 2: -0.1373, 3: -0.1008}
 
 @pytest.fixture(scope="module")
 def mpdta() -> pd.DataFrame:
-    """Callaway and Sant'Anna's mpdta panel (tests/reference/PROVENANCE.md)."""
+    """Callaway and Sant'Anna's mpdta panel (shared/raw/MANIFEST.md)."""
     path = mirror_file("mpdta.csv")
     frame = pd.read_csv(path)
     frame["cohort"] = frame["first.treat"].where(frame["first.treat"] > 0)

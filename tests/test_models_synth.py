@@ -432,7 +432,7 @@ PROP99 = "california_prop99_synthdid.csv"
 
 @pytest.fixture()
 def prop99() -> pd.DataFrame:
-    """ADH 2010 Proposition 99 panel as shipped with R synthdid (tests/reference/PROVENANCE.md)."""
+    """ADH 2010 Proposition 99 panel as shipped with R synthdid (shared/raw/MANIFEST.md)."""
     return synth_specs.prop99_frame(mirror_file(PROP99))  # sha256-checked
 
 
