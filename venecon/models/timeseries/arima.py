@@ -101,7 +101,10 @@ class InterventionARIMAResults(PathResults):
 
     @property
     def order_selection(self) -> pd.DataFrame | None:
-        """Information criteria of the candidate orders on the pre-period (None if the order was given)."""
+        """Information criteria of the candidate orders on the pre-period (None if the order was given).
+
+        ``converged`` is True where Newton's method reached a strict maximum of the likelihood.
+        """
         return None if self._order_selection is None else self._order_selection.copy()
 
     @property
@@ -211,6 +214,11 @@ class InterventionARIMA:
         ``ic`` on the pre-period model with ``d`` fixed (information criteria
         are not comparable across ``d``); criteria within 1e-9 per observation
         are a tie, which goes to the smaller model, then the smaller ``p``.
+        Candidates whose likelihood has no strict maximum (``converged`` is
+        False in ``order_selection``: a root on the unit circle, typically an
+        MA(1) at -1 after over-differencing, or cancelling AR and MA roots) are
+        passed over unless none has one, as auto.arima rejects near-unit roots
+        (Hyndman and Khandakar 2008, J. Stat. Softw. 27(3)).
     seasonal_order : (P, D, Q, s), default (0, 0, 0, 0)
     d : int, default 1
         Differencing order when ``order`` is chosen by the grid.

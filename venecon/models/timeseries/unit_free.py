@@ -44,7 +44,7 @@ def power_of_two(values: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class PowerOfTwo:
-    """How a SARIMAX model's data were rescaled: outcome by ``outcome``, exog column j by ``exog[j]``."""
+    """How a model's data were rescaled: outcome by ``outcome``, exog column j by ``exog[j]``."""
 
     outcome: float
     exog: tuple[float, ...]
