@@ -197,6 +197,24 @@ def test_real_data_random_walk_has_its_closed_form(key):
     np.testing.assert_allclose(res.params.to_numpy(), expected, rtol=1e-12)
 
 
+def test_no_strict_maximum_warns_and_is_passed_over_in_selection():
+    """A trend-stationary series differenced once has its MA(1) maximum at -1 (the boundary)."""
+    rng = np.random.default_rng(8)
+    n = 120
+    y = pd.Series(0.5 * np.arange(n) + rng.normal(size=n) + 5 * (np.arange(n) >= 90),
+                  index=pd.date_range("2000-01-01", periods=n, freq="MS"))
+    with pytest.warns(UserWarning, match="no strict maximum"):
+        res = InterventionARIMA(y, ["2007-07-01"], order=(0, 1, 1), n_simulations=10).fit()
+    assert res.params["ma.L1"] < -0.999
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sel = InterventionARIMA(y, ["2007-07-01"], max_p=1, max_q=1, n_simulations=10).fit()
+    table = sel.order_selection
+    assert not table.loc["(0,1,1)", "converged"]
+    assert table["bic"].idxmin() == "(0,1,1)"  # the best criterion, but on the boundary
+    assert sel.order == (1, 1, 0)
+
+
 def test_too_few_pre_event_observations():
     y = ar1(7)
     with pytest.raises(InsufficientDataError, match="before the first event"):

@@ -449,7 +449,8 @@ class InterventionARIMA:
                 warnings.warn(f"InterventionARIMA: the {which} model's likelihood has no strict "
                               "maximum the optimiser could reach (a flat direction or a boundary); "
                               "its estimates depend on where the search stopped: try another "
-                              "order", UserWarning, stacklevel=2)
+                              "order (an MA root at -1 after differencing suggests d=0 with "
+                              "trend='ct')", UserWarning, stacklevel=2)
             if res.messages:
                 warnings.warn(f"InterventionARIMA ({which} model): statsmodels warned: "
                               + "; ".join(res.messages), UserWarning, stacklevel=2)
