@@ -227,7 +227,8 @@ def test_estimates_scale_with_the_outcome(name, c):
 
 @settings(max_examples=15, deadline=None, derandomize=True)
 @given(exponent=st.floats(-12, 12), name=st.sampled_from(
-    ["sc-nested-unscaled", "sc-equal-unscaled", "sc-equal-scaled", "sdid", "panel-did"]))
+    ["sc-nested-unscaled", "sc-equal-unscaled", "sc-equal-scaled", "sdid", "panel-did",
+     "arima", "arima-selected"]))
 def test_equivariance_property(exponent, name):
     check(name, 10.0**exponent)
 
