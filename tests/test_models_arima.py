@@ -84,6 +84,55 @@ def test_maximises_statsmodels_sarimax_likelihood():
                                rtol=1e-12)
 
 
+def _r_reference() -> dict:
+    """stats::arima (R 4.2.2, method="ML"), Nile with a step from 1899 (shared/raw MANIFEST)."""
+    from reference_data import mirror_file
+
+    ref = {}
+    for line in mirror_file("arima_ref_output.txt").read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] in ("coef", "se", "coef2", "se2"):
+            ref[(parts[0], parts[1])] = float(parts[2])
+        elif len(parts) == 2 and parts[0] in ("sigma2", "loglik", "sigma2_2", "loglik2"):
+            ref[parts[0]] = float(parts[1])
+    return ref
+
+
+def test_matches_r_arima_on_the_nile():
+    """R's arima is another implementation of the same likelihood (regression with ARIMA errors).
+
+    SARIMAX's ``intercept`` is R's mean (or drift) times (1 - phi). R's BFGS stops
+    within ~1e-6 of the maximum and its d=1 likelihood uses a prior variance of 1e6
+    innovation variances (exact diffuse here), so the parameters agree to 5e-6; R's
+    standard errors come from optim's finite-difference Hessian (steps 1e-3): 5e-4.
+    R leaves the diffuse first observation's -log(2 pi)/2 out of the d=1 log-likelihood.
+    """
+    from reference_data import mirror_file
+
+    ref = _r_reference()
+    raw = pd.read_csv(mirror_file("Nile.csv"))
+    y = pd.Series(raw["Nile"].to_numpy(float), name="Nile",
+                  index=pd.PeriodIndex(raw["year"].astype(str), freq="Y").to_timestamp())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stationary, integrated = (
+            InterventionARIMA(y, {"aswan": "1899"}, order=order, n_simulations=10).fit()
+            for order in ((1, 0, 0), (1, 1, 0)))
+    # The stationary log-likelihood is exact in both (1e-8); R's d=1 prior costs ~1e-6.
+    for res, tag, mean, sigma2, llf, shift, tol in (
+            (stationary, "", "intercept", "sigma2", "loglik", 0.0, 1e-8),
+            (integrated, "2", "drift", "sigma2_2", "loglik2", 0.5 * np.log(2 * np.pi), 2e-6)):
+        p, se = res.params, res.std_errors
+        phi = p["ar.L1"]
+        got = [phi, p["step[aswan]"], p["intercept"] / (1 - phi), p["sigma2"]]
+        want = [ref[(f"coef{tag}", "ar1")], ref[(f"coef{tag}", "step")],
+                ref[(f"coef{tag}", mean)], ref[sigma2]]
+        np.testing.assert_allclose(got, want, rtol=5e-6)
+        assert res.statistics["llf"] + shift == pytest.approx(ref[llf], abs=tol)
+        np.testing.assert_allclose([se["ar.L1"], se["step[aswan]"]],
+                                   [ref[(f"se{tag}", "ar1")], ref[(f"se{tag}", "step")]], rtol=5e-4)
+
+
 def test_order_selection_matches_manual_grid():
     y = ar1(3)
     res = InterventionARIMA(y, [EVENT], d=0, max_p=2, max_q=1, ic="aic", n_simulations=50).fit()
