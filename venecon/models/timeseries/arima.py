@@ -368,11 +368,20 @@ class InterventionARIMA:
         """
         from statsmodels.tsa.statespace.sarimax import SARIMAX
 
+        import numpy as np
+
         def make(e, x):
             return SARIMAX(e, exog=x, order=order, seasonal_order=self.seasonal_order,
                            trend=self.trend, use_exact_diffuse=True)
 
-        return fit_unit_free(make, endog, exog, cov_type=cov_type, maxiter=self.maxiter)
+        try:
+            return fit_unit_free(make, endog, exog, cov_type=cov_type, maxiter=self.maxiter)
+        except (np.linalg.LinAlgError, ValueError) as exc:
+            raise ModelSpecificationError(
+                f"InterventionARIMA: the SARIMAX {order} likelihood cannot be evaluated on this "
+                f"series ({type(exc).__name__}: {exc}); a series that is an exact trend or has "
+                "constant differences leaves no innovation variance to estimate. Try another "
+                "order or d, or check the data") from exc
 
     def _select_order(self, y_pre, x_pre) -> tuple[tuple[int, int, int], pd.DataFrame]:
         import pandas as pd
@@ -384,13 +393,18 @@ class InterventionARIMA:
                 k = self._k_base + p + q
                 if len(y_pre) - lost < k + 5:
                     continue
-                res = self._fit(y_pre, x_pre, (p, self.d, q))
+                try:
+                    res = self._fit(y_pre, x_pre, (p, self.d, q))
+                except ModelSpecificationError:
+                    continue  # a candidate whose likelihood cannot be evaluated is not a choice
                 # Compared on the rescaled data, where the criteria do not depend on units.
                 rows.append({"p": p, "d": self.d, "q": q, "k": k,
                              **{ic: res.criterion(ic) for ic in ("aic", "bic", "aicc", "hqic")},
                              "converged": res.converged,
                              "unit_free": float(getattr(res.results, self.ic)),
                              "n": float(res.results.nobs_effective)})
+        if not rows:  # every candidate failed: the same error, from the smallest order
+            self._fit(y_pre, x_pre, (0, self.d, 0))
         table = pd.DataFrame(rows)
         ok = table[table["converged"]] if table["converged"].any() else table
         # Ties within IC_TIE per observation go to the smaller model, then the smaller p.

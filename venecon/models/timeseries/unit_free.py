@@ -126,10 +126,16 @@ def _newton(model: Any, x0: np.ndarray) -> tuple[np.ndarray, bool]:
     n = float(model.nobs)
 
     def f(x):
-        return -float(model.loglike(x, transformed=False)) / n
+        try:
+            return -float(model.loglike(x, transformed=False)) / n
+        except (np.linalg.LinAlgError, ValueError):  # a step to a numerically singular model
+            return np.inf
 
     def grad(x):
-        return -np.asarray(model.score(x, transformed=False), dtype="float64") / n
+        try:
+            return -np.asarray(model.score(x, transformed=False), dtype="float64") / n
+        except (np.linalg.LinAlgError, ValueError):
+            return np.full(x.size, np.nan)
 
     def hess(x):
         k = x.size
