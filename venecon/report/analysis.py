@@ -316,9 +316,10 @@ class _Runner:
                       f"{st.study.name}).")
         res = e.result
         rec = self.model_records["synth"]
-        if res.placebo is not None:
-            rec["placebo"] = {k: v for k, v in res.placebo.to_dict().items() if k != "table"}
-            rec["placebo"]["table"] = canonical(res.placebo.table)
+        pl = res.placebo_result
+        if pl is not None:
+            rec["placebo"] = {k: v for k, v in pl.to_dict().items() if k != "table"}
+            rec["placebo"]["table"] = canonical(pl.table)
         loo = e.extra.get("leave_one_out")
         if loo:
             rec["leave_one_out"] = {"average_effect": loo,
@@ -332,7 +333,7 @@ class _Runner:
             "first_treated": design.treatment_period,
             "left_out": list(design.partial),
         }
-        pval = res.placebo.pvalue if res.placebo is not None else None
+        pval = pl.pvalue if pl is not None else None
         windows = [("", tuple(st.study.window.post))] + [
             (f"_{n}", tuple(w)) for n, w in st.study.window.subwindows]
         for tag, (a, b) in windows:

@@ -13,6 +13,16 @@ old                                       new
 ``SunAbraham(entity=, control=)``         ``unit=``, ``control_group=``
 ``SyntheticControl(rng=)``                ``seed=``
 ========================================  ===========================
+
+Renamed results methods and attributes warn through :func:`warn_renamed`:
+
+==============================================  ==============================================
+old                                             new
+==============================================  ==============================================
+``SyntheticControlResults.placebo_space()``     ``placebo()``
+``SyntheticControlResults.with_placebo()``      ``placebo()`` (the result then carries the test)
+``SyntheticControlResults.placebo.<attr>``      ``placebo_result.<attr>`` or ``placebo().<attr>``
+==============================================  ==============================================
 """
 
 from __future__ import annotations
@@ -24,9 +34,19 @@ from typing import Any, TypeVar
 
 from ...exceptions import ModelSpecificationError
 
-__all__ = ["renamed_arguments", "rename_keywords"]
+__all__ = ["renamed_arguments", "rename_keywords", "warn_renamed"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def warn_renamed(old: str, new: str, *, stacklevel: int = 2) -> None:
+    """Warn (``FutureWarning``) that ``old`` is now called ``new`` and will be removed.
+
+    ``stacklevel`` as the caller would pass it to :func:`warnings.warn` (2: the line
+    that called the caller).
+    """
+    warnings.warn(f"{old} is now called {new}; the old name will be removed in a future "
+                  "release", FutureWarning, stacklevel=stacklevel + 1)
 
 
 def rename_keywords(kwargs: dict[str, Any], renames: Mapping[str, str],
@@ -42,8 +62,7 @@ def rename_keywords(kwargs: dict[str, Any], renames: Mapping[str, str],
         if new in out:
             raise ModelSpecificationError(
                 f"{where}: {old}= is the old name of {new}=; give {new}= only")
-        warnings.warn(f"{where}: {old}= is now called {new}=; the old name will be removed in "
-                      "a future release", FutureWarning, stacklevel=4)
+        warn_renamed(f"{where}: {old}=", f"{new}=", stacklevel=4)
         out[new] = out.pop(old)
     return out
 
