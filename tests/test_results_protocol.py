@@ -37,7 +37,7 @@ from venecon.models import (
 from venecon.models.core.results import PATH_COLUMNS, Frozen, Headline
 from venecon.models.did.honest import HonestOptions
 from venecon.models.synth.ascm import AugmentedSynthControl
-from venecon.models.synth.inference import PlaceboResult
+from venecon.models.synth.inference import PlaceboResult, conformal_intervals
 
 matplotlib.use("Agg")
 
@@ -303,6 +303,9 @@ def test_sc_conformal_default_alpha_is_005():
     post = res.effects.dropna(subset=["effect"]).index
     again = res.conformal(0.05, periods=list(post[:1]))
     assert again["lower"].iloc[0] == pytest.approx(res.effects.loc[post[0], "effect_lower"])
+    # the module function has the same default as fit(conformal=True) and conformal()
+    direct = conformal_intervals(res.engine, periods=list(post[:1]))
+    assert direct.attrs["alpha"] == 0.05 and direct["lower"].iloc[0] == again["lower"].iloc[0]
 
 
 def test_sc_placebo_one_name_one_result():
