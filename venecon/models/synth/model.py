@@ -217,6 +217,7 @@ class SyntheticControlResults(PathResults):
 
         if pre_fit_filter is AS_FITTED:
             pre_fit_filter = self._placebo_filter
+        check_pre_fit_filter(pre_fit_filter)
         reported = pre_fit_filter == self._placebo_filter
         if reported and self._placebo is not None:
             return self._placebo
