@@ -176,6 +176,12 @@ def test_the_library_itself_uses_the_new_names(monkeypatch):
     d["study"]["estimators"]["structural_breaks"] = {"n_sim": 50, "max_breaks": 2, "trim": 8}
     res = Study.from_dict(d).run(n_jobs=1)
     assert set(res.estimates) == {"its", "arima", "local_projections", "structural_breaks"}
+    d = parse_toml(bundled_path("oil-sanction-cohorts").read_text(encoding="utf-8"))
+    d["study"]["robustness"] = {"enabled": False}
+    del d["study"]["estimators"]["sdid"]  # slow; its adapter passes the current names
+    res = Study.from_dict(d).run(n_jobs=1)
+    assert set(res.estimates) == {"callaway_santanna", "sun_abraham", "panel_event_study",
+                                  "panel_did"}
     its = ITS(venecon.load("production_monthly", series="crude_oil", start="2017-01"),
               {"pdvsa": "2019-01-28"}, end="2020-02").fit()
     lost = rev.lost(its, None, rev.default_comparison_assumptions(export_share=0.8))
