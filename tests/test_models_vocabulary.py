@@ -118,6 +118,13 @@ def test_unit_is_now_outcome_unit_and_the_old_name_gives_the_same_results(name):
         make(unit="kb/d", outcome_unit="kb/d")
 
 
+def test_warnings_of_a_renamed_constructor_name_the_callers_line():
+    # renamed_arguments wraps __init__; the constructors' own warnings count that frame
+    with pytest.warns(UserWarning, match="only 6 months before the first event") as rec:
+        ITS(monthly(), {"e": "2014-07-01"}, outcome_unit="kb/d")
+    assert {w.filename for w in rec} == {__file__}
+
+
 @pytest.mark.parametrize("name", sorted(TIME_SERIES_MODELS))
 def test_outcome_unit_of_the_wrong_type_is_a_specification_error(name):
     make = TIME_SERIES_MODELS[name]
