@@ -242,7 +242,7 @@ def venezuela():
 def test_venezuela_fit_matches_recorded_results(venezuela):
     """Self-generated regression values (fixtures/synth_venezuela.json), EI annual data."""
     ref, res = venezuela
-    assert res.unit == "kb/d"
+    assert res.outcome_unit == "kb/d"
     assert res.provenance["data"]["datasets"]["production_annual"]
     assert set(res.weights.index) == set(ref["weights"])
     for donor, w in ref["weights"].items():

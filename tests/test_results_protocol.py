@@ -112,10 +112,10 @@ def _honest():
 
 
 BUILDERS = {
-    "ITS": lambda: ITS(_monthly(), {"event": "2017-01-01"}, unit="kb/d").fit(),
+    "ITS": lambda: ITS(_monthly(), {"event": "2017-01-01"}, outcome_unit="kb/d").fit(),
     "InterventionARIMA": lambda: InterventionARIMA(_monthly(), {"event": "2017-01-01"},
                                                    order=(0, 1, 0), n_simulations=200,
-                                                   unit="kb/d").fit(),
+                                                   outcome_unit="kb/d").fit(),
     "LocalProjections": lambda: LocalProjections(_monthly(), {"event": "2017-01-01"},
                                                  horizons=4).fit(),
     "StructuralBreaks": lambda: StructuralBreaks(_monthly(), max_breaks=2, n_sim=0).fit(),

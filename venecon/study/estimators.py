@@ -597,7 +597,7 @@ def _fit_ts(model: Any, ctx: Context, opts: Any, *, saturated: bool = False,
     events = _saturated_events(ctx, y) if saturated else _events(ctx, end)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = model(y, events, unit=ctx.unit, alpha=ctx.alpha, **kwargs).fit()
+        res = model(y, events, outcome_unit=ctx.unit, alpha=ctx.alpha, **kwargs).fit()
     n_pre = int((y.index < _first_event(events, ctx)).sum())
     extra: dict[str, Any] = {
         "events": events,
@@ -805,7 +805,7 @@ def run_structural_breaks(
         warnings.simplefilter("always")
         res = StructuralBreaks(
             y, model=opts.model, max_breaks=opts.max_breaks, trim=opts.trim, select=opts.select,
-            n_sim=opts.n_sim, seed=opts.seed, unit=ctx.unit, alpha=ctx.alpha,
+            n_sim=opts.n_sim, seed=opts.seed, outcome_unit=ctx.unit, alpha=ctx.alpha,
             hac=QuadraticSpectral() if opts.hac else None,
         ).fit()
     table = res.breaks

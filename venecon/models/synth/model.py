@@ -61,7 +61,7 @@ from ...exceptions import (
     ModelSpecificationError,
 )
 from ...limits import check_bound
-from ..core.checks import check_count
+from ..core.checks import check_count, check_outcome_unit
 from ..core.outcome import MAX_MAGNITUDE
 from ..core.results import CumulativeEffect, Headline, PathResults, build_provenance, jsonable
 from ..core.vocabulary import rename_keywords, renamed_arguments, warn_renamed
@@ -125,7 +125,6 @@ class SyntheticControlResults(PathResults):
     every period (bottom), with the conformal band when there is one.
     """
 
-    _unit_keyword = "outcome_unit"
     _plot_counterfactual = "synthetic"
     _plot_effect = "gap"
     _plot_effect_legend = "gap"
@@ -605,7 +604,7 @@ class SyntheticControl:
         self.outcome, self.unit_col, self.time_col = outcome, unit, time
         self.treated = treated
         self.attrs = dict(data.attrs.get("venecon", {})) if hasattr(data, "attrs") else {}
-        self.outcome_unit = outcome_unit or self._detect_unit(data, unit)
+        self.outcome_unit = check_outcome_unit(outcome_unit) or self._detect_unit(data, unit)
         self.drop_incomplete_donors = bool(drop_incomplete_donors)
         frame = data
         # units and periods are factorised once; every later lookup uses the codes
