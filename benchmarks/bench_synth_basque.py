@@ -46,7 +46,7 @@ def run_venecon(df: pd.DataFrame, n_jobs: int) -> dict:
     model = basque_model(df)
     res = model.fit()
     t_fit = time.perf_counter() - t
-    placebo = res.placebo_space(n_jobs=n_jobs)
+    placebo = res.placebo(n_jobs=n_jobs)
     t_all = time.perf_counter() - t
     return {
         "fit": t_fit,

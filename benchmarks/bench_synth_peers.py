@@ -88,7 +88,7 @@ def _pvalue(G: np.ndarray, t0: int) -> float:
 
 def venecon_prop99(df: pd.DataFrame) -> tuple[pd.Series, float]:
     res = prop99_model(df, scale=False).fit(placebo=True)
-    return res.weights, res.placebo.pvalue
+    return res.weights, res.placebo().pvalue
 
 
 def _floor_loop(df: pd.DataFrame, solve: Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -192,7 +192,7 @@ def scpi_prop99(df: pd.DataFrame) -> tuple[pd.Series, float]:
 
 def venecon_basque(df: pd.DataFrame) -> tuple[pd.Series, float]:
     res = basque_model(df).fit(placebo=True)
-    return res.weights, res.placebo.pvalue
+    return res.weights, res.placebo().pvalue
 
 
 def pysyncon_basque(df: pd.DataFrame) -> tuple[pd.Series, float]:

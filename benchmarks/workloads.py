@@ -142,7 +142,7 @@ def simulated_spec(n_donors: int, n_periods: int, seed: int = 1):
 
 
 def _placebo(engine: Any, j: int, donors: Any) -> Any:
-    """Gap path of donor ``j`` treated (the public engine API; as in placebo_space)."""
+    """Gap path of donor ``j`` treated (the public engine API; as in the placebo-in-space test)."""
     fit = engine.fit(j, donors, seed_offset=j)
     return engine.path(j, donors, fit.weights)
 

@@ -715,7 +715,7 @@ def test_fuzz_revenue_estimate(data, prices, assumptions, start, end):
 def its_result():
     from venecon.models import ITS
 
-    return ITS(monthly(), "2017-08-01", unit="kb/d").fit()
+    return ITS(monthly(), "2017-08-01", outcome_unit="kb/d").fit()
 
 
 @SETTINGS
@@ -936,7 +936,7 @@ def _known_case(key: str):
         from venecon.models import ITS
 
         prices = _prices_arg("text", pd.date_range("2014-01-01", periods=72, freq="MS"))
-        result = ITS(monthly(), "2017-08-01", unit="kb/d").fit()
+        result = ITS(monthly(), "2017-08-01", outcome_unit="kb/d").fit()
         return lambda: rev.lost(result, prices, _assumptions("fixed"))
     if api == "cli":
         def run():

@@ -158,7 +158,7 @@ def test_recovers_simulated_step():
 def test_cumulative_simulation_agrees_with_analytic_one_period():
     y = ar1(5)
     res = InterventionARIMA(y, {"e": EVENT}, order=(1, 0, 0), n_simulations=4000, seed=1,
-                            unit="kb/d").fit()
+                            outcome_unit="kb/d").fit()
     one = res.cumulative_effect("2013-08", "2013-08")
     row = res.effects.loc["2013-08-01"]
     assert one.average == pytest.approx(row["effect"], rel=1e-12)
@@ -167,7 +167,7 @@ def test_cumulative_simulation_agrees_with_analytic_one_period():
     assert width_sim == pytest.approx(width_exact, rel=0.06)  # Monte Carlo error with 4000 paths
     # Reproducible given the seed.
     again = InterventionARIMA(y, {"e": EVENT}, order=(1, 0, 0), n_simulations=4000, seed=1,
-                              unit="kb/d").fit()
+                              outcome_unit="kb/d").fit()
     assert again.cumulative_effect().to_dict() == res.cumulative_effect().to_dict()
 
 
@@ -308,7 +308,7 @@ def test_interval_level_outside_zero_one_is_refused():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = InterventionARIMA(ar1(11), [EVENT], order=(1, 0, 0), n_simulations=200,
-                                unit="kb/d").fit()
+                                outcome_unit="kb/d").fit()
     with pytest.raises(ModelSpecificationError, match="alpha must be in"):
         res.cumulative_effect(alpha=1.5)
     with pytest.raises(ModelSpecificationError, match="alpha must be in"):

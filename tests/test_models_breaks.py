@@ -462,7 +462,7 @@ def test_study_estimator_dates_breaks_against_the_sanctions():
     e = r.estimates["structural_breaks"]
     assert r.headline == "structural_breaks"
     crude = venecon.load("production_monthly", series="crude_oil", start="2016-01")
-    ref = StructuralBreaks(crude, hac=QuadraticSpectral(), unit="kb/d").fit()
+    ref = StructuralBreaks(crude, hac=QuadraticSpectral(), outcome_unit="kb/d").fit()
     # the headline is the shift at the break nearest the PdVSA designation, with the interval of
     # the difference of the two regime means (their HAC standard errors)
     key = e.extra["break_nearest_treatment"]

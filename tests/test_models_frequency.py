@@ -97,7 +97,7 @@ def test_its_on_annual_iran_data():
     ref = sm.OLS(iran["value"].to_numpy(), x).fit(cov_type="HAC", cov_kwds={"maxlags": 3})
     np.testing.assert_allclose(res.params.to_numpy(), ref.params, rtol=1e-10)
     np.testing.assert_allclose(res.std_errors.to_numpy(), ref.bse, rtol=1e-10)
-    assert res.unit == "kb/d" and res.frequency == "Y"
+    assert res.outcome_unit == "kb/d" and res.frequency == "Y"
     assert res.events.loc["sanctions", "period"] == pd.Timestamp("2012-01-01")
     assert "sanctions (2012)" in str(res.summary())
     assert res.provenance["data"]["datasets"] == iran.attrs["venecon"]["datasets"]
@@ -156,9 +156,9 @@ def test_quarterly_representations_and_barrels():
     y = quarterly()
     ends = pd.Series(y.to_numpy(), index=pd.date_range("2010-03-31", periods=48, freq="QE"))
     periods = pd.Series(y.to_numpy(), index=pd.period_range("2010Q1", periods=48, freq="Q"))
-    base = ITS(y, "2016-01-01", unit="kb/d").fit()
+    base = ITS(y, "2016-01-01", outcome_unit="kb/d").fit()
     for other in (ends, periods):
-        res = ITS(other, "2016-01-01", unit="kb/d").fit()
+        res = ITS(other, "2016-01-01", outcome_unit="kb/d").fit()
         np.testing.assert_array_equal(res.params, base.params)
     cum = base.cumulative_effect("2016-01", "2016-12")
     assert cum.periods == 4 and cum.days == 366
@@ -205,7 +205,7 @@ def test_annual_its_values_lost_revenue_by_calendar_year():
 
 def test_quarterly_lost_revenue_is_refused_clearly():
     y = quarterly()
-    res = ITS(y, "2016-01-01", unit="kb/d").fit()
+    res = ITS(y, "2016-01-01", outcome_unit="kb/d").fit()
     a = rev.Assumptions(export_share=1.0, discount=rev.Discount.usd(10))
     prices = pd.Series(100.0, index=pd.date_range("2010-01", "2020-12", freq="MS"), name="brent")
     with pytest.raises(VeneconError, match="quarterly"):

@@ -92,7 +92,7 @@ def test_recovers_simulated_effects():
 
 def test_effects_and_cumulative_effect_are_consistent():
     y = simulate(5)
-    res = ITS(y, {"e": EVENT}, unit="kb/d").fit()
+    res = ITS(y, {"e": EVENT}, outcome_unit="kb/d").fit()
     eff = res.effects
     assert (eff.loc[: "2014-12-01", "effect"] == 0).all()
     np.testing.assert_allclose(eff["fitted"] - eff["counterfactual"], eff["effect"], atol=1e-9)
@@ -274,8 +274,8 @@ def test_fixed_b_intervals():
     from venecon.models import FixedB, NeweyWest
 
     y = simulate(22).rename("y")
-    res = ITS(y, {"e": EVENT}, unit="kb/d", inference=FixedB()).fit()
-    again = ITS(y, {"e": EVENT}, unit="kb/d", inference=FixedB()).fit()
+    res = ITS(y, {"e": EVENT}, outcome_unit="kb/d", inference=FixedB()).fit()
+    again = ITS(y, {"e": EVENT}, outcome_unit="kb/d", inference=FixedB()).fit()
     model = ITS(y, {"e": EVENT})
     ref = sm.OLS(y, model.exog).fit(cov_type="HAC", cov_kwds={"maxlags": 119})
     # Point estimates and standard errors: statsmodels' HAC with a bandwidth of the sample.
@@ -296,7 +296,7 @@ def test_fixed_b_intervals():
     q = res.critical_values(grad, 0.05)[0]
     assert eff["effect_upper"] - eff["effect"] == pytest.approx(q * eff["effect_se"], rel=1e-10)
     cum = res.cumulative_effect("2015-01", "2015-12")
-    nw = ITS(y, {"e": EVENT}, unit="kb/d", hac_lags=119).fit().cumulative_effect("2015-01",
+    nw = ITS(y, {"e": EVENT}, outcome_unit="kb/d", hac_lags=119).fit().cumulative_effect("2015-01",
                                                                                  "2015-12")
     assert cum.barrels == pytest.approx(nw.barrels, rel=1e-12)
     half_nw = (nw.barrels_upper - nw.barrels) / stats.norm.ppf(0.975)

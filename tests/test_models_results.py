@@ -113,7 +113,7 @@ def test_flow_units_come_from_the_domain_registry(monkeypatch):
     monkeypatch.setitem(flow_units.PER_UNIT_DAY, "kt/d", 1.0)  # removed again after the test
     y = pd.Series(np.linspace(10, 1, 40), index=pd.date_range("2018-01-01", periods=40, freq="MS"))
     def total(unit: str) -> CumulativeEffect:
-        res = ITS(y, ["2020-01-01"], hac_lags=0, unit=unit).fit()
+        res = ITS(y, ["2020-01-01"], hac_lags=0, outcome_unit=unit).fit()
         return res.cumulative_effect("2020-01", "2020-12")
 
     kbd = total("kb/d")

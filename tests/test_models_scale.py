@@ -115,7 +115,7 @@ def fit_its(c: float):
 
 def fit_arima(c: float, order: tuple[int, int, int] | None = (1, 0, 0)):
     res = InterventionARIMA(series() * c, [EVENT], order=order, n_simulations=20,
-                            unit="kb/d").fit()
+                            outcome_unit="kb/d").fit()
     p, se = res.params, res.std_errors
     arma = p.index.str.startswith(("ar.", "ma."))  # no units
     linear = ~arma & (p.index != "sigma2")

@@ -599,7 +599,7 @@ def test_results_own_their_data_and_are_immutable(germany_panel):
     pd.testing.assert_frame_equal(before.table, after.table)
     pd.testing.assert_frame_equal(before.gaps, after.gaps)
     # typed results, copies out, no assignment
-    pl = res.placebo_space()
+    pl = res.placebo()
     g = pl.gaps
     g.iloc[:, :] = 0.0
     assert (pl.gaps.abs().sum().sum()) > 0

@@ -11,6 +11,7 @@ import pytest
 from test_models_synth import basque_model, germany_model, toy_model, toy_panel
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
+from venecon.models.synth.inference import placebo_space
 
 FIXTURE = Path(__file__).parent / "fixtures" / "synth_venezuela.json"
 
@@ -20,9 +21,10 @@ FIXTURE = Path(__file__).parent / "fixtures" / "synth_venezuela.json"
 
 def test_placebo_space_fixed_v_is_parallel_deterministic(basque_panel):
     """With V fixed each placebo is one QP: p-value = rank / (J + 1), same for any n_jobs."""
-    res = basque_model(basque_panel, v="equal").fit()
-    serial = res.placebo_space()
-    parallel = res.placebo_space(n_jobs=2)
+    model = basque_model(basque_panel, v="equal")
+    res = model.fit()
+    serial = res.placebo()
+    parallel = model.fit().placebo(n_jobs=2)  # a fresh result: res keeps its first test
     pd.testing.assert_frame_equal(serial.gaps, parallel.gaps)
     assert serial.n_units == 18 and serial.gaps.shape == (43, 18)
     np.testing.assert_allclose(serial.gaps.iloc[:, 0], res.gaps)
@@ -30,17 +32,17 @@ def test_placebo_space_fixed_v_is_parallel_deterministic(basque_panel):
     assert serial.rank == int((t["ratio"] >= t["ratio"].iloc[0]).sum())
     assert serial.pvalue == pytest.approx(serial.rank / 18)
     # the pre-fit filter keeps the treated unit and drops placebos fitting > k times worse
-    filt = res.placebo_space(pre_fit_filter=2)
+    filt = res.placebo(pre_fit_filter=2)
     kept = filt.table["included"]
     assert kept.iloc[0] and filt.n_units == kept.sum() < 18
     assert (t.loc[kept, "pre_rmspe"] ** 2 <= 2 * t["pre_rmspe"].iloc[0] ** 2 + 1e-12).all()
     with pytest.raises(ModelSpecificationError, match="pre_fit_filter"):
-        res.placebo_space(pre_fit_filter=0)
+        res.placebo(pre_fit_filter=0)
 
 
 def test_fit_with_placebo_fills_pvalue():
     res = toy_model(v="equal").fit(placebo=True)
-    assert res.pvalues.iloc[0] == pytest.approx(res.placebo.pvalue)
+    assert res.pvalues.iloc[0] == pytest.approx(res.placebo().pvalue)
     assert "Placebo-in-space p-value" in str(res.summary())
     assert res.to_dict()["placebo"]["n_units"] == 6
 
@@ -53,7 +55,9 @@ def test_placebo_space_nested_basque(basque_panel):
     convention is synthetic minus actual; ours, as ADH's, actual minus synthetic).
     """
     res = basque_model(basque_panel).fit()
-    a, b = res.placebo_space(), res.placebo_space(n_jobs=2)
+    a = res.placebo()
+    # the module function runs the test again (res.placebo() would return a)
+    b = placebo_space(res.engine, n_jobs=2)
     pd.testing.assert_frame_equal(a.gaps, b.gaps)
     assert 0 < a.pvalue <= 1
     assert a.gaps.loc[1960, "Madrid (Comunidad De)"] == pytest.approx(0.9272, abs=1e-3)
@@ -134,8 +138,8 @@ def test_conformal_and_placebo_bad_input_are_venecon_errors():
     with pytest.raises(ModelSpecificationError, match=r"periods \[1800\] are not periods"):
         res.conformal(alpha=0.2, periods=[1800])
     with pytest.raises(ModelSpecificationError, match="pre_fit_filter"):
-        res.placebo_space(pre_fit_filter="5")
-    assert res.placebo_space(pre_fit_filter=np.int64(5)).pre_fit_filter == 5
+        res.placebo(pre_fit_filter="5")
+    assert res.placebo(pre_fit_filter=np.int64(5)).pre_fit_filter == 5
 
 
 def test_conformal_coverage_simulation():
@@ -238,7 +242,7 @@ def venezuela():
 def test_venezuela_fit_matches_recorded_results(venezuela):
     """Self-generated regression values (fixtures/synth_venezuela.json), EI annual data."""
     ref, res = venezuela
-    assert res.unit == "kb/d"
+    assert res.outcome_unit == "kb/d"
     assert res.provenance["data"]["datasets"]["production_annual"]
     assert set(res.weights.index) == set(ref["weights"])
     for donor, w in ref["weights"].items():
@@ -263,7 +267,7 @@ def test_venezuela_fit_matches_recorded_results(venezuela):
 @pytest.mark.slow
 def test_venezuela_placebo_loo_and_conformal(venezuela):
     ref, res = venezuela
-    pl = res.placebo
+    pl = res.placebo_result
     assert (pl.pvalue, pl.rank, pl.n_units) == (
         pytest.approx(ref["placebo_pvalue"]),
         ref["placebo_rank"],
@@ -272,7 +276,7 @@ def test_venezuela_placebo_loo_and_conformal(venezuela):
     assert pl.pvalue_effect == pytest.approx(ref["placebo_pvalue_effect"])
     for unit, ratio in ref["placebo_ratios"].items():
         _close(pl.table.loc[unit, "ratio"], ratio, unit)
-    filt = res.placebo_space(pre_fit_filter=5, n_jobs=2)
+    filt = res.placebo(pre_fit_filter=5, n_jobs=2)
     assert filt.pvalue == pytest.approx(ref["placebo_pvalue_filter5"])
     assert filt.n_units == ref["placebo_n_filter5"]
     loo = res.leave_one_out(n_jobs=2)

@@ -151,8 +151,10 @@ def test_specification_grid_small_case(small_panel, serial_grid):
 
 
 def test_placebos_identical_on_local_processes(small_panel):
-    res = _model(small_panel).fit()
-    pd.testing.assert_frame_equal(res.placebo_space().gaps, res.placebo_space(n_jobs=2).gaps)
+    model = _model(small_panel)
+    # two results: one result runs its placebo test once and keeps it
+    pd.testing.assert_frame_equal(model.fit().placebo().gaps,
+                                  model.fit().placebo(n_jobs=2).gaps)
 
 
 @pytest.mark.slow
@@ -161,8 +163,8 @@ def test_dask_localcluster_matches_serial(small_panel, serial_grid):
     distributed = need_module("dask.distributed")
     import joblib
 
-    res = _model(small_panel).fit()
-    serial_pl = res.placebo_space()
+    model = _model(small_panel)
+    serial_pl = model.fit().placebo()
     with (
         distributed.LocalCluster(
             n_workers=2,
@@ -174,7 +176,7 @@ def test_dask_localcluster_matches_serial(small_panel, serial_grid):
         distributed.Client(cluster) as client,
     ):
         with joblib.parallel_backend("dask"):
-            dask_pl = res.placebo_space(n_jobs=-1)
+            dask_pl = model.fit().placebo(n_jobs=-1)
             dask_grid = _grid(small_panel, -1)
         # the work really ran on the cluster's workers
         assert len(client.scheduler_info()["workers"]) == 2

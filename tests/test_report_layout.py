@@ -63,6 +63,19 @@ def test_no_year_in_report_code() -> None:
     assert hits == [], "\n".join(hits)
 
 
+def test_no_window_literal_in_report_code() -> None:
+    """No window spelled in code, not even inside a name (``value_2017_2018``, ``2022..2023``):
+    a window comes from a declaration, and a key built from it carries the declared name."""
+    window = re.compile(r"(?<!\d)(19|20)\d\d(_|-|\.\.|/)(19|20)?\d\d(?!\d)")
+    hits = [
+        f"{path.name}:{no}: {line.strip()}"
+        for path in _sources()
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if window.search(line)
+    ]
+    assert hits == [], "\n".join(hits)
+
+
 def test_adding_a_section_is_one_function(tmp_path: Path) -> None:
     from venecon.report import study_sections  # noqa: F401 - registers the built-in sections
     from venecon.report.blocks import Doc

@@ -11,6 +11,7 @@ the protocol's parts are.
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from venecon.exceptions import ModelSpecificationError
 from venecon.models import (
     ITS,
     CallawaySantAnna,
@@ -35,6 +37,7 @@ from venecon.models import (
 from venecon.models.core.results import PATH_COLUMNS, Frozen, Headline
 from venecon.models.did.honest import HonestOptions
 from venecon.models.synth.ascm import AugmentedSynthControl
+from venecon.models.synth.inference import PlaceboResult, conformal_intervals
 
 matplotlib.use("Agg")
 
@@ -92,10 +95,10 @@ def _prices(seed: int = 3, n: int = 400) -> tuple[pd.Series, pd.Series]:
 # --------------------------------------------------------------------------- results
 
 
-def _sc(placebo: bool = False):
+def _sc(placebo: bool = False, **fit):
     return SyntheticControl(_synth_panel(), outcome="y", unit="unit", time="year", treated="u0",
                             treatment_time=2003, v="equal", outcome_unit="kb/d").fit(
-        conformal=True, placebo=placebo)
+        conformal=True, placebo=placebo, **fit)
 
 
 def _panel_es():
@@ -109,10 +112,10 @@ def _honest():
 
 
 BUILDERS = {
-    "ITS": lambda: ITS(_monthly(), {"event": "2017-01-01"}, unit="kb/d").fit(),
+    "ITS": lambda: ITS(_monthly(), {"event": "2017-01-01"}, outcome_unit="kb/d").fit(),
     "InterventionARIMA": lambda: InterventionARIMA(_monthly(), {"event": "2017-01-01"},
                                                    order=(0, 1, 0), n_simulations=200,
-                                                   unit="kb/d").fit(),
+                                                   outcome_unit="kb/d").fit(),
     "LocalProjections": lambda: LocalProjections(_monthly(), {"event": "2017-01-01"},
                                                  horizons=4).fit(),
     "StructuralBreaks": lambda: StructuralBreaks(_monthly(), max_breaks=2, n_sim=0).fit(),
@@ -135,7 +138,7 @@ BUILDERS = {
     "EventStudy": lambda: EventStudy(_prices()[0], {"jump": "2019-03-01"}, market=_prices()[1],
                                      estimation=(-120, -11), window=(-2, 2)).fit(),
     "HonestResults": _honest,
-    "PlaceboResult (SC placebo-in-space)": lambda: _sc().placebo_space(),
+    "PlaceboResult (SC placebo-in-space)": lambda: _sc().placebo(),
 }
 
 #: Results with a counterfactual path report observed and counterfactual columns.
@@ -300,23 +303,82 @@ def test_sc_conformal_default_alpha_is_005():
     post = res.effects.dropna(subset=["effect"]).index
     again = res.conformal(0.05, periods=list(post[:1]))
     assert again["lower"].iloc[0] == pytest.approx(res.effects.loc[post[0], "effect_lower"])
+    # the module function has the same default as fit(conformal=True) and conformal()
+    direct = conformal_intervals(res.engine, periods=list(post[:1]))
+    assert direct.attrs["alpha"] == 0.05 and direct["lower"].iloc[0] == again["lower"].iloc[0]
 
 
 def test_sc_placebo_one_name_one_result():
     res = _sc()
-    assert res.placebo is None and math.isnan(res.pvalue)
-    pl = res.placebo_space()
-    assert res.placebo is None  # the result is immutable
-    carried = res.with_placebo(pl)
-    assert carried.placebo is pl and carried.pvalue == pl.pvalue
-    assert carried.pvalues.iloc[0] == pl.pvalue
-    table = carried.summary().tables[0][1]
-    assert table["placebo p-value"].iloc[0] == pl.pvalue
-    assert f"{pl.pvalue:.4f}" in str(carried.summary())
+    assert res.placebo_result is None and math.isnan(res.pvalue)
+    assert math.isnan(res.summary().tables[0][1]["placebo p-value"].iloc[0])
+    # no placebo was run: calling placebo() runs it (was TypeError: 'NoneType' not callable)
+    pl = res.placebo()
+    assert isinstance(pl, PlaceboResult) and 0 < pl.pvalue <= 1
+    # the result keeps it: the same object again, and the summary shows its p-value
+    assert res.placebo() is pl and res.placebo(n_jobs=2) is pl and res.placebo_result is pl
+    assert res.pvalue == pl.pvalue and res.pvalues.iloc[0] == pl.pvalue
+    assert res.summary().tables[0][1]["placebo p-value"].iloc[0] == pl.pvalue
+    assert f"Placebo-in-space p-value {pl.pvalue:.4f}" in str(res.summary())
+    # identical to the test fit(placebo=True) runs, number for number
     fitted = _sc(placebo=True)
-    assert fitted.placebo.pvalue == pl.pvalue
-    assert fitted.to_dict()["placebo"] == carried.to_dict()["placebo"]
-    assert carried.to_dict()["statistics"] == fitted.to_dict()["statistics"]
+    assert fitted.placebo() is fitted.placebo_result
+    pd.testing.assert_frame_equal(fitted.placebo().gaps, pl.gaps, check_exact=True)
+    pd.testing.assert_frame_equal(fitted.placebo().table, pl.table, check_exact=True)
+    assert fitted.placebo().to_dict() == pl.to_dict()
+    assert fitted.to_dict() == res.to_dict()
+    assert str(fitted.summary()) == str(res.summary())
+    with pytest.raises(AttributeError, match="immutable"):
+        res._placebo = None
+
+
+def test_sc_placebo_filter_as_fitted():
+    res = _sc(placebo=True, pre_fit_filter=2)
+    carried = res.placebo_result
+    assert carried.pre_fit_filter == 2 and res.placebo() is carried
+    assert res.placebo(pre_fit_filter=2.0) is carried
+    # another filter runs another test, which the result does not report
+    unfiltered = res.placebo(pre_fit_filter=None)
+    assert unfiltered.pre_fit_filter is None and unfiltered.n_units >= carried.n_units
+    assert res.placebo_result is carried and res.pvalue == carried.pvalue
+    # the fit's filter is the one placebo() runs later
+    later = _sc(pre_fit_filter=2)
+    assert later.placebo_result is None
+    assert later.placebo().to_dict() == carried.to_dict()
+    assert repr(inspect.signature(later.placebo)) == (
+        "<Signature (*, pre_fit_filter: 'float | None' = <as fitted>, n_jobs: 'int' = 1) "
+        "-> 'PlaceboResult'>")
+    with pytest.raises(ModelSpecificationError, match="pre_fit_filter must be positive"):
+        _sc(pre_fit_filter=0)
+    with pytest.raises(ModelSpecificationError, match="pre_fit_filter must be positive"):
+        _sc().placebo(pre_fit_filter="5")
+
+
+def test_sc_placebo_old_names_warn():
+    res, fitted = _sc(), _sc(placebo=True)
+    with pytest.warns(FutureWarning, match=r"placebo_space\(\) is now called placebo\(\)"):
+        pl = res.placebo_space()
+    assert res.placebo_result is pl  # the result reports it, as after placebo()
+    with pytest.warns(FutureWarning, match=r"placebo_space\(\) is now called placebo\(\)"):
+        filtered = res.placebo_space(pre_fit_filter=2)
+    assert filtered.pre_fit_filter == 2 and res.placebo_result is pl
+    with pytest.warns(FutureWarning, match=r"with_placebo\(\) is now called placebo\(\)"):
+        copy_ = _sc().with_placebo(filtered)
+    assert copy_.placebo_result is filtered and copy_.pvalue == filtered.pvalue
+    with pytest.warns(FutureWarning, match=r"with_placebo\(\)"):
+        assert _sc().with_placebo().to_dict() == fitted.to_dict()
+    # the attribute that .placebo was: reads go to placebo_result, with a warning
+    with pytest.warns(FutureWarning, match=r"placebo\.pvalue is now called "
+                      r"SyntheticControlResults\.placebo_result\.pvalue"):
+        assert fitted.placebo.pvalue == fitted.placebo_result.pvalue
+    with pytest.warns(FutureWarning, match=r"placebo\.table"):
+        pd.testing.assert_frame_equal(fitted.placebo.table, pl.table)
+    with pytest.warns(FutureWarning, match=r"bool\("):
+        assert fitted.placebo and not _sc().placebo
+    with pytest.warns(FutureWarning), pytest.raises(AttributeError,
+                                                    match=r"call results\.placebo\(\)"):
+        _ = _sc().placebo.pvalue
+    assert "not run yet" in repr(_sc().placebo) and "carried" in repr(fitted.placebo)
 
 
 def test_sdid_cumulative_effect_on_annual_data():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
@@ -135,3 +137,120 @@ def test_bad_level_tables_name_the_key(level, key):
     with pytest.raises(StudyError) as info:
         Study.from_dict(_declaration(level=level))
     assert info.value.key == key
+
+
+# --------------------------------------------------------------------------- price robustness
+
+
+@pytest.fixture(scope="module")
+def chevron_results():
+    return bundled_studies(["venezuela-chevron"])["venezuela-chevron"].run(n_jobs=1)
+
+
+def _its_by_hand(deflator: Deflator, events: dict, start: str, window: tuple) -> tuple:
+    """The study's ITS fitted directly on the exports deflated at ``deflator``."""
+    from venecon.models import ITS, FixedB
+
+    t = venecon.load("trade", country="VEN", series="exports_value", source="imf_imts")
+    t = t[pd.to_datetime(t["date"]) >= pd.Timestamp(start)].sort_values("date")
+    months = pd.to_datetime(t["date"])
+    prices = deflator_prices(months, deflator)["price"].to_numpy()
+    y = pd.Series(to_barrels_per_day(t["value"].to_numpy(), months, prices),
+                  index=pd.DatetimeIndex(months, name="date"), name="value")
+    with warnings.catch_warnings():  # the later regimes' short samples warn, as in the study
+        warnings.simplefilter("ignore")
+        res = ITS(y, events, unit="kb/d", alpha=0.05, slope_change=True, seasonal=False,
+                  log=False, inference=FixedB()).fit()
+    ce = res.cumulative_effect(*window)
+    return ce.average, ce.average_lower, ce.average_upper
+
+
+def test_the_grid_holds_the_price_variants_fitted_at_those_prices(chevron_results):
+    r = chevron_results
+    declared = r.study.outcome.deflate
+    t = r.robustness.table
+    rows = t[t["dimension"] == "price"].set_index("value")
+    expected = {
+        "brent_no_discount": Deflator("brent", 0.0, True),
+        "wti_less_discount": Deflator("wti", declared.discount_usd, True),
+        "brent_less_discount_no_merey": Deflator("brent", declared.discount_usd, False),
+    }
+    assert list(rows.index) == list(expected)
+    assert (rows["estimator"] == "its").all() and (rows["status"] == "ok").all()
+    its = r.estimates["its"]
+    for label, d in expected.items():
+        got = tuple(rows.loc[label, ["estimate", "lower", "upper"]])
+        by_hand = _its_by_hand(d, its.extra["events"], r.study.window.pre[0], its.window)
+        assert got == pytest.approx(by_hand, rel=1e-12, abs=0), label
+    # the prices move the volumes: no discount lowers them, WTI (above Brent less the
+    # discount) raises them
+    assert rows.loc["brent_no_discount", "estimate"] < its.average_effect
+    assert rows.loc["wti_less_discount", "estimate"] > its.average_effect
+    assert r.robustness.n_specifications == int((t["status"] == "ok").sum())
+
+
+def _with_prices(prices, **outcome) -> dict:
+    d = _toml()
+    d["study"]["robustness"] = {"prices": prices}
+    if outcome:
+        d["study"]["outcome"] = outcome
+    return d
+
+
+@pytest.mark.parametrize(
+    ("prices", "key", "words"),
+    [
+        ([], "study.robustness.prices", "non-empty list"),
+        ({"benchmark": "wti"}, "study.robustness.prices", "non-empty list"),
+        ([{"benchmark": "dubai"}], "study.robustness.prices[0].benchmark", "not allowed"),
+        ([{"discount_usd": -1.0}], "study.robustness.prices[0].discount_usd", "out of range"),
+        ([{"observed_merey": "no"}], "study.robustness.prices[0].observed_merey",
+         "not a boolean"),
+        ([{"price": 70.0}], "study.robustness.prices[0].price", "unknown key"),
+        ([{"label": "x"}], "study.robustness.prices[0]", "changes nothing"),
+        ([{"benchmark": "brent"}], "study.robustness.prices[0]", "is the declared price"),
+        ([{"benchmark": "wti"}, {"label": "again", "benchmark": "wti"}],
+         "study.robustness.prices[1]", r"repeats study.robustness.prices\[0\] \(wti"),
+        ([{"label": "a", "benchmark": "wti"}, {"label": "a", "discount_usd": 0.0}],
+         "study.robustness.prices[1]", "repeats"),
+        ([{"discount_usd": 30.0, "observed_merey": False}], "study.robustness.prices[0]",
+         "USD/bbl after the discount"),
+    ],
+)
+def test_bad_price_variants_name_the_key(prices, key, words):
+    with pytest.raises(StudyError, match=words) as info:
+        Study.from_dict(_with_prices(prices))
+    assert info.value.key == key
+
+
+def test_prices_need_a_deflated_outcome():
+    d = _with_prices([{"benchmark": "wti"}], dataset="trade", series="exports_value",
+                     source="imf_imts")
+    with pytest.raises(StudyError, match=r"\[study.outcome.deflate\] is missing") as info:
+        Study.from_dict(d)
+    assert info.value.key == "study.robustness.prices"
+
+
+def test_study_check_reports_the_price_variants_and_refuses_bad_ones(tmp_path):
+    from venecon.study.cli import check_command
+
+    good = bundled_path("venezuela-chevron")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(good.read_text(encoding="utf-8").replace(
+        'benchmark = "wti" }', 'benchmark = "dubai" }'), encoding="utf-8")
+    lines, failed = check_command([str(good), str(bad)])
+    assert failed == 1
+    text = "\n".join(lines)
+    assert ("robustness prices: brent_no_discount; wti_less_discount; "
+            "brent_less_discount_no_merey") in text
+    assert "study key 'study.robustness.prices[1].benchmark'" in text
+
+
+def test_a_default_label_says_the_price():
+    from venecon.study.deflate import price_variants
+    from venecon.study.spec import PriceVariant
+
+    got = price_variants(Deflator("brent", 13.32, True),
+                         (PriceVariant(benchmark="wti"), PriceVariant(observed_merey=False)))
+    assert [label for label, _ in got] == [
+        "wti less 13.32 USD/bbl", "brent less 13.32 USD/bbl, no observed Merey"]

@@ -256,15 +256,15 @@ def test_bundled_adapters_equal_the_models(iran):
     assert res.estimates["callaway_santanna"].average_effect == pytest.approx(
         cs.params["att"], rel=1e-10)
     h = f.assign(cohort=np.where(f["unit"] == "IRN", 2012.0, np.nan))
-    sa = SunAbraham(h, outcome="value", cohort="cohort", entity="unit", time="time",
+    sa = SunAbraham(h, outcome="value", cohort="cohort", unit="unit", time="time",
                     window=(-5, 3)).fit()
     assert res.estimates["sun_abraham"].average_effect == pytest.approx(sa.params["att"],
                                                                          rel=1e-10)
     did = PanelDiD(h.assign(d=(h["time"] >= 2012).astype(int) * (h["unit"] == "IRN")),
-                   outcome="value", treatment="d", entity="unit", time="time").fit()
+                   outcome="value", treatment="d", unit="unit", time="time").fit()
     assert res.estimates["panel_did"].average_effect == pytest.approx(did.params["d"],
                                                                        rel=1e-10)
-    es = PanelEventStudy(h, outcome="value", cohort="cohort", entity="unit", time="time",
+    es = PanelEventStudy(h, outcome="value", cohort="cohort", unit="unit", time="time",
                          window=(-5, 3)).fit().event_time
     assert res.estimates["panel_event_study"].average_effect == pytest.approx(
         es.loc[0:3, "estimate"].mean(), rel=1e-10)

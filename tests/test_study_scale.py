@@ -92,5 +92,5 @@ def test_long_placebo_loops_show_a_progress_bar_unless_silenced(capsys):
         assert "placebos in space" not in capsys.readouterr().err
     finally:
         set_enabled(None)
-    assert shown.placebo.pvalue == quiet.placebo.pvalue
-    assert shown.placebo.n_units == 210
+    assert shown.placebo_result.pvalue == quiet.placebo_result.pvalue
+    assert shown.placebo_result.n_units == 210

@@ -316,9 +316,10 @@ class _Runner:
                       f"{st.study.name}).")
         res = e.result
         rec = self.model_records["synth"]
-        if res.placebo is not None:
-            rec["placebo"] = {k: v for k, v in res.placebo.to_dict().items() if k != "table"}
-            rec["placebo"]["table"] = canonical(res.placebo.table)
+        pl = res.placebo_result
+        if pl is not None:
+            rec["placebo"] = {k: v for k, v in pl.to_dict().items() if k != "table"}
+            rec["placebo"]["table"] = canonical(pl.table)
         loo = e.extra.get("leave_one_out")
         if loo:
             rec["leave_one_out"] = {"average_effect": loo,
@@ -332,7 +333,7 @@ class _Runner:
             "first_treated": design.treatment_period,
             "left_out": list(design.partial),
         }
-        pval = res.placebo.pvalue if res.placebo is not None else None
+        pval = pl.pvalue if pl is not None else None
         windows = [("", tuple(st.study.window.post))] + [
             (f"_{n}", tuple(w)) for n, w in st.study.window.subwindows]
         for tag, (a, b) in windows:
@@ -375,32 +376,9 @@ class _Runner:
             f"{t}-{end} (moves by {est - base:+,.1f} kb/d from the main design)",
         )
 
-    def exports_to_us(self, spec: Any, deflator: Any) -> Any:
-        """The chevron study's trade value deflated to approximate kb/d by ``deflator``."""
-        import pandas as pd
-
-        from ..study.deflate import deflate_panel
-
-        frame = self.load(spec.dataset, country=self.treated, series=spec.series,
-                          source=spec.source)
-        panel = pd.DataFrame({
-            "unit": frame["country"].to_numpy(),
-            "time": pd.to_datetime(frame["date"]).to_numpy(),
-            "value": frame["value"].to_numpy(dtype="float64"),
-        })
-        out, _ = deflate_panel(panel, str(frame["unit"].iloc[0]), deflator)
-        y = out.set_index("time")["value"]
-        y.index.name = "date"
-        y.name = "value"
-        return y
-
     def chevron(self) -> None:
-        import dataclasses
-
-        from ..models import ITS, FixedB, NeweyWest
-
         st = self.study("chevron", "study")
-        spec, d = st.study.outcome, st.study.outcome.deflate
+        spec = st.study.outcome
         f = st.panel.frame
         full = f[f["unit"] == st.study.treated].set_index("time")["value"].astype("float64")
         full.index.name, full.name = "date", "value"
@@ -430,29 +408,7 @@ class _Runner:
                 f"Licence regime {name}: exports to the US (ITS)", self.alpha,
             )["average_kbd"]
             self.headline[f"chevron_its_regime_{name}_average_kbd"] = {**v, **level}
-        opts = st.study.estimators["its"]
-        start = st.study.design.pre[0]
-        other = "wti" if d.benchmark == "brent" else "brent"
-        variants = {
-            f"{d.benchmark}_no_discount": dataclasses.replace(d, discount_usd=0.0),
-            f"{other}_less_discount": dataclasses.replace(d, benchmark=other),
-            f"{d.benchmark}_less_discount_no_merey": dataclasses.replace(d, observed_merey=False),
-        }
-        for name, deflator in variants.items():
-            # the study's ITS on the same months at another price: a sensitivity of the
-            # outcome's construction, not a second fit of the study's model
-            alt = self.exports_to_us(spec, deflator)
-            alt = alt[(alt.index >= start) & (alt.index <= its.result.effects.index.max())]
-            res = ITS(alt, its.extra["events"], unit="kb/d", alpha=self.alpha,
-                      slope_change=opts.slope_change, seasonal=opts.seasonal, log=opts.log,
-                      inference=FixedB() if opts.inference == "fixed-b" else NeweyWest()).fit()
-            what = (f"GL 41 alone, exports to the US at another price: {name.replace('_', ' ')} "
-                    f"({deflator.benchmark} less {deflator.discount_usd:g} USD/bbl; observed "
-                    f"Merey {'used' if deflator.observed_merey else 'not used'}) (ITS)")
-            v = _cumulative(res, list(its.window), "chevron_its", what, self.alpha)
-            self.headline[f"chevron_price_{name}_average_kbd"] = {
-                **v["average_kbd"], **level, "price_sensitivity": True
-            }
+        self.chevron_prices(st, its, level)
         lp = self.estimate("chevron", "study", "local_projections")
         self.take("chevron_lp", "chevron", "study", "local_projections",
                   f"{lp.label} of exports to the US; pulse at {st.study.treatment.label}; sample "
@@ -465,6 +421,29 @@ class _Runner:
         }
         self.chevron_output()
         self.frames["regime_means"] = self._regime_means()
+
+    def chevron_prices(self, st: Any, its: Any, level: dict[str, Any]) -> None:
+        """The study's price variants (its robustness rows, dimension ``price``) as headlines."""
+        from ..study.deflate import price_variants
+
+        grid = None if st.robustness is None else st.robustness.table
+        if grid is None:
+            return
+        method = its.result.cumulative_effect(*its.window, alpha=self.alpha).method
+        variants = dict(price_variants(st.study.outcome.deflate, st.study.robustness.prices))
+        rows = grid[(grid["dimension"] == "price") & (grid["status"] == "ok")]
+        for row in rows.itertuples(index=False):
+            d = variants[row.value]
+            what = (f"GL 41 alone, exports to the US at another price: "
+                    f"{row.value.replace('_', ' ')} ({d.benchmark} less {d.discount_usd:g} "
+                    f"USD/bbl; observed Merey {'used' if d.observed_merey else 'not used'}) (ITS)")
+            self.headline[f"chevron_price_{row.value}_average_kbd"] = {
+                **_headline(float(row.estimate), float(row.lower), float(row.upper),
+                            unit="kb/d", model="chevron_its", method=method,
+                            description=f"{what}: average effect", alpha=self.alpha,
+                            window=list(its.window)),
+                **level, "price_sensitivity": True, "robustness_spec": str(row.spec_id),
+            }
 
     def reported_chevron_exports(self, exports: Any) -> list[str]:
         """The deflated series beside Chevron's press-reported exports (reported_monthly)."""

@@ -210,20 +210,21 @@ _EXPORT_LABELS = ("exports to the US, approx. kb/d", "effect, approx. kb/d")
 def synth_placebo(a: Analysis) -> Any:
     """Placebo-in-space gaps: every donor treated in turn (grey) vs Venezuela (black)."""
     res = a.models.get("synth")
-    if res is None or res.placebo is None:
+    pl = None if res is None else res.placebo_result
+    if pl is None:
         return None
-    fig = res.placebo.plot()
+    fig = pl.plot()
     fig.set_size_inches(10, 4.5)
     ax = fig.axes[0]
     ax.set_title(
-        f"Synthetic control placebo gaps (p = {pvalue_text(res.placebo.pvalue)}, "
-        f"rank {res.placebo.rank} "
-        f"of {res.placebo.n_units} by post/pre RMSPE ratio)"
+        f"Synthetic control placebo gaps (p = {pvalue_text(pl.pvalue)}, "
+        f"rank {pl.rank} "
+        f"of {pl.n_units} by post/pre RMSPE ratio)"
     )
     ax.set_ylabel("gap, kb/d")
     import numpy as np
 
-    span = float(np.nanmax(np.abs(res.placebo.gaps.iloc[:, 0].to_numpy())))
+    span = float(np.nanmax(np.abs(pl.gaps.iloc[:, 0].to_numpy())))
     if span > 0:  # large producers' placebo gaps would flatten Venezuela's
         ax.set_ylim(-2.5 * span, 2.5 * span)
         ax.text(

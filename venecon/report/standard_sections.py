@@ -258,11 +258,14 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
         for note in r.get("notes", {}).get("chevron", []):
             d.p(note)
         d.table(_EFFECT_HEADER, _effects_rows(a, ("chevron_its", "chevron_arima")))
-        d.p(
-            "How the volumes depend on the price: the same ITS with the price changed one "
-            "choice at a time (no discount; the other benchmark; no observed Merey)."
-        )
-        d.table(_EFFECT_HEADER, _effects_rows(a, ("chevron_price_",)))
+        prices = _effects_rows(a, ("chevron_price_",))
+        if prices:
+            d.p(
+                "How the volumes depend on the price: the same ITS on the exports deflated at "
+                "other prices, one choice changed at a time (the rows of dimension `price` in "
+                f"the robustness grid of study `{c['study']}`)."
+            )
+            d.table(_EFFECT_HEADER, prices)
         d.fig("chevron_its", figures)
         d.fig("chevron_arima", figures)
         d.p(

@@ -194,18 +194,18 @@ def _check_result(result: Any) -> str:
             f"{type(result).__name__}"
         )
     index = result.effects.index
-    if result.unit != "kb/d":
+    if result.outcome_unit != "kb/d":
         if _is_annual(index):
             # Annual panels also come in stocks (Mt per year) or shares: only a flow can be
             # multiplied by the days of the year into barrels.
             raise UnitError(
-                f"lost revenue: the annual model's outcome unit is {result.unit!r}, not a flow "
-                "in 'kb/d'; barrels are kb/d x 1000 x days in the year, so fit the model on "
+                f"lost revenue: the annual model's outcome unit is {result.outcome_unit!r}, not a "
+                "flow in 'kb/d'; barrels are kb/d x 1000 x days in the year, so fit the model on "
                 "kb/d output (e.g. production_annual oil_production, source ei_sr2024) or pass "
                 "outcome_unit='kb/d' if the outcome is in kb/d"
             )
         raise UnitError(
-            f"lost revenue: the model's outcome unit is {result.unit!r}; expected 'kb/d' "
+            f"lost revenue: the model's outcome unit is {result.outcome_unit!r}; expected 'kb/d' "
             "(fit the model on kb/d output, e.g. production_monthly crude_oil)"
         )
     if isinstance(index, pd.DatetimeIndex):

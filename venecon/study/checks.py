@@ -40,6 +40,7 @@ class StudyError(VeneconError, ValueError):
     def __init__(self, key: str, problem: str, fix: str) -> None:
         super().__init__(f"study key '{key}': {sentence(problem)} Fix: {fix}")
         self.key = key
+        self.problem = problem
         self.fix = fix
 
 

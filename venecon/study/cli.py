@@ -151,6 +151,12 @@ def check_command(files: list[str]) -> tuple[list[str], int]:
             f"donors, {len(d.excluded)} excluded",
             f"    estimators: {', '.join(study.estimators)}",
         ]
+        if study.robustness.prices:
+            from .deflate import price_variants
+
+            lines.append("    robustness prices: " + "; ".join(
+                label for label, _ in price_variants(study.outcome.deflate,
+                                                     study.robustness.prices)))
     try:
         check_unique_names(studies)
     except VeneconError as exc:

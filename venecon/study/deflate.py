@@ -27,7 +27,14 @@ from typing import Any
 
 from .spec import BENCHMARK_SOURCE, Deflator, StudyError
 
-__all__ = ["Deflator", "deflator_prices", "to_barrels_per_day", "deflate_panel", "BENCHMARK_SOURCE"]
+__all__ = [
+    "Deflator",
+    "deflator_prices",
+    "to_barrels_per_day",
+    "deflate_panel",
+    "price_variants",
+    "BENCHMARK_SOURCE",
+]
 
 #: Merey 16 monthly prices: (dataset, source) in the order they are preferred.
 MEREY_SOURCES = (("reported_monthly", "opec_momr_press"), ("prices_monthly", "opec_asb2018"))
@@ -126,3 +133,50 @@ def deflate_panel(frame: Any, unit: str, deflator: Deflator) -> tuple[Any, dict[
         "traded the series is a non-oil baseline, not a volume",
     }
     return out, choices
+
+
+def price_variants(
+    declared: Deflator | None, variants: Any, months: Any = None
+) -> tuple[tuple[str, Deflator], ...]:
+    """The ``[study.robustness] prices`` as ``(label, deflator)`` pairs, checked.
+
+    ``months`` (optional): the outcome's months, each of which must have a positive
+    price under every variant.
+
+    Raises
+    ------
+    StudyError
+        Prices are declared for an outcome that is not deflated; a variant is the
+        declared price or repeats another (its deflator or its label); a month
+        has no price, or a price that is not positive, under a variant.
+    """
+    key = "study.robustness.prices"
+    if not variants:
+        return ()
+    if declared is None:
+        raise StudyError(
+            key,
+            "the outcome is not a value deflated by a price ([study.outcome.deflate] is missing)",
+            "declare [study.outcome.deflate] for a trade value in USD million, or remove prices",
+        )
+
+    def choice(d: Deflator) -> tuple[str, float, bool]:
+        return d.benchmark, d.discount_usd, d.observed_merey
+
+    out: list[tuple[str, Deflator]] = []
+    for i, v in enumerate(variants):
+        label, d = v.resolve(declared)
+        if choice(d) == choice(declared):
+            raise StudyError(f"{key}[{i}]", "is the declared price (the baseline)",
+                             "change benchmark, discount_usd or observed_merey")
+        for j, (other, od) in enumerate(out):
+            if other == label or choice(od) == choice(d):
+                raise StudyError(f"{key}[{i}]", f"repeats {key}[{j}] ({other})",
+                                 "give each price variant once, under its own label")
+        if months is not None:
+            try:
+                deflator_prices(months, d)
+            except StudyError as exc:
+                raise StudyError(f"{key}[{i}]", f"at {label}, {exc.problem}", exc.fix) from None
+        out.append((label, d))
+    return tuple(out)

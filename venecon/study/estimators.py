@@ -330,7 +330,8 @@ def run_synthetic_control(
     path.index.name = "period"
     avg = res.average_effect(*ctx.post)
     _, cf = _window_stats(path, ctx.post)
-    pval = res.placebo.pvalue if res.placebo is not None else None
+    pl = res.placebo_result
+    pval = pl.pvalue if pl is not None else None
     own_pre = path[path.index < ctx.treatment_period]["observed"]
     level = float(np.mean(np.abs(own_pre)))
     caveats = []
@@ -350,18 +351,18 @@ def run_synthetic_control(
             f"donors' range ({means.min():,.4g} to {means.max():,.4g}): no convex combination of "
             "donors can match its level"
         )
-    if res.placebo is not None:
-        caveats += placebo_caveat(res.placebo.rank, res.placebo.n_units, ctx.alpha)
+    if pl is not None:
+        caveats += placebo_caveat(pl.rank, pl.n_units, ctx.alpha)
     caveats += _pre_caveats(ctx, len(own_pre)) + _flag_caveat(ctx)
     extra: dict[str, Any] = {
         "v": ctx.predictor_set if ctx.predictor_set != "declared" else opts.v,
         "n_donors": len(ctx.donors),
         "predictors": len(predictors),
     }
-    if res.placebo is not None:
-        extra["placebo_n"] = int(len(res.placebo.table)) if hasattr(res.placebo, "table") else None
-        extra["placebo_rank"] = int(res.placebo.rank)
-        extra["placebo_units"] = int(res.placebo.n_units)
+    if pl is not None:
+        extra["placebo_n"] = int(len(pl.table)) if hasattr(pl, "table") else None
+        extra["placebo_rank"] = int(pl.rank)
+        extra["placebo_units"] = int(pl.n_units)
     if len(means):
         extra["treated_pre_mean"] = own_mean
         extra["donor_pre_range"] = [float(means.min()), float(means.max())]
@@ -596,7 +597,7 @@ def _fit_ts(model: Any, ctx: Context, opts: Any, *, saturated: bool = False,
     events = _saturated_events(ctx, y) if saturated else _events(ctx, end)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = model(y, events, unit=ctx.unit, alpha=ctx.alpha, **kwargs).fit()
+        res = model(y, events, outcome_unit=ctx.unit, alpha=ctx.alpha, **kwargs).fit()
     n_pre = int((y.index < _first_event(events, ctx)).sum())
     extra: dict[str, Any] = {
         "events": events,
@@ -804,7 +805,7 @@ def run_structural_breaks(
         warnings.simplefilter("always")
         res = StructuralBreaks(
             y, model=opts.model, max_breaks=opts.max_breaks, trim=opts.trim, select=opts.select,
-            n_sim=opts.n_sim, seed=opts.seed, unit=ctx.unit, alpha=ctx.alpha,
+            n_sim=opts.n_sim, seed=opts.seed, outcome_unit=ctx.unit, alpha=ctx.alpha,
             hac=QuadraticSpectral() if opts.hac else None,
         ).fit()
     table = res.breaks

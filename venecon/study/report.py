@@ -233,8 +233,9 @@ def synthetic_control_tables(est: Any) -> dict[str, Any]:
     out["Predictor balance and V weights"] = bal
     w = res.weights
     out["Donor weights"] = w[w > 5e-4].sort_values(ascending=False).to_frame("weight")
-    if res.placebo is not None:
-        table = res.placebo.table
+    pl = res.placebo_result
+    if pl is not None:
+        table = pl.table
         treated = table.index[0]
         mspe = table["pre_rmspe"] ** 2
         rows = []

@@ -14,6 +14,10 @@ Dimensions (each declared in ``[study.robustness]`` or defaulted):
   for the partial year that the study did not choose;
 * ``predictors`` (synthetic control): every pre-period outcome as a predictor;
 * ``outcome``: declared alternative concepts (``outcomes = [{series, source}]``);
+* ``price``: an outcome that is a value deflated by a price
+  (``[study.outcome.deflate]``) deflated at each declared alternative price
+  (``prices = [{label, benchmark, discount_usd, observed_merey}]``,
+  :func:`venecon.study.deflate.price_variants`), on the same months and design;
 * ``estimator``: every other estimator that applies at the study's frequency
   (synthetic control needs donors; the time-series models must accept the data):
   those whose adapter compares ``"always"`` (with default options when the
@@ -50,12 +54,14 @@ def specifications(
     put_back: tuple[str, ...],
     alt_contexts: dict[str, Any],
     timing: dict[str, Any] | None = None,
+    prices: dict[str, Any] | None = None,
 ) -> list[tuple]:
     """The grid as ``(spec_id, dimension, value, estimator, context, options)`` tuples.
 
     ``alt_contexts`` maps an outcome label to a Context (or an error message
     when the alternative concept cannot be used); ``timing`` maps a partial-period
-    convention to its Context.
+    convention to its Context; ``prices`` maps a price variant's label to the
+    Context of the outcome deflated at that price.
     """
     r = study.robustness
     main = estimates[headline]
@@ -150,6 +156,8 @@ def specifications(
                 out.append(("estimator", name, name, estimates[name], o))
                 continue
             out.append(("estimator", name, name, ctx, o))
+    for label, alt in (prices or {}).items() if "price" in dims else ():
+        out.append(("price", label, headline, alt, plain))
     return [(f"{i:02d}", *row) for i, row in enumerate(out, start=1)]
 
 

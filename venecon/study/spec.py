@@ -42,7 +42,9 @@ Schema (everything under one ``[study]`` table; * = required)::
                      sun_abraham, panel_did, panel_event_study, its, ...), each with the fields
                      of its adapter's options class
     [study.robustness]  enabled, sample_starts, leave_one_out, excluded_donors,
-                     predictor_sets, outcomes = [{series, source}], estimators
+                     predictor_sets, outcomes = [{series, source}], estimators,
+                     prices = [{label, benchmark, discount_usd, observed_merey}]: the
+                     outcome deflated at other prices (needs [study.outcome.deflate])
     [study.revenue]  benchmark, export_share, export_share_note, discount_usd,
                      discount_observed
     [study.compute]  scheduler = "serial" | "loky" | "dask", address (a Dask scheduler,
@@ -81,6 +83,7 @@ __all__ = [
     "RevenueSpec",
     "LevelSpec",
     "Deflator",
+    "PriceVariant",
     "parse_study",
     "parse_treatment",
     "parse_treated",
@@ -161,6 +164,36 @@ class Deflator:
             f"{self.discount_usd:g} USD/bbl) / days in the month x 1000 = kb/d"
             + (f"; discount: {self.note}" if self.note else "")
         )
+
+
+@dataclass(frozen=True)
+class PriceVariant:
+    """The declared deflator with some of its choices changed: one ``price`` robustness row.
+
+    ``benchmark``, ``discount_usd`` and ``observed_merey`` replace the fields of the
+    study's :class:`Deflator` that they name (None: as declared); ``label`` names the
+    row (default: the resulting price in words).
+    """
+
+    label: str | None = None
+    benchmark: str | None = None
+    discount_usd: float | None = None
+    observed_merey: bool | None = None
+
+    def resolve(self, declared: Deflator) -> tuple[str, Deflator]:
+        """``(label, deflator)``: the declared deflator with this variant's changes."""
+        d = Deflator(
+            benchmark=declared.benchmark if self.benchmark is None else self.benchmark,
+            discount_usd=declared.discount_usd if self.discount_usd is None
+            else self.discount_usd,
+            observed_merey=declared.observed_merey if self.observed_merey is None
+            else self.observed_merey,
+        )
+        label = self.label or (
+            f"{d.benchmark} less {d.discount_usd:g} USD/bbl"
+            + ("" if d.observed_merey else ", no observed Merey")
+        )
+        return label, d
 
 
 @dataclass(frozen=True)
@@ -284,7 +317,9 @@ class RobustnessSpec:
     excluded (non-aggregate) groups put back; ``predictor_sets``: also fit with
     every pre-period outcome as a predictor; ``outcomes``: alternative
     outcome concepts (tables with ``series`` and ``source``); ``estimators``:
-    every other applicable estimator is a specification.
+    every other applicable estimator is a specification; ``prices``: the
+    outcome deflated at other prices (:class:`PriceVariant`; only for an outcome
+    with ``[study.outcome.deflate]``).
     """
 
     enabled: bool = True
@@ -294,6 +329,7 @@ class RobustnessSpec:
     predictor_sets: bool = True
     outcomes: tuple[tuple[str, str | None], ...] = ()
     estimators: bool = True
+    prices: tuple[PriceVariant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -478,9 +514,35 @@ def parse_robustness(key: str, value: Any) -> RobustnessSpec:
                     raise StudyError(f"{fk}[{i}].series", "missing", "name the series")
                 items.append((_str(f"{fk}[{i}].series", xt["series"]), xt.get("source")))
             kw[f] = tuple(items)
+        elif f == "prices":
+            kw[f] = parse_prices(fk, v)
         else:
             kw[f] = _bool(fk, v)
     return RobustnessSpec(**kw)
+
+
+def parse_prices(key: str, value: Any) -> tuple[PriceVariant, ...]:
+    """``[study.robustness] prices``: a list of tables, each changing the declared deflator."""
+    if not isinstance(value, list) or not value:
+        raise StudyError(key, f"{value!r} is not a non-empty list of tables",
+                         'e.g. [{benchmark = "wti"}, {discount_usd = 0.0}]')
+    out = []
+    for i, x in enumerate(value):
+        k = f"{key}[{i}]"
+        t = _table(k, x, ("label", "benchmark", "discount_usd", "observed_merey"))
+        if not set(t) - {"label"}:
+            raise StudyError(k, "changes nothing of the declared price",
+                             "give benchmark, discount_usd or observed_merey")
+        out.append(PriceVariant(
+            label=_str(f"{k}.label", t["label"]) if "label" in t else None,
+            benchmark=_choice(f"{k}.benchmark", t["benchmark"], ("brent", "wti"))
+            if "benchmark" in t else None,
+            discount_usd=_float(f"{k}.discount_usd", t["discount_usd"], -1e-9, 100.0)
+            if "discount_usd" in t else None,
+            observed_merey=_bool(f"{k}.observed_merey", t["observed_merey"])
+            if "observed_merey" in t else None,
+        ))
+    return tuple(out)
 
 
 def parse_revenue(key: str, value: Any) -> RevenueSpec:

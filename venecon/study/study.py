@@ -184,6 +184,11 @@ class Study:
                                  "pre = [start, end] and post = [start, end]")
             design = build_design(self, panel)
         self._check_predictors(design.pre, panel.frequency)
+        if self.robustness.prices:
+            from .deflate import price_variants
+
+            price_variants(self.outcome.deflate, self.robustness.prices,
+                           sorted(panel.frame["time"].unique()))
         object.__setattr__(self, "_panel", panel)
         object.__setattr__(self, "_design", design)
 
@@ -461,7 +466,8 @@ class Study:
                 for label, tp, pre, post, gap in design.timing_variants
             }
             specs = specifications(
-                self, ctx, headline, estimates, put_back, self._alt_contexts(), timing
+                self, ctx, headline, estimates, put_back, self._alt_contexts(), timing,
+                prices=self._price_contexts(),
             )
             table = run_grid(specs, estimates[headline], n_jobs=n_jobs, progress=progress)
             robust = Robustness.from_table(table, estimates[headline].average_effect)
@@ -574,6 +580,23 @@ class Study:
             except StudyError as exc:
                 out[label] = f"not applicable: {exc}"
         return out
+
+    def _price_contexts(self) -> dict[str, Any]:
+        """The design on the outcome deflated at each ``[study.robustness] prices`` variant.
+
+        Deflating changes the values, never the months, so the design is the study's own.
+        """
+        from .data import load_panel
+        from .deflate import price_variants
+
+        return {
+            label: self._context(
+                load_panel(dataclasses.replace(self.outcome, deflate=d), self.base_dir,
+                           self.frequency),
+                self._design,
+            )
+            for label, d in price_variants(self.outcome.deflate, self.robustness.prices)
+        }
 
     def _provenance(self, panel: Any) -> dict[str, Any]:
         from .._version import __version__

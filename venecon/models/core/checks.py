@@ -18,6 +18,7 @@ __all__ = [
     "check_count",
     "check_partial",
     "check_alpha",
+    "check_outcome_unit",
     "require",
     "check_rank",
     "check_residuals",
@@ -81,6 +82,19 @@ def check_alpha(alpha: Any, what: str = "alpha") -> float:
         raise ModelSpecificationError(f"{what} must be in (0, 1), got {alpha!r}")
     return value
 
+
+
+def check_outcome_unit(value: Any) -> str | None:
+    """``outcome_unit`` as given when it is a string or None, else :class:`ModelSpecificationError`.
+
+    The unit is matched against the flow units (``"kb/d"``) that turn effects
+    into barrels, so a non-string would fail only later and less clearly.
+    """
+    if value is not None and not isinstance(value, str):
+        raise ModelSpecificationError(
+            f"outcome_unit must be a string such as 'kb/d' (the outcome's unit of measure), "
+            f"got {type(value).__name__} {value!r} (a panel's unit column is unit=)")
+    return value
 
 
 def require(n: int, need: int, what: str) -> None:

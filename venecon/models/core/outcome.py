@@ -14,6 +14,7 @@ from ...exceptions import (
     VeneconError,
 )
 from .calendar import FREQUENCIES, frequency_of, period_label, period_start, regular_index
+from .checks import check_outcome_unit
 
 if TYPE_CHECKING:
     import numpy as np
@@ -147,7 +148,7 @@ def _regularise(y: pd.Series, what: str, freq: str) -> pd.Series:
         warnings.warn(
             f"{what}: the dates were not in increasing order; the observations were sorted by date",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
         y = y.sort_index(kind="stable")
     duplicated = y.index[y.index.duplicated()]
@@ -192,7 +193,7 @@ def prepare_outcome(
     outcome: str | None = None,
     start: Any = None,
     end: Any = None,
-    unit: str | None = None,
+    outcome_unit: str | None = None,
 ) -> Outcome:
     """Check and normalise the outcome of a time-series model.
 
@@ -207,7 +208,7 @@ def prepare_outcome(
         Column of a wide frame; the name of the outcome otherwise.
     start, end : date-like or int, optional
         Inclusive estimation sample (an int is a year).
-    unit : str, optional
+    outcome_unit : str, optional
         Unit of the outcome (``"kb/d"``); read from a tidy frame's ``unit`` column if omitted.
 
     Raises
@@ -221,6 +222,7 @@ def prepare_outcome(
     import numpy as np
     import pandas as pd
 
+    unit = check_outcome_unit(outcome_unit)
     provenance: dict[str, Any] | None = None
     flagged = 0
     flags: pd.Series | None = None
@@ -320,7 +322,7 @@ def prepare_outcome(
                 "spread evenly over months); they carry no monthly information. Consider "
                 "start= after them.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
     if provenance is None:
         provenance = {"datasets": {"user-supplied": series_sha256(y)}, "data_version": None}

@@ -43,6 +43,7 @@ from ...exceptions import DateRangeError, ModelSpecificationError
 from .calendar import FREQUENCIES, frequency_of, period_label, period_start
 from .checks import check_alpha
 from .flow_units import PER_UNIT_DAY
+from .vocabulary import warn_renamed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -787,7 +788,7 @@ class PathResults(ModelResults):
     events : DataFrame
         One row per event: ``date`` (as given) and ``period`` (first treated period).
     unit : str or None
-        Unit of the outcome; needed for barrels.
+        Unit of the outcome (:attr:`outcome_unit`); needed for barrels.
     alpha : float
         Level of the intervals in ``effects``.
 
@@ -795,8 +796,6 @@ class PathResults(ModelResults):
     ``_cumulative_interval`` (used by :meth:`weighted_sum`).
     """
 
-    #: The model's keyword for the outcome's unit (named in errors).
-    _unit_keyword = "unit"
     #: Plot wording: the counterfactual path, the effect axis, the effect line's legend
     #: entry (None: no entry) and the interval's (None: "95% interval" at the fitted level).
     _plot_counterfactual = "counterfactual"
@@ -836,8 +835,14 @@ class PathResults(ModelResults):
         return self._events.copy()
 
     @property
+    def outcome_unit(self) -> str | None:
+        """Unit of the outcome (``"kb/d"``), the model's ``outcome_unit``."""
+        return self._unit
+
+    @property
     def unit(self) -> str | None:
-        """Unit of the outcome."""
+        """Old name of :attr:`outcome_unit` (a panel's ``unit`` is its unit column)."""
+        warn_renamed(f"{type(self).__name__}.unit", "outcome_unit")
         return self._unit
 
     @property
@@ -970,7 +975,7 @@ class PathResults(ModelResults):
             raise ModelSpecificationError(
                 f"cumulative_effect needs a flow unit ({', '.join(PER_UNIT_DAY)}) to count "
                 f"barrels; the outcome's unit is {self._unit!r}. Pass "
-                f"{self._unit_keyword}='kb/d' to the model"
+                "outcome_unit='kb/d' to the model"
             )
         alpha = self._alpha if alpha is None else check_alpha(alpha)
         positions = self.window_positions(start, end)

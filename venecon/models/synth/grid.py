@@ -125,7 +125,7 @@ def _grid_task(
         "average_effect": float(res.params.iloc[0]),
         "pre_rmspe": float(res.rmspe_pre),
         "mspe_fit": float(res.statistics["mspe_fit"]),
-        "placebo_p": float(res.placebo.pvalue) if placebo else float("nan"),
+        "placebo_p": float(res.placebo_result.pvalue) if placebo else float("nan"),
         "top_donor": str(res.weights.idxmax()),
         "top_weight": float(res.weights.max()),
     }

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PlaceboResult",
     "placebo_note",
+    "check_pre_fit_filter",
     "PlaceboTimeResult",
     "LeaveOneOutResult",
     "placebo_space",
@@ -261,6 +262,14 @@ def placebo_note(placebo: PlaceboResult) -> str:
             f"{placebo.rank} of {placebo.n_units}).")
 
 
+def check_pre_fit_filter(pre_fit_filter: Any) -> None:
+    """Raise :class:`~venecon.exceptions.ModelSpecificationError` unless None or positive."""
+    if pre_fit_filter is not None and not (
+        isinstance(pre_fit_filter, numbers.Real) and pre_fit_filter > 0
+    ):
+        raise ModelSpecificationError(f"pre_fit_filter must be positive, got {pre_fit_filter!r}")
+
+
 def placebo_space(
     engine: Engine,
     *,
@@ -274,7 +283,7 @@ def placebo_space(
     Parameters
     ----------
     engine : Engine
-        From a fitted model (use :meth:`SyntheticControlResults.placebo_space`).
+        From a fitted model (use ``SyntheticControlResults.placebo()``).
     pre_fit_filter : float, optional
         Drop placebos whose pre-period MSPE exceeds this multiple of the
         treated unit's (ADH 2010 use 20, 5 and 2). ``None`` keeps all.
@@ -288,10 +297,7 @@ def placebo_space(
     import numpy as np
     import pandas as pd
 
-    if pre_fit_filter is not None and not (
-        isinstance(pre_fit_filter, numbers.Real) and pre_fit_filter > 0
-    ):
-        raise ModelSpecificationError(f"pre_fit_filter must be positive, got {pre_fit_filter!r}")
+    check_pre_fit_filter(pre_fit_filter)
     n = len(engine.units)
     donors = np.arange(1, n)
     seeds = task_seeds(engine.opts.seed, n)
@@ -631,7 +637,7 @@ def _bound(
 
 
 def conformal_intervals(
-    engine: Engine, *, alpha: float = 0.1, periods: Sequence[Any] | None = None, rtol: float = 1e-6
+    engine: Engine, *, alpha: float = 0.05, periods: Sequence[Any] | None = None, rtol: float = 1e-6
 ) -> pd.DataFrame:
     """Per-period conformal intervals for the effect (Chernozhukov, Wuthrich and Zhu 2021).
 
@@ -646,8 +652,8 @@ def conformal_intervals(
 
     Parameters
     ----------
-    alpha : float, default 0.1
-        Miscoverage; must exceed ``1 / (T0 + 1)``.
+    alpha : float, default 0.05
+        Miscoverage; must exceed ``1 / (T0 + 1)`` (0.1 up to venecon 0.4).
     periods : sequence, optional
         Post-treatment periods (default: all).
     rtol : float

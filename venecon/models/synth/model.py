@@ -61,21 +61,23 @@ from ...exceptions import (
     ModelSpecificationError,
 )
 from ...limits import check_bound
-from ..core.checks import check_count
+from ..core.checks import check_count, check_outcome_unit
 from ..core.outcome import MAX_MAGNITUDE
 from ..core.results import CumulativeEffect, Headline, PathResults, build_provenance, jsonable
-from ..core.vocabulary import rename_keywords, renamed_arguments
+from ..core.vocabulary import rename_keywords, renamed_arguments, warn_renamed
 from .engine import Engine, Fit, Predictor, PredictorMatrices, VOptions, fmt_period
 from .inference import (
     LeaveOneOutResult,
     PlaceboResult,
     PlaceboTimeResult,
+    check_pre_fit_filter,
     conformal_intervals,
     leave_one_out,
     placebo_note,
     placebo_space,
     placebo_time,
 )
+from .placebo_method import AS_FITTED, PlaceboMethod
 
 if TYPE_CHECKING:
     import numpy as np
@@ -99,28 +101,30 @@ class SyntheticControlResults(PathResults):
     effect window; ``effects`` the per-period actual, synthetic and gap), it
     gives the donor ``weights``, the predictor weights ``v``, the predictor
     ``balance`` table, ``rmspe_pre`` and, from the same specification, the
-    inference procedures :meth:`placebo_space`, :meth:`placebo_time`,
+    inference procedures :attr:`placebo` (``placebo()``), :meth:`placebo_time`,
     :meth:`leave_one_out` and :meth:`conformal`.
 
     The average effect has no standard error: synthetic control gives no
     sampling distribution for it. ``pvalues`` is the placebo-in-space
-    p-value when the result carries a placebo test (``fit(placebo=True)`` or
-    :meth:`with_placebo`; NaN otherwise). The average effect has no
+    p-value once the result has its placebo test (``fit(placebo=True)`` or a
+    call of ``placebo()``; NaN before). The average effect has no
     interval; when fitted with ``conformal=True`` the per-period conformal
     intervals are in ``effects``, :meth:`conf_int` (rows ``effect <period>``)
     and :meth:`path`, at any ``alpha``.
 
-    Placebo-in-space has one name: :meth:`placebo_space` runs it and returns
-    the :class:`~venecon.models.synth.inference.PlaceboResult`;
-    :attr:`placebo` is the one this result carries (None until then);
-    :meth:`with_placebo` gives a new result carrying it, whose ``pvalues`` and
-    summary show its p-value (this one is immutable and stays as it is).
+    Placebo-in-space has one name: ``placebo()`` returns the
+    :class:`~venecon.models.synth.inference.PlaceboResult`, running it unless
+    the result already has it (with the fit's ``pre_fit_filter``), and keeps
+    it, so that ``pvalues``, ``summary()`` and ``to_dict()`` show it from then
+    on, as after ``fit(placebo=True)``. The test is fixed by the fit (its seeds
+    included), so keeping it computes a value of the result rather than
+    changing one: the result stays immutable. :attr:`placebo_result` is the
+    test the result has, or None; it never runs one.
 
     :meth:`plot` draws the actual and synthetic paths (top) and the gap in
     every period (bottom), with the conformal band when there is one.
     """
 
-    _unit_keyword = "outcome_unit"
     _plot_counterfactual = "synthetic"
     _plot_effect = "gap"
     _plot_effect_legend = "gap"
@@ -137,6 +141,7 @@ class SyntheticControlResults(PathResults):
         window: tuple[Any, Any],
         placebo: PlaceboResult | None,
         engine: Engine,
+        pre_fit_filter: float | None = None,
         specification: SyntheticControl,
         **kwargs: Any,
     ) -> None:
@@ -147,6 +152,8 @@ class SyntheticControlResults(PathResults):
         self._rmspe_pre = float(rmspe_pre)
         self._window_bounds = window
         self._placebo = placebo
+        # the filter of the placebo test this result reports (fit's pre_fit_filter)
+        self._placebo_filter = pre_fit_filter
         self._engine = engine
         # a snapshot of the model (sharing its private copy of the data) for re-specification
         self._specification = specification
@@ -179,33 +186,78 @@ class SyntheticControlResults(PathResults):
         return self._rmspe_pre
 
     @property
-    def placebo(self) -> PlaceboResult | None:
-        """The placebo-in-space result this result carries (``fit(placebo=True)`` or
-        :meth:`with_placebo`), else None; :meth:`placebo_space` runs the test."""
+    def placebo(self) -> PlaceboMethod:
+        """Placebo-in-space test (ADH 2010): ``placebo(*, pre_fit_filter=<as fitted>, n_jobs=1)``.
+
+        Returns the :class:`~venecon.models.synth.inference.PlaceboResult`: every
+        donor treated in turn, the treated unit ranked by its post/pre MSPE
+        ratio. With the fit's ``pre_fit_filter`` (the default) it is the test
+        ``fit(placebo=True)`` ran, or one run now and kept, after which
+        ``pvalues``, ``summary()`` and ``to_dict()`` show its p-value; another
+        filter runs a test the result does not keep. ``n_jobs`` (joblib
+        workers) does not change the result. See
+        :func:`venecon.models.synth.inference.placebo_space`.
+
+        Up to venecon 0.4 ``placebo`` was the attribute now called
+        :attr:`placebo_result`; reading ``results.placebo.pvalue`` still works
+        with a ``FutureWarning``.
+        """
+        return PlaceboMethod(self._run_placebo, self._placebo, type(self).__name__)
+
+    @property
+    def placebo_result(self) -> PlaceboResult | None:
+        """The placebo-in-space test this result has (``fit(placebo=True)`` or an
+        earlier ``placebo()``), else None; never runs one."""
         return self._placebo
+
+    def _run_placebo(self, pre_fit_filter: float | None, n_jobs: int) -> PlaceboResult:
+        """The test with ``pre_fit_filter``; the fit's one is computed once and kept."""
+        import math
+
+        if pre_fit_filter is AS_FITTED:
+            pre_fit_filter = self._placebo_filter
+        check_pre_fit_filter(pre_fit_filter)
+        reported = pre_fit_filter == self._placebo_filter
+        if reported and self._placebo is not None:
+            return self._placebo
+        # the treated unit's weights are already known: no second V search for them
+        main = Fit(self._weights.to_numpy(), self._v.to_numpy(), math.nan)
+        record = {"data": self._provenance.get("data", {}), "seed": self._provenance.get("seed")}
+        placebo = placebo_space(self._engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs,
+                                main=main, provenance=record)
+        if reported:
+            self._keep_placebo(placebo)
+        return placebo
+
+    def _keep_placebo(self, placebo: PlaceboResult) -> None:
+        """Report ``placebo`` from now on (its p-value in ``pvalues``, the summary and notes)."""
+        object.__setattr__(self, "_placebo", placebo)
+        object.__setattr__(self, "_placebo_filter", placebo.pre_fit_filter)
+        object.__setattr__(self, "_statistics",
+                           dict(self._statistics, placebo_pvalue=placebo.pvalue))
+        object.__setattr__(self, "_notes", [n for n in self._notes
+                                            if not n.startswith("Placebo-in-space p-value")]
+                           + [placebo_note(placebo)])
 
     def with_placebo(
         self, placebo: PlaceboResult | None = None, *, pre_fit_filter: float | None = None,
         n_jobs: int = 1,
     ) -> SyntheticControlResults:
-        """A new result carrying a placebo-in-space test (``placebo``, or one run now).
+        """Deprecated: ``placebo()`` runs the test and this result then reports it.
 
-        Its ``pvalues``, ``pvalue``, summary and ``to_dict`` show the placebo
-        p-value, as after ``fit(placebo=True)``; this result is not changed.
+        A copy of this result reporting ``placebo`` (or the test run with
+        ``pre_fit_filter``), with a ``FutureWarning``.
         """
+        warn_renamed(f"{type(self).__name__}.with_placebo()",
+                     "placebo() (the result then carries the test)")
         if placebo is None:
-            placebo = self.placebo_space(pre_fit_filter=pre_fit_filter, n_jobs=n_jobs)
+            placebo = self._run_placebo(pre_fit_filter, n_jobs)
         elif not isinstance(placebo, PlaceboResult):
             raise ModelSpecificationError(
-                f"with_placebo: expected a PlaceboResult (from placebo_space()), got "
+                f"with_placebo: expected a PlaceboResult (from placebo()), got "
                 f"{type(placebo).__name__}")
         new = copy.copy(self)
-        object.__setattr__(new, "_placebo", placebo)
-        statistics = dict(self._statistics, placebo_pvalue=placebo.pvalue)
-        object.__setattr__(new, "_statistics", statistics)
-        object.__setattr__(new, "_notes", [n for n in self._notes
-                                           if not n.startswith("Placebo-in-space p-value")]
-                           + [placebo_note(placebo)])
+        new._keep_placebo(placebo)
         return new
 
     @property
@@ -279,7 +331,7 @@ class SyntheticControlResults(PathResults):
                         pvalue=math.nan if pl is None else pl.pvalue, lower=math.nan,
                         upper=math.nan, alpha=alpha, window=self._window_bounds, unit=self._unit,
                         inference="placebo-in-space p-value" if pl is not None else
-                        "none (run placebo_space())")
+                        "none (run placebo())")
 
     def average_effect(self, start: Any = None, end: Any = None) -> float:
         """Mean gap over the inclusive window ``start``-``end`` (default: the effect window)."""
@@ -304,20 +356,13 @@ class SyntheticControlResults(PathResults):
     def placebo_space(
         self, *, pre_fit_filter: float | None = None, n_jobs: int = 1
     ) -> PlaceboResult:
-        """Placebo-in-space test: every donor treated in turn (ADH 2010).
+        """Deprecated name of ``placebo()`` (``pre_fit_filter`` defaults to None here).
 
-        Returns the :class:`~venecon.models.synth.inference.PlaceboResult` (this
-        result is immutable and does not change; :meth:`with_placebo` gives a new
-        one carrying the test, whose summary shows its p-value). See
-        :func:`venecon.models.synth.inference.placebo_space`.
+        Warns (``FutureWarning``) and returns ``placebo(pre_fit_filter=pre_fit_filter,
+        n_jobs=n_jobs)``.
         """
-        import math
-
-        # the treated unit's weights are already known: no second V search for them
-        main = Fit(self._weights.to_numpy(), self._v.to_numpy(), math.nan)
-        record = {"data": self._provenance.get("data", {}), "seed": self._provenance.get("seed")}
-        return placebo_space(self._engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=main,
-                             provenance=record)
+        warn_renamed(f"{type(self).__name__}.placebo_space()", "placebo()")
+        return self._run_placebo(pre_fit_filter, n_jobs)
 
     def placebo_time(self, times: Sequence[Any], *, n_jobs: int = 1) -> PlaceboTimeResult:
         """Placebo-in-time test; see :func:`venecon.models.synth.inference.placebo_time`."""
@@ -516,7 +561,7 @@ class SyntheticControl:
     ...                       predictors=[("gdpcap", slice(1960, 1969), "mean")],
     ...                       fit_window=(1960, 1969))  # doctest: +SKIP
     >>> res = sc.fit()  # doctest: +SKIP
-    >>> res.weights, res.placebo_space(n_jobs=2).pvalue  # doctest: +SKIP
+    >>> res.weights, res.placebo(n_jobs=2).pvalue  # doctest: +SKIP
     """
 
     @renamed_arguments(rng="seed")
@@ -559,7 +604,7 @@ class SyntheticControl:
         self.outcome, self.unit_col, self.time_col = outcome, unit, time
         self.treated = treated
         self.attrs = dict(data.attrs.get("venecon", {})) if hasattr(data, "attrs") else {}
-        self.outcome_unit = outcome_unit or self._detect_unit(data, unit)
+        self.outcome_unit = check_outcome_unit(outcome_unit) or self._detect_unit(data, unit)
         self.drop_incomplete_donors = bool(drop_incomplete_donors)
         frame = data
         # units and periods are factorised once; every later lookup uses the codes
@@ -1184,9 +1229,10 @@ class SyntheticControl:
         ----------
         placebo : bool, default False
             Also run the placebo-in-space test; its p-value becomes ``pvalues``.
+            Without it the result runs the test when ``placebo()`` is first called.
         pre_fit_filter : float, optional
-            Passed to the placebo test (drop placebos with pre-MSPE above this
-            multiple of the treated unit's).
+            Filter of the placebo test, now or in a later ``placebo()`` (drop
+            placebos with pre-MSPE above this multiple of the treated unit's).
         conformal : bool, default False
             Fill ``effect_lower``/``effect_upper`` with per-period conformal intervals.
         alpha : float, default 0.05
@@ -1201,6 +1247,7 @@ class SyntheticControl:
         from ..core.checks import check_alpha
 
         alpha = check_alpha(alpha)
+        check_pre_fit_filter(pre_fit_filter)
         engine = self._engine()
         donors = np.arange(1, len(self._units))
         fit = engine.fit(0, donors)
@@ -1240,9 +1287,11 @@ class SyntheticControl:
         if placebo:
             pl = placebo_space(engine, pre_fit_filter=pre_fit_filter, n_jobs=n_jobs, main=fit,
                                provenance={"data": self._data_record(), "seed": self.rng})
-        return self._results(engine, fit, effects, gaps, avg, rmspe, weights, v, balance, pl, alpha)
+        return self._results(engine, fit, effects, gaps, avg, rmspe, weights, v, balance, pl, alpha,
+                             pre_fit_filter=pre_fit_filter)
 
-    def _results(self, engine, fit, effects, gaps, avg, rmspe, weights, v, balance, pl, alpha):
+    def _results(self, engine, fit, effects, gaps, avg, rmspe, weights, v, balance, pl, alpha,
+                 pre_fit_filter=None):
         import numpy as np
         import pandas as pd
 
@@ -1275,7 +1324,7 @@ class SyntheticControl:
         )
         notes = [
             "Gap = actual minus synthetic; the average effect has no standard error. "
-            "Inference: placebo_space(), placebo_time(), leave_one_out(), conformal().",
+            "Inference: placebo(), placebo_time(), leave_one_out(), conformal().",
             f"V: {options['v'] if isinstance(options['v'], str) else 'custom'}; "
             f"fit-window MSPE {fit.loss:.6g}; pre-treatment RMSPE {rmspe:.6g}.",
         ]
@@ -1296,6 +1345,7 @@ class SyntheticControl:
             window=(self.times[lo], self.times[hi]),
             placebo=pl,
             engine=engine,
+            pre_fit_filter=pre_fit_filter,
             # a snapshot: later changes to this model's attributes do not reach the results
             specification=copy.copy(self),
             actual=effects["actual"],

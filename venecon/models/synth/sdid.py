@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...exceptions import InsufficientDataError, ModelSpecificationError, UnbalancedPanelError
 from ...limits import check_bound
-from ..core.checks import check_alpha
+from ..core.checks import check_alpha, check_outcome_unit
 from ..core.flow_units import PER_UNIT_DAY
 from ..core.results import PathResults, build_provenance, jsonable
 from ..did.panel import panel_frame
@@ -455,7 +455,7 @@ class SyntheticDiD:
         )
         self.alpha = check_alpha(alpha)
         self.options = options or SDIDOptions()
-        self.outcome_unit = outcome_unit
+        self.outcome_unit = check_outcome_unit(outcome_unit)
         self._prepare(data, treated, treatment_time)
 
     # --- inputs --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from ..core.checks import check_alpha, check_count, check_partial, check_rank, r
 from ..core.events import events_frame, regressors, resolve_events
 from ..core.outcome import prepare_controls, prepare_outcome
 from ..core.results import PathResults, build_provenance
+from ..core.vocabulary import renamed_arguments
 from .unit_free import UnitFreeFit, fit_unit_free
 
 if TYPE_CHECKING:
@@ -233,7 +234,7 @@ class InterventionARIMA:
         counterfactual continues the pre-event linear trend.
     controls : Series or DataFrame, optional
         Regressors with a date index of the outcome's frequency covering the sample.
-    start, end, outcome, partial, unit, alpha
+    start, end, outcome, partial, outcome_unit, alpha
         As in :class:`~venecon.models.ITS`.
     cov_type : str, default "approx"
         Covariance of the parameters. ``"approx"``: inverse of minus the
@@ -257,6 +258,7 @@ class InterventionARIMA:
         As for :class:`~venecon.models.ITS`, and for unknown shapes.
     """
 
+    @renamed_arguments(unit="outcome_unit")
     def __init__(
         self,
         data: pd.Series | pd.DataFrame,
@@ -275,7 +277,7 @@ class InterventionARIMA:
         trend: str | None = None,
         controls: pd.Series | pd.DataFrame | None = None,
         partial: str = "start",
-        unit: str | None = None,
+        outcome_unit: str | None = None,
         alpha: float = 0.05,
         cov_type: str = "approx",
         n_simulations: int = 2000,
@@ -298,7 +300,8 @@ class InterventionARIMA:
         if ic not in ("aic", "bic", "aicc", "hqic"):
             raise ModelSpecificationError(f"ic must be 'aic', 'bic', 'aicc' or 'hqic', got {ic!r}")
         self.ic = ic
-        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end,
+                                       outcome_unit=outcome_unit)
         y = self.outcome.y
         self.events = resolve_events(events, y.index, partial=partial)
         self.controls = prepare_controls(controls, y.index)
@@ -356,7 +359,7 @@ class InterventionARIMA:
                 f"InterventionARIMA: only {self.n_pre} {word}s before the first event; the "
                 "counterfactual model is estimated from a short pre-period",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
 
     # ------------------------------------------------------------------ helpers

@@ -20,6 +20,7 @@ from ..core.results import (
     path_frame,
     two_sided_pvalue,
 )
+from ..core.vocabulary import renamed_arguments
 from .hac import QuadraticSpectral, kernel_hac_cov
 
 if TYPE_CHECKING:
@@ -589,7 +590,7 @@ class StructuralBreaks:
         Simulations of the sup-F null distribution (p-values, critical values).
     seed : int, default 20260401
         Seed of those simulations (recorded in ``provenance``).
-    outcome, start, end, unit : optional
+    outcome, start, end, outcome_unit : optional
         As for :class:`~venecon.models.ITS`.
     alpha : float, default 0.05
         Level of the break-date intervals.
@@ -690,6 +691,7 @@ class StructuralBreaks:
         with segments shorter than 8 periods.
     """
 
+    @renamed_arguments(unit="outcome_unit")
     def __init__(
         self,
         data: pd.Series | pd.DataFrame,
@@ -703,7 +705,7 @@ class StructuralBreaks:
         outcome: str | None = None,
         start: Any = None,
         end: Any = None,
-        unit: str | None = None,
+        outcome_unit: str | None = None,
         alpha: float = 0.05,
         het_reg: bool = True,
         het_err: bool = True,
@@ -729,7 +731,8 @@ class StructuralBreaks:
             raise ModelSpecificationError(f"max_breaks must be an int >= 1, got {max_breaks!r}")
         if isinstance(n_sim, bool) or not isinstance(n_sim, int) or n_sim < 0:
             raise ModelSpecificationError(f"n_sim must be an int >= 0, got {n_sim!r}")
-        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end,
+                                       outcome_unit=outcome_unit)
         self.model, self.q = model, _MODELS[model]
         self.trim, self.select, self.n_sim = trim, select, n_sim
         self.seed = check_count(seed, "seed", 0)
@@ -749,7 +752,7 @@ class StructuralBreaks:
             warnings.warn(
                 f"StructuralBreaks: max_breaks={max_breaks} needs segments of {self.h} {word}s; "
                 f"{n} {word}s allow at most {feasible} breaks, so max_breaks={feasible} is used",
-                UserWarning, stacklevel=2)
+                UserWarning, stacklevel=3)
             max_breaks = feasible
         if isinstance(select, int) and select > max_breaks:
             raise ModelSpecificationError(f"select={select} exceeds max_breaks={max_breaks}")

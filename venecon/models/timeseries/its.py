@@ -11,6 +11,7 @@ from ..core.checks import check_alpha, check_partial, check_rank, check_residual
 from ..core.events import events_frame, regressors, resolve_events
 from ..core.outcome import prepare_controls, prepare_outcome
 from ..core.results import PathResults, build_provenance
+from ..core.vocabulary import renamed_arguments
 from .hac import FixedB, FixedBDraws, NeweyWest, warn_uninformative
 
 if TYPE_CHECKING:
@@ -211,9 +212,11 @@ class ITS:
     partial : str, default "start"
         How an event dated inside a period is assigned, passed to
         :func:`venecon.policy.regressors.step`.
-    unit : str, optional
-        Unit of the outcome (read from a tidy frame); ``"kb/d"`` enables barrels
-        in :meth:`~venecon.models.core.results.PathResults.cumulative_effect`.
+    outcome_unit : str, optional
+        Unit of the outcome (read from a tidy frame's ``unit`` column if omitted);
+        ``"kb/d"`` enables barrels in
+        :meth:`~venecon.models.core.results.PathResults.cumulative_effect`. The
+        old name ``unit=`` still works with a ``FutureWarning``.
     alpha : float, default 0.05
         Level of the intervals stored in ``effects``.
 
@@ -242,6 +245,7 @@ class ITS:
     >>> res.summary()  # doctest: +SKIP
     """
 
+    @renamed_arguments(unit="outcome_unit")
     def __init__(
         self,
         data: pd.Series | pd.DataFrame,
@@ -256,7 +260,7 @@ class ITS:
         controls: pd.Series | pd.DataFrame | None = None,
         hac_lags: int | str = "nw",
         partial: str = "start",
-        unit: str | None = None,
+        outcome_unit: str | None = None,
         alpha: float = 0.05,
         inference: NeweyWest | FixedB | None = None,
     ) -> None:
@@ -276,7 +280,8 @@ class ITS:
         if isinstance(inference, NeweyWest):
             hac_lags = inference.lags
         self.inference = inference
-        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end,
+                                       outcome_unit=outcome_unit)
         y = self.outcome.y
         self.events = resolve_events(events, y.index, partial=partial)
         self.controls = prepare_controls(controls, y.index)
@@ -337,7 +342,7 @@ class ITS:
                 f"ITS: only {first} {word}s before the first event; the pre-event trend is "
                 "estimated from few points",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         need = 2 if self.slope_change else 1
         bounds = [ev.position for ev in self.events] + [n]

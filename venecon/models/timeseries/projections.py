@@ -12,6 +12,7 @@ from ..core.checks import check_alpha, check_partial, check_rank, require
 from ..core.events import Event, regressors, resolve_events
 from ..core.outcome import prepare_controls, prepare_outcome
 from ..core.results import Headline, ModelResults, build_provenance, jsonable, path_frame
+from ..core.vocabulary import renamed_arguments
 
 if TYPE_CHECKING:
     import numpy as np
@@ -170,7 +171,7 @@ class LocalProjections:
         lags are controls), or one or more events (date-like, registry id,
         list, or dict label -> date/id). Each event enters as a pulse,
         1 in its first treated period (:func:`venecon.policy.regressors.pulse`).
-    outcome, start, end, unit : optional
+    outcome, start, end, outcome_unit : optional
         As for :class:`~venecon.models.ITS`.
     horizons : int, default 12
         Largest horizon ``H``.
@@ -221,6 +222,7 @@ class LocalProjections:
     >>> res.irf  # doctest: +SKIP
     """
 
+    @renamed_arguments(unit="outcome_unit")
     def __init__(
         self,
         data: pd.Series | pd.DataFrame,
@@ -236,7 +238,7 @@ class LocalProjections:
         trend: str = "c",
         hac_lags: int | str = "h+1",
         partial: str = "start",
-        unit: str | None = None,
+        outcome_unit: str | None = None,
         alpha: float = 0.05,
     ) -> None:
         import pandas as pd
@@ -251,7 +253,8 @@ class LocalProjections:
         hac_bandwidth(hac_lags, 0, 100)  # validate the rule now, not at fit()
         self.response, self.trend, self.hac_rule = response, trend, hac_lags
         self.partial, self.alpha = partial, check_alpha(alpha)
-        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end, unit=unit)
+        self.outcome = prepare_outcome(data, outcome=outcome, start=start, end=end,
+                                       outcome_unit=outcome_unit)
         y = self.outcome.y
         self.events: list[Event] = []
         if isinstance(shock, pd.Series | pd.DataFrame):
@@ -325,7 +328,7 @@ class LocalProjections:
                     f"LocalProjections: events {a.label!r} and {b.label!r} are {gap} {word}(s) "
                     f"apart; the response to {a.label!r} at horizons >= {gap} also contains the "
                     f"effect of {b.label!r}",
-                    UserWarning, stacklevel=3,
+                    UserWarning, stacklevel=4,
                 )
 
     # --- design ---------------------------------------------------------------

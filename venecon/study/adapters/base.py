@@ -118,7 +118,7 @@ class Adapter:
     refuses: Mapping[str, str] = field(default_factory=dict)
     frequencies: tuple[str, ...] = ("annual", "monthly")
     time_series: bool = False
-    robustness: tuple[str, ...] = ("sample_start", "outcome", "timing", "estimator")
+    robustness: tuple[str, ...] = ("sample_start", "outcome", "timing", "estimator", "price")
     compare: str = "declared"
     plain: Callable[[Any], Any] = field(default=lambda opts: opts)
     #: May be the default headline (else only when the study names it).

@@ -34,7 +34,7 @@ def run(ctx: Any, opts: PanelDiDOptions, n_jobs: int = 1, inference: bool = True
 
     panel = cohort_panel(ctx, "panel_did", opts.log)
     f = panel.frame.assign(treated=(panel.frame["time"] >= panel.frame["cohort"]).astype("int64"))
-    res = PanelDiD(f, outcome="value", treatment="treated", entity="unit", time="time",
+    res = PanelDiD(f, outcome="value", treatment="treated", unit="unit", time="time",
                    cov_type=opts.cov_type).fit()
     ci = res.conf_int(ctx.alpha).loc["treated"]
     label = f"TWFE DiD ({len(panel.cohorts)} treated unit(s), {opts.cov_type} SE)"

@@ -48,7 +48,7 @@ def run(ctx: Any, opts: PanelEventStudyOptions, n_jobs: int = 1, inference: bool
 
     panel = cohort_panel(ctx, "panel_event_study", opts.log)
     window = opts.window or default_window(panel)
-    res = PanelEventStudy(panel.frame, outcome="value", cohort="cohort", entity="unit",
+    res = PanelEventStudy(panel.frame, outcome="value", cohort="cohort", unit="unit",
                           time="time", window=window, endpoints=opts.endpoints,
                           alpha=ctx.alpha).fit()
     table = res.event_table(ctx.alpha)

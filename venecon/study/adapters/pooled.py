@@ -134,7 +134,7 @@ def per_unit(runner: Callable[..., Any], ctx: Any, opts: Any, n_jobs: int = 1,
             caveats.append(f"{unit}: not estimated ({rows[unit]['not_run']})")
             continue
         ests.append(e)
-        test = getattr(e.result, "placebo", None) if e.result is not None else None
+        test = getattr(e.result, "placebo_result", None) if e.result is not None else None
         if test is not None:
             table = test.table
             keep = table["included"].to_numpy(dtype=bool).copy()

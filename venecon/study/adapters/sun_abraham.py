@@ -46,8 +46,8 @@ def run(ctx: Any, opts: SunAbrahamStudyOptions, n_jobs: int = 1, inference: bool
 
     panel = cohort_panel(ctx, "sun_abraham", opts.log)
     window = opts.window or default_window(panel)
-    res = SunAbraham(panel.frame, outcome="value", cohort="cohort", entity="unit", time="time",
-                     control=opts.control, window=window, alpha=ctx.alpha).fit()
+    res = SunAbraham(panel.frame, outcome="value", cohort="cohort", unit="unit", time="time",
+                     control_group=opts.control, window=window, alpha=ctx.alpha).fit()
     ci = res.conf_int(ctx.alpha).loc["att"]
     table = res.event_table(ctx.alpha)
     pre = table[(table.index < 0) & (table["parameter"] != "reference")]

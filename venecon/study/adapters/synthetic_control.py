@@ -69,7 +69,7 @@ ADAPTER = register(Adapter(
     run=run,
     data=DONORS,
     robustness=("sample_start", "donors", "quota_bound", "predictors", "outcome", "timing",
-                "estimator"),
+                "estimator", "price"),
     compare="always",
     plain=_plain,
 ))
