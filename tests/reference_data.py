@@ -92,8 +92,6 @@ MIRROR_ONLY = {
         "did-reference", "df2b03c8b41ded94d22b4e84e0bf334652f57c12339130d41de59c160c2c50e5"),
     "Nile.csv": ("strucchange-reference",
                  "1b6b4a2609106ae3cd1251a26fb4dd8b52af620212828e7eefbea8e6f25d32ad"),
-    "arima_ref_output.txt": (
-        "arima-reference", "485bd25f8aa73c71a2e7b5f15d5dc2e959020cb2b793dc41bd974bf253c3f5f5"),
 }
 
 
