@@ -363,6 +363,7 @@ class Study:
         from .adapters import SINGLE, adapter, adapters, run_estimator
         from .adapters.base import SERIES
         from .adapters.cohort_panel import design_of
+        from .donors import kept_flagged
         from .estimators import MIN_PRE
         from .results import Robustness
 
@@ -381,12 +382,7 @@ class Study:
                 "the pre-period is not sanction-free"
             )
         caveats += list(design.confounders)
-        by_reason: dict[str, list[str]] = {}
-        for u, why in design.donor_flags.items():
-            by_reason.setdefault(why, []).append(u)
-        caveats += [
-            f"donor(s) {', '.join(us)} kept although {why}" for why, us in by_reason.items()
-        ]
+        caveats += kept_flagged(dict(design.donor_flags))
         choices = dict(panel.data_choices)
         if design.timing:
             choices["timing"] = design.timing
