@@ -137,8 +137,11 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
                     [[c.rstrip(".")] for c in s.design.confounders],
                     f"Confounders of the study `{s.name}`")
         if s.design.donor_flags:
-            d.table(["donor kept", "flagged because"],
-                    [[u, why] for u, why in sorted(s.design.donor_flags.items())],
+            by_why: dict[str, list[str]] = {}
+            for u, why in sorted(s.design.donor_flags.items()):
+                by_why.setdefault(why, []).append(u)
+            d.table(["donors kept", "flagged because"],
+                    [[", ".join(us), why] for why, us in by_why.items()],
                     f"Flagged donors of the study `{s.name}`")
         if r.data_choices:
             d.p("Data choices: " + "; ".join(f"{k}: {v}" for k, v in sorted(r.data_choices.items()))
@@ -179,7 +182,7 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
                 mine = [x for x in est_.verdict_reasons if x not in r.verdict_reasons]
                 n = len(est_.verdict_reasons) - len(mine)
                 d.p(f"{est_.label}: " + verdict_sentence(est_.verdict, mine)
-                    + (f" Also {n} of the headline's reasons." if n else ""))
+                    + (f" Also {n} of the headline's reasons (table above)." if n else ""))
             own = [c for c in beside_verdict(est_.caveats, est_.verdict_reasons)
                    if c not in common]
             if own:
