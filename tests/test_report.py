@@ -258,6 +258,70 @@ def test_report_tells_the_story(report_dir: Path) -> None:
     assert "forest" in figs and any(f.endswith("_specification_curve") for f in figs)
 
 
+#: A study's headline paragraph (verdict, reasons and caveats) may not run past this: the
+#: cohort study's repeated every conflict line (6,162 characters in venecon 0.4.0; 2,011
+#: now). The longest, Chevron's licences (3,691), lists nine subwindows' agreement and
+#: eight modelled events' uninformative intervals, each once.
+MAX_PARAGRAPH = 4000
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a verdict text: sentences, ';'-separated items, numbered reasons."""
+    out = []
+    for c in re.split(r";\s+|\.\s+(?=[A-Z*])", text):
+        c = re.sub(r"^\**(Verdict|Reasons|Caveats)[^:]*:\s*", "", c.strip())
+        c = re.sub(r"^(\(\d+\) )?(passed|fragile|not identified): ", "", c).rstrip(".")
+        if len(c) >= 40:  # short items ("Verdict: fragile") may repeat
+            out.append(c)
+    return out
+
+
+def _repeated(texts: list[str]) -> list[str]:
+    seen: set[str] = set()
+    twice = []
+    for c in (c for t in texts for c in _clauses(t)):
+        if c in seen:
+            twice.append(c)
+        seen.add(c)
+    return twice
+
+
+def _reasons_table(section: str) -> list[str]:
+    """The rows of a study section's table of verdict reasons."""
+    blocks = [b for b in section.split("\n\n") if "each diagnostic and what it reads as" in b]
+    return [line.strip("| ") for b in blocks for line in b.splitlines()[2:]]
+
+
+def _study_sections(md: str) -> dict[str, str]:
+    part = md.split("\n## Studies: estimates and robustness", 1)[1].split("\n## ", 1)[0]
+    return {chunk.split("\n", 1)[0]: chunk for chunk in part.split("\n### ")[1:]}
+
+
+def test_verdict_texts_say_each_caveat_once_and_stay_short(report_dir: Path) -> None:
+    res = json.loads((report_dir / "results.json").read_text())
+    for name, s in res["studies"].items():
+        assert not _repeated([s["summary"]]), (name, _repeated([s["summary"]]))
+        assert len(s["summary"]) <= MAX_PARAGRAPH, (name, len(s["summary"]))
+    md = (report_dir / "report.md").read_text()
+    every = md.split("### Every study", 1)[1].split("\n## ", 1)[0]
+    for para in [p for p in every.split("\n\n") if p.startswith("**")]:
+        assert not _repeated([para]), _repeated([para])
+    # the study sections: the study's reasons (table) and caveats, and each other estimate's
+    # verdict and caveats read beside them (estimates may share a reason with each other)
+    for title, section in _study_sections(md).items():
+        paras = section.split("\n\n")
+        base = _reasons_table(section) + [p for p in paras if p.startswith("Caveats of the study")]
+        assert not _repeated(base), (title, _repeated(base))
+        for p in paras:
+            if "Verdict:" in p or p.startswith("Caveats ("):
+                assert not _repeated([*base, p]), (title, _repeated([*base, p]))
+    cohorts = res["studies"]["oil-sanction-cohorts"]
+    conflicts = [c for c in cohorts["confounders"] if "armed conflict" in c]
+    assert len(conflicts) == 4  # LBY, IRQ, IRN, SYR: each named once, in full in the table
+    assert sum(r.count("armed conflict in the treatment window") for r in
+               cohorts["verdict_reasons"]) == 4
+
+
 def test_every_study_has_a_verdict_and_the_summary_counts_them(report_dir: Path) -> None:
     res = json.loads((report_dir / "results.json").read_text())
     verdicts = {"credible", "fragile", "not identified"}

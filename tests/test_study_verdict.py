@@ -160,7 +160,12 @@ def test_caveat_counts_in_the_tables_equal_the_caveats_listed(tmp_path):
     # EO 13808 (2017-08) began inside this pre-period: it moved the pre-period path
     assert any("VEN-2017-US" in x and "began or ended inside it" in x for x in r.verdict_reasons)
     sentence = r.summary(markdown=True)
-    assert all(c.rstrip(".") in sentence for c in listed)
+    # every caveat is said once: by a verdict reason, or in the caveats after it
+    beside = r.caveats_beside_verdict()
+    assert all(c.rstrip(".") in sentence for c in beside)
+    stated = [c for c in listed if c not in beside]
+    assert any("has other recorded sanctions" in c for c in stated)
+    assert "has other recorded sanctions" not in sentence
     write_study_report([r], tmp_path)
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     row = next(line for line in md.splitlines() if "(headline)" in line and line.startswith("|"))
@@ -275,3 +280,42 @@ def test_in_time_placebo_catches_an_effect_that_began_before_the_declared_treatm
     assert r.verdict == FRAGILE
     assert any(x.startswith("fragile: in-time placebo") and "(fragile above 50%)" in x
                for x in r.verdict_reasons)
+
+
+def test_several_confounders_are_one_reason_naming_each_unit():
+    lines = tuple(f"{u}: armed conflict in the treatment window {y}-2025: on its soil {y} "
+                  "intensity 2 (UCDP/PRIO ACD): the effect mixes the treatment with the conflict"
+                  for u, y in (("LBY", 1986), ("IRQ", 1990)))
+    pre = pd.Series([1.0, 2.0, 3.0])
+    e = Estimate(estimator="its", label="ITS", average_effect=-5.0, lower=-9.0, upper=-1.0,
+                 alpha=0.05, unit="kb/d", counterfactual_mean=None, share_of_counterfactual=None,
+                 placebo_pvalue=None, pre_rmspe=None, weights=None, path=pd.DataFrame(),
+                 caveats=lines, window=("2015", "2020"))
+    reasons = judge_estimate("its", e, Evidence(2015, "annual", pre, confounders=lines,
+                                                n_pre=25)).reasons
+    conflict = [r for r in reasons if "armed conflict" in r]
+    assert len(conflict) == 1
+    assert "LBY: armed conflict in the treatment window 1986-2025; IRQ: armed conflict in the " \
+           "treatment window 1990-2025" in conflict[0]
+    assert "on its soil" not in conflict[0]  # the details stay in the study's confounders
+    one = judge_estimate("its", e, Evidence(2015, "annual", pre, confounders=lines[:1],
+                                            n_pre=25)).reasons
+    assert f"fragile: confounding event in the treated unit: {lines[0]}" in one
+
+
+def test_caveats_beside_the_verdict_drop_what_a_reason_says_and_shared_sentences():
+    from venecon.study.restated import beside_verdict
+
+    advice = "Extend the sample past the event, or report the estimate as not identified"
+    caveats = [
+        "the 95% interval [-368, 6.514] covers zero",
+        f"ITS: the interval of event 'a' is uninformative: 2 observations. {advice}",
+        f"ITS: the interval of event 'b' is uninformative: 3 observations. {advice}",
+        "LBY: armed conflict in the treatment window 2011-2015: details",
+        "9 flagged data row(s) of VEN in the window (first 2016-01 (equal_steps))",
+    ]
+    reasons = ["fragile: the 95% interval [-368, 6.51] covers zero", "passed: robustness"]
+    kept = beside_verdict(caveats, reasons, weighed=[caveats[3]],
+                          said=["9 data row(s) in the sample are flagged (equal_steps)"])
+    assert kept == ["ITS: the interval of event 'a' is uninformative: 2 observations.",
+                    f"ITS: the interval of event 'b' is uninformative: 3 observations. {advice}"]

@@ -116,7 +116,6 @@ _EST_HEADER = ["estimator", "window", "average effect [interval]", "unit",
 def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
     """Per study: estimates, the path figure of the headline, the specification curve."""
     from ..study.report import path_figure, specification_curve
-    from ..study.results import verdict_sentence
 
     d = Doc()
     if studies:
@@ -131,6 +130,17 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
             f"{r.headline_estimate.label}, by the rule in the user guide).")
         d.table(["each diagnostic and what it reads as (failures first)"],
                 [[x.rstrip(".")] for x in r.verdict_reasons])
+        if len(s.design.confounders) > 1:
+            d.table(["confounder (weighed by the verdict)"],
+                    [[c.rstrip(".")] for c in s.design.confounders],
+                    f"Confounders of the study `{s.name}`")
+        if s.design.donor_flags:
+            by_why: dict[str, list[str]] = {}
+            for u, why in sorted(s.design.donor_flags.items()):
+                by_why.setdefault(why, []).append(u)
+            d.table(["donors kept", "flagged because"],
+                    [[", ".join(us), why] for why, us in by_why.items()],
+                    f"Flagged donors of the study `{s.name}`")
         if r.data_choices:
             d.p("Data choices: " + "; ".join(f"{k}: {v}" for k, v in sorted(r.data_choices.items()))
                 + ".")
@@ -159,13 +169,7 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
                 f"study_{s.name}_headline", path_figure(**path_figure_args(r, e)),
                 f"{e.label}: observed and counterfactual outcome ({e.unit}); lower panel: the "
                 "effect" + (" with its interval." if e.lower is not None else ".")))
-        for key, est_ in r.estimates.items():
-            if key != r.headline and est_.verdict:
-                d.p(f"{est_.label}: " + verdict_sentence(est_.verdict, est_.verdict_reasons))
-            caveats = r.caveats_of(key)
-            if caveats:
-                d.p(f"Caveats ({est_.label}): " + "; ".join(c.rstrip(".") for c in caveats)
-                    + ".")
+        d.extend(_verdicts_and_caveats(r))
         rob = r.robustness
         if rob is not None and rob.n_specifications and e is not None:
             d.extend(ctx.figure(
@@ -181,6 +185,38 @@ def study_results(studies: Sequence[Any], ctx: ReportContext) -> list[Block]:
         if r.donors_excluded:
             d.p("Excluded donors: " + "; ".join(
                 f"{x['unit']} ({x['reason']})" for x in r.donors_excluded) + ".")
+    return d.blocks
+
+
+def _verdicts_and_caveats(r: Any) -> list[Block]:
+    """Each other estimate's verdict and every caveat no verdict reason states, each once."""
+    from ..study.restated import beside_verdict
+    from ..study.results import verdict_sentence
+
+    d = Doc()
+    s = r.study
+    # a caveat every estimate raises (flagged data rows) is written once, with the study's
+    common = [c for c in r.headline_estimate.caveats
+              if len(r.estimates) > 1 and all(c in x.caveats for x in r.estimates.values())
+              and c in beside_verdict(r.headline_estimate.caveats, r.verdict_reasons)]
+    for key, est_ in r.estimates.items():
+        if key != r.headline and est_.verdict:
+            # the design's reasons (confounders, earlier sanctions, ...) are the
+            # headline's too: they stand once, in the table above
+            mine = [x for x in est_.verdict_reasons if x not in r.verdict_reasons]
+            n = len(est_.verdict_reasons) - len(mine)
+            d.p(f"{est_.label}: " + verdict_sentence(est_.verdict, mine)
+                + (f" Also {n} of the headline's reasons (table above)." if n else ""))
+        own = [c for c in beside_verdict(est_.caveats, est_.verdict_reasons)
+               if c not in common]
+        if own:
+            d.p(f"Caveats ({est_.label}; besides its verdict's reasons): "
+                + "; ".join(c.rstrip(".") for c in own) + ".")
+    shared = common + beside_verdict(r.caveats, r.verdict_reasons, s.design.confounders,
+                                     said=r.headline_estimate.caveats)
+    if shared:
+        d.p("Caveats of the study (every estimate; besides the verdict's reasons): "
+            + "; ".join(c.rstrip(".") for c in shared) + ".")
     return d.blocks
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 __all__ = [
     "year_spans", "sanction_episodes", "sanction_screen", "sanctioned_donors", "conflict_screen",
-    "quota_screen", "treated_conflicts",
+    "quota_screen", "treated_conflicts", "kept_flagged", "flag_lead",
 ]
 
 
@@ -192,3 +192,42 @@ def quota_screen(units: list[str], treated: str, post: tuple[int, int], pre: tup
                 f"their output decisions are joint, not independent{tail}"
             )
     return apart, joint
+
+
+def flag_lead(why: str) -> str:
+    """The first clause of a flag's reason, without its closing source in parentheses."""
+    depth = 0
+    for i, ch in enumerate(why):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and why.startswith(("; ", ": "), i):
+            why = why[:i]
+            break
+    if why.endswith(")") and " (" in why:
+        # "... while LBY was not (venecon.load('opec_quotas'))": the source is in the full reason
+        depth = 0
+        for i in range(len(why) - 1, -1, -1):
+            depth += (why[i] == ")") - (why[i] == "(")
+            if depth == 0:
+                return why[:i].rstrip() if i > 0 else why
+    return why
+
+
+def kept_flagged(flags: dict[str, str]) -> list[str]:
+    """The caveat on donors kept despite a flag (``StudyDesign.donor_flags``, unit -> reason).
+
+    One reason: ``"donor(s) QAT kept although <reason>"``. Several: one line that
+    names each group by the first clause of its reason (the reasons' shared clauses,
+    such as the years the quota registry does not cover, would otherwise repeat once
+    per group); the reasons in full stay in the study's ``donor_flags``.
+    """
+    by_reason: dict[str, list[str]] = {}
+    for unit, why in flags.items():
+        by_reason.setdefault(why, []).append(unit)
+    if len(by_reason) <= 1:
+        return [f"donor(s) {', '.join(us)} kept although {why}" for why, us in by_reason.items()]
+    by_lead: dict[str, list[str]] = {}
+    for unit, why in flags.items():
+        by_lead.setdefault(flag_lead(why), []).append(unit)
+    return [f"{len(flags)} donor(s) kept although flagged (each reason in full in the study's "
+            "donor flags): "
+            + "; ".join(f"{', '.join(us)} {lead}" for lead, us in by_lead.items())]

@@ -239,9 +239,14 @@ def placebo_caveat(rank: int, n_units: int, alpha: float) -> list[str]:
 
 def _predictors(ctx: Context, opts: Any) -> tuple[list, tuple]:
     pre_times = sorted(t for t in ctx.frame["time"].unique() if ctx.pre[0] <= t <= ctx.pre[1])
-    fit_window = opts.fit_window or (pre_times[0], pre_times[-1])
+    declared_fit = opts.fit_window or (pre_times[0], pre_times[-1])
+    # a variant whose pre-period starts after the declared fit window fits from its own start
+    fit_window = (max(declared_fit[0], pre_times[0]), declared_fit[1])
     if ctx.predictor_set == "all_pre_outcomes":
-        return [("value", [t], "mean") for t in pre_times], fit_window
+        # every pre-period outcome inside the fit window: the predictors and the
+        # window V is chosen on cover the same periods
+        inside = [t for t in pre_times if fit_window[0] <= t <= fit_window[1]]
+        return [("value", [t], "mean") for t in inside], fit_window
     declared = opts.predictor_windows is not None or opts.predictor_years is not None
     if declared and ctx.predictor_set == "declared":
         # windows and years as declared; in a robustness variant with a shorter pre-period,
@@ -261,13 +266,13 @@ def _predictors(ctx: Context, opts: Any) -> tuple[list, tuple]:
         years = [at(y) for y in (opts.predictor_years or ())]
         preds += [("value", [y], "mean") for y in years if y in pre_times]
         if preds:
-            return preds, (max(fit_window[0], pre_times[0]), fit_window[1])
+            return preds, fit_window
     # default: the pre-period in three equal parts plus its last period
     n = len(pre_times)
     cuts = [round(i * n / 3) for i in range(4)]
     parts = [pre_times[cuts[i] : cuts[i + 1]] for i in range(3) if cuts[i + 1] > cuts[i]]
     preds = [("value", p, "mean") for p in parts] + [("value", [pre_times[-1]], "mean")]
-    return preds, (max(fit_window[0], pre_times[0]), fit_window[1])
+    return preds, fit_window
 
 
 def run_synthetic_control(

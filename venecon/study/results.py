@@ -260,6 +260,18 @@ class StudyResults:
         own = () if key is None else tuple(self.estimates[key].caveats)
         return own + tuple(self.caveats)
 
+    def caveats_beside_verdict(self, estimator: str | None = None) -> tuple[str, ...]:
+        """The caveats of :meth:`caveats_of` that the estimate's verdict reasons do not state.
+
+        What a paragraph writes after the verdict, so that no caveat appears twice
+        (:func:`venecon.study.restated.beside_verdict`); ``results.json`` keeps them all.
+        """
+        from .restated import beside_verdict
+
+        key = self.headline if estimator is None else estimator
+        reasons = self.verdict_reasons if key is None else self.estimates[key].verdict_reasons
+        return tuple(beside_verdict(self.caveats_of(key), reasons, self.study.design.confounders))
+
     @property
     def donors_excluded(self) -> list[dict[str, str]]:
         """Every unit left out of the donor pool with its reason, sorted by unit."""
@@ -277,6 +289,8 @@ class StudyResults:
         the estimate in bold). A study that did not run says why (its verdict is
         "not identified"); a headline never appears without its verdict and the
         caveats its own diagnostics raise (or the statement that none were raised).
+        Each is said once: a caveat a verdict reason states is not listed again
+        (:meth:`caveats_beside_verdict`).
         """
         from .._text import est, num, percent, pvalue_text
 
@@ -305,9 +319,11 @@ class StudyResults:
         else:
             text += " Robustness: no alternative specification was run."
         text += " " + self.verdict_text()
-        caveats = self.caveats_of()
+        caveats = self.caveats_beside_verdict()
         if caveats:
             text += " Caveats: " + "; ".join(c.rstrip(".") for c in caveats) + "."
+        elif self.caveats_of():
+            text += " Caveats: none beyond the verdict's reasons."
         else:
             text += " Its diagnostics raised no caveat."
         return text

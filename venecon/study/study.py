@@ -368,6 +368,7 @@ class Study:
         from .adapters import SINGLE, adapter, adapters, run_estimator
         from .adapters.base import SERIES
         from .adapters.cohort_panel import design_of
+        from .donors import kept_flagged
         from .estimators import MIN_PRE
         from .results import Robustness
 
@@ -386,12 +387,7 @@ class Study:
                 "the pre-period is not sanction-free"
             )
         caveats += list(design.confounders)
-        by_reason: dict[str, list[str]] = {}
-        for u, why in design.donor_flags.items():
-            by_reason.setdefault(why, []).append(u)
-        caveats += [
-            f"donor(s) {', '.join(us)} kept although {why}" for why, us in by_reason.items()
-        ]
+        caveats += kept_flagged(dict(design.donor_flags))
         choices = dict(panel.data_choices)
         if design.timing:
             choices["timing"] = design.timing
@@ -452,12 +448,13 @@ class Study:
         if self.robustness.enabled and adapter(headline).robustness:
             from .robustness import run_grid, specifications
 
+            complete = self._complete_units(panel, design)
             put_back = tuple(
                 sorted(
                     u
                     for u, why in design.excluded.items()
                     if not why.startswith(("aggregate", "incomplete", "no output"))
-                    and self._complete(panel, design, u)
+                    and u in complete
                 )
             )
             timing = {
@@ -537,10 +534,16 @@ class Study:
         )
 
     @staticmethod
-    def _complete(panel: Any, design: Any, unit: str) -> bool:
+    def _complete_units(panel: Any, design: Any) -> frozenset[str]:
+        """The units observed in every period of the study sample (``pre[0]`` to ``sample_end``).
+
+        One pass over the panel, so the robustness grid's check of which excluded
+        units could be put back costs the same for ten or ten thousand of them.
+        """
         f = panel.frame
         sel = f[(f["time"] >= design.pre[0]) & (f["time"] <= design.sample_end)]
-        return sel.loc[sel["unit"] == unit, "time"].nunique() == sel["time"].nunique()
+        counts = sel.groupby("unit", sort=False, observed=True)["time"].nunique()
+        return frozenset(counts.index[counts == sel["time"].nunique()])
 
     def _alt_contexts(self) -> dict[str, Any]:
         from .data import build_design, fmt_period, load_panel

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .data import fmt_period, to_period
+from .donors import flag_lead
 from .estimators import FEW_PRE, LONG_POST, POOR_FIT, placebo_reading
 
 __all__ = [
@@ -304,7 +305,9 @@ def _donors(e: Any, ev: Evidence) -> list[Finding]:
     flagged = {u: w[u] for u in ev.donor_flags if w.get(u, 0) > 1e-3}
     if flagged:
         share = sum(flagged.values())
-        names = "; ".join(f"{u} {w:.3g}: {ev.donor_flags[u]}"
+        # each donor's flag by its first clause: the clauses the flags share (the years a
+        # registry does not cover) would repeat once per donor; in full in `donor_flags`
+        names = "; ".join(f"{u} {w:.3g}: {flag_lead(ev.donor_flags[u])}"
                           for u, w in sorted(flagged.items(), key=lambda kv: (-kv[1], kv[0])))
         text = (f"{100 * share:.0f}% of the synthetic control's weight is on flagged donors "
                 f"({names})")
@@ -372,8 +375,25 @@ def _interval(e: Any) -> list[Finding]:
     return [Finding(_PASS, text + " excludes zero")]
 
 
+def _confounder_head(text: str) -> str:
+    """``"LBY: armed conflict in the treatment window 1986-2025"`` of a confounder line.
+
+    A confounder reads "unit: event: details" (:func:`venecon.study.donors.treated_conflicts`);
+    a line without that shape is its own head.
+    """
+    return ": ".join(text.split(": ", 2)[:2])
+
+
 def _design(ev: Evidence) -> list[Finding]:
-    out = [Finding(FRAGILE, f"confounding event in the treated unit: {c}") for c in ev.confounders]
+    out = []
+    if len(ev.confounders) == 1:
+        out.append(Finding(FRAGILE, f"confounding event in the treated unit: {ev.confounders[0]}"))
+    elif ev.confounders:
+        # one diagnostic, one reason: the units and windows here, each in full in `confounders`
+        out.append(Finding(FRAGILE, "the effect mixes the treatment with confounding events in "
+                           f"{len(ev.confounders)} treated units (each in full in the study's "
+                           "confounders): "
+                           + "; ".join(_confounder_head(c) for c in ev.confounders)))
     moved = [n for n, throughout in ev.treated_episodes if not throughout]
     background = [n for n, throughout in ev.treated_episodes if throughout]
     if moved:
