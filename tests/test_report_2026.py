@@ -32,7 +32,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_path_runs_to_the_last_bundled_month(analysis):
-    table = analysis.frames["period_2026"]
+    table = analysis.frames["reopening_period"]
     crude = venecon.load("production_monthly", country="VEN", series="crude_oil")
     assert f"{table.index.max():%Y-%m}" == f"{crude['date'].max():%Y-%m}" == "2026-04"
     observed = crude.set_index("date")["value"].reindex(table.index)
@@ -55,7 +55,7 @@ def test_post_period_counts_and_events(analysis):
     assert h["window"] == ["2026-04", "2026-04"]
     assert h["post_months"] == {"absolute-resolve": 4, "gl46": 3}
     assert h["lower"] < h["estimate"] < h["upper"]
-    marked = set(analysis.frames["events_2026"]["id"])
+    marked = set(analysis.frames["reopening_events"]["id"])
     assert LICENCES_2026 <= marked and "absolute-resolve" in marked
     assert "reopening_level_shift_kbd" not in analysis.results["headline"]
 

@@ -129,7 +129,7 @@ def test_reopening_reads_a_saturated_study_and_refuses_one_that_is_not(fit_log) 
 
     a = run_analysis(validate({"report": {"sections": ["reopening"]}}))
     assert a.results["models_from_studies"]["reopening_its"] == "venezuela-2026-monthly.its"
-    table = a.frames["period_2026"]
+    table = a.frames["reopening_period"]
     res = a.models["reopening_its"]
     levels = [k for k in res.params.index if k.startswith("level[")]
     assert levels == [f"level[{m:%Y-%m}]" for m in table.index]

@@ -529,7 +529,7 @@ class _Runner:
         import pandas as pd
 
         from ..policy.registry import event
-        from .period_2026 import events_since, monthly_path, post_counts
+        from .reopening import events_since, monthly_path, post_counts
 
         c = self.config["reopening"]
         self.progress("reopening: month by month")
@@ -558,10 +558,10 @@ class _Runner:
         dates = {e: f"{pd.Timestamp(event(e)['date']):%Y-%m-%d}" for e in c["count_after"]}
         counts = post_counts(table, dates)
         marked = events_since(c["marked_since"], c["marked_categories"])
-        self.frames["period_2026"] = table
-        self.frames["events_2026"] = marked
+        self.frames["reopening_period"] = table
+        self.frames["reopening_events"] = marked
         reported = self.load("reported_monthly")
-        self.frames["reported_2026"] = reported[reported["date"] >= pd.Timestamp(pre[0])]
+        self.frames["reopening_reported"] = reported[reported["date"] >= pd.Timestamp(pre[0])]
         last = table.index.max()
         latest = table.loc[last]
         window_first = table.index[-counts[c["count_after"][-1]]] if counts[

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._text import pvalue_text
+from ..revenue import ASB_SOURCE
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -142,7 +143,7 @@ def production(a: Analysis) -> Any:
 
 
 #: The source of the observed Merey prices in ``prices_monthly``.
-MEREY_SOURCE = "opec_asb2018"
+MEREY_SOURCE = ASB_SOURCE
 
 
 def source_name(dataset: str, source: str) -> str:
@@ -283,13 +284,13 @@ def revenue_lost(a: Analysis) -> Any:
     return fig
 
 
-def period_2026(a: Analysis) -> Any:
+def reopening_period(a: Analysis) -> Any:
     """Output since the pre-window with trend and band, prices, and the marked events."""
     import pandas as pd
 
     from ..policy.plotting import plot_events
 
-    t = a.frames.get("period_2026")
+    t = a.frames.get("reopening_period")
     if t is None:
         return None
     c = {**a.config["reopening"], **a.results["designs"]["reopening"]}
@@ -303,7 +304,7 @@ def period_2026(a: Analysis) -> Any:
             label=f"linear trend {c['pre'][0]}..{c['pre'][1]}, carried forward")
     ax.fill_between(t.index, t["band_lower"].to_numpy(), t["band_upper"].to_numpy(),
                     color="tab:blue", alpha=0.15, label="band for one month")
-    rep = a.frames.get("reported_2026")
+    rep = a.frames.get("reopening_reported")
     if rep is not None:
         opec = rep[rep["series"] == "crude_oil_secondary_sources"]
         opec = opec[opec["date"] >= eff.index.min()]
@@ -314,7 +315,7 @@ def period_2026(a: Analysis) -> Any:
     ax.set_title(f"Venezuela after the naval closure and Maduro's capture: output to "
                  f"{t.index.max():%Y-%m} against the {c['pre'][0]}..{c['pre'][1]} trend "
                  f"(shown from {c['chart_start']})", fontsize=10)
-    ev = a.frames.get("events_2026")
+    ev = a.frames.get("reopening_events")
     if ev is not None and len(ev):
         plot_events(ax, ev, text_kw={"fontsize": 6})
     ax.legend(fontsize=7, loc="upper left")
@@ -397,7 +398,7 @@ FIGURES: dict[str, tuple[Any, str]] = {
         "effect with its simulated band.",
     ),
     "reopening": (
-        period_2026,
+        reopening_period,
         "Venezuela's crude output by month (EIA, black) against the linear trend of the "
         "pre-blockade window (dashed) with a one-month band (shaded, from the first post month); "
         "red squares: OPEC secondary sources where a press report gives them; dashed vertical "

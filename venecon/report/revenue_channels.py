@@ -37,7 +37,7 @@ def assumptions_from_config(rev: Any, c: dict[str, Any], fallback: Any = None) -
     """The actual-world :class:`~venecon.revenue.Assumptions` of the [revenue] config."""
     fallback = fallback if fallback is not None else fallback_discount(rev, c)
     discount = (
-        rev.Discount.observed("merey", "opec_asb2018", fallback=fallback,
+        rev.Discount.observed("merey", rev.ASB_SOURCE, fallback=fallback,
                               note="observed Merey (OPEC ASB, press-reported OPEC MOMR) "
                                    "where available")
         if c["discount_observed"]
@@ -103,19 +103,19 @@ def comparator_discounts(prices: Any, months: Any, years: tuple[int, int], bench
     import numpy as np
     import pandas as pd
 
-    from ..revenue.assumptions import DEFAULT_BENCHMARK_SOURCES
+    from ..revenue.assumptions import ASB_SOURCE, DEFAULT_BENCHMARK_SOURCES
 
     def series(name: str, source: str) -> Any:
         rows = prices[(prices["series"] == name) & (prices["source"] == source)]
         return rows.set_index("date")["value"].astype(float)
 
     gap = (series(benchmark, DEFAULT_BENCHMARK_SOURCES[benchmark])
-           - series(grade, "opec_asb2018")).dropna()
+           - series(grade, ASB_SOURCE)).dropna()
     inside = gap.reindex(pd.DatetimeIndex(months)).dropna()
     annual = gap.groupby(gap.index.year).mean().loc[years[0]:years[1]]
     return {
         "grade": grade,
-        "source": "opec_asb2018",
+        "source": ASB_SOURCE,
         "window_months": [f"{inside.index.min():%Y-%m}", f"{inside.index.max():%Y-%m}"]
         if len(inside) else None,
         "window_mean": float(inside.mean()) if len(inside) else None,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._text import pvalue_text
+from ..revenue import ASB_SOURCE
 from .blocks import Block, Doc, est, interval_label, num, window_text
 from .renderers import tex_table
 from .sections import ReportContext, section
@@ -305,10 +306,10 @@ def chevron(a: Any, d: Doc, ctx: ReportContext) -> None:
 def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
     r = a.results
     figures = ctx.figures
-    if "reopening" not in r["sections"] or "period_2026" not in a.frames:
+    if "reopening" not in r["sections"] or "reopening_period" not in a.frames:
         return
     c = {**a.config["reopening"], **r["designs"]["reopening"]}
-    t = a.frames["period_2026"]
+    t = a.frames["reopening_period"]
     h = r["headline"]["reopening_latest_gap_kbd"]
     counts = h["post_months"]
     capture, licence = c["count_after"][0], c["count_after"][-1]
@@ -322,7 +323,7 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
         f"{t.attrs['pre_lag1_autocorrelation']:.2f}) to the trend's own uncertainty: one "
         "month's gap is read against one month's noise."
     )
-    ev = a.frames.get("events_2026")
+    ev = a.frames.get("reopening_events")
     n_licences = 0 if ev is None else int((ev["category"] != "military-enforcement").sum())
     prices = a.frames.get("prices")
     brent = {} if prices is None else {
@@ -341,7 +342,7 @@ def reopening(a: Any, d: Doc, ctx: ReportContext) -> None:
         f"{c['pre'][1]} trend "
         "would have put it."
     )
-    rep = a.frames.get("reported_2026")
+    rep = a.frames.get("reopening_reported")
     opec = {} if rep is None else {
         f"{x:%Y-%m}": v for x, v in rep.loc[
             rep["series"] == "crude_oil_secondary_sources", ["date", "value"]].itertuples(
@@ -401,8 +402,8 @@ def revenue(a: Any, d: Doc, ctx: ReportContext) -> None:
     table = ch.table
     observed = table[table["discount_act_basis"] == "observed"]
     discounts = a.frames["revenue_discounts"]
-    asb = discounts[discounts["source"] == "opec_asb2018"]
-    press = discounts[discounts["source"] != "opec_asb2018"]
+    asb = discounts[discounts["source"] == ASB_SOURCE]
+    press = discounts[discounts["source"] != ASB_SOURCE]
     asb_year, asb_gap = int(asb.index.max()), float(asb["discount"].iloc[-1])
     asb_end = f"{asb_year}-12" if int(asb["months"].iloc[-1]) == 12 else str(asb_year)
     d.h(2, "Revenue lost: gross export value by channel (not fiscal revenue)")

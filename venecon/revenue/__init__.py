@@ -58,6 +58,7 @@ _LAZY = {
     "Discount": "venecon.revenue.assumptions",
     "Deflator": "venecon.revenue.assumptions",
     "DEFAULT_BENCHMARK_SOURCES": "venecon.revenue.assumptions",
+    "ASB_SOURCE": "venecon.revenue.assumptions",
     "observed_export_share": "venecon.revenue.assumptions",
     "central_assumptions": "venecon.revenue.assumptions",
     "merey_gap_2017": "venecon.revenue.assumptions",
@@ -96,6 +97,7 @@ __all__ = list(_LAZY)
 if TYPE_CHECKING:
     from .accounting import COLUMN_UNITS, annual_realised_prices, estimate, realised_prices
     from .assumptions import (
+        ASB_SOURCE,
         DEFAULT_BENCHMARK_SOURCES,
         Assumptions,
         Deflator,

@@ -28,6 +28,7 @@ __all__ = [
     "Discount",
     "Deflator",
     "DEFAULT_BENCHMARK_SOURCES",
+    "ASB_SOURCE",
     "observed_export_share",
     "central_assumptions",
     "merey_gap_2017",
@@ -35,6 +36,10 @@ __all__ = [
     "median_observed_discount",
     "us_cpi_deflator",
 ]
+
+#: Source id of the OPEC Annual Statistical Bulletin prices (bundled ``prices_monthly``,
+#: the 2018 edition, to 2017-12): the first source of an observed Merey discount.
+ASB_SOURCE = "opec_asb2018"
 
 #: Press-reported OPEC MOMR prices (bundled ``reported_monthly``): the default second
 #: source of an observed discount, for months the OPEC ASB series lacks.
@@ -47,7 +52,7 @@ REPORTED_DATASET = "reported_monthly"
 DEFAULT_BENCHMARK_SOURCES = {
     "brent": "eia_spot",
     "wti": "eia_spot",
-    "opec_basket": "opec_asb2018",
+    "opec_basket": ASB_SOURCE,
     "dubai": "wb_pinksheet",
 }
 
@@ -119,7 +124,7 @@ class Discount:
     def observed(
         cls,
         grade: str = "merey",
-        source: str | None = "opec_asb2018",
+        source: str | None = ASB_SOURCE,
         fallback: Discount | None = None,
         note: str = "",
         reported: str | None = REPORTED_SOURCE,
@@ -507,7 +512,7 @@ def merey_gap_2017(benchmark: str = "brent", source: str | None = "eia_spot") ->
 
     prices = load("prices_monthly", start="2017-01", end="2017-12")
     bench = select_price(prices, benchmark, source, f"benchmark {benchmark}")
-    merey = select_price(prices, "merey", "opec_asb2018", "merey price")
+    merey = select_price(prices, "merey", ASB_SOURCE, "merey price")
     gap = float((bench - merey).mean())
     return Discount.usd(round(gap, 4), note=(
         f"mean observed {benchmark} ({source}) minus OPEC ASB Merey discount over "
@@ -632,9 +637,9 @@ def observed_export_share(country: str = "VEN") -> pd.Series:
     from ..data.load import load
 
     exports = load("trade_annual", country=country, series="crude_exports_volume",
-                   source="opec_asb2018", partner="WLD").set_index("date")["value"]
+                   source=ASB_SOURCE, partner="WLD").set_index("date")["value"]
     output = load("production_annual", country=country, series="crude_oil",
-                  source="opec_asb2018").set_index("date")["value"]
+                  source=ASB_SOURCE).set_index("date")["value"]
     share = (exports / output).dropna().rename("export_share")
     share.index.name = "year"
     share.attrs["venecon"] = {
@@ -663,7 +668,7 @@ def central_assumptions(benchmark: str = "brent") -> Assumptions:
     source = DEFAULT_BENCHMARK_SOURCES.get(benchmark)
     return Assumptions(
         export_share=round(float(share[year]), 4),
-        discount=Discount.observed("merey", "opec_asb2018",
+        discount=Discount.observed("merey", ASB_SOURCE,
                                    fallback=merey_gap_2017(benchmark, source)),
         benchmark=benchmark,
         benchmark_source=source,

@@ -114,14 +114,14 @@ def default_comparison_assumptions(export_share: float = 1.0) -> Any:
     typed in). Export share: ``1.0`` by default, which values all lost output
     at the export price as the published per-year figures do.
     """
-    from .assumptions import Assumptions, Discount, merey_gap_2017
+    from .assumptions import ASB_SOURCE, Assumptions, Discount, merey_gap_2017
 
     fallback = merey_gap_2017("brent", "eia_spot")
     return Assumptions(
         export_share=export_share,
         benchmark="brent",
         benchmark_source="eia_spot",
-        discount=Discount.observed("merey", "opec_asb2018", fallback=fallback),
+        discount=Discount.observed("merey", ASB_SOURCE, fallback=fallback),
         export_share_note=(
             "1.0: all lost output valued at the export price (as in the "
             "published per-year arithmetic)"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..revenue import ASB_SOURCE
 from .spec import BENCHMARK_SOURCE, Deflator, StudyError
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 #: Merey 16 monthly prices: (dataset, source) in the order they are preferred.
-MEREY_SOURCES = (("reported_monthly", "opec_momr_press"), ("prices_monthly", "opec_asb2018"))
+MEREY_SOURCES = (("reported_monthly", "opec_momr_press"), ("prices_monthly", ASB_SOURCE))
 
 
 def deflator_prices(months: Any, deflator: Deflator) -> Any:
