@@ -275,6 +275,15 @@ def _nested(design: PredictorMatrices, i: int, donors: np.ndarray, opts: VOption
     return replace(best, starts=record)
 
 
+def _fixed_v(opts: VOptions, k: int) -> np.ndarray:
+    """V of the ``"equal"`` and custom strategies (the same for every unit and donor set)."""
+    import numpy as np
+
+    if opts.strategy == "equal":
+        return np.full(k, 1.0 / k)
+    return np.asarray(opts.custom, dtype="float64")
+
+
 def fit_one(
     design: PredictorMatrices, i: int, donors: np.ndarray, opts: VOptions,
     training: PredictorMatrices | None = None,
@@ -303,10 +312,8 @@ def fit_one(
         ]
     elif opts.strategy == "regression":
         v, starts = regression_v(Xs, design.Z[:, cols]), []
-    elif opts.strategy == "equal":
-        v, starts = np.full(k, 1.0 / k), []
-    else:  # custom
-        v, starts = np.asarray(opts.custom, dtype="float64"), []
+    else:  # equal or custom
+        v, starts = _fixed_v(opts, k), []
     from .qp import simplex_lstsq
 
     r = np.sqrt(v)
@@ -377,8 +384,8 @@ class Engine:
                                PredictorMatrices(_frozen(t.X), _frozen(t.Z), t.labels))
 
     def __getstate__(self) -> dict[str, Any]:
-        # the cached design is rebuilt where needed; a worker receives the arrays once
-        return {k: v for k, v in self.__dict__.items() if k != "_design"}
+        # the cached arrays are rebuilt where needed; a worker receives the data once
+        return {k: v for k, v in self.__dict__.items() if k not in ("_design", "_weighted_X")}
 
     def design(self) -> PredictorMatrices:
         """Predictors and fit-window outcomes of every unit (built once per engine)."""
@@ -406,3 +413,25 @@ class Engine:
     def path(self, i: int, donors: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Gap (actual minus synthetic) of unit ``i`` in every period."""
         return self.Y[:, i] - _synthetic(self.Y, donors, w)
+
+    def refit_path(self, i: int, donors: np.ndarray, seed: int | None = None) -> np.ndarray:
+        """Gap path of unit ``i`` refitted from ``donors``: what a placebo loop keeps of a fit.
+
+        The weights are those of :meth:`fit` to the bit. A fixed ``V`` (equal or
+        custom) on unscaled predictors weights every unit's predictors alike, so
+        ``sqrt(V) X`` is formed once per engine and each refit only selects its
+        columns (the same products :func:`fit_one` forms per fit); no fit
+        record or loss is built.
+        """
+        opts = self.opts
+        if opts.scale or opts.strategy not in ("equal", "custom"):
+            return self.path(i, donors, self.fit(i, donors, seed=seed).weights)
+        from .qp import simplex_lstsq
+
+        weighted = self.__dict__.get("_weighted_X")
+        if weighted is None:
+            import numpy as np
+
+            weighted = np.sqrt(_fixed_v(opts, self.X.shape[0]))[:, None] * self.X
+            object.__setattr__(self, "_weighted_X", weighted)
+        return self.path(i, donors, simplex_lstsq(weighted[:, donors], weighted[:, i]))

@@ -59,6 +59,11 @@ def _unit_fit(
     return fit.weights, engine.path(i, donors, fit.weights)
 
 
+def _unit_gap(engine: Engine, i: int, donors: np.ndarray, seed: int | None) -> np.ndarray:
+    """Gap path of unit ``i`` refitted from ``donors`` (all a placebo in space keeps)."""
+    return engine.refit_path(i, donors, seed)
+
+
 class PlaceboResult(Frozen):
     """Placebo-in-space test (immutable; the frames are handed out as copies).
 
@@ -298,12 +303,11 @@ def placebo_space(
     tasks = [(engine, j, donors[donors != j], seeds[j]) for j in donors]
     # a bar only for long loops (thousands of units), so bundled studies print nothing
     desc = "placebos in space" if len(tasks) >= _BAR_MIN_FITS else None
-    out = parallel_map(_unit_fit, tasks, n_jobs, desc=desc)
+    out = parallel_map(_unit_gap, tasks, n_jobs, desc=desc)
     w0 = main.weights if main is not None else engine.fit(0, donors).weights
-    paths = [engine.path(0, donors, w0)] + [g for _, g in out]
-    gaps = pd.DataFrame(
-        np.column_stack(paths), index=pd.Index(engine.times), columns=list(engine.units)
-    )
+    paths = [engine.path(0, donors, w0), *out]
+    units = pd.Index(engine.units)  # one index of unit names for both frames
+    gaps = pd.DataFrame(np.column_stack(paths), index=pd.Index(engine.times), columns=units)
     t0, (lo, hi) = engine.t0, engine.window
     G = gaps.to_numpy()
     pre = np.mean(G[:t0] ** 2, axis=0)
@@ -327,7 +331,7 @@ def placebo_space(
             "average_effect": avg,
             "included": included,
         },
-        index=list(engine.units),
+        index=units,
     )
     return PlaceboResult(
         gaps=gaps,

@@ -48,6 +48,7 @@ placebo-in-time re-specifies the model through :meth:`SyntheticControl.respecify
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -744,11 +745,13 @@ class SyntheticControl:
         out = {u: "an aggregate code, not a unit" for u in self.donors if u in AGGREGATE_CODES}
         Y = self._Y
         if Y.shape[1] >= 4 and np.isfinite(Y).all() and (Y >= 0).all():
-            total = Y.sum(axis=1)
-            for j, u in enumerate(self._units[1:], start=1):
-                others = total - Y[:, j]
-                # (a rounding margin: a published total equals the sum of its parts)
-                if u not in out and (Y[:, j] > 0).all() and (Y[:, j] >= others * (1 - 1e-9)).all():
+            donors = Y[:, 1:]
+            others = Y.sum(axis=1)[:, None] - donors
+            # (a rounding margin: a published total equals the sum of its parts)
+            totals = (donors > 0).all(axis=0) & (donors >= others * (1 - 1e-9)).all(axis=0)
+            for j in np.flatnonzero(totals):
+                u = self._units[1 + j]
+                if u not in out:
                     out[u] = "its outcome is at least the sum of all other units' in every period"
         return out
 
@@ -1226,7 +1229,9 @@ class SyntheticControl:
             effects.loc[ci.index, "effect_lower"] = ci["lower"].to_numpy()
             effects.loc[ci.index, "effect_upper"] = ci["upper"].to_numpy()
         weights = pd.Series(fit.weights, index=list(self.donors), name="weight")
-        v = pd.Series(fit.v, index=list(engine.labels), name="V")
+        # one index of labels for v and balance: an index of text costs more than a series
+        labels = pd.Index(engine.labels)
+        v = pd.Series(fit.v, index=labels, name="V")
         balance = pd.DataFrame(
             {
                 "treated": self._X[:, 0],
@@ -1234,7 +1239,7 @@ class SyntheticControl:
                 "donor mean": self._X[:, donors].mean(axis=1),
                 "V": fit.v,
             },
-            index=list(engine.labels),
+            index=labels,
         )
         pl = None
         if placebo:
@@ -1248,7 +1253,8 @@ class SyntheticControl:
 
         lo, hi = engine.window
         name = f"average effect {fmt_period(self.times[lo])}-{fmt_period(self.times[hi])}"
-        params = pd.Series([avg], index=[name])
+        index = pd.Index([name])  # shared by params, std_errors and cov (see fit)
+        params = pd.Series([avg], index=index)
         events = pd.DataFrame(
             {"date": [self.treatment_time], "period": [self.treatment_time]},
             index=pd.Index(["treatment"]),
@@ -1266,9 +1272,11 @@ class SyntheticControl:
             )
         options = self._options()
         options["v_search"] = fit.starts
-        provenance = build_provenance(
+        # converted to JSON when first read: a placebo-in-time loop builds many results
+        provenance = functools.partial(
+            build_provenance,
             model="venecon.models.SyntheticControl",
-            data=self._data_record(),
+            data=copy.deepcopy(self._data_record()),
             sample=None,
             options=options,
             seed=self.rng,
@@ -1306,8 +1314,8 @@ class SyntheticControl:
             model="Synthetic control",
             dependent=self.outcome,
             params=params,
-            std_errors=pd.Series([np.nan], index=[name]),
-            cov=pd.DataFrame([[np.nan]], index=[name], columns=[name]),
+            std_errors=pd.Series([np.nan], index=index),
+            cov=pd.DataFrame([[np.nan]], index=index, columns=index),
             nobs=len(self.times) * len(self._units),
             df_resid=None,
             cov_type="none (see placebo inference)",
