@@ -76,6 +76,19 @@ def jsonable(value: Any) -> Any:
     return canonical(value, digits=None)
 
 
+def _floats(values: Any) -> np.ndarray:
+    """The values of a Series, DataFrame or array-like as float64.
+
+    pandas objects go through ``to_numpy``: ``numpy.asarray`` first probes them for
+    array attributes, which pandas answers by building the hash table of a text index.
+    """
+    import numpy as np
+
+    if hasattr(values, "to_numpy"):
+        return values.to_numpy(dtype="float64")
+    return np.asarray(values, dtype="float64")
+
+
 #: Numerical libraries every result depends on (their versions are in every provenance).
 CORE_DEPENDENCIES = ("numpy", "pandas", "scipy", "statsmodels")
 
@@ -452,10 +465,9 @@ class ModelResults(HeadlineFields, Frozen):
         names = pd.Index([str(n) for n in params.index])
         self._model = model
         self._dependent = dependent
-        self._params = pd.Series(np.asarray(params, dtype="float64"), index=names, name="params")
-        self._std_errors = pd.Series(np.asarray(std_errors, dtype="float64"), index=names,
-                                     name="std_error")
-        self._cov = pd.DataFrame(np.asarray(cov, dtype="float64"), index=names, columns=names)
+        self._params = pd.Series(_floats(params), index=names, name="params")
+        self._std_errors = pd.Series(_floats(std_errors), index=names, name="std_error")
+        self._cov = pd.DataFrame(_floats(cov), index=names, columns=names)
         self._nobs = int(nobs)
         self._df_resid = None if df_resid is None else float(df_resid)
         self._cov_type = cov_type

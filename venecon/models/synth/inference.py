@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ...exceptions import InsufficientDataError, ModelSpecificationError
 from ...parallel import parallel_map, task_seeds
 from ..core.results import Frozen, Headline, Summary, build_provenance, jsonable, path_frame
-from .engine import Engine, Fit, Predictor
+from .engine import Engine, Fit, Predictor, label_index
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -332,6 +332,7 @@ def placebo_space(
             "included": included,
         },
         index=units,
+        columns=label_index(("pre_rmspe", "post_rmspe", "ratio", "average_effect", "included")),
     )
     return PlaceboResult(
         gaps=gaps,

@@ -66,7 +66,15 @@ from ..core.checks import check_count
 from ..core.outcome import MAX_MAGNITUDE
 from ..core.results import CumulativeEffect, Headline, PathResults, build_provenance, jsonable
 from ..core.vocabulary import rename_keywords, renamed_arguments
-from .engine import Engine, Fit, Predictor, PredictorMatrices, VOptions, fmt_period
+from .engine import (
+    Engine,
+    Fit,
+    Predictor,
+    PredictorMatrices,
+    VOptions,
+    fmt_period,
+    label_index,
+)
 from .inference import (
     LeaveOneOutResult,
     PlaceboResult,
@@ -85,6 +93,7 @@ if TYPE_CHECKING:
 __all__ = ["SyntheticControl", "SyntheticControlResults", "Predictor"]
 
 _OPS = ("mean", "median", "sum", "min", "max", "last", "first")
+_EFFECT_COLUMNS = ("actual", "counterfactual", "effect", "effect_lower", "effect_upper")
 _V_STRATEGIES = ("nested", "crossval", "regression", "equal")
 #: Codes that name aggregates rather than units (World Bank / ISO 3166 user-assigned
 #: codes for the world, the EU, the euro area and the OECD; OPEC)
@@ -675,7 +684,10 @@ class SyntheticControl:
 
     def _own_copy(self, frame: pd.DataFrame) -> pd.DataFrame:
         cols = list(dict.fromkeys([self.unit_col, self.time_col, *self._variables()]))
-        out = frame[cols].copy(deep=True)
+        # by position where the names are unique: a list of labels costs several times more
+        columns = frame.columns
+        out = (frame.take(columns.get_indexer(cols), axis=1) if columns.is_unique
+               else frame[cols]).copy(deep=True)
         out.attrs = {}
         return out
 
@@ -1214,15 +1226,12 @@ class SyntheticControl:
         avg = float(np.mean(gaps[lo : hi + 1]))
         rmspe = float(np.sqrt(np.mean(gaps[:t0] ** 2)))
         index = pd.Index(self.times, name=self.time_col)
+        missing = np.full(len(gaps), np.nan)
         effects = pd.DataFrame(
-            {
-                "actual": self._Y[:, 0],
-                "counterfactual": synth,
-                "effect": np.where(np.arange(len(gaps)) >= t0, gaps, np.nan),
-                "effect_lower": np.nan,
-                "effect_upper": np.nan,
-            },
+            np.column_stack([self._Y[:, 0], synth, np.where(np.arange(len(gaps)) >= t0, gaps,
+                                                            np.nan), missing, missing]),
             index=index,
+            columns=label_index(_EFFECT_COLUMNS),
         )
         if conformal:
             ci = conformal_intervals(engine, alpha=alpha)
@@ -1233,13 +1242,10 @@ class SyntheticControl:
         labels = pd.Index(engine.labels)
         v = pd.Series(fit.v, index=labels, name="V")
         balance = pd.DataFrame(
-            {
-                "treated": self._X[:, 0],
-                "synthetic": self._X[:, donors] @ fit.weights,
-                "donor mean": self._X[:, donors].mean(axis=1),
-                "V": fit.v,
-            },
+            np.column_stack([self._X[:, 0], self._X[:, donors] @ fit.weights,
+                             self._X[:, donors].mean(axis=1), fit.v]),
             index=labels,
+            columns=label_index(("treated", "synthetic", "donor mean", "V")),
         )
         pl = None
         if placebo:
@@ -1257,7 +1263,7 @@ class SyntheticControl:
         params = pd.Series([avg], index=index)
         events = pd.DataFrame(
             {"date": [self.treatment_time], "period": [self.treatment_time]},
-            index=pd.Index(["treatment"]),
+            index=label_index(("treatment",)),
         )
         extra = {k: self.coerce_time(t) for k, t in self.events.items()}
         if extra:
