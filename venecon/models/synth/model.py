@@ -79,6 +79,7 @@ from .inference import (
     LeaveOneOutResult,
     PlaceboResult,
     PlaceboTimeResult,
+    check_placebo_work,
     conformal_intervals,
     leave_one_out,
     placebo_note,
@@ -1199,6 +1200,10 @@ class SyntheticControl:
         ----------
         placebo : bool, default False
             Also run the placebo-in-space test; its p-value becomes ``pvalues``.
+            With ``v="nested"`` or ``"crossval"`` every placebo repeats the V
+            search: more than :data:`venecon.limits.BOUNDS` ``["nested_placebos"]``
+            (1,000) such refits raise :class:`~venecon.exceptions.ModelSpecificationError`
+            unless raised with :func:`venecon.limits.raised`.
         pre_fit_filter : float, optional
             Passed to the placebo test (drop placebos with pre-MSPE above this
             multiple of the treated unit's).
@@ -1217,6 +1222,8 @@ class SyntheticControl:
 
         alpha = check_alpha(alpha)
         engine = self._engine()
+        if placebo:  # refused before the treated unit's own search, not after it
+            check_placebo_work(engine)
         donors = np.arange(1, len(self._units))
         fit = engine.fit(0, donors)
         gaps = engine.path(0, donors, fit.weights)
