@@ -226,7 +226,7 @@ def _wolfe(
     # A warm start that was already optimal is that very solve on that very
     # (sorted) support, so it is reused instead of repeated.
     w = np.zeros(n)
-    if not changed and all(a < b for a, b in zip(corral, corral[1:], strict=False)):
+    if not changed and corral == sorted(corral):  # (distinct indices: sorted = increasing)
         w[corral] = lam
         return w, iterations
     idx = sorted(corral)
