@@ -11,7 +11,8 @@ the model:
 - :class:`Engine`, a frozen, picklable bundle of copies of those arrays with
   :meth:`Engine.fit` (weights of any unit from any donor set) and
   :meth:`Engine.path` (its gap path);
-- :class:`Fit`, the outcome of one fit.
+- :class:`Fit`, the outcome of one fit;
+- :func:`label_index`, the cached column labels of the small tables every fit builds.
 
 For a given ``V`` the donor weights solve a simplex-constrained least squares,
 solved exactly by :func:`venecon.models.synth.qp.min_norm_point`; the ``"nested"``
