@@ -1271,6 +1271,7 @@ class SyntheticControl:
         events = pd.DataFrame(
             {"date": [self.treatment_time], "period": [self.treatment_time]},
             index=label_index(("treatment",)),
+            columns=label_index(("date", "period")),
         )
         extra = {k: self.coerce_time(t) for k, t in self.events.items()}
         if extra:

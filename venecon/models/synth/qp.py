@@ -309,7 +309,7 @@ def support_guess(P: np.ndarray) -> list[int]:
     k, n = P.shape
     if n < 2 or not np.isfinite(P).all():
         return []
-    M = 1e3 * max(float(np.abs(P).max()), np.finfo(float).tiny)
+    M = 1e3 * max(float(np.abs(P).max()), sys.float_info.min)
     A, b = np.empty((k + 1, n)), np.zeros(k + 1)
     A[:k], A[k], b[k] = P, M, M
     try:
