@@ -27,6 +27,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError
+from .qp import min_norm_point, simplex_lstsq
 
 if TYPE_CHECKING:
     import numpy as np
@@ -224,8 +225,6 @@ class _Prepared:
     def weights(self, v: np.ndarray, warm: bool = True) -> np.ndarray:
         import numpy as np
 
-        from .qp import min_norm_point
-
         r = np.sqrt(v)
         P = r[:, None] * self.D - (r * self.x0)[:, None]
         w = min_norm_point(P, warm=self.support if warm else None)[0]
@@ -335,8 +334,6 @@ def fit_one(
         v, starts = regression_v(Xs, design.Z[:, cols]), []
     else:  # equal or custom
         v, starts = _fixed_v(opts, k), []
-    from .qp import simplex_lstsq
-
     r = np.sqrt(v)
     w = simplex_lstsq(r[:, None] * Xs[:, 1:], r * Xs[:, 0])
     return Fit(w, v, _loss(design.Z, i, donors, w), starts)
@@ -447,8 +444,6 @@ class Engine:
         opts = self.opts
         if opts.scale or opts.strategy not in ("equal", "custom"):
             return self.path(i, donors, self.fit(i, donors, seed=seed).weights)
-        from .qp import simplex_lstsq
-
         weighted = self.__dict__.get("_weighted_X")
         if weighted is None:
             import numpy as np
