@@ -633,6 +633,15 @@ class ModelResults(HeadlineFields, Frozen):
         # (placebos, robustness grids) converts its record only if someone reads it
         return jsonable(dict(self._provenance_source()))
 
+    def __getstate__(self) -> dict[str, Any]:
+        # a pickled result carries its record as built here (the package versions of
+        # this process), not a recipe another environment would complete
+        state = dict(self.__dict__)
+        if "_provenance_source" in state:
+            state["_provenance"] = self._provenance
+            del state["_provenance_source"]
+        return state
+
     @property
     def provenance(self) -> dict[str, Any]:
         """Record of the data (sha256), versions, options and seed behind the result.
