@@ -39,13 +39,13 @@ if TYPE_CHECKING:
 __all__ = [
     "PlaceboResult",
     "placebo_note",
-    "check_placebo_work",
     "PlaceboTimeResult",
     "LeaveOneOutResult",
     "placebo_space",
     "placebo_time",
     "leave_one_out",
     "conformal_intervals",
+    "check_placebo_work",
 ]
 
 
@@ -64,6 +64,25 @@ def _unit_fit(
 def _unit_gap(engine: Engine, i: int, donors: np.ndarray, seed: int | None) -> np.ndarray:
     """Gap path of unit ``i`` refitted from ``donors`` (all a placebo in space keeps)."""
     return engine.refit_path(i, donors, seed)
+
+
+def check_placebo_work(engine: Engine) -> None:
+    """Refuse a placebo-in-space whose refits each search V beyond the documented bound.
+
+    With ``v="nested"`` or ``"crossval"`` every placebo repeats the V search, so
+    the work grows with the number of units times the cost of a search over
+    that many donors; :data:`venecon.limits.BOUNDS` ``["nested_placebos"]``
+    caps the number of such refits unless raised with :func:`venecon.limits.raised`.
+    """
+    n = len(engine.units) - 1
+    limit = current("nested_placebos")
+    if engine.opts.strategy in ("nested", "crossval") and n > limit:
+        raise ModelSpecificationError(
+            f"placebo_space: {n:,} placebo refits, each with its own {engine.opts.strategy} V "
+            f"search, are beyond the documented bound of {limit:,} (nested_placebos); they would "
+            "run for hours. Choose v='equal', v='regression' or a fixed V (each refit is then "
+            "one quadratic program), or raise the bound on purpose: `from venecon.limits import "
+            f"raised`, then `with raised(nested_placebos={n}): ...`")
 
 
 class PlaceboResult(Frozen):
@@ -268,25 +287,6 @@ def placebo_note(placebo: PlaceboResult) -> str:
             f"{placebo.rank} of {placebo.n_units}).")
 
 
-def check_placebo_work(engine: Engine) -> None:
-    """Refuse a placebo-in-space whose refits each search V beyond the documented bound.
-
-    With ``v="nested"`` or ``"crossval"`` every placebo repeats the V search, so
-    the work grows with the number of units times the cost of a search over
-    that many donors; :data:`venecon.limits.BOUNDS` ``["nested_placebos"]``
-    caps the number of such refits unless raised with :func:`venecon.limits.raised`.
-    """
-    n = len(engine.units) - 1
-    limit = current("nested_placebos")
-    if engine.opts.strategy in ("nested", "crossval") and n > limit:
-        raise ModelSpecificationError(
-            f"placebo_space: {n:,} placebo refits, each with its own {engine.opts.strategy} V "
-            f"search, are beyond the documented bound of {limit:,} (nested_placebos); they would "
-            "run for hours. Choose v='equal', v='regression' or a fixed V (each refit is then "
-            "one quadratic program), or raise the bound on purpose: `from venecon.limits import "
-            f"raised`, then `with raised(nested_placebos={n}): ...`")
-
-
 def placebo_space(
     engine: Engine,
     *,
@@ -318,11 +318,11 @@ def placebo_space(
         isinstance(pre_fit_filter, numbers.Real) and pre_fit_filter > 0
     ):
         raise ModelSpecificationError(f"pre_fit_filter must be positive, got {pre_fit_filter!r}")
-    check_placebo_work(engine)
     n = len(engine.units)
     donors = np.arange(1, n)
     seeds = task_seeds(engine.opts.seed, n)
     tasks = [(engine, j, donors[donors != j], seeds[j]) for j in donors]
+    check_placebo_work(engine)
     # a bar only for long loops (thousands of units), so bundled studies print nothing
     desc = "placebos in space" if len(tasks) >= _BAR_MIN_FITS else None
     out = parallel_map(_unit_gap, tasks, n_jobs, desc=desc)

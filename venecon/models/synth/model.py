@@ -1200,10 +1200,6 @@ class SyntheticControl:
         ----------
         placebo : bool, default False
             Also run the placebo-in-space test; its p-value becomes ``pvalues``.
-            With ``v="nested"`` or ``"crossval"`` every placebo repeats the V
-            search: more than :data:`venecon.limits.BOUNDS` ``["nested_placebos"]``
-            (1,000) such refits raise :class:`~venecon.exceptions.ModelSpecificationError`
-            unless raised with :func:`venecon.limits.raised`.
         pre_fit_filter : float, optional
             Passed to the placebo test (drop placebos with pre-MSPE above this
             multiple of the treated unit's).
@@ -1214,6 +1210,14 @@ class SyntheticControl:
             model's ``alpha``; it was 0.1 up to venecon 0.3.0).
         n_jobs : int, default 1
             Parallel jobs for the placebo loop (joblib).
+
+        Raises
+        ------
+        ModelSpecificationError
+            ``placebo=True`` with ``v="nested"`` or ``"crossval"`` and more than
+            :data:`venecon.limits.BOUNDS` ``["nested_placebos"]`` (1,000) placebos,
+            each of which would repeat the V search, unless raised with
+            :func:`venecon.limits.raised`; checked before any search.
         """
         import numpy as np
         import pandas as pd
@@ -1222,9 +1226,9 @@ class SyntheticControl:
 
         alpha = check_alpha(alpha)
         engine = self._engine()
+        donors = np.arange(1, len(self._units))
         if placebo:  # refused before the treated unit's own search, not after it
             check_placebo_work(engine)
-        donors = np.arange(1, len(self._units))
         fit = engine.fit(0, donors)
         gaps = engine.path(0, donors, fit.weights)
         synth = self._Y[:, donors] @ fit.weights
