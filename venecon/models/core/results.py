@@ -458,7 +458,6 @@ class ModelResults(HeadlineFields, Frozen):
         notes: Sequence[str] = (),
         statistics: Mapping[str, Any] | None = None,
     ) -> None:
-        import numpy as np
         import pandas as pd
 
         # one index for the three: building an index of text costs more than the series
