@@ -151,10 +151,12 @@ class SyntheticControlResults(PathResults):
         specification: SyntheticControl,
         **kwargs: Any,
     ) -> None:
-        self._weights = weights.copy()
-        self._v = v.copy()
-        self._balance = balance.copy()
-        self._gaps = gaps.copy()
+        # built for this result by SyntheticControl.fit and never handed out (the
+        # properties give copies): kept as they are, not copied a second time
+        self._weights = weights
+        self._v = v
+        self._balance = balance
+        self._gaps = gaps
         self._rmspe_pre = float(rmspe_pre)
         self._window_bounds = window
         self._placebo = placebo
