@@ -154,6 +154,27 @@ def test_work_beyond_the_documented_bound_is_refused(build, option: str) -> None
         build(huge)  # and only inside the block
 
 
+def test_nested_v_placebos_beyond_the_bound_are_refused() -> None:
+    """Every nested-V placebo repeats the V search: 9,999 of them would run for hours."""
+    from venecon.models import SyntheticControl
+
+    model = SyntheticControl(_panel(), outcome="y", unit="unit", time="period",
+                             treated="treated", treatment_time=6, v="nested")
+    assert BOUNDS["nested_placebos"] == 1_000
+    with raised(nested_placebos=4):  # 5 donors: 5 placebo refits, one beyond
+        with pytest.raises(ModelSpecificationError,
+                           match=r"5 placebo refits.*nested V search.*bound of 4 "
+                                 r"\(nested_placebos\).*v='equal'.*raised\(nested_placebos=5\)"):
+            model.fit(placebo=True)
+        res = model.fit()  # no placebos: no bound
+        with pytest.raises(ModelSpecificationError, match="nested_placebos"):
+            res.placebo_space()
+        # a fixed V makes each refit one quadratic program: not bounded
+        assert model.respecify(v="equal").fit().placebo_space().n_units == 6
+    with raised(nested_placebos=5):
+        assert res.placebo_space().n_units == 6
+
+
 def test_unknown_bound_names_are_refused() -> None:
     with pytest.raises(ModelSpecificationError, match="unknown option"):
         with raised(n_simulation=5):

@@ -494,6 +494,37 @@ def test_unscaled_equal_v_is_simplex_least_squares_prop99(prop99):
     assert scaled.to_numpy() @ np.ones(n) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("kw", [{"scale": False}, {"scale": False, "v": np.arange(1.0, 20.0)},
+                                {"scale": True}, {"v": "regression"}])
+def test_placebo_refits_are_the_full_fits_to_the_bit(prop99, kw):
+    """The placebo loop keeps only each refit's gap path (sqrt(V) X formed once for a fixed V
+    on unscaled predictors); every path is that of a full fit of the same unit, exactly."""
+    res = prop99_model(prop99, **kw).fit()
+    engine = res.engine
+    gaps = res.placebo_space().gaps.to_numpy()
+    donors = np.arange(1, len(engine.units))
+    for j in donors:
+        others = donors[donors != j]
+        full = engine.path(j, others, engine.fit(j, others).weights)
+        assert np.array_equal(gaps[:, j], full)
+
+
+def test_provenance_built_on_first_read_and_kept_through_pickle(prop99):
+    import pickle
+
+    from venecon.models.core.results import build_provenance
+
+    model = prop99_model(prop99, scale=False)
+    res = model.fit()
+    fresh = pickle.loads(pickle.dumps(res))  # pickled before anyone read the record
+    assert "_provenance_source" not in fresh.__dict__
+    expected = build_provenance(model="venecon.models.SyntheticControl",
+                                data=res.provenance["data"], sample=None,
+                                options=res.provenance["options"], seed=None)
+    assert res.provenance == fresh.provenance == expected
+    assert res.to_dict() == fresh.to_dict()
+
+
 def test_scale_must_be_a_bool():
     with pytest.raises(ModelSpecificationError, match="scale must be True or False"):
         toy_model(scale="no")

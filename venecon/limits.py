@@ -28,6 +28,10 @@ BOUNDS = MappingProxyType({
     "replications": 100_000,     # SyntheticDiD placebo/bootstrap replications
     "n_random_starts": 10_000,   # SyntheticControl V-search starts
     "n_sim": 1_000_000,          # FixedB simulated null draws
+    # SyntheticControl placebo-in-space refits that each search V (v="nested" or
+    # "crossval"): about 0.3 s apiece on the Basque panel (17 donors) and 0.13 s on a
+    # simulated 10,000-unit panel with four predictors, whose 9,999 would take 20 minutes
+    "nested_placebos": 1_000,
 })
 
 _raised: dict[str, int] = {}

@@ -32,9 +32,9 @@ import copy
 import html
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..._periods import period_days
@@ -75,6 +75,19 @@ def jsonable(value: Any) -> Any:
     dicts (Series) or lists of records (DataFrame).
     """
     return canonical(value, digits=None)
+
+
+def _floats(values: Any) -> np.ndarray:
+    """The values of a Series, DataFrame or array-like as float64.
+
+    pandas objects go through ``to_numpy``: ``numpy.asarray`` first probes them for
+    array attributes, which pandas answers by building the hash table of a text index.
+    """
+    import numpy as np
+
+    if hasattr(values, "to_numpy"):
+        return values.to_numpy(dtype="float64")
+    return np.asarray(values, dtype="float64")
 
 
 #: Numerical libraries every result depends on (their versions are in every provenance).
@@ -415,8 +428,10 @@ class ModelResults(HeadlineFields, Frozen):
         state-space models).
     cov_type : str
         Description of the covariance estimator.
-    provenance : dict
-        See :func:`build_provenance`.
+    provenance : dict or callable
+        See :func:`build_provenance`; a zero-argument callable returning it
+        (picklable, e.g. a :func:`functools.partial` of :func:`build_provenance`)
+        is called when the provenance is first read.
     header : sequence of (str, str)
         Extra rows for the summary header.
     notes : sequence of str
@@ -439,25 +454,27 @@ class ModelResults(HeadlineFields, Frozen):
         nobs: int,
         df_resid: float | None,
         cov_type: str,
-        provenance: Mapping[str, Any],
+        provenance: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
         header: Sequence[tuple[str, str]] = (),
         notes: Sequence[str] = (),
         statistics: Mapping[str, Any] | None = None,
     ) -> None:
-        import numpy as np
         import pandas as pd
 
-        names = [str(n) for n in params.index]
+        # one index for the three: building an index of text costs more than the series
+        names = pd.Index([str(n) for n in params.index])
         self._model = model
         self._dependent = dependent
-        self._params = pd.Series(np.asarray(params, dtype="float64"), index=names, name="params")
-        self._std_errors = pd.Series(np.asarray(std_errors, dtype="float64"), index=names,
-                                     name="std_error")
-        self._cov = pd.DataFrame(np.asarray(cov, dtype="float64"), index=names, columns=names)
+        self._params = pd.Series(_floats(params), index=names, name="params")
+        self._std_errors = pd.Series(_floats(std_errors), index=names, name="std_error")
+        self._cov = pd.DataFrame(_floats(cov), index=names, columns=names)
         self._nobs = int(nobs)
         self._df_resid = None if df_resid is None else float(df_resid)
         self._cov_type = cov_type
-        self._provenance = copy.deepcopy(jsonable(dict(provenance)))
+        if callable(provenance):  # converted on first use (see _provenance)
+            self._provenance_source = provenance
+        else:
+            self._provenance = copy.deepcopy(jsonable(dict(provenance)))
         self._header = list(header)
         self._notes = list(notes)
         self._statistics = {k: jsonable(v) for k, v in (statistics or {}).items()}
@@ -609,6 +626,21 @@ class ModelResults(HeadlineFields, Frozen):
     def statistics(self) -> dict[str, Any]:
         """Named scalar statistics of the fit."""
         return copy.deepcopy(self._statistics)
+
+    @cached_property
+    def _provenance(self) -> dict[str, Any]:
+        # reached only when __init__ was given a callable: a result built in a loop
+        # (placebos, robustness grids) converts its record only if someone reads it
+        return jsonable(dict(self._provenance_source()))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a pickled result carries its record as built here (the package versions of
+        # this process), not a recipe another environment would complete
+        state = dict(self.__dict__)
+        if "_provenance_source" in state:
+            state["_provenance"] = self._provenance
+            del state["_provenance_source"]
+        return state
 
     @property
     def provenance(self) -> dict[str, Any]:

@@ -11,7 +11,8 @@ the model:
 - :class:`Engine`, a frozen, picklable bundle of copies of those arrays with
   :meth:`Engine.fit` (weights of any unit from any donor set) and
   :meth:`Engine.path` (its gap path);
-- :class:`Fit`, the outcome of one fit.
+- :class:`Fit`, the outcome of one fit;
+- :func:`label_index`, the cached column labels of the small tables every fit builds.
 
 For a given ``V`` the donor weights solve a simplex-constrained least squares,
 solved exactly by :func:`venecon.models.synth.qp.min_norm_point`; the ``"nested"``
@@ -22,12 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError
+from .qp import min_norm_point, simplex_lstsq
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
 __all__ = [
     "Predictor",
@@ -36,6 +40,7 @@ __all__ = [
     "Fit",
     "Engine",
     "fmt_period",
+    "label_index",
     "scale_predictors",
     "regression_v",
 ]
@@ -50,6 +55,23 @@ def fmt_period(p: Any) -> str:
     if isinstance(p, float) and p.is_integer():
         return str(int(p))
     return str(p)
+
+
+@cache
+def _text_index(names: tuple[str, ...]) -> pd.Index:
+    import pandas as pd
+
+    return pd.Index(list(names))
+
+
+def label_index(names: Sequence[str]) -> pd.Index:
+    """A pandas index of fixed labels (table columns), built once per process.
+
+    An index of text costs tens of microseconds in pandas 3 (an arrow array),
+    more than the small tables of a fit; each label set is built once and
+    handed out as a view, whose ``name`` can be set without touching the cache.
+    """
+    return _text_index(tuple(names)).view()
 
 
 def _is_contiguous(periods: Sequence[Any]) -> bool:
@@ -203,8 +225,6 @@ class _Prepared:
     def weights(self, v: np.ndarray, warm: bool = True) -> np.ndarray:
         import numpy as np
 
-        from .qp import min_norm_point
-
         r = np.sqrt(v)
         P = r[:, None] * self.D - (r * self.x0)[:, None]
         w = min_norm_point(P, warm=self.support if warm else None)[0]
@@ -275,6 +295,15 @@ def _nested(design: PredictorMatrices, i: int, donors: np.ndarray, opts: VOption
     return replace(best, starts=record)
 
 
+def _fixed_v(opts: VOptions, k: int) -> np.ndarray:
+    """V of the ``"equal"`` and custom strategies (the same for every unit and donor set)."""
+    import numpy as np
+
+    if opts.strategy == "equal":
+        return np.full(k, 1.0 / k)
+    return np.asarray(opts.custom, dtype="float64")
+
+
 def fit_one(
     design: PredictorMatrices, i: int, donors: np.ndarray, opts: VOptions,
     training: PredictorMatrices | None = None,
@@ -303,12 +332,8 @@ def fit_one(
         ]
     elif opts.strategy == "regression":
         v, starts = regression_v(Xs, design.Z[:, cols]), []
-    elif opts.strategy == "equal":
-        v, starts = np.full(k, 1.0 / k), []
-    else:  # custom
-        v, starts = np.asarray(opts.custom, dtype="float64"), []
-    from .qp import simplex_lstsq
-
+    else:  # equal or custom
+        v, starts = _fixed_v(opts, k), []
     r = np.sqrt(v)
     w = simplex_lstsq(r[:, None] * Xs[:, 1:], r * Xs[:, 0])
     return Fit(w, v, _loss(design.Z, i, donors, w), starts)
@@ -377,8 +402,8 @@ class Engine:
                                PredictorMatrices(_frozen(t.X), _frozen(t.Z), t.labels))
 
     def __getstate__(self) -> dict[str, Any]:
-        # the cached design is rebuilt where needed; a worker receives the arrays once
-        return {k: v for k, v in self.__dict__.items() if k != "_design"}
+        # the cached arrays are rebuilt where needed; a worker receives the data once
+        return {k: v for k, v in self.__dict__.items() if k not in ("_design", "_weighted_X")}
 
     def design(self) -> PredictorMatrices:
         """Predictors and fit-window outcomes of every unit (built once per engine)."""
@@ -406,3 +431,23 @@ class Engine:
     def path(self, i: int, donors: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Gap (actual minus synthetic) of unit ``i`` in every period."""
         return self.Y[:, i] - _synthetic(self.Y, donors, w)
+
+    def refit_path(self, i: int, donors: np.ndarray, seed: int | None = None) -> np.ndarray:
+        """Gap path of unit ``i`` refitted from ``donors``: what a placebo loop keeps of a fit.
+
+        The weights are those of :meth:`fit` to the bit. A fixed ``V`` (equal or
+        custom) on unscaled predictors weights every unit's predictors alike, so
+        ``sqrt(V) X`` is formed once per engine and each refit only selects its
+        columns (the same products :func:`fit_one` forms per fit); no fit
+        record or loss is built.
+        """
+        opts = self.opts
+        if opts.scale or opts.strategy not in ("equal", "custom"):
+            return self.path(i, donors, self.fit(i, donors, seed=seed).weights)
+        weighted = self.__dict__.get("_weighted_X")
+        if weighted is None:
+            import numpy as np
+
+            weighted = np.sqrt(_fixed_v(opts, self.X.shape[0]))[:, None] * self.X
+            object.__setattr__(self, "_weighted_X", weighted)
+        return self.path(i, donors, simplex_lstsq(weighted[:, donors], weighted[:, i]))

@@ -25,9 +25,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import InsufficientDataError, ModelSpecificationError
+from ...limits import current
 from ...parallel import parallel_map, task_seeds
 from ..core.results import Frozen, Headline, Summary, build_provenance, jsonable, path_frame
-from .engine import Engine, Fit, Predictor
+from .engine import Engine, Fit, Predictor, label_index
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -45,6 +46,7 @@ __all__ = [
     "placebo_time",
     "leave_one_out",
     "conformal_intervals",
+    "check_placebo_work",
 ]
 
 
@@ -58,6 +60,30 @@ def _unit_fit(
     """(weights, gap path) of unit ``i`` from ``donors``, random V starts seeded ``seed``."""
     fit = engine.fit(i, donors, seed=seed)
     return fit.weights, engine.path(i, donors, fit.weights)
+
+
+def _unit_gap(engine: Engine, i: int, donors: np.ndarray, seed: int | None) -> np.ndarray:
+    """Gap path of unit ``i`` refitted from ``donors`` (all a placebo in space keeps)."""
+    return engine.refit_path(i, donors, seed)
+
+
+def check_placebo_work(engine: Engine) -> None:
+    """Refuse a placebo-in-space whose refits each search V beyond the documented bound.
+
+    With ``v="nested"`` or ``"crossval"`` every placebo repeats the V search, so
+    the work grows with the number of units times the cost of a search over
+    that many donors; :data:`venecon.limits.BOUNDS` ``["nested_placebos"]``
+    caps the number of such refits unless raised with :func:`venecon.limits.raised`.
+    """
+    n = len(engine.units) - 1
+    limit = current("nested_placebos")
+    if engine.opts.strategy in ("nested", "crossval") and n > limit:
+        raise ModelSpecificationError(
+            f"placebo_space: {n:,} placebo refits, each with its own {engine.opts.strategy} V "
+            f"search, are beyond the documented bound of {limit:,} (nested_placebos); they would "
+            "run for hours. Choose v='equal', v='regression' or a fixed V (each refit is then "
+            "one quadratic program), or raise the bound on purpose: `from venecon.limits import "
+            f"raised`, then `with raised(nested_placebos={n}): ...`")
 
 
 class PlaceboResult(Frozen):
@@ -302,14 +328,14 @@ def placebo_space(
     donors = np.arange(1, n)
     seeds = task_seeds(engine.opts.seed, n)
     tasks = [(engine, j, donors[donors != j], seeds[j]) for j in donors]
+    check_placebo_work(engine)
     # a bar only for long loops (thousands of units), so bundled studies print nothing
     desc = "placebos in space" if len(tasks) >= _BAR_MIN_FITS else None
-    out = parallel_map(_unit_fit, tasks, n_jobs, desc=desc)
+    out = parallel_map(_unit_gap, tasks, n_jobs, desc=desc)
     w0 = main.weights if main is not None else engine.fit(0, donors).weights
-    paths = [engine.path(0, donors, w0)] + [g for _, g in out]
-    gaps = pd.DataFrame(
-        np.column_stack(paths), index=pd.Index(engine.times), columns=list(engine.units)
-    )
+    paths = [engine.path(0, donors, w0), *out]
+    units = pd.Index(engine.units)  # one index of unit names for both frames
+    gaps = pd.DataFrame(np.column_stack(paths), index=pd.Index(engine.times), columns=units)
     t0, (lo, hi) = engine.t0, engine.window
     G = gaps.to_numpy()
     pre = np.mean(G[:t0] ** 2, axis=0)
@@ -333,7 +359,8 @@ def placebo_space(
             "average_effect": avg,
             "included": included,
         },
-        index=list(engine.units),
+        index=units,
+        columns=label_index(("pre_rmspe", "post_rmspe", "ratio", "average_effect", "included")),
     )
     return PlaceboResult(
         gaps=gaps,

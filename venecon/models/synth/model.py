@@ -48,6 +48,7 @@ placebo-in-time re-specifies the model through :meth:`SyntheticControl.respecify
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -65,11 +66,20 @@ from ..core.checks import check_count, check_outcome_unit
 from ..core.outcome import MAX_MAGNITUDE
 from ..core.results import CumulativeEffect, Headline, PathResults, build_provenance, jsonable
 from ..core.vocabulary import rename_keywords, renamed_arguments, warn_renamed
-from .engine import Engine, Fit, Predictor, PredictorMatrices, VOptions, fmt_period
+from .engine import (
+    Engine,
+    Fit,
+    Predictor,
+    PredictorMatrices,
+    VOptions,
+    fmt_period,
+    label_index,
+)
 from .inference import (
     LeaveOneOutResult,
     PlaceboResult,
     PlaceboTimeResult,
+    check_placebo_work,
     check_pre_fit_filter,
     conformal_intervals,
     leave_one_out,
@@ -86,6 +96,7 @@ if TYPE_CHECKING:
 __all__ = ["SyntheticControl", "SyntheticControlResults", "Predictor"]
 
 _OPS = ("mean", "median", "sum", "min", "max", "last", "first")
+_EFFECT_COLUMNS = ("actual", "counterfactual", "effect", "effect_lower", "effect_upper")
 _V_STRATEGIES = ("nested", "crossval", "regression", "equal")
 #: Codes that name aggregates rather than units (World Bank / ISO 3166 user-assigned
 #: codes for the world, the EU, the euro area and the OECD; OPEC)
@@ -145,10 +156,12 @@ class SyntheticControlResults(PathResults):
         specification: SyntheticControl,
         **kwargs: Any,
     ) -> None:
-        self._weights = weights.copy()
-        self._v = v.copy()
-        self._balance = balance.copy()
-        self._gaps = gaps.copy()
+        # built for this result by SyntheticControl.fit and never handed out (the
+        # properties give copies): kept as they are, not copied a second time
+        self._weights = weights
+        self._v = v
+        self._balance = balance
+        self._gaps = gaps
         self._rmspe_pre = float(rmspe_pre)
         self._window_bounds = window
         self._placebo = placebo
@@ -719,7 +732,10 @@ class SyntheticControl:
 
     def _own_copy(self, frame: pd.DataFrame) -> pd.DataFrame:
         cols = list(dict.fromkeys([self.unit_col, self.time_col, *self._variables()]))
-        out = frame[cols].copy(deep=True)
+        # by position where the names are unique: a list of labels costs several times more
+        columns = frame.columns
+        out = (frame.take(columns.get_indexer(cols), axis=1) if columns.is_unique
+               else frame[cols]).copy(deep=True)
         out.attrs = {}
         return out
 
@@ -789,11 +805,13 @@ class SyntheticControl:
         out = {u: "an aggregate code, not a unit" for u in self.donors if u in AGGREGATE_CODES}
         Y = self._Y
         if Y.shape[1] >= 4 and np.isfinite(Y).all() and (Y >= 0).all():
-            total = Y.sum(axis=1)
-            for j, u in enumerate(self._units[1:], start=1):
-                others = total - Y[:, j]
-                # (a rounding margin: a published total equals the sum of its parts)
-                if u not in out and (Y[:, j] > 0).all() and (Y[:, j] >= others * (1 - 1e-9)).all():
+            donors = Y[:, 1:]
+            others = Y.sum(axis=1)[:, None] - donors
+            # (a rounding margin: a published total equals the sum of its parts)
+            totals = (donors > 0).all(axis=0) & (donors >= others * (1 - 1e-9)).all(axis=0)
+            for j in np.flatnonzero(totals):
+                u = self._units[1 + j]
+                if u not in out:
                     out[u] = "its outcome is at least the sum of all other units' in every period"
         return out
 
@@ -1240,6 +1258,14 @@ class SyntheticControl:
             model's ``alpha``; it was 0.1 up to venecon 0.3.0).
         n_jobs : int, default 1
             Parallel jobs for the placebo loop (joblib).
+
+        Raises
+        ------
+        ModelSpecificationError
+            ``placebo=True`` with ``v="nested"`` or ``"crossval"`` and more than
+            :data:`venecon.limits.BOUNDS` ``["nested_placebos"]`` (1,000) placebos,
+            each of which would repeat the V search, unless raised with
+            :func:`venecon.limits.raised`; checked before any search.
         """
         import numpy as np
         import pandas as pd
@@ -1250,6 +1276,8 @@ class SyntheticControl:
         check_pre_fit_filter(pre_fit_filter)
         engine = self._engine()
         donors = np.arange(1, len(self._units))
+        if placebo:  # refused before the treated unit's own search, not after it
+            check_placebo_work(engine)
         fit = engine.fit(0, donors)
         gaps = engine.path(0, donors, fit.weights)
         synth = self._Y[:, donors] @ fit.weights
@@ -1258,30 +1286,26 @@ class SyntheticControl:
         avg = float(np.mean(gaps[lo : hi + 1]))
         rmspe = float(np.sqrt(np.mean(gaps[:t0] ** 2)))
         index = pd.Index(self.times, name=self.time_col)
+        missing = np.full(len(gaps), np.nan)
         effects = pd.DataFrame(
-            {
-                "actual": self._Y[:, 0],
-                "counterfactual": synth,
-                "effect": np.where(np.arange(len(gaps)) >= t0, gaps, np.nan),
-                "effect_lower": np.nan,
-                "effect_upper": np.nan,
-            },
+            np.column_stack([self._Y[:, 0], synth, np.where(np.arange(len(gaps)) >= t0, gaps,
+                                                            np.nan), missing, missing]),
             index=index,
+            columns=label_index(_EFFECT_COLUMNS),
         )
         if conformal:
             ci = conformal_intervals(engine, alpha=alpha)
             effects.loc[ci.index, "effect_lower"] = ci["lower"].to_numpy()
             effects.loc[ci.index, "effect_upper"] = ci["upper"].to_numpy()
         weights = pd.Series(fit.weights, index=list(self.donors), name="weight")
-        v = pd.Series(fit.v, index=list(engine.labels), name="V")
+        # one index of labels for v and balance: an index of text costs more than a series
+        labels = pd.Index(engine.labels)
+        v = pd.Series(fit.v, index=labels, name="V")
         balance = pd.DataFrame(
-            {
-                "treated": self._X[:, 0],
-                "synthetic": self._X[:, donors] @ fit.weights,
-                "donor mean": self._X[:, donors].mean(axis=1),
-                "V": fit.v,
-            },
-            index=list(engine.labels),
+            np.column_stack([self._X[:, 0], self._X[:, donors] @ fit.weights,
+                             self._X[:, donors].mean(axis=1), fit.v]),
+            index=labels,
+            columns=label_index(("treated", "synthetic", "donor mean", "V")),
         )
         pl = None
         if placebo:
@@ -1297,10 +1321,12 @@ class SyntheticControl:
 
         lo, hi = engine.window
         name = f"average effect {fmt_period(self.times[lo])}-{fmt_period(self.times[hi])}"
-        params = pd.Series([avg], index=[name])
+        index = pd.Index([name])  # shared by params, std_errors and cov (see fit)
+        params = pd.Series([avg], index=index)
         events = pd.DataFrame(
             {"date": [self.treatment_time], "period": [self.treatment_time]},
-            index=pd.Index(["treatment"]),
+            index=label_index(("treatment",)),
+            columns=label_index(("date", "period")),
         )
         extra = {k: self.coerce_time(t) for k, t in self.events.items()}
         if extra:
@@ -1315,9 +1341,11 @@ class SyntheticControl:
             )
         options = self._options()
         options["v_search"] = fit.starts
-        provenance = build_provenance(
+        # converted to JSON when first read: a placebo-in-time loop builds many results
+        provenance = functools.partial(
+            build_provenance,
             model="venecon.models.SyntheticControl",
-            data=self._data_record(),
+            data=copy.deepcopy(self._data_record()),
             sample=None,
             options=options,
             seed=self.rng,
@@ -1356,8 +1384,8 @@ class SyntheticControl:
             model="Synthetic control",
             dependent=self.outcome,
             params=params,
-            std_errors=pd.Series([np.nan], index=[name]),
-            cov=pd.DataFrame([[np.nan]], index=[name], columns=[name]),
+            std_errors=pd.Series([np.nan], index=index),
+            cov=pd.DataFrame([[np.nan]], index=index, columns=index),
             nobs=len(self.times) * len(self._units),
             df_resid=None,
             cov_type="none (see placebo inference)",

@@ -21,6 +21,8 @@ Mathematical Programming 11, 128-149.
 
 from __future__ import annotations
 
+import math
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -92,27 +94,31 @@ def _normalised(P: np.ndarray) -> np.ndarray:
     return np.ldexp(P, 1 - int(np.frexp(peak)[1]))
 
 
-def _warm_corral(P: np.ndarray, warm: list[int], tol: float) -> tuple[list[int], np.ndarray] | None:
-    """A valid starting corral from a previous support, or None.
+def _warm_corral(
+    P: np.ndarray, warm: list[int], tol: float
+) -> tuple[list[int], np.ndarray, np.ndarray] | None:
+    """A valid starting corral from a previous support (with its points ``P_S``), or None.
 
     A support is a valid Wolfe state when its affine min-norm point has
     strictly positive weights; this holds after small changes of the problem
     (the outer V search moves in small steps), so most solves then need one
     or two cycles instead of building the corral point by point.
     """
-    import numpy as np
-
     if not warm:
         return None
     PS = P[:, warm]
     z = _solve_ones(PS.T @ PS + 1.0)
     total = float(z.sum())
-    if not (np.isfinite(total) and total > 0):  # degenerate support: start cold
+    if not (math.isfinite(total) and total > 0):  # degenerate support: start cold
         return None
     alpha = z / total
     if not (alpha > tol).all():  # also rejects NaN
         return None
-    return list(warm), alpha
+    return list(warm), alpha, PS
+
+
+#: Default bound on the corral updates of :func:`min_norm_point`.
+_MAX_ITER = 10_000
 
 
 def min_norm_point(
@@ -121,7 +127,7 @@ def min_norm_point(
     start: int | None = None,
     warm: list[int] | None = None,
     tol: float = 1e-12,
-    max_iter: int = 10_000,
+    max_iter: int = _MAX_ITER,
 ) -> tuple[np.ndarray, int]:
     """Weights ``w`` on the simplex minimising ``||P w||`` (Wolfe's algorithm).
 
@@ -158,20 +164,31 @@ def min_norm_point(
     import numpy as np
 
     P = _normalised(np.asarray(P, dtype="float64"))
+    return _wolfe(P, np.einsum("ij,ij->j", P, P), start, warm, tol, max_iter)
+
+
+def _wolfe(
+    P: np.ndarray, norms: np.ndarray, start: int | None, warm: list[int] | None, tol: float,
+    max_iter: int,
+) -> tuple[np.ndarray, int]:
+    """:func:`min_norm_point` on a normalised ``P`` whose squared column norms are ``norms``."""
+    import numpy as np
+
     n = P.shape[1]
-    norms = np.einsum("ij,ij->j", P, P)
-    scale = max(float(norms.max()), np.finfo(float).tiny)
+    scale = max(float(norms.max()), sys.float_info.min)
     state = _warm_corral(P, warm, tol) if warm else None
     if state is None:
         corral, lam = [int(np.argmin(norms)) if start is None else int(start)], np.ones(1)
+        points = None
     else:
-        corral, lam = state
+        corral, lam, points = state  # the corral's points, reused by the first cycle
     changed = state is None
     PT = P.T
     iterations = 0
     while iterations < max_iter:
         iterations += 1
-        x = P[:, corral] @ lam
+        x = (P[:, corral] if points is None else points) @ lam
+        points = None
         px = PT @ x  # p_j' x for every j
         xx = float(x @ x)
         j = int(px.argmin())
@@ -209,7 +226,7 @@ def min_norm_point(
     # A warm start that was already optimal is that very solve on that very
     # (sorted) support, so it is reused instead of repeated.
     w = np.zeros(n)
-    if not changed and all(a < b for a, b in zip(corral, corral[1:], strict=False)):
+    if not changed and corral == sorted(corral):  # (distinct indices: sorted = increasing)
         w[corral] = lam
         return w, iterations
     idx = sorted(corral)
@@ -254,20 +271,22 @@ def simplex_lstsq(
     A = np.asarray(A, dtype="float64")
     b = np.asarray(b, dtype="float64").reshape(-1, 1)
     P = _normalised(A - b)
+    # (normalised once: min_norm_point's own normalisation would leave P unchanged)
+    norms = np.einsum("ij,ij->j", P, P)
     if warm is not None:
-        return min_norm_point(P, tol=tol, warm=warm)[0]
+        return _wolfe(P, norms, None, warm, tol, _MAX_ITER)[0]
     # the compiled guess pays off on few candidates; with many, Wolfe's cold cycles
     # (one O(k n) product each, about one per support point) cost less than the guess
     guess = support_guess(P) if P.shape[1] <= _GUESS_MAX_CANDIDATES else None
-    w = min_norm_point(P, tol=tol, warm=guess)[0]
+    w = _wolfe(P, norms, None, guess, tol, _MAX_ITER)[0]
     if guess is None:
         return w
     x = P @ w
-    if x @ x <= tol * float(np.einsum("ij,ij->j", P, P).max()):
+    if x @ x <= tol * float(norms.max()):
         # b lies in the hull of A's columns: every convex combination reproducing it
         # is optimal and the weights are not unique; the cold start picks the same
         # one as ever (the guess could lead Wolfe's cycles to another)
-        w = min_norm_point(P, tol=tol)[0]
+        w = _wolfe(P, norms, None, None, tol, _MAX_ITER)[0]
     return w
 
 
@@ -290,7 +309,7 @@ def support_guess(P: np.ndarray) -> list[int]:
     k, n = P.shape
     if n < 2 or not np.isfinite(P).all():
         return []
-    M = 1e3 * max(float(np.abs(P).max()), np.finfo(float).tiny)
+    M = 1e3 * max(float(np.abs(P).max()), sys.float_info.min)
     A, b = np.empty((k + 1, n)), np.zeros(k + 1)
     A[:k], A[k], b[k] = P, M, M
     try:
