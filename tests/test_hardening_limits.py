@@ -168,11 +168,11 @@ def test_nested_v_placebos_beyond_the_bound_are_refused() -> None:
             model.fit(placebo=True)
         res = model.fit()  # no placebos: no bound
         with pytest.raises(ModelSpecificationError, match="nested_placebos"):
-            res.placebo_space()
+            res.placebo()
         # a fixed V makes each refit one quadratic program: not bounded
-        assert model.respecify(v="equal").fit().placebo_space().n_units == 6
+        assert model.respecify(v="equal").fit().placebo().n_units == 6
     with raised(nested_placebos=5):
-        assert res.placebo_space().n_units == 6
+        assert res.placebo().n_units == 6
 
 
 def test_unknown_bound_names_are_refused() -> None:

@@ -501,7 +501,7 @@ def test_placebo_refits_are_the_full_fits_to_the_bit(prop99, kw):
     on unscaled predictors); every path is that of a full fit of the same unit, exactly."""
     res = prop99_model(prop99, **kw).fit()
     engine = res.engine
-    gaps = res.placebo_space().gaps.to_numpy()
+    gaps = res.placebo().gaps.to_numpy()
     donors = np.arange(1, len(engine.units))
     for j in donors:
         others = donors[donors != j]
