@@ -125,6 +125,21 @@ def test_warnings_of_a_renamed_constructor_name_the_callers_line():
     assert {w.filename for w in rec} == {__file__}
 
 
+def test_synthetic_control_constructor_warnings_name_the_callers_line():
+    # its __init__ is wrapped too: a fit window past treatment, an incomplete donor dropped
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame([(u, t, rng.normal() + 0.1 * t) for u in "ABCDEF" for t in range(2000, 2020)],
+                      columns=["unit", "time", "value"])
+    df.loc[(df["unit"] == "F") & (df["time"] == 2003), "value"] = np.nan
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        SyntheticControl(df, treated="A", treatment_time=2010, unit="unit", time="time",
+                         outcome="value", fit_window=(2000, 2012), drop_incomplete_donors=True)
+    messages = {str(w.message).split(" ")[0] for w in rec}
+    assert {"fit_window", "dropping"} <= messages
+    assert {w.filename for w in rec} == {__file__}
+
+
 @pytest.mark.parametrize("name", sorted(TIME_SERIES_MODELS))
 def test_outcome_unit_of_the_wrong_type_is_a_specification_error(name):
     make = TIME_SERIES_MODELS[name]

@@ -660,7 +660,7 @@ class SyntheticControl:
                 f"fit_window ends in {fmt_period(self.fit_window[-1])}, at or after the treatment "
                 f"({fmt_period(self.treatment_time)}): post-treatment outcomes influence V",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         self.effect_window = self._window(effect_window, self.post, "effect_window")
         self.predictor_periods = (
@@ -795,7 +795,7 @@ class SyntheticControl:
                 f"donor pool of {self.treated!r} includes {len(suspects)} unit(s) that should "
                 f"rarely be donors: {detail}. Pass donors= without them",
                 DonorPoolWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
     def _aggregate_donors(self) -> dict[Any, str]:
@@ -1092,7 +1092,7 @@ class SyntheticControl:
                     "or pass drop_incomplete_donors=True to drop them with a warning"
                 )
             warnings.warn(
-                f"dropping {len(bad)} incomplete donor(s): {detail}", UserWarning, stacklevel=3
+                f"dropping {len(bad)} incomplete donor(s): {detail}", UserWarning, stacklevel=4
             )
             keep = [j for j, u in enumerate(units) if u not in bad]
             units = [units[j] for j in keep]
