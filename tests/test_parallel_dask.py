@@ -202,7 +202,11 @@ def _sdid_panels():
     single = simulated_panel(30, 16, treatment_period=12, seed=5)
     treated = sorted(single["unit"].unique())[:3]  # three treated units: bootstrap allowed
     single = single.assign(d=(single["unit"].isin(treated) & (single["period"] >= 12)).astype(int))
+    x = np.random.default_rng(6).normal(size=len(single))
     return {"single": (single, dict(outcome="y", unit="unit", time="period", treated="d")),
+            "covariates": (single.assign(x=x, y=single["y"] + 0.5 * x),
+                           dict(outcome="y", unit="unit", time="period", treated="d",
+                                covariates=["x"])),
             "staggered": (staggered_panel(n_co=20), dict(outcome="y", unit="unit", time="year",
                                                           treated="d"))}
 
@@ -229,7 +233,7 @@ def test_sdid_block_layout_depends_on_the_draws_only():
         assert max(lengths) - min(lengths) <= 1 and min(lengths) >= 2
 
 
-@pytest.mark.parametrize("design", ["single", "staggered"])
+@pytest.mark.parametrize("design", ["single", "staggered", "covariates"])
 def test_sdid_standard_errors_identical_on_every_scheduler(cluster, small_blocks, design):
     from venecon.models import SyntheticDiD
 
