@@ -1,7 +1,7 @@
 """Regenerate BENCHMARKS.md's peer tables in one run: every peer, one machine, one sitting.
 
     VENECON_TEST_DATA=/path/to/shared/raw python benchmarks/regenerate.py \
-        [--only synth panel cs study modern_did] [--quick] [--out BENCHMARKS.md]
+        [--only synth panel cs sdid study modern_did] [--quick] [--out BENCHMARKS.md]
 
 Runs each comparison script below in its own process (BLAS at one thread, CPU time,
 the contenders interleaved within each repeat), collects their JSON (or, for a script
@@ -22,6 +22,9 @@ Steps (issue 23's "Scale and speed" table):
   and 100,000 x 20.
 * ``cs``: ``bench_cs_scale.py``: Callaway-Sant'Anna against csdid at 10,000 and 100,000
   units, with the growth slopes.
+* ``sdid``: ``bench_sdid_scale.py``: the SDID placebo standard error (200 replications)
+  against synthdid-py at 1,000 and 5,000 controls (synthdid-py's placebo loop timed on 40
+  replications and scaled to 200).
 * ``study``: ``bench_study_scale.py``: the design time at 500, 1,000 and 2,000 units and
   a whole study on a 10,000 x 200 user panel.
 * ``modern_did``: ``bench_modern_did.py``: synthetic DiD and Callaway-Sant'Anna on the
@@ -139,6 +142,35 @@ def cs(tmp: Path, quick: bool) -> str:
     return "\n".join(lines)
 
 
+def sdid(tmp: Path, quick: bool) -> str:
+    js = tmp / "sdid.json"
+    args = (["--controls", "200", "1000", "--reps", "50", "--peer-reps", "5"] if quick
+            else ["--controls", "1000", "5000", "--reps", "200", "--peer-reps", "40",
+                  "--repeat", "2"])
+    _run(["bench_sdid_scale.py", *args, "--json", str(js)], tmp)
+    rows = json.loads(js.read_text())["rows"]
+    lines = ["### Synthetic DiD placebo standard error against synthdid-py "
+             "(`bench_sdid_scale.py`)", "",
+             "| controls x periods | replications (peer timed) | venecon CPU | synthdid-py CPU "
+             "| synthdid-py / venecon | ATT | SE |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(
+            f"| {r['controls']:,} x {r['periods']} | {r['replications']} "
+            f"({r['peer_replications_timed']}) | {r['venecon_cpu_s']:.2f} s | "
+            f"{r['peer_cpu_s']:.2f} s | {r['ratio']:.2f}x | {r['att']:.6f} | "
+            f"{r['se_venecon']:.6f} |")
+    if len(rows) >= 2:
+        import math
+
+        a, b = rows[0], rows[-1]
+        span = math.log(b["controls"] / a["controls"])
+        lines += ["", "Slope of log CPU on log controls: venecon "
+                  f"{math.log(b['venecon_cpu_s'] / a['venecon_cpu_s']) / span:.2f}, synthdid-py "
+                  f"{math.log(b['peer_cpu_s'] / a['peer_cpu_s']) / span:.2f}."]
+    return "\n".join(lines)
+
+
 def study(tmp: Path, quick: bool) -> str:
     js = tmp / "study.json"
     args = (["--units", "2000", "--years", "100", "--design", "250", "500"] if quick
@@ -166,7 +198,8 @@ def modern_did(tmp: Path, quick: bool) -> str:
 
 
 STEPS: dict[str, Callable[[Path, bool], str]] = {
-    "synth": synth, "panel": panel, "cs": cs, "study": study, "modern_did": modern_did}
+    "synth": synth, "panel": panel, "cs": cs, "sdid": sdid, "study": study,
+    "modern_did": modern_did}
 
 
 def splice(text: str, block: str) -> str:

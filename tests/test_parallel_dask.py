@@ -193,3 +193,79 @@ def test_study_toml_compute_table(tmp_path):
     path.write_text(text + '\n[study.compute]\nworkers = 2\n')
     with pytest.raises(StudyError, match=r"study.compute.workers is not a key"):
         Study.from_toml(path)
+
+
+# --------------------------------------------------------------------------- SDID blocks
+
+
+def _sdid_panels():
+    from test_models_sdid_staggered import staggered_panel
+
+    single = simulated_panel(30, 16, treatment_period=12, seed=5)
+    treated = sorted(single["unit"].unique())[:3]  # three treated units: bootstrap allowed
+    single = single.assign(d=(single["unit"].isin(treated) & (single["period"] >= 12)).astype(int))
+    x = np.random.default_rng(6).normal(size=len(single))
+    return {"single": (single, dict(outcome="y", unit="unit", time="period", treated="d")),
+            "covariates": (single.assign(x=x, y=single["y"] + 0.5 * x),
+                           dict(outcome="y", unit="unit", time="period", treated="d",
+                                covariates=["x"])),
+            "staggered": (staggered_panel(n_co=20), dict(outcome="y", unit="unit", time="year",
+                                                          treated="d"))}
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    from venecon.models.synth import sdid_blocks
+
+    monkeypatch.setattr(sdid_blocks, "BLOCK_WORK", 1)
+    monkeypatch.setattr(sdid_blocks, "MIN_BLOCK", 4)  # 18 replications: four blocks
+
+
+def test_sdid_block_layout_depends_on_the_draws_only():
+    from venecon.models.synth.sdid_blocks import block_slices
+
+    assert block_slices(200, 38) == [slice(0, 200)]  # Prop 99's placebo: one batch
+    assert block_slices(200, 1000) == [slice(0, 100), slice(100, 200)]
+    assert len(block_slices(200, 5000)) == 4 and len(block_slices(10_000, 5000)) == 200
+    for n in (2, 3, 49, 50, 99, 100, 101, 1001):
+        parts = block_slices(n, 5000)
+        lengths = [s.stop - s.start for s in parts]
+        assert parts[0].start == 0 and parts[-1].stop == n
+        assert all(a.stop == b.start for a, b in zip(parts, parts[1:], strict=False))
+        assert max(lengths) - min(lengths) <= 1 and min(lengths) >= 2
+
+
+@pytest.mark.parametrize("design", ["single", "staggered", "covariates"])
+def test_sdid_standard_errors_identical_on_every_scheduler(cluster, small_blocks, design):
+    from venecon.models import SyntheticDiD
+
+    df, kw = _sdid_panels()[design]
+    for se in ("placebo", "bootstrap", "jackknife"):
+        out = {}
+        for s in SCHEDULERS:
+            with compute(_where(s, cluster)):
+                out[s] = SyntheticDiD(df, se=se, replications=18, seed=4, **kw).fit()
+        base = out["serial"]
+        assert np.isfinite(base.std_errors["att"]) and base.std_errors["att"] > 0
+        for s in ("loky", "dask"):
+            assert out[s].std_errors["att"] == base.std_errors["att"], (design, se, s)
+            pd.testing.assert_frame_equal(out[s].replications, base.replications,
+                                          check_exact=True)
+            if design == "staggered":
+                pd.testing.assert_frame_equal(out[s].cohorts, base.cohorts, check_exact=True)
+
+
+@pytest.mark.parametrize("design", ["single", "staggered"])
+def test_sdid_placebo_blocks_agree_with_one_batch(monkeypatch, design):
+    # blocks change which replications share a batch (and so the rounding of the shared Gram
+    # rows), not the draws: the replicates agree with one batch to rounding
+    from venecon.models import SyntheticDiD
+    from venecon.models.synth import sdid_blocks
+
+    df, kw = _sdid_panels()[design]
+    whole = SyntheticDiD(df, replications=18, seed=4, **kw).fit()
+    monkeypatch.setattr(sdid_blocks, "BLOCK_WORK", 1)
+    monkeypatch.setattr(sdid_blocks, "MIN_BLOCK", 4)
+    blocked = SyntheticDiD(df, replications=18, seed=4, **kw).fit()
+    np.testing.assert_allclose(blocked.replications, whole.replications, rtol=0, atol=1e-10)
+    assert blocked.std_errors["att"] == pytest.approx(whole.std_errors["att"], rel=1e-12)

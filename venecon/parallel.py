@@ -3,9 +3,11 @@
 Every repeated-fit procedure in venecon (synthetic-control placebos and
 leave-one-out, placebo-in-time, a study's robustness grid, a specification curve,
 :func:`venecon.models.synth.grid.specification_grid`) hands its independent
-fits to :func:`parallel_map`. Where they run is chosen by one option, a
-:class:`Compute` (``scheduler``, ``address``, ``n_jobs``), made active with
-:func:`compute` or given to :meth:`venecon.study.Study.run`:
+fits to :func:`parallel_map`; synthetic DiD's placebo, bootstrap and jackknife
+hand it fixed blocks of replications (``venecon.models.synth.sdid_blocks``).
+Where they run is chosen by one option, a :class:`Compute` (``scheduler``,
+``address``, ``n_jobs``), made active with :func:`compute` or given to
+:meth:`venecon.study.Study.run`:
 
 - ``"serial"``: in this process, one after the other;
 - ``"loky"``: ``n_jobs`` local worker processes through joblib (``n_jobs=-1``:

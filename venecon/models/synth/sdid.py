@@ -32,7 +32,9 @@ random to pseudo-treatment, weights re-estimated), the fixed-weight jackknife
 (Algorithm 3, needs at least two treated units) or the unit bootstrap
 (Algorithm 2, at least two treated units). Replications are drawn from a
 seeded :class:`numpy.random.Generator`, so results reproduce exactly but the
-draws differ from R's.
+draws differ from R's. They are solved in fixed blocks
+(``sdid_blocks``) through :func:`venecon.parallel.parallel_map`, so they run
+on the active scheduler (serial, loky or Dask) with identical results.
 
 Validated against the California Proposition 99 panel shipped with R
 ``synthdid``: SDID -15.604, SC -19.620, DiD -27.349 packs per capita

@@ -26,6 +26,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .sdid_blocks import in_blocks
+from .sdid_solver import bootstrap_samples, sum_normalize
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -36,8 +39,11 @@ __all__ = [
     "collapse",
     "covariate_bootstrap",
     "covariate_jackknife",
+    "covariate_jackknife_rows",
     "covariate_paths",
+    "covariate_permutation_paths",
     "covariate_placebo",
+    "covariate_sample_paths",
     "joint_weights",
     "projected_beta",
     "solve_grouped",
@@ -352,30 +358,43 @@ def solve_grouped(Ys, Xs, n0s, t0, p, omegas, lams, fixed=False):
 
 
 def covariate_placebo(Y, X, n0, t0, p, omega, lam, reps, rng):
-    """Algorithm 4 with covariates: ``beta`` and the weights re-estimated in each draw."""
+    """Algorithm 4 with covariates: ``beta`` and the weights re-estimated in each draw.
 
-    from .sdid_solver import sum_normalize
+    The permutations are drawn here and solved in fixed blocks on the active scheduler."""
+    import numpy as np
 
+    perms = np.array([rng.permutation(n0) for _ in range(reps)])
+    parts = in_blocks(covariate_permutation_paths, perms, n0, Y, X, n0, t0, p, omega, lam)
+    return np.concatenate(parts)
+
+
+def covariate_permutation_paths(perms, Y, X, n0, t0, p, omega, lam):
+    """Post-period placebo paths of the permutations ``perms`` (B, n0), one batch."""
     m = n0 - (Y.shape[0] - n0)
-    perms = [rng.permutation(n0) for _ in range(reps)]
     paths = solve_grouped(
         [Y[perm] for perm in perms],
         [X[perm] for perm in perms],
-        [m] * reps,
+        [m] * len(perms),
         t0,
         p,
         [sum_normalize(omega[perm[:m]]) for perm in perms],
-        [lam] * reps,
+        [lam] * len(perms),
     )
     return paths[:, t0:]
 
 
 def covariate_bootstrap(Y, X, n0, t0, p, omega, lam, reps, rng):
-    """Algorithm 2 with covariates (the draws of :func:`bootstrap_draws`)."""
-
-    from .sdid_solver import bootstrap_samples, sum_normalize
+    """Algorithm 2 with covariates (the draws of :func:`bootstrap_draws`), solved in fixed
+    blocks on the active scheduler."""
+    import numpy as np
 
     draws = bootstrap_samples(Y.shape[0], n0, reps, rng)
+    parts = in_blocks(covariate_sample_paths, draws, Y.shape[0], Y, X, t0, p, omega, lam)
+    return np.concatenate(parts)
+
+
+def covariate_sample_paths(draws, Y, X, t0, p, omega, lam):
+    """Post-period paths of the bootstrap ``draws`` (units, controls), one batch."""
     paths = solve_grouped(
         [Y[ind] for ind, _ in draws],
         [X[ind] for ind, _ in draws],
@@ -383,20 +402,28 @@ def covariate_bootstrap(Y, X, n0, t0, p, omega, lam, reps, rng):
         t0,
         p,
         [sum_normalize(omega[ind[:k0]]) for ind, k0 in draws],
-        [lam] * reps,
+        [lam] * len(draws),
     )
     return paths[:, t0:]
 
 
 def covariate_jackknife(Y, X, n0, t0, p, omega, lam):
-    """Algorithm 3 with covariates: weights fixed, ``beta`` re-estimated without each unit."""
+    """Algorithm 3 with covariates: weights fixed, ``beta`` re-estimated without each unit
+    (the left-out units in fixed blocks on the active scheduler)."""
     import numpy as np
 
-    from .sdid_solver import sum_normalize
+    units = np.arange(Y.shape[0])
+    parts = in_blocks(covariate_jackknife_rows, units, len(units), Y, X, n0, t0, p, omega, lam)
+    return np.concatenate(parts)
+
+
+def covariate_jackknife_rows(units, Y, X, n0, t0, p, omega, lam):
+    """The rows of :func:`covariate_jackknife` leaving out each of ``units`` in turn."""
+    import numpy as np
 
     n = Y.shape[0]
-    keeps = [np.delete(np.arange(n), i) for i in range(n)]
-    n0s = [n0 - int(i < n0) for i in range(n)]
+    keeps = [np.delete(np.arange(n), i) for i in units]
+    n0s = [n0 - int(i < n0) for i in units]
     paths = solve_grouped(
         [Y[k] for k in keeps],
         [X[k] for k in keeps],
@@ -404,7 +431,7 @@ def covariate_jackknife(Y, X, n0, t0, p, omega, lam):
         t0,
         p,
         [sum_normalize(omega[k[:m]]) for k, m in zip(keeps, n0s, strict=True)],
-        [lam] * n,
+        [lam] * len(units),
         fixed=True,
     )
     return paths[:, t0:]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .sdid_blocks import in_blocks
 from .sdid_solver import GramRows, blocked_value, frank_wolfe_gram, sparsify, sum_normalize
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
     from .sdid_solver import Problem
 
-__all__ = ["noise_levels", "placebo_paths", "shared_paths"]
+__all__ = ["noise_levels", "permutation_paths", "placebo_paths", "shared_paths"]
 
 
 def _omega(
@@ -160,15 +161,38 @@ def placebo_paths(
 
     With ``whole`` the paths cover every period (reps, T), pre-treatment gaps included.
 
-    In each replication the last ``N1`` of ``rng.permutation(n0)`` play the treated;
-    the weights start from the fitted ``omega`` (restricted and renormalised) and
-    ``lam``, and are re-estimated as in the fit.
+    In each replication the last ``N1`` of ``rng.permutation(n0)`` play the treated. The
+    permutations are drawn here, in replication order, and solved in fixed blocks
+    (:func:`~venecon.models.synth.sdid_blocks.in_blocks`) on the active scheduler.
     """
     import numpy as np
 
+    perms = np.array([rng.permutation(n0) for _ in range(reps)])
+    parts = in_blocks(permutation_paths, perms, n0, Y, n0, t0, p, omega, lam, whole)
+    return np.concatenate(parts)
+
+
+def permutation_paths(
+    perms: np.ndarray,
+    Y: np.ndarray,
+    n0: int,
+    t0: int,
+    p: Problem,
+    omega: np.ndarray,
+    lam: np.ndarray,
+    whole: bool = False,
+) -> np.ndarray:
+    """The placebo paths (B, T1), or (B, T) with ``whole``, of the permutations ``perms``
+    (B, n0) of the controls, solved as one batch on the shared control matrix.
+
+    The weights start from the fitted ``omega`` (restricted to each replication's
+    controls and renormalised) and ``lam``, and are re-estimated as in the fit.
+    """
+    import numpy as np
+
+    reps = len(perms)
     n1 = Y.shape[0] - n0
     m = n0 - n1
-    perms = np.array([rng.permutation(n0) for _ in range(reps)])
     treated = perms[:, m:]
     # starting unit weights: the fitted omega on each replication's controls, renormalised
     start = np.zeros((reps, n0))

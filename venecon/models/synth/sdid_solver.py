@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ModelSpecificationError
+from .sdid_blocks import in_blocks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,10 +33,12 @@ __all__ = [
     "frank_wolfe",
     "frank_wolfe_gram",
     "jackknife_draws",
+    "jackknife_rows",
     "make_problem",
     "placebo_draws",
     "problem_from_sigma",
     "replicate_se",
+    "sample_paths",
     "solve_weights",
     "sparsify",
     "stack",
@@ -591,19 +594,29 @@ def placebo_draws(Y, n0, t0, p, omega, lam, reps, rng):
 def jackknife_draws(Y, n0, t0, omega, lam, whole=False):
     """Algorithm 3: leave one unit out, weights fixed (the controls' omega renormalised).
 
-    Post-period paths; with ``whole`` every period, pre-treatment gaps included."""
+    Post-period paths; with ``whole`` every period, pre-treatment gaps included. The
+    left-out units are taken in fixed blocks on the active scheduler."""
+    import numpy as np
+
+    units = np.arange(Y.shape[0])
+    parts = in_blocks(jackknife_rows, units, len(units), Y, n0, t0, omega, lam, whole)
+    return np.concatenate(parts)
+
+
+def jackknife_rows(units, Y, n0, t0, omega, lam, whole=False):
+    """The rows of :func:`jackknife_draws` that leave out each of ``units`` in turn."""
     import numpy as np
 
     n = Y.shape[0]
     first = 0 if whole else t0
-    out = np.empty((n, Y.shape[1] - first))
-    for i in range(n):
+    out = np.empty((len(units), Y.shape[1] - first))
+    for j, i in enumerate(units):
         keep = np.delete(np.arange(n), i)
         k0 = n0 - int(i < n0)
         w = np.zeros(n - 1)
         w[:k0] = omega[keep[:k0]] / omega[keep[:k0]].sum()
         bt = stack([Y[keep]], [k0], t0)
-        out[i] = curves(bt, w[None, :], lam[None, :])[0, first:]
+        out[j] = curves(bt, w[None, :], lam[None, :])[0, first:]
     return out
 
 
@@ -624,16 +637,26 @@ def bootstrap_samples(n: int, n0: int, reps: int, rng: Any) -> list[tuple[np.nda
 def bootstrap_draws(Y, n0, t0, p, omega, lam, reps, rng, whole=False):
     """Algorithm 2: resample units with replacement; redraw samples lacking either group.
 
-    Post-period paths; with ``whole`` every period, pre-treatment gaps included."""
+    Post-period paths; with ``whole`` every period, pre-treatment gaps included. The
+    samples are drawn here and solved in fixed blocks on the active scheduler."""
+    import numpy as np
+
+    draws = bootstrap_samples(Y.shape[0], n0, reps, rng)
+    parts = in_blocks(sample_paths, draws, Y.shape[0], Y, t0, p, omega, lam, whole)
+    return np.concatenate(parts)
+
+
+def sample_paths(draws, Y, t0, p, omega, lam, whole=False):
+    """Paths (B, T1), or (B, T) with ``whole``, of the bootstrap ``draws`` (units, controls)
+    as one batch, the weights starting from the fitted ones restricted to each sample."""
     import numpy as np
 
     n = Y.shape[0]
-    draws = bootstrap_samples(n, n0, reps, rng)
     bt = stack([Y[ind] for ind, _ in draws], [k0 for _, k0 in draws], t0)
-    init = np.zeros((reps, n))
+    init = np.zeros((len(draws), n))
     for j, (ind, k0) in enumerate(draws):
         init[j, :k0] = sum_normalize(omega[ind[:k0]])
-    curves, _, _ = estimate(bt, p, init, np.tile(lam, (reps, 1)))
+    curves, _, _ = estimate(bt, p, init, np.tile(lam, (len(draws), 1)))
     return curves if whole else curves[:, t0:]
 
 

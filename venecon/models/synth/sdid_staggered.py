@@ -22,7 +22,8 @@ Standard errors follow Stata ``sdid`` (and the Python port ``synthdid``):
   remaining controls' ``omega`` renormalised); a cohort whose treated units
   are all left out drops from that replicate's average.
 
-Replicates are solved in batches, one batch per cohort.
+Replicates are solved in fixed blocks of replications (one task each on the active
+scheduler), within a block one batch per cohort.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .sdid_blocks import in_blocks
 from .sdid_covariates import covariate_paths, solve_grouped
 from .sdid_placebo import noise_levels, shared_paths
 from .sdid_solver import (
@@ -51,9 +53,12 @@ __all__ = [
     "aggregate_weights",
     "batch_problem",
     "bootstrap_staggered",
+    "concat_draws",
     "fit_cohorts",
+    "jackknife_rows",
     "jackknife_staggered",
     "period_effects",
+    "permutation_draws",
     "placebo_staggered",
 ]
 
@@ -226,6 +231,14 @@ def _draws(gaps: np.ndarray, sizes: np.ndarray, t0s: np.ndarray) -> StaggeredDra
     return StaggeredDraws(att, period_effects(gaps, sizes, t0s), cohort_att)
 
 
+def concat_draws(parts: list[StaggeredDraws]) -> StaggeredDraws:
+    """The replicates of several blocks, in block order."""
+    import numpy as np
+
+    return StaggeredDraws(*(np.concatenate([getattr(d, f) for d in parts])
+                            for f in ("att", "periods", "cohorts")))
+
+
 def placebo_staggered(
     Y: np.ndarray,
     n_co: int,
@@ -236,11 +249,30 @@ def placebo_staggered(
     rng: Any,
     X: np.ndarray | None = None,
 ) -> StaggeredDraws:
-    """Placebo replicates: never-treated units take the treated units' adoption dates."""
+    """Placebo replicates: never-treated units take the treated units' adoption dates.
+
+    The permutations are drawn here and solved in fixed blocks on the active scheduler."""
     import numpy as np
 
-    n_tr = len(adoption)
     perms = np.array([rng.permutation(n_co) for _ in range(reps)])
+    return concat_draws(
+        in_blocks(permutation_draws, perms, n_co, Y, n_co, adoption, method, options, X))
+
+
+def permutation_draws(
+    perms: np.ndarray,
+    Y: np.ndarray,
+    n_co: int,
+    adoption: np.ndarray,
+    method: str,
+    options: SDIDOptions,
+    X: np.ndarray | None = None,
+) -> StaggeredDraws:
+    """The placebo replicates of the permutations ``perms`` (B, n_co) of the never-treated
+    units: the first ``N_tr`` of each take the treated units' adoption dates."""
+    import numpy as np
+
+    reps, n_tr = len(perms), len(adoption)
     if X is not None:
         samples = [(perm[n_tr:], perm[:n_tr], adoption) for perm in perms]
         return _refit(samples, Y, np.unique(adoption), method, options, X)
@@ -274,7 +306,10 @@ def bootstrap_staggered(
     rng: Any,
     X: np.ndarray | None = None,
 ) -> StaggeredDraws:
-    """Unit-bootstrap replicates; draws lacking either group or undefined are redrawn."""
+    """Unit-bootstrap replicates; draws lacking either group or undefined are redrawn.
+
+    Each round's samples are drawn here and refitted in fixed blocks on the active
+    scheduler; the undefined ones are then redrawn in the next round."""
     import numpy as np
 
     N = Y.shape[0]
@@ -298,14 +333,12 @@ def bootstrap_staggered(
             if len(ctrl) and len(tr):
                 tr = tr[np.argsort(full[tr], kind="stable")]
                 samples.append((ctrl, tr, full[tr]))
-        out = _refit(samples, Y, t0s, method, options, X)
+        out = concat_draws(in_blocks(_refit, samples, N, Y, t0s, method, options, X))
         ok = np.isfinite(out.att)
         kept.append(StaggeredDraws(out.att[ok], out.periods[ok], out.cohorts[ok]))
         have += int(ok.sum())
-    att = np.concatenate([d.att for d in kept])[:reps]
-    periods = np.concatenate([d.periods for d in kept])[:reps]
-    cohorts = np.concatenate([d.cohorts for d in kept])[:reps]
-    return StaggeredDraws(att, periods, cohorts)
+    d = concat_draws(kept)
+    return StaggeredDraws(d.att[:reps], d.periods[:reps], d.cohorts[:reps])
 
 
 def jackknife_staggered(
@@ -315,18 +348,34 @@ def jackknife_staggered(
     fits: list[CohortFit],
     X: np.ndarray | None = None,
 ) -> StaggeredDraws:
-    """Leave-one-unit-out replicates with every cohort's weights (and ``beta``) held fixed."""
+    """Leave-one-unit-out replicates with every cohort's weights (and ``beta``) held fixed
+    (the left-out units in fixed blocks on the active scheduler)."""
     import numpy as np
 
-    N, T = Y.shape
+    units = np.arange(Y.shape[0])
+    return concat_draws(in_blocks(jackknife_rows, units, len(units), Y, n_co, adoption, fits, X))
+
+
+def jackknife_rows(
+    units: np.ndarray,
+    Y: np.ndarray,
+    n_co: int,
+    adoption: np.ndarray,
+    fits: list[CohortFit],
+    X: np.ndarray | None = None,
+) -> StaggeredDraws:
+    """The replicates of :func:`jackknife_staggered` leaving out each of ``units``."""
+    import numpy as np
+
+    T = Y.shape[1]
     K = len(fits)
-    gaps = np.zeros((N, K, T))
-    sizes = np.zeros((N, K))
+    gaps = np.zeros((len(units), K, T))
+    sizes = np.zeros((len(units), K))
     Y_all = Y
     for k, f in enumerate(fits):
         Y = Y_all if f.beta is None or X is None else Y_all - X @ f.beta
         rows = n_co + np.flatnonzero(adoption == f.t0)
-        for i in range(N):
+        for j, i in enumerate(units):
             tr = rows[rows != i]
             keep_c = np.arange(n_co) != i
             omega = f.omega[keep_c]
@@ -337,6 +386,6 @@ def jackknife_staggered(
             block = np.concatenate([Y[:n_co][keep_c], Y[tr]])
             bt = stack([block], [n_co - int(i < n_co)], f.t0)
             w = np.concatenate([omega, np.zeros(len(tr))])
-            gaps[i, k] = curves(bt, w[None, :], f.lam[None, :])[0]
-            sizes[i, k] = len(tr)
+            gaps[j, k] = curves(bt, w[None, :], f.lam[None, :])[0]
+            sizes[j, k] = len(tr)
     return _draws(gaps, sizes, np.array([f.t0 for f in fits]))
