@@ -333,3 +333,19 @@ def test_unconverged_demeaning_falls_back_to_the_exact_projection(panel, monkeyp
     lm = direct(unbalanced, ["d", "x"], cov_type="clustered", cluster_entity=True, debiased=True,
                 group_debias=True)
     assert_same(res, lm, ["d", "x"])
+
+
+def test_options_name_the_unit_column_unit_and_entity_still_works(panel):
+    from venecon.models.did.options import PanelOptions
+
+    opts = PanelOptions(unit="country", controls=["x"])
+    assert opts.unit == "country" and opts.to_dict()["unit"] == "country"
+    with pytest.warns(FutureWarning, match="PanelOptions: entity= is now called unit=") as rec:
+        old = PanelOptions(entity="country", controls=["x"])
+    assert {w.filename for w in rec} == {__file__}
+    assert old == opts
+    with pytest.warns(FutureWarning, match="PanelOptions.entity is now called PanelOptions.unit"):
+        assert old.entity == "country"
+    a = PanelDiD(panel, outcome="y", treatment="d", options=opts).fit()
+    b = PanelDiD(panel, outcome="y", treatment="d", options=old).fit()
+    pd.testing.assert_series_equal(a.params, b.params)

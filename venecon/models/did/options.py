@@ -2,12 +2,12 @@
 :class:`~venecon.models.PanelEventStudy`, :class:`~venecon.models.SunAbraham`).
 
 >>> from venecon.models.did.options import PanelOptions
->>> opts = PanelOptions(entity="iso3", time="year", cov_type="kernel", bandwidth=2)
+>>> opts = PanelOptions(unit="iso3", time="year", cov_type="kernel", bandwidth=2)
 >>> opts.fit_keywords(nperiods=30, model="PanelDiD")["bandwidth"]
 2.0
 
 Each estimator takes ``options=PanelOptions(...)``; its keywords of the same
-names (``entity=``, ``cov_type=``, ...) still work and override the object's
+names (``unit=``, ``cov_type=``, ...) still work and override the object's
 fields.
 """
 
@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ...exceptions import ModelSpecificationError
+from ..core.vocabulary import renamed_arguments, warn_renamed
 
 __all__ = ["PanelOptions", "COV_TYPES", "event_time", "event_window"]
 
@@ -32,14 +33,15 @@ class PanelOptions:
 
     Parameters
     ----------
-    entity, time : str, default "country", "date"
-        Entity and integer period (year) columns.
+    unit, time : str, default "country", "date"
+        Unit (entity) and integer period (year) columns. ``entity=`` is the
+        deprecated spelling of ``unit=``.
     controls : sequence of str, default ()
         Time-varying covariates ``x_it``.
     require_balanced : bool, default False
-        Raise if some entity lacks some period.
+        Raise if some unit lacks some period.
     cov_type : {"clustered", "kernel"}, default "clustered"
-        Clustered by entity, or Driscoll-Kraay (``"kernel"``, Bartlett weights).
+        Clustered by unit, or Driscoll-Kraay (``"kernel"``, Bartlett weights).
     bandwidth : float, optional
         Driscoll-Kraay lag truncation (Stata ``xtscc, lag()``); ``None`` uses
         linearmodels' rule ``floor(4 (T/100)^(2/9))``.
@@ -49,7 +51,7 @@ class PanelOptions:
         Clustered only: also scale by ``G / (G - 1)`` (as Stata does).
     """
 
-    entity: str = "country"
+    unit: str = "country"
     time: str = "date"
     controls: tuple[str, ...] = ()
     require_balanced: bool = False
@@ -111,12 +113,22 @@ class PanelOptions:
         return {"cov_type": "kernel", "kernel": "bartlett", "bandwidth": float(bandwidth),
                 "debiased": bool(self.debiased)}
 
+    @property
+    def entity(self) -> str:
+        """Deprecated spelling of :attr:`unit`."""
+        warn_renamed("PanelOptions.entity", "PanelOptions.unit")
+        return self.unit
+
     def to_dict(self) -> dict[str, Any]:
         """The options as JSON-ready values (for provenance)."""
         out = asdict(self)
         out["controls"] = list(self.controls)
         return out
 
+
+
+# ``PanelOptions(entity=...)``, the spelling before the one argument vocabulary, still works
+PanelOptions.__init__ = renamed_arguments(entity="unit")(PanelOptions.__init__)  # type: ignore[method-assign]
 
 def event_time(value: Any, name: str, model: str) -> int:
     """``value`` as an event time (an integer number of periods relative to treatment).

@@ -357,7 +357,7 @@ class PanelDiD:
         self.treatment = treatment
         self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(
-            options, model="PanelDiD", entity=unit, time=time, controls=controls,
+            options, model="PanelDiD", unit=unit, time=time, controls=controls,
             cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
             group_debias=group_debias, require_balanced=require_balanced)
 
@@ -368,7 +368,7 @@ class PanelDiD:
         """Estimate the model; see the class docstring."""
         name = "PanelDiD"
         o = self.options
-        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.entity,
+        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.unit,
                                         time=o.time, columns=[self.treatment, *o.controls],
                                         require_balanced=o.require_balanced, model=name)
         d = frame[self.treatment]
@@ -376,14 +376,14 @@ class PanelDiD:
             raise ModelSpecificationError(f"{name}: treatment {self.treatment!r} must be 0/1 "
                                           f"(values: {sorted(d.dropna().unique().tolist())[:6]})")
         frame[self.treatment] = d.astype("float64")
-        treated = frame.groupby(o.entity)[self.treatment].max()
+        treated = frame.groupby(o.unit)[self.treatment].max()
         if treated.sum() == 0:
             raise ModelSpecificationError(f"{name}: no observation is treated ({self.treatment!r} is all 0)")
         if (frame[self.treatment] == 1).all():
             raise ModelSpecificationError(f"{name}: every observation is treated; there is no "
                                           "untreated comparison")
         # No never-treated entity and a single switch date: D equals a time dummy for everyone.
-        starts = frame[frame[self.treatment] == 1].groupby(o.entity)[o.time].min()
+        starts = frame[frame[self.treatment] == 1].groupby(o.unit)[o.time].min()
         if treated.all() and starts.nunique() == 1 and len(treated) > 0:
             raise ModelSpecificationError(
                 f"{name}: every entity is treated from {int(starts.iloc[0])}; with time effects there "
@@ -391,9 +391,9 @@ class PanelDiD:
         float_controls(frame, o.controls, name)
         cov = o.fit_keywords(frame[o.time].nunique(), name)
         res = fit_design(frame, outcome=self.outcome, regressors=[self.treatment, *o.controls],
-                         entity=o.entity, time=o.time, cov=cov, model=name)
+                         entity=o.unit, time=o.time, cov=cov, model=name)
         periods = (int(frame[o.time].min()), int(frame[o.time].max()))
-        header = [("Entities", str(frame[o.entity].nunique())),
+        header = [("Entities", str(frame[o.unit].nunique())),
                   ("Periods", f"{periods[0]}-{periods[1]}"),
                   ("Treated entities", str(int(treated.sum()))),
                   ("Effects", "entity, time")]
@@ -404,7 +404,7 @@ class PanelDiD:
         prov = build_provenance(model="venecon.models.PanelDiD", data=provenance, sample=None,
                                 options=self._options(), dependencies=TWFE_DEPENDENCIES)
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
-        return PanelDiDResults(fit=res, entities=frame[o.entity].nunique(), periods=periods,
+        return PanelDiDResults(fit=res, entities=frame[o.unit].nunique(), periods=periods,
                                alpha=self.alpha,
                                **results_kwargs(res, model=self._name, dependent=self.outcome,
                                                 cov=cov, provenance=prov, header=header,
@@ -634,7 +634,7 @@ class PanelEventStudy:
         self.endpoints = endpoints
         self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(
-            options, model="PanelEventStudy", entity=unit, time=time, controls=controls,
+            options, model="PanelEventStudy", unit=unit, time=time, controls=controls,
             cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
             group_debias=group_debias, require_balanced=require_balanced)
 
@@ -663,10 +663,10 @@ class PanelEventStudy:
             raise ModelSpecificationError(f"{name}: endpoints must be 'bin' or 'drop', got {self.endpoints!r}")
         if self.endpoints == "bin" and self.reference in (lo, hi):
             raise ModelSpecificationError(f"{name}: with endpoints='bin' the reference cannot be a binned end")
-        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.entity,
+        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.unit,
                                         time=o.time, columns=[self.cohort, *o.controls],
                                         require_balanced=o.require_balanced, model=name)
-        cohorts = cohorts_of(frame, entity=o.entity, cohort=self.cohort, model=name)
+        cohorts = cohorts_of(frame, entity=o.unit, cohort=self.cohort, model=name)
         if cohorts.notna().sum() == 0:
             raise ModelSpecificationError(f"{name}: no entity is ever treated ({self.cohort!r} is all NaN)")
         if cohorts.isna().sum() == 0:
@@ -674,7 +674,7 @@ class PanelEventStudy:
                 f"{name}: every entity is treated at some time, so there is no never-treated "
                 "comparison and event time is collinear with the entity and time effects. Add "
                 "never-treated entities or use SunAbraham(control='last')")
-        rel = frame[o.time] - frame[o.entity].map(cohorts)
+        rel = frame[o.time] - frame[o.unit].map(cohorts)
         if self.endpoints == "drop":
             keep = rel.isna() | ((rel >= lo) & (rel <= hi))
             frame, rel = frame[keep].reset_index(drop=True), rel[keep].reset_index(drop=True)
@@ -697,7 +697,7 @@ class PanelEventStudy:
         frame, names, provenance = self.design()
         cov = o.fit_keywords(frame[o.time].nunique(), name)
         res = fit_design(frame, outcome=self.outcome, regressors=[*names, *o.controls],
-                         entity=o.entity, time=o.time, cov=cov, model=name)
+                         entity=o.unit, time=o.time, cov=cov, model=name)
         ks = [k for k in range(self.window[0], self.window[1] + 1) if k != self.reference]
         et = pd.DataFrame({"estimate": res.params[names].to_numpy(),
                            "std_error": res.std_errors[names].to_numpy(), "parameter": names},
@@ -706,8 +706,8 @@ class PanelEventStudy:
         et = et.sort_index()
         et[["estimate", "std_error"]] = et[["estimate", "std_error"]].astype("float64")
         periods = (int(frame[o.time].min()), int(frame[o.time].max()))
-        cohorts = frame.groupby(o.entity)[self.cohort].first()
-        header = [("Entities", str(frame[o.entity].nunique())),
+        cohorts = frame.groupby(o.unit)[self.cohort].first()
+        header = [("Entities", str(frame[o.unit].nunique())),
                   ("Treated entities", str(int(cohorts.notna().sum()))),
                   ("Periods", f"{periods[0]}-{periods[1]}"),
                   ("Event window", f"{self.window[0]} to {self.window[1]}, reference {self.reference}"),
@@ -721,6 +721,6 @@ class PanelEventStudy:
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
         return PanelEventStudyResults(
             event_time=et, reference=self.reference, alpha=self.alpha, fit=res,
-            entities=frame[o.entity].nunique(), periods=periods,
+            entities=frame[o.unit].nunique(), periods=periods,
             **results_kwargs(res, model=self._name, dependent=self.outcome, cov=cov,
                              provenance=prov, header=header, notes=notes))

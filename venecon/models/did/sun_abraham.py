@@ -226,7 +226,7 @@ class SunAbraham:
         self.reference = event_time(reference, "reference", "SunAbraham")
         self.alpha = check_alpha(alpha)
         self.options = PanelOptions.resolve(
-            options, model="SunAbraham", entity=unit, time=time, controls=controls,
+            options, model="SunAbraham", unit=unit, time=time, controls=controls,
             cov_type=cov_type, bandwidth=bandwidth, debiased=debiased,
             group_debias=group_debias, require_balanced=require_balanced)
 
@@ -254,16 +254,16 @@ class SunAbraham:
         o = self.options
         if self.control not in ("never", "last"):
             raise ModelSpecificationError(f"{name}: control must be 'never' or 'last', got {self.control!r}")
-        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.entity,
+        frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.unit,
                                         time=o.time, columns=[self.cohort, *o.controls],
                                         require_balanced=o.require_balanced, model=name)
-        cohorts = cohorts_of(frame, entity=o.entity, cohort=self.cohort, model=name)
+        cohorts = cohorts_of(frame, entity=o.unit, cohort=self.cohort, model=name)
         first, last = int(frame[o.time].min()), int(frame[o.time].max())
         # Treated after the sample ends: untreated throughout, i.e. never treated here.
         cohorts = cohorts.where(~(cohorts > last))
         always = sorted(cohorts.index[cohorts <= first].tolist())
         if always:
-            frame = frame[~frame[o.entity].isin(always)].reset_index(drop=True)
+            frame = frame[~frame[o.unit].isin(always)].reset_index(drop=True)
             cohorts = cohorts.drop(index=always)
         treated = sorted({int(c) for c in cohorts.dropna()})
         if not treated:
@@ -283,7 +283,7 @@ class SunAbraham:
             frame = frame[frame[o.time] < control_cohort].reset_index(drop=True)
             cohorts = cohorts.where(cohorts != control_cohort)
             treated = treated[:-1]
-        entity_cohort = frame[o.entity].map(cohorts)
+        entity_cohort = frame[o.unit].map(cohorts)
         rel = frame[o.time] - entity_cohort
         cells: list[tuple[int, int, str]] = []
         cohort_values, rel_values = entity_cohort.to_numpy(), rel.to_numpy()
@@ -316,9 +316,9 @@ class SunAbraham:
         cov = o.fit_keywords(frame[o.time].nunique(), name)
         regressors = [*columns, *o.controls]
         replicate = partial(_saturated_panelols, frame, cells, outcome=self.outcome,
-                            regressors=regressors, entity=o.entity, time=o.time, cov=dict(cov),
+                            regressors=regressors, entity=o.unit, time=o.time, cov=dict(cov),
                             model=name)
-        res = fit_twoway(frame, outcome=self.outcome, regressors=regressors, entity=o.entity,
+        res = fit_twoway(frame, outcome=self.outcome, regressors=regressors, entity=o.unit,
                          time=o.time, cov=cov, model=name, replicate=replicate,
                          work=partial(_saturated_work, frame, cells, self.outcome, o.controls))
         delta = res.params[columns].to_numpy(dtype="float64")
@@ -365,7 +365,7 @@ class SunAbraham:
         et[["estimate", "std_error"]] = et[["estimate", "std_error"]].astype("float64")
         periods = (int(frame[o.time].min()), int(frame[o.time].max()))
         treated = sorted({int(e) for e, _, _ in cells})
-        header = [("Entities", str(frame[o.entity].nunique())),
+        header = [("Entities", str(frame[o.unit].nunique())),
                   ("Treated cohorts", ", ".join(map(str, treated))),
                   ("Control group", "never treated" if self.control == "never" else
                    "last-treated cohort (and never treated)"),
@@ -391,4 +391,4 @@ class SunAbraham:
         return SunAbrahamResults(
             cohort_effects=ce, cohort_cov=pd.DataFrame(vcov, index=columns, columns=columns),
             dropped=dropped, event_time=et, reference=self.reference, alpha=self.alpha, fit=res,
-            entities=frame[o.entity].nunique(), periods=periods, **kwargs)
+            entities=frame[o.unit].nunique(), periods=periods, **kwargs)
