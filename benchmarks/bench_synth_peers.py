@@ -61,6 +61,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import venecon
 from workloads import basque_frame, basque_model, prop99_frame, prop99_model, reference_csv
 
 TREATED, T0 = "California", 1989
@@ -315,7 +316,7 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     versions = {
-        "venecon": installed("venecon", "venecon") or "checkout",
+        "venecon": venecon.__version__,  # the imported checkout, not an installed dist-info
         "numpy": np.__version__,
         "pandas": pd.__version__,
         "scipy": installed("scipy", "scipy"),

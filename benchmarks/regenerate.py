@@ -38,13 +38,13 @@ import datetime as _dt
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -62,6 +62,18 @@ def _run(args: list[str], tmp: Path) -> str:
     if out.returncode:
         raise RuntimeError(f"{args[0]} failed:\n{out.stderr[-3000:]}")
     return out.stdout
+
+
+def _commit() -> str:
+    """The checked-out commit (with ``+changes`` when the tree differs), or "unknown"."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=ROOT, text=True, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty.strip() else "")
 
 
 def _mmm(d: dict[str, float], fmt: str = "{:.2f}") -> str:
@@ -203,13 +215,17 @@ STEPS: dict[str, Callable[[Path, bool], str]] = {
 
 
 def splice(text: str, block: str) -> str:
-    """``text`` with the generated block replaced (or inserted before the second section)."""
+    """``text`` with the generated block replaced (or inserted before the second section).
+
+    The markers count only on a line of their own, so prose that names them (in backticks)
+    is left alone.
+    """
     body = f"{BEGIN}\n{block}\n{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        return head + body + rest.split(END, 1)[1]
-    sections = [i for i in range(len(text)) if text.startswith("\n## ", i)]
-    at = sections[1] + 1 if len(sections) > 1 else len(text)
+    marks = re.compile(rf"^{re.escape(BEGIN)}$.*?^{re.escape(END)}$", re.S | re.M)
+    if marks.search(text):
+        return marks.sub(lambda _: body, text, count=1)
+    sections = [m.start() for m in re.finditer(r"^## ", text, re.M)]
+    at = sections[1] if len(sections) > 1 else len(text)
     return text[:at] + body + "\n\n" + text[at:]
 
 
@@ -231,7 +247,8 @@ def main(argv: list[str] | None = None) -> Path:
 
     header = (f"## Scale and speed beside every peer (generated)\n\n"
               f"`python benchmarks/regenerate.py{' --quick' if args.quick else ''}` on "
-              f"{_dt.date.today().isoformat()}: {platform.platform()}, {os.cpu_count()} cores, "
+              f"{_dt.date.today().isoformat()} at commit {_commit()}: {platform.platform()}, "
+              f"{os.cpu_count()} cores, "
               f"Python {platform.python_version()}, numpy {np.__version__}; CPU time "
               "(`time.process_time`, plus waited-for children where a peer uses a pool), "
               "BLAS at one thread, contenders interleaved within each repeat, each ratio "
