@@ -61,8 +61,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import venecon
 from workloads import basque_frame, basque_model, prop99_frame, prop99_model, reference_csv
+
+import venecon
 
 TREATED, T0 = "California", 1989
 
