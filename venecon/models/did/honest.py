@@ -716,13 +716,22 @@ class _FlciProblem:
             return np.concatenate([np.ones(k), np.zeros(k)])
 
         a_abs = np.vstack([np.hstack([np.eye(k), -low]), np.hstack([np.eye(k), low])])
+        eq_jac = np.concatenate([np.zeros(k), np.ones(k)])[None, :]
+
+        # The inequalities |cumsum(w)| <= u and variance <= h^2 as one constraint (SLSQP
+        # stacks them in this order either way; one call per evaluation instead of two).
+        def ineq(x: np.ndarray) -> np.ndarray:
+            w = x[k:]
+            return np.concatenate([a_abs @ x, [(scale - (w @ q @ w + lin @ w + c0)) / scale]])
+
+        def ineq_jac(x: np.ndarray) -> np.ndarray:
+            quad = np.concatenate([np.zeros(k), -(2 * q @ x[k:] + lin)])[None, :] / scale
+            return np.vstack([a_abs, quad])
+
         cons = [
-            {"type": "ineq", "fun": lambda x: a_abs @ x, "jac": lambda x: a_abs},
+            {"type": "ineq", "fun": ineq, "jac": ineq_jac},
             {"type": "eq", "fun": lambda x: np.array([x[k:].sum() - self.target]),
-             "jac": lambda x: np.concatenate([np.zeros(k), np.ones(k)])[None, :]},
-            {"type": "ineq",
-             "fun": lambda x: np.array([(scale - (x[k:] @ q @ x[k:] + lin @ x[k:] + c0)) / scale]),
-             "jac": lambda x: np.concatenate([np.zeros(k), -(2 * q @ x[k:] + lin)])[None, :] / scale},
+             "jac": lambda x: eq_jac},
         ]
         x0 = np.concatenate([np.abs(np.cumsum(start)) + 1e-12, start])
         res = minimize(obj, x0, jac=obj_grad, constraints=cons, method="SLSQP",
