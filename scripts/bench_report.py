@@ -27,8 +27,8 @@ def main() -> None:
     matplotlib.use("Agg")
     from venecon.progress import set_enabled
     from venecon.report.analysis import run_analysis
-    from venecon.report.config import validate
-    from venecon.report.render import configured_studies, write_report
+    from venecon.report.config import load_config
+    from venecon.report.render import configured_studies, with_section_studies, write_report
 
     set_enabled(False)
     rows: list[tuple[str, float, float]] = []
@@ -40,9 +40,9 @@ def main() -> None:
         mark[:] = [cpu, wall, label]
 
     t0, w0 = mark[0], mark[1]
-    cfg = validate({"synth": {"n_jobs": args.n_jobs}})
+    cfg = load_config(None)
     results = []
-    for study in configured_studies(cfg):  # as build_report: studies first
+    for study in with_section_studies(cfg, configured_studies(cfg)):  # as build_report
         step(f"study: {study.name}")
         results.append(study.run(n_jobs=args.n_jobs))
     step("analysis: start")

@@ -248,6 +248,25 @@ def test_relative_magnitudes_nested_and_one_post_period():
         prev = (lo, hi)
 
 
+@pytest.mark.parametrize("num_pre,num_post", [(1, 2), (2, 4), (3, 5), (4, 6)])
+def test_relative_magnitudes_vertices_in_closed_form_equal_the_enumeration(num_pre, num_post):
+    # The dual vertices of every relative-magnitudes program come from moments in opposite
+    # pairs; their closed form must give the directions of the subset enumeration exactly
+    # (same rounding, same order), for the first, average, last and arbitrary effects.
+    rng = np.random.default_rng(num_post)
+    effects = [np.eye(num_post)[0], np.full(num_post, 1 / num_post), np.eye(num_post)[-1],
+               rng.normal(size=num_post)]
+    for lv in effects:
+        gamma_inv = np.linalg.inv(H._gamma_basis(lv))
+        for s_idx in range(-(num_pre - 1), 1):
+            for positive in (True, False):
+                a = H._rm_constraints(num_pre, num_post, 0.7, s_idx, positive)
+                x = (a[:, num_pre:] @ gamma_inv)[:, 1:]
+                fast = H._paired_directions(x)
+                assert fast is not None
+                np.testing.assert_array_equal(fast, H._enumerated_directions(x))
+
+
 def test_pretrend_power_matches_simulation():
     rng = np.random.default_rng(1)
     sd = np.array([0.01, 0.012, 0.008])

@@ -63,6 +63,11 @@ def descriptor() -> dict:
     return copy.deepcopy(_descriptor())
 
 
+def version() -> str:
+    """The data package's version (without copying the descriptor)."""
+    return _descriptor()["version"]
+
+
 def names() -> list[str]:
     """Names of the bundled datasets, sorted."""
     return sorted(entry["name"] for entry in _descriptor()["resources"])

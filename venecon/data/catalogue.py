@@ -149,7 +149,7 @@ def describe(name: str) -> DatasetDescription:
     a readable summary; ``.to_dict()`` gives a plain dict.
     """
     entry = copy.deepcopy(_package.resource(name))
-    entry["data_version"] = _package.descriptor()["version"]
+    entry["data_version"] = _package.version()
     return DatasetDescription(entry)
 
 
@@ -192,7 +192,7 @@ def cite(name: str | None = None) -> str:
     if name is None:
         return library
     entry = _package.resource(name)
-    version = _package.descriptor()["version"]
+    version = _package.version()
     entries = [
         _bibtex(
             "misc",

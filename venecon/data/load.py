@@ -286,7 +286,7 @@ def provenance(name: str) -> dict[str, Any]:
     entry = _package.resource(name)
     return {
         "datasets": {name: entry["hash"].removeprefix("sha256:")},
-        "data_version": _package.descriptor()["version"],
+        "data_version": _package.version(),
     }
 
 

@@ -329,29 +329,8 @@ def _vertex_directions(x: np.ndarray) -> np.ndarray:
     if k == 0:
         dirs = np.eye(m)
     else:
-        total = math.comb(m, k + 1)
-        if total > MAX_VERTEX_SUBSETS:
-            raise ModelSpecificationError(
-                f"the relative-magnitudes test has {m} moments and {k} nuisance parameters "
-                f"({total:,} candidate vertices, more than {MAX_VERTEX_SUBSETS:,}); shorten the "
-                f"post-period window of the event study")
-        found = []
-        it = combinations(range(m), k + 1)
-        while True:
-            chunk = np.array(list(_take(it, 20_000)), dtype=int)
-            if not len(chunk):
-                break
-            mats = np.transpose(x[chunk], (0, 2, 1))  # (n, k, k + 1): X_S'
-            _, sv, vt = np.linalg.svd(mats)
-            full = sv[:, -1] > 1e-10 * np.maximum(sv[:, 0], 1e-300)
-            u = vt[full, -1, :]
-            u = u * np.where(u.sum(axis=1, keepdims=True) < 0, -1.0, 1.0)
-            ok = (u >= -1e-12).all(axis=1) & (u.sum(axis=1) > 1e-12)
-            u = np.clip(u[ok], 0.0, None)
-            rows = np.zeros((len(u), m))
-            np.put_along_axis(rows, chunk[full][ok], u, axis=1)
-            found.append(rows / rows.sum(axis=1, keepdims=True))
-        dirs = np.unique(np.round(np.vstack(found), 12), axis=0) if found else np.zeros((0, m))
+        paired = _paired_directions(x)
+        dirs = _enumerated_directions(x) if paired is None else paired
     if not len(dirs):
         raise ModelSpecificationError(
             "the relative-magnitudes test is degenerate (its linear program is unbounded)")
@@ -359,6 +338,77 @@ def _vertex_directions(x: np.ndarray) -> np.ndarray:
         _DIRECTIONS.clear()
     _DIRECTIONS[key] = dirs
     return dirs
+
+
+def _enumerated_directions(x: np.ndarray) -> np.ndarray:
+    """The directions of :func:`_vertex_directions` for ``x`` of full column rank ``k``: the
+    nonnegative null vector of ``X_S'`` for every ``k + 1`` rows ``S`` where it is unique."""
+    import numpy as np
+
+    m, k = x.shape
+    total = math.comb(m, k + 1)
+    if total > MAX_VERTEX_SUBSETS:
+        raise ModelSpecificationError(
+            f"the relative-magnitudes test has {m} moments and {k} nuisance parameters "
+            f"({total:,} candidate vertices, more than {MAX_VERTEX_SUBSETS:,}); shorten the "
+            f"post-period window of the event study")
+    found = []
+    it = combinations(range(m), k + 1)
+    while True:
+        chunk = np.array(list(_take(it, 20_000)), dtype=int)
+        if not len(chunk):
+            break
+        mats = np.transpose(x[chunk], (0, 2, 1))  # (n, k, k + 1): X_S'
+        _, sv, vt = np.linalg.svd(mats)
+        full = sv[:, -1] > 1e-10 * np.maximum(sv[:, 0], 1e-300)
+        u = vt[full, -1, :]
+        u = u * np.where(u.sum(axis=1, keepdims=True) < 0, -1.0, 1.0)
+        ok = (u >= -1e-12).all(axis=1) & (u.sum(axis=1) > 1e-12)
+        u = np.clip(u[ok], 0.0, None)
+        rows = np.zeros((len(u), m))
+        np.put_along_axis(rows, chunk[full][ok], u, axis=1)
+        found.append(rows / rows.sum(axis=1, keepdims=True))
+    return np.unique(np.round(np.vstack(found), 12), axis=0) if found else np.zeros((0, m))
+
+
+def _paired_directions(x: np.ndarray) -> np.ndarray | None:
+    """The directions of :func:`_vertex_directions` in closed form when the moments come in
+    opposite pairs (``x = [P; -P]``) with ``P`` of ``k + 1`` rows and rank ``k``, the shape of
+    every relative-magnitudes program (``+-`` each post-period change); ``None`` otherwise.
+
+    With ``u = (u+, u-)`` the cone ``{u >= 0 : X'u = 0}`` is ``P'(u+ - u-) = 0``, so
+    ``u+ - u- = c n`` for the null vector ``n`` of ``P'``. Its extreme rays, the
+    directions the subset enumeration finds, are the two rays ``c = +-1`` with the
+    smallest support, ``(max(c n, 0), max(-c n, 0))``, and for every nonzero row
+    ``P_i`` the pair ray ``e_i + e_{i+p}`` (``c = 0``; a zero row's pair is the sum of
+    the two ``c`` rays instead). Same rounding and order as the enumeration.
+    """
+    import numpy as np
+
+    m, k = x.shape
+    p = m // 2
+    if m != 2 * p or p != k + 1:
+        return None
+    top, bottom = x[:p], x[p:]
+    scale = max(float(np.abs(x).max()), 1e-300)
+    if not np.allclose(bottom, -top, rtol=0.0, atol=1e-14 * scale):
+        return None
+    norms = np.sqrt((top * top).sum(axis=1))
+    zero = norms <= 1e-12 * scale
+    if not (zero | (norms >= 1e-6 * scale)).all():
+        return None  # rows neither clearly zero nor clearly not: enumerate
+    _, sv, vt = np.linalg.svd(top.T)
+    if not sv[-1] > 1e-10 * max(sv[0], 1e-300):
+        return None
+    n = vt[-1]
+    rays = [np.concatenate([np.clip(c * n, 0.0, None), np.clip(-c * n, 0.0, None)])
+            for c in (1.0, -1.0)]
+    for i in np.flatnonzero(~zero):
+        pair = np.zeros(m)
+        pair[i] = pair[i + p] = 1.0
+        rays.append(pair)
+    found = np.vstack(rays)
+    return np.unique(np.round(found / found.sum(axis=1, keepdims=True), 12), axis=0)
 
 
 def _take(iterator: Any, n: int) -> Any:
@@ -666,13 +716,22 @@ class _FlciProblem:
             return np.concatenate([np.ones(k), np.zeros(k)])
 
         a_abs = np.vstack([np.hstack([np.eye(k), -low]), np.hstack([np.eye(k), low])])
+        eq_jac = np.concatenate([np.zeros(k), np.ones(k)])[None, :]
+
+        # The inequalities |cumsum(w)| <= u and variance <= h^2 as one constraint (SLSQP
+        # stacks them in this order either way; one call per evaluation instead of two).
+        def ineq(x: np.ndarray) -> np.ndarray:
+            w = x[k:]
+            return np.concatenate([a_abs @ x, [(scale - (w @ q @ w + lin @ w + c0)) / scale]])
+
+        def ineq_jac(x: np.ndarray) -> np.ndarray:
+            quad = np.concatenate([np.zeros(k), -(2 * q @ x[k:] + lin)])[None, :] / scale
+            return np.vstack([a_abs, quad])
+
         cons = [
-            {"type": "ineq", "fun": lambda x: a_abs @ x, "jac": lambda x: a_abs},
+            {"type": "ineq", "fun": ineq, "jac": ineq_jac},
             {"type": "eq", "fun": lambda x: np.array([x[k:].sum() - self.target]),
-             "jac": lambda x: np.concatenate([np.zeros(k), np.ones(k)])[None, :]},
-            {"type": "ineq",
-             "fun": lambda x: np.array([(scale - (x[k:] @ q @ x[k:] + lin @ x[k:] + c0)) / scale]),
-             "jac": lambda x: np.concatenate([np.zeros(k), -(2 * q @ x[k:] + lin)])[None, :] / scale},
+             "jac": lambda x: eq_jac},
         ]
         x0 = np.concatenate([np.abs(np.cumsum(start)) + 1e-12, start])
         res = minimize(obj, x0, jac=obj_grad, constraints=cons, method="SLSQP",

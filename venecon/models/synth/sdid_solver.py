@@ -197,7 +197,7 @@ class GramRows:
 
         slots = self._slot[i]
         missing = slots < 0
-        if missing.any():
+        if np.count_nonzero(missing):
             new = np.unique(i[missing])
             need = self._used + len(new)
             if need > len(self._rows):
@@ -310,77 +310,88 @@ def frank_wolfe_gram(
         )[None, :]
     out = x.astype("float64").copy()
     which = np.arange(B)  # original problem of each row still iterating
-    diag, c = np.asarray(diag, dtype="float64"), np.asarray(c, dtype="float64")
+    # contiguous: entries (b, i) are read through flat indices below
+    diag, c = np.ascontiguousarray(diag, dtype="float64"), np.ascontiguousarray(c, dtype="float64")
     # x = xs * xr and h = hs * hr with per-problem scales: the (1 - s) shrink of a step
     # then costs O(1) instead of a pass over the array
     xr, xs = out.copy(), np.ones(B)
-    hr, hs = g - c + eta[:, None] * out, np.ones(B)
+    hr, hs = np.ascontiguousarray(g - c + eta[:, None] * out), np.ones(B)
     hx = cx = xx = None
-    for t in range(max_iter):
-        idx = np.arange(len(which))
-        i = np.argmin(hr, axis=1)  # first minimiser, as R's which.min
-        # direction d = e_i - x: slope h.d, curvature ||A d||^2 + eta ||d||^2
-        xi = xs * xr[idx, i]
-        hi = hs * hr[idx, i]
-        ci = c[idx, i]
-        if t % REFRESH == 0:
-            # h.x, c.x and x.x follow exact one-step updates below; recomputing them every
-            # REFRESH iterations keeps their rounding at the level of a fresh dot product
-            x = xs[:, None] * xr
-            hx = hs * np.einsum("bk,bk->b", hr, x)
-            cx = np.einsum("bk,bk->b", c, x)
-            xx = np.einsum("bk,bk->b", x, x)
-        gi = hi + ci - eta * xi  # (A'A x)_i
-        xg = hx + cx - eta * xx  # x'A'A x
-        slope = hi - hx
-        gii = diag[idx, i]
-        curv = gii - 2.0 * gi + xg + eta * (1.0 - 2.0 * xi + xx)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.clip(-slope / curv, 0.0, 1.0)
-        # x already at the vertex (d = 0, 0/0): no move
-        step = np.where((curv > 0) & np.isfinite(step), step, 0.0)
-        keep = 1.0 - step
-        whole = keep == 0.0  # a full step: x becomes the vertex, h its gradient
-        # x <- (1 - s) x + s e_i
-        xs = np.where(whole, 1.0, xs * keep)
-        if whole.any():
-            xr[whole] = 0.0
-        xr[idx, i] += step / xs
-        # h <- (1 - s) h + s v with v = G_i - c + eta e_i
-        col = row(i, which)
-        col -= c
-        hs = np.where(whole, 1.0, hs * keep)
-        if whole.any():
-            hr[whole] = col[whole]
-        col *= np.where(whole, 0.0, step / hs)[:, None]
-        hr += col
-        hr[idx, i] += step * eta / hs
-        small = (xs < MIN_SCALE) | (hs < MIN_SCALE)
-        if small.any():
-            xr[small] *= xs[small, None]
-            hr[small] *= hs[small, None]
-            xs[small], hs[small] = 1.0, 1.0
-        # the same step for the dot products (v.x = g_i - c.x + eta x_i, v_i = G_ii - c_i + eta)
-        hx = (
-            keep * keep * hx
-            + step * keep * (hi + gi - cx + eta * xi)
-            + step * step * (gii - ci + eta)
-        )
-        cx = keep * cx + step * ci
-        xx = keep * keep * xx + 2.0 * step * keep * xi + step * step
-        # exact decrease of ||Ax - b||^2 + eta ||x||^2 along the step (R compares the
-        # objective / n before and after; same quantity, scaled by n)
-        decrease = -(2.0 * step * slope + step * step * curv)
-        if t >= 1:
-            going = decrease > threshold
-            if not going.all():
-                out[which[~going]] = xs[~going, None] * xr[~going]
-                if not going.any():
-                    return out
-                xr, xs, hr, hs = xr[going], xs[going], hr[going], hs[going]
-                c, diag = c[going], diag[going]
-                eta, threshold, which = eta[going], threshold[going], which[going]
-                hx, cx, xx = hx[going], cx[going], xx[going]
+    # The loop is bound by numpy's per-call overhead (B x k is small): entries (b, i) are
+    # read through flat indices, and the full-step branches run only when a step is full.
+    k = hr.shape[1]
+    base = np.arange(B) * k
+    flat_xr, flat_hr = xr.reshape(-1), hr.reshape(-1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # x already at the vertex: 0/0
+        for t in range(max_iter):
+            i = hr.argmin(axis=1)  # first minimiser, as R's which.min
+            at = base + i
+            # direction d = e_i - x: slope h.d, curvature ||A d||^2 + eta ||d||^2
+            xi = xs * flat_xr.take(at)
+            hi = hs * flat_hr.take(at)
+            ci = c.take(at)
+            if t % REFRESH == 0:
+                # h.x, c.x and x.x follow exact one-step updates below; recomputing them
+                # every REFRESH iterations keeps their rounding at the level of a fresh
+                # dot product
+                x = xs[:, None] * xr
+                hx = hs * np.einsum("bk,bk->b", hr, x)
+                cx = np.einsum("bk,bk->b", c, x)
+                xx = np.einsum("bk,bk->b", x, x)
+            eta_xi = eta * xi
+            gi = hi + ci - eta_xi  # (A'A x)_i
+            xg = hx + cx - eta * xx  # x'A'A x
+            slope = hi - hx
+            gii = diag.take(at)
+            curv = gii - 2.0 * gi + xg + eta * (1.0 - 2.0 * xi + xx)
+            step = (-slope / curv).clip(0.0, 1.0)
+            # x already at the vertex (d = 0, 0/0): no move
+            step = np.where((curv > 0) & np.isfinite(step), step, 0.0)
+            keep = 1.0 - step
+            whole = keep == 0.0  # a full step: x becomes the vertex, h its gradient
+            any_whole = np.count_nonzero(whole) > 0  # any(): a tenth of the call cost
+            col = row(i, which)
+            col -= c
+            # x <- (1 - s) x + s e_i;  h <- (1 - s) h + s v with v = G_i - c + eta e_i
+            if any_whole:
+                xs = np.where(whole, 1.0, xs * keep)
+                xr[whole] = 0.0
+                hs = np.where(whole, 1.0, hs * keep)
+                hr[whole] = col[whole]
+                col *= np.where(whole, 0.0, step / hs)[:, None]
+            else:
+                xs = xs * keep
+                hs = hs * keep
+                col *= (step / hs)[:, None]
+            flat_xr[at] += step / xs
+            hr += col
+            flat_hr[at] += step * eta / hs
+            small = (xs < MIN_SCALE) | (hs < MIN_SCALE)
+            if np.count_nonzero(small):
+                xr[small] *= xs[small, None]
+                hr[small] *= hs[small, None]
+                xs[small], hs[small] = 1.0, 1.0
+            # the same step for the dot products (v.x = g_i - c.x + eta x_i, v_i = G_ii - c_i + eta)
+            kk, ss = keep * keep, step * step
+            hx = kk * hx + step * keep * (hi + gi - cx + eta_xi) + ss * (gii - ci + eta)
+            cx = keep * cx + step * ci
+            xx = kk * xx + 2.0 * step * keep * xi + ss
+            # exact decrease of ||Ax - b||^2 + eta ||x||^2 along the step (R compares the
+            # objective / n before and after; same quantity, scaled by n)
+            decrease = -(2.0 * step * slope + ss * curv)
+            if t >= 1:
+                going = decrease > threshold
+                n_going = np.count_nonzero(going)
+                if n_going < len(going):
+                    out[which[~going]] = xs[~going, None] * xr[~going]
+                    if not n_going:
+                        return out
+                    xr, xs, hr, hs = xr[going], xs[going], hr[going], hs[going]
+                    c, diag = c[going], diag[going]
+                    eta, threshold, which = eta[going], threshold[going], which[going]
+                    hx, cx, xx = hx[going], cx[going], xx[going]
+                    base = np.arange(len(which)) * k
+                    flat_xr, flat_hr = xr.reshape(-1), hr.reshape(-1)
     out[which] = xs[:, None] * xr
     return out
 
