@@ -12,6 +12,7 @@ old                                       new
 ``PanelDiD(entity=)``                     ``unit=``
 ``PanelEventStudy(entity=)``              ``unit=``
 ``SunAbraham(entity=, control=)``         ``unit=``, ``control_group=``
+``PanelOptions(entity=)``, ``.entity``    ``unit=``, ``.unit``
 ``SyntheticControl(rng=)``                ``seed=``
 ``ITS(unit=)``                            ``outcome_unit=``
 ``InterventionARIMA(unit=)``              ``outcome_unit=``
