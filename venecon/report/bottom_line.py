@@ -111,7 +111,7 @@ def designs(studies: Sequence[Any], treated: str, episode: str) -> list[EpisodeE
         if r.study.treated != treated or not r.identified:
             continue
         own = r.study.treatment.label
-        for key, e in r.estimates.items():
+        for e in r.estimates.values():
             if not all(str(w)[:4].isdigit() for w in e.window):
                 continue
             verdict, reasons = _verdict(r, e)

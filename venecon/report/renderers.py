@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import re
-
 from urllib.parse import quote
 
 from ..escaping import html_text, latex_text, markdown_fence, markdown_text

@@ -657,7 +657,6 @@ class CallawaySantAnnaResults(ModelResults):
         period = gt["period"].to_numpy()
         event = period - cohort
         inf = self._inf
-        n = inf.shape[0]
         glist = np.sort(np.unique(cohort))
         wts = self._spec["weights"]
         share = np.array([(wts * (self._cohort_of_unit == g)).mean() for g in glist])

@@ -369,9 +369,8 @@ class InterventionARIMA:
         The exact diffuse prior for the integrated states: statsmodels' default
         approximate prior (variance 1e6) makes the likelihood depend on units.
         """
-        from statsmodels.tsa.statespace.sarimax import SARIMAX
-
         import numpy as np
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
 
         def make(e, x):
             return SARIMAX(e, exog=x, order=order, seasonal_order=self.seasonal_order,
