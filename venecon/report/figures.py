@@ -142,9 +142,6 @@ def production(a: Analysis) -> Any:
     return fig
 
 
-#: The source of the observed Merey prices in ``prices_monthly``.
-MEREY_SOURCE = ASB_SOURCE
-
 
 def source_name(dataset: str, source: str) -> str:
     """The title of ``source`` in ``dataset``'s metadata, without its parenthesised detail."""
@@ -165,8 +162,8 @@ def prices(a: Analysis) -> Any:
     wide = frame.pivot_table(index="date", columns=["series", "source"], values="value")
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 6), sharex=True, height_ratios=[2, 1])
     brent = wide[("brent", "eia_spot")].dropna()
-    merey = wide[("merey", MEREY_SOURCE)].dropna()
-    asb = source_name("prices_monthly", MEREY_SOURCE)
+    merey = wide[("merey", ASB_SOURCE)].dropna()
+    asb = source_name("prices_monthly", ASB_SOURCE)
     ax1.plot(
         brent.index, brent.to_numpy(), color="tab:blue", lw=1.2, label="Brent (EIA spot, monthly)"
     )
@@ -175,7 +172,7 @@ def prices(a: Analysis) -> Any:
     ax1.set_title(f"Prices: Brent and Merey (Merey observed {merey.index.min():%Y-%m} to "
                   f"{merey.index.max():%Y-%m} only)")
     ax1.legend(fontsize=8)
-    disc = (wide[("merey", MEREY_SOURCE)] - wide[("brent", MEREY_SOURCE)]).dropna()
+    disc = (wide[("merey", ASB_SOURCE)] - wide[("brent", ASB_SOURCE)]).dropna()
     ax2.bar(disc.index, disc.to_numpy(), width=25, color="tab:red")
     ax2.axhline(0, color="black", lw=0.6)
     ax2.set_ylabel("USD/bbl")
@@ -278,7 +275,7 @@ def revenue_lost(a: Analysis) -> Any:
     ax.set_xlabel("month")
     ax.legend(fontsize=8, loc="upper left")
     fig.text(0.01, 0.01, "Source: venecon; EIA crude output and Brent, "
-             f"{source_name('prices_monthly', MEREY_SOURCE)} Merey; gross export value, not "
+             f"{source_name('prices_monthly', ASB_SOURCE)} Merey; gross export value, not "
              "fiscal revenue", fontsize=7, color="grey")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

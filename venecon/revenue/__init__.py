@@ -59,6 +59,8 @@ _LAZY = {
     "Deflator": "venecon.revenue.assumptions",
     "DEFAULT_BENCHMARK_SOURCES": "venecon.revenue.assumptions",
     "ASB_SOURCE": "venecon.revenue.assumptions",
+    "REPORTED_SOURCE": "venecon.revenue.assumptions",
+    "REPORTED_DATASET": "venecon.revenue.assumptions",
     "observed_export_share": "venecon.revenue.assumptions",
     "central_assumptions": "venecon.revenue.assumptions",
     "merey_gap_2017": "venecon.revenue.assumptions",
@@ -99,6 +101,8 @@ if TYPE_CHECKING:
     from .assumptions import (
         ASB_SOURCE,
         DEFAULT_BENCHMARK_SOURCES,
+        REPORTED_DATASET,
+        REPORTED_SOURCE,
         Assumptions,
         Deflator,
         Discount,

@@ -29,6 +29,8 @@ __all__ = [
     "Deflator",
     "DEFAULT_BENCHMARK_SOURCES",
     "ASB_SOURCE",
+    "REPORTED_SOURCE",
+    "REPORTED_DATASET",
     "observed_export_share",
     "central_assumptions",
     "merey_gap_2017",

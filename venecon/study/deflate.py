@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..revenue import ASB_SOURCE
+from ..revenue import ASB_SOURCE, REPORTED_DATASET, REPORTED_SOURCE
 from .spec import BENCHMARK_SOURCE, Deflator, StudyError
 
 __all__ = [
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: Merey 16 monthly prices: (dataset, source) in the order they are preferred.
-MEREY_SOURCES = (("reported_monthly", "opec_momr_press"), ("prices_monthly", ASB_SOURCE))
+MEREY_SOURCES = ((REPORTED_DATASET, REPORTED_SOURCE), ("prices_monthly", ASB_SOURCE))
 
 
 def deflator_prices(months: Any, deflator: Deflator) -> Any:
