@@ -202,3 +202,56 @@ def test_concurrent_writers_end_with_a_whole_output(tmp_path: Path) -> None:
     assert len(tree) == 21 and len(values) == 1  # one writer's output, whole
     assert all(isinstance(e, ConfigError) for e in errors), errors
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def _signal_during(monkeypatch, name: str, signum: int) -> None:
+    """Make ``venecon.report.output.<name>`` receive ``signum`` as its first act."""
+    import signal
+
+    import venecon.report.output as output
+
+    original = getattr(output, name)
+
+    def interrupted(*args, **kwargs):
+        signal.raise_signal(signum)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(output, name, interrupted)
+
+
+def test_a_signal_while_the_staging_directory_is_made_leaves_nothing(tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    # CI once saw Ctrl-C/SIGTERM land between mkdtemp and the clean-up's try, and the
+    # staging directory stayed; the signal is now held until the directory is owned
+    import signal
+
+    _signal_during(monkeypatch, "_mark_owner", signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        _write(tmp_path / "out", {"report.md": "new\n"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_signal_during_the_swap_leaves_a_whole_output(tmp_path: Path, monkeypatch) -> None:
+    import signal
+
+    class Stop(Exception):
+        pass
+
+    def stop(_n, _frame):
+        raise Stop
+
+    out = tmp_path / "out"
+    _write(out, {"report.md": "old\n"})
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        _signal_during(monkeypatch, "_swap", signal.SIGTERM)
+        with pytest.raises(Stop) as stopped:
+            _write(out, {"report.md": "new\n"})
+        assert stopped.value.__notes__ == ["the new output was already complete at --out"]
+        assert signal.getsignal(signal.SIGTERM) is stop
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    # the signal took effect after the renames: the new output is there, whole, and alone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / "report.md").read_text() == "new\n"
+    assert json.loads((out / MANIFEST).read_text())["files"].keys() == {"report.md"}

@@ -254,8 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt as exc:
         what = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted (Ctrl-C)"
-        print(f"venecon: {what}; stopped, and an existing --out is left as it was",
-              file=sys.stderr)
+        # a note says when the output had been written just before the signal took effect
+        where = "; ".join(getattr(exc, "__notes__", ())) or "an existing --out is left as it was"
+        print(f"venecon: {what}; stopped, and {where}", file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
     finally:
         if previous is not None:

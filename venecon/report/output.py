@@ -14,9 +14,12 @@ naming ``--out``, before any model runs and again just before the swap. Only
 files listed in the manifest are ever deleted. A symlinked ``--out`` stays a
 symlink: the directory it points to is the one replaced.
 
-A run that fails or is killed leaves ``--out`` as it was. A staging directory
-left behind by a killed run is removed (and an earlier report caught between
-the two renames is put back) by the next run writing beside it.
+A run that fails or is killed leaves ``--out`` as it was. Ctrl-C or SIGTERM
+while a staging directory is being made, or while the renames run, takes
+effect just after that step, so neither leaves a directory behind. A staging
+directory left behind by a killed run (SIGKILL) is removed (and an earlier
+report caught between the two renames is put back) by the next run writing
+beside it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import ConfigError, OutputError
+from ..signals import signals_deferred
 
 __all__ = ["MANIFEST", "REPORT_ENTRIES", "check_output", "staged_output", "write_json"]
 
@@ -300,19 +304,24 @@ def staged_output(out: str | Path) -> Iterator[Path]:
     shown = Path(out).expanduser().absolute()
     target = check_output(out)
     clean_stale(out)
+    stage: Path | None = None
     try:
-        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.venecon-report-", dir=target.parent))
-        _mark_owner(stage)
-    except OSError as exc:
-        raise _err(shown, f"cannot create a staging directory in {target.parent} "
-                          f"({exc.strerror or exc})") from exc
-    try:
+        with signals_deferred():
+            stage = _new_stage(target, shown)
         try:
             yield stage
             (stage / _OWNER).unlink()
             _write_manifest(stage)
             os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it 0700; the output is a normal dir
-            _swap(stage, target, shown)
+            swapped = False
+            try:
+                with signals_deferred():
+                    _swap(stage, target, shown)
+                    swapped = True
+            except BaseException as exc:
+                if swapped:  # a signal came during the renames; they finished first
+                    exc.add_note("the new output was already complete at --out")
+                raise
         except OSError as exc:
             if isinstance(exc, OutputError):
                 raise
@@ -321,8 +330,22 @@ def staged_output(out: str | Path) -> Iterator[Path]:
                               "--out was changed (free some space or fix the permission, then "
                               "rerun)") from exc
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def _new_stage(target: Path, shown: Path) -> Path:
+    stage = None
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.venecon-report-", dir=target.parent))
+        _mark_owner(stage)
+    except OSError as exc:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+        raise _err(shown, f"cannot create a staging directory in {target.parent} "
+                          f"({exc.strerror or exc})") from exc
+    return stage
 
 
 def _umask() -> int:

@@ -21,6 +21,7 @@ by ``platformdirs`` (``~/.cache/venecon`` on Linux).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ from typing import Any
 
 from .._version import __version__
 from ..exceptions import REDACTED, CacheIntegrityError
+from ..signals import signals_deferred
 
 __all__ = ["CACHE_ENV", "Cache", "CacheEntry", "cache_dir", "client_version", "read_entry",
            "redact_body", "redact_params", "write_entry"]
@@ -88,18 +90,22 @@ def _utc_now() -> str:
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see either the old or the new file, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = handle = None
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with signals_deferred():  # a signal between mkstemp and this try would leave tmp behind
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            handle = os.fdopen(fd, "wb")
+        with handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if handle is not None:
+            handle.close()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
 
 
