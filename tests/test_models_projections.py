@@ -94,6 +94,33 @@ def test_event_errors_are_hac_plus_residual_variance():
         assert res.std_errors[f"h{h}"] == pytest.approx(np.sqrt(ref.bse[0] ** 2 + sigma2), rel=1e-10)
 
 
+@pytest.mark.parametrize("event", [None, 120])
+def test_mean_response_is_one_hac_regression_of_the_averaged_outcome(event):
+    import statsmodels.api as sm
+
+    y, s = simulate(9, event=event)
+    shock = s if event is None else {"e": "2010-01-01"}
+    res = LocalProjections(y, shock, horizons=4, lags=2).fit()
+    name = "oil" if event is None else "e"
+    mean = res.mean_response.loc[name]
+    # by linearity of OLS (one sample, one design for every horizon), the mean of the horizons
+    assert mean["coefficient"] == pytest.approx(res.params.mean(), rel=1e-10)
+    yy, ss = y.to_numpy(), s.to_numpy()
+    lhs = np.mean([hand_built(yy, ss, h, 2, 4, diff=True)[0] for h in range(5)], axis=0)
+    _, x = hand_built(yy, ss, 0, 2, 4, diff=True)
+    if event is not None:  # an event enters without lags: pulse, y(t-1), y(t-2), constant
+        x = x[:, [0, 2, 4, 5]]
+    ref = sm.OLS(lhs, x).fit(cov_type="HAC", cov_kwds={"maxlags": 5, "use_correction": False})
+    var = ref.bse[0] ** 2 + (ref.ssr / ref.df_resid if event is not None else 0.0)
+    assert mean["coefficient"] == pytest.approx(ref.params[0], rel=1e-10)
+    assert mean["std_error"] == pytest.approx(np.sqrt(var), rel=1e-10)
+    assert mean["hac_lags"] == 5
+    head = res.headline
+    assert head.estimate == mean["coefficient"] and head.std_error == mean["std_error"]
+    assert head.lower == pytest.approx(mean["coefficient"] - 1.959963984540054 * mean["std_error"])
+    assert head.lower < res.headline_at(0.1).lower < res.headline_at(0.1).upper < head.upper
+
+
 def test_difference_and_level_differ_only_without_lags():
     y, s = simulate(4)
     a = LocalProjections(y, s, horizons=3, lags=0, response="level").fit()
@@ -144,18 +171,24 @@ def test_interval_coverage_monte_carlo():
     reps, horizons = 400, (0, 3)
     hits_event = np.zeros(len(horizons))
     hits_series = np.zeros(len(horizons))
+    hits_mean = np.zeros(2)
+    mean_event, mean_series = 10 * np.mean(0.6 ** np.arange(4)), 2 * np.mean(0.6 ** np.arange(4))
     for r in range(reps):
         y, _ = simulate(50_000 + r, n=180, event=100, delta=10.0)
-        ci = LocalProjections(y, "2008-05-01", horizons=3, lags=1).fit().conf_int()
+        fit = LocalProjections(y, "2008-05-01", horizons=3, lags=1).fit()
+        ci = fit.conf_int()
         y2, s2 = simulate(90_000 + r, n=180)
-        ci2 = LocalProjections(y2, s2, horizons=3, lags=1).fit().conf_int()
+        fit2 = LocalProjections(y2, s2, horizons=3, lags=1).fit()
+        ci2 = fit2.conf_int()
         for i, h in enumerate(horizons):
             hits_event[i] += ci.loc[f"h{h}", "lower"] <= 10 * 0.6**h <= ci.loc[f"h{h}", "upper"]
             hits_series[i] += ci2.loc[f"h{h}", "lower"] <= 2 * 0.6**h <= ci2.loc[f"h{h}", "upper"]
+        hits_mean[0] += fit.headline.lower <= mean_event <= fit.headline.upper
+        hits_mean[1] += fit2.headline.lower <= mean_series <= fit2.headline.upper
     # Measured with statsmodels 0.15 (400 reps, 180 months, AR(1) 0.6, Gaussian errors):
     # event pulse h0 0.943, h3 0.985 (conservative: HAC term + residual variance);
-    # shock series h0 0.940, h3 0.930.
-    cover = np.concatenate([hits_event, hits_series]) / reps
+    # shock series h0 0.940, h3 0.930; the mean over h = 0..3: event 0.985, series 0.923.
+    cover = np.concatenate([hits_event, hits_series, hits_mean]) / reps
     assert ((cover >= 0.91) & (cover <= 0.99)).all(), cover
 
 

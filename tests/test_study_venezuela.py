@@ -144,7 +144,12 @@ def test_robustness_shows_the_sample_start_sensitivity_of_the_issue(results):
 
 def test_local_projections_are_reported(results):
     lp = results["venezuela-2019-oil"].estimates["local_projections"]
-    assert len(lp.path) == 7 and lp.lower is None
+    assert len(lp.path) == 7
+    # the mean over horizons 0..6 is the averaged regression's, with its interval
+    mean = lp.result.mean_response.loc["pdvsa-sdn"]
+    assert lp.average_effect == mean["coefficient"] == pytest.approx(lp.path["effect"].mean())
+    assert (lp.lower, lp.upper) == (mean["lower"], mean["upper"])
+    assert lp.lower < lp.average_effect < lp.upper
 
 
 def test_annual_timing_and_quota_variants_are_reported(results):

@@ -8,6 +8,7 @@ event: those live in the study declarations (``venecon/study/bundled/*.toml``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -259,6 +260,7 @@ def local_projections(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
     d.p("Response of the outcome h periods after a one-period pulse at the treatment date "
         "(Jordà 2005), with pointwise intervals; read alongside the time-series counterfactuals "
         "because it does not extrapolate a pre-period trend.")
+    drawn: dict[str, str] = {}  # one figure per regression: studies may share a fit
     for r, e in found:
         irf = e.path
         sig = irf[(irf["upper"] < 0) | (irf["lower"] > 0)]
@@ -267,12 +269,22 @@ def local_projections(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
         reading = (f"{r.study.title}: the response peaks at horizon {peak_h} with "
                    f"{est(peak['effect'], peak['lower'], peak['upper'])} {e.unit}; ")
         if len(sig):
-            reading += (f"it is significant at horizon(s) {', '.join(str(h) for h in sig.index)} "
-                        f"and averages {num(e.average_effect)} {e.unit} over horizons "
-                        f"{irf.index.min()}..{irf.index.max()}.")
+            reading += f"it is significant at horizon(s) {', '.join(str(h) for h in sig.index)}"
         else:
-            reading += f"no horizon is significant at the {100 * e.alpha:g}% level."
+            reading += f"no horizon is significant at the {100 * e.alpha:g}% level"
+        reading += (f"; the mean over horizons {irf.index.min()}..{irf.index.max()} is "
+                    f"{est(e.average_effect, e.lower, e.upper)} {e.unit} "
+                    f"({100 * (1 - e.alpha):g}% interval).")
+        fit = (json.dumps(e.result.provenance, sort_keys=True, default=str)
+               if e.result is not None else None)
+        if fit in drawn:
+            reading += (f" The regression is the one of {drawn[fit]} (same events, sample and "
+                        "outcome), drawn above.")
+            d.p(reading)
+            continue
         d.p(reading)
+        if fit is not None:
+            drawn[fit] = r.study.title
         if e.result is not None and hasattr(e.result, "plot"):
             fig = e.result.plot()
             for ax in fig.axes:

@@ -667,9 +667,10 @@ def run_local_projections(
     """Local projections (Jordà 2005, :class:`venecon.models.LocalProjections`) of event pulses.
 
     ``average_effect`` is the mean response of the outcome to the treatment
-    pulse over horizons 0..H (no joint interval: covariances across horizons
-    are not estimated, so ``lower``/``upper`` are None; the pointwise bands
-    are in ``path``).
+    pulse over horizons 0..H, with the interval of
+    :attr:`~venecon.models.LocalProjectionsResults.mean_response` (one HAC
+    regression of the outcome averaged over the horizons); the pointwise
+    bands are in ``path``.
     """
     import pandas as pd
 
@@ -688,18 +689,18 @@ def run_local_projections(
         },
         index=pd.Index(own["horizon"].to_numpy(), name="horizon"),
     )
-    avg = float(path["effect"].mean())
+    mean = res.mean_response.loc[ctx.treatment_label]
     caveats = [
         f"mean impulse response over horizons 0..{opts.horizons} to a one-period pulse at the "
-        "treatment; pointwise intervals only (no interval for the mean)"
+        "treatment; its interval treats the event as one draw of the error (homoskedastic)"
     ]
     caveats += _flag_caveat(ctx, end)
     return Estimate(
         estimator="local_projections",
         label=LABELS["local_projections"] + f" (h=0..{opts.horizons})",
-        average_effect=avg,
-        lower=None,
-        upper=None,
+        average_effect=float(mean["coefficient"]),
+        lower=float(mean["lower"]),
+        upper=float(mean["upper"]),
         alpha=ctx.alpha,
         unit=ctx.unit,
         counterfactual_mean=None,

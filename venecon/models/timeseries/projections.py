@@ -11,7 +11,14 @@ from ...exceptions import InsufficientDataError, ModelSpecificationError
 from ..core.checks import check_alpha, check_partial, check_rank, require
 from ..core.events import Event, regressors, resolve_events
 from ..core.outcome import prepare_controls, prepare_outcome
-from ..core.results import Headline, ModelResults, build_provenance, jsonable, path_frame
+from ..core.results import (
+    Headline,
+    ModelResults,
+    build_provenance,
+    jsonable,
+    path_frame,
+    two_sided_pvalue,
+)
 from ..core.vocabulary import renamed_arguments
 
 if TYPE_CHECKING:
@@ -61,11 +68,14 @@ class LocalProjectionsResults(ModelResults):
     within-horizon covariances; covariances across horizons come from
     separate regressions and are not estimated (``NaN``), so joint tests
     across horizons are not supported. :attr:`irf` is the tidy table.
+    :attr:`mean_response` is each shock's mean response over the horizons
+    with its standard error, from the regression of the averaged outcome.
     """
 
-    def __init__(self, *, irf: pd.DataFrame, alpha: float, period: str = "month",
-                 **kwargs: Any) -> None:
+    def __init__(self, *, irf: pd.DataFrame, mean_response: pd.DataFrame, alpha: float,
+                 period: str = "month", **kwargs: Any) -> None:
         self._irf = irf.copy()
+        self._mean = mean_response.copy()
         self._alpha = float(alpha)
         self._period = period
         super().__init__(**kwargs)
@@ -82,32 +92,38 @@ class LocalProjectionsResults(ModelResults):
         return path_frame(irf["horizon"], irf["coefficient"], irf["std_error"], ci["lower"],
                           ci["upper"], shock=irf["shock"], parameter=irf["param"])
 
+    @property
+    def mean_response(self) -> pd.DataFrame:
+        """One row per shock: mean response over horizons 0..H, std_error, lower, upper (at the
+        fit's ``alpha``), nobs, hac_lags, sigma2."""
+        return self._mean.copy()
+
     def _headline(self, alpha: float) -> Headline:
-        """The mean response of the first shock over its horizons.
+        """The mean response of the first shock over its horizons, with its interval."""
+        from scipy import stats
 
-        No standard error or interval: covariances across horizons come from
-        separate regressions and are not estimated.
-        """
-        import math
-
-        irf = self._irf
-        first = irf[irf["shock"] == irf["shock"].iloc[0]]
-        h = first["horizon"]
-        return Headline(name=f"mean response to {first['shock'].iloc[0]}, h = {h.min()}..{h.max()}",
-                        estimate=float(first["coefficient"].mean()), std_error=math.nan,
-                        pvalue=math.nan, lower=math.nan, upper=math.nan, alpha=alpha,
+        row = self._mean.iloc[0]
+        h = self._irf["horizon"]
+        b, se = float(row["coefficient"]), float(row["std_error"])
+        q = float(stats.norm.ppf(1 - alpha / 2))
+        return Headline(name=f"mean response to {self._mean.index[0]}, h = {h.min()}..{h.max()}",
+                        estimate=b, std_error=se,
+                        pvalue=two_sided_pvalue(b / se) if se > 0 else float("nan"),
+                        lower=b - q * se, upper=b + q * se, alpha=alpha,
                         window=(int(h.min()), int(h.max())),
-                        inference="none for the mean (no covariance across horizons); "
-                                  "pointwise intervals in path()")
+                        inference="normal, HAC regression of the outcome averaged over the "
+                                  "horizons; pointwise intervals in path()")
 
     def _summary_tables(self, alpha):
         tables = super()._summary_tables(alpha)
         detail = self._irf.set_index("param")[["nobs", "hac_lags", "sigma2"]]
-        return [*tables, ("Regressions by horizon", detail)]
+        return [*tables, ("Regressions by horizon", detail),
+                ("Mean response over the horizons", self._mean)]
 
     def to_dict(self, alpha: float = 0.05) -> dict[str, Any]:
         out = super().to_dict(alpha)
         out["irf"] = jsonable(self._irf)
+        out["mean_response"] = jsonable(self._mean.reset_index())
         out["irf_alpha"] = self._alpha
         json.dumps(out)
         return out
@@ -371,13 +387,27 @@ class LocalProjections:
 
     # --- fit ------------------------------------------------------------------
     def _fit_horizon(self, h: int) -> dict[str, Any]:
-        import numpy as np
-        import statsmodels.api as sm
-
         lhs, x = self.design(h)
         if h == 0:
             check_rank(x.to_numpy(), list(x.columns), "LocalProjections")
-        nlags = hac_bandwidth(self.hac_rule, h, len(lhs))
+        return self._regress(lhs, x, hac_bandwidth(self.hac_rule, h, len(lhs)))
+
+    def _fit_mean(self) -> dict[str, Any]:
+        """One regression of the outcome averaged over horizons 0..H on the common regressors.
+
+        Every horizon has the same sample and regressors, so by linearity of
+        OLS its coefficients are the horizons' mean responses exactly, and its
+        HAC covariance is their joint uncertainty (the averaged error is
+        MA(H) under the model: the bandwidth of horizon H).
+        """
+        _, x = self.design(0)
+        lhs = sum(self.design(h)[0] for h in range(self.horizons + 1)) / (self.horizons + 1)
+        return self._regress(lhs, x, hac_bandwidth(self.hac_rule, self.horizons, len(lhs)))
+
+    def _regress(self, lhs: pd.Series, x: pd.DataFrame, nlags: int) -> dict[str, Any]:
+        import numpy as np
+        import statsmodels.api as sm
+
         # Columns equilibrated by powers of two (exact) and the estimates mapped back:
         # lags of an outcome in tiny or huge units next to an O(1) shock would
         # otherwise cost OLS digits in proportion to the design's condition number.
@@ -407,6 +437,7 @@ class LocalProjections:
 
         with limit_blas_threads():
             fits = [self._fit_horizon(h) for h in range(self.horizons + 1)]
+            mean = self._fit_mean()
         single = len(self.shock_names) == 1
         names, rows = [], []
         n_shock = len(self.shock_names)
@@ -429,9 +460,16 @@ class LocalProjections:
                          "nobs": f["nobs"], "hac_lags": f["hac_lags"], "sigma2": f["sigma2"]})
         irf = pd.DataFrame(rows).set_index("param", drop=False)
         irf.index.name = None
+        mean_se = np.sqrt(np.diag(mean["cov"]))
+        mean_response = pd.DataFrame(
+            {"coefficient": mean["beta"], "std_error": mean_se,
+             "lower": mean["beta"] - q * mean_se, "upper": mean["beta"] + q * mean_se,
+             "nobs": mean["nobs"], "hac_lags": mean["hac_lags"], "sigma2": mean["sigma2"]},
+            index=pd.Index(self.shock_names, name="shock"))
         params = pd.Series(irf["coefficient"].to_numpy(), index=names)
         return LocalProjectionsResults(
-            irf=irf.reset_index(drop=True), alpha=self.alpha, period=self.outcome.period,
+            irf=irf.reset_index(drop=True), mean_response=mean_response, alpha=self.alpha,
+            period=self.outcome.period,
             model="LocalProjections", dependent=self.outcome.name, params=params,
             std_errors=pd.Series(irf["std_error"].to_numpy(), index=names),
             cov=pd.DataFrame(cov, index=names, columns=names), nobs=fits[0]["nobs"], df_resid=None,
@@ -462,7 +500,10 @@ class LocalProjections:
 
     def _notes(self) -> list[str]:
         notes = ["Each horizon is a separate OLS regression on the common sample t = p..T-H-1; "
-                 "intervals are pointwise (normal), covariances across horizons are not estimated."]
+                 "intervals are pointwise (normal), covariances across horizons are not estimated.",
+                 "The mean response over horizons 0..H and its interval come from one more "
+                 "regression, of the outcome averaged over the horizons, with the HAC lags of "
+                 "horizon H."]
         if self.events:
             notes.append("Event standard errors add the horizon's residual variance to the HAC "
                          "variance (one event = one draw of the error; assumes homoskedastic errors).")
