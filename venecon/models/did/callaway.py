@@ -65,10 +65,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ...exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
+from ...exceptions import ModelSpecificationError, NoComparisonUnitsError
 from ..core.checks import check_alpha
 from ..core.results import Headline, ModelResults, build_provenance, jsonable, path_frame
 from .drdid import ESTIMATORS
+from .drdid_rc import rc_cell
 from .panel import panel_frame
 
 if TYPE_CHECKING:
@@ -915,9 +916,15 @@ class CallawaySantAnna:
         )
         for c in self.covariates:
             x = pd.to_numeric(frame[c], errors="coerce")
-            if x.isna().any() or np.isinf(x).any():
+            bad = x.isna() | np.isinf(x)
+            if bad.any():
+                first = frame.loc[bad.idxmax()]
                 raise ModelSpecificationError(
-                    f"{name}: covariate {c!r} must be numeric and non-missing in every row"
+                    f"{name}: covariate {c!r} must be numeric and non-missing in every row; "
+                    f"{int(bad.sum())} row(s) are missing, infinite or not numeric (first: "
+                    f"{self.unit} {first[self.unit]!r} in {first[self.time]!r}). Fill them, or "
+                    "drop those rows (an unbalanced panel is estimated as R did's "
+                    "allow_unbalanced_panel)"
                 )
         g = pd.to_numeric(frame[self.cohort], errors="coerce")
         if (frame[self.cohort].notna() & g.isna()).any() or np.isinf(g).any():
@@ -938,16 +945,7 @@ class CallawaySantAnna:
                 f"{', '.join(map(str, varying[varying > 1].index[:5]))}"
             )
         wide = frame.pivot(index=self.unit, columns=self.time, values=self.outcome)
-        short = wide.isna().sum(axis=1)
-        self._unbalanced = bool(short.any())
-        if self._unbalanced and (self.covariates or self.weights is not None):
-            bad = short[short > 0]
-            raise UnbalancedPanelError(
-                f"{name}: {len(bad)} of {len(wide)} units lack some of the {wide.shape[1]} "
-                f"periods (e.g. {', '.join(map(str, bad.index[:5]))}); unbalanced panels are "
-                "estimated without covariates and weights only. Keep the units observed in every "
-                "period, or drop covariates and weights"
-            )
+        self._unbalanced = bool(wide.isna().to_numpy().any())
         cohorts = g.groupby(frame[self.unit]).first().reindex(wide.index).to_numpy()
         times = np.asarray(wide.columns, dtype="int64")
         if len(times) < 2:
@@ -1090,11 +1088,18 @@ class CallawaySantAnna:
                 att = 0.0
             elif self._unbalanced:
                 try:
-                    att, psi = _unbalanced_cell(Y[:, j], Y[:, b], treated, comp)
+                    if self._X is None and self._w is None:
+                        att, psi = _unbalanced_cell(Y[:, j], Y[:, b], treated, comp)
+                    else:
+                        att, psi = rc_cell(Y, self._X, self._w, (j, b), treated, comp,
+                                           self.est_method if self._X is not None else "reg")
                 except NoComparisonUnitsError:
                     empty.append(f"cohort {g} in {times[j]} (a group has no observation in "
                                  f"{times[j]} or {times[b]})")
                     continue
+                except ModelSpecificationError as err:
+                    raise ModelSpecificationError(
+                        f"{name}: cohort {g} in {times[j]}: {err}") from None
                 inf[:, k] = psi
             elif self._X is None and self._w is None:
                 m1, m0 = dy[treated].mean(), dy[comp].mean()
