@@ -33,12 +33,17 @@ units to NA; venecon raises :class:`~venecon.exceptions.NoComparisonUnitsError`
 naming the cells instead. Unbalanced panels are estimated as R's
 ``allow_unbalanced_panel``: each cell pools the two periods' observations as
 repeated cross sections and a unit's influence sums those of its
-observations; with covariates or weights they raise
-:class:`~venecon.exceptions.UnbalancedPanelError`.
+observations. Without covariates and weights that is a difference of four
+group-period means; with covariates (each observation's own values) or
+weights each cell uses R ``DRDID``'s repeated-cross-section estimator of the
+``est_method`` (``drdid_rc``, ``drdid_imp_rc``, ``std_ipw_did_rc``,
+``reg_did_rc``; :mod:`venecon.models.did.drdid_rc`). Balanced panels never
+take that path.
 
-Covariates (``covariates=[...]``, values of the earlier of the two periods
-compared) use ``est_method`` "dr" (R ``did``'s default: the locally efficient doubly robust
-estimator ``DRDID::drdid_panel``, logit and OLS first steps), "dr-imp" (the improved doubly
+Covariates (``covariates=[...]``, on a balanced panel the values of the earlier
+of the two periods compared) use ``est_method`` "dr" (R ``did``'s default: the
+locally efficient doubly robust estimator ``DRDID::drdid_panel``, logit and OLS
+first steps), "dr-imp" (the improved doubly
 robust estimator ``DRDID::drdid_imp_panel``, inverse probability tilting and weighted least
 squares first steps; R ``did`` reaches it only through a user-supplied ``est_method``
 function), "ipw" or "reg" (:mod:`venecon.models.did.drdid`); ``base_period="universal"``
@@ -52,7 +57,10 @@ beside R's printed output (``tests/test_models_callaway.py``); covariates with
 each ``est_method``, the universal base period, weights, clustering and an
 unbalanced panel equal to ``csdid`` at 1e-6
 (``tests/test_models_callaway_covariates.py``); "dr-imp" equal to ``moderndid``'s
-``att_gt`` run with its ``drdid_imp_panel`` at 1e-6 (``tests/test_models_callaway_drimp.py``).
+``att_gt`` run with its ``drdid_imp_panel`` at 1e-6 (``tests/test_models_callaway_drimp.py``);
+unbalanced panels with covariates and weights, each ``est_method``, equal to ``csdid``'s
+``allow_unbalanced_panel`` run with ``moderndid``'s ports of R ``DRDID``'s
+repeated-cross-section estimators at 1e-8 (``tests/test_models_callaway_unbalanced.py``).
 
 Reference: Callaway, B. and Sant'Anna, P. H. C. (2021), "Difference-in-differences
 with multiple time periods", *Journal of Econometrics* 225(2), 200-230.
@@ -810,8 +818,8 @@ class CallawaySantAnna:
     Parameters
     ----------
     data : DataFrame
-        Long panel, one row per unit and period (unbalanced allowed without
-        covariates and weights).
+        Long panel, one row per unit and period (unbalanced allowed: R ``did``'s
+        ``allow_unbalanced_panel``).
     outcome, unit, time : str
         Column names; ``time`` holds integer periods (years).
     cohort : str
@@ -826,8 +834,9 @@ class CallawaySantAnna:
     seed : int, default 0
         Seed of the multiplier bootstrap used by :meth:`CallawaySantAnnaResults.aggregate`.
     covariates : sequence of str, default ()
-        Covariate columns (R's ``xformla``); each cell uses the earlier of its
-        two periods' values.
+        Covariate columns (R's ``xformla``); on a balanced panel each cell uses
+        the earlier of its two periods' values, on an unbalanced one each
+        observation its own.
     est_method : {"dr", "dr-imp", "ipw", "reg"}, default "dr"
         With covariates: ``"dr"`` the locally efficient doubly robust
         estimator R ``did::att_gt`` uses (``DRDID::drdid_panel``: logit
