@@ -24,11 +24,7 @@ import pandas as pd
 import pytest
 from reference_data import mirror_file, need_module
 
-from venecon.exceptions import (
-    ModelSpecificationError,
-    NoComparisonUnitsError,
-    UnbalancedPanelError,
-)
+from venecon.exceptions import ModelSpecificationError, NoComparisonUnitsError
 from venecon.models import CallawaySantAnna, SunAbraham
 from venecon.models.did.callaway import BootstrapOptions
 
@@ -232,12 +228,14 @@ def test_no_comparison_units(mpdta):
 
 
 def test_unbalanced_panel(mpdta):
-    # without covariates an unbalanced panel is estimated as R did's allow_unbalanced_panel
-    # (validated against csdid in test_models_callaway_covariates.py); with covariates it is refused
+    # an unbalanced panel is estimated as R did's allow_unbalanced_panel, with or without
+    # covariates (validated against csdid in test_models_callaway_covariates.py and
+    # test_models_callaway_unbalanced.py)
     res = CallawaySantAnna(mpdta.iloc[1:], **KW).fit()
     assert np.isfinite(res.params).all()
-    with pytest.raises(UnbalancedPanelError, match="lack some of"):
-        CallawaySantAnna(mpdta.iloc[1:], **KW, covariates=["lpop"])
+    cov = CallawaySantAnna(mpdta.iloc[1:], **KW, covariates=["lpop"]).fit()
+    assert np.isfinite(cov.std_errors).all()
+    assert not np.allclose(cov.params, res.params)
 
 
 @pytest.mark.parametrize("bad", [np.inf, np.nan, "x"])

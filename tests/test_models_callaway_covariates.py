@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from reference_data import mirror_file
 
-from venecon.exceptions import ModelSpecificationError, UnbalancedPanelError
+from venecon.exceptions import ModelSpecificationError
 from venecon.models import CallawaySantAnna
 
 KW = dict(outcome="lemp", unit="countyreal", time="year", cohort="first.treat")
@@ -219,13 +219,6 @@ def test_unbalanced_panel_matches_csdid(control_group, base_period):
     np.testing.assert_allclose(dyn.std_errors[names].to_numpy()[ok], se_e[ok], rtol=0, atol=TOL)
     assert dyn.params["att"] == pytest.approx(dyn_ref["overall_att"], abs=TOL)
     assert dyn.std_errors["att"] == pytest.approx(dyn_ref["overall_se"], abs=TOL)
-
-
-def test_unbalanced_panel_with_covariates_is_refused():
-    df = _unbalanced_panel().assign(x=1.0)
-    df["x"] = df["id"] % 7
-    with pytest.raises(UnbalancedPanelError, match="without covariates and weights"):
-        CallawaySantAnna(df, outcome="y", unit="id", time="t", cohort="g", covariates=["x"])
 
 
 AGG_WINDOWS = [("dynamic", {"balance_e": 1}), ("dynamic", {"balance_e": 0}),

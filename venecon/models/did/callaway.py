@@ -33,12 +33,17 @@ units to NA; venecon raises :class:`~venecon.exceptions.NoComparisonUnitsError`
 naming the cells instead. Unbalanced panels are estimated as R's
 ``allow_unbalanced_panel``: each cell pools the two periods' observations as
 repeated cross sections and a unit's influence sums those of its
-observations; with covariates or weights they raise
-:class:`~venecon.exceptions.UnbalancedPanelError`.
+observations. Without covariates and weights that is a difference of four
+group-period means; with covariates (each observation's own values) or
+weights each cell uses R ``DRDID``'s repeated-cross-section estimator of the
+``est_method`` (``drdid_rc``, ``drdid_imp_rc``, ``std_ipw_did_rc``,
+``reg_did_rc``; :mod:`venecon.models.did.drdid_rc`). Balanced panels never
+take that path.
 
-Covariates (``covariates=[...]``, values of the earlier of the two periods
-compared) use ``est_method`` "dr" (R ``did``'s default: the locally efficient doubly robust
-estimator ``DRDID::drdid_panel``, logit and OLS first steps), "dr-imp" (the improved doubly
+Covariates (``covariates=[...]``, on a balanced panel the values of the earlier
+of the two periods compared) use ``est_method`` "dr" (R ``did``'s default: the
+locally efficient doubly robust estimator ``DRDID::drdid_panel``, logit and OLS
+first steps), "dr-imp" (the improved doubly
 robust estimator ``DRDID::drdid_imp_panel``, inverse probability tilting and weighted least
 squares first steps; R ``did`` reaches it only through a user-supplied ``est_method``
 function), "ipw" or "reg" (:mod:`venecon.models.did.drdid`); ``base_period="universal"``
@@ -52,7 +57,10 @@ beside R's printed output (``tests/test_models_callaway.py``); covariates with
 each ``est_method``, the universal base period, weights, clustering and an
 unbalanced panel equal to ``csdid`` at 1e-6
 (``tests/test_models_callaway_covariates.py``); "dr-imp" equal to ``moderndid``'s
-``att_gt`` run with its ``drdid_imp_panel`` at 1e-6 (``tests/test_models_callaway_drimp.py``).
+``att_gt`` run with its ``drdid_imp_panel`` at 1e-6 (``tests/test_models_callaway_drimp.py``);
+unbalanced panels with covariates and weights, each ``est_method``, equal to ``csdid``'s
+``allow_unbalanced_panel`` run with ``moderndid``'s ports of R ``DRDID``'s
+repeated-cross-section estimators at 1e-8 (``tests/test_models_callaway_unbalanced.py``).
 
 Reference: Callaway, B. and Sant'Anna, P. H. C. (2021), "Difference-in-differences
 with multiple time periods", *Journal of Econometrics* 225(2), 200-230.
@@ -65,10 +73,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ...exceptions import ModelSpecificationError, NoComparisonUnitsError, UnbalancedPanelError
+from ...exceptions import ModelSpecificationError, NoComparisonUnitsError
 from ..core.checks import check_alpha
 from ..core.results import Headline, ModelResults, build_provenance, jsonable, path_frame
 from .drdid import ESTIMATORS
+from .drdid_rc import rc_cell
 from .panel import panel_frame
 
 if TYPE_CHECKING:
@@ -809,8 +818,8 @@ class CallawaySantAnna:
     Parameters
     ----------
     data : DataFrame
-        Long panel, one row per unit and period (unbalanced allowed without
-        covariates and weights).
+        Long panel, one row per unit and period (unbalanced allowed: R ``did``'s
+        ``allow_unbalanced_panel``).
     outcome, unit, time : str
         Column names; ``time`` holds integer periods (years).
     cohort : str
@@ -825,8 +834,9 @@ class CallawaySantAnna:
     seed : int, default 0
         Seed of the multiplier bootstrap used by :meth:`CallawaySantAnnaResults.aggregate`.
     covariates : sequence of str, default ()
-        Covariate columns (R's ``xformla``); each cell uses the earlier of its
-        two periods' values.
+        Covariate columns (R's ``xformla``); on a balanced panel each cell uses
+        the earlier of its two periods' values, on an unbalanced one each
+        observation its own.
     est_method : {"dr", "dr-imp", "ipw", "reg"}, default "dr"
         With covariates: ``"dr"`` the locally efficient doubly robust
         estimator R ``did::att_gt`` uses (``DRDID::drdid_panel``: logit
@@ -915,9 +925,15 @@ class CallawaySantAnna:
         )
         for c in self.covariates:
             x = pd.to_numeric(frame[c], errors="coerce")
-            if x.isna().any() or np.isinf(x).any():
+            bad = x.isna() | np.isinf(x)
+            if bad.any():
+                first = frame.loc[bad.idxmax()]
                 raise ModelSpecificationError(
-                    f"{name}: covariate {c!r} must be numeric and non-missing in every row"
+                    f"{name}: covariate {c!r} must be numeric and non-missing in every row; "
+                    f"{int(bad.sum())} row(s) are missing, infinite or not numeric (first: "
+                    f"{self.unit} {first[self.unit]!r} in {first[self.time]!r}). Fill them, or "
+                    "drop those rows (an unbalanced panel is estimated as R did's "
+                    "allow_unbalanced_panel)"
                 )
         g = pd.to_numeric(frame[self.cohort], errors="coerce")
         if (frame[self.cohort].notna() & g.isna()).any() or np.isinf(g).any():
@@ -938,16 +954,7 @@ class CallawaySantAnna:
                 f"{', '.join(map(str, varying[varying > 1].index[:5]))}"
             )
         wide = frame.pivot(index=self.unit, columns=self.time, values=self.outcome)
-        short = wide.isna().sum(axis=1)
-        self._unbalanced = bool(short.any())
-        if self._unbalanced and (self.covariates or self.weights is not None):
-            bad = short[short > 0]
-            raise UnbalancedPanelError(
-                f"{name}: {len(bad)} of {len(wide)} units lack some of the {wide.shape[1]} "
-                f"periods (e.g. {', '.join(map(str, bad.index[:5]))}); unbalanced panels are "
-                "estimated without covariates and weights only. Keep the units observed in every "
-                "period, or drop covariates and weights"
-            )
+        self._unbalanced = bool(wide.isna().to_numpy().any())
         cohorts = g.groupby(frame[self.unit]).first().reindex(wide.index).to_numpy()
         times = np.asarray(wide.columns, dtype="int64")
         if len(times) < 2:
@@ -1090,11 +1097,18 @@ class CallawaySantAnna:
                 att = 0.0
             elif self._unbalanced:
                 try:
-                    att, psi = _unbalanced_cell(Y[:, j], Y[:, b], treated, comp)
+                    if self._X is None and self._w is None:
+                        att, psi = _unbalanced_cell(Y[:, j], Y[:, b], treated, comp)
+                    else:
+                        att, psi = rc_cell(Y, self._X, self._w, (j, b), treated, comp,
+                                           self.est_method if self._X is not None else "reg")
                 except NoComparisonUnitsError:
                     empty.append(f"cohort {g} in {times[j]} (a group has no observation in "
                                  f"{times[j]} or {times[b]})")
                     continue
+                except ModelSpecificationError as err:
+                    raise ModelSpecificationError(
+                        f"{name}: cohort {g} in {times[j]}: {err}") from None
                 inf[:, k] = psi
             elif self._X is None and self._w is None:
                 m1, m0 = dy[treated].mean(), dy[comp].mean()

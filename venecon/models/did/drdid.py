@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["reg_did_panel", "ipw_did_panel", "dr_did_panel", "dr_imp_did_panel", "logit_fit",
-           "tilting_fit"]
+           "tilting_fit", "wls_fit", "ols_influence", "pscore_fit", "check_weights"]
 
 
 def _solve(a: np.ndarray, what: str) -> np.ndarray:
@@ -118,20 +118,25 @@ def tilting_fit(d: np.ndarray, x: np.ndarray, w: np.ndarray, tol: float = 1e-10)
         "covariates or use est_method='dr'")
 
 
-def _wls(dy: np.ndarray, x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted least squares fit of ``dy`` on ``x`` (weights ``w``, zero for excluded rows)."""
-    return _solve(x.T @ (w[:, None] * x), "outcome regression") @ (x.T @ (w * dy))
+def wls_fit(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted least squares coefficients of ``y`` on ``x`` (weights ``w``, zero for excluded
+    rows)."""
+    return _solve(x.T @ (w[:, None] * x), "outcome regression") @ (x.T @ (w * y))
 
 
-def _ols_influence(dy, x, d, w, beta) -> np.ndarray:
-    """Influence of the comparison-unit regression coefficients, one row per unit."""
-    n = len(dy)
-    wc = w * (1 - d)
-    resid = dy - x @ beta
-    return (wc * resid)[:, None] * x @ _solve(x.T @ (wc[:, None] * x) / n, "outcome regression")
+def ols_influence(y: np.ndarray, x: np.ndarray, w: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Asymptotic linear representation of the coefficients ``beta`` of :func:`wls_fit` (same
+    ``w``, zero outside the regression's rows), one row per observation."""
+    n = len(y)
+    resid = y - x @ beta
+    return (w * resid)[:, None] * x @ _solve(x.T @ (w[:, None] * x) / n, "outcome regression")
 
 
-def _pscore(d, x, w, trim_level):
+def pscore_fit(d: np.ndarray, x: np.ndarray, w: np.ndarray,
+               trim_level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Logit propensity score capped at ``1 - 1e-6``, the rows kept by trimming (treated rows
+    and comparison rows with a score below ``trim_level``) and the asymptotic linear
+    representation of the logit coefficients, one row per observation (R ``DRDID``)."""
     import numpy as np
 
     beta = logit_fit(d, x, w)
@@ -143,7 +148,7 @@ def _pscore(d, x, w, trim_level):
     return ps, keep, lin
 
 
-def _check(d: np.ndarray, w: np.ndarray) -> np.ndarray:
+def check_weights(d: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Weights normalised to mean one, after checking both groups carry weight."""
     if not (w * d).sum() > 0 or not (w * (1 - d)).sum() > 0:
         raise ModelSpecificationError("a cell has no weighted treated or comparison units")
@@ -154,13 +159,13 @@ def reg_did_panel(dy, d, x, w) -> tuple[float, np.ndarray]:
     """Outcome-regression DiD (R ``DRDID::reg_did_panel``)."""
     import numpy as np
 
-    w = _check(d, w)
-    beta = _wls(dy, x, w * (1 - d))
+    w = check_weights(d, w)
+    beta = wls_fit(dy, x, w * (1 - d))
     fitted = x @ beta
     wt = w * d
     eta_t = np.mean(wt * dy) / wt.mean()
     eta_c = np.mean(wt * fitted) / wt.mean()
-    lin = _ols_influence(dy, x, d, w, beta)
+    lin = ols_influence(dy, x, w * (1 - d), beta)
     inf_t = (wt * dy - wt * eta_t) / wt.mean()
     inf_c = (wt * fitted - wt * eta_c + lin @ np.mean(wt[:, None] * x, axis=0)) / wt.mean()
     return float(eta_t - eta_c), inf_t - inf_c
@@ -170,8 +175,8 @@ def ipw_did_panel(dy, d, x, w, trim_level: float = 0.995) -> tuple[float, np.nda
     """Normalised inverse-probability-weighted DiD (R ``DRDID::std_ipw_did_panel``)."""
     import numpy as np
 
-    w = _check(d, w)
-    ps, keep, lin = _pscore(d, x, w, trim_level)
+    w = check_weights(d, w)
+    ps, keep, lin = pscore_fit(d, x, w, trim_level)
     wt = keep * w * d
     wc = keep * w * ps * (1 - d) / (1 - ps)
     eta_t = np.mean(wt * dy) / wt.mean()
@@ -186,15 +191,15 @@ def dr_did_panel(dy, d, x, w, trim_level: float = 0.995) -> tuple[float, np.ndar
     """Doubly robust DiD (R ``DRDID::drdid_panel``, Sant'Anna and Zhao 2020 eq. 3.1)."""
     import numpy as np
 
-    w = _check(d, w)
-    ps, keep, lin_ps = _pscore(d, x, w, trim_level)
-    beta = _wls(dy, x, w * (1 - d))
+    w = check_weights(d, w)
+    ps, keep, lin_ps = pscore_fit(d, x, w, trim_level)
+    beta = wls_fit(dy, x, w * (1 - d))
     resid = dy - x @ beta
     wt = keep * w * d
     wc = keep * w * ps * (1 - d) / (1 - ps)
     eta_t = np.mean(wt * resid) / wt.mean()
     eta_c = np.mean(wc * resid) / wc.mean()
-    lin_ols = _ols_influence(dy, x, d, w, beta)
+    lin_ols = ols_influence(dy, x, w * (1 - d), beta)
     inf_t = (wt * resid - wt * eta_t - lin_ols @ np.mean(wt[:, None] * x, axis=0)) / wt.mean()
     m2 = np.mean((wc * (resid - eta_c))[:, None] * x, axis=0)
     m3 = np.mean(wc[:, None] * x, axis=0)
@@ -211,12 +216,12 @@ def dr_imp_did_panel(dy, d, x, w, trim_level: float = 0.995) -> tuple[float, np.
     """
     import numpy as np
 
-    w = _check(d, w)
+    w = check_weights(d, w)
     ps = np.minimum(1.0 / (1.0 + np.exp(-(x @ tilting_fit(d, x, w)))), 1 - 1e-6)
     keep = np.where(d == 1, True, ps < trim_level)
     odds = ps / (1 - ps)
     # the regression uses every comparison unit, trimmed or not, as R DRDID's wols.br.panel
-    resid = dy - x @ _wls(dy, x, w * odds * (1 - d))
+    resid = dy - x @ wls_fit(dy, x, w * odds * (1 - d))
     summand = keep * np.where(d == 1, 1.0, -odds) * resid
     treated = np.mean(w * d)
     att = np.mean(w * summand) / treated
