@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..restated import SINGLETON_COHORTS, Statement
 from .base import PANEL, Adapter, boolean, choice, event_window
 from .cohort_panel import (
     breakdown,
@@ -61,10 +62,12 @@ def run(ctx: Any, opts: SunAbrahamStudyOptions, n_jobs: int = 1, inference: bool
         # a cohort of one unit identifies its cells from that unit alone: its clustered
         # variance has one cluster, so intervals and the pre-trend test come out too narrow
         extra["singleton_cohorts"] = [str(c) for c in single]
-        caveats = (f"{len(single)} of {len(sizes)} cohort(s) hold one unit (treated in "
-                   f"{', '.join(str(c) for c in single)}): their coefficients rest on one "
-                   "cluster each, so the clustered intervals and the pre-trend test are too "
-                   "narrow; read the point estimates, not the intervals",)
+        caveats = (Statement(
+            SINGLETON_COHORTS,
+            f"{len(single)} of {len(sizes)} cohort(s) hold one unit (treated in "
+            f"{', '.join(str(c) for c in single)}): their coefficients rest on one cluster "
+            "each, so the clustered intervals and the pre-trend test are too narrow; read the "
+            "point estimates, not the intervals"),)
     if inference and opts.honest:
         extra["honest"] = breakdown(res, ctx.alpha)
     label = (f"Sun-Abraham IW average of event times 0..{window[1]} ({len(panel.cohorts)} "
