@@ -181,6 +181,45 @@ enabled = false
     assert "honest" in res.to_dict()["estimates"]["sun_abraham"]["extra"]
 
 
+def test_sun_abraham_control_group_and_its_old_key_control(tmp_path, capsys):
+    import warnings
+
+    from venecon.cli import main
+
+    simulated_panel(tmp_path, {"U00": 2010, "U01": 2010, "U02": 2010, "U03": 2013, "U04": 2013})
+    files = {}
+    for key, line in (("new", 'control_group = "last"\n'), ("old", 'control = "last"\n'),
+                      ("default", ""), ("both", 'control = "last"\ncontrol_group = "never"\n')):
+        files[key] = tmp_path / f"{key}.toml"
+        files[key].write_text(
+            sim_study(f"sim-{key}", '["U00", "U01", "U02", "U03", "U04"]',
+                      "{U00 = 2010, U01 = 2010, U02 = 2010, U03 = 2013, U04 = 2013}",
+                      "[2000, 2019]")
+            + f"[study.robustness]\nenabled = false\n[study.estimators.sun_abraham]\n{line}"
+            "honest = false\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        new = Study.from_toml(files["new"])
+    with pytest.warns(FutureWarning, match=r"study\.estimators\.sun_abraham\.control is now "
+                      r"called study\.estimators\.sun_abraham\.control_group"):
+        old = Study.from_toml(files["old"])
+    assert old.estimators["sun_abraham"] == new.estimators["sun_abraham"]
+    assert new.estimators["sun_abraham"].control_group == "last"
+    a, b = (s.run().estimates["sun_abraham"] for s in (new, old))
+    assert a.average_effect == b.average_effect and (a.lower, a.upper) == (b.lower, b.upper)
+    assert "last-treated controls" in a.label
+    # the option is read, not dropped: the default (never-treated controls) differs
+    never = Study.from_toml(files["default"]).run().estimates["sun_abraham"]
+    assert never.average_effect != a.average_effect
+    with pytest.raises(StudyError, match="both are given") as err:
+        Study.from_toml(files["both"])
+    assert err.value.key == "study.estimators.sun_abraham.control"
+    with pytest.warns(FutureWarning, match="control_group"):
+        assert main(["study", "check", str(files["old"]), str(files["new"])]) == 0
+    out = capsys.readouterr().out
+    assert f"ok: {files['old']}" in out and f"ok: {files['new']}" in out
+
+
 def test_list_of_one_and_a_table_of_one_are_the_single_unit_design(tmp_path):
     simulated_panel(tmp_path, {"U00": 2010})
     base = {"name": "one", "outcome": {"file": "panel.csv", "units": "u"},

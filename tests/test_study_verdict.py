@@ -304,18 +304,69 @@ def test_several_confounders_are_one_reason_naming_each_unit():
 
 
 def test_caveats_beside_the_verdict_drop_what_a_reason_says_and_shared_sentences():
-    from venecon.study.restated import beside_verdict
+    from venecon.study.restated import (
+        CONFOUNDERS,
+        FLAGGED_ROWS,
+        INTERVAL_COVERS_ZERO,
+        Statement,
+        beside_verdict,
+    )
 
     advice = "Extend the sample past the event, or report the estimate as not identified"
+    conflict = "LBY: armed conflict in the treatment window 2011-2015: details"
     caveats = [
-        "the 95% interval [-368, 6.514] covers zero",
+        Statement(INTERVAL_COVERS_ZERO, "the 95% interval [-368, 6.514] covers zero"),
         f"ITS: the interval of event 'a' is uninformative: 2 observations. {advice}",
         f"ITS: the interval of event 'b' is uninformative: 3 observations. {advice}",
-        "LBY: armed conflict in the treatment window 2011-2015: details",
-        "9 flagged data row(s) of VEN in the window (first 2016-01 (equal_steps))",
+        Statement(CONFOUNDERS, conflict),
+        Statement(FLAGGED_ROWS,
+                  "9 flagged data row(s) of VEN in the window (first 2016-01 (equal_steps))"),
     ]
-    reasons = ["fragile: the 95% interval [-368, 6.51] covers zero", "passed: robustness"]
-    kept = beside_verdict(caveats, reasons, weighed=[caveats[3]],
-                          said=["9 data row(s) in the sample are flagged (equal_steps)"])
+    reasons = [
+        Statement(INTERVAL_COVERS_ZERO, "fragile: the 95% interval [-368, 6.51] covers zero"),
+        Statement(CONFOUNDERS, f"fragile: confounding event in the treated unit: {conflict}"),
+        "passed: robustness",
+    ]
+    kept = beside_verdict(caveats, reasons, said=[
+        Statement(FLAGGED_ROWS, "9 data row(s) in the sample are flagged (equal_steps)")])
     assert kept == ["ITS: the interval of event 'a' is uninformative: 2 observations.",
                     f"ITS: the interval of event 'b' is uninformative: 3 observations. {advice}"]
+    # a caveat without a topic is kept, however close its words are to a reason's
+    assert beside_verdict(["the 95% interval [-368, 6.51] covers zero"], reasons[:1]) == [
+        "the 95% interval [-368, 6.51] covers zero"]
+    # two caveats on one topic: the first is written
+    short = [Statement("short_pre_period", "only 7 pre-treatment years (fewer than 10): a"),
+             Statement("short_pre_period", "only 7 pre-treatment years (fewer than 10): b")]
+    assert beside_verdict(short, []) == [short[0]]
+
+
+def test_a_reworded_caveat_is_still_dropped_by_the_reason_on_its_topic():
+    """The caveat and the reason share a topic, not a wording: rewording either keeps one."""
+    import dataclasses
+    import pickle
+
+    from venecon.study.restated import SHORT_PRE_PERIOD, Statement, topic_of
+
+    r = _study(window={"pre": [2008, 2014], "post": [2015, 2020]},
+               estimators={"its": {}}).run()
+    e = r.headline_estimate
+    (caveat,) = [c for c in r.caveats_of() if topic_of(c) == SHORT_PRE_PERIOD]
+    assert caveat.startswith("only 7 pre-treatment years")
+    assert [x for x in e.verdict_reasons if topic_of(x) == SHORT_PRE_PERIOD] == [
+        "fragile: only 7 pre-treatment years (fewer than 10)"]
+    assert caveat not in r.caveats_beside_verdict()
+    assert caveat.rstrip(".") not in r.summary()
+    # the topic survives pickling (the robustness grid ships estimates to workers)
+    assert topic_of(pickle.loads(pickle.dumps(caveat))) == SHORT_PRE_PERIOD
+    reworded = Statement(SHORT_PRE_PERIOD, "the history before 2015 is seven years long")
+    plain = "the history before 2015 is seven years long"
+    for text, dropped in ((reworded, True), (plain, False)):
+        e2 = dataclasses.replace(e, caveats=tuple(
+            text if c is caveat else c for c in e.caveats))
+        r2 = dataclasses.replace(r, estimates={**r.estimates, r.headline: e2})
+        assert (text in r2.caveats_of()) and (text not in r2.caveats_beside_verdict()) is dropped
+        assert ("seven years long" in r2.summary()) is not dropped
+    # results.json keeps caveats and reasons as plain strings
+    d = json.loads(json.dumps(r.to_dict()))
+    assert caveat in d["estimates"]["its"]["caveats"]
+    assert all(isinstance(x, str) for x in d["verdict_reasons"])

@@ -195,7 +195,6 @@ def _verdicts_and_caveats(r: Any) -> list[Block]:
     from ..study.results import verdict_sentence
 
     d = Doc()
-    s = r.study
     # a caveat every estimate raises (flagged data rows) is written once, with the study's
     common = [c for c in r.headline_estimate.caveats
               if len(r.estimates) > 1 and all(c in x.caveats for x in r.estimates.values())
@@ -213,7 +212,7 @@ def _verdicts_and_caveats(r: Any) -> list[Block]:
         if own:
             d.p(f"Caveats ({est_.label}; besides its verdict's reasons): "
                 + "; ".join(c.rstrip(".") for c in own) + ".")
-    shared = common + beside_verdict(r.caveats, r.verdict_reasons, s.design.confounders,
+    shared = common + beside_verdict(r.caveats, r.verdict_reasons,
                                      said=r.headline_estimate.caveats)
     if shared:
         d.p("Caveats of the study (every estimate; besides the verdict's reasons): "

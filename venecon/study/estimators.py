@@ -5,7 +5,8 @@ Each runner is registered with studies by its adapter
 
 Each runner is a module-level function of a picklable :class:`Context`, so the
 robustness grid can ship them to joblib or Dask workers unchanged. Caveats come
-from the estimate's own diagnostics, with these thresholds:
+from the estimate's own diagnostics (each a :class:`~venecon.study.restated.Statement`
+whose topic a verdict reason stating the same diagnostic shares), with these thresholds:
 
 * poor pre-period fit: pre-period RMSPE above :data:`POOR_FIT` (10%) of the
   treated unit's mean absolute pre-period outcome;
@@ -28,6 +29,17 @@ from typing import Any
 
 from .._lazy import moved
 from .data import StudyDesign, fmt_period
+from .restated import (
+    EARLIER_EVENT,
+    EXTENDED_MODEL,
+    FLAGGED_ROWS,
+    INTERVAL_COVERS_ZERO,
+    PLACEBO_RANK,
+    PRE_PERIOD_FIT,
+    SHORT_PRE_PERIOD,
+    TREND_CARRIED,
+    Statement,
+)
 from .results import Estimate
 
 __all__ = [
@@ -137,21 +149,23 @@ def _flag_caveat(ctx: Context, end: Any = None) -> list[str]:
     ]
     if rows.empty:
         return []
-    return [
+    return [Statement(
+        FLAGGED_ROWS,
         f"{len(rows)} data row(s) in the sample are flagged "
         f"({', '.join(sorted(set(rows['flag'])))}; {fmt_period(rows['time'].min())} to "
         f"{fmt_period(rows['time'].max())}): they are estimates, not observations"
-    ]
+    )]
 
 
 def _pre_caveats(ctx: Context, n_pre: int) -> list[str]:
     few = FEW_PRE[ctx.frequency]
     per = "years" if ctx.frequency == "annual" else "months"
     return (
-        [
+        [Statement(
+            SHORT_PRE_PERIOD,
             f"only {n_pre} pre-treatment {per} (fewer than {few}): the counterfactual rests on "
             "a short history"
-        ]
+        )]
         if n_pre < few
         else []
     )
@@ -228,10 +242,10 @@ def placebo_caveat(rank: int, n_units: int, alpha: float) -> list[str]:
     """
     if rank == 1 or rank / n_units <= alpha:
         return []
-    return [
-        placebo_reading(rank, n_units, alpha)
+    return [Statement(
+        PLACEBO_RANK, placebo_reading(rank, n_units, alpha)
         + ": the treated gap is within the range of the donors' placebo gaps"
-    ]
+    )]
 
 
 # --------------------------------------------------------------------------- synthetic control
@@ -341,11 +355,12 @@ def run_synthetic_control(
     level = float(np.mean(np.abs(own_pre)))
     caveats = []
     if level > 0 and res.rmspe_pre / level > POOR_FIT:
-        caveats.append(
+        caveats.append(Statement(
+            PRE_PERIOD_FIT,
             f"poor pre-period fit: RMSPE {res.rmspe_pre:.4g} {ctx.unit} is "
             f"{100 * res.rmspe_pre / level:.0f}% of the mean pre-period outcome "
             f"(threshold {100 * POOR_FIT:.0f}%)"
-        )
+        ))
     donor_pre = df[(df["unit"] != ctx.treated) & (df["time"] < ctx.treatment_period)]
     means = donor_pre.groupby("unit")["value"].mean()
     own_mean = float(own_pre.mean())
@@ -519,7 +534,8 @@ def _ts_common(
     _, cf = _window_stats(path, ctx.post)
     caveats = list(warned)
     if lo is not None and lo <= 0 <= hi:
-        caveats.append(f"the {100 * (1 - ctx.alpha):g}% interval [{lo:.4g}, {hi:.4g}] covers zero")
+        caveats.append(Statement(INTERVAL_COVERS_ZERO, f"the {100 * (1 - ctx.alpha):g}% interval "
+                                 f"[{lo:.4g}, {hi:.4g}] covers zero"))
     # the counterfactual starts at the first modelled event, which may precede the treatment
     ev = res.events
     origin = ev["period"].min()
@@ -527,40 +543,44 @@ def _ts_common(
         origin = origin.year
     if origin < ctx.treatment_period:
         first = ev.index[ev["period"] == origin][0]
-        caveats.append(
+        caveats.append(Statement(
+            EARLIER_EVENT,
             f"the counterfactual is the path before the first modelled event ({first}, "
             f"{fmt_period(origin)}): the effect over the post window combines the treatment "
             "with the earlier event(s)"
-        )
+        ))
     n_post = int(((path.index >= origin) & (path.index <= ctx.post[1])).sum())
     if n_pre and n_post / n_pre > LONG_POST:
-        caveats.append(
+        caveats.append(Statement(
+            EXTENDED_MODEL,
             "trend extrapolation: the counterfactual extends the pre-period model "
             f"{n_post} periods "
             f"past the treatment, from {n_pre} pre-periods (ratio above {LONG_POST:g})"
-        )
+        ))
     if "pre_trend" in extra:
         b, se = extra["pre_trend"], extra["pre_trend_se"]
         from scipy import stats
 
         z = float(stats.norm.ppf(1 - ctx.alpha / 2))
         if se > 0 and abs(b / se) > z:
-            caveats.append(
+            caveats.append(Statement(
+                TREND_CARRIED,
                 f"the counterfactual carries forward a significant pre-period trend of {b:+.3g} "
                 f"{ctx.unit} per period ({n_post} periods to the end of the post window: "
                 f"{b * n_post:+.4g} {ctx.unit}); the effect is relative to that trend"
-            )
+            ))
     pre_rmspe = None
     if "fitted" in eff.columns:
         pre = eff[eff.index < origin]
         pre_rmspe = float(np.sqrt(np.mean((pre["actual"] - pre["fitted"]) ** 2)))
         level = float(np.mean(np.abs(pre["actual"])))
         if level > 0 and pre_rmspe / level > POOR_FIT:
-            caveats.append(
+            caveats.append(Statement(
+                PRE_PERIOD_FIT,
                 f"poor pre-period fit: RMSPE {pre_rmspe:.4g} {ctx.unit} is "
                 f"{100 * pre_rmspe / level:.0f}% "
                 f"of the mean pre-period outcome (threshold {100 * POOR_FIT:.0f}%)"
-            )
+            ))
     caveats += _pre_caveats(ctx, n_pre) + _flag_caveat(ctx, end)
     by = {}
     for nm, (a, b) in ctx.subwindows:

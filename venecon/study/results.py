@@ -261,7 +261,7 @@ class StudyResults:
         return own + tuple(self.caveats)
 
     def caveats_beside_verdict(self, estimator: str | None = None) -> tuple[str, ...]:
-        """The caveats of :meth:`caveats_of` that the estimate's verdict reasons do not state.
+        """The caveats of :meth:`caveats_of` whose topic the estimate's verdict reasons lack.
 
         What a paragraph writes after the verdict, so that no caveat appears twice
         (:func:`venecon.study.restated.beside_verdict`); ``results.json`` keeps them all.
@@ -270,7 +270,7 @@ class StudyResults:
 
         key = self.headline if estimator is None else estimator
         reasons = self.verdict_reasons if key is None else self.estimates[key].verdict_reasons
-        return tuple(beside_verdict(self.caveats_of(key), reasons, self.study.design.confounders))
+        return tuple(beside_verdict(self.caveats_of(key), reasons))
 
     @property
     def donors_excluded(self) -> list[dict[str, str]]:

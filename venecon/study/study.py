@@ -370,23 +370,26 @@ class Study:
         from .adapters.cohort_panel import design_of
         from .donors import kept_flagged
         from .estimators import MIN_PRE
+        from .restated import CONFOUNDERS, FLAGGED_ROWS, PRE_PERIOD_SANCTIONS, Statement
         from .results import Robustness
 
         panel, design = self._panel, self._design
         ctx = self._context()
         caveats = []
         if design.flagged:
-            caveats.append(
+            caveats.append(Statement(
+                FLAGGED_ROWS,
                 f"{len(design.flagged)} flagged data row(s) of {self.treated} in the window "
                 f"(first {design.flagged[0]})"
-            )
+            ))
         if design.treated_episodes:
-            caveats.append(
+            caveats.append(Statement(
+                PRE_PERIOD_SANCTIONS,
                 f"{self.treated} has other recorded sanctions in the pre-period "
                 f"({design.treated_episodes.split(': ', 1)[1]}): "
                 "the pre-period is not sanction-free"
-            )
-        caveats += list(design.confounders)
+            ))
+        caveats += [Statement(CONFOUNDERS, c) for c in design.confounders]
         caveats += kept_flagged(dict(design.donor_flags))
         choices = dict(panel.data_choices)
         if design.timing:

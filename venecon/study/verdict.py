@@ -45,6 +45,20 @@ from typing import Any
 from .data import fmt_period, to_period
 from .donors import flag_lead
 from .estimators import FEW_PRE, LONG_POST, POOR_FIT, placebo_reading
+from .restated import (
+    CONFOUNDERS,
+    EARLIER_EVENT,
+    EXTENDED_MODEL,
+    INTERVAL_COVERS_ZERO,
+    PLACEBO_RANK,
+    PRE_PERIOD_FIT,
+    PRE_PERIOD_SANCTIONS,
+    SHORT_PRE_PERIOD,
+    SINGLETON_COHORTS,
+    STAGGERED_TWFE,
+    TREND_CARRIED,
+    Statement,
+)
 
 __all__ = [
     "CREDIBLE",
@@ -124,10 +138,15 @@ _COUNTERFACTUAL = tuple(_SHORT)
 
 @dataclass(frozen=True)
 class Finding:
-    """One diagnostic read: its level ("pass", "fragile", "not identified") and reason."""
+    """One diagnostic read: its level ("pass", "fragile", "not identified") and reason.
+
+    ``topic`` (:mod:`venecon.study.restated`) is the diagnostic's, when a caveat can
+    state it too: a paragraph that gives this reason does not repeat that caveat.
+    """
 
     level: str
     reason: str
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,7 +154,8 @@ class Verdict:
     """A verdict ("credible", "fragile", "not identified") and its reasons, worst first.
 
     Each reason starts with what its diagnostic reads as ("not identified: ...",
-    "fragile: ...", "passed: ...").
+    "fragile: ...", "passed: ...") and is a :class:`~venecon.study.restated.Statement`
+    carrying its finding's topic.
     """
 
     verdict: str
@@ -145,7 +165,8 @@ class Verdict:
     def from_findings(cls, findings: Sequence[Finding]) -> Verdict:
         worst = max((_RANK[f.level] for f in findings), default=0)
         ordered = sorted(findings, key=lambda f: -_RANK[f.level])
-        return cls(VERDICTS[worst], tuple(f"{_READS[f.level]}: {f.reason}" for f in ordered))
+        return cls(VERDICTS[worst], tuple(Statement(f.topic, f"{_READS[f.level]}: {f.reason}")
+                                         for f in ordered))
 
 
 @dataclass(frozen=True)
@@ -196,12 +217,12 @@ def _fit(e: Any, ev: Evidence) -> list[Finding]:
     out = []
     if to_sd > FIT_FAIL:
         out.append(Finding(NOT_IDENTIFIED, text + ": the counterfactual does not track the "
-                           "pre-period (worse than the outcome's own variation)"))
+                           "pre-period (worse than the outcome's own variation)", PRE_PERIOD_FIT))
     elif to_sd > FIT_WEAK or to_level > POOR_FIT:
         out.append(Finding(FRAGILE, text + f" (fragile above {FIT_WEAK:g} times the standard "
-                           f"deviation or {100 * POOR_FIT:.0f}% of the level)"))
+                           f"deviation or {100 * POOR_FIT:.0f}% of the level)", PRE_PERIOD_FIT))
     else:
-        out.append(Finding(_PASS, text))
+        out.append(Finding(_PASS, text, PRE_PERIOD_FIT))
     if abs(e.average_effect) <= EFFECT_TO_FIT * r:
         out.append(Finding(FRAGILE, f"the effect ({_num(e.average_effect)} {e.unit}) is no "
                            f"larger than the pre-period fit error (RMSPE {_num(r)})"))
@@ -214,9 +235,9 @@ def _placebo_space(e: Any) -> list[Finding]:
         return []
     text = placebo_reading(int(rank), int(n), e.alpha)
     if rank == 1 or rank / n <= e.alpha:
-        return [Finding(_PASS, text)]
+        return [Finding(_PASS, text, PLACEBO_RANK)]
     return [Finding(FRAGILE, text + ": the treated gap is within the range of the donors' "
-                    "placebo gaps")]
+                    "placebo gaps", PLACEBO_RANK)]
 
 
 def _placebo_time(e: Any) -> list[Finding]:
@@ -335,7 +356,7 @@ def _trend(e: Any, ev: Evidence) -> list[Finding]:
         first = min(events, key=lambda k: events[k])
         out.append(Finding(FRAGILE, f"the counterfactual is the path before an earlier modelled "
                            f"event ({first}, {fmt_period(origin)}): the effect combines the "
-                           "treatment with it"))
+                           "treatment with it", EARLIER_EVENT))
     a, b = (_period(x, ev.frequency) for x in e.window)
     post = p[(p.index >= a) & (p.index <= b)]["counterfactual"].astype(float)
     before = p[p.index < origin]["counterfactual"].astype(float).dropna()
@@ -350,15 +371,15 @@ def _trend(e: Any, ev: Evidence) -> list[Finding]:
                 f"effect of {_num(e.average_effect)}")
         if abs(added) > TREND_DOMINATES * abs(e.average_effect):
             out.append(Finding(FRAGILE, text + ": the extrapolated trend, not the data, "
-                               "dominates the counterfactual"))
+                               "dominates the counterfactual", TREND_CARRIED))
         else:
-            out.append(Finding(_PASS, text))
+            out.append(Finding(_PASS, text, TREND_CARRIED))
     n_pre = int((ev.pre_outcome.index < origin).sum())
     n_post = int(((p.index >= origin) & (p.index <= b)).sum())
     if n_pre and n_post / n_pre > LONG_POST:
         out.append(Finding(FRAGILE, f"the counterfactual extends the pre-period model {n_post} "
                            f"periods from {n_pre} pre-periods (fragile above a ratio of "
-                           f"{LONG_POST:g})"))
+                           f"{LONG_POST:g})", EXTENDED_MODEL))
     return out
 
 
@@ -371,7 +392,7 @@ def _interval(e: Any) -> list[Finding]:
         return []
     text = f"the {100 * (1 - e.alpha):g}% interval [{_num(e.lower)}, {_num(e.upper)}]"
     if e.lower <= 0 <= e.upper:
-        return [Finding(FRAGILE, text + " covers zero")]
+        return [Finding(FRAGILE, text + " covers zero", INTERVAL_COVERS_ZERO)]
     return [Finding(_PASS, text + " excludes zero")]
 
 
@@ -387,25 +408,29 @@ def _confounder_head(text: str) -> str:
 def _design(ev: Evidence) -> list[Finding]:
     out = []
     if len(ev.confounders) == 1:
-        out.append(Finding(FRAGILE, f"confounding event in the treated unit: {ev.confounders[0]}"))
+        out.append(Finding(FRAGILE, f"confounding event in the treated unit: {ev.confounders[0]}",
+                           CONFOUNDERS))
     elif ev.confounders:
         # one diagnostic, one reason: the units and windows here, each in full in `confounders`
         out.append(Finding(FRAGILE, "the effect mixes the treatment with confounding events in "
                            f"{len(ev.confounders)} treated units (each in full in the study's "
                            "confounders): "
-                           + "; ".join(_confounder_head(c) for c in ev.confounders)))
+                           + "; ".join(_confounder_head(c) for c in ev.confounders),
+                           CONFOUNDERS))
     moved = [n for n, throughout in ev.treated_episodes if not throughout]
     background = [n for n, throughout in ev.treated_episodes if throughout]
     if moved:
         out.append(Finding(FRAGILE, "the pre-period is not sanction-free: "
-                           f"{'; '.join(moved)} began or ended inside it"))
+                           f"{'; '.join(moved)} began or ended inside it", PRE_PERIOD_SANCTIONS))
     if background:
         out.append(Finding(_PASS, f"the effect is incremental to sanctions in force over the "
-                           f"whole pre-period and after the treatment ({'; '.join(background)})"))
+                           f"whole pre-period and after the treatment ({'; '.join(background)})",
+                           PRE_PERIOD_SANCTIONS))
     few = FEW_PRE[ev.frequency]
     if ev.n_pre < few:
         per = "years" if ev.frequency == "annual" else "months"
-        out.append(Finding(FRAGILE, f"only {ev.n_pre} pre-treatment {per} (fewer than {few})"))
+        out.append(Finding(FRAGILE, f"only {ev.n_pre} pre-treatment {per} (fewer than {few})",
+                           SHORT_PRE_PERIOD))
     return out
 
 
@@ -438,11 +463,11 @@ def _event_study(e: Any) -> list[Finding]:
         out.append(Finding(FRAGILE, "cohorts of one treated unit ("
                            + ", ".join(e.extra["singleton_cohorts"]) + "): their clustered "
                            "standard errors rest on one cluster each, so the interval and the "
-                           "pre-trend test are too narrow"))
+                           "pre-trend test are too narrow", SINGLETON_COHORTS))
     if e.extra.get("staggered_twfe"):
         out.append(Finding(FRAGILE, "two-way fixed effects under staggered adoption: the "
                            "estimate can weight already-treated units as controls "
-                           "(Goodman-Bacon 2021)"))
+                           "(Goodman-Bacon 2021)", STAGGERED_TWFE))
     rows = {u: r for u, r in (e.extra.get("by_unit") or {}).items()
             if r.get("placebo_pvalue") is not None}
     by_unit = "placebo in space by treated unit: " + ", ".join(

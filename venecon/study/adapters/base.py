@@ -107,6 +107,9 @@ class Adapter:
         Options for the grid's refits (inference extras such as placebos off).
     headline : bool
         May be the default headline (the first declared in registration order).
+    renamed : mapping
+        Old option name -> its field: the old name still parses, with a
+        ``FutureWarning`` that gives the new one.
     """
 
     name: str
@@ -123,12 +126,16 @@ class Adapter:
     plain: Callable[[Any], Any] = field(default=lambda opts: opts)
     #: May be the default headline (else only when the study names it).
     headline: bool = True
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         declared = {f.name for f in dataclasses.fields(self.options)}
         if declared != set(self.fields):
             raise TypeError(f"adapter {self.name!r}: fields {sorted(self.fields)} do not match the "
                             f"options {sorted(declared)}")
+        if set(self.renamed) & declared or not set(self.renamed.values()) <= declared:
+            raise TypeError(f"adapter {self.name!r}: renamed {dict(self.renamed)} must map old "
+                            f"names to fields of {sorted(declared)}")
         bad = sorted(set(self.refuses) - set(DESIGNS))
         if bad or self.compare not in ("always", "declared", "never"):
             raise TypeError(f"adapter {self.name!r}: unknown design {bad} or compare "
@@ -140,8 +147,26 @@ class Adapter:
             return value
         if dataclasses.is_dataclass(value):
             value = dataclasses.asdict(value)
-        raw = check_table(key, {} if value is None else value, tuple(self.fields))
+        raw = check_table(key, self._renamed(key, {} if value is None else value),
+                          tuple(self.fields))
         return self.options(**{f: self.fields[f](f"{key}.{f}", v) for f, v in raw.items()})
+
+    def _renamed(self, key: str, value: Any) -> Any:
+        """``value`` with each old option name (:attr:`renamed`) replaced by its field's."""
+        if not isinstance(value, Mapping) or not set(self.renamed) & set(value):
+            return value
+        out = dict(value)
+        for old, new in self.renamed.items():
+            if old not in out:
+                continue
+            if new in out:
+                raise StudyError(f"{key}.{old}", f"{old!r} is the old name of {new!r}, and both "
+                                 "are given", f"keep {key}.{new} only")
+            from ...models.core.vocabulary import warn_renamed
+
+            warn_renamed(f"{key}.{old}", f"{key}.{new}", stacklevel=3)
+            out[new] = out.pop(old)
+        return out
 
     def cannot(self, design: str, frequency: str) -> str | None:
         """Why it cannot run this design at this frequency, or None."""

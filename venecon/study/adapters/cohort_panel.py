@@ -15,6 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from .. import restated
+from ..restated import Statement
+
 __all__ = ["CohortPanel", "cohort_panel", "design_of", "event_path", "pre_trend", "breakdown",
            "mean_effect", "panel_estimate", "default_window", "FEW_TREATED", "STAGGERED_TWFE",
            "without_honest"]
@@ -23,7 +26,8 @@ __all__ = ["CohortPanel", "cohort_panel", "design_of", "event_path", "pre_trend"
 FEW_TREATED = 5
 
 #: Caveat of a two-way fixed-effects estimate under staggered adoption.
-STAGGERED_TWFE = (
+STAGGERED_TWFE = Statement(
+    restated.STAGGERED_TWFE,
     "two-way fixed effects under staggered adoption: the estimate weights 2x2 comparisons, "
     "some with already-treated units as controls and possibly negative weights "
     "(Goodman-Bacon 2021; Sun and Abraham 2021); compare callaway_santanna or sun_abraham")
