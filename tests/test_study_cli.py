@@ -22,6 +22,14 @@ def test_study_list_names_every_bundled_study_in_100_columns(capsys):
     assert max(map(len, lines)) <= 100
 
 
+def test_check_names_each_cohort_of_a_staggered_design(capsys):
+    assert main(["study", "check", "oil-sanction-cohorts"]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert line == ("    study 'oil-sanction-cohorts' (annual): treated units (first treated "
+                    "period): LBY 1986, IRQ 1990, IRN 1995, SYR 2011, VEN 2019 (first oil "
+                    "sanction)")
+
+
 @pytest.mark.slow
 def test_study_template_is_accepted_by_check_and_runs(tmp_path, capsys):
     assert main(["study", "template"]) == 0

@@ -240,6 +240,20 @@ def test_agreement_donor_flags_and_confounders():
     assert v.verdict == FRAGILE and "armed conflict" in v.reasons[0]
 
 
+def test_a_level_outside_the_donors_is_said_once():
+    from venecon.study.restated import DONOR_RANGE, Statement, beside_verdict
+
+    e = _estimate(pre_rmspe=10.0, extra={"placebo_rank": 1, "placebo_units": 43,
+                                         "treated_pre_mean": 2_400.0,
+                                         "donor_pre_range": [50.0, 1_900.0]})
+    v = judge_estimate("synthetic_control", e, _evidence())
+    reason = next(r for r in v.reasons if "lies outside the donors'" in r)
+    assert reason.startswith("fragile:") and reason.topic == DONOR_RANGE
+    caveat = Statement(DONOR_RANGE, "the treated unit's mean pre-period outcome (2,400 kb/d) lies "
+                       "outside the donors' range (50 to 1,900)")
+    assert beside_verdict([caveat], v.reasons) == []
+
+
 def test_results_json_contract(simulated):
     d = json.loads(json.dumps(simulated.to_dict(), allow_nan=False))
     assert d["verdict"] in VERDICTS

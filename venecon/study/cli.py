@@ -141,12 +141,18 @@ def check_command(files: list[str]) -> tuple[list[str], int]:
             continue
         studies.append(study)
         d = study.design
-        value = getattr(study.treatment, "value", study.treatment)
         label = getattr(study.treatment, "label", None)
-        treatment = f"{value}" + (f" ({label})" if label and label != str(value) else "")
+        if d.cohorts:  # several treated units: each with its own first treated period
+            treated = ", ".join(f"{unit} {period}" for unit, period, _ in d.cohorts)
+            what = f"treated units (first treated period): {treated}"
+        else:
+            value = getattr(study.treatment, "value", study.treatment)
+            what = f"{study.treated} treated at {value}"
+            label = None if label == str(value) else label
+        what += f" ({label})" if label else ""
         lines += [
             f"ok: {path}",
-            f"    study {study.name!r} ({study.frequency}): {study.treated} treated at {treatment}",
+            f"    study {study.name!r} ({study.frequency}): {what}",
             f"    pre {d.pre[0]}..{d.pre[1]}, post {d.post[0]}..{d.post[1]}; {len(d.donors)} "
             f"donors, {len(d.excluded)} excluded",
             f"    estimators: {', '.join(study.estimators)}",

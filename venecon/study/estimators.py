@@ -30,6 +30,7 @@ from typing import Any
 from .._lazy import moved
 from .data import StudyDesign, fmt_period
 from .restated import (
+    DONOR_RANGE,
     EARLIER_EVENT,
     EXTENDED_MODEL,
     FLAGGED_ROWS,
@@ -365,12 +366,12 @@ def run_synthetic_control(
     means = donor_pre.groupby("unit")["value"].mean()
     own_mean = float(own_pre.mean())
     if len(means) and not means.min() <= own_mean <= means.max():
-        caveats.append(
+        caveats.append(Statement(
+            DONOR_RANGE,
             f"the treated unit's mean pre-period outcome ({own_mean:,.4g} {ctx.unit}) lies "
-            "outside the "
-            f"donors' range ({means.min():,.4g} to {means.max():,.4g}): no convex combination of "
-            "donors can match its level"
-        )
+            f"outside the donors' range ({means.min():,.4g} to {means.max():,.4g}): no convex "
+            "combination of donors can match its level"
+        ))
     if pl is not None:
         caveats += placebo_caveat(pl.rank, pl.n_units, ctx.alpha)
     caveats += _pre_caveats(ctx, len(own_pre)) + _flag_caveat(ctx)

@@ -28,6 +28,7 @@ __all__ = [
     "topic_of",
     "beside_verdict",
     "CONFOUNDERS",
+    "DONOR_RANGE",
     "EARLIER_EVENT",
     "EXTENDED_MODEL",
     "FLAGGED_ROWS",
@@ -43,6 +44,8 @@ __all__ = [
 
 #: The treated unit's own confounding events (``StudyDesign.confounders``).
 CONFOUNDERS = "confounders"
+#: The treated unit's pre-period level outside the donors' range (synthetic control).
+DONOR_RANGE = "donor_range"
 #: The counterfactual starts at a modelled event before the treatment (ITS).
 EARLIER_EVENT = "earlier_event"
 #: The counterfactual extends the pre-period model over a long post window (ITS).

@@ -47,6 +47,7 @@ from .donors import flag_lead
 from .estimators import FEW_PRE, LONG_POST, POOR_FIT, placebo_reading
 from .restated import (
     CONFOUNDERS,
+    DONOR_RANGE,
     EARLIER_EVENT,
     EXTENDED_MODEL,
     INTERVAL_COVERS_ZERO,
@@ -339,7 +340,7 @@ def _donors(e: Any, ev: Evidence) -> list[Finding]:
     if rng is not None and mean is not None and not rng[0] <= mean <= rng[1]:
         out.append(Finding(FRAGILE, f"the treated unit's pre-period mean ({_num(mean)} {e.unit}) "
                            f"lies outside the donors' ({_num(rng[0])} to {_num(rng[1])}): no "
-                           "convex combination of donors matches its level"))
+                           "convex combination of donors matches its level", DONOR_RANGE))
     return out
 
 
