@@ -12,7 +12,9 @@ with the pre-period outcomes centred on the donor mean (so the correction sums t
 squared largest singular value of ``X_c`` down by a factor ``1e-8``, leave-one-period-out
 cross-validation over the pre-period (the SCM weights refitted without the held-out period),
 and the largest ``lambda`` whose mean squared error is within one standard error of the
-minimum.
+minimum. One SVD of ``X_c`` gives the correction at every ``lambda`` and, through the
+leave-one-out formula of ridge regression, every fold's held-out error (see
+:func:`ridge_penalty_cv`); no fold or penalty needs a linear solve.
 
 Validated against the augsynth vignette on the 2012 Kansas tax cuts (tests/test_models_ascm.py):
 SCM average ATT -0.0294, L2 imbalance 0.083; ridge ASCM -0.0401, L2 imbalance 0.062,
@@ -74,7 +76,7 @@ def scm_weights(Xc: np.ndarray, x1: np.ndarray, guess: list[int] | None = None) 
 
 @dataclass(frozen=True, eq=False)
 class RidgeBasis:
-    """Thin SVD ``X_c = U diag(s) V'`` of centred donor outcomes (donors x periods).
+    """SVD ``X_c = U diag(s) V'`` of centred donor outcomes (donors x periods).
 
     The ridge correction of any residual at any penalty follows from it without a solve,
 
@@ -82,6 +84,14 @@ class RidgeBasis:
 
     so one decomposition serves the whole penalty grid, the cross-validation folds (see
     :func:`ridge_penalty_cv`) and every target a conformal grid refits on the same donors.
+
+    Attributes
+    ----------
+    u, s : ndarray
+        Left singular vectors (donors x k) and singular values (k = min(donors, periods)).
+    vt : ndarray, shape (periods, periods)
+        All right singular vectors as rows: the first k pair with ``s``, the others (with
+        fewer donors than periods) span the period directions in which ``X_c`` is zero.
     """
 
     u: np.ndarray
@@ -93,13 +103,14 @@ class RidgeBasis:
         """The decomposition of ``Xc`` (donors x periods)."""
         import numpy as np
 
-        u, s, vt = np.linalg.svd(Xc, full_matrices=False)
+        # full V only when it is wider than the thin one (U never grows beyond donors x k)
+        u, s, vt = np.linalg.svd(Xc, full_matrices=Xc.shape[0] < Xc.shape[1])
         return cls(u=u, s=s, vt=vt)
 
     def correction(self, r: np.ndarray, lam: float) -> np.ndarray:
         """The ridge adjustment ``X_c (X_c' X_c + lam I)^{-1} r`` of a pre-period residual ``r``."""
         s = self.s
-        return self.u @ (s / (s * s + lam) * (self.vt @ r))
+        return self.u @ (s / (s * s + lam) * (self.vt[: s.size] @ r))
 
 
 def ridge_penalty_cv(
@@ -133,12 +144,17 @@ def ridge_penalty_cv(
     Each fold holds out one pre-period ``i`` (all but the last), refits the SCM weights
     ``w_i`` on the others, and scores the squared error at ``i`` of the augmented fit
     ``w_i + (G_i + lambda I)^{-1} X_{-i} r_i``, where ``X_{-i}`` is ``Xc`` without column
-    ``i``, ``G_i = X_{-i} X_{-i}'`` and ``r_i`` the fold's residual. ``G_i`` is ``X_c X_c'``
-    less the held-out column's outer product, so by the Sherman-Morrison identity the
-    held-out prediction of the correction is ``p / (1 - q)`` with ``p`` and ``q`` sums over
-    the singular values of ``Xc``: every fold at every penalty comes from the one SVD, with
-    no solve. ``q`` is at most the held-out period's leverage, so ``1 - q`` stays away from 0
-    unless a single period determines a direction of the donors' outcomes.
+    ``i``, ``G_i = X_{-i} X_{-i}'`` and ``r_i`` the fold's residual on the other periods.
+    ``G_i`` is ``X_c X_c'`` less the held-out column's outer product, and the
+    Sherman-Morrison identity reduces that error to
+
+        e_i = sum_j k_j v_ij (V' R_i)_j / sum_j k_j v_ij^2,   k_j = lambda / (s_j^2 + lambda),
+
+    with ``X_c = U diag(s) V'`` (``V`` square, ``s_j = 0`` beyond the rank) and ``R_i`` the
+    residual of ``w_i`` on every period: the leave-one-out formula of ridge regression. Every
+    fold at every penalty comes from the one SVD, with no solve, and neither sum subtracts
+    nearly equal numbers as the penalty shrinks (a solve of ``X'X + lambda I`` squares the
+    condition number instead).
     """
     import numpy as np
 
@@ -158,13 +174,11 @@ def ridge_penalty_cv(
     W = np.column_stack([scm_weights(Xc[:, keep[i]], x1[keep[i]], guess=support)
                          for i in folds])
     R = x1[:, None] - Xc.T @ W  # column i: residuals of fold i's SCM fit on every period
-    held = R[folds, folds]
-    v = basis.vt[:, folds]  # column i: period i's row of V
-    s2 = basis.s[:, None] ** 2
-    shrink = s2 / (s2 + grid)  # (components, grid)
-    p = (v * (basis.vt @ R - v * held)).T @ shrink
-    q = (v * v).T @ shrink
-    errors = (held[:, None] - p / (1.0 - q)) ** 2
+    v = basis.vt[:, folds]  # column i: period i's row of V (all t0 components)
+    s2 = np.zeros((t0, 1))
+    s2[: basis.s.size, 0] = basis.s**2
+    kept = grid / (s2 + grid)  # (components, grid): the share ridge leaves unfitted
+    errors = ((v * (basis.vt @ R)).T @ kept / ((v * v).T @ kept)) ** 2
     mean = errors.mean(axis=0)
     se = errors.std(axis=0, ddof=1) / np.sqrt(t0 - 1)
     k = int(mean.argmin())
