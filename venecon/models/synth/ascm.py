@@ -195,8 +195,8 @@ def ridge_penalty_cv(
 class ConformalRefit:
     """Weights on one set of donors' outcomes refitted for many treated-unit targets (the
     nulls of a conformal grid): the donors are centred on their mean and decomposed once,
-    and each SCM solve starts from the previous one's support (which saves cycles, not
-    changes the answer; see ``simplex_lstsq``).
+    and each SCM solve starts from the previous one's support (which saves cycles without
+    changing the answer; see ``simplex_lstsq``).
 
     Parameters
     ----------
@@ -210,8 +210,7 @@ class ConformalRefit:
         self._Y = Y
         self._mu = Y.mean(axis=0)
         self._Xc = Y - self._mu
-        self._lam = lam
-        self._basis = None if lam is None else RidgeBasis.of(self._Xc)
+        self._ridge = None if lam is None else (RidgeBasis.of(self._Xc), float(lam))
         self._support: list[int] | None = None
 
     def residuals(self, y1: np.ndarray) -> np.ndarray:
@@ -221,8 +220,9 @@ class ConformalRefit:
         x1 = y1 - self._mu
         w = scm_weights(self._Xc, x1, guess=self._support)
         self._support = np.flatnonzero(w > 0).tolist()
-        if self._basis is not None:
-            w = w + self._basis.correction(x1 - self._Xc.T @ w, self._lam)
+        if self._ridge is not None:
+            basis, lam = self._ridge
+            w = w + basis.correction(x1 - self._Xc.T @ w, lam)
         return y1 - w @ self._Y
 
 
