@@ -265,3 +265,126 @@ def test_study_with_ascm_recovers_a_known_effect():
     assert list(row["dimension"]) == ["estimator"]
     assert row["estimate"].iloc[0] == pytest.approx(e.average_effect)
     json.dumps(res.to_dict(), allow_nan=False)
+
+
+def _kansas_pre(kansas: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    wide = kansas.pivot(index="state", columns="year_qtr", values="lngdpcapita")
+    pre = wide.columns.to_numpy() < 2012.25
+    Y = wide.drop(index="Kansas").to_numpy()
+    y1 = wide.loc["Kansas"].to_numpy()
+    mu = Y[:, pre].mean(axis=0)
+    return Y, y1, Y[:, pre] - mu, y1[pre] - mu
+
+
+def _ridge_solve(X: np.ndarray, r: np.ndarray, lam: float) -> np.ndarray:
+    """The ridge correction as its formula reads: one linear solve per penalty."""
+    return X @ np.linalg.solve(X.T @ X + lam * np.eye(X.shape[1]), r)
+
+
+def test_penalty_cv_matches_per_lambda_solves(kansas):
+    """The one-SVD cross-validation against a refit per fold and a solve per fold and penalty.
+
+    The error curves agree to 1e-9 relative: the normal equations ``X'X + lambda I`` square
+    the condition number, so at the smallest penalties (1e-8 of the largest) the solve itself
+    carries rounding of about 2e-10 relative; a per-fold SVD of each fold, which does not
+    square it, agrees with the one-SVD path to 1e-12. The chosen penalty is the same grid
+    point and the weights agree to 1e-12.
+    """
+    from venecon.models.synth.ascm import scm_weights
+
+    Y, y1, Xc, x1 = _kansas_pre(kansas)
+    pen = ridge_penalty_cv(Xc, x1)
+    grid = np.array(pen.grid)
+    assert grid[0] == pytest.approx(np.linalg.svd(Xc, compute_uv=False)[0] ** 2, rel=1e-14)
+    t0 = Xc.shape[1]
+    solved = np.empty((t0 - 1, grid.size))
+    by_fold_svd = np.empty_like(solved)
+    for i in range(t0 - 1):
+        keep = np.arange(t0) != i
+        X0, x0 = Xc[:, keep], x1[keep]
+        w = scm_weights(X0, x0)
+        r = x0 - X0.T @ w
+        u, s, vt = np.linalg.svd(X0, full_matrices=False)
+        for j, lam in enumerate(grid):
+            solved[i, j] = (x1[i] - Xc[:, i] @ (w + _ridge_solve(X0, r, lam))) ** 2
+            by_fold_svd[i, j] = (x1[i] - Xc[:, i] @ (w + u @ (s / (s * s + lam) * (vt @ r))))**2
+    for ref, rtol in ((solved, 1e-9), (by_fold_svd, 1e-12)):
+        np.testing.assert_allclose(pen.errors, ref.mean(axis=0), rtol=rtol, atol=0)
+        se = ref.std(axis=0, ddof=1) / np.sqrt(t0 - 1)
+        np.testing.assert_allclose(pen.std_errors, se, rtol=rtol, atol=0)
+    mean = solved.mean(axis=0)
+    se = solved.std(axis=0, ddof=1) / np.sqrt(t0 - 1)
+    k = int(mean.argmin())
+    assert pen.value == grid[mean <= mean[k] + se[k]].max()
+    # the fitted weights: SCM plus the correction solved at the chosen penalty
+    res = _model(kansas).fit()
+    w_scm = scm_weights(Xc, x1)
+    w = w_scm + _ridge_solve(Xc, x1 - Xc.T @ w_scm, pen.value)
+    np.testing.assert_allclose(res.weights.to_numpy(), w, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(res.scm_weights.to_numpy(), w_scm)
+    assert res.att == pytest.approx(float(np.mean((y1 - w @ Y)[Y.shape[1] - 16:])), abs=1e-12)
+
+
+@pytest.mark.parametrize("progfunc", ["ridge", "none"])
+def test_conformal_matches_refits_from_scratch(kansas, progfunc):
+    """Conformal p-values identical to refitting every null from scratch (centring, a cold
+    SCM solve and a ridge solve per null), the residuals behind them and the grids equal to
+    rounding."""
+    from venecon.models.synth.ascm import ConformalRefit, conformal_pvalue, scm_weights
+
+    res = _model(kansas, progfunc=progfunc).fit(conformal=True)
+    lam = None if res.penalty is None else res.penalty.value
+    Y, y1, Xc, _ = _kansas_pre(kansas)
+    t0 = Xc.shape[1]
+
+    def residuals(Yx: np.ndarray, target: np.ndarray) -> np.ndarray:
+        mu = Yx.mean(axis=0)
+        X, x = Yx - mu, target - mu
+        w = scm_weights(X, x)
+        if lam is not None:
+            w = w + _ridge_solve(X, x - X.T @ w, lam)
+        return target - w @ Yx
+
+    grids = res.conformal_grids
+    assert len(grids) == Y.shape[1] - t0
+    for j, (period, frame) in enumerate(grids.items()):
+        Yx = np.c_[Y[:, :t0], Y[:, t0 + j]]
+        refit = ConformalRefit(Yx, lam)  # the nulls in the fit's order: warm starts as there
+        p = []
+        for h in frame["null"]:
+            target = np.r_[y1[:t0], y1[t0 + j] - h]
+            r = residuals(Yx, target)
+            np.testing.assert_allclose(refit.residuals(target), r, rtol=0, atol=1e-13)
+            p.append(np.mean(np.abs(r) >= abs(r[-1]) - 1e-12 * max(abs(r[-1]), 1.0)))
+        np.testing.assert_array_equal(frame["pvalue"].to_numpy(), p, err_msg=str(period))
+        post = res.effects["effect"].dropna().to_numpy()
+        scale = np.sqrt(np.mean(post**2))
+        ref_grid = np.r_[np.linspace(post[j] - 2 * scale, post[j] + 2 * scale, 50), 0.0]
+        np.testing.assert_allclose(frame["null"], ref_grid, rtol=0, atol=1e-14)
+    joint = conformal_pvalue(residuals(Y, y1), Y.shape[1] - t0, "iid")
+    assert res.joint_pvalue == joint
+
+
+@pytest.mark.parametrize("donors,periods,spike", [(30, 8, 0.0), (6, 25, 0.0), (12, 20, 1e4)])
+def test_penalty_cv_shapes_and_leverage(donors, periods, spike):
+    """The one-SVD path against a per-fold SVD with more donors than periods (every period of
+    leverage one), fewer, and one period of leverage near one (a donor's outcome spiking in
+    it, where both sides agree to about 1e-12 at the middle penalties, 1e-15 elsewhere)."""
+    from venecon.models.synth.ascm import scm_weights
+
+    rng = np.random.default_rng(donors * periods)
+    Y = rng.normal(size=(donors, periods)).cumsum(axis=1)
+    Y[0, 3] += spike
+    y1 = Y[1:4].mean(axis=0) + rng.normal(scale=0.3, size=periods)
+    mu = Y.mean(axis=0)
+    Xc, x1 = Y - mu, y1 - mu
+    pen = ridge_penalty_cv(Xc, x1)
+    errors = np.empty((periods - 1, len(pen.grid)))
+    for i in range(periods - 1):
+        keep = np.arange(periods) != i
+        X0, x0 = Xc[:, keep], x1[keep]
+        w = scm_weights(X0, x0)
+        u, s, vt = np.linalg.svd(X0, full_matrices=False)
+        c = u @ ((s / (s * s + np.array(pen.grid)[:, None])) * (vt @ (x0 - X0.T @ w))).T
+        errors[i] = (x1[i] - Xc[:, i] @ (w[:, None] + c)) ** 2
+    np.testing.assert_allclose(pen.errors, errors.mean(axis=0), rtol=1e-11, atol=0)

@@ -183,12 +183,14 @@ def test_simplex_qp_matches_slsqp_and_kkt():
 
 
 def test_simplex_lstsq_warm_guess_gives_the_cold_answer():
-    """The nnls support guess only shortens Wolfe's path: weights identical to a cold start.
+    """The nnls support guess, or a caller's (``guess=``: a nearby problem's support, or any
+    subset), only shortens Wolfe's path: weights identical to a cold start.
 
     Random problems with the target outside the donors' hull (unique optimum) and
     inside it (non-unique weights, where the cold start is used as before).
     """
     rng = np.random.default_rng(0)
+    pick = np.random.default_rng(1)
     for t in range(400):
         k, n = int(rng.integers(2, 30)), int(rng.integers(3, 60))
         A = rng.normal(size=(k, n)) * rng.uniform(0.01, 1e4)
@@ -197,6 +199,11 @@ def test_simplex_lstsq_warm_guess_gives_the_cold_answer():
             b = A[:, :3] @ rng.dirichlet(np.ones(3))
         cold = min_norm_point(A - b[:, None])[0]
         assert np.array_equal(simplex_lstsq(A, b), cold), t
+        moved = b + 0.05 * np.abs(b).max() * pick.normal(size=k)
+        nearby = np.flatnonzero(simplex_lstsq(A, moved) > 0).tolist()
+        assert np.array_equal(simplex_lstsq(A, b, guess=nearby), cold), t
+        subset = sorted(pick.choice(n, size=int(pick.integers(1, n)), replace=False).tolist())
+        assert np.array_equal(simplex_lstsq(A, b, guess=subset), cold), t
 
 
 def test_simplex_qp_exact_cases():

@@ -12,7 +12,9 @@ with the pre-period outcomes centred on the donor mean (so the correction sums t
 squared largest singular value of ``X_c`` down by a factor ``1e-8``, leave-one-period-out
 cross-validation over the pre-period (the SCM weights refitted without the held-out period),
 and the largest ``lambda`` whose mean squared error is within one standard error of the
-minimum.
+minimum. One SVD of ``X_c`` gives the correction at every ``lambda`` and, through the
+leave-one-out formula of ridge regression, every fold's held-out error (see
+:func:`ridge_penalty_cv`); no fold or penalty needs a linear solve.
 
 Validated against the augsynth vignette on the 2012 Kansas tax cuts (tests/test_models_ascm.py):
 SCM average ATT -0.0294, L2 imbalance 0.083; ridge ASCM -0.0401, L2 imbalance 0.062,
@@ -36,7 +38,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["AugmentedSynthControl", "AugmentedSynthResults", "RidgePenalty", "ridge_penalty_cv"]
+__all__ = [
+    "AugmentedSynthControl", "AugmentedSynthResults", "RidgeBasis", "RidgePenalty",
+    "ridge_penalty_cv",
+]
 
 
 @dataclass(frozen=True)
@@ -61,19 +66,51 @@ class RidgePenalty:
     rule: str
 
 
-def scm_weights(Xc: np.ndarray, x1: np.ndarray) -> np.ndarray:
-    """Simplex weights minimising ``||X_c' w - x_1||`` (``X_c``: donors x periods)."""
+def scm_weights(Xc: np.ndarray, x1: np.ndarray, guess: list[int] | None = None) -> np.ndarray:
+    """Simplex weights minimising ``||X_c' w - x_1||`` (``X_c``: donors x periods); ``guess``,
+    the support of a nearby problem's solution, only saves cycles (see ``simplex_lstsq``)."""
     from .qp import simplex_lstsq
 
-    return simplex_lstsq(Xc.T, x1)
+    return simplex_lstsq(Xc.T, x1, guess=guess)
 
 
-def ridge_correction(Xc: np.ndarray, x1: np.ndarray, w: np.ndarray, lam: float) -> np.ndarray:
-    """The ridge adjustment ``X_c (X_c' X_c + lam I)^{-1} (x_1 - X_c' w)`` to weights ``w``."""
-    import numpy as np
+@dataclass(frozen=True, eq=False)
+class RidgeBasis:
+    """SVD ``X_c = U diag(s) V'`` of centred donor outcomes (donors x periods).
 
-    gram = Xc.T @ Xc + lam * np.eye(Xc.shape[1])
-    return Xc @ np.linalg.solve(gram, x1 - Xc.T @ w)
+    The ridge correction of any residual at any penalty follows from it without a solve,
+
+        X_c (X_c' X_c + lambda I)^{-1} r = U diag(s / (s^2 + lambda)) V' r,
+
+    so one decomposition serves the whole penalty grid, the cross-validation folds (see
+    :func:`ridge_penalty_cv`) and every target a conformal grid refits on the same donors.
+
+    Attributes
+    ----------
+    u, s : ndarray
+        Left singular vectors (donors x k) and singular values (k = min(donors, periods)).
+    vt : ndarray, shape (periods, periods)
+        All right singular vectors as rows: the first k pair with ``s``, the others (with
+        fewer donors than periods) span the period directions in which ``X_c`` is zero.
+    """
+
+    u: np.ndarray
+    s: np.ndarray
+    vt: np.ndarray
+
+    @classmethod
+    def of(cls, Xc: np.ndarray) -> RidgeBasis:
+        """The decomposition of ``Xc`` (donors x periods)."""
+        import numpy as np
+
+        # full V only when it is wider than the thin one (U never grows beyond donors x k)
+        u, s, vt = np.linalg.svd(Xc, full_matrices=Xc.shape[0] < Xc.shape[1])
+        return cls(u=u, s=s, vt=vt)
+
+    def correction(self, r: np.ndarray, lam: float) -> np.ndarray:
+        """The ridge adjustment ``X_c (X_c' X_c + lam I)^{-1} r`` of a pre-period residual ``r``."""
+        s = self.s
+        return self.u @ (s / (s * s + lam) * (self.vt[: s.size] @ r))
 
 
 def ridge_penalty_cv(
@@ -83,6 +120,7 @@ def ridge_penalty_cv(
     n_lambda: int = 20,
     lambda_min_ratio: float = 1e-8,
     min_1se: bool = True,
+    basis: RidgeBasis | None = None,
 ) -> RidgePenalty:
     """Choose the ridge penalty by leave-one-period-out cross-validation (augsynth's rule).
 
@@ -98,11 +136,25 @@ def ridge_penalty_cv(
     min_1se : bool
         Take the largest ``lambda`` within one standard error of the minimum error (augsynth's
         default) rather than the minimiser.
+    basis : RidgeBasis, optional
+        The decomposition of ``Xc`` when the caller already has it.
 
     Notes
     -----
-    Each fold holds out one pre-period ``i`` (all but the last), refits the SCM weights on the
-    others, and scores the squared error of the augmented fit at ``i``.
+    Each fold holds out one pre-period ``i`` (all but the last), refits the SCM weights
+    ``w_i`` on the others, and scores the squared error at ``i`` of the augmented fit
+    ``w_i + (G_i + lambda I)^{-1} X_{-i} r_i``, where ``X_{-i}`` is ``Xc`` without column
+    ``i``, ``G_i = X_{-i} X_{-i}'`` and ``r_i`` the fold's residual on the other periods.
+    ``G_i`` is ``X_c X_c'`` less the held-out column's outer product, and the
+    Sherman-Morrison identity reduces that error to
+
+        e_i = sum_j k_j v_ij (V' R_i)_j / sum_j k_j v_ij^2,   k_j = lambda / (s_j^2 + lambda),
+
+    with ``X_c = U diag(s) V'`` (``V`` square, ``s_j = 0`` beyond the rank) and ``R_i`` the
+    residual of ``w_i`` on every period: the leave-one-out formula of ridge regression. Every
+    fold at every penalty comes from the one SVD, with no solve, and neither sum subtracts
+    nearly equal numbers as the penalty shrinks (a solve of ``X'X + lambda I`` squares the
+    condition number instead).
     """
     import numpy as np
 
@@ -112,16 +164,21 @@ def ridge_penalty_cv(
             f"ridge ASCM cross-validation needs at least 3 pre-treatment periods, got {t0}; "
             "pass a fixed lambda instead"
         )
-    top = float(np.linalg.svd(Xc, compute_uv=False)[0]) ** 2
+    basis = RidgeBasis.of(Xc) if basis is None else basis
+    top = float(basis.s[0]) ** 2
     grid = top * (lambda_min_ratio ** (1.0 / n_lambda)) ** np.arange(n_lambda + 1)
-    errors = np.empty((t0 - 1, grid.size))
-    for i in range(t0 - 1):
-        keep = np.arange(t0) != i
-        X0, x0 = Xc[:, keep], x1[keep]
-        w = scm_weights(X0, x0)
-        for j, lam in enumerate(grid):
-            aug = w + ridge_correction(X0, x0, w, float(lam))
-            errors[i, j] = (x1[i] - Xc[:, i] @ aug) ** 2
+    folds = np.arange(t0 - 1)
+    # the full-sample support starts each fold's solve (one cycle or two instead of a guess)
+    support = np.flatnonzero(scm_weights(Xc, x1) > 0).tolist()
+    keep = ~np.eye(t0, dtype=bool)
+    W = np.column_stack([scm_weights(Xc[:, keep[i]], x1[keep[i]], guess=support)
+                         for i in folds])
+    R = x1[:, None] - Xc.T @ W  # column i: residuals of fold i's SCM fit on every period
+    v = basis.vt[:, folds]  # column i: period i's row of V (all t0 components)
+    s2 = np.zeros((t0, 1))
+    s2[: basis.s.size, 0] = basis.s**2
+    kept = grid / (s2 + grid)  # (components, grid): the share ridge leaves unfitted
+    errors = ((v * (basis.vt @ R)).T @ kept / ((v * v).T @ kept)) ** 2
     mean = errors.mean(axis=0)
     se = errors.std(axis=0, ddof=1) / np.sqrt(t0 - 1)
     k = int(mean.argmin())
@@ -135,30 +192,54 @@ def ridge_penalty_cv(
     )
 
 
-def ascm_weights(Y: np.ndarray, y1: np.ndarray, lam: float | None) -> np.ndarray:
-    """SCM weights on outcomes ``Y`` (donors x periods) for target ``y1``, ridge-augmented
-    with penalty ``lam`` unless it is None (outcomes centred on the donor mean first)."""
-    mu = Y.mean(axis=0)
-    Xc, x1 = Y - mu, y1 - mu
-    w = scm_weights(Xc, x1)
-    return w if lam is None else w + ridge_correction(Xc, x1, w, lam)
+class ConformalRefit:
+    """Weights on one set of donors' outcomes refitted for many treated-unit targets (the
+    nulls of a conformal grid): the donors are centred on their mean and decomposed once,
+    and each SCM solve starts from the previous one's support (which saves cycles without
+    changing the answer; see ``simplex_lstsq``).
+
+    Parameters
+    ----------
+    Y : ndarray, shape (donors, periods)
+        The donors' outcomes.
+    lam : float or None
+        Ridge penalty; None fits plain outcome-only SCM.
+    """
+
+    def __init__(self, Y: np.ndarray, lam: float | None) -> None:
+        self._Y = Y
+        self._mu = Y.mean(axis=0)
+        self._Xc = Y - self._mu
+        self._ridge = None if lam is None else (RidgeBasis.of(self._Xc), float(lam))
+        self._support: list[int] | None = None
+
+    def residuals(self, y1: np.ndarray) -> np.ndarray:
+        """``y1`` minus its (augmented) synthetic control, weights fitted on every period."""
+        import numpy as np
+
+        x1 = y1 - self._mu
+        w = scm_weights(self._Xc, x1, guess=self._support)
+        self._support = np.flatnonzero(w > 0).tolist()
+        if self._ridge is not None:
+            basis, lam = self._ridge
+            w = w + basis.correction(x1 - self._Xc.T @ w, lam)
+        return y1 - w @ self._Y
 
 
-def conformal_pvalue(Y: np.ndarray, y1: np.ndarray, n_post: int, lam: float | None,
-                     scheme: str, *, draws: int = 1000, seed: int = 0) -> float:
-    """Conformal p-value of the null already subtracted from ``y1``'s last ``n_post`` periods.
+def conformal_pvalue(r: np.ndarray, n_post: int, scheme: str, *, draws: int = 1000,
+                     seed: int = 0) -> float:
+    """Conformal p-value from the residuals ``r`` of weights refitted on every period with
+    the null imposed (already subtracted from the treated unit's last ``n_post`` periods).
 
-    The weights are refitted on every period (the null imposed), the residuals ``y1 - w'Y``
-    permuted and the statistic ``sum |r_post| / sqrt(n_post)`` compared with its permutation
-    distribution (Chernozhukov, Wuthrich and Zhu 2021). ``scheme="iid"`` enumerates the
-    permutations exactly for one period (augsynth draws 1,000 at random, whose expectation
-    this is) and draws ``draws`` random permutations (generator seeded with ``seed``, so the
-    answer is reproducible) for several; ``"block"`` uses the ``T`` cyclic shifts (moving
-    blocks) of the residuals.
+    The residuals are permuted and the statistic ``sum |r_post| / sqrt(n_post)`` compared
+    with its permutation distribution (Chernozhukov, Wuthrich and Zhu 2021). ``scheme="iid"``
+    enumerates the permutations exactly for one period (augsynth draws 1,000 at random, whose
+    expectation this is) and draws ``draws`` random permutations (generator seeded with
+    ``seed``, so the answer is reproducible) for several; ``"block"`` uses the ``T`` cyclic
+    shifts (moving blocks) of the residuals.
     """
     import numpy as np
 
-    r = y1 - ascm_weights(Y, y1, lam) @ Y
     T = r.size
 
     def stat(x: np.ndarray) -> float:
@@ -421,11 +502,12 @@ class AugmentedSynthControl:
         penalty = None
         w = w_scm
         if self.progfunc == "ridge":
+            basis = RidgeBasis.of(Xc)
             lam = self.lam
             if lam is None:
-                penalty = ridge_penalty_cv(Xc, x1, min_1se=self.min_1se)
+                penalty = ridge_penalty_cv(Xc, x1, min_1se=self.min_1se, basis=basis)
                 lam = penalty.value
-            w = w_scm + ridge_correction(Xc, x1, w_scm, float(lam))
+            w = w_scm + basis.correction(x1 - Xc.T @ w_scm, float(lam))
         synth = w @ Y
         gaps = y1 - synth
         att = float(gaps[~pre].mean())
@@ -498,13 +580,17 @@ class AugmentedSynthControl:
         scale = float(np.sqrt(np.mean(post**2)))
         out: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         for j, period in enumerate(self._wide.columns[~pre]):
-            Yx = np.c_[Y[:, :t0], Y[:, t0 + j]]
+            # the nulls move only the treated unit: one refit object serves the whole grid
+            refit = ConformalRefit(np.c_[Y[:, :t0], Y[:, t0 + j]], lam)
             grid = np.r_[np.linspace(post[j] - 2 * scale, post[j] + 2 * scale, grid_size), 0.0]
-            p = np.array([conformal_pvalue(Yx, np.r_[y1[:t0], y1[t0 + j] - h], 1, lam, "iid")
-                          for h in grid])
+            target = y1[:t0 + 1].copy()
+            p = np.empty(grid.size)
+            for g, h in enumerate(grid):
+                target[t0] = y1[t0 + j] - h
+                p[g] = conformal_pvalue(refit.residuals(target), 1, "iid")
             out[period] = (grid, p)
         # joint null of no effect in any post period (augsynth's "p Value for Joint Null")
         t = Y.shape[1]
-        joint = conformal_pvalue(Y, y1, t - t0, lam, "iid")
+        joint = conformal_pvalue(ConformalRefit(Y, lam).residuals(y1), t - t0, "iid")
         out["joint null"] = (np.zeros(1), np.array([joint]))
         return out

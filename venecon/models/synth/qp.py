@@ -246,7 +246,8 @@ _GUESS_MAX_CANDIDATES = 128
 
 
 def simplex_lstsq(
-    A: np.ndarray, b: np.ndarray, *, tol: float = 1e-12, warm: list[int] | None = None
+    A: np.ndarray, b: np.ndarray, *, tol: float = 1e-12, warm: list[int] | None = None,
+    guess: list[int] | None = None,
 ) -> np.ndarray:
     """Solve ``min ||A w - b||^2`` over ``w >= 0, sum(w) = 1`` exactly.
 
@@ -260,6 +261,10 @@ def simplex_lstsq(
         Relative tolerance (see :func:`min_norm_point`).
     warm : list of int, optional
         Support of a nearby problem's solution (see :func:`min_norm_point`).
+    guess : list of int, optional
+        A likely support used in place of :func:`support_guess` (say, that of a nearby
+        problem): unlike ``warm`` it keeps the cold start's answer when ``b`` lies in the
+        hull of ``A``'s columns, so the weights are the ones it would return without it.
 
     Returns
     -------
@@ -277,9 +282,10 @@ def simplex_lstsq(
         return _wolfe(P, norms, None, warm, tol, _MAX_ITER)[0]
     # the compiled guess pays off on few candidates; with many, Wolfe's cold cycles
     # (one O(k n) product each, about one per support point) cost less than the guess
-    guess = support_guess(P) if P.shape[1] <= _GUESS_MAX_CANDIDATES else None
+    if guess is None and P.shape[1] <= _GUESS_MAX_CANDIDATES:
+        guess = support_guess(P)
     w = _wolfe(P, norms, None, guess, tol, _MAX_ITER)[0]
-    if guess is None:
+    if not guess:  # a cold start: its answer as it is
         return w
     x = P @ w
     if x @ x <= tol * float(norms.max()):
