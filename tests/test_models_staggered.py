@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import mirror_file
 import statsmodels.api as sm
 from linearmodels.panel import PanelOLS
+from reference_data import mirror_file
 from test_models_panel import staggered_panel
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
