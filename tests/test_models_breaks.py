@@ -68,7 +68,7 @@ def nile_series() -> pd.Series:
 
 def realint_series() -> pd.Series:
     df = pd.read_csv(reference("RealInt.csv"))
-    index = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(df["year"], df["quarter"])], freq="Q")
+    index = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(df["year"], df["quarter"], strict=True)], freq="Q")
     return pd.Series(df["RealInt"].to_numpy(float), index=index.to_timestamp(), name="RealInt")
 
 
@@ -124,7 +124,7 @@ def test_dynamic_programming_equals_brute_force(model, q):
             bounds = [0, *cut, n]
             if min(np.diff(bounds)) < h:
                 continue
-            value = sum(lstsq_ssr(y, a, b, q) for a, b in zip(bounds, bounds[1:]))
+            value = sum(lstsq_ssr(y, a, b, q) for a, b in itertools.pairwise(bounds))
             if value < best:
                 best, where = value, cut
         assert parts[m] == where
@@ -343,7 +343,7 @@ def test_sequential_and_wdmax_tests():
     _, parts = optimal_partitions(ssr, 5, 15)
     for m in (1, 2):
         bounds, best = [0, *parts[m], len(y)], -np.inf
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in itertools.pairwise(bounds):
             for tau in range(a + 15, b - 15 + 1):
                 s0 = lstsq_ssr(y, a, b, 1)
                 s1 = lstsq_ssr(y, a, tau, 1) + lstsq_ssr(y, tau, b, 1)
