@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import math
@@ -92,9 +93,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
         ours, peer = venecon_side(df, False), csdid_side(df)  # warm-up and agreement
         tv, tb, tp = [], [], []
         for _ in range(args.repeat):
-            for fn, sink in ((lambda: venecon_side(df, False), tv),
-                             (lambda: csdid_side(df), tp),
-                             (lambda: venecon_side(df, True), tb)):
+            for fn, sink in ((functools.partial(venecon_side, df, False), tv),
+                             (functools.partial(csdid_side, df), tp),
+                             (functools.partial(venecon_side, df, True), tb)):
                 start = time.process_time()
                 fn()
                 sink.append(time.process_time() - start)

@@ -4,8 +4,9 @@
         [--json out.json]
 
 The panel is ``venecon.models.synth.grid.simulated_panel`` (a three-factor model; unit
-``treated`` is a convex mix of three donors, treated in the year at 80% of the span). The study declares the synthetic control
-with equal predictor weights and placebos in space (every one of the other units
+``treated`` is a convex mix of three donors, treated in the year at 80% of the span).
+The study declares the synthetic control with equal predictor weights and placebos in
+space (every one of the other units
 refitted as if treated) plus the default robustness grid, as a user panel study
 would (``tests/test_study.py``'s user TOML). Times are CPU seconds of this process
 (``time.process_time``); BLAS is limited to one thread.

@@ -96,7 +96,8 @@ def table(results: list[dict]) -> str:
             cells = []
             for n in SIZES:
                 r = next(r for r in results if r["n"] == n and r["rho"] == rho)
-                cells.append(f"{100 * r[f'fixed_b_{what}']:.1f} ({100 * r[f'newey_west_{what}']:.1f})")
+                cells.append(f"{100 * r[f'fixed_b_{what}']:.1f} "
+                             f"({100 * r[f'newey_west_{what}']:.1f})")
             lines.append(f"| {rho:g} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

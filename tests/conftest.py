@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from reference_data import reference_panel, unavailable
 
 REPO = Path(__file__).resolve().parents[1]

@@ -46,7 +46,8 @@ def test_tidy_tables_follow_the_shared_schema(name):
     assert not frame.duplicated(key).any(), f"duplicate keys {key}"
     # Dates increase strictly within every series.
     others = [c for c in key if c != "date"]
-    assert frame.groupby(others, dropna=False)["date"].apply(lambda d: d.is_monotonic_increasing and d.is_unique).all()
+    assert frame.groupby(others, dropna=False)["date"].apply(
+        lambda d: d.is_monotonic_increasing and d.is_unique).all()
     if entry["frequency"] == "annual":
         assert frame["date"].dtype == "int64"
     else:
@@ -81,7 +82,8 @@ def test_provenance_is_complete(name):
 def test_the_published_eia_figures_for_venezuela():
     # EIA International Energy Statistics, crude incl. lease condensate (product 57);
     # values as listed in shared/raw/MANIFEST.md for iciv-venezuela/eia_monthly.csv.
-    crude = venecon.load("production_monthly", country="VEN", series="crude_oil").set_index("date")["value"]
+    crude = venecon.load("production_monthly", country="VEN",
+                         series="crude_oil").set_index("date")["value"]
     assert crude["2013-06-01"] == pytest.approx(2500)
     assert crude["2019-06-01"] == pytest.approx(855)
     assert crude["2020-06-01"] == pytest.approx(400)
@@ -153,7 +155,8 @@ def test_date_bounds_cover_the_whole_period_they_name(name, start, end, first, l
 
 
 def test_unknown_dataset_suggests_the_closest_name():
-    with pytest.raises(venecon.DatasetNotFoundError, match="Did you mean 'production_monthly'") as err:
+    with pytest.raises(venecon.DatasetNotFoundError,
+                       match="Did you mean 'production_monthly'") as err:
         venecon.load("production_montly")
     assert "Available datasets" in str(err.value)
     assert isinstance(err.value, KeyError) and isinstance(err.value, venecon.VeneconError)

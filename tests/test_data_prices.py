@@ -89,7 +89,8 @@ BRENT_2012_GAP = "brent-daily.csv lacks the 2012-04-03 quote; 2012 daily mean is
         ("wti", 2020, 39.16, 0.01),
     ],
 )
-def test_daily_mean_matches_published_annual_average(raw_prices, series, year, published, tolerance):
+def test_daily_mean_matches_published_annual_average(raw_prices, series, year, published,
+                                                      tolerance):
     reference = pd.read_csv(
         raw_prices / "eia-oil-prices" / f"{series}-year.csv", parse_dates=["Date"]
     )

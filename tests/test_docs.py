@@ -33,7 +33,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q",
            "-d", str(out / "doctrees"), str(DOCS), str(out / "html")]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=1800)
-    assert proc.returncode == 0, f"sphinx-build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}"
+    assert proc.returncode == 0, (
+        f"sphinx-build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}")
     return out
 
 

@@ -89,7 +89,8 @@ FIXED: dict[str, tuple[str, str, str]] = {
     "revenue.lost-text-prices": ("revenue.lost", "SchemaError", "text or other non-numbers"),
     "revenue.estimate-text": ("revenue.estimate", "SchemaError", "text or other non-numbers"),
     "revenue.estimate-start": ("revenue.estimate", "DateRangeError", "'not a date' is not a date"),
-    "revenue.estimate-empty-start": ("revenue.estimate", "DateRangeError", "start='' is not a date"),
+    "revenue.estimate-empty-start": ("revenue.estimate", "DateRangeError",
+                                     "start='' is not a date"),
 }
 
 TALLY: Counter[tuple[str, str]] = Counter()

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from test_sources_http are used by name)
 """Issue 23, defect 3: keys and the cache.
 
 A body echoing the key is redacted before it is cached; each cache entry is

@@ -25,7 +25,8 @@ def selections(draw):
     for column in ("country", "series", "source"):
         values = sorted(full[column].unique())
         if draw(st.booleans()):
-            chosen[column] = draw(st.lists(st.sampled_from(values), min_size=1, max_size=4, unique=True))
+            chosen[column] = draw(st.lists(st.sampled_from(values), min_size=1, max_size=4,
+                                           unique=True))
     dates = sorted(full["date"].unique())
     lo, hi = sorted(draw(st.lists(st.sampled_from(dates), min_size=2, max_size=2)))
     bounds = {}
@@ -72,4 +73,5 @@ def test_values_absent_from_the_data_are_rejected(name, column, junk):
 def test_single_values_and_one_element_lists_agree(name, data):
     full = venecon.load(name)
     series = data.draw(st.sampled_from(sorted(full["series"].unique())))
-    pd.testing.assert_frame_equal(venecon.load(name, series=series), venecon.load(name, series=[series]))
+    pd.testing.assert_frame_equal(venecon.load(name, series=series),
+                                  venecon.load(name, series=[series]))

@@ -197,10 +197,12 @@ def test_coverage_monte_carlo():
             # Counterfactual interval 6 months after the event: actual - true effect is the
             # no-event outcome, which the 95% prediction interval should cover.
             row = res.effects.iloc[5]
-            hit_cf += row["counterfactual_lower"] <= row["actual"] - 10 <= row["counterfactual_upper"]
+            hit_cf += (row["counterfactual_lower"] <= row["actual"] - 10
+                       <= row["counterfactual_upper"])
     print(f"coverage: step {hit_step / reps:.3f}, counterfactual {hit_cf / reps:.3f}")
     # Measured with statsmodels 0.15: step 0.895 (approx Hessian; OPG 0.925, OIM 0.89),
-    # counterfactual interval as printed in the report; measured on 200 reps; the test runs 100 (binomial s.e. ~0.022).
+    # counterfactual interval as printed in the report; measured on 200 reps; the test runs 100
+    # (binomial s.e. ~0.022).
     assert 0.86 <= hit_step / reps <= 0.99, hit_step / reps
     assert 0.88 <= hit_cf / reps <= 0.99, hit_cf / reps
 

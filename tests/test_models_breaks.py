@@ -39,8 +39,10 @@ EXTRA = Path(__file__).parent / "fixtures" / "strucchange-extra_output.txt"
 REFERENCE = {
     "Nile.csv": "1b6b4a2609106ae3cd1251a26fb4dd8b52af620212828e7eefbea8e6f25d32ad",
     "RealInt.csv": "ddf8be95b4e15bb7e2783e88337cb93106a4586f1cbfc4ee3176a6615b5661f7",
-    "sc_ref_output.txt": "842204b97b9da524770308506d974f4f5d954132fbbbf3ce199380997e33e893",
-    "sc_bp2003_table1_output.txt": "4e91feac157819b0b719a7fc122ce29c142a372f98189d9d05e14d8ab3a29811",
+    "sc_ref_output.txt":
+        "842204b97b9da524770308506d974f4f5d954132fbbbf3ce199380997e33e893",
+    "sc_bp2003_table1_output.txt":
+        "4e91feac157819b0b719a7fc122ce29c142a372f98189d9d05e14d8ab3a29811",
 }
 
 
@@ -62,13 +64,15 @@ def reference(name: str) -> Path:
 
 def nile_series() -> pd.Series:
     df = pd.read_csv(reference("Nile.csv"))
-    return pd.Series(df["Nile"].to_numpy(float), index=pd.PeriodIndex(df["year"].astype(str), freq="Y")
-                     .to_timestamp(), name="Nile")
+    return pd.Series(df["Nile"].to_numpy(float),
+                     index=pd.PeriodIndex(df["year"].astype(str), freq="Y").to_timestamp(),
+                     name="Nile")
 
 
 def realint_series() -> pd.Series:
     df = pd.read_csv(reference("RealInt.csv"))
-    index = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(df["year"], df["quarter"])], freq="Q")
+    index = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(df["year"], df["quarter"], strict=True)],
+                           freq="Q")
     return pd.Series(df["RealInt"].to_numpy(float), index=index.to_timestamp(), name="RealInt")
 
 
@@ -83,15 +87,16 @@ def printed_confint(text: str) -> tuple[list[list[int]], list[list[str]]]:
 
     block = text[text.rindex("Confidence intervals for breakpoints"):]
     obs_block, dates_block = block.split("Corresponding to breakdates", 1)
-    obs = [[int(v) for v in m.groups()] for m in re.finditer(r"^\d+\s+(-?\d+)\s+(\d+)\s+(-?\d+)\s*$",
-                                                              obs_block, re.M)]
+    obs = [[int(v) for v in m.groups()]
+           for m in re.finditer(r"^\d+\s+(-?\d+)\s+(\d+)\s+(-?\d+)\s*$", obs_block, re.M)]
     dates = [list(m.groups()) for m in re.finditer(r"^\d+\s+(\S+)\s+(\S+)\s+(\S+)\s*$",
                                                    dates_block, re.M)]
     return obs, dates
 
 
 def series(values: np.ndarray) -> pd.Series:
-    return pd.Series(values, index=pd.date_range("2010-01-01", periods=len(values), freq="MS"), name="y")
+    return pd.Series(values, index=pd.date_range("2010-01-01", periods=len(values), freq="MS"),
+                     name="y")
 
 
 def shifts(seed: int, n: int = 120, at: tuple[int, ...] = (40, 80), size: float = 3.0) -> pd.Series:
@@ -124,7 +129,7 @@ def test_dynamic_programming_equals_brute_force(model, q):
             bounds = [0, *cut, n]
             if min(np.diff(bounds)) < h:
                 continue
-            value = sum(lstsq_ssr(y, a, b, q) for a, b in zip(bounds, bounds[1:]))
+            value = sum(lstsq_ssr(y, a, b, q) for a, b in itertools.pairwise(bounds))
             if value < best:
                 best, where = value, cut
         assert parts[m] == where
@@ -221,7 +226,10 @@ def test_hac_intervals_keep_more_coverage_under_autocorrelation():
 # ------------------------------------------------------------ strucchange references
 
 def test_nile_reproduces_strucchange_breakpoints():
-    """``breakpoints(Nile ~ 1)``: 1898 [1895, 1902] (last year of the old regime), means 1097.75, 849.9722."""
+    """``breakpoints(Nile ~ 1)``: 1898 [1895, 1902], means 1097.75, 849.9722.
+
+    The dates are the last year of the old regime.
+    """
     text = reference("sc_ref_output.txt").read_text()
     obs, dates = printed_confint(text[:text.index("Optimal 3-segment")])
     assert obs == [[25, 28, 32]] and dates == [["1895", "1898", "1902"]]
@@ -237,7 +245,10 @@ def test_nile_reproduces_strucchange_breakpoints():
 
 
 def test_realint_reproduces_bai_perron_2003_table1():
-    """Bai and Perron (2003) Table 1 as strucchange's ``?RealInt`` reproduces it (h = 15, 3 breaks, QS HAC)."""
+    """Bai and Perron (2003) Table 1 as strucchange's ``?RealInt`` reproduces it.
+
+    h = 15, 3 breaks, QS HAC.
+    """
     import re
 
     text = reference("sc_bp2003_table1_output.txt").read_text()
@@ -245,11 +256,13 @@ def test_realint_reproduces_bai_perron_2003_table1():
     obs, dates = printed_confint(text)
     assert dates == [["1965(2)", "1966(4)", "1969(3)"], ["1969(1)", "1972(3)", "1972(4)"],
                      ["1980(1)", "1980(3)", "1981(1)"]]
-    means = [float(v) for v in re.findall(r"^\d{4}\(\d\) - \d{4}\(\d\)\s+(-?[\d.]+)\s*$", text, re.M)]
+    means = [float(v)
+             for v in re.findall(r"^\d{4}\(\d\) - \d{4}\(\d\)\s+(-?[\d.]+)\s*$", text, re.M)]
     ses = [float(v) for v in text[text.index("0.18"):].split("\n")[0].split()]
     assert means == [1.8236167, 0.8660848, -1.7961384, 5.6428896]
     assert ses == [0.1857577, 0.1499849, 0.5026749, 0.5887460]
-    res = StructuralBreaks(realint_series(), trim=15, select=3, hac=QuadraticSpectral(), n_sim=0).fit()
+    res = StructuralBreaks(realint_series(), trim=15, select=3, hac=QuadraticSpectral(),
+                           n_sim=0).fit()
     table = res.breaks
     got = [[strucchange_date(r[c], "Q") for c in ("last_old_lower", "last_old", "last_old_upper")]
            for _, r in table.iterrows()]
@@ -274,10 +287,14 @@ def _extra_line(prefix: str, start: str = "") -> list[float]:
 @pytest.mark.parametrize("het_err", [True, False])
 @pytest.mark.parametrize("hac", [False, True])
 def test_intervals_equal_strucchange_for_every_option(het_reg, het_err, hac):
-    """``confint(bp, het.reg, het.err, vcov.)`` of strucchange-extra.R, every combination, exactly."""
+    """``confint(bp, het.reg, het.err, vcov.)`` of strucchange-extra.R.
+
+    Every combination, exactly.
+    """
     y = realint_series().to_numpy()
     _, parts = optimal_partitions(segment_ssr(y, "level"), 5, 15)
-    ref = _extra_line(f"het.reg {str(het_reg).upper()} het.err {str(het_err).upper()}", "## RealInt")
+    ref = _extra_line(f"het.reg {str(het_reg).upper()} het.err {str(het_err).upper()}",
+                      "## RealInt")
     if hac:
         text = EXTRA.read_text()
         at = text.index(f"het.reg {str(het_reg).upper()} het.err {str(het_err).upper()}",
@@ -343,7 +360,7 @@ def test_sequential_and_wdmax_tests():
     _, parts = optimal_partitions(ssr, 5, 15)
     for m in (1, 2):
         bounds, best = [0, *parts[m], len(y)], -np.inf
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in itertools.pairwise(bounds):
             for tau in range(a + 15, b - 15 + 1):
                 s0 = lstsq_ssr(y, a, b, 1)
                 s1 = lstsq_ssr(y, a, tau, 1) + lstsq_ssr(y, tau, b, 1)

@@ -286,7 +286,7 @@ def test_bootstrap_standard_errors_beside_csdid(weighted, cluster):
 
     from venecon.models.did.callaway import BootstrapOptions
 
-    np.random.seed(1)  # csdid draws from numpy's global generator
+    np.random.seed(1)  # noqa: NPY002  (csdid draws from numpy's global generator)
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year",

@@ -87,7 +87,8 @@ def test_its_on_annual_iran_data():
     """The case of issue 14: once 'dates carry a time of day', now an annual model."""
     import statsmodels.api as sm
 
-    iran = venecon.load("production_annual", country="IRN", series="oil_production", source="ei_sr2026")
+    iran = venecon.load("production_annual", country="IRN", series="oil_production",
+                        source="ei_sr2026")
     res = ITS(iran, {"sanctions": 2012}).fit()
     years = iran["date"].to_numpy()
     t = np.arange(len(years), dtype=float)
@@ -112,7 +113,8 @@ def test_its_on_annual_iran_data():
 
 
 def test_annual_representations_give_identical_fits():
-    iran = venecon.load("production_annual", country="IRN", series="oil_production", source="ei_sr2026")
+    iran = venecon.load("production_annual", country="IRN", series="oil_production",
+                        source="ei_sr2026")
     values = iran["value"].to_numpy()
     years = iran["date"].to_numpy()
     forms = [
@@ -181,7 +183,8 @@ def test_arima_projections_breaks_on_annual_and_quarterly_data():
     br = StructuralBreaks(y, model="trend", max_breaks=2, select=1, n_sim=0).fit()
     assert br.breaks.iloc[0]["date"] == pd.Timestamp("2016-01-01")
     assert br.selection.loc[1, "dates"] == "2016Q1"
-    iran = venecon.load("production_annual", country="IRN", series="oil_production", source="ei_sr2026")
+    iran = venecon.load("production_annual", country="IRN", series="oil_production",
+                        source="ei_sr2026")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         annual = InterventionARIMA(iran, {"s": 2012}, order=(1, 1, 0), n_simulations=200).fit()
@@ -189,7 +192,8 @@ def test_arima_projections_breaks_on_annual_and_quarterly_data():
 
 
 def test_annual_its_values_lost_revenue_by_calendar_year():
-    iran = venecon.load("production_annual", country="IRN", series="oil_production", source="ei_sr2026")
+    iran = venecon.load("production_annual", country="IRN", series="oil_production",
+                        source="ei_sr2026")
     res = ITS(iran, {"sanctions": 2012}).fit()
     prices = pd.Series(100.0, index=pd.date_range("2010-01", "2020-12", freq="MS"), name="brent")
     a = rev.Assumptions(export_share=1.0, discount=rev.Discount.usd(10))
@@ -197,7 +201,8 @@ def test_annual_its_values_lost_revenue_by_calendar_year():
     assert lost.frequency == "annual" and lost.periods == 4
     table = lost.annual
     np.testing.assert_array_equal(table["days"].to_numpy(), [366, 365, 365, 365])
-    eff = res.effects.loc["2012":"2015", "fitted"] - res.effects.loc["2012":"2015", "counterfactual"]
+    eff = (res.effects.loc["2012":"2015", "fitted"]
+           - res.effects.loc["2012":"2015", "counterfactual"])
     expected = -eff.to_numpy() * 1e3 * table["days"].to_numpy() * 90.0 / 1e6
     np.testing.assert_allclose(table["lost_usd_million"].to_numpy(), expected, rtol=1e-12)
     assert lost.usd_million == pytest.approx(expected.sum(), rel=1e-12)

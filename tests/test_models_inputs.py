@@ -86,7 +86,8 @@ def test_unknown_partial_is_a_venecon_error(build):
 @pytest.mark.parametrize("kwargs, message", [
     ({"n_simulations": -5}, "n_simulations must be an int >= 1, got -5"),
     ({"n_simulations": 2.5}, "n_simulations must be an int"),
-    ({"order": ("a", 1, 0)}, r"order must be 3 non-negative integers \(p, d, q\), got \('a', 1, 0\)"),
+    ({"order": ("a", 1, 0)},
+     r"order must be 3 non-negative integers \(p, d, q\), got \('a', 1, 0\)"),
     ({"order": (1, -1, 0)}, "order must be 3 non-negative integers"),
     ({"order": (1, 0)}, "order must be 3"),
     ({"seasonal_order": (0, 0, 0)}, "seasonal_order must be 4"),

@@ -52,9 +52,12 @@ def test_identical_to_statsmodels_ols_hac():
     ref = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": 4})
     np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(res.std_errors.to_numpy(), ref.bse.to_numpy(), rtol=1e-10)
-    np.testing.assert_allclose(res.pvalues.to_numpy(), ref.pvalues.to_numpy(), rtol=1e-8, atol=1e-300)
-    np.testing.assert_allclose(res.conf_int(0.1).to_numpy(), ref.conf_int(0.1).to_numpy(), rtol=1e-10)
-    np.testing.assert_allclose(res.cov.to_numpy(), ref.cov_params().to_numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(res.pvalues.to_numpy(), ref.pvalues.to_numpy(), rtol=1e-8,
+                               atol=1e-300)
+    np.testing.assert_allclose(res.conf_int(0.1).to_numpy(), ref.conf_int(0.1).to_numpy(),
+                               rtol=1e-10)
+    np.testing.assert_allclose(res.cov.to_numpy(), ref.cov_params().to_numpy(), rtol=1e-10,
+                               atol=1e-14)
     assert res.nobs == 120
 
 
@@ -70,8 +73,8 @@ def test_log_model_matches_statsmodels_and_percent_effects():
     np.testing.assert_allclose(res.params.to_numpy(), ref.params, rtol=1e-10)
     np.testing.assert_allclose(res.std_errors.to_numpy(), ref.bse, rtol=1e-10)
     pct = res.percent_effects()
-    np.testing.assert_allclose(pct.loc["level[2015-01-15]", "estimate"], 100 * np.expm1(ref.params[2]),
-                               rtol=1e-10)
+    np.testing.assert_allclose(pct.loc["level[2015-01-15]", "estimate"],
+                               100 * np.expm1(ref.params[2]), rtol=1e-10)
 
 
 def test_hac_lag_rule():

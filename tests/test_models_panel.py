@@ -43,12 +43,14 @@ def direct(frame: pd.DataFrame, regressors: list[str], **fit) -> object:
 
 
 def assert_same(res, lm, names):
-    np.testing.assert_allclose(res.params[names].to_numpy(), lm.params[names].to_numpy(), rtol=0, atol=TOL)
+    np.testing.assert_allclose(res.params[names].to_numpy(), lm.params[names].to_numpy(),
+                               rtol=0, atol=TOL)
     np.testing.assert_allclose(res.std_errors[names].to_numpy(), lm.std_errors[names].to_numpy(),
                                rtol=0, atol=TOL)
-    np.testing.assert_allclose(res.pvalues[names].to_numpy(), lm.pvalues[names].to_numpy(), rtol=0, atol=TOL)
-    np.testing.assert_allclose(res.cov.loc[names, names].to_numpy(), lm.cov.loc[names, names].to_numpy(),
+    np.testing.assert_allclose(res.pvalues[names].to_numpy(), lm.pvalues[names].to_numpy(),
                                rtol=0, atol=TOL)
+    np.testing.assert_allclose(res.cov.loc[names, names].to_numpy(),
+                               lm.cov.loc[names, names].to_numpy(), rtol=0, atol=TOL)
     assert res.nobs == lm.nobs
 
 
@@ -128,8 +130,8 @@ def test_event_study_equals_panelols_with_hand_made_dummies(panel, endpoints):
     et = res.event_time
     assert list(et.index) == list(range(lo, hi + 1))
     assert et.loc[ref, "estimate"] == 0 and et.loc[ref, "parameter"] == "reference"
-    np.testing.assert_allclose(et.drop(index=ref)["estimate"].to_numpy(), lm.params[names].to_numpy(),
-                               rtol=0, atol=TOL)
+    np.testing.assert_allclose(et.drop(index=ref)["estimate"].to_numpy(),
+                               lm.params[names].to_numpy(), rtol=0, atol=TOL)
 
 
 def test_event_study_driscoll_kraay_equals_panelols(panel):
@@ -139,7 +141,8 @@ def test_event_study_driscoll_kraay_equals_panelols(panel):
     names = _hand_event_dummies(frame, -3, 3, -1, True)
     lm = direct(frame, names, cov_type="kernel", kernel="bartlett", bandwidth=2, debiased=True)
     np.testing.assert_allclose(res.params.to_numpy(), lm.params[names].to_numpy(), rtol=0, atol=TOL)
-    np.testing.assert_allclose(res.std_errors.to_numpy(), lm.std_errors[names].to_numpy(), rtol=0, atol=TOL)
+    np.testing.assert_allclose(res.std_errors.to_numpy(), lm.std_errors[names].to_numpy(),
+                               rtol=0, atol=TOL)
 
 
 def test_unbalanced_panel_is_accepted_unless_balance_is_required(panel):
@@ -221,7 +224,8 @@ def test_bad_event_study_inputs(panel):
     with pytest.raises(ModelSpecificationError, match="endpoints"):
         PanelEventStudy(panel, outcome="y", cohort="cohort", endpoints="trim").fit()
     with pytest.raises(InsufficientDataError, match="no observation falls"):
-        PanelEventStudy(panel, outcome="y", cohort="cohort", window=(-30, 3), endpoints="drop").fit()
+        PanelEventStudy(panel, outcome="y", cohort="cohort", window=(-30, 3),
+                        endpoints="drop").fit()
     varying = panel.copy()
     varying.loc[0, "cohort"] = 2003
     with pytest.raises(ModelSpecificationError, match="constant within each entity"):
@@ -280,8 +284,10 @@ def test_options_object_and_keywords_are_the_same_model(panel):
     assert by_object.provenance["options"]["controls"] == ["x"]
     # Keywords override the object's fields; None keeps them.
     other = PanelDiD(panel, outcome="y", treatment="d", options=opts, controls=[], debiased=None)
-    assert (other.options.controls, other.options.cov_type, other.options.debiased) == ((), "kernel", True)
-    with pytest.raises(ModelSpecificationError, match="PanelDiD: bandwidth applies to cov_type='kernel'"):
+    assert ((other.options.controls, other.options.cov_type, other.options.debiased)
+            == ((), "kernel", True))
+    with pytest.raises(ModelSpecificationError,
+                       match="PanelDiD: bandwidth applies to cov_type='kernel'"):
         PanelDiD(panel, outcome="y", treatment="d", options=opts, cov_type="clustered")
     with pytest.raises(ModelSpecificationError, match="kernel' only"):
         PanelOptions(bandwidth=2)
@@ -300,8 +306,10 @@ def test_event_time_intervals_follow_alpha(panel):
     et = res.event_time
     est = et.drop(index=-1)
     q = stats.t.ppf(0.95, res.statistics["df_resid"])
-    np.testing.assert_allclose(est["lower"], est["estimate"] - q * est["std_error"], rtol=0, atol=1e-12)
-    np.testing.assert_allclose(est["upper"], est["estimate"] + q * est["std_error"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(est["lower"], est["estimate"] - q * est["std_error"],
+                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(est["upper"], est["estimate"] + q * est["std_error"],
+                               rtol=0, atol=1e-12)
     ci = res.conf_int(0.1).loc[est["parameter"]]
     np.testing.assert_allclose(est["lower"].to_numpy(), ci["lower"].to_numpy(), rtol=0, atol=1e-15)
     assert (et.loc[-1, ["estimate", "lower", "upper"]] == 0).all()
@@ -311,7 +319,8 @@ def test_event_time_intervals_follow_alpha(panel):
                                atol=1e-12)
     assert (wide["upper"] > est["upper"]).all()
     rows = json.loads(json.dumps(res.to_dict(0.1)))["event_time"]
-    np.testing.assert_allclose([r["upper"] for r in rows], et["upper"].to_numpy(), rtol=0, atol=1e-15)
+    np.testing.assert_allclose([r["upper"] for r in rows], et["upper"].to_numpy(),
+                               rtol=0, atol=1e-15)
     fig = res.plot()
     assert fig.axes[0].get_legend().get_texts()[0].get_text() == "90% CI"
     with pytest.raises(ModelSpecificationError):
@@ -326,7 +335,8 @@ def test_unconverged_demeaning_falls_back_to_the_exact_projection(panel, monkeyp
 
     calls = []
     exact = PanelData.demean
-    monkeypatch.setattr(PanelData, "demean", lambda self, *a, **k: calls.append(a) or exact(self, *a, **k))
+    monkeypatch.setattr(PanelData, "demean",
+                        lambda self, *a, **k: calls.append(a) or exact(self, *a, **k))
     monkeypatch.setattr(twfe, "DEMEAN_MAXITER", 1)  # the sweeps stop unconverged
     res = PanelDiD(unbalanced, outcome="y", treatment="d", controls=["x"]).fit()
     assert ("both",) in calls  # linearmodels' projection was used

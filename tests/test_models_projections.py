@@ -71,7 +71,8 @@ def test_identical_to_hand_built_ols_hac():
     res = LocalProjections(y, s, horizons=6, lags=2).fit()  # defaults: difference, h+1 lags
     for h in range(7):
         lhs, x = hand_built(y.to_numpy(), s.to_numpy(), h, 2, 6, diff=True)
-        ref = sm.OLS(lhs, x).fit(cov_type="HAC", cov_kwds={"maxlags": h + 1, "use_correction": False})
+        ref = sm.OLS(lhs, x).fit(cov_type="HAC",
+                                 cov_kwds={"maxlags": h + 1, "use_correction": False})
         assert res.params[f"h{h}"] == pytest.approx(ref.params[0], rel=1e-10)
         assert res.std_errors[f"h{h}"] == pytest.approx(ref.bse[0], rel=1e-10)
         assert res.irf.loc[h, "hac_lags"] == h + 1
@@ -88,10 +89,12 @@ def test_event_errors_are_hac_plus_residual_variance():
     x = np.column_stack([pulse, yy[rows - 1], np.ones(len(rows))])
     for h in range(5):
         lhs = yy[rows + h] - yy[rows - 1]
-        ref = sm.OLS(lhs, x).fit(cov_type="HAC", cov_kwds={"maxlags": h + 1, "use_correction": False})
+        ref = sm.OLS(lhs, x).fit(cov_type="HAC",
+                                 cov_kwds={"maxlags": h + 1, "use_correction": False})
         sigma2 = ref.ssr / ref.df_resid
         assert res.params[f"h{h}"] == pytest.approx(ref.params[0], rel=1e-10)
-        assert res.std_errors[f"h{h}"] == pytest.approx(np.sqrt(ref.bse[0] ** 2 + sigma2), rel=1e-10)
+        assert res.std_errors[f"h{h}"] == pytest.approx(np.sqrt(ref.bse[0] ** 2 + sigma2),
+                                                        rel=1e-10)
 
 
 @pytest.mark.parametrize("event", [None, 120])
@@ -233,7 +236,8 @@ def test_results_api():
                                      "lower", "upper", "nobs"]
     np.testing.assert_allclose(irf["lower"], res.conf_int()["lower"], rtol=1e-12)
     cov = res.cov
-    assert np.isnan(cov.loc["h0", "h1"]) and cov.loc["h1", "h1"] == pytest.approx(res.std_errors["h1"] ** 2)
+    assert (np.isnan(cov.loc["h0", "h1"])
+            and cov.loc["h1", "h1"] == pytest.approx(res.std_errors["h1"] ** 2))
     json.dumps(res.to_dict())
     text = str(res.summary())
     assert "h4" in text and "Regressions by horizon" in text and "sha256" in text

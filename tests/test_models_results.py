@@ -77,7 +77,8 @@ def test_provenance_contents_and_reproducibility(result):
     assert prov["options"]["events"] == {"eo13808": "2017-08-24", "pdvsa-sdn": "2019-01-28"}
     crude = venecon.load("production_monthly", series="crude_oil", start="2016-01")
     again = ITS(crude, {"eo13808": "2017-08-24", "pdvsa-sdn": "2019-01-28"}, end="2020-02").fit()
-    assert json.dumps(again.to_dict(), sort_keys=True) == json.dumps(result.to_dict(), sort_keys=True)
+    assert (json.dumps(again.to_dict(), sort_keys=True)
+            == json.dumps(result.to_dict(), sort_keys=True))
     assert str(again.summary()) == str(result.summary())
 
 
@@ -88,7 +89,8 @@ def test_user_supplied_data_records_sha256():
     assert len(sha) == 64
     y2 = y.copy()
     y2.iloc[3] += 1
-    assert ITS(y2, ["2020-01-01"], hac_lags=0).fit().provenance["data"]["datasets"]["user-supplied"] != sha
+    assert (ITS(y2, ["2020-01-01"], hac_lags=0).fit()
+            .provenance["data"]["datasets"]["user-supplied"] != sha)
     with pytest.raises(venecon.exceptions.ModelSpecificationError, match="unit"):
         res.cumulative_effect()
 

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import mirror_file
 import statsmodels.api as sm
 from linearmodels.panel import PanelOLS
+from reference_data import mirror_file
 from test_models_panel import staggered_panel
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError
@@ -41,7 +41,8 @@ def test_recovers_the_true_dynamic_att_where_twfe_is_biased(panel):
     ks = range(-4, 7)
     truth = true_dynamic_att(panel, ks)
     sa = SunAbraham(panel, outcome="y", cohort="cohort", controls=["x"], window=(-4, 6)).fit()
-    twfe = PanelEventStudy(panel, outcome="y", cohort="cohort", controls=["x"], window=(-4, 6)).fit()
+    twfe = PanelEventStudy(panel, outcome="y", cohort="cohort", controls=["x"],
+                           window=(-4, 6)).fit()
     sa_err = np.array([sa.event_time.loc[k, "estimate"] - truth[k] for k in ks])
     twfe_err = np.array([twfe.event_time.loc[k, "estimate"] - truth[k] for k in ks])
     se = np.array([max(sa.event_time.loc[k, "std_error"], 1e-12) for k in ks if k != -1])
@@ -52,7 +53,8 @@ def test_recovers_the_true_dynamic_att_where_twfe_is_biased(panel):
     # The post-period ATT: observation-weighted mean of the true cell effects in the window.
     treated = panel[panel["cohort"].notna()].assign(rel=lambda f: f["date"] - f["cohort"])
     post = treated[(treated["rel"] >= 0) & (treated["rel"] <= 6)]
-    att_true = np.mean([(r + 1) * SLOPES[int(c)] for r, c in zip(post["rel"], post["cohort"], strict=True)])
+    att_true = np.mean([(r + 1) * SLOPES[int(c)]
+                        for r, c in zip(post["rel"], post["cohort"], strict=True)])
     assert abs(sa.params["att"] - att_true) < 3 * sa.std_errors["att"]
 
 
@@ -64,7 +66,8 @@ def _hand_design(frame: pd.DataFrame, ref: int = -1):
         for r in rels:
             if r == ref:
                 continue
-            cols[(int(c), int(r))] = ((frame["cohort"] == c) & (frame["date"] - c == r)).astype(float).to_numpy()
+            cols[(int(c), int(r))] = (((frame["cohort"] == c) & (frame["date"] - c == r))
+                                      .astype(float).to_numpy())
     return cols
 
 
@@ -101,7 +104,8 @@ def test_cohort_effects_equal_a_hand_built_ols_and_iw_equals_weights_times_coeff
         cols = [ce.loc[m, "parameter"] for m in members]
         v = vcov.loc[cols, cols].to_numpy()
         assert abs(sa.std_errors[name] - np.sqrt(w @ v @ w)) < 1e-12
-        np.testing.assert_allclose(sa.weights.loc[[e for e, _ in members], k].to_numpy(), w, atol=1e-15)
+        np.testing.assert_allclose(sa.weights.loc[[e for e, _ in members], k].to_numpy(), w,
+                                   atol=1e-15)
     # The cohort coefficients and their covariance are a direct PanelOLS call's.
     direct_x = pd.DataFrame({ce.loc[(e, r), "parameter"]: v for (e, r), v in cells.items()})
     direct_x["x"] = panel["x"].to_numpy()
@@ -110,7 +114,8 @@ def test_cohort_effects_equal_a_hand_built_ols_and_iw_equals_weights_times_coeff
                   time_effects=True).fit(cov_type="clustered", cluster_entity=True, debiased=True,
                                          group_debias=True)
     cols = list(ce["parameter"])
-    np.testing.assert_allclose(sa.cohort_cov.to_numpy(), lm.cov.loc[cols, cols].to_numpy(), atol=1e-10, rtol=0)
+    np.testing.assert_allclose(sa.cohort_cov.to_numpy(), lm.cov.loc[cols, cols].to_numpy(),
+                               atol=1e-10, rtol=0)
 
 
 def test_last_treated_cohort_as_control_equals_hand_built_ols(panel):
@@ -121,8 +126,11 @@ def test_last_treated_cohort_as_control_equals_hand_built_ols(panel):
     sub["cohort"] = sub["cohort"].where(sub["cohort"] != 2014)
     cells = _hand_design(sub)
     X = pd.DataFrame({f"{e}:{r}": v for (e, r), v in cells.items()})
-    X = pd.concat([X, pd.get_dummies(sub["country"], prefix="i", drop_first=True, dtype=float).reset_index(drop=True),
-                   pd.get_dummies(sub["date"], prefix="t", drop_first=True, dtype=float).reset_index(drop=True)], axis=1)
+    X = pd.concat([X,
+                   pd.get_dummies(sub["country"], prefix="i", drop_first=True, dtype=float)
+                   .reset_index(drop=True),
+                   pd.get_dummies(sub["date"], prefix="t", drop_first=True, dtype=float)
+                   .reset_index(drop=True)], axis=1)
     ols = sm.OLS(sub["y"].to_numpy(), sm.add_constant(X)).fit()
     ce = sa.cohort_effects.set_index(["cohort", "rel"])
     assert sorted(ce.index.get_level_values(0).unique()) == [2006, 2010]
@@ -176,10 +184,13 @@ def test_oil_sanctions_application_matches_the_pinned_fixture():
     import venecon
     from venecon.study.sanction_output import oil_sanctions_output_study
 
-    pinned = json.loads((Path(__file__).parent / "fixtures" / "panel_oil_sanctions.json").read_text())
-    if pinned["inputs"]["production_annual"] != venecon.describe("production_annual")["hash"] or \
-            pinned["inputs"]["oil_sanction_episodes"] != venecon.describe("oil_sanction_episodes")["hash"]:
-        pytest.fail("bundled data changed: rerun tests/fixtures/make_panel_oil_sanctions.py deliberately")
+    pinned = json.loads(
+        (Path(__file__).parent / "fixtures" / "panel_oil_sanctions.json").read_text())
+    if (pinned["inputs"]["production_annual"] != venecon.describe("production_annual")["hash"]
+            or pinned["inputs"]["oil_sanction_episodes"]
+            != venecon.describe("oil_sanction_episodes")["hash"]):
+        pytest.fail(
+            "bundled data changed: rerun tests/fixtures/make_panel_oil_sanctions.py deliberately")
     r = oil_sanctions_output_study()
     sa = r["sun_abraham"]
     assert r["cohorts"] == pinned["cohorts"]
@@ -256,7 +267,8 @@ def test_sun_abraham_event_time_intervals_follow_alpha(panel):
     sa = SunAbraham(panel, outcome="y", cohort="cohort", window=(-3, 3), alpha=0.1).fit()
     et = sa.event_time.drop(index=-1)
     q = stats.t.ppf(0.95, sa.statistics["df_resid"])
-    np.testing.assert_allclose(et["upper"], et["estimate"] + q * et["std_error"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(et["upper"], et["estimate"] + q * et["std_error"],
+                               rtol=0, atol=1e-12)
     assert sa.alpha == 0.1 and sa.provenance["options"]["alpha"] == 0.1
     assert (sa.event_table(0.05)["upper"].drop(index=-1) > et["upper"]).all()
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import mirror_file
 import synth_specs
+from reference_data import mirror_file
 
 from venecon.exceptions import InsufficientDataError, ModelSpecificationError, VeneconError
 from venecon.models import SyntheticControl

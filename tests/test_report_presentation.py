@@ -119,7 +119,8 @@ def test_counts_shares_and_sentence_ends_read_as_english() -> None:
     assert plural(0, "specification") == "0 specifications"
     assert plural(1, "was", count=False) == "was" and plural(2, "was", count=False) == "were"
     assert percent(-0.004) == "0%" and percent(-0.0) == "0%"  # never "-0%"
-    assert percent(0.04) == "+4%" and percent(-0.19) == "-19%" and percent(0.5, signed=False) == "50%"
+    assert (percent(0.04) == "+4%" and percent(-0.19) == "-19%"
+            and percent(0.5, signed=False) == "50%")
     assert percent(-0.0004, 1) == "0.0%"
     assert sentence("Did you mean 'SYR'?") == "Did you mean 'SYR'?"
     assert sentence("no caveat") == "no caveat." and sentence("done. ") == "done."

@@ -1,4 +1,6 @@
-"""A study's design must grow linearly with the panel (issue 23: quadratic before, 46 s for 2,000 units).
+"""A study's design must grow linearly with the panel.
+
+Issue 23: quadratic before, 46 s for 2,000 units.
 
 The test times the design on a panel and on one sixteen times as wide and
 checks the ratio of the two (the best of a few runs each): linear work gives
@@ -71,7 +73,8 @@ def test_study_design_keeps_its_donor_rules_on_a_wide_panel():
     frame = frame[~((frame["unit"] == "donor0007") & (frame["time"] == 2015))]  # one gap
     frame.loc[frame["unit"] == "donor0009", "value"] = 0.0  # never produced
     design = _study(frame).design
-    assert "donor0007" in design.excluded and "incomplete data: 1 of 40" in design.excluded["donor0007"]
+    assert ("donor0007" in design.excluded
+            and "incomplete data: 1 of 40" in design.excluded["donor0007"])
     assert design.excluded["donor0009"].startswith("no output in the pre-period")
     assert len(design.donors) == 3000 - 3
 

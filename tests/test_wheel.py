@@ -54,10 +54,12 @@ def test_wheel_installs_into_a_fresh_venv_and_loads_every_dataset(repo_root, tmp
         check=True, capture_output=True, text=True,
     ).stdout.strip()
     # Dependencies (pandas, numpy, ...) come from this environment, after the venv's own packages.
-    borrowed = [p for p in {*site.getsitepackages(), sysconfig.get_paths()["purelib"]} if Path(p).is_dir()]
+    borrowed = [p for p in {*site.getsitepackages(), sysconfig.get_paths()["purelib"]}
+                if Path(p).is_dir()]
     Path(purelib, "zz_borrowed_dependencies.pth").write_text("\n".join(sorted(borrowed)) + "\n")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", purelib, str(wheel)],
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", purelib,
+         str(wheel)],
         check=True, capture_output=True, text=True,
     )
 

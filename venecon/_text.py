@@ -19,7 +19,10 @@ _IRREGULAR = {"study": "studies", "country": "countries", "analysis": "analyses"
 
 
 def plural(n: int, word: str, many: str | None = None, *, count: bool = True) -> str:
-    """``"1 study"`` / ``"9 studies"``; ``many`` overrides the plural form, ``count=False`` drops n."""
+    """``"1 study"`` / ``"9 studies"``.
+
+    ``many`` overrides the plural form, ``count=False`` drops n.
+    """
     if n == 1:
         form = word
     elif many is not None:
@@ -45,7 +48,10 @@ def percent(share: float, digits: int = 0, *, signed: bool = True) -> str:
 
 
 def sentence(text: str) -> str:
-    """``text`` ending in exactly one full stop, unless it already ends with ``.``, ``?`` or ``!``."""
+    """``text`` ending in exactly one full stop.
+
+    Unless it already ends with ``.``, ``?`` or ``!``.
+    """
     text = text.rstrip()
     return text if text.endswith((".", "?", "!")) else text + "."
 

@@ -33,7 +33,8 @@ def monthly_milestones() -> pd.DataFrame:
     crude = load("production_monthly", country="VEN", series="crude_oil").set_index("date")["value"]
     months = {m: label for m, label in MILESTONES.items()}
     months[f"{crude.index.max():%Y-%m}"] = "latest month in the bundle"
-    rows = [{"month": m, "crude_kbd": crude[m].iloc[0], "note": label} for m, label in months.items()]
+    rows = [{"month": m, "crude_kbd": crude[m].iloc[0], "note": label}
+            for m, label in months.items()]
     import pandas as pd
 
     return pd.DataFrame(rows)
@@ -74,9 +75,11 @@ def run() -> None:
 
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         _heading("Bundled datasets (venecon.datasets())")
-        print(datasets()[["name", "frequency", "start", "end", "rows", "source"]].to_string(index=False))
+        print(datasets()[["name", "frequency", "start", "end", "rows", "source"]]
+              .to_string(index=False))
 
-        _heading("Venezuela crude output at policy milestones, kb/d (production_monthly, EIA crude_oil)")
+        _heading("Venezuela crude output at policy milestones, kb/d "
+                 "(production_monthly, EIA crude_oil)")
         print(monthly_milestones().to_string(index=False))
 
         _heading("Venezuela annual output by statistical concept, kb/d (production_annual)")

@@ -198,11 +198,13 @@ def cite(name: str | None = None) -> str:
             "misc",
             f"venecon_{name}",
             {
-                "title": f"{entry['title']} (venecon curated dataset '{name}', data version {version})",
+                "title": (f"{entry['title']} (venecon curated dataset '{name}', "
+                          f"data version {version})"),
                 "author": LIBRARY_CITATION["author"],
                 "howpublished": f"venecon {__version__}, datasets/data/{name}.csv",
                 "year": __release_date__[:4],
-                "note": f"sha256 {entry['hash'].removeprefix('sha256:')}. {entry.get('attribution', '')}".strip(),
+                "note": (f"sha256 {entry['hash'].removeprefix('sha256:')}. "
+                         f"{entry.get('attribution', '')}").strip(),
             },
         )
     ]
@@ -229,7 +231,8 @@ def cite(name: str | None = None) -> str:
                         for part in (
                             source.get("attribution", ""),
                             f"Licence: {source['license']}." if source.get("license") else "",
-                            f"Raw file from {raw['repository']} at commit {raw['commit']}." if raw else "",
+                            (f"Raw file from {raw['repository']} at commit {raw['commit']}."
+                             if raw else ""),
                         )
                         if part
                     ),

@@ -112,7 +112,8 @@ def read_gsdb(path: str | os.PathLike | None = None, *,
         if not path:
             raise GSDBFileError(
                 f"read_gsdb: no path given and ${ENV_VAR} is not set. The Global Sanctions Data "
-                "Base cannot be redistributed: request it from https://www.globalsanctionsdatabase.com/ "
+                "Base cannot be redistributed: request it from "
+                "https://www.globalsanctionsdatabase.com/ "
                 f"and pass its path, or set {ENV_VAR}")
     file = Path(path).expanduser()
     if not file.is_file():
@@ -165,8 +166,11 @@ def read_gsdb(path: str | os.PathLike | None = None, *,
         measures += [m for m in MEASURES if int(rec[m] or 0)]
         objective = rec.get("objective")
         success = rec.get("success")
-        desc = "; ".join(x for x in (f"objective: {objective}" if isinstance(objective, str) else "",
-                                     f"success: {success}" if isinstance(success, str) else "") if x)
+        desc = "; ".join(
+            x
+            for x in (f"objective: {objective}" if isinstance(objective, str) else "",
+                      f"success: {success}" if isinstance(success, str) else "")
+            if x)
         for target in targets:
             iso = _iso3(target, lookup)
             suffix = f"-{iso or target}" if len(targets) > 1 else ""

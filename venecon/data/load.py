@@ -88,7 +88,8 @@ def _bound(name: str, frequency: str, label: str, value: Any) -> Any:
     if stamp is pd.NaT:
         raise DateRangeError(f"{name}: {label} is missing (NaT)")
     if stamp.tzinfo is not None:
-        raise DateRangeError(f"{name}: {label}={value!r} has a time zone; the data's dates are naive")
+        raise DateRangeError(
+            f"{name}: {label}={value!r} has a time zone; the data's dates are naive")
     if isinstance(value, str):
         try:
             period = pd.Period(value.strip())
@@ -198,7 +199,8 @@ def load(
             continue
         if column not in filterable:
             raise FilterError(
-                f"dataset {name!r} cannot be filtered on {column!r}.{_package.suggest(column, filterable)} "
+                f"dataset {name!r} cannot be filtered on {column!r}."
+                f"{_package.suggest(column, filterable)} "
                 f"Filterable columns: {', '.join(filterable)} (and start/end for dates)."
             )
         values = _as_list(wanted)

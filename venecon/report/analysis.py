@@ -542,7 +542,8 @@ class _Runner:
             raise ConfigError(
                 f"config key 'reopening.study': study {st.study.name!r} declares a "
                 "non-saturated ITS; the section reads one level term per month",
-                key="reopening.study", allowed="a study with [study.estimators.its] saturated = true")
+                key="reopening.study",
+                allowed="a study with [study.estimators.its] saturated = true")
         self.take("reopening_its", "reopening", "study", "its",
                   f"{e.label} on crude output {e.extra['sample'][0]}..{e.extra['sample'][1]}: a "
                   f"linear trend fitted on {pre[0]}..{pre[1]} and one level term per month from "

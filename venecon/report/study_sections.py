@@ -336,8 +336,8 @@ def structural_breaks(studies: Sequence[Any], ctx: ReportContext) -> list[Block]
                if any(b.get("clipped") for b in e.extra["breaks"]) else "")
             + (" No interval (none) where Bai's limit law puts more than "
                f"{100 * (1 - e.alpha / 2):g}% of the break date's probability on one side of the "
-               "estimate (very unequal regimes)." if any(b["lower"] is None for b in e.extra["breaks"])
-               else ""))
+               "estimate (very unequal regimes)."
+               if any(b["lower"] is None for b in e.extra["breaks"]) else ""))
         if e.result is not None and hasattr(e.result, "plot"):
             s = r.study
             fig = e.result.plot(events=dict(e.extra.get("events", {})))

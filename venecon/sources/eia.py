@@ -222,6 +222,7 @@ def us_imports_from_venezuela(
         out.append({"date": row.get("period"), "country": "VEN", "series": "crude_exports_volume",
                     "value": value, "unit": "kb/d", "source": SOURCE, "partner": "USA",
                     "reporter": "USA"})
-    return tidy_frame(out, "us_crude_imports", records, ["date", "country", "series", "value", "unit",
-                                              "source", "partner", "reporter"],
+    return tidy_frame(out, "us_crude_imports", records,
+                      ["date", "country", "series", "value", "unit", "source", "partner",
+                       "reporter"],
                       bounds=PLAUSIBLE_KBD)

@@ -874,7 +874,8 @@ def run_structural_breaks(
             "clipped": bool(b["clipped"]),
         })
     caveats = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    if not near.loc[key, "event_in_interval"] or near.loc[key, "nearest_event"] != ctx.treatment_label:
+    if (not near.loc[key, "event_in_interval"]
+            or near.loc[key, "nearest_event"] != ctx.treatment_label):
         caveats.append(
             f"the break nearest the treatment ({rows[i - 1]['date']}, interval "
             f"{rows[i - 1]['lower']}..{rows[i - 1]['upper']}) does not have the treatment date "

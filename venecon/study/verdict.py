@@ -3,8 +3,9 @@
 One rule (:func:`judge_estimate`) reads an estimate's own diagnostics and the
 study's design and returns a :class:`Verdict`: the worst level any diagnostic
 reaches, with one plain-English reason per diagnostic, each starting with
-what it reads as (the failures first, then what the estimate passed). The study's verdict (:func:`judge_study`) is
-its headline estimate's, judged with the study's robustness grid; a study that
+what it reads as (the failures first, then what the estimate passed). The
+study's verdict (:func:`judge_study`) is its headline estimate's, judged with
+the study's robustness grid; a study that
 could not run is "not identified". The thresholds are the module constants
 below; the user guide (``docs/guide/robustness.md``) gives the rule as a table.
 

@@ -60,7 +60,8 @@ def hac_lags(rule: int | str, nobs: int) -> int:
     """
     if isinstance(rule, str):
         if rule.lower() != "nw":
-            raise ModelSpecificationError(f"hac_lags must be 'nw' or a non-negative int, got {rule!r}")
+            raise ModelSpecificationError(
+                f"hac_lags must be 'nw' or a non-negative int, got {rule!r}")
         return int(4 * (nobs / 100.0) ** (2.0 / 9.0))
     if isinstance(rule, bool) or not isinstance(rule, int) or rule < 0:
         raise ModelSpecificationError(f"hac_lags must be 'nw' or a non-negative int, got {rule!r}")

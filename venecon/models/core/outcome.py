@@ -340,11 +340,13 @@ def prepare_controls(controls: Any, index: pd.DatetimeIndex) -> pd.DataFrame | N
         controls = controls.to_frame(controls.name if controls.name is not None else "control")
     if not isinstance(controls, pd.DataFrame):
         raise ModelSpecificationError(
-            f"controls must be a Series or DataFrame with a date index, got {type(controls).__name__}"
+            "controls must be a Series or DataFrame with a date index, got "
+            f"{type(controls).__name__}"
         )
     freq = frequency_of(index)
     frame = pd.DataFrame(
-        {c: numeric_values(controls[c], f"controls {c!r}", controls.index) for c in controls.columns},
+        {c: numeric_values(controls[c], f"controls {c!r}", controls.index)
+         for c in controls.columns},
         index=regular_index(controls.index, "controls"),
     )
     if frame.index.duplicated().any():

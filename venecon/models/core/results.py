@@ -323,7 +323,8 @@ class Summary:
     @staticmethod
     def _cells(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
         columns = [""] + [str(c) for c in frame.columns]
-        rows = [[str(i)] + [_fmt(v) for v in row] for i, row in zip(frame.index, frame.to_numpy(), strict=False)]
+        rows = [[str(i)] + [_fmt(v) for v in row]
+                for i, row in zip(frame.index, frame.to_numpy(), strict=False)]
         return columns, rows
 
     def as_text(self) -> str:
@@ -601,7 +602,8 @@ class ModelResults(HeadlineFields, Frozen):
 
         q = self._param_critical(alpha)
         return pd.DataFrame(
-            {"lower": self._params - q * self._std_errors, "upper": self._params + q * self._std_errors}
+            {"lower": self._params - q * self._std_errors,
+             "upper": self._params + q * self._std_errors}
         )
 
     def _param_conf_int(self, alpha: float) -> pd.DataFrame:
@@ -686,7 +688,8 @@ class ModelResults(HeadlineFields, Frozen):
 
     def _provenance_note(self) -> str:
         data = self._provenance.get("data", {})
-        sets = ", ".join(f"{k} (sha256 {str(v)[:12]}...)" for k, v in data.get("datasets", {}).items())
+        sets = ", ".join(f"{k} (sha256 {str(v)[:12]}...)"
+                         for k, v in data.get("datasets", {}).items())
         versions = self._provenance.get("versions", {})
         return (f"Data: {sets}; data version {data.get('data_version')}. "
                 + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".")
@@ -742,7 +745,8 @@ class ModelResults(HeadlineFields, Frozen):
         ci = self._param_conf_int(alpha)
         y = range(len(self._params))
         ax.errorbar(self._params.to_numpy(), list(y),
-                    xerr=[(self._params - ci["lower"]).to_numpy(), (ci["upper"] - self._params).to_numpy()],
+                    xerr=[(self._params - ci["lower"]).to_numpy(),
+                          (ci["upper"] - self._params).to_numpy()],
                     fmt="o", capsize=3)
         ax.set_yticks(list(y), list(self._params.index))
         ax.axvline(0, color="grey", lw=0.8)
@@ -791,15 +795,20 @@ class CumulativeEffect:
 
     def __str__(self) -> str:
         pct = f"{100 * (1 - self.alpha):g}%"
-        first, last = period_label(self.start, self.frequency), period_label(self.end, self.frequency)
+        first, last = (period_label(self.start, self.frequency),
+                       period_label(self.end, self.frequency))
         return (f"Cumulative effect {first} to {last} ({self.periods} periods): "
-                f"{self.barrels / 1e6:,.1f} million barrels [{pct}: {self.barrels_lower / 1e6:,.1f}, "
+                f"{self.barrels / 1e6:,.1f} million barrels "
+                f"[{pct}: {self.barrels_lower / 1e6:,.1f}, "
                 f"{self.barrels_upper / 1e6:,.1f}]; average {self.average:,.1f} {self.unit} "
                 f"[{self.average_lower:,.1f}, {self.average_upper:,.1f}]")
 
 
 class WeightedSum(NamedTuple):
-    """A weighted sum of a path model's effects with its interval (:meth:`PathResults.weighted_sum`)."""
+    """A weighted sum of a path model's effects with its interval.
+
+    Returned by :meth:`PathResults.weighted_sum`.
+    """
 
     estimate: float
     lower: float
@@ -884,7 +893,10 @@ class PathResults(ModelResults):
 
     @property
     def frequency(self) -> str:
-        """``"M"``, ``"Q"`` or ``"Y"``: the periods of :attr:`effects` (integer years are ``"Y"``)."""
+        """``"M"``, ``"Q"`` or ``"Y"``: the periods of :attr:`effects`.
+
+        Integer years are ``"Y"``.
+        """
         return frequency_of(self._effects.index)
 
     def _period_starts(self) -> pd.DatetimeIndex:

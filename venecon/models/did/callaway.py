@@ -392,10 +392,11 @@ class AggregateResults(ModelResults):
         return tables
 
     def honest_did(self, options: Any = None, *, effect: int | None = None) -> Any:
-        """Sensitivity of a dynamic effect to violations of parallel trends (Rambachan and Roth 2023).
+        """Sensitivity of a dynamic effect to violations of parallel trends.
 
-        Needs ``kind="dynamic"`` and a universal base period (every pre-period
-        effect relative to ``e = -1``, as R's ``honest_did`` for ``did`` requires):
+        Rambachan and Roth (2023). Needs ``kind="dynamic"`` and a universal
+        base period (every pre-period effect relative to ``e = -1``, as R's
+        ``honest_did`` for ``did`` requires):
         with the varying base period the pre-period estimates are one-period
         changes, not a path, and the restrictions do not apply to them. See
         :meth:`venecon.models.did.panel.PanelEventStudyResults.honest_did`.

@@ -111,7 +111,8 @@ def panel_frame(
     missing = [c for c in dict.fromkeys(needed) if c not in data.columns]
     if missing:
         raise ModelSpecificationError(
-            f"{model}: column(s) {missing} not in data (columns: {', '.join(map(str, data.columns[:12]))})")
+            f"{model}: column(s) {missing} not in data "
+            f"(columns: {', '.join(map(str, data.columns[:12]))})")
     frame = data[list(dict.fromkeys(needed))].copy()
     if frame.empty:
         raise InsufficientDataError(f"{model}: data has no rows")
@@ -122,8 +123,8 @@ def panel_frame(
             f"{times.dtype}; convert dates first, e.g. df[{time!r}] = df[{time!r}].dt.year")
     if times.isna().any() or (np.asarray(times, dtype="float64") % 1 != 0).any():
         bad = frame[times.isna() | (np.asarray(times, dtype="float64") % 1 != 0)]
-        raise ModelSpecificationError(f"{model}: time column {time!r} must hold integers; first bad "
-                                      f"row:\n{bad.head(1).to_string()}")
+        raise ModelSpecificationError(f"{model}: time column {time!r} must hold integers; "
+                                      f"first bad row:\n{bad.head(1).to_string()}")
     frame[time] = times.astype("int64")
     if frame[entity].isna().any():
         raise ModelSpecificationError(f"{model}: entity column {entity!r} has missing values")
@@ -158,7 +159,8 @@ def panel_frame(
                 "Restrict the sample or pass require_balanced=False")
     attrs = data.attrs.get("venecon") if hasattr(data, "attrs") else None
     if isinstance(attrs, Mapping) and "datasets" in attrs:
-        provenance = {"datasets": dict(attrs["datasets"]), "data_version": attrs.get("data_version")}
+        provenance = {"datasets": dict(attrs["datasets"]),
+                      "data_version": attrs.get("data_version")}
     else:
         digest = hashlib.sha256(
             pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
@@ -167,7 +169,10 @@ def panel_frame(
 
 
 def cohorts_of(frame: pd.DataFrame, *, entity: str, cohort: str, model: str) -> pd.Series:
-    """First treated period per entity (float, NaN = never treated), checked constant within entity."""
+    """First treated period per entity (float, NaN = never treated).
+
+    Checked constant within entity.
+    """
     import numpy as np
     import pandas as pd
 
@@ -176,12 +181,14 @@ def cohorts_of(frame: pd.DataFrame, *, entity: str, cohort: str, model: str) -> 
                                                             copy=True)
     missing = np.isnan(values)
     if (given.notna().to_numpy() & missing).any():
-        raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold the first treated "
-                                      "period (an integer) or NaN for never-treated entities")
+        raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold the first "
+                                      "treated period (an integer) or NaN for never-treated "
+                                      "entities")
     values[np.isinf(values)] = np.nan
     missing = np.isnan(values)
     if (values[~missing] % 1 != 0).any():
-        raise ModelSpecificationError(f"{model}: cohort column {cohort!r} must hold integer periods")
+        raise ModelSpecificationError(
+            f"{model}: cohort column {cohort!r} must hold integer periods")
     codes, entities = pd.factorize(frame[entity], sort=True)
     # Per entity: smallest and largest cohort, and how many rows have one.
     low, high = np.full(len(entities), np.inf), np.full(len(entities), -np.inf)
@@ -230,7 +237,8 @@ def fit_panelols(frame: pd.DataFrame, *, outcome: str, regressors: Sequence[str]
     except AbsorbingEffectError as exc:
         raise ModelSpecificationError(
             f"{model}: a treatment regressor is absorbed by the entity and time effects, so there "
-            f"is no untreated comparison for it (linearmodels: {str(exc).splitlines()[0]})") from None
+            f"is no untreated comparison for it "
+            f"(linearmodels: {str(exc).splitlines()[0]})") from None
     except ValueError as exc:
         raise ModelSpecificationError(f"{model}: linearmodels PanelOLS failed: {exc}") from None
 
@@ -378,7 +386,8 @@ class PanelDiD:
         frame[self.treatment] = d.astype("float64")
         treated = frame.groupby(o.unit)[self.treatment].max()
         if treated.sum() == 0:
-            raise ModelSpecificationError(f"{name}: no observation is treated ({self.treatment!r} is all 0)")
+            raise ModelSpecificationError(
+                f"{name}: no observation is treated ({self.treatment!r} is all 0)")
         if (frame[self.treatment] == 1).all():
             raise ModelSpecificationError(f"{name}: every observation is treated; there is no "
                                           "untreated comparison")
@@ -386,8 +395,8 @@ class PanelDiD:
         starts = frame[frame[self.treatment] == 1].groupby(o.unit)[o.time].min()
         if treated.all() and starts.nunique() == 1 and len(treated) > 0:
             raise ModelSpecificationError(
-                f"{name}: every entity is treated from {int(starts.iloc[0])}; with time effects there "
-                "is no untreated comparison. Add never-treated entities")
+                f"{name}: every entity is treated from {int(starts.iloc[0])}; with time effects "
+                "there is no untreated comparison. Add never-treated entities")
         float_controls(frame, o.controls, name)
         cov = o.fit_keywords(frame[o.time].nunique(), name)
         res = fit_design(frame, outcome=self.outcome, regressors=[self.treatment, *o.controls],
@@ -398,9 +407,10 @@ class PanelDiD:
                   ("Treated entities", str(int(treated.sum()))),
                   ("Effects", "entity, time")]
         notes = ["Two-way fixed effects with the numbers of linearmodels "
-                 "PanelOLS(entity_effects=True, time_effects=True); Stata: reghdfe y d, absorb(id year); R: fixest::feols(y ~ d | id + year).",
-                 "Under staggered adoption with heterogeneous effects TWFE weights can be negative; "
-                 "see venecon.models.SunAbraham."]
+                 "PanelOLS(entity_effects=True, time_effects=True); Stata: reghdfe y d, "
+                 "absorb(id year); R: fixest::feols(y ~ d | id + year).",
+                 "Under staggered adoption with heterogeneous effects TWFE weights can be "
+                 "negative; see venecon.models.SunAbraham."]
         prov = build_provenance(model="venecon.models.PanelDiD", data=provenance, sample=None,
                                 options=self._options(), dependencies=TWFE_DEPENDENCIES)
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
@@ -658,17 +668,21 @@ class PanelEventStudy:
                 f"{name}: need window[0] <= reference <= window[1], got window={self.window}, "
                 f"reference={self.reference}")
         if hi - lo < 1:
-            raise ModelSpecificationError(f"{name}: the window {self.window} leaves no event time to estimate")
+            raise ModelSpecificationError(
+                f"{name}: the window {self.window} leaves no event time to estimate")
         if self.endpoints not in ("bin", "drop"):
-            raise ModelSpecificationError(f"{name}: endpoints must be 'bin' or 'drop', got {self.endpoints!r}")
+            raise ModelSpecificationError(
+                f"{name}: endpoints must be 'bin' or 'drop', got {self.endpoints!r}")
         if self.endpoints == "bin" and self.reference in (lo, hi):
-            raise ModelSpecificationError(f"{name}: with endpoints='bin' the reference cannot be a binned end")
+            raise ModelSpecificationError(
+                f"{name}: with endpoints='bin' the reference cannot be a binned end")
         frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.unit,
                                         time=o.time, columns=[self.cohort, *o.controls],
                                         require_balanced=o.require_balanced, model=name)
         cohorts = cohorts_of(frame, entity=o.unit, cohort=self.cohort, model=name)
         if cohorts.notna().sum() == 0:
-            raise ModelSpecificationError(f"{name}: no entity is ever treated ({self.cohort!r} is all NaN)")
+            raise ModelSpecificationError(
+                f"{name}: no entity is ever treated ({self.cohort!r} is all NaN)")
         if cohorts.isna().sum() == 0:
             raise ModelSpecificationError(
                 f"{name}: every entity is treated at some time, so there is no never-treated "
@@ -710,14 +724,16 @@ class PanelEventStudy:
         header = [("Entities", str(frame[o.unit].nunique())),
                   ("Treated entities", str(int(cohorts.notna().sum()))),
                   ("Periods", f"{periods[0]}-{periods[1]}"),
-                  ("Event window", f"{self.window[0]} to {self.window[1]}, reference {self.reference}"),
+                  ("Event window",
+                   f"{self.window[0]} to {self.window[1]}, reference {self.reference}"),
                   ("Endpoints", self.endpoints)]
         notes = ["Two-way fixed effects with event-time indicators (the numbers of linearmodels "
                  "PanelOLS); R: fixest::feols(y ~ i(rel, ref = -1) | id + year).",
                  "TWFE leads and lags can be contaminated by other periods' effects when effects "
                  "differ across cohorts; compare venecon.models.SunAbraham."]
-        prov = build_provenance(model="venecon.models.PanelEventStudy", data=provenance, sample=None,
-                                options=self._options(), dependencies=TWFE_DEPENDENCIES)
+        prov = build_provenance(model="venecon.models.PanelEventStudy", data=provenance,
+                                sample=None, options=self._options(),
+                                dependencies=TWFE_DEPENDENCIES)
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}
         return PanelEventStudyResults(
             event_time=et, reference=self.reference, alpha=self.alpha, fit=res,

@@ -8,7 +8,8 @@ estimator avoids that in two steps:
 
 1. Estimate cohort-specific effects ``delta_{e,l}`` in the saturated regression
 
-   ``y_it = a_i + l_t + sum_{e} sum_{l != ref} delta_{e,l} 1{E_i = e} 1{t - E_i = l} + g' x_it + e_it``
+   ``y_it = a_i + l_t + sum_{e} sum_{l != ref} delta_{e,l} 1{E_i = e} 1{t - E_i = l}
+   + g' x_it + e_it``
 
    on the treated cohorts and a control group: every relative period of every
    treated cohort gets its own coefficient (no binning), only ``ref`` (default
@@ -146,7 +147,10 @@ class SunAbrahamResults(PanelEventStudyResults):
 
     @property
     def cohort_effects(self) -> pd.DataFrame:
-        """One row per (cohort, rel): ``parameter``, ``estimate``, ``std_error``, ``nobs``, ``weight``."""
+        """One row per (cohort, rel).
+
+        Columns ``parameter``, ``estimate``, ``std_error``, ``nobs``, ``weight``.
+        """
         return self._cohort_effects.copy()
 
     @property
@@ -235,7 +239,9 @@ class SunAbraham:
                 "window": None if self.window is None else list(self.window),
                 "reference": self.reference, "alpha": self.alpha, **self.options.to_dict()}
 
-    def design(self) -> tuple[pd.DataFrame, list[tuple[int, int, str]], dict[str, Any], dict[str, list]]:
+    def design(
+        self,
+    ) -> tuple[pd.DataFrame, list[tuple[int, int, str]], dict[str, Any], dict[str, list]]:
         """The estimation frame with cohort x relative-period columns, the cells
         ``(cohort, rel, column)``, the provenance and the dropped entities."""
         import pandas as pd
@@ -253,7 +259,8 @@ class SunAbraham:
         name = "SunAbraham"
         o = self.options
         if self.control not in ("never", "last"):
-            raise ModelSpecificationError(f"{name}: control must be 'never' or 'last', got {self.control!r}")
+            raise ModelSpecificationError(
+                f"{name}: control must be 'never' or 'last', got {self.control!r}")
         frame, provenance = panel_frame(self.data, outcome=self.outcome, entity=o.unit,
                                         time=o.time, columns=[self.cohort, *o.controls],
                                         require_balanced=o.require_balanced, model=name)
@@ -267,13 +274,14 @@ class SunAbraham:
             cohorts = cohorts.drop(index=always)
         treated = sorted({int(c) for c in cohorts.dropna()})
         if not treated:
-            raise ModelSpecificationError(f"{name}: no entity is treated within the sample {first}-{last}")
+            raise ModelSpecificationError(
+                f"{name}: no entity is treated within the sample {first}-{last}")
         if self.control == "never":
             if cohorts.isna().sum() == 0:
                 raise ModelSpecificationError(
-                    f"{name}: control='never' but every entity is treated within {first}-{last}, so "
-                    "there is no untreated comparison; use control='last' (the last-treated cohort "
-                    "as controls) or add never-treated entities")
+                    f"{name}: control='never' but every entity is treated within "
+                    f"{first}-{last}, so there is no untreated comparison; use control='last' "
+                    "(the last-treated cohort as controls) or add never-treated entities")
         else:
             if len(treated) < 2:
                 raise ModelSpecificationError(
@@ -337,7 +345,8 @@ class SunAbraham:
                 raise ModelSpecificationError(f"{name}: window {self.window} is empty")
             rels = [r for r in rels if lo <= r <= hi]
             if not rels:
-                raise InsufficientDataError(f"{name}: no relative period of the data lies in the window {self.window}")
+                raise InsufficientDataError(
+                    f"{name}: no relative period of the data lies in the window {self.window}")
         # Aggregation matrix: one row per event time, plus the post-period ATT.
         names = [f"event_{r:+d}" if r else "event_0" for r in rels]
         agg = np.zeros((len(rels) + 1, len(columns)))
@@ -377,10 +386,11 @@ class SunAbraham:
                  "PanelOLS), "
                  "then cohort-share weights (observation counts). R: fixest sunab(); Stata: "
                  "eventstudyinteract.",
-                 "Standard errors of the aggregates: delta method with the weights treated as known "
-                 "(the weight-estimation term of Sun and Abraham 2021 is not included)."]
+                 "Standard errors of the aggregates: delta method with the weights treated as "
+                 "known (the weight-estimation term of Sun and Abraham 2021 is not included)."]
         if dropped["always_treated"]:
-            notes.append(f"Dropped always-treated entities: {', '.join(map(str, dropped['always_treated']))}.")
+            notes.append("Dropped always-treated entities: "
+                         f"{', '.join(map(str, dropped['always_treated']))}.")
         prov = build_provenance(model="venecon.models.SunAbraham", data=provenance, sample=None,
                                 options=self._options(), dependencies=TWFE_DEPENDENCIES)
         prov["data"]["sample"] = {"start": periods[0], "end": periods[1], "nobs": int(res.nobs)}

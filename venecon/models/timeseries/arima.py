@@ -35,11 +35,14 @@ def _parse_shape(shape: Any, label: str) -> tuple[str, float | int | None]:
             f"('decay', rate), got {shape!r}"
         )
     if kind not in _SHAPES:
-        raise ModelSpecificationError(f"event {label!r}: unknown shape {kind!r}; use one of {_SHAPES}")
+        raise ModelSpecificationError(
+            f"event {label!r}: unknown shape {kind!r}; use one of {_SHAPES}")
     if kind == "ramp" and not (isinstance(arg, int) and arg >= 1):
-        raise ModelSpecificationError(f"event {label!r}: ramp needs ('ramp', periods>=1), got {shape!r}")
+        raise ModelSpecificationError(
+            f"event {label!r}: ramp needs ('ramp', periods>=1), got {shape!r}")
     if kind == "decay" and not (isinstance(arg, float | int) and 0 < arg < 1):
-        raise ModelSpecificationError(f"event {label!r}: decay needs ('decay', rate in (0, 1)), got {shape!r}")
+        raise ModelSpecificationError(
+            f"event {label!r}: decay needs ('decay', rate in (0, 1)), got {shape!r}")
     if kind in ("step", "pulse") and arg is not None:
         raise ModelSpecificationError(f"event {label!r}: shape {kind!r} takes no argument")
     return kind, arg
@@ -102,9 +105,10 @@ class InterventionARIMAResults(PathResults):
 
     @property
     def order_selection(self) -> pd.DataFrame | None:
-        """Information criteria of the candidate orders on the pre-period (None if the order was given).
+        """Information criteria of the candidate orders on the pre-period.
 
-        ``converged`` is True where Newton's method reached a strict maximum of the likelihood.
+        None if the order was given. ``converged`` is True where Newton's method
+        reached a strict maximum of the likelihood.
         """
         return None if self._order_selection is None else self._order_selection.copy()
 
@@ -344,7 +348,8 @@ class InterventionARIMA:
         s = self.seasonal_order
         trend_terms = {"n": 0, "c": 1, "t": 1, "ct": 2}
         if not isinstance(self.trend, str) or self.trend not in trend_terms:
-            raise ModelSpecificationError(f"trend must be 'n', 'c', 't' or 'ct', got {self.trend!r}")
+            raise ModelSpecificationError(
+                f"trend must be 'n', 'c', 't' or 'ct', got {self.trend!r}")
         self._k_fixed = trend_terms[self.trend]
         k_controls = 0 if self.controls is None else self.controls.shape[1]
         self._k_base = self._k_fixed + k_controls + s[0] + s[2] + 1  # + sigma2
@@ -511,7 +516,8 @@ class InterventionARIMA:
         p, d, q = order
         label, word = self.outcome.label, self.outcome.period
         header = [
-            ("Order (p,d,q)", f"({p},{d},{q})" + (" chosen by " + self.ic.upper() if selection is not None else "")),
+            ("Order (p,d,q)", f"({p},{d},{q})"
+             + (" chosen by " + self.ic.upper() if selection is not None else "")),
             ("Seasonal order", str(self.seasonal_order)),
             ("Trend", self.trend),
             ("Events", ", ".join(f"{ev.label} ({label(ev.period)}, {self.shapes[ev.label]})"

@@ -38,10 +38,10 @@ _MODELS = {"level": 1, "trend": 2}
 
 
 def segment_ssr(y: np.ndarray, model: str) -> np.ndarray:
-    """``S[i, j]``: SSR of the OLS fit of ``y[i:j]`` on the model's regressors (``inf`` if ``j <= i``).
+    """``S[i, j]``: SSR of the OLS fit of ``y[i:j]`` on the model's regressors.
 
-    ``"level"`` regresses on a constant, ``"trend"`` on a constant and the
-    time index. Computed from cumulative sums of the centred data, which is
+    ``inf`` if ``j <= i``. ``"level"`` regresses on a constant, ``"trend"`` on
+    a constant and the time index. Computed from cumulative sums of the centred data, which is
     exact up to rounding (the tests compare it with ``lstsq`` on every segment).
     """
     import numpy as np
@@ -243,7 +243,8 @@ def bai_intervals(y: np.ndarray, x: np.ndarray, breaks: tuple[int, ...], alpha: 
         else:
             phi1 = math.sqrt(float(delta @ o1 @ delta) / qp1)
             phi2 = math.sqrt(float(delta @ o2 @ delta) / qp2)
-        row = {"obs_lower": float("nan"), "obs_upper": float("nan"), "xi": xi, "phi1": phi1, "phi2": phi2}
+        row = {"obs_lower": float("nan"), "obs_upper": float("nan"), "xi": xi, "phi1": phi1,
+               "phi2": phi2}
         with np.errstate(all="ignore"):
             p0 = argmax_cdf(0.0, xi, phi1, phi2) if qp1 > 0 and phi1 > 0 else float("nan")
         if not alpha / 2 <= p0 <= 1 - alpha / 2:
@@ -259,7 +260,10 @@ def bai_intervals(y: np.ndarray, x: np.ndarray, breaks: tuple[int, ...], alpha: 
 
 
 def _sup_f(total: np.ndarray, n: int, q: int) -> np.ndarray:
-    """F statistics of ``m`` breaks against none at the SSR-minimising dates (homoskedastic form)."""
+    """F statistics of ``m`` breaks against none at the SSR-minimising dates.
+
+    Homoskedastic form.
+    """
     import numpy as np
 
     m = np.arange(len(total))
@@ -269,7 +273,8 @@ def _sup_f(total: np.ndarray, n: int, q: int) -> np.ndarray:
     return f
 
 
-def _simulate_null(n: int, model: str, h: int, max_breaks: int, n_sim: int, seed: int) -> np.ndarray:
+def _simulate_null(n: int, model: str, h: int, max_breaks: int, n_sim: int,
+                   seed: int) -> np.ndarray:
     """sup-F(1..max_breaks) under no break and iid N(0, 1) errors: ``n_sim x max_breaks``.
 
     The statistics are invariant to the null model's coefficients and the error
@@ -716,7 +721,8 @@ class StructuralBreaks:
                 raise ModelSpecificationError(f"{name} must be True or False, got {flag!r}")
         if hac is not None and not isinstance(hac, QuadraticSpectral):
             raise ModelSpecificationError(
-                f"hac must be None or a venecon.models.timeseries.hac.QuadraticSpectral(), got {hac!r}")
+                "hac must be None or a venecon.models.timeseries.hac.QuadraticSpectral(), "
+                f"got {hac!r}")
         self.het_reg, self.het_err, self.hac = het_reg, het_err, hac
         if not isinstance(model, str) or model not in _MODELS:
             raise ModelSpecificationError(f"model must be 'level' or 'trend', got {model!r}")
@@ -761,7 +767,8 @@ class StructuralBreaks:
     @staticmethod
     def _min_length(trim: float | int, n: int) -> int:
         if isinstance(trim, bool) or not isinstance(trim, int | float):
-            raise ModelSpecificationError(f"trim must be a fraction in (0, 0.5) or an int, got {trim!r}")
+            raise ModelSpecificationError(
+                f"trim must be a fraction in (0, 0.5) or an int, got {trim!r}")
         if isinstance(trim, int):
             if trim < 1:
                 raise ModelSpecificationError(f"trim must be >= 1 period, got {trim}")
@@ -808,7 +815,8 @@ class StructuralBreaks:
         p = (m + 1) * q + m
         bic = np.log(total / n) + p * np.log(n) / n
         lwz = np.log(total / (n - p)) + p * 0.299 * np.log(n) ** 2.1 / n
-        table = pd.DataFrame({"ssr": total, "bic": bic, "lwz": lwz}, index=pd.Index(m, name="breaks"))
+        table = pd.DataFrame({"ssr": total, "bic": bic, "lwz": lwz},
+                             index=pd.Index(m, name="breaks"))
         if isinstance(self.select, int):
             chosen = self.select
         elif self.select == "sequential":
@@ -822,7 +830,8 @@ class StructuralBreaks:
         if not tests.loc["sup-F(1)", "pvalue"] <= 0.05:
             return 0
         chosen = 1
-        while chosen < self.max_breaks and tests.loc[f"sup-F({chosen + 1}|{chosen})", "pvalue"] <= 0.05:
+        while (chosen < self.max_breaks
+               and tests.loc[f"sup-F({chosen + 1}|{chosen})", "pvalue"] <= 0.05):
             chosen += 1
         return chosen
 

@@ -65,8 +65,9 @@ from ...limits import check_bound
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["NeweyWest", "FixedB", "FixedBDraws", "warn_uninformative", "MIN_POST", "MAX_WIDTH_SD", "bartlett_cov", "QuadraticSpectral", "quadratic_spectral",
-           "andrews_bandwidth", "kernel_hac_cov"]
+__all__ = ["NeweyWest", "FixedB", "FixedBDraws", "warn_uninformative", "MIN_POST", "MAX_WIDTH_SD",
+           "bartlett_cov", "QuadraticSpectral", "quadratic_spectral", "andrews_bandwidth",
+           "kernel_hac_cov"]
 
 _CACHE: dict = {}  # (sha256 of the design, shape, option) -> FixedBDraws (read-only arrays)
 
@@ -362,7 +363,10 @@ class QuadraticSpectral:
 
 
 def quadratic_spectral(x: np.ndarray) -> np.ndarray:
-    """Quadratic-spectral kernel ``25 / (12 pi^2 x^2) (sin(z) / z - cos(z))``, ``z = 6 pi x / 5``."""
+    """Quadratic-spectral kernel ``25 / (12 pi^2 x^2) (sin(z) / z - cos(z))``.
+
+    With ``z = 6 pi x / 5``.
+    """
     import numpy as np
 
     x = np.asarray(x, dtype="float64")
@@ -373,7 +377,10 @@ def quadratic_spectral(x: np.ndarray) -> np.ndarray:
 
 
 def _ar1_ols(v: np.ndarray) -> tuple[float, float]:
-    """AR(1) of a demeaned series by OLS with intercept: slope and innovation variance (as R ``ar.ols``)."""
+    """AR(1) of a demeaned series by OLS with intercept: slope and innovation variance.
+
+    As R ``ar.ols``.
+    """
     import numpy as np
 
     v = v - v.mean()

@@ -37,8 +37,11 @@ __all__ = ["imhof_sf", "exact_critical_value", "location_critical_value"]
 
 
 def imhof_sf(theta: Callable[[float], float], log_rho: Callable[[float], float]) -> float:
-    """``P(Q > 0)`` for ``Q = sum_k l_k Z_k^2`` from Imhof's phase ``theta(u) = sum arctan(l_k u) / 2``
-    and modulus ``log rho(u) = sum log(1 + l_k^2 u^2) / 4``."""
+    """``P(Q > 0)`` for ``Q = sum_k l_k Z_k^2`` by Imhof's inversion.
+
+    From the phase ``theta(u) = sum arctan(l_k u) / 2`` and the modulus
+    ``log rho(u) = sum log(1 + l_k^2 u^2) / 4``.
+    """
     import warnings
 
     import numpy as np

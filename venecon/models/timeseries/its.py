@@ -67,7 +67,10 @@ class ITSResults(PathResults):
 
     @property
     def distribution(self) -> str:
-        """``"normal"``, or ``"fixed-b (simulated)"`` with :class:`~venecon.models.timeseries.hac.FixedB`."""
+        """``"normal"``, or ``"fixed-b (simulated)"``.
+
+        The latter with :class:`~venecon.models.timeseries.hac.FixedB`.
+        """
         return "fixed-b (simulated)" if self._fixed_b is not None else super().distribution
 
     @property
@@ -276,7 +279,8 @@ class ITS:
             inference = NeweyWest(hac_lags)
         if not isinstance(inference, NeweyWest | FixedB):
             raise ModelSpecificationError(
-                f"inference must be venecon.models.NeweyWest(...) or FixedB(...), got {inference!r}")
+                "inference must be venecon.models.NeweyWest(...) or FixedB(...), "
+                f"got {inference!r}")
         if isinstance(inference, NeweyWest):
             hac_lags = inference.lags
         self.inference = inference
@@ -321,7 +325,8 @@ class ITS:
         if self.controls is not None:
             for name in self.controls.columns:
                 if name in columns:
-                    raise ModelSpecificationError(f"control name {name!r} clashes with a model term")
+                    raise ModelSpecificationError(
+                        f"control name {name!r} clashes with a model term")
                 columns[name] = self.controls[name].to_numpy()
         k_pre = len(columns)
         step = regressors().step

@@ -275,7 +275,8 @@ class LocalProjections:
         self.events: list[Event] = []
         if isinstance(shock, pd.Series | pd.DataFrame):
             self.shock = self._shock_series(shock, y.index)
-            self.shock_lags = self.lags if shock_lags is None else _nonneg_int(shock_lags, "shock_lags")
+            self.shock_lags = (self.lags if shock_lags is None
+                               else _nonneg_int(shock_lags, "shock_lags"))
             self.shock_names = [str(self.shock.columns[0])]
         else:
             if shock_lags:
@@ -455,8 +456,9 @@ class LocalProjections:
             names.append(name)
             se = float(np.sqrt(f["cov"][j, j]))
             b = float(f["beta"][j])
-            rows.append({"param": name, "shock": self.shock_names[j], "horizon": h, "coefficient": b,
-                         "std_error": se, "lower": b - q * se, "upper": b + q * se,
+            rows.append({"param": name, "shock": self.shock_names[j], "horizon": h,
+                         "coefficient": b, "std_error": se, "lower": b - q * se,
+                         "upper": b + q * se,
                          "nobs": f["nobs"], "hac_lags": f["hac_lags"], "sigma2": f["sigma2"]})
         irf = pd.DataFrame(rows).set_index("param", drop=False)
         irf.index.name = None
@@ -506,7 +508,8 @@ class LocalProjections:
                  "horizon H."]
         if self.events:
             notes.append("Event standard errors add the horizon's residual variance to the HAC "
-                         "variance (one event = one draw of the error; assumes homoskedastic errors).")
+                         "variance (one event = one draw of the error; assumes homoskedastic "
+                         "errors).")
         return notes
 
 
