@@ -388,7 +388,10 @@ class AugmentedSynthResults(PathResults):
 
     @property
     def penalty(self) -> RidgePenalty | None:
-        """The ridge penalty and its cross-validation curve (None for plain SCM or a fixed lambda)."""
+        """The ridge penalty and its cross-validation curve.
+
+        None for plain SCM or a fixed lambda.
+        """
         return self._penalty
 
 
@@ -461,7 +464,8 @@ class AugmentedSynthControl:
 
         if self.attrs.get("datasets"):
             return dict(self.attrs)
-        digest = hashlib.sha256(np.ascontiguousarray(self._wide.to_numpy(dtype="float64")).tobytes())
+        values = np.ascontiguousarray(self._wide.to_numpy(dtype="float64"))
+        digest = hashlib.sha256(values.tobytes())
         return {"datasets": {"user-supplied": digest.hexdigest()}, "data_version": None}
 
     def fit(self, alpha: float = 0.05, *, conformal: bool = False,
