@@ -13,7 +13,7 @@ import pytest
 from scipy.special import ndtr, ndtri
 
 from venecon.exceptions import ModelSpecificationError
-from venecon.models.did.rectangle import TENSOR_NODES, NormalRectangle
+from venecon.models.did.rectangle import TENSOR_NODES, NormalRectangle, accurate_rectangle
 
 Z = float(ndtri(0.975))
 
@@ -38,6 +38,25 @@ def test_matches_mvtnorm_miwa_and_error_estimate():
         p = rect.probability(-Z - mu, Z - mu)
         assert p == pytest.approx(reference, abs=tol)
         assert abs(p - reference) <= max(rect.error(-Z - mu, Z - mu), 1e-10)
+
+
+def test_near_singular_correlation_gets_more_nodes_and_an_honest_error():
+    # smallest eigenvalue 9e-5: the conditional intervals are steep and the default rule is
+    # off by 2e-4; R: pmvnorm(-z - mu, z - mu, corr = C, algorithm = Miwa(steps = 4096))
+    # = 0.747560461157664 (1024 steps: 0.747560461165206)
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(4, 4)) + 2
+    cov = a @ a.T
+    corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
+    mu = rng.normal(size=4)
+    lower, upper = -Z - mu, Z - mu
+    reference = 0.747560461157664
+    default = NormalRectangle(corr)
+    assert abs(default.probability(lower, upper) - reference) <= default.error(lower, upper)
+    chosen = accurate_rectangle(corr, lower, upper)
+    assert chosen.nodes > TENSOR_NODES[4]
+    assert abs(chosen.probability(lower, upper) - reference) <= chosen.error(lower, upper)
+    assert chosen.error(lower, upper) < default.error(lower, upper)
 
 
 def test_is_a_smooth_deterministic_function_of_the_limits():
@@ -77,5 +96,7 @@ def test_bad_input():
         NormalRectangle(np.array([[2.0, 0.0], [0.0, 1.0]]))
     with pytest.raises(ModelSpecificationError, match="positive semi-definite"):
         NormalRectangle(np.array([[1.0, 1.5], [1.5, 1.0]]))
+    with pytest.raises(ModelSpecificationError, match="nodes"):
+        NormalRectangle(np.eye(2), nodes=3)
     with pytest.raises(ModelSpecificationError, match="limits"):
         NormalRectangle(np.eye(2)).probability([0.0], [1.0])

@@ -826,9 +826,10 @@ def pretrend_power(sigma_pre: Any, pre_times: Sequence[float], *, alpha: float =
     period, negative before it) its power is ``1 - P(all |beta_t| <= z se_t)``
     with ``beta_pre ~ N(delta_pre, Sigma_pre)``. The rectangle probability is
     computed by :class:`~venecon.models.did.rectangle.NormalRectangle`: exact for
-    one pre-period, a nested Gauss-Legendre rule up to five (error 1e-9 or less),
-    fixed scrambled Sobol' points beyond (error about 1e-5); either way the same
-    smooth function of ``slope`` on every call, so the slopes with each
+    one pre-period, a nested Gauss-Legendre rule up to five (error 1e-10 or less
+    unless the correlations are nearly singular), fixed scrambled Sobol' points
+    beyond (error about 1e-5); either way the same smooth function of ``slope``
+    on every call, so the slopes with each
     ``target_power`` (Brent's method in ``|slope|``, as the pretrends package's
     ``slope_for_power`` with ``uniroot``) are reproducible and as accurate as the
     power: ``slope_error`` is ``power_error`` divided by the power's derivative.
@@ -851,7 +852,7 @@ def pretrend_power(sigma_pre: Any, pre_times: Sequence[float], *, alpha: float =
     from scipy.optimize import brentq
     from scipy.special import ndtri
 
-    from .rectangle import NormalRectangle
+    from .rectangle import accurate_rectangle
 
     s = np.asarray(sigma_pre, dtype="float64")
     tt = np.asarray(pre_times, dtype="float64").ravel()
@@ -862,11 +863,13 @@ def pretrend_power(sigma_pre: Any, pre_times: Sequence[float], *, alpha: float =
     if not (se > 0).all():
         raise ModelSpecificationError("every pre-period coefficient needs a positive variance")
     z = float(ndtri(1 - alpha / 2))
-    rect = NormalRectangle(s / np.outer(se, se))
 
     def limits(g: float) -> tuple[np.ndarray, np.ndarray]:
         mu = g * tt / se
         return -z - mu, z - mu
+
+    # one rule for every slope (chosen at slope 0), so the power is a smooth function of it
+    rect = accurate_rectangle(s / np.outer(se, se), *limits(0.0))
 
     def power(g: float) -> float:
         return 1.0 - rect.probability(*limits(g))
