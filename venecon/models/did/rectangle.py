@@ -98,9 +98,10 @@ def _pivoted_cholesky(corr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Coordinate order and lower Cholesky factor of ``corr`` in that order.
 
     Each step takes the coordinate with the largest variance left given the
-    ones before (Genz and Bretz 2009, section 4.1.3, with every limit equal):
-    the steepest conditional intervals come last, where the innermost integral
-    is exact, and a (numerically) singular remainder gets zero pivots.
+    ones before (the variable reordering of Genz and Bretz 2009 when every
+    standardised limit is the same): the steepest conditional intervals come
+    last, where the innermost integral is exact, and a (numerically) singular
+    remainder gets zero pivots.
     """
     import numpy as np
 
@@ -135,7 +136,8 @@ class NormalRectangle:
         Correlation matrix (unit diagonal, positive semi-definite). A singular
         one is allowed: a coordinate that is a combination of earlier ones
         narrows the interval of the last standard normal ``Y_k`` it loads on
-        (Genz and Bretz 2009, section 2.2), so the integrand stays smooth.
+        (as Genz and Bretz 2009 treat singular covariances), so the integrand
+        stays smooth.
     nodes : int, optional
         Gauss-Legendre nodes per integrated normal (default
         :data:`TENSOR_NODES`, by the rank of ``corr``); 0 for the scrambled
@@ -160,7 +162,7 @@ class NormalRectangle:
         last = [int(np.flatnonzero(np.abs(row) > 1e-10)[-1]) for row in loads]
         groups = tuple(np.array([i for i in range(len(r)) if last[i] == k])
                        for k in range(loads.shape[1]))
-        if self.nodes is None:
+        if self.nodes is None or (self.nodes == 0 and len(groups) == 1):  # one normal: exact
             object.__setattr__(self, "nodes", TENSOR_NODES.get(len(groups), 0))
         if not isinstance(self.nodes, int) or isinstance(self.nodes, bool) or not (
                 self.nodes == 0 or 6 <= self.nodes <= 200):
