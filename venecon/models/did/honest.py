@@ -1302,7 +1302,7 @@ class HonestResults(HeadlineFields, Frozen):
     def pretrend(self) -> dict[str, Any] | None:
         """Pre-trend power (Roth 2022): ``size``, ``slopes`` {power: slope}, their errors.
 
-        See :func:`pretrend_power`.
+        See ``venecon.models.did.honest.pretrend_power``.
         """
         if self._pretrend is None:
             return None
