@@ -160,8 +160,8 @@ VIGNETTE_SCM = """
 def test_conformal_reproduces_vignette(kansas, progfunc, table, joint):
     res = _model(kansas, progfunc=progfunc).fit(conformal=True)
     rows = [row.split() for row in table.strip().splitlines()]
-    ref = pd.DataFrame(rows, dtype=float,
-                       columns=["period", "estimate", "lower", "upper", "pvalue"]).set_index("period")
+    columns = ["period", "estimate", "lower", "upper", "pvalue"]
+    ref = pd.DataFrame(rows, dtype=float, columns=columns).set_index("period")
     eff = res.effects.loc[ref.index]
     post = res.effects["effect"].dropna()
     step = 4 * np.sqrt(np.mean(post**2)) / 49

@@ -162,7 +162,8 @@ def test_ehec_breakdown_and_results(ehec_fixest):
         res.foo = 1  # type: ignore[attr-defined]
     fig = res.plot()
     assert len(fig.axes) == 2
-    assert res.pretrend is not None and 0 < res.pretrend["slopes"][0.5] < res.pretrend["slopes"][0.8]
+    slopes = res.pretrend["slopes"] if res.pretrend is not None else {}
+    assert res.pretrend is not None and 0 < slopes[0.5] < slopes[0.8]
 
 
 @pytest.mark.slow

@@ -313,7 +313,10 @@ _DIRECTIONS: dict[bytes, Any] = {}
 
 
 def _vertex_directions(x: np.ndarray) -> np.ndarray:
-    """Nonnegative directions (unit sum) whose scalings are the vertices of :class:`_DualVertices`."""
+    """Nonnegative directions (unit sum).
+
+    Their scalings are the vertices of :class:`_DualVertices`.
+    """
     import numpy as np
 
     m = x.shape[0]
@@ -1001,7 +1004,8 @@ def honest_did(beta: Any, sigma: Any, num_pre: int, *, options: HonestOptions | 
     times = (np.asarray(event_times, dtype=float) if event_times is not None
              else np.concatenate([np.arange(-k - 1, -1), np.arange(t)]).astype(float))
     if len(times) != len(b):
-        raise ModelSpecificationError(f"event_times has {len(times)} entries for {len(b)} coefficients")
+        raise ModelSpecificationError(
+            f"event_times has {len(times)} entries for {len(b)} coefficients")
     power = pretrend_power(s[:k, :k], times[:k] - reference, alpha=o.alpha,
                            target_power=o.target_power)
     rm = pd.DataFrame(rm_rows, columns=["mbar", "lower", "upper"])
@@ -1353,7 +1357,8 @@ class HonestResults(HeadlineFields, Frozen):
                 ("Breakdown Mbar (relative magnitudes)", _fmt_bd(bd["relative_magnitudes"])),
                 ("Breakdown M (smoothness)", _fmt_bd(bd["smoothness"]))]
         if self._pretrend:
-            slopes = ", ".join(f"{100 * p:g}%: {g:.4g}" for p, g in self._pretrend["slopes"].items())
+            slopes = ", ".join(f"{100 * p:g}%: {g:.4g}"
+                               for p, g in self._pretrend["slopes"].items())
             head.append(("Pre-trend slope with power", slopes))
         return head
 
@@ -1364,11 +1369,13 @@ class HonestResults(HeadlineFields, Frozen):
         notes = [
             f"{100 * (1 - self.alpha):g}% intervals. Relative magnitudes: C-LF hybrid of Andrews, "
             f"Roth and Pakes (grid of {self._options.grid_points} values, least-favourable "
-            f"critical value from {self._options.lf_simulations} draws, seed {self._options.seed}); "
+            f"critical value from {self._options.lf_simulations} draws, "
+            f"seed {self._options.seed}); "
             "smoothness: optimal FLCI (Rambachan and Roth 2023).",
             "Breakdown value: smallest Mbar (M) whose interval includes zero; n/a when the "
             "interval at Mbar = 0 (M = 0) already includes zero.",
-            "Reference reproduced: HonestDiD README Medicaid example (tests/test_models_honest.py).",
+            "Reference reproduced: HonestDiD README Medicaid example "
+            "(tests/test_models_honest.py).",
         ]
         tables = [("Relative magnitudes (Delta^RM)", self._rm.set_index("mbar")),
                   ("Smoothness (Delta^SD)", self._sd.set_index("m"))]
@@ -1383,7 +1390,8 @@ class HonestResults(HeadlineFields, Frozen):
 
     def __repr__(self) -> str:
         bd = self._breakdown
-        return (f"<HonestResults: {self._label}, breakdown Mbar {_fmt_bd(bd['relative_magnitudes'])}, "
+        return (f"<HonestResults: {self._label}, "
+                f"breakdown Mbar {_fmt_bd(bd['relative_magnitudes'])}, "
                 f"M {_fmt_bd(bd['smoothness'])}>")
 
     def _repr_html_(self) -> str:
@@ -1417,7 +1425,8 @@ class HonestResults(HeadlineFields, Frozen):
             fig = axes[0].figure
         o = self._original
         for ax, frame, col, name, key in (
-                (axes[0], self._rm, "mbar", "Mbar (relative magnitudes, C-LF)", "relative_magnitudes"),
+                (axes[0], self._rm, "mbar", "Mbar (relative magnitudes, C-LF)",
+                 "relative_magnitudes"),
                 (axes[1], self._sd, "m", "M (smoothness, FLCI)", "smoothness")):
             x = frame[col].to_numpy()
             gap = float(min(x[1:] - x[:-1])) if len(x) > 1 else 1.0
