@@ -59,6 +59,8 @@ _LAZY = {
     "SyntheticDiD": "venecon.models.synth.sdid",
     "SyntheticDiDResults": "venecon.models.synth.sdid",
     "SDIDOptions": "venecon.models.synth.sdid",
+    "AugmentedSynthControl": "venecon.models.synth.ascm",
+    "AugmentedSynthResults": "venecon.models.synth.ascm",
     "CallawaySantAnna": "venecon.models.did.callaway",
     "CallawaySantAnnaResults": "venecon.models.did.callaway",
     "HonestOptions": "venecon.models.did.honest",
@@ -75,6 +77,7 @@ if TYPE_CHECKING:
     from .did.honest import HonestOptions, HonestResults, honest_did
     from .did.panel import PanelDiD, PanelDiDResults, PanelEventStudy, PanelEventStudyResults
     from .did.sun_abraham import SunAbraham, SunAbrahamResults
+    from .synth.ascm import AugmentedSynthControl, AugmentedSynthResults
     from .synth.model import SyntheticControl, SyntheticControlResults
     from .synth.sdid import SDIDOptions, SyntheticDiD, SyntheticDiDResults
     from .timeseries.arima import InterventionARIMA, InterventionARIMAResults

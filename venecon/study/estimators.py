@@ -432,7 +432,7 @@ def run_augmented_synthetic_control(
     import numpy as np
     import pandas as pd
 
-    from ..models.synth.ascm import AugmentedSynthControl
+    from ..models import AugmentedSynthControl
 
     f = ctx.frame
     units = (ctx.treated, *ctx.donors)

@@ -15,7 +15,7 @@ __all__ = ["AugmentedSynthControlOptions", "ADAPTER"]
 @dataclass(frozen=True)
 class AugmentedSynthControlOptions:
     """Options of the ridge augmented synthetic control
-    (:class:`venecon.models.synth.ascm.AugmentedSynthControl`): ``progfunc`` "ridge" or "none",
+    (:class:`venecon.models.AugmentedSynthControl`): ``progfunc`` "ridge" or "none",
     a fixed ridge penalty ``lam`` (default: augsynth's cross-validation, ``min_1se`` rule)
     and per-period ``conformal`` intervals."""
 
