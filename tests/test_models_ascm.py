@@ -390,3 +390,10 @@ def test_penalty_cv_shapes_and_leverage(donors, periods, spike):
         c = u @ ((s / (s * s + np.array(pen.grid)[:, None])) * (vt @ (x0 - X0.T @ w))).T
         errors[i] = (x1[i] - Xc[:, i] @ (w[:, None] + c)) ** 2
     np.testing.assert_allclose(pen.errors, errors.mean(axis=0), rtol=1e-11, atol=0)
+
+
+def test_is_a_public_name_of_venecon_models():
+    import venecon.models
+
+    assert venecon.models.AugmentedSynthControl is AugmentedSynthControl
+    assert "AugmentedSynthResults" in venecon.models.__all__
