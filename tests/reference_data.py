@@ -107,3 +107,21 @@ def mirror_file(filename: str) -> Path:
                 pytest.fail(f"{candidate} does not match the pinned sha256 {expected}")
             return candidate
     unavailable(f"{filename}: not in the mirror {mirror}/{subdir}")
+
+
+def r_output_values(name: str) -> dict[str, float]:
+    """``key value`` lines of a committed R reference output, ``tests/fixtures/<name>_output.txt``.
+
+    The script that writes it, ``tests/fixtures/<name>.R``, is committed beside it;
+    lines of any other shape (R's version banner) are skipped.
+    """
+    values = {}
+    text = (Path(__file__).parent / "fixtures" / f"{name}_output.txt").read_text()
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            try:
+                values[parts[0]] = float(parts[1])
+            except ValueError:
+                continue
+    return values

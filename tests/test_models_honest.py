@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import unavailable
+from reference_data import r_output_values, unavailable
 from scipy.special import ndtr
 
 from venecon.exceptions import ModelSpecificationError
@@ -293,34 +293,36 @@ HE_WANG_SIGMA_PRE = np.array([
     [0.00448831357061863, 0.00593691691756248, 0.00275007914751768],
     [0.00145870249252766, 0.00275007914751768, 0.00303862476721406]])
 HE_WANG_TIMES = np.array([-4.0, -3.0, -2.0]) + 1.0
+MVTNORM = r_output_values("pretrend-mvtnorm")
 
 
 def test_pretrend_power_reproduces_pretrends_readme():
     # The pretrends README: slope_for_power(sigma, 0.5, tVec, -1) prints 0.05205871, found by
     # uniroot at its default tolerance (1.2e-4) with pmvnorm's random integration error and
     # critical value 1.96; the same call with pmvnorm(algorithm = Miwa(steps = 2048)), a
-    # deterministic rule, and uniroot(tol = 1e-14) gives 0.052067579816204.
+    # deterministic rule, and uniroot(tol = 1e-14): tests/fixtures/pretrend-mvtnorm.R.
     alpha = 2 * float(ndtr(-1.96))  # the two-sided level whose critical value is 1.96
     out = H.pretrend_power(HE_WANG_SIGMA_PRE, HE_WANG_TIMES, alpha=alpha)
     assert out["slopes"][0.5] == pytest.approx(0.05205871, abs=1.2e-4)
-    assert out["slopes"][0.5] == pytest.approx(0.052067579816204, rel=1e-9)
+    assert out["slopes"][0.5] == pytest.approx(MVTNORM["hw_slope_0.5_z1.96"], rel=1e-9)
 
 
 def test_pretrend_power_matches_mvtnorm_miwa():
-    # R 4.x, mvtnorm::pmvnorm(algorithm = Miwa(steps = 2048)) (deterministic; 4096 steps agree
-    # to 1e-14), slopes by uniroot(tol = 1e-14); critical value qnorm(0.975).
+    # R 4.2, mvtnorm::pmvnorm(algorithm = Miwa(steps = 2048)) (deterministic; 4096 steps agree
+    # to 1e-14), slopes by uniroot(tol = 1e-14); critical value qnorm(0.975):
+    # tests/fixtures/pretrend-mvtnorm.R and its committed output.
     out = H.pretrend_power(HE_WANG_SIGMA_PRE, HE_WANG_TIMES, slope=0.05)
     assert out["method"] == "gauss-legendre"
-    assert out["size"] == pytest.approx(0.121292691821962, abs=1e-10)
-    assert out["power"] == pytest.approx(0.474902000645343, abs=1e-10)
-    assert out["slopes"][0.5] == pytest.approx(0.0520662478206384, rel=1e-9)
-    assert out["slopes"][0.8] == pytest.approx(0.0791148061004542, rel=1e-9)
+    assert out["size"] == pytest.approx(MVTNORM["hw_size"], abs=1e-10)
+    assert out["power"] == pytest.approx(MVTNORM["hw_power_0.05"], abs=1e-10)
+    assert out["slopes"][0.5] == pytest.approx(MVTNORM["hw_slope_0.5"], rel=1e-9)
+    assert out["slopes"][0.8] == pytest.approx(MVTNORM["hw_slope_0.8"], rel=1e-9)
     assert out["power_error"] < 1e-9
     assert max(out["slope_error"].values()) < 1e-9 * out["slopes"][0.8]
     # four and five pre-periods sharing the reference period's noise (a random walk read
     # backwards plus independent noise); Miwa(steps = 1024), which 512 steps match to 1e-10
-    for m, size, s50, s80 in ((4, 0.161922328772829, 0.00893614308646841, 0.0139699182629117),
-                              (5, 0.187183094818192, 0.00746314909045204, 0.0119564367911376)):
+    for m in (4, 5):
+        size, s50, s80 = (MVTNORM[f"rw{m}_{k}"] for k in ("size", "slope_0.5", "slope_0.8"))
         r = np.arange(m, 0, -1)
         sigma = 1e-4 * np.minimum.outer(r, r) + np.diag(np.linspace(1, 2, m)) * 1e-4
         out = H.pretrend_power(sigma, -r.astype(float))

@@ -2,7 +2,8 @@
 
 References: products of univariate normal probabilities (independent
 coordinates, exact), the reduced problem for a singular coordinate, and R's
-``mvtnorm::pmvnorm`` with the deterministic Miwa algorithm. The pre-trend power
+``mvtnorm::pmvnorm`` with the deterministic Miwa algorithm
+(``tests/fixtures/pretrend-mvtnorm.R`` and its committed output). The pre-trend power
 built on it is checked in ``tests/test_models_honest.py``.
 """
 
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from reference_data import r_output_values
 from scipy.special import ndtr, ndtri
 
 from venecon.exceptions import ModelSpecificationError
 from venecon.models.did.rectangle import TENSOR_NODES, NormalRectangle, accurate_rectangle
 
 Z = float(ndtri(0.975))
+MVTNORM = r_output_values("pretrend-mvtnorm")
 
 
 @pytest.mark.parametrize("m", [1, 2, 4, 5, 6, 8])
@@ -29,8 +32,8 @@ def test_independent_coordinates_give_the_product(m):
 
 def test_matches_mvtnorm_miwa_and_error_estimate():
     # R: pmvnorm(lower = -z - mu, upper = z - mu, corr = C, algorithm = Miwa(steps = 512))
-    cases = [(5, 0.5, 0.3, 0.627414486454451, 1e-10),  # Gauss-Legendre
-             (6, 0.9, 0.2, 0.771987411050788, 1.5e-4)]  # Sobol': within its estimated error
+    cases = [(5, 0.5, 0.3, MVTNORM["rect_equi_5"], 1e-10),  # Gauss-Legendre
+             (6, 0.9, 0.2, MVTNORM["rect_equi_6"], 1.5e-4)]  # Sobol': within its estimated error
     for m, rho, step, reference, tol in cases:
         corr = np.full((m, m), rho) + (1 - rho) * np.eye(m)
         mu = step * np.arange(m)
@@ -42,15 +45,16 @@ def test_matches_mvtnorm_miwa_and_error_estimate():
 
 def test_near_singular_correlation_gets_more_nodes_and_an_honest_error():
     # smallest eigenvalue 9e-5: the conditional intervals are steep and the default rule is
-    # off by 2e-4; R: pmvnorm(-z - mu, z - mu, corr = C, algorithm = Miwa(steps = 4096))
-    # = 0.747560461157664 (1024 steps: 0.747560461165206)
+    # off by 2e-4; R: pmvnorm(-z - mu, z - mu, corr = C, algorithm = Miwa(steps = 4096)), with
+    # C and mu as below (printed in the R script; 1024 steps agree to 1e-11)
     rng = np.random.default_rng(5)
     a = rng.normal(size=(4, 4)) + 2
     cov = a @ a.T
     corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
     mu = rng.normal(size=4)
     lower, upper = -Z - mu, Z - mu
-    reference = 0.747560461157664
+    reference = MVTNORM["rect_near_singular_4096"]
+    assert reference == pytest.approx(MVTNORM["rect_near_singular_1024"], abs=1e-11)
     default = NormalRectangle(corr)
     assert abs(default.probability(lower, upper) - reference) <= default.error(lower, upper)
     chosen = accurate_rectangle(corr, lower, upper)
