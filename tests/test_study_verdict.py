@@ -254,6 +254,30 @@ def test_a_level_outside_the_donors_is_said_once():
     assert beside_verdict([caveat], v.reasons) == []
 
 
+def test_a_pre_test_without_power_is_read_against_the_first_effect():
+    path = pd.DataFrame({"effect": [0.01, -0.02, 0.0, -0.18, -0.3],
+                         "lower": [-0.1] * 5, "upper": [0.1] * 5}, index=[-3, -2, -1, 0, 1])
+    passed = {"pvalue": 0.4, "df": 2, "stat": 1.8}
+
+    def judged(slope: float, pre: dict) -> list[str]:
+        e = _estimate(estimator="callaway_santanna", unit="log points", path=path,
+                      extra={"pretrend_test": pre,
+                             "honest": {"relative_magnitudes": 2.0,
+                                        "pretrend_power": {"power": 0.8, "slope": slope}}})
+        v = judge_estimate("callaway_santanna", e, _evidence())
+        return [r for r in v.reasons if "Roth 2022" in r]
+
+    # detectable only from a slope of 0.25 per period: such a trend alone moves the first
+    # effect (-0.18) by more than its size
+    weak = judged(0.25, passed)
+    assert len(weak) == 1 and weak[0].startswith("fragile: pre-test power (Roth 2022)")
+    assert "slope of 0.25 log points per period" in weak[0] and "(estimate -0.18)" in weak[0]
+    strong = judged(0.05, passed)
+    assert len(strong) == 1 and strong[0].startswith("passed:")
+    # a rejected pre-test is already the finding
+    assert judged(0.25, {"pvalue": 0.001, "df": 2, "stat": 14.0}) == []
+
+
 def test_results_json_contract(simulated):
     d = json.loads(json.dumps(simulated.to_dict(), allow_nan=False))
     assert d["verdict"] in VERDICTS

@@ -61,6 +61,10 @@ def sensitivity_text(e: Any) -> str:
                      + " (relative magnitudes, effect at event time 0)")
     elif "not_run" in honest:
         parts.append(f"no HonestDiD breakdown value ({honest['not_run']})")
+    power = honest.get("pretrend_power")
+    if power:
+        parts.append(f"linear pre-trend detected with {100 * power['power']:g}% probability "
+                     f"from a slope of {abs(power['slope']):.3g} per period (Roth 2022)")
     return "; ".join(parts)
 
 @dataclass(frozen=True)

@@ -25,7 +25,9 @@ Diagnostics (each applies where the estimator provides it):
 * trend extrapolation (ITS, ARIMA): the pre-period trend carried forward against
   the effect, the post window against the pre window, an earlier modelled event;
 * event studies (Callaway-Sant'Anna, Sun-Abraham, TWFE event study): the joint
-  test of the pre-period coefficients, and the HonestDiD relative-magnitudes
+  test of the pre-period coefficients; when it passes, the linear pre-trend a pre-test
+  detects with 80% probability (Roth 2022), fragile if that trend alone moves the first
+  post-period effect as much as its estimate; the HonestDiD relative-magnitudes
   breakdown value of the first post-period effect (Rambachan and Roth 2023);
   two-way fixed effects under staggered adoption;
 * several treated units fitted one at a time (synthetic control): the placebo
@@ -436,6 +438,28 @@ def _design(ev: Evidence) -> list[Finding]:
     return out
 
 
+def _pretest_power(e: Any, power: Mapping[str, Any]) -> list[Finding]:
+    """Roth (2022): could a trend the pre-test would likely miss explain the first effect?
+
+    A linear pre-trend of the slope the pre-test detects with probability
+    ``power["power"]`` shifts the first post-period effect (one period after the
+    reference period) by one slope; if that reaches the effect itself, passing the
+    pre-test says little.
+    """
+    path = e.path
+    if path is None or 0 not in path.index or not math.isfinite(path.loc[0, "effect"]):
+        return []
+    first, slope = float(path.loc[0, "effect"]), abs(float(power["slope"]))
+    text = (f"pre-test power (Roth 2022): a test rejecting when any pre-period coefficient is "
+            f"significant detects a linear pre-trend with {100 * power['power']:g}% probability "
+            f"only from a slope of {_num(slope)} {e.unit} per period; that trend alone moves the "
+            f"first effect by {_num(slope)} (estimate {_num(first)})")
+    if slope >= abs(first):
+        return [Finding(FRAGILE, text + ": a trend the pre-test would likely miss could explain "
+                        "it")]
+    return [Finding(_PASS, text)]
+
+
 def _event_study(e: Any) -> list[Finding]:
     """Pre-trend test, HonestDiD breakdown value and staggered TWFE (DiD-family adapters)."""
     out = []
@@ -449,6 +473,9 @@ def _event_study(e: Any) -> list[Finding]:
         else:
             out.append(Finding(_PASS, text))
     honest = e.extra.get("honest") or {}
+    rejected = "pvalue" in pre and pre["pvalue"] < e.alpha
+    if "pretrend_power" in honest and not rejected:
+        out += _pretest_power(e, honest["pretrend_power"])
     if "relative_magnitudes" in honest:
         b = honest["relative_magnitudes"]
         if b is None:

@@ -145,12 +145,20 @@ def pre_trend(est: Any, cov: Any) -> dict[str, Any]:
                              zip(np.asarray(est.index)[keep], b, strict=True)}}
 
 
+#: The power at which the pre-test's detectable linear trend is read (Roth 2022 uses 50% and 80%).
+POWER_TARGET = 0.8
+
+
 def breakdown(result: Any, alpha: float = 0.05) -> dict[str, Any]:
     """HonestDiD (Rambachan and Roth 2023) relative-magnitudes breakdown value at event time 0.
 
     The smallest ``Mbar`` at which the robust interval of the first post-period
     effect includes zero: post-treatment violations of parallel trends up to
     ``Mbar`` times the largest pre-period one cannot overturn the sign below it.
+    ``pretrend_power`` is the slope of the linear pre-trend that the pre-test
+    (any pre-period coefficient significant) detects with probability
+    :data:`POWER_TARGET` (Roth 2022); the first post-period follows the reference
+    period, so that trend alone shifts the first effect by one slope.
     """
     from ...exceptions import VeneconError
     from ...models import HonestOptions
@@ -161,9 +169,16 @@ def breakdown(result: Any, alpha: float = 0.05) -> dict[str, Any]:
     except (VeneconError, ValueError, ArithmeticError) as exc:
         return {"not_run": str(exc).splitlines()[0][:200]}
     value = h.breakdown["relative_magnitudes"]
-    return {"relative_magnitudes": None if not math.isfinite(value) else float(value),
-            "effect": "event time 0", "method": "relative magnitudes (C-LF), Rambachan and "
-            "Roth 2023; venecon.models.honest"}
+    out = {"relative_magnitudes": None if not math.isfinite(value) else float(value),
+           "effect": "event time 0", "method": "relative magnitudes (C-LF), Rambachan and "
+           "Roth 2023; venecon.models.honest"}
+    power = h.pretrend
+    if power is not None and POWER_TARGET in power["slopes"]:
+        out["pretrend_power"] = {
+            "power": POWER_TARGET, "slope": power["slopes"][POWER_TARGET],
+            "test": "any pre-period coefficient individually significant",
+            "method": "Roth 2022; venecon.models.did.honest.pretrend_power"}
+    return out
 
 
 def panel_estimate(name: str, label: str, ctx: Any, panel: CohortPanel, *, att: float,
