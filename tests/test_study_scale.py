@@ -1,6 +1,5 @@
-"""A study's design must grow linearly with the panel.
-
-Issue 23: quadratic before, 46 s for 2,000 units.
+"""A study's design must grow linearly with the panel (it once grew quadratically: 46 s for
+2,000 units).
 
 The test times the design on a panel and on one sixteen times as wide and
 checks the ratio of the two (the best of a few runs each): linear work gives
