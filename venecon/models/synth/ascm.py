@@ -121,6 +121,7 @@ def ridge_penalty_cv(
     lambda_min_ratio: float = 1e-8,
     min_1se: bool = True,
     basis: RidgeBasis | None = None,
+    scm: np.ndarray | None = None,
 ) -> RidgePenalty:
     """Choose the ridge penalty by leave-one-period-out cross-validation (augsynth's rule).
 
@@ -138,6 +139,8 @@ def ridge_penalty_cv(
         default) rather than the minimiser.
     basis : RidgeBasis, optional
         The decomposition of ``Xc`` when the caller already has it.
+    scm : ndarray, optional
+        The SCM weights fitted on every pre-period, when the caller already has them.
 
     Notes
     -----
@@ -169,7 +172,8 @@ def ridge_penalty_cv(
     grid = top * (lambda_min_ratio ** (1.0 / n_lambda)) ** np.arange(n_lambda + 1)
     folds = np.arange(t0 - 1)
     # the full-sample support starts each fold's solve (one cycle or two instead of a guess)
-    support = np.flatnonzero(scm_weights(Xc, x1) > 0).tolist()
+    scm = scm_weights(Xc, x1) if scm is None else scm
+    support = np.flatnonzero(scm > 0).tolist()
     keep = ~np.eye(t0, dtype=bool)
     W = np.column_stack([scm_weights(Xc[:, keep[i]], x1[keep[i]], guess=support)
                          for i in folds])
@@ -509,7 +513,8 @@ class AugmentedSynthControl:
             basis = RidgeBasis.of(Xc)
             lam = self.lam
             if lam is None:
-                penalty = ridge_penalty_cv(Xc, x1, min_1se=self.min_1se, basis=basis)
+                penalty = ridge_penalty_cv(Xc, x1, min_1se=self.min_1se, basis=basis,
+                                           scm=w_scm)
                 lam = penalty.value
             w = w_scm + basis.correction(x1 - Xc.T @ w_scm, float(lam))
         synth = w @ Y

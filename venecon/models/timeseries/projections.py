@@ -351,13 +351,16 @@ class LocalProjections:
     # --- design ---------------------------------------------------------------
     def design(self, h: int) -> tuple[pd.Series, pd.DataFrame]:
         """Outcome and regressors of the horizon-``h`` regression (for checks by hand)."""
+        return self._response(h), self._regressors()
+
+    def _regressors(self) -> pd.DataFrame:
+        """The regressors, the same at every horizon (shock, lags, deterministic terms)."""
         import numpy as np
         import pandas as pd
 
         y = self.outcome.y.to_numpy()
         s = self.shock.to_numpy()
-        lo, hi = self._t_range
-        rows = np.arange(lo, hi)
+        rows = np.arange(*self._t_range)
         cols: dict[str, np.ndarray] = {}
         for j, name in enumerate(self.shock_names):
             cols[name] = s[rows, j]
@@ -372,9 +375,17 @@ class LocalProjections:
             cols["const"] = np.ones(len(rows))
         if self.trend == "ct":
             cols["trend"] = np.arange(len(rows), dtype="float64") - (len(rows) - 1) / 2
-        index = self.outcome.y.index[rows]
+        return pd.DataFrame(cols, index=self.outcome.y.index[rows])
+
+    def _response(self, h: int) -> pd.Series:
+        """The left-hand side of the horizon-``h`` regression."""
+        import numpy as np
+        import pandas as pd
+
+        y = self.outcome.y.to_numpy()
+        rows = np.arange(*self._t_range)
         lhs = y[rows + h] - (y[rows - 1] if self.response == "difference" else 0.0)
-        return pd.Series(lhs, index=index, name=f"y(t+{h})"), pd.DataFrame(cols, index=index)
+        return pd.Series(lhs, index=self.outcome.y.index[rows], name=f"y(t+{h})")
 
     def _options(self) -> dict[str, Any]:
         return {
@@ -387,23 +398,16 @@ class LocalProjections:
         }
 
     # --- fit ------------------------------------------------------------------
-    def _fit_horizon(self, h: int) -> dict[str, Any]:
-        lhs, x = self.design(h)
-        if h == 0:
-            check_rank(x.to_numpy(), list(x.columns), "LocalProjections")
-        return self._regress(lhs, x, hac_bandwidth(self.hac_rule, h, len(lhs)))
-
-    def _fit_mean(self) -> dict[str, Any]:
+    def _fit_mean(self, lhs: list[pd.Series], x: pd.DataFrame) -> dict[str, Any]:
         """One regression of the outcome averaged over horizons 0..H on the common regressors.
 
-        Every horizon has the same sample and regressors, so by linearity of
+        Every horizon has the same sample and regressors ``x``, so by linearity of
         OLS its coefficients are the horizons' mean responses exactly, and its
         HAC covariance is their joint uncertainty (the averaged error is
         MA(H) under the model: the bandwidth of horizon H).
         """
-        _, x = self.design(0)
-        lhs = sum(self.design(h)[0] for h in range(self.horizons + 1)) / (self.horizons + 1)
-        return self._regress(lhs, x, hac_bandwidth(self.hac_rule, self.horizons, len(lhs)))
+        mean = sum(lhs) / len(lhs)
+        return self._regress(mean, x, hac_bandwidth(self.hac_rule, self.horizons, len(mean)))
 
     def _regress(self, lhs: pd.Series, x: pd.DataFrame, nlags: int) -> dict[str, Any]:
         import numpy as np
@@ -436,9 +440,14 @@ class LocalProjections:
 
         from ..core.threads import limit_blas_threads
 
+        # the regressors do not depend on the horizon: one design, H + 1 outcomes
+        lhs = [self._response(h) for h in range(self.horizons + 1)]
+        x = self._regressors()
+        check_rank(x.to_numpy(), list(x.columns), "LocalProjections")
         with limit_blas_threads():
-            fits = [self._fit_horizon(h) for h in range(self.horizons + 1)]
-            mean = self._fit_mean()
+            fits = [self._regress(y, x, hac_bandwidth(self.hac_rule, h, len(y)))
+                    for h, y in enumerate(lhs)]
+            mean = self._fit_mean(lhs, x)
         single = len(self.shock_names) == 1
         names, rows = [], []
         n_shock = len(self.shock_names)
